@@ -1,0 +1,135 @@
+//! Error policy of the API.
+//!
+//! Every failure a resolver can return is an [`ApiError`], and every variant maps on purpose to
+//! one stable `extensions.code`:
+//!
+//! | variant      | code                    | message                                    |
+//! |--------------|-------------------------|--------------------------------------------|
+//! | `BadInput`   | `BAD_USER_INPUT`        | every offending field, named by path; `extensions.field` is the first, `extensions.fields` all |
+//! | `NotFound`   | `NOT_FOUND`             | what was looked up                         |
+//! | `Conflict`   | `CONFLICT`              | the profile changed concurrently: reload and retry |
+//! | `Internal`   | `INTERNAL_SERVER_ERROR` | generic, with a reference id; the detail goes to the log only |
+//!
+//! There is deliberately no blanket `From<anyhow::Error>`: a store failure is classified in
+//! `From<StoreError>`, so a `?` cannot turn a user's mistake into a 500 or leak SQL to a client.
+//! Errors that async-graphql raises itself (syntax, unknown fields, wrong argument types) get
+//! their code in [`classify_engine_errors`].
+
+use async_graphql::{ErrorExtensions, Response, Value};
+
+use crate::domain::validation::ValidationErrors;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadInput(ValidationErrors),
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn bad_input(field: &str, message: impl Into<String>) -> Self {
+        ApiError::BadInput(ValidationErrors::single(field, message))
+    }
+}
+
+impl From<ValidationErrors> for ApiError {
+    fn from(e: ValidationErrors) -> Self {
+        ApiError::BadInput(e)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict { .. } => ApiError::Conflict(e.to_string()),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl ErrorExtensions for ApiError {
+    fn extend(&self) -> async_graphql::Error {
+        match self {
+            ApiError::BadInput(errors) => {
+                async_graphql::Error::new(errors.to_string()).extend_with(|_, ext| {
+                    ext.set("code", "BAD_USER_INPUT");
+                    if let Some(first) = errors.0.first() {
+                        ext.set("field", first.field.as_str());
+                    }
+                    let fields: Vec<Value> = errors
+                        .0
+                        .iter()
+                        .map(|e| Value::from(e.field.as_str()))
+                        .collect();
+                    ext.set("fields", Value::List(fields));
+                })
+            }
+            ApiError::NotFound { .. } => {
+                async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
+                    ext.set("code", "NOT_FOUND");
+                })
+            }
+            ApiError::Conflict(msg) => async_graphql::Error::new(msg.as_str())
+                .extend_with(|_, ext| ext.set("code", "CONFLICT")),
+            ApiError::Internal(detail) => {
+                // The detail may hold SQL or paths: log it under a reference the client can quote.
+                let reference = uuid::Uuid::now_v7().to_string();
+                tracing::error!(%reference, %detail, "internal error");
+                async_graphql::Error::new(format!(
+                    "internal error (reference {reference}); the detail is in the server log"
+                ))
+                .extend_with(|_, ext| {
+                    ext.set("code", "INTERNAL_SERVER_ERROR");
+                    ext.set("reference", reference.as_str());
+                })
+            }
+        }
+    }
+}
+
+/// Converts a resolver result into what async-graphql returns, attaching the code.
+pub fn gql<T>(r: ApiResult<T>) -> async_graphql::Result<T> {
+    r.map_err(|e| e.extend())
+}
+
+/// Gives a code to errors async-graphql produced before any resolver ran.
+///
+/// Follows the codes GraphQL clients commonly expect: a query that does not parse is
+/// `GRAPHQL_PARSE_FAILED`; an argument of the wrong type or an unknown enum value is the user's
+/// input, `BAD_USER_INPUT`; any other validation failure is `GRAPHQL_VALIDATION_FAILED`.
+pub fn classify_engine_errors(response: &mut Response) {
+    for err in &mut response.errors {
+        let has_code = err
+            .extensions
+            .as_ref()
+            .is_some_and(|ext| ext.get("code").is_some());
+        if has_code {
+            continue;
+        }
+        let msg = err.message.as_str();
+        let code = if msg.starts_with(" --> ") || msg.contains("expected ") && err.locations.is_empty()
+        {
+            "GRAPHQL_PARSE_FAILED"
+        } else if msg.starts_with("Invalid value for argument")
+            || msg.contains("Failed to parse")
+            || msg.contains("Variable") && msg.contains("invalid")
+        {
+            "BAD_USER_INPUT"
+        } else if response.data == Value::Null {
+            "GRAPHQL_VALIDATION_FAILED"
+        } else {
+            "INTERNAL_SERVER_ERROR"
+        };
+        err.extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
+    }
+}

@@ -1,0 +1,39 @@
+//! The GraphQL API: the only layer that knows the wire shape. Domain values are converted to and
+//! from GraphQL types explicitly here (`enums`, `inputs`, `types`).
+
+pub mod enums;
+pub mod errors;
+pub mod inputs;
+mod mutation;
+mod query;
+pub mod types;
+pub mod viewer;
+
+use std::sync::Arc;
+
+use async_graphql::{EmptySubscription, Schema};
+
+use crate::app::App;
+pub use mutation::MutationRoot;
+pub use query::QueryRoot;
+
+pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Deep enough for every real query (a connection, its nodes, their sectors); a bound stops
+/// pathological nesting from tying up the server.
+const MAX_DEPTH: usize = 12;
+
+/// The live schema, serving `app`.
+pub fn build_schema(app: Arc<App>) -> ApiSchema {
+    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+        .data(app)
+        .limit_depth(MAX_DEPTH)
+        .finish()
+}
+
+/// The SDL of the schema (what `khkr-match schema` prints and `schema.graphql` holds).
+pub fn sdl() -> String {
+    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+        .finish()
+        .sdl()
+}

@@ -1,0 +1,163 @@
+//! Contact details: private to the owner (and, later, to accepted counterparts and staff).
+
+use super::text::optional_plain;
+use super::validation::Checker;
+
+/// An e-mail address in the usual `local@domain.tld` shape (not RFC 5322 in full: addresses
+/// with quoted local parts or IP-literal domains are refused, as most mail forms do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let bad = || Err(format!("{s:?} is not a valid e-mail address"));
+        if s.len() > 254 {
+            return bad();
+        }
+        let Some((local, domain)) = s.split_once('@') else {
+            return bad();
+        };
+        let local_ok = !local.is_empty()
+            && local.len() <= 64
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..")
+            && local
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+        let labels: Vec<&str> = domain.split('.').collect();
+        let domain_ok = labels.len() >= 2
+            && labels.iter().all(|l| {
+                !l.is_empty()
+                    && l.len() <= 63
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+                    && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+            && labels
+                .last()
+                .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+        if local_ok && domain_ok {
+            Ok(Email(s.to_string()))
+        } else {
+            bad()
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A phone number as people write it (`+855 12 345 678`, `012-345-678`): 8 to 15 digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phone(String);
+
+impl Phone {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
+        let shape_ok = s
+            .chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || " -().".contains(c) || (c == '+' && i == 0));
+        if shape_ok && (8..=15).contains(&digits) {
+            Ok(Phone(s.to_string()))
+        } else {
+            Err(format!("{s:?} is not a phone number (8 to 15 digits, e.g. \"+855 12 345 678\")"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A Telegram username, stored without the leading `@`: 5–32 letters, digits or underscores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TelegramHandle(String);
+
+impl TelegramHandle {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let h = s.trim().trim_start_matches('@');
+        let ok = (5..=32).contains(&h.len())
+            && h.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && h.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+        if ok {
+            Ok(TelegramHandle(h.to_string()))
+        } else {
+            Err(format!(
+                "{s:?} is not a Telegram username (5 to 32 letters, digits or underscores, starting with a letter)"
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contact {
+    pub person: Option<String>,
+    pub email: Option<Email>,
+    pub phone: Option<Phone>,
+    pub telegram: Option<TelegramHandle>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ContactRaw {
+    pub person: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub telegram: Option<String>,
+}
+
+fn optional<T>(s: Option<String>, parse: fn(&str) -> Result<T, String>) -> Result<Option<T>, String> {
+    match s {
+        Some(s) if !s.trim().is_empty() => parse(&s).map(Some),
+        _ => Ok(None),
+    }
+}
+
+impl Contact {
+    /// Parses into `c`, naming fields `contact.email` and so on.
+    pub fn check(c: &mut Checker, raw: ContactRaw) -> Option<Contact> {
+        let person = c.check("contact.person", optional_plain(raw.person, 120));
+        let email = c.check("contact.email", optional(raw.email, Email::parse));
+        let phone = c.check("contact.phone", optional(raw.phone, Phone::parse));
+        let telegram = c.check("contact.telegram", optional(raw.telegram, TelegramHandle::parse));
+        Some(Contact {
+            person: person?,
+            email: email?,
+            phone: phone?,
+            telegram: telegram?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        for ok in ["sokha@example.com.kh", "a.b+c@mail.co.kr"] {
+            assert!(Email::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in ["no-at", "a@b", "@x.com", "a@x..com", "a b@x.com", "a@-x.com", "a@x.c0m"] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones_and_handles() {
+        assert!(Phone::parse("+855 12 345 678").is_ok());
+        assert!(Phone::parse("012-345-678").is_ok());
+        assert!(Phone::parse("12345").is_err());
+        assert!(Phone::parse("+855 12 345 678 ext").is_err());
+        assert_eq!(TelegramHandle::parse("@sokha_shop").unwrap().as_str(), "sokha_shop");
+        assert!(TelegramHandle::parse("@ab").is_err());
+    }
+}

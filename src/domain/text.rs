@@ -1,0 +1,146 @@
+//! Text in the product's three languages (English, Khmer, Korean).
+//!
+//! Text is stored exactly as the client sent it, byte for byte: Khmer is often typed with
+//! zero-width spaces between words and any normalisation here would silently change it. Only
+//! control characters are refused, and whitespace-only text counts as absent.
+
+/// The languages profiles are written in and answers are given in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    En,
+    Km,
+    Ko,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::Km, Lang::Ko];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Km => "km",
+            Lang::Ko => "ko",
+        }
+    }
+}
+
+/// Up to one text per language; a valid value has at least one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LocalizedText {
+    pub en: Option<String>,
+    pub km: Option<String>,
+    pub ko: Option<String>,
+}
+
+/// Unchecked text straight from a client.
+#[derive(Debug, Clone, Default)]
+pub struct LocalizedTextRaw {
+    pub en: Option<String>,
+    pub km: Option<String>,
+    pub ko: Option<String>,
+}
+
+impl LocalizedText {
+    /// Accepts text of at most `max_chars` characters per language and requires one language.
+    pub fn parse(raw: LocalizedTextRaw, max_chars: usize) -> Result<Self, String> {
+        let en = clean(raw.en, "en", max_chars)?;
+        let km = clean(raw.km, "km", max_chars)?;
+        let ko = clean(raw.ko, "ko", max_chars)?;
+        if en.is_none() && km.is_none() && ko.is_none() {
+            return Err("give the text in at least one language (en, km or ko)".into());
+        }
+        Ok(LocalizedText { en, km, ko })
+    }
+
+    pub fn get(&self, lang: Lang) -> Option<&str> {
+        match lang {
+            Lang::En => self.en.as_deref(),
+            Lang::Km => self.km.as_deref(),
+            Lang::Ko => self.ko.as_deref(),
+        }
+    }
+
+    /// The text in `lang`, else the first present in en, km, ko order.
+    pub fn best(&self, lang: Lang) -> &str {
+        self.get(lang)
+            .or_else(|| Lang::ALL.iter().find_map(|l| self.get(*l)))
+            .unwrap_or("")
+    }
+}
+
+fn clean(text: Option<String>, lang: &str, max_chars: usize) -> Result<Option<String>, String> {
+    let Some(text) = text else { return Ok(None) };
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    check_plain_text(&text, max_chars).map_err(|e| format!("{lang}: {e}"))?;
+    Ok(Some(text))
+}
+
+/// Refuses control characters (other than tab and line breaks) and text over `max_chars`
+/// characters (Unicode scalar values, so Khmer and Korean get the same allowance as English).
+pub fn check_plain_text(text: &str, max_chars: usize) -> Result<(), String> {
+    let count = text.chars().count();
+    if count > max_chars {
+        return Err(format!("too long: {count} characters, at most {max_chars}"));
+    }
+    if let Some(c) = text
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(format!("contains the control character U+{:04X}", c as u32));
+    }
+    Ok(())
+}
+
+/// An optional short free-text field (a person's name, say): absent when blank.
+pub fn optional_plain(text: Option<String>, max_chars: usize) -> Result<Option<String>, String> {
+    match text {
+        Some(t) if !t.trim().is_empty() => {
+            check_plain_text(&t, max_chars)?;
+            Ok(Some(t))
+        }
+        _ => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(en: Option<&str>, km: Option<&str>, ko: Option<&str>) -> LocalizedTextRaw {
+        LocalizedTextRaw {
+            en: en.map(String::from),
+            km: km.map(String::from),
+            ko: ko.map(String::from),
+        }
+    }
+
+    #[test]
+    fn keeps_khmer_bytes_exactly() {
+        // Zero-width spaces separate Khmer words; they must survive untouched.
+        let km = "ផលិត\u{200b}ស្រាបៀរ ";
+        let t = LocalizedText::parse(raw(None, Some(km), None), 100).unwrap();
+        assert_eq!(t.km.as_deref(), Some(km));
+        assert_eq!(t.best(Lang::En), km);
+    }
+
+    #[test]
+    fn requires_one_language() {
+        assert!(LocalizedText::parse(raw(Some("  "), None, Some("")), 10).is_err());
+    }
+
+    #[test]
+    fn counts_characters_not_bytes() {
+        let ko = "가".repeat(10);
+        assert!(LocalizedText::parse(raw(None, None, Some(&ko)), 10).is_ok());
+        assert!(LocalizedText::parse(raw(None, None, Some(&ko)), 9).is_err());
+    }
+
+    #[test]
+    fn refuses_control_characters() {
+        let err = LocalizedText::parse(raw(Some("a\u{0}b"), None, None), 10).unwrap_err();
+        assert!(err.contains("U+0000"), "{err}");
+        assert!(LocalizedText::parse(raw(Some("line\nbreak"), None, None), 20).is_ok());
+    }
+}

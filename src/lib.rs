@@ -1,0 +1,13 @@
+//! khkr-match: matches Cambodian SMEs with Korean investors and partners.
+//!
+//! The binary (`src/main.rs`) is a thin CLI over this library so that tests and benchmarks drive
+//! the same code the server runs. See `ARCHITECTURE.md` for the map.
+
+pub mod api;
+pub mod app;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod http;
+pub mod server;
+pub mod store;

@@ -1,0 +1,142 @@
+//! Start-up and shutdown of `khkr-match serve`.
+
+use std::future::Future;
+use std::time::Instant;
+
+use time::OffsetDateTime;
+
+use crate::api::build_schema;
+use crate::app::App;
+use crate::config::ServeConfig;
+use crate::demo;
+use crate::domain::ids::ProfileId;
+use crate::domain::investor::{Investor, InvestorProfile};
+use crate::domain::sme::{Sme, SmeProfile};
+use crate::domain::ValidationContext;
+use crate::store::{self, Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot prepare the index directory {path}: {source}")]
+    IndexDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("server failed: {0}")]
+    Serve(std::io::Error),
+    #[error("demo data set is invalid (a generator defect): {0}")]
+    Demo(String),
+}
+
+/// Runs the server until `shutdown` resolves, then drains requests and closes the database.
+///
+/// Prints `listening on http://ADDR` on standard output once the port is bound, so scripts and
+/// tests that pass `--bind 127.0.0.1:0` learn the port that was picked.
+pub async fn serve(
+    config: &ServeConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let store = store::open(&config.storage.database_url).await?;
+    tracing::info!(url = %config.storage.database_url, "database ready");
+    std::fs::create_dir_all(&config.index_dir).map_err(|source| ServeError::IndexDir {
+        path: config.index_dir.display().to_string(),
+        source,
+    })?;
+    if config.demo {
+        load_demo_if_empty(store.as_ref()).await?;
+    }
+    let app = App::new(store.clone());
+    let router = crate::http::router(app.clone(), build_schema(app));
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: config.bind.to_string(),
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(ServeError::Serve)?;
+    println!("listening on http://{addr}");
+    tracing::info!(%addr, "GraphQL at /graphql, GraphiQL at /");
+    let result = axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    store.close().await;
+    result.map_err(ServeError::Serve)
+}
+
+/// Loads the demo data set into an empty database; a database with any profile is left alone.
+pub async fn load_demo_if_empty(store: &dyn Store) -> Result<(), ServeError> {
+    let counts = store.counts().await?;
+    if counts.smes > 0 || counts.investors > 0 {
+        tracing::info!(
+            smes = counts.smes,
+            investors = counts.investors,
+            "database not empty: demo data not loaded"
+        );
+        return Ok(());
+    }
+    let started = Instant::now();
+    eprintln!(
+        "loading demo data: {} SMEs and {} investors (seed {:#x})...",
+        demo::DEMO_SMES,
+        demo::DEMO_INVESTORS,
+        demo::DEMO_SEED
+    );
+    let now = OffsetDateTime::now_utc();
+    let ctx = ValidationContext::at(now);
+    let smes = (0..demo::DEMO_SMES as u64)
+        .map(|i| {
+            SmeProfile::validate(demo::sme(demo::DEMO_SEED, i), &ctx)
+                .map(|p| Sme::publish(ProfileId::new_v7(), p, now))
+                .map_err(|e| ServeError::Demo(format!("SME {i}: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let investors = (0..demo::DEMO_INVESTORS as u64)
+        .map(|i| {
+            InvestorProfile::validate(demo::investor(demo::DEMO_SEED, i))
+                .map(|p| Investor::publish(ProfileId::new_v7(), p, now))
+                .map_err(|e| ServeError::Demo(format!("investor {i}: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    store.insert_batch(&smes, &investors).await?;
+    eprintln!(
+        "loaded demo data in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM, whichever comes first.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

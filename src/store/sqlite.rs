@@ -1,0 +1,318 @@
+//! The embedded default: one SQLite file in WAL mode.
+//!
+//! WAL lets readers proceed while one writer commits; `synchronous = FULL` makes a commit durable
+//! before the mutation answers, so an acknowledged write survives a crash or power cut.
+
+use std::str::FromStr;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::query::Query;
+use sqlx::sqlite::{
+    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteRow, SqliteSynchronous,
+};
+use sqlx::{FromRow, Sqlite, Transaction};
+
+use super::codec::{
+    investor_values, sme_values, timestamp, InvestorRecord, SmeRecord, Value, INVESTOR_COLUMNS,
+    SME_COLUMNS,
+};
+use super::{Counts, Page, PageRequest, Store, StoreError};
+use crate::domain::ids::ProfileId;
+use crate::domain::investor::Investor;
+use crate::domain::profile::ProfileStatus;
+use crate::domain::sme::Sme;
+
+/// The SQL of one profile table, built once from its column list.
+struct Table {
+    /// The outbox's name for the entity.
+    entity: &'static str,
+    insert: String,
+    update: String,
+    select_one: String,
+    select_page: String,
+    count_published: String,
+}
+
+impl Table {
+    fn new(name: &'static str, entity: &'static str, columns: &[&str]) -> Self {
+        let cols = columns.join(", ");
+        let marks = vec!["?"; columns.len()].join(", ");
+        // Every column but the id (always first) is rewritten; the version guard makes a stale
+        // edit update nothing, which the caller reports as a conflict.
+        let sets: Vec<String> = columns[1..].iter().map(|c| format!("{c} = ?")).collect();
+        Table {
+            entity,
+            insert: format!("INSERT INTO {name} ({cols}) VALUES ({marks})"),
+            update: format!(
+                "UPDATE {name} SET {} WHERE id = ? AND version = ?",
+                sets.join(", ")
+            ),
+            select_one: format!("SELECT {cols} FROM {name} WHERE id = ?"),
+            select_page: format!(
+                "SELECT {cols} FROM {name} WHERE status = 'PUBLISHED' AND id > ? ORDER BY id LIMIT ?"
+            ),
+            count_published: format!("SELECT COUNT(*) FROM {name} WHERE status = 'PUBLISHED'"),
+        }
+    }
+}
+
+static SMES: LazyLock<Table> = LazyLock::new(|| Table::new("smes", "SME", &SME_COLUMNS));
+static INVESTORS: LazyLock<Table> =
+    LazyLock::new(|| Table::new("investors", "INVESTOR", &INVESTOR_COLUMNS));
+
+/// A profile as the generic write path needs it.
+struct Write {
+    id: ProfileId,
+    status: ProfileStatus,
+    version: i64,
+    values: Vec<Value>,
+}
+
+impl From<&Sme> for Write {
+    fn from(s: &Sme) -> Self {
+        Write {
+            id: s.id,
+            status: s.lifecycle.status,
+            version: s.lifecycle.version,
+            values: sme_values(s),
+        }
+    }
+}
+
+impl From<&Investor> for Write {
+    fn from(i: &Investor) -> Self {
+        Write {
+            id: i.id,
+            status: i.lifecycle.status,
+            version: i.lifecycle.version,
+            values: investor_values(i),
+        }
+    }
+}
+
+fn bind_all<'q>(
+    mut q: Query<'q, Sqlite, SqliteArguments<'q>>,
+    values: impl IntoIterator<Item = Value>,
+) -> Query<'q, Sqlite, SqliteArguments<'q>> {
+    for v in values {
+        q = match v {
+            Value::Text(s) => q.bind(s),
+            Value::Int(i) => q.bind(i),
+        };
+    }
+    q
+}
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating the file and its directory if needed) and migrates the database.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        if let Some(dir) = options.get_filename().parent() {
+            if !dir.as_os_str().is_empty() && !dir.exists() {
+                std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(e.into()))?;
+            }
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(SqliteStore { pool })
+    }
+
+    async fn insert_in(
+        tx: &mut Transaction<'_, Sqlite>,
+        table: &Table,
+        w: Write,
+    ) -> Result<(), StoreError> {
+        bind_all(sqlx::query(&table.insert), w.values)
+            .execute(&mut **tx)
+            .await?;
+        Self::outbox(tx, table, w.id, w.status).await
+    }
+
+    /// Appends the index instruction for a profile now in `status`.
+    async fn outbox(
+        tx: &mut Transaction<'_, Sqlite>,
+        table: &Table,
+        id: ProfileId,
+        status: ProfileStatus,
+    ) -> Result<(), StoreError> {
+        let op = match status {
+            ProfileStatus::Published => "UPSERT",
+            ProfileStatus::Archived => "DELETE",
+        };
+        sqlx::query("INSERT INTO outbox (entity, entity_id, op, created_at) VALUES (?, ?, ?, ?)")
+            .bind(table.entity)
+            .bind(id.to_string())
+            .bind(op)
+            .bind(timestamp(time::OffsetDateTime::now_utc()))
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    async fn insert(&self, table: &Table, w: Write) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        Self::insert_in(&mut tx, table, w).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update(&self, table: &Table, w: Write) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let (id, status, expected) = (w.id, w.status, w.version - 1);
+        let mut values = w.values;
+        values.remove(0); // the id goes in the WHERE clause
+        values.push(Value::Text(Some(id.to_string())));
+        values.push(Value::Int(Some(expected)));
+        let done = bind_all(sqlx::query(&table.update), values)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict {
+                entity: table.entity,
+                id: id.to_string(),
+            });
+        }
+        Self::outbox(&mut tx, table, id, status).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get<R>(&self, table: &Table, id: ProfileId) -> Result<Option<R>, StoreError>
+    where
+        R: for<'r> FromRow<'r, SqliteRow> + Send + Unpin,
+    {
+        Ok(sqlx::query_as::<_, R>(&table.select_one)
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn page<R>(&self, table: &Table, page: PageRequest) -> Result<Page<R>, StoreError>
+    where
+        R: for<'r> FromRow<'r, SqliteRow> + Send + Unpin,
+    {
+        // One read transaction: the page and its total come from the same snapshot.
+        let mut tx = self.pool.begin().await?;
+        let after = page.after.map(|id| id.to_string()).unwrap_or_default();
+        let mut items = sqlx::query_as::<_, R>(&table.select_page)
+            .bind(after)
+            .bind(i64::from(page.first) + 1)
+            .fetch_all(&mut *tx)
+            .await?;
+        let total_count: i64 = sqlx::query_scalar(&table.count_published)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let has_next_page = items.len() > page.first as usize;
+        items.truncate(page.first as usize);
+        Ok(Page {
+            items,
+            has_next_page,
+            total_count,
+        })
+    }
+}
+
+fn decode_page<R, T>(
+    page: Page<R>,
+    decode: fn(R) -> Result<T, StoreError>,
+) -> Result<Page<T>, StoreError> {
+    Ok(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(decode)
+            .collect::<Result<_, _>>()?,
+        has_next_page: page.has_next_page,
+        total_count: page.total_count,
+    })
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn insert_sme(&self, sme: &Sme) -> Result<(), StoreError> {
+        self.insert(&SMES, sme.into()).await
+    }
+
+    async fn update_sme(&self, sme: &Sme) -> Result<(), StoreError> {
+        self.update(&SMES, sme.into()).await
+    }
+
+    async fn sme(&self, id: ProfileId) -> Result<Option<Sme>, StoreError> {
+        self.get::<SmeRecord>(&SMES, id)
+            .await?
+            .map(SmeRecord::into_sme)
+            .transpose()
+    }
+
+    async fn published_smes(&self, page: PageRequest) -> Result<Page<Sme>, StoreError> {
+        decode_page(self.page(&SMES, page).await?, SmeRecord::into_sme)
+    }
+
+    async fn insert_investor(&self, investor: &Investor) -> Result<(), StoreError> {
+        self.insert(&INVESTORS, investor.into()).await
+    }
+
+    async fn update_investor(&self, investor: &Investor) -> Result<(), StoreError> {
+        self.update(&INVESTORS, investor.into()).await
+    }
+
+    async fn investor(&self, id: ProfileId) -> Result<Option<Investor>, StoreError> {
+        self.get::<InvestorRecord>(&INVESTORS, id)
+            .await?
+            .map(InvestorRecord::into_investor)
+            .transpose()
+    }
+
+    async fn published_investors(&self, page: PageRequest) -> Result<Page<Investor>, StoreError> {
+        decode_page(self.page(&INVESTORS, page).await?, InvestorRecord::into_investor)
+    }
+
+    async fn insert_batch(&self, smes: &[Sme], investors: &[Investor]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for sme in smes {
+            Self::insert_in(&mut tx, &SMES, sme.into()).await?;
+        }
+        for inv in investors {
+            Self::insert_in(&mut tx, &INVESTORS, inv.into()).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn counts(&self) -> Result<Counts, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let smes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM smes")
+            .fetch_one(&mut *tx)
+            .await?;
+        let investors: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM investors")
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Counts { smes, investors })
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}

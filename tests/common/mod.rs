@@ -1,0 +1,263 @@
+//! One helper for every end-to-end test: spawns the real `khkr-match serve` binary on a free port
+//! with a scratch SQLite file and index directory, and talks GraphQL to it over HTTP.
+#![allow(dead_code)] // each test file uses a different part of this helper
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+/// How long start-up may take (the demo load included) before the test gives up.
+const START_TIMEOUT: Duration = Duration::from_secs(120);
+
+pub struct TestServer {
+    child: Option<Child>,
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    /// The scratch directory holding the database, index and server log.
+    pub dir: PathBuf,
+    // Kept so the directory lives as long as the first server using it.
+    _tmp: Option<tempfile::TempDir>,
+}
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_khkr-match")
+}
+
+impl TestServer {
+    /// A server on a fresh, empty database.
+    pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    pub fn start_with(args: &[&str]) -> Self {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path().to_path_buf();
+        let mut s = Self::start_in(&dir, args);
+        s._tmp = Some(tmp);
+        s
+    }
+
+    /// A server over the database and index in `dir` (for restart tests).
+    pub fn start_in(dir: &Path, args: &[&str]) -> Self {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("server.log"))
+            .expect("log file");
+        let mut child = Command::new(bin())
+            .arg("serve")
+            .arg("--bind")
+            .arg("127.0.0.1:0")
+            .arg("--database-url")
+            .arg(format!("sqlite:{}", dir.join("khkr.db").display()))
+            .arg("--index-dir")
+            .arg(dir.join("index"))
+            .args(args)
+            .env_remove("KHKR_DEMO")
+            .env("KHKR_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("spawn khkr-match");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(addr) = line.strip_prefix("listening on ") {
+                    let _ = tx.send(addr.to_string());
+                }
+            }
+        });
+        let base = match rx.recv_timeout(START_TIMEOUT) {
+            Ok(base) => base,
+            Err(_) => {
+                let _ = child.kill();
+                panic!(
+                    "server did not start; log:\n{}",
+                    std::fs::read_to_string(dir.join("server.log")).unwrap_or_default()
+                );
+            }
+        };
+        TestServer {
+            child: Some(child),
+            base,
+            dir: dir.to_path_buf(),
+            _tmp: None,
+        }
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.join("khkr.db")
+    }
+
+    /// POSTs a GraphQL request and returns the whole response body (`data` and `errors`).
+    pub fn gql(&self, query: &str, variables: Value) -> Value {
+        let resp = ureq::post(&format!("{}/graphql", self.base))
+            .send_json(json!({ "query": query, "variables": variables }));
+        match resp {
+            Ok(r) => r.into_json().expect("JSON body"),
+            Err(ureq::Error::Status(code, r)) => {
+                panic!("HTTP {code}: {}", r.into_string().unwrap_or_default())
+            }
+            Err(e) => panic!("request failed: {e}"),
+        }
+    }
+
+    /// Like [`gql`] but fails the test on any GraphQL error; returns `data`.
+    pub fn ok(&self, query: &str, variables: Value) -> Value {
+        let body = self.gql(query, variables);
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    pub fn get(&self, path: &str) -> (u16, String) {
+        match ureq::get(&format!("{}{path}", self.base)).call() {
+            Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
+            Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap_or_default()),
+            Err(e) => panic!("request failed: {e}"),
+        }
+    }
+
+    /// Stops the server as an operator would (SIGTERM) and waits for it to exit.
+    pub fn stop(mut self) {
+        if let Some(mut child) = self.child.take() {
+            let status = Command::new("kill")
+                .arg("-TERM")
+                .arg(child.id().to_string())
+                .status()
+                .expect("kill -TERM");
+            assert!(status.success());
+            let exit = child.wait().expect("wait");
+            assert!(exit.success(), "server exited with {exit}");
+        }
+    }
+
+    /// Kills the server with SIGKILL: no chance to flush or clean up.
+    pub fn crash(mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().expect("SIGKILL");
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// The first error's `extensions.code`.
+pub fn error_code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error code in {body:#}"))
+}
+
+/// Runs one SQL scalar query against the server's SQLite file, independently of the server.
+pub fn sql_scalar(db: &Path, sql: &str) -> Value {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        use sqlx::{Connection, Row};
+        let url = format!("sqlite:{}", db.display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("open db");
+        let row = sqlx::query(sql).fetch_one(&mut conn).await.expect("query");
+        let v = if let Ok(i) = row.try_get::<i64, _>(0) {
+            json!(i)
+        } else {
+            json!(row.try_get::<Option<String>, _>(0).expect("text or integer column"))
+        };
+        let _ = conn.close().await;
+        v
+    })
+}
+
+/// Row counts of every table a mutation writes.
+pub fn row_counts(db: &Path) -> (i64, i64, i64) {
+    let n = |t: &str| {
+        sql_scalar(db, &format!("SELECT COUNT(*) FROM {t}"))
+            .as_i64()
+            .expect("count")
+    };
+    (n("smes"), n("investors"), n("outbox"))
+}
+
+pub const SME_FIELDS: &str = "id name { en km ko } displayName description { en km ko } sectorCode \
+    secondarySectorCodes provinceCode employees foundedYear capitalSoughtMinUsd capitalSoughtMaxUsd \
+    partnershipTypes digitalIndicators digitalLevel digitalScore languages \
+    contact { person email phone telegram } visibility status version";
+
+pub const INVESTOR_FIELDS: &str = "id name { en km ko } description { en km ko } organizationType \
+    sectorInterests excludedSectors ticketMinUsd ticketMaxUsd partnershipTypes preferredProvinces \
+    preferredDigitalLevels incentivePreferences languages contact { person email phone telegram } \
+    status version";
+
+/// A complete, valid SME input (a cashew processor in Kampong Thom).
+pub fn sme_input() -> Value {
+    json!({
+        "name": { "en": "Sokha Cashew Processing", "km": "រោងចក្រកែច្នៃគ្រាប់ស្វាយចន្ទីសុខា" },
+        "description": {
+            "en": "We roast and pack cashew nuts from Kampong Thom farms for export.",
+            "km": "យើងលីង និងវេចខ្ចប់គ្រាប់ស្វាយចន្ទីពីចម្ការនៅកំពង់ធំ សម្រាប់នាំចេញ។"
+        },
+        "sectorCode": "1030",
+        "secondarySectorCodes": ["0125"],
+        "provinceCode": "KH-6",
+        "employees": 35,
+        "foundedYear": 2016,
+        "capitalSoughtMinUsd": 100000,
+        "capitalSoughtMaxUsd": 400000,
+        "partnershipTypes": ["EQUITY", "EXPORT_MARKET_ACCESS"],
+        "digitalIndicators": ["SOCIAL_MEDIA", "MESSAGING_SALES", "E_PAYMENT"],
+        "languages": ["km", "en"],
+        "contact": { "person": "Chan Sokha", "email": "sokha@sokha-cashew.example",
+                     "phone": "+855 12 345 678", "telegram": "@sokha_cashew" }
+    })
+}
+
+/// A complete, valid investor input (a Korean K-beauty distributor).
+pub fn investor_input() -> Value {
+    json!({
+        "name": { "en": "Hanbit Beauty Trading", "ko": "한빛뷰티 무역" },
+        "description": {
+            "en": "Distributes Korean cosmetics in Southeast Asia and sources natural ingredients.",
+            "ko": "동남아시아에서 한국 화장품을 유통하고 천연 원료를 조달합니다."
+        },
+        "organizationType": "TRADING_DISTRIBUTOR",
+        "sectorInterests": ["2023", "4772"],
+        "excludedSectors": ["1200"],
+        "ticketMinUsd": 50000,
+        "ticketMaxUsd": 500000,
+        "partnershipTypes": ["DISTRIBUTION", "MANUFACTURING"],
+        "preferredProvinces": ["KH-12", "KH-18"],
+        "preferredDigitalLevels": ["INTERMEDIATE", "ADVANCED"],
+        "incentivePreferences": ["KOREA_FTA_EXPORT"],
+        "languages": ["ko", "en"],
+        "contact": { "person": "Kim Minji", "email": "minji@hanbit-beauty.example" }
+    })
+}
+
+pub const PUBLISH_SME: &str = "mutation($input: SmeInput!) { publishSme(input: $input) { id } }";
+pub const PUBLISH_INVESTOR: &str =
+    "mutation($input: InvestorInput!) { publishInvestor(input: $input) { id } }";
+
+/// Publishes an SME and returns its id.
+pub fn publish_sme(s: &TestServer, input: Value) -> String {
+    let data = s.ok(PUBLISH_SME, json!({ "input": input }));
+    data["publishSme"]["id"].as_str().expect("id").to_string()
+}
+
+pub fn publish_investor(s: &TestServer, input: Value) -> String {
+    let data = s.ok(PUBLISH_INVESTOR, json!({ "input": input }));
+    data["publishInvestor"]["id"].as_str().expect("id").to_string()
+}

@@ -1,0 +1,206 @@
+//! Publishing, reading back, updating and archiving profiles, over HTTP against a real server.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+
+fn get_sme(s: &TestServer, id: &str) -> Value {
+    let q = format!("query($id: ID!) {{ sme(id: $id) {{ {SME_FIELDS} }} }}");
+    s.ok(&q, json!({ "id": id }))["sme"].clone()
+}
+
+fn get_investor(s: &TestServer, id: &str) -> Value {
+    let q = format!("query($id: ID!) {{ investor(id: $id) {{ {INVESTOR_FIELDS} }} }}");
+    s.ok(&q, json!({ "id": id }))["investor"].clone()
+}
+
+#[test]
+fn sme_publish_read_update_archive() {
+    let s = TestServer::start();
+    let id = publish_sme(&s, sme_input());
+
+    let sme = get_sme(&s, &id);
+    assert_eq!(sme["id"], id);
+    assert_eq!(sme["name"]["en"], "Sokha Cashew Processing");
+    assert_eq!(sme["sectorCode"], "1030");
+    assert_eq!(sme["secondarySectorCodes"], json!(["0125"]));
+    assert_eq!(sme["provinceCode"], "KH-6");
+    assert_eq!(sme["employees"], 35);
+    assert_eq!(sme["foundedYear"], 2016);
+    assert_eq!(sme["capitalSoughtMinUsd"], 100000);
+    assert_eq!(sme["capitalSoughtMaxUsd"], 400000);
+    assert_eq!(sme["partnershipTypes"], json!(["EQUITY", "EXPORT_MARKET_ACCESS"]));
+    assert_eq!(sme["digitalLevel"], "BASIC");
+    assert_eq!(sme["digitalScore"], 20);
+    assert_eq!(sme["languages"], json!(["km", "en"]));
+    assert_eq!(sme["visibility"], "PUBLIC");
+    assert_eq!(sme["status"], "PUBLISHED");
+    assert_eq!(sme["version"], 1);
+
+    // Update: a website and accounting software make it INTERMEDIATE; content is replaced.
+    let mut input = sme_input();
+    input["digitalIndicators"] = json!(["SOCIAL_MEDIA", "E_PAYMENT", "WEBSITE", "ACCOUNTING_SOFTWARE"]);
+    input["employees"] = json!(52);
+    input["secondarySectorCodes"] = json!([]);
+    let q = format!("mutation($id: ID!, $input: SmeInput!) {{ updateSme(id: $id, input: $input) {{ {SME_FIELDS} }} }}");
+    let updated = s.ok(&q, json!({ "id": id, "input": input }))["updateSme"].clone();
+    assert_eq!(updated["digitalLevel"], "INTERMEDIATE");
+    assert_eq!(updated["digitalScore"], 31);
+    assert_eq!(updated["version"], 2);
+    assert_eq!(get_sme(&s, &id), updated, "a read returns what the update returned");
+    assert_eq!(get_sme(&s, &id)["secondarySectorCodes"], json!([]));
+
+    // Archive: the mutation answers with the archived profile; it then leaves public reads.
+    let archived = s.ok(
+        "mutation($id: ID!) { archiveSme(id: $id) { status version } }",
+        json!({ "id": id }),
+    );
+    assert_eq!(archived["archiveSme"], json!({ "status": "ARCHIVED", "version": 3 }));
+    assert_eq!(get_sme(&s, &id), Value::Null);
+    let total = s.ok("{ smes { totalCount } }", json!({}));
+    assert_eq!(total["smes"]["totalCount"], 0);
+    // Archiving again changes nothing; editing an archived profile is refused.
+    let again = s.ok(
+        "mutation($id: ID!) { archiveSme(id: $id) { status version } }",
+        json!({ "id": id }),
+    );
+    assert_eq!(again["archiveSme"]["version"], 3);
+    let body = s.gql(&q, json!({ "id": id, "input": sme_input() }));
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "id");
+    // The row is kept (archived, not deleted), and every change left an outbox entry.
+    let db = s.db_path();
+    assert_eq!(
+        sql_scalar(&db, &format!("SELECT status FROM smes WHERE id = '{id}'")),
+        json!("ARCHIVED")
+    );
+    assert_eq!(row_counts(&db), (1, 0, 3));
+}
+
+#[test]
+fn investor_publish_read_update_archive() {
+    let s = TestServer::start();
+    let id = publish_investor(&s, investor_input());
+    let inv = get_investor(&s, &id);
+    assert_eq!(inv["name"]["ko"], "한빛뷰티 무역");
+    assert_eq!(inv["organizationType"], "TRADING_DISTRIBUTOR");
+    assert_eq!(inv["sectorInterests"], json!(["2023", "4772"]));
+    assert_eq!(inv["excludedSectors"], json!(["1200"]));
+    assert_eq!(inv["ticketMinUsd"], 50000);
+    assert_eq!(inv["ticketMaxUsd"], 500000);
+    assert_eq!(inv["preferredProvinces"], json!(["KH-12", "KH-18"]));
+    assert_eq!(inv["preferredDigitalLevels"], json!(["INTERMEDIATE", "ADVANCED"]));
+    assert_eq!(inv["incentivePreferences"], json!(["KOREA_FTA_EXPORT"]));
+
+    let mut input = investor_input();
+    input["sectorInterests"] = json!(["C"]);
+    input["ticketMaxUsd"] = Value::Null;
+    let q = format!("mutation($id: ID!, $input: InvestorInput!) {{ updateInvestor(id: $id, input: $input) {{ {INVESTOR_FIELDS} }} }}");
+    let updated = s.ok(&q, json!({ "id": id, "input": input }))["updateInvestor"].clone();
+    assert_eq!(updated["sectorInterests"], json!(["C"]));
+    assert_eq!(updated["ticketMaxUsd"], Value::Null);
+    assert_eq!(get_investor(&s, &id), updated);
+
+    let page = s.ok("{ investors { totalCount edges { node { id } } } }", json!({}));
+    assert_eq!(page["investors"]["totalCount"], 1);
+    s.ok(
+        "mutation($id: ID!) { archiveInvestor(id: $id) { status } }",
+        json!({ "id": id }),
+    );
+    assert_eq!(get_investor(&s, &id), Value::Null);
+    let page = s.ok("{ investors { totalCount } }", json!({}));
+    assert_eq!(page["investors"]["totalCount"], 0);
+}
+
+#[test]
+fn unknown_ids_are_not_found_and_malformed_ids_are_bad_input() {
+    let s = TestServer::start();
+    let missing = "01933b6e-0000-7000-8000-000000000000";
+    assert_eq!(get_sme(&s, missing), Value::Null);
+    let body = s.gql(
+        "mutation($id: ID!, $input: SmeInput!) { updateSme(id: $id, input: $input) { id } }",
+        json!({ "id": missing, "input": sme_input() }),
+    );
+    assert_eq!(error_code(&body), "NOT_FOUND");
+    let body = s.gql(
+        "mutation($id: ID!) { archiveInvestor(id: $id) { id } }",
+        json!({ "id": missing }),
+    );
+    assert_eq!(error_code(&body), "NOT_FOUND");
+    let body = s.gql("{ sme(id: \"not-an-id\") { id } }", json!({}));
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "id");
+}
+
+/// Khmer (with zero-width spaces and stacked subscripts) and Korean (precomposed syllables and
+/// a decomposed jamo sequence) must come back exactly as sent: no trimming, no normalisation.
+#[test]
+fn khmer_and_korean_round_trip_byte_for_byte() {
+    let s = TestServer::start();
+    let km_name = "ហាង\u{200b}លក់\u{200b}គ្រឿងសំអាង\u{200b}បុប្ផា";
+    let km_desc = "យើងផលិតស្ករត្នោតសុទ្ធពីដើមត្នោតនៅខេត្តកំពង់ស្ពឺ ហើយលក់តាម Facebook និង Telegram។\n\
+                   ទំនិញ៖ ស្ករត្នោត ទឹកឃ្មុំ ម្រេចកំពត។ ";
+    let ko_name = "캄퐁스푀 팜슈거 협동조합";
+    // "한국어" as conjoining jamo (NFD): a normaliser would fold it into three syllables.
+    let ko_desc = "\u{1112}\u{1161}\u{11ab}\u{1100}\u{116e}\u{11a8}\u{110b}\u{1165} 유통업체와 협력하여 화장품을 수출합니다.";
+    let mut input = sme_input();
+    input["name"] = json!({ "km": km_name, "ko": ko_name });
+    input["description"] = json!({ "km": km_desc, "ko": ko_desc });
+    let id = publish_sme(&s, input);
+    let sme = get_sme(&s, &id);
+    assert_eq!(sme["name"], json!({ "en": null, "km": km_name, "ko": ko_name }));
+    assert_eq!(sme["description"]["km"].as_str().unwrap().as_bytes(), km_desc.as_bytes());
+    assert_eq!(sme["description"]["ko"].as_str().unwrap().as_bytes(), ko_desc.as_bytes());
+    // And the database holds the same bytes.
+    let stored = sql_scalar(&s.db_path(), &format!("SELECT description_ko FROM smes WHERE id = '{id}'"));
+    assert_eq!(stored.as_str().unwrap().as_bytes(), ko_desc.as_bytes());
+    assert_eq!(sme["displayName"], km_name, "no English name: the display name falls back to Khmer");
+}
+
+/// Contact details are private: an anonymous visitor never sees them, yet they are stored.
+/// An ANONYMOUS SME's name is hidden too, replaced by a neutral description.
+#[test]
+fn contact_details_and_anonymous_names_do_not_leak() {
+    let s = TestServer::start();
+    let mut input = sme_input();
+    input["visibility"] = json!("ANONYMOUS");
+    let id = publish_sme(&s, input);
+    let inv = publish_investor(&s, investor_input());
+
+    let q = "query($id: ID!, $inv: ID!) {
+        sme(id: $id) { name { en km } displayName(lang: EN) km: displayName(lang: KM) contact { email phone telegram person } }
+        investor(id: $inv) { contact { email person } }
+        smes { edges { node { name { en } contact { email } } } }
+        investors { edges { node { contact { email } } } }
+    }";
+    let body = s.ok(q, json!({ "id": id, "inv": inv }));
+    assert_eq!(body["sme"]["name"], Value::Null);
+    assert_eq!(body["sme"]["contact"], Value::Null);
+    assert_eq!(body["sme"]["displayName"], "Processing and preserving of fruit and vegetables, Kampong Thom");
+    assert_eq!(body["sme"]["km"], "ផលិតកម្ម, កំពង់ធំ");
+    assert_eq!(body["investor"]["contact"], Value::Null);
+    assert_eq!(body["smes"]["edges"][0]["node"], json!({ "name": null, "contact": null }));
+    assert_eq!(body["investors"]["edges"][0]["node"]["contact"], Value::Null);
+    let text = body.to_string();
+    for secret in ["sokha@sokha-cashew.example", "345 678", "sokha_cashew", "Chan Sokha", "Sokha Cashew", "minji@"] {
+        assert!(!text.contains(secret), "{secret} leaked: {text}");
+    }
+    // The mutation's own answer is no back door either.
+    let body = s.ok(
+        "mutation($input: SmeInput!) { publishSme(input: $input) { contact { email } } }",
+        json!({ "input": sme_input() }),
+    );
+    assert_eq!(body["publishSme"]["contact"], Value::Null);
+
+    let db = s.db_path();
+    assert_eq!(
+        sql_scalar(&db, &format!("SELECT contact_email FROM smes WHERE id = '{id}'")),
+        json!("sokha@sokha-cashew.example")
+    );
+    assert_eq!(
+        sql_scalar(&db, &format!("SELECT contact_telegram FROM smes WHERE id = '{id}'")),
+        json!("sokha_cashew"),
+        "the handle is stored without its @"
+    );
+}
