@@ -35,3 +35,14 @@ pub struct ServeConfig {
     #[arg(long, env = "KHKR_DEMO")]
     pub demo: bool,
 }
+
+/// Settings of `khkr-match reindex`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct IndexConfig {
+    #[command(flatten)]
+    pub storage: StorageConfig,
+
+    /// Directory of the on-disk search index.
+    #[arg(long, env = "KHKR_INDEX_DIR", default_value = DEFAULT_INDEX_DIR)]
+    pub index_dir: PathBuf,
+}

@@ -30,8 +30,12 @@ pub fn router(app: Arc<App>, schema: ApiSchema) -> Router {
 }
 
 async fn graphql(State(state): State<HttpState>, request: GraphQLRequest) -> GraphQLResponse {
-    // Accounts arrive later; until then every caller is an anonymous visitor.
-    let request = request.into_inner().data(Viewer::Anonymous);
+    // Accounts arrive later; until then every caller is an anonymous visitor. One index
+    // snapshot per operation, so two searches in one request see the same data.
+    let request = request
+        .into_inner()
+        .data(Viewer::Anonymous)
+        .data(state.app.search.searcher());
     let mut response = state.schema.execute(request).await;
     classify_engine_errors(&mut response);
     response.into()

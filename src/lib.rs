@@ -5,9 +5,11 @@
 
 pub mod api;
 pub mod app;
+pub mod bench;
 pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod http;
+pub mod search;
 pub mod server;
 pub mod store;

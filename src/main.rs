@@ -4,7 +4,11 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
-use khkr_match::config::{ServeConfig, StorageConfig};
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::time::Instant;
+
+use khkr_match::config::{IndexConfig, ServeConfig, StorageConfig};
 
 #[derive(Parser)]
 #[command(name = "khkr-match", version, about = "Matches Cambodian SMEs with Korean investors and partners")]
@@ -19,8 +23,26 @@ enum Command {
     Serve(ServeConfig),
     /// Create or upgrade the database schema, then exit.
     Migrate(StorageConfig),
+    /// Rebuild the search index from the database (stop the server using it first).
+    Reindex(IndexConfig),
+    /// Measure performance and print the figures.
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Print the GraphQL schema (SDL); `schema.graphql` holds the same text.
     Schema,
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Index build throughput and query latency (p50/p99) on generated data sets.
+    Search {
+        /// Data-set sizes (SMEs), comma-separated; the demo generator at each size.
+        #[arg(long, value_delimiter = ',', default_value = "2000,100000")]
+        sizes: Vec<usize>,
+        /// Timed runs per query.
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -30,6 +52,7 @@ fn main() -> anyhow::Result<()> {
             EnvFilter::try_from_env("KHKR_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     match cli.command {
         Command::Schema => {
@@ -44,12 +67,57 @@ fn main() -> anyhow::Result<()> {
             println!("database {} is at the latest schema", storage.database_url);
             Ok(())
         }),
+        Command::Bench(BenchCommand::Search { sizes, rounds }) => runtime()?.block_on(async {
+            let mut figures = Vec::new();
+            for n in sizes {
+                figures.push(khkr_match::bench::search_bench(n, rounds.max(1)).await?);
+            }
+            khkr_match::bench::print_search(&figures);
+            Ok(())
+        }),
+        Command::Reindex(config) => runtime()?.block_on(reindex(config)),
         Command::Serve(config) => runtime()?.block_on(async {
             khkr_match::server::serve(&config, khkr_match::server::shutdown_signal())
                 .await
                 .context("serve")
         }),
     }
+}
+
+async fn reindex(config: IndexConfig) -> anyhow::Result<()> {
+    let store = khkr_match::store::open(&config.storage.database_url)
+        .await
+        .with_context(|| format!("opening {}", config.storage.database_url))?;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {pos}/{len} profiles ({per_sec}, eta {eta})",
+        )
+        .context("progress bar template")?
+        .progress_chars("=> "),
+    );
+    let progress = {
+        let bar = bar.clone();
+        Arc::new(move |done: u64, total: u64| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+    };
+    let started = Instant::now();
+    let opened = khkr_match::search::index::rebuild(&config.index_dir, store.clone(), progress)
+        .await
+        .context("rebuilding the search index")?;
+    bar.finish();
+    let docs = opened.index.num_docs();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "indexed {docs} profiles in {secs:.2} s ({:.0} docs/s) into {}",
+        docs as f64 / secs.max(1e-9),
+        config.index_dir.display()
+    );
+    drop(opened);
+    store.close().await;
+    Ok(())
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

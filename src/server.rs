@@ -1,6 +1,7 @@
 //! Start-up and shutdown of `khkr-match serve`.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Instant;
 
 use time::OffsetDateTime;
@@ -13,17 +14,16 @@ use crate::domain::ids::ProfileId;
 use crate::domain::investor::{Investor, InvestorProfile};
 use crate::domain::sme::{Sme, SmeProfile};
 use crate::domain::ValidationContext;
+use crate::search::index::{open_or_rebuild, SearchError};
+use crate::search::indexer;
 use crate::store::{self, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("cannot prepare the index directory {path}: {source}")]
-    IndexDir {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Search(#[from] SearchError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -45,14 +45,20 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let store = store::open(&config.storage.database_url).await?;
     tracing::info!(url = %config.storage.database_url, "database ready");
-    std::fs::create_dir_all(&config.index_dir).map_err(|source| ServeError::IndexDir {
-        path: config.index_dir.display().to_string(),
-        source,
-    })?;
     if config.demo {
         load_demo_if_empty(store.as_ref()).await?;
     }
-    let app = App::new(store.clone());
+    let opened = open_or_rebuild(&config.index_dir, store.clone(), Arc::new(log_progress)).await?;
+    let search = opened.index.clone();
+    let (indexer, indexer_task) = indexer::spawn(opened, store.clone());
+    // Catch up with every change the database has before taking requests, so that the first
+    // query after a restart (even after a crash) sees exactly the published profiles.
+    let head = store.outbox_head().await?;
+    if head > indexer.applied() {
+        eprintln!("search index: applying changes {}..={head}", indexer.applied() + 1);
+    }
+    indexer.wait_for(head).await?;
+    let app = App::new(store.clone(), search, indexer.clone());
     let router = crate::http::router(app.clone(), build_schema(app));
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
@@ -66,6 +72,10 @@ pub async fn serve(
     let result = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
         .await;
+    indexer.stop();
+    if let Err(e) = indexer_task.await {
+        tracing::error!(error = %e, "indexer task failed");
+    }
     store.close().await;
     result.map_err(ServeError::Serve)
 }
@@ -110,6 +120,14 @@ pub async fn load_demo_if_empty(store: &dyn Store) -> Result<(), ServeError> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// A progress line on standard error at every tenth of a rebuild.
+fn log_progress(done: u64, total: u64) {
+    let step = (total / 10).max(1);
+    if done == 0 || done == total || done / step != done.saturating_sub(1_000) / step {
+        eprintln!("search index: rebuilding from the database, {done}/{total} profiles");
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM, whichever comes first.

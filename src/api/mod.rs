@@ -6,16 +6,20 @@ pub mod errors;
 pub mod inputs;
 mod mutation;
 mod query;
+pub mod search;
 pub mod types;
 pub mod viewer;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 use crate::app::App;
 pub use mutation::MutationRoot;
-pub use query::QueryRoot;
+
+/// Every query: profiles and reference data, and search.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(query::ProfileQuery, search::SearchQuery);
 
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
@@ -25,7 +29,7 @@ const MAX_DEPTH: usize = 12;
 
 /// The live schema, serving `app`.
 pub fn build_schema(app: Arc<App>) -> ApiSchema {
-    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+    Schema::build(QueryRoot::default(), MutationRoot, EmptySubscription)
         .data(app)
         .limit_depth(MAX_DEPTH)
         .finish()
@@ -33,7 +37,7 @@ pub fn build_schema(app: Arc<App>) -> ApiSchema {
 
 /// The SDL of the schema (what `khkr-match schema` prints and `schema.graphql` holds).
 pub fn sdl() -> String {
-    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+    Schema::build(QueryRoot::default(), MutationRoot, EmptySubscription)
         .finish()
         .sdl()
 }

@@ -30,7 +30,8 @@ impl MutationRoot {
             let now = OffsetDateTime::now_utc();
             let profile = SmeProfile::validate(input.into(), &ValidationContext::at(now))?;
             let sme = sme::Sme::publish(ProfileId::new_v7(), profile, now);
-            app(ctx).store.insert_sme(&sme).await?;
+            let seq = app(ctx).store.insert_sme(&sme).await?;
+            app(ctx).searchable(seq).await;
             Ok(Sme(sme))
         }
         .await)
@@ -50,7 +51,8 @@ impl MutationRoot {
             let store = &app(ctx).store;
             let current = store.sme(id).await?.ok_or_else(|| not_found("SME", id))?;
             let revised = current.revise(profile, now)?;
-            store.update_sme(&revised).await?;
+            let seq = store.update_sme(&revised).await?;
+            app(ctx).searchable(seq).await;
             Ok(Sme(revised))
         }
         .await)
@@ -64,7 +66,8 @@ impl MutationRoot {
             let current = store.sme(id).await?.ok_or_else(|| not_found("SME", id))?;
             let archived = current.archive(OffsetDateTime::now_utc());
             if archived.lifecycle.version != current.lifecycle.version {
-                store.update_sme(&archived).await?;
+                let seq = store.update_sme(&archived).await?;
+                app(ctx).searchable(seq).await;
             }
             Ok(Sme(archived))
         }
@@ -81,7 +84,8 @@ impl MutationRoot {
             let now = OffsetDateTime::now_utc();
             let profile = InvestorProfile::validate(input.into())?;
             let inv = investor::Investor::publish(ProfileId::new_v7(), profile, now);
-            app(ctx).store.insert_investor(&inv).await?;
+            let seq = app(ctx).store.insert_investor(&inv).await?;
+            app(ctx).searchable(seq).await;
             Ok(Investor(inv))
         }
         .await)
@@ -103,7 +107,8 @@ impl MutationRoot {
                 .await?
                 .ok_or_else(|| not_found("investor", id))?;
             let revised = current.revise(profile, OffsetDateTime::now_utc())?;
-            store.update_investor(&revised).await?;
+            let seq = store.update_investor(&revised).await?;
+            app(ctx).searchable(seq).await;
             Ok(Investor(revised))
         }
         .await)
@@ -120,7 +125,8 @@ impl MutationRoot {
                 .ok_or_else(|| not_found("investor", id))?;
             let archived = current.archive(OffsetDateTime::now_utc());
             if archived.lifecycle.version != current.lifecycle.version {
-                store.update_investor(&archived).await?;
+                let seq = store.update_investor(&archived).await?;
+                app(ctx).searchable(seq).await;
             }
             Ok(Investor(archived))
         }

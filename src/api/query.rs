@@ -21,7 +21,9 @@ use crate::store::{Page, PageRequest};
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
 pub const MAX_PAGE_SIZE: i32 = 100;
 
-pub struct QueryRoot;
+/// Profile reads and reference data.
+#[derive(Default)]
+pub struct ProfileQuery;
 
 pub(super) fn app<'a>(ctx: &Context<'a>) -> &'a Arc<App> {
     // The schema is always built with the App (see `api::build_schema`).
@@ -74,7 +76,7 @@ fn connection<D, W, C: FromParts<W>>(
 }
 
 #[Object]
-impl QueryRoot {
+impl ProfileQuery {
     /// A published SME by id; null when unknown or archived.
     async fn sme(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Sme>> {
         gql(async {

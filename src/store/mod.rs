@@ -51,6 +51,34 @@ pub struct Page<T> {
     pub total_count: i64,
 }
 
+/// Which kind of profile an outbox entry concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Entity {
+    Sme,
+    Investor,
+}
+
+impl Entity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entity::Sme => "SME",
+            Entity::Investor => "INVESTOR",
+        }
+    }
+}
+
+/// One committed change, in commit order. The indexer re-reads the row's current state, so
+/// replaying an entry twice is harmless.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub seq: i64,
+    pub entity: Entity,
+    pub id: ProfileId,
+}
+
+/// Outbox sequence number of a committed write; 0 means "nothing written yet".
+pub type Seq = i64;
+
 /// Row counts by table, whatever the status (the demo loader asks whether the store is empty).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {
@@ -60,21 +88,29 @@ pub struct Counts {
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// Stores a new SME.
-    async fn insert_sme(&self, sme: &Sme) -> Result<(), StoreError>;
+    /// Stores a new SME; returns the outbox sequence of the write.
+    async fn insert_sme(&self, sme: &Sme) -> Result<Seq, StoreError>;
     /// Replaces an SME whose stored version is `sme.lifecycle.version - 1`; otherwise `Conflict`.
-    async fn update_sme(&self, sme: &Sme) -> Result<(), StoreError>;
+    async fn update_sme(&self, sme: &Sme) -> Result<Seq, StoreError>;
     async fn sme(&self, id: ProfileId) -> Result<Option<Sme>, StoreError>;
     /// Published SMEs in id order.
     async fn published_smes(&self, page: PageRequest) -> Result<Page<Sme>, StoreError>;
 
-    async fn insert_investor(&self, investor: &Investor) -> Result<(), StoreError>;
-    async fn update_investor(&self, investor: &Investor) -> Result<(), StoreError>;
+    async fn insert_investor(&self, investor: &Investor) -> Result<Seq, StoreError>;
+    async fn update_investor(&self, investor: &Investor) -> Result<Seq, StoreError>;
     async fn investor(&self, id: ProfileId) -> Result<Option<Investor>, StoreError>;
     async fn published_investors(&self, page: PageRequest) -> Result<Page<Investor>, StoreError>;
 
+    /// SMEs by id, in no particular order; unknown ids are skipped.
+    async fn smes_by_ids(&self, ids: &[ProfileId]) -> Result<Vec<Sme>, StoreError>;
+    async fn investors_by_ids(&self, ids: &[ProfileId]) -> Result<Vec<Investor>, StoreError>;
+
     /// Inserts many profiles in one transaction: all or nothing (the demo loader, imports).
-    async fn insert_batch(&self, smes: &[Sme], investors: &[Investor]) -> Result<(), StoreError>;
+    async fn insert_batch(&self, smes: &[Sme], investors: &[Investor]) -> Result<Seq, StoreError>;
+    /// Up to `limit` outbox entries with a sequence above `after`, oldest first.
+    async fn outbox_after(&self, after: Seq, limit: u32) -> Result<Vec<OutboxEntry>, StoreError>;
+    /// The sequence of the newest outbox entry (0 when empty).
+    async fn outbox_head(&self) -> Result<Seq, StoreError>;
     async fn counts(&self) -> Result<Counts, StoreError>;
     /// A cheap round trip, for health checks.
     async fn ping(&self) -> Result<(), StoreError>;

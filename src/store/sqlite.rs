@@ -19,7 +19,7 @@ use super::codec::{
     investor_values, sme_values, timestamp, InvestorRecord, SmeRecord, Value, INVESTOR_COLUMNS,
     SME_COLUMNS,
 };
-use super::{Counts, Page, PageRequest, Store, StoreError};
+use super::{Counts, Entity, OutboxEntry, Page, PageRequest, Seq, Store, StoreError};
 use crate::domain::ids::ProfileId;
 use crate::domain::investor::Investor;
 use crate::domain::profile::ProfileStatus;
@@ -32,6 +32,8 @@ struct Table {
     insert: String,
     update: String,
     select_one: String,
+    /// `SELECT … WHERE id`, to be completed with `IN (…)`.
+    select_many: String,
     select_page: String,
     count_published: String,
 }
@@ -51,6 +53,7 @@ impl Table {
                 sets.join(", ")
             ),
             select_one: format!("SELECT {cols} FROM {name} WHERE id = ?"),
+            select_many: format!("SELECT {cols} FROM {name} WHERE id"),
             select_page: format!(
                 "SELECT {cols} FROM {name} WHERE status = 'PUBLISHED' AND id > ? ORDER BY id LIMIT ?"
             ),
@@ -136,7 +139,7 @@ impl SqliteStore {
         tx: &mut Transaction<'_, Sqlite>,
         table: &Table,
         w: Write,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Seq, StoreError> {
         bind_all(sqlx::query(&table.insert), w.values)
             .execute(&mut **tx)
             .await?;
@@ -149,29 +152,31 @@ impl SqliteStore {
         table: &Table,
         id: ProfileId,
         status: ProfileStatus,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Seq, StoreError> {
         let op = match status {
             ProfileStatus::Published => "UPSERT",
             ProfileStatus::Archived => "DELETE",
         };
-        sqlx::query("INSERT INTO outbox (entity, entity_id, op, created_at) VALUES (?, ?, ?, ?)")
-            .bind(table.entity)
-            .bind(id.to_string())
-            .bind(op)
-            .bind(timestamp(time::OffsetDateTime::now_utc()))
-            .execute(&mut **tx)
-            .await?;
-        Ok(())
+        let done = sqlx::query(
+            "INSERT INTO outbox (entity, entity_id, op, created_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(table.entity)
+        .bind(id.to_string())
+        .bind(op)
+        .bind(timestamp(time::OffsetDateTime::now_utc()))
+        .execute(&mut **tx)
+        .await?;
+        Ok(done.last_insert_rowid())
     }
 
-    async fn insert(&self, table: &Table, w: Write) -> Result<(), StoreError> {
+    async fn insert(&self, table: &Table, w: Write) -> Result<Seq, StoreError> {
         let mut tx = self.pool.begin().await?;
-        Self::insert_in(&mut tx, table, w).await?;
+        let seq = Self::insert_in(&mut tx, table, w).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(seq)
     }
 
-    async fn update(&self, table: &Table, w: Write) -> Result<(), StoreError> {
+    async fn update(&self, table: &Table, w: Write) -> Result<Seq, StoreError> {
         let mut tx = self.pool.begin().await?;
         let (id, status, expected) = (w.id, w.status, w.version - 1);
         let mut values = w.values;
@@ -187,9 +192,9 @@ impl SqliteStore {
                 id: id.to_string(),
             });
         }
-        Self::outbox(&mut tx, table, id, status).await?;
+        let seq = Self::outbox(&mut tx, table, id, status).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(seq)
     }
 
     async fn get<R>(&self, table: &Table, id: ProfileId) -> Result<Option<R>, StoreError>
@@ -200,6 +205,25 @@ impl SqliteStore {
             .bind(id.to_string())
             .fetch_optional(&self.pool)
             .await?)
+    }
+
+    async fn by_ids<R>(&self, table: &Table, ids: &[ProfileId]) -> Result<Vec<R>, StoreError>
+    where
+        R: for<'r> FromRow<'r, SqliteRow> + Send + Unpin,
+    {
+        let mut out = Vec::with_capacity(ids.len());
+        // SQLite allows 32,766 parameters; pages of search results are far smaller, but chunk
+        // anyway so a large caller cannot hit the limit.
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let sql = format!("{} IN ({marks})", table.select_many);
+            let mut q = sqlx::query_as::<_, R>(&sql);
+            for id in chunk {
+                q = q.bind(id.to_string());
+            }
+            out.extend(q.fetch_all(&self.pool).await?);
+        }
+        Ok(out)
     }
 
     async fn page<R>(&self, table: &Table, page: PageRequest) -> Result<Page<R>, StoreError>
@@ -245,11 +269,11 @@ fn decode_page<R, T>(
 
 #[async_trait]
 impl Store for SqliteStore {
-    async fn insert_sme(&self, sme: &Sme) -> Result<(), StoreError> {
+    async fn insert_sme(&self, sme: &Sme) -> Result<Seq, StoreError> {
         self.insert(&SMES, sme.into()).await
     }
 
-    async fn update_sme(&self, sme: &Sme) -> Result<(), StoreError> {
+    async fn update_sme(&self, sme: &Sme) -> Result<Seq, StoreError> {
         self.update(&SMES, sme.into()).await
     }
 
@@ -264,11 +288,11 @@ impl Store for SqliteStore {
         decode_page(self.page(&SMES, page).await?, SmeRecord::into_sme)
     }
 
-    async fn insert_investor(&self, investor: &Investor) -> Result<(), StoreError> {
+    async fn insert_investor(&self, investor: &Investor) -> Result<Seq, StoreError> {
         self.insert(&INVESTORS, investor.into()).await
     }
 
-    async fn update_investor(&self, investor: &Investor) -> Result<(), StoreError> {
+    async fn update_investor(&self, investor: &Investor) -> Result<Seq, StoreError> {
         self.update(&INVESTORS, investor.into()).await
     }
 
@@ -283,16 +307,60 @@ impl Store for SqliteStore {
         decode_page(self.page(&INVESTORS, page).await?, InvestorRecord::into_investor)
     }
 
-    async fn insert_batch(&self, smes: &[Sme], investors: &[Investor]) -> Result<(), StoreError> {
+    async fn smes_by_ids(&self, ids: &[ProfileId]) -> Result<Vec<Sme>, StoreError> {
+        let rows = self.by_ids::<SmeRecord>(&SMES, ids).await?;
+        rows.into_iter().map(SmeRecord::into_sme).collect()
+    }
+
+    async fn investors_by_ids(&self, ids: &[ProfileId]) -> Result<Vec<Investor>, StoreError> {
+        let rows = self.by_ids::<InvestorRecord>(&INVESTORS, ids).await?;
+        rows.into_iter().map(InvestorRecord::into_investor).collect()
+    }
+
+    async fn insert_batch(&self, smes: &[Sme], investors: &[Investor]) -> Result<Seq, StoreError> {
         let mut tx = self.pool.begin().await?;
+        let mut seq = 0;
         for sme in smes {
-            Self::insert_in(&mut tx, &SMES, sme.into()).await?;
+            seq = Self::insert_in(&mut tx, &SMES, sme.into()).await?;
         }
         for inv in investors {
-            Self::insert_in(&mut tx, &INVESTORS, inv.into()).await?;
+            seq = Self::insert_in(&mut tx, &INVESTORS, inv.into()).await?;
         }
         tx.commit().await?;
-        Ok(())
+        Ok(seq)
+    }
+
+    async fn outbox_after(&self, after: Seq, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT seq, entity, entity_id FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(seq, entity, id)| {
+                let corrupt = |reason: String| StoreError::Corrupt {
+                    entity: "outbox entry",
+                    id: seq.to_string(),
+                    reason,
+                };
+                let entity = match entity.as_str() {
+                    "SME" => Entity::Sme,
+                    "INVESTOR" => Entity::Investor,
+                    other => return Err(corrupt(format!("unknown entity {other:?}"))),
+                };
+                let id = ProfileId::parse(&id).map_err(corrupt)?;
+                Ok(OutboxEntry { seq, entity, id })
+            })
+            .collect()
+    }
+
+    async fn outbox_head(&self) -> Result<Seq, StoreError> {
+        let head: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM outbox")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(head.unwrap_or(0))
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {

@@ -261,3 +261,31 @@ pub fn publish_investor(s: &TestServer, input: Value) -> String {
     let data = s.ok(PUBLISH_INVESTOR, json!({ "input": input }));
     data["publishInvestor"]["id"].as_str().expect("id").to_string()
 }
+
+/// A GraphQL request that reports failure instead of panicking (for load and crash tests).
+pub fn try_gql(base: &str, query: &str, variables: Value) -> Result<Value, String> {
+    let resp = ureq::post(&format!("{base}/graphql"))
+        .timeout(Duration::from_secs(60))
+        .send_json(json!({ "query": query, "variables": variables }))
+        .map_err(|e| e.to_string())?;
+    let body: Value = resp.into_json().map_err(|e| e.to_string())?;
+    if body.get("errors").is_some() {
+        return Err(body.to_string());
+    }
+    Ok(body["data"].clone())
+}
+
+/// A word made of letters only, unique for `n`, that no analyzer splits or stems away.
+pub fn token(n: usize) -> String {
+    let mut s = String::from("zq");
+    let mut n = n;
+    loop {
+        s.push((b'a' + (n % 26) as u8) as char);
+        n /= 26;
+        if n == 0 {
+            break;
+        }
+    }
+    s.push('x');
+    s
+}

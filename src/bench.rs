@@ -1,0 +1,200 @@
+//! `khkr-match bench search`: index build throughput and query latency, on the demo set and on
+//! larger generated sets (the demo generator at a larger size), printed as a table.
+//!
+//! Everything runs in-process on the real code paths: profiles go through validation into a
+//! scratch SQLite file, the index is rebuilt from it exactly as `reindex` does, and queries go
+//! through the same `search::query::search` the API calls (HTTP and JSON are left out, so the
+//! figures are the engine's).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use time::OffsetDateTime;
+
+use crate::demo;
+use crate::domain::digital::DigitalLevel;
+use crate::domain::ids::ProfileId;
+use crate::domain::investor::{Investor, InvestorProfile};
+use crate::domain::profile::PartnershipType;
+use crate::domain::province::ProvinceCode;
+use crate::domain::sector::IsicCode;
+use crate::domain::sme::{Sme, SmeProfile};
+use crate::domain::text::Lang;
+use crate::domain::ValidationContext;
+use crate::search::index::rebuild;
+use crate::search::query::{search, Filter, Kind, SearchRequest};
+use crate::store::sqlite::SqliteStore;
+use crate::store::Store;
+
+/// Rows per insert transaction while loading a generated set.
+const LOAD_BATCH: usize = 5_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    #[error("{0}")]
+    Setup(String),
+}
+
+fn setup<E: std::fmt::Display>(e: E) -> BenchError {
+    BenchError::Setup(e.to_string())
+}
+
+/// Figures for one data-set size.
+#[derive(Debug, Clone)]
+pub struct SearchFigures {
+    pub smes: usize,
+    pub load_rows_per_s: f64,
+    pub index_docs_per_s: f64,
+    pub queries: Vec<(String, Latency)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Latency {
+    pub p50: Duration,
+    pub p99: Duration,
+    pub runs: usize,
+}
+
+fn latency(mut samples: Vec<Duration>) -> Latency {
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
+    Latency {
+        p50: at(0.50),
+        p99: at(0.99),
+        runs: samples.len(),
+    }
+}
+
+/// The query mix: (label, text, filter).
+fn query_mix() -> Vec<(&'static str, &'static str, Filter)> {
+    let province = |c: &str| ProvinceCode::parse(c).ok().into_iter().collect::<Vec<_>>();
+    vec![
+        ("browse, no filter", "", Filter::default()),
+        ("browse, 3 filters", "", Filter {
+            provinces: province("KH-12"),
+            digital_levels: vec![DigitalLevel::Basic],
+            partnership_types: vec![PartnershipType::Training],
+            ..Filter::default()
+        }),
+        ("en: one word", "cashew", Filter::default()),
+        ("en: two words", "organic export", Filter::default()),
+        ("km: one word", "ស្វាយចន្ទី", Filter::default()),
+        ("km: word + sector", "អនឡាញ", Filter { sector: IsicCode::parse("C").ok(), ..Filter::default() }),
+        ("ko: one word", "화장품", Filter::default()),
+        ("ko: two words", "캄보디아 수출", Filter::default()),
+    ]
+}
+
+fn scratch_dir(label: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("khkr-bench-{label}-{}", std::process::id()))
+}
+
+/// Generates `n` SMEs and the demo's investors into a scratch database.
+async fn load(store: &dyn Store, n: usize) -> Result<f64, BenchError> {
+    let now = OffsetDateTime::now_utc();
+    let ctx = ValidationContext::at(now);
+    let started = Instant::now();
+    let mut i = 0;
+    while i < n {
+        let end = (i + LOAD_BATCH).min(n);
+        let smes = (i..end)
+            .map(|k| {
+                SmeProfile::validate(demo::sme(demo::DEMO_SEED, k as u64), &ctx)
+                    .map(|p| Sme::publish(ProfileId::new_v7(), p, now))
+                    .map_err(setup)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let investors = if i == 0 {
+            (0..demo::DEMO_INVESTORS as u64)
+                .map(|k| {
+                    InvestorProfile::validate(demo::investor(demo::DEMO_SEED, k))
+                        .map(|p| Investor::publish(ProfileId::new_v7(), p, now))
+                        .map_err(setup)
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        } else {
+            Vec::new()
+        };
+        store.insert_batch(&smes, &investors).await.map_err(setup)?;
+        i = end;
+        eprint!("\r  generated and stored {i}/{n} SMEs");
+    }
+    eprintln!();
+    Ok(n as f64 / started.elapsed().as_secs_f64())
+}
+
+/// Runs the search benchmark on a set of `n` SMEs.
+pub async fn search_bench(n: usize, rounds: usize) -> Result<SearchFigures, BenchError> {
+    let dir = scratch_dir(&n.to_string());
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(setup)?;
+    let url = format!("sqlite:{}", dir.join("bench.db").display());
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&url).await.map_err(setup)?);
+    eprintln!("{n} SMEs:");
+    let load_rows_per_s = load(store.as_ref(), n).await?;
+    let started = Instant::now();
+    let opened = rebuild(&dir.join("index"), store.clone(), Arc::new(|_, _| {}))
+        .await
+        .map_err(setup)?;
+    let docs = opened.index.num_docs();
+    let index_docs_per_s = docs as f64 / started.elapsed().as_secs_f64();
+    eprintln!("  indexed {docs} documents");
+    let index = opened.index.clone();
+    let queries = tokio::task::spawn_blocking(move || -> Result<Vec<(String, Latency)>, BenchError> {
+        let searcher = index.searcher();
+        let mut out = Vec::new();
+        for (label, text, filter) in query_mix() {
+            let req = SearchRequest {
+                kind: Kind::Sme,
+                text: text.to_string(),
+                filter,
+                first: 20,
+                after: None,
+                lang: Lang::En,
+            };
+            // Warm up caches once, then measure.
+            search(&index, &searcher, &req).map_err(setup)?;
+            let mut samples = Vec::with_capacity(rounds);
+            for _ in 0..rounds {
+                let t = Instant::now();
+                let r = search(&index, &searcher, &req).map_err(setup)?;
+                samples.push(t.elapsed());
+                std::hint::black_box(r);
+            }
+            out.push((label.to_string(), latency(samples)));
+        }
+        Ok(out)
+    })
+    .await
+    .map_err(setup)??;
+    drop(opened);
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(SearchFigures {
+        smes: n,
+        load_rows_per_s,
+        index_docs_per_s,
+        queries,
+    })
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+/// Prints figures as a Markdown table (pasteable into the README).
+pub fn print_search(figures: &[SearchFigures]) {
+    println!("\n| SMEs | store rows/s | index docs/s |");
+    println!("|---:|---:|---:|");
+    for f in figures {
+        println!("| {} | {:.0} | {:.0} |", f.smes, f.load_rows_per_s, f.index_docs_per_s);
+    }
+    println!("\n| query (top 20, with facets and highlights) | SMEs | p50 | p99 | runs |");
+    println!("|---|---:|---:|---:|---:|");
+    for f in figures {
+        for (label, l) in &f.queries {
+            println!("| {label} | {} | {} | {} | {} |", f.smes, ms(l.p50), ms(l.p99), l.runs);
+        }
+    }
+}

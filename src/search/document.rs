@@ -1,0 +1,130 @@
+//! Domain profiles as index documents.
+//!
+//! Privacy: contact details are never indexed, and neither is the name of an ANONYMOUS SME —
+//! otherwise a search for the firm's name would reveal which anonymous profile it is.
+
+use tantivy::schema::Facet;
+use tantivy::TantivyDocument;
+
+use super::schema::{Fields, ANY, KIND_INVESTOR, KIND_SME};
+use crate::domain::ids::ProfileId;
+use crate::domain::investor::Investor;
+use crate::domain::money::UsdRange;
+use crate::domain::profile::Visibility;
+use crate::domain::sector::isic;
+use crate::domain::sme::Sme;
+use crate::domain::text::{Lang, LocalizedText};
+
+fn base(f: &Fields, kind: &str, id: ProfileId) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.kind, kind);
+    doc.add_text(f.id, id.to_string());
+    let bits = id.as_uuid().as_u128();
+    doc.add_u64(f.id_hi, (bits >> 64) as u64);
+    doc.add_u64(f.id_lo, bits as u64);
+    doc
+}
+
+fn add_texts(doc: &mut TantivyDocument, fields: &[tantivy::schema::Field; 3], text: &LocalizedText) {
+    for (i, lang) in Lang::ALL.iter().enumerate() {
+        if let Some(t) = text.get(*lang) {
+            doc.add_text(fields[i], t);
+        }
+    }
+}
+
+fn add_money(doc: &mut TantivyDocument, f: &Fields, range: &UsdRange) {
+    doc.add_i64(f.usd_min, range.min.unwrap_or(0));
+    doc.add_i64(f.usd_max, range.max.unwrap_or(i64::MAX));
+}
+
+fn facet(doc: &mut TantivyDocument, f: &Fields, dimension: &str, value: &str) {
+    doc.add_facet(f.facets, Facet::from_path([dimension, value]));
+}
+
+/// Adds each code once to `field`, and to `seen`.
+fn add_unique(doc: &mut TantivyDocument, field: tantivy::schema::Field, seen: &mut Vec<String>, code: &str) {
+    if !seen.iter().any(|s| s == code) {
+        seen.push(code.to_string());
+        doc.add_text(field, code);
+    }
+}
+
+pub fn sme_document(f: &Fields, sme: &Sme) -> TantivyDocument {
+    let p = &sme.profile;
+    let mut doc = base(f, KIND_SME, sme.id);
+    if p.visibility == Visibility::Public {
+        add_texts(&mut doc, &f.name, &p.name);
+    }
+    add_texts(&mut doc, &f.description, &p.description);
+    let mut seen = Vec::new();
+    for class in std::iter::once(&p.sector).chain(&p.secondary_sectors) {
+        for node in isic().lineage(class.as_str()) {
+            add_unique(&mut doc, f.sector, &mut seen, &node.code);
+        }
+    }
+    facet(&mut doc, f, "section", p.sector.section());
+    doc.add_text(f.province, p.province.as_str());
+    facet(&mut doc, f, "province", p.province.as_str());
+    doc.add_text(f.digital, sme.digital.level.as_str());
+    facet(&mut doc, f, "digital", sme.digital.level.as_str());
+    for t in &p.partnership_types {
+        doc.add_text(f.partnership, t.as_str());
+        facet(&mut doc, f, "partnership", t.as_str());
+    }
+    for l in &p.languages {
+        doc.add_text(f.language, l.as_str());
+    }
+    add_money(&mut doc, f, &p.capital_sought);
+    doc
+}
+
+pub fn investor_document(f: &Fields, inv: &Investor) -> TantivyDocument {
+    let p = &inv.profile;
+    let mut doc = base(f, KIND_INVESTOR, inv.id);
+    add_texts(&mut doc, &f.name, &p.name);
+    add_texts(&mut doc, &f.description, &p.description);
+    let mut seen = Vec::new();
+    let mut sections = Vec::new();
+    for code in &p.sector_interests {
+        doc.add_text(f.sector_exact, code.as_str());
+        for node in isic().lineage(code.as_str()) {
+            add_unique(&mut doc, f.sector, &mut seen, &node.code);
+        }
+        if let Some(section) = isic().section_of(code.as_str()) {
+            if !sections.contains(&section) {
+                sections.push(section);
+                facet(&mut doc, f, "section", section);
+            }
+        }
+    }
+    if p.sector_interests.is_empty() {
+        doc.add_text(f.sector_exact, ANY);
+        facet(&mut doc, f, "section", ANY);
+    }
+    if p.preferred_provinces.is_empty() {
+        doc.add_text(f.province, ANY);
+        facet(&mut doc, f, "province", ANY);
+    }
+    for pr in &p.preferred_provinces {
+        doc.add_text(f.province, pr.as_str());
+        facet(&mut doc, f, "province", pr.as_str());
+    }
+    if p.preferred_digital_levels.is_empty() {
+        doc.add_text(f.digital, ANY);
+        facet(&mut doc, f, "digital", ANY);
+    }
+    for l in &p.preferred_digital_levels {
+        doc.add_text(f.digital, l.as_str());
+        facet(&mut doc, f, "digital", l.as_str());
+    }
+    for t in &p.partnership_types {
+        doc.add_text(f.partnership, t.as_str());
+        facet(&mut doc, f, "partnership", t.as_str());
+    }
+    for l in &p.languages {
+        doc.add_text(f.language, l.as_str());
+    }
+    add_money(&mut doc, f, &p.ticket);
+    doc
+}

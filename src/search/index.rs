@@ -1,0 +1,285 @@
+//! The on-disk index: opening it, checking it is current, and rebuilding it from the database.
+//!
+//! The index lives in `<index-dir>/profiles`. Each commit's payload records the schema version
+//! and the last outbox sequence applied, so after any crash the indexer resumes exactly where
+//! the last durable commit stopped. A missing, unreadable or other-version index is rebuilt from
+//! the database into `<index-dir>/profiles.rebuild` and swapped in when complete, so a crash
+//! during a rebuild leaves no half-built index in place.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher};
+
+use super::analyzer;
+use super::document::{investor_document, sme_document};
+use super::schema::{Fields, SCHEMA_VERSION};
+use crate::store::{PageRequest, Seq, Store, StoreError};
+
+/// Memory for the one writer's indexing buffer; tantivy needs at least 15 MB per thread.
+const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+/// Indexing threads: one, leaving the other core of a small machine to serve queries.
+const WRITER_THREADS: usize = 1;
+/// Rows fetched per round trip while rebuilding.
+const REBUILD_PAGE: u32 = 1_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("index directory {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("the index in {0} is in use by another process (is a server running on it?)")]
+    Locked(String),
+    #[error("the indexing task stopped")]
+    IndexerGone,
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SearchError + '_ {
+    move |source| SearchError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// What each commit records, as JSON in the commit payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payload {
+    pub schema_version: u32,
+    pub outbox_seq: Seq,
+}
+
+/// The index as readers see it: one long-lived reader, reloaded by the indexer after each commit.
+pub struct SearchIndex {
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+}
+
+impl SearchIndex {
+    fn new(index: Index) -> Result<Self, SearchError> {
+        analyzer::register(index.tokenizers());
+        let (_, fields) = Fields::schema();
+        // Reloading is manual: the indexer reloads right after each commit, so a mutation that
+        // waited for its sequence is visible to the next query (read-your-writes).
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// A consistent snapshot for one request.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.searcher().num_docs()
+    }
+
+    fn writer(&self, dir: &Path) -> Result<IndexWriter, SearchError> {
+        match self
+            .index
+            .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)
+        {
+            Err(tantivy::TantivyError::LockFailure(..)) => {
+                Err(SearchError::Locked(dir.display().to_string()))
+            }
+            other => Ok(other?),
+        }
+    }
+}
+
+/// An index ready for the indexer: readers, the only writer, and the sequence it reflects.
+pub struct Opened {
+    pub index: Arc<SearchIndex>,
+    pub writer: IndexWriter,
+    pub applied: Seq,
+}
+
+/// Told where a rebuild has got to: documents done, documents in all.
+pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
+
+fn live_dir(dir: &Path) -> PathBuf {
+    dir.join("profiles")
+}
+
+fn rebuild_dir(dir: &Path) -> PathBuf {
+    dir.join("profiles.rebuild")
+}
+
+/// Why an existing index cannot be used, or the index and its payload.
+fn try_open(path: &Path) -> Result<(Index, Payload), String> {
+    if !path.join("meta.json").exists() {
+        return Err("no index yet".into());
+    }
+    let index = Index::open_in_dir(path).map_err(|e| format!("unreadable: {e}"))?;
+    let (expected, _) = Fields::schema();
+    if index.schema() != expected {
+        return Err("written with another schema".into());
+    }
+    let metas = index.load_metas().map_err(|e| format!("unreadable: {e}"))?;
+    let payload: Payload = metas
+        .payload
+        .as_deref()
+        .and_then(|p| serde_json::from_str(p).ok())
+        .ok_or("no commit payload")?;
+    if payload.schema_version != SCHEMA_VERSION {
+        return Err(format!(
+            "schema version {} (current {SCHEMA_VERSION})",
+            payload.schema_version
+        ));
+    }
+    // Opening every segment proves the files behind meta.json are present and readable.
+    index
+        .reader()
+        .map_err(|e| format!("segments unreadable: {e}"))?;
+    Ok((index, payload))
+}
+
+/// Opens the index in `dir`, rebuilding it from the database when it is missing or unusable.
+pub async fn open_or_rebuild(
+    dir: &Path,
+    store: Arc<dyn Store>,
+    progress: Progress,
+) -> Result<Opened, SearchError> {
+    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let live = live_dir(dir);
+    match try_open(&live) {
+        Ok((index, payload)) => {
+            let index = Arc::new(SearchIndex::new(index)?);
+            let writer = index.writer(dir)?;
+            tracing::info!(
+                docs = index.num_docs(),
+                outbox_seq = payload.outbox_seq,
+                "search index opened"
+            );
+            Ok(Opened {
+                index,
+                writer,
+                applied: payload.outbox_seq,
+            })
+        }
+        Err(reason) => {
+            tracing::info!(dir = %live.display(), %reason, "rebuilding the search index from the database");
+            rebuild(dir, store, progress).await
+        }
+    }
+}
+
+/// Rebuilds the index from the database's published profiles and swaps it in.
+pub async fn rebuild(
+    dir: &Path,
+    store: Arc<dyn Store>,
+    progress: Progress,
+) -> Result<Opened, SearchError> {
+    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    // Hold the live index's writer lock while rebuilding, so that a rebuild cannot pull the
+    // index from under a running server (which holds that lock for its whole life).
+    let live = live_dir(dir);
+    let guard = match Index::open_in_dir(&live) {
+        Ok(existing) => match existing.writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000) {
+            Err(tantivy::TantivyError::LockFailure(..)) => {
+                return Err(SearchError::Locked(dir.display().to_string()))
+            }
+            Ok(w) => Some(w),
+            // An index too broken to open a writer is exactly what a rebuild replaces.
+            Err(_) => None,
+        },
+        Err(_) => None,
+    };
+    let tmp = rebuild_dir(dir);
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
+    }
+    std::fs::create_dir_all(&tmp).map_err(io_err(&tmp))?;
+    // Changes committed after this point are replayed from the outbox once the rebuild is in;
+    // replaying re-reads current rows, so overlap with what the pages below saw is harmless.
+    let head = store.outbox_head().await?;
+    let (schema, fields) = Fields::schema();
+    let index = Index::create_in_dir(&tmp, schema)?;
+    analyzer::register(index.tokenizers());
+    let mut writer: IndexWriter = index.writer_with_num_threads(2, 2 * WRITER_MEMORY)?;
+    let runtime = tokio::runtime::Handle::current();
+    let fill = tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
+        let first_page = PageRequest { first: REBUILD_PAGE, after: None };
+        let smes = runtime.block_on(store.published_smes(PageRequest { first: 0, after: None }))?;
+        let invs = runtime.block_on(store.published_investors(PageRequest { first: 0, after: None }))?;
+        let total = (smes.total_count + invs.total_count) as u64;
+        let mut done = 0u64;
+        progress(0, total);
+        let mut req = first_page;
+        loop {
+            let page = runtime.block_on(store.published_smes(req))?;
+            for sme in &page.items {
+                writer.add_document(sme_document(&fields, sme))?;
+            }
+            done += page.items.len() as u64;
+            progress(done, total);
+            match (page.has_next_page, page.items.last()) {
+                (true, Some(last)) => req.after = Some(last.id),
+                _ => break,
+            }
+        }
+        let mut req = first_page;
+        loop {
+            let page = runtime.block_on(store.published_investors(req))?;
+            for inv in &page.items {
+                writer.add_document(investor_document(&fields, inv))?;
+            }
+            done += page.items.len() as u64;
+            progress(done, total);
+            match (page.has_next_page, page.items.last()) {
+                (true, Some(last)) => req.after = Some(last.id),
+                _ => break,
+            }
+        }
+        commit(&mut writer, head)?;
+        // Merges finish before the swap, so the index moved into place is complete on disk.
+        writer.wait_merging_threads()?;
+        Ok(())
+    });
+    fill.await.map_err(|_| SearchError::IndexerGone)??;
+    drop(guard);
+    if live.exists() {
+        std::fs::remove_dir_all(&live).map_err(io_err(&live))?;
+    }
+    std::fs::rename(&tmp, &live).map_err(io_err(&live))?;
+    let (index, payload) = try_open(&live).map_err(|reason| {
+        SearchError::Tantivy(tantivy::TantivyError::InternalError(format!(
+            "freshly rebuilt index unusable: {reason}"
+        )))
+    })?;
+    let index = Arc::new(SearchIndex::new(index)?);
+    let writer = index.writer(dir)?;
+    tracing::info!(docs = index.num_docs(), outbox_seq = payload.outbox_seq, "search index rebuilt");
+    Ok(Opened {
+        index,
+        writer,
+        applied: payload.outbox_seq,
+    })
+}
+
+/// Commits everything added so far, recording `seq` as applied.
+pub fn commit(writer: &mut IndexWriter, seq: Seq) -> Result<(), SearchError> {
+    let payload = serde_json::to_string(&Payload {
+        schema_version: SCHEMA_VERSION,
+        outbox_seq: seq,
+    })
+    .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&payload);
+    prepared.commit()?;
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! The indexer: the one task that owns the `IndexWriter`.
+//!
+//! It drains the outbox in sequence order, applies each change (delete the id's document, then
+//! add the row's current state if it is published), commits the whole batch at once with the
+//! last sequence in the commit payload, reloads the reader, and announces the sequence. Writers
+//! of the database wake it and wait for their sequence (read-your-writes); many concurrent
+//! mutations share one commit (group commit). A timer wakes it too, for changes made by other
+//! processes on the same database.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tantivy::{IndexWriter, Term};
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinHandle;
+
+use super::document::{investor_document, sme_document};
+use super::index::{commit, Opened, SearchError, SearchIndex};
+use crate::domain::ids::ProfileId;
+use crate::domain::profile::ProfileStatus;
+use crate::store::{Entity, Seq, Store};
+
+/// Outbox entries applied per commit at most (a rebuild handles anything larger quickly too).
+const BATCH: u32 = 2_000;
+/// How often to look for changes nobody announced.
+const POLL: Duration = Duration::from_secs(1);
+/// How long a mutation waits for its change to become searchable.
+pub const VISIBILITY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What the rest of the service holds to talk to the indexer.
+#[derive(Clone)]
+pub struct IndexerHandle {
+    applied: watch::Receiver<Seq>,
+    wake: Arc<Notify>,
+    stop: Arc<watch::Sender<bool>>,
+}
+
+impl IndexerHandle {
+    /// Tells the indexer that new outbox entries exist.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// The last outbox sequence that is searchable.
+    pub fn applied(&self) -> Seq {
+        *self.applied.borrow()
+    }
+
+    /// Waits until the change with outbox sequence `seq` is searchable.
+    pub async fn wait_for(&self, seq: Seq) -> Result<(), SearchError> {
+        self.wake();
+        let mut rx = self.applied.clone();
+        let reached = async move { rx.wait_for(|&applied| applied >= seq).await.map(|_| ()) };
+        match tokio::time::timeout(VISIBILITY_TIMEOUT, reached).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(_)) => Err(SearchError::IndexerGone),
+            Err(_) => Err(SearchError::Tantivy(tantivy::TantivyError::InternalError(format!(
+                "change {seq} not searchable after {VISIBILITY_TIMEOUT:?}"
+            )))),
+        }
+    }
+
+    /// Asks the indexer to finish its current batch and stop.
+    pub fn stop(&self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+struct Indexer {
+    store: Arc<dyn Store>,
+    index: Arc<SearchIndex>,
+    /// `None` only while a batch runs on the blocking pool.
+    writer: Option<IndexWriter>,
+    applied: Seq,
+    announce: watch::Sender<Seq>,
+    wake: Arc<Notify>,
+    stop: watch::Receiver<bool>,
+}
+
+/// Starts the indexer on an opened index.
+pub fn spawn(opened: Opened, store: Arc<dyn Store>) -> (IndexerHandle, JoinHandle<()>) {
+    let (announce, applied) = watch::channel(opened.applied);
+    let (stop_tx, stop) = watch::channel(false);
+    let wake = Arc::new(Notify::new());
+    let indexer = Indexer {
+        store,
+        index: opened.index,
+        writer: Some(opened.writer),
+        applied: opened.applied,
+        announce,
+        wake: wake.clone(),
+        stop,
+    };
+    let task = tokio::spawn(indexer.run());
+    (
+        IndexerHandle {
+            applied,
+            wake,
+            stop: Arc::new(stop_tx),
+        },
+        task,
+    )
+}
+
+impl Indexer {
+    async fn run(mut self) {
+        let mut failures = 0u32;
+        loop {
+            if *self.stop.borrow() {
+                break;
+            }
+            match self.step().await {
+                Ok(true) => failures = 0,
+                Ok(false) => {
+                    failures = 0;
+                    tokio::select! {
+                        _ = self.wake.notified() => {}
+                        _ = tokio::time::sleep(POLL) => {}
+                        _ = self.stop.changed() => {}
+                    }
+                }
+                Err(e) => {
+                    failures += 1;
+                    // Back off up to 10 s; the outbox keeps every change until it is applied.
+                    let wait = Duration::from_millis(100 * 2u64.pow(failures.min(7)));
+                    tracing::error!(error = %e, retry_in = ?wait, "indexing failed");
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+        tracing::info!(applied = self.applied, "indexer stopped");
+    }
+
+    /// Applies one batch; `false` when there was nothing to do.
+    async fn step(&mut self) -> Result<bool, SearchError> {
+        let entries = self.store.outbox_after(self.applied, BATCH).await?;
+        let Some(last) = entries.last().map(|e| e.seq) else {
+            return Ok(false);
+        };
+        let mut sme_ids = Vec::new();
+        let mut investor_ids = Vec::new();
+        let mut seen = HashSet::new();
+        for e in &entries {
+            if seen.insert(e.id) {
+                match e.entity {
+                    Entity::Sme => sme_ids.push(e.id),
+                    Entity::Investor => investor_ids.push(e.id),
+                }
+            }
+        }
+        // Current state, not the state at the time of the entry: replay converges.
+        let smes = self.store.smes_by_ids(&sme_ids).await?;
+        let investors = self.store.investors_by_ids(&investor_ids).await?;
+        let fields = self.index.fields.clone();
+        let mut writer = self.writer.take().ok_or(SearchError::IndexerGone)?;
+        let (writer, result) = tokio::task::spawn_blocking(move || {
+            let result = (|| -> Result<(), SearchError> {
+                for id in sme_ids.iter().chain(&investor_ids) {
+                    writer.delete_term(id_term(&fields, *id));
+                }
+                for sme in smes.iter().filter(|s| s.lifecycle.status == ProfileStatus::Published) {
+                    writer.add_document(sme_document(&fields, sme))?;
+                }
+                for inv in investors
+                    .iter()
+                    .filter(|i| i.lifecycle.status == ProfileStatus::Published)
+                {
+                    writer.add_document(investor_document(&fields, inv))?;
+                }
+                commit(&mut writer, last)
+            })();
+            if result.is_err() {
+                // Back to the last durable commit; the batch is retried from the outbox.
+                let _ = writer.rollback();
+            }
+            (writer, result)
+        })
+        .await
+        .map_err(|_| SearchError::IndexerGone)?;
+        self.writer = Some(writer);
+        result?;
+        self.index.reader.reload()?;
+        self.applied = last;
+        let _ = self.announce.send(last);
+        tracing::debug!(applied = last, entries = entries.len(), "index committed");
+        Ok(true)
+    }
+}
+
+pub fn id_term(fields: &super::schema::Fields, id: ProfileId) -> Term {
+    Term::from_field_text(fields.id, &id.to_string())
+}

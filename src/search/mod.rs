@@ -1,0 +1,10 @@
+//! Full-text search over profiles with tantivy: a derived copy of the database, kept exactly in
+//! step with it through the outbox, and rebuilt from it whenever it is missing or outdated.
+
+pub mod analyzer;
+pub mod collector;
+pub mod document;
+pub mod index;
+pub mod indexer;
+pub mod query;
+pub mod schema;

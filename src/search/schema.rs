@@ -1,0 +1,102 @@
+//! The index schema: one index holds both kinds of profile, told apart by `kind`.
+//!
+//! Text fields are per language and analysed by the multi-script analyzer (`analyzer.rs`) at
+//! indexing and query time alike. Filter fields are raw strings; facets are tantivy facets.
+//! Bump [`SCHEMA_VERSION`] whenever fields or analysis change: an index written with another
+//! version is rebuilt from the database at start-up.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
+    INDEXED, STORED, STRING,
+};
+
+use super::analyzer;
+use crate::domain::text::Lang;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Handles to every field, resolved once.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub kind: Field,
+    /// The profile id as text: the delete term of an update.
+    pub id: Field,
+    /// The id's 128 bits, as two fast fields: a total order for keyset paging.
+    pub id_hi: Field,
+    pub id_lo: Field,
+    pub name: [Field; 3],
+    pub description: [Field; 3],
+    /// ISIC codes a filter by sector prefix matches: every ancestor of the profile's classes
+    /// (SMEs) or of the investor's interests.
+    pub sector: Field,
+    /// Investors only: the interest codes as given, or `*` for "every sector", so that a filter
+    /// on a class also finds investors interested in its whole division or section.
+    pub sector_exact: Field,
+    pub province: Field,
+    pub digital: Field,
+    pub partnership: Field,
+    pub language: Field,
+    /// Capital sought (SME) or ticket (investor), open bounds as 0 and i64::MAX.
+    pub usd_min: Field,
+    pub usd_max: Field,
+    pub facets: Field,
+}
+
+/// Names of the text fields, as highlights report them (`name.km`, `description.en`).
+pub fn text_field_label(kind: &str, lang: Lang) -> String {
+    format!("{kind}.{}", lang.code())
+}
+
+impl Fields {
+    pub fn schema() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let text = TextOptions::default().set_stored().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer::MULTI)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let money = NumericOptions::default().set_indexed().set_fast();
+        let mut name = Vec::new();
+        let mut description = Vec::new();
+        for lang in Lang::ALL {
+            name.push(b.add_text_field(&format!("name_{}", lang.code()), text.clone()));
+        }
+        for lang in Lang::ALL {
+            description.push(b.add_text_field(&format!("description_{}", lang.code()), text.clone()));
+        }
+        let fields = Fields {
+            kind: b.add_text_field("kind", STRING),
+            id: b.add_text_field("id", STRING | STORED),
+            id_hi: b.add_u64_field("id_hi", FAST),
+            id_lo: b.add_u64_field("id_lo", FAST),
+            name: [name[0], name[1], name[2]],
+            description: [description[0], description[1], description[2]],
+            sector: b.add_text_field("sector", STRING),
+            sector_exact: b.add_text_field("sector_exact", STRING),
+            province: b.add_text_field("province", STRING),
+            digital: b.add_text_field("digital", STRING),
+            partnership: b.add_text_field("partnership", STRING),
+            language: b.add_text_field("language", STRING),
+            usd_min: b.add_i64_field("usd_min", money.clone()),
+            usd_max: b.add_i64_field("usd_max", money),
+            facets: b.add_facet_field("facets", INDEXED),
+        };
+        (b.build(), fields)
+    }
+
+    /// Every text field with its label, for queries and highlights.
+    pub fn text_fields(&self) -> Vec<(Field, String)> {
+        let mut out = Vec::with_capacity(6);
+        for (i, lang) in Lang::ALL.iter().enumerate() {
+            out.push((self.name[i], text_field_label("name", *lang)));
+            out.push((self.description[i], text_field_label("description", *lang)));
+        }
+        out
+    }
+}
+
+/// The two kinds of document.
+pub const KIND_SME: &str = "sme";
+pub const KIND_INVESTOR: &str = "investor";
+/// Marks "no preference" in multi-valued filter fields of investors.
+pub const ANY: &str = "*";

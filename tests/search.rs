@@ -1,0 +1,231 @@
+//! Multilingual search over a real on-disk tantivy index, through the HTTP API.
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::*;
+use serde_json::{json, Value};
+
+const SEARCH_SMES: &str = "query($q: String, $f: SmeFilter, $first: Int, $after: String, $lang: Lang) {
+    searchSmes(query: $q, filter: $f, first: $first, after: $after, lang: $lang) {
+        totalCount
+        pageInfo { hasNextPage hasPreviousPage endCursor }
+        edges { cursor score node { id name { en km ko } } highlights { field snippet } }
+        facets { sections { value count } provinces { value count } digitalLevels { value count } partnershipTypes { value count } }
+    } }";
+
+const SEARCH_INVESTORS: &str = "query($q: String, $f: InvestorFilter) {
+    searchInvestors(query: $q, filter: $f, first: 50) {
+        totalCount
+        edges { node { id } highlights { field snippet } }
+        facets { sections { value count } provinces { value count } }
+    } }";
+
+fn search(s: &TestServer, q: &str) -> Value {
+    s.ok(SEARCH_SMES, json!({ "q": q }))["searchSmes"].clone()
+}
+
+fn ids(result: &Value) -> Vec<String> {
+    result["edges"].as_array().unwrap().iter()
+        .map(|e| e["node"]["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// An SME whose only text is this description (and a neutral name).
+fn sme_with(km: &str, en: Option<&str>, ko: Option<&str>) -> Value {
+    let mut input = sme_input();
+    input["name"] = json!({ "en": "Enterprise" });
+    input["description"] = json!({ "km": km, "en": en, "ko": ko });
+    input
+}
+
+#[test]
+fn khmer_words_inside_unspaced_sentences() {
+    let s = TestServer::start();
+    let cashew = publish_sme(&s, sme_with(
+        "យើងកែច្នៃគ្រាប់ស្វាយចន្ទីនៅខេត្តកំពង់ធំ ហើយនាំចេញទៅប្រទេសកូរ៉េ។", None, None));
+    let clothes = publish_sme(&s, sme_with(
+        "ហាងរបស់យើងលក់សម្លៀកបំពាក់តាមហ្វេសប៊ុក និងទទួលការទូទាត់តាម ABA។", None, None));
+    let sugar = publish_sme(&s, sme_with(
+        "សហគ្រាសផលិតស្ករត្នោតសរីរាង្គ ដែលចង់ពង្រីកការលក់អនឡាញ។", None, None));
+    let phones = publish_sme(&s, sme_with(
+        "ហាងលក់ទូរស័ព្ទ Samsung និងគ្រឿងបន្លាស់នៅភ្នំពេញ", None, None));
+
+    assert_eq!(ids(&search(&s, "ស្វាយចន្ទី")), vec![cashew.clone()]);
+    assert_eq!(ids(&search(&s, "ហ្វេសប៊ុក")), vec![clothes.clone()]);
+    assert_eq!(ids(&search(&s, "អនឡាញ")), vec![sugar.clone()]);
+    assert_eq!(ids(&search(&s, "ស្ករត្នោត")), vec![sugar]);
+    assert_eq!(ids(&search(&s, "ការទូទាត់")), vec![clothes.clone()]);
+    assert_eq!(ids(&search(&s, "samsung")), vec![phones.clone()]);
+    assert_eq!(ids(&search(&s, "ទូរស័ព្ទ")), vec![phones]);
+    assert_eq!(ids(&search(&s, "កូរ៉េ")), vec![cashew]);
+    assert!(ids(&search(&s, "ម្រេច")).is_empty(), "pepper appears nowhere");
+    // Two words must both match.
+    assert_eq!(ids(&search(&s, "ហ្វេសប៊ុក ABA")), vec![clothes]);
+    assert!(ids(&search(&s, "ហ្វេសប៊ុក ស្វាយចន្ទី")).is_empty());
+
+    let hit = s.ok(SEARCH_SMES, json!({ "q": "ស្វាយចន្ទី", "lang": "KM" }))["searchSmes"].clone();
+    let h = &hit["edges"][0]["highlights"][0];
+    assert_eq!(h["field"], "description.km");
+    assert!(h["snippet"].as_str().unwrap().contains("<b>"), "{h}");
+}
+
+#[test]
+fn korean_stems_find_inflected_forms() {
+    let s = TestServer::start();
+    let mut beauty = investor_input();
+    beauty["description"] = json!({ "ko": "캄보디아에서 한국 화장품을 유통할 현지 파트너를 찾습니다." });
+    let beauty = publish_investor(&s, beauty);
+    let mut fintech = investor_input();
+    fintech["description"] = json!({ "ko": "전자결제 시스템을 소상공인에게 보급하는 핀테크 기업으로, 현지 유통업체와 협력합니다." });
+    let fintech = publish_investor(&s, fintech);
+    let find = |q: &str| {
+        let r = s.ok(SEARCH_INVESTORS, json!({ "q": q }))["searchInvestors"].clone();
+        ids(&r)
+    };
+    assert_eq!(find("화장품"), vec![beauty.clone()]);
+    assert_eq!(find("캄보디아"), vec![beauty.clone()]);
+    assert_eq!(find("파트너"), vec![beauty]);
+    assert_eq!(find("유통업체"), vec![fintech.clone()]);
+    assert_eq!(find("소상공인"), vec![fintech.clone()]);
+    assert_eq!(find("전자결제"), vec![fintech]);
+    assert!(find("의류").is_empty());
+}
+
+#[test]
+fn english_is_stemmed_and_folded() {
+    let s = TestServer::start();
+    let mangoes = publish_sme(&s, sme_with("ស្វាយក្រៀម", Some("We are processing and exporting dried mangoes."), None));
+    let cafe = publish_sme(&s, sme_with("ហាងកាហ្វេ", Some("A small Café serving Mondulkiri coffee to tourists."), None));
+    assert_eq!(ids(&search(&s, "processed mango")), vec![mangoes.clone()]);
+    assert_eq!(ids(&search(&s, "EXPORTS")), vec![mangoes]);
+    assert_eq!(ids(&search(&s, "cafe")), vec![cafe.clone()]);
+    assert_eq!(ids(&search(&s, "tourist")), vec![cafe]);
+}
+
+/// Query syntax from users is just text: no 500s, no syntax errors.
+#[test]
+fn odd_queries_are_plain_text() {
+    let s = TestServer::start();
+    publish_sme(&s, sme_input());
+    for q in ["\"unclosed", "AND OR NOT", "((]]", "title:*", "+-!~^", "   ", "ស្វាយ\u{200b}ចន្ទី:", "\\"] {
+        let body = s.gql(SEARCH_SMES, json!({ "q": q }));
+        assert!(body.get("errors").is_none(), "{q:?}: {body}");
+    }
+    let body = s.gql(SEARCH_SMES, json!({ "q": "x".repeat(501) }));
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    let body = s.gql(SEARCH_SMES, json!({ "f": { "sector": "1X" } }));
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "filter.sector");
+    let body = s.gql(SEARCH_SMES, json!({ "after": "page-2" }));
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+}
+
+/// A mutation returns once its change is searchable, and archived profiles leave the index.
+/// An ANONYMOUS SME cannot be found by its name.
+#[test]
+fn read_your_writes_and_privacy() {
+    let s = TestServer::start();
+    let mut input = sme_input();
+    input["name"]["en"] = json!("Zephyrine Weaving");
+    let id = publish_sme(&s, input.clone());
+    assert_eq!(ids(&search(&s, "zephyrine")), vec![id.clone()]);
+    input["name"]["en"] = json!("Quillon Weaving");
+    s.ok(
+        "mutation($id: ID!, $input: SmeInput!) { updateSme(id: $id, input: $input) { id } }",
+        json!({ "id": id, "input": input }),
+    );
+    assert!(ids(&search(&s, "zephyrine")).is_empty(), "the old name is gone");
+    assert_eq!(ids(&search(&s, "quillon")), vec![id.clone()]);
+    s.ok("mutation($id: ID!) { archiveSme(id: $id) { id } }", json!({ "id": id }));
+    assert!(ids(&search(&s, "quillon")).is_empty());
+
+    let mut hidden = sme_input();
+    hidden["name"]["en"] = json!("Marivelle Secret Foods");
+    hidden["visibility"] = json!("ANONYMOUS");
+    let hidden_id = publish_sme(&s, hidden);
+    assert!(ids(&search(&s, "marivelle")).is_empty(), "anonymous names are not searchable");
+    assert!(ids(&search(&s, "cashew")).contains(&hidden_id), "its description is");
+    let r = search(&s, "cashew");
+    assert!(!r.to_string().contains("Marivelle"));
+}
+
+fn sql_count(s: &TestServer, condition: &str) -> i64 {
+    sql_scalar(&s.db_path(), &format!("SELECT COUNT(*) FROM smes WHERE status = 'PUBLISHED' AND {condition}"))
+        .as_i64()
+        .unwrap()
+}
+
+fn facet(result: &Value, dim: &str, value: &str) -> i64 {
+    result["facets"][dim].as_array().unwrap().iter()
+        .find(|f| f["value"] == value)
+        .map(|f| f["count"].as_i64().unwrap())
+        .unwrap_or(0)
+}
+
+/// On the demo data: filters and facets agree with counts the database gives independently,
+/// and paging visits every match exactly once.
+#[test]
+fn filters_facets_and_paging_agree_with_the_database() {
+    let s = TestServer::start_with(&["--demo"]);
+    let all = s.ok(SEARCH_SMES, json!({ "first": 0 }))["searchSmes"].clone();
+    assert_eq!(all["totalCount"], 2000);
+    for level in ["BASIC", "INTERMEDIATE", "ADVANCED"] {
+        assert_eq!(facet(&all, "digitalLevels", level), sql_count(&s, &format!("digital_level = '{level}'")));
+    }
+    assert_eq!(facet(&all, "provinces", "KH-12"), sql_count(&s, "province_code = 'KH-12'"));
+    assert_eq!(
+        facet(&all, "partnershipTypes", "TRAINING"),
+        sql_count(&s, "partnership_types LIKE '%\"TRAINING\"%'")
+    );
+
+    let cases = [
+        (json!({ "provinces": ["KH-12", "KH-17"] }), "province_code IN ('KH-12', 'KH-17')".to_string()),
+        (json!({ "digitalLevels": ["ADVANCED"] }), "digital_level = 'ADVANCED'".to_string()),
+        (json!({ "sector": "10" }), "(sector_code LIKE '10%' OR secondary_sector_codes LIKE '%\"10%')".to_string()),
+        (json!({ "sector": "1030" }), "(sector_code = '1030' OR secondary_sector_codes LIKE '%\"1030\"%')".to_string()),
+        (json!({ "partnershipTypes": ["EQUITY", "LOAN"] }),
+         "(partnership_types LIKE '%\"EQUITY\"%' OR partnership_types LIKE '%\"LOAN\"%')".to_string()),
+        (json!({ "languages": ["ko"] }), "languages LIKE '%\"ko\"%'".to_string()),
+        (json!({ "minUsd": 100000, "maxUsd": 250000 }),
+         "COALESCE(capital_min_usd, 0) <= 250000 AND COALESCE(capital_max_usd, 9223372036854775807) >= 100000".to_string()),
+        (json!({ "provinces": ["KH-12"], "digitalLevels": ["BASIC"], "partnershipTypes": ["TRAINING"] }),
+         "province_code = 'KH-12' AND digital_level = 'BASIC' AND partnership_types LIKE '%\"TRAINING\"%'".to_string()),
+    ];
+    for (filter, sql) in cases {
+        let r = s.ok(SEARCH_SMES, json!({ "f": filter, "first": 0 }))["searchSmes"].clone();
+        let expected = sql_count(&s, &sql);
+        assert!(expected > 0, "the case {filter} selects something");
+        assert_eq!(r["totalCount"].as_i64().unwrap(), expected, "{filter}");
+        let by_level: i64 = r["facets"]["digitalLevels"].as_array().unwrap().iter()
+            .map(|f| f["count"].as_i64().unwrap()).sum();
+        assert_eq!(by_level, expected, "facets count the filtered matches: {filter}");
+    }
+
+    // Paging through a text query with a filter: no duplicates, no gaps, stable order.
+    let filter = json!({ "provinces": ["KH-12", "KH-2", "KH-17"] });
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    let mut total = 0;
+    for _ in 0..100 {
+        let r = s.ok(SEARCH_SMES, json!({ "f": filter, "first": 7, "after": after }))["searchSmes"].clone();
+        total = r["totalCount"].as_i64().unwrap();
+        let mut scores: Vec<f64> = r["edges"].as_array().unwrap().iter().map(|e| e["score"].as_f64().unwrap()).collect();
+        let sorted = { let mut x = scores.clone(); x.sort_by(|a, b| b.total_cmp(a)); x };
+        assert_eq!(scores, sorted);
+        scores.clear();
+        seen.extend(ids(&r));
+        if r["pageInfo"]["hasNextPage"] != json!(true) {
+            break;
+        }
+        after = r["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(seen.len() as i64, total);
+    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), seen.len(), "no duplicates");
+    assert_eq!(total, sql_count(&s, "province_code IN ('KH-12', 'KH-2', 'KH-17')"));
+
+    // Investors: a filter on a class finds investors interested in its division or section too.
+    let r = s.ok(SEARCH_INVESTORS, json!({ "f": { "sector": "1030" } }))["searchInvestors"].clone();
+    assert!(r["totalCount"].as_i64().unwrap() > 0);
+}
