@@ -17,7 +17,11 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(store: Arc<dyn Store>, search: Arc<SearchIndex>, indexer: IndexerHandle) -> Arc<Self> {
+    pub fn new(
+        store: Arc<dyn Store>,
+        search: Arc<SearchIndex>,
+        indexer: IndexerHandle,
+    ) -> Arc<Self> {
         Arc::new(App {
             store,
             search,

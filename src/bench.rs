@@ -71,16 +71,27 @@ fn query_mix() -> Vec<(&'static str, &'static str, Filter)> {
     let province = |c: &str| ProvinceCode::parse(c).ok().into_iter().collect::<Vec<_>>();
     vec![
         ("browse, no filter", "", Filter::default()),
-        ("browse, 3 filters", "", Filter {
-            provinces: province("KH-12"),
-            digital_levels: vec![DigitalLevel::Basic],
-            partnership_types: vec![PartnershipType::Training],
-            ..Filter::default()
-        }),
+        (
+            "browse, 3 filters",
+            "",
+            Filter {
+                provinces: province("KH-12"),
+                digital_levels: vec![DigitalLevel::Basic],
+                partnership_types: vec![PartnershipType::Training],
+                ..Filter::default()
+            },
+        ),
         ("en: one word", "cashew", Filter::default()),
         ("en: two words", "organic export", Filter::default()),
         ("km: one word", "ស្វាយចន្ទី", Filter::default()),
-        ("km: word + sector", "អនឡាញ", Filter { sector: IsicCode::parse("C").ok(), ..Filter::default() }),
+        (
+            "km: word + sector",
+            "អនឡាញ",
+            Filter {
+                sector: IsicCode::parse("C").ok(),
+                ..Filter::default()
+            },
+        ),
         ("ko: one word", "화장품", Filter::default()),
         ("ko: two words", "캄보디아 수출", Filter::default()),
     ]
@@ -141,33 +152,34 @@ pub async fn search_bench(n: usize, rounds: usize) -> Result<SearchFigures, Benc
     let index_docs_per_s = docs as f64 / started.elapsed().as_secs_f64();
     eprintln!("  indexed {docs} documents");
     let index = opened.index.clone();
-    let queries = tokio::task::spawn_blocking(move || -> Result<Vec<(String, Latency)>, BenchError> {
-        let searcher = index.searcher();
-        let mut out = Vec::new();
-        for (label, text, filter) in query_mix() {
-            let req = SearchRequest {
-                kind: Kind::Sme,
-                text: text.to_string(),
-                filter,
-                first: 20,
-                after: None,
-                lang: Lang::En,
-            };
-            // Warm up caches once, then measure.
-            search(&index, &searcher, &req).map_err(setup)?;
-            let mut samples = Vec::with_capacity(rounds);
-            for _ in 0..rounds {
-                let t = Instant::now();
-                let r = search(&index, &searcher, &req).map_err(setup)?;
-                samples.push(t.elapsed());
-                std::hint::black_box(r);
+    let queries =
+        tokio::task::spawn_blocking(move || -> Result<Vec<(String, Latency)>, BenchError> {
+            let searcher = index.searcher();
+            let mut out = Vec::new();
+            for (label, text, filter) in query_mix() {
+                let req = SearchRequest {
+                    kind: Kind::Sme,
+                    text: text.to_string(),
+                    filter,
+                    first: 20,
+                    after: None,
+                    lang: Lang::En,
+                };
+                // Warm up caches once, then measure.
+                search(&index, &searcher, &req).map_err(setup)?;
+                let mut samples = Vec::with_capacity(rounds);
+                for _ in 0..rounds {
+                    let t = Instant::now();
+                    let r = search(&index, &searcher, &req).map_err(setup)?;
+                    samples.push(t.elapsed());
+                    std::hint::black_box(r);
+                }
+                out.push((label.to_string(), latency(samples)));
             }
-            out.push((label.to_string(), latency(samples)));
-        }
-        Ok(out)
-    })
-    .await
-    .map_err(setup)??;
+            Ok(out)
+        })
+        .await
+        .map_err(setup)??;
     drop(opened);
     store.close().await;
     let _ = std::fs::remove_dir_all(&dir);
@@ -188,13 +200,22 @@ pub fn print_search(figures: &[SearchFigures]) {
     println!("\n| SMEs | store rows/s | index docs/s |");
     println!("|---:|---:|---:|");
     for f in figures {
-        println!("| {} | {:.0} | {:.0} |", f.smes, f.load_rows_per_s, f.index_docs_per_s);
+        println!(
+            "| {} | {:.0} | {:.0} |",
+            f.smes, f.load_rows_per_s, f.index_docs_per_s
+        );
     }
     println!("\n| query (top 20, with facets and highlights) | SMEs | p50 | p99 | runs |");
     println!("|---|---:|---:|---:|---:|");
     for f in figures {
         for (label, l) in &f.queries {
-            println!("| {label} | {} | {} | {} | {} |", f.smes, ms(l.p50), ms(l.p99), l.runs);
+            println!(
+                "| {label} | {} | {} | {} | {} |",
+                f.smes,
+                ms(l.p50),
+                ms(l.p99),
+                l.runs
+            );
         }
     }
 }

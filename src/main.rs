@@ -11,7 +11,11 @@ use std::time::Instant;
 use khkr_match::config::{IndexConfig, ServeConfig, StorageConfig};
 
 #[derive(Parser)]
-#[command(name = "khkr-match", version, about = "Matches Cambodian SMEs with Korean investors and partners")]
+#[command(
+    name = "khkr-match",
+    version,
+    about = "Matches Cambodian SMEs with Korean investors and partners"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

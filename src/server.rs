@@ -55,7 +55,10 @@ pub async fn serve(
     // query after a restart (even after a crash) sees exactly the published profiles.
     let head = store.outbox_head().await?;
     if head > indexer.applied() {
-        eprintln!("search index: applying changes {}..={head}", indexer.applied() + 1);
+        eprintln!(
+            "search index: applying changes {}..={head}",
+            indexer.applied() + 1
+        );
     }
     indexer.wait_for(head).await?;
     let app = App::new(store.clone(), search, indexer.clone());

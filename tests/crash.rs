@@ -29,14 +29,23 @@ struct Event {
 
 fn writer(base: String, thread: usize, log: Arc<Mutex<Vec<Event>>>) {
     let record = |id: &str, state: State, acked: bool| {
-        log.lock().unwrap().push(Event { id: id.to_string(), state, acked });
+        log.lock().unwrap().push(Event {
+            id: id.to_string(),
+            state,
+            acked,
+        });
     };
     for i in 0.. {
         let word = token(thread * 100_000 + i);
         let mut input = sme_input();
         input["name"]["en"] = json!(format!("Shop {word}"));
-        let Ok(data) = try_gql(&base, PUBLISH_SME, json!({ "input": input })) else { return };
-        let id = data["publishSme"]["id"].as_str().unwrap_or_default().to_string();
+        let Ok(data) = try_gql(&base, PUBLISH_SME, json!({ "input": input })) else {
+            return;
+        };
+        let id = data["publishSme"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         record(&id, State::Live(word), true);
         if i % 3 == 1 {
             let renamed = token(thread * 100_000 + 50_000 + i);
@@ -78,8 +87,14 @@ fn indexed_ids(s: &TestServer) -> (i64, HashSet<String>) {
 }
 
 fn find(s: &TestServer, word: &str) -> Vec<String> {
-    let r = s.ok("query($q: String) { searchSmes(query: $q) { edges { node { id } } } }", json!({ "q": word }));
-    r["searchSmes"]["edges"].as_array().unwrap().iter()
+    let r = s.ok(
+        "query($q: String) { searchSmes(query: $q) { edges { node { id } } } }",
+        json!({ "q": word }),
+    );
+    r["searchSmes"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
         .map(|e| e["node"]["id"].as_str().unwrap().to_string())
         .collect()
 }
@@ -104,7 +119,11 @@ fn sigkill_during_a_write_burst_loses_nothing_and_half_indexes_nothing() {
         }
         let events = log.lock().unwrap().clone();
         let acked = events.iter().filter(|e| e.acked).count();
-        assert!(acked >= 4, "round {round}: {acked} writes acknowledged in {:?}", started.elapsed());
+        assert!(
+            acked >= 4,
+            "round {round}: {acked} writes acknowledged in {:?}",
+            started.elapsed()
+        );
         eprintln!("round {round}: killed after {run_for} ms with {acked} writes acknowledged");
 
         let restarted = TestServer::start_in(dir.path(), &[]);
@@ -120,21 +139,36 @@ fn sigkill_during_a_write_burst_loses_nothing_and_half_indexes_nothing() {
         let ids: HashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
         for id in ids {
             let mine: Vec<&Event> = events.iter().filter(|e| e.id == id).collect();
-            let Some(last_ack) = mine.iter().rposition(|e| e.acked) else { continue };
+            let Some(last_ack) = mine.iter().rposition(|e| e.acked) else {
+                continue;
+            };
             let acked_state = &mine[last_ack].state;
-            let cut_off = mine[last_ack + 1..].iter().find(|e| !e.acked).map(|e| &e.state);
+            let cut_off = mine[last_ack + 1..]
+                .iter()
+                .find(|e| !e.acked)
+                .map(|e| &e.state);
             assert!(
                 holds(id, acked_state) || cut_off.is_some_and(|s| holds(id, s)),
                 "round {round}: {id} should be {acked_state:?} (or {cut_off:?})"
             );
         }
         // The index is exactly the database's published set (nothing missing, nothing extra).
-        let db_count = sql_scalar(&restarted.db_path(), "SELECT COUNT(*) FROM smes WHERE status = 'PUBLISHED'")
-            .as_i64()
-            .unwrap();
+        let db_count = sql_scalar(
+            &restarted.db_path(),
+            "SELECT COUNT(*) FROM smes WHERE status = 'PUBLISHED'",
+        )
+        .as_i64()
+        .unwrap();
         let (total, ids) = indexed_ids(&restarted);
-        assert_eq!(total, db_count, "round {round}: index count equals database count");
-        assert_eq!(ids.len() as i64, db_count, "round {round}: every indexed id is published");
+        assert_eq!(
+            total, db_count,
+            "round {round}: index count equals database count"
+        );
+        assert_eq!(
+            ids.len() as i64,
+            db_count,
+            "round {round}: every indexed id is published"
+        );
         restarted.stop();
     }
 }
@@ -165,8 +199,15 @@ fn deleted_index_is_rebuilt_and_reindex_works() {
         .arg(&index_dir)
         .output()
         .unwrap();
-    assert!(!out.status.success(), "reindex must refuse while the server holds the index");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("in use"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        !out.status.success(),
+        "reindex must refuse while the server holds the index"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("in use"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     second.stop();
 
     // Corrupt the index: the server notices and rebuilds.
@@ -176,9 +217,16 @@ fn deleted_index_is_rebuilt_and_reindex_works() {
         .arg(&index_dir)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("indexed 15 profiles") && stdout.contains("docs/s"), "{stdout}");
+    assert!(
+        stdout.contains("indexed 15 profiles") && stdout.contains("docs/s"),
+        "{stdout}"
+    );
     std::fs::write(index_dir.join("profiles").join("meta.json"), b"{ not json").unwrap();
     let third = TestServer::start_in(dir.path(), &[]);
     let (total, _) = indexed_ids(&third);

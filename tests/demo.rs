@@ -17,7 +17,13 @@ fn all_smes(s: &TestServer) -> Vec<Value> {
     let mut after = Value::Null;
     loop {
         let page = s.ok(q, json!({ "after": after }))["smes"].clone();
-        out.extend(page["edges"].as_array().unwrap().iter().map(|e| e["node"].clone()));
+        out.extend(
+            page["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["node"].clone()),
+        );
         if page["pageInfo"]["hasNextPage"] != json!(true) {
             return out;
         }
@@ -26,26 +32,38 @@ fn all_smes(s: &TestServer) -> Vec<Value> {
 }
 
 fn has_script(text: &Value, range: std::ops::RangeInclusive<char>) -> bool {
-    text.as_str().is_some_and(|t| t.chars().any(|c| range.contains(&c)))
+    text.as_str()
+        .is_some_and(|t| t.chars().any(|c| range.contains(&c)))
 }
 
 #[test]
 fn demo_data_set_loads_once_with_a_realistic_spread() {
     let dir = tempfile::tempdir().unwrap();
     let s = TestServer::start_in(dir.path(), &["--demo"]);
-    let counts = s.ok("{ smes { totalCount } investors { totalCount } }", json!({}));
+    let counts = s.ok(
+        "{ smes { totalCount } investors { totalCount } }",
+        json!({}),
+    );
     assert_eq!(counts["smes"]["totalCount"], 2000);
     assert_eq!(counts["investors"]["totalCount"], 300);
 
     let smes = all_smes(&s);
     assert_eq!(smes.len(), 2000);
-    let provinces: HashSet<&str> = smes.iter().map(|n| n["provinceCode"].as_str().unwrap()).collect();
+    let provinces: HashSet<&str> = smes
+        .iter()
+        .map(|n| n["provinceCode"].as_str().unwrap())
+        .collect();
     assert_eq!(provinces.len(), 25, "every province");
-    let sections: HashSet<&str> = smes.iter().map(|n| n["sector"]["section"].as_str().unwrap()).collect();
+    let sections: HashSet<&str> = smes
+        .iter()
+        .map(|n| n["sector"]["section"].as_str().unwrap())
+        .collect();
     assert!(sections.len() >= 15, "{} ISIC sections", sections.len());
     let mut levels: HashMap<&str, usize> = HashMap::new();
     for n in &smes {
-        *levels.entry(n["digitalLevel"].as_str().unwrap()).or_default() += 1;
+        *levels
+            .entry(n["digitalLevel"].as_str().unwrap())
+            .or_default() += 1;
     }
     let pct = |l: &str| levels.get(l).copied().unwrap_or(0) as f64 / 20.0;
     assert!((pct("BASIC") - 60.0).abs() <= 5.0, "{levels:?}");
@@ -53,28 +71,50 @@ fn demo_data_set_loads_once_with_a_realistic_spread() {
     assert!((pct("ADVANCED") - 10.0).abs() <= 5.0, "{levels:?}");
     // Khmer descriptions everywhere, Korean in some; names hidden for ANONYMOUS ones only.
     let khmer = '\u{1780}'..='\u{17FF}';
-    assert!(smes.iter().all(|n| has_script(&n["description"]["km"], khmer.clone())));
-    let korean = smes.iter().filter(|n| has_script(&n["description"]["ko"], '\u{AC00}'..='\u{D7A3}')).count();
+    assert!(smes
+        .iter()
+        .all(|n| has_script(&n["description"]["km"], khmer.clone())));
+    let korean = smes
+        .iter()
+        .filter(|n| has_script(&n["description"]["ko"], '\u{AC00}'..='\u{D7A3}'))
+        .count();
     assert!(korean >= 100, "{korean} SMEs with Korean text");
     for n in &smes {
         assert_eq!(n["name"].is_null(), n["visibility"] == "ANONYMOUS");
     }
-    let distinct: HashSet<&str> = smes.iter().filter_map(|n| n["description"]["en"].as_str()).collect();
-    assert!(distinct.len() >= 1900, "descriptions vary: {} distinct", distinct.len());
+    let distinct: HashSet<&str> = smes
+        .iter()
+        .filter_map(|n| n["description"]["en"].as_str())
+        .collect();
+    assert!(
+        distinct.len() >= 1900,
+        "descriptions vary: {} distinct",
+        distinct.len()
+    );
 
     let investors = s.ok(
         "{ investors(first: 100) { edges { node { organizationType description { ko en } } } } }",
         json!({}),
     );
-    let types: HashSet<&str> = investors["investors"]["edges"].as_array().unwrap().iter()
+    let types: HashSet<&str> = investors["investors"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
         .map(|e| e["node"]["organizationType"].as_str().unwrap())
         .collect();
-    assert_eq!(types.len(), 8, "every organisation type among the first 100: {types:?}");
+    assert_eq!(
+        types.len(),
+        8,
+        "every organisation type among the first 100: {types:?}"
+    );
 
     // A second start with --demo on the same database adds nothing.
     s.stop();
     let again = TestServer::start_in(dir.path(), &["--demo"]);
-    let counts = again.ok("{ smes { totalCount } investors { totalCount } }", json!({}));
+    let counts = again.ok(
+        "{ smes { totalCount } investors { totalCount } }",
+        json!({}),
+    );
     assert_eq!(counts["smes"]["totalCount"], 2000);
     assert_eq!(counts["investors"]["totalCount"], 300);
     assert_eq!(row_counts(&again.db_path()), (2000, 300, 2300));
@@ -83,7 +123,8 @@ fn demo_data_set_loads_once_with_a_realistic_spread() {
 /// The query in README.md between the `sample-query` markers answers with demo data.
 #[test]
 fn readme_sample_query_works() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let start = readme.find("<!-- sample-query -->").expect("start marker");
     let end = readme.find("<!-- /sample-query -->").expect("end marker");
     let block = &readme[start..end];
@@ -96,6 +137,8 @@ fn readme_sample_query_works() {
     let data = s.ok(query, json!({}));
     let edges = data["smes"]["edges"].as_array().expect("smes edges");
     assert_eq!(edges.len(), 5);
-    assert!(edges.iter().all(|e| e["node"]["displayName"].as_str().is_some_and(|n| !n.is_empty())));
+    assert!(edges.iter().all(|e| e["node"]["displayName"]
+        .as_str()
+        .is_some_and(|n| !n.is_empty())));
     assert_eq!(data["investors"]["edges"].as_array().unwrap().len(), 3);
 }

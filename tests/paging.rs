@@ -26,7 +26,10 @@ fn pages_cover_every_sme_once_in_order() {
     }
     // Archive one in the middle: it must vanish from the listing and the total.
     let gone = published.remove(7);
-    s.ok("mutation($id: ID!) { archiveSme(id: $id) { id } }", json!({ "id": gone }));
+    s.ok(
+        "mutation($id: ID!) { archiveSme(id: $id) { id } }",
+        json!({ "id": gone }),
+    );
 
     let mut seen = Vec::new();
     let mut after = Value::Null;
@@ -42,7 +45,13 @@ fn pages_cover_every_sme_once_in_order() {
             assert_eq!(e["cursor"], e["node"]["id"]);
             seen.push(e["node"]["id"].as_str().unwrap().to_string());
         }
-        assert_eq!(page["pageInfo"]["endCursor"], edges.last().map(|e| e["cursor"].clone()).unwrap_or(Value::Null));
+        assert_eq!(
+            page["pageInfo"]["endCursor"],
+            edges
+                .last()
+                .map(|e| e["cursor"].clone())
+                .unwrap_or(Value::Null)
+        );
         if page["pageInfo"]["hasNextPage"] == json!(false) {
             break;
         }
@@ -78,14 +87,19 @@ fn bad_page_arguments_are_bad_input() {
 #[test]
 fn investors_page_too() {
     let s = TestServer::start();
-    let ids: Vec<String> = (0..3).map(|_| publish_investor(&s, investor_input())).collect();
+    let ids: Vec<String> = (0..3)
+        .map(|_| publish_investor(&s, investor_input()))
+        .collect();
     let q = "query($after: String) { investors(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }";
     let p1 = s.ok(q, json!({}))["investors"].clone();
     let p2 = s.ok(q, json!({ "after": p1["pageInfo"]["endCursor"] }))["investors"].clone();
     assert_eq!(p1["totalCount"], 3);
     assert_eq!(p1["pageInfo"]["hasNextPage"], true);
     assert_eq!(p2["pageInfo"]["hasNextPage"], false);
-    let got: Vec<&str> = p1["edges"].as_array().unwrap().iter()
+    let got: Vec<&str> = p1["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
         .chain(p2["edges"].as_array().unwrap())
         .map(|e| e["node"]["id"].as_str().unwrap())
         .collect();

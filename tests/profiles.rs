@@ -30,7 +30,10 @@ fn sme_publish_read_update_archive() {
     assert_eq!(sme["foundedYear"], 2016);
     assert_eq!(sme["capitalSoughtMinUsd"], 100000);
     assert_eq!(sme["capitalSoughtMaxUsd"], 400000);
-    assert_eq!(sme["partnershipTypes"], json!(["EQUITY", "EXPORT_MARKET_ACCESS"]));
+    assert_eq!(
+        sme["partnershipTypes"],
+        json!(["EQUITY", "EXPORT_MARKET_ACCESS"])
+    );
     assert_eq!(sme["digitalLevel"], "BASIC");
     assert_eq!(sme["digitalScore"], 20);
     assert_eq!(sme["languages"], json!(["km", "en"]));
@@ -40,7 +43,12 @@ fn sme_publish_read_update_archive() {
 
     // Update: a website and accounting software make it INTERMEDIATE; content is replaced.
     let mut input = sme_input();
-    input["digitalIndicators"] = json!(["SOCIAL_MEDIA", "E_PAYMENT", "WEBSITE", "ACCOUNTING_SOFTWARE"]);
+    input["digitalIndicators"] = json!([
+        "SOCIAL_MEDIA",
+        "E_PAYMENT",
+        "WEBSITE",
+        "ACCOUNTING_SOFTWARE"
+    ]);
     input["employees"] = json!(52);
     input["secondarySectorCodes"] = json!([]);
     let q = format!("mutation($id: ID!, $input: SmeInput!) {{ updateSme(id: $id, input: $input) {{ {SME_FIELDS} }} }}");
@@ -48,7 +56,11 @@ fn sme_publish_read_update_archive() {
     assert_eq!(updated["digitalLevel"], "INTERMEDIATE");
     assert_eq!(updated["digitalScore"], 31);
     assert_eq!(updated["version"], 2);
-    assert_eq!(get_sme(&s, &id), updated, "a read returns what the update returned");
+    assert_eq!(
+        get_sme(&s, &id),
+        updated,
+        "a read returns what the update returned"
+    );
     assert_eq!(get_sme(&s, &id)["secondarySectorCodes"], json!([]));
 
     // Archive: the mutation answers with the archived profile; it then leaves public reads.
@@ -56,7 +68,10 @@ fn sme_publish_read_update_archive() {
         "mutation($id: ID!) { archiveSme(id: $id) { status version } }",
         json!({ "id": id }),
     );
-    assert_eq!(archived["archiveSme"], json!({ "status": "ARCHIVED", "version": 3 }));
+    assert_eq!(
+        archived["archiveSme"],
+        json!({ "status": "ARCHIVED", "version": 3 })
+    );
     assert_eq!(get_sme(&s, &id), Value::Null);
     let total = s.ok("{ smes { totalCount } }", json!({}));
     assert_eq!(total["smes"]["totalCount"], 0);
@@ -90,7 +105,10 @@ fn investor_publish_read_update_archive() {
     assert_eq!(inv["ticketMinUsd"], 50000);
     assert_eq!(inv["ticketMaxUsd"], 500000);
     assert_eq!(inv["preferredProvinces"], json!(["KH-12", "KH-18"]));
-    assert_eq!(inv["preferredDigitalLevels"], json!(["INTERMEDIATE", "ADVANCED"]));
+    assert_eq!(
+        inv["preferredDigitalLevels"],
+        json!(["INTERMEDIATE", "ADVANCED"])
+    );
     assert_eq!(inv["incentivePreferences"], json!(["KOREA_FTA_EXPORT"]));
 
     let mut input = investor_input();
@@ -102,7 +120,10 @@ fn investor_publish_read_update_archive() {
     assert_eq!(updated["ticketMaxUsd"], Value::Null);
     assert_eq!(get_investor(&s, &id), updated);
 
-    let page = s.ok("{ investors { totalCount edges { node { id } } } }", json!({}));
+    let page = s.ok(
+        "{ investors { totalCount edges { node { id } } } }",
+        json!({}),
+    );
     assert_eq!(page["investors"]["totalCount"], 1);
     s.ok(
         "mutation($id: ID!) { archiveInvestor(id: $id) { status } }",
@@ -149,13 +170,28 @@ fn khmer_and_korean_round_trip_byte_for_byte() {
     input["description"] = json!({ "km": km_desc, "ko": ko_desc });
     let id = publish_sme(&s, input);
     let sme = get_sme(&s, &id);
-    assert_eq!(sme["name"], json!({ "en": null, "km": km_name, "ko": ko_name }));
-    assert_eq!(sme["description"]["km"].as_str().unwrap().as_bytes(), km_desc.as_bytes());
-    assert_eq!(sme["description"]["ko"].as_str().unwrap().as_bytes(), ko_desc.as_bytes());
+    assert_eq!(
+        sme["name"],
+        json!({ "en": null, "km": km_name, "ko": ko_name })
+    );
+    assert_eq!(
+        sme["description"]["km"].as_str().unwrap().as_bytes(),
+        km_desc.as_bytes()
+    );
+    assert_eq!(
+        sme["description"]["ko"].as_str().unwrap().as_bytes(),
+        ko_desc.as_bytes()
+    );
     // And the database holds the same bytes.
-    let stored = sql_scalar(&s.db_path(), &format!("SELECT description_ko FROM smes WHERE id = '{id}'"));
+    let stored = sql_scalar(
+        &s.db_path(),
+        &format!("SELECT description_ko FROM smes WHERE id = '{id}'"),
+    );
     assert_eq!(stored.as_str().unwrap().as_bytes(), ko_desc.as_bytes());
-    assert_eq!(sme["displayName"], km_name, "no English name: the display name falls back to Khmer");
+    assert_eq!(
+        sme["displayName"], km_name,
+        "no English name: the display name falls back to Khmer"
+    );
 }
 
 /// Contact details are private: an anonymous visitor never sees them, yet they are stored.
@@ -177,13 +213,29 @@ fn contact_details_and_anonymous_names_do_not_leak() {
     let body = s.ok(q, json!({ "id": id, "inv": inv }));
     assert_eq!(body["sme"]["name"], Value::Null);
     assert_eq!(body["sme"]["contact"], Value::Null);
-    assert_eq!(body["sme"]["displayName"], "Processing and preserving of fruit and vegetables, Kampong Thom");
+    assert_eq!(
+        body["sme"]["displayName"],
+        "Processing and preserving of fruit and vegetables, Kampong Thom"
+    );
     assert_eq!(body["sme"]["km"], "ផលិតកម្ម, កំពង់ធំ");
     assert_eq!(body["investor"]["contact"], Value::Null);
-    assert_eq!(body["smes"]["edges"][0]["node"], json!({ "name": null, "contact": null }));
-    assert_eq!(body["investors"]["edges"][0]["node"]["contact"], Value::Null);
+    assert_eq!(
+        body["smes"]["edges"][0]["node"],
+        json!({ "name": null, "contact": null })
+    );
+    assert_eq!(
+        body["investors"]["edges"][0]["node"]["contact"],
+        Value::Null
+    );
     let text = body.to_string();
-    for secret in ["sokha@sokha-cashew.example", "345 678", "sokha_cashew", "Chan Sokha", "Sokha Cashew", "minji@"] {
+    for secret in [
+        "sokha@sokha-cashew.example",
+        "345 678",
+        "sokha_cashew",
+        "Chan Sokha",
+        "Sokha Cashew",
+        "minji@",
+    ] {
         assert!(!text.contains(secret), "{secret} leaked: {text}");
     }
     // The mutation's own answer is no back door either.
@@ -195,11 +247,17 @@ fn contact_details_and_anonymous_names_do_not_leak() {
 
     let db = s.db_path();
     assert_eq!(
-        sql_scalar(&db, &format!("SELECT contact_email FROM smes WHERE id = '{id}'")),
+        sql_scalar(
+            &db,
+            &format!("SELECT contact_email FROM smes WHERE id = '{id}'")
+        ),
         json!("sokha@sokha-cashew.example")
     );
     assert_eq!(
-        sql_scalar(&db, &format!("SELECT contact_telegram FROM smes WHERE id = '{id}'")),
+        sql_scalar(
+            &db,
+            &format!("SELECT contact_telegram FROM smes WHERE id = '{id}'")
+        ),
         json!("sokha_cashew"),
         "the handle is stored without its @"
     );

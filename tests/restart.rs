@@ -28,7 +28,10 @@ fn write_some(s: &TestServer) {
             );
         }
         if i % 5 == 0 {
-            s.ok("mutation($id: ID!) { archiveSme(id: $id) { id } }", json!({ "id": id }));
+            s.ok(
+                "mutation($id: ID!) { archiveSme(id: $id) { id } }",
+                json!({ "id": id }),
+            );
         }
     }
     for _ in 0..4 {
@@ -45,7 +48,10 @@ fn clean_restart_keeps_every_row() {
     assert_eq!(before["smes"]["totalCount"], 9);
     first.stop();
     let second = TestServer::start_in(dir.path(), &[]);
-    assert!(everything(&second) == before, "same rows, same bytes after a restart");
+    assert!(
+        everything(&second) == before,
+        "same rows, same bytes after a restart"
+    );
     let counts = row_counts(&second.db_path());
     assert_eq!((counts.0, counts.1), (12, 4), "archived rows are kept too");
     second.stop();
@@ -59,7 +65,10 @@ fn acknowledged_writes_survive_sigkill() {
     let before = everything(&first);
     first.crash();
     let second = TestServer::start_in(dir.path(), &[]);
-    assert!(everything(&second) == before, "every acknowledged write survives SIGKILL");
+    assert!(
+        everything(&second) == before,
+        "every acknowledged write survives SIGKILL"
+    );
     // And the restarted server takes new writes.
     publish_sme(&second, sme_input());
     assert_eq!(everything(&second)["smes"]["totalCount"], 10);

@@ -11,8 +11,9 @@ fn checked_in_schema_matches_the_binary() {
         .expect("run khkr-match schema");
     assert!(out.status.success());
     let live = String::from_utf8(out.stdout).expect("UTF-8");
-    let checked_in = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql"))
-        .expect("schema.graphql at the top level");
+    let checked_in =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql"))
+            .expect("schema.graphql at the top level");
     assert!(
         live == checked_in,
         "schema.graphql is stale: run `cargo run -q -- schema > schema.graphql`"

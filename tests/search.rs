@@ -27,7 +27,10 @@ fn search(s: &TestServer, q: &str) -> Value {
 }
 
 fn ids(result: &Value) -> Vec<String> {
-    result["edges"].as_array().unwrap().iter()
+    result["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
         .map(|e| e["node"]["id"].as_str().unwrap().to_string())
         .collect()
 }
@@ -43,14 +46,26 @@ fn sme_with(km: &str, en: Option<&str>, ko: Option<&str>) -> Value {
 #[test]
 fn khmer_words_inside_unspaced_sentences() {
     let s = TestServer::start();
-    let cashew = publish_sme(&s, sme_with(
-        "យើងកែច្នៃគ្រាប់ស្វាយចន្ទីនៅខេត្តកំពង់ធំ ហើយនាំចេញទៅប្រទេសកូរ៉េ។", None, None));
-    let clothes = publish_sme(&s, sme_with(
-        "ហាងរបស់យើងលក់សម្លៀកបំពាក់តាមហ្វេសប៊ុក និងទទួលការទូទាត់តាម ABA។", None, None));
-    let sugar = publish_sme(&s, sme_with(
-        "សហគ្រាសផលិតស្ករត្នោតសរីរាង្គ ដែលចង់ពង្រីកការលក់អនឡាញ។", None, None));
-    let phones = publish_sme(&s, sme_with(
-        "ហាងលក់ទូរស័ព្ទ Samsung និងគ្រឿងបន្លាស់នៅភ្នំពេញ", None, None));
+    let cashew = publish_sme(
+        &s,
+        sme_with("យើងកែច្នៃគ្រាប់ស្វាយចន្ទីនៅខេត្តកំពង់ធំ ហើយនាំចេញទៅប្រទេសកូរ៉េ។", None, None),
+    );
+    let clothes = publish_sme(
+        &s,
+        sme_with(
+            "ហាងរបស់យើងលក់សម្លៀកបំពាក់តាមហ្វេសប៊ុក និងទទួលការទូទាត់តាម ABA។",
+            None,
+            None,
+        ),
+    );
+    let sugar = publish_sme(
+        &s,
+        sme_with("សហគ្រាសផលិតស្ករត្នោតសរីរាង្គ ដែលចង់ពង្រីកការលក់អនឡាញ។", None, None),
+    );
+    let phones = publish_sme(
+        &s,
+        sme_with("ហាងលក់ទូរស័ព្ទ Samsung និងគ្រឿងបន្លាស់នៅភ្នំពេញ", None, None),
+    );
 
     assert_eq!(ids(&search(&s, "ស្វាយចន្ទី")), vec![cashew.clone()]);
     assert_eq!(ids(&search(&s, "ហ្វេសប៊ុក")), vec![clothes.clone()]);
@@ -60,7 +75,10 @@ fn khmer_words_inside_unspaced_sentences() {
     assert_eq!(ids(&search(&s, "samsung")), vec![phones.clone()]);
     assert_eq!(ids(&search(&s, "ទូរស័ព្ទ")), vec![phones]);
     assert_eq!(ids(&search(&s, "កូរ៉េ")), vec![cashew]);
-    assert!(ids(&search(&s, "ម្រេច")).is_empty(), "pepper appears nowhere");
+    assert!(
+        ids(&search(&s, "ម្រេច")).is_empty(),
+        "pepper appears nowhere"
+    );
     // Two words must both match.
     assert_eq!(ids(&search(&s, "ហ្វេសប៊ុក ABA")), vec![clothes]);
     assert!(ids(&search(&s, "ហ្វេសប៊ុក ស្វាយចន្ទី")).is_empty());
@@ -75,7 +93,8 @@ fn khmer_words_inside_unspaced_sentences() {
 fn korean_stems_find_inflected_forms() {
     let s = TestServer::start();
     let mut beauty = investor_input();
-    beauty["description"] = json!({ "ko": "캄보디아에서 한국 화장품을 유통할 현지 파트너를 찾습니다." });
+    beauty["description"] =
+        json!({ "ko": "캄보디아에서 한국 화장품을 유통할 현지 파트너를 찾습니다." });
     let beauty = publish_investor(&s, beauty);
     let mut fintech = investor_input();
     fintech["description"] = json!({ "ko": "전자결제 시스템을 소상공인에게 보급하는 핀테크 기업으로, 현지 유통업체와 협력합니다." });
@@ -96,8 +115,22 @@ fn korean_stems_find_inflected_forms() {
 #[test]
 fn english_is_stemmed_and_folded() {
     let s = TestServer::start();
-    let mangoes = publish_sme(&s, sme_with("ស្វាយក្រៀម", Some("We are processing and exporting dried mangoes."), None));
-    let cafe = publish_sme(&s, sme_with("ហាងកាហ្វេ", Some("A small Café serving Mondulkiri coffee to tourists."), None));
+    let mangoes = publish_sme(
+        &s,
+        sme_with(
+            "ស្វាយក្រៀម",
+            Some("We are processing and exporting dried mangoes."),
+            None,
+        ),
+    );
+    let cafe = publish_sme(
+        &s,
+        sme_with(
+            "ហាងកាហ្វេ",
+            Some("A small Café serving Mondulkiri coffee to tourists."),
+            None,
+        ),
+    );
     assert_eq!(ids(&search(&s, "processed mango")), vec![mangoes.clone()]);
     assert_eq!(ids(&search(&s, "EXPORTS")), vec![mangoes]);
     assert_eq!(ids(&search(&s, "cafe")), vec![cafe.clone()]);
@@ -109,7 +142,16 @@ fn english_is_stemmed_and_folded() {
 fn odd_queries_are_plain_text() {
     let s = TestServer::start();
     publish_sme(&s, sme_input());
-    for q in ["\"unclosed", "AND OR NOT", "((]]", "title:*", "+-!~^", "   ", "ស្វាយ\u{200b}ចន្ទី:", "\\"] {
+    for q in [
+        "\"unclosed",
+        "AND OR NOT",
+        "((]]",
+        "title:*",
+        "+-!~^",
+        "   ",
+        "ស្វាយ\u{200b}ចន្ទី:",
+        "\\",
+    ] {
         let body = s.gql(SEARCH_SMES, json!({ "q": q }));
         assert!(body.get("errors").is_none(), "{q:?}: {body}");
     }
@@ -136,29 +178,47 @@ fn read_your_writes_and_privacy() {
         "mutation($id: ID!, $input: SmeInput!) { updateSme(id: $id, input: $input) { id } }",
         json!({ "id": id, "input": input }),
     );
-    assert!(ids(&search(&s, "zephyrine")).is_empty(), "the old name is gone");
+    assert!(
+        ids(&search(&s, "zephyrine")).is_empty(),
+        "the old name is gone"
+    );
     assert_eq!(ids(&search(&s, "quillon")), vec![id.clone()]);
-    s.ok("mutation($id: ID!) { archiveSme(id: $id) { id } }", json!({ "id": id }));
+    s.ok(
+        "mutation($id: ID!) { archiveSme(id: $id) { id } }",
+        json!({ "id": id }),
+    );
     assert!(ids(&search(&s, "quillon")).is_empty());
 
     let mut hidden = sme_input();
     hidden["name"]["en"] = json!("Marivelle Secret Foods");
     hidden["visibility"] = json!("ANONYMOUS");
     let hidden_id = publish_sme(&s, hidden);
-    assert!(ids(&search(&s, "marivelle")).is_empty(), "anonymous names are not searchable");
-    assert!(ids(&search(&s, "cashew")).contains(&hidden_id), "its description is");
+    assert!(
+        ids(&search(&s, "marivelle")).is_empty(),
+        "anonymous names are not searchable"
+    );
+    assert!(
+        ids(&search(&s, "cashew")).contains(&hidden_id),
+        "its description is"
+    );
     let r = search(&s, "cashew");
     assert!(!r.to_string().contains("Marivelle"));
 }
 
 fn sql_count(s: &TestServer, condition: &str) -> i64 {
-    sql_scalar(&s.db_path(), &format!("SELECT COUNT(*) FROM smes WHERE status = 'PUBLISHED' AND {condition}"))
-        .as_i64()
-        .unwrap()
+    sql_scalar(
+        &s.db_path(),
+        &format!("SELECT COUNT(*) FROM smes WHERE status = 'PUBLISHED' AND {condition}"),
+    )
+    .as_i64()
+    .unwrap()
 }
 
 fn facet(result: &Value, dim: &str, value: &str) -> i64 {
-    result["facets"][dim].as_array().unwrap().iter()
+    result["facets"][dim]
+        .as_array()
+        .unwrap()
+        .iter()
         .find(|f| f["value"] == value)
         .map(|f| f["count"].as_i64().unwrap())
         .unwrap_or(0)
@@ -172,9 +232,15 @@ fn filters_facets_and_paging_agree_with_the_database() {
     let all = s.ok(SEARCH_SMES, json!({ "first": 0 }))["searchSmes"].clone();
     assert_eq!(all["totalCount"], 2000);
     for level in ["BASIC", "INTERMEDIATE", "ADVANCED"] {
-        assert_eq!(facet(&all, "digitalLevels", level), sql_count(&s, &format!("digital_level = '{level}'")));
+        assert_eq!(
+            facet(&all, "digitalLevels", level),
+            sql_count(&s, &format!("digital_level = '{level}'"))
+        );
     }
-    assert_eq!(facet(&all, "provinces", "KH-12"), sql_count(&s, "province_code = 'KH-12'"));
+    assert_eq!(
+        facet(&all, "provinces", "KH-12"),
+        sql_count(&s, "province_code = 'KH-12'")
+    );
     assert_eq!(
         facet(&all, "partnershipTypes", "TRAINING"),
         sql_count(&s, "partnership_types LIKE '%\"TRAINING\"%'")
@@ -198,9 +264,16 @@ fn filters_facets_and_paging_agree_with_the_database() {
         let expected = sql_count(&s, &sql);
         assert!(expected > 0, "the case {filter} selects something");
         assert_eq!(r["totalCount"].as_i64().unwrap(), expected, "{filter}");
-        let by_level: i64 = r["facets"]["digitalLevels"].as_array().unwrap().iter()
-            .map(|f| f["count"].as_i64().unwrap()).sum();
-        assert_eq!(by_level, expected, "facets count the filtered matches: {filter}");
+        let by_level: i64 = r["facets"]["digitalLevels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["count"].as_i64().unwrap())
+            .sum();
+        assert_eq!(
+            by_level, expected,
+            "facets count the filtered matches: {filter}"
+        );
     }
 
     // Paging through a text query with a filter: no duplicates, no gaps, stable order.
@@ -209,10 +282,23 @@ fn filters_facets_and_paging_agree_with_the_database() {
     let mut after = Value::Null;
     let mut total = 0;
     for _ in 0..100 {
-        let r = s.ok(SEARCH_SMES, json!({ "f": filter, "first": 7, "after": after }))["searchSmes"].clone();
+        let r = s.ok(
+            SEARCH_SMES,
+            json!({ "f": filter, "first": 7, "after": after }),
+        )["searchSmes"]
+            .clone();
         total = r["totalCount"].as_i64().unwrap();
-        let mut scores: Vec<f64> = r["edges"].as_array().unwrap().iter().map(|e| e["score"].as_f64().unwrap()).collect();
-        let sorted = { let mut x = scores.clone(); x.sort_by(|a, b| b.total_cmp(a)); x };
+        let mut scores: Vec<f64> = r["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["score"].as_f64().unwrap())
+            .collect();
+        let sorted = {
+            let mut x = scores.clone();
+            x.sort_by(|a, b| b.total_cmp(a));
+            x
+        };
         assert_eq!(scores, sorted);
         scores.clear();
         seen.extend(ids(&r));
@@ -222,8 +308,15 @@ fn filters_facets_and_paging_agree_with_the_database() {
         after = r["pageInfo"]["endCursor"].clone();
     }
     assert_eq!(seen.len() as i64, total);
-    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), seen.len(), "no duplicates");
-    assert_eq!(total, sql_count(&s, "province_code IN ('KH-12', 'KH-2', 'KH-17')"));
+    assert_eq!(
+        seen.iter().collect::<HashSet<_>>().len(),
+        seen.len(),
+        "no duplicates"
+    );
+    assert_eq!(
+        total,
+        sql_count(&s, "province_code IN ('KH-12', 'KH-2', 'KH-17')")
+    );
 
     // Investors: a filter on a class finds investors interested in its division or section too.
     let r = s.ok(SEARCH_INVESTORS, json!({ "f": { "sector": "1030" } }))["searchInvestors"].clone();

@@ -7,7 +7,13 @@ use common::*;
 use serde_json::{json, Value};
 
 /// Applies `change` to a valid input, submits it, and checks the refusal and that nothing moved.
-fn refused(s: &TestServer, mutation: &str, base: Value, change: impl Fn(&mut Value), field: &str) -> Value {
+fn refused(
+    s: &TestServer,
+    mutation: &str,
+    base: Value,
+    change: impl Fn(&mut Value),
+    field: &str,
+) -> Value {
     let before = row_counts(&s.db_path());
     let mut input = base;
     change(&mut input);
@@ -15,13 +21,22 @@ fn refused(s: &TestServer, mutation: &str, base: Value, change: impl Fn(&mut Val
     assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
     let fields = body["errors"][0]["extensions"]["fields"].clone();
     assert!(
-        fields.as_array().is_some_and(|f| f.iter().any(|x| x == field)),
+        fields
+            .as_array()
+            .is_some_and(|f| f.iter().any(|x| x == field)),
         "expected {field} among {fields}: {body:#}"
     );
     let message = body["errors"][0]["message"].as_str().unwrap_or_default();
-    assert!(message.contains(field), "the message names {field}: {message}");
+    assert!(
+        message.contains(field),
+        "the message names {field}: {message}"
+    );
     assert_eq!(body["data"], Value::Null, "no partial result");
-    assert_eq!(row_counts(&s.db_path()), before, "nothing written for {field}");
+    assert_eq!(
+        row_counts(&s.db_path()),
+        before,
+        "nothing written for {field}"
+    );
     body
 }
 
@@ -33,14 +48,35 @@ fn bad_sme_inputs() {
     };
     bad(&|i| i["sectorCode"] = json!("9999"), "input.sectorCode");
     let body = bad(&|i| i["sectorCode"] = json!("107"), "input.sectorCode");
-    assert!(body.to_string().contains("class"), "explains that a class is needed");
-    bad(&|i| i["secondarySectorCodes"] = json!(["0125", "X1"]), "input.secondarySectorCodes[1]");
-    bad(&|i| i["provinceCode"] = json!("KH-26"), "input.provinceCode");
-    bad(&|i| i["provinceCode"] = json!("Phnom Penh"), "input.provinceCode");
+    assert!(
+        body.to_string().contains("class"),
+        "explains that a class is needed"
+    );
+    bad(
+        &|i| i["secondarySectorCodes"] = json!(["0125", "X1"]),
+        "input.secondarySectorCodes[1]",
+    );
+    bad(
+        &|i| i["provinceCode"] = json!("KH-26"),
+        "input.provinceCode",
+    );
+    bad(
+        &|i| i["provinceCode"] = json!("Phnom Penh"),
+        "input.provinceCode",
+    );
     bad(&|i| i["name"] = json!({}), "input.name");
-    bad(&|i| i["name"] = json!({ "en": "   ", "km": "" }), "input.name");
-    bad(&|i| i["description"] = json!({ "en": null }), "input.description");
-    bad(&|i| i["capitalSoughtMinUsd"] = json!(-1), "input.capitalSoughtMinUsd");
+    bad(
+        &|i| i["name"] = json!({ "en": "   ", "km": "" }),
+        "input.name",
+    );
+    bad(
+        &|i| i["description"] = json!({ "en": null }),
+        "input.description",
+    );
+    bad(
+        &|i| i["capitalSoughtMinUsd"] = json!(-1),
+        "input.capitalSoughtMinUsd",
+    );
     bad(
         &|i| {
             i["capitalSoughtMinUsd"] = json!(500000);
@@ -48,19 +84,46 @@ fn bad_sme_inputs() {
         },
         "input.capitalSoughtMinUsd",
     );
-    bad(&|i| i["capitalSoughtMaxUsd"] = json!(99_000_000_000i64), "input.capitalSoughtMaxUsd");
+    bad(
+        &|i| i["capitalSoughtMaxUsd"] = json!(99_000_000_000i64),
+        "input.capitalSoughtMaxUsd",
+    );
     bad(&|i| i["foundedYear"] = json!(1066), "input.foundedYear");
     bad(&|i| i["foundedYear"] = json!(3000), "input.foundedYear");
     bad(&|i| i["employees"] = json!(-4), "input.employees");
     bad(&|i| i["name"]["km"] = json!("ក".repeat(201)), "input.name");
-    bad(&|i| i["description"]["en"] = json!("a".repeat(5001)), "input.description");
-    bad(&|i| i["name"]["en"] = json!("bad\u{0007}bell"), "input.name");
-    bad(&|i| i["contact"]["email"] = json!("sokha at example"), "input.contact.email");
-    bad(&|i| i["contact"]["email"] = json!("sokha@localhost"), "input.contact.email");
-    bad(&|i| i["contact"]["phone"] = json!("call me"), "input.contact.phone");
-    bad(&|i| i["contact"]["telegram"] = json!("@x"), "input.contact.telegram");
-    bad(&|i| i["languages"] = json!(["km", "khmer"]), "input.languages[1]");
-    bad(&|i| i["secondarySectorCodes"] = json!(vec!["0111"; 11]), "input.secondarySectorCodes");
+    bad(
+        &|i| i["description"]["en"] = json!("a".repeat(5001)),
+        "input.description",
+    );
+    bad(
+        &|i| i["name"]["en"] = json!("bad\u{0007}bell"),
+        "input.name",
+    );
+    bad(
+        &|i| i["contact"]["email"] = json!("sokha at example"),
+        "input.contact.email",
+    );
+    bad(
+        &|i| i["contact"]["email"] = json!("sokha@localhost"),
+        "input.contact.email",
+    );
+    bad(
+        &|i| i["contact"]["phone"] = json!("call me"),
+        "input.contact.phone",
+    );
+    bad(
+        &|i| i["contact"]["telegram"] = json!("@x"),
+        "input.contact.telegram",
+    );
+    bad(
+        &|i| i["languages"] = json!(["km", "khmer"]),
+        "input.languages[1]",
+    );
+    bad(
+        &|i| i["secondarySectorCodes"] = json!(vec!["0111"; 11]),
+        "input.secondarySectorCodes",
+    );
 
     // Several bad fields at once: each is named.
     let body = bad(
@@ -73,7 +136,11 @@ fn bad_sme_inputs() {
     );
     assert_eq!(
         body["errors"][0]["extensions"]["fields"],
-        json!(["input.sectorCode", "input.provinceCode", "input.contact.email"])
+        json!([
+            "input.sectorCode",
+            "input.provinceCode",
+            "input.contact.email"
+        ])
     );
 }
 
@@ -83,8 +150,14 @@ fn bad_investor_inputs() {
     let bad = |change: &dyn Fn(&mut Value), field: &str| {
         refused(&s, PUBLISH_INVESTOR, investor_input(), change, field)
     };
-    bad(&|i| i["sectorInterests"] = json!(["G", "ZZ"]), "input.sectorInterests[1]");
-    bad(&|i| i["excludedSectors"] = json!(["20"]), "input.excludedSectors[0]");
+    bad(
+        &|i| i["sectorInterests"] = json!(["G", "ZZ"]),
+        "input.sectorInterests[1]",
+    );
+    bad(
+        &|i| i["excludedSectors"] = json!(["20"]),
+        "input.excludedSectors[0]",
+    );
     bad(&|i| i["ticketMinUsd"] = json!(-100), "input.ticketMinUsd");
     bad(
         &|i| {
@@ -93,9 +166,15 @@ fn bad_investor_inputs() {
         },
         "input.ticketMinUsd",
     );
-    bad(&|i| i["preferredProvinces"] = json!(["KH-12", "KH-99"]), "input.preferredProvinces[1]");
+    bad(
+        &|i| i["preferredProvinces"] = json!(["KH-12", "KH-99"]),
+        "input.preferredProvinces[1]",
+    );
     bad(&|i| i["name"] = json!({ "ko": "" }), "input.name");
-    bad(&|i| i["contact"]["email"] = json!("minji@@hanbit.example"), "input.contact.email");
+    bad(
+        &|i| i["contact"]["email"] = json!("minji@@hanbit.example"),
+        "input.contact.email",
+    );
 }
 
 /// Updates are checked the same way and leave the stored profile untouched.
@@ -114,7 +193,10 @@ fn bad_update_changes_nothing() {
         json!({ "id": id, "input": input }),
     );
     assert_eq!(error_code(&body), "BAD_USER_INPUT");
-    assert_eq!(body["errors"][0]["extensions"]["field"], "input.provinceCode");
+    assert_eq!(
+        body["errors"][0]["extensions"]["field"],
+        "input.provinceCode"
+    );
     let after = s.ok(
         &format!("query($id: ID!) {{ sme(id: $id) {{ {SME_FIELDS} }} }}"),
         json!({ "id": id }),

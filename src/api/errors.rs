@@ -58,8 +58,8 @@ impl From<StoreError> for ApiError {
 impl ErrorExtensions for ApiError {
     fn extend(&self) -> async_graphql::Error {
         match self {
-            ApiError::BadInput(errors) => {
-                async_graphql::Error::new(errors.to_string()).extend_with(|_, ext| {
+            ApiError::BadInput(errors) => async_graphql::Error::new(errors.to_string())
+                .extend_with(|_, ext| {
                     ext.set("code", "BAD_USER_INPUT");
                     if let Some(first) = errors.0.first() {
                         ext.set("field", first.field.as_str());
@@ -70,8 +70,7 @@ impl ErrorExtensions for ApiError {
                         .map(|e| Value::from(e.field.as_str()))
                         .collect();
                     ext.set("fields", Value::List(fields));
-                })
-            }
+                }),
             ApiError::NotFound { .. } => {
                 async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
                     ext.set("code", "NOT_FOUND");
@@ -115,19 +114,19 @@ pub fn classify_engine_errors(response: &mut Response) {
             continue;
         }
         let msg = err.message.as_str();
-        let code = if msg.starts_with(" --> ") || msg.contains("expected ") && err.locations.is_empty()
-        {
-            "GRAPHQL_PARSE_FAILED"
-        } else if msg.starts_with("Invalid value for argument")
-            || msg.contains("Failed to parse")
-            || msg.contains("Variable") && msg.contains("invalid")
-        {
-            "BAD_USER_INPUT"
-        } else if response.data == Value::Null {
-            "GRAPHQL_VALIDATION_FAILED"
-        } else {
-            "INTERNAL_SERVER_ERROR"
-        };
+        let code =
+            if msg.starts_with(" --> ") || msg.contains("expected ") && err.locations.is_empty() {
+                "GRAPHQL_PARSE_FAILED"
+            } else if msg.starts_with("Invalid value for argument")
+                || msg.contains("Failed to parse")
+                || msg.contains("Variable") && msg.contains("invalid")
+            {
+                "BAD_USER_INPUT"
+            } else if response.data == Value::Null {
+                "GRAPHQL_VALIDATION_FAILED"
+            } else {
+                "INTERNAL_SERVER_ERROR"
+            };
         err.extensions
             .get_or_insert_with(Default::default)
             .set("code", code);

@@ -45,8 +45,9 @@ fn page_request(first: Option<i32>, after: Option<String>) -> ApiResult<PageRequ
     }
     let after = after
         .map(|c| {
-            ProfileId::parse(&c)
-                .map_err(|_| ApiError::bad_input("after", format!("{c:?} is not a cursor of this list")))
+            ProfileId::parse(&c).map_err(|_| {
+                ApiError::bad_input("after", format!("{c:?} is not a cursor of this list"))
+            })
         })
         .transpose()?;
     Ok(PageRequest {

@@ -8,7 +8,7 @@ use async_graphql::{Context, InputObject, Object, SimpleObject};
 
 use super::enums::{to_domain, DigitalLevel, Lang, PartnershipType};
 use super::errors::{gql, ApiError, ApiResult};
-use super::query::{app, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE};
+use super::query::{app, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use super::types::{Investor, PageInfo, Sme};
 use crate::domain::ids::ProfileId;
 use crate::domain::money::UsdRange;
@@ -17,7 +17,9 @@ use crate::domain::province::ProvinceCode;
 use crate::domain::sector::IsicCode;
 use crate::domain::text::check_plain_text;
 use crate::domain::validation::{Checker, ValidationErrors};
-use crate::search::query::{self as sq, Cursor, Kind, SearchRequest, SearchResults, MAX_QUERY_CHARS};
+use crate::search::query::{
+    self as sq, Cursor, Kind, SearchRequest, SearchResults, MAX_QUERY_CHARS,
+};
 
 /// Declares a filter input (SMEs and investors take the same fields, under their own names).
 macro_rules! filter_input {
@@ -160,7 +162,11 @@ macro_rules! search_result {
         }
 
         impl $result {
-            fn assemble(results: SearchResults, nodes: HashMap<ProfileId, $node>, had_cursor: bool) -> Self {
+            fn assemble(
+                results: SearchResults,
+                nodes: HashMap<ProfileId, $node>,
+                had_cursor: bool,
+            ) -> Self {
                 let mut nodes = nodes;
                 let edges: Vec<$edge> = results
                     .hits
@@ -174,7 +180,10 @@ macro_rules! search_result {
                             highlights: hit
                                 .highlights
                                 .into_iter()
-                                .map(|h| Highlight { field: h.field, snippet: h.snippet })
+                                .map(|h| Highlight {
+                                    field: h.field,
+                                    snippet: h.snippet,
+                                })
                                 .collect(),
                         })
                     })
@@ -263,12 +272,21 @@ impl SearchQuery {
         filter: Option<SmeFilter>,
         first: Option<i32>,
         after: Option<String>,
-        #[graphql(desc = "Highlights in this language come first (default EN).")] lang: Option<Lang>,
+        #[graphql(desc = "Highlights in this language come first (default EN).")] lang: Option<
+            Lang,
+        >,
     ) -> async_graphql::Result<SmeSearchResult> {
         gql(async {
             let had_cursor = after.is_some();
             let filter = filter.unwrap_or_default().into_filter();
-            let req = request(Kind::Sme, query, filter, first, after, lang.unwrap_or(Lang::En))?;
+            let req = request(
+                Kind::Sme,
+                query,
+                filter,
+                first,
+                after,
+                lang.unwrap_or(Lang::En),
+            )?;
             let results = run(ctx, req).await?;
             let ids: Vec<ProfileId> = results.hits.iter().map(|h| h.id).collect();
             let nodes = app(ctx)
@@ -292,12 +310,21 @@ impl SearchQuery {
         filter: Option<InvestorFilter>,
         first: Option<i32>,
         after: Option<String>,
-        #[graphql(desc = "Highlights in this language come first (default EN).")] lang: Option<Lang>,
+        #[graphql(desc = "Highlights in this language come first (default EN).")] lang: Option<
+            Lang,
+        >,
     ) -> async_graphql::Result<InvestorSearchResult> {
         gql(async {
             let had_cursor = after.is_some();
             let filter = filter.unwrap_or_default().into_filter();
-            let req = request(Kind::Investor, query, filter, first, after, lang.unwrap_or(Lang::En))?;
+            let req = request(
+                Kind::Investor,
+                query,
+                filter,
+                first,
+                after,
+                lang.unwrap_or(Lang::En),
+            )?;
             let results = run(ctx, req).await?;
             let ids: Vec<ProfileId> = results.hits.iter().map(|h| h.id).collect();
             let nodes = app(ctx)

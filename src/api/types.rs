@@ -73,7 +73,10 @@ pub struct Sector {
 impl Sector {
     /// The section letter this code belongs to.
     async fn section(&self) -> String {
-        isic().section_of(&self.code).unwrap_or_default().to_string()
+        isic()
+            .section_of(&self.code)
+            .unwrap_or_default()
+            .to_string()
     }
 
     async fn has_children(&self) -> bool {
@@ -193,16 +196,29 @@ impl Sme {
 
     /// The name in `lang` where the viewer may see it; otherwise a neutral description such as
     /// "Manufacture of other food products n.e.c., Kampong Thom".
-    async fn display_name(&self, ctx: &Context<'_>, #[graphql(default_with = "Lang::En")] lang: Lang) -> String {
+    async fn display_name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "Lang::En")] lang: Lang,
+    ) -> String {
         let p = &self.0.profile;
         if viewer(ctx).may_see_name(p.visibility) {
             return p.name.best(lang.into()).to_string();
         }
         let province = p.province.province();
         let (sector, place) = match lang {
-            Lang::En => (class_name(&p.sector, domain::text::Lang::En), province.name_en.as_str()),
-            Lang::Km => (class_name(&p.sector, domain::text::Lang::Km), province.name_km.as_str()),
-            Lang::Ko => (class_name(&p.sector, domain::text::Lang::Ko), province.name_ko.as_str()),
+            Lang::En => (
+                class_name(&p.sector, domain::text::Lang::En),
+                province.name_en.as_str(),
+            ),
+            Lang::Km => (
+                class_name(&p.sector, domain::text::Lang::Km),
+                province.name_km.as_str(),
+            ),
+            Lang::Ko => (
+                class_name(&p.sector, domain::text::Lang::Ko),
+                province.name_ko.as_str(),
+            ),
         };
         format!("{sector}, {place}")
     }
@@ -266,7 +282,12 @@ impl Sme {
     }
 
     async fn languages(&self) -> Vec<String> {
-        self.0.profile.languages.iter().map(|l| l.as_str().to_string()).collect()
+        self.0
+            .profile
+            .languages
+            .iter()
+            .map(|l| l.as_str().to_string())
+            .collect()
     }
 
     /// Null for viewers who may not see contact details.
@@ -372,7 +393,12 @@ impl Investor {
     }
 
     async fn languages(&self) -> Vec<String> {
-        self.0.profile.languages.iter().map(|l| l.as_str().to_string()).collect()
+        self.0
+            .profile
+            .languages
+            .iter()
+            .map(|l| l.as_str().to_string())
+            .collect()
     }
 
     /// Null for viewers who may not see contact details.

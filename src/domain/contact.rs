@@ -65,7 +65,9 @@ impl Phone {
         if shape_ok && (8..=15).contains(&digits) {
             Ok(Phone(s.to_string()))
         } else {
-            Err(format!("{s:?} is not a phone number (8 to 15 digits, e.g. \"+855 12 345 678\")"))
+            Err(format!(
+                "{s:?} is not a phone number (8 to 15 digits, e.g. \"+855 12 345 678\")"
+            ))
         }
     }
 
@@ -114,7 +116,10 @@ pub struct ContactRaw {
     pub telegram: Option<String>,
 }
 
-fn optional<T>(s: Option<String>, parse: fn(&str) -> Result<T, String>) -> Result<Option<T>, String> {
+fn optional<T>(
+    s: Option<String>,
+    parse: fn(&str) -> Result<T, String>,
+) -> Result<Option<T>, String> {
     match s {
         Some(s) if !s.trim().is_empty() => parse(&s).map(Some),
         _ => Ok(None),
@@ -127,7 +132,10 @@ impl Contact {
         let person = c.check("contact.person", optional_plain(raw.person, 120));
         let email = c.check("contact.email", optional(raw.email, Email::parse));
         let phone = c.check("contact.phone", optional(raw.phone, Phone::parse));
-        let telegram = c.check("contact.telegram", optional(raw.telegram, TelegramHandle::parse));
+        let telegram = c.check(
+            "contact.telegram",
+            optional(raw.telegram, TelegramHandle::parse),
+        );
         Some(Contact {
             person: person?,
             email: email?,
@@ -146,7 +154,15 @@ mod tests {
         for ok in ["sokha@example.com.kh", "a.b+c@mail.co.kr"] {
             assert!(Email::parse(ok).is_ok(), "{ok}");
         }
-        for bad in ["no-at", "a@b", "@x.com", "a@x..com", "a b@x.com", "a@-x.com", "a@x.c0m"] {
+        for bad in [
+            "no-at",
+            "a@b",
+            "@x.com",
+            "a@x..com",
+            "a b@x.com",
+            "a@-x.com",
+            "a@x.c0m",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }
@@ -157,7 +173,10 @@ mod tests {
         assert!(Phone::parse("012-345-678").is_ok());
         assert!(Phone::parse("12345").is_err());
         assert!(Phone::parse("+855 12 345 678 ext").is_err());
-        assert_eq!(TelegramHandle::parse("@sokha_shop").unwrap().as_str(), "sokha_shop");
+        assert_eq!(
+            TelegramHandle::parse("@sokha_shop").unwrap().as_str(),
+            "sokha_shop"
+        );
         assert!(TelegramHandle::parse("@ab").is_err());
     }
 }

@@ -63,62 +63,132 @@ use DigitalLevel as L;
 
 /// The questionnaire; points sum to 100. Khmer and Korean wording is ours.
 pub const QUESTIONNAIRE: [Question; 14] = [
-    q(I::SocialMedia, "SOCIAL_MEDIA", L::Basic, 5,
-      "Does the business have a social-media page (e.g. Facebook, TikTok)?",
-      "តើអាជីវកម្មមានទំព័របណ្ដាញសង្គម (ឧ. ហ្វេសប៊ុក តិកតុក) ដែរឬទេ?",
-      "사업체가 소셜미디어 페이지(예: 페이스북, 틱톡)를 운영합니까?"),
-    q(I::MessagingSales, "MESSAGING_SALES", L::Basic, 5,
-      "Does it take orders through messaging apps (Telegram, Messenger)?",
-      "តើទទួលការបញ្ជាទិញតាមកម្មវិធីផ្ញើសារ (តេឡេក្រាម មែសសិនជ័រ) ដែរឬទេ?",
-      "메신저 앱(텔레그램, 메신저)으로 주문을 받습니까?"),
-    q(I::EPayment, "E_PAYMENT", L::Basic, 10,
-      "Does it accept electronic payments (KHQR/Bakong, ABA, Wing)?",
-      "តើទទួលការទូទាត់តាមប្រព័ន្ធអេឡិចត្រូនិក (KHQR/បាគង ABA វីង) ដែរឬទេ?",
-      "전자결제(KHQR/바콩, ABA, 윙)를 받습니까?"),
-    q(I::Website, "WEBSITE", L::Intermediate, 8,
-      "Does it run its own website?",
-      "តើមានគេហទំព័រផ្ទាល់ខ្លួនដែរឬទេ?",
-      "자체 웹사이트를 운영합니까?"),
-    q(I::OnlineStore, "ONLINE_STORE", L::Intermediate, 8,
-      "Does it sell through an online shop or marketplace?",
-      "តើលក់តាមហាងអនឡាញ ឬទីផ្សារអនឡាញដែរឬទេ?",
-      "온라인 쇼핑몰이나 오픈마켓에서 판매합니까?"),
-    q(I::OnlineAdvertising, "ONLINE_ADVERTISING", L::Intermediate, 6,
-      "Does it pay for online advertising?",
-      "តើចំណាយលើការផ្សាយពាណិជ្ជកម្មអនឡាញដែរឬទេ?",
-      "유료 온라인 광고를 집행합니까?"),
-    q(I::AccountingSoftware, "ACCOUNTING_SOFTWARE", L::Intermediate, 8,
-      "Does it keep its books in accounting software?",
-      "តើប្រើកម្មវិធីគណនេយ្យសម្រាប់កត់ត្រាបញ្ជីដែរឬទេ?",
-      "회계 소프트웨어로 장부를 관리합니까?"),
-    q(I::DigitalInventory, "DIGITAL_INVENTORY", L::Intermediate, 8,
-      "Does it track stock in a digital inventory system?",
-      "តើគ្រប់គ្រងស្តុកទំនិញតាមប្រព័ន្ធឌីជីថលដែរឬទេ?",
-      "디지털 재고관리 시스템을 사용합니까?"),
-    q(I::Erp, "ERP", L::Advanced, 9,
-      "Does it run an integrated ERP system?",
-      "តើប្រើប្រព័ន្ធ ERP រួមបញ្ចូលគ្នាដែរឬទេ?",
-      "통합 ERP 시스템을 운영합니까?"),
-    q(I::Crm, "CRM", L::Advanced, 8,
-      "Does it manage customers in a CRM?",
-      "តើគ្រប់គ្រងអតិថិជនតាមប្រព័ន្ធ CRM ដែរឬទេ?",
-      "CRM으로 고객을 관리합니까?"),
-    q(I::EcommerceIntegration, "ECOMMERCE_INTEGRATION", L::Advanced, 8,
-      "Are its online sales integrated with stock and accounting?",
-      "តើការលក់អនឡាញភ្ជាប់ជាមួយស្តុក និងគណនេយ្យដែរឬទេ?",
-      "온라인 판매가 재고·회계와 연동되어 있습니까?"),
-    q(I::CloudBackoffice, "CLOUD_BACKOFFICE", L::Advanced, 7,
-      "Does its back office run in the cloud?",
-      "តើការិយាល័យខាងក្រោយដំណើរការលើក្លោដដែរឬទេ?",
-      "백오피스를 클라우드에서 운영합니까?"),
-    q(I::DataAnalytics, "DATA_ANALYTICS", L::Advanced, 6,
-      "Does it analyse its sales or operations data to decide?",
-      "តើវិភាគទិន្នន័យលក់ ឬប្រតិបត្តិការ ដើម្បីសម្រេចចិត្តដែរឬទេ?",
-      "판매·운영 데이터를 분석해 의사결정을 합니까?"),
-    q(I::Cybersecurity, "CYBERSECURITY", L::Advanced, 4,
-      "Does it follow a cybersecurity practice (backups, two-factor login, updates)?",
-      "តើអនុវត្តវិធានសន្តិសុខអ៊ីនធឺណិត (បម្រុងទុកទិន្នន័យ ការចូលពីរជំហាន ការធ្វើបច្ចុប្បន្នភាព) ដែរឬទេ?",
-      "사이버보안 수칙(백업, 2단계 인증, 업데이트)을 지킵니까?"),
+    q(
+        I::SocialMedia,
+        "SOCIAL_MEDIA",
+        L::Basic,
+        5,
+        "Does the business have a social-media page (e.g. Facebook, TikTok)?",
+        "តើអាជីវកម្មមានទំព័របណ្ដាញសង្គម (ឧ. ហ្វេសប៊ុក តិកតុក) ដែរឬទេ?",
+        "사업체가 소셜미디어 페이지(예: 페이스북, 틱톡)를 운영합니까?",
+    ),
+    q(
+        I::MessagingSales,
+        "MESSAGING_SALES",
+        L::Basic,
+        5,
+        "Does it take orders through messaging apps (Telegram, Messenger)?",
+        "តើទទួលការបញ្ជាទិញតាមកម្មវិធីផ្ញើសារ (តេឡេក្រាម មែសសិនជ័រ) ដែរឬទេ?",
+        "메신저 앱(텔레그램, 메신저)으로 주문을 받습니까?",
+    ),
+    q(
+        I::EPayment,
+        "E_PAYMENT",
+        L::Basic,
+        10,
+        "Does it accept electronic payments (KHQR/Bakong, ABA, Wing)?",
+        "តើទទួលការទូទាត់តាមប្រព័ន្ធអេឡិចត្រូនិក (KHQR/បាគង ABA វីង) ដែរឬទេ?",
+        "전자결제(KHQR/바콩, ABA, 윙)를 받습니까?",
+    ),
+    q(
+        I::Website,
+        "WEBSITE",
+        L::Intermediate,
+        8,
+        "Does it run its own website?",
+        "តើមានគេហទំព័រផ្ទាល់ខ្លួនដែរឬទេ?",
+        "자체 웹사이트를 운영합니까?",
+    ),
+    q(
+        I::OnlineStore,
+        "ONLINE_STORE",
+        L::Intermediate,
+        8,
+        "Does it sell through an online shop or marketplace?",
+        "តើលក់តាមហាងអនឡាញ ឬទីផ្សារអនឡាញដែរឬទេ?",
+        "온라인 쇼핑몰이나 오픈마켓에서 판매합니까?",
+    ),
+    q(
+        I::OnlineAdvertising,
+        "ONLINE_ADVERTISING",
+        L::Intermediate,
+        6,
+        "Does it pay for online advertising?",
+        "តើចំណាយលើការផ្សាយពាណិជ្ជកម្មអនឡាញដែរឬទេ?",
+        "유료 온라인 광고를 집행합니까?",
+    ),
+    q(
+        I::AccountingSoftware,
+        "ACCOUNTING_SOFTWARE",
+        L::Intermediate,
+        8,
+        "Does it keep its books in accounting software?",
+        "តើប្រើកម្មវិធីគណនេយ្យសម្រាប់កត់ត្រាបញ្ជីដែរឬទេ?",
+        "회계 소프트웨어로 장부를 관리합니까?",
+    ),
+    q(
+        I::DigitalInventory,
+        "DIGITAL_INVENTORY",
+        L::Intermediate,
+        8,
+        "Does it track stock in a digital inventory system?",
+        "តើគ្រប់គ្រងស្តុកទំនិញតាមប្រព័ន្ធឌីជីថលដែរឬទេ?",
+        "디지털 재고관리 시스템을 사용합니까?",
+    ),
+    q(
+        I::Erp,
+        "ERP",
+        L::Advanced,
+        9,
+        "Does it run an integrated ERP system?",
+        "តើប្រើប្រព័ន្ធ ERP រួមបញ្ចូលគ្នាដែរឬទេ?",
+        "통합 ERP 시스템을 운영합니까?",
+    ),
+    q(
+        I::Crm,
+        "CRM",
+        L::Advanced,
+        8,
+        "Does it manage customers in a CRM?",
+        "តើគ្រប់គ្រងអតិថិជនតាមប្រព័ន្ធ CRM ដែរឬទេ?",
+        "CRM으로 고객을 관리합니까?",
+    ),
+    q(
+        I::EcommerceIntegration,
+        "ECOMMERCE_INTEGRATION",
+        L::Advanced,
+        8,
+        "Are its online sales integrated with stock and accounting?",
+        "តើការលក់អនឡាញភ្ជាប់ជាមួយស្តុក និងគណនេយ្យដែរឬទេ?",
+        "온라인 판매가 재고·회계와 연동되어 있습니까?",
+    ),
+    q(
+        I::CloudBackoffice,
+        "CLOUD_BACKOFFICE",
+        L::Advanced,
+        7,
+        "Does its back office run in the cloud?",
+        "តើការិយាល័យខាងក្រោយដំណើរការលើក្លោដដែរឬទេ?",
+        "백오피스를 클라우드에서 운영합니까?",
+    ),
+    q(
+        I::DataAnalytics,
+        "DATA_ANALYTICS",
+        L::Advanced,
+        6,
+        "Does it analyse its sales or operations data to decide?",
+        "តើវិភាគទិន្នន័យលក់ ឬប្រតិបត្តិការ ដើម្បីសម្រេចចិត្តដែរឬទេ?",
+        "판매·운영 데이터를 분석해 의사결정을 합니까?",
+    ),
+    q(
+        I::Cybersecurity,
+        "CYBERSECURITY",
+        L::Advanced,
+        4,
+        "Does it follow a cybersecurity practice (backups, two-factor login, updates)?",
+        "តើអនុវត្តវិធានសន្តិសុខអ៊ីនធឺណិត (បម្រុងទុកទិន្នន័យ ការចូលពីរជំហាន ការធ្វើបច្ចុប្បន្នភាព) ដែរឬទេ?",
+        "사이버보안 수칙(백업, 2단계 인증, 업데이트)을 지킵니까?",
+    ),
 ];
 
 #[allow(clippy::too_many_arguments)]
@@ -156,7 +226,10 @@ impl DigitalIndicator {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        QUESTIONNAIRE.iter().find(|q| q.code == s).map(|q| q.indicator)
+        QUESTIONNAIRE
+            .iter()
+            .find(|q| q.code == s)
+            .map(|q| q.indicator)
     }
 }
 
@@ -214,7 +287,13 @@ mod tests {
         assert_eq!((basic.level, basic.score), (L::Basic, 28));
         let mid = assess(&[I::SocialMedia, I::Website, I::AccountingSoftware, I::Erp]);
         assert_eq!(mid.level, L::Intermediate);
-        let adv = assess(&[I::Website, I::OnlineStore, I::Erp, I::Crm, I::CloudBackoffice]);
+        let adv = assess(&[
+            I::Website,
+            I::OnlineStore,
+            I::Erp,
+            I::Crm,
+            I::CloudBackoffice,
+        ]);
         assert_eq!(adv.level, L::Advanced);
         // Advanced tools without the intermediate basics stay basic: the rule is cumulative.
         assert_eq!(assess(&[I::Erp, I::Crm, I::DataAnalytics]).level, L::Basic);

@@ -34,7 +34,10 @@ impl UsdRange {
     /// Whether two ranges share any amount (open bounds are unbounded).
     pub fn overlaps(&self, other: &UsdRange) -> bool {
         let lo = self.min.unwrap_or(0).max(other.min.unwrap_or(0));
-        let hi = self.max.unwrap_or(i64::MAX).min(other.max.unwrap_or(i64::MAX));
+        let hi = self
+            .max
+            .unwrap_or(i64::MAX)
+            .min(other.max.unwrap_or(i64::MAX));
         lo <= hi
     }
 }
@@ -47,7 +50,10 @@ mod tests {
     fn ranges() {
         assert!(UsdRange::parse(Some(10), Some(5)).is_err());
         assert_eq!(UsdRange::parse(Some(-1), None).unwrap_err().0, "min");
-        assert_eq!(UsdRange::parse(None, Some(MAX_USD + 1)).unwrap_err().0, "max");
+        assert_eq!(
+            UsdRange::parse(None, Some(MAX_USD + 1)).unwrap_err().0,
+            "max"
+        );
         let a = UsdRange::parse(Some(10), Some(20)).unwrap();
         let b = UsdRange::parse(Some(20), None).unwrap();
         let c = UsdRange::parse(None, Some(9)).unwrap();

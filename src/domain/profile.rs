@@ -110,7 +110,10 @@ mod tests {
         }
         assert_eq!(PartnershipType::ALL.len(), 9);
         assert_eq!(OrganizationType::ALL.len(), 8);
-        assert_eq!(IncentivePreference::parse("SEZ_LOCATION"), Some(IncentivePreference::SezLocation));
+        assert_eq!(
+            IncentivePreference::parse("SEZ_LOCATION"),
+            Some(IncentivePreference::SezLocation)
+        );
         assert_eq!(Visibility::parse("public"), None);
     }
 

@@ -76,13 +76,19 @@ mod tests {
         assert_eq!(provinces().len(), 25);
         for p in provinces() {
             assert!(!p.name_en.is_empty() && !p.name_km.is_empty() && !p.name_ko.is_empty());
-            assert_eq!(p.iso, format!("KH-{}", p.national_code.trim_start_matches('0')));
+            assert_eq!(
+                p.iso,
+                format!("KH-{}", p.national_code.trim_start_matches('0'))
+            );
         }
     }
 
     #[test]
     fn parses_iso_codes() {
-        assert_eq!(ProvinceCode::parse("kh-12").unwrap().province().name_en, "Phnom Penh");
+        assert_eq!(
+            ProvinceCode::parse("kh-12").unwrap().province().name_en,
+            "Phnom Penh"
+        );
         assert!(ProvinceCode::parse("KH-26").is_err());
         assert!(ProvinceCode::parse("12").is_err());
     }

@@ -93,7 +93,10 @@ impl Checker {
         parse: impl Fn(R) -> Result<T, String>,
     ) -> Vec<T> {
         if items.len() > max_len {
-            self.fail(field, format!("at most {max_len} entries allowed, got {}", items.len()));
+            self.fail(
+                field,
+                format!("at most {max_len} entries allowed, got {}", items.len()),
+            );
             return Vec::new();
         }
         let mut out = Vec::with_capacity(items.len());

@@ -74,7 +74,11 @@ impl Collector for KeysetTop {
     type Fruit = Vec<Hit>;
     type Child = KeysetSegment;
 
-    fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<KeysetSegment> {
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<KeysetSegment> {
         Ok(KeysetSegment {
             hi: reader.fast_fields().u64(self.hi_field)?,
             lo: reader.fast_fields().u64(self.lo_field)?,

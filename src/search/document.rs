@@ -25,7 +25,11 @@ fn base(f: &Fields, kind: &str, id: ProfileId) -> TantivyDocument {
     doc
 }
 
-fn add_texts(doc: &mut TantivyDocument, fields: &[tantivy::schema::Field; 3], text: &LocalizedText) {
+fn add_texts(
+    doc: &mut TantivyDocument,
+    fields: &[tantivy::schema::Field; 3],
+    text: &LocalizedText,
+) {
     for (i, lang) in Lang::ALL.iter().enumerate() {
         if let Some(t) = text.get(*lang) {
             doc.add_text(fields[i], t);
@@ -43,7 +47,12 @@ fn facet(doc: &mut TantivyDocument, f: &Fields, dimension: &str, value: &str) {
 }
 
 /// Adds each code once to `field`, and to `seen`.
-fn add_unique(doc: &mut TantivyDocument, field: tantivy::schema::Field, seen: &mut Vec<String>, code: &str) {
+fn add_unique(
+    doc: &mut TantivyDocument,
+    field: tantivy::schema::Field,
+    seen: &mut Vec<String>,
+    code: &str,
+) {
     if !seen.iter().any(|s| s == code) {
         seen.push(code.to_string());
         doc.add_text(field, code);

@@ -189,14 +189,16 @@ pub async fn rebuild(
     // index from under a running server (which holds that lock for its whole life).
     let live = live_dir(dir);
     let guard = match Index::open_in_dir(&live) {
-        Ok(existing) => match existing.writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000) {
-            Err(tantivy::TantivyError::LockFailure(..)) => {
-                return Err(SearchError::Locked(dir.display().to_string()))
+        Ok(existing) => {
+            match existing.writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000) {
+                Err(tantivy::TantivyError::LockFailure(..)) => {
+                    return Err(SearchError::Locked(dir.display().to_string()))
+                }
+                Ok(w) => Some(w),
+                // An index too broken to open a writer is exactly what a rebuild replaces.
+                Err(_) => None,
             }
-            Ok(w) => Some(w),
-            // An index too broken to open a writer is exactly what a rebuild replaces.
-            Err(_) => None,
-        },
+        }
         Err(_) => None,
     };
     let tmp = rebuild_dir(dir);
@@ -213,9 +215,18 @@ pub async fn rebuild(
     let mut writer: IndexWriter = index.writer_with_num_threads(2, 2 * WRITER_MEMORY)?;
     let runtime = tokio::runtime::Handle::current();
     let fill = tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
-        let first_page = PageRequest { first: REBUILD_PAGE, after: None };
-        let smes = runtime.block_on(store.published_smes(PageRequest { first: 0, after: None }))?;
-        let invs = runtime.block_on(store.published_investors(PageRequest { first: 0, after: None }))?;
+        let first_page = PageRequest {
+            first: REBUILD_PAGE,
+            after: None,
+        };
+        let smes = runtime.block_on(store.published_smes(PageRequest {
+            first: 0,
+            after: None,
+        }))?;
+        let invs = runtime.block_on(store.published_investors(PageRequest {
+            first: 0,
+            after: None,
+        }))?;
         let total = (smes.total_count + invs.total_count) as u64;
         let mut done = 0u64;
         progress(0, total);
@@ -263,7 +274,11 @@ pub async fn rebuild(
     })?;
     let index = Arc::new(SearchIndex::new(index)?);
     let writer = index.writer(dir)?;
-    tracing::info!(docs = index.num_docs(), outbox_seq = payload.outbox_seq, "search index rebuilt");
+    tracing::info!(
+        docs = index.num_docs(),
+        outbox_seq = payload.outbox_seq,
+        "search index rebuilt"
+    );
     Ok(Opened {
         index,
         writer,

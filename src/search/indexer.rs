@@ -55,9 +55,9 @@ impl IndexerHandle {
         match tokio::time::timeout(VISIBILITY_TIMEOUT, reached).await {
             Ok(Ok(_)) => Ok(()),
             Ok(Err(_)) => Err(SearchError::IndexerGone),
-            Err(_) => Err(SearchError::Tantivy(tantivy::TantivyError::InternalError(format!(
-                "change {seq} not searchable after {VISIBILITY_TIMEOUT:?}"
-            )))),
+            Err(_) => Err(SearchError::Tantivy(tantivy::TantivyError::InternalError(
+                format!("change {seq} not searchable after {VISIBILITY_TIMEOUT:?}"),
+            ))),
         }
     }
 
@@ -159,7 +159,10 @@ impl Indexer {
                 for id in sme_ids.iter().chain(&investor_ids) {
                     writer.delete_term(id_term(&fields, *id));
                 }
-                for sme in smes.iter().filter(|s| s.lifecycle.status == ProfileStatus::Published) {
+                for sme in smes
+                    .iter()
+                    .filter(|s| s.lifecycle.status == ProfileStatus::Published)
+                {
                     writer.add_document(sme_document(&fields, sme))?;
                 }
                 for inv in investors

@@ -8,7 +8,9 @@
 use std::ops::Bound;
 
 use tantivy::collector::{Count, FacetCollector, FacetCounts};
-use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
@@ -192,9 +194,15 @@ fn term(field: Field, value: &str) -> Box<dyn Query> {
 }
 
 /// Any of `values` in `field` (plus `*` for investors' "no preference").
-fn any_of(field: Field, values: impl IntoIterator<Item = String>, with_any: bool) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-        values.into_iter().map(|v| (Occur::Should, term(field, &v))).collect();
+fn any_of(
+    field: Field,
+    values: impl IntoIterator<Item = String>,
+    with_any: bool,
+) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = values
+        .into_iter()
+        .map(|v| (Occur::Should, term(field, &v)))
+        .collect();
     if with_any {
         clauses.push((Occur::Should, term(field, ANY)));
     }
@@ -204,11 +212,15 @@ fn any_of(field: Field, values: impl IntoIterator<Item = String>, with_any: bool
 fn filter_clauses(f: &Fields, kind: Kind, filter: &Filter) -> Vec<Box<dyn Query>> {
     let investor = kind == Kind::Investor;
     let mut out: Vec<Box<dyn Query>> = Vec::new();
-    out.push(term(f.kind, if investor { KIND_INVESTOR } else { KIND_SME }));
+    out.push(term(
+        f.kind,
+        if investor { KIND_INVESTOR } else { KIND_SME },
+    ));
     if let Some(code) = &filter.sector {
         if investor {
             // Interests under the code, or interests covering it (a strict ancestor), or none.
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, term(f.sector, code.as_str()))];
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Should, term(f.sector, code.as_str()))];
             for node in isic().lineage(code.as_str()).iter().skip(1) {
                 clauses.push((Occur::Should, term(f.sector_exact, &node.code)));
             }
@@ -227,7 +239,10 @@ fn filter_clauses(f: &Fields, kind: Kind, filter: &Filter) -> Vec<Box<dyn Query>
         out.push(any_of(f.digital, values, investor));
     }
     if !filter.partnership_types.is_empty() {
-        let values = filter.partnership_types.iter().map(|t| t.as_str().to_string());
+        let values = filter
+            .partnership_types
+            .iter()
+            .map(|t| t.as_str().to_string());
         out.push(any_of(f.partnership, values, false));
     }
     if !filter.languages.is_empty() {
@@ -275,7 +290,10 @@ fn build(index: &SearchIndex, req: &SearchRequest) -> Result<Built, SearchError>
                     .iter()
                     .map(|(field, _)| (Occur::Should, word_in_field(*field, tokens)))
                     .collect();
-                (Occur::Must, Box::new(BooleanQuery::new(per_field)) as Box<dyn Query>)
+                (
+                    Occur::Must,
+                    Box::new(BooleanQuery::new(per_field)) as Box<dyn Query>,
+                )
             })
             .collect();
         Some(Box::new(BooleanQuery::new(musts)))
@@ -285,12 +303,18 @@ fn build(index: &SearchIndex, req: &SearchRequest) -> Result<Built, SearchError>
         .map(|q| (Occur::Must, q))
         .collect();
     // Filters score 0 so that scores are text relevance alone; a browse scores every match 1.
-    let filter: Box<dyn Query> = Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(filters)), 0.0));
+    let filter: Box<dyn Query> = Box::new(ConstScoreQuery::new(
+        Box::new(BooleanQuery::new(filters)),
+        0.0,
+    ));
     let base: Box<dyn Query> = match &text_query {
         Some(t) => t.box_clone(),
         None => Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0)),
     };
-    let query = Box::new(BooleanQuery::new(vec![(Occur::Must, base), (Occur::Must, filter)]));
+    let query = Box::new(BooleanQuery::new(vec![
+        (Occur::Must, base),
+        (Occur::Must, filter),
+    ]));
     Ok((query, text_query))
 }
 
@@ -298,7 +322,11 @@ fn facet_values(counts: &FacetCounts, dimension: &str) -> Vec<FacetCount> {
     let mut out: Vec<FacetCount> = counts
         .get(format!("/{dimension}").as_str())
         .map(|(facet, count)| FacetCount {
-            value: facet.to_path().last().map(|s| s.to_string()).unwrap_or_default(),
+            value: facet
+                .to_path()
+                .last()
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
             count,
         })
         .collect();
@@ -307,7 +335,11 @@ fn facet_values(counts: &FacetCounts, dimension: &str) -> Vec<FacetCount> {
 }
 
 /// Runs a search on one snapshot. CPU-bound: call it from a blocking thread.
-pub fn search(index: &SearchIndex, searcher: &Searcher, req: &SearchRequest) -> Result<SearchResults, SearchError> {
+pub fn search(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    req: &SearchRequest,
+) -> Result<SearchResults, SearchError> {
     let (query, text_query) = build(index, req)?;
     let mut facets = FacetCollector::for_field("facets");
     for dim in ["/section", "/province", "/digital", "/partnership"] {
@@ -335,7 +367,9 @@ pub fn search(index: &SearchIndex, searcher: &Searcher, req: &SearchRequest) -> 
             .get_first(f.id)
             .and_then(|v| tantivy::schema::Value::as_str(&v))
             .and_then(|s| ProfileId::parse(s).ok())
-            .ok_or_else(|| tantivy::TantivyError::InternalError("document without a valid id".into()))?;
+            .ok_or_else(|| {
+                tantivy::TantivyError::InternalError("document without a valid id".into())
+            })?;
         let highlights = generators
             .iter()
             .filter_map(|(label, g)| {
@@ -391,7 +425,10 @@ mod tests {
 
     #[test]
     fn cursors_round_trip() {
-        let c = Cursor(Rank { score: 3.25, key: u128::MAX - 7 });
+        let c = Cursor(Rank {
+            score: 3.25,
+            key: u128::MAX - 7,
+        });
         assert_eq!(Cursor::parse(&c.encode()).unwrap(), c);
         assert!(Cursor::parse("page-2").is_err());
         assert!(Cursor::parse("zzzzzzzz-00000000000000000000000000000000").is_err());

@@ -62,7 +62,8 @@ impl Fields {
             name.push(b.add_text_field(&format!("name_{}", lang.code()), text.clone()));
         }
         for lang in Lang::ALL {
-            description.push(b.add_text_field(&format!("description_{}", lang.code()), text.clone()));
+            description
+                .push(b.add_text_field(&format!("description_{}", lang.code()), text.clone()));
         }
         let fields = Fields {
             kind: b.add_text_field("kind", STRING),

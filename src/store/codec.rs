@@ -14,8 +14,7 @@ use crate::domain::ids::ProfileId;
 use crate::domain::investor::{Investor, InvestorProfile};
 use crate::domain::money::UsdRange;
 use crate::domain::profile::{
-    IncentivePreference, LanguageCode, OrganizationType, PartnershipType, ProfileStatus,
-    Visibility,
+    IncentivePreference, LanguageCode, OrganizationType, PartnershipType, ProfileStatus, Visibility,
 };
 use crate::domain::province::ProvinceCode;
 use crate::domain::sector::{IsicClass, IsicCode};
@@ -86,19 +85,62 @@ pub(crate) struct InvestorRecord {
 
 /// Column lists in the order the backends bind them.
 pub(crate) const SME_COLUMNS: [&str; 28] = [
-    "id", "status", "visibility", "name_en", "name_km", "name_ko", "description_en",
-    "description_km", "description_ko", "sector_code", "secondary_sector_codes", "province_code",
-    "employees", "founded_year", "capital_min_usd", "capital_max_usd", "partnership_types",
-    "digital_indicators", "digital_level", "digital_score", "languages", "contact_person",
-    "contact_email", "contact_phone", "contact_telegram", "created_at", "updated_at", "version",
+    "id",
+    "status",
+    "visibility",
+    "name_en",
+    "name_km",
+    "name_ko",
+    "description_en",
+    "description_km",
+    "description_ko",
+    "sector_code",
+    "secondary_sector_codes",
+    "province_code",
+    "employees",
+    "founded_year",
+    "capital_min_usd",
+    "capital_max_usd",
+    "partnership_types",
+    "digital_indicators",
+    "digital_level",
+    "digital_score",
+    "languages",
+    "contact_person",
+    "contact_email",
+    "contact_phone",
+    "contact_telegram",
+    "created_at",
+    "updated_at",
+    "version",
 ];
 
 pub(crate) const INVESTOR_COLUMNS: [&str; 25] = [
-    "id", "status", "name_en", "name_km", "name_ko", "description_en", "description_km",
-    "description_ko", "organization_type", "sector_interests", "excluded_sectors",
-    "ticket_min_usd", "ticket_max_usd", "partnership_types", "preferred_provinces",
-    "preferred_digital_levels", "incentive_preferences", "languages", "contact_person",
-    "contact_email", "contact_phone", "contact_telegram", "created_at", "updated_at", "version",
+    "id",
+    "status",
+    "name_en",
+    "name_km",
+    "name_ko",
+    "description_en",
+    "description_km",
+    "description_ko",
+    "organization_type",
+    "sector_interests",
+    "excluded_sectors",
+    "ticket_min_usd",
+    "ticket_max_usd",
+    "partnership_types",
+    "preferred_provinces",
+    "preferred_digital_levels",
+    "incentive_preferences",
+    "languages",
+    "contact_person",
+    "contact_email",
+    "contact_phone",
+    "contact_telegram",
+    "created_at",
+    "updated_at",
+    "version",
 ];
 
 /// One value to bind, whatever the backend.
@@ -215,7 +257,12 @@ impl Decoder {
         r.map_err(|e| self.corrupt(format!("{column}: {e}")))
     }
 
-    fn vocab<T>(&self, column: &str, s: &str, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
+    fn vocab<T>(
+        &self,
+        column: &str,
+        s: &str,
+        parse: fn(&str) -> Option<T>,
+    ) -> Result<T, StoreError> {
         parse(s).ok_or_else(|| self.corrupt(format!("{column}: unknown value {s:?}")))
     }
 
@@ -230,15 +277,28 @@ impl Decoder {
         raw.iter().map(|s| self.parse(column, parse(s))).collect()
     }
 
-    fn vocab_list<T>(&self, column: &str, json: &str, parse: fn(&str) -> Option<T>) -> Result<Vec<T>, StoreError> {
-        self.list(column, json, |s| parse(s).ok_or_else(|| format!("unknown value {s:?}")))
+    fn vocab_list<T>(
+        &self,
+        column: &str,
+        json: &str,
+        parse: fn(&str) -> Option<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        self.list(column, json, |s| {
+            parse(s).ok_or_else(|| format!("unknown value {s:?}"))
+        })
     }
 
     fn time(&self, column: &str, s: &str) -> Result<OffsetDateTime, StoreError> {
         OffsetDateTime::parse(s, &Rfc3339).map_err(|e| self.corrupt(format!("{column}: {e}")))
     }
 
-    fn lifecycle(&self, status: &str, created: &str, updated: &str, version: i64) -> Result<Lifecycle, StoreError> {
+    fn lifecycle(
+        &self,
+        status: &str,
+        created: &str,
+        updated: &str,
+        version: i64,
+    ) -> Result<Lifecycle, StoreError> {
         Ok(Lifecycle {
             status: self.vocab("status", status, ProfileStatus::parse)?,
             created_at: self.time("created_at", created)?,
@@ -256,15 +316,25 @@ impl Decoder {
     ) -> Result<Contact, StoreError> {
         Ok(Contact {
             person,
-            email: email.map(|e| self.parse("contact_email", Email::parse(&e))).transpose()?,
-            phone: phone.map(|p| self.parse("contact_phone", Phone::parse(&p))).transpose()?,
+            email: email
+                .map(|e| self.parse("contact_email", Email::parse(&e)))
+                .transpose()?,
+            phone: phone
+                .map(|p| self.parse("contact_phone", Phone::parse(&p)))
+                .transpose()?,
             telegram: telegram
                 .map(|t| self.parse("contact_telegram", TelegramHandle::parse(&t)))
                 .transpose()?,
         })
     }
 
-    fn text(&self, column: &str, en: Option<String>, km: Option<String>, ko: Option<String>) -> Result<LocalizedText, StoreError> {
+    fn text(
+        &self,
+        column: &str,
+        en: Option<String>,
+        km: Option<String>,
+        ko: Option<String>,
+    ) -> Result<LocalizedText, StoreError> {
         if en.is_none() && km.is_none() && ko.is_none() {
             return Err(self.corrupt(format!("{column}: no language present")));
         }
@@ -286,27 +356,56 @@ impl SmeRecord {
         let id = d.parse("id", ProfileId::parse(&self.id))?;
         let profile = SmeProfile {
             name: d.text("name", self.name_en, self.name_km, self.name_ko)?,
-            description: d.text("description", self.description_en, self.description_km, self.description_ko)?,
+            description: d.text(
+                "description",
+                self.description_en,
+                self.description_km,
+                self.description_ko,
+            )?,
             sector: d.parse("sector_code", IsicClass::parse(&self.sector_code))?,
-            secondary_sectors: d.list("secondary_sector_codes", &self.secondary_sector_codes, IsicClass::parse)?,
+            secondary_sectors: d.list(
+                "secondary_sector_codes",
+                &self.secondary_sector_codes,
+                IsicClass::parse,
+            )?,
             province: d.parse("province_code", ProvinceCode::parse(&self.province_code))?,
             employees: d.int("employees", self.employees)?,
             founded_year: d.int("founded_year", self.founded_year)?,
             capital_sought: UsdRange::parse(self.capital_min_usd, self.capital_max_usd)
                 .map_err(|(_, e)| d.corrupt(format!("capital: {e}")))?,
-            partnership_types: d.vocab_list("partnership_types", &self.partnership_types, PartnershipType::parse)?,
-            digital_indicators: d.vocab_list("digital_indicators", &self.digital_indicators, DigitalIndicator::parse)?,
+            partnership_types: d.vocab_list(
+                "partnership_types",
+                &self.partnership_types,
+                PartnershipType::parse,
+            )?,
+            digital_indicators: d.vocab_list(
+                "digital_indicators",
+                &self.digital_indicators,
+                DigitalIndicator::parse,
+            )?,
             languages: d.list("languages", &self.languages, LanguageCode::parse)?,
-            contact: d.contact(self.contact_person, self.contact_email, self.contact_phone, self.contact_telegram)?,
+            contact: d.contact(
+                self.contact_person,
+                self.contact_email,
+                self.contact_phone,
+                self.contact_telegram,
+            )?,
             visibility: d.vocab("visibility", &self.visibility, Visibility::parse)?,
         };
         let digital = DigitalAssessment {
             level: d.vocab("digital_level", &self.digital_level, DigitalLevel::parse)?,
-            score: d.int("digital_score", Some(self.digital_score))?.unwrap_or(0),
+            score: d
+                .int("digital_score", Some(self.digital_score))?
+                .unwrap_or(0),
         };
         Ok(Sme {
             id,
-            lifecycle: d.lifecycle(&self.status, &self.created_at, &self.updated_at, self.version)?,
+            lifecycle: d.lifecycle(
+                &self.status,
+                &self.created_at,
+                &self.updated_at,
+                self.version,
+            )?,
             profile,
             digital,
         })
@@ -322,22 +421,65 @@ impl InvestorRecord {
         let id = d.parse("id", ProfileId::parse(&self.id))?;
         let profile = InvestorProfile {
             name: d.text("name", self.name_en, self.name_km, self.name_ko)?,
-            description: d.text("description", self.description_en, self.description_km, self.description_ko)?,
-            organization_type: d.vocab("organization_type", &self.organization_type, OrganizationType::parse)?,
-            sector_interests: d.list("sector_interests", &self.sector_interests, IsicCode::parse)?,
-            excluded_sectors: d.list("excluded_sectors", &self.excluded_sectors, IsicCode::parse)?,
+            description: d.text(
+                "description",
+                self.description_en,
+                self.description_km,
+                self.description_ko,
+            )?,
+            organization_type: d.vocab(
+                "organization_type",
+                &self.organization_type,
+                OrganizationType::parse,
+            )?,
+            sector_interests: d.list(
+                "sector_interests",
+                &self.sector_interests,
+                IsicCode::parse,
+            )?,
+            excluded_sectors: d.list(
+                "excluded_sectors",
+                &self.excluded_sectors,
+                IsicCode::parse,
+            )?,
             ticket: UsdRange::parse(self.ticket_min_usd, self.ticket_max_usd)
                 .map_err(|(_, e)| d.corrupt(format!("ticket: {e}")))?,
-            partnership_types: d.vocab_list("partnership_types", &self.partnership_types, PartnershipType::parse)?,
-            preferred_provinces: d.list("preferred_provinces", &self.preferred_provinces, ProvinceCode::parse)?,
-            preferred_digital_levels: d.vocab_list("preferred_digital_levels", &self.preferred_digital_levels, DigitalLevel::parse)?,
-            incentive_preferences: d.vocab_list("incentive_preferences", &self.incentive_preferences, IncentivePreference::parse)?,
+            partnership_types: d.vocab_list(
+                "partnership_types",
+                &self.partnership_types,
+                PartnershipType::parse,
+            )?,
+            preferred_provinces: d.list(
+                "preferred_provinces",
+                &self.preferred_provinces,
+                ProvinceCode::parse,
+            )?,
+            preferred_digital_levels: d.vocab_list(
+                "preferred_digital_levels",
+                &self.preferred_digital_levels,
+                DigitalLevel::parse,
+            )?,
+            incentive_preferences: d.vocab_list(
+                "incentive_preferences",
+                &self.incentive_preferences,
+                IncentivePreference::parse,
+            )?,
             languages: d.list("languages", &self.languages, LanguageCode::parse)?,
-            contact: d.contact(self.contact_person, self.contact_email, self.contact_phone, self.contact_telegram)?,
+            contact: d.contact(
+                self.contact_person,
+                self.contact_email,
+                self.contact_phone,
+                self.contact_telegram,
+            )?,
         };
         Ok(Investor {
             id,
-            lifecycle: d.lifecycle(&self.status, &self.created_at, &self.updated_at, self.version)?,
+            lifecycle: d.lifecycle(
+                &self.status,
+                &self.created_at,
+                &self.updated_at,
+                self.version,
+            )?,
             profile,
         })
     }

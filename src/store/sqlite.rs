@@ -304,7 +304,10 @@ impl Store for SqliteStore {
     }
 
     async fn published_investors(&self, page: PageRequest) -> Result<Page<Investor>, StoreError> {
-        decode_page(self.page(&INVESTORS, page).await?, InvestorRecord::into_investor)
+        decode_page(
+            self.page(&INVESTORS, page).await?,
+            InvestorRecord::into_investor,
+        )
     }
 
     async fn smes_by_ids(&self, ids: &[ProfileId]) -> Result<Vec<Sme>, StoreError> {
@@ -314,7 +317,9 @@ impl Store for SqliteStore {
 
     async fn investors_by_ids(&self, ids: &[ProfileId]) -> Result<Vec<Investor>, StoreError> {
         let rows = self.by_ids::<InvestorRecord>(&INVESTORS, ids).await?;
-        rows.into_iter().map(InvestorRecord::into_investor).collect()
+        rows.into_iter()
+            .map(InvestorRecord::into_investor)
+            .collect()
     }
 
     async fn insert_batch(&self, smes: &[Sme], investors: &[Investor]) -> Result<Seq, StoreError> {

@@ -170,12 +170,16 @@ pub fn sql_scalar(db: &Path, sql: &str) -> Value {
     rt.block_on(async {
         use sqlx::{Connection, Row};
         let url = format!("sqlite:{}", db.display());
-        let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("open db");
+        let mut conn = sqlx::SqliteConnection::connect(&url)
+            .await
+            .expect("open db");
         let row = sqlx::query(sql).fetch_one(&mut conn).await.expect("query");
         let v = if let Ok(i) = row.try_get::<i64, _>(0) {
             json!(i)
         } else {
-            json!(row.try_get::<Option<String>, _>(0).expect("text or integer column"))
+            json!(row
+                .try_get::<Option<String>, _>(0)
+                .expect("text or integer column"))
         };
         let _ = conn.close().await;
         v
@@ -259,7 +263,10 @@ pub fn publish_sme(s: &TestServer, input: Value) -> String {
 
 pub fn publish_investor(s: &TestServer, input: Value) -> String {
     let data = s.ok(PUBLISH_INVESTOR, json!({ "input": input }));
-    data["publishInvestor"]["id"].as_str().expect("id").to_string()
+    data["publishInvestor"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string()
 }
 
 /// A GraphQL request that reports failure instead of panicking (for load and crash tests).
