@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::search::features::{FactsFn, FeatureCache};
 use crate::search::index::SearchIndex;
 use crate::search::indexer::IndexerHandle;
 use crate::store::{Seq, Store};
@@ -14,6 +15,10 @@ pub struct App {
     pub search: Arc<SearchIndex>,
     /// The task that keeps the index in step with the store.
     pub indexer: IndexerHandle,
+    /// Per-segment feature arrays for match ranking (warmed by the indexer after each commit).
+    pub features: Arc<FeatureCache>,
+    /// An SME's investment-law incentive facts, by the rules in force.
+    pub facts: FactsFn,
 }
 
 impl App {
@@ -21,11 +26,15 @@ impl App {
         store: Arc<dyn Store>,
         search: Arc<SearchIndex>,
         indexer: IndexerHandle,
+        features: Arc<FeatureCache>,
+        facts: FactsFn,
     ) -> Arc<Self> {
         Arc::new(App {
             store,
             search,
             indexer,
+            features,
+            facts,
         })
     }
 

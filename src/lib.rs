@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod http;
+pub mod matching;
 pub mod search;
 pub mod server;
 pub mod store;

@@ -15,7 +15,8 @@ use crate::domain::investor::{Investor, InvestorProfile};
 use crate::domain::sme::{Sme, SmeProfile};
 use crate::domain::ValidationContext;
 use crate::search::index::{open_or_rebuild, SearchError};
-use crate::search::indexer;
+use crate::search::features::{FactsFn, FeatureCache};
+use crate::search::{indexer, matcher};
 use crate::store::{self, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -50,7 +51,17 @@ pub async fn serve(
     }
     let opened = open_or_rebuild(&config.index_dir, store.clone(), Arc::new(log_progress)).await?;
     let search = opened.index.clone();
-    let (indexer, indexer_task) = indexer::spawn(opened, store.clone());
+    let facts = incentive_facts();
+    let features = Arc::new(FeatureCache::new(facts.clone()));
+    let warm = {
+        let features = features.clone();
+        Arc::new(move |searcher: &tantivy::Searcher| {
+            if let Err(e) = matcher::warm(&features, searcher) {
+                tracing::warn!(error = %e, "could not prepare match features");
+            }
+        })
+    };
+    let (indexer, indexer_task) = indexer::spawn(opened, store.clone(), Some(warm));
     // Catch up with every change the database has before taking requests, so that the first
     // query after a restart (even after a crash) sees exactly the published profiles.
     let head = store.outbox_head().await?;
@@ -61,7 +72,7 @@ pub async fn serve(
         );
     }
     indexer.wait_for(head).await?;
-    let app = App::new(store.clone(), search, indexer.clone());
+    let app = App::new(store.clone(), search, indexer.clone(), features, facts);
     let router = crate::http::router(app.clone(), build_schema(app));
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
@@ -123,6 +134,11 @@ pub async fn load_demo_if_empty(store: &dyn Store) -> Result<(), ServeError> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The investment-law facts of an SME, as the matching engine sees them.
+fn incentive_facts() -> FactsFn {
+    Arc::new(|_key| crate::matching::features::IncentiveFacts::default())
 }
 
 /// A progress line on standard error at every tenth of a rebuild.

@@ -84,6 +84,27 @@ wire_enum!(
     IsicLevel => domain::sector::IsicLevel { Section, Division, Group, Class }
 );
 
+wire_enum!(
+    /// A feature of a match score.
+    MatchFeature => crate::matching::weights::Feature {
+        Text, Sector, Digital, Incentive, Ticket, Partnership, Location,
+    }
+);
+
+/// Where a match stands in the chamber's curation pipeline.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchStage {
+    /// Proposed by the ranking; nobody has acted on it yet.
+    Suggested,
+    Shortlisted,
+    Introduced,
+    Connected,
+    InTalks,
+    Deal,
+    Closed,
+    Declined,
+}
+
 /// Converts a list of wire enums into domain values.
 pub fn to_domain<W: Copy, D: From<W>>(items: &[W]) -> Vec<D> {
     items.iter().map(|&w| D::from(w)).collect()

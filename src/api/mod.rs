@@ -4,6 +4,7 @@
 pub mod enums;
 pub mod errors;
 pub mod inputs;
+pub mod matching;
 mod mutation;
 mod query;
 pub mod search;
@@ -19,7 +20,7 @@ pub use mutation::MutationRoot;
 
 /// Every query: profiles and reference data, and search.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(query::ProfileQuery, search::SearchQuery);
+pub struct QueryRoot(query::ProfileQuery, search::SearchQuery, matching::MatchQuery);
 
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

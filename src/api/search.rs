@@ -44,7 +44,7 @@ macro_rules! filter_input {
         }
 
         impl $name {
-            fn into_filter(self) -> Result<sq::Filter, ValidationErrors> {
+            pub(crate) fn into_filter(self) -> Result<sq::Filter, ValidationErrors> {
                 parse_filter(FilterParts {
                     sector: self.sector,
                     provinces: self.provinces.unwrap_or_default(),

@@ -19,6 +19,11 @@ impl ProfileId {
             .map_err(|_| format!("{s:?} is not a valid ID (expected a UUID)"))
     }
 
+    /// The id whose 128 bits are `bits` (as the index stores them).
+    pub fn from_u128(bits: u128) -> Self {
+        ProfileId(Uuid::from_u128(bits))
+    }
+
     pub fn as_uuid(&self) -> Uuid {
         self.0
     }

@@ -120,6 +120,11 @@ impl IsicTree {
         &self.nodes
     }
 
+    /// Position of a code in the tree's node list: a small stable number for compact storage.
+    pub fn index_of(&self, code: &str) -> Option<usize> {
+        self.by_code.get(code).copied()
+    }
+
     /// The node and its ancestors, from the node up to its section.
     pub fn lineage(&self, code: &str) -> Vec<&IsicNode> {
         let mut out = Vec::new();

@@ -42,6 +42,60 @@ fn add_money(doc: &mut TantivyDocument, f: &Fields, range: &UsdRange) {
     doc.add_i64(f.usd_max, range.max.unwrap_or(i64::MAX));
 }
 
+/// Bit masks and indexes shared with the fast scoring path (`search::features`).
+pub mod codes {
+    use crate::domain::digital::DigitalLevel;
+    use crate::domain::profile::{IncentivePreference, PartnershipType};
+    use crate::domain::province::{provinces, ProvinceCode};
+    use crate::domain::sector::isic;
+
+    pub fn node(code: &str) -> u64 {
+        isic().index_of(code).map_or(u64::MAX, |i| i as u64)
+    }
+
+    /// 1–25 in national-code order.
+    pub fn province(p: &ProvinceCode) -> u64 {
+        provinces()
+            .iter()
+            .position(|x| x.iso == p.as_str())
+            .map_or(0, |i| i as u64 + 1)
+    }
+
+    pub fn digital(l: DigitalLevel) -> u64 {
+        l as u64
+    }
+
+    pub fn mask<T: PartialEq>(all: &[T], items: &[T]) -> u64 {
+        items.iter().fold(0, |m, it| {
+            m | all.iter().position(|x| x == it).map_or(0, |i| 1u64 << i)
+        })
+    }
+
+    pub fn partnerships(items: &[PartnershipType]) -> u64 {
+        u64::from(crate::matching::features::partnership_mask(items))
+    }
+
+    pub fn incentives(items: &[IncentivePreference]) -> u64 {
+        mask(IncentivePreference::ALL, items)
+    }
+
+    pub const DIGITAL_LEVELS: [DigitalLevel; 3] =
+        [DigitalLevel::Basic, DigitalLevel::Intermediate, DigitalLevel::Advanced];
+
+    pub fn digitals(items: &[DigitalLevel]) -> u64 {
+        mask(&DIGITAL_LEVELS, items)
+    }
+
+    pub fn provinces_mask(items: &[ProvinceCode]) -> u64 {
+        items.iter().fold(0, |m, p| m | 1u64 << province(p))
+    }
+}
+
+fn add_range(doc: &mut TantivyDocument, f: &Fields, range: &UsdRange) {
+    doc.add_i64(f.range_min, range.min.unwrap_or(-1));
+    doc.add_i64(f.range_max, range.max.unwrap_or(-1));
+}
+
 fn facet(doc: &mut TantivyDocument, f: &Fields, dimension: &str, value: &str) {
     doc.add_facet(f.facets, Facet::from_path([dimension, value]));
 }
@@ -85,6 +139,12 @@ pub fn sme_document(f: &Fields, sme: &Sme) -> TantivyDocument {
         doc.add_text(f.language, l.as_str());
     }
     add_money(&mut doc, f, &p.capital_sought);
+    add_range(&mut doc, f, &p.capital_sought);
+    doc.add_u64(f.sector_node, codes::node(p.sector.as_str()));
+    doc.add_u64(f.province_idx, codes::province(&p.province));
+    doc.add_u64(f.digital_idx, codes::digital(sme.digital.level));
+    doc.add_u64(f.partnership_mask, codes::partnerships(&p.partnership_types));
+    doc.add_u64(f.employees, p.employees.map_or(0, |e| u64::from(e) + 1));
     doc
 }
 
@@ -135,5 +195,16 @@ pub fn investor_document(f: &Fields, inv: &Investor) -> TantivyDocument {
         doc.add_text(f.language, l.as_str());
     }
     add_money(&mut doc, f, &p.ticket);
+    add_range(&mut doc, f, &p.ticket);
+    for code in &p.sector_interests {
+        doc.add_u64(f.interest_nodes, codes::node(code.as_str()));
+    }
+    for code in &p.excluded_sectors {
+        doc.add_u64(f.excluded_nodes, codes::node(code.as_str()));
+    }
+    doc.add_u64(f.province_mask, codes::provinces_mask(&p.preferred_provinces));
+    doc.add_u64(f.digital_mask, codes::digitals(&p.preferred_digital_levels));
+    doc.add_u64(f.incentive_mask, codes::incentives(&p.incentive_preferences));
+    doc.add_u64(f.partnership_mask, codes::partnerships(&p.partnership_types));
     doc
 }

@@ -28,6 +28,9 @@ const POLL: Duration = Duration::from_secs(1);
 /// How long a mutation waits for its change to become searchable.
 pub const VISIBILITY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Called with the fresh searcher after each commit (to prepare derived per-segment data).
+pub type AfterReload = Arc<dyn Fn(&tantivy::Searcher) + Send + Sync>;
+
 /// What the rest of the service holds to talk to the indexer.
 #[derive(Clone)]
 pub struct IndexerHandle {
@@ -76,10 +79,18 @@ struct Indexer {
     announce: watch::Sender<Seq>,
     wake: Arc<Notify>,
     stop: watch::Receiver<bool>,
+    after_reload: Option<AfterReload>,
 }
 
 /// Starts the indexer on an opened index.
-pub fn spawn(opened: Opened, store: Arc<dyn Store>) -> (IndexerHandle, JoinHandle<()>) {
+pub fn spawn(
+    opened: Opened,
+    store: Arc<dyn Store>,
+    after_reload: Option<AfterReload>,
+) -> (IndexerHandle, JoinHandle<()>) {
+    if let Some(hook) = &after_reload {
+        hook(&opened.index.searcher());
+    }
     let (announce, applied) = watch::channel(opened.applied);
     let (stop_tx, stop) = watch::channel(false);
     let wake = Arc::new(Notify::new());
@@ -91,6 +102,7 @@ pub fn spawn(opened: Opened, store: Arc<dyn Store>) -> (IndexerHandle, JoinHandl
         announce,
         wake: wake.clone(),
         stop,
+        after_reload,
     };
     let task = tokio::spawn(indexer.run());
     (
@@ -184,6 +196,11 @@ impl Indexer {
         self.writer = Some(writer);
         result?;
         self.index.reader.reload()?;
+        if let Some(hook) = self.after_reload.clone() {
+            let searcher = self.index.searcher();
+            // Off the async workers: preparing a large new segment takes a moment.
+            let _ = tokio::task::spawn_blocking(move || hook(&searcher)).await;
+        }
         self.applied = last;
         let _ = self.announce.send(last);
         tracing::debug!(applied = last, entries = entries.len(), "index committed");

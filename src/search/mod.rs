@@ -4,7 +4,9 @@
 pub mod analyzer;
 pub mod collector;
 pub mod document;
+pub mod features;
 pub mod index;
 pub mod indexer;
+pub mod matcher;
 pub mod query;
 pub mod schema;

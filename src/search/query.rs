@@ -209,7 +209,7 @@ fn any_of(
     Box::new(BooleanQuery::new(clauses))
 }
 
-fn filter_clauses(f: &Fields, kind: Kind, filter: &Filter) -> Vec<Box<dyn Query>> {
+pub(crate) fn filter_clauses(f: &Fields, kind: Kind, filter: &Filter) -> Vec<Box<dyn Query>> {
     let investor = kind == Kind::Investor;
     let mut out: Vec<Box<dyn Query>> = Vec::new();
     out.push(term(

@@ -13,7 +13,7 @@ use tantivy::schema::{
 use super::analyzer;
 use crate::domain::text::Lang;
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Handles to every field, resolved once.
 #[derive(Debug, Clone)]
@@ -40,6 +40,28 @@ pub struct Fields {
     pub usd_min: Field,
     pub usd_max: Field,
     pub facets: Field,
+    // Fast fields for exact match scoring (see `search::features`). ISIC codes are stored as
+    // their position in the compiled-in tree, provinces as 1–25 in national-code order.
+    /// SMEs: the primary class.
+    pub sector_node: Field,
+    /// Investors: interests and exclusions.
+    pub interest_nodes: Field,
+    pub excluded_nodes: Field,
+    /// SMEs: the province; investors: a bit per preferred province (0 = anywhere).
+    pub province_idx: Field,
+    pub province_mask: Field,
+    /// SMEs: BASIC 0, INTERMEDIATE 1, ADVANCED 2; investors: a bit per wanted level (0 = any).
+    pub digital_idx: Field,
+    pub digital_mask: Field,
+    /// Investors: a bit per incentive preference, in vocabulary order.
+    pub incentive_mask: Field,
+    /// Both: a bit per partnership type, in vocabulary order.
+    pub partnership_mask: Field,
+    /// SMEs: employees + 1 (0 = unknown).
+    pub employees: Field,
+    /// Capital sought or ticket as given (-1 = open), for the ticket feature.
+    pub range_min: Field,
+    pub range_max: Field,
 }
 
 /// Names of the text fields, as highlights report them (`name.km`, `description.en`).
@@ -81,6 +103,18 @@ impl Fields {
             usd_min: b.add_i64_field("usd_min", money.clone()),
             usd_max: b.add_i64_field("usd_max", money),
             facets: b.add_facet_field("facets", INDEXED),
+            sector_node: b.add_u64_field("sector_node", FAST),
+            interest_nodes: b.add_u64_field("interest_nodes", FAST),
+            excluded_nodes: b.add_u64_field("excluded_nodes", FAST),
+            province_idx: b.add_u64_field("province_idx", FAST),
+            province_mask: b.add_u64_field("province_mask", FAST),
+            digital_idx: b.add_u64_field("digital_idx", FAST),
+            digital_mask: b.add_u64_field("digital_mask", FAST),
+            incentive_mask: b.add_u64_field("incentive_mask", FAST),
+            partnership_mask: b.add_u64_field("partnership_mask", FAST),
+            employees: b.add_u64_field("employees", FAST),
+            range_min: b.add_i64_field("range_min", FAST),
+            range_max: b.add_i64_field("range_max", FAST),
         };
         (b.build(), fields)
     }

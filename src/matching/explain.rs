@@ -1,0 +1,391 @@
+//! A pair's score as the weighted sum of its features, with a reason per feature in the
+//! caller's language. Contributions sum to the score.
+
+use super::features::{
+    digital_fit, incentive_fit, location_fit, partnership_fit, partnership_mask, sector_fit,
+    ticket_fit, IncentiveFacts, SectorRelation,
+};
+use super::weights::{Feature, Weights};
+use crate::domain::digital::DigitalLevel;
+use crate::domain::investor::InvestorProfile;
+use crate::domain::money::UsdRange;
+use crate::domain::profile::IncentivePreference;
+use crate::domain::sector::IsicLevel;
+use crate::domain::sme::SmeProfile;
+use crate::domain::text::Lang;
+
+/// Everything a pair's score depends on.
+#[derive(Debug, Clone, Copy)]
+pub struct Pair<'a> {
+    pub sme: &'a SmeProfile,
+    pub digital: DigitalLevel,
+    pub incentives: IncentiveFacts,
+    pub investor: &'a InvestorProfile,
+    /// Text relevance, already normalised to [0, 1] within the result set.
+    pub text: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factor {
+    pub feature: Feature,
+    pub value: f64,
+    pub weight: f64,
+    pub contribution: f64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Breakdown {
+    pub score: f64,
+    pub factors: Vec<Factor>,
+}
+
+/// The seven feature values of a pair, in [`Feature::ALL`] order.
+pub fn values(p: &Pair<'_>) -> [f64; 7] {
+    let inv = p.investor;
+    [
+        p.text.clamp(0.0, 1.0),
+        sector_fit(p.sme.sector.as_str(), &inv.sector_interests).0,
+        digital_fit(p.digital, &inv.preferred_digital_levels),
+        incentive_fit(&p.incentives, &inv.incentive_preferences),
+        ticket_fit(&p.sme.capital_sought, &inv.ticket),
+        partnership_fit(
+            partnership_mask(&p.sme.partnership_types),
+            partnership_mask(&inv.partnership_types),
+        ),
+        location_fit(&p.sme.province, &inv.preferred_provinces),
+    ]
+}
+
+/// The weighted sum, summed in feature order (the fast path sums in the same order).
+pub fn score(values: &[f64; 7], weights: &Weights) -> f64 {
+    Feature::ALL
+        .iter()
+        .zip(values)
+        .map(|(f, v)| weights.get(*f) * v)
+        .sum()
+}
+
+pub fn explain(p: &Pair<'_>, weights: &Weights, lang: Lang) -> Breakdown {
+    let vals = values(p);
+    let factors: Vec<Factor> = Feature::ALL
+        .iter()
+        .zip(vals)
+        .map(|(f, value)| Factor {
+            feature: *f,
+            value,
+            weight: weights.get(*f),
+            contribution: weights.get(*f) * value,
+            reason: reason(*f, value, p, lang),
+        })
+        .collect();
+    Breakdown {
+        score: score(&vals, weights),
+        factors,
+    }
+}
+
+/// Picks the text in `lang`.
+fn t(lang: Lang, en: String, km: String, ko: String) -> String {
+    match lang {
+        Lang::En => en,
+        Lang::Km => km,
+        Lang::Ko => ko,
+    }
+}
+
+fn usd(r: &UsdRange) -> String {
+    match (r.min, r.max) {
+        (Some(a), Some(b)) if a == b => format!("{a}"),
+        (Some(a), Some(b)) => format!("{a}–{b}"),
+        (Some(a), None) => format!("{a}+"),
+        (None, Some(b)) => format!("≤{b}"),
+        (None, None) => "?".into(),
+    }
+}
+
+fn level_name(level: IsicLevel, lang: Lang) -> &'static str {
+    // Korean: the KSIC terms (대/중/소/세분류), which follow ISIC's levels.
+    match (level, lang) {
+        (IsicLevel::Section, Lang::En) => "section",
+        (IsicLevel::Division, Lang::En) => "division",
+        (IsicLevel::Group, Lang::En) => "group",
+        (IsicLevel::Class, Lang::En) => "class",
+        (IsicLevel::Section, Lang::Km) => "ផ្នែកធំ",
+        (IsicLevel::Division, Lang::Km) => "ផ្នែក",
+        (IsicLevel::Group, Lang::Km) => "ក្រុម",
+        (IsicLevel::Class, Lang::Km) => "ថ្នាក់",
+        (IsicLevel::Section, Lang::Ko) => "대분류",
+        (IsicLevel::Division, Lang::Ko) => "중분류",
+        (IsicLevel::Group, Lang::Ko) => "소분류",
+        (IsicLevel::Class, Lang::Ko) => "세분류",
+    }
+}
+
+fn levels(ls: &[DigitalLevel]) -> String {
+    ls.iter().map(|l| l.as_str()).collect::<Vec<_>>().join("/")
+}
+
+fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
+    let inv = p.investor;
+    let sme = p.sme;
+    let pct = (value * 100.0).round();
+    match f {
+        Feature::Text if value > 0.0 => t(
+            lang,
+            format!("The descriptions share key terms ({pct}% of the best text match)"),
+            format!("ការពិពណ៌នាមានពាក្យគន្លឹះរួមគ្នា ({pct}% នៃការផ្គូផ្គងអត្ថបទល្អបំផុត)"),
+            format!("설명에 공통 핵심어가 있습니다 (최고 텍스트 일치 대비 {pct}%)"),
+        ),
+        Feature::Text => t(
+            lang,
+            "The descriptions share no key terms".into(),
+            "ការពិពណ៌នាគ្មានពាក្យគន្លឹះរួមគ្នា".into(),
+            "설명에 공통 핵심어가 없습니다".into(),
+        ),
+        Feature::Sector => {
+            let class = sme.sector.as_str();
+            match sector_fit(class, &inv.sector_interests).1 {
+                SectorRelation::Within(code) => {
+                    let code = code.as_str();
+                    t(
+                        lang,
+                        format!("Sector {class} is within the investor's interest {code}"),
+                        format!("វិស័យ {class} ស្ថិតក្នុងវិស័យ {code} ដែលវិនិយោគិនចាប់អារម្មណ៍"),
+                        format!("업종 {class}은(는) 투자자의 관심 업종 {code}에 속합니다"),
+                    )
+                }
+                SectorRelation::Shares(level, code) => {
+                    let (code, l) = (code.as_str(), level_name(level, lang));
+                    t(
+                        lang,
+                        format!("Sector {class} is in the same ISIC {l} as the interest {code}"),
+                        format!("វិស័យ {class} ស្ថិតក្នុង{l} ISIC ដូចគ្នានឹង {code}"),
+                        format!("업종 {class}은(는) 관심 업종 {code}와(과) 같은 ISIC {l}입니다"),
+                    )
+                }
+                SectorRelation::Unrelated => t(
+                    lang,
+                    format!("Sector {class} is outside the investor's interests"),
+                    format!("វិស័យ {class} នៅក្រៅវិស័យដែលវិនិយោគិនចាប់អារម្មណ៍"),
+                    format!("업종 {class}은(는) 투자자의 관심 업종 밖입니다"),
+                ),
+                SectorRelation::Open => t(
+                    lang,
+                    "The investor is open to every sector".into(),
+                    "វិនិយោគិនបើកចំហចំពោះគ្រប់វិស័យ".into(),
+                    "투자자는 모든 업종에 열려 있습니다".into(),
+                ),
+            }
+        }
+        Feature::Digital => {
+            let level = p.digital.as_str();
+            if inv.preferred_digital_levels.is_empty() {
+                t(
+                    lang,
+                    format!("Digital level {level}; the investor has no preference"),
+                    format!("កម្រិតឌីជីថល {level}; វិនិយោគិនគ្មានចំណូលចិត្ត"),
+                    format!("디지털 수준 {level}; 투자자 선호 없음"),
+                )
+            } else {
+                let wanted = levels(&inv.preferred_digital_levels);
+                t(
+                    lang,
+                    format!("Digital level {level}; the investor looks for {wanted}"),
+                    format!("កម្រិតឌីជីថល {level}; វិនិយោគិនស្វែងរក {wanted}"),
+                    format!("디지털 수준 {level}; 투자자는 {wanted}을(를) 찾습니다"),
+                )
+            }
+        }
+        Feature::Incentive => incentive_reason(&p.incentives, &inv.incentive_preferences, lang),
+        Feature::Ticket => {
+            let (a, b) = (usd(&sme.capital_sought), usd(&inv.ticket));
+            t(
+                lang,
+                format!("Seeks USD {a}; the investor's ticket is USD {b}"),
+                format!("ស្វែងរកទុន {a} ដុល្លារ; ទំហំវិនិយោគរបស់វិនិយោគិន {b} ដុល្លារ"),
+                format!("필요 자금 {a}달러; 투자자의 투자 규모 {b}달러"),
+            )
+        }
+        Feature::Partnership => {
+            let sought = partnership_mask(&sme.partnership_types);
+            let offered = partnership_mask(&inv.partnership_types);
+            let (k, n) = ((sought & offered).count_ones(), sought.count_ones());
+            if n == 0 {
+                t(
+                    lang,
+                    "The SME names no partnership type".into(),
+                    "សហគ្រាសមិនបានបញ្ជាក់ប្រភេទភាពជាដៃគូ".into(),
+                    "중소기업이 협력 유형을 밝히지 않았습니다".into(),
+                )
+            } else {
+                t(
+                    lang,
+                    format!("Offers {k} of the {n} partnership types the SME seeks"),
+                    format!("ផ្ដល់ {k} ក្នុងចំណោម {n} ប្រភេទភាពជាដៃគូដែលសហគ្រាសស្វែងរក"),
+                    format!("중소기업이 찾는 협력 유형 {n}개 중 {k}개를 제공합니다"),
+                )
+            }
+        }
+        Feature::Location => {
+            let prov = sme.province.province();
+            let name = match lang {
+                Lang::En => &prov.name_en,
+                Lang::Km => &prov.name_km,
+                Lang::Ko => &prov.name_ko,
+            };
+            if inv.preferred_provinces.is_empty() {
+                t(
+                    lang,
+                    format!("{name}: the investor takes any province"),
+                    format!("{name}: វិនិយោគិនទទួលគ្រប់ខេត្ត"),
+                    format!("{name}: 투자자는 모든 지역을 고려합니다"),
+                )
+            } else if value > 0.0 {
+                t(
+                    lang,
+                    format!("{name} is one of the investor's preferred provinces"),
+                    format!("{name} ជាខេត្តមួយដែលវិនិយោគិនពេញចិត្ត"),
+                    format!("{name}은(는) 투자자의 선호 지역입니다"),
+                )
+            } else {
+                t(
+                    lang,
+                    format!("{name} is outside the investor's preferred provinces"),
+                    format!("{name} នៅក្រៅខេត្តដែលវិនិយោគិនពេញចិត្ត"),
+                    format!("{name}은(는) 투자자의 선호 지역 밖입니다"),
+                )
+            }
+        }
+    }
+}
+
+fn incentive_reason(facts: &IncentiveFacts, prefs: &[IncentivePreference], lang: Lang) -> String {
+    if facts.negative_list {
+        return t(
+            lang,
+            "The activity is on the negative list (Sub-Decree 139): no investment incentives".into(),
+            "សកម្មភាពនេះស្ថិតក្នុងបញ្ជីអវិជ្ជមាន (អនុក្រឹត្យលេខ ១៣៩)៖ គ្មានការលើកទឹកចិត្តវិនិយោគ".into(),
+            "네거티브 리스트 업종입니다 (하위법령 제139호): 투자 인센티브가 없습니다".into(),
+        );
+    }
+    let mut parts: Vec<String> = Vec::new();
+    if facts.tax_holiday_years > 0 {
+        let y = facts.tax_holiday_years;
+        parts.push(t(
+            lang,
+            format!("a QIP could get {y} years of income-tax exemption"),
+            format!("គម្រោងវិនិយោគមានលក្ខណៈសម្បត្តិគ្រប់គ្រាន់ (QIP) អាចទទួលការលើកលែងពន្ធលើប្រាក់ចំណូល {y} ឆ្នាំ"),
+            format!("적격투자사업(QIP)으로 법인세 {y}년 면제 가능"),
+        ));
+    } else if facts.sme_scheme_years > 0 {
+        let y = facts.sme_scheme_years;
+        parts.push(t(
+            lang,
+            format!("the SME scheme (Sub-Decree 124) could give {y} years of income-tax exemption"),
+            format!("គម្រោងសហគ្រាសធុនតូច និងមធ្យម (អនុក្រឹត្យលេខ ១២៤) អាចផ្ដល់ការលើកលែងពន្ធ {y} ឆ្នាំ"),
+            format!("중소기업 제도(하위법령 제124호)로 {y}년 면세 가능"),
+        ));
+    } else {
+        parts.push(t(
+            lang,
+            "no tax holiday at the size sought".into(),
+            "គ្មានការលើកលែងពន្ធនៅទំហំវិនិយោគនេះ".into(),
+            "현재 규모로는 면세 혜택이 없습니다".into(),
+        ));
+    }
+    if facts.ckfta_export_fit {
+        parts.push(t(
+            lang,
+            "goods qualify for Korean tariff preferences under the CKFTA".into(),
+            "ទំនិញមានសិទ្ធិទទួលអនុគ្រោះពន្ធគយកូរ៉េក្រោម CKFTA".into(),
+            "한-캄보디아 FTA(CKFTA) 관세 특혜 대상 품목입니다".into(),
+        ));
+    }
+    if facts.sez_location {
+        parts.push(t(
+            lang,
+            "the province hosts special economic zones".into(),
+            "ខេត្តនេះមានតំបន់សេដ្ឋកិច្ចពិសេស".into(),
+            "해당 지역에 경제특구가 있습니다".into(),
+        ));
+    }
+    let met = prefs
+        .iter()
+        .filter(|p| super::features::incentive_value(facts, **p) > 0.0)
+        .count();
+    let summary = if prefs.is_empty() {
+        String::new()
+    } else {
+        let n = prefs.len();
+        t(
+            lang,
+            format!(" — meets {met} of the {n} incentives the investor looks for"),
+            format!(" — បំពេញ {met} ក្នុងចំណោម {n} ការលើកទឹកចិត្តដែលវិនិយោគិនស្វែងរក"),
+            format!(" — 투자자가 원하는 인센티브 {n}개 중 {met}개 충족"),
+        )
+    };
+    let prefix = t(
+        lang,
+        "Law on Investment 2021 (indicative): ".into(),
+        "ច្បាប់ស្ដីពីវិនិយោគ ២០២១ (ប្រហាក់ប្រហែល)៖ ".into(),
+        "2021 투자법 (참고용): ".into(),
+    );
+    format!("{prefix}{}{summary}", parts.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::investor::InvestorRaw;
+    use crate::domain::profile::{OrganizationType, PartnershipType};
+    use crate::domain::sme::tests::{ctx, raw};
+    use crate::domain::text::LocalizedTextRaw;
+
+    fn investor() -> InvestorProfile {
+        InvestorProfile::validate(InvestorRaw {
+            name: LocalizedTextRaw { en: Some("Agro Fund".into()), ..Default::default() },
+            description: LocalizedTextRaw { en: Some("Agro-processing".into()), ..Default::default() },
+            organization_type: OrganizationType::VentureCapital,
+            sector_interests: vec!["10".into()],
+            excluded_sectors: vec![],
+            ticket_min_usd: Some(100_000),
+            ticket_max_usd: Some(1_000_000),
+            partnership_types: vec![PartnershipType::Equity],
+            preferred_provinces: vec!["KH-6".into()],
+            preferred_digital_levels: vec![DigitalLevel::Basic],
+            incentive_preferences: vec![IncentivePreference::KoreaFtaExport],
+            languages: vec![],
+            contact: Default::default(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn contributions_sum_to_the_score_and_reasons_follow_the_language() {
+        let sme = SmeProfile::validate(raw(), &ctx()).unwrap();
+        let inv = investor();
+        let facts = IncentiveFacts { qip_eligible: true, tax_holiday_years: 6, ckfta_export_fit: true, ..Default::default() };
+        let pair = Pair { sme: &sme, digital: DigitalLevel::Basic, incentives: facts, investor: &inv, text: 0.5 };
+        let w = Weights::default();
+        for lang in Lang::ALL {
+            let b = explain(&pair, &w, lang);
+            let sum: f64 = b.factors.iter().map(|f| f.contribution).sum();
+            assert!((sum - b.score).abs() < 1e-12);
+            assert_eq!(b.factors.len(), 7);
+            assert!(b.factors.iter().all(|f| !f.reason.is_empty()));
+            if lang == Lang::Km {
+                assert!(b.factors[1].reason.contains("វិស័យ"));
+            }
+            if lang == Lang::Ko {
+                assert!(b.factors[6].reason.contains("캄퐁톰"));
+            }
+        }
+        let b = explain(&pair, &w, Lang::En);
+        // Cashew (1030) under division 10, basic level wanted, CKFTA fit, capital 50k–200k
+        // against a 100k–1M ticket (two thirds of the narrower range), equity sought and
+        // offered, Kampong Thom preferred.
+        let v: Vec<f64> = b.factors.iter().map(|f| f.value).collect();
+        assert_eq!(v, vec![0.5, 1.0, 1.0, 1.0, 100_000.0 / 150_000.0, 1.0, 1.0]);
+    }
+}

@@ -1,0 +1,484 @@
+//! Exact match ranking over the whole index.
+//!
+//! Text relevance comes from tantivy (BM25 of the other side's words, from the posting lists of
+//! those words only); every other feature comes from the per-segment arrays of
+//! `search::features`, through tables of the pure feature functions of `matching::features`
+//! built once per query. Every candidate document is scored, none is skipped: the top `k` is
+//! exact, not a re-ranking of a truncated candidate list.
+
+use std::collections::{BinaryHeap, HashMap, HashSet};
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+
+use super::analyzer;
+use super::collector::Rank;
+use super::document::codes;
+use super::features::{FeatureCache, SegmentFeatures, NONE};
+use super::index::{SearchError, SearchIndex};
+use super::query::{filter_clauses, Filter, Kind};
+use super::schema::{Fields, KIND_INVESTOR, KIND_SME};
+use crate::domain::digital::DigitalLevel;
+use crate::domain::ids::ProfileId;
+use crate::domain::investor::InvestorProfile;
+use crate::domain::money::UsdRange;
+use crate::domain::profile::{IncentivePreference, PartnershipType};
+use crate::domain::sector::{isic, IsicCode};
+use crate::domain::sme::SmeProfile;
+use crate::domain::text::LocalizedText;
+use crate::matching::features::{
+    digital_fit, incentive_fit, partnership_fit, partnership_mask, sector_fit, sector_value,
+    ticket_fit, IncentiveFacts, OPEN_SECTOR,
+};
+use crate::matching::weights::{Feature, Weights};
+
+/// At most this many distinct words of the other side's text are searched for: the rarest
+/// ones, which carry the meaning; very common words add cost and little signal.
+const MAX_TEXT_TERMS: usize = 32;
+/// Words found in more than this share of the documents are left out of the text query.
+const MAX_TERM_SHARE: f64 = 0.2;
+
+/// A ranked candidate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MatchHit {
+    pub id: ProfileId,
+    pub score: f64,
+    /// Normalised text relevance, the value of the TEXT feature.
+    pub text: f64,
+}
+
+/// Entry of the top-k heap; the greatest is the one to evict.
+#[derive(Debug, Clone, Copy)]
+struct Scored {
+    rank: Rank,
+    score: f64,
+    text: f64,
+}
+
+impl PartialEq for Scored {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+impl Eq for Scored {}
+impl PartialOrd for Scored {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Scored {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other
+            .score
+            .total_cmp(&self.score)
+            .then(self.rank.key.cmp(&other.rank.key))
+    }
+}
+
+struct TopK {
+    k: usize,
+    heap: BinaryHeap<Scored>,
+}
+
+impl TopK {
+    fn new(k: usize) -> Self {
+        TopK {
+            k,
+            heap: BinaryHeap::with_capacity(k + 1),
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, score: f64, key: u128, text: f64) {
+        if self.k == 0 {
+            return;
+        }
+        let s = Scored {
+            rank: Rank { score: score as f32, key },
+            score,
+            text,
+        };
+        if self.heap.len() == self.k {
+            match self.heap.peek() {
+                Some(worst) if s.cmp(worst) == std::cmp::Ordering::Less => {
+                    self.heap.pop();
+                }
+                _ => return,
+            }
+        }
+        self.heap.push(s);
+    }
+
+    fn into_hits(self) -> Vec<MatchHit> {
+        self.heap
+            .into_sorted_vec()
+            .into_iter()
+            .map(|s| MatchHit {
+                id: ProfileId::from_u128(s.rank.key),
+                score: s.score,
+                text: s.text,
+            })
+            .collect()
+    }
+}
+
+/// Collects (doc, score) per segment, and the best score.
+struct ScoreMap;
+
+struct SegmentScores {
+    ord: SegmentOrdinal,
+    scores: Vec<(DocId, Score)>,
+}
+
+impl Collector for ScoreMap {
+    type Fruit = HashMap<SegmentOrdinal, Vec<(DocId, Score)>>;
+    type Child = SegmentScores;
+
+    fn for_segment(&self, ord: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<SegmentScores> {
+        Ok(SegmentScores { ord, scores: Vec::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(SegmentOrdinal, Vec<(DocId, Score)>)>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().collect())
+    }
+}
+
+impl SegmentCollector for SegmentScores {
+    type Fruit = (SegmentOrdinal, Vec<(DocId, Score)>);
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.scores.push((doc, score));
+    }
+
+    fn harvest(mut self) -> Self::Fruit {
+        self.scores.sort_unstable_by_key(|(d, _)| *d);
+        (self.ord, self.scores)
+    }
+}
+
+/// Collects the documents matching a query, per segment.
+struct DocSets;
+
+impl Collector for DocSets {
+    type Fruit = HashMap<SegmentOrdinal, Vec<DocId>>;
+    type Child = SegmentDocs;
+
+    fn for_segment(&self, ord: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<SegmentDocs> {
+        Ok(SegmentDocs { ord, docs: Vec::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(SegmentOrdinal, Vec<DocId>)>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().collect())
+    }
+}
+
+struct SegmentDocs {
+    ord: SegmentOrdinal,
+    docs: Vec<DocId>,
+}
+
+impl SegmentCollector for SegmentDocs {
+    type Fruit = (SegmentOrdinal, Vec<DocId>);
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.docs.push(doc);
+    }
+
+    fn harvest(mut self) -> Self::Fruit {
+        self.docs.sort_unstable();
+        (self.ord, self.docs)
+    }
+}
+
+/// The text of a profile as one bag of words for the other side's index.
+fn text_query(index: &SearchIndex, searcher: &Searcher, kind: &str, texts: &[&LocalizedText]) -> Result<Option<Box<dyn Query>>, SearchError> {
+    let f = &index.fields;
+    let mut analyzer = index
+        .index
+        .tokenizers()
+        .get(analyzer::MULTI)
+        .ok_or_else(|| tantivy::TantivyError::InternalError("analyzer not registered".into()))?;
+    let mut tokens: HashSet<String> = HashSet::new();
+    for text in texts {
+        for t in [&text.en, &text.km, &text.ko].into_iter().flatten() {
+            let mut stream = analyzer.token_stream(t);
+            while let Some(tok) = stream.next() {
+                tokens.insert(tok.text.clone());
+            }
+        }
+    }
+    let total = searcher.num_docs().max(1) as f64;
+    let fields = f.text_fields();
+    let mut weighted: Vec<(u64, String)> = Vec::new();
+    for tok in tokens {
+        let mut df = 0;
+        for (field, _) in &fields {
+            df += searcher.doc_freq(&Term::from_field_text(*field, &tok))?;
+        }
+        if df > 0 && (df as f64) <= MAX_TERM_SHARE * total {
+            weighted.push((df, tok));
+        }
+    }
+    // Rarest first; ties by the word, so the query is the same on every run.
+    weighted.sort();
+    weighted.truncate(MAX_TEXT_TERMS);
+    if weighted.is_empty() {
+        return Ok(None);
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (_, tok) in &weighted {
+        for (field, _) in &fields {
+            clauses.push((
+                Occur::Should,
+                Box::new(TermQuery::new(Term::from_field_text(*field, tok), IndexRecordOption::WithFreqs)),
+            ));
+        }
+    }
+    let kind_term: Box<dyn Query> = Box::new(TermQuery::new(Term::from_field_text(f.kind, kind), IndexRecordOption::Basic));
+    Ok(Some(Box::new(BooleanQuery::new(vec![
+        (Occur::Must, Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>),
+        (Occur::Must, Box::new(tantivy::query::ConstScoreQuery::new(kind_term, 0.0))),
+    ]))))
+}
+
+fn text_scores(searcher: &Searcher, query: Option<Box<dyn Query>>) -> Result<(HashMap<SegmentOrdinal, Vec<(DocId, Score)>>, f32), SearchError> {
+    let Some(q) = query else {
+        return Ok((HashMap::new(), 0.0));
+    };
+    let scores = searcher.search(q.as_ref(), &ScoreMap)?;
+    let max = scores
+        .values()
+        .flat_map(|v| v.iter().map(|(_, s)| *s))
+        .fold(0.0f32, f32::max);
+    Ok((scores, max))
+}
+
+/// Walks a segment's sorted (doc, score) list alongside an increasing doc counter.
+struct TextCursor<'a> {
+    scores: &'a [(DocId, Score)],
+    pos: usize,
+    inv_max: f64,
+}
+
+impl TextCursor<'_> {
+    #[inline]
+    fn value(&mut self, doc: DocId) -> f64 {
+        while self.pos < self.scores.len() && self.scores[self.pos].0 < doc {
+            self.pos += 1;
+        }
+        match self.scores.get(self.pos) {
+            Some((d, s)) if *d == doc => f64::from(*s) * self.inv_max,
+            _ => 0.0,
+        }
+    }
+}
+
+fn range(min: i64, max: i64) -> UsdRange {
+    UsdRange {
+        min: (min >= 0).then_some(min),
+        max: (max >= 0).then_some(max),
+    }
+}
+
+fn weights_array(w: &Weights) -> [f64; 7] {
+    Feature::ALL.map(|f| w.get(f))
+}
+
+/// Sums the features exactly as `matching::explain::score` does (same order, same operations),
+/// so the ranking and the explanation agree to the last bit.
+#[inline]
+fn weighted(w: &[f64; 7], v: [f64; 7]) -> f64 {
+    let mut s = -0.0;
+    for i in 0..7 {
+        s += w[i] * v[i];
+    }
+    s
+}
+
+/// Ranks published SMEs for an investor.
+pub struct SmesForInvestor<'a> {
+    pub investor: &'a InvestorProfile,
+    pub weights: Weights,
+    pub filter: Option<&'a Filter>,
+    pub first: usize,
+}
+
+pub fn rank_smes(index: &SearchIndex, searcher: &Searcher, cache: &FeatureCache, req: &SmesForInvestor<'_>) -> Result<Vec<MatchHit>, SearchError> {
+    let inv = req.investor;
+    let w = weights_array(&req.weights);
+    let segments = cache.for_searcher(searcher)?;
+    let (texts, max) = text_scores(searcher, text_query(index, searcher, KIND_SME, &[&inv.name, &inv.description])?)?;
+    let inv_max = if max > 0.0 { 1.0 / f64::from(max) } else { 0.0 };
+    let allowed = match req.filter {
+        Some(filter) => Some(filtered_docs(&index.fields, searcher, Kind::Sme, filter)?),
+        None => None,
+    };
+
+    // Tables of the pure feature functions, one entry per possible stored value.
+    let nodes = isic().all();
+    let mut sector = vec![0.0; nodes.len()];
+    let mut excluded = vec![false; nodes.len()];
+    for (i, n) in nodes.iter().enumerate() {
+        if n.level == crate::domain::sector::IsicLevel::Class {
+            sector[i] = sector_fit(&n.code, &inv.sector_interests).0;
+            excluded[i] = crate::matching::features::excluded(&n.code, &inv.excluded_sectors);
+        }
+    }
+    let digital: Vec<f64> = codes::DIGITAL_LEVELS.iter().map(|l| digital_fit(*l, &inv.preferred_digital_levels)).collect();
+    let offered = partnership_mask(&inv.partnership_types);
+    let partner: Vec<f64> = (0..1u32 << PartnershipType::ALL.len()).map(|m| partnership_fit(m as u16, offered)).collect();
+    let province_mask = codes::provinces_mask(&inv.preferred_provinces);
+    let location: Vec<f64> = (0..64u64).map(|p| if province_mask == 0 || province_mask & (1 << p) != 0 { 1.0 } else { 0.0 }).collect();
+    let mut incentive: HashMap<u16, f64> = HashMap::new();
+
+    let mut top = TopK::new(req.first);
+    for (ord, seg) in segments.iter().enumerate() {
+        let reader = searcher.segment_reader(ord as SegmentOrdinal);
+        let alive = reader.alive_bitset();
+        let s = &seg.smes;
+        let mut text = TextCursor {
+            scores: texts.get(&(ord as SegmentOrdinal)).map_or(&[][..], |v| v.as_slice()),
+            pos: 0,
+            inv_max,
+        };
+        let mut visit = |doc: DocId| {
+            let d = doc as usize;
+            let class = s.class[d];
+            if class == NONE || excluded[class as usize] {
+                return;
+            }
+            if let Some(a) = alive {
+                if !a.is_alive(doc) {
+                    return;
+                }
+            }
+            let bits = s.incentive[d];
+            let inc = *incentive
+                .entry(bits)
+                .or_insert_with(|| incentive_fit(&IncentiveFacts::unpack(bits), &inv.incentive_preferences));
+            let v = [
+                text.value(doc),
+                sector[class as usize],
+                digital[s.digital[d] as usize],
+                inc,
+                ticket_fit(&range(s.range_min[d], s.range_max[d]), &inv.ticket),
+                partner[s.partnership[d] as usize],
+                location[s.province[d] as usize],
+            ];
+            top.push(weighted(&w, v), s.key[d], v[0]);
+        };
+        match &allowed {
+            Some(sets) => {
+                for &doc in sets.get(&(ord as SegmentOrdinal)).map_or(&[][..], |v| v.as_slice()) {
+                    visit(doc);
+                }
+            }
+            None => {
+                for doc in 0..s.class.len() as DocId {
+                    visit(doc);
+                }
+            }
+        }
+    }
+    Ok(top.into_hits())
+}
+
+fn filtered_docs(f: &Fields, searcher: &Searcher, kind: Kind, filter: &Filter) -> Result<HashMap<SegmentOrdinal, Vec<DocId>>, SearchError> {
+    let clauses = filter_clauses(f, kind, filter).into_iter().map(|q| (Occur::Must, q)).collect();
+    Ok(searcher.search(&BooleanQuery::new(clauses), &DocSets)?)
+}
+
+/// Ranks published investors for an SME.
+pub struct InvestorsForSme<'a> {
+    pub sme: &'a SmeProfile,
+    pub digital: DigitalLevel,
+    pub incentives: IncentiveFacts,
+    pub weights: Weights,
+    pub first: usize,
+}
+
+pub fn rank_investors(index: &SearchIndex, searcher: &Searcher, cache: &FeatureCache, req: &InvestorsForSme<'_>) -> Result<Vec<MatchHit>, SearchError> {
+    let sme = req.sme;
+    let w = weights_array(&req.weights);
+    let segments = cache.for_searcher(searcher)?;
+    let (texts, max) = text_scores(searcher, text_query(index, searcher, KIND_INVESTOR, &[&sme.name, &sme.description])?)?;
+    let inv_max = if max > 0.0 { 1.0 / f64::from(max) } else { 0.0 };
+    let class = sme.sector.as_str();
+    let lineage: Vec<u16> = isic().lineage(class).iter().map(|n| codes::node(&n.code) as u16).collect();
+    let nodes = isic().all();
+    // The SME's sector value against each possible interest.
+    let per_interest: Vec<f64> = nodes
+        .iter()
+        .map(|n| IsicCode::parse(&n.code).map_or(0.0, |c| sector_value(class, &c).0))
+        .collect();
+    let digital: Vec<f64> = (0..8u8)
+        .map(|m| {
+            let wanted: Vec<DigitalLevel> = codes::DIGITAL_LEVELS.iter().enumerate().filter(|(i, _)| m & (1 << i) != 0).map(|(_, l)| *l).collect();
+            digital_fit(req.digital, &wanted)
+        })
+        .collect();
+    let incentive: Vec<f64> = (0..1u32 << IncentivePreference::ALL.len())
+        .map(|m| {
+            let prefs: Vec<IncentivePreference> = IncentivePreference::ALL.iter().enumerate().filter(|(i, _)| m & (1 << i) != 0).map(|(_, p)| *p).collect();
+            incentive_fit(&req.incentives, &prefs)
+        })
+        .collect();
+    let sought = partnership_mask(&sme.partnership_types);
+    let province_bit = 1u64 << codes::province(&sme.province);
+
+    let mut top = TopK::new(req.first);
+    for (ord, seg) in segments.iter().enumerate() {
+        let reader = searcher.segment_reader(ord as SegmentOrdinal);
+        let alive = reader.alive_bitset();
+        let inv = &seg.investors;
+        let mut text = TextCursor {
+            scores: texts.get(&(ord as SegmentOrdinal)).map_or(&[][..], |v| v.as_slice()),
+            pos: 0,
+            inv_max,
+        };
+        for (i, &doc) in inv.docs.iter().enumerate() {
+            if alive.is_some_and(|a| !a.is_alive(doc)) {
+                continue;
+            }
+            if inv.excluded[i].iter().any(|e| lineage.contains(e)) {
+                continue;
+            }
+            let sector = if inv.interests[i].is_empty() {
+                OPEN_SECTOR
+            } else {
+                inv.interests[i].iter().map(|n| per_interest.get(*n as usize).copied().unwrap_or(0.0)).fold(0.0, f64::max)
+            };
+            let pm = inv.province_mask[i];
+            let v = [
+                text.value(doc),
+                sector,
+                digital[inv.digital_mask[i] as usize & 7],
+                incentive[inv.incentive_mask[i] as usize & 31],
+                ticket_fit(&sme.capital_sought, &range(inv.range_min[i], inv.range_max[i])),
+                partnership_fit(sought, inv.partnership[i]),
+                if pm == 0 || pm & province_bit != 0 { 1.0 } else { 0.0 },
+            ];
+            top.push(weighted(&w, v), inv.key[i], v[0]);
+        }
+    }
+    Ok(top.into_hits())
+}
+
+/// Keeps the features of every segment of `searcher` built, e.g. right after a reload.
+pub fn warm(cache: &FeatureCache, searcher: &Searcher) -> Result<(), SearchError> {
+    cache.for_searcher(searcher)?;
+    Ok(())
+}
+
+#[allow(dead_code)]
+fn _assert_send(_: &SegmentFeatures) {}
