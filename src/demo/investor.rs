@@ -18,7 +18,7 @@ use super::rng::Rng;
 use super::text::{fill, join_en, join_ko, slug, usd_en, usd_ko};
 use super::{amounts, AMOUNTS};
 
-const STREAM: u64 = 0x494e_5645_5354;
+const STREAM: u64 = 0x494e_5645_5354; // "INVEST"
 
 /// (Korean, English).
 type Pair = (&'static str, &'static str);

@@ -19,7 +19,7 @@ use super::{amounts, AMOUNTS};
 const BLANK: Tri = ("", "", "");
 
 /// Separates SME items from investor items drawn from the same seed.
-const STREAM: u64 = 0x534d_45;
+const STREAM: u64 = 0x0053_4d45; // "SME"
 
 /// The latest founding year generated (the demo set describes the market as of 2026).
 const LATEST_YEAR: i64 = 2025;
@@ -232,7 +232,7 @@ fn need_phrase(p: PartnershipType) -> Tri {
         P::TechnologyTransfer => ("technology transfer", "ការផ្ទេរបច្ចេកវិទ្យា", "기술 이전"),
         P::Training => ("training for its staff", "ការបណ្ដុះបណ្ដាលសម្រាប់បុគ្គលិក", "직원 교육"),
         P::ExportMarketAccess => (
-            "access to export markets such as Korea",
+            "export-market access, especially to Korea",
             "ឱកាសចូលទីផ្សារនាំចេញ ជាពិសេសទីផ្សារកូរ៉េ",
             "한국 등 수출시장 진출",
         ),
@@ -410,7 +410,7 @@ const SEEK_EN: &[&str] = &[
     "{name} seeks {p} to {goal}.",
     "To {goal}, the business is looking for {p}.",
     "The owner is looking for {p} in order to {goal}.",
-    "The owners hope to find {p} in Korea so that they can {goal}.",
+    "The owners hope to find {p} in Korea so that the business can {goal}.",
     "Next, {name} wants to {goal} and would welcome {p}.",
 ];
 const SEEK_CAP_EN: &[&str] = &[

@@ -362,27 +362,6 @@ fn print_samples() {
 }
 
 #[test]
-#[ignore = "prints Korean SME samples for a human reader"]
-fn print_korean_samples() {
-    let mut n = 0;
-    for i in 0..400u64 {
-        let s = sme(DEMO_SEED, i);
-        if let Some(ko) = &s.description.ko {
-            println!(
-                "{i} [{}] {}\n   KO {ko}\n   KM {}\n",
-                s.sector_code,
-                s.name.ko.as_deref().unwrap_or(""),
-                s.description.km.as_deref().unwrap_or("")
-            );
-            n += 1;
-            if n >= 14 {
-                break;
-            }
-        }
-    }
-}
-
-#[test]
 #[ignore = "timing for the benchmark's generator budget; run with --release"]
 fn generation_speed() {
     let n = 200_000u64;
