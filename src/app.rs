@@ -19,6 +19,9 @@ pub struct App {
     pub features: Arc<FeatureCache>,
     /// An SME's investment-law incentive facts, by the rules in force.
     pub facts: FactsFn,
+    /// The investment-incentive rules in force: the built-in file or `--rules FILE`, checked at
+    /// start-up and read-only after.
+    pub rules: Arc<crate::domain::incentives::Rules>,
 }
 
 impl App {
@@ -28,6 +31,7 @@ impl App {
         indexer: IndexerHandle,
         features: Arc<FeatureCache>,
         facts: FactsFn,
+        rules: Arc<crate::domain::incentives::Rules>,
     ) -> Arc<Self> {
         Arc::new(App {
             store,
@@ -35,6 +39,7 @@ impl App {
             indexer,
             features,
             facts,
+            rules,
         })
     }
 

@@ -135,23 +135,52 @@ async fn load(store: &dyn Store, n: usize) -> Result<f64, BenchError> {
     Ok(n as f64 / started.elapsed().as_secs_f64())
 }
 
+/// A generated data set in a scratch directory: database and index.
+struct DataSet {
+    dir: PathBuf,
+    store: Arc<dyn Store>,
+    opened: crate::search::index::Opened,
+    load_rows_per_s: f64,
+    index_docs_per_s: f64,
+}
+
+impl DataSet {
+    async fn generate(n: usize, label: &str) -> Result<Self, BenchError> {
+        let dir = scratch_dir(&format!("{label}-{n}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(setup)?;
+        let url = format!("sqlite:{}", dir.join("bench.db").display());
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&url).await.map_err(setup)?);
+        eprintln!("{n} SMEs:");
+        let load_rows_per_s = load(store.as_ref(), n).await?;
+        let started = Instant::now();
+        let opened = rebuild(&dir.join("index"), store.clone(), Arc::new(|_, _| {}))
+            .await
+            .map_err(setup)?;
+        let docs = opened.index.num_docs();
+        let index_docs_per_s = docs as f64 / started.elapsed().as_secs_f64();
+        eprintln!("  indexed {docs} documents");
+        Ok(DataSet {
+            dir,
+            store,
+            opened,
+            load_rows_per_s,
+            index_docs_per_s,
+        })
+    }
+
+    async fn remove(self) {
+        drop(self.opened);
+        self.store.close().await;
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// Runs the search benchmark on a set of `n` SMEs.
 pub async fn search_bench(n: usize, rounds: usize) -> Result<SearchFigures, BenchError> {
-    let dir = scratch_dir(&n.to_string());
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).map_err(setup)?;
-    let url = format!("sqlite:{}", dir.join("bench.db").display());
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&url).await.map_err(setup)?);
-    eprintln!("{n} SMEs:");
-    let load_rows_per_s = load(store.as_ref(), n).await?;
-    let started = Instant::now();
-    let opened = rebuild(&dir.join("index"), store.clone(), Arc::new(|_, _| {}))
-        .await
-        .map_err(setup)?;
-    let docs = opened.index.num_docs();
-    let index_docs_per_s = docs as f64 / started.elapsed().as_secs_f64();
-    eprintln!("  indexed {docs} documents");
-    let index = opened.index.clone();
+    let set = DataSet::generate(n, "search").await?;
+    let (load_rows_per_s, index_docs_per_s) = (set.load_rows_per_s, set.index_docs_per_s);
+    let index = set.opened.index.clone();
     let queries =
         tokio::task::spawn_blocking(move || -> Result<Vec<(String, Latency)>, BenchError> {
             let searcher = index.searcher();
@@ -180,9 +209,7 @@ pub async fn search_bench(n: usize, rounds: usize) -> Result<SearchFigures, Benc
         })
         .await
         .map_err(setup)??;
-    drop(opened);
-    store.close().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    set.remove().await;
     Ok(SearchFigures {
         smes: n,
         load_rows_per_s,
@@ -217,5 +244,99 @@ pub fn print_search(figures: &[SearchFigures]) {
                 l.runs
             );
         }
+    }
+}
+
+/// Figures of the match benchmark for one data-set size.
+#[derive(Debug, Clone)]
+pub struct MatchFigures {
+    pub smes: usize,
+    /// One-off cost of decoding the feature arrays after a reload.
+    pub features_build: Duration,
+    pub for_investor: Latency,
+    pub for_sme: Latency,
+}
+
+/// Match latency: `matchesForInvestor` ranks every SME for one investor, `matchesForSme` every
+/// investor for one SME. Each run takes the next investor (or SME) in turn, so the figures mix
+/// broad and narrow interests, texts of every language, and both directions' hard filters.
+pub async fn match_bench(n: usize, rounds: usize) -> Result<MatchFigures, BenchError> {
+    use crate::search::features::{FeatureCache, IncentiveKey};
+    use crate::search::matcher::{rank_investors, rank_smes, InvestorsForSme, SmesForInvestor};
+
+    let set = DataSet::generate(n, "match").await?;
+    let investors = set
+        .store
+        .published_investors(crate::store::PageRequest { first: 300, after: None })
+        .await
+        .map_err(setup)?
+        .items;
+    let smes = set
+        .store
+        .published_smes(crate::store::PageRequest { first: 300, after: None })
+        .await
+        .map_err(setup)?
+        .items;
+    let facts = crate::search::features::facts_from_rules(Arc::new(
+        crate::domain::incentives::Rules::builtin().clone(),
+    ));
+    let index = set.opened.index.clone();
+    let figures = tokio::task::spawn_blocking(move || -> Result<MatchFigures, BenchError> {
+        let cache = FeatureCache::new(facts.clone());
+        let searcher = index.searcher();
+        let t = Instant::now();
+        cache.for_searcher(&searcher).map_err(setup)?;
+        let features_build = t.elapsed();
+        let weights = crate::matching::weights::Weights::default();
+        let mut samples = Vec::with_capacity(rounds);
+        for i in 0..rounds + 1 {
+            let inv = &investors[i % investors.len()];
+            let req = SmesForInvestor { investor: &inv.profile, weights, filter: None, first: 10 };
+            let t = Instant::now();
+            let hits = rank_smes(&index, &searcher, &cache, &req).map_err(setup)?;
+            if i > 0 {
+                samples.push(t.elapsed());
+            }
+            std::hint::black_box(hits);
+        }
+        let for_investor = latency(samples);
+        let mut samples = Vec::with_capacity(rounds);
+        for i in 0..rounds + 1 {
+            let sme = &smes[i % smes.len()];
+            let req = InvestorsForSme {
+                sme: &sme.profile,
+                digital: sme.digital.level,
+                incentives: facts(&IncentiveKey::of(&sme.profile)),
+                weights,
+                first: 10,
+            };
+            let t = Instant::now();
+            let hits = rank_investors(&index, &searcher, &cache, &req).map_err(setup)?;
+            if i > 0 {
+                samples.push(t.elapsed());
+            }
+            std::hint::black_box(hits);
+        }
+        Ok(MatchFigures { smes: n, features_build, for_investor, for_sme: latency(samples) })
+    })
+    .await
+    .map_err(setup)??;
+    set.remove().await;
+    Ok(figures)
+}
+
+pub fn print_match(figures: &[MatchFigures]) {
+    println!("\n| query (top 10, exact, explained) | SMEs | p50 | p99 | runs |");
+    println!("|---|---:|---:|---:|---:|");
+    for f in figures {
+        let l = &f.for_investor;
+        println!("| matchesForInvestor | {} | {} | {} | {} |", f.smes, ms(l.p50), ms(l.p99), l.runs);
+        let l = &f.for_sme;
+        println!("| matchesForSme | {} | {} | {} | {} |", f.smes, ms(l.p50), ms(l.p99), l.runs);
+    }
+    println!("\n| SMEs | feature arrays built once per new segment |");
+    println!("|---:|---:|");
+    for f in figures {
+        println!("| {} | {} |", f.smes, ms(f.features_build));
     }
 }

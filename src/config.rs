@@ -34,6 +34,11 @@ pub struct ServeConfig {
     /// Load the demo data set (2,000 SMEs, 300 investors) when the database is empty.
     #[arg(long, env = "KHKR_DEMO")]
     pub demo: bool,
+
+    /// Investment-incentive rules (JSON in the layout of `data/incentive_rules.json`), so a
+    /// change in the law needs no rebuild; default: the rules built into the binary.
+    #[arg(long = "rules", env = "KHKR_RULES", value_name = "FILE")]
+    pub rules: Option<PathBuf>,
 }
 
 /// Settings of `khkr-match reindex`.

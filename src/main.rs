@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -34,6 +35,18 @@ enum Command {
     Bench(BenchCommand),
     /// Print the GraphQL schema (SDL); `schema.graphql` holds the same text.
     Schema,
+    /// Investment-incentive rules files.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Validate a rules file and print a summary; on problems, name each and exit non-zero.
+    Check {
+        /// The rules file (JSON, the layout of data/incentive_rules.json).
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -44,6 +57,15 @@ enum BenchCommand {
         #[arg(long, value_delimiter = ',', default_value = "2000,100000")]
         sizes: Vec<usize>,
         /// Timed runs per query.
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+    },
+    /// Match latency (p50/p99) of both match queries on generated data sets.
+    Match {
+        /// Data-set sizes (SMEs), comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "2000,100000,1000000")]
+        sizes: Vec<usize>,
+        /// Timed runs per query kind.
         #[arg(long, default_value_t = 200)]
         rounds: usize,
     },
@@ -63,6 +85,7 @@ fn main() -> anyhow::Result<()> {
             print!("{}", khkr_match::api::sdl());
             Ok(())
         }
+        Command::Rules(RulesCommand::Check { file }) => rules_check(&file),
         Command::Migrate(storage) => runtime()?.block_on(async {
             let store = khkr_match::store::open(&storage.database_url)
                 .await
@@ -79,6 +102,14 @@ fn main() -> anyhow::Result<()> {
             khkr_match::bench::print_search(&figures);
             Ok(())
         }),
+        Command::Bench(BenchCommand::Match { sizes, rounds }) => runtime()?.block_on(async {
+            let mut figures = Vec::new();
+            for n in sizes {
+                figures.push(khkr_match::bench::match_bench(n, rounds.max(1)).await?);
+            }
+            khkr_match::bench::print_match(&figures);
+            Ok(())
+        }),
         Command::Reindex(config) => runtime()?.block_on(reindex(config)),
         Command::Serve(config) => runtime()?.block_on(async {
             khkr_match::server::serve(&config, khkr_match::server::shutdown_signal())
@@ -86,6 +117,16 @@ fn main() -> anyhow::Result<()> {
                 .context("serve")
         }),
     }
+}
+
+fn rules_check(file: &Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read the rules file {}", file.display()))?;
+    let rules = khkr_match::domain::incentives::Rules::from_json(&text)
+        .with_context(|| format!("the rules file {} is invalid", file.display()))?;
+    println!("{} is valid", file.display());
+    println!("{}", rules.summary());
+    Ok(())
 }
 
 async fn reindex(config: IndexConfig) -> anyhow::Result<()> {

@@ -1,6 +1,7 @@
 //! Start-up and shutdown of `khkr-match serve`.
 
 use std::future::Future;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -11,11 +12,12 @@ use crate::app::App;
 use crate::config::ServeConfig;
 use crate::demo;
 use crate::domain::ids::ProfileId;
+use crate::domain::incentives::{Rules, RulesError};
 use crate::domain::investor::{Investor, InvestorProfile};
 use crate::domain::sme::{Sme, SmeProfile};
 use crate::domain::ValidationContext;
 use crate::search::index::{open_or_rebuild, SearchError};
-use crate::search::features::{FactsFn, FeatureCache};
+use crate::search::features::{facts_from_rules, FeatureCache};
 use crate::search::{indexer, matcher};
 use crate::store::{self, Store, StoreError};
 
@@ -34,6 +36,13 @@ pub enum ServeError {
     Serve(std::io::Error),
     #[error("demo data set is invalid (a generator defect): {0}")]
     Demo(String),
+    #[error("cannot read the rules file {path}: {source}")]
+    RulesRead {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("the rules file {path} is invalid: {source}")]
+    Rules { path: String, source: RulesError },
 }
 
 /// Runs the server until `shutdown` resolves, then drains requests and closes the database.
@@ -44,6 +53,8 @@ pub async fn serve(
     config: &ServeConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    // First, so a bad rules file stops the start before anything is opened.
+    let rules = load_rules(config.rules.as_deref())?;
     let store = store::open(&config.storage.database_url).await?;
     tracing::info!(url = %config.storage.database_url, "database ready");
     if config.demo {
@@ -51,7 +62,7 @@ pub async fn serve(
     }
     let opened = open_or_rebuild(&config.index_dir, store.clone(), Arc::new(log_progress)).await?;
     let search = opened.index.clone();
-    let facts = incentive_facts();
+    let facts = facts_from_rules(rules.clone());
     let features = Arc::new(FeatureCache::new(facts.clone()));
     let warm = {
         let features = features.clone();
@@ -72,7 +83,14 @@ pub async fn serve(
         );
     }
     indexer.wait_for(head).await?;
-    let app = App::new(store.clone(), search, indexer.clone(), features, facts);
+    let app = App::new(
+        store.clone(),
+        search,
+        indexer.clone(),
+        features,
+        facts,
+        rules,
+    );
     let router = crate::http::router(app.clone(), build_schema(app));
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
@@ -92,6 +110,31 @@ pub async fn serve(
     }
     store.close().await;
     result.map_err(ServeError::Serve)
+}
+
+/// The incentive rules of `path`, or the built-in ones; the only place a rules file is read.
+pub fn load_rules(path: Option<&Path>) -> Result<Arc<Rules>, ServeError> {
+    let rules = match path {
+        None => Rules::builtin().clone(),
+        Some(path) => {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|source| ServeError::RulesRead {
+                path: shown.clone(),
+                source,
+            })?;
+            Rules::from_json(&text).map_err(|source| ServeError::Rules {
+                path: shown,
+                source,
+            })?
+        }
+    };
+    tracing::info!(
+        version = rules.version(),
+        effective = %rules.effective_date(),
+        file = %path.map_or("built-in".into(), |p| p.display().to_string()),
+        "incentive rules loaded"
+    );
+    Ok(Arc::new(rules))
 }
 
 /// Loads the demo data set into an empty database; a database with any profile is left alone.
@@ -134,11 +177,6 @@ pub async fn load_demo_if_empty(store: &dyn Store) -> Result<(), ServeError> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
-}
-
-/// The investment-law facts of an SME, as the matching engine sees them.
-fn incentive_facts() -> FactsFn {
-    Arc::new(|_key| crate::matching::features::IncentiveFacts::default())
 }
 
 /// A progress line on standard error at every tenth of a rebuild.

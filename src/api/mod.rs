@@ -3,6 +3,7 @@
 
 pub mod enums;
 pub mod errors;
+pub mod incentives;
 pub mod inputs;
 pub mod matching;
 mod mutation;
@@ -18,9 +19,14 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 use crate::app::App;
 pub use mutation::MutationRoot;
 
-/// Every query: profiles and reference data, and search.
+/// Every query: profiles and reference data, search, matching and incentive assessments.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(query::ProfileQuery, search::SearchQuery, matching::MatchQuery);
+pub struct QueryRoot(
+    query::ProfileQuery,
+    search::SearchQuery,
+    matching::MatchQuery,
+    incentives::IncentivesQuery,
+);
 
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

@@ -7,6 +7,7 @@
 pub mod contact;
 pub mod digital;
 pub mod ids;
+pub mod incentives;
 pub mod investor;
 pub mod money;
 pub mod profile;

@@ -107,6 +107,20 @@ pub struct IncentiveFacts {
 }
 
 impl IncentiveFacts {
+    /// What matching needs of the incentive engine's answer for a project. Profiles record no
+    /// zone address, so an SEZ province stands for "could locate in an SEZ".
+    pub fn from_rules(f: &crate::domain::incentives::IncentiveFacts) -> Self {
+        IncentiveFacts {
+            negative_list: f.negative_list,
+            qip_eligible: f.qip_eligible,
+            tax_holiday_years: f.tax_holiday_years.unwrap_or(0),
+            sme_scheme_years: f.sme_scheme_years.unwrap_or(0),
+            ckfta_export_fit: f.ckfta_export_fit,
+            sez_location: f.sez_province,
+            import_duty_exemption: f.import_duty_exemption(),
+        }
+    }
+
     /// Packs the facts into 16 bits, so the fast path can tabulate values by pattern.
     pub fn pack(&self) -> u16 {
         (self.negative_list as u16)
@@ -328,8 +342,8 @@ mod tests {
         assert_eq!(partnership_fit(0, sought), NEUTRAL);
         let pp = ProvinceCode::parse("KH-12").unwrap();
         let kt = ProvinceCode::parse("KH-6").unwrap();
-        assert_eq!(location_fit(&pp, &[kt.clone()]), 0.0);
-        assert_eq!(location_fit(&kt, &[kt.clone()]), 1.0);
+        assert_eq!(location_fit(&pp, std::slice::from_ref(&kt)), 0.0);
+        assert_eq!(location_fit(&kt, std::slice::from_ref(&kt)), 1.0);
         assert_eq!(location_fit(&pp, &[]), 1.0);
     }
 }

@@ -46,6 +46,35 @@ impl IncentiveKey {
 /// Computes an SME's incentive facts (the investment-law rules, supplied by the caller).
 pub type FactsFn = Arc<dyn Fn(&IncentiveKey) -> IncentiveFacts + Send + Sync>;
 
+/// The facts function of a set of investment-law rules, for keys as the index stores them.
+pub fn facts_from_rules(rules: Arc<crate::domain::incentives::Rules>) -> FactsFn {
+    use crate::domain::province::{provinces, ProvinceCode};
+    use crate::domain::sector::{isic, IsicClass};
+    // Parsed once: the per-document path then only indexes into these tables.
+    let classes: Vec<Option<IsicClass>> = isic()
+        .all()
+        .iter()
+        .map(|n| IsicClass::parse(&n.code).ok())
+        .collect();
+    let provinces: Vec<Option<ProvinceCode>> = std::iter::once(None)
+        .chain(provinces().iter().map(|p| ProvinceCode::parse(&p.iso).ok()))
+        .collect();
+    Arc::new(move |key: &IncentiveKey| {
+        let Some(Some(class)) = classes.get(key.sector_node as usize) else {
+            return IncentiveFacts::default();
+        };
+        let province = provinces.get(key.province as usize).and_then(|p| p.as_ref());
+        IncentiveFacts::from_rules(&crate::domain::incentives::facts(
+            &rules,
+            class,
+            province,
+            key.investment,
+            key.employees,
+            key.export_oriented,
+        ))
+    })
+}
+
 #[derive(Debug, Default)]
 pub struct SmeColumns {
     /// ISIC node index of the primary class; [`NONE`] for documents that are not SMEs.

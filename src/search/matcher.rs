@@ -16,7 +16,7 @@ use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 use super::analyzer;
 use super::collector::Rank;
 use super::document::codes;
-use super::features::{FeatureCache, SegmentFeatures, NONE};
+use super::features::{FeatureCache, NONE};
 use super::index::{SearchError, SearchIndex};
 use super::query::{filter_clauses, Filter, Kind};
 use super::schema::{Fields, KIND_INVESTOR, KIND_SME};
@@ -251,7 +251,11 @@ fn text_query(index: &SearchIndex, searcher: &Searcher, kind: &str, texts: &[&Lo
     ]))))
 }
 
-fn text_scores(searcher: &Searcher, query: Option<Box<dyn Query>>) -> Result<(HashMap<SegmentOrdinal, Vec<(DocId, Score)>>, f32), SearchError> {
+/// BM25 scores of the matching documents, by segment in doc order.
+type TextScores = HashMap<SegmentOrdinal, Vec<(DocId, Score)>>;
+
+/// The text scores and the best of them (for normalising).
+fn text_scores(searcher: &Searcher, query: Option<Box<dyn Query>>) -> Result<(TextScores, f32), SearchError> {
     let Some(q) = query else {
         return Ok((HashMap::new(), 0.0));
     };
@@ -480,5 +484,3 @@ pub fn warm(cache: &FeatureCache, searcher: &Searcher) -> Result<(), SearchError
     Ok(())
 }
 
-#[allow(dead_code)]
-fn _assert_send(_: &SegmentFeatures) {}
