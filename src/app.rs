@@ -19,6 +19,8 @@ pub struct App {
     pub features: Arc<FeatureCache>,
     /// An SME's investment-law incentive facts, by the rules in force.
     pub facts: FactsFn,
+    /// Pipeline events for WebSocket subscribers.
+    pub events: crate::events::Events,
     /// The investment-incentive rules in force: the built-in file or `--rules FILE`, checked at
     /// start-up and read-only after.
     pub rules: Arc<crate::domain::incentives::Rules>,
@@ -40,6 +42,7 @@ impl App {
             features,
             facts,
             rules,
+            events: Default::default(),
         })
     }
 

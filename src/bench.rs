@@ -105,6 +105,7 @@ fn scratch_dir(label: &str) -> PathBuf {
 async fn load(store: &dyn Store, n: usize) -> Result<f64, BenchError> {
     let now = OffsetDateTime::now_utc();
     let ctx = ValidationContext::at(now);
+    let owner = crate::server::DemoOwners::default();
     let started = Instant::now();
     let mut i = 0;
     while i < n {
@@ -112,7 +113,7 @@ async fn load(store: &dyn Store, n: usize) -> Result<f64, BenchError> {
         let smes = (i..end)
             .map(|k| {
                 SmeProfile::validate(demo::sme(demo::DEMO_SEED, k as u64), &ctx)
-                    .map(|p| Sme::publish(ProfileId::new_v7(), p, now))
+                    .map(|p| Sme::publish(ProfileId::new_v7(), owner.sme, p, now))
                     .map_err(setup)
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -120,7 +121,7 @@ async fn load(store: &dyn Store, n: usize) -> Result<f64, BenchError> {
             (0..demo::DEMO_INVESTORS as u64)
                 .map(|k| {
                     InvestorProfile::validate(demo::investor(demo::DEMO_SEED, k))
-                        .map(|p| Investor::publish(ProfileId::new_v7(), p, now))
+                        .map(|p| Investor::publish(ProfileId::new_v7(), owner.investor, p, now))
                         .map_err(setup)
                 })
                 .collect::<Result<Vec<_>, _>>()?
@@ -267,13 +268,19 @@ pub async fn match_bench(n: usize, rounds: usize) -> Result<MatchFigures, BenchE
     let set = DataSet::generate(n, "match").await?;
     let investors = set
         .store
-        .published_investors(crate::store::PageRequest { first: 300, after: None })
+        .published_investors(crate::store::PageRequest {
+            first: 300,
+            after: None,
+        })
         .await
         .map_err(setup)?
         .items;
     let smes = set
         .store
-        .published_smes(crate::store::PageRequest { first: 300, after: None })
+        .published_smes(crate::store::PageRequest {
+            first: 300,
+            after: None,
+        })
         .await
         .map_err(setup)?
         .items;
@@ -291,7 +298,13 @@ pub async fn match_bench(n: usize, rounds: usize) -> Result<MatchFigures, BenchE
         let mut samples = Vec::with_capacity(rounds);
         for i in 0..rounds + 1 {
             let inv = &investors[i % investors.len()];
-            let req = SmesForInvestor { investor: &inv.profile, weights, filter: None, first: 10 };
+            let req = SmesForInvestor {
+                investor: &inv.profile,
+                weights,
+                filter: None,
+                only: None,
+                first: 10,
+            };
             let t = Instant::now();
             let hits = rank_smes(&index, &searcher, &cache, &req).map_err(setup)?;
             if i > 0 {
@@ -317,7 +330,12 @@ pub async fn match_bench(n: usize, rounds: usize) -> Result<MatchFigures, BenchE
             }
             std::hint::black_box(hits);
         }
-        Ok(MatchFigures { smes: n, features_build, for_investor, for_sme: latency(samples) })
+        Ok(MatchFigures {
+            smes: n,
+            features_build,
+            for_investor,
+            for_sme: latency(samples),
+        })
     })
     .await
     .map_err(setup)??;
@@ -330,9 +348,21 @@ pub fn print_match(figures: &[MatchFigures]) {
     println!("|---|---:|---:|---:|---:|");
     for f in figures {
         let l = &f.for_investor;
-        println!("| matchesForInvestor | {} | {} | {} | {} |", f.smes, ms(l.p50), ms(l.p99), l.runs);
+        println!(
+            "| matchesForInvestor | {} | {} | {} | {} |",
+            f.smes,
+            ms(l.p50),
+            ms(l.p99),
+            l.runs
+        );
         let l = &f.for_sme;
-        println!("| matchesForSme | {} | {} | {} | {} |", f.smes, ms(l.p50), ms(l.p99), l.runs);
+        println!(
+            "| matchesForSme | {} | {} | {} | {} |",
+            f.smes,
+            ms(l.p50),
+            ms(l.p99),
+            l.runs
+        );
     }
     println!("\n| SMEs | feature arrays built once per new segment |");
     println!("|---:|---:|");

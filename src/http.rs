@@ -3,15 +3,17 @@
 use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::WebSocketUpgrade;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::Router;
 
+use crate::api::account::viewer_for;
 use crate::api::errors::classify_engine_errors;
-use crate::api::viewer::Viewer;
 use crate::api::ApiSchema;
 use crate::app::App;
 
@@ -24,25 +26,76 @@ struct HttpState {
 pub fn router(app: Arc<App>, schema: ApiSchema) -> Router {
     Router::new()
         .route("/", get(graphiql))
-        .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql", get(graphql_ws).post(graphql))
         .route("/healthz", get(healthz))
         .with_state(HttpState { app, schema })
 }
 
-async fn graphql(State(state): State<HttpState>, request: GraphQLRequest) -> GraphQLResponse {
-    // Accounts arrive later; until then every caller is an anonymous visitor. One index
-    // snapshot per operation, so two searches in one request see the same data.
+async fn graphql(
+    State(state): State<HttpState>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> GraphQLResponse {
+    let authorization = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let viewer = match viewer_for(&state.app, authorization).await {
+        Ok(v) => v,
+        // A bad token is refused outright rather than silently treated as anonymous.
+        Err(e) => {
+            let err = async_graphql::ErrorExtensions::extend(&e);
+            let response = async_graphql::Response::from_errors(vec![
+                err.into_server_error(Default::default())
+            ]);
+            return response.into();
+        }
+    };
+    // One index snapshot per operation, so two searches in one request see the same data.
     let request = request
         .into_inner()
-        .data(Viewer::Anonymous)
+        .data(Arc::new(viewer))
         .data(state.app.search.searcher());
     let mut response = state.schema.execute(request).await;
     classify_engine_errors(&mut response);
     response.into()
 }
 
+/// GraphQL over WebSocket (subscriptions). The bearer token travels in the connection_init
+/// payload as `{"Authorization": "Bearer <token>"}`, since browsers cannot set headers there.
+async fn graphql_ws(
+    State(state): State<HttpState>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> impl IntoResponse {
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            let app = state.app.clone();
+            GraphQLWebSocket::new(socket, state.schema.clone(), protocol)
+                .on_connection_init(move |payload| async move {
+                    let auth = payload
+                        .get("Authorization")
+                        .or_else(|| payload.get("authorization"))
+                        .and_then(|v| v.as_str())
+                        .map(str::to_string);
+                    let viewer = viewer_for(&app, auth.as_deref())
+                        .await
+                        .map_err(|e| async_graphql::Error::new(e.to_string()))?;
+                    let mut data = async_graphql::Data::default();
+                    data.insert(Arc::new(viewer));
+                    Ok(data)
+                })
+                .serve()
+        })
+}
+
 async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").finish())
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql")
+            .finish(),
+    )
 }
 
 /// 200 when the database answers, 503 otherwise (for load balancers and orchestrators).

@@ -5,12 +5,15 @@
 
 pub mod api;
 pub mod app;
+pub mod auth;
 pub mod bench;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod events;
 pub mod http;
 pub mod matching;
 pub mod search;
+pub mod seed;
 pub mod server;
 pub mod store;

@@ -30,6 +30,9 @@ enum Command {
     Migrate(StorageConfig),
     /// Rebuild the search index from the database (stop the server using it first).
     Reindex(IndexConfig),
+    /// Manage accounts (STAFF and ADMIN accounts are created here, not through the API).
+    #[command(subcommand)]
+    User(UserCommand),
     /// Measure performance and print the figures.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -46,6 +49,23 @@ enum RulesCommand {
     Check {
         /// The rules file (JSON, the layout of data/incentive_rules.json).
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account: `user create --email E --password P --role STAFF`.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// At least 10 characters.
+        #[arg(long)]
+        password: String,
+        /// SME, INVESTOR, STAFF or ADMIN.
+        #[arg(long)]
+        role: String,
+        #[command(flatten)]
+        storage: StorageConfig,
     },
 }
 
@@ -110,6 +130,12 @@ fn main() -> anyhow::Result<()> {
             khkr_match::bench::print_match(&figures);
             Ok(())
         }),
+        Command::User(UserCommand::Create {
+            email,
+            password,
+            role,
+            storage,
+        }) => runtime()?.block_on(create_user(email, password, role, storage)),
         Command::Reindex(config) => runtime()?.block_on(reindex(config)),
         Command::Serve(config) => runtime()?.block_on(async {
             khkr_match::server::serve(&config, khkr_match::server::shutdown_signal())
@@ -162,6 +188,41 @@ async fn reindex(config: IndexConfig) -> anyhow::Result<()> {
     );
     drop(opened);
     store.close().await;
+    Ok(())
+}
+
+async fn create_user(
+    email: String,
+    password: String,
+    role: String,
+    storage: StorageConfig,
+) -> anyhow::Result<()> {
+    use khkr_match::domain::account::{NewAccount, Role, User};
+    let role = Role::parse(&role)
+        .with_context(|| format!("unknown role {role:?}: use SME, INVESTOR, STAFF or ADMIN"))?;
+    let new =
+        NewAccount::validate(&email, &password, role, false).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let store = khkr_match::store::open(&storage.database_url)
+        .await
+        .with_context(|| format!("opening {}", storage.database_url))?;
+    let hash = khkr_match::auth::hash_password(&new.password)?;
+    let user = User {
+        id: khkr_match::domain::ids::ProfileId::new_v7(),
+        email: new.email,
+        role: new.role,
+        created_at: time::OffsetDateTime::now_utc(),
+    };
+    store
+        .create_user(&user, &hash)
+        .await
+        .with_context(|| format!("creating {}", user.email.as_str()))?;
+    store.close().await;
+    println!(
+        "created {} account {} ({})",
+        user.role.as_str(),
+        user.email.as_str(),
+        user.id
+    );
     Ok(())
 }
 

@@ -11,13 +11,14 @@ use crate::api::build_schema;
 use crate::app::App;
 use crate::config::ServeConfig;
 use crate::demo;
+use crate::domain::account::Role;
 use crate::domain::ids::ProfileId;
 use crate::domain::incentives::{Rules, RulesError};
 use crate::domain::investor::{Investor, InvestorProfile};
 use crate::domain::sme::{Sme, SmeProfile};
 use crate::domain::ValidationContext;
-use crate::search::index::{open_or_rebuild, SearchError};
 use crate::search::features::{facts_from_rules, FeatureCache};
+use crate::search::index::{open_or_rebuild, SearchError};
 use crate::search::{indexer, matcher};
 use crate::store::{self, Store, StoreError};
 
@@ -36,6 +37,8 @@ pub enum ServeError {
     Serve(std::io::Error),
     #[error("demo data set is invalid (a generator defect): {0}")]
     Demo(String),
+    #[error("demo seeding failed: {0}")]
+    Seed(String),
     #[error("cannot read the rules file {path}: {source}")]
     RulesRead {
         path: String,
@@ -57,9 +60,23 @@ pub async fn serve(
     let rules = load_rules(config.rules.as_deref())?;
     let store = store::open(&config.storage.database_url).await?;
     tracing::info!(url = %config.storage.database_url, "database ready");
-    if config.demo {
-        load_demo_if_empty(store.as_ref()).await?;
-    }
+    let demo = if config.demo {
+        let accounts = crate::seed::demo_accounts(store.as_ref()).await?;
+        let owners = DemoOwners {
+            sme: accounts
+                .iter()
+                .find(|a| a.user.role == Role::Sme)
+                .map(|a| a.user.id),
+            investor: accounts
+                .iter()
+                .find(|a| a.user.role == Role::Investor)
+                .map(|a| a.user.id),
+        };
+        load_demo_if_empty(store.as_ref(), owners).await?;
+        Some(accounts)
+    } else {
+        None
+    };
     let opened = open_or_rebuild(&config.index_dir, store.clone(), Arc::new(log_progress)).await?;
     let search = opened.index.clone();
     let facts = facts_from_rules(rules.clone());
@@ -91,6 +108,10 @@ pub async fn serve(
         facts,
         rules,
     );
+    if let Some(accounts) = &demo {
+        crate::seed::demo_matches(&app, accounts).await?;
+        crate::seed::print_accounts(accounts);
+    }
     let router = crate::http::router(app.clone(), build_schema(app));
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
@@ -138,7 +159,14 @@ pub fn load_rules(path: Option<&Path>) -> Result<Arc<Rules>, ServeError> {
 }
 
 /// Loads the demo data set into an empty database; a database with any profile is left alone.
-pub async fn load_demo_if_empty(store: &dyn Store) -> Result<(), ServeError> {
+/// The accounts demo profiles belong to.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DemoOwners {
+    pub sme: Option<crate::domain::account::UserId>,
+    pub investor: Option<crate::domain::account::UserId>,
+}
+
+pub async fn load_demo_if_empty(store: &dyn Store, owner: DemoOwners) -> Result<(), ServeError> {
     let counts = store.counts().await?;
     if counts.smes > 0 || counts.investors > 0 {
         tracing::info!(
@@ -160,14 +188,14 @@ pub async fn load_demo_if_empty(store: &dyn Store) -> Result<(), ServeError> {
     let smes = (0..demo::DEMO_SMES as u64)
         .map(|i| {
             SmeProfile::validate(demo::sme(demo::DEMO_SEED, i), &ctx)
-                .map(|p| Sme::publish(ProfileId::new_v7(), p, now))
+                .map(|p| Sme::publish(ProfileId::new_v7(), owner.sme, p, now))
                 .map_err(|e| ServeError::Demo(format!("SME {i}: {e}")))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let investors = (0..demo::DEMO_INVESTORS as u64)
         .map(|i| {
             InvestorProfile::validate(demo::investor(demo::DEMO_SEED, i))
-                .map(|p| Investor::publish(ProfileId::new_v7(), p, now))
+                .map(|p| Investor::publish(ProfileId::new_v7(), owner.investor, p, now))
                 .map_err(|e| ServeError::Demo(format!("investor {i}: {e}")))
         })
         .collect::<Result<Vec<_>, _>>()?;

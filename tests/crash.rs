@@ -27,7 +27,7 @@ struct Event {
     acked: bool,
 }
 
-fn writer(base: String, thread: usize, log: Arc<Mutex<Vec<Event>>>) {
+fn writer(base: String, bearer: String, thread: usize, log: Arc<Mutex<Vec<Event>>>) {
     let record = |id: &str, state: State, acked: bool| {
         log.lock().unwrap().push(Event {
             id: id.to_string(),
@@ -39,7 +39,7 @@ fn writer(base: String, thread: usize, log: Arc<Mutex<Vec<Event>>>) {
         let word = token(thread * 100_000 + i);
         let mut input = sme_input();
         input["name"]["en"] = json!(format!("Shop {word}"));
-        let Ok(data) = try_gql(&base, PUBLISH_SME, json!({ "input": input })) else {
+        let Ok(data) = try_gql(&base, &bearer, PUBLISH_SME, json!({ "input": input })) else {
             return;
         };
         let id = data["publishSme"]["id"]
@@ -53,7 +53,7 @@ fn writer(base: String, thread: usize, log: Arc<Mutex<Vec<Event>>>) {
             input["name"]["en"] = json!(format!("Shop {renamed}"));
             let q = "mutation($id: ID!, $input: SmeInput!) { updateSme(id: $id, input: $input) { id } }";
             record(&id, State::Live(renamed.clone()), false);
-            if try_gql(&base, q, json!({ "id": id, "input": input })).is_err() {
+            if try_gql(&base, &bearer, q, json!({ "id": id, "input": input })).is_err() {
                 return;
             }
             record(&id, State::Live(renamed), true);
@@ -61,7 +61,7 @@ fn writer(base: String, thread: usize, log: Arc<Mutex<Vec<Event>>>) {
         if i % 5 == 2 {
             let q = "mutation($id: ID!) { archiveSme(id: $id) { id } }";
             record(&id, State::Archived, false);
-            if try_gql(&base, q, json!({ "id": id })).is_err() {
+            if try_gql(&base, &bearer, q, json!({ "id": id })).is_err() {
                 return;
             }
             record(&id, State::Archived, true);
@@ -107,8 +107,9 @@ fn sigkill_during_a_write_burst_loses_nothing_and_half_indexes_nothing() {
         let log = Arc::new(Mutex::new(Vec::new()));
         let threads: Vec<_> = (0..4)
             .map(|t| {
-                let (base, log) = (server.base.clone(), log.clone());
-                std::thread::spawn(move || writer(base, t, log))
+                let (base, token, log) =
+                    (server.base.clone(), server.sme_token.clone(), log.clone());
+                std::thread::spawn(move || writer(base, token, t, log))
             })
             .collect();
         let started = Instant::now();

@@ -26,7 +26,7 @@ fn pages_cover_every_sme_once_in_order() {
     }
     // Archive one in the middle: it must vanish from the listing and the total.
     let gone = published.remove(7);
-    s.ok(
+    s.as_sme().ok(
         "mutation($id: ID!) { archiveSme(id: $id) { id } }",
         json!({ "id": gone }),
     );

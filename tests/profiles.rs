@@ -10,6 +10,12 @@ fn get_sme(s: &TestServer, id: &str) -> Value {
     s.ok(&q, json!({ "id": id }))["sme"].clone()
 }
 
+/// The SME as its owner reads it (contact details included).
+fn get_sme_as_owner(s: &TestServer, id: &str) -> Value {
+    let q = format!("query($id: ID!) {{ sme(id: $id) {{ {SME_FIELDS} }} }}");
+    s.as_sme().ok(&q, json!({ "id": id }))["sme"].clone()
+}
+
 fn get_investor(s: &TestServer, id: &str) -> Value {
     let q = format!("query($id: ID!) {{ investor(id: $id) {{ {INVESTOR_FIELDS} }} }}");
     s.ok(&q, json!({ "id": id }))["investor"].clone()
@@ -52,19 +58,24 @@ fn sme_publish_read_update_archive() {
     input["employees"] = json!(52);
     input["secondarySectorCodes"] = json!([]);
     let q = format!("mutation($id: ID!, $input: SmeInput!) {{ updateSme(id: $id, input: $input) {{ {SME_FIELDS} }} }}");
-    let updated = s.ok(&q, json!({ "id": id, "input": input }))["updateSme"].clone();
+    let updated = s.as_sme().ok(&q, json!({ "id": id, "input": input }))["updateSme"].clone();
     assert_eq!(updated["digitalLevel"], "INTERMEDIATE");
     assert_eq!(updated["digitalScore"], 31);
     assert_eq!(updated["version"], 2);
     assert_eq!(
-        get_sme(&s, &id),
+        get_sme_as_owner(&s, &id),
         updated,
         "a read returns what the update returned"
+    );
+    assert_eq!(
+        get_sme(&s, &id)["contact"],
+        Value::Null,
+        "anonymous readers get no contact"
     );
     assert_eq!(get_sme(&s, &id)["secondarySectorCodes"], json!([]));
 
     // Archive: the mutation answers with the archived profile; it then leaves public reads.
-    let archived = s.ok(
+    let archived = s.as_sme().ok(
         "mutation($id: ID!) { archiveSme(id: $id) { status version } }",
         json!({ "id": id }),
     );
@@ -76,12 +87,14 @@ fn sme_publish_read_update_archive() {
     let total = s.ok("{ smes { totalCount } }", json!({}));
     assert_eq!(total["smes"]["totalCount"], 0);
     // Archiving again changes nothing; editing an archived profile is refused.
-    let again = s.ok(
+    let again = s.as_sme().ok(
         "mutation($id: ID!) { archiveSme(id: $id) { status version } }",
         json!({ "id": id }),
     );
     assert_eq!(again["archiveSme"]["version"], 3);
-    let body = s.gql(&q, json!({ "id": id, "input": sme_input() }));
+    let body = s
+        .as_sme()
+        .gql(&q, json!({ "id": id, "input": sme_input() }));
     assert_eq!(error_code(&body), "BAD_USER_INPUT");
     assert_eq!(body["errors"][0]["extensions"]["field"], "id");
     // The row is kept (archived, not deleted), and every change left an outbox entry.
@@ -115,17 +128,23 @@ fn investor_publish_read_update_archive() {
     input["sectorInterests"] = json!(["C"]);
     input["ticketMaxUsd"] = Value::Null;
     let q = format!("mutation($id: ID!, $input: InvestorInput!) {{ updateInvestor(id: $id, input: $input) {{ {INVESTOR_FIELDS} }} }}");
-    let updated = s.ok(&q, json!({ "id": id, "input": input }))["updateInvestor"].clone();
+    let updated =
+        s.as_investor().ok(&q, json!({ "id": id, "input": input }))["updateInvestor"].clone();
     assert_eq!(updated["sectorInterests"], json!(["C"]));
     assert_eq!(updated["ticketMaxUsd"], Value::Null);
-    assert_eq!(get_investor(&s, &id), updated);
+    let q = format!("query($id: ID!) {{ investor(id: $id) {{ {INVESTOR_FIELDS} }} }}");
+    assert_eq!(
+        s.as_investor().ok(&q, json!({ "id": id }))["investor"],
+        updated
+    );
+    assert_eq!(get_investor(&s, &id)["contact"], Value::Null);
 
     let page = s.ok(
         "{ investors { totalCount edges { node { id } } } }",
         json!({}),
     );
     assert_eq!(page["investors"]["totalCount"], 1);
-    s.ok(
+    s.as_investor().ok(
         "mutation($id: ID!) { archiveInvestor(id: $id) { status } }",
         json!({ "id": id }),
     );
@@ -139,12 +158,12 @@ fn unknown_ids_are_not_found_and_malformed_ids_are_bad_input() {
     let s = TestServer::start();
     let missing = "01933b6e-0000-7000-8000-000000000000";
     assert_eq!(get_sme(&s, missing), Value::Null);
-    let body = s.gql(
+    let body = s.as_sme().gql(
         "mutation($id: ID!, $input: SmeInput!) { updateSme(id: $id, input: $input) { id } }",
         json!({ "id": missing, "input": sme_input() }),
     );
     assert_eq!(error_code(&body), "NOT_FOUND");
-    let body = s.gql(
+    let body = s.as_investor().gql(
         "mutation($id: ID!) { archiveInvestor(id: $id) { id } }",
         json!({ "id": missing }),
     );
@@ -238,12 +257,22 @@ fn contact_details_and_anonymous_names_do_not_leak() {
     ] {
         assert!(!text.contains(secret), "{secret} leaked: {text}");
     }
-    // The mutation's own answer is no back door either.
-    let body = s.ok(
-        "mutation($input: SmeInput!) { publishSme(input: $input) { contact { email } } }",
-        json!({ "input": sme_input() }),
+    // The owner sees its own contact details; another SME account does not.
+    let body = s.as_sme().ok(
+        "query($id: ID!) { sme(id: $id) { name { en } contact { email } } }",
+        json!({ "id": id }),
     );
-    assert_eq!(body["publishSme"]["contact"], Value::Null);
+    assert_eq!(
+        body["sme"]["contact"]["email"],
+        "sokha@sokha-cashew.example"
+    );
+    assert_eq!(body["sme"]["name"]["en"], "Sokha Cashew Processing");
+    let (other, _) = s.sign_up("SME");
+    let body = s.as_token(&other).ok(
+        "query($id: ID!) { sme(id: $id) { name { en } contact { email } } }",
+        json!({ "id": id }),
+    );
+    assert_eq!(body["sme"], json!({ "name": null, "contact": null }));
 
     let db = s.db_path();
     assert_eq!(

@@ -22,13 +22,13 @@ fn write_some(s: &TestServer) {
         if i % 4 == 0 {
             let mut update = sme_input();
             update["employees"] = json!(i);
-            s.ok(
-                "mutation($id: ID!, $input: SmeInput!) { updateSme(id: $id, input: $input) { id } }",
+            s.as_sme().ok(
+        "mutation($id: ID!, $input: SmeInput!) { updateSme(id: $id, input: $input) { id } }",
                 json!({ "id": id, "input": update }),
             );
         }
         if i % 5 == 0 {
-            s.ok(
+            s.as_sme().ok(
                 "mutation($id: ID!) { archiveSme(id: $id) { id } }",
                 json!({ "id": id }),
             );

@@ -174,7 +174,7 @@ fn read_your_writes_and_privacy() {
     let id = publish_sme(&s, input.clone());
     assert_eq!(ids(&search(&s, "zephyrine")), vec![id.clone()]);
     input["name"]["en"] = json!("Quillon Weaving");
-    s.ok(
+    s.as_sme().ok(
         "mutation($id: ID!, $input: SmeInput!) { updateSme(id: $id, input: $input) { id } }",
         json!({ "id": id, "input": input }),
     );
@@ -183,7 +183,7 @@ fn read_your_writes_and_privacy() {
         "the old name is gone"
     );
     assert_eq!(ids(&search(&s, "quillon")), vec![id.clone()]);
-    s.ok(
+    s.as_sme().ok(
         "mutation($id: ID!) { archiveSme(id: $id) { id } }",
         json!({ "id": id }),
     );
@@ -323,7 +323,11 @@ fn filters_facets_and_paging_agree_with_the_database() {
     let mut after = Value::Null;
     let mut last_score = f64::INFINITY;
     let total = loop {
-        let r = s.ok(SEARCH_SMES, json!({ "q": "facebook", "first": 10, "after": after }))["searchSmes"].clone();
+        let r = s.ok(
+            SEARCH_SMES,
+            json!({ "q": "facebook", "first": 10, "after": after }),
+        )["searchSmes"]
+            .clone();
         for e in r["edges"].as_array().unwrap() {
             let score = e["score"].as_f64().unwrap();
             assert!(score <= last_score);

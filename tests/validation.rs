@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 /// Applies `change` to a valid input, submits it, and checks the refusal and that nothing moved.
 fn refused(
     s: &TestServer,
+    as_role: fn(&TestServer) -> Client<'_>,
     mutation: &str,
     base: Value,
     change: impl Fn(&mut Value),
@@ -17,7 +18,7 @@ fn refused(
     let before = row_counts(&s.db_path());
     let mut input = base;
     change(&mut input);
-    let body = s.gql(mutation, json!({ "input": input }));
+    let body = as_role(s).gql(mutation, json!({ "input": input }));
     assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
     let fields = body["errors"][0]["extensions"]["fields"].clone();
     assert!(
@@ -44,7 +45,14 @@ fn refused(
 fn bad_sme_inputs() {
     let s = TestServer::start();
     let bad = |change: &dyn Fn(&mut Value), field: &str| {
-        refused(&s, PUBLISH_SME, sme_input(), change, field)
+        refused(
+            &s,
+            TestServer::as_sme,
+            PUBLISH_SME,
+            sme_input(),
+            change,
+            field,
+        )
     };
     bad(&|i| i["sectorCode"] = json!("9999"), "input.sectorCode");
     let body = bad(&|i| i["sectorCode"] = json!("107"), "input.sectorCode");
@@ -148,7 +156,14 @@ fn bad_sme_inputs() {
 fn bad_investor_inputs() {
     let s = TestServer::start();
     let bad = |change: &dyn Fn(&mut Value), field: &str| {
-        refused(&s, PUBLISH_INVESTOR, investor_input(), change, field)
+        refused(
+            &s,
+            TestServer::as_investor,
+            PUBLISH_INVESTOR,
+            investor_input(),
+            change,
+            field,
+        )
     };
     bad(
         &|i| i["sectorInterests"] = json!(["G", "ZZ"]),
@@ -188,7 +203,7 @@ fn bad_update_changes_nothing() {
     );
     let mut input = sme_input();
     input["provinceCode"] = json!("KH-77");
-    let body = s.gql(
+    let body = s.as_sme().gql(
         "mutation($id: ID!, $input: SmeInput!) { updateSme(id: $id, input: $input) { id } }",
         json!({ "id": id, "input": input }),
     );
@@ -213,17 +228,17 @@ fn malformed_graphql_gets_stable_codes() {
     let before = row_counts(&s.db_path());
     let mut input = sme_input();
     input["partnershipTypes"] = json!(["FRIENDSHIP"]);
-    let body = s.gql(PUBLISH_SME, json!({ "input": input }));
+    let body = s.as_sme().gql(PUBLISH_SME, json!({ "input": input }));
     assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
     let mut input = sme_input();
     input["employees"] = json!("many");
-    let body = s.gql(PUBLISH_SME, json!({ "input": input }));
+    let body = s.as_sme().gql(PUBLISH_SME, json!({ "input": input }));
     assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
     let mut input = sme_input();
     input.as_object_mut().unwrap().remove("sectorCode");
-    let body = s.gql(PUBLISH_SME, json!({ "input": input }));
+    let body = s.as_sme().gql(PUBLISH_SME, json!({ "input": input }));
     assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
-    let body = s.gql(
+    let body = s.as_sme().gql(
         "mutation { publishSme(input: { name: { en: \"x\" } }) { id } }",
         json!({}),
     );

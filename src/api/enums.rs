@@ -91,19 +91,17 @@ wire_enum!(
     }
 );
 
-/// Where a match stands in the chamber's curation pipeline.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MatchStage {
-    /// Proposed by the ranking; nobody has acted on it yet.
-    Suggested,
-    Shortlisted,
-    Introduced,
-    Connected,
-    InTalks,
-    Deal,
-    Closed,
-    Declined,
-}
+wire_enum!(
+    /// Where a match stands in the chamber's curation pipeline.
+    MatchStage => domain::pipeline::Stage {
+        Suggested, Shortlisted, Introduced, Connected, InTalks, Deal, Closed, Declined,
+    }
+);
+
+wire_enum!(
+    /// A party's answer to an introduction.
+    IntroductionResponse => domain::pipeline::Response { Accepted, Declined }
+);
 
 /// Converts a list of wire enums into domain values.
 pub fn to_domain<W: Copy, D: From<W>>(items: &[W]) -> Vec<D> {

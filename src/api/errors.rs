@@ -7,6 +7,8 @@
 //! |--------------|-------------------------|--------------------------------------------|
 //! | `BadInput`   | `BAD_USER_INPUT`        | every offending field, named by path; `extensions.field` is the first, `extensions.fields` all |
 //! | `NotFound`   | `NOT_FOUND`             | what was looked up                         |
+//! | `Unauthenticated` | `UNAUTHENTICATED`  | no (valid) bearer token, or a failed log-in |
+//! | `Forbidden`  | `FORBIDDEN`             | signed in, but not allowed (wrong role or not the owner) |
 //! | `Conflict`   | `CONFLICT`              | the profile changed concurrently: reload and retry |
 //! | `Internal`   | `INTERNAL_SERVER_ERROR` | generic, with a reference id; the detail goes to the log only |
 //!
@@ -26,6 +28,10 @@ pub enum ApiError {
     BadInput(ValidationErrors),
     #[error("{what} {id} not found")]
     NotFound { what: &'static str, id: String },
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0}")]
     Conflict(String),
     #[error("internal error")]
@@ -78,6 +84,10 @@ impl ErrorExtensions for ApiError {
             }
             ApiError::Conflict(msg) => async_graphql::Error::new(msg.as_str())
                 .extend_with(|_, ext| ext.set("code", "CONFLICT")),
+            ApiError::Unauthenticated(msg) => async_graphql::Error::new(msg.as_str())
+                .extend_with(|_, ext| ext.set("code", "UNAUTHENTICATED")),
+            ApiError::Forbidden(msg) => async_graphql::Error::new(msg.as_str())
+                .extend_with(|_, ext| ext.set("code", "FORBIDDEN")),
             ApiError::Internal(detail) => {
                 // The detail may hold SQL or paths: log it under a reference the client can quote.
                 let reference = uuid::Uuid::now_v7().to_string();

@@ -5,18 +5,23 @@ use std::collections::HashMap;
 
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 
-use super::enums::{Lang, MatchFeature, MatchStage};
+use super::account::viewer;
+use super::enums::{IntroductionResponse, Lang, MatchFeature, MatchStage};
 use super::errors::{gql, ApiError, ApiResult};
 use super::query::{app, parse_id};
 use super::search::SmeFilter;
 use super::types::{Investor, Sme};
+use crate::app::App;
 use crate::domain;
 use crate::domain::ids::ProfileId;
+use crate::domain::pipeline::MatchRecord;
 use crate::domain::profile::ProfileStatus;
 use crate::matching::explain::{explain, Breakdown, Pair};
 use crate::matching::weights::{Weights, WeightsError};
 use crate::search::features::IncentiveKey;
-use crate::search::matcher::{rank_investors, rank_smes, InvestorsForSme, MatchHit, SmesForInvestor};
+use crate::search::matcher::{
+    rank_investors, rank_smes, InvestorsForSme, MatchHit, SmesForInvestor,
+};
 
 pub const DEFAULT_MATCHES: i32 = 10;
 pub const MAX_MATCHES: i32 = 100;
@@ -35,7 +40,16 @@ pub struct MatchWeightsInput {
 
 fn weights(input: Option<MatchWeightsInput>) -> ApiResult<Weights> {
     let w = input.unwrap_or_default();
-    Weights::with_overrides([w.text, w.sector, w.digital, w.incentive, w.ticket, w.partnership, w.location]).map_err(|e| {
+    Weights::with_overrides([
+        w.text,
+        w.sector,
+        w.digital,
+        w.incentive,
+        w.ticket,
+        w.partnership,
+        w.location,
+    ])
+    .map_err(|e| {
         let field = match &e {
             WeightsError::OutOfRange(f) => format!("weights.{}", f.to_lowercase()),
             WeightsError::AllZero => "weights".to_string(),
@@ -47,7 +61,10 @@ fn weights(input: Option<MatchWeightsInput>) -> ApiResult<Weights> {
 fn page_size(first: Option<i32>) -> ApiResult<usize> {
     let n = first.unwrap_or(DEFAULT_MATCHES);
     if !(0..=MAX_MATCHES).contains(&n) {
-        return Err(ApiError::bad_input("first", format!("must be between 0 and {MAX_MATCHES} (got {n})")));
+        return Err(ApiError::bad_input(
+            "first",
+            format!("must be between 0 and {MAX_MATCHES} (got {n})"),
+        ));
     }
     Ok(n as usize)
 }
@@ -66,29 +83,79 @@ pub struct MatchFactor {
 }
 
 /// A pair (SME, investor) with its score and explanation. Once staff act on a pair it moves
-/// through the curation pipeline under the same id.
+/// through the curation pipeline under the same id, with a stage and an audit log.
 pub struct Match {
-    sme: domain::sme::Sme,
-    investor: domain::investor::Investor,
-    breakdown: Breakdown,
+    pub(crate) sme: domain::sme::Sme,
+    pub(crate) investor: domain::investor::Investor,
+    pub(crate) breakdown: Breakdown,
+    pub(crate) record: Option<MatchRecord>,
 }
 
 /// The id of a pair: a UUID derived from both profile ids, the same wherever it is computed.
-pub fn pair_id(sme: ProfileId, investor: ProfileId) -> uuid::Uuid {
+pub fn pair_id(sme: ProfileId, investor: ProfileId) -> ProfileId {
     // Fixed namespace for khkr-match pair ids.
     const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6b686b72_6d61_7463_6800_706169720001);
-    uuid::Uuid::new_v5(&NAMESPACE, format!("{sme}/{investor}").as_bytes())
+    ProfileId::from_u128(
+        uuid::Uuid::new_v5(&NAMESPACE, format!("{sme}/{investor}").as_bytes()).as_u128(),
+    )
+}
+
+impl Match {
+    /// The pair of a pipeline record, explained with today's profiles and the text relevance
+    /// recorded when it was shortlisted.
+    pub(crate) async fn of_record(
+        app: &App,
+        record: MatchRecord,
+        lang: domain::text::Lang,
+    ) -> ApiResult<Match> {
+        let sme = app
+            .store
+            .sme(record.sme_id)
+            .await?
+            .ok_or_else(|| ApiError::Internal(format!("match {} has no SME", record.id)))?;
+        let investor = app
+            .store
+            .investor(record.investor_id)
+            .await?
+            .ok_or_else(|| ApiError::Internal(format!("match {} has no investor", record.id)))?;
+        let facts = (app.facts)(&IncentiveKey::of(&sme.profile));
+        let pair = Pair {
+            sme: &sme.profile,
+            digital: sme.digital.level,
+            incentives: facts,
+            investor: &investor.profile,
+            text: record.text_relevance,
+        };
+        let breakdown = explain(&pair, &Weights::default(), lang);
+        Ok(Match {
+            sme,
+            investor,
+            breakdown,
+            record: Some(record),
+        })
+    }
+
+    /// Whether the viewer is staff or owns one side.
+    fn party_or_staff(&self, v: &super::viewer::Viewer) -> bool {
+        v.is_staff() || v.owns(self.sme.owner) || v.owns(self.investor.owner)
+    }
 }
 
 #[Object]
 impl Match {
     async fn id(&self) -> ID {
-        pair_id(self.sme.id, self.investor.id).to_string().into()
+        self.record
+            .as_ref()
+            .map_or_else(|| pair_id(self.sme.id, self.investor.id), |r| r.id)
+            .to_string()
+            .into()
     }
 
     /// SUGGESTED until staff act on the pair.
     async fn stage(&self) -> MatchStage {
-        MatchStage::Suggested
+        self.record
+            .as_ref()
+            .map_or(MatchStage::Suggested, |r| r.stage.into())
     }
 
     /// In [0, 1]: the sum of the explanation's contributions.
@@ -118,6 +185,100 @@ impl Match {
             })
             .collect()
     }
+
+    /// The SME side's answer to the introduction (parties and staff only).
+    async fn sme_response(&self, ctx: &Context<'_>) -> Option<IntroductionResponse> {
+        let r = self.record.as_ref()?;
+        self.party_or_staff(viewer(ctx)).then_some(())?;
+        r.sme_response.map(Into::into)
+    }
+
+    /// The investor side's answer to the introduction (parties and staff only).
+    async fn investor_response(&self, ctx: &Context<'_>) -> Option<IntroductionResponse> {
+        let r = self.record.as_ref()?;
+        self.party_or_staff(viewer(ctx)).then_some(())?;
+        r.investor_response.map(Into::into)
+    }
+
+    /// The staff's introduction message (parties and staff only).
+    async fn introduction(&self, ctx: &Context<'_>) -> Option<String> {
+        let r = self.record.as_ref()?;
+        self.party_or_staff(viewer(ctx)).then_some(())?;
+        r.introduction.clone()
+    }
+
+    /// The curator in charge (staff only).
+    async fn curator(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::account::User>> {
+        gql(async {
+            let Some(id) = self.record.as_ref().and_then(|r| r.curator_id) else {
+                return Ok(None);
+            };
+            if !viewer(ctx).is_staff() {
+                return Ok(None);
+            }
+            Ok(app(ctx).store.user(id).await?.map(super::account::User))
+        }
+        .await)
+    }
+
+    /// Who did what and when: every stage change, introduction, answer, note and contact
+    /// reveal (staff only).
+    async fn audit_log(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AuditEntry>> {
+        gql(async {
+            viewer(ctx).require_staff()?;
+            let Some(r) = &self.record else {
+                return Ok(Vec::new());
+            };
+            let store = &app(ctx).store;
+            let mut out = Vec::new();
+            for e in store.audit_log(r.id).await? {
+                let actor = match e.actor {
+                    Some(id) => store.user(id).await?.map(super::account::User),
+                    None => None,
+                };
+                out.push(AuditEntry {
+                    action: e.action.to_string(),
+                    at: crate::store::timestamp(e.at),
+                    actor,
+                    message: e.message,
+                    from_stage: e.from.map(Into::into),
+                    to_stage: e.to.map(Into::into),
+                });
+            }
+            Ok(out)
+        }
+        .await)
+    }
+
+    /// When the pair entered the pipeline (null while SUGGESTED).
+    async fn created_at(&self) -> Option<String> {
+        self.record
+            .as_ref()
+            .map(|r| crate::store::timestamp(r.created_at))
+    }
+
+    async fn updated_at(&self) -> Option<String> {
+        self.record
+            .as_ref()
+            .map(|r| crate::store::timestamp(r.updated_at))
+    }
+}
+
+/// One line of a match's audit log.
+#[derive(SimpleObject)]
+pub struct AuditEntry {
+    /// SHORTLISTED, INTRODUCED, ACCEPTED, DECLINED, CONTACTS_REVEALED, STAGE_CHANGED, NOTE,
+    /// CURATOR_ASSIGNED.
+    pub action: String,
+    /// UTC, RFC 3339.
+    pub at: String,
+    pub actor: Option<super::account::User>,
+    pub message: Option<String>,
+    pub from_stage: Option<MatchStage>,
+    pub to_stage: Option<MatchStage>,
 }
 
 async fn ranked<F>(f: F) -> ApiResult<Vec<MatchHit>>
@@ -155,29 +316,55 @@ impl MatchQuery {
                 .sme(id)
                 .await?
                 .filter(|s| s.lifecycle.status == ProfileStatus::Published)
-                .ok_or_else(|| ApiError::NotFound { what: "SME", id: id.to_string() })?;
+                .ok_or_else(|| ApiError::NotFound {
+                    what: "SME",
+                    id: id.to_string(),
+                })?;
             let facts = (app.facts)(&IncentiveKey::of(&sme.profile));
             let searcher = app.search.searcher();
             let hits = {
                 let (app, sme) = (app.clone(), sme.clone());
                 ranked(move || {
-                    let req = InvestorsForSme { sme: &sme.profile, digital: sme.digital.level, incentives: facts, weights: w, first: k };
+                    let req = InvestorsForSme {
+                        sme: &sme.profile,
+                        digital: sme.digital.level,
+                        incentives: facts,
+                        weights: w,
+                        first: k,
+                    };
                     rank_investors(&app.search, &searcher, &app.features, &req)
                 })
                 .await?
             };
             let ids: Vec<ProfileId> = hits.iter().map(|h| h.id).collect();
-            let mut investors: HashMap<ProfileId, domain::investor::Investor> =
-                app.store.investors_by_ids(&ids).await?.into_iter().map(|i| (i.id, i)).collect();
-            Ok(hits
-                .iter()
+            let mut investors: HashMap<ProfileId, domain::investor::Investor> = app
+                .store
+                .investors_by_ids(&ids)
+                .await?
+                .into_iter()
+                .map(|i| (i.id, i))
+                .collect();
+            hits.iter()
                 .filter_map(|h| {
                     let inv = investors.remove(&h.id)?;
-                    let pair = Pair { sme: &sme.profile, digital: sme.digital.level, incentives: facts, investor: &inv.profile, text: h.text };
+                    let pair = Pair {
+                        sme: &sme.profile,
+                        digital: sme.digital.level,
+                        incentives: facts,
+                        investor: &inv.profile,
+                        text: h.text,
+                    };
                     let breakdown = explain(&pair, &w, lang);
-                    Some(Match { sme: sme.clone(), investor: inv, breakdown })
+                    Some(Match {
+                        sme: sme.clone(),
+                        investor: inv,
+                        breakdown,
+                        record: None,
+                    })
                 })
-                .collect())
+                .collect::<Vec<_>>()
+                .attach_records(&app)
+                .await
         }
         .await)
     }
@@ -204,30 +391,73 @@ impl MatchQuery {
                 .investor(id)
                 .await?
                 .filter(|i| i.lifecycle.status == ProfileStatus::Published)
-                .ok_or_else(|| ApiError::NotFound { what: "investor", id: id.to_string() })?;
+                .ok_or_else(|| ApiError::NotFound {
+                    what: "investor",
+                    id: id.to_string(),
+                })?;
             let searcher = app.search.searcher();
             let hits = {
                 let (app, investor) = (app.clone(), investor.clone());
                 ranked(move || {
-                    let req = SmesForInvestor { investor: &investor.profile, weights: w, filter: filter.as_ref(), first: k };
+                    let req = SmesForInvestor {
+                        investor: &investor.profile,
+                        weights: w,
+                        filter: filter.as_ref(),
+                        only: None,
+                        first: k,
+                    };
                     rank_smes(&app.search, &searcher, &app.features, &req)
                 })
                 .await?
             };
             let ids: Vec<ProfileId> = hits.iter().map(|h| h.id).collect();
-            let mut smes: HashMap<ProfileId, domain::sme::Sme> =
-                app.store.smes_by_ids(&ids).await?.into_iter().map(|s| (s.id, s)).collect();
-            Ok(hits
-                .iter()
+            let mut smes: HashMap<ProfileId, domain::sme::Sme> = app
+                .store
+                .smes_by_ids(&ids)
+                .await?
+                .into_iter()
+                .map(|s| (s.id, s))
+                .collect();
+            hits.iter()
                 .filter_map(|h| {
                     let sme = smes.remove(&h.id)?;
                     let facts = (app.facts)(&IncentiveKey::of(&sme.profile));
-                    let pair = Pair { sme: &sme.profile, digital: sme.digital.level, incentives: facts, investor: &investor.profile, text: h.text };
+                    let pair = Pair {
+                        sme: &sme.profile,
+                        digital: sme.digital.level,
+                        incentives: facts,
+                        investor: &investor.profile,
+                        text: h.text,
+                    };
                     let breakdown = explain(&pair, &w, lang);
-                    Some(Match { sme, investor: investor.clone(), breakdown })
+                    Some(Match {
+                        sme,
+                        investor: investor.clone(),
+                        breakdown,
+                        record: None,
+                    })
                 })
-                .collect())
+                .collect::<Vec<_>>()
+                .attach_records(&app)
+                .await
         }
         .await)
+    }
+}
+
+/// Gives ranked pairs that are already in the pipeline their record (stage, id, log).
+trait AttachRecords {
+    async fn attach_records(self, app: &App) -> ApiResult<Vec<Match>>;
+}
+
+impl AttachRecords for Vec<Match> {
+    async fn attach_records(mut self, app: &App) -> ApiResult<Vec<Match>> {
+        for m in &mut self {
+            m.record = app
+                .store
+                .match_record(pair_id(m.sme.id, m.investor.id))
+                .await?;
+        }
+        Ok(self)
     }
 }

@@ -1,23 +1,33 @@
 //! The GraphQL API: the only layer that knows the wire shape. Domain values are converted to and
 //! from GraphQL types explicitly here (`enums`, `inputs`, `types`).
 
+pub mod account;
 pub mod enums;
 pub mod errors;
 pub mod incentives;
 pub mod inputs;
 pub mod matching;
 mod mutation;
+pub mod pipeline;
 mod query;
 pub mod search;
+pub mod subscription;
 pub mod types;
 pub mod viewer;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, Schema};
 
 use crate::app::App;
-pub use mutation::MutationRoot;
+
+/// Every mutation: profiles, accounts, the curation pipeline.
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(
+    mutation::ProfileMutation,
+    account::AccountMutation,
+    pipeline::PipelineMutation,
+);
 
 /// Every query: profiles and reference data, search, matching and incentive assessments.
 #[derive(MergedObject, Default)]
@@ -26,9 +36,11 @@ pub struct QueryRoot(
     search::SearchQuery,
     matching::MatchQuery,
     incentives::IncentivesQuery,
+    account::AccountQuery,
+    pipeline::PipelineQuery,
 );
 
-pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type ApiSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;
 
 /// Deep enough for every real query (a connection, its nodes, their sectors); a bound stops
 /// pathological nesting from tying up the server.
@@ -36,15 +48,23 @@ const MAX_DEPTH: usize = 12;
 
 /// The live schema, serving `app`.
 pub fn build_schema(app: Arc<App>) -> ApiSchema {
-    Schema::build(QueryRoot::default(), MutationRoot, EmptySubscription)
-        .data(app)
-        .limit_depth(MAX_DEPTH)
-        .finish()
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        subscription::SubscriptionRoot,
+    )
+    .data(app)
+    .limit_depth(MAX_DEPTH)
+    .finish()
 }
 
 /// The SDL of the schema (what `khkr-match schema` prints and `schema.graphql` holds).
 pub fn sdl() -> String {
-    Schema::build(QueryRoot::default(), MutationRoot, EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        subscription::SubscriptionRoot,
+    )
+    .finish()
+    .sdl()
 }

@@ -8,7 +8,6 @@ use super::enums::{
     to_wire, DigitalIndicator, DigitalLevel, IncentivePreference, IsicLevel, Lang,
     OrganizationType, PartnershipType, ProfileStatus, Visibility,
 };
-use super::viewer::Viewer;
 use crate::domain;
 use crate::domain::sector::isic;
 
@@ -50,9 +49,7 @@ impl From<&domain::contact::Contact> for Contact {
     }
 }
 
-fn viewer(ctx: &Context<'_>) -> Viewer {
-    ctx.data_opt::<Viewer>().copied().unwrap_or_default()
-}
+use super::account::viewer;
 
 fn rfc3339(t: time::OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
@@ -190,7 +187,7 @@ impl Sme {
     /// Null when the SME is ANONYMOUS and the viewer may not see its name.
     async fn name(&self, ctx: &Context<'_>) -> Option<LocalizedText> {
         viewer(ctx)
-            .may_see_name(self.0.profile.visibility)
+            .may_see_name(self.0.id, self.0.owner, self.0.profile.visibility)
             .then(|| (&self.0.profile.name).into())
     }
 
@@ -202,7 +199,7 @@ impl Sme {
         #[graphql(default_with = "Lang::En")] lang: Lang,
     ) -> String {
         let p = &self.0.profile;
-        if viewer(ctx).may_see_name(p.visibility) {
+        if viewer(ctx).may_see_name(self.0.id, self.0.owner, p.visibility) {
             return p.name.best(lang.into()).to_string();
         }
         let province = p.province.province();
@@ -293,7 +290,7 @@ impl Sme {
     /// Null for viewers who may not see contact details.
     async fn contact(&self, ctx: &Context<'_>) -> Option<Contact> {
         viewer(ctx)
-            .may_see_contact()
+            .may_see_contact(self.0.id, self.0.owner)
             .then(|| (&self.0.profile.contact).into())
     }
 
@@ -404,7 +401,7 @@ impl Investor {
     /// Null for viewers who may not see contact details.
     async fn contact(&self, ctx: &Context<'_>) -> Option<Contact> {
         viewer(ctx)
-            .may_see_contact()
+            .may_see_contact(self.0.id, self.0.owner)
             .then(|| (&self.0.profile.contact).into())
     }
 

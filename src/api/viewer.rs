@@ -1,30 +1,110 @@
-//! Who is asking, and what they may see.
+//! Who is asking, and what they may see and do.
 //!
-//! Every field guard asks the [`Viewer`] in the request context. Accounts and roles are not built
-//! yet, so every request is an anonymous visitor, who sees published public fields only: no
-//! contact details, and no names of ANONYMOUS SMEs. Adding roles means adding variants here; the
-//! guards already route every private field through these methods.
+//! Every field guard and every permission check asks the request's [`Viewer`]. It is built once
+//! per request from the bearer token: the account, the profiles it owns, and the counterparts
+//! it is connected to (both sides accepted an introduction), so guards need no I/O.
 
+use std::collections::HashSet;
+
+use super::errors::{ApiError, ApiResult};
+use crate::domain::account::{Role, User, UserId};
+use crate::domain::ids::ProfileId;
 use crate::domain::profile::Visibility;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Viewer {
-    #[default]
-    Anonymous,
+#[derive(Debug, Clone, Default)]
+pub struct Viewer {
+    pub user: Option<User>,
+    /// SHA-256 of the token the request came with (to log out).
+    pub token_hash: Option<String>,
+    owned: HashSet<ProfileId>,
+    connected: HashSet<ProfileId>,
 }
 
 impl Viewer {
-    /// Contact details are private to the owner, staff and accepted counterparts.
-    pub fn may_see_contact(&self) -> bool {
-        match self {
-            Viewer::Anonymous => false,
+    pub fn anonymous() -> Self {
+        Viewer::default()
+    }
+
+    pub fn signed_in(
+        user: User,
+        token_hash: String,
+        owned: Vec<ProfileId>,
+        connected: Vec<ProfileId>,
+    ) -> Self {
+        Viewer {
+            user: Some(user),
+            token_hash: Some(token_hash),
+            owned: owned.into_iter().collect(),
+            connected: connected.into_iter().collect(),
         }
     }
 
-    /// An ANONYMOUS SME's name is hidden from everyone but its owner and staff.
-    pub fn may_see_name(&self, visibility: Visibility) -> bool {
-        match self {
-            Viewer::Anonymous => visibility == Visibility::Public,
+    pub fn is_staff(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role.is_staff())
+    }
+
+    /// Whether the viewer's account owns a profile with this owner.
+    pub fn owns(&self, owner: Option<UserId>) -> bool {
+        matches!((&self.user, owner), (Some(u), Some(o)) if u.id == o)
+    }
+
+    /// Contact details: the owner, staff, and a counterpart whose introduction both accepted.
+    pub fn may_see_contact(&self, profile: ProfileId, owner: Option<UserId>) -> bool {
+        self.is_staff() || self.owns(owner) || self.connected.contains(&profile)
+    }
+
+    /// An ANONYMOUS SME's name is hidden from the same people as its contact details.
+    pub fn may_see_name(
+        &self,
+        profile: ProfileId,
+        owner: Option<UserId>,
+        visibility: Visibility,
+    ) -> bool {
+        visibility == Visibility::Public || self.may_see_contact(profile, owner)
+    }
+
+    /// Profile ids the viewer owns (as loaded at the start of the request).
+    pub fn owned(&self) -> &HashSet<ProfileId> {
+        &self.owned
+    }
+
+    pub fn require_user(&self) -> ApiResult<&User> {
+        self.user.as_ref().ok_or_else(|| {
+            ApiError::Unauthenticated("sign in first: send `Authorization: Bearer <token>`".into())
+        })
+    }
+
+    pub fn require_role(&self, role: Role) -> ApiResult<&User> {
+        let user = self.require_user()?;
+        if user.role == role {
+            Ok(user)
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "this needs a {} account (this one is {})",
+                role.as_str(),
+                user.role.as_str()
+            )))
+        }
+    }
+
+    pub fn require_staff(&self) -> ApiResult<&User> {
+        let user = self.require_user()?;
+        if user.role.is_staff() {
+            Ok(user)
+        } else {
+            Err(ApiError::Forbidden("only chamber staff may do this".into()))
+        }
+    }
+
+    /// The owner of a profile, or staff.
+    pub fn require_owner_or_staff(&self, owner: Option<UserId>, what: &str) -> ApiResult<&User> {
+        let user = self.require_user()?;
+        if user.role.is_staff() || self.owns(owner) {
+            Ok(user)
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "only the owner of this {what} (or staff) may change it"
+            )))
         }
     }
 }

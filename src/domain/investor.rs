@@ -54,6 +54,8 @@ pub struct InvestorProfile {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Investor {
     pub id: ProfileId,
+    /// The INVESTOR account that owns the profile.
+    pub owner: Option<ProfileId>,
     pub lifecycle: Lifecycle,
     pub profile: InvestorProfile,
 }
@@ -138,9 +140,15 @@ fn is_within(inner: &IsicCode, outer: &IsicCode) -> bool {
 }
 
 impl Investor {
-    pub fn publish(id: ProfileId, profile: InvestorProfile, now: time::OffsetDateTime) -> Self {
+    pub fn publish(
+        id: ProfileId,
+        owner: Option<ProfileId>,
+        profile: InvestorProfile,
+        now: time::OffsetDateTime,
+    ) -> Self {
         Investor {
             id,
+            owner,
             lifecycle: Lifecycle::published(now),
             profile,
         }
@@ -153,6 +161,7 @@ impl Investor {
     ) -> Result<Self, ValidationErrors> {
         Ok(Investor {
             id: self.id,
+            owner: self.owner,
             lifecycle: self.lifecycle.revised(now)?,
             profile,
         })

@@ -4,12 +4,14 @@
 //! values or [`validation::ValidationErrors`] come out. Reference data (ISIC tree, provinces) is
 //! compiled into the binary from `data/` and parsed once on first use.
 
+pub mod account;
 pub mod contact;
 pub mod digital;
 pub mod ids;
 pub mod incentives;
 pub mod investor;
 pub mod money;
+pub mod pipeline;
 pub mod profile;
 pub mod province;
 pub mod sector;

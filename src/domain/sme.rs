@@ -61,6 +61,8 @@ pub struct SmeProfile {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sme {
     pub id: ProfileId,
+    /// The SME account that owns the profile (none for profiles loaded without an account).
+    pub owner: Option<ProfileId>,
     pub lifecycle: Lifecycle,
     pub profile: SmeProfile,
     pub digital: DigitalAssessment,
@@ -142,10 +144,16 @@ fn employees(n: Option<i64>) -> Result<Option<u32>, String> {
 
 impl Sme {
     /// A newly published SME.
-    pub fn publish(id: ProfileId, profile: SmeProfile, now: time::OffsetDateTime) -> Self {
+    pub fn publish(
+        id: ProfileId,
+        owner: Option<ProfileId>,
+        profile: SmeProfile,
+        now: time::OffsetDateTime,
+    ) -> Self {
         let digital = profile.digital();
         Sme {
             id,
+            owner,
             lifecycle: Lifecycle::published(now),
             profile,
             digital,
@@ -162,6 +170,7 @@ impl Sme {
         let digital = profile.digital();
         Ok(Sme {
             id: self.id,
+            owner: self.owner,
             lifecycle,
             profile,
             digital,
@@ -256,7 +265,7 @@ pub(crate) mod tests {
     fn archived_profiles_cannot_be_revised() {
         let now = time::OffsetDateTime::UNIX_EPOCH;
         let p = SmeProfile::validate(raw(), &ctx()).unwrap();
-        let sme = Sme::publish(ProfileId::new_v7(), p.clone(), now);
+        let sme = Sme::publish(ProfileId::new_v7(), None, p.clone(), now);
         let revised = sme.revise(p.clone(), now).unwrap();
         assert_eq!(revised.lifecycle.version, 2);
         let archived = revised.archive(now);

@@ -264,7 +264,8 @@ fn incentive_reason(facts: &IncentiveFacts, prefs: &[IncentivePreference], lang:
     if facts.negative_list {
         return t(
             lang,
-            "The activity is on the negative list (Sub-Decree 139): no investment incentives".into(),
+            "The activity is on the negative list (Sub-Decree 139): no investment incentives"
+                .into(),
             "សកម្មភាពនេះស្ថិតក្នុងបញ្ជីអវិជ្ជមាន (អនុក្រឹត្យលេខ ១៣៩)៖ គ្មានការលើកទឹកចិត្តវិនិយោគ".into(),
             "네거티브 리스트 업종입니다 (하위법령 제139호): 투자 인센티브가 없습니다".into(),
         );
@@ -344,8 +345,14 @@ mod tests {
 
     fn investor() -> InvestorProfile {
         InvestorProfile::validate(InvestorRaw {
-            name: LocalizedTextRaw { en: Some("Agro Fund".into()), ..Default::default() },
-            description: LocalizedTextRaw { en: Some("Agro-processing".into()), ..Default::default() },
+            name: LocalizedTextRaw {
+                en: Some("Agro Fund".into()),
+                ..Default::default()
+            },
+            description: LocalizedTextRaw {
+                en: Some("Agro-processing".into()),
+                ..Default::default()
+            },
             organization_type: OrganizationType::VentureCapital,
             sector_interests: vec!["10".into()],
             excluded_sectors: vec![],
@@ -365,8 +372,19 @@ mod tests {
     fn contributions_sum_to_the_score_and_reasons_follow_the_language() {
         let sme = SmeProfile::validate(raw(), &ctx()).unwrap();
         let inv = investor();
-        let facts = IncentiveFacts { qip_eligible: true, tax_holiday_years: 6, ckfta_export_fit: true, ..Default::default() };
-        let pair = Pair { sme: &sme, digital: DigitalLevel::Basic, incentives: facts, investor: &inv, text: 0.5 };
+        let facts = IncentiveFacts {
+            qip_eligible: true,
+            tax_holiday_years: 6,
+            ckfta_export_fit: true,
+            ..Default::default()
+        };
+        let pair = Pair {
+            sme: &sme,
+            digital: DigitalLevel::Basic,
+            incentives: facts,
+            investor: &inv,
+            text: 0.5,
+        };
         let w = Weights::default();
         for lang in Lang::ALL {
             let b = explain(&pair, &w, lang);

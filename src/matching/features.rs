@@ -36,7 +36,10 @@ pub fn sector_value(class: &str, interest: &IsicCode) -> (f64, SectorRelation) {
     }
     let theirs = isic().lineage(interest.as_str());
     // The deepest node on both lineages.
-    match lineage.iter().find(|n| theirs.iter().any(|t| t.code == n.code)) {
+    match lineage
+        .iter()
+        .find(|n| theirs.iter().any(|t| t.code == n.code))
+    {
         Some(shared) => {
             let value = match shared.level {
                 IsicLevel::Class => 1.0,
@@ -44,7 +47,10 @@ pub fn sector_value(class: &str, interest: &IsicCode) -> (f64, SectorRelation) {
                 IsicLevel::Division => 0.6,
                 IsicLevel::Section => 0.4,
             };
-            (value, SectorRelation::Shares(shared.level, interest.clone()))
+            (
+                value,
+                SectorRelation::Shares(shared.level, interest.clone()),
+            )
         }
         None => (0.0, SectorRelation::Unrelated),
     }
@@ -198,7 +204,11 @@ pub fn incentive_fit(facts: &IncentiveFacts, prefs: &[IncentivePreference]) -> f
         .copied()
         .filter(|p| prefs.contains(p))
         .collect();
-    listed.iter().map(|p| incentive_value(facts, *p)).sum::<f64>() / listed.len() as f64
+    listed
+        .iter()
+        .map(|p| incentive_value(facts, *p))
+        .sum::<f64>()
+        / listed.len() as f64
 }
 
 /// Overlap of the capital an SME seeks with an investor's ticket range.
@@ -322,15 +332,29 @@ mod tests {
     #[test]
     fn tickets() {
         let r = |a: Option<i64>, b: Option<i64>| UsdRange::parse(a, b).unwrap();
-        assert_eq!(ticket_fit(&r(Some(100), Some(200)), &r(Some(50), Some(500))), 1.0);
+        assert_eq!(
+            ticket_fit(&r(Some(100), Some(200)), &r(Some(50), Some(500))),
+            1.0
+        );
         assert_eq!(ticket_fit(&r(None, None), &r(Some(50), Some(500))), NEUTRAL);
-        assert!(ticket_fit(&r(Some(600_000), Some(700_000)), &r(Some(100_000), Some(500_000))) > 0.3);
-        assert_eq!(ticket_fit(&r(Some(5_000_000), None), &r(Some(1_000), Some(10_000))), 0.0);
+        assert!(
+            ticket_fit(
+                &r(Some(600_000), Some(700_000)),
+                &r(Some(100_000), Some(500_000))
+            ) > 0.3
+        );
+        assert_eq!(
+            ticket_fit(&r(Some(5_000_000), None), &r(Some(1_000), Some(10_000))),
+            0.0
+        );
         assert_eq!(
             ticket_fit(&r(Some(100_000), None), &r(Some(50_000), Some(200_000))),
             100_000.0 / 150_000.0
         );
-        assert_eq!(ticket_fit(&r(Some(600_000), None), &r(Some(250_000), None)), 1.0);
+        assert_eq!(
+            ticket_fit(&r(Some(600_000), None), &r(Some(250_000), None)),
+            1.0
+        );
         assert!(ticket_fit(&r(Some(100_000), Some(200_000)), &r(Some(250_000), None)) > 0.4);
     }
 
@@ -338,7 +362,10 @@ mod tests {
     fn partnerships_and_location() {
         use PartnershipType::*;
         let sought = partnership_mask(&[Equity, Distribution]);
-        assert_eq!(partnership_fit(sought, partnership_mask(&[Distribution, Loan])), 0.5);
+        assert_eq!(
+            partnership_fit(sought, partnership_mask(&[Distribution, Loan])),
+            0.5
+        );
         assert_eq!(partnership_fit(0, sought), NEUTRAL);
         let pp = ProvinceCode::parse("KH-12").unwrap();
         let kt = ProvinceCode::parse("KH-6").unwrap();

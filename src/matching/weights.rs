@@ -118,7 +118,10 @@ mod tests {
         assert_eq!(w.get(Feature::Sector), 0.75);
         assert_eq!(w.get(Feature::Digital), 0.25);
         assert_eq!(w.get(Feature::Text), 0.0);
-        assert_eq!(Weights::with_overrides([Some(0.0); 7]), Err(WeightsError::AllZero));
+        assert_eq!(
+            Weights::with_overrides([Some(0.0); 7]),
+            Err(WeightsError::AllZero)
+        );
         let mut bad = [None; 7];
         bad[0] = Some(-1.0);
         assert!(Weights::with_overrides(bad).is_err());

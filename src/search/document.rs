@@ -79,8 +79,11 @@ pub mod codes {
         mask(IncentivePreference::ALL, items)
     }
 
-    pub const DIGITAL_LEVELS: [DigitalLevel; 3] =
-        [DigitalLevel::Basic, DigitalLevel::Intermediate, DigitalLevel::Advanced];
+    pub const DIGITAL_LEVELS: [DigitalLevel; 3] = [
+        DigitalLevel::Basic,
+        DigitalLevel::Intermediate,
+        DigitalLevel::Advanced,
+    ];
 
     pub fn digitals(items: &[DigitalLevel]) -> u64 {
         mask(&DIGITAL_LEVELS, items)
@@ -143,7 +146,10 @@ pub fn sme_document(f: &Fields, sme: &Sme) -> TantivyDocument {
     doc.add_u64(f.sector_node, codes::node(p.sector.as_str()));
     doc.add_u64(f.province_idx, codes::province(&p.province));
     doc.add_u64(f.digital_idx, codes::digital(sme.digital.level));
-    doc.add_u64(f.partnership_mask, codes::partnerships(&p.partnership_types));
+    doc.add_u64(
+        f.partnership_mask,
+        codes::partnerships(&p.partnership_types),
+    );
     doc.add_u64(f.employees, p.employees.map_or(0, |e| u64::from(e) + 1));
     doc
 }
@@ -202,9 +208,18 @@ pub fn investor_document(f: &Fields, inv: &Investor) -> TantivyDocument {
     for code in &p.excluded_sectors {
         doc.add_u64(f.excluded_nodes, codes::node(code.as_str()));
     }
-    doc.add_u64(f.province_mask, codes::provinces_mask(&p.preferred_provinces));
+    doc.add_u64(
+        f.province_mask,
+        codes::provinces_mask(&p.preferred_provinces),
+    );
     doc.add_u64(f.digital_mask, codes::digitals(&p.preferred_digital_levels));
-    doc.add_u64(f.incentive_mask, codes::incentives(&p.incentive_preferences));
-    doc.add_u64(f.partnership_mask, codes::partnerships(&p.partnership_types));
+    doc.add_u64(
+        f.incentive_mask,
+        codes::incentives(&p.incentive_preferences),
+    );
+    doc.add_u64(
+        f.partnership_mask,
+        codes::partnerships(&p.partnership_types),
+    );
     doc
 }

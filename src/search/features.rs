@@ -38,7 +38,9 @@ impl IncentiveKey {
             province: codes::province(&p.province) as u8,
             investment: p.capital_sought.max.or(p.capital_sought.min),
             employees: p.employees,
-            export_oriented: p.partnership_types.contains(&PartnershipType::ExportMarketAccess),
+            export_oriented: p
+                .partnership_types
+                .contains(&PartnershipType::ExportMarketAccess),
         }
     }
 }
@@ -63,7 +65,9 @@ pub fn facts_from_rules(rules: Arc<crate::domain::incentives::Rules>) -> FactsFn
         let Some(Some(class)) = classes.get(key.sector_node as usize) else {
             return IncentiveFacts::default();
         };
-        let province = provinces.get(key.province as usize).and_then(|p| p.as_ref());
+        let province = provinces
+            .get(key.province as usize)
+            .and_then(|p| p.as_ref());
         IncentiveFacts::from_rules(&crate::domain::incentives::facts(
             &rules,
             class,
@@ -147,7 +151,8 @@ impl SegmentFeatures {
         let export_bit = partnership_mask(&[PartnershipType::ExportMarketAccess]);
         for doc in 0..reader.max_doc() {
             let d = doc as usize;
-            let key = (u128::from(hi.first(doc).unwrap_or(0)) << 64) | u128::from(lo.first(doc).unwrap_or(0));
+            let key = (u128::from(hi.first(doc).unwrap_or(0)) << 64)
+                | u128::from(lo.first(doc).unwrap_or(0));
             let rmin = range_min.first(doc).unwrap_or(-1);
             let rmax = range_max.first(doc).unwrap_or(-1);
             let pmask = partnership.first(doc).unwrap_or(0) as u16;
@@ -155,7 +160,10 @@ impl SegmentFeatures {
                 let class = u16::try_from(class).unwrap_or(NONE);
                 let province = province_idx.first(doc).unwrap_or(0) as u8;
                 let investment = [rmax, rmin].into_iter().find(|v| *v >= 0);
-                let employees = employees.first(doc).and_then(|e| e.checked_sub(1)).map(|e| e as u32);
+                let employees = employees
+                    .first(doc)
+                    .and_then(|e| e.checked_sub(1))
+                    .map(|e| e as u32);
                 let export_oriented = pmask & export_bit != 0;
                 let ik = IncentiveKey {
                     sector_node: class,
@@ -176,18 +184,26 @@ impl SegmentFeatures {
             } else if province_mask.first(doc).is_some() {
                 // Only investor documents carry a province mask.
                 inv.docs.push(doc);
-                inv.interests.push(interests.values_for_doc(doc).map(|v| v as u16).collect());
-                inv.excluded.push(excluded.values_for_doc(doc).map(|v| v as u16).collect());
-                inv.province_mask.push(province_mask.first(doc).unwrap_or(0));
-                inv.digital_mask.push(digital_mask.first(doc).unwrap_or(0) as u8);
-                inv.incentive_mask.push(incentive_mask.first(doc).unwrap_or(0) as u8);
+                inv.interests
+                    .push(interests.values_for_doc(doc).map(|v| v as u16).collect());
+                inv.excluded
+                    .push(excluded.values_for_doc(doc).map(|v| v as u16).collect());
+                inv.province_mask
+                    .push(province_mask.first(doc).unwrap_or(0));
+                inv.digital_mask
+                    .push(digital_mask.first(doc).unwrap_or(0) as u8);
+                inv.incentive_mask
+                    .push(incentive_mask.first(doc).unwrap_or(0) as u8);
                 inv.partnership.push(pmask);
                 inv.range_min.push(rmin);
                 inv.range_max.push(rmax);
                 inv.key.push(key);
             }
         }
-        Ok(SegmentFeatures { smes: s, investors: inv })
+        Ok(SegmentFeatures {
+            smes: s,
+            investors: inv,
+        })
     }
 }
 
@@ -229,7 +245,11 @@ impl FeatureCache {
             self.lock().insert(reader.segment_id(), built.clone());
             out[ord] = Some(built);
         }
-        let live: Vec<SegmentId> = searcher.segment_readers().iter().map(|r| r.segment_id()).collect();
+        let live: Vec<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
         self.lock().retain(|id, _| live.contains(id));
         Ok(out.into_iter().flatten().collect())
     }

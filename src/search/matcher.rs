@@ -96,7 +96,10 @@ impl TopK {
             return;
         }
         let s = Scored {
-            rank: Rank { score: score as f32, key },
+            rank: Rank {
+                score: score as f32,
+                key,
+            },
             score,
             text,
         };
@@ -136,15 +139,25 @@ impl Collector for ScoreMap {
     type Fruit = HashMap<SegmentOrdinal, Vec<(DocId, Score)>>;
     type Child = SegmentScores;
 
-    fn for_segment(&self, ord: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<SegmentScores> {
-        Ok(SegmentScores { ord, scores: Vec::new() })
+    fn for_segment(
+        &self,
+        ord: SegmentOrdinal,
+        _: &SegmentReader,
+    ) -> tantivy::Result<SegmentScores> {
+        Ok(SegmentScores {
+            ord,
+            scores: Vec::new(),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
         true
     }
 
-    fn merge_fruits(&self, fruits: Vec<(SegmentOrdinal, Vec<(DocId, Score)>)>) -> tantivy::Result<Self::Fruit> {
+    fn merge_fruits(
+        &self,
+        fruits: Vec<(SegmentOrdinal, Vec<(DocId, Score)>)>,
+    ) -> tantivy::Result<Self::Fruit> {
         Ok(fruits.into_iter().collect())
     }
 }
@@ -170,14 +183,20 @@ impl Collector for DocSets {
     type Child = SegmentDocs;
 
     fn for_segment(&self, ord: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<SegmentDocs> {
-        Ok(SegmentDocs { ord, docs: Vec::new() })
+        Ok(SegmentDocs {
+            ord,
+            docs: Vec::new(),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<(SegmentOrdinal, Vec<DocId>)>) -> tantivy::Result<Self::Fruit> {
+    fn merge_fruits(
+        &self,
+        fruits: Vec<(SegmentOrdinal, Vec<DocId>)>,
+    ) -> tantivy::Result<Self::Fruit> {
         Ok(fruits.into_iter().collect())
     }
 }
@@ -201,7 +220,12 @@ impl SegmentCollector for SegmentDocs {
 }
 
 /// The text of a profile as one bag of words for the other side's index.
-fn text_query(index: &SearchIndex, searcher: &Searcher, kind: &str, texts: &[&LocalizedText]) -> Result<Option<Box<dyn Query>>, SearchError> {
+fn text_query(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    kind: &str,
+    texts: &[&LocalizedText],
+) -> Result<Option<Box<dyn Query>>, SearchError> {
     let f = &index.fields;
     let mut analyzer = index
         .index
@@ -240,14 +264,26 @@ fn text_query(index: &SearchIndex, searcher: &Searcher, kind: &str, texts: &[&Lo
         for (field, _) in &fields {
             clauses.push((
                 Occur::Should,
-                Box::new(TermQuery::new(Term::from_field_text(*field, tok), IndexRecordOption::WithFreqs)),
+                Box::new(TermQuery::new(
+                    Term::from_field_text(*field, tok),
+                    IndexRecordOption::WithFreqs,
+                )),
             ));
         }
     }
-    let kind_term: Box<dyn Query> = Box::new(TermQuery::new(Term::from_field_text(f.kind, kind), IndexRecordOption::Basic));
+    let kind_term: Box<dyn Query> = Box::new(TermQuery::new(
+        Term::from_field_text(f.kind, kind),
+        IndexRecordOption::Basic,
+    ));
     Ok(Some(Box::new(BooleanQuery::new(vec![
-        (Occur::Must, Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>),
-        (Occur::Must, Box::new(tantivy::query::ConstScoreQuery::new(kind_term, 0.0))),
+        (
+            Occur::Must,
+            Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>,
+        ),
+        (
+            Occur::Must,
+            Box::new(tantivy::query::ConstScoreQuery::new(kind_term, 0.0)),
+        ),
     ]))))
 }
 
@@ -255,7 +291,10 @@ fn text_query(index: &SearchIndex, searcher: &Searcher, kind: &str, texts: &[&Lo
 type TextScores = HashMap<SegmentOrdinal, Vec<(DocId, Score)>>;
 
 /// The text scores and the best of them (for normalising).
-fn text_scores(searcher: &Searcher, query: Option<Box<dyn Query>>) -> Result<(TextScores, f32), SearchError> {
+fn text_scores(
+    searcher: &Searcher,
+    query: Option<Box<dyn Query>>,
+) -> Result<(TextScores, f32), SearchError> {
     let Some(q) = query else {
         return Ok((HashMap::new(), 0.0));
     };
@@ -314,18 +353,33 @@ pub struct SmesForInvestor<'a> {
     pub investor: &'a InvestorProfile,
     pub weights: Weights,
     pub filter: Option<&'a Filter>,
+    /// Score this SME only (text still normalised over every SME): a pair's exact score.
+    pub only: Option<ProfileId>,
     pub first: usize,
 }
 
-pub fn rank_smes(index: &SearchIndex, searcher: &Searcher, cache: &FeatureCache, req: &SmesForInvestor<'_>) -> Result<Vec<MatchHit>, SearchError> {
+pub fn rank_smes(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    cache: &FeatureCache,
+    req: &SmesForInvestor<'_>,
+) -> Result<Vec<MatchHit>, SearchError> {
     let inv = req.investor;
     let w = weights_array(&req.weights);
     let segments = cache.for_searcher(searcher)?;
-    let (texts, max) = text_scores(searcher, text_query(index, searcher, KIND_SME, &[&inv.name, &inv.description])?)?;
+    let (texts, max) = text_scores(
+        searcher,
+        text_query(index, searcher, KIND_SME, &[&inv.name, &inv.description])?,
+    )?;
     let inv_max = if max > 0.0 { 1.0 / f64::from(max) } else { 0.0 };
-    let allowed = match req.filter {
-        Some(filter) => Some(filtered_docs(&index.fields, searcher, Kind::Sme, filter)?),
-        None => None,
+    let allowed = match (req.only, req.filter) {
+        (Some(id), _) => {
+            let term = super::indexer::id_term(&index.fields, id);
+            let q = TermQuery::new(term, IndexRecordOption::Basic);
+            Some(searcher.search(&q, &DocSets)?)
+        }
+        (None, Some(filter)) => Some(filtered_docs(&index.fields, searcher, Kind::Sme, filter)?),
+        (None, None) => None,
     };
 
     // Tables of the pure feature functions, one entry per possible stored value.
@@ -338,11 +392,24 @@ pub fn rank_smes(index: &SearchIndex, searcher: &Searcher, cache: &FeatureCache,
             excluded[i] = crate::matching::features::excluded(&n.code, &inv.excluded_sectors);
         }
     }
-    let digital: Vec<f64> = codes::DIGITAL_LEVELS.iter().map(|l| digital_fit(*l, &inv.preferred_digital_levels)).collect();
+    let digital: Vec<f64> = codes::DIGITAL_LEVELS
+        .iter()
+        .map(|l| digital_fit(*l, &inv.preferred_digital_levels))
+        .collect();
     let offered = partnership_mask(&inv.partnership_types);
-    let partner: Vec<f64> = (0..1u32 << PartnershipType::ALL.len()).map(|m| partnership_fit(m as u16, offered)).collect();
+    let partner: Vec<f64> = (0..1u32 << PartnershipType::ALL.len())
+        .map(|m| partnership_fit(m as u16, offered))
+        .collect();
     let province_mask = codes::provinces_mask(&inv.preferred_provinces);
-    let location: Vec<f64> = (0..64u64).map(|p| if province_mask == 0 || province_mask & (1 << p) != 0 { 1.0 } else { 0.0 }).collect();
+    let location: Vec<f64> = (0..64u64)
+        .map(|p| {
+            if province_mask == 0 || province_mask & (1 << p) != 0 {
+                1.0
+            } else {
+                0.0
+            }
+        })
+        .collect();
     let mut incentive: HashMap<u16, f64> = HashMap::new();
 
     let mut top = TopK::new(req.first);
@@ -351,7 +418,9 @@ pub fn rank_smes(index: &SearchIndex, searcher: &Searcher, cache: &FeatureCache,
         let alive = reader.alive_bitset();
         let s = &seg.smes;
         let mut text = TextCursor {
-            scores: texts.get(&(ord as SegmentOrdinal)).map_or(&[][..], |v| v.as_slice()),
+            scores: texts
+                .get(&(ord as SegmentOrdinal))
+                .map_or(&[][..], |v| v.as_slice()),
             pos: 0,
             inv_max,
         };
@@ -367,9 +436,9 @@ pub fn rank_smes(index: &SearchIndex, searcher: &Searcher, cache: &FeatureCache,
                 }
             }
             let bits = s.incentive[d];
-            let inc = *incentive
-                .entry(bits)
-                .or_insert_with(|| incentive_fit(&IncentiveFacts::unpack(bits), &inv.incentive_preferences));
+            let inc = *incentive.entry(bits).or_insert_with(|| {
+                incentive_fit(&IncentiveFacts::unpack(bits), &inv.incentive_preferences)
+            });
             let v = [
                 text.value(doc),
                 sector[class as usize],
@@ -383,7 +452,10 @@ pub fn rank_smes(index: &SearchIndex, searcher: &Searcher, cache: &FeatureCache,
         };
         match &allowed {
             Some(sets) => {
-                for &doc in sets.get(&(ord as SegmentOrdinal)).map_or(&[][..], |v| v.as_slice()) {
+                for &doc in sets
+                    .get(&(ord as SegmentOrdinal))
+                    .map_or(&[][..], |v| v.as_slice())
+                {
                     visit(doc);
                 }
             }
@@ -397,8 +469,16 @@ pub fn rank_smes(index: &SearchIndex, searcher: &Searcher, cache: &FeatureCache,
     Ok(top.into_hits())
 }
 
-fn filtered_docs(f: &Fields, searcher: &Searcher, kind: Kind, filter: &Filter) -> Result<HashMap<SegmentOrdinal, Vec<DocId>>, SearchError> {
-    let clauses = filter_clauses(f, kind, filter).into_iter().map(|q| (Occur::Must, q)).collect();
+fn filtered_docs(
+    f: &Fields,
+    searcher: &Searcher,
+    kind: Kind,
+    filter: &Filter,
+) -> Result<HashMap<SegmentOrdinal, Vec<DocId>>, SearchError> {
+    let clauses = filter_clauses(f, kind, filter)
+        .into_iter()
+        .map(|q| (Occur::Must, q))
+        .collect();
     Ok(searcher.search(&BooleanQuery::new(clauses), &DocSets)?)
 }
 
@@ -411,14 +491,31 @@ pub struct InvestorsForSme<'a> {
     pub first: usize,
 }
 
-pub fn rank_investors(index: &SearchIndex, searcher: &Searcher, cache: &FeatureCache, req: &InvestorsForSme<'_>) -> Result<Vec<MatchHit>, SearchError> {
+pub fn rank_investors(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    cache: &FeatureCache,
+    req: &InvestorsForSme<'_>,
+) -> Result<Vec<MatchHit>, SearchError> {
     let sme = req.sme;
     let w = weights_array(&req.weights);
     let segments = cache.for_searcher(searcher)?;
-    let (texts, max) = text_scores(searcher, text_query(index, searcher, KIND_INVESTOR, &[&sme.name, &sme.description])?)?;
+    let (texts, max) = text_scores(
+        searcher,
+        text_query(
+            index,
+            searcher,
+            KIND_INVESTOR,
+            &[&sme.name, &sme.description],
+        )?,
+    )?;
     let inv_max = if max > 0.0 { 1.0 / f64::from(max) } else { 0.0 };
     let class = sme.sector.as_str();
-    let lineage: Vec<u16> = isic().lineage(class).iter().map(|n| codes::node(&n.code) as u16).collect();
+    let lineage: Vec<u16> = isic()
+        .lineage(class)
+        .iter()
+        .map(|n| codes::node(&n.code) as u16)
+        .collect();
     let nodes = isic().all();
     // The SME's sector value against each possible interest.
     let per_interest: Vec<f64> = nodes
@@ -427,13 +524,23 @@ pub fn rank_investors(index: &SearchIndex, searcher: &Searcher, cache: &FeatureC
         .collect();
     let digital: Vec<f64> = (0..8u8)
         .map(|m| {
-            let wanted: Vec<DigitalLevel> = codes::DIGITAL_LEVELS.iter().enumerate().filter(|(i, _)| m & (1 << i) != 0).map(|(_, l)| *l).collect();
+            let wanted: Vec<DigitalLevel> = codes::DIGITAL_LEVELS
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| m & (1 << i) != 0)
+                .map(|(_, l)| *l)
+                .collect();
             digital_fit(req.digital, &wanted)
         })
         .collect();
     let incentive: Vec<f64> = (0..1u32 << IncentivePreference::ALL.len())
         .map(|m| {
-            let prefs: Vec<IncentivePreference> = IncentivePreference::ALL.iter().enumerate().filter(|(i, _)| m & (1 << i) != 0).map(|(_, p)| *p).collect();
+            let prefs: Vec<IncentivePreference> = IncentivePreference::ALL
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| m & (1 << i) != 0)
+                .map(|(_, p)| *p)
+                .collect();
             incentive_fit(&req.incentives, &prefs)
         })
         .collect();
@@ -446,7 +553,9 @@ pub fn rank_investors(index: &SearchIndex, searcher: &Searcher, cache: &FeatureC
         let alive = reader.alive_bitset();
         let inv = &seg.investors;
         let mut text = TextCursor {
-            scores: texts.get(&(ord as SegmentOrdinal)).map_or(&[][..], |v| v.as_slice()),
+            scores: texts
+                .get(&(ord as SegmentOrdinal))
+                .map_or(&[][..], |v| v.as_slice()),
             pos: 0,
             inv_max,
         };
@@ -460,7 +569,10 @@ pub fn rank_investors(index: &SearchIndex, searcher: &Searcher, cache: &FeatureC
             let sector = if inv.interests[i].is_empty() {
                 OPEN_SECTOR
             } else {
-                inv.interests[i].iter().map(|n| per_interest.get(*n as usize).copied().unwrap_or(0.0)).fold(0.0, f64::max)
+                inv.interests[i]
+                    .iter()
+                    .map(|n| per_interest.get(*n as usize).copied().unwrap_or(0.0))
+                    .fold(0.0, f64::max)
             };
             let pm = inv.province_mask[i];
             let v = [
@@ -468,9 +580,16 @@ pub fn rank_investors(index: &SearchIndex, searcher: &Searcher, cache: &FeatureC
                 sector,
                 digital[inv.digital_mask[i] as usize & 7],
                 incentive[inv.incentive_mask[i] as usize & 31],
-                ticket_fit(&sme.capital_sought, &range(inv.range_min[i], inv.range_max[i])),
+                ticket_fit(
+                    &sme.capital_sought,
+                    &range(inv.range_min[i], inv.range_max[i]),
+                ),
                 partnership_fit(sought, inv.partnership[i]),
-                if pm == 0 || pm & province_bit != 0 { 1.0 } else { 0.0 },
+                if pm == 0 || pm & province_bit != 0 {
+                    1.0
+                } else {
+                    0.0
+                },
             ];
             top.push(weighted(&w, v), inv.key[i], v[0]);
         }
@@ -483,4 +602,3 @@ pub fn warm(cache: &FeatureCache, searcher: &Searcher) -> Result<(), SearchError
     cache.for_searcher(searcher)?;
     Ok(())
 }
-

@@ -52,6 +52,7 @@ pub(crate) struct SmeRecord {
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,
+    pub owner_id: Option<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -81,10 +82,11 @@ pub(crate) struct InvestorRecord {
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,
+    pub owner_id: Option<String>,
 }
 
 /// Column lists in the order the backends bind them.
-pub(crate) const SME_COLUMNS: [&str; 28] = [
+pub(crate) const SME_COLUMNS: [&str; 29] = [
     "id",
     "status",
     "visibility",
@@ -113,9 +115,10 @@ pub(crate) const SME_COLUMNS: [&str; 28] = [
     "created_at",
     "updated_at",
     "version",
+    "owner_id",
 ];
 
-pub(crate) const INVESTOR_COLUMNS: [&str; 25] = [
+pub(crate) const INVESTOR_COLUMNS: [&str; 26] = [
     "id",
     "status",
     "name_en",
@@ -141,6 +144,7 @@ pub(crate) const INVESTOR_COLUMNS: [&str; 25] = [
     "created_at",
     "updated_at",
     "version",
+    "owner_id",
 ];
 
 /// One value to bind, whatever the backend.
@@ -164,13 +168,14 @@ fn json_list<'a>(items: impl IntoIterator<Item = &'a str>) -> Value {
     text(serde_json::to_string(&v).unwrap_or_else(|_| "[]".into()))
 }
 
-pub(crate) fn timestamp(t: OffsetDateTime) -> String {
+pub fn timestamp(t: OffsetDateTime) -> String {
     // Every UTC OffsetDateTime within year 0–9999 formats as RFC 3339.
     t.format(&Rfc3339).unwrap_or_default()
 }
 
 /// Values of an SME in [`SME_COLUMNS`] order.
 pub(crate) fn sme_values(sme: &Sme) -> Vec<Value> {
+    let owner = sme.owner;
     let p = &sme.profile;
     let lc = &sme.lifecycle;
     vec![
@@ -202,11 +207,13 @@ pub(crate) fn sme_values(sme: &Sme) -> Vec<Value> {
         text(timestamp(lc.created_at)),
         text(timestamp(lc.updated_at)),
         Value::Int(Some(lc.version)),
+        opt_text(owner.map(|o| o.to_string()).as_deref()),
     ]
 }
 
 /// Values of an investor in [`INVESTOR_COLUMNS`] order.
 pub(crate) fn investor_values(inv: &Investor) -> Vec<Value> {
+    let owner = inv.owner;
     let p = &inv.profile;
     let lc = &inv.lifecycle;
     vec![
@@ -235,6 +242,7 @@ pub(crate) fn investor_values(inv: &Investor) -> Vec<Value> {
         text(timestamp(lc.created_at)),
         text(timestamp(lc.updated_at)),
         Value::Int(Some(lc.version)),
+        opt_text(owner.map(|o| o.to_string()).as_deref()),
     ]
 }
 
@@ -245,6 +253,11 @@ struct Decoder {
 }
 
 impl Decoder {
+    fn owner(&self, id: Option<&str>) -> Result<Option<ProfileId>, StoreError> {
+        id.map(|s| self.parse("owner_id", ProfileId::parse(s)))
+            .transpose()
+    }
+
     fn corrupt(&self, reason: String) -> StoreError {
         StoreError::Corrupt {
             entity: self.entity,
@@ -400,6 +413,7 @@ impl SmeRecord {
         };
         Ok(Sme {
             id,
+            owner: d.owner(self.owner_id.as_deref())?,
             lifecycle: d.lifecycle(
                 &self.status,
                 &self.created_at,
@@ -474,6 +488,7 @@ impl InvestorRecord {
         };
         Ok(Investor {
             id,
+            owner: d.owner(self.owner_id.as_deref())?,
             lifecycle: d.lifecycle(
                 &self.status,
                 &self.created_at,

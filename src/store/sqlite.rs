@@ -110,7 +110,7 @@ fn bind_all<'q>(
 }
 
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 impl SqliteStore {

@@ -15,6 +15,9 @@ const START_TIMEOUT: Duration = Duration::from_secs(120);
 
 pub struct TestServer {
     child: Option<Child>,
+    /// Bearer tokens of an SME account and an INVESTOR account signed up at start.
+    pub sme_token: String,
+    pub investor_token: String,
     /// `http://127.0.0.1:PORT`
     pub base: String,
     /// The scratch directory holding the database, index and server log.
@@ -82,11 +85,53 @@ impl TestServer {
                 );
             }
         };
-        TestServer {
+        let mut server = TestServer {
             child: Some(child),
             base,
             dir: dir.to_path_buf(),
             _tmp: None,
+            sme_token: String::new(),
+            investor_token: String::new(),
+        };
+        server.sme_token = server.sign_up("SME").0;
+        server.investor_token = server.sign_up("INVESTOR").0;
+        server
+    }
+
+    /// Signs up a fresh account of `role`; returns its token and id.
+    pub fn sign_up(&self, role: &str) -> (String, String) {
+        let email = format!(
+            "{}-{}@test.example",
+            role.to_lowercase(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let data = self.ok(
+            "mutation($input: SignUpInput!) { signUp(input: $input) { token user { id } } }",
+            json!({ "input": { "email": email, "password": "correct horse battery", "role": role } }),
+        );
+        (
+            data["signUp"]["token"].as_str().expect("token").to_string(),
+            data["signUp"]["user"]["id"]
+                .as_str()
+                .expect("id")
+                .to_string(),
+        )
+    }
+
+    /// Requests as the SME account signed up at start.
+    pub fn as_sme(&self) -> Client<'_> {
+        self.as_token(&self.sme_token)
+    }
+
+    /// Requests as the INVESTOR account signed up at start.
+    pub fn as_investor(&self) -> Client<'_> {
+        self.as_token(&self.investor_token)
+    }
+
+    pub fn as_token(&self, token: &str) -> Client<'_> {
+        Client {
+            base: &self.base,
+            token: Some(token.to_string()),
         }
     }
 
@@ -94,24 +139,22 @@ impl TestServer {
         self.dir.join("khkr.db")
     }
 
-    /// POSTs a GraphQL request and returns the whole response body (`data` and `errors`).
+    /// POSTs a GraphQL request as an anonymous visitor; returns the whole response body.
     pub fn gql(&self, query: &str, variables: Value) -> Value {
-        let resp = ureq::post(&format!("{}/graphql", self.base))
-            .send_json(json!({ "query": query, "variables": variables }));
-        match resp {
-            Ok(r) => r.into_json().expect("JSON body"),
-            Err(ureq::Error::Status(code, r)) => {
-                panic!("HTTP {code}: {}", r.into_string().unwrap_or_default())
-            }
-            Err(e) => panic!("request failed: {e}"),
+        Client {
+            base: &self.base,
+            token: None,
         }
+        .gql(query, variables)
     }
 
     /// Like [`gql`] but fails the test on any GraphQL error; returns `data`.
     pub fn ok(&self, query: &str, variables: Value) -> Value {
-        let body = self.gql(query, variables);
-        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
-        body["data"].clone()
+        Client {
+            base: &self.base,
+            token: None,
+        }
+        .ok(query, variables)
     }
 
     pub fn get(&self, path: &str) -> (u16, String) {
@@ -142,6 +185,34 @@ impl TestServer {
             child.kill().expect("SIGKILL");
             let _ = child.wait();
         }
+    }
+}
+
+/// Requests with (or without) a bearer token.
+pub struct Client<'a> {
+    base: &'a str,
+    token: Option<String>,
+}
+
+impl Client<'_> {
+    pub fn gql(&self, query: &str, variables: Value) -> Value {
+        let mut req = ureq::post(&format!("{}/graphql", self.base));
+        if let Some(t) = &self.token {
+            req = req.set("Authorization", &format!("Bearer {t}"));
+        }
+        match req.send_json(json!({ "query": query, "variables": variables })) {
+            Ok(r) => r.into_json().expect("JSON body"),
+            Err(ureq::Error::Status(code, r)) => {
+                panic!("HTTP {code}: {}", r.into_string().unwrap_or_default())
+            }
+            Err(e) => panic!("request failed: {e}"),
+        }
+    }
+
+    pub fn ok(&self, query: &str, variables: Value) -> Value {
+        let body = self.gql(query, variables);
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
     }
 }
 
@@ -257,12 +328,14 @@ pub const PUBLISH_INVESTOR: &str =
 
 /// Publishes an SME and returns its id.
 pub fn publish_sme(s: &TestServer, input: Value) -> String {
-    let data = s.ok(PUBLISH_SME, json!({ "input": input }));
+    let data = s.as_sme().ok(PUBLISH_SME, json!({ "input": input }));
     data["publishSme"]["id"].as_str().expect("id").to_string()
 }
 
 pub fn publish_investor(s: &TestServer, input: Value) -> String {
-    let data = s.ok(PUBLISH_INVESTOR, json!({ "input": input }));
+    let data = s
+        .as_investor()
+        .ok(PUBLISH_INVESTOR, json!({ "input": input }));
     data["publishInvestor"]["id"]
         .as_str()
         .expect("id")
@@ -270,9 +343,10 @@ pub fn publish_investor(s: &TestServer, input: Value) -> String {
 }
 
 /// A GraphQL request that reports failure instead of panicking (for load and crash tests).
-pub fn try_gql(base: &str, query: &str, variables: Value) -> Result<Value, String> {
+pub fn try_gql(base: &str, token: &str, query: &str, variables: Value) -> Result<Value, String> {
     let resp = ureq::post(&format!("{base}/graphql"))
         .timeout(Duration::from_secs(60))
+        .set("Authorization", &format!("Bearer {token}"))
         .send_json(json!({ "query": query, "variables": variables }))
         .map_err(|e| e.to_string())?;
     let body: Value = resp.into_json().map_err(|e| e.to_string())?;

@@ -1,0 +1,175 @@
+//! Accounts and tokens in SQLite.
+
+use async_trait::async_trait;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::codec::timestamp;
+use super::sqlite::SqliteStore;
+use super::{Accounts, StoreError, TokenRecord};
+use crate::domain::account::{Role, TokenKind, User, UserId};
+use crate::domain::contact::Email;
+use crate::domain::ids::ProfileId;
+
+type UserRow = (String, String, String, String);
+
+fn user_from_row((id, email, role, created): UserRow) -> Result<User, StoreError> {
+    let corrupt = |reason: String| StoreError::Corrupt {
+        entity: "user",
+        id: id.clone(),
+        reason,
+    };
+    Ok(User {
+        id: ProfileId::parse(&id).map_err(corrupt)?,
+        email: Email::parse(&email).map_err(corrupt)?,
+        role: Role::parse(&role).ok_or_else(|| corrupt(format!("unknown role {role:?}")))?,
+        created_at: OffsetDateTime::parse(&created, &Rfc3339)
+            .map_err(|e| corrupt(e.to_string()))?,
+    })
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+#[async_trait]
+impl Accounts for SqliteStore {
+    async fn create_user(&self, user: &User, password_hash: &str) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO users (id, email, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(user.id.to_string())
+        .bind(user.email.as_str())
+        .bind(password_hash)
+        .bind(user.role.as_str())
+        .bind(timestamp(user.created_at))
+        .execute(&self.pool)
+        .await;
+        match done {
+            Ok(_) => Ok(()),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict {
+                entity: "account",
+                id: user.email.as_str().to_string(),
+            }),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>, StoreError> {
+        let row: Option<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT id, email, role, created_at, password_hash FROM users WHERE email = ?",
+        )
+        .bind(email.to_ascii_lowercase())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(id, email, role, created, hash)| {
+            Ok((user_from_row((id, email, role, created))?, hash))
+        })
+        .transpose()
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        let row: Option<UserRow> =
+            sqlx::query_as("SELECT id, email, role, created_at FROM users WHERE id = ?")
+                .bind(id.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(user_from_row).transpose()
+    }
+
+    async fn set_password_hash(&self, id: UserId, password_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+            .bind(password_hash)
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn insert_token(&self, t: &TokenRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO tokens (token_hash, id, user_id, kind, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&t.hash)
+        .bind(t.id.to_string())
+        .bind(t.user_id.to_string())
+        .bind(t.kind.as_str())
+        .bind(&t.name)
+        .bind(timestamp(t.created_at))
+        .bind(t.expires_at.map(timestamp))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn token_user(
+        &self,
+        hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<(User, TokenKind)>, StoreError> {
+        // RFC 3339 UTC timestamps of one format compare correctly as text.
+        let row: Option<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT u.id, u.email, u.role, u.created_at, t.kind FROM tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)",
+        )
+        .bind(hash)
+        .bind(timestamp(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(id, email, role, created, kind)| {
+            let kind = if kind == "API_KEY" {
+                TokenKind::ApiKey
+            } else {
+                TokenKind::Session
+            };
+            Ok((user_from_row((id, email, role, created))?, kind))
+        })
+        .transpose()
+    }
+
+    async fn revoke_token_hash(&self, hash: &str, now: OffsetDateTime) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+        )
+        .bind(timestamp(now))
+        .bind(hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn revoke_api_key(
+        &self,
+        id: ProfileId,
+        owner: UserId,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND kind = 'API_KEY' AND revoked_at IS NULL",
+        )
+        .bind(timestamp(now))
+        .bind(id.to_string())
+        .bind(owner.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn owned_profiles(&self, user: UserId) -> Result<Vec<ProfileId>, StoreError> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT id FROM smes WHERE owner_id = ?1 UNION ALL SELECT id FROM investors WHERE owner_id = ?1",
+        )
+        .bind(user.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id,)| {
+                ProfileId::parse(&id).map_err(|reason| StoreError::Corrupt {
+                    entity: "profile",
+                    id,
+                    reason,
+                })
+            })
+            .collect()
+    }
+}
