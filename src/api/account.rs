@@ -48,6 +48,24 @@ impl From<account::Role> for Role {
 /// An account. Its e-mail is shown to the account itself and to staff only.
 pub struct User(pub account::User);
 
+/// The account a sign-up or log-in answers with: the caller just proved to be it.
+pub struct SignedInUser(pub account::User);
+
+#[Object]
+impl SignedInUser {
+    async fn id(&self) -> ID {
+        self.0.id.to_string().into()
+    }
+
+    async fn email(&self) -> String {
+        self.0.email.as_str().to_string()
+    }
+
+    async fn role(&self) -> Role {
+        self.0.role.into()
+    }
+}
+
 #[Object]
 impl User {
     async fn id(&self) -> ID {
@@ -81,7 +99,7 @@ pub struct SignUpInput {
 pub struct AuthPayload {
     /// Send as `Authorization: Bearer <token>`. Valid for 30 days or until `logOut`.
     pub token: String,
-    pub user: User,
+    pub user: SignedInUser,
 }
 
 /// An API key for an integration. `token` is shown once, when the key is created.
@@ -181,7 +199,7 @@ impl AccountMutation {
             let (_, token) = issue(app, &user, TokenKind::Session, None).await?;
             Ok(AuthPayload {
                 token,
-                user: User(user),
+                user: SignedInUser(user),
             })
         }
         .await)
@@ -209,7 +227,7 @@ impl AccountMutation {
                     let (_, token) = issue(app, &user, TokenKind::Session, None).await?;
                     Ok(AuthPayload {
                         token,
-                        user: User(user),
+                        user: SignedInUser(user),
                     })
                 }
                 _ => Err(ApiError::Unauthenticated("wrong e-mail or password".into())),

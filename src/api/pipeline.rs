@@ -188,6 +188,12 @@ impl PipelineMutation {
             };
             let (r, log) = r.respond(side, accept, user, OffsetDateTime::now_utc())?;
             app.store.update_match(&r, &log).await?;
+            if r.stage.reveals_contacts() {
+                v.reveal(match side {
+                    Side::Sme => r.investor_id,
+                    Side::Investor => r.sme_id,
+                });
+            }
             let m = Match::of_record(app, r, lang_of(lang)).await?;
             let event = if accept { "ACCEPTED" } else { "DECLINED" };
             app.events.publish(

@@ -5,19 +5,22 @@
 //! it is connected to (both sides accepted an introduction), so guards need no I/O.
 
 use std::collections::HashSet;
+use std::sync::RwLock;
 
 use super::errors::{ApiError, ApiResult};
 use crate::domain::account::{Role, User, UserId};
 use crate::domain::ids::ProfileId;
 use crate::domain::profile::Visibility;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Viewer {
     pub user: Option<User>,
     /// SHA-256 of the token the request came with (to log out).
     pub token_hash: Option<String>,
     owned: HashSet<ProfileId>,
-    connected: HashSet<ProfileId>,
+    /// Grows within a request when the viewer's own answer connects it to a counterpart, so the
+    /// answer itself already shows the revealed contact.
+    connected: RwLock<HashSet<ProfileId>>,
 }
 
 impl Viewer {
@@ -35,7 +38,7 @@ impl Viewer {
             user: Some(user),
             token_hash: Some(token_hash),
             owned: owned.into_iter().collect(),
-            connected: connected.into_iter().collect(),
+            connected: RwLock::new(connected.into_iter().collect()),
         }
     }
 
@@ -50,7 +53,20 @@ impl Viewer {
 
     /// Contact details: the owner, staff, and a counterpart whose introduction both accepted.
     pub fn may_see_contact(&self, profile: ProfileId, owner: Option<UserId>) -> bool {
-        self.is_staff() || self.owns(owner) || self.connected.contains(&profile)
+        self.is_staff()
+            || self.owns(owner)
+            || self
+                .connected
+                .read()
+                .map(|c| c.contains(&profile))
+                .unwrap_or(false)
+    }
+
+    /// Both sides just accepted: the counterpart's profile is revealed to this viewer.
+    pub fn reveal(&self, profile: ProfileId) {
+        if let Ok(mut c) = self.connected.write() {
+            c.insert(profile);
+        }
     }
 
     /// An ANONYMOUS SME's name is hidden from the same people as its contact details.

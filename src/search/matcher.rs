@@ -410,7 +410,8 @@ pub fn rank_smes(
             }
         })
         .collect();
-    let mut incentive: HashMap<u16, f64> = HashMap::new();
+    // Indexed by the packed facts (13 bits); NaN until first needed.
+    let mut incentive: Vec<f64> = vec![f64::NAN; 1 << 13];
 
     let mut top = TopK::new(req.first);
     for (ord, seg) in segments.iter().enumerate() {
@@ -435,10 +436,15 @@ pub fn rank_smes(
                     return;
                 }
             }
-            let bits = s.incentive[d];
-            let inc = *incentive.entry(bits).or_insert_with(|| {
-                incentive_fit(&IncentiveFacts::unpack(bits), &inv.incentive_preferences)
-            });
+            let bits = s.incentive[d] as usize & ((1 << 13) - 1);
+            let mut inc = incentive[bits];
+            if inc.is_nan() {
+                inc = incentive_fit(
+                    &IncentiveFacts::unpack(bits as u16),
+                    &inv.incentive_preferences,
+                );
+                incentive[bits] = inc;
+            }
             let v = [
                 text.value(doc),
                 sector[class as usize],

@@ -370,3 +370,45 @@ pub fn token(n: usize) -> String {
     s.push('x');
     s
 }
+
+/// Creates an account with the operator's CLI (`khkr-match user create`) on the server's
+/// database, logs it in, and returns its token and id.
+pub fn operator_account(s: &TestServer, role: &str) -> (String, String) {
+    let email = format!(
+        "{}-{}@chamber.example",
+        role.to_lowercase(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let out = Command::new(bin())
+        .args([
+            "user",
+            "create",
+            "--email",
+            &email,
+            "--password",
+            "staff password 1",
+            "--role",
+            role,
+        ])
+        .arg("--database-url")
+        .arg(format!("sqlite:{}", s.db_path().display()))
+        .output()
+        .expect("run user create");
+    assert!(
+        out.status.success(),
+        "user create: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let data = s.ok(
+        "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token user { id role } } }",
+        json!({ "e": email, "p": "staff password 1" }),
+    );
+    assert_eq!(data["logIn"]["user"]["role"], role);
+    (
+        data["logIn"]["token"].as_str().expect("token").to_string(),
+        data["logIn"]["user"]["id"]
+            .as_str()
+            .expect("id")
+            .to_string(),
+    )
+}
