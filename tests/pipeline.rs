@@ -341,15 +341,8 @@ fn parties_are_told_when_introduced() {
         json!({ "matchId": id, "kind": "INTRODUCED", "stage": "INTRODUCED" })
     );
     assert_eq!(next_event(&mut other), None, "an outsider hears nothing");
-    // Unauthenticated subscriptions are refused.
-    let url = format!("{}/graphql", s.base.replace("http://", "ws://"));
-    let mut req =
-        tungstenite::client::IntoClientRequest::into_client_request(url.as_str()).unwrap();
-    req.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    let (mut ws, _) = tungstenite::connect(req).unwrap();
+    // A subscription with a bad token is refused.
+    let mut ws = connect(s);
     send(
         &mut ws,
         json!({ "type": "connection_init", "payload": { "Authorization": "Bearer khkr_forged" } }),
@@ -383,7 +376,8 @@ fn read_until(ws: &mut Ws, want: impl Fn(&Value) -> bool) -> Option<Value> {
     }
 }
 
-fn subscribe(s: &TestServer, token: &str) -> Ws {
+/// A WebSocket to `/graphql` speaking graphql-transport-ws.
+fn connect(s: &TestServer) -> Ws {
     let url = format!("{}/graphql", s.base.replace("http://", "ws://"));
     let mut req =
         tungstenite::client::IntoClientRequest::into_client_request(url.as_str()).unwrap();
@@ -391,7 +385,11 @@ fn subscribe(s: &TestServer, token: &str) -> Ws {
         "Sec-WebSocket-Protocol",
         "graphql-transport-ws".parse().unwrap(),
     );
-    let (mut ws, _) = tungstenite::connect(req).unwrap();
+    tungstenite::connect(req).unwrap().0
+}
+
+fn subscribe(s: &TestServer, token: &str) -> Ws {
+    let mut ws = connect(s);
     send(
         &mut ws,
         json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } }),

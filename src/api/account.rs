@@ -46,44 +46,40 @@ impl From<account::Role> for Role {
 }
 
 /// An account. Its e-mail is shown to the account itself and to staff only.
-pub struct User(pub account::User);
+pub struct User {
+    pub user: account::User,
+    /// The caller just proved to be this account (sign-up, log-in), before any token exists
+    /// for the request's viewer.
+    pub is_caller: bool,
+}
 
-/// The account a sign-up or log-in answers with: the caller just proved to be it.
-pub struct SignedInUser(pub account::User);
-
-#[Object]
-impl SignedInUser {
-    async fn id(&self) -> ID {
-        self.0.id.to_string().into()
-    }
-
-    async fn email(&self) -> String {
-        self.0.email.as_str().to_string()
-    }
-
-    async fn role(&self) -> Role {
-        self.0.role.into()
+impl User {
+    pub fn other(user: account::User) -> Self {
+        User {
+            user,
+            is_caller: false,
+        }
     }
 }
 
 #[Object]
 impl User {
     async fn id(&self) -> ID {
-        self.0.id.to_string().into()
+        self.user.id.to_string().into()
     }
 
     async fn email(&self, ctx: &Context<'_>) -> Option<String> {
         let v = viewer(ctx);
-        let mine = v.user.as_ref().is_some_and(|u| u.id == self.0.id);
-        (mine || v.is_staff()).then(|| self.0.email.as_str().to_string())
+        let mine = self.is_caller || v.user.as_ref().is_some_and(|u| u.id == self.user.id);
+        (mine || v.is_staff()).then(|| self.user.email.as_str().to_string())
     }
 
     async fn role(&self) -> Role {
-        self.0.role.into()
+        self.user.role.into()
     }
 
     async fn created_at(&self) -> String {
-        crate::store::timestamp(self.0.created_at)
+        crate::store::timestamp(self.user.created_at)
     }
 }
 
@@ -99,7 +95,7 @@ pub struct SignUpInput {
 pub struct AuthPayload {
     /// Send as `Authorization: Bearer <token>`. Valid for 30 days or until `logOut`.
     pub token: String,
-    pub user: SignedInUser,
+    pub user: User,
 }
 
 /// An API key for an integration. `token` is shown once, when the key is created.
@@ -177,7 +173,7 @@ pub struct AccountQuery;
 impl AccountQuery {
     /// The signed-in account, or null.
     async fn me(&self, ctx: &Context<'_>) -> Option<User> {
-        viewer(ctx).user.clone().map(User)
+        viewer(ctx).user.clone().map(User::other)
     }
 }
 
@@ -199,7 +195,10 @@ impl AccountMutation {
             let (_, token) = issue(app, &user, TokenKind::Session, None).await?;
             Ok(AuthPayload {
                 token,
-                user: SignedInUser(user),
+                user: User {
+                    user,
+                    is_caller: true,
+                },
             })
         }
         .await)
@@ -227,7 +226,10 @@ impl AccountMutation {
                     let (_, token) = issue(app, &user, TokenKind::Session, None).await?;
                     Ok(AuthPayload {
                         token,
-                        user: SignedInUser(user),
+                        user: User {
+                            user,
+                            is_caller: true,
+                        },
                     })
                 }
                 _ => Err(ApiError::Unauthenticated("wrong e-mail or password".into())),

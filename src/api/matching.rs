@@ -219,7 +219,11 @@ impl Match {
             if !viewer(ctx).is_staff() {
                 return Ok(None);
             }
-            Ok(app(ctx).store.user(id).await?.map(super::account::User))
+            Ok(app(ctx)
+                .store
+                .user(id)
+                .await?
+                .map(super::account::User::other))
         }
         .await)
     }
@@ -236,7 +240,7 @@ impl Match {
             let mut out = Vec::new();
             for e in store.audit_log(r.id).await? {
                 let actor = match e.actor {
-                    Some(id) => store.user(id).await?.map(super::account::User),
+                    Some(id) => store.user(id).await?.map(super::account::User::other),
                     None => None,
                 };
                 out.push(AuditEntry {

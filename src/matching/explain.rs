@@ -2,8 +2,8 @@
 //! caller's language. Contributions sum to the score.
 
 use super::features::{
-    digital_fit, incentive_fit, location_fit, partnership_fit, partnership_mask, sector_fit,
-    ticket_fit, IncentiveFacts, SectorRelation,
+    digital_fit, incentive_fit, incentive_in_sector, location_fit, partnership_fit,
+    partnership_mask, sector_fit, ticket_fit, IncentiveFacts, SectorRelation,
 };
 use super::weights::{Feature, Weights};
 use crate::domain::digital::DigitalLevel;
@@ -43,11 +43,15 @@ pub struct Breakdown {
 /// The seven feature values of a pair, in [`Feature::ALL`] order.
 pub fn values(p: &Pair<'_>) -> [f64; 7] {
     let inv = p.investor;
+    let sector = sector_fit(p.sme.sector.as_str(), &inv.sector_interests).0;
     [
         p.text.clamp(0.0, 1.0),
-        sector_fit(p.sme.sector.as_str(), &inv.sector_interests).0,
+        sector,
         digital_fit(p.digital, &inv.preferred_digital_levels),
-        incentive_fit(&p.incentives, &inv.incentive_preferences),
+        incentive_in_sector(
+            incentive_fit(&p.incentives, &inv.incentive_preferences),
+            sector,
+        ),
         ticket_fit(&p.sme.capital_sought, &inv.ticket),
         partnership_fit(
             partnership_mask(&p.sme.partnership_types),
@@ -197,7 +201,20 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                 )
             }
         }
-        Feature::Incentive => incentive_reason(&p.incentives, &inv.incentive_preferences, lang),
+        Feature::Incentive => {
+            let base = incentive_reason(&p.incentives, &inv.incentive_preferences, lang);
+            if sector_fit(sme.sector.as_str(), &inv.sector_interests).0 > 0.0 {
+                base
+            } else {
+                let outside = t(
+                    lang,
+                    " (not counted: outside the investor's sectors)".into(),
+                    " (មិនរាប់បញ្ចូល៖ នៅក្រៅវិស័យរបស់វិនិយោគិន)".into(),
+                    " (반영 안 됨: 투자자의 관심 업종 밖)".into(),
+                );
+                format!("{base}{outside}")
+            }
+        }
         Feature::Ticket => {
             let (a, b) = (usd(&sme.capital_sought), usd(&inv.ticket));
             t(
@@ -316,7 +333,12 @@ fn incentive_reason(facts: &IncentiveFacts, prefs: &[IncentivePreference], lang:
         .filter(|p| super::features::incentive_value(facts, **p) > 0.0)
         .count();
     let summary = if prefs.is_empty() {
-        String::new()
+        t(
+            lang,
+            " — the investor names no incentive preference".into(),
+            " — វិនិយោគិនមិនបានបញ្ជាក់ការលើកទឹកចិត្តដែលចង់បាន".into(),
+            " — 투자자가 원하는 인센티브를 밝히지 않았습니다".into(),
+        )
     } else {
         let n = prefs.len();
         t(

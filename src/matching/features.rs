@@ -185,17 +185,11 @@ fn bool_value(b: bool) -> f64 {
     }
 }
 
-/// Mean value over the investor's incentive preferences; with none, how much the law offers
-/// at all (any tax holiday 1.0, merely not excluded 0.5, negative list 0).
+/// Mean value over the investor's incentive preferences; an investor who names none is
+/// neutral (a negative-list activity can still want training or a distributor, DESIGN.md).
 pub fn incentive_fit(facts: &IncentiveFacts, prefs: &[IncentivePreference]) -> f64 {
     if prefs.is_empty() {
-        return if facts.negative_list {
-            0.0
-        } else if facts.holiday_years() > 0 {
-            1.0
-        } else {
-            NEUTRAL
-        };
+        return NEUTRAL;
     }
     // Summed in the vocabulary's order whatever order the investor listed them in, so the
     // fast path (which works from a bit mask) adds exactly the same numbers in the same order.
@@ -209,6 +203,16 @@ pub fn incentive_fit(facts: &IncentiveFacts, prefs: &[IncentivePreference]) -> f
         .map(|p| incentive_value(facts, *p))
         .sum::<f64>()
         / listed.len() as f64
+}
+
+/// Incentives count only for an SME in a sector the investor could fund: a garment maker's
+/// export incentives mean nothing to a cosmetics distributor (found with the evaluation set).
+pub fn incentive_in_sector(incentive: f64, sector: f64) -> f64 {
+    if sector > 0.0 {
+        incentive
+    } else {
+        0.0
+    }
 }
 
 /// Overlap of the capital an SME seeks with an investor's ticket range.
@@ -325,8 +329,10 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(incentive_fit(&retail, &[KoreaFtaExport]), 0.0);
-        assert_eq!(incentive_fit(&retail, &[]), 0.0);
-        assert_eq!(incentive_fit(&qip, &[]), 1.0);
+        assert_eq!(incentive_fit(&retail, &[]), NEUTRAL);
+        assert_eq!(incentive_fit(&qip, &[]), NEUTRAL);
+        assert_eq!(incentive_in_sector(0.8, 0.0), 0.0);
+        assert_eq!(incentive_in_sector(0.8, 0.4), 0.8);
     }
 
     #[test]

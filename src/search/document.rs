@@ -120,9 +120,9 @@ pub fn sme_document(f: &Fields, sme: &Sme) -> TantivyDocument {
     let p = &sme.profile;
     let mut doc = base(f, KIND_SME, sme.id);
     if p.visibility == Visibility::Public {
-        add_texts(&mut doc, &f.name, &p.name);
+        add_texts(&mut doc, &f.sme_name, &p.name);
     }
-    add_texts(&mut doc, &f.description, &p.description);
+    add_texts(&mut doc, &f.sme_description, &p.description);
     let mut seen = Vec::new();
     for class in std::iter::once(&p.sector).chain(&p.secondary_sectors) {
         for node in isic().lineage(class.as_str()) {
@@ -157,8 +157,8 @@ pub fn sme_document(f: &Fields, sme: &Sme) -> TantivyDocument {
 pub fn investor_document(f: &Fields, inv: &Investor) -> TantivyDocument {
     let p = &inv.profile;
     let mut doc = base(f, KIND_INVESTOR, inv.id);
-    add_texts(&mut doc, &f.name, &p.name);
-    add_texts(&mut doc, &f.description, &p.description);
+    add_texts(&mut doc, &f.investor_name, &p.name);
+    add_texts(&mut doc, &f.investor_description, &p.description);
     let mut seen = Vec::new();
     let mut sections = Vec::new();
     for code in &p.sector_interests {

@@ -10,11 +10,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
 
 use super::analyzer;
 use super::document::{investor_document, sme_document};
 use super::schema::{Fields, SCHEMA_VERSION};
+use crate::domain::ids::ProfileId;
 use crate::store::{PageRequest, Seq, Store, StoreError};
 
 /// Memory for the one writer's indexing buffer; tantivy needs at least 15 MB per thread.
@@ -230,32 +231,45 @@ pub async fn rebuild(
         let total = (smes.total_count + invs.total_count) as u64;
         let mut done = 0u64;
         progress(0, total);
-        let mut req = first_page;
-        loop {
+        // Every page of one kind of profile, in id order, into the writer.
+        let mut add_all =
+            |fetch: &dyn Fn(
+                PageRequest,
+            )
+                -> Result<Vec<(ProfileId, TantivyDocument)>, StoreError>|
+             -> Result<(), SearchError> {
+                let mut req = first_page;
+                loop {
+                    let docs = fetch(req)?;
+                    let full = docs.len() == req.first as usize;
+                    let last = docs.last().map(|(id, _)| *id);
+                    done += docs.len() as u64;
+                    for (_, doc) in docs {
+                        writer.add_document(doc)?;
+                    }
+                    progress(done, total);
+                    match (full, last) {
+                        (true, Some(last)) => req.after = Some(last),
+                        _ => return Ok(()),
+                    }
+                }
+            };
+        add_all(&|req| {
             let page = runtime.block_on(store.published_smes(req))?;
-            for sme in &page.items {
-                writer.add_document(sme_document(&fields, sme))?;
-            }
-            done += page.items.len() as u64;
-            progress(done, total);
-            match (page.has_next_page, page.items.last()) {
-                (true, Some(last)) => req.after = Some(last.id),
-                _ => break,
-            }
-        }
-        let mut req = first_page;
-        loop {
+            Ok(page
+                .items
+                .iter()
+                .map(|s| (s.id, sme_document(&fields, s)))
+                .collect())
+        })?;
+        add_all(&|req| {
             let page = runtime.block_on(store.published_investors(req))?;
-            for inv in &page.items {
-                writer.add_document(investor_document(&fields, inv))?;
-            }
-            done += page.items.len() as u64;
-            progress(done, total);
-            match (page.has_next_page, page.items.last()) {
-                (true, Some(last)) => req.after = Some(last.id),
-                _ => break,
-            }
-        }
+            Ok(page
+                .items
+                .iter()
+                .map(|i| (i.id, investor_document(&fields, i)))
+                .collect())
+        })?;
         commit(&mut writer, head)?;
         // Merges finish before the swap, so the index moved into place is complete on disk.
         writer.wait_merging_threads()?;

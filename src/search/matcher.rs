@@ -19,7 +19,7 @@ use super::document::codes;
 use super::features::{FeatureCache, NONE};
 use super::index::{SearchError, SearchIndex};
 use super::query::{filter_clauses, Filter, Kind};
-use super::schema::{Fields, KIND_INVESTOR, KIND_SME};
+use super::schema::Fields;
 use crate::domain::digital::DigitalLevel;
 use crate::domain::ids::ProfileId;
 use crate::domain::investor::InvestorProfile;
@@ -29,16 +29,18 @@ use crate::domain::sector::{isic, IsicCode};
 use crate::domain::sme::SmeProfile;
 use crate::domain::text::LocalizedText;
 use crate::matching::features::{
-    digital_fit, incentive_fit, partnership_fit, partnership_mask, sector_fit, sector_value,
-    ticket_fit, IncentiveFacts, OPEN_SECTOR,
+    digital_fit, incentive_fit, incentive_in_sector, partnership_fit, partnership_mask, sector_fit,
+    sector_value, ticket_fit, IncentiveFacts, OPEN_SECTOR,
 };
 use crate::matching::weights::{Feature, Weights};
 
 /// At most this many distinct words of the other side's text are searched for: the rarest
 /// ones, which carry the meaning; very common words add cost and little signal.
-const MAX_TEXT_TERMS: usize = 32;
-/// Words found in more than this share of the documents are left out of the text query.
-const MAX_TERM_SHARE: f64 = 0.2;
+const MAX_TEXT_TERMS: usize = 24;
+/// Words found in more than this share of the documents are left out of the text query …
+const MAX_TERM_SHARE: f64 = 0.05;
+/// … unless they occur in at most this many documents (a small index keeps its words).
+const MIN_TERM_CAP: f64 = 1_000.0;
 
 /// A ranked candidate.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -223,7 +225,7 @@ impl SegmentCollector for SegmentDocs {
 fn text_query(
     index: &SearchIndex,
     searcher: &Searcher,
-    kind: &str,
+    kind: Kind,
     texts: &[&LocalizedText],
 ) -> Result<Option<Box<dyn Query>>, SearchError> {
     let f = &index.fields;
@@ -242,14 +244,14 @@ fn text_query(
         }
     }
     let total = searcher.num_docs().max(1) as f64;
-    let fields = f.text_fields();
+    let fields = f.text_fields(kind);
     let mut weighted: Vec<(u64, String)> = Vec::new();
     for tok in tokens {
         let mut df = 0;
         for (field, _) in &fields {
             df += searcher.doc_freq(&Term::from_field_text(*field, &tok))?;
         }
-        if df > 0 && (df as f64) <= MAX_TERM_SHARE * total {
+        if df > 0 && (df as f64) <= (MAX_TERM_SHARE * total).max(MIN_TERM_CAP) {
             weighted.push((df, tok));
         }
     }
@@ -271,20 +273,8 @@ fn text_query(
             ));
         }
     }
-    let kind_term: Box<dyn Query> = Box::new(TermQuery::new(
-        Term::from_field_text(f.kind, kind),
-        IndexRecordOption::Basic,
-    ));
-    Ok(Some(Box::new(BooleanQuery::new(vec![
-        (
-            Occur::Must,
-            Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>,
-        ),
-        (
-            Occur::Must,
-            Box::new(tantivy::query::ConstScoreQuery::new(kind_term, 0.0)),
-        ),
-    ]))))
+    // The fields belong to one kind, so the query cannot match the other.
+    Ok(Some(Box::new(BooleanQuery::new(clauses))))
 }
 
 /// BM25 scores of the matching documents, by segment in doc order.
@@ -369,7 +359,7 @@ pub fn rank_smes(
     let segments = cache.for_searcher(searcher)?;
     let (texts, max) = text_scores(
         searcher,
-        text_query(index, searcher, KIND_SME, &[&inv.name, &inv.description])?,
+        text_query(index, searcher, Kind::Sme, &[&inv.name, &inv.description])?,
     )?;
     let inv_max = if max > 0.0 { 1.0 / f64::from(max) } else { 0.0 };
     let allowed = match (req.only, req.filter) {
@@ -445,11 +435,12 @@ pub fn rank_smes(
                 );
                 incentive[bits] = inc;
             }
+            let sector_v = sector[class as usize];
             let v = [
                 text.value(doc),
-                sector[class as usize],
+                sector_v,
                 digital[s.digital[d] as usize],
-                inc,
+                incentive_in_sector(inc, sector_v),
                 ticket_fit(&range(s.range_min[d], s.range_max[d]), &inv.ticket),
                 partner[s.partnership[d] as usize],
                 location[s.province[d] as usize],
@@ -511,7 +502,7 @@ pub fn rank_investors(
         text_query(
             index,
             searcher,
-            KIND_INVESTOR,
+            Kind::Investor,
             &[&sme.name, &sme.description],
         )?,
     )?;
@@ -585,7 +576,7 @@ pub fn rank_investors(
                 text.value(doc),
                 sector,
                 digital[inv.digital_mask[i] as usize & 7],
-                incentive[inv.incentive_mask[i] as usize & 31],
+                incentive_in_sector(incentive[inv.incentive_mask[i] as usize & 31], sector),
                 ticket_fit(
                     &sme.capital_sought,
                     &range(inv.range_min[i], inv.range_max[i]),

@@ -38,11 +38,7 @@ const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with",
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Sme,
-    Investor,
-}
+pub use super::schema::Kind;
 
 /// Structured restrictions; an empty list means "no restriction".
 #[derive(Debug, Clone, Default)]
@@ -279,7 +275,7 @@ fn build(index: &SearchIndex, req: &SearchRequest) -> Result<Built, SearchError>
         .get(analyzer::MULTI)
         .ok_or_else(|| tantivy::TantivyError::InternalError("analyzer not registered".into()))?;
     let words = analyse_words(&mut analyzer, &req.text);
-    let text_fields = f.text_fields();
+    let text_fields = f.text_fields(req.kind);
     let text_query: Option<Box<dyn Query>> = if words.is_empty() {
         None
     } else {
@@ -356,7 +352,7 @@ pub fn search(
     hits.truncate(req.first);
 
     let generators = match &text_query {
-        Some(q) => highlight_generators(index, searcher, q.as_ref(), req.lang)?,
+        Some(q) => highlight_generators(index, searcher, q.as_ref(), req.kind, req.lang)?,
         None => Vec::new(),
     };
     let f = &index.fields;
@@ -405,9 +401,10 @@ fn highlight_generators(
     index: &SearchIndex,
     searcher: &Searcher,
     query: &dyn Query,
+    kind: Kind,
     lang: Lang,
 ) -> Result<Vec<(String, SnippetGenerator)>, SearchError> {
-    let mut fields = index.fields.text_fields();
+    let mut fields = index.fields.text_fields(kind);
     let suffix = format!(".{}", lang.code());
     fields.sort_by_key(|(_, label)| !label.ends_with(&suffix));
     let mut out = Vec::with_capacity(fields.len());

@@ -13,7 +13,7 @@ use tantivy::schema::{
 use super::analyzer;
 use crate::domain::text::Lang;
 
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Handles to every field, resolved once.
 #[derive(Debug, Clone)]
@@ -24,8 +24,12 @@ pub struct Fields {
     /// The id's 128 bits, as two fast fields: a total order for keyset paging.
     pub id_hi: Field,
     pub id_lo: Field,
-    pub name: [Field; 3],
-    pub description: [Field; 3],
+    /// Text fields per kind, so that word statistics (document frequency, BM25's idf) describe
+    /// one side of the market: a match query asks how rare a word is among the candidates.
+    pub sme_name: [Field; 3],
+    pub sme_description: [Field; 3],
+    pub investor_name: [Field; 3],
+    pub investor_description: [Field; 3],
     /// ISIC codes a filter by sector prefix matches: every ancestor of the profile's classes
     /// (SMEs) or of the investor's interests.
     pub sector: Field,
@@ -78,22 +82,23 @@ impl Fields {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
         let money = NumericOptions::default().set_indexed().set_fast();
-        let mut name = Vec::new();
-        let mut description = Vec::new();
-        for lang in Lang::ALL {
-            name.push(b.add_text_field(&format!("name_{}", lang.code()), text.clone()));
-        }
-        for lang in Lang::ALL {
-            description
-                .push(b.add_text_field(&format!("description_{}", lang.code()), text.clone()));
-        }
+        let mut text_fields = |prefix: &str| -> [Field; 3] {
+            Lang::ALL
+                .map(|lang| b.add_text_field(&format!("{prefix}_{}", lang.code()), text.clone()))
+        };
+        let sme_name = text_fields("sme_name");
+        let sme_description = text_fields("sme_description");
+        let investor_name = text_fields("investor_name");
+        let investor_description = text_fields("investor_description");
         let fields = Fields {
             kind: b.add_text_field("kind", STRING),
             id: b.add_text_field("id", STRING | STORED),
             id_hi: b.add_u64_field("id_hi", FAST),
             id_lo: b.add_u64_field("id_lo", FAST),
-            name: [name[0], name[1], name[2]],
-            description: [description[0], description[1], description[2]],
+            sme_name,
+            sme_description,
+            investor_name,
+            investor_description,
             sector: b.add_text_field("sector", STRING),
             sector_exact: b.add_text_field("sector_exact", STRING),
             province: b.add_text_field("province", STRING),
@@ -119,18 +124,29 @@ impl Fields {
         (b.build(), fields)
     }
 
-    /// Every text field with its label, for queries and highlights.
-    pub fn text_fields(&self) -> Vec<(Field, String)> {
+    /// The text fields of one kind with their labels, for queries and highlights.
+    pub fn text_fields(&self, kind: Kind) -> Vec<(Field, String)> {
+        let (name, description) = match kind {
+            Kind::Sme => (self.sme_name, self.sme_description),
+            Kind::Investor => (self.investor_name, self.investor_description),
+        };
         let mut out = Vec::with_capacity(6);
         for (i, lang) in Lang::ALL.iter().enumerate() {
-            out.push((self.name[i], text_field_label("name", *lang)));
-            out.push((self.description[i], text_field_label("description", *lang)));
+            out.push((name[i], text_field_label("name", *lang)));
+            out.push((description[i], text_field_label("description", *lang)));
         }
         out
     }
 }
 
-/// The two kinds of document.
+/// The two kinds of profile in the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Sme,
+    Investor,
+}
+
+/// The two kinds of document, as the `kind` field stores them.
 pub const KIND_SME: &str = "sme";
 pub const KIND_INVESTOR: &str = "investor";
 /// Marks "no preference" in multi-valued filter fields of investors.

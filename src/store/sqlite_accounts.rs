@@ -162,14 +162,18 @@ impl Accounts for SqliteStore {
         .bind(user.to_string())
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|(id,)| {
-                ProfileId::parse(&id).map_err(|reason| StoreError::Corrupt {
-                    entity: "profile",
-                    id,
-                    reason,
-                })
-            })
-            .collect()
+        parse_ids(rows, "profile")
     }
+}
+
+/// Ids read from single-column rows; a malformed one is `Corrupt`, naming `entity`.
+pub(super) fn parse_ids(
+    rows: Vec<(String,)>,
+    entity: &'static str,
+) -> Result<Vec<ProfileId>, StoreError> {
+    rows.into_iter()
+        .map(|(id,)| {
+            ProfileId::parse(&id).map_err(|reason| StoreError::Corrupt { entity, id, reason })
+        })
+        .collect()
 }

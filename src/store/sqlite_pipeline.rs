@@ -346,15 +346,7 @@ impl Pipeline for SqliteStore {
         .bind(user.to_string())
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|(id,)| {
-                ProfileId::parse(&id).map_err(|reason| StoreError::Corrupt {
-                    entity: "match",
-                    id,
-                    reason,
-                })
-            })
-            .collect()
+        super::sqlite_accounts::parse_ids(rows, "match")
     }
 
     async fn dashboard(&self) -> Result<Dashboard, StoreError> {
