@@ -88,8 +88,11 @@ pub struct SmeColumns {
     pub partnership: Vec<u16>,
     /// Packed [`IncentiveFacts`].
     pub incentive: Vec<u16>,
-    pub range_min: Vec<i64>,
-    pub range_max: Vec<i64>,
+    /// Capital sought, as an index into `ranges`: SMEs ask for few distinct amounts, so a query
+    /// scores each distinct range once instead of once per document.
+    pub range: Vec<u32>,
+    /// Distinct (min, max) pairs, -1 for an open bound.
+    pub ranges: Vec<(i64, i64)>,
     pub key: Vec<u128>,
 }
 
@@ -140,13 +143,14 @@ impl SegmentFeatures {
             digital: vec![0; n],
             partnership: vec![0; n],
             incentive: vec![0; n],
-            range_min: vec![-1; n],
-            range_max: vec![-1; n],
+            range: vec![0; n],
+            ranges: Vec::new(),
             key: vec![0; n],
         };
         let mut inv = InvestorColumns::default();
         // Facts depend on few distinct inputs; memoise so a large segment costs little.
         let mut memo: HashMap<IncentiveKey, u16> = HashMap::new();
+        let mut range_ids: HashMap<(i64, i64), u32> = HashMap::new();
         // An SME that seeks export markets is treated as export-oriented (customs incentives).
         let export_bit = partnership_mask(&[PartnershipType::ExportMarketAccess]);
         for doc in 0..reader.max_doc() {
@@ -178,8 +182,12 @@ impl SegmentFeatures {
                 s.digital[d] = digital_idx.first(doc).unwrap_or(0) as u8;
                 s.partnership[d] = pmask;
                 s.incentive[d] = bits;
-                s.range_min[d] = rmin;
-                s.range_max[d] = rmax;
+                let next = range_ids.len() as u32;
+                let id = *range_ids.entry((rmin, rmax)).or_insert(next);
+                if id == next {
+                    s.ranges.push((rmin, rmax));
+                }
+                s.range[d] = id;
                 s.key[d] = key;
             } else if province_mask.first(doc).is_some() {
                 // Only investor documents carry a province mask.

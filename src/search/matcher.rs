@@ -82,6 +82,8 @@ impl Ord for Scored {
 struct TopK {
     k: usize,
     heap: BinaryHeap<Scored>,
+    /// The worst score kept once the heap is full: anything lower is turned away at once.
+    floor: f64,
 }
 
 impl TopK {
@@ -89,12 +91,19 @@ impl TopK {
         TopK {
             k,
             heap: BinaryHeap::with_capacity(k + 1),
+            floor: f64::NEG_INFINITY,
         }
+    }
+
+    /// Whether a document with this score could enter the top k.
+    #[inline]
+    fn admits(&self, score: f64) -> bool {
+        self.k > 0 && score >= self.floor
     }
 
     #[inline]
     fn push(&mut self, score: f64, key: u128, text: f64) {
-        if self.k == 0 {
+        if self.k == 0 || score < self.floor {
             return;
         }
         let s = Scored {
@@ -114,6 +123,9 @@ impl TopK {
             }
         }
         self.heap.push(s);
+        if self.heap.len() == self.k {
+            self.floor = self.heap.peek().map_or(f64::NEG_INFINITY, |w| w.score);
+        }
     }
 
     fn into_hits(self) -> Vec<MatchHit> {
@@ -338,6 +350,72 @@ fn weighted(w: &[f64; 7], v: [f64; 7]) -> f64 {
     s
 }
 
+/// What the per-document loop of `rank_smes` reads, as plain slices: keeping them out of a
+/// closure's captures lets the compiler hold them in registers (measured: the closure version
+/// spent a fifth of its time in call overhead and pointer chasing).
+struct SmeScan<'a> {
+    w: [f64; 7],
+    class: &'a [u16],
+    digital: &'a [u8],
+    incentive_bits: &'a [u16],
+    range: &'a [u32],
+    partnership: &'a [u16],
+    province: &'a [u8],
+    key: &'a [u128],
+    sector: &'a [f64],
+    excluded: &'a [bool],
+    digital_tab: &'a [f64],
+    tickets: &'a [f64],
+    partner: &'a [f64],
+    location: &'a [f64],
+    /// Incentive value by packed facts, filled on first use (NaN until then).
+    incentive: &'a mut [f64],
+    prefs: &'a [IncentivePreference],
+}
+
+impl SmeScan<'_> {
+    #[inline(always)]
+    fn run(
+        &mut self,
+        docs: impl Iterator<Item = DocId>,
+        alive: Option<&tantivy::fastfield::AliveBitSet>,
+        text: &mut TextCursor<'_>,
+        top: &mut TopK,
+    ) {
+        for doc in docs {
+            let d = doc as usize;
+            let class = self.class[d];
+            if class == NONE || self.excluded[class as usize] {
+                continue;
+            }
+            if alive.is_some_and(|a| !a.is_alive(doc)) {
+                continue;
+            }
+            let bits = self.incentive_bits[d] as usize & ((1 << 13) - 1);
+            let mut inc = self.incentive[bits];
+            if inc.is_nan() {
+                inc = incentive_fit(&IncentiveFacts::unpack(bits as u16), self.prefs);
+                self.incentive[bits] = inc;
+            }
+            let sector_v = self.sector[class as usize];
+            let v = [
+                text.value(doc),
+                sector_v,
+                self.digital_tab[self.digital[d] as usize],
+                incentive_in_sector(inc, sector_v),
+                self.tickets[self.range[d] as usize],
+                self.partner[self.partnership[d] as usize],
+                self.location[self.province[d] as usize],
+            ];
+            let score = weighted(&self.w, v);
+            // Most documents fall below the k-th best: skip them before touching their ids.
+            if top.admits(score) {
+                top.push(score, self.key[d], v[0]);
+            }
+        }
+    }
+}
+
 /// Ranks published SMEs for an investor.
 pub struct SmesForInvestor<'a> {
     pub investor: &'a InvestorProfile,
@@ -408,6 +486,11 @@ pub fn rank_smes(
         let reader = searcher.segment_reader(ord as SegmentOrdinal);
         let alive = reader.alive_bitset();
         let s = &seg.smes;
+        let tickets: Vec<f64> = s
+            .ranges
+            .iter()
+            .map(|(lo, hi)| ticket_fit(&range(*lo, *hi), &inv.ticket))
+            .collect();
         let mut text = TextCursor {
             scores: texts
                 .get(&(ord as SegmentOrdinal))
@@ -415,52 +498,32 @@ pub fn rank_smes(
             pos: 0,
             inv_max,
         };
-        let mut visit = |doc: DocId| {
-            let d = doc as usize;
-            let class = s.class[d];
-            if class == NONE || excluded[class as usize] {
-                return;
-            }
-            if let Some(a) = alive {
-                if !a.is_alive(doc) {
-                    return;
-                }
-            }
-            let bits = s.incentive[d] as usize & ((1 << 13) - 1);
-            let mut inc = incentive[bits];
-            if inc.is_nan() {
-                inc = incentive_fit(
-                    &IncentiveFacts::unpack(bits as u16),
-                    &inv.incentive_preferences,
-                );
-                incentive[bits] = inc;
-            }
-            let sector_v = sector[class as usize];
-            let v = [
-                text.value(doc),
-                sector_v,
-                digital[s.digital[d] as usize],
-                incentive_in_sector(inc, sector_v),
-                ticket_fit(&range(s.range_min[d], s.range_max[d]), &inv.ticket),
-                partner[s.partnership[d] as usize],
-                location[s.province[d] as usize],
-            ];
-            top.push(weighted(&w, v), s.key[d], v[0]);
+        let mut scan = SmeScan {
+            w,
+            class: &s.class,
+            digital: &s.digital,
+            incentive_bits: &s.incentive,
+            range: &s.range,
+            partnership: &s.partnership,
+            province: &s.province,
+            key: &s.key,
+            sector: &sector,
+            excluded: &excluded,
+            digital_tab: &digital,
+            tickets: &tickets,
+            partner: &partner,
+            location: &location,
+            incentive: &mut incentive,
+            prefs: &inv.incentive_preferences,
         };
         match &allowed {
             Some(sets) => {
-                for &doc in sets
+                let docs = sets
                     .get(&(ord as SegmentOrdinal))
-                    .map_or(&[][..], |v| v.as_slice())
-                {
-                    visit(doc);
-                }
+                    .map_or(&[][..], |v| v.as_slice());
+                scan.run(docs.iter().copied(), alive, &mut text, &mut top);
             }
-            None => {
-                for doc in 0..s.class.len() as DocId {
-                    visit(doc);
-                }
-            }
+            None => scan.run(0..s.class.len() as DocId, alive, &mut text, &mut top),
         }
     }
     Ok(top.into_hits())
