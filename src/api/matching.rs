@@ -135,6 +135,13 @@ impl Match {
         })
     }
 
+    /// Tells subscribers about a change to this match's record.
+    pub(crate) fn publish(&self, events: &crate::events::Events, kind: &str) {
+        if let Some(r) = &self.record {
+            events.publish(r, kind, &self.sme, &self.investor);
+        }
+    }
+
     /// Whether the viewer is staff or owns one side.
     fn party_or_staff(&self, v: &super::viewer::Viewer) -> bool {
         v.is_staff() || v.owns(self.sme.owner) || v.owns(self.investor.owner)

@@ -14,9 +14,11 @@ use super::search::FacetCount;
 use super::types::PageInfo;
 use crate::app::App;
 use crate::domain;
-use crate::domain::pipeline::{MatchRecord, Side, Stage};
+use crate::domain::account::UserId;
+use crate::domain::pipeline::{AuditEntry, MatchRecord, Side, Stage};
 use crate::domain::profile::ProfileStatus;
 use crate::domain::sector::isic;
+use crate::domain::validation::ValidationErrors;
 use crate::search::matcher::{rank_smes, SmesForInvestor};
 use crate::store::{PageRequest, PipelineFilter};
 
@@ -58,6 +60,26 @@ async fn text_relevance(
     .map_err(|e| ApiError::Internal(format!("ranking task failed: {e}")))?
     .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(hits.first().map_or(0.0, |h| h.text))
+}
+
+/// A staff change to a match: checks the role, applies `change` to the stored record, stores the
+/// result with its audit entries (one transaction, version-guarded) and answers with the match.
+async fn staff_change(
+    ctx: &Context<'_>,
+    match_id: &ID,
+    lang: Option<Lang>,
+    change: impl FnOnce(
+        &MatchRecord,
+        UserId,
+        OffsetDateTime,
+    ) -> Result<(MatchRecord, Vec<AuditEntry>), ValidationErrors>,
+) -> ApiResult<Match> {
+    let staff = viewer(ctx).require_staff()?.id;
+    let app = app(ctx);
+    let r = record(app, match_id).await?;
+    let (r, log) = change(&r, staff, OffsetDateTime::now_utc())?;
+    app.store.update_match(&r, &log).await?;
+    Match::of_record(app, r, lang_of(lang)).await
 }
 
 #[derive(Default)]
@@ -141,18 +163,11 @@ impl PipelineMutation {
         lang: Option<Lang>,
     ) -> async_graphql::Result<Match> {
         gql(async {
-            let staff = viewer(ctx).require_staff()?.id;
-            let app = app(ctx);
-            let r = record(app, &match_id).await?;
-            let (r, log) = r.introduce(&message, staff, OffsetDateTime::now_utc())?;
-            app.store.update_match(&r, &log).await?;
-            let m = Match::of_record(app, r, lang_of(lang)).await?;
-            app.events.publish(
-                m.record.as_ref().expect("record"),
-                "INTRODUCED",
-                &m.sme,
-                &m.investor,
-            );
+            let m = staff_change(ctx, &match_id, lang, |r, staff, now| {
+                r.introduce(&message, staff, now)
+            })
+            .await?;
+            m.publish(&app(ctx).events, "INTRODUCED");
             Ok(m)
         }
         .await)
@@ -195,13 +210,7 @@ impl PipelineMutation {
                 });
             }
             let m = Match::of_record(app, r, lang_of(lang)).await?;
-            let event = if accept { "ACCEPTED" } else { "DECLINED" };
-            app.events.publish(
-                m.record.as_ref().expect("record"),
-                event,
-                &m.sme,
-                &m.investor,
-            );
+            m.publish(&app.events, if accept { "ACCEPTED" } else { "DECLINED" });
             Ok(m)
         }
         .await)
@@ -216,19 +225,9 @@ impl PipelineMutation {
         message: Option<String>,
         lang: Option<Lang>,
     ) -> async_graphql::Result<Match> {
-        gql(async {
-            let staff = viewer(ctx).require_staff()?.id;
-            let app = app(ctx);
-            let r = record(app, &match_id).await?;
-            let (r, log) = r.move_to(
-                stage.into(),
-                message.as_deref(),
-                staff,
-                OffsetDateTime::now_utc(),
-            )?;
-            app.store.update_match(&r, &log).await?;
-            Match::of_record(app, r, lang_of(lang)).await
-        }
+        gql(staff_change(ctx, &match_id, lang, |r, staff, now| {
+            r.move_to(stage.into(), message.as_deref(), staff, now)
+        })
         .await)
     }
 
@@ -260,7 +259,7 @@ impl PipelineMutation {
         lang: Option<Lang>,
     ) -> async_graphql::Result<Match> {
         gql(async {
-            let staff = viewer(ctx).require_staff()?.id;
+            viewer(ctx).require_staff()?;
             let app = app(ctx);
             let curator = parse_id("curatorId", &curator_id)?;
             let user = app
@@ -277,10 +276,11 @@ impl PipelineMutation {
                     "a curator must be a STAFF or ADMIN account",
                 ));
             }
-            let r = record(app, &match_id).await?;
-            let (r, entry) = r.assign(curator, staff, OffsetDateTime::now_utc());
-            app.store.update_match(&r, &[entry]).await?;
-            Match::of_record(app, r, lang_of(lang)).await
+            staff_change(ctx, &match_id, lang, |r, staff, now| {
+                let (r, entry) = r.assign(curator, staff, now);
+                Ok((r, vec![entry]))
+            })
+            .await
         }
         .await)
     }

@@ -258,6 +258,24 @@ async fn run(ctx: &Context<'_>, req: SearchRequest) -> ApiResult<SearchResults> 
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
+/// Checks a search's arguments and runs it: the results, their ids (for the caller to read the
+/// nodes from the database) and whether a cursor was given.
+async fn searched(
+    ctx: &Context<'_>,
+    kind: Kind,
+    query: Option<String>,
+    filter: Result<sq::Filter, ValidationErrors>,
+    first: Option<i32>,
+    after: Option<String>,
+    lang: Option<Lang>,
+) -> ApiResult<(SearchResults, Vec<ProfileId>, bool)> {
+    let had_cursor = after.is_some();
+    let req = request(kind, query, filter, first, after, lang.unwrap_or(Lang::En))?;
+    let results = run(ctx, req).await?;
+    let ids = results.hits.iter().map(|h| h.id).collect();
+    Ok((results, ids, had_cursor))
+}
+
 #[derive(Default)]
 pub struct SearchQuery;
 
@@ -277,18 +295,9 @@ impl SearchQuery {
         >,
     ) -> async_graphql::Result<SmeSearchResult> {
         gql(async {
-            let had_cursor = after.is_some();
             let filter = filter.unwrap_or_default().into_filter();
-            let req = request(
-                Kind::Sme,
-                query,
-                filter,
-                first,
-                after,
-                lang.unwrap_or(Lang::En),
-            )?;
-            let results = run(ctx, req).await?;
-            let ids: Vec<ProfileId> = results.hits.iter().map(|h| h.id).collect();
+            let (results, ids, had_cursor) =
+                searched(ctx, Kind::Sme, query, filter, first, after, lang).await?;
             let nodes = app(ctx)
                 .store
                 .smes_by_ids(&ids)
@@ -315,18 +324,9 @@ impl SearchQuery {
         >,
     ) -> async_graphql::Result<InvestorSearchResult> {
         gql(async {
-            let had_cursor = after.is_some();
             let filter = filter.unwrap_or_default().into_filter();
-            let req = request(
-                Kind::Investor,
-                query,
-                filter,
-                first,
-                after,
-                lang.unwrap_or(Lang::En),
-            )?;
-            let results = run(ctx, req).await?;
-            let ids: Vec<ProfileId> = results.hits.iter().map(|h| h.id).collect();
+            let (results, ids, had_cursor) =
+                searched(ctx, Kind::Investor, query, filter, first, after, lang).await?;
             let nodes = app(ctx)
                 .store
                 .investors_by_ids(&ids)
