@@ -203,16 +203,18 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
         }
         Feature::Incentive => {
             let base = incentive_reason(&p.incentives, &inv.incentive_preferences, lang);
-            if sector_fit(sme.sector.as_str(), &inv.sector_interests).0 > 0.0 {
+            let sector = sector_fit(sme.sector.as_str(), &inv.sector_interests).0;
+            if sector >= 1.0 {
                 base
             } else {
-                let outside = t(
+                let pct = (sector * 100.0).round();
+                let scaled = t(
                     lang,
-                    " (not counted: outside the investor's sectors)".into(),
-                    " (មិនរាប់បញ្ចូល៖ នៅក្រៅវិស័យរបស់វិនិយោគិន)".into(),
-                    " (반영 안 됨: 투자자의 관심 업종 밖)".into(),
+                    format!(" (counted at {pct}%: the sector fit)"),
+                    format!(" (រាប់បញ្ចូល {pct}%៖ តាមកម្រិតសមស្របនៃវិស័យ)"),
+                    format!(" (업종 적합도에 따라 {pct}%만 반영)"),
                 );
-                format!("{base}{outside}")
+                format!("{base}{scaled}")
             }
         }
         Feature::Ticket => {

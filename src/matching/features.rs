@@ -205,14 +205,12 @@ pub fn incentive_fit(facts: &IncentiveFacts, prefs: &[IncentivePreference]) -> f
         / listed.len() as f64
 }
 
-/// Incentives count only for an SME in a sector the investor could fund: a garment maker's
-/// export incentives mean nothing to a cosmetics distributor (found with the evaluation set).
+/// Incentives count as far as the SME's sector fits the investor: a garment maker's export
+/// incentives mean little to a food company that shares only the manufacturing section with it
+/// (found with the evaluation set and the demo data). Scaled by the sector value, so a firm
+/// inside the investor's interests keeps the whole incentive value.
 pub fn incentive_in_sector(incentive: f64, sector: f64) -> f64 {
-    if sector > 0.0 {
-        incentive
-    } else {
-        0.0
-    }
+    incentive * sector
 }
 
 /// Overlap of the capital an SME seeks with an investor's ticket range.
@@ -332,7 +330,8 @@ mod tests {
         assert_eq!(incentive_fit(&retail, &[]), NEUTRAL);
         assert_eq!(incentive_fit(&qip, &[]), NEUTRAL);
         assert_eq!(incentive_in_sector(0.8, 0.0), 0.0);
-        assert_eq!(incentive_in_sector(0.8, 0.4), 0.8);
+        assert_eq!(incentive_in_sector(0.8, 1.0), 0.8);
+        assert!((incentive_in_sector(0.8, 0.5) - 0.4).abs() < 1e-12);
     }
 
     #[test]
