@@ -59,7 +59,7 @@ impl Default for Weights {
     /// Sector fit and partnership fit lead: what a firm does and whether the investor offers
     /// what it needs decide most deals. Text catches what codes miss; incentives, ticket,
     /// digital level and location refine. Tuned on the labelled set in
-    /// `tests/matching_eval.rs` (mean NDCG@5 0.962, against 0.942 for an even first guess of
+    /// `tests/matching_eval.rs` (mean NDCG@5 0.964, against 0.942 for an even first guess of
     /// 0.20/0.25/0.10/0.15/0.10/0.15/0.05); a set of 43 SMEs, so re-check with more labels.
     fn default() -> Self {
         Weights([0.15, 0.25, 0.10, 0.10, 0.10, 0.25, 0.05])
