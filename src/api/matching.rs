@@ -118,21 +118,44 @@ impl Match {
             .investor(record.investor_id)
             .await?
             .ok_or_else(|| ApiError::Internal(format!("match {} has no investor", record.id)))?;
-        let facts = (app.facts)(&IncentiveKey::of(&sme.profile));
+        let text = record.text_relevance;
+        let weights = Weights::default();
+        Ok(Match::explained(
+            app,
+            sme,
+            investor,
+            text,
+            &weights,
+            lang,
+            Some(record),
+        ))
+    }
+
+    /// The one place a pair is scored and explained: today's profiles, the incentive facts of
+    /// the rules in force, and the given text relevance.
+    pub(crate) fn explained(
+        app: &App,
+        sme: domain::sme::Sme,
+        investor: domain::investor::Investor,
+        text: f64,
+        weights: &Weights,
+        lang: domain::text::Lang,
+        record: Option<MatchRecord>,
+    ) -> Match {
         let pair = Pair {
             sme: &sme.profile,
             digital: sme.digital.level,
-            incentives: facts,
+            incentives: (app.facts)(&IncentiveKey::of(&sme.profile)),
             investor: &investor.profile,
-            text: record.text_relevance,
+            text,
         };
-        let breakdown = explain(&pair, &Weights::default(), lang);
-        Ok(Match {
+        let breakdown = explain(&pair, weights, lang);
+        Match {
             sme,
             investor,
             breakdown,
-            record: Some(record),
-        })
+            record,
+        }
     }
 
     /// Tells subscribers about a change to this match's record.
@@ -355,27 +378,22 @@ impl MatchQuery {
                 .into_iter()
                 .map(|i| (i.id, i))
                 .collect();
-            hits.iter()
+            let matches = hits
+                .iter()
                 .filter_map(|h| {
                     let inv = investors.remove(&h.id)?;
-                    let pair = Pair {
-                        sme: &sme.profile,
-                        digital: sme.digital.level,
-                        incentives: facts,
-                        investor: &inv.profile,
-                        text: h.text,
-                    };
-                    let breakdown = explain(&pair, &w, lang);
-                    Some(Match {
-                        sme: sme.clone(),
-                        investor: inv,
-                        breakdown,
-                        record: None,
-                    })
+                    Some(Match::explained(
+                        &app,
+                        sme.clone(),
+                        inv,
+                        h.text,
+                        &w,
+                        lang,
+                        None,
+                    ))
                 })
-                .collect::<Vec<_>>()
-                .attach_records(&app)
-                .await
+                .collect();
+            attach_records(&app, matches).await
         }
         .await)
     }
@@ -429,46 +447,34 @@ impl MatchQuery {
                 .into_iter()
                 .map(|s| (s.id, s))
                 .collect();
-            hits.iter()
+            let matches = hits
+                .iter()
                 .filter_map(|h| {
                     let sme = smes.remove(&h.id)?;
-                    let facts = (app.facts)(&IncentiveKey::of(&sme.profile));
-                    let pair = Pair {
-                        sme: &sme.profile,
-                        digital: sme.digital.level,
-                        incentives: facts,
-                        investor: &investor.profile,
-                        text: h.text,
-                    };
-                    let breakdown = explain(&pair, &w, lang);
-                    Some(Match {
+                    Some(Match::explained(
+                        &app,
                         sme,
-                        investor: investor.clone(),
-                        breakdown,
-                        record: None,
-                    })
+                        investor.clone(),
+                        h.text,
+                        &w,
+                        lang,
+                        None,
+                    ))
                 })
-                .collect::<Vec<_>>()
-                .attach_records(&app)
-                .await
+                .collect();
+            attach_records(&app, matches).await
         }
         .await)
     }
 }
 
 /// Gives ranked pairs that are already in the pipeline their record (stage, id, log).
-trait AttachRecords {
-    async fn attach_records(self, app: &App) -> ApiResult<Vec<Match>>;
-}
-
-impl AttachRecords for Vec<Match> {
-    async fn attach_records(mut self, app: &App) -> ApiResult<Vec<Match>> {
-        for m in &mut self {
-            m.record = app
-                .store
-                .match_record(pair_id(m.sme.id, m.investor.id))
-                .await?;
-        }
-        Ok(self)
+async fn attach_records(app: &App, mut matches: Vec<Match>) -> ApiResult<Vec<Match>> {
+    for m in &mut matches {
+        m.record = app
+            .store
+            .match_record(pair_id(m.sme.id, m.investor.id))
+            .await?;
     }
+    Ok(matches)
 }

@@ -150,7 +150,7 @@ struct SegmentScores {
 }
 
 impl Collector for ScoreMap {
-    type Fruit = HashMap<SegmentOrdinal, Vec<(DocId, Score)>>;
+    type Fruit = TextScores;
     type Child = SegmentScores;
 
     fn for_segment(
@@ -292,20 +292,35 @@ fn text_query(
 /// BM25 scores of the matching documents, by segment in doc order.
 type TextScores = HashMap<SegmentOrdinal, Vec<(DocId, Score)>>;
 
-/// The text scores and the best of them (for normalising).
-fn text_scores(
-    searcher: &Searcher,
-    query: Option<Box<dyn Query>>,
-) -> Result<(TextScores, f32), SearchError> {
-    let Some(q) = query else {
-        return Ok((HashMap::new(), 0.0));
-    };
-    let scores = searcher.search(q.as_ref(), &ScoreMap)?;
-    let max = scores
-        .values()
-        .flat_map(|v| v.iter().map(|(_, s)| *s))
-        .fold(0.0f32, f32::max);
-    Ok((scores, max))
+/// BM25 scores of one text query, normalised by the best in the result set.
+struct TextRelevance {
+    scores: TextScores,
+    /// 1 / the best score (0 when nothing matched).
+    inv_max: f64,
+}
+
+impl TextRelevance {
+    fn of(searcher: &Searcher, query: Option<Box<dyn Query>>) -> Result<Self, SearchError> {
+        let scores = match query {
+            Some(q) => searcher.search(q.as_ref(), &ScoreMap)?,
+            None => HashMap::new(),
+        };
+        let max = scores
+            .values()
+            .flat_map(|v| v.iter().map(|(_, s)| *s))
+            .fold(0.0f32, f32::max);
+        let inv_max = if max > 0.0 { 1.0 / f64::from(max) } else { 0.0 };
+        Ok(TextRelevance { scores, inv_max })
+    }
+
+    /// A cursor over one segment's scores.
+    fn cursor(&self, ord: SegmentOrdinal) -> TextCursor<'_> {
+        TextCursor {
+            scores: self.scores.get(&ord).map_or(&[][..], |v| v.as_slice()),
+            pos: 0,
+            inv_max: self.inv_max,
+        }
+    }
 }
 
 /// Walks a segment's sorted (doc, score) list alongside an increasing doc counter.
@@ -435,11 +450,10 @@ pub fn rank_smes(
     let inv = req.investor;
     let w = weights_array(&req.weights);
     let segments = cache.for_searcher(searcher)?;
-    let (texts, max) = text_scores(
+    let texts = TextRelevance::of(
         searcher,
         text_query(index, searcher, Kind::Sme, &[&inv.name, &inv.description])?,
     )?;
-    let inv_max = if max > 0.0 { 1.0 / f64::from(max) } else { 0.0 };
     let allowed = match (req.only, req.filter) {
         (Some(id), _) => {
             let term = super::indexer::id_term(&index.fields, id);
@@ -491,13 +505,7 @@ pub fn rank_smes(
             .iter()
             .map(|(lo, hi)| ticket_fit(&range(*lo, *hi), &inv.ticket))
             .collect();
-        let mut text = TextCursor {
-            scores: texts
-                .get(&(ord as SegmentOrdinal))
-                .map_or(&[][..], |v| v.as_slice()),
-            pos: 0,
-            inv_max,
-        };
+        let mut text = texts.cursor(ord as SegmentOrdinal);
         let mut scan = SmeScan {
             w,
             class: &s.class,
@@ -560,7 +568,7 @@ pub fn rank_investors(
     let sme = req.sme;
     let w = weights_array(&req.weights);
     let segments = cache.for_searcher(searcher)?;
-    let (texts, max) = text_scores(
+    let texts = TextRelevance::of(
         searcher,
         text_query(
             index,
@@ -569,7 +577,6 @@ pub fn rank_investors(
             &[&sme.name, &sme.description],
         )?,
     )?;
-    let inv_max = if max > 0.0 { 1.0 / f64::from(max) } else { 0.0 };
     let class = sme.sector.as_str();
     let lineage: Vec<u16> = isic()
         .lineage(class)
@@ -612,13 +619,7 @@ pub fn rank_investors(
         let reader = searcher.segment_reader(ord as SegmentOrdinal);
         let alive = reader.alive_bitset();
         let inv = &seg.investors;
-        let mut text = TextCursor {
-            scores: texts
-                .get(&(ord as SegmentOrdinal))
-                .map_or(&[][..], |v| v.as_slice()),
-            pos: 0,
-            inv_max,
-        };
+        let mut text = texts.cursor(ord as SegmentOrdinal);
         for (i, &doc) in inv.docs.iter().enumerate() {
             if alive.is_some_and(|a| !a.is_alive(doc)) {
                 continue;
