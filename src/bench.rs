@@ -105,7 +105,7 @@ fn scratch_dir(label: &str) -> PathBuf {
 async fn load(store: &dyn Store, n: usize) -> Result<f64, BenchError> {
     let now = OffsetDateTime::now_utc();
     let ctx = ValidationContext::at(now);
-    let owner = crate::server::DemoOwners::default();
+    let owner = crate::seed::DemoOwners::default();
     let started = Instant::now();
     let mut i = 0;
     while i < n {

@@ -12,10 +12,10 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::Router;
 
-use crate::api::account::viewer_for;
 use crate::api::errors::classify_engine_errors;
 use crate::api::ApiSchema;
 use crate::app::App;
+use crate::service::accounts::viewer_for;
 
 #[derive(Clone)]
 struct HttpState {

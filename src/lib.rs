@@ -16,4 +16,5 @@ pub mod matching;
 pub mod search;
 pub mod seed;
 pub mod server;
+pub mod service;
 pub mod store;

@@ -197,26 +197,17 @@ async fn create_user(
     role: String,
     storage: StorageConfig,
 ) -> anyhow::Result<()> {
-    use khkr_match::domain::account::{NewAccount, Role, User};
+    use khkr_match::domain::account::Role;
     let role = Role::parse(&role)
         .with_context(|| format!("unknown role {role:?}: use SME, INVESTOR, STAFF or ADMIN"))?;
-    let new =
-        NewAccount::validate(&email, &password, role, false).map_err(|e| anyhow::anyhow!("{e}"))?;
     let store = khkr_match::store::open(&storage.database_url)
         .await
         .with_context(|| format!("opening {}", storage.database_url))?;
-    let hash = khkr_match::auth::hash_password(&new.password)?;
-    let user = User {
-        id: khkr_match::domain::ids::ProfileId::new_v7(),
-        email: new.email,
-        role: new.role,
-        created_at: time::OffsetDateTime::now_utc(),
-    };
-    store
-        .create_user(&user, &hash)
-        .await
-        .with_context(|| format!("creating {}", user.email.as_str()))?;
+    let created =
+        khkr_match::service::accounts::create_by_operator(store.as_ref(), &email, &password, role)
+            .await;
     store.close().await;
+    let user = created.map_err(|e| anyhow::anyhow!("creating {email}: {e}"))?;
     println!(
         "created {} account {} ({})",
         user.role.as_str(),

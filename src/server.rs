@@ -3,24 +3,15 @@
 use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Instant;
-
-use time::OffsetDateTime;
 
 use crate::api::build_schema;
 use crate::app::App;
 use crate::config::ServeConfig;
-use crate::demo;
-use crate::domain::account::Role;
-use crate::domain::ids::ProfileId;
 use crate::domain::incentives::{Rules, RulesError};
-use crate::domain::investor::{Investor, InvestorProfile};
-use crate::domain::sme::{Sme, SmeProfile};
-use crate::domain::ValidationContext;
 use crate::search::features::{facts_from_rules, FeatureCache};
 use crate::search::index::{open_or_rebuild, SearchError};
 use crate::search::{indexer, matcher};
-use crate::store::{self, Store, StoreError};
+use crate::store::{self, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -35,10 +26,8 @@ pub enum ServeError {
     },
     #[error("server failed: {0}")]
     Serve(std::io::Error),
-    #[error("demo data set is invalid (a generator defect): {0}")]
-    Demo(String),
-    #[error("demo seeding failed: {0}")]
-    Seed(String),
+    #[error(transparent)]
+    Seed(#[from] crate::seed::SeedError),
     #[error("cannot read the rules file {path}: {source}")]
     RulesRead {
         path: String,
@@ -62,17 +51,8 @@ pub async fn serve(
     tracing::info!(url = %config.storage.database_url, "database ready");
     let demo = if config.demo {
         let accounts = crate::seed::demo_accounts(store.as_ref()).await?;
-        let owners = DemoOwners {
-            sme: accounts
-                .iter()
-                .find(|a| a.user.role == Role::Sme)
-                .map(|a| a.user.id),
-            investor: accounts
-                .iter()
-                .find(|a| a.user.role == Role::Investor)
-                .map(|a| a.user.id),
-        };
-        load_demo_if_empty(store.as_ref(), owners).await?;
+        let owners = crate::seed::DemoOwners::of(&accounts);
+        crate::seed::load_demo_if_empty(store.as_ref(), owners).await?;
         Some(accounts)
     } else {
         None
@@ -156,55 +136,6 @@ pub fn load_rules(path: Option<&Path>) -> Result<Arc<Rules>, ServeError> {
         "incentive rules loaded"
     );
     Ok(Arc::new(rules))
-}
-
-/// Loads the demo data set into an empty database; a database with any profile is left alone.
-/// The accounts demo profiles belong to.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct DemoOwners {
-    pub sme: Option<crate::domain::account::UserId>,
-    pub investor: Option<crate::domain::account::UserId>,
-}
-
-pub async fn load_demo_if_empty(store: &dyn Store, owner: DemoOwners) -> Result<(), ServeError> {
-    let counts = store.counts().await?;
-    if counts.smes > 0 || counts.investors > 0 {
-        tracing::info!(
-            smes = counts.smes,
-            investors = counts.investors,
-            "database not empty: demo data not loaded"
-        );
-        return Ok(());
-    }
-    let started = Instant::now();
-    eprintln!(
-        "loading demo data: {} SMEs and {} investors (seed {:#x})...",
-        demo::DEMO_SMES,
-        demo::DEMO_INVESTORS,
-        demo::DEMO_SEED
-    );
-    let now = OffsetDateTime::now_utc();
-    let ctx = ValidationContext::at(now);
-    let smes = (0..demo::DEMO_SMES as u64)
-        .map(|i| {
-            SmeProfile::validate(demo::sme(demo::DEMO_SEED, i), &ctx)
-                .map(|p| Sme::publish(ProfileId::new_v7(), owner.sme, p, now))
-                .map_err(|e| ServeError::Demo(format!("SME {i}: {e}")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let investors = (0..demo::DEMO_INVESTORS as u64)
-        .map(|i| {
-            InvestorProfile::validate(demo::investor(demo::DEMO_SEED, i))
-                .map(|p| Investor::publish(ProfileId::new_v7(), owner.investor, p, now))
-                .map_err(|e| ServeError::Demo(format!("investor {i}: {e}")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    store.insert_batch(&smes, &investors).await?;
-    eprintln!(
-        "loaded demo data in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
 }
 
 /// A progress line on standard error at every tenth of a rebuild.

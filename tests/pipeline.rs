@@ -106,8 +106,13 @@ fn double_opt_in_reveals_contacts_only_when_both_accept() {
         json!({ "id": id, "m": "Meet Hanbit: K-beauty distribution." }),
     );
     assert_eq!(done["introduce"]["stage"], "INTRODUCED");
+    // An outsider answering someone else's match is told exactly what an unknown id gets, so
+    // match ids cannot be probed for existence.
     let (outsider, _) = s.sign_up("INVESTOR");
-    assert_eq!(error_code(&respond(&m, &outsider, &id, true)), "FORBIDDEN");
+    let existing = respond(&m, &outsider, &id, true);
+    let unknown = respond(&m, &outsider, &uuid_like_unknown(), true);
+    assert_eq!(error_code(&existing), "NOT_FOUND");
+    assert_eq!(error_code(&unknown), "NOT_FOUND");
 
     // Before both accept: the investor sees neither the anonymous SME's name nor its contact.
     let q = format!("{{ myIntroductions {{ {MATCH_FIELDS} }} }}");
@@ -161,11 +166,14 @@ fn double_opt_in_reveals_contacts_only_when_both_accept() {
         )["sme"]["contact"],
         Value::Null
     );
+    // An outsider gets for an existing match exactly what an unknown id gets: no oracle.
     let q = "query($id: ID!) { match(id: $id) { id } }";
-    assert_eq!(
-        error_code(&s.as_token(&outsider).gql(q, json!({ "id": id }))),
-        "FORBIDDEN"
-    );
+    let existing = s.as_token(&outsider).gql(q, json!({ "id": id }));
+    let unknown = s
+        .as_token(&outsider)
+        .gql(q, json!({ "id": uuid_like_unknown() }));
+    assert_eq!(existing, json!({ "data": { "match": null } }));
+    assert_eq!(existing, unknown);
     assert_eq!(
         error_code(&s.gql(q, json!({ "id": id }))),
         "UNAUTHENTICATED"
@@ -460,4 +468,9 @@ fn demo_mode_seeds_accounts_and_a_pipeline_at_every_stage() {
             "{role} account printed"
         );
     }
+}
+
+/// A well-formed id that no match has.
+fn uuid_like_unknown() -> String {
+    "01900000-0000-7000-8000-000000000000".to_string()
 }

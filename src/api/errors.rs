@@ -1,7 +1,7 @@
 //! Error policy of the API.
 //!
-//! Every failure a resolver can return is an [`ApiError`], and every variant maps on purpose to
-//! one stable `extensions.code`:
+//! Every failure a resolver can return is a [`crate::service::ServiceError`] (`ApiError` here), and
+//! every variant maps on purpose to one stable `extensions.code`:
 //!
 //! | variant      | code                    | message                                    |
 //! |--------------|-------------------------|--------------------------------------------|
@@ -12,54 +12,15 @@
 //! | `Conflict`   | `CONFLICT`              | the profile changed concurrently: reload and retry |
 //! | `Internal`   | `INTERNAL_SERVER_ERROR` | generic, with a reference id; the detail goes to the log only |
 //!
-//! There is deliberately no blanket `From<anyhow::Error>`: a store failure is classified in
-//! `From<StoreError>`, so a `?` cannot turn a user's mistake into a 500 or leak SQL to a client.
+//! There is deliberately no blanket `From<anyhow::Error>`: a store failure is classified in the
+//! service layer's `From<StoreError>`, so a `?` cannot turn a user's mistake into a 500 or leak
+//! SQL to a client.
 //! Errors that async-graphql raises itself (syntax, unknown fields, wrong argument types) get
 //! their code in [`classify_engine_errors`].
 
 use async_graphql::{ErrorExtensions, Response, Value};
 
-use crate::domain::validation::ValidationErrors;
-use crate::store::StoreError;
-
-#[derive(Debug, thiserror::Error)]
-pub enum ApiError {
-    #[error("{0}")]
-    BadInput(ValidationErrors),
-    #[error("{what} {id} not found")]
-    NotFound { what: &'static str, id: String },
-    #[error("{0}")]
-    Unauthenticated(String),
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("{0}")]
-    Conflict(String),
-    #[error("internal error")]
-    Internal(String),
-}
-
-pub type ApiResult<T> = Result<T, ApiError>;
-
-impl ApiError {
-    pub fn bad_input(field: &str, message: impl Into<String>) -> Self {
-        ApiError::BadInput(ValidationErrors::single(field, message))
-    }
-}
-
-impl From<ValidationErrors> for ApiError {
-    fn from(e: ValidationErrors) -> Self {
-        ApiError::BadInput(e)
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Conflict { .. } => ApiError::Conflict(e.to_string()),
-            other => ApiError::Internal(other.to_string()),
-        }
-    }
-}
+pub use crate::service::{ServiceError as ApiError, ServiceResult as ApiResult};
 
 impl ErrorExtensions for ApiError {
     fn extend(&self) -> async_graphql::Error {

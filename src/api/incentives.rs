@@ -3,9 +3,9 @@
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 
+use super::app;
 use super::enums::Lang;
-use super::errors::{gql, ApiResult};
-use super::query::app;
+use super::errors::gql;
 use crate::domain::incentives as domain;
 
 /// A project to assess. Absent optional fields are unknown, except the flags, which default to
@@ -221,10 +221,7 @@ impl IncentivesQuery {
         input: IncentiveInput,
         lang: Option<Lang>,
     ) -> async_graphql::Result<IncentiveAssessment> {
-        let lang = lang.unwrap_or(Lang::En).into();
-        gql((|| -> ApiResult<IncentiveAssessment> {
-            let input = domain::IncentiveInput::validate(input.into())?;
-            Ok(domain::assess(&app(ctx).rules, &input, lang).into())
-        })())
+        let a = crate::service::incentives::assess(app(ctx), input.into(), super::lang(lang));
+        gql(a.map(Into::into))
     }
 }

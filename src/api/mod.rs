@@ -1,5 +1,6 @@
-//! The GraphQL API: the only layer that knows the wire shape. Domain values are converted to and
-//! from GraphQL types explicitly here (`enums`, `inputs`, `types`).
+//! The GraphQL API: the only layer that knows the wire shape. Resolvers translate arguments into
+//! calls of the application layer (`service`) and its answers into GraphQL types (`enums`,
+//! `inputs`, `types`); they hold no business rule and decide nothing about visibility.
 
 pub mod account;
 pub mod enums;
@@ -13,17 +14,17 @@ mod query;
 pub mod search;
 pub mod subscription;
 pub mod types;
-pub mod viewer;
 
 use std::sync::Arc;
 
-use async_graphql::{MergedObject, Schema};
+use async_graphql::{Context, MergedObject, Schema};
 
 use crate::app::App;
+use crate::service::Viewer;
 
 /// Every mutation: profiles, accounts, the curation pipeline.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(
+pub struct Mutation(
     mutation::ProfileMutation,
     account::AccountMutation,
     pipeline::PipelineMutation,
@@ -31,7 +32,7 @@ pub struct MutationRoot(
 
 /// Every query: profiles and reference data, search, matching and incentive assessments.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(
+pub struct Query(
     query::ProfileQuery,
     search::SearchQuery,
     matching::MatchQuery,
@@ -40,7 +41,7 @@ pub struct QueryRoot(
     pipeline::PipelineQuery,
 );
 
-pub type ApiSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;
+pub type ApiSchema = Schema<Query, Mutation, subscription::Subscription>;
 
 /// Deep enough for every real query (a connection, its nodes, their sectors); a bound stops
 /// pathological nesting from tying up the server.
@@ -49,9 +50,9 @@ const MAX_DEPTH: usize = 12;
 /// The live schema, serving `app`.
 pub fn build_schema(app: Arc<App>) -> ApiSchema {
     Schema::build(
-        QueryRoot::default(),
-        MutationRoot::default(),
-        subscription::SubscriptionRoot,
+        Query::default(),
+        Mutation::default(),
+        subscription::Subscription,
     )
     .data(app)
     .limit_depth(MAX_DEPTH)
@@ -61,10 +62,29 @@ pub fn build_schema(app: Arc<App>) -> ApiSchema {
 /// The SDL of the schema (what `khkr-match schema` prints and `schema.graphql` holds).
 pub fn sdl() -> String {
     Schema::build(
-        QueryRoot::default(),
-        MutationRoot::default(),
-        subscription::SubscriptionRoot,
+        Query::default(),
+        Mutation::default(),
+        subscription::Subscription,
     )
     .finish()
     .sdl()
+}
+
+/// The application state; the schema is always built with it (see [`build_schema`]).
+pub(crate) fn app<'a>(ctx: &Context<'a>) -> &'a Arc<App> {
+    ctx.data_unchecked::<Arc<App>>()
+}
+
+/// Who is asking; the HTTP layer always supplies a viewer, and a schema used without one is
+/// anonymous.
+pub(crate) fn viewer<'a>(ctx: &Context<'a>) -> &'a Viewer {
+    static ANONYMOUS: std::sync::LazyLock<Viewer> = std::sync::LazyLock::new(Viewer::anonymous);
+    ctx.data_opt::<Arc<Viewer>>()
+        .map(|v| v.as_ref())
+        .unwrap_or(&ANONYMOUS)
+}
+
+/// The request's language argument, English by default.
+pub(crate) fn lang(l: Option<enums::Lang>) -> crate::domain::text::Lang {
+    l.unwrap_or(enums::Lang::En).into()
 }

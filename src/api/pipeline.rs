@@ -1,86 +1,14 @@
-//! The curation pipeline: staff shortlist and introduce, parties answer, staff follow each
-//! match to a deal or a close. Every change is written with its audit entries in one
-//! transaction; illegal moves are refused naming the allowed ones.
+//! The curation pipeline: translation onto `service::pipeline`.
 
 use async_graphql::{Context, Object, SimpleObject, ID};
-use time::OffsetDateTime;
 
-use super::account::viewer;
 use super::enums::{Lang, MatchStage};
-use super::errors::{gql, ApiError, ApiResult};
-use super::matching::{pair_id, Match};
-use super::query::{app, parse_id, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use super::errors::gql;
+use super::matching::Match;
 use super::search::FacetCount;
 use super::types::PageInfo;
-use crate::app::App;
-use crate::domain;
-use crate::domain::account::UserId;
-use crate::domain::pipeline::{AuditEntry, MatchRecord, Side, Stage};
-use crate::domain::profile::ProfileStatus;
-use crate::domain::sector::isic;
-use crate::domain::validation::ValidationErrors;
-use crate::search::matcher::{rank_smes, SmesForInvestor};
-use crate::store::{PageRequest, PipelineFilter};
-
-fn lang_of(l: Option<Lang>) -> domain::text::Lang {
-    l.unwrap_or(Lang::En).into()
-}
-
-async fn record(app: &App, id: &ID) -> ApiResult<MatchRecord> {
-    let id = parse_id("matchId", id)?;
-    app.store
-        .match_record(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound {
-            what: "match",
-            id: id.to_string(),
-        })
-}
-
-/// The TEXT feature of a pair exactly as `matchesForInvestor` computes it.
-async fn text_relevance(
-    app: &App,
-    sme: &domain::sme::Sme,
-    investor: &domain::investor::Investor,
-) -> ApiResult<f64> {
-    let (index, cache) = (app.search.clone(), app.features.clone());
-    let (profile, sme_id) = (investor.profile.clone(), sme.id);
-    let hits = tokio::task::spawn_blocking(move || {
-        let searcher = index.searcher();
-        let req = SmesForInvestor {
-            investor: &profile,
-            weights: crate::matching::weights::Weights::default(),
-            filter: None,
-            only: Some(sme_id),
-            first: 1,
-        };
-        rank_smes(&index, &searcher, &cache, &req)
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("ranking task failed: {e}")))?
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(hits.first().map_or(0.0, |h| h.text))
-}
-
-/// A staff change to a match: checks the role, applies `change` to the stored record, stores the
-/// result with its audit entries (one transaction, version-guarded) and answers with the match.
-async fn staff_change(
-    ctx: &Context<'_>,
-    match_id: &ID,
-    lang: Option<Lang>,
-    change: impl FnOnce(
-        &MatchRecord,
-        UserId,
-        OffsetDateTime,
-    ) -> Result<(MatchRecord, Vec<AuditEntry>), ValidationErrors>,
-) -> ApiResult<Match> {
-    let staff = viewer(ctx).require_staff()?.id;
-    let app = app(ctx);
-    let r = record(app, match_id).await?;
-    let (r, log) = change(&r, staff, OffsetDateTime::now_utc())?;
-    app.store.update_match(&r, &log).await?;
-    Match::of_record(app, r, lang_of(lang)).await
-}
+use super::{app, viewer};
+use crate::service::pipeline::{self as service, PipelineArgs};
 
 #[derive(Default)]
 pub struct PipelineMutation;
@@ -91,222 +19,137 @@ impl PipelineMutation {
     async fn shortlist_match(
         &self,
         ctx: &Context<'_>,
-        sme_id: ID,
-        investor_id: ID,
-        lang: Option<Lang>,
+        #[graphql(desc = "A published SME's id.")] sme_id: ID,
+        #[graphql(desc = "A published investor's id.")] investor_id: ID,
+        #[graphql(desc = "Language of the reasons (default EN).")] lang: Option<Lang>,
     ) -> async_graphql::Result<Match> {
-        gql(async {
-            let staff = viewer(ctx).require_staff()?.id;
-            let app = app(ctx);
-            let sme_id = parse_id("smeId", &sme_id)?;
-            let investor_id = parse_id("investorId", &investor_id)?;
-            let published = |s: ProfileStatus| s == ProfileStatus::Published;
-            let sme = app
-                .store
-                .sme(sme_id)
-                .await?
-                .filter(|s| published(s.lifecycle.status))
-                .ok_or_else(|| ApiError::NotFound {
-                    what: "SME",
-                    id: sme_id.to_string(),
-                })?;
-            let investor = app
-                .store
-                .investor(investor_id)
-                .await?
-                .filter(|i| published(i.lifecycle.status))
-                .ok_or_else(|| ApiError::NotFound {
-                    what: "investor",
-                    id: investor_id.to_string(),
-                })?;
-            if crate::matching::features::excluded(
-                sme.profile.sector.as_str(),
-                &investor.profile.excluded_sectors,
-            ) {
-                return Err(ApiError::bad_input(
-                    "smeId",
-                    "the investor excludes this SME's sector",
-                ));
-            }
-            let id = pair_id(sme_id, investor_id);
-            if let Some(existing) = app.store.match_record(id).await? {
-                return Err(ApiError::bad_input(
-                    "smeId",
-                    format!(
-                        "this pair is already in the pipeline (stage {})",
-                        existing.stage.as_str()
-                    ),
-                ));
-            }
-            let text = text_relevance(app, &sme, &investor).await?;
-            let (r, log) = MatchRecord::shortlist(
-                id,
-                sme_id,
-                investor_id,
-                text,
-                staff,
-                OffsetDateTime::now_utc(),
-            );
-            app.store.insert_match(&r, &log).await?;
-            app.events.publish(&r, "SHORTLISTED", &sme, &investor);
-            Match::of_record(app, r, lang_of(lang)).await
-        }
-        .await)
+        let r = service::shortlist(
+            app(ctx),
+            viewer(ctx),
+            &sme_id,
+            &investor_id,
+            super::lang(lang),
+        );
+        gql(r.await.map(Match))
     }
 
     /// Staff: introduces both sides with a message (from SHORTLISTED).
     async fn introduce(
         &self,
         ctx: &Context<'_>,
-        match_id: ID,
-        message: String,
-        lang: Option<Lang>,
+        #[graphql(desc = "The match's id.")] match_id: ID,
+        #[graphql(desc = "What both parties read (at most 2,000 characters).")] message: String,
+        #[graphql(desc = "Language of the reasons (default EN).")] lang: Option<Lang>,
     ) -> async_graphql::Result<Match> {
-        gql(async {
-            let m = staff_change(ctx, &match_id, lang, |r, staff, now| {
-                r.introduce(&message, staff, now)
-            })
-            .await?;
-            m.publish(&app(ctx).events, "INTRODUCED");
-            Ok(m)
-        }
-        .await)
+        let r = service::introduce(
+            app(ctx),
+            viewer(ctx),
+            &match_id,
+            &message,
+            super::lang(lang),
+        );
+        gql(r.await.map(Match))
     }
 
     /// A party (the owner of the SME or of the investor profile) answers its introduction.
+    /// Contacts are revealed to both once both accept.
     async fn respond_to_introduction(
         &self,
         ctx: &Context<'_>,
-        match_id: ID,
-        accept: bool,
-        lang: Option<Lang>,
+        #[graphql(desc = "The match's id.")] match_id: ID,
+        #[graphql(desc = "true to accept, false to decline.")] accept: bool,
+        #[graphql(desc = "Language of the reasons (default EN).")] lang: Option<Lang>,
     ) -> async_graphql::Result<Match> {
-        gql(async {
-            let v = viewer(ctx);
-            let user = v.require_user()?.id;
-            let app = app(ctx);
-            let r = record(app, &match_id).await?;
-            let sme = app.store.sme(r.sme_id).await?;
-            let inv = app.store.investor(r.investor_id).await?;
-            let owns_sme = sme.as_ref().is_some_and(|s| v.owns(s.owner));
-            let owns_inv = inv.as_ref().is_some_and(|i| v.owns(i.owner));
-            // One account on both sides answers for the side that has not answered yet.
-            let side = match (owns_sme, owns_inv) {
-                (true, true) if r.sme_response.is_some() => Side::Investor,
-                (true, _) => Side::Sme,
-                (false, true) => Side::Investor,
-                (false, false) => {
-                    return Err(ApiError::Forbidden(
-                        "only the two parties of this introduction may answer it".into(),
-                    ))
-                }
-            };
-            let (r, log) = r.respond(side, accept, user, OffsetDateTime::now_utc())?;
-            app.store.update_match(&r, &log).await?;
-            if r.stage.reveals_contacts() {
-                v.reveal(match side {
-                    Side::Sme => r.investor_id,
-                    Side::Investor => r.sme_id,
-                });
-            }
-            let m = Match::of_record(app, r, lang_of(lang)).await?;
-            m.publish(&app.events, if accept { "ACCEPTED" } else { "DECLINED" });
-            Ok(m)
-        }
-        .await)
+        let r = service::respond(app(ctx), viewer(ctx), &match_id, accept, super::lang(lang));
+        gql(r.await.map(Match))
     }
 
     /// Staff: moves a match along (IN_TALKS, DEAL, CLOSED); illegal moves name the allowed ones.
     async fn move_match(
         &self,
         ctx: &Context<'_>,
-        match_id: ID,
-        stage: MatchStage,
-        message: Option<String>,
-        lang: Option<Lang>,
+        #[graphql(desc = "The match's id.")] match_id: ID,
+        #[graphql(desc = "The stage to move to.")] stage: MatchStage,
+        #[graphql(desc = "Why, for the audit log.")] message: Option<String>,
+        #[graphql(desc = "Language of the reasons (default EN).")] lang: Option<Lang>,
     ) -> async_graphql::Result<Match> {
-        gql(staff_change(ctx, &match_id, lang, |r, staff, now| {
-            r.move_to(stage.into(), message.as_deref(), staff, now)
-        })
-        .await)
+        let r = service::move_to(
+            app(ctx),
+            viewer(ctx),
+            &match_id,
+            stage.into(),
+            message.as_deref(),
+            super::lang(lang),
+        );
+        gql(r.await.map(Match))
     }
 
     /// Staff: adds a note to a match's log.
     async fn add_match_note(
         &self,
         ctx: &Context<'_>,
-        match_id: ID,
-        note: String,
-        lang: Option<Lang>,
+        #[graphql(desc = "The match's id.")] match_id: ID,
+        #[graphql(desc = "The note (at most 2,000 characters).")] note: String,
+        #[graphql(desc = "Language of the reasons (default EN).")] lang: Option<Lang>,
     ) -> async_graphql::Result<Match> {
-        gql(async {
-            let staff = viewer(ctx).require_staff()?.id;
-            let app = app(ctx);
-            let r = record(app, &match_id).await?;
-            let entry = r.note(&note, staff, OffsetDateTime::now_utc())?;
-            app.store.append_audit(r.id, &entry).await?;
-            Match::of_record(app, r, lang_of(lang)).await
-        }
-        .await)
+        let r = service::add_note(app(ctx), viewer(ctx), &match_id, &note, super::lang(lang));
+        gql(r.await.map(Match))
     }
 
     /// Staff: assigns a curator (a STAFF or ADMIN account) to a match.
     async fn assign_curator(
         &self,
         ctx: &Context<'_>,
-        match_id: ID,
-        curator_id: ID,
-        lang: Option<Lang>,
+        #[graphql(desc = "The match's id.")] match_id: ID,
+        #[graphql(desc = "A STAFF or ADMIN account's id.")] curator_id: ID,
+        #[graphql(desc = "Language of the reasons (default EN).")] lang: Option<Lang>,
     ) -> async_graphql::Result<Match> {
-        gql(async {
-            viewer(ctx).require_staff()?;
-            let app = app(ctx);
-            let curator = parse_id("curatorId", &curator_id)?;
-            let user = app
-                .store
-                .user(curator)
-                .await?
-                .ok_or_else(|| ApiError::NotFound {
-                    what: "account",
-                    id: curator.to_string(),
-                })?;
-            if !user.role.is_staff() {
-                return Err(ApiError::bad_input(
-                    "curatorId",
-                    "a curator must be a STAFF or ADMIN account",
-                ));
-            }
-            staff_change(ctx, &match_id, lang, |r, staff, now| {
-                let (r, entry) = r.assign(curator, staff, now);
-                Ok((r, vec![entry]))
-            })
-            .await
-        }
-        .await)
+        let r = service::assign_curator(
+            app(ctx),
+            viewer(ctx),
+            &match_id,
+            &curator_id,
+            super::lang(lang),
+        );
+        gql(r.await.map(Match))
     }
 }
 
 /// A page of the pipeline.
 #[derive(SimpleObject)]
 pub struct MatchConnection {
+    /// The matches of this page.
     pub edges: Vec<MatchEdge>,
+    /// Where this page stands in the list.
     pub page_info: PageInfo,
+    /// How many matches the filtered pipeline has, across pages.
     pub total_count: i64,
 }
 
+/// A match and its cursor.
 #[derive(SimpleObject)]
 pub struct MatchEdge {
+    /// Pass as `after` to continue after this match.
     pub cursor: String,
+    /// The match.
     pub node: Match,
 }
 
 /// Counts for the staff dashboard.
 #[derive(SimpleObject)]
 pub struct PipelineDashboard {
+    /// By stage.
     pub by_stage: Vec<FacetCount>,
     /// By the SME's ISIC section.
     pub by_section: Vec<FacetCount>,
+    /// By the SME's province (ISO 3166-2:KH).
     pub by_province: Vec<FacetCount>,
+}
+
+fn facets(v: Vec<(String, i64)>) -> Vec<FacetCount> {
+    v.into_iter()
+        .map(|(value, count)| FacetCount { value, count })
+        .collect()
 }
 
 #[derive(Default)]
@@ -314,31 +157,16 @@ pub struct PipelineQuery;
 
 #[Object]
 impl PipelineQuery {
-    /// A match record, for staff or one of its two parties; null when unknown.
+    /// A match record, for staff or one of its two parties; null when unknown or when the
+    /// viewer is neither (the same answer, so ids cannot be probed).
     async fn r#match(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        lang: Option<Lang>,
+        #[graphql(desc = "The match's id.")] id: ID,
+        #[graphql(desc = "Language of the reasons (default EN).")] lang: Option<Lang>,
     ) -> async_graphql::Result<Option<Match>> {
-        gql(async {
-            let v = viewer(ctx);
-            v.require_user()?;
-            let app = app(ctx);
-            let id = parse_id("id", &id)?;
-            let Some(r) = app.store.match_record(id).await? else {
-                return Ok(None);
-            };
-            let m = Match::of_record(app, r, lang_of(lang)).await?;
-            if v.is_staff() || v.owns(m.sme.owner) || v.owns(m.investor.owner) {
-                Ok(Some(m))
-            } else {
-                Err(ApiError::Forbidden(
-                    "only staff and the two parties may see this match".into(),
-                ))
-            }
-        }
-        .await)
+        let r = service::get(app(ctx), viewer(ctx), &id, super::lang(lang)).await;
+        gql(r.map(|m| m.map(Match)))
     }
 
     /// Staff: the pipeline, oldest first, filtered by stage, curator, the SME's sector (ISIC
@@ -347,101 +175,59 @@ impl PipelineQuery {
     async fn pipeline(
         &self,
         ctx: &Context<'_>,
-        stage: Option<MatchStage>,
-        curator_id: Option<ID>,
-        sector_prefix: Option<String>,
-        province_code: Option<String>,
-        first: Option<i32>,
-        after: Option<String>,
-        lang: Option<Lang>,
+        #[graphql(desc = "Only matches at this stage.")] stage: Option<MatchStage>,
+        #[graphql(desc = "Only matches this curator is in charge of.")] curator_id: Option<ID>,
+        #[graphql(desc = "Only SMEs under this ISIC code (any level).")] sector_prefix: Option<
+            String,
+        >,
+        #[graphql(desc = "Only SMEs in this province (ISO 3166-2:KH).")] province_code: Option<
+            String,
+        >,
+        #[graphql(desc = "Page size: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+        #[graphql(desc = "Language of the reasons (default EN).")] lang: Option<Lang>,
     ) -> async_graphql::Result<MatchConnection> {
-        gql(async {
-            viewer(ctx).require_staff()?;
-            let app = app(ctx);
-            let first = first.unwrap_or(DEFAULT_PAGE_SIZE);
-            if !(0..=MAX_PAGE_SIZE).contains(&first) {
-                return Err(ApiError::bad_input(
-                    "first",
-                    format!("must be between 0 and {MAX_PAGE_SIZE}"),
-                ));
-            }
-            let after = after.map(|a| parse_id("after", &ID(a))).transpose()?;
-            let curator = curator_id.map(|c| parse_id("curatorId", &c)).transpose()?;
-            let sector_prefixes = match sector_prefix {
-                None => Vec::new(),
-                Some(code) => {
-                    let code = domain::sector::IsicCode::parse(&code)
-                        .map_err(|e| ApiError::bad_input("sectorPrefix", e))?;
-                    // A section letter stands for its divisions (sector codes are digits).
-                    if code.as_str().len() == 1 {
-                        isic()
-                            .children(Some(code.as_str()))
-                            .map(|d| d.code.clone())
-                            .collect()
-                    } else {
-                        vec![code.as_str().to_string()]
-                    }
-                }
-            };
-            let province = province_code
-                .map(|p| {
-                    domain::province::ProvinceCode::parse(&p)
-                        .map_err(|e| ApiError::bad_input("provinceCode", e))
+        let had_cursor = after.is_some();
+        let args = PipelineArgs {
+            stage: stage.map(Into::into),
+            curator_id: curator_id.map(|c| c.0),
+            sector_prefix,
+            province_code,
+            first,
+            after,
+            lang: Some(super::lang(lang)),
+        };
+        let page = service::list(app(ctx), viewer(ctx), args).await;
+        gql(page.map(|page| {
+            let edges: Vec<MatchEdge> = page
+                .items
+                .into_iter()
+                .map(|m| MatchEdge {
+                    cursor: m.id.to_string(),
+                    node: Match(m),
                 })
-                .transpose()?
-                .map(|p| p.as_str().to_string());
-            let filter = PipelineFilter {
-                stage: stage.map(Into::into),
-                curator,
-                sector_prefixes,
-                province,
-            };
-            let req = PageRequest {
-                first: first as u32,
-                after,
-            };
-            let page = app.store.pipeline(&filter, req).await?;
-            let mut edges = Vec::with_capacity(page.items.len());
-            for r in page.items {
-                let cursor = r.id.to_string();
-                edges.push(MatchEdge {
-                    cursor,
-                    node: Match::of_record(app, r, lang_of(lang)).await?,
-                });
-            }
-            Ok(MatchConnection {
+                .collect();
+            MatchConnection {
                 page_info: PageInfo {
                     has_next_page: page.has_next_page,
-                    has_previous_page: req.after.is_some(),
+                    has_previous_page: had_cursor,
                     start_cursor: edges.first().map(|e| e.cursor.clone()),
                     end_cursor: edges.last().map(|e| e.cursor.clone()),
                 },
                 edges,
                 total_count: page.total_count,
-            })
-        }
-        .await)
+            }
+        }))
     }
 
     /// A party's introductions: pipeline matches of its own profiles from INTRODUCED on.
     async fn my_introductions(
         &self,
         ctx: &Context<'_>,
-        lang: Option<Lang>,
+        #[graphql(desc = "Language of the reasons (default EN).")] lang: Option<Lang>,
     ) -> async_graphql::Result<Vec<Match>> {
-        gql(async {
-            let user = viewer(ctx).require_user()?.id;
-            let app = app(ctx);
-            let mut out = Vec::new();
-            for r in app.store.matches_of_owner(user).await? {
-                if matches!(r.stage, Stage::Suggested | Stage::Shortlisted) {
-                    continue;
-                }
-                out.push(Match::of_record(app, r, lang_of(lang)).await?);
-            }
-            Ok(out)
-        }
-        .await)
+        let r = service::my_introductions(app(ctx), viewer(ctx), super::lang(lang)).await;
+        gql(r.map(|v| v.into_iter().map(Match).collect()))
     }
 
     /// Staff: counts by stage, ISIC section and province.
@@ -449,25 +235,11 @@ impl PipelineQuery {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<PipelineDashboard> {
-        gql(async {
-            viewer(ctx).require_staff()?;
-            let d = app(ctx).store.dashboard().await?;
-            let list = |v: Vec<(String, i64)>| {
-                v.into_iter()
-                    .map(|(value, count)| FacetCount { value, count })
-                    .collect::<Vec<_>>()
-            };
-            let mut sections: std::collections::BTreeMap<String, i64> = Default::default();
-            for (division, n) in d.by_sector {
-                let section = isic().section_of(&division).unwrap_or("?").to_string();
-                *sections.entry(section).or_default() += n;
-            }
-            Ok(PipelineDashboard {
-                by_stage: list(d.by_stage),
-                by_section: list(sections.into_iter().collect()),
-                by_province: list(d.by_province),
-            })
-        }
-        .await)
+        let d = service::dashboard(app(ctx), viewer(ctx)).await;
+        gql(d.map(|d| PipelineDashboard {
+            by_stage: facets(d.by_stage),
+            by_section: facets(d.by_section),
+            by_province: facets(d.by_province),
+        }))
     }
 }

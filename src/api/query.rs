@@ -1,75 +1,36 @@
-//! Read operations.
-
-use std::sync::Arc;
+//! Profile reads and reference data: translation onto `service::profiles` and
+//! `service::reference`.
 
 use async_graphql::{Context, Object, ID};
 
 use super::enums::{to_domain, DigitalIndicator};
-use super::errors::{gql, ApiError, ApiResult};
+use super::errors::gql;
 use super::types::{
     DigitalAssessment, DigitalQuestion, DigitalQuestionnaire, FromParts, Investor,
     InvestorConnection, LocalizedText, PageInfo, Province, Sector, Sme, SmeConnection,
 };
-use crate::app::App;
-use crate::domain::digital::{assess, ADVANCED_MIN, INTERMEDIATE_MIN, QUESTIONNAIRE};
-use crate::domain::ids::ProfileId;
-use crate::domain::profile::ProfileStatus;
-use crate::domain::province::provinces;
-use crate::domain::sector::{isic, IsicCode};
-use crate::store::{Page, PageRequest};
-
-pub const DEFAULT_PAGE_SIZE: i32 = 20;
-pub const MAX_PAGE_SIZE: i32 = 100;
+use super::{app, viewer};
+use crate::domain::digital::{ADVANCED_MIN, INTERMEDIATE_MIN};
+use crate::domain::{investor, sme};
+use crate::service::profiles;
+use crate::service::reference;
+use crate::store::Page;
 
 /// Profile reads and reference data.
 #[derive(Default)]
 pub struct ProfileQuery;
 
-pub(super) fn app<'a>(ctx: &Context<'a>) -> &'a Arc<App> {
-    // The schema is always built with the App (see `api::build_schema`).
-    ctx.data_unchecked::<Arc<App>>()
-}
-
-/// Parses an ID argument, naming the argument in the error.
-pub(super) fn parse_id(field: &str, id: &ID) -> ApiResult<ProfileId> {
-    ProfileId::parse(id.as_str()).map_err(|e| ApiError::bad_input(field, e))
-}
-
-fn page_request(first: Option<i32>, after: Option<String>) -> ApiResult<PageRequest> {
-    let first = first.unwrap_or(DEFAULT_PAGE_SIZE);
-    if !(0..=MAX_PAGE_SIZE).contains(&first) {
-        return Err(ApiError::bad_input(
-            "first",
-            format!("must be between 0 and {MAX_PAGE_SIZE} (got {first})"),
-        ));
-    }
-    let after = after
-        .map(|c| {
-            ProfileId::parse(&c).map_err(|_| {
-                ApiError::bad_input("after", format!("{c:?} is not a cursor of this list"))
-            })
-        })
-        .transpose()?;
-    Ok(PageRequest {
-        first: first as u32,
-        after,
-    })
-}
-
-fn connection<D, W, C: FromParts<W>>(
+/// A Relay connection from a page of items keyed by their id.
+pub(super) fn connection<D, W, C: FromParts<W>>(
     page: Page<D>,
-    request: PageRequest,
-    id: fn(&D) -> ProfileId,
+    had_cursor: bool,
+    id: impl Fn(&D) -> String,
     wrap: fn(D) -> W,
 ) -> C {
-    let edges: Vec<(String, W)> = page
-        .items
-        .into_iter()
-        .map(|d| (id(&d).to_string(), wrap(d)))
-        .collect();
+    let edges: Vec<(String, W)> = page.items.into_iter().map(|d| (id(&d), wrap(d))).collect();
     let page_info = PageInfo {
         has_next_page: page.has_next_page,
-        has_previous_page: request.after.is_some(),
+        has_previous_page: had_cursor,
         start_cursor: edges.first().map(|e| e.0.clone()),
         end_cursor: edges.last().map(|e| e.0.clone()),
     };
@@ -79,89 +40,94 @@ fn connection<D, W, C: FromParts<W>>(
 #[Object]
 impl ProfileQuery {
     /// A published SME by id; null when unknown or archived.
-    async fn sme(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Sme>> {
-        gql(async {
-            let id = parse_id("id", &id)?;
-            let sme = app(ctx).store.sme(id).await?;
-            Ok(sme
-                .filter(|s| s.lifecycle.status == ProfileStatus::Published)
-                .map(Sme))
-        }
-        .await)
+    async fn sme(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The profile's id.")] id: ID,
+    ) -> async_graphql::Result<Option<Sme>> {
+        let r = profiles::get::<sme::Sme>(app(ctx), viewer(ctx), &id).await;
+        gql(r.map(|s| s.map(Sme)))
     }
 
     /// A published investor or partner by id; null when unknown or archived.
-    async fn investor(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Investor>> {
-        gql(async {
-            let id = parse_id("id", &id)?;
-            let inv = app(ctx).store.investor(id).await?;
-            Ok(inv
-                .filter(|i| i.lifecycle.status == ProfileStatus::Published)
-                .map(Investor))
-        }
-        .await)
+    async fn investor(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The profile's id.")] id: ID,
+    ) -> async_graphql::Result<Option<Investor>> {
+        let r = profiles::get::<investor::Investor>(app(ctx), viewer(ctx), &id).await;
+        gql(r.map(|i| i.map(Investor)))
     }
 
-    /// Published SMEs, oldest first. `first` defaults to 20, at most 100.
+    /// Published SMEs, oldest first.
     async fn smes(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Page size: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> async_graphql::Result<SmeConnection> {
         gql(async {
-            let req = page_request(first, after)?;
-            let page = app(ctx).store.published_smes(req).await?;
-            Ok(connection(page, req, |s| s.id, Sme))
+            let req = profiles::page_request(first, after.as_deref())?;
+            let page = profiles::list::<sme::Sme>(app(ctx), viewer(ctx), req).await?;
+            Ok(connection(
+                page,
+                req.after.is_some(),
+                |s| s.get().id.to_string(),
+                Sme,
+            ))
         }
         .await)
     }
 
-    /// Published investors and partners, oldest first. `first` defaults to 20, at most 100.
+    /// Published investors and partners, oldest first.
     async fn investors(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Page size: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> async_graphql::Result<InvestorConnection> {
         gql(async {
-            let req = page_request(first, after)?;
-            let page = app(ctx).store.published_investors(req).await?;
-            Ok(connection(page, req, |i| i.id, Investor))
+            let req = profiles::page_request(first, after.as_deref())?;
+            let page = profiles::list::<investor::Investor>(app(ctx), viewer(ctx), req).await?;
+            Ok(connection(
+                page,
+                req.after.is_some(),
+                |i| i.get().id.to_string(),
+                Investor,
+            ))
         }
         .await)
     }
 
     /// The ISIC Rev.4 tree one level at a time: the 21 sections without `parent`, else the
     /// children of `parent` (empty for a class).
-    async fn sectors(&self, parent: Option<String>) -> async_graphql::Result<Vec<Sector>> {
-        gql((|| {
-            let parent = parent
-                .map(|p| IsicCode::parse(&p).map_err(|e| ApiError::bad_input("parent", e)))
-                .transpose()?;
-            Ok(isic()
-                .children(parent.as_ref().map(IsicCode::as_str))
-                .map(Sector::from)
-                .collect())
-        })())
+    async fn sectors(
+        &self,
+        #[graphql(desc = "A code at any level: a section letter, or 2, 3 or 4 digits.")]
+        parent: Option<String>,
+    ) -> async_graphql::Result<Vec<Sector>> {
+        gql(reference::sectors(parent.as_deref())
+            .map(|v| v.into_iter().map(Sector::from).collect()))
     }
 
     /// One ISIC Rev.4 node by code (any level); null when unknown.
-    async fn sector(&self, code: String) -> Option<Sector> {
-        IsicCode::parse(&code)
-            .ok()
-            .and_then(|c| super::types::sector(c.as_str()))
+    async fn sector(
+        &self,
+        #[graphql(desc = "A code at any level: a section letter, or 2, 3 or 4 digits.")]
+        code: String,
+    ) -> Option<Sector> {
+        reference::sector(&code).map(Sector::from)
     }
 
     /// Cambodia's 25 provinces (capital included).
     async fn provinces(&self) -> Vec<Province> {
-        provinces().iter().map(Province::from).collect()
+        reference::provinces().iter().map(Province::from).collect()
     }
 
     /// The digital-maturity questionnaire an SME answers when it publishes its profile.
     async fn digital_questionnaire(&self) -> DigitalQuestionnaire {
         DigitalQuestionnaire {
-            questions: QUESTIONNAIRE.iter().map(DigitalQuestion::from).collect(),
+            questions: reference::questionnaire().iter().map(DigitalQuestion::from).collect(),
             rule: LocalizedText {
                 en: Some(format!(
                     "The score is the sum of the points of the indicators answered yes (100 in all). \
@@ -185,7 +151,10 @@ impl ProfileQuery {
     }
 
     /// The level and score a set of questionnaire answers would get, without publishing.
-    async fn assess_digital(&self, indicators: Vec<DigitalIndicator>) -> DigitalAssessment {
-        assess(&to_domain(&indicators)).into()
+    async fn assess_digital(
+        &self,
+        #[graphql(desc = "The indicators answered yes.")] indicators: Vec<DigitalIndicator>,
+    ) -> DigitalAssessment {
+        reference::assess_digital(&to_domain(&indicators)).into()
     }
 }

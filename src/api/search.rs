@@ -2,24 +2,15 @@
 //! highlights and keyset paging over the tantivy index; the nodes themselves come from the
 //! database, the source of truth.
 
-use std::collections::HashMap;
-
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 
 use super::enums::{to_domain, DigitalLevel, Lang, PartnershipType};
-use super::errors::{gql, ApiError, ApiResult};
-use super::query::{app, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use super::errors::gql;
 use super::types::{Investor, PageInfo, Sme};
-use crate::domain::ids::ProfileId;
-use crate::domain::money::UsdRange;
-use crate::domain::profile::{LanguageCode, ProfileStatus};
-use crate::domain::province::ProvinceCode;
-use crate::domain::sector::IsicCode;
-use crate::domain::text::check_plain_text;
-use crate::domain::validation::{Checker, ValidationErrors};
-use crate::search::query::{
-    self as sq, Cursor, Kind, SearchRequest, SearchResults, MAX_QUERY_CHARS,
-};
+use super::{app, viewer};
+use crate::domain::{investor, sme};
+use crate::service::search::{self as service, FilterRaw, SearchArgs, SearchPage};
+use crate::service::visibility::Shown;
 
 /// Declares a filter input (SMEs and investors take the same fields, under their own names).
 macro_rules! filter_input {
@@ -43,17 +34,17 @@ macro_rules! filter_input {
             pub languages: Option<Vec<String>>,
         }
 
-        impl $name {
-            pub(crate) fn into_filter(self) -> Result<sq::Filter, ValidationErrors> {
-                parse_filter(FilterParts {
-                    sector: self.sector,
-                    provinces: self.provinces.unwrap_or_default(),
-                    digital_levels: to_domain(&self.digital_levels.unwrap_or_default()),
-                    min_usd: self.min_usd,
-                    max_usd: self.max_usd,
-                    partnership_types: to_domain(&self.partnership_types.unwrap_or_default()),
-                    languages: self.languages.unwrap_or_default(),
-                })
+        impl From<$name> for FilterRaw {
+            fn from(f: $name) -> Self {
+                FilterRaw {
+                    sector: f.sector,
+                    provinces: f.provinces.unwrap_or_default(),
+                    digital_levels: to_domain(&f.digital_levels.unwrap_or_default()),
+                    min_usd: f.min_usd,
+                    max_usd: f.max_usd,
+                    partnership_types: to_domain(&f.partnership_types.unwrap_or_default()),
+                    languages: f.languages.unwrap_or_default(),
+                }
             }
         }
     };
@@ -71,41 +62,6 @@ filter_input!(
     InvestorFilter,
     "Ticket range overlaps [minUsd, maxUsd] (either bound may be left open)."
 );
-
-struct FilterParts {
-    sector: Option<String>,
-    provinces: Vec<String>,
-    digital_levels: Vec<crate::domain::digital::DigitalLevel>,
-    min_usd: Option<i64>,
-    max_usd: Option<i64>,
-    partnership_types: Vec<crate::domain::profile::PartnershipType>,
-    languages: Vec<String>,
-}
-
-fn parse_filter(p: FilterParts) -> Result<sq::Filter, ValidationErrors> {
-    let mut c = Checker::new("filter");
-    let sector = c.check("sector", p.sector.map(|s| IsicCode::parse(&s)).transpose());
-    let provinces = c.check_list("provinces", p.provinces, 25, |s| ProvinceCode::parse(&s));
-    let languages = c.check_list("languages", p.languages, 20, |s| LanguageCode::parse(&s));
-    let usd = match (p.min_usd, p.max_usd) {
-        (None, None) => Some(None),
-        (min, max) => match UsdRange::parse(min, max) {
-            Ok(r) => Some(Some(r)),
-            Err((which, msg)) => {
-                c.fail(if which == "min" { "minUsd" } else { "maxUsd" }, msg);
-                None
-            }
-        },
-    };
-    c.finish(|| sq::Filter {
-        sector: sector.flatten(),
-        provinces,
-        digital_levels: p.digital_levels,
-        usd: usd.flatten(),
-        partnership_types: p.partnership_types,
-        languages,
-    })
-}
 
 /// A matching passage of a text field, with the matches in `<b>` (the rest HTML-escaped).
 #[derive(SimpleObject, Debug, Clone)]
@@ -131,7 +87,7 @@ pub struct SearchFacets {
     pub partnership_types: Vec<FacetCount>,
 }
 
-fn facet_list(v: Vec<sq::FacetCount>) -> Vec<FacetCount> {
+fn facet_list(v: Vec<crate::search::query::FacetCount>) -> Vec<FacetCount> {
     v.into_iter()
         .map(|f| FacetCount {
             value: f.value,
@@ -161,39 +117,34 @@ macro_rules! search_result {
             pub facets: SearchFacets,
         }
 
-        impl $result {
-            fn assemble(
-                results: SearchResults,
-                nodes: HashMap<ProfileId, $node>,
-                had_cursor: bool,
-            ) -> Self {
-                let mut nodes = nodes;
-                let edges: Vec<$edge> = results
+        impl<T> From<SearchPage<T>> for $result
+        where
+            $node: From<Shown<T>>,
+        {
+            fn from(page: SearchPage<T>) -> Self {
+                let edges: Vec<$edge> = page
                     .hits
                     .into_iter()
-                    .filter_map(|hit| {
-                        // A profile archived between the search and the read is dropped.
-                        nodes.remove(&hit.id).map(|node| $edge {
-                            cursor: hit.cursor,
-                            node,
-                            score: f64::from(hit.score),
-                            highlights: hit
-                                .highlights
-                                .into_iter()
-                                .map(|h| Highlight {
-                                    field: h.field,
-                                    snippet: h.snippet,
-                                })
-                                .collect(),
-                        })
+                    .map(|hit| $edge {
+                        cursor: hit.cursor,
+                        node: hit.node.into(),
+                        score: hit.score,
+                        highlights: hit
+                            .highlights
+                            .into_iter()
+                            .map(|h| Highlight {
+                                field: h.field,
+                                snippet: h.snippet,
+                            })
+                            .collect(),
                     })
                     .collect();
-                let facets = results.facets;
+                let facets = page.facets;
                 $result {
-                    total_count: results.total_count as i64,
+                    total_count: page.total_count,
                     page_info: PageInfo {
-                        has_next_page: results.has_next_page,
-                        has_previous_page: had_cursor,
+                        has_next_page: page.has_next_page,
+                        has_previous_page: page.has_previous_page,
                         start_cursor: edges.first().map(|e| e.cursor.clone()),
                         end_cursor: edges.last().map(|e| e.cursor.clone()),
                     },
@@ -213,67 +164,21 @@ macro_rules! search_result {
 search_result!(SmeSearchResult, SmeSearchEdge, Sme);
 search_result!(InvestorSearchResult, InvestorSearchEdge, Investor);
 
-fn request(
-    kind: Kind,
-    query: Option<String>,
-    filter: Result<sq::Filter, ValidationErrors>,
-    first: Option<i32>,
-    after: Option<String>,
-    lang: Lang,
-) -> ApiResult<SearchRequest> {
-    let text = query.unwrap_or_default();
-    check_plain_text(&text, MAX_QUERY_CHARS).map_err(|e| ApiError::bad_input("query", e))?;
-    let filter = filter?;
-    let first = first.unwrap_or(DEFAULT_PAGE_SIZE);
-    if !(0..=MAX_PAGE_SIZE).contains(&first) {
-        return Err(ApiError::bad_input(
-            "first",
-            format!("must be between 0 and {MAX_PAGE_SIZE} (got {first})"),
-        ));
+impl From<Shown<sme::Sme>> for Sme {
+    fn from(s: Shown<sme::Sme>) -> Self {
+        Sme(s)
     }
-    let after = after
-        .map(|c| Cursor::parse(&c).map_err(|e| ApiError::bad_input("after", e)))
-        .transpose()?;
-    Ok(SearchRequest {
-        kind,
-        text,
-        filter,
-        first: first as usize,
-        after,
-        lang: lang.into(),
-    })
 }
 
-async fn run(ctx: &Context<'_>, req: SearchRequest) -> ApiResult<SearchResults> {
-    let app = app(ctx);
-    let index = app.search.clone();
-    // One snapshot per operation when the HTTP layer provided one.
-    let searcher = ctx
-        .data_opt::<tantivy::Searcher>()
-        .cloned()
-        .unwrap_or_else(|| index.searcher());
-    tokio::task::spawn_blocking(move || sq::search(&index, &searcher, &req))
-        .await
-        .map_err(|e| ApiError::Internal(format!("search task failed: {e}")))?
-        .map_err(|e| ApiError::Internal(e.to_string()))
+impl From<Shown<investor::Investor>> for Investor {
+    fn from(i: Shown<investor::Investor>) -> Self {
+        Investor(i)
+    }
 }
 
-/// Checks a search's arguments and runs it: the results, their ids (for the caller to read the
-/// nodes from the database) and whether a cursor was given.
-async fn searched(
-    ctx: &Context<'_>,
-    kind: Kind,
-    query: Option<String>,
-    filter: Result<sq::Filter, ValidationErrors>,
-    first: Option<i32>,
-    after: Option<String>,
-    lang: Option<Lang>,
-) -> ApiResult<(SearchResults, Vec<ProfileId>, bool)> {
-    let had_cursor = after.is_some();
-    let req = request(kind, query, filter, first, after, lang.unwrap_or(Lang::En))?;
-    let results = run(ctx, req).await?;
-    let ids = results.hits.iter().map(|h| h.id).collect();
-    Ok((results, ids, had_cursor))
+/// The request's index snapshot, when the HTTP layer provided one.
+fn snapshot(ctx: &Context<'_>) -> Option<tantivy::Searcher> {
+    ctx.data_opt::<tantivy::Searcher>().cloned()
 }
 
 #[derive(Default)]
@@ -294,21 +199,15 @@ impl SearchQuery {
             Lang,
         >,
     ) -> async_graphql::Result<SmeSearchResult> {
-        gql(async {
-            let filter = filter.unwrap_or_default().into_filter();
-            let (results, ids, had_cursor) =
-                searched(ctx, Kind::Sme, query, filter, first, after, lang).await?;
-            let nodes = app(ctx)
-                .store
-                .smes_by_ids(&ids)
-                .await?
-                .into_iter()
-                .filter(|s| s.lifecycle.status == ProfileStatus::Published)
-                .map(|s| (s.id, Sme(s)))
-                .collect();
-            Ok(SmeSearchResult::assemble(results, nodes, had_cursor))
-        }
-        .await)
+        let args = SearchArgs {
+            query,
+            filter: filter.unwrap_or_default().into(),
+            first,
+            after,
+            lang: lang.map(Into::into),
+        };
+        let page = service::search::<sme::Sme>(app(ctx), viewer(ctx), snapshot(ctx), args).await;
+        gql(page.map(Into::into))
     }
 
     /// Published investors and partners matching `query` and `filter`, best first.
@@ -323,20 +222,15 @@ impl SearchQuery {
             Lang,
         >,
     ) -> async_graphql::Result<InvestorSearchResult> {
-        gql(async {
-            let filter = filter.unwrap_or_default().into_filter();
-            let (results, ids, had_cursor) =
-                searched(ctx, Kind::Investor, query, filter, first, after, lang).await?;
-            let nodes = app(ctx)
-                .store
-                .investors_by_ids(&ids)
-                .await?
-                .into_iter()
-                .filter(|i| i.lifecycle.status == ProfileStatus::Published)
-                .map(|i| (i.id, Investor(i)))
-                .collect();
-            Ok(InvestorSearchResult::assemble(results, nodes, had_cursor))
-        }
-        .await)
+        let args = SearchArgs {
+            query,
+            filter: filter.unwrap_or_default().into(),
+            first,
+            after,
+            lang: lang.map(Into::into),
+        };
+        let page =
+            service::search::<investor::Investor>(app(ctx), viewer(ctx), snapshot(ctx), args).await;
+        gql(page.map(Into::into))
     }
 }

@@ -1,8 +1,9 @@
-//! GraphQL output types: wrappers over domain values that decide, field by field, what the
-//! viewer may see.
+//! GraphQL output types: wrappers over domain values that the application layer already passed
+//! through the visibility policy (`service::visibility`). They show what they are given and
+//! decide nothing: a hidden name or contact has already been removed.
 
-use async_graphql::{ComplexObject, Context, Object, SimpleObject};
-use time::format_description::well_known::Rfc3339;
+use async_graphql::{ComplexObject, Enum, Object, SimpleObject, ID};
+use time::OffsetDateTime;
 
 use super::enums::{
     to_wire, DigitalIndicator, DigitalLevel, IncentivePreference, IsicLevel, Lang,
@@ -10,6 +11,7 @@ use super::enums::{
 };
 use crate::domain;
 use crate::domain::sector::isic;
+use crate::service::visibility::{AccountView, Shown};
 
 /// Text in up to three languages.
 #[derive(SimpleObject, Debug, Clone)]
@@ -47,12 +49,6 @@ impl From<&domain::contact::Contact> for Contact {
             telegram: c.telegram.as_ref().map(|t| t.as_str().to_string()),
         }
     }
-}
-
-use super::account::viewer;
-
-fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_default()
 }
 
 /// A node of the ISIC Rev.4 tree.
@@ -175,250 +171,337 @@ impl From<domain::digital::DigitalAssessment> for DigitalAssessment {
     }
 }
 
-/// A Cambodian SME.
-pub struct Sme(pub domain::sme::Sme);
+/// A Cambodian SME as the viewer may see it.
+pub struct Sme(pub Shown<domain::sme::Sme>);
 
+impl Sme {
+    fn sme(&self) -> &domain::sme::Sme {
+        self.0.get()
+    }
+}
+
+/// A Cambodian small or medium enterprise: what it does (ISIC Rev.4 class), where (province),
+/// how big, how digital, and what it seeks. An ANONYMOUS SME's name and every SME's contact
+/// details are shown only to its owner, chamber staff, and a counterpart after both sides
+/// accepted an introduction.
 #[Object]
 impl Sme {
-    async fn id(&self) -> async_graphql::ID {
-        self.0.id.to_string().into()
+    /// The profile's id (UUIDv7).
+    async fn id(&self) -> ID {
+        self.sme().id.to_string().into()
     }
 
-    /// Null when the SME is ANONYMOUS and the viewer may not see its name.
-    async fn name(&self, ctx: &Context<'_>) -> Option<LocalizedText> {
-        viewer(ctx)
-            .may_see_name(self.0.id, self.0.owner, self.0.profile.visibility)
-            .then(|| (&self.0.profile.name).into())
+    /// The business name per language; null when the SME is ANONYMOUS and the viewer may not
+    /// see its name.
+    async fn name(&self) -> Option<LocalizedText> {
+        self.0.name().map(Into::into)
     }
 
-    /// The name in `lang` where the viewer may see it; otherwise a neutral description such as
-    /// "Manufacture of other food products n.e.c., Kampong Thom".
+    /// The name in `lang` (or another language when the SME has none in `lang`) where the viewer
+    /// may see it; otherwise a neutral description such as "Manufacture of other food products
+    /// n.e.c., Kampong Thom".
     async fn display_name(
         &self,
-        ctx: &Context<'_>,
-        #[graphql(default_with = "Lang::En")] lang: Lang,
+        #[graphql(default_with = "Lang::En", desc = "The language to show the name in.")]
+        lang: Lang,
     ) -> String {
-        let p = &self.0.profile;
-        if viewer(ctx).may_see_name(self.0.id, self.0.owner, p.visibility) {
-            return p.name.best(lang.into()).to_string();
-        }
-        let province = p.province.province();
-        let (sector, place) = match lang {
-            Lang::En => (
-                class_name(&p.sector, domain::text::Lang::En),
-                province.name_en.as_str(),
-            ),
-            Lang::Km => (
-                class_name(&p.sector, domain::text::Lang::Km),
-                province.name_km.as_str(),
-            ),
-            Lang::Ko => (
-                class_name(&p.sector, domain::text::Lang::Ko),
-                province.name_ko.as_str(),
-            ),
-        };
-        format!("{sector}, {place}")
+        self.0.display_name(lang.into())
     }
 
+    /// What the business does, in the owner's words, per language.
     async fn description(&self) -> LocalizedText {
-        (&self.0.profile.description).into()
+        (&self.sme().profile.description).into()
     }
 
+    /// Main activity: an ISIC Rev.4 class (4 digits), e.g. "1072" (manufacture of sugar).
     async fn sector_code(&self) -> &str {
-        self.0.profile.sector.as_str()
+        self.sme().profile.sector.as_str()
     }
 
+    /// The main activity's node of the ISIC Rev.4 tree, with its names.
     async fn sector(&self) -> Option<Sector> {
-        sector(self.0.profile.sector.as_str())
+        sector(self.sme().profile.sector.as_str())
     }
 
+    /// Other ISIC Rev.4 classes the business is active in.
     async fn secondary_sector_codes(&self) -> Vec<String> {
-        let codes = &self.0.profile.secondary_sectors;
+        let codes = &self.sme().profile.secondary_sectors;
         codes.iter().map(|c| c.as_str().to_string()).collect()
     }
 
+    /// ISO 3166-2:KH code of the province, e.g. "KH-12" (Phnom Penh).
     async fn province_code(&self) -> &str {
-        self.0.profile.province.as_str()
+        self.sme().profile.province.as_str()
     }
 
+    /// The province, with its names in English, Khmer and Korean.
     async fn province(&self) -> Province {
-        self.0.profile.province.province().into()
+        self.sme().profile.province.province().into()
     }
 
+    /// Number of employees, when given (micro < 10, small 10–49, medium 50–100).
     async fn employees(&self) -> Option<i64> {
-        self.0.profile.employees.map(i64::from)
+        self.sme().profile.employees.map(i64::from)
     }
 
+    /// Year the business was founded, when given.
     async fn founded_year(&self) -> Option<i64> {
-        self.0.profile.founded_year.map(i64::from)
+        self.sme().profile.founded_year.map(i64::from)
     }
 
+    /// Lower bound of the capital sought, in whole US dollars (null: open).
     async fn capital_sought_min_usd(&self) -> Option<i64> {
-        self.0.profile.capital_sought.min
+        self.sme().profile.capital_sought.min
     }
 
+    /// Upper bound of the capital sought, in whole US dollars (null: open).
     async fn capital_sought_max_usd(&self) -> Option<i64> {
-        self.0.profile.capital_sought.max
+        self.sme().profile.capital_sought.max
     }
 
+    /// The kinds of partnership the SME seeks.
     async fn partnership_types(&self) -> Vec<PartnershipType> {
-        to_wire(&self.0.profile.partnership_types)
+        to_wire(&self.sme().profile.partnership_types)
     }
 
+    /// The questionnaire indicators the SME answered yes to.
     async fn digital_indicators(&self) -> Vec<DigitalIndicator> {
-        to_wire(&self.0.profile.digital_indicators)
+        to_wire(&self.sme().profile.digital_indicators)
     }
 
+    /// Digital maturity assessed from the questionnaire answers.
     async fn digital_level(&self) -> DigitalLevel {
-        self.0.digital.level.into()
+        self.sme().digital.level.into()
     }
 
-    /// 0–100, from the questionnaire.
+    /// 0–100: the sum of the points of the indicators answered yes.
     async fn digital_score(&self) -> i32 {
-        self.0.digital.score as i32
+        self.sme().digital.score as i32
     }
 
+    /// ISO 639-1 codes of the languages the business works in.
     async fn languages(&self) -> Vec<String> {
+        languages(&self.sme().profile.languages)
+    }
+
+    /// Contact details; null for viewers who may not see them.
+    async fn contact(&self) -> Option<Contact> {
         self.0
-            .profile
-            .languages
-            .iter()
-            .map(|l| l.as_str().to_string())
-            .collect()
+            .contact_shown()
+            .then(|| (&self.sme().profile.contact).into())
     }
 
-    /// Null for viewers who may not see contact details.
-    async fn contact(&self, ctx: &Context<'_>) -> Option<Contact> {
-        viewer(ctx)
-            .may_see_contact(self.0.id, self.0.owner)
-            .then(|| (&self.0.profile.contact).into())
-    }
-
+    /// PUBLIC or ANONYMOUS.
     async fn visibility(&self) -> Visibility {
-        self.0.profile.visibility.into()
+        self.sme().profile.visibility.into()
     }
 
+    /// PUBLISHED or ARCHIVED.
     async fn status(&self) -> ProfileStatus {
-        self.0.lifecycle.status.into()
+        self.sme().lifecycle.status.into()
     }
 
-    /// UTC, RFC 3339.
-    async fn created_at(&self) -> String {
-        rfc3339(self.0.lifecycle.created_at)
+    /// When the profile was first published.
+    async fn created_at(&self) -> OffsetDateTime {
+        self.sme().lifecycle.created_at
     }
 
-    async fn updated_at(&self) -> String {
-        rfc3339(self.0.lifecycle.updated_at)
+    /// When the profile last changed.
+    async fn updated_at(&self) -> OffsetDateTime {
+        self.sme().lifecycle.updated_at
     }
 
-    /// Grows by one with every change.
+    /// Grows by one with every change (optimistic concurrency).
     async fn version(&self) -> i64 {
-        self.0.lifecycle.version
+        self.sme().lifecycle.version
     }
 }
 
-/// The most specific name of a class that exists in `lang`: ISIC class titles exist in English;
-/// Khmer and Korean fall back to the section's name.
-fn class_name(class: &domain::sector::IsicClass, lang: domain::text::Lang) -> String {
-    let lineage = isic().lineage(class.as_str());
-    let pick = |n: &domain::sector::IsicNode| match lang {
-        domain::text::Lang::En => Some(n.name_en.clone()),
-        domain::text::Lang::Km => n.name_km.clone(),
-        domain::text::Lang::Ko => n.name_ko.clone(),
-    };
-    lineage.iter().find_map(|n| pick(n)).unwrap_or_default()
+fn languages(codes: &[domain::profile::LanguageCode]) -> Vec<String> {
+    codes.iter().map(|l| l.as_str().to_string()).collect()
 }
 
-/// A Korean investor or partner.
-pub struct Investor(pub domain::investor::Investor);
+/// A Korean investor or partner as the viewer may see it.
+pub struct Investor(pub Shown<domain::investor::Investor>);
 
+impl Investor {
+    fn investor(&self) -> &domain::investor::Investor {
+        self.0.get()
+    }
+}
+
+/// A Korean investor or partner: a venture fund, a corporate, a bank, a development agency, a
+/// distributor or a technology provider, with the mandate it is looking to fill. Contact details
+/// are shown only to its owner, chamber staff, and a counterpart after both sides accepted an
+/// introduction.
 #[Object]
 impl Investor {
-    async fn id(&self) -> async_graphql::ID {
+    /// The profile's id (UUIDv7).
+    async fn id(&self) -> ID {
+        self.investor().id.to_string().into()
+    }
+
+    /// The organisation's name per language.
+    async fn name(&self) -> LocalizedText {
+        (&self.investor().profile.name).into()
+    }
+
+    /// The name in `lang`, or in another language when there is none in `lang`.
+    async fn display_name(
+        &self,
+        #[graphql(default_with = "Lang::En", desc = "The language to show the name in.")]
+        lang: Lang,
+    ) -> String {
+        self.0.display_name(lang.into())
+    }
+
+    /// The organisation and its mandate, in its own words, per language.
+    async fn description(&self) -> LocalizedText {
+        (&self.investor().profile.description).into()
+    }
+
+    /// What kind of organisation this is.
+    async fn organization_type(&self) -> OrganizationType {
+        self.investor().profile.organization_type.into()
+    }
+
+    /// ISIC Rev.4 codes at any level (section letter, division, group or class) the investor is
+    /// interested in; empty means every sector.
+    async fn sector_interests(&self) -> Vec<String> {
+        let codes = &self.investor().profile.sector_interests;
+        codes.iter().map(|c| c.as_str().to_string()).collect()
+    }
+
+    /// ISIC Rev.4 codes at any level the investor never invests in; SMEs under them are never
+    /// matched to it.
+    async fn excluded_sectors(&self) -> Vec<String> {
+        let codes = &self.investor().profile.excluded_sectors;
+        codes.iter().map(|c| c.as_str().to_string()).collect()
+    }
+
+    /// Smallest ticket, in whole US dollars (null: open).
+    async fn ticket_min_usd(&self) -> Option<i64> {
+        self.investor().profile.ticket.min
+    }
+
+    /// Largest ticket, in whole US dollars (null: open).
+    async fn ticket_max_usd(&self) -> Option<i64> {
+        self.investor().profile.ticket.max
+    }
+
+    /// The kinds of partnership the investor offers.
+    async fn partnership_types(&self) -> Vec<PartnershipType> {
+        to_wire(&self.investor().profile.partnership_types)
+    }
+
+    /// ISO 3166-2:KH codes of the provinces preferred; empty means anywhere in Cambodia.
+    async fn preferred_provinces(&self) -> Vec<String> {
+        let codes = &self.investor().profile.preferred_provinces;
+        codes.iter().map(|c| c.as_str().to_string()).collect()
+    }
+
+    /// The digital levels of SMEs the investor wants; empty means any level.
+    async fn preferred_digital_levels(&self) -> Vec<DigitalLevel> {
+        to_wire(&self.investor().profile.preferred_digital_levels)
+    }
+
+    /// The investment-law incentives that matter to the investor.
+    async fn incentive_preferences(&self) -> Vec<IncentivePreference> {
+        to_wire(&self.investor().profile.incentive_preferences)
+    }
+
+    /// ISO 639-1 codes of the languages the organisation works in.
+    async fn languages(&self) -> Vec<String> {
+        languages(&self.investor().profile.languages)
+    }
+
+    /// Contact details; null for viewers who may not see them.
+    async fn contact(&self) -> Option<Contact> {
+        self.0
+            .contact_shown()
+            .then(|| (&self.investor().profile.contact).into())
+    }
+
+    /// PUBLISHED or ARCHIVED.
+    async fn status(&self) -> ProfileStatus {
+        self.investor().lifecycle.status.into()
+    }
+
+    /// When the profile was first published.
+    async fn created_at(&self) -> OffsetDateTime {
+        self.investor().lifecycle.created_at
+    }
+
+    /// When the profile last changed.
+    async fn updated_at(&self) -> OffsetDateTime {
+        self.investor().lifecycle.updated_at
+    }
+
+    /// Grows by one with every change (optimistic concurrency).
+    async fn version(&self) -> i64 {
+        self.investor().lifecycle.version
+    }
+}
+
+/// What an account may do.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Owns Cambodian SME profiles; signs itself up.
+    Sme,
+    /// Owns investor and partner profiles; signs itself up.
+    Investor,
+    /// Chamber-of-commerce staff: curates matches; created by an operator.
+    Staff,
+    /// Staff with operator rights; created by an operator.
+    Admin,
+}
+
+impl From<Role> for domain::account::Role {
+    fn from(r: Role) -> Self {
+        match r {
+            Role::Sme => domain::account::Role::Sme,
+            Role::Investor => domain::account::Role::Investor,
+            Role::Staff => domain::account::Role::Staff,
+            Role::Admin => domain::account::Role::Admin,
+        }
+    }
+}
+
+impl From<domain::account::Role> for Role {
+    fn from(r: domain::account::Role) -> Self {
+        match r {
+            domain::account::Role::Sme => Role::Sme,
+            domain::account::Role::Investor => Role::Investor,
+            domain::account::Role::Staff => Role::Staff,
+            domain::account::Role::Admin => Role::Admin,
+        }
+    }
+}
+
+/// An account as the viewer may see it.
+pub struct User(pub AccountView);
+
+/// An account. Its e-mail is shown to the account itself and to staff only.
+#[Object]
+impl User {
+    /// The account's id (UUIDv7).
+    async fn id(&self) -> ID {
         self.0.id.to_string().into()
     }
 
-    async fn name(&self) -> LocalizedText {
-        (&self.0.profile.name).into()
+    /// The log-in e-mail; null unless the viewer is this account or staff.
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
     }
 
-    async fn display_name(&self, #[graphql(default_with = "Lang::En")] lang: Lang) -> String {
-        self.0.profile.name.best(lang.into()).to_string()
+    /// What the account may do.
+    async fn role(&self) -> Role {
+        self.0.role.into()
     }
 
-    async fn description(&self) -> LocalizedText {
-        (&self.0.profile.description).into()
-    }
-
-    async fn organization_type(&self) -> OrganizationType {
-        self.0.profile.organization_type.into()
-    }
-
-    async fn sector_interests(&self) -> Vec<String> {
-        let codes = &self.0.profile.sector_interests;
-        codes.iter().map(|c| c.as_str().to_string()).collect()
-    }
-
-    async fn excluded_sectors(&self) -> Vec<String> {
-        let codes = &self.0.profile.excluded_sectors;
-        codes.iter().map(|c| c.as_str().to_string()).collect()
-    }
-
-    async fn ticket_min_usd(&self) -> Option<i64> {
-        self.0.profile.ticket.min
-    }
-
-    async fn ticket_max_usd(&self) -> Option<i64> {
-        self.0.profile.ticket.max
-    }
-
-    async fn partnership_types(&self) -> Vec<PartnershipType> {
-        to_wire(&self.0.profile.partnership_types)
-    }
-
-    async fn preferred_provinces(&self) -> Vec<String> {
-        let codes = &self.0.profile.preferred_provinces;
-        codes.iter().map(|c| c.as_str().to_string()).collect()
-    }
-
-    async fn preferred_digital_levels(&self) -> Vec<DigitalLevel> {
-        to_wire(&self.0.profile.preferred_digital_levels)
-    }
-
-    async fn incentive_preferences(&self) -> Vec<IncentivePreference> {
-        to_wire(&self.0.profile.incentive_preferences)
-    }
-
-    async fn languages(&self) -> Vec<String> {
-        self.0
-            .profile
-            .languages
-            .iter()
-            .map(|l| l.as_str().to_string())
-            .collect()
-    }
-
-    /// Null for viewers who may not see contact details.
-    async fn contact(&self, ctx: &Context<'_>) -> Option<Contact> {
-        viewer(ctx)
-            .may_see_contact(self.0.id, self.0.owner)
-            .then(|| (&self.0.profile.contact).into())
-    }
-
-    async fn status(&self) -> ProfileStatus {
-        self.0.lifecycle.status.into()
-    }
-
-    async fn created_at(&self) -> String {
-        rfc3339(self.0.lifecycle.created_at)
-    }
-
-    async fn updated_at(&self) -> String {
-        rfc3339(self.0.lifecycle.updated_at)
-    }
-
-    async fn version(&self) -> i64 {
-        self.0.lifecycle.version
+    /// When the account was created.
+    async fn created_at(&self) -> OffsetDateTime {
+        self.0.created_at
     }
 }
 

@@ -69,6 +69,29 @@ pub struct Sme {
 }
 
 impl SmeProfile {
+    /// What an SME is called where its name is hidden (ANONYMOUS): its sector and province, in
+    /// `lang`, e.g. "Manufacture of other food products n.e.c., Kampong Thom". ISIC class titles
+    /// exist in English; Khmer and Korean fall back to the most specific named ancestor.
+    pub fn neutral_name(&self, lang: super::text::Lang) -> String {
+        use super::text::Lang;
+        let province = self.province.province();
+        let place = match lang {
+            Lang::En => &province.name_en,
+            Lang::Km => &province.name_km,
+            Lang::Ko => &province.name_ko,
+        };
+        let sector = super::sector::isic()
+            .lineage(self.sector.as_str())
+            .iter()
+            .find_map(|n| match lang {
+                Lang::En => Some(n.name_en.clone()),
+                Lang::Km => n.name_km.clone(),
+                Lang::Ko => n.name_ko.clone(),
+            })
+            .unwrap_or_default();
+        format!("{sector}, {place}")
+    }
+
     /// Checks every field, naming each failure as `input.<field>`.
     pub fn validate(raw: SmeRaw, ctx: &ValidationContext) -> Result<Self, ValidationErrors> {
         let mut c = Checker::new("input");

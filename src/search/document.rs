@@ -12,7 +12,7 @@ use crate::domain::investor::Investor;
 use crate::domain::money::UsdRange;
 use crate::domain::profile::Visibility;
 use crate::domain::sector::isic;
-use crate::domain::sme::Sme;
+use crate::domain::sme::{Sme, SmeProfile};
 use crate::domain::text::{Lang, LocalizedText};
 
 fn base(f: &Fields, kind: &str, id: ProfileId) -> TantivyDocument {
@@ -116,13 +116,23 @@ fn add_unique(
     }
 }
 
+/// The texts of an SME that may be searched or compared: its description, and its name only when
+/// the SME is PUBLIC. The index and the match ranking's text query both use this one rule, so an
+/// ANONYMOUS SME's name can be found neither by a search nor by ranking an investor's text
+/// against it.
+pub fn sme_texts(p: &SmeProfile) -> (Option<&LocalizedText>, &LocalizedText) {
+    let name = (p.visibility == Visibility::Public).then_some(&p.name);
+    (name, &p.description)
+}
+
 pub fn sme_document(f: &Fields, sme: &Sme) -> TantivyDocument {
     let p = &sme.profile;
     let mut doc = base(f, KIND_SME, sme.id);
-    if p.visibility == Visibility::Public {
-        add_texts(&mut doc, &f.sme_name, &p.name);
+    let (name, description) = sme_texts(p);
+    if let Some(name) = name {
+        add_texts(&mut doc, &f.sme_name, name);
     }
-    add_texts(&mut doc, &f.sme_description, &p.description);
+    add_texts(&mut doc, &f.sme_description, description);
     let mut seen = Vec::new();
     for class in std::iter::once(&p.sector).chain(&p.secondary_sectors) {
         for node in isic().lineage(class.as_str()) {

@@ -568,14 +568,15 @@ pub fn rank_investors(
     let sme = req.sme;
     let w = weights_array(&req.weights);
     let segments = cache.for_searcher(searcher)?;
+    // Never the name of an ANONYMOUS SME: ranking investors' texts against it would tell
+    // whoever writes a guess into their own profile whether the hidden name contains it.
+    let texts: Vec<&LocalizedText> = match super::document::sme_texts(sme) {
+        (Some(name), description) => vec![name, description],
+        (None, description) => vec![description],
+    };
     let texts = TextRelevance::of(
         searcher,
-        text_query(
-            index,
-            searcher,
-            Kind::Investor,
-            &[&sme.name, &sme.description],
-        )?,
+        text_query(index, searcher, Kind::Investor, &texts)?,
     )?;
     let class = sme.sector.as_str();
     let lineage: Vec<u16> = isic()

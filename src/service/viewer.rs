@@ -1,16 +1,16 @@
-//! Who is asking, and what they may see and do.
+//! Who is asking.
 //!
-//! Every field guard and every permission check asks the request's [`Viewer`]. It is built once
-//! per request from the bearer token: the account, the profiles it owns, and the counterparts
-//! it is connected to (both sides accepted an introduction), so guards need no I/O.
+//! A [`Viewer`] is built once per request (or WebSocket operation) from its credentials: the
+//! account, the profiles it owns and the counterparts it is connected to (both sides accepted an
+//! introduction), so visibility decisions and permission checks need no I/O. What the viewer may
+//! *see* is decided in [`super::visibility`]; what it may *do* by the `require_*` checks here.
 
 use std::collections::HashSet;
 use std::sync::RwLock;
 
-use super::errors::{ApiError, ApiResult};
+use super::error::{ServiceError, ServiceResult};
 use crate::domain::account::{Role, User, UserId};
 use crate::domain::ids::ProfileId;
-use crate::domain::profile::Visibility;
 
 #[derive(Debug, Default)]
 pub struct Viewer {
@@ -42,6 +42,20 @@ impl Viewer {
         }
     }
 
+    /// A viewer acting as `user` without a token: demo seeding and operator commands, which
+    /// run the same use cases as the account would.
+    pub fn acting_as(user: User) -> Self {
+        Viewer {
+            user: Some(user),
+            ..Viewer::default()
+        }
+    }
+
+    /// The account's id, when signed in.
+    pub fn user_id(&self) -> Option<UserId> {
+        self.user.as_ref().map(|u| u.id)
+    }
+
     pub fn is_staff(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.role.is_staff())
     }
@@ -51,32 +65,20 @@ impl Viewer {
         matches!((&self.user, owner), (Some(u), Some(o)) if u.id == o)
     }
 
-    /// Contact details: the owner, staff, and a counterpart whose introduction both accepted.
-    pub fn may_see_contact(&self, profile: ProfileId, owner: Option<UserId>) -> bool {
-        self.is_staff()
-            || self.owns(owner)
-            || self
-                .connected
-                .read()
-                .map(|c| c.contains(&profile))
-                .unwrap_or(false)
+    /// Whether both sides accepted an introduction between one of the viewer's profiles and
+    /// `profile`.
+    pub fn is_connected_to(&self, profile: ProfileId) -> bool {
+        self.connected
+            .read()
+            .map(|c| c.contains(&profile))
+            .unwrap_or(false)
     }
 
     /// Both sides just accepted: the counterpart's profile is revealed to this viewer.
-    pub fn reveal(&self, profile: ProfileId) {
+    pub(crate) fn reveal(&self, profile: ProfileId) {
         if let Ok(mut c) = self.connected.write() {
             c.insert(profile);
         }
-    }
-
-    /// An ANONYMOUS SME's name is hidden from the same people as its contact details.
-    pub fn may_see_name(
-        &self,
-        profile: ProfileId,
-        owner: Option<UserId>,
-        visibility: Visibility,
-    ) -> bool {
-        visibility == Visibility::Public || self.may_see_contact(profile, owner)
     }
 
     /// Profile ids the viewer owns (as loaded at the start of the request).
@@ -84,18 +86,20 @@ impl Viewer {
         &self.owned
     }
 
-    pub fn require_user(&self) -> ApiResult<&User> {
+    pub fn require_user(&self) -> ServiceResult<&User> {
         self.user.as_ref().ok_or_else(|| {
-            ApiError::Unauthenticated("sign in first: send `Authorization: Bearer <token>`".into())
+            ServiceError::Unauthenticated(
+                "sign in first: send `Authorization: Bearer <token>`".into(),
+            )
         })
     }
 
-    pub fn require_role(&self, role: Role) -> ApiResult<&User> {
+    pub fn require_role(&self, role: Role) -> ServiceResult<&User> {
         let user = self.require_user()?;
         if user.role == role {
             Ok(user)
         } else {
-            Err(ApiError::Forbidden(format!(
+            Err(ServiceError::Forbidden(format!(
                 "this needs a {} account (this one is {})",
                 role.as_str(),
                 user.role.as_str()
@@ -103,22 +107,28 @@ impl Viewer {
         }
     }
 
-    pub fn require_staff(&self) -> ApiResult<&User> {
+    pub fn require_staff(&self) -> ServiceResult<&User> {
         let user = self.require_user()?;
         if user.role.is_staff() {
             Ok(user)
         } else {
-            Err(ApiError::Forbidden("only chamber staff may do this".into()))
+            Err(ServiceError::Forbidden(
+                "only chamber staff may do this".into(),
+            ))
         }
     }
 
     /// The owner of a profile, or staff.
-    pub fn require_owner_or_staff(&self, owner: Option<UserId>, what: &str) -> ApiResult<&User> {
+    pub fn require_owner_or_staff(
+        &self,
+        owner: Option<UserId>,
+        what: &str,
+    ) -> ServiceResult<&User> {
         let user = self.require_user()?;
         if user.role.is_staff() || self.owns(owner) {
             Ok(user)
         } else {
-            Err(ApiError::Forbidden(format!(
+            Err(ServiceError::Forbidden(format!(
                 "only the owner of this {what} (or staff) may change it"
             )))
         }

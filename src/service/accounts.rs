@@ -1,0 +1,255 @@
+//! Accounts: sign-up, log-in, log-out, API keys, and the viewer of a request.
+//!
+//! Account creation exists once, in [`create_account`]: sign-up, the operator's
+//! `user create` and demo seeding all go through it.
+
+use time::{Duration, OffsetDateTime};
+
+use super::error::{ServiceError, ServiceResult};
+use super::viewer::Viewer;
+use super::visibility::{self, AccountView};
+use crate::app::App;
+use crate::auth;
+use crate::domain::account::{NewAccount, Role, TokenKind, User, SESSION_DAYS};
+use crate::domain::contact::Email;
+use crate::domain::ids::ProfileId;
+use crate::store::{Store, StoreError, TokenRecord};
+
+/// A token just issued, with the account it signs in (as the caller may see it).
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub account: AccountView,
+}
+
+/// A new API key; its token is shown once.
+#[derive(Debug, Clone)]
+pub struct ApiKey {
+    pub id: ProfileId,
+    pub name: String,
+    pub token: String,
+}
+
+/// Runs CPU-heavy work (password hashing) off the async workers.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> ServiceResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ServiceError::Internal(format!("blocking task failed: {e}")))
+}
+
+async fn hash(password: String) -> ServiceResult<String> {
+    blocking(move || auth::hash_password(&password))
+        .await?
+        .map_err(|e| ServiceError::Internal(e.to_string()))
+}
+
+/// Creates an account of any role (the caller decides who may create which role).
+pub async fn create_account(store: &dyn Store, new: NewAccount) -> ServiceResult<User> {
+    let hash = hash(new.password.clone()).await?;
+    let user = User {
+        id: ProfileId::new_v7(),
+        email: new.email,
+        role: new.role,
+        created_at: OffsetDateTime::now_utc(),
+    };
+    match store.create_user(&user, &hash).await {
+        Ok(()) => Ok(user),
+        Err(StoreError::Conflict { .. }) => Err(ServiceError::bad_input(
+            "input.email",
+            "an account with this e-mail already exists",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The operator's `user create`: any role, STAFF and ADMIN included.
+pub async fn create_by_operator(
+    store: &dyn Store,
+    email: &str,
+    password: &str,
+    role: Role,
+) -> ServiceResult<User> {
+    let new = NewAccount::validate(email, password, role, false)?;
+    create_account(store, new).await
+}
+
+/// Demo mode: the account with this e-mail and role, created if missing, with a new password
+/// either way (the caller prints it, so it must not outlive the run that printed it).
+pub async fn reset_demo_account(
+    store: &dyn Store,
+    email: &str,
+    role: Role,
+    password: &str,
+) -> ServiceResult<User> {
+    match store.user_by_email(email).await? {
+        Some((user, _)) => {
+            store
+                .set_password_hash(user.id, &hash(password.to_string()).await?)
+                .await?;
+            Ok(user)
+        }
+        None => {
+            let email = Email::parse(email).map_err(|e| ServiceError::bad_input("email", e))?;
+            let new = NewAccount {
+                email,
+                password: password.to_string(),
+                role,
+            };
+            create_account(store, new).await
+        }
+    }
+}
+
+/// Issues a token of `kind` for `user` and stores its hash.
+async fn issue(
+    app: &App,
+    user: &User,
+    kind: TokenKind,
+    name: Option<String>,
+) -> ServiceResult<(ProfileId, String)> {
+    let token = auth::new_token();
+    let now = OffsetDateTime::now_utc();
+    let id = ProfileId::new_v7();
+    app.store
+        .insert_token(&TokenRecord {
+            hash: auth::token_hash(&token),
+            id,
+            user_id: user.id,
+            kind,
+            name,
+            created_at: now,
+            expires_at: (kind == TokenKind::Session).then(|| now + Duration::days(SESSION_DAYS)),
+        })
+        .await?;
+    Ok((id, token))
+}
+
+fn session(v: &Viewer, user: User, token: String) -> Session {
+    Session {
+        token,
+        account: visibility::account(v, user, true),
+    }
+}
+
+/// Creates an SME or INVESTOR account and signs it in.
+pub async fn sign_up(
+    app: &App,
+    v: &Viewer,
+    email: &str,
+    password: &str,
+    role: Role,
+) -> ServiceResult<Session> {
+    let new = NewAccount::validate(email, password, role, true)?;
+    let user = create_account(app.store.as_ref(), new).await?;
+    let (_, token) = issue(app, &user, TokenKind::Session, None).await?;
+    Ok(session(v, user, token))
+}
+
+/// An argon2id hash of a random string nobody knows, for constant-time log-in failures.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| auth::hash_password(&auth::new_token()).unwrap_or_default());
+
+/// Signs in; a wrong e-mail or password gets the same UNAUTHENTICATED answer.
+pub async fn log_in(app: &App, v: &Viewer, email: &str, password: &str) -> ServiceResult<Session> {
+    let found = app.store.user_by_email(email.trim()).await?;
+    // Verify against a dummy hash when the account is unknown, so timing does not tell which
+    // e-mails have accounts.
+    let (user, hash) = match found {
+        Some((u, h)) => (Some(u), h),
+        None => (None, DUMMY_HASH.to_string()),
+    };
+    let password = password.to_string();
+    let ok = blocking(move || auth::verify_password(&password, &hash)).await?;
+    match (user, ok) {
+        (Some(user), true) => {
+            let (_, token) = issue(app, &user, TokenKind::Session, None).await?;
+            Ok(session(v, user, token))
+        }
+        _ => Err(ServiceError::Unauthenticated(
+            "wrong e-mail or password".into(),
+        )),
+    }
+}
+
+/// Ends the session of the token the request carries.
+pub async fn log_out(app: &App, v: &Viewer) -> ServiceResult<bool> {
+    v.require_user()?;
+    let hash = v.token_hash.clone().unwrap_or_default();
+    Ok(app
+        .store
+        .revoke_token_hash(&hash, OffsetDateTime::now_utc())
+        .await?)
+}
+
+/// Issues an API key for an integration acting as the viewer's account.
+pub async fn create_api_key(app: &App, v: &Viewer, name: &str) -> ServiceResult<ApiKey> {
+    let user = v.require_user()?.clone();
+    let name = crate::domain::text::optional_plain(Some(name.to_string()), 100)
+        .map_err(|e| ServiceError::bad_input("name", e))?
+        .ok_or_else(|| ServiceError::bad_input("name", "give the key a name"))?;
+    let (id, token) = issue(app, &user, TokenKind::ApiKey, Some(name.clone())).await?;
+    Ok(ApiKey { id, name, token })
+}
+
+/// Revokes one of the viewer's own API keys; someone else's key is as unknown as no key.
+pub async fn revoke_api_key(app: &App, v: &Viewer, id: &str) -> ServiceResult<bool> {
+    let user = v.require_user()?.clone();
+    let id = super::parse_id("id", id)?;
+    if app
+        .store
+        .revoke_api_key(id, user.id, OffsetDateTime::now_utc())
+        .await?
+    {
+        Ok(true)
+    } else {
+        Err(ServiceError::not_found("API key", id))
+    }
+}
+
+/// The signed-in account, as the viewer sees itself.
+pub fn me(v: &Viewer) -> Option<AccountView> {
+    v.user.clone().map(|u| visibility::account(v, u, false))
+}
+
+/// An account as the viewer may see it (e.g. a match's curator or an audit entry's actor).
+pub async fn account(app: &App, v: &Viewer, id: ProfileId) -> ServiceResult<Option<AccountView>> {
+    Ok(app
+        .store
+        .user(id)
+        .await?
+        .map(|u| visibility::account(v, u, false)))
+}
+
+/// Builds the viewer of a request from its `Authorization` header value.
+pub async fn viewer_for(app: &App, authorization: Option<&str>) -> ServiceResult<Viewer> {
+    let Some(header) = authorization else {
+        return Ok(Viewer::anonymous());
+    };
+    let token = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .map(str::trim)
+        .ok_or_else(|| {
+            ServiceError::Unauthenticated(
+                "the Authorization header must be `Bearer <token>`".into(),
+            )
+        })?;
+    viewer_for_token(app, token).await
+}
+
+/// Builds the viewer of a bearer token (a request header, a WebSocket's init payload, a page's
+/// session cookie).
+pub async fn viewer_for_token(app: &App, token: &str) -> ServiceResult<Viewer> {
+    let hash = auth::token_hash(token);
+    let (user, _) = app
+        .store
+        .token_user(&hash, OffsetDateTime::now_utc())
+        .await?
+        .ok_or_else(|| {
+            ServiceError::Unauthenticated("unknown, expired or revoked token: sign in again".into())
+        })?;
+    let owned = app.store.owned_profiles(user.id).await?;
+    let connected = app.store.connected_profiles(user.id).await?;
+    Ok(Viewer::signed_in(user, hash, owned, connected))
+}

@@ -1,0 +1,61 @@
+//! The errors of the application layer.
+//!
+//! Every use case fails with a [`ServiceError`]; each front end maps each variant on purpose
+//! (GraphQL: one `extensions.code` per variant, see `api::errors`; pages: a status and a message
+//! next to the field). There is deliberately no blanket `From<anyhow::Error>`: a store failure is
+//! classified in `From<StoreError>`, so a `?` cannot turn a user's mistake into a 500 or leak SQL.
+
+use crate::domain::validation::ValidationErrors;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// Every offending field, named by its path in the request (`input.contact.email`).
+    #[error("{0}")]
+    BadInput(ValidationErrors),
+    /// What was looked up does not exist, or the viewer may not know that it exists.
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
+    /// No (valid) credentials, or a failed log-in.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Signed in, but not allowed (wrong role, not the owner, not a party).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The record changed concurrently: reload and retry.
+    #[error("{0}")]
+    Conflict(String),
+    /// A defect or an infrastructure failure; the detail is for the log only.
+    #[error("internal error")]
+    Internal(String),
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+impl ServiceError {
+    pub fn bad_input(field: &str, message: impl Into<String>) -> Self {
+        ServiceError::BadInput(ValidationErrors::single(field, message))
+    }
+
+    pub fn not_found(what: &'static str, id: impl ToString) -> Self {
+        ServiceError::NotFound {
+            what,
+            id: id.to_string(),
+        }
+    }
+}
+
+impl From<ValidationErrors> for ServiceError {
+    fn from(e: ValidationErrors) -> Self {
+        ServiceError::BadInput(e)
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict { .. } => ServiceError::Conflict(e.to_string()),
+            other => ServiceError::Internal(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! The application layer: one function per use case, the only door to the store and the index.
+//!
+//! Every front end — GraphQL resolvers (`api`), web pages, the CLI, demo seeding, benchmarks —
+//! calls these functions and nothing below them. Each use case authorises (role, ownership),
+//! validates (in `domain`), writes (row and outbox entry in one transaction), waits until the
+//! change is searchable, publishes its event, and returns domain values with the viewer's
+//! visibility already applied ([`visibility`]). Front ends only translate: they hold no
+//! business rule and never decide who may see what.
+//!
+//! Errors are [`ServiceError`]s; each front end maps every variant on purpose.
+
+pub mod accounts;
+pub mod error;
+pub mod incentives;
+pub mod matching;
+pub mod pipeline;
+pub mod profiles;
+pub mod reference;
+pub mod search;
+pub mod viewer;
+pub mod visibility;
+
+pub use error::{ServiceError, ServiceResult};
+pub use viewer::Viewer;
+
+use crate::domain::ids::ProfileId;
+
+/// Parses an id argument, naming the argument in the error.
+pub fn parse_id(field: &str, id: &str) -> ServiceResult<ProfileId> {
+    ProfileId::parse(id).map_err(|e| ServiceError::bad_input(field, e))
+}

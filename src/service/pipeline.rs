@@ -1,0 +1,387 @@
+//! The curation pipeline: staff shortlist and introduce, parties answer, staff follow each
+//! match to a deal or a close. Every change is written with its audit entries in one
+//! transaction (version-guarded), then announced to subscribers; illegal moves are refused
+//! naming the allowed ones.
+//!
+//! A match that exists but is not the viewer's business answers exactly like an unknown id
+//! (`None` or NOT_FOUND), so ids cannot be probed for existence.
+
+use time::OffsetDateTime;
+
+use super::error::{ServiceError, ServiceResult};
+use super::matching::{pair_id, text_relevance, Match, MatchView};
+use super::profiles::{self, page_request};
+use super::viewer::Viewer;
+use super::visibility::AccountView;
+use crate::app::App;
+use crate::domain::account::UserId;
+use crate::domain::ids::ProfileId;
+use crate::domain::investor::Investor;
+use crate::domain::pipeline::{AuditEntry, MatchRecord, Side, Stage};
+use crate::domain::province::ProvinceCode;
+use crate::domain::sector::{isic, IsicCode};
+use crate::domain::sme::Sme;
+use crate::domain::text::Lang;
+use crate::domain::validation::ValidationErrors;
+use crate::events::EventKind;
+use crate::store::{Page, PipelineFilter};
+
+/// A stored record by id, for staff (who may know every match).
+async fn record(app: &App, field: &str, id: &str) -> ServiceResult<MatchRecord> {
+    let id = super::parse_id(field, id)?;
+    app.store
+        .match_record(id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("match", id))
+}
+
+/// Writes a changed record with its log, announces it, and answers with the match.
+async fn commit(
+    app: &App,
+    v: &Viewer,
+    m: (MatchRecord, Vec<AuditEntry>),
+    kind: Option<EventKind>,
+    lang: Lang,
+) -> ServiceResult<MatchView> {
+    let (r, log) = m;
+    app.store.update_match(&r, &log).await?;
+    let m = Match::of_record(app, r, lang).await?;
+    if let (Some(kind), Some(r)) = (kind, &m.record) {
+        app.events.publish(r, kind, m.sme.owner, m.investor.owner);
+    }
+    Ok(m.view(v))
+}
+
+/// A staff change to a match: checks the role, applies `change` to the stored record, stores
+/// the result with its audit entries and answers with the match.
+async fn staff_change(
+    app: &App,
+    v: &Viewer,
+    match_id: &str,
+    lang: Lang,
+    kind: Option<EventKind>,
+    change: impl FnOnce(
+        &MatchRecord,
+        UserId,
+        OffsetDateTime,
+    ) -> Result<(MatchRecord, Vec<AuditEntry>), ValidationErrors>,
+) -> ServiceResult<MatchView> {
+    let staff = v.require_staff()?.id;
+    let r = record(app, "matchId", match_id).await?;
+    let changed = change(&r, staff, OffsetDateTime::now_utc())?;
+    commit(app, v, changed, kind, lang).await
+}
+
+/// Staff: puts a pair on the shortlist (from SUGGESTED).
+pub async fn shortlist(
+    app: &App,
+    v: &Viewer,
+    sme_id: &str,
+    investor_id: &str,
+    lang: Lang,
+) -> ServiceResult<MatchView> {
+    let staff = v.require_staff()?.id;
+    let sme_id = super::parse_id("smeId", sme_id)?;
+    let investor_id = super::parse_id("investorId", investor_id)?;
+    let sme: Sme = profiles::published(app, sme_id).await?;
+    let investor: Investor = profiles::published(app, investor_id).await?;
+    if crate::matching::features::excluded(
+        sme.profile.sector.as_str(),
+        &investor.profile.excluded_sectors,
+    ) {
+        return Err(ServiceError::bad_input(
+            "smeId",
+            "the investor excludes this SME's sector",
+        ));
+    }
+    let id = pair_id(sme_id, investor_id);
+    if let Some(existing) = app.store.match_record(id).await? {
+        return Err(ServiceError::bad_input(
+            "smeId",
+            format!(
+                "this pair is already in the pipeline (stage {})",
+                existing.stage.as_str()
+            ),
+        ));
+    }
+    let text = text_relevance(app, &sme, &investor).await?;
+    let (r, log) = MatchRecord::shortlist(
+        id,
+        sme_id,
+        investor_id,
+        text,
+        staff,
+        OffsetDateTime::now_utc(),
+    );
+    app.store.insert_match(&r, &log).await?;
+    app.events
+        .publish(&r, EventKind::Shortlisted, sme.owner, investor.owner);
+    let m = Match::explained(app, sme, investor, text, &Default::default(), lang, Some(r));
+    Ok(m.view(v))
+}
+
+/// Staff: introduces both sides with a message (from SHORTLISTED).
+pub async fn introduce(
+    app: &App,
+    v: &Viewer,
+    match_id: &str,
+    message: &str,
+    lang: Lang,
+) -> ServiceResult<MatchView> {
+    staff_change(
+        app,
+        v,
+        match_id,
+        lang,
+        Some(EventKind::Introduced),
+        |r, staff, now| r.introduce(message, staff, now),
+    )
+    .await
+}
+
+/// Staff: moves a match along (IN_TALKS, DEAL, CLOSED); illegal moves name the allowed ones.
+pub async fn move_to(
+    app: &App,
+    v: &Viewer,
+    match_id: &str,
+    stage: Stage,
+    message: Option<&str>,
+    lang: Lang,
+) -> ServiceResult<MatchView> {
+    staff_change(
+        app,
+        v,
+        match_id,
+        lang,
+        Some(EventKind::StageChanged),
+        |r, staff, now| r.move_to(stage, message, staff, now),
+    )
+    .await
+}
+
+/// Staff: adds a note to a match's log.
+pub async fn add_note(
+    app: &App,
+    v: &Viewer,
+    match_id: &str,
+    note: &str,
+    lang: Lang,
+) -> ServiceResult<MatchView> {
+    let staff = v.require_staff()?.id;
+    let r = record(app, "matchId", match_id).await?;
+    let entry = r.note(note, staff, OffsetDateTime::now_utc())?;
+    app.store.append_audit(r.id, &entry).await?;
+    Ok(Match::of_record(app, r, lang).await?.view(v))
+}
+
+/// Staff: assigns a curator (a STAFF or ADMIN account) to a match.
+pub async fn assign_curator(
+    app: &App,
+    v: &Viewer,
+    match_id: &str,
+    curator_id: &str,
+    lang: Lang,
+) -> ServiceResult<MatchView> {
+    v.require_staff()?;
+    let curator = super::parse_id("curatorId", curator_id)?;
+    let user = app
+        .store
+        .user(curator)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("account", curator))?;
+    if !user.role.is_staff() {
+        return Err(ServiceError::bad_input(
+            "curatorId",
+            "a curator must be a STAFF or ADMIN account",
+        ));
+    }
+    staff_change(
+        app,
+        v,
+        match_id,
+        lang,
+        Some(EventKind::CuratorAssigned),
+        |r, staff, now| {
+            let (r, entry) = r.assign(curator, staff, now);
+            Ok((r, vec![entry]))
+        },
+    )
+    .await
+}
+
+/// A party (the owner of the SME or of the investor profile) answers its introduction.
+pub async fn respond(
+    app: &App,
+    v: &Viewer,
+    match_id: &str,
+    accept: bool,
+    lang: Lang,
+) -> ServiceResult<MatchView> {
+    let user = v.require_user()?.id;
+    let id = super::parse_id("matchId", match_id)?;
+    // Someone else's match is as unknown as no match: no existence oracle.
+    let not_found = || ServiceError::not_found("match", id);
+    let r = app.store.match_record(id).await?.ok_or_else(not_found)?;
+    let sme = app.store.sme(r.sme_id).await?;
+    let inv = app.store.investor(r.investor_id).await?;
+    let owns_sme = sme.as_ref().is_some_and(|s| v.owns(s.owner));
+    let owns_inv = inv.as_ref().is_some_and(|i| v.owns(i.owner));
+    // One account on both sides answers for the side that has not answered yet.
+    let side = match (owns_sme, owns_inv) {
+        (true, true) if r.sme_response.is_some() => Side::Investor,
+        (true, _) => Side::Sme,
+        (false, true) => Side::Investor,
+        (false, false) if v.is_staff() => {
+            return Err(ServiceError::Forbidden(
+                "only the two parties of this introduction may answer it".into(),
+            ))
+        }
+        (false, false) => return Err(not_found()),
+    };
+    let (r, log) = r.respond(side, accept, user, OffsetDateTime::now_utc())?;
+    if r.stage.reveals_contacts() {
+        v.reveal(match side {
+            Side::Sme => r.investor_id,
+            Side::Investor => r.sme_id,
+        });
+    }
+    let kind = if accept {
+        EventKind::Accepted
+    } else {
+        EventKind::Declined
+    };
+    commit(app, v, (r, log), Some(kind), lang).await
+}
+
+/// A match record, for staff or one of its two parties; `None` when unknown *or* not the
+/// viewer's business (the same answer, so ids cannot be probed).
+pub async fn get(app: &App, v: &Viewer, id: &str, lang: Lang) -> ServiceResult<Option<MatchView>> {
+    v.require_user()?;
+    let id = super::parse_id("id", id)?;
+    let Some(r) = app.store.match_record(id).await? else {
+        return Ok(None);
+    };
+    let m = Match::of_record(app, r, lang).await?;
+    Ok(m.party_or_staff(v).then(|| m.view(v)))
+}
+
+/// One line of a match's audit log, with its actor as the viewer may see it.
+pub struct AuditLine {
+    pub entry: AuditEntry,
+    pub actor: Option<AccountView>,
+}
+
+/// A match's audit log (staff only).
+pub async fn audit_log(
+    app: &App,
+    v: &Viewer,
+    match_id: ProfileId,
+) -> ServiceResult<Vec<AuditLine>> {
+    v.require_staff()?;
+    let mut out = Vec::new();
+    for entry in app.store.audit_log(match_id).await? {
+        let actor = match entry.actor {
+            Some(id) => super::accounts::account(app, v, id).await?,
+            None => None,
+        };
+        out.push(AuditLine { entry, actor });
+    }
+    Ok(out)
+}
+
+/// What staff filter the pipeline by, as a client sent it.
+#[derive(Debug, Clone, Default)]
+pub struct PipelineArgs {
+    pub stage: Option<Stage>,
+    pub curator_id: Option<String>,
+    pub sector_prefix: Option<String>,
+    pub province_code: Option<String>,
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub lang: Option<Lang>,
+}
+
+/// Staff: the pipeline, oldest first, filtered by stage, curator, the SME's sector (ISIC code at
+/// any level) and province.
+pub async fn list(app: &App, v: &Viewer, args: PipelineArgs) -> ServiceResult<Page<MatchView>> {
+    v.require_staff()?;
+    let req = page_request(args.first, args.after.as_deref())?;
+    let curator = args
+        .curator_id
+        .map(|c| super::parse_id("curatorId", &c))
+        .transpose()?;
+    let sector_prefixes = match args.sector_prefix {
+        None => Vec::new(),
+        Some(code) => {
+            let code =
+                IsicCode::parse(&code).map_err(|e| ServiceError::bad_input("sectorPrefix", e))?;
+            // A section letter stands for its divisions (sector codes are digits).
+            if code.as_str().len() == 1 {
+                isic()
+                    .children(Some(code.as_str()))
+                    .map(|d| d.code.clone())
+                    .collect()
+            } else {
+                vec![code.as_str().to_string()]
+            }
+        }
+    };
+    let province = args
+        .province_code
+        .map(|p| ProvinceCode::parse(&p).map_err(|e| ServiceError::bad_input("provinceCode", e)))
+        .transpose()?
+        .map(|p| p.as_str().to_string());
+    let filter = PipelineFilter {
+        stage: args.stage,
+        curator,
+        sector_prefixes,
+        province,
+    };
+    let lang = args.lang.unwrap_or(Lang::En);
+    let page = app.store.pipeline(&filter, req).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for r in page.items {
+        items.push(Match::of_record(app, r, lang).await?.view(v));
+    }
+    Ok(Page {
+        items,
+        has_next_page: page.has_next_page,
+        total_count: page.total_count,
+    })
+}
+
+/// A party's introductions: pipeline matches of its own profiles from INTRODUCED on.
+pub async fn my_introductions(app: &App, v: &Viewer, lang: Lang) -> ServiceResult<Vec<MatchView>> {
+    let user = v.require_user()?.id;
+    let mut out = Vec::new();
+    for r in app.store.matches_of_owner(user).await? {
+        if matches!(r.stage, Stage::Suggested | Stage::Shortlisted) {
+            continue;
+        }
+        out.push(Match::of_record(app, r, lang).await?.view(v));
+    }
+    Ok(out)
+}
+
+/// Counts for the staff dashboard: by stage, by the SME's ISIC section, by province.
+pub struct Dashboard {
+    pub by_stage: Vec<(String, i64)>,
+    pub by_section: Vec<(String, i64)>,
+    pub by_province: Vec<(String, i64)>,
+}
+
+/// Staff: counts by stage, ISIC section and province.
+pub async fn dashboard(app: &App, v: &Viewer) -> ServiceResult<Dashboard> {
+    v.require_staff()?;
+    let d = app.store.dashboard().await?;
+    let mut sections: std::collections::BTreeMap<String, i64> = Default::default();
+    for (division, n) in d.by_sector {
+        let section = isic().section_of(&division).unwrap_or("?").to_string();
+        *sections.entry(section).or_default() += n;
+    }
+    Ok(Dashboard {
+        by_stage: d.by_stage,
+        by_section: sections.into_iter().collect(),
+        by_province: d.by_province,
+    })
+}

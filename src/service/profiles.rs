@@ -1,0 +1,267 @@
+//! SME and investor profiles: publish, revise, archive, read and list.
+//!
+//! The two kinds are twins: each write validates in `domain`, checks the role or ownership,
+//! writes the row and its outbox entry in one transaction, and returns once the change is
+//! searchable. What differs between them is in [`Kind`]; the use cases are written once.
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use super::error::{ServiceError, ServiceResult};
+use super::viewer::Viewer;
+use super::visibility::{self, Shown};
+use crate::app::App;
+use crate::domain::account::Role;
+use crate::domain::ids::ProfileId;
+use crate::domain::investor::{Investor, InvestorProfile, InvestorRaw};
+use crate::domain::profile::ProfileStatus;
+use crate::domain::sme::{Sme, SmeProfile, SmeRaw};
+use crate::domain::validation::ValidationErrors;
+use crate::domain::{Lifecycle, ValidationContext};
+use crate::store::{Page, PageRequest, Seq, Store, StoreError};
+
+/// Default and largest page of a profile listing.
+pub const DEFAULT_PAGE_SIZE: i32 = 20;
+pub const MAX_PAGE_SIZE: i32 = 100;
+
+/// What differs between SME and investor profiles.
+#[async_trait]
+pub trait Kind: visibility::Profile + Clone + Send + Sync + Sized + 'static {
+    /// The unchecked input of a profile.
+    type Raw: Send;
+    /// How errors and messages name the kind.
+    const WHAT: &'static str;
+    /// The account role that publishes this kind.
+    const ROLE: Role;
+
+    /// The checked content of a profile.
+    type Content: Send;
+
+    fn lifecycle(&self) -> &Lifecycle;
+    /// Checks every field of `raw`, naming each failure.
+    fn validate(raw: Self::Raw, now: OffsetDateTime) -> Result<Self::Content, ValidationErrors>;
+    /// A new published profile owned by `owner`.
+    fn publish(content: Self::Content, owner: ProfileId, now: OffsetDateTime) -> Self;
+    /// This profile with new content; refused once archived.
+    fn revise(&self, content: Self::Content, now: OffsetDateTime)
+        -> Result<Self, ValidationErrors>;
+    fn archive(&self, now: OffsetDateTime) -> Self;
+
+    async fn load(store: &dyn Store, id: ProfileId) -> Result<Option<Self>, StoreError>;
+    async fn load_many(store: &dyn Store, ids: &[ProfileId]) -> Result<Vec<Self>, StoreError>;
+    async fn insert(store: &dyn Store, value: &Self) -> Result<Seq, StoreError>;
+    async fn update(store: &dyn Store, value: &Self) -> Result<Seq, StoreError>;
+    async fn list(store: &dyn Store, page: PageRequest) -> Result<Page<Self>, StoreError>;
+}
+
+#[async_trait]
+impl Kind for Sme {
+    type Raw = SmeRaw;
+    const WHAT: &'static str = "SME";
+    const ROLE: Role = Role::Sme;
+
+    type Content = SmeProfile;
+
+    fn lifecycle(&self) -> &Lifecycle {
+        &self.lifecycle
+    }
+    fn validate(raw: SmeRaw, now: OffsetDateTime) -> Result<SmeProfile, ValidationErrors> {
+        SmeProfile::validate(raw, &ValidationContext::at(now))
+    }
+    fn publish(content: SmeProfile, owner: ProfileId, now: OffsetDateTime) -> Self {
+        Sme::publish(ProfileId::new_v7(), Some(owner), content, now)
+    }
+    fn revise(&self, content: SmeProfile, now: OffsetDateTime) -> Result<Self, ValidationErrors> {
+        Sme::revise(self, content, now)
+    }
+    fn archive(&self, now: OffsetDateTime) -> Self {
+        Sme::archive(self, now)
+    }
+    async fn load(store: &dyn Store, id: ProfileId) -> Result<Option<Self>, StoreError> {
+        store.sme(id).await
+    }
+    async fn load_many(store: &dyn Store, ids: &[ProfileId]) -> Result<Vec<Self>, StoreError> {
+        store.smes_by_ids(ids).await
+    }
+    async fn insert(store: &dyn Store, value: &Self) -> Result<Seq, StoreError> {
+        store.insert_sme(value).await
+    }
+    async fn update(store: &dyn Store, value: &Self) -> Result<Seq, StoreError> {
+        store.update_sme(value).await
+    }
+    async fn list(store: &dyn Store, page: PageRequest) -> Result<Page<Self>, StoreError> {
+        store.published_smes(page).await
+    }
+}
+
+#[async_trait]
+impl Kind for Investor {
+    type Raw = InvestorRaw;
+    const WHAT: &'static str = "investor";
+    const ROLE: Role = Role::Investor;
+
+    type Content = InvestorProfile;
+
+    fn lifecycle(&self) -> &Lifecycle {
+        &self.lifecycle
+    }
+    fn validate(
+        raw: InvestorRaw,
+        _now: OffsetDateTime,
+    ) -> Result<InvestorProfile, ValidationErrors> {
+        InvestorProfile::validate(raw)
+    }
+    fn publish(content: InvestorProfile, owner: ProfileId, now: OffsetDateTime) -> Self {
+        Investor::publish(ProfileId::new_v7(), Some(owner), content, now)
+    }
+    fn revise(
+        &self,
+        content: InvestorProfile,
+        now: OffsetDateTime,
+    ) -> Result<Self, ValidationErrors> {
+        Investor::revise(self, content, now)
+    }
+    fn archive(&self, now: OffsetDateTime) -> Self {
+        Investor::archive(self, now)
+    }
+    async fn load(store: &dyn Store, id: ProfileId) -> Result<Option<Self>, StoreError> {
+        store.investor(id).await
+    }
+    async fn load_many(store: &dyn Store, ids: &[ProfileId]) -> Result<Vec<Self>, StoreError> {
+        store.investors_by_ids(ids).await
+    }
+    async fn insert(store: &dyn Store, value: &Self) -> Result<Seq, StoreError> {
+        store.insert_investor(value).await
+    }
+    async fn update(store: &dyn Store, value: &Self) -> Result<Seq, StoreError> {
+        store.update_investor(value).await
+    }
+    async fn list(store: &dyn Store, page: PageRequest) -> Result<Page<Self>, StoreError> {
+        store.published_investors(page).await
+    }
+}
+
+fn is_published<K: Kind>(p: &K) -> bool {
+    p.lifecycle().status == ProfileStatus::Published
+}
+
+/// Publishes a new profile owned by the signed-in account of the kind's role.
+pub async fn publish<K: Kind>(app: &App, v: &Viewer, raw: K::Raw) -> ServiceResult<Shown<K>> {
+    let owner = v.require_role(K::ROLE)?.id;
+    let now = OffsetDateTime::now_utc();
+    let value = K::publish(K::validate(raw, now)?, owner, now);
+    let seq = K::insert(app.store.as_ref(), &value).await?;
+    app.searchable(seq).await;
+    Ok(visibility::profile(v, value))
+}
+
+/// The profile to change: it must exist and the viewer must own it (or be staff).
+async fn owned<K: Kind>(app: &App, v: &Viewer, id: &str) -> ServiceResult<K> {
+    v.require_user()?;
+    let id = super::parse_id("id", id)?;
+    let current = K::load(app.store.as_ref(), id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found(K::WHAT, id))?;
+    v.require_owner_or_staff(current.owner(), &format!("{} profile", K::WHAT))?;
+    Ok(current)
+}
+
+/// Replaces a profile's content (every field of the input).
+pub async fn revise<K: Kind>(
+    app: &App,
+    v: &Viewer,
+    id: &str,
+    raw: K::Raw,
+) -> ServiceResult<Shown<K>> {
+    v.require_user()?;
+    // Validate first, so a bad input is named even when the id is wrong too.
+    let now = OffsetDateTime::now_utc();
+    let content = K::validate(raw, now)?;
+    let current: K = owned(app, v, id).await?;
+    let revised = current.revise(content, now)?;
+    let seq = K::update(app.store.as_ref(), &revised).await?;
+    app.searchable(seq).await;
+    Ok(visibility::profile(v, revised))
+}
+
+/// Archives a profile: it leaves listings, search and matching. Archiving twice is harmless.
+pub async fn archive<K: Kind>(app: &App, v: &Viewer, id: &str) -> ServiceResult<Shown<K>> {
+    let current: K = owned(app, v, id).await?;
+    let archived = current.archive(OffsetDateTime::now_utc());
+    if archived.lifecycle().version != current.lifecycle().version {
+        let seq = K::update(app.store.as_ref(), &archived).await?;
+        app.searchable(seq).await;
+    }
+    Ok(visibility::profile(v, archived))
+}
+
+/// A published profile by id; `None` when unknown or archived.
+pub async fn get<K: Kind>(app: &App, v: &Viewer, id: &str) -> ServiceResult<Option<Shown<K>>> {
+    let id = super::parse_id("id", id)?;
+    Ok(K::load(app.store.as_ref(), id)
+        .await?
+        .filter(is_published)
+        .map(|p| visibility::profile(v, p)))
+}
+
+/// Published profiles with these ids, in no particular order (archived ones are left out).
+pub async fn published_by_ids<K: Kind>(
+    app: &App,
+    v: &Viewer,
+    ids: &[ProfileId],
+) -> ServiceResult<Vec<Shown<K>>> {
+    Ok(K::load_many(app.store.as_ref(), ids)
+        .await?
+        .into_iter()
+        .filter(is_published)
+        .map(|p| visibility::profile(v, p))
+        .collect())
+}
+
+/// A published profile by id, or NOT_FOUND naming the argument's value.
+pub(crate) async fn published<K: Kind>(app: &App, id: ProfileId) -> ServiceResult<K> {
+    K::load(app.store.as_ref(), id)
+        .await?
+        .filter(is_published)
+        .ok_or_else(|| ServiceError::not_found(K::WHAT, id))
+}
+
+/// Checks a forward page request: `first` in 0..=100 (default 20), `after` a cursor of the list.
+pub fn page_request(first: Option<i32>, after: Option<&str>) -> ServiceResult<PageRequest> {
+    let first = first.unwrap_or(DEFAULT_PAGE_SIZE);
+    if !(0..=MAX_PAGE_SIZE).contains(&first) {
+        return Err(ServiceError::bad_input(
+            "first",
+            format!("must be between 0 and {MAX_PAGE_SIZE} (got {first})"),
+        ));
+    }
+    let after = after
+        .map(|c| {
+            ProfileId::parse(c).map_err(|_| {
+                ServiceError::bad_input("after", format!("{c:?} is not a cursor of this list"))
+            })
+        })
+        .transpose()?;
+    Ok(PageRequest {
+        first: first as u32,
+        after,
+    })
+}
+
+/// A page of published profiles, oldest first.
+pub async fn list<K: Kind>(
+    app: &App,
+    v: &Viewer,
+    page: PageRequest,
+) -> ServiceResult<Page<Shown<K>>> {
+    let p = K::list(app.store.as_ref(), page).await?;
+    Ok(Page {
+        items: p
+            .items
+            .into_iter()
+            .map(|x| visibility::profile(v, x))
+            .collect(),
+        has_next_page: p.has_next_page,
+        total_count: p.total_count,
+    })
+}

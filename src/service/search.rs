@@ -1,0 +1,176 @@
+//! Search of SMEs and of investors: free text in any of the three languages, filters, facets,
+//! highlights and keyset paging over the index; the profiles themselves are read back from the
+//! database (the source of truth) and pass through the visibility policy.
+
+use std::collections::HashMap;
+
+use super::error::{ServiceError, ServiceResult};
+use super::profiles::{self, Kind, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use super::viewer::Viewer;
+use super::visibility::Shown;
+use crate::app::App;
+use crate::domain::digital::DigitalLevel;
+use crate::domain::ids::ProfileId;
+use crate::domain::money::UsdRange;
+use crate::domain::profile::{LanguageCode, PartnershipType};
+use crate::domain::province::ProvinceCode;
+use crate::domain::sector::IsicCode;
+use crate::domain::text::{check_plain_text, Lang};
+use crate::domain::validation::{Checker, ValidationErrors};
+use crate::search::query::{self as sq, Cursor, SearchRequest, MAX_QUERY_CHARS};
+
+pub use crate::search::query::{Facets, Highlight, Kind as SearchKind};
+
+/// A filter as a client sent it, unchecked.
+#[derive(Debug, Clone, Default)]
+pub struct FilterRaw {
+    pub sector: Option<String>,
+    pub provinces: Vec<String>,
+    pub digital_levels: Vec<DigitalLevel>,
+    pub min_usd: Option<i64>,
+    pub max_usd: Option<i64>,
+    pub partnership_types: Vec<PartnershipType>,
+    pub languages: Vec<String>,
+}
+
+impl FilterRaw {
+    /// Checks every field, naming failures `filter.<field>`.
+    pub fn parse(self) -> Result<sq::Filter, ValidationErrors> {
+        let mut c = Checker::new("filter");
+        let sector = c.check(
+            "sector",
+            self.sector.map(|s| IsicCode::parse(&s)).transpose(),
+        );
+        let provinces = c.check_list("provinces", self.provinces, 25, |s| ProvinceCode::parse(&s));
+        let languages = c.check_list("languages", self.languages, 20, |s| LanguageCode::parse(&s));
+        let usd = match (self.min_usd, self.max_usd) {
+            (None, None) => Some(None),
+            (min, max) => match UsdRange::parse(min, max) {
+                Ok(r) => Some(Some(r)),
+                Err((which, msg)) => {
+                    c.fail(if which == "min" { "minUsd" } else { "maxUsd" }, msg);
+                    None
+                }
+            },
+        };
+        c.finish(|| sq::Filter {
+            sector: sector.flatten(),
+            provinces,
+            digital_levels: self.digital_levels,
+            usd: usd.flatten(),
+            partnership_types: self.partnership_types,
+            languages,
+        })
+    }
+}
+
+/// What a client asks a search for.
+#[derive(Debug, Clone, Default)]
+pub struct SearchArgs {
+    pub query: Option<String>,
+    pub filter: FilterRaw,
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    /// Highlights in this language come first.
+    pub lang: Option<Lang>,
+}
+
+/// One result: the profile as the viewer may see it, its score and highlighted passages.
+pub struct Found<T> {
+    pub cursor: String,
+    pub score: f64,
+    pub highlights: Vec<Highlight>,
+    pub node: Shown<T>,
+}
+
+/// A page of search results.
+pub struct SearchPage<T> {
+    pub total_count: i64,
+    pub has_next_page: bool,
+    /// The request continued from a cursor.
+    pub has_previous_page: bool,
+    pub facets: Facets,
+    pub hits: Vec<Found<T>>,
+}
+
+/// The searchable kinds and their index side.
+pub trait Searchable: Kind {
+    const SEARCH_KIND: SearchKind;
+}
+
+impl Searchable for crate::domain::sme::Sme {
+    const SEARCH_KIND: SearchKind = SearchKind::Sme;
+}
+
+impl Searchable for crate::domain::investor::Investor {
+    const SEARCH_KIND: SearchKind = SearchKind::Investor;
+}
+
+fn request(kind: SearchKind, args: SearchArgs) -> ServiceResult<SearchRequest> {
+    let text = args.query.unwrap_or_default();
+    check_plain_text(&text, MAX_QUERY_CHARS).map_err(|e| ServiceError::bad_input("query", e))?;
+    let filter = args.filter.parse()?;
+    let first = args.first.unwrap_or(DEFAULT_PAGE_SIZE);
+    if !(0..=MAX_PAGE_SIZE).contains(&first) {
+        return Err(ServiceError::bad_input(
+            "first",
+            format!("must be between 0 and {MAX_PAGE_SIZE} (got {first})"),
+        ));
+    }
+    let after = args
+        .after
+        .map(|c| Cursor::parse(&c).map_err(|e| ServiceError::bad_input("after", e)))
+        .transpose()?;
+    Ok(SearchRequest {
+        kind,
+        text,
+        filter,
+        first: first as usize,
+        after,
+        lang: args.lang.unwrap_or(Lang::En),
+    })
+}
+
+/// Searches published profiles of kind `K`. `searcher` is the request's index snapshot, so two
+/// searches of one request see the same data.
+pub async fn search<K: Searchable>(
+    app: &App,
+    v: &Viewer,
+    searcher: Option<tantivy::Searcher>,
+    args: SearchArgs,
+) -> ServiceResult<SearchPage<K>> {
+    let had_cursor = args.after.is_some();
+    let req = request(K::SEARCH_KIND, args)?;
+    let index = app.search.clone();
+    let searcher = searcher.unwrap_or_else(|| index.searcher());
+    let results = tokio::task::spawn_blocking(move || sq::search(&index, &searcher, &req))
+        .await
+        .map_err(|e| ServiceError::Internal(format!("search task failed: {e}")))?
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let ids: Vec<ProfileId> = results.hits.iter().map(|h| h.id).collect();
+    let mut nodes: HashMap<ProfileId, Shown<K>> = profiles::published_by_ids::<K>(app, v, &ids)
+        .await?
+        .into_iter()
+        .map(|n| (n.get().id(), n))
+        .collect();
+    let hits = results
+        .hits
+        .into_iter()
+        .filter_map(|hit| {
+            // A profile archived between the search and the read is dropped.
+            nodes.remove(&hit.id).map(|node| Found {
+                cursor: hit.cursor,
+                score: f64::from(hit.score),
+                highlights: hit.highlights,
+                node,
+            })
+        })
+        .collect();
+    Ok(SearchPage {
+        total_count: results.total_count as i64,
+        has_next_page: results.has_next_page,
+        has_previous_page: had_cursor,
+        facets: results.facets,
+        hits,
+    })
+}

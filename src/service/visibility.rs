@@ -1,0 +1,484 @@
+//! Who may see what: decided here, once, for every front end.
+//!
+//! GraphQL types, web pages, exports and notifications never ask "may this viewer see that?"
+//! themselves: they receive values that already went through this module, with what the viewer
+//! may not see *removed* (not merely flagged), so a template or resolver that forgets a check
+//! shows nothing rather than a secret.
+//!
+//! The policy is one table, [`allows`], of [`Relation`] × [`Private`] fact. How a viewer
+//! relates to a profile, a match or an account is derived by the `relation_to_*` functions from
+//! the request's [`Viewer`] (no I/O). The tests enumerate every role × relationship × fact.
+//!
+//! | private fact          | who sees it                                                      |
+//! |-----------------------|------------------------------------------------------------------|
+//! | contact details       | the profile's owner, staff, a counterpart both of whose sides accepted an introduction |
+//! | an ANONYMOUS SME's name | the same people as its contact details                         |
+//! | pipeline facts (stage, dates, answers, introduction message) | staff and the two parties  |
+//! | audit log, curator    | staff                                                            |
+//! | an account's e-mail   | the account itself and staff                                     |
+
+use time::OffsetDateTime;
+
+use super::viewer::Viewer;
+use crate::domain::account::{Role, User, UserId};
+use crate::domain::contact::Contact;
+use crate::domain::ids::ProfileId;
+use crate::domain::investor::Investor;
+use crate::domain::pipeline::{MatchRecord, Response, Stage};
+use crate::domain::profile::Visibility;
+use crate::domain::sme::Sme;
+use crate::domain::text::{Lang, LocalizedText};
+
+/// How the viewer relates to the subject of a private fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Relation {
+    /// Anonymous, or signed in with no tie to the subject.
+    Stranger,
+    /// Owns the profile.
+    Owner,
+    /// Owns a profile whose introduction to this one both sides accepted.
+    Connected,
+    /// Owns one of the two profiles of the match.
+    Party,
+    /// Is the account.
+    Itself,
+    /// STAFF or ADMIN.
+    Staff,
+}
+
+/// The facts that are not public.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Private {
+    Contact,
+    /// The name of an ANONYMOUS SME (public names are public).
+    AnonymousName,
+    /// Stage, dates, the parties' answers and the introduction message of a pipeline match.
+    PipelineFacts,
+    AuditLog,
+    Curator,
+    Email,
+}
+
+/// The policy: whether a viewer in `relation` to the subject may see `fact`.
+pub fn allows(relation: Relation, fact: Private) -> bool {
+    use Private::*;
+    use Relation::*;
+    match fact {
+        Contact | AnonymousName => matches!(relation, Owner | Connected | Staff),
+        PipelineFacts => matches!(relation, Party | Staff),
+        AuditLog | Curator => relation == Staff,
+        Email => matches!(relation, Itself | Staff),
+    }
+}
+
+/// The viewer's relation to a profile.
+pub fn relation_to_profile(v: &Viewer, profile: ProfileId, owner: Option<UserId>) -> Relation {
+    if v.is_staff() {
+        Relation::Staff
+    } else if v.owns(owner) {
+        Relation::Owner
+    } else if v.is_connected_to(profile) {
+        Relation::Connected
+    } else {
+        Relation::Stranger
+    }
+}
+
+/// The viewer's relation to a match between profiles owned by these accounts.
+pub fn relation_to_match(
+    v: &Viewer,
+    sme_owner: Option<UserId>,
+    investor_owner: Option<UserId>,
+) -> Relation {
+    if v.is_staff() {
+        Relation::Staff
+    } else if v.owns(sme_owner) || v.owns(investor_owner) {
+        Relation::Party
+    } else {
+        Relation::Stranger
+    }
+}
+
+/// The viewer's relation to an account.
+pub fn relation_to_account(v: &Viewer, account: UserId) -> Relation {
+    if v.is_staff() {
+        Relation::Staff
+    } else if v.user_id() == Some(account) {
+        Relation::Itself
+    } else {
+        Relation::Stranger
+    }
+}
+
+/// A profile as one viewer may see it: the private parts it may not see are removed.
+#[derive(Debug, Clone)]
+pub struct Shown<T> {
+    value: T,
+    contact: bool,
+    name: bool,
+}
+
+/// What the policy needs to know of a profile, and how to remove its private parts.
+pub trait Profile {
+    fn id(&self) -> ProfileId;
+    fn owner(&self) -> Option<UserId>;
+    fn visibility(&self) -> Visibility;
+    fn name(&self) -> &LocalizedText;
+    fn clear_contact(&mut self);
+    fn clear_name(&mut self);
+    /// What to call the profile when its name is hidden.
+    fn neutral_name(&self, lang: Lang) -> String;
+}
+
+impl Profile for Sme {
+    fn id(&self) -> ProfileId {
+        self.id
+    }
+    fn owner(&self) -> Option<UserId> {
+        self.owner
+    }
+    fn visibility(&self) -> Visibility {
+        self.profile.visibility
+    }
+    fn name(&self) -> &LocalizedText {
+        &self.profile.name
+    }
+    fn clear_contact(&mut self) {
+        self.profile.contact = Contact::default();
+    }
+    fn clear_name(&mut self) {
+        self.profile.name = LocalizedText::default();
+    }
+    fn neutral_name(&self, lang: Lang) -> String {
+        self.profile.neutral_name(lang)
+    }
+}
+
+impl Profile for Investor {
+    fn id(&self) -> ProfileId {
+        self.id
+    }
+    fn owner(&self) -> Option<UserId> {
+        self.owner
+    }
+    fn visibility(&self) -> Visibility {
+        // Investors and partners have no anonymous mode.
+        Visibility::Public
+    }
+    fn name(&self) -> &LocalizedText {
+        &self.profile.name
+    }
+    fn clear_contact(&mut self) {
+        self.profile.contact = Contact::default();
+    }
+    fn clear_name(&mut self) {
+        self.profile.name = LocalizedText::default();
+    }
+    fn neutral_name(&self, lang: Lang) -> String {
+        self.profile.name.best(lang).to_string()
+    }
+}
+
+/// Applies the policy to a profile for this viewer.
+pub fn profile<T: Profile>(v: &Viewer, mut value: T) -> Shown<T> {
+    let relation = relation_to_profile(v, value.id(), value.owner());
+    let contact = allows(relation, Private::Contact);
+    let name = value.visibility() == Visibility::Public || allows(relation, Private::AnonymousName);
+    if !contact {
+        value.clear_contact();
+    }
+    if !name {
+        value.clear_name();
+    }
+    Shown {
+        value,
+        contact,
+        name,
+    }
+}
+
+impl<T: Profile> Shown<T> {
+    /// The profile, with what the viewer may not see removed.
+    pub fn get(&self) -> &T {
+        &self.value
+    }
+
+    /// The contact details, or `None` when the viewer may not see them.
+    pub fn contact_shown(&self) -> bool {
+        self.contact
+    }
+
+    /// The name, or `None` when it is hidden from this viewer.
+    pub fn name(&self) -> Option<&LocalizedText> {
+        self.name.then(|| self.value.name())
+    }
+
+    /// The name in `lang` (or another language) when the viewer may see it; otherwise a neutral
+    /// description such as "Manufacture of other food products n.e.c., Kampong Thom".
+    pub fn display_name(&self, lang: Lang) -> String {
+        match self.name() {
+            Some(n) => n.best(lang).to_string(),
+            None => self.value.neutral_name(lang),
+        }
+    }
+}
+
+/// An account as one viewer may see it.
+#[derive(Debug, Clone)]
+pub struct AccountView {
+    pub id: UserId,
+    pub role: Role,
+    pub created_at: OffsetDateTime,
+    /// `None` unless the viewer is the account itself or staff.
+    pub email: Option<String>,
+}
+
+/// Applies the policy to an account. `is_caller` is true when the request just proved to be
+/// this account (sign-up, log-in) before its viewer carries a token.
+pub fn account(v: &Viewer, user: User, is_caller: bool) -> AccountView {
+    let relation = if is_caller {
+        Relation::Itself
+    } else {
+        relation_to_account(v, user.id)
+    };
+    AccountView {
+        id: user.id,
+        role: user.role,
+        created_at: user.created_at,
+        email: allows(relation, Private::Email).then(|| user.email.as_str().to_string()),
+    }
+}
+
+/// The pipeline facts of a match as one viewer may see them.
+#[derive(Debug, Clone)]
+pub struct PipelineFacts {
+    pub stage: Stage,
+    pub sme_response: Option<Response>,
+    pub investor_response: Option<Response>,
+    pub introduction: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    /// Staff only.
+    pub curator: Option<UserId>,
+}
+
+/// Applies the policy to a pipeline record: `None` for viewers who may not know the pair is in
+/// the pipeline at all (they see it as SUGGESTED, like any ranked pair).
+pub fn pipeline_facts(
+    v: &Viewer,
+    record: &MatchRecord,
+    sme_owner: Option<UserId>,
+    investor_owner: Option<UserId>,
+) -> Option<PipelineFacts> {
+    let relation = relation_to_match(v, sme_owner, investor_owner);
+    allows(relation, Private::PipelineFacts).then(|| PipelineFacts {
+        stage: record.stage,
+        sme_response: record.sme_response,
+        investor_response: record.investor_response,
+        introduction: record.introduction.clone(),
+        created_at: record.created_at,
+        updated_at: record.updated_at,
+        curator: record
+            .curator_id
+            .filter(|_| allows(relation, Private::Curator)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::account::Role;
+    use crate::domain::contact::Email;
+
+    const ROLES: [Option<Role>; 5] = [
+        None,
+        Some(Role::Sme),
+        Some(Role::Investor),
+        Some(Role::Staff),
+        Some(Role::Admin),
+    ];
+
+    fn user(role: Role, n: u128) -> User {
+        User {
+            id: ProfileId::from_u128(n),
+            email: Email::parse(&format!("u{n}@example.com")).unwrap(),
+            role,
+            created_at: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    const VIEWER: u128 = 1;
+    const OTHER: u128 = 2;
+    const PROFILE: u128 = 10;
+    const COUNTERPART: u128 = 11;
+
+    /// A viewer of `role` whose tie to profile PROFILE (owned by account OTHER unless the tie is
+    /// ownership) is `tie`.
+    fn viewer(role: Option<Role>, tie: &str) -> Viewer {
+        let Some(role) = role else {
+            return Viewer::anonymous();
+        };
+        let me = user(role, VIEWER);
+        let (owned, connected) = match tie {
+            "owner" => (vec![ProfileId::from_u128(PROFILE)], vec![]),
+            "connected" => (
+                vec![ProfileId::from_u128(COUNTERPART)],
+                vec![ProfileId::from_u128(PROFILE)],
+            ),
+            _ => (vec![ProfileId::from_u128(COUNTERPART)], vec![]),
+        };
+        Viewer::signed_in(me, "hash".into(), owned, connected)
+    }
+
+    fn owner_for(tie: &str) -> Option<UserId> {
+        Some(ProfileId::from_u128(if tie == "owner" {
+            VIEWER
+        } else {
+            OTHER
+        }))
+    }
+
+    fn sme(visibility: Visibility, owner: Option<UserId>) -> Sme {
+        let now = OffsetDateTime::UNIX_EPOCH;
+        let mut p = crate::domain::sme::SmeProfile::validate(
+            crate::domain::sme::tests::raw(),
+            &crate::domain::sme::tests::ctx(),
+        )
+        .unwrap();
+        p.visibility = visibility;
+        p.contact.person = Some("Srey Mom".into());
+        Sme::publish(ProfileId::from_u128(PROFILE), owner, p, now)
+    }
+
+    /// Every role × tie to a profile × fact, against the table in the module doc.
+    #[test]
+    fn profile_facts_by_role_and_tie() {
+        let mut checked = 0;
+        for role in ROLES {
+            for tie in ["none", "owner", "connected"] {
+                if role.is_none() && tie != "none" {
+                    continue;
+                }
+                let v = viewer(role, tie);
+                let staff = role.is_some_and(|r| r.is_staff());
+                let expect_private = staff || tie == "owner" || tie == "connected";
+                for vis in [Visibility::Public, Visibility::Anonymous] {
+                    let shown = profile(&v, sme(vis, owner_for(tie)));
+                    let what = format!("{role:?} {tie} {vis:?}");
+                    assert_eq!(shown.contact_shown(), expect_private, "contact: {what}");
+                    assert_eq!(
+                        shown.get().profile.contact.person.is_some(),
+                        expect_private,
+                        "contact removed: {what}"
+                    );
+                    let name_expected = vis == Visibility::Public || expect_private;
+                    assert_eq!(shown.name().is_some(), name_expected, "name: {what}");
+                    assert_eq!(
+                        shown.get().profile.name.en.is_some(),
+                        name_expected,
+                        "name removed: {what}"
+                    );
+                    if !name_expected {
+                        let shown_name = shown.display_name(Lang::En);
+                        assert!(!shown_name.contains("Sokha"), "{what}: {shown_name}");
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 2 * (1 + 4 * 3));
+    }
+
+    /// Every role × tie to a match × pipeline fact.
+    #[test]
+    fn match_facts_by_role_and_tie() {
+        let now = OffsetDateTime::UNIX_EPOCH;
+        let (mut record, _) = MatchRecord::shortlist(
+            ProfileId::from_u128(99),
+            ProfileId::from_u128(PROFILE),
+            ProfileId::from_u128(COUNTERPART),
+            0.5,
+            ProfileId::from_u128(OTHER),
+            now,
+        );
+        record.curator_id = Some(ProfileId::from_u128(OTHER));
+        for role in ROLES {
+            for tie in ["none", "sme side", "investor side"] {
+                if role.is_none() && tie != "none" {
+                    continue;
+                }
+                let v = match role {
+                    None => Viewer::anonymous(),
+                    Some(r) => Viewer::signed_in(user(r, VIEWER), "h".into(), vec![], vec![]),
+                };
+                let me = Some(ProfileId::from_u128(VIEWER));
+                let other = Some(ProfileId::from_u128(OTHER));
+                let (sme_owner, inv_owner) = match tie {
+                    "sme side" => (me, other),
+                    "investor side" => (other, me),
+                    _ => (other, other),
+                };
+                let staff = role.is_some_and(|r| r.is_staff());
+                let facts = pipeline_facts(&v, &record, sme_owner, inv_owner);
+                let what = format!("{role:?} {tie}");
+                assert_eq!(facts.is_some(), staff || tie != "none", "facts: {what}");
+                assert_eq!(
+                    facts.as_ref().and_then(|f| f.curator).is_some(),
+                    staff,
+                    "curator: {what}"
+                );
+            }
+        }
+    }
+
+    /// Every role × tie to an account × e-mail.
+    #[test]
+    fn email_by_role_and_tie() {
+        for role in ROLES {
+            for (tie, caller) in [("other", false), ("itself", false), ("caller", true)] {
+                let v = match role {
+                    None => Viewer::anonymous(),
+                    Some(r) => Viewer::signed_in(user(r, VIEWER), "h".into(), vec![], vec![]),
+                };
+                let subject = if tie == "itself" && role.is_some() {
+                    VIEWER
+                } else {
+                    OTHER
+                };
+                let view = account(&v, user(Role::Sme, subject), caller);
+                let staff = role.is_some_and(|r| r.is_staff());
+                let expected = staff || caller || (tie == "itself" && role.is_some());
+                assert_eq!(view.email.is_some(), expected, "{role:?} {tie}");
+            }
+        }
+    }
+
+    /// The whole table, written out: a change to the policy must change this test too.
+    #[test]
+    fn the_policy_table() {
+        use Private::*;
+        use Relation::*;
+        let table: [(Relation, [bool; 6]); 6] = [
+            //            Contact AnonName Pipeline Audit Curator Email
+            (Stranger, [false, false, false, false, false, false]),
+            (Owner, [true, true, false, false, false, false]),
+            (Connected, [true, true, false, false, false, false]),
+            (Party, [false, false, true, false, false, false]),
+            (Itself, [false, false, false, false, false, true]),
+            (Staff, [true, true, true, true, true, true]),
+        ];
+        let facts = [
+            Contact,
+            AnonymousName,
+            PipelineFacts,
+            AuditLog,
+            Curator,
+            Email,
+        ];
+        for (relation, row) in table {
+            for (fact, expected) in facts.iter().zip(row) {
+                assert_eq!(allows(relation, *fact), expected, "{relation:?} {fact:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! Privacy through the side doors: nothing the visibility policy hides may be learnt from a
+//! ranking, a match list or the difference between two error answers.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+
+const TEXT_ONLY: &str =
+    "{ text: 1, sector: 0, digital: 0, incentive: 0, ticket: 0, partnership: 0, location: 0 }";
+
+/// An investor whose only text is `word`, published by a fresh INVESTOR account.
+fn investor_saying(s: &TestServer, word: &str) -> String {
+    let (token, _) = s.sign_up("INVESTOR");
+    let mut input = investor_input();
+    input["name"] = json!({ "en": format!("Probe {word}") });
+    input["description"] = json!({ "en": word });
+    let data = s
+        .as_token(&token)
+        .ok(PUBLISH_INVESTOR, json!({ "input": input }));
+    data["publishInvestor"]["id"].as_str().unwrap().to_string()
+}
+
+fn text_value(matches: &Value, investor: &str) -> f64 {
+    let m = matches
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["investor"]["id"] == investor)
+        .unwrap_or_else(|| panic!("{investor} not ranked in {matches:#}"));
+    m["explanation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["feature"] == "TEXT")
+        .unwrap()["value"]
+        .as_f64()
+        .unwrap()
+}
+
+/// Leak 1: writing a guess of an ANONYMOUS SME's hidden name into one's own profile and ranking
+/// by text alone must not tell whether the guess is in the name.
+#[test]
+fn an_anonymous_name_cannot_be_guessed_through_the_ranking() {
+    let s = TestServer::start();
+    let secret = token(4242);
+    let mut input = sme_input();
+    input["visibility"] = json!("ANONYMOUS");
+    input["name"] = json!({ "en": format!("{secret} Cashew House") });
+    let sme = publish_sme(&s, input);
+    let right_guess = investor_saying(&s, &secret);
+    let wrong_guess = investor_saying(&s, &token(777));
+    // A word the SME's public description does contain does rank: the probe itself works.
+    let described = investor_saying(&s, "roast");
+    let q = format!(
+        "query($id: ID!) {{ matchesForSme(smeId: $id, first: 100, weights: {TEXT_ONLY}) {{
+            investor {{ id }} explanation {{ feature value }} }} }}"
+    );
+    for viewer in [None, Some(s.investor_token.clone())] {
+        let data = match &viewer {
+            None => s.ok(&q, json!({ "id": sme })),
+            Some(t) => s.as_token(t).ok(&q, json!({ "id": sme })),
+        };
+        let matches = &data["matchesForSme"];
+        assert_eq!(text_value(matches, &right_guess), 0.0, "{matches:#}");
+        assert_eq!(
+            text_value(matches, &right_guess),
+            text_value(matches, &wrong_guess)
+        );
+        assert!(text_value(matches, &described) > 0.0, "{matches:#}");
+    }
+}
+
+/// Leak 2: a match list shows pipeline facts (stage, dates, answers) only to staff and the two
+/// parties; to everyone else a pair in the pipeline looks like any ranked pair.
+#[test]
+fn match_lists_show_pipeline_facts_only_to_staff_and_parties() {
+    let s = TestServer::start();
+    let sme = publish_sme(&s, sme_input());
+    let mut inv = investor_input();
+    inv["sectorInterests"] = json!(["10"]);
+    let investor = publish_investor(&s, inv);
+    let (staff, _) = operator_account(&s, "STAFF");
+    s.as_token(&staff).ok(
+        "mutation($s: ID!, $i: ID!) { shortlistMatch(smeId: $s, investorId: $i) { id } }",
+        json!({ "s": sme, "i": investor }),
+    );
+    let q = "query($i: ID!, $s: ID!) {
+        byInvestor: matchesForInvestor(investorId: $i, first: 100) { sme { id } stage createdAt updatedAt smeResponse introduction }
+        bySme: matchesForSme(smeId: $s, first: 100) { investor { id } stage createdAt updatedAt investorResponse introduction }
+    }";
+    let vars = json!({ "i": investor, "s": sme });
+    let pick = |data: &Value, list: &str, side: &str, id: &str| -> Value {
+        data[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m[side]["id"] == id)
+            .unwrap_or_else(|| panic!("pair not ranked in {data:#}"))
+            .clone()
+    };
+    let (outsider_sme, _) = s.sign_up("SME");
+    let (outsider_inv, _) = s.sign_up("INVESTOR");
+    let strangers: Vec<Value> = vec![
+        s.ok(q, vars.clone()),
+        s.as_token(&outsider_sme).ok(q, vars.clone()),
+        s.as_token(&outsider_inv).ok(q, vars.clone()),
+    ];
+    for data in &strangers {
+        for m in [
+            pick(data, "byInvestor", "sme", &sme),
+            pick(data, "bySme", "investor", &investor),
+        ] {
+            assert_eq!(m["stage"], "SUGGESTED", "{m:#}");
+            assert_eq!(m["createdAt"], Value::Null, "{m:#}");
+            assert_eq!(m["updatedAt"], Value::Null, "{m:#}");
+        }
+    }
+    for who in [
+        staff.as_str(),
+        s.sme_token.as_str(),
+        s.investor_token.as_str(),
+    ] {
+        let data = s.as_token(who).ok(q, vars.clone());
+        for m in [
+            pick(&data, "byInvestor", "sme", &sme),
+            pick(&data, "bySme", "investor", &investor),
+        ] {
+            assert_eq!(m["stage"], "SHORTLISTED", "{m:#}");
+            assert!(m["createdAt"].is_string(), "{m:#}");
+        }
+    }
+}
