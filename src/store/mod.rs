@@ -283,18 +283,20 @@ pub trait Pipeline: Send + Sync {
 /// when it committed has ended, so an acknowledged write is handed out within the lifetime of
 /// the longest concurrent write transaction.
 ///
-/// Ways to keep it:
-/// - **Serialise appends** so positions are allocated in commit order: SQLite already does,
-///   since it has one writer at a time and the entry's `INTEGER PRIMARY KEY` is assigned inside
-///   that writer's transaction. In PostgreSQL, take a transaction-level advisory lock
-///   (`pg_advisory_xact_lock`) just before inserting the outbox row (the last statement of
-///   every writing transaction), so it is held only for that insert and the commit; then every
-///   committed entry is settled and `WHERE seq > $1 ORDER BY seq` is the whole reader.
+/// Ways to keep it (both checked by hand on PostgreSQL 15 while writing this):
+/// - **Serialise appends** so positions are allocated in commit order. SQLite already does:
+///   one writer at a time, and the entry's `INTEGER PRIMARY KEY` is assigned inside that
+///   writer's transaction. In PostgreSQL, take a transaction-level advisory lock
+///   (`pg_advisory_xact_lock`) just before the transaction's first outbox insert and keep the
+///   outbox inserts at the end of the transaction, so the lock is held only for them and the
+///   commit; a concurrent writer then waits for the lock before taking its number, every
+///   committed entry is settled, and `WHERE seq > $1 ORDER BY seq` is the whole reader.
 /// - **Read below a horizon**: store the writing transaction's id (`pg_current_xact_id()`,
 ///   `xid8`) with each entry and hand out only entries whose transaction id is below
-///   `pg_snapshot_xmin(pg_current_snapshot())`, ordered by (transaction id, sequence); the
-///   position returned by writes and readers must then follow that order (e.g. derived from
-///   it), since raw sequence numbers do not.
+///   `pg_snapshot_xmin(pg_current_snapshot())` (every transaction below it has ended, and any
+///   later writer gets a higher id). Those entries are final in (transaction id, sequence)
+///   order, not in sequence order, so the position must follow that order, e.g. the
+///   transaction id × 2²⁰ + the entry's ordinal within its transaction.
 ///
 /// The indexer needs nothing more: it asks for entries after the last position it applied,
 /// applies them, and treats "applied ≥ the position my write returned" as "my write is
