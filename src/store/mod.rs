@@ -11,9 +11,9 @@
 //!   describes is committed when it returns `Ok`, or nothing is. A call that returned `Ok` is
 //!   durable (it survives a crash of the process right after).
 //! - **Outbox.** Every profile write appends exactly one [`OutboxEntry`] per profile, in the same
-//!   transaction, and returns its position ([`Seq`]). The outbox rule is stated on
-//!   [`Store::outbox_after`]; in one line: *a reader that has applied every entry up to
-//!   position `p` is never later shown a committed entry at or below `p`.*
+//!   transaction, and returns its position ([`Seq`]). [The outbox rule](Store#the-outbox-rule)
+//!   in one line: *once a reader has been shown the entry at position `q`, no entry below `q`
+//!   can still be committed, so a late committer is never skipped.*
 //! - **Versions.** Profiles and match records carry a version; an update names the version it
 //!   replaces (`new.version - 1`) and is refused with [`StoreError::Conflict`] if the stored one
 //!   differs (or the row does not exist). Nothing is written then, not even an outbox entry.
@@ -21,8 +21,8 @@
 //!   cursor is the last id seen (exclusive), and `total_count` counts the whole listing (all
 //!   pages, same filter) in the same snapshot as the page.
 //! - **Values round-trip.** What is stored is read back equal, texts byte for byte;
-//!   timestamps are kept to the microsecond at least (callers that compare read-backs for
-//!   equality use microsecond precision; the API never shows finer).
+//!   timestamps are kept to the microsecond at least (PostgreSQL's precision; a caller that
+//!   needs read-backs equal to what it wrote passes microsecond timestamps).
 //! - **References.** Owners, curators, actors and a match's SME and investor are ids of stored
 //!   rows; a dangling reference is refused (a `Database` error), never stored.
 //! - **Errors.** `Conflict` is the only error a client can cause and retry; `Corrupt` means a
@@ -231,7 +231,7 @@ pub trait Pipeline: Send + Sync {
     ) -> Result<(), StoreError>;
     /// Replaces a record whose stored version is `record.version - 1`, appending `log`, in one
     /// transaction; a stale version (or an unknown id) is `Conflict` and writes nothing. Only
-    /// the mutable fields change: ids, pair and `created_at` stay as stored.
+    /// the mutable fields change: id, pair, `text_relevance` and `created_at` stay as stored.
     async fn update_match(
         &self,
         record: &MatchRecord,
