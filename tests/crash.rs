@@ -161,12 +161,13 @@ fn sigkill_during_a_write_burst_loses_nothing_and_half_indexes_nothing() {
             );
         }
         // The index is exactly the database's published set (nothing missing, nothing extra).
-        let db_count = sql_scalar(
-            &restarted.db_path(),
-            "SELECT COUNT(*) FROM smes WHERE status = 'PUBLISHED'",
-        )
-        .as_i64()
-        .unwrap();
+        let db_count = with_store(&restarted, |store| async move {
+            let page = khkr_match::store::PageRequest {
+                first: 0,
+                after: None,
+            };
+            store.published_smes(page).await.expect("count").total_count
+        });
         let (total, ids) = indexed_ids(&restarted);
         assert_eq!(
             total, db_count,

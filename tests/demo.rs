@@ -117,7 +117,7 @@ fn demo_data_set_loads_once_with_a_realistic_spread() {
     );
     assert_eq!(counts["smes"]["totalCount"], 2000);
     assert_eq!(counts["investors"]["totalCount"], 300);
-    assert_eq!(row_counts(&again.db_path()), (2000, 300, 2300));
+    assert_eq!(row_counts(&again), (2000, 300, 2300));
 }
 
 /// The query in README.md between the `sample-query` markers answers with demo data.

@@ -52,7 +52,7 @@ fn clean_restart_keeps_every_row() {
         everything(&second) == before,
         "same rows, same bytes after a restart"
     );
-    let counts = row_counts(&second.db_path());
+    let counts = row_counts(&second);
     assert_eq!((counts.0, counts.1), (12, 4), "archived rows are kept too");
     second.stop();
 }

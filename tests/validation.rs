@@ -15,7 +15,7 @@ fn refused(
     change: impl Fn(&mut Value),
     field: &str,
 ) -> Value {
-    let before = row_counts(&s.db_path());
+    let before = row_counts(s);
     let mut input = base;
     change(&mut input);
     let body = as_role(s).gql(mutation, json!({ "input": input }));
@@ -33,11 +33,7 @@ fn refused(
         "the message names {field}: {message}"
     );
     assert_eq!(body["data"], Value::Null, "no partial result");
-    assert_eq!(
-        row_counts(&s.db_path()),
-        before,
-        "nothing written for {field}"
-    );
+    assert_eq!(row_counts(s), before, "nothing written for {field}");
     body
 }
 
@@ -217,7 +213,7 @@ fn bad_update_changes_nothing() {
         json!({ "id": id }),
     );
     assert_eq!(before, after);
-    assert_eq!(row_counts(&s.db_path()), (1, 0, 1));
+    assert_eq!(row_counts(&s), (1, 0, 1));
 }
 
 /// Input the GraphQL layer itself rejects (unknown enum values, wrong types, missing required
@@ -225,7 +221,7 @@ fn bad_update_changes_nothing() {
 #[test]
 fn malformed_graphql_gets_stable_codes() {
     let s = TestServer::start();
-    let before = row_counts(&s.db_path());
+    let before = row_counts(&s);
     let mut input = sme_input();
     input["partnershipTypes"] = json!(["FRIENDSHIP"]);
     let body = s.as_sme().gql(PUBLISH_SME, json!({ "input": input }));
@@ -243,7 +239,7 @@ fn malformed_graphql_gets_stable_codes() {
         json!({}),
     );
     assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
-    assert_eq!(row_counts(&s.db_path()), before);
+    assert_eq!(row_counts(&s), before);
 
     let body = s.gql("{ smes { edges { node { id } } ", json!({}));
     assert_eq!(error_code(&body), "GRAPHQL_PARSE_FAILED", "{body:#}");

@@ -1,11 +1,38 @@
 //! Persistence: the database is the single source of truth for profiles.
 //!
 //! Callers see one [`Store`] trait; `sqlite.rs` implements it for the embedded default, and a
-//! PostgreSQL implementation joins behind the same trait. Every write also appends an outbox
-//! entry in the same transaction, which the search indexer replays in order.
+//! PostgreSQL implementation joins behind the same trait. The trait's documentation is the
+//! contract every backend keeps; [`conformance`] checks it and is run unchanged against each
+//! backend (`tests/store.rs` for SQLite).
+//!
+//! # The contract, in short
+//!
+//! - **One transaction per call.** Every writing method is atomic: either everything it
+//!   describes is committed when it returns `Ok`, or nothing is. A call that returned `Ok` is
+//!   durable (it survives a crash of the process right after).
+//! - **Outbox.** Every profile write appends exactly one [`OutboxEntry`] per profile, in the same
+//!   transaction, and returns its position ([`Seq`]). [The outbox rule](Store#the-outbox-rule)
+//!   in one line: *once a reader has been shown the entry at position `q`, no entry below `q`
+//!   can still be committed, so a late committer is never skipped.*
+//! - **Versions.** Profiles and match records carry a version; an update names the version it
+//!   replaces (`new.version - 1`) and is refused with [`StoreError::Conflict`] if the stored one
+//!   differs (or the row does not exist). Nothing is written then, not even an outbox entry.
+//! - **Paging.** Listings are in ascending id order (ids are UUIDv7, so creation order), the
+//!   cursor is the last id seen (exclusive), and `total_count` counts the whole listing (all
+//!   pages, same filter) in the same snapshot as the page.
+//! - **Values round-trip.** What is stored is read back equal, texts byte for byte;
+//!   timestamps are kept to the microsecond at least (PostgreSQL's precision; a caller that
+//!   needs read-backs equal to what it wrote passes microsecond timestamps).
+//! - **References.** Owners, curators, actors and a match's SME and investor are ids of stored
+//!   rows; a dangling reference is refused (a `Database` error), never stored.
+//! - **Errors.** `Conflict` is the only error a client can cause and retry; `Corrupt` means a
+//!   stored row no longer decodes into a valid domain value (hand-edited, or written by a newer
+//!   version): the row is reported, never silently skipped or "repaired".
 
 mod codec;
 pub use codec::timestamp;
+#[doc(hidden)]
+pub mod conformance;
 pub mod sqlite;
 mod sqlite_accounts;
 mod sqlite_pipeline;
@@ -24,18 +51,25 @@ use crate::domain::sme::Sme;
 /// client's to retry; the rest are internal and answered with a generic message.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The database refused or failed (connection, constraint other than the ones named as
+    /// `Conflict`, I/O). Nothing of the call was committed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL {0:?}: use sqlite:PATH (e.g. sqlite:khkr-match.db)")]
     UnsupportedUrl(String),
+    /// A stored row does not decode into a valid domain value (an unknown code, a malformed id
+    /// or timestamp): the database was edited by hand or by another version. Reads report it
+    /// rather than skip the row, so a listing never silently loses items.
     #[error("stored {entity} {id} cannot be read back: {reason}")]
     Corrupt {
         entity: &'static str,
         id: String,
         reason: String,
     },
+    /// The write lost a race or repeats a unique fact: a stale or unknown version on update, an
+    /// e-mail already taken, a pair already in the pipeline. Nothing was written.
     #[error("{entity} {id} was changed concurrently; reload it and try again")]
     Conflict { entity: &'static str, id: String },
 }
@@ -44,15 +78,19 @@ pub enum StoreError {
 #[derive(Debug, Clone, Copy)]
 pub struct PageRequest {
     pub first: u32,
+    /// The id of the last item of the previous page; it need not exist any more (an archived
+    /// item still positions the cursor, because the order is by id).
     pub after: Option<ProfileId>,
 }
 
-/// One page of items in id (creation) order.
+/// One page of items in ascending id (creation) order.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// Whether more items follow the last one of this page.
     pub has_next_page: bool,
-    /// How many items the whole listing has, across pages.
+    /// How many items the whole listing has, across pages (the cursor does not reduce it),
+    /// read in the same snapshot as `items`.
     pub total_count: i64,
 }
 
@@ -72,16 +110,20 @@ impl Entity {
     }
 }
 
-/// One committed change, in commit order. The indexer re-reads the row's current state, so
-/// replaying an entry twice is harmless.
+/// One committed change to a profile. It names the profile, not its state: the indexer re-reads
+/// the row's current state, so replaying an entry twice, or late, converges.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEntry {
-    pub seq: i64,
+    pub seq: Seq,
     pub entity: Entity,
     pub id: ProfileId,
 }
 
-/// Outbox sequence number of a committed write; 0 means "nothing written yet".
+/// The position of an outbox entry in the outbox's order (the order [`Store::outbox_after`]
+/// hands entries out in), as returned by the write that appended it. Positions are unique and
+/// positive; they need not be contiguous (a rolled-back write may leave a hole) and need not be
+/// the order in which positions were allocated, only the order readers are given. 0 means
+/// "before every entry".
 pub type Seq = i64;
 
 /// Row counts by table, whatever the status (the demo loader asks whether the store is empty).
@@ -94,62 +136,77 @@ pub struct Counts {
 /// A stored token and whom it authenticates.
 #[derive(Debug, Clone)]
 pub struct TokenRecord {
-    /// SHA-256 of the token, hex.
+    /// SHA-256 of the token, hex. Only this is stored, never the token itself, and tokens are
+    /// looked up by it.
     pub hash: String,
-    /// Public handle (API keys are revoked by it).
+    /// Public handle (API keys are revoked by it); unique.
     pub id: ProfileId,
     pub user_id: UserId,
     pub kind: TokenKind,
     pub name: Option<String>,
     pub created_at: time::OffsetDateTime,
+    /// The first instant at which the token no longer authenticates; `None`: until revoked.
     pub expires_at: Option<time::OffsetDateTime>,
 }
 
 /// Accounts and their tokens.
 #[async_trait]
 pub trait Accounts: Send + Sync {
-    /// Creates an account; an e-mail already taken is `Conflict`.
+    /// Creates an account. An e-mail already taken is `Conflict` (the domain stores addresses
+    /// lower-case, so this is a case-insensitive uniqueness).
     async fn create_user(&self, user: &User, password_hash: &str) -> Result<(), StoreError>;
-    /// The account and its password hash.
+    /// The account and its password hash; `email` is matched lower-cased.
     async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>, StoreError>;
     async fn user(&self, id: UserId) -> Result<Option<User>, StoreError>;
+    /// Replaces the password hash (an unknown id changes nothing).
     async fn set_password_hash(&self, id: UserId, password_hash: &str) -> Result<(), StoreError>;
+    /// Stores a token for an existing account.
     async fn insert_token(&self, token: &TokenRecord) -> Result<(), StoreError>;
-    /// The account a token authenticates, if the token exists, is not revoked and has not
-    /// expired at `now`.
+    /// The account a token authenticates and the token's kind, if a token with this hash
+    /// exists, is not revoked, and `now` is before its `expires_at` (a token is expired from
+    /// `expires_at` on, to the microsecond). Otherwise `None`: unknown, revoked and expired
+    /// tokens are indistinguishable to the caller.
     async fn token_user(
         &self,
         hash: &str,
         now: time::OffsetDateTime,
     ) -> Result<Option<(User, TokenKind)>, StoreError>;
-    /// Revokes a token by hash (log-out) or, for API keys, by id and owner; true when one was.
+    /// Revokes a token of any kind by hash (log-out); true when a live token was revoked by
+    /// this call (revoking twice: true, then false). Revocation is immediate and final for
+    /// every later `token_user`.
     async fn revoke_token_hash(
         &self,
         hash: &str,
         now: time::OffsetDateTime,
     ) -> Result<bool, StoreError>;
+    /// Revokes an API key by its public id, only if `owner` owns it and it is an API key (a
+    /// session cannot be revoked by id); true when one was revoked by this call.
     async fn revoke_api_key(
         &self,
         id: ProfileId,
         owner: UserId,
         now: time::OffsetDateTime,
     ) -> Result<bool, StoreError>;
-    /// Profile ids the account owns (SMEs and investors).
+    /// Profile ids the account owns (SMEs and investors, archived ones too), in no particular
+    /// order.
     async fn owned_profiles(&self, user: UserId) -> Result<Vec<ProfileId>, StoreError>;
 }
 
-/// Restricts a pipeline listing.
+/// Restricts a pipeline listing; every set field must hold (AND), the prefixes are
+/// alternatives (OR).
 #[derive(Debug, Clone, Default)]
 pub struct PipelineFilter {
     pub stage: Option<Stage>,
     pub curator: Option<UserId>,
-    /// ISIC code prefix of the SME's sector (a section letter is resolved by the caller into
-    /// its divisions).
+    /// ISIC code prefix of the SME's (primary) sector (a section letter is resolved by the
+    /// caller into its divisions).
     pub sector_prefixes: Vec<String>,
     pub province: Option<String>,
 }
 
-/// Counts for the staff dashboard.
+/// Counts for the staff dashboard: match records grouped by stage, by the SME's ISIC division
+/// (the first two digits of its sector code) and by the SME's province; each list is sorted by
+/// key and holds only keys with at least one record.
 #[derive(Debug, Clone, Default)]
 pub struct Dashboard {
     pub by_stage: Vec<(String, i64)>,
@@ -158,63 +215,138 @@ pub struct Dashboard {
 }
 
 /// The curation pipeline: match records and their audit log.
+///
+/// A record and the audit entries its change yields are written in one transaction
+/// (`insert_match`, `update_match`): the log never shows a change the record does not have, nor
+/// the reverse. The audit log is append-only and read back in append order.
 #[async_trait]
 pub trait Pipeline: Send + Sync {
     async fn match_record(&self, id: ProfileId) -> Result<Option<MatchRecord>, StoreError>;
-    /// Stores a new record with its first audit entries; a pair already in the pipeline is
-    /// `Conflict`.
+    /// Stores a new record with its first audit entries, atomically. A record with the same id
+    /// or the same (SME, investor) pair is `Conflict`, and nothing is written.
     async fn insert_match(
         &self,
         record: &MatchRecord,
         log: &[AuditEntry],
     ) -> Result<(), StoreError>;
-    /// Replaces a record whose stored version is `record.version - 1`, appending `log`.
+    /// Replaces a record whose stored version is `record.version - 1`, appending `log`, in one
+    /// transaction; a stale version (or an unknown id) is `Conflict` and writes nothing. Only
+    /// the mutable fields change: id, pair, `text_relevance` and `created_at` stay as stored.
     async fn update_match(
         &self,
         record: &MatchRecord,
         log: &[AuditEntry],
     ) -> Result<(), StoreError>;
+    /// Appends one entry (a note) without changing the record or its version.
     async fn append_audit(&self, match_id: ProfileId, entry: &AuditEntry)
         -> Result<(), StoreError>;
+    /// The record's entries in the order they were appended (empty for an unknown id).
     async fn audit_log(&self, match_id: ProfileId) -> Result<Vec<AuditEntry>, StoreError>;
+    /// Records matching `filter`, paged in ascending id order; `total_count` counts every
+    /// record matching the filter.
     async fn pipeline(
         &self,
         filter: &PipelineFilter,
         page: PageRequest,
     ) -> Result<Page<MatchRecord>, StoreError>;
-    /// Records whose SME or investor the account owns, newest change first.
+    /// Records whose SME or investor the account owns, newest change first (`updated_at`
+    /// descending, compared as instants; ties in ascending id order).
     async fn matches_of_owner(&self, user: UserId) -> Result<Vec<MatchRecord>, StoreError>;
-    /// Profile ids of counterparts whose contact details the account may see (both sides
-    /// accepted an introduction between one of its profiles and theirs).
+    /// Profile ids of counterparts whose contact details the account may see: the other side
+    /// of every record at a stage that reveals contacts (both sides accepted an introduction)
+    /// between one of its profiles and theirs. No duplicates, in no particular order.
     async fn connected_profiles(&self, user: UserId) -> Result<Vec<ProfileId>, StoreError>;
     async fn dashboard(&self) -> Result<Dashboard, StoreError>;
 }
 
+/// Profiles and the outbox, on top of [`Accounts`] and [`Pipeline`]. See the module
+/// documentation for the rules every method shares.
+///
+/// # The outbox rule
+///
+/// The search index (and, with several replicas, each replica's index) is a copy derived by
+/// replaying the outbox: a reader remembers the position of the last entry it applied and asks
+/// [`outbox_after`](Store::outbox_after) for what follows. That is only correct if no entry can
+/// appear *behind* a reader. In PostgreSQL a sequence value is allocated when the row is
+/// inserted but becomes visible when its transaction commits, so transaction A may take 41,
+/// transaction B take 42 and commit first: a reader that saw 42 and asks for "after 42" would
+/// never see 41. The rule every backend keeps is therefore stated on what a reader can be
+/// shown, not on how numbers are allocated:
+///
+/// > **`outbox_after(p, n)` returns only *settled* entries: an entry is settled when no entry
+/// > with a lower position can still be committed. So once a reader has been shown an entry at
+/// > position `q`, every entry that is ever committed at a position below `q` has already been
+/// > shown to it or was at or below the position it asked after: a sequence committed late is
+/// > never skipped by a reader that already passed a higher number.**
+///
+/// And for liveness: an entry becomes settled as soon as every transaction that was in flight
+/// when it committed has ended, so an acknowledged write is handed out within the lifetime of
+/// the longest concurrent write transaction.
+///
+/// Ways to keep it (both checked by hand on PostgreSQL 15 while writing this):
+/// - **Serialise appends** so positions are allocated in commit order. SQLite already does:
+///   one writer at a time, and the entry's `INTEGER PRIMARY KEY` is assigned inside that
+///   writer's transaction. In PostgreSQL, take a transaction-level advisory lock
+///   (`pg_advisory_xact_lock`) just before the transaction's first outbox insert and keep the
+///   outbox inserts at the end of the transaction, so the lock is held only for them and the
+///   commit; a concurrent writer then waits for the lock before taking its number, every
+///   committed entry is settled, and `WHERE seq > $1 ORDER BY seq` is the whole reader.
+/// - **Read below a horizon**: store the writing transaction's id (`pg_current_xact_id()`,
+///   `xid8`) with each entry and hand out only entries whose transaction id is below
+///   `pg_snapshot_xmin(pg_current_snapshot())` (every transaction below it has ended, and any
+///   later writer gets a higher id). Those entries are final in (transaction id, sequence)
+///   order, not in sequence order, so the position must follow that order, e.g. the
+///   transaction id × 2²⁰ + the entry's ordinal within its transaction.
+///
+/// The indexer needs nothing more: it asks for entries after the last position it applied,
+/// applies them, and treats "applied ≥ the position my write returned" as "my write is
+/// searchable" (read-your-writes), which holds because positions grow along the order it is
+/// given.
 #[async_trait]
 pub trait Store: Accounts + Pipeline + Send + Sync + 'static {
-    /// Stores a new SME; returns the outbox sequence of the write.
+    /// Stores a new SME (fresh id) and one outbox entry for it, atomically; returns the entry's
+    /// position.
     async fn insert_sme(&self, sme: &Sme) -> Result<Seq, StoreError>;
-    /// Replaces an SME whose stored version is `sme.lifecycle.version - 1`; otherwise `Conflict`.
+    /// Replaces an SME whose stored version is `sme.lifecycle.version - 1` (archiving is an
+    /// update to status ARCHIVED) and appends one outbox entry, atomically; returns the entry's
+    /// position. A stale version or an unknown id is `Conflict` and writes nothing.
     async fn update_sme(&self, sme: &Sme) -> Result<Seq, StoreError>;
+    /// The SME whatever its status.
     async fn sme(&self, id: ProfileId) -> Result<Option<Sme>, StoreError>;
-    /// Published SMEs in id order.
+    /// Published SMEs in ascending id order; `total_count` counts every published SME.
     async fn published_smes(&self, page: PageRequest) -> Result<Page<Sme>, StoreError>;
 
+    /// As [`insert_sme`](Store::insert_sme), for an investor.
     async fn insert_investor(&self, investor: &Investor) -> Result<Seq, StoreError>;
+    /// As [`update_sme`](Store::update_sme), for an investor.
     async fn update_investor(&self, investor: &Investor) -> Result<Seq, StoreError>;
+    /// The investor whatever its status.
     async fn investor(&self, id: ProfileId) -> Result<Option<Investor>, StoreError>;
+    /// Published investors in ascending id order; `total_count` counts every published one.
     async fn published_investors(&self, page: PageRequest) -> Result<Page<Investor>, StoreError>;
 
-    /// SMEs by id, in no particular order; unknown ids are skipped.
+    /// SMEs by id, whatever their status, in no particular order; unknown ids are skipped.
     async fn smes_by_ids(&self, ids: &[ProfileId]) -> Result<Vec<Sme>, StoreError>;
     async fn investors_by_ids(&self, ids: &[ProfileId]) -> Result<Vec<Investor>, StoreError>;
 
-    /// Inserts many profiles in one transaction: all or nothing (the demo loader, imports).
+    /// Inserts many profiles in one transaction, all or nothing (the demo loader, imports), one
+    /// outbox entry per profile, SMEs first, each in slice order; returns the position of the
+    /// last entry (0 for an empty batch).
     async fn insert_batch(&self, smes: &[Sme], investors: &[Investor]) -> Result<Seq, StoreError>;
-    /// Up to `limit` outbox entries with a sequence above `after`, oldest first.
+    /// Up to `limit` settled outbox entries with a position above `after`, in ascending
+    /// position order, starting with the first such entry (no settled entry in between is left
+    /// out). See [the outbox rule](Store#the-outbox-rule).
     async fn outbox_after(&self, after: Seq, limit: u32) -> Result<Vec<OutboxEntry>, StoreError>;
-    /// The sequence of the newest outbox entry (0 when empty).
+    /// The position of the newest committed outbox entry (0 when empty). Every write
+    /// acknowledged before the call has a position at or below it, so a reader that has
+    /// applied everything up to it has applied those writes (start-up catch-up waits for it).
+    /// It may briefly be above what `outbox_after` can hand out yet (an entry behind it still
+    /// settling); a reader waiting for it simply waits for that.
     async fn outbox_head(&self) -> Result<Seq, StoreError>;
+    /// How many outbox entries are kept. Refused writes add none; pruning applied entries (once
+    /// a backend prunes) lowers it. For tests and operations; not O(1).
+    async fn outbox_len(&self) -> Result<i64, StoreError>;
+    /// Rows by table, whatever their status, read in one snapshot.
     async fn counts(&self) -> Result<Counts, StoreError>;
     /// A cheap round trip, for health checks.
     async fn ping(&self) -> Result<(), StoreError>;
@@ -222,7 +354,8 @@ pub trait Store: Accounts + Pipeline + Send + Sync + 'static {
     async fn close(&self);
 }
 
-/// Opens the store a URL names, creating and migrating it as needed.
+/// Opens the store a URL names, creating and migrating it as needed. Tests and tools use this
+/// too, so they reach whichever backend the server uses through the same contract.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(sqlite::SqliteStore::open(url).await?))

@@ -336,6 +336,9 @@ impl Store for SqliteStore {
     }
 
     async fn outbox_after(&self, after: Seq, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
+        // The outbox rule holds as is: SQLite has one writer at a time and `seq` (an
+        // AUTOINCREMENT key) is assigned inside its transaction, so entries commit in `seq`
+        // order and every committed entry is settled.
         let rows: Vec<(i64, String, String)> = sqlx::query_as(
             "SELECT seq, entity, entity_id FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
         )
@@ -366,6 +369,12 @@ impl Store for SqliteStore {
             .fetch_one(&self.pool)
             .await?;
         Ok(head.unwrap_or(0))
+    }
+
+    async fn outbox_len(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {

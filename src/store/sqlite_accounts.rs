@@ -107,24 +107,36 @@ impl Accounts for SqliteStore {
         hash: &str,
         now: OffsetDateTime,
     ) -> Result<Option<(User, TokenKind)>, StoreError> {
-        // RFC 3339 UTC timestamps of one format compare correctly as text.
-        let row: Option<(String, String, String, String, String)> = sqlx::query_as(
-            "SELECT u.id, u.email, u.role, u.created_at, t.kind FROM tokens t JOIN users u ON u.id = t.user_id
-             WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)",
+        // Expiry is compared as instants in Rust, not as text in SQL: RFC 3339 as stored drops
+        // trailing zeros of the fraction, so "…:05Z" sorts after "…:05.5Z" as text although it
+        // is earlier, and a token would outlive its expiry by up to a second.
+        let row: Option<(String, String, String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT u.id, u.email, u.role, u.created_at, t.kind, t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = ? AND t.revoked_at IS NULL",
         )
         .bind(hash)
-        .bind(timestamp(now))
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|(id, email, role, created, kind)| {
-            let kind = if kind == "API_KEY" {
-                TokenKind::ApiKey
-            } else {
-                TokenKind::Session
-            };
-            Ok((user_from_row((id, email, role, created))?, kind))
-        })
-        .transpose()
+        let Some((id, email, role, created, kind, expires)) = row else {
+            return Ok(None);
+        };
+        if let Some(expires) = expires {
+            let expires =
+                OffsetDateTime::parse(&expires, &Rfc3339).map_err(|e| StoreError::Corrupt {
+                    entity: "token of user",
+                    id: id.clone(),
+                    reason: e.to_string(),
+                })?;
+            if now >= expires {
+                return Ok(None);
+            }
+        }
+        let kind = if kind == "API_KEY" {
+            TokenKind::ApiKey
+        } else {
+            TokenKind::Session
+        };
+        Ok(Some((user_from_row((id, email, role, created))?, kind)))
     }
 
     async fn revoke_token_hash(&self, hash: &str, now: OffsetDateTime) -> Result<bool, StoreError> {

@@ -320,13 +320,20 @@ impl Pipeline for SqliteStore {
         let cols: Vec<String> = COLUMNS.split(", ").map(|c| format!("m.{c}")).collect();
         let rows: Vec<Row> = sqlx::query_as(&format!(
             "SELECT {} FROM matches m JOIN smes s ON s.id = m.sme_id JOIN investors i ON i.id = m.investor_id
-             WHERE s.owner_id = ?1 OR i.owner_id = ?1 ORDER BY m.updated_at DESC, m.id",
+             WHERE s.owner_id = ?1 OR i.owner_id = ?1",
             cols.join(", ")
         ))
         .bind(user.to_string())
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter().map(Row::decode).collect()
+        let mut records = rows
+            .into_iter()
+            .map(Row::decode)
+            .collect::<Result<Vec<_>, _>>()?;
+        // Sorted as instants here: stored RFC 3339 text drops trailing zeros of the fraction,
+        // so it does not sort chronologically within one second.
+        records.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.id.cmp(&b.id)));
+        Ok(records)
     }
 
     async fn connected_profiles(&self, user: UserId) -> Result<Vec<ProfileId>, StoreError> {

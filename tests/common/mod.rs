@@ -2,12 +2,14 @@
 //! with a scratch SQLite file and index directory, and talks GraphQL to it over HTTP.
 #![allow(dead_code)] // each test file uses a different part of this helper
 
+use std::future::Future;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
+use khkr_match::store::Store;
 use serde_json::{json, Value};
 
 /// How long start-up may take (the demo load included) before the test gives up.
@@ -24,6 +26,11 @@ pub struct TestServer {
     pub dir: PathBuf,
     // Kept so the directory lives as long as the first server using it.
     _tmp: Option<tempfile::TempDir>,
+}
+
+/// The database of a server whose scratch directory is `dir`.
+fn database_url(dir: &Path) -> String {
+    format!("sqlite:{}", dir.join("khkr.db").display())
 }
 
 pub fn bin() -> &'static str {
@@ -56,7 +63,7 @@ impl TestServer {
             .arg("--bind")
             .arg("127.0.0.1:0")
             .arg("--database-url")
-            .arg(format!("sqlite:{}", dir.join("khkr.db").display()))
+            .arg(database_url(dir))
             .arg("--index-dir")
             .arg(dir.join("index"))
             .args(args)
@@ -137,6 +144,11 @@ impl TestServer {
 
     pub fn db_path(&self) -> PathBuf {
         self.dir.join("khkr.db")
+    }
+
+    /// The `--database-url` the server runs on.
+    pub fn database_url(&self) -> String {
+        database_url(&self.dir)
     }
 
     /// POSTs a GraphQL request as an anonymous visitor; returns the whole response body.
@@ -232,7 +244,46 @@ pub fn error_code(body: &Value) -> &str {
         .unwrap_or_else(|| panic!("no error code in {body:#}"))
 }
 
+/// Runs `f` on the server's store, opened through the library as the server opens it (any
+/// backend the database URL names), independently of the server process. Tests ask the store
+/// contract rather than read tables, so they hold on any backend.
+pub fn with_store<T, F, Fut>(s: &TestServer, f: F) -> T
+where
+    F: FnOnce(Arc<dyn Store>) -> Fut,
+    Fut: Future<Output = T>,
+{
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let store = khkr_match::store::open(&s.database_url())
+            .await
+            .expect("open the store");
+        let out = f(store.clone()).await;
+        store.close().await;
+        out
+    })
+}
+
+/// An id as the API shows it, for store calls.
+pub fn parse_id(id: &str) -> khkr_match::domain::ids::ProfileId {
+    khkr_match::domain::ids::ProfileId::parse(id).expect("an id")
+}
+
+/// Row counts every mutation writes: SMEs and investors (whatever their status) and outbox
+/// entries.
+pub fn row_counts(s: &TestServer) -> (i64, i64, i64) {
+    with_store(s, |store| async move {
+        let counts = store.counts().await.expect("counts");
+        let outbox = store.outbox_len().await.expect("outbox length");
+        (counts.smes, counts.investors, outbox)
+    })
+}
+
 /// Runs one SQL scalar query against the server's SQLite file, independently of the server.
+/// Only for tests about what SQLite itself holds (bytes as stored); everything else asks the
+/// store through [`with_store`].
 pub fn sql_scalar(db: &Path, sql: &str) -> Value {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -255,16 +306,6 @@ pub fn sql_scalar(db: &Path, sql: &str) -> Value {
         let _ = conn.close().await;
         v
     })
-}
-
-/// Row counts of every table a mutation writes.
-pub fn row_counts(db: &Path) -> (i64, i64, i64) {
-    let n = |t: &str| {
-        sql_scalar(db, &format!("SELECT COUNT(*) FROM {t}"))
-            .as_i64()
-            .expect("count")
-    };
-    (n("smes"), n("investors"), n("outbox"))
 }
 
 pub const SME_FIELDS: &str = "id name { en km ko } displayName description { en km ko } sectorCode \
@@ -391,7 +432,7 @@ pub fn operator_account(s: &TestServer, role: &str) -> (String, String) {
             role,
         ])
         .arg("--database-url")
-        .arg(format!("sqlite:{}", s.db_path().display()))
+        .arg(s.database_url())
         .output()
         .expect("run user create");
     assert!(
