@@ -198,9 +198,10 @@ wire_enum!(
 );
 
 wire_enum!(
-    /// A language of the service's own texts: reasons, sources, labels and sector names come
-    /// in the language asked for (EN when not given). Profiles keep their texts in whichever
-    /// of these languages their owners wrote them.
+    /// A language of the product. Where an operation takes `lang`, the text the service writes
+    /// (match and incentive reasons, legal sources, display names) comes in it, EN when not
+    /// given. Profiles keep their own texts in whichever of these languages their owners wrote,
+    /// returned per language (`en`, `km`, `ko`).
     Lang => domain::text::Lang {
         /// English (ISO 639-1 `en`).
         En,
@@ -231,10 +232,9 @@ wire_enum!(
     /// the sum of value × weight, with weights normalised to sum to 1 (the defaults in
     /// brackets below can be overridden per query).
     MatchFeature => crate::matching::weights::Feature {
-        /// Shared words (default weight 0.15): how well one side's name and description, in
-        /// any of the three languages, match the other side's texts (BM25), relative to the
-        /// best candidate of the same query. For a pair in the pipeline, the value recorded
-        /// when it was shortlisted.
+        /// Shared words (default weight 0.15): how well the two profiles' texts match, in any
+        /// of the three languages (BM25), relative to the best candidate of the same query.
+        /// For a pair in the pipeline, the value recorded when it was shortlisted.
         Text,
         /// The SME's sector against the investor's interests in the ISIC tree (default weight
         /// 0.25): inside an interest 1; sharing the group 0.8, the division 0.6, the section
