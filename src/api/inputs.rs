@@ -87,8 +87,8 @@ pub struct SmeInput {
     /// Where the business is: an ISO 3166-2:KH code from KH-1 to KH-25 (any case), e.g.
     /// "KH-12" (Phnom Penh).
     pub province_code: String,
-    /// Staff count, 0 to 100,000. With a priority sector, it decides the size class of the SME
-    /// tax scheme (Sub-Decree 124).
+    /// Staff count, 0 to 100,000. Incentive assessments take the SME tax scheme's size class
+    /// (Sub-Decree 124) from it.
     pub employees: Option<i64>,
     /// Year the business was founded, from 1900 to the current year.
     pub founded_year: Option<i64>,
