@@ -21,16 +21,22 @@ macro_rules! filter_input {
             /// ISIC Rev.4 code at any level: a section letter, or 2, 3 or 4 digits.
             pub sector: Option<String>,
             /// ISO 3166-2:KH codes; any of them.
+            /// At most 25, e.g. "KH-12": SMEs located in one of them, investors preferring one.
             pub provinces: Option<Vec<String>>,
             /// Any of these levels.
+            /// SMEs by their assessed level, investors by a level they want.
             pub digital_levels: Option<Vec<DigitalLevel>>,
             #[doc = $usd_doc]
+            /// This is the lower bound, in whole US dollars.
             pub min_usd: Option<i64>,
             #[doc = $usd_doc]
+            /// This is the upper bound, in whole US dollars.
             pub max_usd: Option<i64>,
             /// Any of these partnership types.
+            /// Sought by SMEs, offered by investors.
             pub partnership_types: Option<Vec<PartnershipType>>,
             /// ISO 639-1 codes; any of them.
+            /// Two letters each, e.g. "km", "ko", at most 20: profiles working in one of them.
             pub languages: Option<Vec<String>>,
         }
 
@@ -51,7 +57,9 @@ macro_rules! filter_input {
 }
 
 filter_input!(
-    /// Restricts a search or match list of SMEs; SMEs whose sector lies under `sector` match it.
+    /// Restricts a search or match list of SMEs; SMEs whose sector lies under `sector` match it
+    /// (by their main or a secondary class). Every field given must hold; an absent field or
+    /// empty list restricts nothing. Filters narrow the results without changing scores.
     SmeFilter,
     "Capital sought overlaps [minUsd, maxUsd] (either bound may be left open)."
 );
@@ -59,6 +67,8 @@ filter_input!(
     /// Restricts a search of investors. `sector` matches investors interested in anything under
     /// it or in a code covering it; provinces and digital levels also match investors with no
     /// preference.
+    /// Investors with no sector interests match any `sector` too. Every field given must hold;
+    /// an absent field or empty list restricts nothing.
     InvestorFilter,
     "Ticket range overlaps [minUsd, maxUsd] (either bound may be left open)."
 );
@@ -66,24 +76,37 @@ filter_input!(
 /// A matching passage of a text field, with the matches in `<b>` (the rest HTML-escaped).
 #[derive(SimpleObject, Debug, Clone)]
 pub struct Highlight {
-    /// `name.en`, `description.km`, …
+    /// Which text matched, in which language: `name.en`, `description.km`, … (the hidden name
+    /// of an ANONYMOUS SME is not indexed, so never highlighted).
     pub field: String,
+    /// Up to about 160 characters of that text around the matches, as HTML: the text escaped,
+    /// the matched words in `<b>`.
     pub snippet: String,
 }
 
+/// How many matching profiles have one value of a facet.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct FacetCount {
+    /// The value: an ISIC section letter, an ISO 3166-2:KH province code, a DigitalLevel or a
+    /// PartnershipType; `*` counts investors with no preference in that dimension.
     pub value: String,
+    /// Matching profiles with this value, over all pages. An investor listing several values
+    /// counts once under each.
     pub count: i64,
 }
 
 /// Counts over all matches of a search. For investors, `*` counts those with no preference.
+/// Each list is largest count first, ties by value.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct SearchFacets {
     /// By ISIC section letter.
+    /// SMEs by their main class's section, investors by the sections of their interests.
     pub sections: Vec<FacetCount>,
+    /// By ISO 3166-2:KH code: where SMEs are, which provinces investors prefer.
     pub provinces: Vec<FacetCount>,
+    /// By digital level: SMEs' assessed level, the levels investors want.
     pub digital_levels: Vec<FacetCount>,
+    /// By partnership type: sought by SMEs, offered by investors.
     pub partnership_types: Vec<FacetCount>,
 }
 
@@ -99,21 +122,33 @@ fn facet_list(v: Vec<crate::search::query::FacetCount>) -> Vec<FacetCount> {
 /// Declares a search result type over one node type.
 macro_rules! search_result {
     ($result:ident, $edge:ident, $node:ty) => {
+        /// One search result: the profile, its place in the order and the passages that
+        /// matched.
         #[derive(SimpleObject)]
         pub struct $edge {
+            /// Opaque position of this result: pass it as `after` to get the results that
+            /// follow it.
             pub cursor: String,
+            /// The profile, read from the database when the search ran.
             pub node: $node,
             /// Text relevance (BM25); 1 for every result of a browse without text.
             pub score: f64,
+            /// Passages of the name and description that matched the query, those in the
+            /// requested language first; empty for a browse without text.
             pub highlights: Vec<Highlight>,
         }
 
+        /// One page of search results, best first, with counts over every match.
         #[derive(SimpleObject)]
         pub struct $result {
             /// How many profiles match, across pages.
             pub total_count: i64,
+            /// This page's results, highest score first, ties by profile id.
             pub edges: Vec<$edge>,
+            /// Whether more results follow, and the cursors of this page's first and last
+            /// results; `hasPreviousPage` is true when `after` was given.
             pub page_info: PageInfo,
+            /// Counts over every match of the search (not only this page), by dimension.
             pub facets: SearchFacets,
         }
 
@@ -191,9 +226,25 @@ impl SearchQuery {
     async fn search_smes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Free text in Khmer, Korean or English, at most 500 characters; never \
+                    query syntax. Every word must occur in a name or description (common \
+                    English words such as \"the\" and \"of\" are not required). \
+                    Empty or absent: browse every published profile."
+        )]
         query: Option<String>,
+        #[graphql(
+            desc = "Structured restrictions; they narrow the results without changing \
+                    scores."
+        )]
         filter: Option<SmeFilter>,
+        #[graphql(desc = "How many results to return, from 0 to 100 (default 20); \
+                    `pageInfo.hasNextPage` tells whether more follow.")]
         first: Option<i32>,
+        #[graphql(
+            desc = "The `cursor` of a result of the same search: the page starts after \
+                    it. Absent: the first page."
+        )]
         after: Option<String>,
         #[graphql(desc = "Highlights in this language come first (default EN).")] lang: Option<
             Lang,
@@ -214,9 +265,25 @@ impl SearchQuery {
     async fn search_investors(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Free text in Khmer, Korean or English, at most 500 characters; never \
+                    query syntax. Every word must occur in a name or description (common \
+                    English words such as \"the\" and \"of\" are not required). \
+                    Empty or absent: browse every published profile."
+        )]
         query: Option<String>,
+        #[graphql(
+            desc = "Structured restrictions; they narrow the results without changing \
+                    scores."
+        )]
         filter: Option<InvestorFilter>,
+        #[graphql(desc = "How many results to return, from 0 to 100 (default 20); \
+                    `pageInfo.hasNextPage` tells whether more follow.")]
         first: Option<i32>,
+        #[graphql(
+            desc = "The `cursor` of a result of the same search: the page starts after \
+                    it. Absent: the first page."
+        )]
         after: Option<String>,
         #[graphql(desc = "Highlights in this language come first (default EN).")] lang: Option<
             Lang,
