@@ -138,7 +138,7 @@ pub struct MatchEdge {
 /// Counts for the staff dashboard.
 #[derive(SimpleObject)]
 pub struct PipelineDashboard {
-    /// By stage.
+    /// How many matches are at each stage.
     pub by_stage: Vec<FacetCount>,
     /// By the SME's ISIC section.
     pub by_section: Vec<FacetCount>,

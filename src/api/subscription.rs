@@ -55,6 +55,7 @@ pub struct PipelineEvent {
 #[derive(Default)]
 pub struct Subscription;
 
+/// Live events over WebSocket at `/graphql` (graphql-transport-ws).
 #[SubscriptionObject]
 impl Subscription {
     /// Parties: their introductions, the answers to them and later stage changes. Staff: every

@@ -16,8 +16,11 @@ use crate::service::visibility::{AccountView, Shown};
 /// Text in up to three languages.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct LocalizedText {
+    /// English, when given.
     pub en: Option<String>,
+    /// Khmer, when given (stored byte for byte, zero-width spaces included).
     pub km: Option<String>,
+    /// Korean, when given.
     pub ko: Option<String>,
 }
 
@@ -34,9 +37,13 @@ impl From<&domain::text::LocalizedText> for LocalizedText {
 /// Contact details; null for viewers who may not see them.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct Contact {
+    /// Who to ask for.
     pub person: Option<String>,
+    /// E-mail address.
     pub email: Option<String>,
+    /// Phone number, international format.
     pub phone: Option<String>,
+    /// Telegram username, with the leading `@` (Telegram is the business messenger of Cambodia).
     pub telegram: Option<String>,
 }
 
@@ -55,8 +62,11 @@ impl From<&domain::contact::Contact> for Contact {
 #[derive(SimpleObject, Debug, Clone)]
 #[graphql(complex)]
 pub struct Sector {
+    /// The ISIC Rev.4 code: a section letter, or 2, 3 or 4 digits.
     pub code: String,
+    /// Section, division, group or class.
     pub level: IsicLevel,
+    /// The code of the node above (null for a section).
     pub parent_code: Option<String>,
     /// English always (the UN title); Khmer and Korean where known (sections today).
     pub name: LocalizedText,
@@ -72,6 +82,7 @@ impl Sector {
             .to_string()
     }
 
+    /// Whether nodes lie below this one (false for a class).
     async fn has_children(&self) -> bool {
         isic().children(Some(&self.code)).next().is_some()
     }
@@ -104,6 +115,7 @@ pub struct Province {
     pub code: String,
     /// National two-digit code, e.g. "12".
     pub national_code: String,
+    /// In English, Khmer and Korean (Korean names are transliterations).
     pub name: LocalizedText,
 }
 
@@ -124,11 +136,13 @@ impl From<&domain::province::Province> for Province {
 /// One question of the digital-maturity questionnaire.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct DigitalQuestion {
+    /// The indicator a "yes" adds to the profile.
     pub indicator: DigitalIndicator,
     /// The level a "yes" is evidence of.
     pub level: DigitalLevel,
     /// Points toward the 0–100 score.
     pub points: i32,
+    /// The question in plain words, in English, Khmer and Korean.
     pub question: LocalizedText,
 }
 
@@ -150,6 +164,7 @@ impl From<&domain::digital::Question> for DigitalQuestion {
 /// The questionnaire with its scoring rule.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct DigitalQuestionnaire {
+    /// The 14 questions, basic tier first.
     pub questions: Vec<DigitalQuestion>,
     /// How answers become a level, in words.
     pub rule: LocalizedText,
@@ -158,7 +173,9 @@ pub struct DigitalQuestionnaire {
 /// A level and score computed from questionnaire answers.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct DigitalAssessment {
+    /// BASIC, INTERMEDIATE or ADVANCED, by the questionnaire's rule.
     pub level: DigitalLevel,
+    /// 0–100: the sum of the points of the indicators answered yes.
     pub score: i32,
 }
 
@@ -508,9 +525,13 @@ impl User {
 /// Relay page information.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct PageInfo {
+    /// More items follow this page.
     pub has_next_page: bool,
+    /// This page was asked for with a cursor (items precede it).
     pub has_previous_page: bool,
+    /// The cursor of the page's first item.
     pub start_cursor: Option<String>,
+    /// The cursor of the page's last item: pass it as `after` for the next page.
     pub end_cursor: Option<String>,
 }
 
@@ -523,16 +544,21 @@ pub trait FromParts<N> {
 /// connections cannot nest generic edges, so each node type gets its own pair).
 macro_rules! connection_type {
     ($(#[$m:meta])* $conn:ident, $edge:ident, $node:ty) => {
+        /// An item of a page and its cursor.
         #[derive(SimpleObject)]
         pub struct $edge {
+            /// Pass as `after` to continue after this item.
             pub cursor: String,
+            /// The item.
             pub node: $node,
         }
 
         $(#[$m])*
         #[derive(SimpleObject)]
         pub struct $conn {
+            /// The items of this page.
             pub edges: Vec<$edge>,
+            /// Where this page stands in the list.
             pub page_info: PageInfo,
             /// How many items the whole list has, across pages.
             pub total_count: i64,
