@@ -244,10 +244,12 @@ impl AccountMutation {
             let v = viewer(ctx);
             v.require_user()?;
             let hash = v.token_hash.clone().unwrap_or_default();
-            Ok(app(ctx)
+            let revoked = app(ctx)
                 .store
                 .revoke_token_hash(&hash, OffsetDateTime::now_utc())
-                .await?)
+                .await?;
+            app(ctx).revoked(crate::app::Revocation::Token(hash));
+            Ok(revoked)
         }
         .await)
     }
@@ -283,6 +285,7 @@ impl AccountMutation {
                 .revoke_api_key(id, user.id, OffsetDateTime::now_utc())
                 .await?
             {
+                app(ctx).revoked(crate::app::Revocation::TokensOf(user.id));
                 Ok(true)
             } else {
                 Err(ApiError::NotFound {
