@@ -46,7 +46,9 @@
 //! - **Revocation.** `logOut` and `revokeApiKey` announce the revocation through
 //!   [`App::revoked`]; each socket that holds a matching token (by hash, or by account for API
 //!   keys, whose hash the mutation does not know) re-checks its token in the store and closes
-//!   **4403** when it is no longer valid. Closing ends every running stream of the socket.
+//!   **4403** when it is no longer valid. Its subscriptions end at once; queries and mutations
+//!   already running get a moment to answer first (so `logOut` sent over the socket itself is
+//!   answered `true` before the close).
 //! - **Shutdown.** When the server stops, every socket closes with **1001** (Going Away).
 
 use std::collections::HashMap;
@@ -81,6 +83,9 @@ pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// After the server's close frame, how long to wait for the client's (so the close frame is
 /// not lost to a TCP reset).
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
+/// How long queries and mutations already running on a socket whose token was just revoked
+/// get to deliver their result before the socket closes.
+const REVOKED_GRACE: Duration = Duration::from_secs(2);
 /// Results of running operations waiting for the socket writer.
 const OUTBOX: usize = 64;
 
@@ -227,6 +232,8 @@ struct Finished {
 struct Running {
     generation: u64,
     task: AbortHandle,
+    /// A subscription (as opposed to a query or mutation, which ends by itself).
+    streaming: bool,
 }
 
 /// Who the connection speaks for, once acknowledged.
@@ -301,7 +308,7 @@ impl Connection {
                 Event::InitTimeout => {
                     Err(Close::new(close::INIT_TIMEOUT, "Connection initialisation timeout").into())
                 }
-                Event::Revocation(r) => self.on_revocation(r).await,
+                Event::Revocation(r) => self.on_revocation(&mut socket, r).await,
                 Event::Next(next) => self.forward(&mut socket, next).await,
                 Event::Finished(finished) => self.on_finished(&mut socket, finished).await,
                 Event::Incoming(None) => Err(Ending::Gone),
@@ -470,7 +477,8 @@ impl Connection {
         let schema = self.schema.clone();
         let outbox = self.outbox_tx.clone();
         let task_id = id.clone();
-        let task = if is_subscription(&mut request) {
+        let streaming = is_subscription(&mut request);
+        let task = if streaming {
             self.tasks.spawn(async move {
                 let outcome = stream(&schema, request, &task_id, generation, &outbox).await;
                 Finished {
@@ -491,7 +499,14 @@ impl Connection {
                 }
             })
         };
-        self.running.insert(id, Running { generation, task });
+        self.running.insert(
+            id,
+            Running {
+                generation,
+                task,
+                streaming,
+            },
+        );
         Ok(())
     }
 
@@ -566,6 +581,7 @@ impl Connection {
 
     async fn on_revocation(
         &mut self,
+        socket: &mut WebSocket,
         notice: Result<Revocation, broadcast::error::RecvError>,
     ) -> Step {
         let Some((hash, user)) = self.session.as_ref().and_then(|s| s.token.clone()) else {
@@ -589,6 +605,7 @@ impl Connection {
         {
             Ok(Some(_)) => Ok(()),
             Ok(None) => {
+                self.finish_authorised(socket).await?;
                 Err(Close::new(close::FORBIDDEN, "Forbidden: the token was revoked").into())
             }
             Err(e) => {
@@ -597,6 +614,31 @@ impl Connection {
                 Err(Close::new(close::INTERNAL, "Internal server error").into())
             }
         }
+    }
+
+    /// Before a revoked token's socket closes: its subscriptions stop now, while queries and
+    /// mutations already running (authorised when they started, like HTTP requests in flight)
+    /// get [`REVOKED_GRACE`] to deliver their result, so `logOut` sent over the socket itself
+    /// is answered before the socket closes.
+    async fn finish_authorised(&mut self, socket: &mut WebSocket) -> Step {
+        self.running.retain(|_, op| {
+            if op.streaming {
+                op.task.abort();
+            }
+            !op.streaming
+        });
+        let deadline = tokio::time::sleep(REVOKED_GRACE);
+        tokio::pin!(deadline);
+        while !self.running.is_empty() {
+            tokio::select! {
+                _ = &mut deadline => break,
+                Some(finished) = self.tasks.join_next() => {
+                    self.on_finished(socket, finished).await?;
+                }
+                Some(next) = self.outbox.recv() => self.forward(socket, next).await?,
+            }
+        }
+        Ok(())
     }
 
     fn is_current(&self, id: &str, generation: u64) -> bool {

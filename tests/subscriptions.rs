@@ -365,6 +365,24 @@ fn log_out_closes_the_sockets_of_that_token_only() {
 }
 
 #[test]
+fn log_out_over_the_socket_is_answered_then_closes_it() {
+    let s = TestServer::start();
+    let (token, _) = s.sign_up("INVESTOR");
+    let mut ws = signed_in(&s, &token);
+    subscribe(&mut ws, "events", EVENTS);
+    subscribe(&mut ws, "out", "mutation { logOut }");
+    let (code, _, before) = closed(&mut ws);
+    assert_eq!(code, 4403);
+    assert_eq!(
+        before,
+        vec![
+            json!({ "id": "out", "type": "next", "payload": { "data": { "logOut": true } } }),
+            json!({ "id": "out", "type": "complete" }),
+        ]
+    );
+}
+
+#[test]
 fn revoke_api_key_closes_the_sockets_of_that_key() {
     let s = TestServer::start();
     let key = s.as_sme().ok(
