@@ -59,7 +59,7 @@ use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{ErrorExtensions, Request, Response, ServerError, Variables};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::IntoResponse;
-use futures_util::StreamExt;
+use futures_util::{SinkExt, StreamExt};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use tokio::sync::{broadcast, mpsc};
@@ -208,9 +208,13 @@ impl From<Close> for Ending {
     }
 }
 
-/// How an operation task ended (its `next` messages went through the outbox before).
+/// How an operation task ended.
 enum Outcome {
+    /// A query's or mutation's one result: `next`, then `complete`.
+    Result(Response),
+    /// A stream ended (its `next` messages went through the outbox before).
     Complete,
+    /// It could not start: `error`.
     Error(Vec<ServerError>),
 }
 
@@ -314,6 +318,10 @@ impl Connection {
                 Event::Incoming(None) => Err(Ending::Gone),
                 Event::Incoming(Some(Err(e))) => Err(read_failure(e)),
                 Event::Incoming(Some(Ok(message))) => self.on_message(&mut socket, message).await,
+            };
+            let step = match step {
+                Ok(()) => flush(&mut socket).await,
+                ending => ending,
             };
             if let Err(ending) = step {
                 break ending;
@@ -491,7 +499,7 @@ impl Connection {
             // One index snapshot per operation, as on the HTTP path.
             let request = request.data(self.app.search.searcher());
             self.tasks.spawn(async move {
-                let outcome = single(&schema, request, &task_id, generation, &outbox).await;
+                let outcome = single(&schema, request).await;
                 Finished {
                     id: task_id,
                     generation,
@@ -542,6 +550,18 @@ impl Connection {
                 }
                 self.running.remove(&f.id);
                 match f.outcome {
+                    Outcome::Result(response) => {
+                        let id = &f.id;
+                        send(
+                            socket,
+                            &ServerMessage::Next {
+                                id,
+                                payload: &response,
+                            },
+                        )
+                        .await?;
+                        send(socket, &ServerMessage::Complete { id }).await
+                    }
                     Outcome::Complete => send(socket, &ServerMessage::Complete { id: &f.id }).await,
                     Outcome::Error(errors) => {
                         send(
@@ -648,27 +668,15 @@ impl Connection {
     }
 }
 
-/// Runs a query or mutation: one `next`, or an `error` when it could not start.
-async fn single(
-    schema: &ApiSchema,
-    request: Request,
-    id: &str,
-    generation: u64,
-    outbox: &mpsc::Sender<Next>,
-) -> Outcome {
+/// Runs a query or mutation: one result, or an `error` when it could not start.
+async fn single(schema: &ApiSchema, request: Request) -> Outcome {
     let mut response = schema.execute(request).await;
     classify_engine_errors(&mut response);
     if failed_before_execution(&response) {
-        return Outcome::Error(response.errors);
+        Outcome::Error(response.errors)
+    } else {
+        Outcome::Result(response)
     }
-    let next = Next {
-        id: id.to_string(),
-        generation,
-        response,
-    };
-    // A closed outbox means the socket is closing; the task is about to be stopped anyway.
-    let _ = outbox.send(next).await;
-    Outcome::Complete
 }
 
 /// Runs a subscription: a `next` per event, or an `error` when it could not start.
@@ -757,6 +765,9 @@ fn read_failure(e: axum::Error) -> Ending {
     }
 }
 
+/// Queues a message; [`flush`] writes what is queued. Writing once per event keeps a
+/// `next` and its `complete` in one TCP segment: two small writes in a row would wait for the
+/// client's delayed ACK (Nagle), about 40 ms per operation.
 async fn send(socket: &mut WebSocket, message: &ServerMessage<'_>) -> Step {
     let text = match serde_json::to_string(message) {
         Ok(t) => t,
@@ -765,7 +776,14 @@ async fn send(socket: &mut WebSocket, message: &ServerMessage<'_>) -> Step {
             return Err(Close::new(close::INTERNAL, "Internal server error").into());
         }
     };
-    match tokio::time::timeout(WRITE_TIMEOUT, socket.send(Message::text(text))).await {
+    match tokio::time::timeout(WRITE_TIMEOUT, socket.feed(Message::text(text))).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(_)) | Err(_) => Err(Ending::Gone),
+    }
+}
+
+async fn flush(socket: &mut WebSocket) -> Step {
+    match tokio::time::timeout(WRITE_TIMEOUT, socket.flush()).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(_)) | Err(_) => Err(Ending::Gone),
     }

@@ -169,6 +169,24 @@ fn queries_and_mutations_run_over_the_socket() {
     alive(&mut anon);
 }
 
+/// `next` and `complete` leave in one write: as two small writes the second waits for the
+/// client's delayed ACK (Nagle), about 40 ms per operation, 2 s for these 50.
+#[test]
+fn sequential_operations_do_not_wait_for_delayed_acks() {
+    let s = TestServer::start();
+    let mut ws = signed_in(&s, &s.sme_token);
+    let started = Instant::now();
+    for i in 0..50 {
+        let id = format!("q{i}");
+        subscribe(&mut ws, &id, "{ me { role } }");
+        assert_eq!(next(&mut ws)["type"], "next");
+        assert_eq!(next(&mut ws), json!({ "id": id, "type": "complete" }));
+    }
+    let took = started.elapsed();
+    eprintln!("50 sequential queries over one socket: {took:?}");
+    assert!(took < Duration::from_millis(1500), "{took:?}");
+}
+
 #[test]
 fn close_4400_on_invalid_messages() {
     let s = TestServer::start();
