@@ -6,9 +6,9 @@
 //! operation holds and nothing is sent for an operation the client has completed.
 //!
 //! ## The protocol as served here
-//! - `connection_init` within `--ws-init-timeout` (default 10 s), else close **4408**
-//!   `Connection initialisation timeout`; a second one closes **4429** `Too many
-//!   initialisation requests`. Its payload may carry `{"Authorization": "Bearer <token>"}` (or
+//! - `connection_init` within `--ws-init-timeout` / `KHKR_WS_INIT_TIMEOUT` (default 10 s),
+//!   else close **4408** `Connection initialisation timeout`; a second one closes **4429**
+//!   `Too many initialisation requests`. Its payload may carry `{"Authorization": "Bearer <token>"}` (or
 //!   `authorization`); no payload or no key means an anonymous connection. A token the store
 //!   refuses (unknown, expired, revoked, not `Bearer`) closes **4403** `Forbidden`; a store
 //!   failure closes **4500** (the reference implementation's internal-error code).
@@ -49,7 +49,10 @@
 //!   **4403** when it is no longer valid. Its subscriptions end at once; queries and mutations
 //!   already running get a moment to answer first (so `logOut` sent over the socket itself is
 //!   answered `true` before the close).
-//! - **Shutdown.** When the server stops, every socket closes with **1001** (Going Away).
+//! - **Shutdown.** When the server stops, every socket closes with **1001** (Going Away); the
+//!   server waits (at most 5 s) for them before it stops the indexer and closes the database.
+//! - **Not done:** no server-initiated keep-alive. A peer that vanishes without a TCP close
+//!   (half-open connection) holds its socket until the operating system notices.
 
 use std::collections::HashMap;
 use std::sync::Arc;
