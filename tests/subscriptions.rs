@@ -187,6 +187,46 @@ fn sequential_operations_do_not_wait_for_delayed_acks() {
     assert!(took < Duration::from_millis(1500), "{took:?}");
 }
 
+/// Events reach the subscriptions still running, not one the client completed.
+#[test]
+fn a_completed_subscription_hears_nothing_more() {
+    let s = TestServer::start();
+    let sme = publish_sme(&s, sme_input());
+    let investor = publish_investor(&s, investor_input());
+    let (staff, _) = operator_account(&s, "STAFF");
+    let id = s.as_token(&staff).ok(
+        "mutation($s: ID!, $i: ID!) { shortlistMatch(smeId: $s, investorId: $i) { id } }",
+        json!({ "s": sme, "i": investor }),
+    )["shortlistMatch"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut ws = signed_in(&s, &s.investor_token);
+    subscribe(&mut ws, "stopped", EVENTS);
+    subscribe(&mut ws, "kept", EVENTS);
+    send(&mut ws, json!({ "id": "stopped", "type": "complete" }));
+    alive(&mut ws);
+    s.as_token(&staff).ok(
+        "mutation($id: ID!) { introduce(matchId: $id, message: \"Meet\") { id } }",
+        json!({ "id": id }),
+    );
+    let event = next(&mut ws);
+    assert_eq!(
+        event,
+        json!({ "id": "kept", "type": "next", "payload": { "data": { "pipelineEvents": {
+            "matchId": id, "kind": "INTRODUCED", "stage": "INTRODUCED" } } } })
+    );
+    // Everything sent before the pong is in; none of it is for the completed subscription.
+    send(&mut ws, json!({ "type": "ping" }));
+    loop {
+        let m = next(&mut ws);
+        assert_ne!(m["id"], "stopped", "{m}");
+        if m["type"] == "pong" {
+            break;
+        }
+    }
+}
+
 #[test]
 fn close_4400_on_invalid_messages() {
     let s = TestServer::start();
