@@ -1,7 +1,11 @@
 //! The one application state every request handler and resolver reads.
 
 use std::sync::Arc;
+use std::time::Duration;
 
+use tokio::sync::{broadcast, watch};
+
+use crate::domain::account::UserId;
 use crate::search::features::{FactsFn, FeatureCache};
 use crate::search::index::SearchIndex;
 use crate::search::indexer::IndexerHandle;
@@ -24,7 +28,31 @@ pub struct App {
     /// The investment-incentive rules in force: the built-in file or `--rules FILE`, checked at
     /// start-up and read-only after.
     pub rules: Arc<crate::domain::incentives::Rules>,
+    /// Announces revoked bearer tokens to the long-lived connections that authenticated with
+    /// them (WebSocket subscriptions), so a revoked token stops working at once rather than at
+    /// the holder's next HTTP request.
+    pub revocations: broadcast::Sender<Revocation>,
+    /// Becomes `true` once, when the server begins to shut down, so long-lived connections
+    /// close politely (WebSocket 1001 Going Away) instead of being cut; the number of receivers
+    /// is the number of such connections still open.
+    pub shutting_down: watch::Sender<bool>,
+    /// How long a WebSocket may stay open without a `connection_init` (graphql-transport-ws
+    /// closes it with 4408 after that).
+    pub ws_init_timeout: Duration,
 }
+
+/// A token (or some of an account's tokens) stopped being valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Revocation {
+    /// The token with this SHA-256 (log-out).
+    Token(String),
+    /// One or more tokens of this account; the store only knows which (`revokeApiKey` names
+    /// a key by id), so each holder re-checks its own token.
+    TokensOf(UserId),
+}
+
+/// Revocation notices a slow connection may fall behind by before it must re-check its token.
+const REVOCATION_BACKLOG: usize = 1024;
 
 impl App {
     pub fn new(
@@ -34,6 +62,7 @@ impl App {
         features: Arc<FeatureCache>,
         facts: FactsFn,
         rules: Arc<crate::domain::incentives::Rules>,
+        ws_init_timeout: Duration,
     ) -> Arc<Self> {
         Arc::new(App {
             store,
@@ -43,7 +72,35 @@ impl App {
             facts,
             rules,
             events: Default::default(),
+            revocations: broadcast::channel(REVOCATION_BACKLOG).0,
+            shutting_down: watch::channel(false).0,
+            ws_init_timeout,
         })
+    }
+
+    /// Tells open connections that `revocation` happened (already written to the store), so
+    /// those holding a revoked token close.
+    pub fn revoked(&self, revocation: Revocation) {
+        // No open connection is not an error.
+        let _ = self.revocations.send(revocation);
+    }
+
+    /// Asks long-lived connections to close because the server is stopping.
+    pub fn shut_down(&self) {
+        self.shutting_down.send_replace(true);
+    }
+
+    /// Returns once every long-lived connection has closed, or after `limit`.
+    pub async fn connections_closed(&self, limit: Duration) {
+        if tokio::time::timeout(limit, self.shutting_down.closed())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                open = self.shutting_down.receiver_count(),
+                "WebSocket connections still open at shutdown"
+            );
+        }
     }
 
     /// Returns once the write with outbox sequence `seq` is searchable (read-your-writes).

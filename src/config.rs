@@ -3,11 +3,14 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The default database: a SQLite file in the working directory, created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:khkr-match.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_INDEX_DIR: &str = "index";
+/// Seconds a WebSocket may stay open before its `connection_init`.
+pub const DEFAULT_WS_INIT_TIMEOUT: &str = "10";
 
 /// Where the data lives; shared by every subcommand that touches the database.
 #[derive(Debug, Clone, clap::Args)]
@@ -39,6 +42,25 @@ pub struct ServeConfig {
     /// change in the law needs no rebuild; default: the rules built into the binary.
     #[arg(long = "rules", env = "KHKR_RULES", value_name = "FILE")]
     pub rules: Option<PathBuf>,
+
+    /// Seconds a GraphQL WebSocket may stay open without sending `connection_init` before it is
+    /// closed with 4408 (fractions allowed, e.g. 0.5).
+    #[arg(long, env = "KHKR_WS_INIT_TIMEOUT", default_value = DEFAULT_WS_INIT_TIMEOUT,
+          value_name = "SECONDS", value_parser = parse_seconds)]
+    pub ws_init_timeout: Duration,
+}
+
+/// A positive, finite number of seconds. Zero is refused: a socket that never initialises
+/// would hold its resources forever.
+fn parse_seconds(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if secs.is_nan() || secs <= 0.0 {
+        return Err(format!("`{s}`: give a number of seconds above 0"));
+    }
+    Duration::try_from_secs_f64(secs).map_err(|e| format!("`{s}`: {e}"))
 }
 
 /// Settings of `khkr-match reindex`.

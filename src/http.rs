@@ -3,8 +3,7 @@
 use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
-use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::State;
 use axum::extract::WebSocketUpgrade;
 use axum::http::{HeaderMap, StatusCode};
@@ -60,33 +59,14 @@ async fn graphql(
     response.into()
 }
 
-/// GraphQL over WebSocket (subscriptions). The bearer token travels in the connection_init
-/// payload as `{"Authorization": "Bearer <token>"}`, since browsers cannot set headers there.
+/// GraphQL over WebSocket (graphql-transport-ws; see `crate::ws`). The bearer token travels in
+/// the connection_init payload as `{"Authorization": "Bearer <token>"}`, since browsers cannot
+/// set headers there.
 async fn graphql_ws(
     State(state): State<HttpState>,
-    protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> impl IntoResponse {
-    upgrade
-        .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            let app = state.app.clone();
-            GraphQLWebSocket::new(socket, state.schema.clone(), protocol)
-                .on_connection_init(move |payload| async move {
-                    let auth = payload
-                        .get("Authorization")
-                        .or_else(|| payload.get("authorization"))
-                        .and_then(|v| v.as_str())
-                        .map(str::to_string);
-                    let viewer = viewer_for(&app, auth.as_deref())
-                        .await
-                        .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                    let mut data = async_graphql::Data::default();
-                    data.insert(Arc::new(viewer));
-                    Ok(data)
-                })
-                .serve()
-        })
+    crate::ws::upgrade(upgrade, state.app, state.schema)
 }
 
 async fn graphiql() -> impl IntoResponse {

@@ -87,12 +87,13 @@ pub async fn serve(
         features,
         facts,
         rules,
+        config.ws_init_timeout,
     );
     if let Some(accounts) = &demo {
         crate::seed::demo_matches(&app, accounts).await?;
         crate::seed::print_accounts(accounts);
     }
-    let router = crate::http::router(app.clone(), build_schema(app));
+    let router = crate::http::router(app.clone(), build_schema(app.clone()));
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|source| ServeError::Bind {
@@ -102,9 +103,17 @@ pub async fn serve(
     let addr = listener.local_addr().map_err(ServeError::Serve)?;
     println!("listening on http://{addr}");
     tracing::info!(%addr, "GraphQL at /graphql, GraphiQL at /");
+    // Upgraded WebSockets outlive axum's graceful shutdown, so they are told separately and
+    // waited for (bounded) before the indexer and the database they use are stopped.
+    let closing = app.clone();
+    let shutdown = async move {
+        shutdown.await;
+        closing.shut_down();
+    };
     let result = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
         .await;
+    app.connections_closed(SOCKETS_CLOSE_WITHIN).await;
     indexer.stop();
     if let Err(e) = indexer_task.await {
         tracing::error!(error = %e, "indexer task failed");
@@ -112,6 +121,9 @@ pub async fn serve(
     store.close().await;
     result.map_err(ServeError::Serve)
 }
+
+/// How long open WebSockets get to close at shutdown before the server stops regardless.
+const SOCKETS_CLOSE_WITHIN: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The incentive rules of `path`, or the built-in ones; the only place a rules file is read.
 pub fn load_rules(path: Option<&Path>) -> Result<Arc<Rules>, ServeError> {

@@ -176,10 +176,12 @@ pub async fn log_in(app: &App, v: &Viewer, email: &str, password: &str) -> Servi
 pub async fn log_out(app: &App, v: &Viewer) -> ServiceResult<bool> {
     v.require_user()?;
     let hash = v.token_hash.clone().unwrap_or_default();
-    Ok(app
+    let revoked = app
         .store
         .revoke_token_hash(&hash, OffsetDateTime::now_utc())
-        .await?)
+        .await?;
+    app.revoked(crate::app::Revocation::Token(hash));
+    Ok(revoked)
 }
 
 /// Issues an API key for an integration acting as the viewer's account.
@@ -201,6 +203,7 @@ pub async fn revoke_api_key(app: &App, v: &Viewer, id: &str) -> ServiceResult<bo
         .revoke_api_key(id, user.id, OffsetDateTime::now_utc())
         .await?
     {
+        app.revoked(crate::app::Revocation::TokensOf(user.id));
         Ok(true)
     } else {
         Err(ServiceError::not_found("API key", id))

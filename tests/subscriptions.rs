@@ -1,0 +1,524 @@
+//! GraphQL over WebSocket (graphql-transport-ws, enisdenjo/graphql-ws PROTOCOL.md) against the
+//! real server: every close code the protocol defines, single-result operations over the socket,
+//! and revoked tokens losing their sockets at once.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::{json, Value};
+use tungstenite::Message;
+
+type Ws = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>;
+
+const EVENTS: &str = "subscription { pipelineEvents { matchId kind stage } }";
+
+/// A WebSocket to `/graphql` offering `protocol` (none: no `Sec-WebSocket-Protocol` header).
+fn open(s: &TestServer, protocol: Option<&str>) -> Ws {
+    let url = format!("{}/graphql", s.base.replace("http://", "ws://"));
+    let mut req =
+        tungstenite::client::IntoClientRequest::into_client_request(url.as_str()).unwrap();
+    if let Some(p) = protocol {
+        req.headers_mut()
+            .insert("Sec-WebSocket-Protocol", p.parse().unwrap());
+    }
+    let (mut ws, response) = tungstenite::connect(req).unwrap();
+    if protocol.is_some() {
+        assert_eq!(
+            response.headers()["Sec-WebSocket-Protocol"],
+            "graphql-transport-ws"
+        );
+    }
+    set_timeout(&mut ws, Duration::from_secs(5));
+    ws
+}
+
+fn connect(s: &TestServer) -> Ws {
+    open(s, Some("graphql-transport-ws"))
+}
+
+fn set_timeout(ws: &mut Ws, t: Duration) {
+    if let tungstenite::stream::MaybeTlsStream::Plain(tcp) = ws.get_mut() {
+        tcp.set_read_timeout(Some(t)).unwrap();
+    }
+}
+
+fn send(ws: &mut Ws, v: Value) {
+    ws.send(Message::Text(v.to_string())).unwrap();
+}
+
+/// The next text message; panics on close, silence (5 s) or anything else.
+fn next(ws: &mut Ws) -> Value {
+    loop {
+        match ws.read() {
+            Ok(Message::Text(t)) => return serde_json::from_str(&t).unwrap(),
+            Ok(Message::Ping(_) | Message::Pong(_)) => {}
+            other => panic!("expected a message, got {other:?}"),
+        }
+    }
+}
+
+/// Reads until the server closes; returns the close code and reason. Messages before the close
+/// are returned too (they must be what the test expects).
+fn closed(ws: &mut Ws) -> (u16, String, Vec<Value>) {
+    let mut before = Vec::new();
+    loop {
+        match ws.read() {
+            Ok(Message::Text(t)) => before.push(serde_json::from_str(&t).unwrap()),
+            Ok(Message::Close(Some(frame))) => {
+                return (frame.code.into(), frame.reason.to_string(), before)
+            }
+            Ok(Message::Close(None)) => panic!("closed without a code"),
+            Ok(_) => {}
+            Err(e) => panic!("no close frame: {e} (after {before:?})"),
+        }
+    }
+}
+
+fn init(ws: &mut Ws, token: Option<&str>) {
+    let payload = match token {
+        Some(t) => json!({ "Authorization": format!("Bearer {t}") }),
+        None => json!({}),
+    };
+    send(ws, json!({ "type": "connection_init", "payload": payload }));
+    assert_eq!(next(ws), json!({ "type": "connection_ack" }));
+}
+
+/// An acknowledged socket signed in with `token`.
+fn signed_in(s: &TestServer, token: &str) -> Ws {
+    let mut ws = connect(s);
+    init(&mut ws, Some(token));
+    ws
+}
+
+fn subscribe(ws: &mut Ws, id: &str, query: &str) {
+    send(
+        ws,
+        json!({ "id": id, "type": "subscribe", "payload": { "query": query } }),
+    );
+}
+
+/// The socket answers a ping (it is open and its task is alive).
+fn alive(ws: &mut Ws) {
+    send(ws, json!({ "type": "ping" }));
+    assert_eq!(next(ws), json!({ "type": "pong" }));
+}
+
+#[test]
+fn ping_is_answered_with_pong_before_and_after_init() {
+    let s = TestServer::start();
+    let mut ws = connect(&s);
+    alive(&mut ws);
+    init(&mut ws, None);
+    send(&mut ws, json!({ "type": "ping", "payload": { "at": 1 } }));
+    assert_eq!(next(&mut ws)["type"], "pong");
+    // An unsolicited pong is a heartbeat, not an error.
+    send(&mut ws, json!({ "type": "pong" }));
+    alive(&mut ws);
+}
+
+#[test]
+fn queries_and_mutations_run_over_the_socket() {
+    let s = TestServer::start();
+    let mut ws = signed_in(&s, &s.sme_token);
+    subscribe(&mut ws, "q1", "{ me { role } }");
+    assert_eq!(
+        next(&mut ws),
+        json!({ "id": "q1", "type": "next", "payload": { "data": { "me": { "role": "SME" } } } })
+    );
+    assert_eq!(next(&mut ws), json!({ "id": "q1", "type": "complete" }));
+    // The id is free again once completed; a mutation with variables works the same way.
+    send(
+        &mut ws,
+        json!({ "id": "q1", "type": "subscribe", "payload": {
+            "query": "mutation($n: String!) { createApiKey(name: $n) { name } }",
+            "variables": { "n": "ws key" } } }),
+    );
+    let result = next(&mut ws);
+    assert_eq!(result["payload"]["data"]["createApiKey"]["name"], "ws key");
+    assert_eq!(next(&mut ws), json!({ "id": "q1", "type": "complete" }));
+    // A request that fails validation answers `error` (GraphQL errors with a code) and no
+    // `complete`; the socket stays usable.
+    subscribe(&mut ws, "bad", "{ noSuchField }");
+    let error = next(&mut ws);
+    assert_eq!(error["type"], "error");
+    assert_eq!(error["id"], "bad");
+    assert_eq!(
+        error["payload"][0]["extensions"]["code"],
+        "GRAPHQL_VALIDATION_FAILED"
+    );
+    alive(&mut ws);
+    // A resolver's refusal is an execution result: `next` with the error, then `complete`.
+    let mut anon = connect(&s);
+    init(&mut anon, None);
+    subscribe(
+        &mut anon,
+        "k",
+        "mutation { createApiKey(name: \"x\") { name } }",
+    );
+    let refused = next(&mut anon);
+    assert_eq!(refused["type"], "next");
+    assert_eq!(error_code(&refused["payload"]), "UNAUTHENTICATED");
+    assert_eq!(next(&mut anon), json!({ "id": "k", "type": "complete" }));
+    // An anonymous subscription to pipeline events never starts: `error`.
+    subscribe(&mut anon, "e", EVENTS);
+    let error = next(&mut anon);
+    assert_eq!(error["type"], "error");
+    assert_eq!(error["payload"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    alive(&mut anon);
+}
+
+/// `next` and `complete` leave in one write: as two small writes the second waits for the
+/// client's delayed ACK (Nagle), about 40 ms per operation, 2 s for these 50.
+#[test]
+fn sequential_operations_do_not_wait_for_delayed_acks() {
+    let s = TestServer::start();
+    let mut ws = signed_in(&s, &s.sme_token);
+    let started = Instant::now();
+    for i in 0..50 {
+        let id = format!("q{i}");
+        subscribe(&mut ws, &id, "{ me { role } }");
+        assert_eq!(next(&mut ws)["type"], "next");
+        assert_eq!(next(&mut ws), json!({ "id": id, "type": "complete" }));
+    }
+    let took = started.elapsed();
+    eprintln!("50 sequential queries over one socket: {took:?}");
+    assert!(took < Duration::from_millis(1500), "{took:?}");
+}
+
+/// Events reach the subscriptions still running, not one the client completed.
+#[test]
+fn a_completed_subscription_hears_nothing_more() {
+    let s = TestServer::start();
+    let sme = publish_sme(&s, sme_input());
+    let investor = publish_investor(&s, investor_input());
+    let (staff, _) = operator_account(&s, "STAFF");
+    let id = s.as_token(&staff).ok(
+        "mutation($s: ID!, $i: ID!) { shortlistMatch(smeId: $s, investorId: $i) { id } }",
+        json!({ "s": sme, "i": investor }),
+    )["shortlistMatch"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut ws = signed_in(&s, &s.investor_token);
+    subscribe(&mut ws, "stopped", EVENTS);
+    subscribe(&mut ws, "kept", EVENTS);
+    send(&mut ws, json!({ "id": "stopped", "type": "complete" }));
+    alive(&mut ws);
+    s.as_token(&staff).ok(
+        "mutation($id: ID!) { introduce(matchId: $id, message: \"Meet\") { id } }",
+        json!({ "id": id }),
+    );
+    let event = next(&mut ws);
+    assert_eq!(
+        event,
+        json!({ "id": "kept", "type": "next", "payload": { "data": { "pipelineEvents": {
+            "matchId": id, "kind": "INTRODUCED", "stage": "INTRODUCED" } } } })
+    );
+    // Everything sent before the pong is in; none of it is for the completed subscription.
+    send(&mut ws, json!({ "type": "ping" }));
+    loop {
+        let m = next(&mut ws);
+        assert_ne!(m["id"], "stopped", "{m}");
+        if m["type"] == "pong" {
+            break;
+        }
+    }
+}
+
+#[test]
+fn close_4400_on_invalid_messages() {
+    let s = TestServer::start();
+    let cases = [
+        ("not json".to_string(), false),
+        (json!({ "type": "nonsense" }).to_string(), false),
+        (json!({ "type": "connection_ack" }).to_string(), false),
+        (json!({ "type": "connection_init", "payload": "token" }).to_string(), false),
+        (json!({ "type": "subscribe", "id": "1" }).to_string(), true),
+        (json!({ "type": "subscribe", "id": 1, "payload": { "query": "{ me { id } }" } }).to_string(), true),
+        (json!({ "type": "subscribe", "id": "1", "payload": { "query": "{ me { id } }", "variables": [1] } }).to_string(), true),
+    ];
+    for (message, after_init) in cases {
+        let mut ws = connect(&s);
+        if after_init {
+            init(&mut ws, None);
+        }
+        ws.send(Message::Text(message.clone())).unwrap();
+        let (code, reason, before) = closed(&mut ws);
+        assert_eq!(code, 4400, "{message}: {reason}");
+        assert!(reason.starts_with("Invalid message"), "{reason}");
+        assert!(before.is_empty(), "{before:?}");
+    }
+}
+
+#[test]
+fn close_4401_when_subscribing_before_init() {
+    let s = TestServer::start();
+    let mut ws = connect(&s);
+    subscribe(&mut ws, "1", "{ me { id } }");
+    let (code, reason, before) = closed(&mut ws);
+    assert_eq!((code, reason.as_str()), (4401, "Unauthorized"));
+    assert!(before.is_empty());
+}
+
+#[test]
+fn close_4403_for_a_refused_token() {
+    let s = TestServer::start();
+    for auth in [json!("Bearer khkr_forged"), json!("Basic abc")] {
+        let mut ws = connect(&s);
+        send(
+            &mut ws,
+            json!({ "type": "connection_init", "payload": { "authorization": auth } }),
+        );
+        let (code, reason, before) = closed(&mut ws);
+        assert_eq!((code, reason.as_str()), (4403, "Forbidden"), "{auth}");
+        assert!(before.is_empty(), "no connection_ack: {before:?}");
+    }
+}
+
+#[test]
+fn close_4406_without_the_subprotocol() {
+    let s = TestServer::start();
+    let mut ws = open(&s, None);
+    let (code, reason, _) = closed(&mut ws);
+    assert_eq!(
+        (code, reason.as_str()),
+        (4406, "Subprotocol not acceptable")
+    );
+}
+
+#[test]
+fn close_4408_when_init_does_not_come_in_time() {
+    let s = TestServer::start_with(&["--ws-init-timeout", "0.5"]);
+    let started = Instant::now();
+    let mut ws = connect(&s);
+    // Pings do not count as initialisation.
+    alive(&mut ws);
+    let (code, reason, _) = closed(&mut ws);
+    assert_eq!(
+        (code, reason.as_str()),
+        (4408, "Connection initialisation timeout")
+    );
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(450) && waited < Duration::from_secs(3),
+        "{waited:?}"
+    );
+    // An initialised socket is not timed out.
+    let mut ws = signed_in(&s, &s.sme_token);
+    std::thread::sleep(Duration::from_millis(800));
+    alive(&mut ws);
+}
+
+#[test]
+fn close_4409_for_an_id_already_running() {
+    let s = TestServer::start();
+    let mut ws = signed_in(&s, &s.investor_token);
+    subscribe(&mut ws, "events", EVENTS);
+    alive(&mut ws);
+    subscribe(&mut ws, "events", "{ me { id } }");
+    let (code, reason, before) = closed(&mut ws);
+    assert_eq!(
+        (code, reason.as_str()),
+        (4409, "Subscriber for events already exists")
+    );
+    assert!(before.is_empty(), "{before:?}");
+    // A completed subscription frees its id.
+    let mut ws = signed_in(&s, &s.investor_token);
+    subscribe(&mut ws, "events", EVENTS);
+    send(&mut ws, json!({ "id": "events", "type": "complete" }));
+    // Completing an unknown id is not an error.
+    send(&mut ws, json!({ "id": "never", "type": "complete" }));
+    subscribe(&mut ws, "events", EVENTS);
+    alive(&mut ws);
+}
+
+#[test]
+fn close_4429_for_a_second_init() {
+    let s = TestServer::start();
+    let mut ws = signed_in(&s, &s.sme_token);
+    send(&mut ws, json!({ "type": "connection_init" }));
+    let (code, reason, _) = closed(&mut ws);
+    assert_eq!(
+        (code, reason.as_str()),
+        (4429, "Too many initialisation requests")
+    );
+}
+
+#[test]
+fn operations_per_socket_and_message_size_are_bounded() {
+    let s = TestServer::start();
+    let mut ws = signed_in(&s, &s.investor_token);
+    for i in 0..100 {
+        subscribe(&mut ws, &format!("s{i}"), EVENTS);
+    }
+    subscribe(&mut ws, "one-too-many", EVENTS);
+    let refused = next(&mut ws);
+    assert_eq!(refused["type"], "error", "{refused}");
+    assert_eq!(refused["id"], "one-too-many");
+    assert_eq!(
+        refused["payload"][0]["extensions"]["code"],
+        "TOO_MANY_OPERATIONS"
+    );
+    // Completing one makes room again.
+    send(&mut ws, json!({ "id": "s0", "type": "complete" }));
+    subscribe(&mut ws, "q", "{ me { role } }");
+    assert_eq!(next(&mut ws)["payload"]["data"]["me"]["role"], "INVESTOR");
+    assert_eq!(next(&mut ws), json!({ "id": "q", "type": "complete" }));
+
+    let mut ws = signed_in(&s, &s.investor_token);
+    let huge = format!("{{ me {{ id }} }} # {}", "x".repeat(300 * 1024));
+    subscribe(&mut ws, "big", &huge);
+    let (code, _, _) = closed(&mut ws);
+    assert_eq!(code, 1009);
+}
+
+fn log_out(s: &TestServer, token: &str) {
+    let data = s.as_token(token).ok("mutation { logOut }", json!({}));
+    assert_eq!(data["logOut"], true);
+}
+
+#[test]
+fn log_out_closes_the_sockets_of_that_token_only() {
+    let s = TestServer::start();
+    let (token, _) = s.sign_up("SME");
+    let mut doomed = signed_in(&s, &token);
+    subscribe(&mut doomed, "events", EVENTS);
+    // The same account signed in elsewhere, and another account.
+    let (other_session, _) = {
+        let email_token = s.sign_up("INVESTOR");
+        (email_token.0, email_token.1)
+    };
+    let mut unrelated = signed_in(&s, &other_session);
+    subscribe(&mut unrelated, "events", EVENTS);
+    let mut sme = signed_in(&s, &s.sme_token);
+    alive(&mut doomed);
+
+    log_out(&s, &token);
+    let (code, reason, before) = closed(&mut doomed);
+    assert_eq!(code, 4403, "{reason}");
+    assert!(before.is_empty(), "{before:?}");
+    // The socket is gone: a mutation sent now is not executed.
+    let late = doomed.send(Message::Text(
+        json!({ "id": "m", "type": "subscribe", "payload": { "query": "mutation { createApiKey(name: \"late\") { id } }" } })
+            .to_string(),
+    ));
+    assert!(late.is_err(), "a closed socket takes no more operations");
+    // A new socket with the revoked token is refused at init.
+    let mut again = connect(&s);
+    send(
+        &mut again,
+        json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } }),
+    );
+    assert_eq!(closed(&mut again).0, 4403);
+    // Sockets of other tokens keep working, their subscriptions included.
+    alive(&mut unrelated);
+    alive(&mut sme);
+    subscribe(&mut unrelated, "q", "{ me { role } }");
+    assert_eq!(
+        next(&mut unrelated)["payload"]["data"]["me"]["role"],
+        "INVESTOR"
+    );
+}
+
+#[test]
+fn log_out_over_the_socket_is_answered_then_closes_it() {
+    let s = TestServer::start();
+    let (token, _) = s.sign_up("INVESTOR");
+    let mut ws = signed_in(&s, &token);
+    subscribe(&mut ws, "events", EVENTS);
+    subscribe(&mut ws, "out", "mutation { logOut }");
+    let (code, _, before) = closed(&mut ws);
+    assert_eq!(code, 4403);
+    assert_eq!(
+        before,
+        vec![
+            json!({ "id": "out", "type": "next", "payload": { "data": { "logOut": true } } }),
+            json!({ "id": "out", "type": "complete" }),
+        ]
+    );
+}
+
+#[test]
+fn revoke_api_key_closes_the_sockets_of_that_key() {
+    let s = TestServer::start();
+    let key = s.as_sme().ok(
+        "mutation { createApiKey(name: \"integration\") { id token } }",
+        json!({}),
+    )["createApiKey"]
+        .clone();
+    let key_token = key["token"].as_str().unwrap();
+    let mut by_key = signed_in(&s, key_token);
+    subscribe(&mut by_key, "events", EVENTS);
+    subscribe(&mut by_key, "q", "{ me { role } }");
+    assert_eq!(next(&mut by_key)["payload"]["data"]["me"]["role"], "SME");
+    assert_eq!(next(&mut by_key)["type"], "complete");
+    // The same account's session: revoking the key must not close it.
+    let mut by_session = signed_in(&s, &s.sme_token);
+    subscribe(&mut by_session, "events", EVENTS);
+
+    let revoked = s.as_sme().ok(
+        "mutation($id: ID!) { revokeApiKey(id: $id) }",
+        json!({ "id": key["id"] }),
+    );
+    assert_eq!(revoked["revokeApiKey"], true);
+    let (code, reason, _) = closed(&mut by_key);
+    assert_eq!(code, 4403, "{reason}");
+    alive(&mut by_session);
+    subscribe(&mut by_session, "q", "{ me { role } }");
+    assert_eq!(
+        next(&mut by_session)["payload"]["data"]["me"]["role"],
+        "SME"
+    );
+}
+
+/// A revocation this server was never told of (made through another replica sharing the
+/// database) still stops the socket at its next operation: each `subscribe` re-checks the token.
+#[test]
+fn every_operation_rechecks_the_token() {
+    let a = TestServer::start();
+    // A second server on the same database (its own index), as a replica would be.
+    let replica_dir = tempfile::tempdir().unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let name = format!("khkr.db{suffix}");
+        if a.dir.join(&name).exists() || suffix.is_empty() {
+            std::os::unix::fs::symlink(a.dir.join(&name), replica_dir.path().join(&name)).unwrap();
+        }
+    }
+    let b = TestServer::start_in(replica_dir.path(), &[]);
+    let (token, _) = a.sign_up("SME");
+    let mut ws = signed_in(&a, &token);
+    subscribe(&mut ws, "q", "{ me { role } }");
+    assert_eq!(next(&mut ws)["payload"]["data"]["me"]["role"], "SME");
+    assert_eq!(next(&mut ws)["type"], "complete");
+
+    log_out(&b, &token);
+    alive(&mut ws);
+    subscribe(
+        &mut ws,
+        "m",
+        "mutation { createApiKey(name: \"after log-out\") { id } }",
+    );
+    let (code, _, before) = closed(&mut ws);
+    assert_eq!(code, 4403);
+    assert!(before.is_empty(), "the mutation did not run: {before:?}");
+    drop(b);
+}
+
+#[test]
+fn sockets_close_with_going_away_when_the_server_stops() {
+    let s = TestServer::start();
+    let mut ws = signed_in(&s, &s.investor_token);
+    subscribe(&mut ws, "events", EVENTS);
+    alive(&mut ws);
+    let mut fresh = connect(&s);
+    let started = Instant::now();
+    // `stop` waits for the process to exit, which it does once its sockets closed.
+    s.stop();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    for socket in [&mut ws, &mut fresh] {
+        let (code, reason, _) = closed(socket);
+        assert_eq!((code, reason.as_str()), (1001, "Server shutting down"));
+    }
+}
