@@ -2,6 +2,7 @@
 //! from GraphQL types explicitly here (`enums`, `inputs`, `types`).
 
 pub mod account;
+pub mod engine;
 pub mod enums;
 pub mod errors;
 pub mod incentives;
@@ -43,8 +44,9 @@ pub struct QueryRoot(
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;
 
 /// Deep enough for every real query (a connection, its nodes, their sectors); a bound stops
-/// pathological nesting from tying up the server.
-const MAX_DEPTH: usize = 12;
+/// pathological nesting from tying up the server. Pure introspection is exempt (see
+/// [`engine::DepthLimit`]): the standard introspection query is deeper than any real query.
+pub const MAX_DEPTH: usize = 12;
 
 /// The live schema, serving `app`.
 pub fn build_schema(app: Arc<App>) -> ApiSchema {
@@ -54,7 +56,8 @@ pub fn build_schema(app: Arc<App>) -> ApiSchema {
         subscription::SubscriptionRoot,
     )
     .data(app)
-    .limit_depth(MAX_DEPTH)
+    .extension(engine::DepthLimit { max: MAX_DEPTH })
+    .extension(engine::TrackExecution)
     .finish()
 }
 
