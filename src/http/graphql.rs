@@ -18,6 +18,7 @@
 //! 200 under `application/json` (legacy clients read the body, and the existing clients of this
 //! API do), 401 with `WWW-Authenticate: Bearer` under `application/graphql-response+json`.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_graphql::parser::types::{DocumentOperations, OperationDefinition, OperationType};
@@ -25,6 +26,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::HttpState;
@@ -115,102 +117,120 @@ pub fn negotiate(accept: Option<&str>) -> Option<Media> {
     }
 }
 
-/// A JSON error body in the shape of a GraphQL response, for refusals by the transport.
-pub fn refusal(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    let body = json!({ "errors": [{ "message": message.into(), "extensions": { "code": code } }] });
-    (
-        status,
-        [(header::CONTENT_TYPE, HeaderValue::from_static(JSON))],
-        body.to_string(),
-    )
-        .into_response()
+/// A refusal by the transport itself, answered as a JSON body in the shape of a GraphQL
+/// response (`errors[0].extensions.code`), whatever type was negotiated.
+#[derive(Debug)]
+pub struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    /// The methods to name in `Allow` (405 only).
+    allow: Option<&'static str>,
+}
+
+impl Refusal {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Refusal {
+            status,
+            code,
+            message: message.into(),
+            allow: None,
+        }
+    }
+
+    fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
+    }
+
+    fn method_not_allowed(allow: &'static str, message: impl Into<String>) -> Self {
+        Refusal {
+            allow: Some(allow),
+            ..Self::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "METHOD_NOT_ALLOWED",
+                message,
+            )
+        }
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let body = json!({
+            "errors": [{ "message": self.message, "extensions": { "code": self.code } }]
+        });
+        let mut response = (
+            self.status,
+            [(header::CONTENT_TYPE, HeaderValue::from_static(JSON))],
+            body.to_string(),
+        )
+            .into_response();
+        if let Some(allow) = self.allow {
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static(allow));
+        }
+        response
+    }
 }
 
 /// Refusal of a method `/graphql` does not serve.
-pub async fn method_not_allowed(method: Method) -> Response {
-    let mut response = refusal(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "METHOD_NOT_ALLOWED",
+pub async fn method_not_allowed(method: Method) -> Refusal {
+    Refusal::method_not_allowed(
+        "GET, POST",
         format!("{method} is not served at {GRAPHQL_PATH}: use POST, or GET for queries"),
-    );
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
-    response
+    )
 }
 
 /// `GET /graphql?query=...`: queries only (a GET must not change anything).
 pub(super) async fn get(state: HttpState, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let media = match accepted(&parts.headers) {
-        Ok(m) => m,
-        Err(refused) => return refused,
-    };
-    let params = match Query::<Vec<(String, String)>>::try_from_uri(&parts.uri) {
-        Ok(Query(params)) => params,
-        Err(e) => {
-            return refusal(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                format!("the query string is not URL-encoded: {e}"),
-            )
+    let prepared = (|| {
+        let media = accepted(&parts.headers)?;
+        let Query(params) =
+            Query::<Vec<(String, String)>>::try_from_uri(&parts.uri).map_err(|e| {
+                Refusal::bad_request(format!("the query string is not URL-encoded: {e}"))
+            })?;
+        let mut fields = Map::new();
+        for (name, value) in params {
+            let value = match name.as_str() {
+                "query" | "operationName" => Value::String(value),
+                // Objects travel in the URL as JSON text.
+                "variables" | "extensions" => serde_json::from_str(&value).map_err(|e| {
+                    Refusal::bad_request(format!("the `{name}` parameter is not JSON: {e}"))
+                })?,
+                _ => continue,
+            };
+            fields.insert(name, value);
         }
-    };
-    let mut fields = Map::new();
-    for (name, value) in params {
-        let value = match name.as_str() {
-            "query" | "operationName" => Value::String(value),
-            // Objects travel in the URL as JSON text.
-            "variables" | "extensions" => match serde_json::from_str(&value) {
-                Ok(v) => v,
-                Err(e) => {
-                    return refusal(
-                        StatusCode::BAD_REQUEST,
-                        "BAD_REQUEST",
-                        format!("the `{name}` parameter is not JSON: {e}"),
-                    )
-                }
-            },
-            _ => continue,
-        };
-        fields.insert(name, value);
+        Ok::<_, Refusal>((media, graphql_request(Value::Object(fields))?))
+    })();
+    match prepared {
+        Ok((media, request)) => {
+            execute(state, &parts.headers, media, request, Transport::Get).await
+        }
+        Err(refusal) => refusal.into_response(),
     }
-    let request = match graphql_request(Value::Object(fields)) {
-        Ok(r) => r,
-        Err(refused) => return refused,
-    };
-    execute(state, &parts.headers, media, request, Transport::Get).await
 }
 
 /// `POST /graphql` with an `application/json` body.
 pub(super) async fn post(State(state): State<HttpState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let media = match accepted(&parts.headers) {
-        Ok(m) => m,
-        Err(refused) => return refused,
+    let prepared = async {
+        let media = accepted(&parts.headers)?;
+        json_content_type(&parts.headers)?;
+        let bytes = read_body(body).await?;
+        let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+            Refusal::bad_request(format!("the request body is not valid JSON: {e}"))
+        })?;
+        Ok::<_, Refusal>((media, graphql_request(value)?))
     };
-    if let Err(refused) = json_content_type(&parts.headers) {
-        return refused;
-    }
-    let bytes = match read_body(body).await {
-        Ok(b) => b,
-        Err(refused) => return refused,
-    };
-    let value: Value = match serde_json::from_slice(&bytes) {
-        Ok(v) => v,
-        Err(e) => {
-            return refusal(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                format!("the request body is not valid JSON: {e}"),
-            )
+    match prepared.await {
+        Ok((media, request)) => {
+            execute(state, &parts.headers, media, request, Transport::Post).await
         }
-    };
-    let request = match graphql_request(value) {
-        Ok(r) => r,
-        Err(refused) => return refused,
-    };
-    execute(state, &parts.headers, media, request, Transport::Post).await
+        Err(refusal) => refusal.into_response(),
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -219,20 +239,14 @@ enum Transport {
     Post,
 }
 
-fn accepted(headers: &HeaderMap) -> Result<Media, Response> {
+fn accepted(headers: &HeaderMap) -> Result<Media, Refusal> {
     let accept = match headers.get(header::ACCEPT).map(HeaderValue::to_str) {
         None => None,
         Some(Ok(a)) => Some(a),
-        Some(Err(_)) => {
-            return Err(refusal(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                "the Accept header is not ASCII",
-            ))
-        }
+        Some(Err(_)) => return Err(Refusal::bad_request("the Accept header is not ASCII")),
     };
     negotiate(accept).ok_or_else(|| {
-        refusal(
+        Refusal::new(
             StatusCode::NOT_ACCEPTABLE,
             "NOT_ACCEPTABLE",
             "GraphQL responses are application/graphql-response+json or application/json; \
@@ -242,9 +256,9 @@ fn accepted(headers: &HeaderMap) -> Result<Media, Response> {
 }
 
 /// Only `application/json` in UTF-8 (the default when no charset is given) is read.
-fn json_content_type(headers: &HeaderMap) -> Result<(), Response> {
+fn json_content_type(headers: &HeaderMap) -> Result<(), Refusal> {
     let unsupported = |what: String| {
-        refusal(
+        Refusal::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "UNSUPPORTED_MEDIA_TYPE",
             format!("{what}: send the GraphQL request as application/json"),
@@ -273,13 +287,13 @@ fn json_content_type(headers: &HeaderMap) -> Result<(), Response> {
     Ok(())
 }
 
-async fn read_body(body: Body) -> Result<Bytes, Response> {
+async fn read_body(body: Body) -> Result<Bytes, Refusal> {
     axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
         .map_err(|_| {
             // The only failures here are an oversized body or a broken connection; a client that
             // went away reads no answer, so the size is the one worth explaining.
-            refusal(
+            Refusal::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "PAYLOAD_TOO_LARGE",
                 format!("the request body is over {MAX_BODY_BYTES} bytes or was cut off"),
@@ -289,10 +303,9 @@ async fn read_body(body: Body) -> Result<Bytes, Response> {
 
 /// Checks the shape of a GraphQL request (`query` a string; `operationName` a string or null;
 /// `variables` and `extensions` objects or null) and builds it.
-fn graphql_request(value: Value) -> Result<async_graphql::Request, Response> {
-    let bad = |message: &str| refusal(StatusCode::BAD_REQUEST, "BAD_REQUEST", message);
+fn graphql_request(value: Value) -> Result<async_graphql::Request, Refusal> {
     let Value::Object(mut fields) = value else {
-        return Err(bad(
+        return Err(Refusal::bad_request(
             "the request must be one JSON object with a `query` string (batches are not served)",
         ));
     };
@@ -300,19 +313,23 @@ fn graphql_request(value: Value) -> Result<async_graphql::Request, Response> {
     fields.retain(|_, v| !v.is_null());
     match fields.get("query") {
         Some(Value::String(_)) => {}
-        Some(_) => return Err(bad("`query` must be a string holding a GraphQL document")),
-        None => return Err(bad("the request has no `query`")),
+        Some(_) => {
+            return Err(Refusal::bad_request(
+                "`query` must be a string holding a GraphQL document",
+            ))
+        }
+        None => return Err(Refusal::bad_request("the request has no `query`")),
     }
     if fields.get("operationName").is_some_and(|v| !v.is_string()) {
-        return Err(bad("`operationName` must be a string"));
+        return Err(Refusal::bad_request("`operationName` must be a string"));
     }
     for name in ["variables", "extensions"] {
         if fields.get(name).is_some_and(|v| !v.is_object()) {
-            return Err(bad(&format!("`{name}` must be an object")));
+            return Err(Refusal::bad_request(format!("`{name}` must be an object")));
         }
     }
     serde_json::from_value(Value::Object(fields))
-        .map_err(|e| bad(&format!("the request is not a GraphQL request: {e}")))
+        .map_err(|e| Refusal::bad_request(format!("the request is not a GraphQL request: {e}")))
 }
 
 async fn execute(
@@ -336,25 +353,18 @@ async fn execute(
         };
         match operation.map(|op| op.node.ty) {
             Some(OperationType::Mutation) if transport == Transport::Get => {
-                let mut response = refusal(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    "METHOD_NOT_ALLOWED",
+                return Refusal::method_not_allowed(
+                    "POST",
                     "mutations are sent with POST; GET only runs queries",
-                );
-                response
-                    .headers_mut()
-                    .insert(header::ALLOW, HeaderValue::from_static("POST"));
-                return response;
+                )
+                .into_response();
             }
             Some(OperationType::Subscription) => {
-                return refusal(
-                    StatusCode::BAD_REQUEST,
-                    "BAD_REQUEST",
-                    format!(
-                        "subscriptions are served over WebSocket (graphql-transport-ws) at \
-                         {GRAPHQL_PATH}, not over plain HTTP"
-                    ),
-                )
+                return Refusal::bad_request(format!(
+                    "subscriptions are served over WebSocket (graphql-transport-ws) at \
+                     {GRAPHQL_PATH}, not over plain HTTP"
+                ))
+                .into_response();
             }
             _ => {}
         }
@@ -439,25 +449,39 @@ fn missing_variable(
         })
 }
 
+/// The wire shape of a GraphQL response. Serialised straight from async-graphql's values, so
+/// `data` keeps the order of the query's selections. `errors` comes first, as the GraphQL spec
+/// suggests, and `data` is left out entirely for a request error.
+#[derive(Serialize)]
+struct WireResponse<'a> {
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [async_graphql::ServerError],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    extensions: &'a BTreeMap<String, async_graphql::Value>,
+}
+
 /// Writes a GraphQL response. `executed`: whether execution began; a request error (not
 /// executed) has no `data` entry and, under `application/graphql-response+json`, status 400.
 fn write(media: Media, response: async_graphql::Response, executed: bool) -> Response {
-    let mut body = match serde_json::to_value(&response) {
-        Ok(v) => v,
+    let body = WireResponse {
+        errors: &response.errors,
+        data: executed.then_some(&response.data),
+        extensions: &response.extensions,
+    };
+    let body = match serde_json::to_string(&body) {
+        Ok(text) => text,
         Err(e) => {
             tracing::error!(error = %e, "GraphQL response not serialisable");
-            return refusal(
+            return Refusal::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "INTERNAL_SERVER_ERROR",
                 "the response could not be written",
-            );
+            )
+            .into_response();
         }
     };
-    if !executed {
-        if let Value::Object(fields) = &mut body {
-            fields.remove("data");
-        }
-    }
     let status = if executed || media == Media::Json {
         StatusCode::OK
     } else {
@@ -469,7 +493,7 @@ fn write(media: Media, response: async_graphql::Response, executed: bool) -> Res
             header::CONTENT_TYPE,
             HeaderValue::from_static(media.content_type()),
         )],
-        body.to_string(),
+        body,
     )
         .into_response();
     // Headers the resolvers set, and the schema's cache hints (as async-graphql-axum does).
