@@ -32,7 +32,7 @@ use serde_json::{json, Map, Value};
 use super::HttpState;
 use crate::api::account::viewer_for;
 use crate::api::engine::ExecutionStarted;
-use crate::api::errors::classify_engine_errors;
+use crate::api::errors::{classify_engine_errors, ApiError};
 
 /// Where GraphQL is served (POST and GET; GET with `Upgrade: websocket` for subscriptions).
 pub const GRAPHQL_PATH: &str = "/graphql";
@@ -397,11 +397,16 @@ async fn execute(
             let response = async_graphql::Response::from_errors(vec![server_error]);
             let mut answer = write(media, response, false);
             if media == Media::GraphqlResponse {
-                *answer.status_mut() = StatusCode::UNAUTHORIZED;
-                answer.headers_mut().insert(
-                    header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static("Bearer error=\"invalid_token\""),
-                );
+                if matches!(e, ApiError::Unauthenticated(_)) {
+                    *answer.status_mut() = StatusCode::UNAUTHORIZED;
+                    answer.headers_mut().insert(
+                        header::WWW_AUTHENTICATE,
+                        HeaderValue::from_static("Bearer error=\"invalid_token\""),
+                    );
+                } else {
+                    // The token could not be checked (the store failed): not the client's fault.
+                    *answer.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+                }
             }
             return answer;
         }
