@@ -1,20 +1,23 @@
-//! The HTTP surface: `/graphql` (POST), GraphiQL at `/`, `/healthz`.
+//! The HTTP surface: GraphQL at `/graphql` (POST, GET for queries, GET with `Upgrade:
+//! websocket` for subscriptions), GraphiQL at `/`, `/healthz`.
+//!
+//! `graphql` speaks GraphQL over HTTP (content negotiation, status codes, refusals as JSON);
+//! `graphiql` serves the explorer and its embedded assets.
+
+pub mod graphiql;
+pub mod graphql;
 
 use std::sync::Arc;
 
-use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::State;
-use axum::extract::WebSocketUpgrade;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse};
+use axum::extract::{Request, State, WebSocketUpgrade};
+use axum::handler::Handler;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
-use crate::api::errors::classify_engine_errors;
 use crate::api::ApiSchema;
 use crate::app::App;
-use crate::service::accounts::viewer_for;
 
 #[derive(Clone)]
 struct HttpState {
@@ -24,39 +27,30 @@ struct HttpState {
 
 pub fn router(app: Arc<App>, schema: ApiSchema) -> Router {
     Router::new()
-        .route("/", get(graphiql))
-        .route("/graphql", get(graphql_ws).post(graphql))
+        .merge(graphiql::routes())
+        .route(
+            graphql::GRAPHQL_PATH,
+            get(graphql_get)
+                .post(graphql::post)
+                .fallback(graphql::method_not_allowed),
+        )
         .route("/healthz", get(healthz))
         .with_state(HttpState { app, schema })
 }
 
-async fn graphql(
-    State(state): State<HttpState>,
-    headers: HeaderMap,
-    request: GraphQLRequest,
-) -> GraphQLResponse {
-    let authorization = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let viewer = match viewer_for(&state.app, authorization).await {
-        Ok(v) => v,
-        // A bad token is refused outright rather than silently treated as anonymous.
-        Err(e) => {
-            let err = async_graphql::ErrorExtensions::extend(&e);
-            let response = async_graphql::Response::from_errors(vec![
-                err.into_server_error(Default::default())
-            ]);
-            return response.into();
-        }
-    };
-    // One index snapshot per operation, so two searches in one request see the same data.
-    let request = request
-        .into_inner()
-        .data(Arc::new(viewer))
-        .data(state.app.search.searcher());
-    let mut response = state.schema.execute(request).await;
-    classify_engine_errors(&mut response);
-    response.into()
+/// GET serves two protocols: a WebSocket upgrade (subscriptions) or a query in the URL.
+async fn graphql_get(State(state): State<HttpState>, request: Request) -> Response {
+    if wants_websocket(request.headers()) {
+        return graphql_ws.call(request, state).await;
+    }
+    graphql::get(state, request).await
+}
+
+fn wants_websocket(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
 }
 
 /// GraphQL over WebSocket (graphql-transport-ws; see `crate::ws`). The bearer token travels in
@@ -67,15 +61,6 @@ async fn graphql_ws(
     upgrade: WebSocketUpgrade,
 ) -> impl IntoResponse {
     crate::ws::upgrade(upgrade, state.app, state.schema)
-}
-
-async fn graphiql() -> impl IntoResponse {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql")
-            .finish(),
-    )
 }
 
 /// 200 when the database answers, 503 otherwise (for load balancers and orchestrators).

@@ -3,6 +3,7 @@
 //! `inputs`, `types`); they hold no business rule and decide nothing about visibility.
 
 pub mod account;
+pub mod engine;
 pub mod enums;
 pub mod errors;
 pub mod incentives;
@@ -44,8 +45,9 @@ pub struct Query(
 pub type ApiSchema = Schema<Query, Mutation, subscription::Subscription>;
 
 /// Deep enough for every real query (a connection, its nodes, their sectors); a bound stops
-/// pathological nesting from tying up the server.
-const MAX_DEPTH: usize = 12;
+/// pathological nesting from tying up the server. Pure introspection is exempt (see
+/// [`engine::DepthLimit`]): the standard introspection query is deeper than any real query.
+pub const MAX_DEPTH: usize = 12;
 
 /// The live schema, serving `app`.
 pub fn build_schema(app: Arc<App>) -> ApiSchema {
@@ -55,7 +57,8 @@ pub fn build_schema(app: Arc<App>) -> ApiSchema {
         subscription::Subscription,
     )
     .data(app)
-    .limit_depth(MAX_DEPTH)
+    .extension(engine::DepthLimit { max: MAX_DEPTH })
+    .extension(engine::TrackExecution)
     .finish()
 }
 
