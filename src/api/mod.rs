@@ -70,7 +70,8 @@ pub fn sdl() -> String {
         subscription::Subscription,
     )
     .finish()
-    .sdl()
+    // With `@specifiedBy`, so the SDL says what introspection says (DateTime is RFC 3339).
+    .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }
 
 /// The application state; the schema is always built with it (see [`build_schema`]).
