@@ -2,6 +2,8 @@
 //! with a scratch SQLite file and index directory, and talks GraphQL to it over HTTP.
 #![allow(dead_code)] // each test file uses a different part of this helper
 
+pub mod postgres;
+
 use std::future::Future;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
