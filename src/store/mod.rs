@@ -354,6 +354,15 @@ pub trait Store: Accounts + Pipeline + Send + Sync + 'static {
     async fn outbox_len(&self) -> Result<i64, StoreError>;
     /// Rows by table, whatever their status, read in one snapshot.
     async fn counts(&self) -> Result<Counts, StoreError>;
+    /// Calls `wake` whenever another process (or this one) may have appended outbox entries,
+    /// until the store is closed, so an indexer can apply them at once instead of at its next
+    /// poll. Only a hint: a wake may be spurious or, across a lost connection, missing, so
+    /// readers keep polling as well. `false` when the backend has no such push (SQLite: one
+    /// process writes, and others on the same file are found by polling).
+    async fn watch_outbox(&self, wake: Arc<dyn Fn() + Send + Sync>) -> Result<bool, StoreError> {
+        let _ = wake;
+        Ok(false)
+    }
     /// A cheap round trip, for health checks.
     async fn ping(&self) -> Result<(), StoreError>;
     /// Flushes and closes connections (checkpointing SQLite's WAL) before shutdown.

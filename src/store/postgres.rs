@@ -20,13 +20,16 @@
 //! - **Counts** (`counts()`, the totals of published listings) come from `profile_counts`,
 //!   adjusted in the writing transaction under the same lock: O(1) to read at any size.
 //! - **Snapshots**: a page and its total are read in one `REPEATABLE READ` transaction.
+//! - **Replicas** are woken by `NOTIFY` on a per-schema channel, sent by every outbox append
+//!   and delivered at its commit ([`Store::watch_outbox`]); polling stays as the fallback.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::sync::LazyLock;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgListener, PgPool, PgPoolOptions, PgRow};
 use sqlx::query::Query;
 use sqlx::{FromRow, Postgres, Transaction};
 use time::OffsetDateTime;
@@ -227,7 +230,11 @@ impl Appends {
 
     /// Takes the outbox lock, applies the count deltas and appends the entries, in that order,
     /// as the last statements of `tx`; returns the last entry's position (0 when none).
-    async fn flush(self, tx: &mut Transaction<'_, Postgres>) -> Result<Seq, StoreError> {
+    async fn flush(
+        self,
+        tx: &mut Transaction<'_, Postgres>,
+        channel: &str,
+    ) -> Result<Seq, StoreError> {
         if self.entries.is_empty() {
             return Ok(0);
         }
@@ -270,7 +277,15 @@ impl Appends {
         .bind(ops)
         .fetch_all(&mut **tx)
         .await?;
-        Ok(seqs.into_iter().max().unwrap_or(0))
+        let last = seqs.into_iter().max().unwrap_or(0);
+        // Delivered at commit, and only if the transaction commits: wakes the indexers of the
+        // other replicas (PostgreSQL folds identical notifications of one transaction).
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(channel)
+            .bind(last.to_string())
+            .execute(&mut **tx)
+            .await?;
+        Ok(last)
     }
 }
 
@@ -283,6 +298,9 @@ fn status_str(status: ProfileStatus) -> &'static str {
 
 pub struct PostgresStore {
     pub(super) pool: PgPool,
+    /// The LISTEN/NOTIFY channel of this schema's outbox (channels are per database, so the
+    /// schema is in the name: stores in other schemas of the database do not wake each other).
+    channel: String,
 }
 
 impl PostgresStore {
@@ -296,7 +314,13 @@ impl PostgresStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(PostgresStore { pool })
+        let schema: String = sqlx::query_scalar("SELECT current_schema()")
+            .fetch_one(&pool)
+            .await?;
+        Ok(PostgresStore {
+            pool,
+            channel: format!("khkr_outbox_{schema}"),
+        })
     }
 
     async fn insert_in(
@@ -317,7 +341,7 @@ impl PostgresStore {
         let mut tx = self.pool.begin().await?;
         let mut appends = Appends::default();
         Self::insert_in(&mut tx, table, w, &mut appends).await?;
-        let seq = appends.flush(&mut tx).await?;
+        let seq = appends.flush(&mut tx, &self.channel).await?;
         tx.commit().await?;
         Ok(seq)
     }
@@ -366,7 +390,7 @@ impl PostgresStore {
             appends.count(table, status_str(status), 1);
         }
         appends.entry(table, id, status);
-        let seq = appends.flush(&mut tx).await?;
+        let seq = appends.flush(&mut tx, &self.channel).await?;
         tx.commit().await?;
         Ok(seq)
     }
@@ -504,7 +528,7 @@ impl Store for PostgresStore {
         for inv in investors {
             Self::insert_in(&mut tx, &INVESTORS, inv.into(), &mut appends).await?;
         }
-        let seq = appends.flush(&mut tx).await?;
+        let seq = appends.flush(&mut tx, &self.channel).await?;
         tx.commit().await?;
         Ok(seq)
     }
@@ -560,6 +584,31 @@ impl Store for PostgresStore {
         .fetch_one(&self.pool)
         .await?;
         Ok(Counts { smes, investors })
+    }
+
+    async fn watch_outbox(&self, wake: Arc<dyn Fn() + Send + Sync>) -> Result<bool, StoreError> {
+        let mut listener = PgListener::connect_with(&self.pool).await?;
+        listener.listen(&self.channel).await?;
+        let closed = self.pool.close_event();
+        tokio::spawn(async move {
+            tokio::pin!(closed);
+            loop {
+                tokio::select! {
+                    _ = &mut closed => break,
+                    received = listener.recv() => match received {
+                        Ok(_) => wake(),
+                        Err(e) => {
+                            // `recv` reconnects by itself; notifications sent meanwhile are
+                            // lost, so wake once (the reader polls) and pause before retrying.
+                            tracing::warn!(error = %e, "outbox notifications interrupted");
+                            wake();
+                            tokio::time::sleep(Duration::from_secs(1)).await;
+                        }
+                    },
+                }
+            }
+        });
+        Ok(true)
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
