@@ -275,6 +275,11 @@ fn build(index: &SearchIndex, req: &SearchRequest) -> Result<Built, SearchError>
         .get(analyzer::MULTI)
         .ok_or_else(|| tantivy::TantivyError::InternalError("analyzer not registered".into()))?;
     let words = analyse_words(&mut analyzer, &req.text);
+    // A blank query browses; a query whose every character is dropped by the analyzer is not
+    // blank, and answering it with every profile would be a lie.
+    if words.is_empty() && !req.text.trim().is_empty() {
+        return Err(SearchError::NoSearchableWord);
+    }
     let text_fields = f.text_fields(req.kind);
     let text_query: Option<Box<dyn Query>> = if words.is_empty() {
         None
