@@ -108,11 +108,22 @@ fn korean_stems_find_inflected_forms() {
     };
     assert_eq!(find("화장품"), vec![beauty.clone()]);
     assert_eq!(find("캄보디아"), vec![beauty.clone()]);
-    assert_eq!(find("파트너"), vec![beauty]);
+    assert_eq!(find("파트너"), vec![beauty.clone()]);
     assert_eq!(find("유통업체"), vec![fintech.clone()]);
     assert_eq!(find("소상공인"), vec![fintech.clone()]);
-    assert_eq!(find("전자결제"), vec![fintech]);
+    assert_eq!(find("전자결제"), vec![fintech.clone()]);
+    let (beauty_id, fintech_id) = (beauty, fintech);
     assert!(find("의류").is_empty());
+    // Queries typed with a particle or a 하다 ending find what their stem finds; a document
+    // holding exactly the typed form comes first.
+    assert_eq!(find("화장품을"), vec![beauty_id.clone()]);
+    assert_eq!(find("캄보디아에서"), vec![beauty_id.clone()]);
+    assert_eq!(find("유통업체와의"), vec![fintech_id.clone()]);
+    assert_eq!(find("협력하는"), vec![fintech_id.clone()]);
+    assert_eq!(find("보급합니다"), vec![fintech_id.clone()]);
+    let both = find("유통하다");
+    assert_eq!(both.len(), 2, "{both:?}");
+    assert!(find("의류를").is_empty());
 }
 
 #[test]

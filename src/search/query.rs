@@ -19,6 +19,7 @@ use tantivy::{Searcher, TantivyDocument, Term};
 use super::analyzer;
 use super::collector::{KeysetTop, Rank};
 use super::index::{SearchError, SearchIndex};
+use super::korean;
 use super::schema::{Fields, ANY, KIND_INVESTOR, KIND_SME};
 use crate::domain::digital::DigitalLevel;
 use crate::domain::ids::ProfileId;
@@ -127,8 +128,40 @@ pub struct SearchResults {
     pub facets: Facets,
 }
 
-/// The query's words, each as the ordered tokens it analyses to.
-fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Vec<(usize, String)>> {
+/// One query word as the ordered tokens it analyses to.
+pub(crate) fn analyse_piece(analyzer: &mut TextAnalyzer, word: &str) -> Vec<(usize, String)> {
+    // Khmer and Hangul give a unigram and a bigram at each position; the bigram says more
+    // (and the unigram is implied by its neighbour's bigram), so keep the longest per
+    // position. A one-syllable word keeps its unigram.
+    let mut all: Vec<(usize, String)> = Vec::new();
+    let mut stream = analyzer.token_stream(word);
+    while let Some(tok) = stream.next() {
+        all.push((tok.position, tok.text.clone()));
+    }
+    all.sort_by_key(|(pos, _)| *pos);
+    let base = all.first().map(|(pos, _)| *pos).unwrap_or(0);
+    let mut tokens: Vec<(usize, String)> = Vec::new();
+    for (pos, text) in all {
+        let pos = pos - base;
+        match tokens.last_mut() {
+            Some(last) if last.0 == pos => {
+                if text.chars().count() > last.1.chars().count() {
+                    last.1 = text;
+                }
+            }
+            _ => tokens.push((pos, text)),
+        }
+    }
+    tokens
+}
+
+/// The query's words; each word is a list of alternative forms (the word as typed first, then
+/// its Korean stems, see `korean`), each form the ordered tokens it analyses to. A word
+/// matches where any of its forms does.
+pub(crate) fn analyse_words(
+    analyzer: &mut TextAnalyzer,
+    text: &str,
+) -> Vec<Vec<Vec<(usize, String)>>> {
     let words: Vec<&str> = text.split_whitespace().collect();
     let content: Vec<&str> = words
         .iter()
@@ -138,31 +171,18 @@ fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Vec<(usize, Str
     let words = if content.is_empty() { words } else { content };
     let mut out = Vec::new();
     for w in words {
-        // Khmer and Hangul give a unigram and a bigram at each position; the bigram says more
-        // (and the unigram is implied by its neighbour's bigram), so keep the longest per
-        // position. A one-syllable word keeps its unigram.
-        let mut all: Vec<(usize, String)> = Vec::new();
-        let mut stream = analyzer.token_stream(w);
-        while let Some(tok) = stream.next() {
-            all.push((tok.position, tok.text.clone()));
+        let full = analyse_piece(analyzer, w);
+        if full.is_empty() {
+            continue;
         }
-        all.sort_by_key(|(pos, _)| *pos);
-        let base = all.first().map(|(pos, _)| *pos).unwrap_or(0);
-        let mut tokens: Vec<(usize, String)> = Vec::new();
-        for (pos, text) in all {
-            let pos = pos - base;
-            match tokens.last_mut() {
-                Some(last) if last.0 == pos => {
-                    if text.chars().count() > last.1.chars().count() {
-                        last.1 = text;
-                    }
-                }
-                _ => tokens.push((pos, text)),
+        let mut forms = vec![full];
+        for stem in korean::stems(w) {
+            let tokens = analyse_piece(analyzer, &stem);
+            if !tokens.is_empty() && !forms.contains(&tokens) {
+                forms.push(tokens);
             }
         }
-        if !tokens.is_empty() {
-            out.push(tokens);
-        }
+        out.push(forms);
     }
     out
 }
@@ -286,10 +306,14 @@ fn build(index: &SearchIndex, req: &SearchRequest) -> Result<Built, SearchError>
     } else {
         let musts = words
             .iter()
-            .map(|tokens| {
+            .map(|forms| {
                 let per_field = text_fields
                     .iter()
-                    .map(|(field, _)| (Occur::Should, word_in_field(*field, tokens)))
+                    .flat_map(|(field, _)| {
+                        forms
+                            .iter()
+                            .map(|tokens| (Occur::Should, word_in_field(*field, tokens)))
+                    })
                     .collect();
                 (
                     Occur::Must,
