@@ -18,6 +18,7 @@ use tantivy::{Searcher, TantivyDocument, Term};
 
 use super::analyzer;
 use super::collector::{KeysetTop, Rank};
+use super::document::concept_token;
 use super::index::{SearchError, SearchIndex};
 use super::korean;
 use super::schema::{Fields, ANY, KIND_INVESTOR, KIND_SME};
@@ -28,6 +29,7 @@ use crate::domain::profile::{LanguageCode, PartnershipType};
 use crate::domain::province::ProvinceCode;
 use crate::domain::sector::{isic, IsicCode};
 use crate::domain::text::Lang;
+use crate::matching::glossary::glossary;
 
 /// Longest query text accepted, in characters: a search box, not a document.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -155,13 +157,35 @@ pub(crate) fn analyse_piece(analyzer: &mut TextAnalyzer, word: &str) -> Vec<(usi
     tokens
 }
 
-/// The query's words; each word is a list of alternative forms (the word as typed first, then
-/// its Korean stems, see `korean`), each form the ordered tokens it analyses to. A word
-/// matches where any of its forms does.
-pub(crate) fn analyse_words(
-    analyzer: &mut TextAnalyzer,
-    text: &str,
-) -> Vec<Vec<Vec<(usize, String)>>> {
+/// One word of a query, and everything that counts as finding it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct QueryWord {
+    /// Alternative forms: the word as typed first, then its Korean stems (see `korean`); each
+    /// form is the ordered tokens it analyses to.
+    pub forms: Vec<Vec<(usize, String)>>,
+    /// Concept tokens of the glossary concepts the word is part of, as mentioned in the other
+    /// two languages (`km:cashew` and `en:cashew` for 캐슈넛): the word finds profiles written
+    /// in another language, while in its own language it matches as written, so a query keeps
+    /// the precision it has without the glossary (파트너 does not find 협력).
+    pub concepts: Vec<String>,
+}
+
+/// The language a word is written in, by its script: Khmer, Hangul, else English.
+fn script_language(word: &str) -> Lang {
+    if word.chars().any(|c| ('\u{1780}'..='\u{17FF}').contains(&c)) {
+        Lang::Km
+    } else if word
+        .chars()
+        .any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c) || ('\u{1100}'..='\u{11FF}').contains(&c))
+    {
+        Lang::Ko
+    } else {
+        Lang::En
+    }
+}
+
+/// The query's words; a word matches where any of its forms or concepts does.
+pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<QueryWord> {
     let words: Vec<&str> = text.split_whitespace().collect();
     let content: Vec<&str> = words
         .iter()
@@ -169,6 +193,10 @@ pub(crate) fn analyse_words(
         .filter(|w| !STOP_WORDS.contains(&w.to_lowercase().as_str()))
         .collect();
     let words = if content.is_empty() { words } else { content };
+    // Concepts are found in the whole text, so that a form of several words ("cashew nut",
+    // "phnom penh") counts for each of its words.
+    let g = glossary();
+    let mentions = g.find(text);
     let mut out = Vec::new();
     for w in words {
         let full = analyse_piece(analyzer, w);
@@ -182,7 +210,24 @@ pub(crate) fn analyse_words(
                 forms.push(tokens);
             }
         }
-        out.push(forms);
+        // `w` is a slice of `text`: its byte range by address.
+        let start = w.as_ptr() as usize - text.as_ptr() as usize;
+        let range = start..start + w.len();
+        let own = script_language(w);
+        let mut concepts: Vec<String> = Vec::new();
+        for m in &mentions {
+            if m.range.start < range.end && range.start < m.range.end {
+                if let Some(c) = g.concept(m.concept) {
+                    for lang in Lang::ALL.into_iter().filter(|l| *l != own) {
+                        let token = concept_token(lang, &c.id);
+                        if !concepts.contains(&token) {
+                            concepts.push(token);
+                        }
+                    }
+                }
+            }
+        }
+        out.push(QueryWord { forms, concepts });
     }
     out
 }
@@ -306,14 +351,22 @@ fn build(index: &SearchIndex, req: &SearchRequest) -> Result<Built, SearchError>
     } else {
         let musts = words
             .iter()
-            .map(|forms| {
+            .map(|word| {
+                let concepts = f.concepts(req.kind);
                 let per_field = text_fields
                     .iter()
                     .flat_map(|(field, _)| {
-                        forms
+                        word.forms
                             .iter()
                             .map(|tokens| (Occur::Should, word_in_field(*field, tokens)))
                     })
+                    .chain(word.concepts.iter().map(|id| {
+                        let q: Box<dyn Query> = Box::new(TermQuery::new(
+                            Term::from_field_text(concepts, id),
+                            IndexRecordOption::WithFreqs,
+                        ));
+                        (Occur::Should, q)
+                    }))
                     .collect();
                 (
                     Occur::Must,
