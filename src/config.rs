@@ -48,6 +48,16 @@ pub struct ServeConfig {
     #[arg(long, env = "KHKR_WS_INIT_TIMEOUT", default_value = DEFAULT_WS_INIT_TIMEOUT,
           value_name = "SECONDS", value_parser = parse_seconds)]
     pub ws_init_timeout: Duration,
+
+    /// Threads that hash passwords (argon2id, 19 MiB each while it runs); 0 means one per core.
+    /// At most this many hashes are in flight, which bounds the memory log-ins can take.
+    #[arg(long, env = "KHKR_HASH_THREADS", default_value = "0", value_name = "N")]
+    pub hash_threads: usize,
+
+    /// Log-ins and sign-ups that may wait for a hashing thread; past that they are refused at
+    /// once with RATE_LIMITED (HTTP 429, `Retry-After`).
+    #[arg(long, env = "KHKR_HASH_QUEUE", default_value = "64", value_name = "N")]
+    pub hash_queue: usize,
 }
 
 /// A positive, finite number of seconds. Zero is refused: a socket that never initialises

@@ -45,6 +45,7 @@ pub async fn serve(
     config: &ServeConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    crate::auth::configure_pool(config.hash_threads, config.hash_queue);
     // First, so a bad rules file stops the start before anything is opened.
     let rules = load_rules(config.rules.as_deref())?;
     let store = store::open(&config.storage.database_url).await?;
