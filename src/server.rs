@@ -89,6 +89,7 @@ pub async fn serve(
         facts,
         rules,
         config.ws_init_timeout,
+        config.limits.clone(),
     );
     if let Some(accounts) = &demo {
         crate::seed::demo_matches(&app, accounts).await?;
