@@ -105,6 +105,52 @@ pub struct Limits {
         value_name = "BYTES"
     )]
     pub max_response_bytes: usize,
+
+    /// The largest request body in bytes; larger ones are refused with 413 (by their
+    /// Content-Length before reading, or as soon as the bound is crossed).
+    #[arg(
+        long,
+        env = "KHKR_MAX_BODY_BYTES",
+        default_value = "2097152",
+        value_name = "BYTES"
+    )]
+    pub max_body_bytes: usize,
+
+    /// Seconds a client has to send a request body once its head has arrived; a slower body is
+    /// refused with 408.
+    #[arg(long, env = "KHKR_BODY_READ_TIMEOUT", default_value = "10", value_name = "SECONDS",
+          value_parser = parse_seconds)]
+    pub body_read_timeout: Duration,
+
+    /// Seconds a connection has to send a complete request head, counted from when the server
+    /// starts waiting for it: closes slowloris heads and idle keep-alive connections alike.
+    #[arg(long, env = "KHKR_HEADER_READ_TIMEOUT", default_value = "10", value_name = "SECONDS",
+          value_parser = parse_seconds)]
+    pub header_read_timeout: Duration,
+
+    /// Open HTTP connections at most; one more is answered 503 with Retry-After and closed.
+    /// Keep it below the process's open-file limit (`ulimit -n`).
+    #[arg(
+        long,
+        env = "KHKR_MAX_CONNECTIONS",
+        default_value = "1024",
+        value_name = "N"
+    )]
+    pub max_connections: usize,
+
+    /// Requests running at once at most (health probes exempt); past it, 503 with Retry-After.
+    #[arg(
+        long,
+        env = "KHKR_MAX_IN_FLIGHT",
+        default_value = "256",
+        value_name = "N"
+    )]
+    pub max_in_flight: usize,
+
+    /// Seconds open connections get to finish at shutdown before they are dropped.
+    #[arg(long, env = "KHKR_SHUTDOWN_DRAIN", default_value = "10", value_name = "SECONDS",
+          value_parser = parse_seconds)]
+    pub shutdown_drain: Duration,
 }
 
 impl Default for Limits {
@@ -115,6 +161,12 @@ impl Default for Limits {
             max_root_fields: 20,
             request_timeout: Duration::from_secs(10),
             max_response_bytes: 4 * 1024 * 1024,
+            max_body_bytes: 2 * 1024 * 1024,
+            body_read_timeout: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 1024,
+            max_in_flight: 256,
+            shutdown_drain: Duration::from_secs(10),
         }
     }
 }

@@ -112,9 +112,12 @@ pub async fn serve(
         shutdown.await;
         closing.shut_down();
     };
-    let result = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let limits = crate::http::limits::ServeLimits {
+        header_read_timeout: config.limits.header_read_timeout,
+        max_connections: config.limits.max_connections,
+        shutdown_drain: config.limits.shutdown_drain,
+    };
+    let result = crate::http::limits::serve(listener, router, limits, shutdown).await;
     app.connections_closed(SOCKETS_CLOSE_WITHIN).await;
     indexer.stop();
     if let Err(e) = indexer_task.await {

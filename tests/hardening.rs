@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use common::{error_code, TestServer};
@@ -187,4 +189,181 @@ fn oversized_responses_are_refused() {
     assert_eq!(error_code(&body), "RESPONSE_TOO_LARGE", "{body:#}");
     // Small answers are untouched.
     s.ok("{ provinces { code } }", json!({}));
+}
+
+/// The host and port of a test server, for raw sockets.
+fn addr(s: &TestServer) -> String {
+    s.base.trim_start_matches("http://").to_string()
+}
+
+/// Reads what the server sends until it closes the connection or `within` passes; returns the
+/// text and whether it closed.
+fn read_until_closed(stream: &mut TcpStream, within: Duration) -> (String, bool) {
+    stream
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    let deadline = Instant::now() + within;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while Instant::now() < deadline {
+        match stream.read(&mut buf) {
+            Ok(0) => return (String::from_utf8_lossy(&got).into(), true),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                return (String::from_utf8_lossy(&got).into(), true)
+            }
+            Err(_) => {}
+        }
+    }
+    (String::from_utf8_lossy(&got).into(), false)
+}
+
+/// Before: a 300 MB body was read and answered 200 after 12.8 s. Now a declared body over the
+/// limit is refused before it is read, and an undeclared (chunked) one as soon as it crosses it.
+#[test]
+fn oversized_bodies_are_refused_with_413() {
+    let s = TestServer::start_with(&["--max-body-bytes", "65536"]);
+    // Declared: the answer comes without sending the body at all.
+    let mut stream = TcpStream::connect(addr(&s)).unwrap();
+    write!(
+        stream,
+        "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+         Content-Length: 314572800\r\n\r\n"
+    )
+    .unwrap();
+    let started = Instant::now();
+    let (answer, _) = read_until_closed(&mut stream, Duration::from_secs(2));
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("PAYLOAD_TOO_LARGE"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(1));
+    // Chunked, no length: refused once the bound is crossed.
+    let big = format!(
+        "{{\"query\":\"{{ __typename }}\",\"variables\":{{\"pad\":\"{}\"}}}}",
+        "x".repeat(200_000)
+    );
+    let r = ureq::post(&format!("{}/graphql", s.base))
+        .set("Content-Type", "application/json")
+        .send(std::io::Cursor::new(big.into_bytes()));
+    match r {
+        Err(ureq::Error::Status(413, _)) => {}
+        // The server may close before the client has sent everything.
+        Err(ureq::Error::Transport(_)) => {}
+        other => panic!("expected 413, got {:?}", other.map(|r| r.status())),
+    }
+    // Under the bound, fine.
+    s.ok("{ __typename }", json!({}));
+}
+
+/// Before: unfinished headers and idle connections stayed open indefinitely; 1,100 of them
+/// exhausted file descriptors. Now the head must arrive within `--header-read-timeout`.
+#[test]
+fn slowloris_heads_and_idle_connections_are_closed() {
+    let s = TestServer::start_with(&["--header-read-timeout", "1"]);
+    let mut slow = TcpStream::connect(addr(&s)).unwrap();
+    slow.write_all(b"POST /graphql HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .unwrap();
+    let mut idle = TcpStream::connect(addr(&s)).unwrap();
+    let started = Instant::now();
+    // Keep trickling bytes of the head, as slowloris does: the deadline still holds.
+    let trickle = std::thread::spawn(move || {
+        for _ in 0..30 {
+            if slow.write_all(b"a").is_err() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let (_, closed) = read_until_closed(&mut slow, Duration::from_millis(200));
+        closed
+    });
+    let (_, idle_closed) = read_until_closed(&mut idle, Duration::from_secs(3));
+    assert!(idle_closed, "an idle connection stayed open");
+    let idle_took = started.elapsed();
+    assert!(
+        trickle.join().unwrap(),
+        "a trickled head kept its connection"
+    );
+    eprintln!("idle connection closed after {idle_took:?}");
+    assert!(idle_took < Duration::from_millis(2500), "{idle_took:?}");
+    // A body that never comes is refused with 408 after --body-read-timeout (default 10 s is
+    // too long for a test; the head timeout covers the rest).
+    s.ok("{ __typename }", json!({}));
+}
+
+/// /healthz answers quickly with 200 idle connections open, and connections over
+/// `--max-connections` get 503 with Retry-After instead of hanging.
+#[test]
+fn idle_connections_do_not_starve_health_checks() {
+    let s = TestServer::start_with(&["--max-connections", "210"]);
+    let idle: Vec<TcpStream> = (0..200)
+        .map(|_| TcpStream::connect(addr(&s)).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    assert_eq!(s.get("/healthz").0, 200);
+    let took = started.elapsed();
+    eprintln!("/healthz with 200 idle connections: {took:?}");
+    assert!(took < Duration::from_millis(500), "{took:?}");
+    // Fill the rest and go past it: the connections over the bound are answered 503 at once.
+    // (Which ones exactly depends on when the server notices the health check's connection
+    // closed, so the test opens a few more than the bound and reads them all.)
+    std::thread::sleep(Duration::from_millis(300));
+    let mut more: Vec<TcpStream> = (0..15)
+        .map(|_| TcpStream::connect(addr(&s)).unwrap())
+        .collect();
+    let mut refused = 0;
+    for stream in more.iter_mut().rev().take(8) {
+        let (answer, closed) = read_until_closed(stream, Duration::from_millis(500));
+        if answer.starts_with("HTTP/1.1 503") {
+            assert!(
+                answer.to_ascii_lowercase().contains("retry-after: 1"),
+                "{answer}"
+            );
+            assert!(closed);
+            refused += 1;
+        }
+    }
+    assert!(
+        refused >= 4,
+        "{refused} of the connections over the bound were refused"
+    );
+    drop(idle);
+    drop(more);
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(s.get("/healthz").0, 200);
+}
+
+/// Requests past `--max-in-flight` are refused with 503 + Retry-After at once, not queued.
+#[test]
+fn requests_past_the_in_flight_bound_get_503() {
+    let s = TestServer::start_with(&["--max-in-flight", "2", "--hash-threads", "1"]);
+    let statuses: Vec<(u16, Option<String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..12)
+            .map(|i| {
+                let base = s.base.clone();
+                scope.spawn(move || {
+                    let (status, retry, _) = post(
+                        &base,
+                        &json!({
+                            "query": "mutation($e: String!) { logIn(email: $e, password: \"wrong password 1\") { token } }",
+                            "variables": { "e": format!("in-flight-{i}@test.example") }
+                        }),
+                    );
+                    (status, retry)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let refused: Vec<_> = statuses.iter().filter(|(s, _)| *s == 503).collect();
+    eprintln!(
+        "in-flight bound 2, 12 concurrent logIns: {} refused",
+        refused.len()
+    );
+    assert!(!refused.is_empty(), "{statuses:?}");
+    assert!(refused.iter().all(|(_, r)| r.as_deref() == Some("1")));
+    assert!(statuses
+        .iter()
+        .all(|(s, _)| *s == 200 || *s == 503 || *s == 429));
+    // The probes are exempt and the server recovers.
+    assert_eq!(s.get("/healthz").0, 200);
 }

@@ -20,6 +20,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::parser::types::{DocumentOperations, OperationDefinition, OperationType};
 use axum::body::{Body, Bytes};
@@ -36,9 +37,6 @@ use crate::service::accounts::viewer_for;
 
 /// Where GraphQL is served (POST and GET; GET with `Upgrade: websocket` for subscriptions).
 pub const GRAPHQL_PATH: &str = "/graphql";
-
-/// The largest request body read (a GraphQL request is text; this is far above real use).
-const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 const JSON: &str = "application/json; charset=utf-8";
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json; charset=utf-8";
@@ -219,7 +217,8 @@ pub(super) async fn post(State(state): State<HttpState>, request: Request) -> Re
     let prepared = async {
         let media = accepted(&parts.headers)?;
         json_content_type(&parts.headers)?;
-        let bytes = read_body(body).await?;
+        let limits = &state.app.limits;
+        let bytes = read_body(body, limits.max_body_bytes, limits.body_read_timeout).await?;
         let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
             Refusal::bad_request(format!("the request body is not valid JSON: {e}"))
         })?;
@@ -287,18 +286,24 @@ fn json_content_type(headers: &HeaderMap) -> Result<(), Refusal> {
     Ok(())
 }
 
-async fn read_body(body: Body) -> Result<Bytes, Refusal> {
-    axum::body::to_bytes(body, MAX_BODY_BYTES)
-        .await
-        .map_err(|_| {
-            // The only failures here are an oversized body or a broken connection; a client that
-            // went away reads no answer, so the size is the one worth explaining.
-            Refusal::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
-                format!("the request body is over {MAX_BODY_BYTES} bytes or was cut off"),
-            )
-        })
+/// Reads the body, at most `max_bytes` (413 past it) within `timeout` (408 past it: a client
+/// trickling its body must not hold a connection and a worker indefinitely).
+async fn read_body(body: Body, max_bytes: usize, timeout: Duration) -> Result<Bytes, Refusal> {
+    match tokio::time::timeout(timeout, axum::body::to_bytes(body, max_bytes)).await {
+        Err(_) => Err(Refusal::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "REQUEST_TIMEOUT",
+            format!("the request body did not arrive within {timeout:?}"),
+        )),
+        // The only failures here are an oversized body or a broken connection; a client that
+        // went away reads no answer, so the size is the one worth explaining.
+        Ok(Err(_)) => Err(Refusal::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            format!("the request body is over {max_bytes} bytes or was cut off"),
+        )),
+        Ok(Ok(bytes)) => Ok(bytes),
+    }
 }
 
 /// Checks the shape of a GraphQL request (`query` a string; `operationName` a string or null;
