@@ -367,3 +367,35 @@ fn requests_past_the_in_flight_bound_get_503() {
     // The probes are exempt and the server recovers.
     assert_eq!(s.get("/healthz").0, 200);
 }
+
+/// Before: names made only of zero-width spaces, or carrying a right-to-left override, were
+/// stored and shown. Now both are BAD_USER_INPUT naming the field; Khmer with ZWSP between
+/// words and Korean still round-trip byte for byte.
+#[test]
+fn invisible_and_bidi_names_are_refused() {
+    let s = TestServer::start();
+    let publish =
+        "mutation($input: SmeInput!) { publishSme(input: $input) { id name { en km ko } } }";
+    for (field, path, value) in [
+        ("name", "en", "\u{200b}\u{200b}\u{200b}"),
+        ("name", "ko", "\u{3164}"),
+        ("name", "en", "Sokha \u{202e}gnissecorP"),
+        ("description", "en", "Nice \u{2066}company\u{2069}"),
+    ] {
+        let mut input = common::sme_input();
+        input[field] = json!({ path: value });
+        let body = s.as_sme().gql(publish, json!({ "input": input }));
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{value:?}: {body:#}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["field"],
+            format!("input.{field}"),
+            "{body:#}"
+        );
+    }
+    let mut input = common::sme_input();
+    let km = "ផលិត\u{200b}ស្រាបៀរ\u{200b}កម្ពុជា";
+    input["name"] = json!({ "km": km, "ko": "캄보디아 맥주" });
+    let data = s.as_sme().ok(publish, json!({ "input": input }));
+    assert_eq!(data["publishSme"]["name"]["km"], km);
+    assert_eq!(data["publishSme"]["name"]["ko"], "캄보디아 맥주");
+}
