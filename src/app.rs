@@ -39,6 +39,8 @@ pub struct App {
     /// How long a WebSocket may stay open without a `connection_init` (graphql-transport-ws
     /// closes it with 4408 after that).
     pub ws_init_timeout: Duration,
+    /// Bounds on requests, connections and queries (`--max-query-cost` and friends).
+    pub limits: crate::config::Limits,
 }
 
 /// A token (or some of an account's tokens) stopped being valid.
@@ -63,6 +65,7 @@ impl App {
         facts: FactsFn,
         rules: Arc<crate::domain::incentives::Rules>,
         ws_init_timeout: Duration,
+        limits: crate::config::Limits,
     ) -> Arc<Self> {
         Arc::new(App {
             store,
@@ -75,6 +78,7 @@ impl App {
             revocations: broadcast::channel(REVOCATION_BACKLOG).0,
             shutting_down: watch::channel(false).0,
             ws_init_timeout,
+            limits,
         })
     }
 

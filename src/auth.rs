@@ -2,12 +2,19 @@
 //!
 //! Passwords are hashed with argon2id (the `argon2` crate's defaults, OWASP's recommended
 //! minimum). Tokens are 244 random bits from the OS (two UUIDv4s) prefixed `khkr_`; only their
-//! SHA-256 is stored, so a copy of the database yields no usable token. Hashing is slow on
-//! purpose, so callers run it on the blocking pool.
+//! SHA-256 is stored, so a copy of the database yields no usable token.
+//!
+//! Hashing is slow and memory-hard on purpose (argon2id holds 19 MiB while it runs), so it runs
+//! on [`HashPool`]: a few dedicated threads (about the core count) fed by a bounded queue. At
+//! most that many hashes are in flight, each thread reuses its own memory for the next hash, and
+//! a request that finds the queue full is refused at once ([`PoolBusy`]) instead of waiting or
+//! allocating: a flood of log-ins costs a bounded amount of memory and time.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use sha2::{Digest, Sha256};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex, OnceLock};
 
 #[derive(Debug, thiserror::Error)]
 #[error("password hashing failed: {0}")]
@@ -32,6 +39,102 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
+}
+
+/// The hashing queue is full: too many log-ins and sign-ups at once; retry shortly.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("the server is busy checking passwords; retry in a moment")]
+pub struct PoolBusy;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A bounded pool of password-hashing threads (see the module comment).
+pub struct HashPool {
+    jobs: SyncSender<Job>,
+    threads: usize,
+}
+
+impl HashPool {
+    /// `threads` hashing threads (at least 1) and room for `queue` waiting jobs.
+    pub fn new(threads: usize, queue: usize) -> Self {
+        let threads = threads.max(1);
+        let (jobs, rx) = sync_channel::<Job>(queue);
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..threads {
+            let rx = rx.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("khkr-hash-{i}"))
+                .spawn(move || worker(&rx));
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start a password-hashing thread");
+            }
+        }
+        HashPool { jobs, threads }
+    }
+
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Runs `f` on a hashing thread; refused at once when the queue is full. A job whose caller
+    /// went away before its turn (client disconnected, request timed out) is skipped.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, PoolBusy> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            if !tx.is_closed() {
+                let _ = tx.send(f());
+            }
+        });
+        match self.jobs.try_send(job) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => return Err(PoolBusy),
+            // No thread could be started: say busy rather than hang.
+            Err(TrySendError::Disconnected(_)) => return Err(PoolBusy),
+        }
+        rx.await.map_err(|_| PoolBusy)
+    }
+}
+
+fn worker(rx: &Mutex<Receiver<Job>>) {
+    loop {
+        // The lock is held only while taking a job, never while hashing.
+        let job = match rx.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        match job {
+            Ok(job) => job(),
+            Err(_) => return,
+        }
+    }
+}
+
+static POOL: OnceLock<HashPool> = OnceLock::new();
+
+/// Default size of the hashing queue (jobs waiting for a thread).
+pub const DEFAULT_HASH_QUEUE: usize = 64;
+
+/// Sizes the process's hashing pool; the first call wins (the server calls it at start-up,
+/// before any hash). `threads` 0 means the number of cores.
+pub fn configure_pool(threads: usize, queue: usize) {
+    let threads = if threads == 0 { cores() } else { threads };
+    tracing::info!(threads, queue, "password hashing pool");
+    if POOL.set(HashPool::new(threads, queue)).is_err() {
+        tracing::debug!("password-hashing pool already configured");
+    }
+}
+
+/// The process's hashing pool (default size when [`configure_pool`] was not called, as in
+/// the command-line tools).
+pub fn pool() -> &'static HashPool {
+    POOL.get_or_init(|| HashPool::new(cores(), DEFAULT_HASH_QUEUE))
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 /// A fresh bearer token.
@@ -70,5 +173,23 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(token_hash(&a).len(), 64);
         assert_eq!(token_hash(&a), token_hash(&a));
+    }
+
+    #[tokio::test]
+    async fn pool_refuses_past_its_queue() {
+        let pool: &'static HashPool = Box::leak(Box::new(HashPool::new(1, 1)));
+        let (hold, release) = std::sync::mpsc::channel::<()>();
+        // One job occupies the thread, one waits in the queue, the third is refused at once.
+        let busy = pool.run(move || {
+            let _ = release.recv();
+        });
+        let busy = tokio::spawn(busy);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let queued = tokio::spawn(pool.run(|| 1));
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(pool.run(|| 2).await.is_err());
+        hold.send(()).unwrap();
+        busy.await.unwrap().unwrap();
+        assert_eq!(queued.await.unwrap().unwrap(), 1);
     }
 }

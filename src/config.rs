@@ -48,6 +48,127 @@ pub struct ServeConfig {
     #[arg(long, env = "KHKR_WS_INIT_TIMEOUT", default_value = DEFAULT_WS_INIT_TIMEOUT,
           value_name = "SECONDS", value_parser = parse_seconds)]
     pub ws_init_timeout: Duration,
+
+    /// Bounds on requests, connections and queries (see [`Limits`]).
+    #[command(flatten)]
+    pub limits: Limits,
+
+    /// Threads that hash passwords (argon2id, 19 MiB each while it runs); 0 means one per core.
+    /// At most this many hashes are in flight, which bounds the memory log-ins can take.
+    #[arg(long, env = "KHKR_HASH_THREADS", default_value = "0", value_name = "N")]
+    pub hash_threads: usize,
+
+    /// Log-ins and sign-ups that may wait for a hashing thread; past that they are refused at
+    /// once with RATE_LIMITED (HTTP 429, `Retry-After`).
+    #[arg(long, env = "KHKR_HASH_QUEUE", default_value = "64", value_name = "N")]
+    pub hash_queue: usize,
+}
+
+/// Bounds that keep one client from taking the service down (issue 12). Each has a flag and a
+/// `KHKR_*` variable; the README's configuration section lists them with their reasons.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Limits {
+    /// The largest cost of a GraphQL operation: each field 1, lists their `first` times their
+    /// selection, fragments at each spread, ranking/search/writes more (`api::engine::cost`).
+    #[arg(
+        long,
+        env = "KHKR_MAX_QUERY_COST",
+        default_value = "10000",
+        value_name = "N"
+    )]
+    pub max_query_cost: u64,
+
+    /// The most aliases in one GraphQL document.
+    #[arg(long, env = "KHKR_MAX_ALIASES", default_value = "30", value_name = "N")]
+    pub max_aliases: usize,
+
+    /// The most root fields of one query (a mutation always runs exactly one).
+    #[arg(
+        long,
+        env = "KHKR_MAX_ROOT_FIELDS",
+        default_value = "20",
+        value_name = "N"
+    )]
+    pub max_root_fields: usize,
+
+    /// Seconds a GraphQL request may run before it is cancelled with code TIMEOUT.
+    #[arg(long, env = "KHKR_REQUEST_TIMEOUT", default_value = "10", value_name = "SECONDS",
+          value_parser = parse_seconds)]
+    pub request_timeout: Duration,
+
+    /// The largest GraphQL response body in bytes; a larger one is replaced by an error with
+    /// code RESPONSE_TOO_LARGE.
+    #[arg(
+        long,
+        env = "KHKR_MAX_RESPONSE_BYTES",
+        default_value = "4194304",
+        value_name = "BYTES"
+    )]
+    pub max_response_bytes: usize,
+
+    /// The largest request body in bytes; larger ones are refused with 413 (by their
+    /// Content-Length before reading, or as soon as the bound is crossed).
+    #[arg(
+        long,
+        env = "KHKR_MAX_BODY_BYTES",
+        default_value = "2097152",
+        value_name = "BYTES"
+    )]
+    pub max_body_bytes: usize,
+
+    /// Seconds a client has to send a request body once its head has arrived; a slower body is
+    /// refused with 408.
+    #[arg(long, env = "KHKR_BODY_READ_TIMEOUT", default_value = "10", value_name = "SECONDS",
+          value_parser = parse_seconds)]
+    pub body_read_timeout: Duration,
+
+    /// Seconds a connection has to send a complete request head, counted from when the server
+    /// starts waiting for it: closes slowloris heads and idle keep-alive connections alike.
+    #[arg(long, env = "KHKR_HEADER_READ_TIMEOUT", default_value = "10", value_name = "SECONDS",
+          value_parser = parse_seconds)]
+    pub header_read_timeout: Duration,
+
+    /// Open HTTP connections at most; one more is answered 503 with Retry-After and closed.
+    /// Keep it below the process's open-file limit (`ulimit -n`).
+    #[arg(
+        long,
+        env = "KHKR_MAX_CONNECTIONS",
+        default_value = "1024",
+        value_name = "N"
+    )]
+    pub max_connections: usize,
+
+    /// Requests running at once at most (health probes exempt); past it, 503 with Retry-After.
+    #[arg(
+        long,
+        env = "KHKR_MAX_IN_FLIGHT",
+        default_value = "256",
+        value_name = "N"
+    )]
+    pub max_in_flight: usize,
+
+    /// Seconds open connections get to finish at shutdown before they are dropped.
+    #[arg(long, env = "KHKR_SHUTDOWN_DRAIN", default_value = "10", value_name = "SECONDS",
+          value_parser = parse_seconds)]
+    pub shutdown_drain: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_query_cost: 10_000,
+            max_aliases: 30,
+            max_root_fields: 20,
+            request_timeout: Duration::from_secs(10),
+            max_response_bytes: 4 * 1024 * 1024,
+            max_body_bytes: 2 * 1024 * 1024,
+            body_read_timeout: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 1024,
+            max_in_flight: 256,
+            shutdown_drain: Duration::from_secs(10),
+        }
+    }
 }
 
 /// A positive, finite number of seconds. Zero is refused: a socket that never initialises

@@ -6,6 +6,7 @@
 
 pub mod graphiql;
 pub mod graphql;
+pub mod limits;
 
 use std::sync::Arc;
 
@@ -26,6 +27,24 @@ struct HttpState {
 }
 
 pub fn router(app: Arc<App>, schema: ApiSchema) -> Router {
+    let in_flight = limits::InFlight(Arc::new(tokio::sync::Semaphore::new(
+        app.limits.max_in_flight.max(1),
+    )));
+    let body_limit = limits::BodyLimit(app.limits.max_body_bytes);
+    routes(app, schema)
+        // Outermost first: refuse an oversized body before taking a slot.
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit.0))
+        .layer(axum::middleware::from_fn_with_state(
+            in_flight,
+            limits::in_flight,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            body_limit,
+            limits::body_limit,
+        ))
+}
+
+fn routes(app: Arc<App>, schema: ApiSchema) -> Router {
     Router::new()
         .merge(graphiql::routes())
         .route(

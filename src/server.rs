@@ -45,6 +45,7 @@ pub async fn serve(
     config: &ServeConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    crate::auth::configure_pool(config.hash_threads, config.hash_queue);
     // First, so a bad rules file stops the start before anything is opened.
     let rules = load_rules(config.rules.as_deref())?;
     let store = store::open(&config.storage.database_url).await?;
@@ -94,6 +95,7 @@ pub async fn serve(
         facts,
         rules,
         config.ws_init_timeout,
+        config.limits.clone(),
     );
     if let Some(accounts) = &demo {
         crate::seed::demo_matches(&app, accounts).await?;
@@ -116,9 +118,12 @@ pub async fn serve(
         shutdown.await;
         closing.shut_down();
     };
-    let result = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let limits = crate::http::limits::ServeLimits {
+        header_read_timeout: config.limits.header_read_timeout,
+        max_connections: config.limits.max_connections,
+        shutdown_drain: config.limits.shutdown_drain,
+    };
+    let result = crate::http::limits::serve(listener, router, limits, shutdown).await;
     app.connections_closed(SOCKETS_CLOSE_WITHIN).await;
     indexer.stop();
     if let Err(e) = indexer_task.await {

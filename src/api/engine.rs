@@ -7,6 +7,14 @@
 //!   introspection root fields; every other operation keeps the bound. Introspection stays
 //!   bounded by the engine's recursion limit (32 levels of selection sets) and by the finite
 //!   size of the schema.
+//! - [`QueryLimits`]: the cost of an operation, counted on the parsed document before the
+//!   engine validates it (validation itself walks every fragment spread, so a fragment bomb —
+//!   `fragment F1 on Query { ...F0 ...F0 }` … `F20` — costs exponential time there). Each
+//!   fragment's cost is computed once and reused (memoised), so counting is linear in the size
+//!   of the document whatever the expansion; fragment cycles are refused here too. See
+//!   [`cost`] for the model. Also capped: aliases per document and root fields per operation,
+//!   and a mutation runs one root field (one write, one `logIn`) per request. Refusals are
+//!   request errors with code `QUERY_TOO_COMPLEX`.
 //! - [`ExecutionStarted`]: a per-request flag set when execution begins, so the HTTP layer can
 //!   tell a request error (parse, validation, variable coercion: the GraphQL spec says such a
 //!   response has no `data` entry) from an execution that produced `data: null`, without
@@ -18,8 +26,12 @@ use std::sync::Arc;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextValidation,
 };
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Selection};
-use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Variables};
+use std::collections::HashMap;
+
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, Field, OperationType, Selection, SelectionSet,
+};
+use async_graphql::{Name, Response, ServerError, ServerResult, ValidationResult, Variables};
 
 /// Root fields that only read the schema itself.
 const INTROSPECTION_ROOT_FIELDS: [&str; 3] = ["__schema", "__type", "__typename"];
@@ -99,6 +111,295 @@ fn is_introspection_only(document: &ExecutableDocument) -> bool {
     })
 }
 
+/// Bounds on one GraphQL document (see the module comment and [`cost`]).
+#[derive(Debug, Clone, Copy)]
+pub struct QueryLimits {
+    /// The largest cost of an operation.
+    pub max_cost: u64,
+    /// The most aliases in a document.
+    pub max_aliases: usize,
+    /// The most root fields of a query (a mutation always runs one).
+    pub max_root_fields: usize,
+}
+
+impl ExtensionFactory for QueryLimits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(*self)
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for QueryLimits {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        // Checked before `next`: the engine's own parse step walks every fragment spread to
+        // check its recursion depth, which is already exponential for a fragment bomb. Parsing
+        // is linear, so parsing twice costs little; a document that does not parse is left to
+        // the engine, which reports it in its own words.
+        if let Ok(document) = async_graphql::parser::parse_query(query) {
+            self.check(&document, variables).map_err(|message| {
+                // A cycle is a validation failure in the spec's terms, not a cost.
+                let code = if message.contains("spreads itself") {
+                    "GRAPHQL_VALIDATION_FAILED"
+                } else {
+                    "QUERY_TOO_COMPLEX"
+                };
+                refusal(code, message)
+            })?;
+        }
+        next.run(ctx, query, variables).await
+    }
+}
+
+fn refusal(code: &str, message: String) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    error
+}
+
+/// Root fields that only read the schema or name the type; free and never counted as work.
+fn is_meta(name: &str) -> bool {
+    name.starts_with("__")
+}
+
+/// Extra cost of fields that do real work, on top of 1 per field: ranking scores every
+/// published profile, search runs the index, log-in and sign-up hash a password, every
+/// mutation writes and waits until its change is searchable.
+fn field_weight(name: &str, root_of: Option<OperationType>) -> u64 {
+    match (root_of, name) {
+        (Some(OperationType::Mutation), "logIn" | "signUp") => 200,
+        (Some(OperationType::Mutation), _) => 50,
+        (_, "matchesForSme" | "matchesForInvestor") => 50,
+        (_, "searchSmes" | "searchInvestors") => 20,
+        _ => 0,
+    }
+}
+
+/// Lists that take `first`, and their page size when it is absent.
+fn default_page(name: &str) -> Option<u64> {
+    match name {
+        "smes" | "investors" | "searchSmes" | "searchInvestors" | "matchesForSme"
+        | "matchesForInvestor" | "pipeline" | "myIntroductions" => Some(20),
+        _ => None,
+    }
+}
+
+/// How many times a field's selection runs: its `first` (a literal or a variable), else its
+/// default page size, else once. Values out of range are counted at the largest page (the
+/// resolver refuses them anyway).
+fn multiplier(field: &Field, variables: &Variables) -> u64 {
+    use async_graphql::Value;
+    let first = field
+        .arguments
+        .iter()
+        .find(|(name, _)| name.node.as_str() == "first")
+        .map(|(_, value)| {
+            value
+                .node
+                .clone()
+                .into_const_with(|var| {
+                    Ok::<_, ()>(variables.get(&var).cloned().unwrap_or(Value::Null))
+                })
+                .unwrap_or(Value::Null)
+        });
+    match first {
+        Some(async_graphql::Value::Number(n)) => n.as_u64().unwrap_or(100).clamp(1, 1000),
+        _ => default_page(field.name.node.as_str()).unwrap_or(1),
+    }
+}
+
+/// Where a selection set sits, as a memo key: below the root, or at the root of which kind.
+fn root_tag(root_of: Option<OperationType>) -> u8 {
+    match root_of {
+        None => 0,
+        Some(OperationType::Query) => 1,
+        Some(OperationType::Mutation) => 2,
+        Some(OperationType::Subscription) => 3,
+    }
+}
+
+/// Counting state: fragment costs computed so far, and fragments being counted (a cycle).
+struct Counter<'a> {
+    document: &'a ExecutableDocument,
+    variables: &'a Variables,
+    fragment_costs: HashMap<(&'a Name, u8), u64>,
+    in_progress: Vec<&'a Name>,
+}
+
+impl<'a> Counter<'a> {
+    /// The cost of a selection set: each field 1 plus its weight plus its selection times its
+    /// multiplier; a fragment spread costs its fragment (counted once, reused at each spread).
+    fn cost(
+        &mut self,
+        set: &'a SelectionSet,
+        root_of: Option<OperationType>,
+    ) -> Result<u64, String> {
+        let mut total: u64 = 0;
+        for item in &set.items {
+            let cost = match &item.node {
+                Selection::Field(field) => {
+                    let field = &field.node;
+                    let inner = self.cost(&field.selection_set.node, None)?;
+                    1u64.saturating_add(field_weight(field.name.node.as_str(), root_of))
+                        .saturating_add(inner.saturating_mul(multiplier(field, self.variables)))
+                }
+                Selection::InlineFragment(inline) => {
+                    self.cost(&inline.node.selection_set.node, root_of)?
+                }
+                Selection::FragmentSpread(spread) => {
+                    self.fragment(&spread.node.fragment_name.node, root_of)?
+                }
+            };
+            total = total.saturating_add(cost);
+        }
+        Ok(total)
+    }
+
+    fn fragment(&mut self, name: &'a Name, root_of: Option<OperationType>) -> Result<u64, String> {
+        // A fragment spread at the root of a mutation counts its fields as writes, so its cost
+        // depends on where it is spread: memoised per (fragment, root or not).
+        let key = (name, root_tag(root_of));
+        if let Some(cost) = self.fragment_costs.get(&key) {
+            return Ok(*cost);
+        }
+        if self.in_progress.contains(&name) {
+            return Err(format!(
+                "fragment `{name}` spreads itself (directly or through others)"
+            ));
+        }
+        // An unknown fragment is left to validation, which names it properly.
+        let Some(definition) = self.document.fragments.get(name) else {
+            return Ok(0);
+        };
+        self.in_progress.push(name);
+        let cost = self.cost(&definition.node.selection_set.node, root_of);
+        self.in_progress.pop();
+        let cost = cost?;
+        self.fragment_costs.insert(key, cost);
+        Ok(cost)
+    }
+
+    /// Root fields of a selection set, fragments at the root included (aliases of `__typename`
+    /// and other meta fields are free).
+    fn root_fields(&mut self, set: &'a SelectionSet, depth: usize) -> usize {
+        // Cycles are refused by `cost` first; the depth bound is only a backstop.
+        if depth > 64 {
+            return usize::MAX / 2;
+        }
+        set.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(field) => usize::from(!is_meta(field.node.name.node.as_str())),
+                Selection::InlineFragment(inline) => {
+                    self.root_fields(&inline.node.selection_set.node, depth + 1)
+                }
+                Selection::FragmentSpread(spread) => self
+                    .document
+                    .fragments
+                    .get(&spread.node.fragment_name.node)
+                    .map_or(0, |f| {
+                        self.root_fields(&f.node.selection_set.node, depth + 1)
+                    }),
+            })
+            .fold(0usize, usize::saturating_add)
+    }
+}
+
+/// Aliases written in the document (each one can repeat expensive work under a new name).
+fn count_aliases(document: &ExecutableDocument) -> usize {
+    fn walk(set: &SelectionSet) -> usize {
+        set.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(f) => {
+                    usize::from(f.node.alias.is_some()) + walk(&f.node.selection_set.node)
+                }
+                Selection::InlineFragment(i) => walk(&i.node.selection_set.node),
+                Selection::FragmentSpread(_) => 0,
+            })
+            .sum()
+    }
+    let operations = document
+        .operations
+        .iter()
+        .map(|(_, op)| walk(&op.node.selection_set.node));
+    let fragments = document
+        .fragments
+        .values()
+        .map(|f| walk(&f.node.selection_set.node));
+    operations.chain(fragments).sum()
+}
+
+/// The cost of each operation of `document`: what [`QueryLimits`] bounds. Public for the tests
+/// and for operators who want to know what a query costs.
+pub fn cost(document: &ExecutableDocument, variables: &Variables) -> Result<u64, String> {
+    let mut counter = Counter {
+        document,
+        variables,
+        fragment_costs: HashMap::new(),
+        in_progress: Vec::new(),
+    };
+    let mut worst = 0;
+    for (_, op) in document.operations.iter() {
+        worst = worst.max(counter.cost(&op.node.selection_set.node, Some(op.node.ty))?);
+    }
+    Ok(worst)
+}
+
+impl QueryLimits {
+    fn check(&self, document: &ExecutableDocument, variables: &Variables) -> Result<(), String> {
+        let aliases = count_aliases(document);
+        if aliases > self.max_aliases {
+            return Err(format!(
+                "Query has {aliases} aliases; at most {} are allowed.",
+                self.max_aliases
+            ));
+        }
+        let cost = cost(document, variables)?;
+        if cost > self.max_cost {
+            return Err(format!(
+                "Query is too complex: it costs {cost}, at most {} is allowed (each field counts \
+                 1, lists count their `first` times their selection, fragments count at each \
+                 spread, ranking, search and writes count more).",
+                self.max_cost
+            ));
+        }
+        let mut counter = Counter {
+            document,
+            variables,
+            fragment_costs: HashMap::new(),
+            in_progress: Vec::new(),
+        };
+        for (_, op) in document.operations.iter() {
+            let roots = counter.root_fields(&op.node.selection_set.node, 0);
+            match op.node.ty {
+                OperationType::Mutation if roots > 1 => {
+                    return Err(format!(
+                        "A mutation runs one root field per request (one write, one logIn); \
+                         this one has {roots}."
+                    ))
+                }
+                _ if roots > self.max_root_fields => {
+                    return Err(format!(
+                        "Operation has {roots} root fields; at most {} are allowed.",
+                        self.max_root_fields
+                    ))
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Request data: set once the operation starts executing (see the module comment).
 #[derive(Clone, Default)]
 pub struct ExecutionStarted(Arc<AtomicBool>);
@@ -137,6 +438,53 @@ impl Extension for TrackExecution {
 mod tests {
     use super::*;
     use async_graphql::parser::parse_query;
+
+    fn bomb(n: usize) -> String {
+        let mut q = String::from("query { ...F20 } fragment F0 on Query { __typename }");
+        for i in 1..=n {
+            q.push_str(&format!(
+                " fragment F{i} on Query {{ ...F{p} ...F{p} }}",
+                p = i - 1
+            ));
+        }
+        q
+    }
+
+    #[test]
+    fn fragments_count_at_each_spread_in_linear_time() {
+        let started = std::time::Instant::now();
+        let c = cost(&parse_query(bomb(20)).unwrap(), &Variables::default()).unwrap();
+        assert_eq!(c, 1 << 20);
+        assert!(started.elapsed() < std::time::Duration::from_millis(100));
+    }
+
+    #[test]
+    fn lists_count_by_first_and_cycles_are_refused() {
+        let v = Variables::from_json(serde_json::json!({ "n": 50 }));
+        let c = |q: &str| cost(&parse_query(q).unwrap(), &v);
+        assert_eq!(
+            c("{ smes(first: 10) { edges { node { id } } } }").unwrap(),
+            1 + 10 * 3
+        );
+        assert_eq!(
+            c("query { smes(first: $n) { totalCount } }").unwrap(),
+            1 + 50
+        );
+        assert_eq!(c("{ smes { totalCount } }").unwrap(), 1 + 20);
+        assert!(c("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }").is_err());
+        let limits = QueryLimits {
+            max_cost: 10_000,
+            max_aliases: 2,
+            max_root_fields: 3,
+        };
+        let check = |q: &str| limits.check(&parse_query(q).unwrap(), &v);
+        assert!(check("{ a: me { id } b: me { id } c: me { id } }").is_err());
+        assert!(
+            check("{ me { id } provinces { code } sectors { code } smes { totalCount } }").is_err()
+        );
+        assert!(check("mutation { logOut __typename }").is_ok());
+        assert!(check("mutation { logOut ...M } fragment M on Mutation { logOut }").is_err());
+    }
 
     #[test]
     fn only_pure_introspection_is_exempt() {

@@ -10,6 +10,7 @@
 //! | `Unauthenticated` | `UNAUTHENTICATED`  | no (valid) bearer token, or a failed log-in |
 //! | `Forbidden`  | `FORBIDDEN`             | signed in, but not allowed (wrong role or not the owner) |
 //! | `Conflict`   | `CONFLICT`              | the profile changed concurrently: reload and retry |
+//! | `RateLimited` | `RATE_LIMITED`         | too many attempts or a saturated server; `extensions.retryAfter` is the seconds to wait (over HTTP also `Retry-After`, and 429 when nothing ran) |
 //! | `Internal`   | `INTERNAL_SERVER_ERROR` | generic, with a reference id; the detail goes to the log only |
 //!
 //! There is deliberately no blanket `From<anyhow::Error>`: a store failure is classified in the
@@ -49,6 +50,16 @@ impl ErrorExtensions for ApiError {
                 .extend_with(|_, ext| ext.set("code", "UNAUTHENTICATED")),
             ApiError::Forbidden(msg) => async_graphql::Error::new(msg.as_str())
                 .extend_with(|_, ext| ext.set("code", "FORBIDDEN")),
+            ApiError::RateLimited {
+                message,
+                retry_after_secs,
+            } => {
+                let secs = *retry_after_secs;
+                async_graphql::Error::new(message.as_str()).extend_with(move |_, ext| {
+                    ext.set("code", "RATE_LIMITED");
+                    ext.set("retryAfter", secs);
+                })
+            }
             ApiError::Internal(detail) => {
                 // The detail may hold SQL or paths: log it under a reference the client can quote.
                 let reference = uuid::Uuid::now_v7().to_string();

@@ -56,6 +56,11 @@ pub fn build_schema(app: Arc<App>) -> ApiSchema {
         Mutation::default(),
         subscription::Subscription,
     )
+    .extension(engine::QueryLimits {
+        max_cost: app.limits.max_query_cost,
+        max_aliases: app.limits.max_aliases,
+        max_root_fields: app.limits.max_root_fields,
+    })
     .data(app)
     .extension(engine::DepthLimit { max: MAX_DEPTH })
     .extension(engine::TrackExecution)

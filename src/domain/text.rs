@@ -74,6 +74,7 @@ fn clean(text: Option<String>, lang: &str, max_chars: usize) -> Result<Option<St
         return Ok(None);
     }
     check_plain_text(&text, max_chars).map_err(|e| format!("{lang}: {e}"))?;
+    check_visible(&text).map_err(|e| format!("{lang}: {e}"))?;
     Ok(Some(text))
 }
 
@@ -90,6 +91,48 @@ pub fn check_plain_text(text: &str, max_chars: usize) -> Result<(), String> {
     {
         return Err(format!("contains the control character U+{:04X}", c as u32));
     }
+    if let Some(c) = text.chars().find(|c| is_bidi_control(*c)) {
+        return Err(format!(
+            "contains the bidirectional control character U+{:04X}, which can disguise text",
+            c as u32
+        ));
+    }
+    Ok(())
+}
+
+/// Bidirectional embeddings, overrides and isolates (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI,
+/// PDI). The plain marks LRM/RLM are allowed: they only nudge punctuation.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that show nothing: whitespace, zero-width spaces and joiners, word joiners, the
+/// byte-order mark, soft hyphens, Hangul and Khmer fillers, variation selectors.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180B}'..='\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+        )
+}
+
+/// Refuses text that shows nothing (a name of zero-width spaces looks empty on every page).
+pub fn check_visible(text: &str) -> Result<(), String> {
+    if text.chars().all(is_invisible) {
+        return Err("has no visible character".into());
+    }
     Ok(())
 }
 
@@ -98,6 +141,7 @@ pub fn optional_plain(text: Option<String>, max_chars: usize) -> Result<Option<S
     match text {
         Some(t) if !t.trim().is_empty() => {
             check_plain_text(&t, max_chars)?;
+            check_visible(&t)?;
             Ok(Some(t))
         }
         _ => Ok(None),
@@ -142,5 +186,23 @@ mod tests {
         let err = LocalizedText::parse(raw(Some("a\u{0}b"), None, None), 10).unwrap_err();
         assert!(err.contains("U+0000"), "{err}");
         assert!(LocalizedText::parse(raw(Some("line\nbreak"), None, None), 20).is_ok());
+    }
+
+    #[test]
+    fn refuses_invisible_and_bidi_text() {
+        let err = LocalizedText::parse(raw(Some("\u{200b}\u{200b}"), None, None), 10).unwrap_err();
+        assert!(err.contains("no visible"), "{err}");
+        let err = LocalizedText::parse(raw(None, None, Some("\u{3164}\u{200d}")), 10).unwrap_err();
+        assert!(err.starts_with("ko:"), "{err}");
+        let err =
+            LocalizedText::parse(raw(Some("abc\u{202e}gpj.exe"), None, None), 20).unwrap_err();
+        assert!(err.contains("U+202E"), "{err}");
+        assert!(optional_plain(Some("\u{2067}x".into()), 10).is_err());
+        assert!(optional_plain(Some("\u{feff}".into()), 10).is_err());
+        // Visible text with ZWSP between Khmer words, and Korean, still pass untouched.
+        assert!(
+            LocalizedText::parse(raw(None, Some("ផលិត\u{200b}ស្រាបៀរ"), Some("한국 투자")), 20)
+                .is_ok()
+        );
     }
 }

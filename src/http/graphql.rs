@@ -20,6 +20,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::parser::types::{DocumentOperations, OperationDefinition, OperationType};
 use axum::body::{Body, Bytes};
@@ -36,9 +37,6 @@ use crate::service::accounts::viewer_for;
 
 /// Where GraphQL is served (POST and GET; GET with `Upgrade: websocket` for subscriptions).
 pub const GRAPHQL_PATH: &str = "/graphql";
-
-/// The largest request body read (a GraphQL request is text; this is far above real use).
-const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 const JSON: &str = "application/json; charset=utf-8";
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json; charset=utf-8";
@@ -219,7 +217,8 @@ pub(super) async fn post(State(state): State<HttpState>, request: Request) -> Re
     let prepared = async {
         let media = accepted(&parts.headers)?;
         json_content_type(&parts.headers)?;
-        let bytes = read_body(body).await?;
+        let limits = &state.app.limits;
+        let bytes = read_body(body, limits.max_body_bytes, limits.body_read_timeout).await?;
         let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
             Refusal::bad_request(format!("the request body is not valid JSON: {e}"))
         })?;
@@ -287,18 +286,24 @@ fn json_content_type(headers: &HeaderMap) -> Result<(), Refusal> {
     Ok(())
 }
 
-async fn read_body(body: Body) -> Result<Bytes, Refusal> {
-    axum::body::to_bytes(body, MAX_BODY_BYTES)
-        .await
-        .map_err(|_| {
-            // The only failures here are an oversized body or a broken connection; a client that
-            // went away reads no answer, so the size is the one worth explaining.
-            Refusal::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
-                format!("the request body is over {MAX_BODY_BYTES} bytes or was cut off"),
-            )
-        })
+/// Reads the body, at most `max_bytes` (413 past it) within `timeout` (408 past it: a client
+/// trickling its body must not hold a connection and a worker indefinitely).
+async fn read_body(body: Body, max_bytes: usize, timeout: Duration) -> Result<Bytes, Refusal> {
+    match tokio::time::timeout(timeout, axum::body::to_bytes(body, max_bytes)).await {
+        Err(_) => Err(Refusal::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "REQUEST_TIMEOUT",
+            format!("the request body did not arrive within {timeout:?}"),
+        )),
+        // The only failures here are an oversized body or a broken connection; a client that
+        // went away reads no answer, so the size is the one worth explaining.
+        Ok(Err(_)) => Err(Refusal::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            format!("the request body is over {max_bytes} bytes or was cut off"),
+        )),
+        Ok(Ok(bytes)) => Ok(bytes),
+    }
 }
 
 /// Checks the shape of a GraphQL request (`query` a string; `operationName` a string or null;
@@ -417,9 +422,101 @@ async fn execute(
         .data(Arc::new(viewer))
         .data(state.app.search.searcher())
         .data(started.clone());
-    let mut response = state.schema.execute(request).await;
+    // The deadline drops the execution future, which cancels every resolver awaiting inside it
+    // (store queries, index waits); blocking work already handed to a thread finishes on its
+    // own but its result is dropped.
+    let limits = &state.app.limits;
+    let mut response =
+        match tokio::time::timeout(limits.request_timeout, state.schema.execute(request)).await {
+            Ok(response) => response,
+            Err(_) => {
+                tracing::warn!(timeout = ?limits.request_timeout, "GraphQL request timed out");
+                coded_response(
+                    "TIMEOUT",
+                    format!(
+                        "the request ran longer than {:?} and was cancelled",
+                        limits.request_timeout
+                    ),
+                )
+            }
+        };
     classify_engine_errors(&mut response);
-    write(media, response, started.get())
+    let executed = started.get();
+    let rate_limited = rate_limited_for(&response);
+    let mut answer = write_capped(media, response, executed, limits.max_response_bytes);
+    if let Some(secs) = rate_limited {
+        answer
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        // Nothing was done (`data` is null): the whole request was refused, say so in HTTP too.
+        if answer.status() == StatusCode::OK && !executed_with_data(&answer) {
+            *answer.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        }
+    }
+    answer
+}
+
+/// A response with one error of `code` and `data: null`.
+fn coded_response(code: &str, message: String) -> async_graphql::Response {
+    let mut error = async_graphql::ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    async_graphql::Response::from_errors(vec![error])
+}
+
+/// The longest `retryAfter` of the response's RATE_LIMITED errors, if any.
+fn rate_limited_for(response: &async_graphql::Response) -> Option<u64> {
+    response
+        .errors
+        .iter()
+        .filter_map(|e| e.extensions.as_ref())
+        .filter(|ext| {
+            matches!(ext.get("code"), Some(async_graphql::Value::String(c)) if c == "RATE_LIMITED")
+        })
+        .filter_map(|ext| match ext.get("retryAfter") {
+            Some(async_graphql::Value::Number(n)) => n.as_u64(),
+            _ => Some(1),
+        })
+        .max()
+}
+
+/// Whether the written answer carries data (set by [`write_capped`] in an extension header).
+fn executed_with_data(answer: &Response) -> bool {
+    answer.extensions().get::<HasData>().is_some_and(|d| d.0)
+}
+
+/// Marks a written GraphQL response whose `data` is not null.
+#[derive(Clone, Copy)]
+struct HasData(bool);
+
+/// [`write`], with the body bounded: an answer over `max_bytes` is replaced by an error with code
+/// RESPONSE_TOO_LARGE (ask for fewer items or fields).
+fn write_capped(
+    media: Media,
+    response: async_graphql::Response,
+    executed: bool,
+    max_bytes: usize,
+) -> Response {
+    let has_data = executed && response.data != async_graphql::Value::Null;
+    let mut answer = write(media, response, executed);
+    let too_large = axum::body::HttpBody::size_hint(answer.body())
+        .exact()
+        .is_some_and(|n| n > max_bytes as u64);
+    if too_large {
+        let refusal = coded_response(
+            "RESPONSE_TOO_LARGE",
+            format!(
+                "the response is over {max_bytes} bytes: ask for fewer items (`first`) or fewer fields"
+            ),
+        );
+        answer = write(media, refusal, executed);
+        answer.extensions_mut().insert(HasData(false));
+        return answer;
+    }
+    answer.extensions_mut().insert(HasData(has_data));
+    answer
 }
 
 /// The first variable of a non-null type that is absent (with no default) or null.

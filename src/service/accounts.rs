@@ -31,11 +31,13 @@ pub struct ApiKey {
     pub token: String,
 }
 
-/// Runs CPU-heavy work (password hashing) off the async workers.
+/// Runs password hashing on the bounded hashing pool (see `auth`): a full queue is refused at
+/// once with RATE_LIMITED rather than queued without bound.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> ServiceResult<T> {
-    tokio::task::spawn_blocking(f)
+    auth::pool()
+        .run(f)
         .await
-        .map_err(|e| ServiceError::Internal(format!("blocking task failed: {e}")))
+        .map_err(|busy| ServiceError::rate_limited(busy.to_string(), 1))
 }
 
 async fn hash(password: String) -> ServiceResult<String> {

@@ -25,6 +25,13 @@ pub enum ServiceError {
     /// The record changed concurrently: reload and retry.
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts (per address or per account), or the server is saturated: retry after
+    /// `retry_after_secs` seconds.
+    #[error("{message}")]
+    RateLimited {
+        message: String,
+        retry_after_secs: u64,
+    },
     /// A defect or an infrastructure failure; the detail is for the log only.
     #[error("internal error")]
     Internal(String),
@@ -35,6 +42,13 @@ pub type ServiceResult<T> = Result<T, ServiceError>;
 impl ServiceError {
     pub fn bad_input(field: &str, message: impl Into<String>) -> Self {
         ServiceError::BadInput(ValidationErrors::single(field, message))
+    }
+
+    pub fn rate_limited(message: impl Into<String>, retry_after_secs: u64) -> Self {
+        ServiceError::RateLimited {
+            message: message.into(),
+            retry_after_secs: retry_after_secs.max(1),
+        }
     }
 
     pub fn not_found(what: &'static str, id: impl ToString) -> Self {

@@ -167,6 +167,11 @@ impl TestServer {
         }
     }
 
+    /// The server process's id (to read its memory from /proc, or signal it).
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("server running").id()
+    }
+
     pub fn db_path(&self) -> PathBuf {
         self.dir.join("khkr.db")
     }

@@ -1,0 +1,208 @@
+//! Bounds at the HTTP level, so a client cannot hold the server's connections, memory or
+//! workers (issue 12).
+//!
+//! - [`serve`]: our own accept loop over hyper's HTTP/1 server (axum's `serve` has no timeouts).
+//!   A connection must send a complete request head within `--header-read-timeout`, counted
+//!   from the moment the server waits for it, so the same bound closes slowloris heads and idle
+//!   keep-alive connections. At most `--max-connections` are open; one more is answered 503
+//!   with `Retry-After` and closed. At shutdown every connection is told to finish its current
+//!   request, and the drain is bounded by `--shutdown-drain`.
+//! - [`in_flight`]: at most `--max-in-flight` requests run at once; past that, 503 +
+//!   `Retry-After` at once instead of a growing queue. Health checks are exempt, so an
+//!   overloaded server is not mistaken for a dead one.
+//! - [`body_limit`]: a request whose `Content-Length` is over `--max-body-bytes` is refused
+//!   with 413 before any byte of the body is read; bodies without a length are bounded where
+//!   they are read (GraphQL in `graphql::read_body`, forms by axum's `DefaultBodyLimit`).
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{watch, Semaphore};
+use tokio::task::JoinSet;
+
+use super::graphql::Refusal;
+
+/// What [`serve`] needs of the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct ServeLimits {
+    pub header_read_timeout: Duration,
+    pub max_connections: usize,
+    pub shutdown_drain: Duration,
+}
+
+/// Seconds a refused client is asked to wait.
+const RETRY_AFTER_SECS: u64 = 1;
+
+/// Serves `router` on `listener` until `shutdown` resolves, then drains open connections for at
+/// most `limits.shutdown_drain` before dropping them.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    limits: ServeLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let (closing, closing_rx) = watch::channel(false);
+    let mut connections = JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => break,
+            // Reap finished connections so the set does not grow.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(pair) => pair,
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off instead of spinning.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let Ok(slot) = slots.clone().try_acquire_owned() else {
+                    connections.spawn(refuse_connection(stream));
+                    continue;
+                };
+                let router = router.clone();
+                let mut closing = closing_rx.clone();
+                connections.spawn(async move {
+                    let _slot = slot;
+                    let service = hyper::service::service_fn(move |mut request: Request<hyper::body::Incoming>| {
+                        request.extensions_mut().insert(ConnectInfo(peer));
+                        let mut router = router.clone();
+                        async move {
+                            let request = request.map(axum::body::Body::new);
+                            tower_service::Service::call(&mut router, request).await
+                        }
+                    });
+                    let connection = hyper::server::conn::http1::Builder::new()
+                        .timer(TokioTimer::new())
+                        .header_read_timeout(limits.header_read_timeout)
+                        .serve_connection(TokioIo::new(stream), service)
+                        .with_upgrades();
+                    tokio::pin!(connection);
+                    tokio::select! {
+                        result = connection.as_mut() => log_end(result),
+                        _ = closing.changed() => {
+                            connection.as_mut().graceful_shutdown();
+                            log_end(connection.await);
+                        }
+                    }
+                });
+            }
+        }
+    }
+    drop(listener);
+    let _ = closing.send(true);
+    let open = connections.len();
+    let drained = tokio::time::timeout(limits.shutdown_drain, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            open,
+            drain = ?limits.shutdown_drain,
+            "connections still busy after the drain; closing them"
+        );
+        connections.abort_all();
+    }
+    Ok(())
+}
+
+fn log_end(result: Result<(), hyper::Error>) {
+    if let Err(e) = result {
+        // Timeouts and clients that hang up are routine; nothing to act on.
+        tracing::debug!(error = %e, "connection ended");
+    }
+}
+
+/// Answers a connection over the limit with 503 and closes it, without reading its request.
+async fn refuse_connection(mut stream: TcpStream) {
+    let body = r#"{"errors":[{"message":"too many open connections; retry shortly","extensions":{"code":"SERVICE_UNAVAILABLE"}}]}"#;
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json; charset=utf-8\r\n\
+         retry-after: {RETRY_AFTER_SECS}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        let _ = stream.write_all(answer.as_bytes()).await;
+        let _ = stream.shutdown().await;
+    })
+    .await;
+}
+
+/// The in-flight bound's state: one permit per running request.
+#[derive(Clone)]
+pub struct InFlight(pub Arc<Semaphore>);
+
+/// Paths exempt from the in-flight bound (liveness and readiness probes).
+fn is_probe(path: &str) -> bool {
+    matches!(path, "/healthz" | "/readyz")
+}
+
+/// Middleware: runs the request if a slot is free, else 503 + `Retry-After` at once.
+pub async fn in_flight(State(slots): State<InFlight>, request: Request, next: Next) -> Response {
+    if is_probe(request.uri().path()) {
+        return next.run(request).await;
+    }
+    match slots.0.try_acquire() {
+        Ok(_permit) => next.run(request).await,
+        Err(_) => busy("the server is at its limit of requests in flight; retry shortly"),
+    }
+}
+
+/// 503 with `Retry-After`, as a GraphQL-shaped JSON body.
+pub fn busy(message: &str) -> Response {
+    let mut answer = Refusal::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "SERVICE_UNAVAILABLE",
+        message,
+    )
+    .into_response();
+    answer
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+    answer
+}
+
+/// The body bound's state.
+#[derive(Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// Middleware: refuses a declared body over the limit with 413 before reading it.
+pub async fn body_limit(State(limit): State<BodyLimit>, request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit.0 as u64) {
+        return Refusal::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            format!("the request body is over {} bytes", limit.0),
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+/// The peer address of a request served by [`serve`] (absent under other servers, e.g. tests
+/// that drive the router directly).
+pub fn peer(request_extensions: &axum::http::Extensions) -> Option<SocketAddr> {
+    request_extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0)
+}
