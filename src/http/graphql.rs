@@ -30,9 +30,9 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::HttpState;
-use crate::service::accounts::viewer_for;
 use crate::api::engine::ExecutionStarted;
 use crate::api::errors::{classify_engine_errors, ApiError};
+use crate::service::accounts::viewer_for;
 
 /// Where GraphQL is served (POST and GET; GET with `Upgrade: websocket` for subscriptions).
 pub const GRAPHQL_PATH: &str = "/graphql";
