@@ -127,51 +127,47 @@ pub async fn incentives(w: Web) -> Response {
         investment.replace([',', ' '], "").parse::<i64>().map(Some)
     };
     let mut status = StatusCode::OK;
-    match investment_usd {
-        Err(_) => {
-            page.investment_error = Some(tr.t("error-investment"));
+    if investment_usd.is_err() {
+        page.investment_error = Some(tr.t("error-investment"));
+    }
+    let raw = IncentiveInputRaw {
+        sector_code: sector.clone(),
+        province_code: (!province.is_empty()).then(|| province.clone()),
+        investment_usd: investment_usd.clone().ok().flatten(),
+        export_oriented: Some(exports),
+        ..Default::default()
+    };
+    // Assessed even when the amount is unreadable, so every bad field is named at once.
+    match service::incentives::assess(&w.app, raw, w.lang) {
+        Ok(a) if investment_usd.is_ok() => {
+            let mut highlights = Vec::new();
+            if let Some(y) = a.tax_holiday_years {
+                highlights.push(tr.t1("incentives-tax-holiday", "years", y));
+            }
+            if let Some(m) = a.minimum_investment_usd {
+                highlights.push(tr.t1("incentives-minimum", "amount", format_usd(m)));
+            }
+            page.outcome = Some(Outcome {
+                status: tr.t(qip_key(a.qip_status)),
+                ok: a.qip_eligible,
+                highlights,
+                reasons: a.reasons,
+                sources: a.sources,
+                notes: a.notes,
+                caveat: a.caveat,
+            });
         }
-        Ok(investment_usd) => {
-            let raw = IncentiveInputRaw {
-                sector_code: sector.clone(),
-                province_code: (!province.is_empty()).then(|| province.clone()),
-                investment_usd,
-                export_oriented: Some(exports),
-                ..Default::default()
-            };
-            match service::incentives::assess(&w.app, raw, w.lang) {
-                Ok(a) => {
-                    let mut highlights = Vec::new();
-                    if let Some(y) = a.tax_holiday_years {
-                        highlights.push(tr.t1("incentives-tax-holiday", "years", y));
-                    }
-                    if let Some(m) = a.minimum_investment_usd {
-                        highlights.push(tr.t1("incentives-minimum", "amount", format_usd(m)));
-                    }
-                    page.outcome = Some(Outcome {
-                        status: tr.t(qip_key(a.qip_status)),
-                        ok: a.qip_eligible,
-                        highlights,
-                        reasons: a.reasons,
-                        sources: a.sources,
-                        notes: a.notes,
-                        caveat: a.caveat,
-                    });
+        Ok(_) => {}
+        Err(service::ServiceError::BadInput(errors)) => {
+            for e in &errors.0 {
+                match e.field.as_str() {
+                    "input.sectorCode" => page.sector_error = Some(tr.t("error-sector")),
+                    "input.provinceCode" => page.province_error = Some(tr.t("error-province")),
+                    _ => page.investment_error = Some(tr.t("error-investment")),
                 }
-                Err(service::ServiceError::BadInput(errors)) => {
-                    for e in &errors.0 {
-                        match e.field.as_str() {
-                            "input.sectorCode" => page.sector_error = Some(tr.t("error-sector")),
-                            "input.provinceCode" => {
-                                page.province_error = Some(tr.t("error-province"))
-                            }
-                            _ => page.investment_error = Some(tr.t("error-investment")),
-                        }
-                    }
-                }
-                Err(e) => return w.service_error(e),
             }
         }
+        Err(e) => return w.service_error(e),
     }
     for (id, e) in [
         ("sector", &page.sector_error),
