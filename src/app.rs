@@ -57,6 +57,8 @@ pub enum Revocation {
 const REVOCATION_BACKLOG: usize = 1024;
 
 impl App {
+    // One argument per field that start-up computes; a builder would only rename them.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: Arc<dyn Store>,
         search: Arc<SearchIndex>,

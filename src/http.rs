@@ -1,5 +1,6 @@
 //! The HTTP surface: GraphQL at `/graphql` (POST, GET for queries, GET with `Upgrade:
-//! websocket` for subscriptions), GraphiQL at `/`, `/healthz`.
+//! websocket` for subscriptions), GraphiQL at `/graphiql`, the web app at `/` and `/{lang}/…`
+//! (see `crate::web`), `/healthz`.
 //!
 //! `graphql` speaks GraphQL over HTTP (content negotiation, status codes, refusals as JSON);
 //! `graphiql` serves the explorer and its embedded assets.
@@ -47,6 +48,7 @@ pub fn router(app: Arc<App>, schema: ApiSchema) -> Router {
 fn routes(app: Arc<App>, schema: ApiSchema) -> Router {
     Router::new()
         .merge(graphiql::routes())
+        .merge(crate::web::routes(app.clone()))
         .route(
             graphql::GRAPHQL_PATH,
             get(graphql_get)

@@ -18,4 +18,5 @@ pub mod seed;
 pub mod server;
 pub mod service;
 pub mod store;
+pub mod web;
 pub mod ws;

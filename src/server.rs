@@ -110,7 +110,7 @@ pub async fn serve(
         })?;
     let addr = listener.local_addr().map_err(ServeError::Serve)?;
     println!("listening on http://{addr}");
-    tracing::info!(%addr, "GraphQL at /graphql, GraphiQL at /");
+    tracing::info!(%addr, "GraphQL at /graphql, GraphiQL at /graphiql, the web app at /");
     // Upgraded WebSockets outlive axum's graceful shutdown, so they are told separately and
     // waited for (bounded) before the indexer and the database they use are stopped.
     let closing = app.clone();

@@ -30,7 +30,7 @@ fn readme_sample_query() -> String {
 #[test]
 fn the_page_and_its_assets_are_served_with_the_right_headers() {
     let s = TestServer::start();
-    let page = raw_http(&s.base, "GET", "/", &[], None);
+    let page = raw_http(&s.base, "GET", "/graphiql", &[], None);
     assert_eq!(page.status, 200);
     assert_eq!(
         page.header("content-type"),
@@ -125,9 +125,9 @@ async fn drive(s: &TestServer) {
     );
 
     b.client
-        .goto(&format!("{}/", s.base))
+        .goto(&format!("{}/graphiql", s.base))
         .await
-        .expect("open /");
+        .expect("open /graphiql");
     // GraphiQL has rendered its query editor holding the README's sample query.
     let query = b
         .wait_for_js(

@@ -71,7 +71,7 @@ fn sectors_provinces_questionnaire() {
 fn health_and_graphiql() {
     let s = TestServer::start();
     assert_eq!(s.get("/healthz"), (200, "ok".to_string()));
-    let (status, html) = s.get("/");
+    let (status, html) = s.get("/graphiql");
     assert_eq!(status, 200);
     assert!(
         html.contains("graphiql") || html.contains("GraphiQL"),

@@ -11,8 +11,8 @@ use axum::Router;
 
 use super::graphql::GRAPHQL_PATH;
 
-/// Where the page is served (the web app will move it to `/graphiql`).
-pub const GRAPHIQL_PATH: &str = "/";
+/// Where the page is served (`/` belongs to the web app).
+pub const GRAPHIQL_PATH: &str = "/graphiql";
 
 /// One embedded file, served at `path` forever (a new version gets a new path).
 pub struct Asset {

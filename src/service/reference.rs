@@ -43,3 +43,39 @@ pub fn assess_digital(indicators: &[DigitalIndicator]) -> DigitalAssessment {
 pub fn questionnaire_rule(lang: crate::domain::text::Lang) -> String {
     crate::domain::digital::rule_text(lang)
 }
+
+/// The next `n` things to do that would raise a business's digital level, best first: the
+/// questions not yet answered yes that the next level counts (intermediate tools for a basic
+/// business, advanced ones for an intermediate one), then by points.
+pub fn digital_next_steps(indicators: &[DigitalIndicator], n: usize) -> Vec<&'static Question> {
+    use crate::domain::digital::DigitalLevel;
+    let target = match assess(indicators).level {
+        DigitalLevel::Basic => DigitalLevel::Intermediate,
+        DigitalLevel::Intermediate | DigitalLevel::Advanced => DigitalLevel::Advanced,
+    };
+    let mut open: Vec<&'static Question> = QUESTIONNAIRE
+        .iter()
+        .filter(|q| !indicators.contains(&q.indicator))
+        .collect();
+    open.sort_by_key(|q| (q.tier != target, std::cmp::Reverse(q.points)));
+    open.truncate(n);
+    open
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::digital::{DigitalIndicator as I, DigitalLevel};
+
+    #[test]
+    fn next_steps_aim_at_the_next_level() {
+        let basic = digital_next_steps(&[I::SocialMedia], 2);
+        assert_eq!(basic.len(), 2);
+        assert!(basic.iter().all(|q| q.tier == DigitalLevel::Intermediate));
+        let mid = digital_next_steps(&[I::Website, I::AccountingSoftware], 2);
+        assert!(mid.iter().all(|q| q.tier == DigitalLevel::Advanced));
+        assert_eq!(mid[0].indicator, I::Erp, "the most points first");
+        let all: Vec<_> = QUESTIONNAIRE.iter().map(|q| q.indicator).collect();
+        assert!(digital_next_steps(&all, 2).is_empty());
+    }
+}

@@ -1,0 +1,197 @@
+# English UI strings. Keys name a meaning, never the English text; every key exists in km and ko
+# too (a unit test in src/web/i18n.rs fails otherwise).
+
+site-name = KH–KR Match
+site-tagline = Cambodian businesses meet Korean investors and partners
+skip-to-content = Skip to the main content
+nav-home = Home
+nav-smes = Businesses
+nav-investors = Investors
+nav-incentives = Incentive check
+nav-digital = Digital self-check
+nav-login = Log in
+nav-signup = Sign up
+nav-me = My account
+nav-logout = Log out
+lang-switch-label = Language
+footer-api = For developers: the GraphQL API and its explorer
+footer-note = Run with the Cambodian chamber of commerce. Incentive answers are indicative, not legal advice.
+
+home-title = Find a Korean partner for your business
+home-intro = Cambodian small and medium businesses publish a short profile. Korean investors, banks, distributors and technology firms look for businesses like yours. Chamber staff introduce you when both sides agree.
+home-count-smes = { $count } Cambodian businesses
+home-count-investors = { $count } Korean investors and partners
+home-search-label = Search businesses
+home-search-hint = Type what a business does, in Khmer, Korean or English. For example: rice, coffee, garment.
+home-search-button = Search
+home-step-sme = Cambodian business: sign up, answer a few questions, and see which Korean partners fit you.
+home-step-investor = Korean investor: search businesses by sector, province and digital level.
+home-step-tools = Anyone: check what the investment law gives a project, or how digital a business is.
+
+search-smes-title = Cambodian businesses
+search-investors-title = Korean investors and partners
+search-query-label = Words to search for
+search-query-hint = In Khmer, Korean or English.
+search-button = Search
+search-filters = Narrow the results
+filter-sector = Sector
+filter-province = Province
+filter-level = Digital level
+filter-partnership = Kind of partnership
+filter-any = Any
+filter-clear = Clear all filters
+search-results-count = { $count ->
+    [one] One result
+   *[other] { $count } results
+}
+search-none = Nothing found. Try fewer or other words, or clear the filters.
+search-next = Next page
+search-first = Back to the first page
+search-error = This search could not be run: a filter or page link is not valid. Clear the filters and try again.
+facets-title = Results by
+anonymous-business = (name shown after an introduction)
+
+profile-sector = Sector
+profile-province = Province
+profile-digital = Digital level
+profile-digital-score = Score { $score } out of 100
+profile-employees = Staff
+profile-founded = Founded
+profile-capital = Money sought
+profile-partnerships = Looking for
+profile-languages = Languages spoken
+profile-about = About
+profile-anonymous-note = This business chose to hide its name. It is shown once both sides accept an introduction.
+profile-contact-note = Contact details are shared by chamber staff once both sides accept an introduction.
+profile-shown-in = Shown in { $language }: not written in this page's language yet.
+profile-org-type = Kind of organisation
+profile-interests = Sectors of interest
+profile-interests-any = Any sector
+profile-ticket = Ticket size
+profile-provinces = Preferred provinces
+profile-provinces-any = Anywhere in Cambodia
+profile-levels = Digital levels sought
+profile-levels-any = Any level
+profile-incentives = Incentives that matter
+profile-none = Not said
+not-found-title = Page not found
+not-found-body = There is no page at this address. It may have been removed.
+usd-range-between = { $min } to { $max } US dollars
+usd-range-from = { $min } US dollars or more
+usd-range-upto = Up to { $max } US dollars
+
+lang-name-en = English
+lang-name-km = Khmer
+lang-name-ko = Korean
+
+level-basic = Basic
+level-intermediate = Intermediate
+level-advanced = Advanced
+level-basic-explain = Uses social media, chat apps or mobile payments, but no business software yet.
+level-intermediate-explain = Has a website or online shop and at least one business tool such as accounting software.
+level-advanced-explain = Runs its business on connected systems: ERP, customer records, cloud back office.
+
+partnership-equity = Investment (shares)
+partnership-loan = Loan
+partnership-joint_venture = Joint venture
+partnership-distribution = Distribution
+partnership-manufacturing = Manufacturing
+partnership-technology_transfer = Technology transfer
+partnership-training = Training
+partnership-export_market_access = Access to export markets
+partnership-supply_chain = Supply chain
+
+org-corporate_investor = Company investing
+org-venture_capital = Venture capital fund
+org-bank = Bank
+org-development_agency = Development agency
+org-trading_distributor = Trader or distributor
+org-technology_provider = Technology provider
+org-manufacturer = Manufacturer
+org-individual = Individual investor
+
+incentive-qip_tax_holiday = Income tax holiday
+incentive-import_duty_exemption = No import duty
+incentive-sez_location = Special economic zone
+incentive-korea_fta_export = Exports under the Korea–Cambodia trade agreement
+incentive-enhanced_deductions = Extra tax deductions
+
+incentives-title = What would the investment law give?
+incentives-intro = Describe a project. We check it against Cambodia's Law on Investment (2021) and say what it could get, and why.
+incentives-sector = What does the project do?
+incentives-sector-hint = Choose the activity closest to it.
+incentives-sector-choose = Choose an activity
+incentives-province = Where is it?
+incentives-province-unknown = Not decided yet
+incentives-investment = How much will be invested, in US dollars?
+incentives-investment-hint = Whole dollars, for example 500000. Leave empty if you do not know.
+incentives-exports = The project will mainly export
+incentives-submit = Check the incentives
+incentives-result = The answer
+incentives-reasons = Why
+incentives-sources = Sources
+incentives-notes = Good to know
+incentives-tax-holiday = { $years } years without income tax
+incentives-minimum = Minimum investment for this activity: { $amount } US dollars
+qip-eligible = Can be a Qualified Investment Project (QIP)
+qip-below_minimum = Below the minimum investment for a QIP
+qip-investment_unknown = Could be a QIP: give the investment to know
+qip-negative_list = On the negative list: cannot be a QIP
+qip-ask_cdc = Not in a listed group: ask the Council for the Development of Cambodia
+
+digital-title = How digital is this business?
+digital-intro = Tick what the business does today. You get its level, a score out of 100, and the next two steps that would raise it.
+digital-questions = What the business does today
+digital-submit = See the level
+digital-result = The result
+digital-level-is = Level: { $level }
+digital-score = Score: { $score } out of 100
+digital-next = Next steps that would raise it
+digital-next-none = Every step is done. Well done!
+digital-example-social_media = Example: a Facebook page where customers see your products.
+digital-example-messaging_sales = Example: customers order by Telegram message.
+digital-example-e_payment = Example: customers pay by scanning a KHQR code.
+digital-example-website = Example: a site at your own address that shows your shop.
+digital-example-online_store = Example: you sell on a marketplace app or your own web shop.
+digital-example-online_advertising = Example: you pay Facebook to show your posts to more people.
+digital-example-accounting_software = Example: sales and costs are entered in an accounting app, not a paper book.
+digital-example-digital_inventory = Example: stock is counted in an app that updates with each sale.
+digital-example-erp = Example: one system handles buying, stock, sales and accounts.
+digital-example-crm = Example: an app keeps each customer's orders and calls.
+digital-example-ecommerce_integration = Example: an online order lowers stock and is booked in the accounts by itself.
+digital-example-cloud_backoffice = Example: files and accounts live online, reachable from any office.
+digital-example-data_analytics = Example: you look at monthly sales figures to decide what to stock.
+digital-example-cybersecurity = Example: backups every week and a second step when logging in.
+
+account-email = E-mail address
+account-password = Password
+account-password-hint = At least 10 characters.
+account-role = I am
+account-role-sme = A Cambodian business
+account-role-investor = A Korean investor or partner
+signup-title = Create an account
+signup-submit = Create my account
+signup-have-account = Already have an account? Log in
+login-title = Log in
+login-submit = Log in
+login-no-account = No account yet? Sign up
+logout-submit = Log out
+error-summary-title = There is a problem
+error-email-invalid = Enter an e-mail address like name@example.com
+error-email-taken = An account with this e-mail already exists. Log in instead.
+error-password-length = The password must have at least 10 and at most 200 characters
+error-login-failed = The e-mail address or the password is not right
+error-role = Choose what kind of account this is
+error-sector = Choose an activity from the list
+error-province = Choose a province from the list
+error-investment = Enter a whole number of US dollars, for example 500000
+error-generic = This value is not accepted
+forbidden-title = This form has expired
+forbidden-body = For your safety we did not accept it. Go back, reload the page and send it again.
+server-error-title = Something went wrong
+server-error-body = Please try again in a moment.
+
+me-title = My account
+me-signed-in-as = Signed in as { $email }
+me-role = Account type: { $role }
+me-next = Your profile and your matches will appear here.

@@ -1,0 +1,218 @@
+//! Accounts in the browser: sign up, log in, log out, and the account page.
+//!
+//! The forms POST with a CSRF field; success sets a new session cookie (a fresh token of the
+//! same store the API uses) and redirects (POST-redirect-GET). A refusal re-renders the form
+//! with the e-mail the person typed (never the password), a summary at the top linking to each
+//! field, and a translated message next to the field that caused it.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::http::{header, StatusCode};
+use axum::response::Response;
+
+use super::session;
+use super::{see_other, Chrome, Form, Section, Web};
+use crate::domain::account::Role;
+use crate::service::{self, accounts, ServiceError};
+
+pub struct FieldError {
+    pub id: &'static str,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "account_form.html")]
+struct AccountForm {
+    c: Chrome,
+    heading: String,
+    action: String,
+    submit: String,
+    signup: bool,
+    email: String,
+    role: String,
+    errors: Vec<FieldError>,
+    email_error: Option<String>,
+    password_error: Option<String>,
+    role_error: Option<String>,
+    other_href: String,
+    other_label: String,
+}
+
+impl AccountForm {
+    fn new(w: &Web, signup: bool) -> Self {
+        let tr = w.tr;
+        let (title, submit, action, other, other_key) = if signup {
+            (
+                "signup-title",
+                "signup-submit",
+                "/signup",
+                "/login",
+                "signup-have-account",
+            )
+        } else {
+            (
+                "login-title",
+                "login-submit",
+                "/login",
+                "/signup",
+                "login-no-account",
+            )
+        };
+        AccountForm {
+            c: w.chrome(tr.t(title), Section::Account),
+            heading: tr.t(title),
+            action: w.href(action),
+            submit: tr.t(submit),
+            signup,
+            email: String::new(),
+            role: "SME".into(),
+            errors: vec![],
+            email_error: None,
+            password_error: None,
+            role_error: None,
+            other_href: w.href(other),
+            other_label: tr.t(other_key),
+        }
+    }
+
+    fn fail(&mut self, id: &'static str, message: String) {
+        match id {
+            "email" => self.email_error = Some(message.clone()),
+            "password" => self.password_error = Some(message.clone()),
+            _ => self.role_error = Some(message.clone()),
+        }
+        if !self.errors.iter().any(|e| e.id == id) {
+            self.errors.push(FieldError { id, message });
+        }
+    }
+}
+
+pub async fn signup(w: Web) -> Response {
+    if w.viewer.user.is_some() {
+        return see_other(&w.href("/me"));
+    }
+    w.page(StatusCode::OK, &AccountForm::new(&w, true))
+}
+
+pub async fn login(w: Web) -> Response {
+    if w.viewer.user.is_some() {
+        return see_other(&w.href("/me"));
+    }
+    w.page(StatusCode::OK, &AccountForm::new(&w, false))
+}
+
+/// Signed in: a new session cookie and a redirect to the account page.
+fn signed_in(w: &Web, token: &str) -> Response {
+    let mut r = see_other(&w.href("/me"));
+    r.headers_mut()
+        .append(header::SET_COOKIE, session::session_cookie(token, w.tls));
+    r
+}
+
+pub async fn signup_post(w: Web, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    if let Err(refused) = w.check_csrf(&form) {
+        return refused;
+    }
+    let tr = w.tr;
+    let email = form.get("email").unwrap_or("").trim().to_string();
+    let password = form.get("password").unwrap_or("");
+    let role = match form.get("role") {
+        Some("SME") => Some(Role::Sme),
+        Some("INVESTOR") => Some(Role::Investor),
+        _ => None,
+    };
+    let mut page = AccountForm::new(&w, true);
+    page.email = email.clone();
+    page.role = form.get("role").unwrap_or("").to_string();
+    let Some(role) = role else {
+        page.fail("role", tr.t("error-role"));
+        return w.page(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    };
+    match accounts::sign_up(&w.app, &w.viewer, &email, password, role).await {
+        Ok(s) => signed_in(&w, &s.token),
+        Err(ServiceError::BadInput(errors)) => {
+            for e in &errors.0 {
+                if e.field.ends_with("email") {
+                    let key = if e.message.contains("already exists") {
+                        "error-email-taken"
+                    } else {
+                        "error-email-invalid"
+                    };
+                    page.fail("email", tr.t(key));
+                } else if e.field.ends_with("password") {
+                    page.fail("password", tr.t("error-password-length"));
+                } else {
+                    page.fail("role", tr.t("error-role"));
+                }
+            }
+            w.page(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => w.service_error(e),
+    }
+}
+
+pub async fn login_post(w: Web, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    if let Err(refused) = w.check_csrf(&form) {
+        return refused;
+    }
+    let email = form.get("email").unwrap_or("").trim().to_string();
+    let password = form.get("password").unwrap_or("");
+    match accounts::log_in(&w.app, &w.viewer, &email, password).await {
+        Ok(s) => signed_in(&w, &s.token),
+        Err(ServiceError::Unauthenticated(_)) => {
+            let mut page = AccountForm::new(&w, false);
+            page.email = email;
+            page.fail("email", w.tr.t("error-login-failed"));
+            w.page(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => w.service_error(e),
+    }
+}
+
+pub async fn logout(w: Web, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    if let Err(refused) = w.check_csrf(&form) {
+        return refused;
+    }
+    if w.viewer.user.is_some() {
+        if let Err(e) = accounts::log_out(&w.app, &w.viewer).await {
+            return w.service_error(e);
+        }
+    }
+    let mut r = see_other(&w.href("/"));
+    r.headers_mut()
+        .append(header::SET_COOKIE, session::clear_session_cookie(w.tls));
+    r
+}
+
+#[derive(Template)]
+#[template(path = "me.html")]
+struct MePage {
+    c: Chrome,
+    signed_in_as: String,
+    role: String,
+}
+
+pub async fn me(w: Web) -> Response {
+    let Some(account) = service::accounts::me(&w.viewer) else {
+        return see_other(&w.href("/login"));
+    };
+    let tr = w.tr;
+    let role = match account.role {
+        Role::Sme => tr.t("account-role-sme"),
+        Role::Investor => tr.t("account-role-investor"),
+        other => other.as_str().to_string(),
+    };
+    let page = MePage {
+        c: w.chrome(tr.t("me-title"), Section::Account),
+        signed_in_as: tr.t1(
+            "me-signed-in-as",
+            "email",
+            account.email.unwrap_or_default(),
+        ),
+        role: tr.t1("me-role", "role", role),
+    };
+    w.page(StatusCode::OK, &page)
+}

@@ -1,0 +1,98 @@
+//! The web app's own assets (one stylesheet, one small script), embedded in the binary and
+//! served under a path that carries a hash of their content: a new build with a changed file
+//! gets a new path, so the browser may keep each version forever (`immutable`).
+
+use std::sync::LazyLock;
+
+use axum::extract::Path;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+/// Where the assets are served from.
+pub const PREFIX: &str = "/assets/web/";
+
+pub struct WebAsset {
+    /// `site.<hash>.css`
+    pub name: String,
+    pub content_type: &'static str,
+    pub bytes: &'static [u8],
+}
+
+impl WebAsset {
+    fn new(stem: &str, ext: &str, content_type: &'static str, bytes: &'static [u8]) -> Self {
+        let digest = Sha256::digest(bytes);
+        let hash: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+        WebAsset {
+            name: format!("{stem}.{hash}.{ext}"),
+            content_type,
+            bytes,
+        }
+    }
+
+    /// The absolute path of this version.
+    pub fn path(&self) -> String {
+        format!("{PREFIX}{}", self.name)
+    }
+}
+
+pub static CSS: LazyLock<WebAsset> = LazyLock::new(|| {
+    WebAsset::new(
+        "site",
+        "css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../assets/web/site.css"),
+    )
+});
+
+pub static JS: LazyLock<WebAsset> = LazyLock::new(|| {
+    WebAsset::new(
+        "site",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/web/site.js"),
+    )
+});
+
+pub static CSS_PATH: LazyLock<String> = LazyLock::new(|| CSS.path());
+pub static JS_PATH: LazyLock<String> = LazyLock::new(|| JS.path());
+
+/// `GET /assets/web/{file}`: the current version of an asset; any other name is 404 (an old
+/// hash is not served, so a stale page cannot pair with a new stylesheet unnoticed).
+pub async fn serve(Path(file): Path<String>) -> Response {
+    for asset in [&*CSS, &*JS] {
+        if asset.name == file {
+            return (
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static(asset.content_type),
+                    ),
+                    (
+                        header::CACHE_CONTROL,
+                        HeaderValue::from_static("public, max-age=31536000, immutable"),
+                    ),
+                    (
+                        header::X_CONTENT_TYPE_OPTIONS,
+                        HeaderValue::from_static("nosniff"),
+                    ),
+                ],
+                asset.bytes,
+            )
+                .into_response();
+        }
+    }
+    (StatusCode::NOT_FOUND, "no such asset").into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_carry_the_content_hash() {
+        assert!(CSS.name.starts_with("site.") && CSS.name.ends_with(".css"));
+        assert_eq!(CSS.name.len(), "site..css".len() + 12);
+        assert_ne!(CSS.name, JS.name);
+    }
+}

@@ -1,0 +1,431 @@
+//! The web app: server-rendered pages in Khmer, Korean and English for the people the service
+//! is for (see issue 10). Every page lives under `/{lang}/…`; `/` redirects by
+//! `Accept-Language`.
+//!
+//! Pages call `service` only — the same use cases and visibility as GraphQL — so a page can
+//! never show what the API would hide. Templates (`templates/`, checked at compile time by
+//! askama) hold no business rule: handlers hand them finished, translated strings.
+//! Every state-changing form is a POST with a CSRF field ([`session`]); success answers with a
+//! redirect (POST-redirect-GET), so back and reload never resubmit.
+
+pub mod assets;
+pub mod i18n;
+pub mod session;
+
+mod account;
+mod public;
+mod tools;
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::app::App;
+use crate::domain::text::Lang;
+use crate::service::{self, Viewer};
+use i18n::Tr;
+
+/// The page routes and the assets, for `http::router` to merge.
+pub fn routes<S: Clone + Send + Sync + 'static>(app: Arc<App>) -> Router<S> {
+    Router::new()
+        .route("/", get(root))
+        .route("/assets/web/{file}", get(assets::serve))
+        .route("/{lang}", get(public::home))
+        .route("/{lang}/", get(public::home))
+        .route("/{lang}/smes", get(public::search_smes))
+        .route("/{lang}/investors", get(public::search_investors))
+        .route("/{lang}/smes/{id}", get(public::sme))
+        .route("/{lang}/investors/{id}", get(public::investor))
+        .route("/{lang}/incentives", get(tools::incentives))
+        .route(
+            "/{lang}/digital-check",
+            get(tools::digital).post(tools::digital_post),
+        )
+        .route(
+            "/{lang}/signup",
+            get(account::signup).post(account::signup_post),
+        )
+        .route(
+            "/{lang}/login",
+            get(account::login).post(account::login_post),
+        )
+        .route("/{lang}/logout", post(account::logout))
+        .route("/{lang}/me", get(account::me))
+        .fallback(not_found)
+        .with_state(app)
+}
+
+fn parse_lang(s: &str) -> Option<Lang> {
+    Lang::ALL.into_iter().find(|l| l.code() == s)
+}
+
+/// The best of our languages for an `Accept-Language` header; English when none matches.
+pub fn negotiate(accept_language: Option<&str>) -> Lang {
+    let mut ranked: Vec<(f32, usize, Lang)> = Vec::new();
+    for (i, part) in accept_language.unwrap_or("").split(',').enumerate() {
+        let mut pieces = part.split(';');
+        let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = pieces
+            .find_map(|p| p.trim().strip_prefix("q=").map(str::to_string))
+            .and_then(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let primary = tag.split('-').next().unwrap_or("");
+        if let Some(lang) = parse_lang(primary) {
+            if q > 0.0 {
+                ranked.push((q, i, lang));
+            }
+        }
+    }
+    // Highest q first; among equals, the order the browser gave.
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranked.first().map(|r| r.2).unwrap_or(Lang::En)
+}
+
+async fn root(headers: HeaderMap) -> Response {
+    let lang = negotiate(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let mut r = Redirect::to(&format!("/{}/", lang.code())).into_response();
+    let h = r.headers_mut();
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r
+}
+
+/// What every page request knows: the language, the viewer, the CSRF secret.
+pub struct Web {
+    pub app: Arc<App>,
+    pub lang: Lang,
+    pub tr: Tr,
+    pub viewer: Viewer,
+    /// The path after `/{lang}` (e.g. `/smes`), for the language switcher.
+    rest: String,
+    query: Option<String>,
+    /// The cookie value CSRF fields are derived from.
+    secret: String,
+    /// A visitor's nonce to set (none of our cookies came with the request).
+    new_visit: Option<String>,
+    pub tls: bool,
+}
+
+impl FromRequestParts<Arc<App>> for Web {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Response> {
+        let path = parts.uri.path().to_string();
+        let mut segments = path.trim_start_matches('/').splitn(2, '/');
+        let first = segments.next().unwrap_or("");
+        let Some(lang) = parse_lang(first) else {
+            return Err(not_found().await);
+        };
+        let rest = segments.next().map(|r| format!("/{r}")).unwrap_or_default();
+        let headers = &parts.headers;
+        let tls = session::over_tls(headers);
+        let session_token = session::cookie(headers, session::SESSION_COOKIE);
+        let viewer = match &session_token {
+            None => Viewer::anonymous(),
+            Some(token) => match service::accounts::viewer_for_token(app, token).await {
+                Ok(v) => v,
+                Err(service::ServiceError::Unauthenticated(_)) => Viewer::anonymous(),
+                Err(e) => {
+                    tracing::error!(error = %e, "session check failed");
+                    Viewer::anonymous()
+                }
+            },
+        };
+        let (secret, new_visit) = match session_token
+            .clone()
+            .or_else(|| session::cookie(headers, session::VISIT_COOKIE))
+        {
+            Some(s) => (s, None),
+            None => {
+                let n = session::new_nonce();
+                (n.clone(), Some(n))
+            }
+        };
+        Ok(Web {
+            app: app.clone(),
+            lang,
+            tr: Tr::new(lang),
+            viewer,
+            rest,
+            query: parts.uri.query().map(str::to_string),
+            secret,
+            new_visit,
+            tls,
+        })
+    }
+}
+
+/// Which main navigation entry a page belongs to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Home,
+    Smes,
+    Investors,
+    Incentives,
+    Digital,
+    Account,
+}
+
+pub struct NavItem {
+    pub href: String,
+    pub label: String,
+    pub current: bool,
+}
+
+pub struct LangLink {
+    pub href: String,
+    pub code: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// What the layout template needs: language, strings, navigation, assets, CSRF.
+pub struct Chrome {
+    pub lang: &'static str,
+    pub tr: Tr,
+    pub title: String,
+    pub css: &'static str,
+    pub js: &'static str,
+    pub nav: Vec<NavItem>,
+    pub langs: Vec<LangLink>,
+    pub signed_in: bool,
+    pub csrf: String,
+    pub home: String,
+}
+
+impl Web {
+    /// `/{lang}{path}`
+    pub fn href(&self, path: &str) -> String {
+        format!("/{}{path}", self.lang.code())
+    }
+
+    pub fn chrome(&self, title: String, section: Section) -> Chrome {
+        let tr = self.tr;
+        let nav = [
+            (Section::Home, "/", "nav-home"),
+            (Section::Smes, "/smes", "nav-smes"),
+            (Section::Investors, "/investors", "nav-investors"),
+            (Section::Incentives, "/incentives", "nav-incentives"),
+            (Section::Digital, "/digital-check", "nav-digital"),
+        ]
+        .into_iter()
+        .map(|(s, path, key)| NavItem {
+            href: self.href(path),
+            label: tr.t(key),
+            current: s == section,
+        })
+        .collect();
+        let query = self
+            .query
+            .as_deref()
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default();
+        let rest = if self.rest.is_empty() {
+            "/"
+        } else {
+            &self.rest
+        };
+        let langs = [
+            (Lang::Km, "ខ្មែរ"),
+            (Lang::Ko, "한국어"),
+            (Lang::En, "English"),
+        ]
+        .into_iter()
+        .map(|(l, label)| LangLink {
+            href: format!("/{}{rest}{query}", l.code()),
+            code: l.code(),
+            label,
+            current: l == self.lang,
+        })
+        .collect();
+        Chrome {
+            lang: self.lang.code(),
+            tr,
+            title,
+            css: CSS_PATH.as_str(),
+            js: JS_PATH.as_str(),
+            nav,
+            langs,
+            signed_in: self.viewer.user.is_some(),
+            csrf: session::csrf_token(&self.secret),
+            home: self.href("/"),
+        }
+    }
+
+    /// Renders a page with `status`; sets the visitor's CSRF cookie when it is new.
+    pub fn page<T: Template>(&self, status: StatusCode, page: &T) -> Response {
+        let html = match page.render() {
+            Ok(html) => html,
+            Err(e) => {
+                tracing::error!(error = %e, "template failed");
+                return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+            }
+        };
+        let mut r = (status, html).into_response();
+        let h = r.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        // Pages depend on the session: never cached by shared caches, revalidated by browsers.
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
+        h.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        h.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        );
+        if let Some(nonce) = &self.new_visit {
+            h.append(header::SET_COOKIE, session::visit_cookie(nonce, self.tls));
+        }
+        r
+    }
+
+    /// A page with a heading and one paragraph (not found, forbidden, errors).
+    pub fn message(&self, status: StatusCode, title_key: &str, body_key: &str) -> Response {
+        let page = MessagePage {
+            c: self.chrome(self.tr.t(title_key), Section::Home),
+            heading: self.tr.t(title_key),
+            body: self.tr.t(body_key),
+        };
+        self.page(status, &page)
+    }
+
+    pub fn not_found(&self) -> Response {
+        self.message(StatusCode::NOT_FOUND, "not-found-title", "not-found-body")
+    }
+
+    /// The answer to a failed use case that has no field to point at.
+    pub fn service_error(&self, e: service::ServiceError) -> Response {
+        match e {
+            service::ServiceError::NotFound { .. } | service::ServiceError::BadInput(_) => {
+                self.not_found()
+            }
+            other => {
+                tracing::error!(error = %other, "page failed");
+                self.message(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "server-error-title",
+                    "server-error-body",
+                )
+            }
+        }
+    }
+
+    /// Checks the CSRF field of a POSTed form; the refusal is a translated 403 page.
+    // The refusal page is the error; it is built once on a cold path, so boxing buys nothing.
+    #[allow(clippy::result_large_err)]
+    pub fn check_csrf(&self, form: &Form) -> Result<(), Response> {
+        match form.get(session::CSRF_FIELD) {
+            Some(given) if session::csrf_ok(&self.secret, given) && self.new_visit.is_none() => {
+                Ok(())
+            }
+            _ => Err(self.message(StatusCode::FORBIDDEN, "forbidden-title", "forbidden-body")),
+        }
+    }
+}
+
+use assets::{CSS_PATH, JS_PATH};
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    c: Chrome,
+    heading: String,
+    body: String,
+}
+
+/// 404 outside any language (unknown first segment): English, plain.
+async fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Not found</title>\
+         <p>There is no page at this address. <a href=\"/\">Go to the home page</a>.</p></html>",
+    )
+        .into_response()
+}
+
+/// A form body or query string: pairs in order, repeated keys kept.
+pub struct Form(pub Vec<(String, String)>);
+
+impl Form {
+    pub fn parse(bytes: &[u8]) -> Self {
+        Form(
+            form_urlencoded::parse(bytes)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    pub fn query(q: Option<&str>) -> Self {
+        Self::parse(q.unwrap_or("").as_bytes())
+    }
+
+    /// The first non-blank value of `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every non-blank value of `name`.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+}
+
+/// `?a=1&b=2` from pairs (empty when there are none).
+pub fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    let mut any = false;
+    for (k, v) in pairs {
+        s.append_pair(k, v);
+        any = true;
+    }
+    if any {
+        format!("?{}", s.finish())
+    } else {
+        String::new()
+    }
+}
+
+/// A 303 to `location` (after a successful POST).
+pub fn see_other(location: &str) -> Response {
+    Redirect::to(location).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_best_of_ours() {
+        assert_eq!(negotiate(None), Lang::En);
+        assert_eq!(negotiate(Some("fr-FR,fr;q=0.9")), Lang::En);
+        assert_eq!(negotiate(Some("km-KH,km;q=0.9,en;q=0.8")), Lang::Km);
+        assert_eq!(negotiate(Some("ko-KR")), Lang::Ko);
+        assert_eq!(negotiate(Some("en;q=0.5, ko;q=0.8")), Lang::Ko);
+        assert_eq!(negotiate(Some("de, ko;q=0")), Lang::En);
+    }
+}

@@ -1,0 +1,681 @@
+//! Public pages: home, search of SMEs and investors, profile pages.
+
+use askama::Template;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::i18n::Tr;
+use super::{query_string, Chrome, Form, Section, Web};
+use crate::domain::digital::DigitalLevel;
+use crate::domain::incentives::format_usd;
+use crate::domain::investor::Investor;
+use crate::domain::money::UsdRange;
+use crate::domain::profile::{PartnershipType, Visibility};
+use crate::domain::sector::isic;
+use crate::domain::sme::Sme;
+use crate::domain::text::{Lang, LocalizedText};
+use crate::service::{self, profiles, reference, search};
+
+/// Results per page.
+const PAGE_SIZE: i32 = 10;
+
+/// Text in the language it is written in, with a note when that is not the page's language.
+pub struct Text {
+    pub text: String,
+    pub lang: &'static str,
+    pub note: Option<String>,
+}
+
+/// The page language's text if present, else another language's with a label saying which.
+pub fn pick(tr: Tr, t: &LocalizedText) -> Option<Text> {
+    if let Some(s) = t.get(tr.lang) {
+        return Some(Text {
+            text: s.to_string(),
+            lang: tr.lang.code(),
+            note: None,
+        });
+    }
+    let other = [Lang::En, Lang::Km, Lang::Ko]
+        .into_iter()
+        .find(|l| t.get(*l).is_some())?;
+    Some(Text {
+        text: t.get(other).unwrap_or_default().to_string(),
+        lang: other.code(),
+        note: Some(tr.t1(
+            "profile-shown-in",
+            "language",
+            tr.t(&format!("lang-name-{}", other.code())),
+        )),
+    })
+}
+
+pub fn level_name(tr: Tr, l: DigitalLevel) -> String {
+    tr.t(&format!("level-{}", l.as_str().to_ascii_lowercase()))
+}
+
+pub fn level_explain(tr: Tr, l: DigitalLevel) -> String {
+    tr.t(&format!(
+        "level-{}-explain",
+        l.as_str().to_ascii_lowercase()
+    ))
+}
+
+pub fn partnership_name(tr: Tr, p: PartnershipType) -> String {
+    tr.t(&format!("partnership-{}", p.as_str().to_ascii_lowercase()))
+}
+
+pub fn province_name(tr: Tr, iso: &str) -> String {
+    reference::provinces()
+        .iter()
+        .find(|p| p.iso == iso)
+        .map(|p| match tr.lang {
+            Lang::En => p.name_en.clone(),
+            Lang::Km => p.name_km.clone(),
+            Lang::Ko => p.name_ko.clone(),
+        })
+        .unwrap_or_else(|| iso.to_string())
+}
+
+/// A node of the ISIC tree by name: the page language where the tree has it (section names),
+/// else the most specific ancestor's, else English.
+pub fn sector_name(tr: Tr, code: &str) -> String {
+    let Some(node) = reference::sector(code) else {
+        return code.to_string();
+    };
+    let own = match tr.lang {
+        Lang::En => Some(node.name_en.clone()),
+        Lang::Km => node.name_km.clone(),
+        Lang::Ko => node.name_ko.clone(),
+    };
+    own.unwrap_or_else(|| node.name_en.clone())
+}
+
+/// The section of a code, named in the page language.
+pub fn section_name(tr: Tr, code: &str) -> String {
+    match isic().section_of(code) {
+        Some(section) => sector_name(tr, section),
+        None => code.to_string(),
+    }
+}
+
+pub fn usd_range(tr: Tr, r: &UsdRange) -> Option<String> {
+    match (r.min, r.max) {
+        (Some(min), Some(max)) => Some(tr.t2(
+            "usd-range-between",
+            ("min", format_usd(min)),
+            ("max", format_usd(max)),
+        )),
+        (Some(min), None) => Some(tr.t1("usd-range-from", "min", format_usd(min))),
+        (None, Some(max)) => Some(tr.t1("usd-range-upto", "max", format_usd(max))),
+        (None, None) => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Home
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    c: Chrome,
+    smes: String,
+    investors: String,
+    search_action: String,
+}
+
+pub async fn home(w: Web) -> Response {
+    let counts = async {
+        let page = profiles::page_request(Some(0), None)?;
+        let smes = profiles::list::<Sme>(&w.app, &w.viewer, page)
+            .await?
+            .total_count;
+        let investors = profiles::list::<Investor>(&w.app, &w.viewer, page)
+            .await?
+            .total_count;
+        Ok::<_, service::ServiceError>((smes, investors))
+    }
+    .await;
+    let (smes, investors) = match counts {
+        Ok(c) => c,
+        Err(e) => return w.service_error(e),
+    };
+    let tr = w.tr;
+    let page = HomePage {
+        c: w.chrome(tr.t("home-title"), Section::Home),
+        smes: tr.t1("home-count-smes", "count", smes),
+        investors: tr.t1("home-count-investors", "count", investors),
+        search_action: w.href("/smes"),
+    };
+    w.page(StatusCode::OK, &page)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search
+
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub struct Select {
+    pub name: &'static str,
+    pub id: String,
+    pub label: String,
+    pub options: Vec<Opt>,
+}
+
+pub struct Hit {
+    pub href: String,
+    pub title: String,
+    pub title_lang: &'static str,
+    pub anonymous: bool,
+    /// HTML from the search layer: text escaped, matches in `<b>`.
+    pub snippet: Option<String>,
+    pub meta: String,
+}
+
+pub struct FacetLink {
+    pub label: String,
+    pub count: u64,
+    pub href: String,
+}
+
+pub struct FacetGroup {
+    pub label: String,
+    pub links: Vec<FacetLink>,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    c: Chrome,
+    heading: String,
+    action: String,
+    q: String,
+    filters: Vec<Select>,
+    count: String,
+    hits: Vec<Hit>,
+    facets: Vec<FacetGroup>,
+    next: Option<String>,
+    first: Option<String>,
+    clear: String,
+    error: Option<String>,
+}
+
+/// The filter parameters of the search pages, in link order.
+const FILTERS: [&str; 4] = ["sector", "province", "level", "partnership"];
+
+fn selects(tr: Tr, form: &Form) -> Vec<Select> {
+    let any = |tr: Tr| Opt {
+        value: String::new(),
+        label: tr.t("filter-any"),
+        selected: false,
+    };
+    let chosen = |name: &str| form.get(name).unwrap_or("").to_string();
+    let mk = |name: &'static str, key: &str, items: Vec<(String, String)>| {
+        let current = chosen(name);
+        let mut options = vec![any(tr)];
+        options.extend(items.into_iter().map(|(value, label)| Opt {
+            selected: value == current,
+            value,
+            label,
+        }));
+        Select {
+            name,
+            id: format!("filter-{name}"),
+            label: tr.t(key),
+            options,
+        }
+    };
+    let sections = reference::sectors(None)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|n| (n.code.clone(), sector_name(tr, &n.code)))
+        .collect();
+    let provinces = reference::provinces()
+        .iter()
+        .map(|p| (p.iso.clone(), province_name(tr, &p.iso)))
+        .collect();
+    let levels = [
+        DigitalLevel::Basic,
+        DigitalLevel::Intermediate,
+        DigitalLevel::Advanced,
+    ]
+    .into_iter()
+    .map(|l| (l.as_str().to_string(), level_name(tr, l)))
+    .collect();
+    let partnerships = PartnershipType::ALL
+        .iter()
+        .map(|p| (p.as_str().to_string(), partnership_name(tr, *p)))
+        .collect();
+    vec![
+        mk("sector", "filter-sector", sections),
+        mk("province", "filter-province", provinces),
+        mk("level", "filter-level", levels),
+        mk("partnership", "filter-partnership", partnerships),
+    ]
+}
+
+/// The search arguments of a page's query string; `None` when a filter value is unknown.
+fn search_args(w: &Web, form: &Form) -> Option<search::SearchArgs> {
+    let mut filter = search::FilterRaw {
+        sector: form.get("sector").map(str::to_string),
+        provinces: form.all("province").into_iter().map(String::from).collect(),
+        ..Default::default()
+    };
+    for l in form.all("level") {
+        filter.digital_levels.push(DigitalLevel::parse(l)?);
+    }
+    for p in form.all("partnership") {
+        filter.partnership_types.push(PartnershipType::parse(p)?);
+    }
+    Some(search::SearchArgs {
+        query: form.get("q").map(str::to_string),
+        filter,
+        first: Some(PAGE_SIZE),
+        after: form.get("after").map(str::to_string),
+        lang: Some(w.lang),
+    })
+}
+
+/// The current query string with `set` replaced (and the page cursor dropped).
+fn link(base: &str, form: &Form, set: &[(&str, &str)], after: Option<&str>) -> String {
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    for name in std::iter::once("q").chain(FILTERS) {
+        if let Some((_, v)) = set.iter().find(|(k, _)| *k == name) {
+            pairs.push((name, v));
+        } else if let Some(v) = form.get(name) {
+            pairs.push((name, v));
+        }
+    }
+    if let Some(a) = after {
+        pairs.push(("after", a));
+    }
+    format!("{base}{}", query_string(pairs))
+}
+
+trait Listed: search::Searchable + service::visibility::Profile {
+    const PATH: &'static str;
+    const HEADING: &'static str;
+    fn hit_meta(&self, tr: Tr) -> String;
+}
+
+impl Listed for Sme {
+    const PATH: &'static str = "/smes";
+    const HEADING: &'static str = "search-smes-title";
+    fn hit_meta(&self, tr: Tr) -> String {
+        [
+            section_name(tr, self.profile.sector.as_str()),
+            province_name(tr, self.profile.province.as_str()),
+            format!(
+                "{}: {}",
+                tr.t("profile-digital"),
+                level_name(tr, self.digital.level)
+            ),
+        ]
+        .join(" · ")
+    }
+}
+
+impl Listed for Investor {
+    const PATH: &'static str = "/investors";
+    const HEADING: &'static str = "search-investors-title";
+    fn hit_meta(&self, tr: Tr) -> String {
+        let mut parts = vec![tr.t(&format!(
+            "org-{}",
+            self.profile.organization_type.as_str().to_ascii_lowercase()
+        ))];
+        if let Some(r) = usd_range(tr, &self.profile.ticket) {
+            parts.push(r);
+        }
+        parts.join(" · ")
+    }
+}
+
+pub async fn search_smes(w: Web) -> Response {
+    search_page::<Sme>(w).await
+}
+
+pub async fn search_investors(w: Web) -> Response {
+    search_page::<Investor>(w).await
+}
+
+async fn search_page<K: Listed>(w: Web) -> Response {
+    let tr = w.tr;
+    let form = Form::query(w.query.as_deref());
+    let base = w.href(K::PATH);
+    let mut page = SearchPage {
+        c: w.chrome(
+            tr.t(K::HEADING),
+            if K::PATH == "/smes" {
+                Section::Smes
+            } else {
+                Section::Investors
+            },
+        ),
+        heading: tr.t(K::HEADING),
+        action: base.clone(),
+        q: form.get("q").unwrap_or("").to_string(),
+        filters: selects(tr, &form),
+        count: String::new(),
+        hits: vec![],
+        facets: vec![],
+        next: None,
+        first: None,
+        clear: link(
+            &base,
+            &Form(vec![]),
+            &[("q", form.get("q").unwrap_or(""))],
+            None,
+        ),
+        error: None,
+    };
+    let result = match search_args(&w, &form) {
+        Some(args) => search::search::<K>(&w.app, &w.viewer, None, args).await,
+        None => Err(service::ServiceError::bad_input("filter", "unknown value")),
+    };
+    let found = match result {
+        Ok(found) => found,
+        Err(service::ServiceError::BadInput(_)) => {
+            page.error = Some(tr.t("search-error"));
+            return w.page(StatusCode::BAD_REQUEST, &page);
+        }
+        Err(e) => return w.service_error(e),
+    };
+    page.count = tr.t1("search-results-count", "count", found.total_count);
+    page.hits = found
+        .hits
+        .iter()
+        .map(|hit| {
+            let p = hit.node.get();
+            let (title, title_lang, anonymous) = match hit.node.name().and_then(|n| pick(tr, n)) {
+                Some(t) => (t.text, t.lang, false),
+                None => (hit.node.display_name(w.lang), w.lang.code(), true),
+            };
+            Hit {
+                href: w.href(&format!("{}/{}", K::PATH, p.id())),
+                title,
+                title_lang,
+                anonymous,
+                snippet: hit
+                    .highlights
+                    .iter()
+                    .find(|h| h.field.starts_with("description"))
+                    .or_else(|| hit.highlights.first())
+                    .map(|h| h.snippet.clone()),
+                meta: p.hit_meta(tr),
+            }
+        })
+        .collect();
+    let facet_groups = [
+        ("sector", "filter-sector", &found.facets.sections),
+        ("province", "filter-province", &found.facets.provinces),
+        ("level", "filter-level", &found.facets.digital_levels),
+        (
+            "partnership",
+            "filter-partnership",
+            &found.facets.partnership_types,
+        ),
+    ];
+    page.facets = facet_groups
+        .into_iter()
+        .filter(|(name, _, _)| form.get(name).is_none())
+        .map(|(name, key, counts)| FacetGroup {
+            label: tr.t(key),
+            links: counts
+                .iter()
+                // `*` marks investors open to any value: not a value to filter by.
+                .filter(|f| f.value != "*" && f.count > 0)
+                .map(|f| FacetLink {
+                    label: match name {
+                        "sector" => sector_name(tr, &f.value),
+                        "province" => province_name(tr, &f.value),
+                        "level" => DigitalLevel::parse(&f.value)
+                            .map(|l| level_name(tr, l))
+                            .unwrap_or_else(|| f.value.clone()),
+                        _ => PartnershipType::parse(&f.value)
+                            .map(|p| partnership_name(tr, p))
+                            .unwrap_or_else(|| f.value.clone()),
+                    },
+                    count: f.count,
+                    href: link(&base, &form, &[(name, &f.value)], None),
+                })
+                .collect(),
+        })
+        .filter(|g| !g.links.is_empty())
+        .collect();
+    if found.has_next_page {
+        page.next = found
+            .hits
+            .last()
+            .map(|h| link(&base, &form, &[], Some(&h.cursor)));
+    }
+    if found.has_previous_page {
+        page.first = Some(link(&base, &form, &[], None));
+    }
+    w.page(StatusCode::OK, &page)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profiles
+
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+    pub hint: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+struct ProfilePage {
+    c: Chrome,
+    name: Text,
+    anonymous: bool,
+    kind: String,
+    facts: Vec<Fact>,
+    about: Option<Text>,
+}
+
+fn join(items: impl IntoIterator<Item = String>) -> String {
+    items.into_iter().collect::<Vec<_>>().join(", ")
+}
+
+pub async fn sme(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
+    let shown = match profiles::get::<Sme>(&w.app, &w.viewer, &id).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return w.not_found(),
+        Err(e) => return w.service_error(e),
+    };
+    let tr = w.tr;
+    let p = &shown.get().profile;
+    let digital = shown.get().digital;
+    let anonymous = shown.name().is_none() || p.visibility == Visibility::Anonymous;
+    let name = match shown.name().and_then(|n| pick(tr, n)) {
+        Some(t) => t,
+        None => Text {
+            text: shown.display_name(w.lang),
+            lang: w.lang.code(),
+            note: None,
+        },
+    };
+    let mut facts = vec![
+        Fact {
+            label: tr.t("profile-sector"),
+            value: format!(
+                "{} ({})",
+                isic()
+                    .get(p.sector.as_str())
+                    .map(|n| n.name_en.clone())
+                    .unwrap_or_default(),
+                p.sector.as_str()
+            ),
+            hint: Some(section_name(tr, p.sector.as_str())),
+        },
+        Fact {
+            label: tr.t("profile-province"),
+            value: province_name(tr, p.province.as_str()),
+            hint: None,
+        },
+        Fact {
+            label: tr.t("profile-digital"),
+            value: format!(
+                "{} — {}",
+                level_name(tr, digital.level),
+                tr.t1("profile-digital-score", "score", digital.score)
+            ),
+            hint: Some(level_explain(tr, digital.level)),
+        },
+    ];
+    if !p.partnership_types.is_empty() {
+        facts.push(Fact {
+            label: tr.t("profile-partnerships"),
+            value: join(p.partnership_types.iter().map(|t| partnership_name(tr, *t))),
+            hint: None,
+        });
+    }
+    if let Some(r) = usd_range(tr, &p.capital_sought) {
+        facts.push(Fact {
+            label: tr.t("profile-capital"),
+            value: r,
+            hint: None,
+        });
+    }
+    if let Some(n) = p.employees {
+        facts.push(Fact {
+            label: tr.t("profile-employees"),
+            value: n.to_string(),
+            hint: None,
+        });
+    }
+    if let Some(y) = p.founded_year {
+        facts.push(Fact {
+            label: tr.t("profile-founded"),
+            value: y.to_string(),
+            hint: None,
+        });
+    }
+    if !p.languages.is_empty() {
+        facts.push(Fact {
+            label: tr.t("profile-languages"),
+            value: join(p.languages.iter().map(|l| l.as_str().to_string())),
+            hint: None,
+        });
+    }
+    let page = ProfilePage {
+        c: w.chrome(name.text.clone(), Section::Smes),
+        kind: tr.t("search-smes-title"),
+        about: pick(tr, &p.description),
+        name,
+        anonymous,
+        facts,
+    };
+    w.page(StatusCode::OK, &page)
+}
+
+pub async fn investor(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
+    let shown = match profiles::get::<Investor>(&w.app, &w.viewer, &id).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return w.not_found(),
+        Err(e) => return w.service_error(e),
+    };
+    let tr = w.tr;
+    let p = &shown.get().profile;
+    let name = shown
+        .name()
+        .and_then(|n| pick(tr, n))
+        .unwrap_or_else(|| Text {
+            text: shown.display_name(w.lang),
+            lang: w.lang.code(),
+            note: None,
+        });
+    let or = |items: Vec<String>, none: &str| {
+        if items.is_empty() {
+            tr.t(none)
+        } else {
+            join(items)
+        }
+    };
+    let mut facts = vec![
+        Fact {
+            label: tr.t("profile-org-type"),
+            value: tr.t(&format!(
+                "org-{}",
+                p.organization_type.as_str().to_ascii_lowercase()
+            )),
+            hint: None,
+        },
+        Fact {
+            label: tr.t("profile-interests"),
+            value: or(
+                p.sector_interests
+                    .iter()
+                    .map(|c| sector_name(tr, c.as_str()))
+                    .collect(),
+                "profile-interests-any",
+            ),
+            hint: None,
+        },
+    ];
+    if let Some(r) = usd_range(tr, &p.ticket) {
+        facts.push(Fact {
+            label: tr.t("profile-ticket"),
+            value: r,
+            hint: None,
+        });
+    }
+    facts.push(Fact {
+        label: tr.t("profile-partnerships"),
+        value: or(
+            p.partnership_types
+                .iter()
+                .map(|t| partnership_name(tr, *t))
+                .collect(),
+            "profile-none",
+        ),
+        hint: None,
+    });
+    facts.push(Fact {
+        label: tr.t("profile-provinces"),
+        value: or(
+            p.preferred_provinces
+                .iter()
+                .map(|c| province_name(tr, c.as_str()))
+                .collect(),
+            "profile-provinces-any",
+        ),
+        hint: None,
+    });
+    facts.push(Fact {
+        label: tr.t("profile-levels"),
+        value: or(
+            p.preferred_digital_levels
+                .iter()
+                .map(|l| level_name(tr, *l))
+                .collect(),
+            "profile-levels-any",
+        ),
+        hint: None,
+    });
+    if !p.incentive_preferences.is_empty() {
+        facts.push(Fact {
+            label: tr.t("profile-incentives"),
+            value: join(
+                p.incentive_preferences
+                    .iter()
+                    .map(|i| tr.t(&format!("incentive-{}", i.as_str().to_ascii_lowercase()))),
+            ),
+            hint: None,
+        });
+    }
+    let page = ProfilePage {
+        c: w.chrome(name.text.clone(), Section::Investors),
+        kind: tr.t("search-investors-title"),
+        about: pick(tr, &p.description),
+        name,
+        anonymous: false,
+        facts,
+    };
+    w.page(StatusCode::OK, &page)
+}

@@ -1,0 +1,291 @@
+//! The two self-service checks: what the investment law would give a project, and how digital
+//! a business is. Both are GET forms (bookmarkable, no state changes), so they work without
+//! JavaScript and need no CSRF field; the digital check also accepts a POST (a form posted by
+//! an older page) and redirects it to the same answer as a GET.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::public::{level_explain, level_name, province_name, Opt};
+use super::{query_string, see_other, Chrome, Form, Section, Web};
+use crate::domain::digital::{DigitalIndicator, ADVANCED_MIN, INTERMEDIATE_MIN};
+use crate::domain::incentives::{format_usd, IncentiveInputRaw, QipStatus};
+use crate::domain::sector::{isic, IsicLevel};
+use crate::domain::text::Lang;
+use crate::service::{self, reference};
+
+pub struct Group {
+    pub label: String,
+    pub options: Vec<Opt>,
+}
+
+pub struct Outcome {
+    pub status: String,
+    pub ok: bool,
+    pub highlights: Vec<String>,
+    pub reasons: Vec<String>,
+    pub sources: Vec<String>,
+    pub notes: Vec<String>,
+    pub caveat: String,
+}
+
+#[derive(Template)]
+#[template(path = "incentives.html")]
+struct IncentivesPage {
+    c: Chrome,
+    action: String,
+    sectors: Vec<Group>,
+    provinces: Vec<Opt>,
+    investment: String,
+    exports: bool,
+    errors: Vec<(String, String)>,
+    sector_error: Option<String>,
+    province_error: Option<String>,
+    investment_error: Option<String>,
+    outcome: Option<Outcome>,
+}
+
+fn qip_key(s: QipStatus) -> &'static str {
+    match s {
+        QipStatus::Eligible => "qip-eligible",
+        QipStatus::BelowMinimum => "qip-below_minimum",
+        QipStatus::InvestmentUnknown => "qip-investment_unknown",
+        QipStatus::NegativeList => "qip-negative_list",
+        QipStatus::AskCdc => "qip-ask_cdc",
+    }
+}
+
+pub async fn incentives(w: Web) -> Response {
+    let tr = w.tr;
+    let form = Form::query(w.query.as_deref());
+    let sector = form.get("sector").unwrap_or("").to_string();
+    let province = form.get("province").unwrap_or("").to_string();
+    let investment = form.get("investment").unwrap_or("").trim().to_string();
+    let exports = form.get("exports").is_some();
+
+    // Activities grouped by section; classes have English titles only, sections are named in
+    // the page language.
+    let mut sectors = Vec::new();
+    for section in isic().children(None) {
+        let mut options = Vec::new();
+        let mut stack: Vec<&str> = vec![section.code.as_str()];
+        while let Some(code) = stack.pop() {
+            let kids: Vec<_> = isic().children(Some(code)).collect();
+            for k in kids.iter().rev() {
+                if k.level == IsicLevel::Class {
+                    continue;
+                }
+                stack.push(k.code.as_str());
+            }
+            for k in kids {
+                if k.level == IsicLevel::Class {
+                    options.push(Opt {
+                        selected: k.code == sector,
+                        label: format!("{} {}", k.code, k.name_en),
+                        value: k.code.clone(),
+                    });
+                }
+            }
+        }
+        options.sort_by(|a, b| a.value.cmp(&b.value));
+        sectors.push(Group {
+            label: super::public::sector_name(tr, &section.code),
+            options,
+        });
+    }
+    let mut provinces = vec![Opt {
+        value: String::new(),
+        label: tr.t("incentives-province-unknown"),
+        selected: province.is_empty(),
+    }];
+    provinces.extend(reference::provinces().iter().map(|p| Opt {
+        selected: p.iso == province,
+        label: province_name(tr, &p.iso),
+        value: p.iso.clone(),
+    }));
+    let mut page = IncentivesPage {
+        c: w.chrome(tr.t("incentives-title"), Section::Incentives),
+        action: w.href("/incentives"),
+        sectors,
+        provinces,
+        investment: investment.clone(),
+        exports,
+        errors: vec![],
+        sector_error: None,
+        province_error: None,
+        investment_error: None,
+        outcome: None,
+    };
+    if form.get("sector").is_none() && form.0.is_empty() {
+        return w.page(StatusCode::OK, &page);
+    }
+    let investment_usd = if investment.is_empty() {
+        Ok(None)
+    } else {
+        investment.replace([',', ' '], "").parse::<i64>().map(Some)
+    };
+    let mut status = StatusCode::OK;
+    if investment_usd.is_err() {
+        page.investment_error = Some(tr.t("error-investment"));
+    }
+    let raw = IncentiveInputRaw {
+        sector_code: sector.clone(),
+        province_code: (!province.is_empty()).then(|| province.clone()),
+        investment_usd: investment_usd.clone().ok().flatten(),
+        export_oriented: Some(exports),
+        ..Default::default()
+    };
+    // Assessed even when the amount is unreadable, so every bad field is named at once.
+    match service::incentives::assess(&w.app, raw, w.lang) {
+        Ok(a) if investment_usd.is_ok() => {
+            let mut highlights = Vec::new();
+            if let Some(y) = a.tax_holiday_years {
+                highlights.push(tr.t1("incentives-tax-holiday", "years", y));
+            }
+            if let Some(m) = a.minimum_investment_usd {
+                highlights.push(tr.t1("incentives-minimum", "amount", format_usd(m)));
+            }
+            page.outcome = Some(Outcome {
+                status: tr.t(qip_key(a.qip_status)),
+                ok: a.qip_eligible,
+                highlights,
+                reasons: a.reasons,
+                sources: a.sources,
+                notes: a.notes,
+                caveat: a.caveat,
+            });
+        }
+        Ok(_) => {}
+        Err(service::ServiceError::BadInput(errors)) => {
+            for e in &errors.0 {
+                match e.field.as_str() {
+                    "input.sectorCode" => page.sector_error = Some(tr.t("error-sector")),
+                    "input.provinceCode" => page.province_error = Some(tr.t("error-province")),
+                    _ => page.investment_error = Some(tr.t("error-investment")),
+                }
+            }
+        }
+        Err(e) => return w.service_error(e),
+    }
+    for (id, e) in [
+        ("sector", &page.sector_error),
+        ("province", &page.province_error),
+        ("investment", &page.investment_error),
+    ] {
+        if let Some(e) = e {
+            page.errors.push((id.to_string(), e.clone()));
+            status = StatusCode::UNPROCESSABLE_ENTITY;
+        }
+    }
+    w.page(status, &page)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Digital self-check
+
+pub struct Question {
+    pub code: &'static str,
+    pub id: String,
+    pub text: String,
+    pub example: String,
+    pub points: u32,
+    pub tier: &'static str,
+    pub checked: bool,
+}
+
+pub struct DigitalResult {
+    pub level: String,
+    pub explain: String,
+    pub score: String,
+    pub percent: u32,
+    pub next: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "digital.html")]
+struct DigitalPage {
+    c: Chrome,
+    action: String,
+    questions: Vec<Question>,
+    min_intermediate: usize,
+    min_advanced: usize,
+    level_names: String,
+    result: Option<DigitalResult>,
+}
+
+fn question_text(q: &crate::domain::digital::Question, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => q.en,
+        Lang::Km => q.km,
+        Lang::Ko => q.ko,
+    }
+}
+
+pub async fn digital(w: Web) -> Response {
+    let tr = w.tr;
+    let form = Form::query(w.query.as_deref());
+    let chosen: Vec<DigitalIndicator> = form
+        .all("q")
+        .into_iter()
+        .filter_map(DigitalIndicator::parse)
+        .collect();
+    let questions = reference::questionnaire()
+        .iter()
+        .map(|q| Question {
+            code: q.code,
+            id: format!("q-{}", q.code.to_ascii_lowercase()),
+            text: question_text(q, w.lang).to_string(),
+            example: tr.t(&format!("digital-example-{}", q.code.to_ascii_lowercase())),
+            points: q.points,
+            tier: q.tier.as_str(),
+            checked: chosen.contains(&q.indicator),
+        })
+        .collect();
+    let result = form.get("done").or(form.get("q")).map(|_| {
+        let a = reference::assess_digital(&chosen);
+        let next = reference::digital_next_steps(&chosen, 2)
+            .into_iter()
+            .map(|q| question_text(q, w.lang).to_string())
+            .collect();
+        DigitalResult {
+            level: tr.t1("digital-level-is", "level", level_name(tr, a.level)),
+            explain: level_explain(tr, a.level),
+            score: tr.t1("digital-score", "score", a.score),
+            percent: a.score.min(100),
+            next,
+        }
+    });
+    let names = serde_json::json!({
+        "BASIC": level_name(tr, crate::domain::digital::DigitalLevel::Basic),
+        "INTERMEDIATE": level_name(tr, crate::domain::digital::DigitalLevel::Intermediate),
+        "ADVANCED": level_name(tr, crate::domain::digital::DigitalLevel::Advanced),
+    });
+    let page = DigitalPage {
+        c: w.chrome(tr.t("digital-title"), Section::Digital),
+        action: w.href("/digital-check"),
+        questions,
+        min_intermediate: INTERMEDIATE_MIN,
+        min_advanced: ADVANCED_MIN,
+        level_names: names.to_string(),
+        result,
+    };
+    w.page(StatusCode::OK, &page)
+}
+
+/// A POSTed questionnaire: the same answer as a GET, by redirect (so reload is harmless).
+pub async fn digital_post(w: Web, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    let pairs: Vec<(&str, &str)> = form
+        .all("q")
+        .into_iter()
+        .map(|v| ("q", v))
+        .chain(std::iter::once(("done", "1")))
+        .collect();
+    see_other(&format!(
+        "{}{}#result",
+        w.href("/digital-check"),
+        query_string(pairs)
+    ))
+}

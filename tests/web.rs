@@ -1,0 +1,545 @@
+//! The web app over real HTTP against the real server: routing and language, the `/`
+//! redirect, the language switcher, asset caching, CSRF refusal, accounts with cookies and
+//! POST-redirect-GET, and privacy (an ANONYMOUS SME's name and contact never reach a stranger's
+//! page). The same pages in headless Chromium are in tests/web_browser.rs.
+
+mod common;
+
+use common::{publish_sme, raw_http, sme_input, RawResponse, TestServer};
+
+const LANGS: [&str; 3] = ["km", "ko", "en"];
+
+fn get(s: &TestServer, path: &str, headers: &[(&str, &str)]) -> RawResponse {
+    raw_http(&s.base, "GET", path, headers, None)
+}
+
+fn post_form(
+    s: &TestServer,
+    path: &str,
+    cookie: Option<&str>,
+    pairs: &[(&str, &str)],
+) -> RawResponse {
+    post_form_with(s, path, cookie, pairs, &[])
+}
+
+fn post_form_with(
+    s: &TestServer,
+    path: &str,
+    cookie: Option<&str>,
+    pairs: &[(&str, &str)],
+    extra: &[(&str, &str)],
+) -> RawResponse {
+    let body = form(pairs);
+    let mut headers = vec![("Content-Type", "application/x-www-form-urlencoded")];
+    if let Some(c) = cookie {
+        headers.push(("Cookie", c));
+    }
+    headers.extend_from_slice(extra);
+    raw_http(&s.base, "POST", path, &headers, Some(body.as_bytes()))
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Every `Set-Cookie` value of a response.
+fn set_cookies(r: &RawResponse) -> Vec<&str> {
+    r.headers
+        .iter()
+        .filter(|(n, _)| n == "set-cookie")
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+/// `name=value` of the cookie `name` set by `r`.
+fn cookie_pair(r: &RawResponse, name: &str) -> Option<String> {
+    set_cookies(r)
+        .into_iter()
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(|c| c.split(';').next().unwrap().to_string())
+}
+
+/// The value of the hidden CSRF field of a page.
+fn csrf_of(html: &str) -> String {
+    let at = html
+        .find("name=\"csrf\" value=\"")
+        .expect("a CSRF field on the page")
+        + "name=\"csrf\" value=\"".len();
+    html[at..at + 64].to_string()
+}
+
+#[test]
+fn root_redirects_by_accept_language() {
+    let s = TestServer::start();
+    for (accept, want) in [
+        (Some("km-KH,km;q=0.9,en;q=0.5"), "/km/"),
+        (Some("ko-KR,ko;q=0.9"), "/ko/"),
+        (Some("en-GB"), "/en/"),
+        (Some("fr-FR,de;q=0.8"), "/en/"),
+        (Some("fr, ko;q=0.3"), "/ko/"),
+        (None, "/en/"),
+    ] {
+        let headers: Vec<(&str, &str)> =
+            accept.map(|a| ("Accept-Language", a)).into_iter().collect();
+        let r = get(&s, "/", &headers);
+        assert_eq!(r.status, 303, "{accept:?}");
+        assert_eq!(r.header("location"), Some(want), "{accept:?}");
+        assert_eq!(r.header("vary"), Some("Accept-Language"));
+    }
+    // GraphiQL moved out of the way.
+    let g = get(&s, "/graphiql", &[]);
+    assert_eq!(g.status, 200);
+    assert!(g.text().contains("graphiql"));
+}
+
+#[test]
+fn every_public_page_exists_in_each_language_with_html_lang_and_a_switcher() {
+    let s = TestServer::start();
+    let pages = [
+        "/",
+        "/smes",
+        "/smes?q=cashew",
+        "/investors",
+        "/incentives",
+        "/digital-check",
+        "/signup",
+        "/login",
+    ];
+    for lang in LANGS {
+        for page in pages {
+            let path = format!("/{lang}{page}");
+            let r = get(&s, &path, &[]);
+            assert_eq!(r.status, 200, "{path}");
+            assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+            let html = r.text();
+            assert!(
+                html.starts_with("<!doctype html>\n<html lang=\"")
+                    && html.contains(&format!("<html lang=\"{lang}\">")),
+                "{path}: html lang"
+            );
+            // The switcher offers the same page in the other two languages.
+            for other in LANGS {
+                let href = format!("href=\"/{other}{}\"", page.replace('&', "&#38;"));
+                assert!(
+                    html.contains(&href),
+                    "{path}: no switch to {other} ({href})"
+                );
+            }
+            assert!(
+                !html.contains("https://") && !html.contains("http://"),
+                "{path}: an absolute URL"
+            );
+            // Every field has a label: each id'd input, select or textarea is named by one.
+            for piece in html
+                .split("<input")
+                .skip(1)
+                .chain(html.split("<select").skip(1))
+            {
+                let tag = &piece[..piece.find('>').unwrap()];
+                if tag.contains("type=\"hidden\"") {
+                    continue;
+                }
+                let id = tag
+                    .split("id=\"")
+                    .nth(1)
+                    .map(|t| &t[..t.find('"').unwrap()])
+                    .unwrap_or_else(|| panic!("{path}: a field without id: {tag}"));
+                assert!(
+                    html.contains(&format!("for=\"{id}\"")),
+                    "{path}: no label for {id}"
+                );
+            }
+        }
+        // Without the trailing slash too.
+        assert_eq!(get(&s, &format!("/{lang}"), &[]).status, 200);
+    }
+    assert_eq!(get(&s, "/fr/", &[]).status, 404);
+    assert_eq!(get(&s, "/en/nope", &[]).status, 404);
+    let missing = get(&s, "/ko/smes/01a22ccd-0000-7000-8000-000000000000", &[]);
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.text().contains("페이지를 찾을 수 없습니다"),
+        "a translated 404"
+    );
+    assert_eq!(get(&s, "/km/investors/not-an-id", &[]).status, 404);
+    // A bad page cursor is a clear, translated refusal, not a 500.
+    let bad = get(&s, "/en/smes?q=rice&after=zzz", &[]);
+    assert_eq!(bad.status, 400);
+    assert!(bad.text().contains("could not be run"));
+}
+
+#[test]
+fn assets_are_embedded_hashed_and_immutable() {
+    let s = TestServer::start();
+    let html = get(&s, "/en/", &[]).text();
+    let mut found = 0;
+    for (attr, ext, ctype) in [
+        (
+            "<link rel=\"stylesheet\" href=\"",
+            ".css",
+            "text/css; charset=utf-8",
+        ),
+        ("<script src=\"", ".js", "text/javascript; charset=utf-8"),
+    ] {
+        let at = html.find(attr).expect(attr) + attr.len();
+        let path = &html[at..at + html[at..].find('"').unwrap()];
+        assert!(
+            path.starts_with("/assets/web/site.") && path.ends_with(ext),
+            "{path}"
+        );
+        let r = get(&s, path, &[]);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("content-type"), Some(ctype));
+        assert_eq!(
+            r.header("cache-control"),
+            Some("public, max-age=31536000, immutable")
+        );
+        assert!(r.body.len() > 500);
+        found += 1;
+    }
+    assert_eq!(found, 2);
+    assert_eq!(
+        get(&s, "/assets/web/site.000000000000.css", &[]).status,
+        404
+    );
+    // Pages themselves are never cached by shared caches.
+    assert_eq!(
+        get(&s, "/en/smes", &[]).header("cache-control"),
+        Some("private, no-cache")
+    );
+}
+
+#[test]
+fn a_post_without_its_csrf_token_is_refused_with_a_translated_page() {
+    let s = TestServer::start();
+    let creds = [
+        ("email", "x@test.example"),
+        ("password", "correct horse battery"),
+    ];
+    // No cookie, no token.
+    let r = post_form(&s, "/km/login", None, &creds);
+    assert_eq!(r.status, 403);
+    assert!(r.text().contains("<html lang=\"km\">"));
+    assert!(r.text().contains("ទម្រង់នេះផុតកំណត់ហើយ"), "Khmer refusal");
+    // A cookie but no token, or another visitor's token.
+    let page = get(&s, "/ko/signup", &[]);
+    let cookie = cookie_pair(&page, "khkr_visit").expect("a visitor cookie");
+    let r = post_form(
+        &s,
+        "/ko/signup",
+        Some(&cookie),
+        &[
+            ("email", "a@test.example"),
+            ("password", "correct horse battery"),
+            ("role", "SME"),
+        ],
+    );
+    assert_eq!(r.status, 403);
+    assert!(r.text().contains("양식이 만료되었습니다"));
+    let other = get(&s, "/ko/signup", &[]);
+    let foreign_token = csrf_of(&other.text());
+    let r = post_form(
+        &s,
+        "/ko/signup",
+        Some(&cookie),
+        &[
+            ("csrf", &foreign_token),
+            ("email", "a@test.example"),
+            ("password", "correct horse battery"),
+            ("role", "SME"),
+        ],
+    );
+    assert_eq!(r.status, 403, "a token minted for another visitor");
+    // Logging out is a state change too.
+    assert_eq!(post_form(&s, "/en/logout", None, &[]).status, 403);
+    // Nothing was created.
+    let mine = csrf_of(&page.text());
+    let ok = post_form(
+        &s,
+        "/ko/signup",
+        Some(&cookie),
+        &[
+            ("csrf", &mine),
+            ("email", "a@test.example"),
+            ("password", "correct horse battery"),
+            ("role", "SME"),
+        ],
+    );
+    assert_eq!(
+        ok.status,
+        303,
+        "the same form with its token: {}",
+        ok.text()
+    );
+}
+
+#[test]
+fn sign_up_log_in_and_log_out_with_a_session_cookie() {
+    let s = TestServer::start();
+    let page = get(&s, "/en/signup", &[]);
+    let visit = cookie_pair(&page, "khkr_visit").unwrap();
+    let visit_header = set_cookies(&page)[0].to_string();
+    assert!(visit_header.contains("HttpOnly") && visit_header.contains("SameSite=Lax"));
+    let csrf = csrf_of(&page.text());
+    let email = format!("web-{}@test.example", uuid::Uuid::new_v4().simple());
+
+    // A refusal: errors next to each field, what was typed kept (never the password).
+    let bad = post_form(
+        &s,
+        "/en/signup",
+        Some(&visit),
+        &[
+            ("csrf", &csrf),
+            ("email", "not-an-email"),
+            ("password", "short1"),
+            ("role", "SME"),
+        ],
+    );
+    assert_eq!(bad.status, 422);
+    let html = bad.text();
+    assert!(html.contains("class=\"error-summary\""));
+    assert!(html.contains("Enter an e-mail address like name@example.com"));
+    assert!(html.contains("The password must have at least 10"));
+    assert!(
+        html.contains("value=\"not-an-email\""),
+        "the e-mail typed is kept"
+    );
+    assert!(!html.contains("short1"), "the password is never echoed");
+    assert!(html.contains("href=\"#email\"") && html.contains("href=\"#password\""));
+
+    // Success: a session cookie and a redirect (POST-redirect-GET).
+    let ok = post_form(
+        &s,
+        "/en/signup",
+        Some(&visit),
+        &[
+            ("csrf", &csrf),
+            ("email", &email),
+            ("password", "correct horse battery"),
+            ("role", "INVESTOR"),
+        ],
+    );
+    assert_eq!(ok.status, 303);
+    assert_eq!(ok.header("location"), Some("/en/me"));
+    let set = set_cookies(&ok)
+        .into_iter()
+        .find(|c| c.starts_with("khkr_session="))
+        .expect("a session cookie")
+        .to_string();
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Path=/"));
+    assert!(!set.contains("Secure"), "plain HTTP: no Secure flag");
+    let first_session = cookie_pair(&ok, "khkr_session").unwrap();
+    let me = get(&s, "/en/me", &[("Cookie", &first_session)]);
+    assert_eq!(me.status, 200);
+    assert!(me.text().contains(&email));
+    assert!(me.text().contains("A Korean investor or partner"));
+    // The cookie's token is a token of the API's own store.
+    let token = first_session.trim_start_matches("khkr_session=");
+    let api = s
+        .as_token(token)
+        .ok("{ me { email role } }", serde_json::json!({}));
+    assert_eq!(api["me"]["role"], "INVESTOR");
+
+    // The same e-mail again: a translated error on the e-mail field.
+    let again = post_form(
+        &s,
+        "/ko/signup",
+        Some(&visit),
+        &[
+            ("csrf", &csrf),
+            ("email", &email),
+            ("password", "correct horse battery"),
+            ("role", "SME"),
+        ],
+    );
+    assert_eq!(again.status, 422);
+    assert!(again.text().contains("이 이메일로 된 계정이 이미 있습니다"));
+
+    // Log-in: a wrong password is refused in the page language, a right one rotates the token.
+    let login_page = get(&s, "/km/login", &[("Cookie", &visit)]);
+    let csrf = csrf_of(&login_page.text());
+    let wrong = post_form(
+        &s,
+        "/km/login",
+        Some(&visit),
+        &[
+            ("csrf", &csrf),
+            ("email", &email),
+            ("password", "wrong password!"),
+        ],
+    );
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.text().contains("អាសយដ្ឋានអ៊ីមែល ឬពាក្យសម្ងាត់មិនត្រឹមត្រូវ"));
+    assert!(wrong.text().contains(&format!("value=\"{email}\"")));
+    let right = post_form_with(
+        &s,
+        "/km/login",
+        Some(&visit),
+        &[
+            ("csrf", &csrf),
+            ("email", &email),
+            ("password", "correct horse battery"),
+        ],
+        &[("X-Forwarded-Proto", "https")],
+    );
+    assert_eq!(right.status, 303);
+    assert_eq!(right.header("location"), Some("/km/me"));
+    let second = set_cookies(&right)
+        .into_iter()
+        .find(|c| c.starts_with("khkr_session="))
+        .unwrap()
+        .to_string();
+    assert!(
+        second.ends_with("; Secure"),
+        "over TLS the cookie is Secure: {second}"
+    );
+    let second_session = cookie_pair(&right, "khkr_session").unwrap();
+    assert_ne!(second_session, first_session, "a new token at log-in");
+
+    // Log-out revokes the token: the account page sends the browser to log in again.
+    let me = get(&s, "/km/me", &[("Cookie", &second_session)]);
+    assert_eq!(me.status, 200);
+    let csrf = csrf_of(&me.text());
+    let out = post_form(&s, "/km/logout", Some(&second_session), &[("csrf", &csrf)]);
+    assert_eq!(out.status, 303);
+    assert_eq!(out.header("location"), Some("/km/"));
+    assert!(set_cookies(&out)
+        .iter()
+        .any(|c| c.starts_with("khkr_session=") && c.contains("Max-Age=0")));
+    let after = get(&s, "/km/me", &[("Cookie", &second_session)]);
+    assert_eq!(after.status, 303);
+    assert_eq!(after.header("location"), Some("/km/login"));
+}
+
+#[test]
+fn an_anonymous_sme_shows_neither_name_nor_contact_to_a_stranger() {
+    let s = TestServer::start();
+    let mut input = sme_input();
+    input["visibility"] = "ANONYMOUS".into();
+    input["name"] = serde_json::json!({
+        "en": "Zyxwv Secret Cashew", "km": "រោងចក្រសម្ងាត់ស្វាយចន្ទី", "ko": "비밀캐슈공장"
+    });
+    let id = publish_sme(&s, input);
+    let mut public = sme_input();
+    public["name"] = serde_json::json!({ "km": "ផ្ទះកាហ្វេសុខា" });
+    let public_id = publish_sme(&s, public);
+    let secrets = [
+        "Zyxwv",
+        "រោងចក្រសម្ងាត់ស្វាយចន្ទី",
+        "비밀캐슈공장",
+        "Chan Sokha",
+        "sokha@sokha-cashew.example",
+        "345 678",
+        "sokha_cashew",
+    ];
+    for lang in LANGS {
+        for path in [
+            format!("/{lang}/smes/{id}"),
+            format!("/{lang}/smes?q=cashew"),
+            format!("/{lang}/smes?q=%E1%9E%9F%E1%9F%92%E1%9E%9C%E1%9E%B6%E1%9E%99"),
+            format!("/{lang}/smes?province=KH-6"),
+            format!("/{lang}/"),
+        ] {
+            let r = get(&s, &path, &[]);
+            assert!(r.status == 200, "{path}: {}", r.status);
+            let html = r.text();
+            for secret in secrets {
+                assert!(!html.contains(secret), "{path} shows {secret:?}");
+            }
+        }
+        // Its hidden name finds nothing (the query itself is echoed in the search box).
+        let by_name = get(&s, &format!("/{lang}/smes?q=Zyxwv"), &[]).text();
+        assert!(
+            !by_name.contains(&format!("/smes/{id}")),
+            "found by its hidden name"
+        );
+        // The profile says what the business is, by its neutral name.
+        let html = get(&s, &format!("/{lang}/smes/{id}"), &[]).text();
+        assert!(html.contains("class=\"note\""), "the anonymity note");
+    }
+    let en = get(&s, &format!("/en/smes/{id}"), &[]).text();
+    assert!(
+        en.contains("Kampong Thom"),
+        "neutral name: sector and province"
+    );
+    assert!(get(&s, "/en/smes?q=cashew", &[])
+        .text()
+        .contains(&format!("/en/smes/{id}")));
+
+    // Profile text in the page language when present, else another with a label saying which.
+    let ko = get(&s, &format!("/ko/smes/{public_id}"), &[]).text();
+    assert!(ko.contains("<h1 lang=\"km\">ផ្ទះកាហ្វេសុខា</h1>"), "{ko}");
+    assert!(ko.contains("크메르어로 표시"));
+    let km = get(&s, &format!("/km/smes/{public_id}"), &[]).text();
+    assert!(km.contains("<h1 lang=\"km\">ផ្ទះកាហ្វេសុខា</h1>"));
+    assert!(
+        !km.contains("បង្ហាញជា"),
+        "no label when the page language is there"
+    );
+}
+
+#[test]
+fn the_incentive_and_digital_checks_answer_without_javascript() {
+    let s = TestServer::start();
+    let r = get(
+        &s,
+        "/ko/incentives?sector=1030&province=KH-12&investment=500000&exports=1",
+        &[],
+    );
+    assert_eq!(r.status, 200);
+    let html = r.text();
+    assert!(
+        html.contains("적격투자사업(QIP)이 될 수 있습니다"),
+        "status in Korean"
+    );
+    assert!(
+        html.contains("<option value=\"1030\" selected>"),
+        "the answer keeps the question"
+    );
+    assert!(html.contains("value=\"500000\""));
+    let bad = get(&s, "/en/incentives?sector=&investment=lots", &[]);
+    assert_eq!(bad.status, 422);
+    let html = bad.text();
+    assert!(html.contains("Choose an activity from the list"));
+    assert!(html.contains("Enter a whole number of US dollars"));
+    assert!(html.contains("value=\"lots\""), "what was typed is kept");
+
+    let d = get(
+        &s,
+        "/km/digital-check?q=SOCIAL_MEDIA&q=WEBSITE&q=ACCOUNTING_SOFTWARE&done=1",
+        &[],
+    );
+    assert_eq!(d.status, 200);
+    let html = d.text();
+    assert!(html.contains("កម្រិត៖ មធ្យម"), "intermediate in Khmer");
+    assert!(html.contains("ពិន្ទុ៖ 21"), "score 5 + 8 + 8");
+    assert_eq!(
+        html.matches(" checked ").count() + html.matches(" checked>").count(),
+        3
+    );
+    // The POST form answers by redirect to the same GET.
+    let p = post_form(
+        &s,
+        "/en/digital-check",
+        None,
+        &[("q", "WEBSITE"), ("q", "ERP")],
+    );
+    assert_eq!(p.status, 303);
+    assert_eq!(
+        p.header("location"),
+        Some("/en/digital-check?q=WEBSITE&q=ERP&done=1#result")
+    );
+}
