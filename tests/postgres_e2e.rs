@@ -173,3 +173,88 @@ fn two_replicas_share_one_database() {
     assert_eq!(total_smes(&a), total_smes(&b));
     drop(b);
 }
+
+/// Writers on both replicas at once lose nothing: every acknowledged write is searchable on
+/// both. Then a replica killed with SIGKILL misses writes made meanwhile on the other, and
+/// applies them at start, before it listens.
+#[test]
+fn concurrent_writers_on_two_replicas_and_a_killed_replica_catches_up() {
+    const WRITERS_PER_REPLICA: usize = 3;
+    const WRITES: usize = 8;
+    let Some(a) = TestServer::start_postgres(
+        "concurrent_writers_on_two_replicas_and_a_killed_replica_catches_up",
+        &[],
+    ) else {
+        return;
+    };
+    let b_dir = tempfile::tempdir().expect("temp dir");
+    let b = TestServer::start_on(b_dir.path(), &a.database_url(), &[]);
+
+    // (word, id) of every acknowledged publish.
+    let acked: Vec<(String, String)> = std::thread::scope(|scope| {
+        let mut handles = Vec::new();
+        for (r, server) in [&a, &b].into_iter().enumerate() {
+            for w in 0..WRITERS_PER_REPLICA {
+                handles.push(scope.spawn(move || {
+                    let mut mine = Vec::new();
+                    for k in 0..WRITES {
+                        let word = token(10_000 + (r * WRITERS_PER_REPLICA + w) * WRITES + k);
+                        let mut input = sme_input();
+                        input["description"]["en"] =
+                            json!(format!("Cashew kernels {word} from Kampong Thom."));
+                        let data = try_gql(
+                            &server.base,
+                            &server.sme_token,
+                            PUBLISH_SME,
+                            json!({ "input": input }),
+                        )
+                        .expect("publish");
+                        let id = data["publishSme"]["id"].as_str().expect("id").to_string();
+                        mine.push((word, id));
+                    }
+                    mine
+                }));
+            }
+        }
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("writer thread"))
+            .collect()
+    });
+    assert_eq!(acked.len(), 2 * WRITERS_PER_REPLICA * WRITES);
+    for server in [&a, &b] {
+        for (word, id) in &acked {
+            let found = eventually(Duration::from_secs(5), || {
+                search_ids(server, word) == vec![id.clone()]
+            });
+            assert!(
+                found.is_some(),
+                "{word} ({id}) not searchable on {}",
+                server.base
+            );
+        }
+    }
+    assert_eq!(total_smes(&a), acked.len() as i64);
+    assert_eq!(total_smes(&b), acked.len() as i64);
+
+    // B dies without a chance to flush; A goes on taking writes.
+    b.crash();
+    let mut missed = Vec::new();
+    for k in 0..5 {
+        let word = token(90_000 + k);
+        let mut input = sme_input();
+        input["description"]["en"] = json!(format!("Palm sugar {word} from Kampong Speu."));
+        missed.push((word, publish_sme(&a, input)));
+    }
+    // B again, on the same index directory: it applies what it missed before it listens, so
+    // its very first answers already include them (no waiting here).
+    let b = TestServer::start_on(b_dir.path(), &a.database_url(), &[]);
+    for (word, id) in &missed {
+        assert_eq!(
+            search_ids(&b, word),
+            vec![id.clone()],
+            "{word} after restart"
+        );
+    }
+    assert_eq!(total_smes(&b), (acked.len() + missed.len()) as i64);
+}
