@@ -48,7 +48,10 @@ pub async fn serve(
     // First, so a bad rules file stops the start before anything is opened.
     let rules = load_rules(config.rules.as_deref())?;
     let store = store::open(&config.storage.database_url).await?;
-    tracing::info!(url = %config.storage.database_url, "database ready");
+    tracing::info!(
+        url = %store::redacted_url(&config.storage.database_url),
+        "database ready"
+    );
     let demo = if config.demo {
         let accounts = crate::seed::demo_accounts(store.as_ref()).await?;
         let owners = crate::seed::DemoOwners::of(&accounts);

@@ -307,7 +307,11 @@ impl PostgresStore {
     /// Connects and migrates (migrations/postgres, embedded). The URL may carry
     /// `options=-csearch_path%3D<schema>` to live in a schema of its own (tests do).
     pub async fn open(url: &str) -> Result<Self, StoreError> {
-        let options: PgConnectOptions = url.parse()?;
+        // Notices (e.g. "relation _sqlx_migrations already exists, skipping" at every start)
+        // are not worth a log line each; warnings and errors still are.
+        let options = url
+            .parse::<PgConnectOptions>()?
+            .options([("client_min_messages", "warning")]);
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(30))
