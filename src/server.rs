@@ -98,6 +98,10 @@ pub async fn serve(
         rules,
         config.ws_init_timeout,
     );
+    // Pipeline events reach subscribers on every replica where the backend can carry them.
+    if app.events.relay_through(store.clone()).await? {
+        tracing::info!("pipeline events relayed between replicas");
+    }
     if let Some(accounts) = &demo {
         crate::seed::demo_matches(&app, accounts).await?;
         crate::seed::print_accounts(accounts);

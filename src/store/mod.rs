@@ -363,6 +363,23 @@ pub trait Store: Accounts + Pipeline + Send + Sync + 'static {
         let _ = wake;
         Ok(false)
     }
+    /// Sends `payload` (short text) to every process watching this database's events
+    /// ([`watch_events`](Store::watch_events)), this one included; best effort, after the
+    /// fact, not part of any transaction. `false` when the backend cannot (SQLite: one
+    /// process).
+    async fn send_event(&self, payload: &str) -> Result<bool, StoreError> {
+        let _ = payload;
+        Ok(false)
+    }
+    /// Calls `on` with every payload [`send_event`](Store::send_event) sends on this database,
+    /// by any process, until the store is closed; `false` when the backend cannot.
+    async fn watch_events(
+        &self,
+        on: Arc<dyn for<'p> Fn(&'p str) + Send + Sync>,
+    ) -> Result<bool, StoreError> {
+        let _ = on;
+        Ok(false)
+    }
     /// A cheap round trip, for health checks.
     async fn ping(&self) -> Result<(), StoreError>;
     /// Flushes and closes connections (checkpointing SQLite's WAL) before shutdown.
