@@ -49,7 +49,10 @@ pub async fn serve(
     // First, so a bad rules file stops the start before anything is opened.
     let rules = load_rules(config.rules.as_deref())?;
     let store = store::open(&config.storage.database_url).await?;
-    tracing::info!(url = %config.storage.database_url, "database ready");
+    tracing::info!(
+        url = %store::redacted_url(&config.storage.database_url),
+        "database ready"
+    );
     let demo = if config.demo {
         let accounts = crate::seed::demo_accounts(store.as_ref()).await?;
         let owners = crate::seed::DemoOwners::of(&accounts);
@@ -97,6 +100,10 @@ pub async fn serve(
         config.ws_init_timeout,
         config.limits.clone(),
     );
+    // Pipeline events reach subscribers on every replica where the backend can carry them.
+    if app.events.relay_through(store.clone()).await? {
+        tracing::info!("pipeline events relayed between replicas");
+    }
     if let Some(accounts) = &demo {
         crate::seed::demo_matches(&app, accounts).await?;
         crate::seed::print_accounts(accounts);

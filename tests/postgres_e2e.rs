@@ -171,5 +171,168 @@ fn two_replicas_share_one_database() {
     let me = b.as_token(&a.sme_token).ok("{ me { id } }", json!({}));
     assert!(me["me"]["id"].is_string(), "{me}");
     assert_eq!(total_smes(&a), total_smes(&b));
-    drop(b);
+    // Both shut down cleanly (SIGTERM), their listening connections included.
+    b.stop();
+    a.stop();
+}
+
+/// Writers on both replicas at once lose nothing: every acknowledged write is searchable on
+/// both. Then a replica killed with SIGKILL misses writes made meanwhile on the other, and
+/// applies them at start, before it listens.
+#[test]
+fn concurrent_writers_on_two_replicas_and_a_killed_replica_catches_up() {
+    const WRITERS_PER_REPLICA: usize = 3;
+    const WRITES: usize = 8;
+    let Some(a) = TestServer::start_postgres(
+        "concurrent_writers_on_two_replicas_and_a_killed_replica_catches_up",
+        &[],
+    ) else {
+        return;
+    };
+    let b_dir = tempfile::tempdir().expect("temp dir");
+    let b = TestServer::start_on(b_dir.path(), &a.database_url(), &[]);
+
+    // (word, id) of every acknowledged publish.
+    let acked: Vec<(String, String)> = std::thread::scope(|scope| {
+        let mut handles = Vec::new();
+        for (r, server) in [&a, &b].into_iter().enumerate() {
+            for w in 0..WRITERS_PER_REPLICA {
+                handles.push(scope.spawn(move || {
+                    let mut mine = Vec::new();
+                    for k in 0..WRITES {
+                        let word = token(10_000 + (r * WRITERS_PER_REPLICA + w) * WRITES + k);
+                        let mut input = sme_input();
+                        input["description"]["en"] =
+                            json!(format!("Cashew kernels {word} from Kampong Thom."));
+                        let data = try_gql(
+                            &server.base,
+                            &server.sme_token,
+                            PUBLISH_SME,
+                            json!({ "input": input }),
+                        )
+                        .expect("publish");
+                        let id = data["publishSme"]["id"].as_str().expect("id").to_string();
+                        mine.push((word, id));
+                    }
+                    mine
+                }));
+            }
+        }
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("writer thread"))
+            .collect()
+    });
+    assert_eq!(acked.len(), 2 * WRITERS_PER_REPLICA * WRITES);
+    for server in [&a, &b] {
+        for (word, id) in &acked {
+            let found = eventually(Duration::from_secs(5), || {
+                search_ids(server, word) == vec![id.clone()]
+            });
+            assert!(
+                found.is_some(),
+                "{word} ({id}) not searchable on {}",
+                server.base
+            );
+        }
+    }
+    assert_eq!(total_smes(&a), acked.len() as i64);
+    assert_eq!(total_smes(&b), acked.len() as i64);
+
+    // B dies without a chance to flush; A goes on taking writes.
+    b.crash();
+    let mut missed = Vec::new();
+    for k in 0..5 {
+        let word = token(90_000 + k);
+        let mut input = sme_input();
+        input["description"]["en"] = json!(format!("Palm sugar {word} from Kampong Speu."));
+        missed.push((word, publish_sme(&a, input)));
+    }
+    // B again, on the same index directory: it applies what it missed before it listens, so
+    // its very first answers already include them (no waiting here).
+    let b = TestServer::start_on(b_dir.path(), &a.database_url(), &[]);
+    for (word, id) in &missed {
+        assert_eq!(
+            search_ids(&b, word),
+            vec![id.clone()],
+            "{word} after restart"
+        );
+    }
+    assert_eq!(total_smes(&b), (acked.len() + missed.len()) as i64);
+}
+
+type Ws = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>;
+
+/// The next text message as JSON (pings skipped); panics after 5 s of silence.
+fn ws_next(ws: &mut Ws) -> Value {
+    loop {
+        match ws.read().expect("a message within 5 s") {
+            tungstenite::Message::Text(t) => return serde_json::from_str(&t).expect("JSON"),
+            tungstenite::Message::Ping(_) | tungstenite::Message::Pong(_) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+fn ws_send(ws: &mut Ws, v: Value) {
+    ws.send(tungstenite::Message::Text(v.to_string()))
+        .expect("send");
+}
+
+/// A pipeline event raised on replica A reaches a subscriber connected to replica B.
+#[test]
+fn pipeline_events_reach_subscribers_on_another_replica() {
+    let Some(a) =
+        TestServer::start_postgres("pipeline_events_reach_subscribers_on_another_replica", &[])
+    else {
+        return;
+    };
+    let b_dir = tempfile::tempdir().expect("temp dir");
+    let b = TestServer::start_on(b_dir.path(), &a.database_url(), &[]);
+    let (staff, _) = operator_account(&a, "STAFF");
+
+    // Staff subscribe on B (graphql-transport-ws).
+    let url = format!("{}/graphql", b.base.replace("http://", "ws://"));
+    let mut req =
+        tungstenite::client::IntoClientRequest::into_client_request(url.as_str()).expect("request");
+    req.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    let (mut ws, _) = tungstenite::connect(req).expect("WebSocket to B");
+    if let tungstenite::stream::MaybeTlsStream::Plain(tcp) = ws.get_mut() {
+        tcp.set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+    }
+    ws_send(
+        &mut ws,
+        json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {staff}") } }),
+    );
+    assert_eq!(ws_next(&mut ws), json!({ "type": "connection_ack" }));
+    ws_send(
+        &mut ws,
+        json!({ "id": "e", "type": "subscribe",
+                "payload": { "query": "subscription { pipelineEvents { matchId kind stage } }" } }),
+    );
+    // The socket answers a ping once the subscription is being served.
+    ws_send(&mut ws, json!({ "type": "ping" }));
+    assert_eq!(ws_next(&mut ws), json!({ "type": "pong" }));
+    std::thread::sleep(Duration::from_millis(200));
+
+    // The event is raised on A.
+    let sme = publish_sme(&a, sme_input());
+    let investor = publish_investor(&a, investor_input());
+    let id = a.as_token(&staff).ok(
+        "mutation($s: ID!, $i: ID!) { shortlistMatch(smeId: $s, investorId: $i) { id } }",
+        json!({ "s": sme, "i": investor }),
+    )["shortlistMatch"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let event = ws_next(&mut ws);
+    assert_eq!(event["type"], "next", "{event}");
+    assert_eq!(
+        event["payload"]["data"]["pipelineEvents"],
+        json!({ "matchId": id, "kind": "SHORTLISTED", "stage": "SHORTLISTED" })
+    );
 }

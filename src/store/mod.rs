@@ -363,10 +363,49 @@ pub trait Store: Accounts + Pipeline + Send + Sync + 'static {
         let _ = wake;
         Ok(false)
     }
+    /// Sends `payload` (short text) to every process watching this database's events
+    /// ([`watch_events`](Store::watch_events)), this one included; best effort, after the
+    /// fact, not part of any transaction. `false` when the backend cannot (SQLite: one
+    /// process).
+    async fn send_event(&self, payload: &str) -> Result<bool, StoreError> {
+        let _ = payload;
+        Ok(false)
+    }
+    /// Calls `on` with every payload [`send_event`](Store::send_event) sends on this database,
+    /// by any process, until the store is closed; `false` when the backend cannot.
+    async fn watch_events(
+        &self,
+        on: Arc<dyn for<'p> Fn(&'p str) + Send + Sync>,
+    ) -> Result<bool, StoreError> {
+        let _ = on;
+        Ok(false)
+    }
     /// A cheap round trip, for health checks.
     async fn ping(&self) -> Result<(), StoreError>;
     /// Flushes and closes connections (checkpointing SQLite's WAL) before shutdown.
     async fn close(&self);
+}
+
+/// The URL with any password replaced by `***`, for logs and messages.
+pub fn redacted_url(url: &str) -> String {
+    // scheme://user:password@host… → scheme://user:***@host…
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return url.to_string();
+    };
+    match rest[..at].find(':') {
+        Some(colon) => format!(
+            "{}{}:***{}",
+            &url[..scheme_end],
+            &rest[..colon],
+            &rest[at..]
+        ),
+        None => url.to_string(),
+    }
 }
 
 /// Opens the store a URL names, creating and migrating it as needed. Tests and tools use this
@@ -377,6 +416,28 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(postgres::PostgresStore::open(url).await?))
     } else {
-        Err(StoreError::UnsupportedUrl(url.to_string()))
+        Err(StoreError::UnsupportedUrl(redacted_url(url)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted_url;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redacted_url("postgres://app:s3cr:et@db.internal:5432/khkr?sslmode=require"),
+            "postgres://app:***@db.internal:5432/khkr?sslmode=require"
+        );
+        assert_eq!(
+            redacted_url("postgres://postgres@127.0.0.1:5432/test"),
+            "postgres://postgres@127.0.0.1:5432/test"
+        );
+        assert_eq!(redacted_url("sqlite:khkr-match.db"), "sqlite:khkr-match.db");
+        assert_eq!(
+            redacted_url("postgres://h/db?options=-csearch_path%3Da@b"),
+            "postgres://h/db?options=-csearch_path%3Da@b"
+        );
     }
 }

@@ -301,13 +301,19 @@ pub struct PostgresStore {
     /// The LISTEN/NOTIFY channel of this schema's outbox (channels are per database, so the
     /// schema is in the name: stores in other schemas of the database do not wake each other).
     channel: String,
+    /// The channel pipeline events travel on between replicas (per schema, as `channel`).
+    events_channel: String,
 }
 
 impl PostgresStore {
     /// Connects and migrates (migrations/postgres, embedded). The URL may carry
     /// `options=-csearch_path%3D<schema>` to live in a schema of its own (tests do).
     pub async fn open(url: &str) -> Result<Self, StoreError> {
-        let options: PgConnectOptions = url.parse()?;
+        // Notices (e.g. "relation _sqlx_migrations already exists, skipping" at every start)
+        // are not worth a log line each; warnings and errors still are.
+        let options = url
+            .parse::<PgConnectOptions>()?
+            .options([("client_min_messages", "warning")]);
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(30))
@@ -320,7 +326,39 @@ impl PostgresStore {
         Ok(PostgresStore {
             pool,
             channel: format!("khkr_outbox_{schema}"),
+            events_channel: format!("khkr_events_{schema}"),
         })
+    }
+
+    /// Listens on `channel` on a connection of its own until the pool closes, calling `on` with
+    /// each payload, and with `None` when the connection was lost (notifications may have been
+    /// missed; `recv` reconnects by itself).
+    async fn listen(
+        &self,
+        channel: &str,
+        on: impl Fn(Option<&str>) + Send + 'static,
+    ) -> Result<(), StoreError> {
+        let mut listener = PgListener::connect_with(&self.pool).await?;
+        listener.listen(channel).await?;
+        let closed = self.pool.close_event();
+        let channel = channel.to_string();
+        tokio::spawn(async move {
+            tokio::pin!(closed);
+            loop {
+                tokio::select! {
+                    _ = &mut closed => break,
+                    received = listener.recv() => match received {
+                        Ok(n) => on(Some(n.payload())),
+                        Err(e) => {
+                            tracing::warn!(error = %e, %channel, "database notifications interrupted");
+                            on(None);
+                            tokio::time::sleep(Duration::from_secs(1)).await;
+                        }
+                    },
+                }
+            }
+        });
+        Ok(())
     }
 
     async fn insert_in(
@@ -587,27 +625,30 @@ impl Store for PostgresStore {
     }
 
     async fn watch_outbox(&self, wake: Arc<dyn Fn() + Send + Sync>) -> Result<bool, StoreError> {
-        let mut listener = PgListener::connect_with(&self.pool).await?;
-        listener.listen(&self.channel).await?;
-        let closed = self.pool.close_event();
-        tokio::spawn(async move {
-            tokio::pin!(closed);
-            loop {
-                tokio::select! {
-                    _ = &mut closed => break,
-                    received = listener.recv() => match received {
-                        Ok(_) => wake(),
-                        Err(e) => {
-                            // `recv` reconnects by itself; notifications sent meanwhile are
-                            // lost, so wake once (the reader polls) and pause before retrying.
-                            tracing::warn!(error = %e, "outbox notifications interrupted");
-                            wake();
-                            tokio::time::sleep(Duration::from_secs(1)).await;
-                        }
-                    },
-                }
+        // A lost connection may have lost notifications: wake then too (the reader polls).
+        self.listen(&self.channel, move |_| wake()).await?;
+        Ok(true)
+    }
+
+    async fn send_event(&self, payload: &str) -> Result<bool, StoreError> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(&self.events_channel)
+            .bind(payload)
+            .execute(&self.pool)
+            .await?;
+        Ok(true)
+    }
+
+    async fn watch_events(
+        &self,
+        on: Arc<dyn for<'p> Fn(&'p str) + Send + Sync>,
+    ) -> Result<bool, StoreError> {
+        self.listen(&self.events_channel, move |payload: Option<&str>| {
+            if let Some(p) = payload {
+                on(p)
             }
-        });
+        })
+        .await?;
         Ok(true)
     }
 

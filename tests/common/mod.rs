@@ -50,6 +50,13 @@ impl TestServer {
     }
 
     pub fn start_with(args: &[&str]) -> Self {
+        // `KHKR_TEST_BACKEND=postgres` runs every test that starts its server here on
+        // PostgreSQL instead (servers started with `start_in`, over a directory of their own,
+        // stay on SQLite).
+        if std::env::var("KHKR_TEST_BACKEND").as_deref() == Ok("postgres") {
+            return Self::start_postgres("KHKR_TEST_BACKEND=postgres", args)
+                .unwrap_or_else(|| panic!("KHKR_TEST_BACKEND=postgres needs {}", postgres::ENV));
+        }
         let tmp = tempfile::tempdir().expect("temp dir");
         let dir = tmp.path().to_path_buf();
         let mut s = Self::start_in(&dir, args);

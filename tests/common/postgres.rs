@@ -9,6 +9,11 @@ use sqlx::Connection;
 /// The variable naming the test database, e.g. `postgres://postgres@127.0.0.1:5432/test`.
 pub const ENV: &str = "KHKR_TEST_POSTGRES_URL";
 
+/// How many tests of one test binary hold a schema at once. Each may open a pool or a server
+/// (up to 16 connections, more with replicas), and PostgreSQL allows 100 connections by
+/// default: on a machine with many cores an unbounded number of parallel tests would run out.
+static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 /// A schema created for one test; dropped (CASCADE) on drop.
 pub struct Schema {
     base: String,
@@ -16,6 +21,7 @@ pub struct Schema {
     /// The base URL with `options=-csearch_path=<name>`: every connection of a pool opened on
     /// it creates and finds its tables in this schema.
     pub url: String,
+    _slot: tokio::sync::SemaphorePermit<'static>,
 }
 
 /// The test database's URL, or `None` after printing the loud skip line for `test`.
@@ -33,6 +39,10 @@ impl Schema {
     /// A fresh, empty schema for `test`, or `None` (skip, printed) without the variable.
     pub async fn create(test: &str) -> Option<Schema> {
         let base = base_url(test)?;
+        let slot = SLOTS
+            .acquire()
+            .await
+            .expect("the semaphore is never closed");
         let name = format!("khkr_t_{}", uuid::Uuid::new_v4().simple());
         let mut conn = sqlx::PgConnection::connect(&base)
             .await
@@ -44,7 +54,12 @@ impl Schema {
         conn.close().await.expect("close");
         let sep = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{sep}options=-csearch_path%3D{name}");
-        Some(Schema { base, name, url })
+        Some(Schema {
+            base,
+            name,
+            url,
+            _slot: slot,
+        })
     }
 
     /// As [`create`](Self::create), from synchronous code (the end-to-end tests).
