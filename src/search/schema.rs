@@ -13,7 +13,8 @@ use tantivy::schema::{
 use super::analyzer;
 use crate::domain::text::Lang;
 
-/// 4: concept tokens of the trilingual glossary (`sme_concepts`, `investor_concepts`).
+/// 4: concept tokens of the trilingual glossary (`sme_concepts`, `investor_concepts`), whole
+/// words (`sme_words`, `investor_words`), Khmer n-grams no longer bridge a visible space.
 pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles to every field, resolved once.
@@ -35,6 +36,10 @@ pub struct Fields {
     /// language, one untokenized id per concept, per kind like the text fields.
     pub sme_concepts: Field,
     pub investor_concepts: Field,
+    /// Whole Khmer and Korean words of the searchable texts (`analyzer::whole_words`), one token
+    /// each: a query word found whole outranks one found inside a longer word.
+    pub sme_words: Field,
+    pub investor_words: Field,
     /// ISIC codes a filter by sector prefix matches: every ancestor of the profile's classes
     /// (SMEs) or of the investor's interests.
     pub sector: Field,
@@ -103,7 +108,9 @@ impl Fields {
                 .set_index_option(IndexRecordOption::WithFreqs),
         );
         let sme_concepts = b.add_text_field("sme_concepts", concepts.clone());
-        let investor_concepts = b.add_text_field("investor_concepts", concepts);
+        let investor_concepts = b.add_text_field("investor_concepts", concepts.clone());
+        let sme_words = b.add_text_field("sme_words", concepts.clone());
+        let investor_words = b.add_text_field("investor_words", concepts);
         let fields = Fields {
             kind: b.add_text_field("kind", STRING),
             id: b.add_text_field("id", STRING | STORED),
@@ -115,6 +122,8 @@ impl Fields {
             investor_description,
             sme_concepts,
             investor_concepts,
+            sme_words,
+            investor_words,
             sector: b.add_text_field("sector", STRING),
             sector_exact: b.add_text_field("sector_exact", STRING),
             province: b.add_text_field("province", STRING),
@@ -145,6 +154,14 @@ impl Fields {
         match kind {
             Kind::Sme => self.sme_concepts,
             Kind::Investor => self.investor_concepts,
+        }
+    }
+
+    /// The whole-word field of one kind.
+    pub fn words(&self, kind: Kind) -> Field {
+        match kind {
+            Kind::Sme => self.sme_words,
+            Kind::Investor => self.investor_words,
         }
     }
 
