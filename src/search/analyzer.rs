@@ -1465,6 +1465,130 @@ mod tests {
         }
     }
 
+    #[derive(Deserialize)]
+    struct PublicEval {
+        docs: Vec<EvalDoc>,
+        queries: Vec<PublicQuery>,
+    }
+
+    #[derive(Deserialize)]
+    struct PublicQuery {
+        #[serde(rename = "type")]
+        kind: String,
+        q: String,
+        expect: Vec<String>,
+        #[serde(default)]
+        verbal: bool,
+    }
+
+    /// Recall and strict precision on text the project did not write, with relevance from
+    /// independent segmenters (`tests/data/udhr_eval.json`, see its `about`), per language and
+    /// query type; Korean nouns also with a particle and, for verbal nouns, with 하다 endings,
+    /// searched as `search::query` does (the word, or its stem).
+    /// `cargo test --lib eval_public_text -- --nocapture` prints the table.
+    #[test]
+    fn eval_public_text() {
+        let eval: PublicEval =
+            serde_json::from_str(include_str!("../../tests/data/udhr_eval.json"))
+                .unwrap_or_else(|e| panic!("tests/data/udhr_eval.json: {e}"));
+        let mut analyzer = analyzer();
+        let docs: Vec<(String, Postings)> = eval
+            .docs
+            .iter()
+            .map(|d| (d.id.clone(), postings(&mut analyzer, &d.text)))
+            .collect();
+        let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
+        let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for query in &eval.queries {
+            let mut forms: Vec<(String, String)> = vec![(query.kind.clone(), query.q.clone())];
+            let last = query.q.chars().last().unwrap_or(' ');
+            if query.kind == "ko noun 2+ syllables" {
+                let consonant = (u32::from(last) - 0xAC00) % 28 != 0;
+                for (c, v) in [("을", "를"), ("이", "가"), ("은", "는"), ("과", "와")] {
+                    let p = if consonant { c } else { v };
+                    forms.push(("ko noun+particle".into(), format!("{}{p}", query.q)));
+                }
+                for p in ["의", "에", "에서", "도"] {
+                    forms.push(("ko noun+particle".into(), format!("{}{p}", query.q)));
+                }
+                if query.verbal {
+                    for e in ["하다", "하는", "한", "합니다", "하여"] {
+                        forms.push(("ko noun+하다".into(), format!("{}{e}", query.q)));
+                    }
+                }
+            }
+            let expected: BTreeSet<&str> = query.expect.iter().map(String::as_str).collect();
+            let inflected: Vec<(String, String)> = forms
+                .iter()
+                .filter(|(kind, _)| kind.starts_with("ko noun+"))
+                .map(|(kind, typed)| (format!("{kind}, as typed"), typed.clone()))
+                .collect();
+            for (kind, typed) in forms.into_iter().chain(inflected) {
+                let alternatives: Vec<String> = if kind.ends_with("as typed") {
+                    vec![typed.clone()]
+                } else {
+                    std::iter::once(typed.clone())
+                        .chain(crate::search::korean::stems(&typed))
+                        .collect()
+                };
+                let found: BTreeSet<&str> = docs
+                    .iter()
+                    .filter(|(_, p)| {
+                        alternatives
+                            .iter()
+                            .any(|a| matches(&mut analyzer, a, p, Semantics::Phrase))
+                    })
+                    .map(|(id, _)| id.as_str())
+                    .collect();
+                let c = counts.entry(kind.clone()).or_default();
+                c.true_positives += found.intersection(&expected).count();
+                c.false_positives += found.difference(&expected).count();
+                c.false_negatives += expected.difference(&found).count();
+                if found != expected {
+                    errors.entry(kind).or_default().push(format!(
+                        "{typed}: missed {}, extra {}",
+                        expected.difference(&found).count(),
+                        found.difference(&expected).count()
+                    ));
+                }
+            }
+        }
+        println!(
+            "{} documents, {} queries (types as below); R/P micro-averaged over relevant pairs",
+            eval.docs.len(),
+            eval.queries.len()
+        );
+        for (kind, c) in &counts {
+            println!(
+                "{kind:<22} R {:.2} P {:.2} (relevant pairs {}, false positives {})",
+                c.recall(),
+                c.precision(),
+                c.true_positives + c.false_negatives,
+                c.false_positives
+            );
+        }
+        for (kind, list) in errors.iter().filter(|(k, _)| !k.ends_with("as typed")) {
+            println!("{kind}: {} queries differ, e.g.", list.len());
+            for e in list.iter().take(8) {
+                println!("  {e}");
+            }
+        }
+        // Regression guards at the measured level (see the README's search section).
+        let at_least = |kind: &str, recall: f64, precision: f64| {
+            let c = counts[kind];
+            assert!(c.recall() >= recall, "{kind}: recall {:.2}", c.recall());
+            assert!(
+                c.precision() >= precision,
+                "{kind}: precision {:.2}",
+                c.precision()
+            );
+        };
+        at_least("km 2+ syllables", 1.0, 0.78);
+        at_least("ko noun 2+ syllables", 1.0, 0.93);
+        at_least("ko noun+particle", 0.99, 0.93);
+        at_least("ko noun+하다", 0.99, 0.95);
+    }
+
     /// Measures recall and precision of the analyzer variants on the evaluation set and checks
     /// that the chosen one is the best. `cargo test --lib eval_recall_precision -- --nocapture`
     /// prints the table.
