@@ -13,9 +13,15 @@ use tantivy::schema::{
 use super::analyzer;
 use crate::domain::text::Lang;
 
-/// 4: concept tokens of the trilingual glossary (`sme_concepts`, `investor_concepts`), whole
-/// words (`sme_words`, `investor_words`), Khmer n-grams no longer bridge a visible space.
-pub const SCHEMA_VERSION: u32 = 4;
+/// 4: concept tokens of the trilingual glossary (`sme_concepts`, `investor_concepts`).
+/// 5: whole words (`sme_words`, `investor_words`); Khmer n-grams no longer bridge a visible
+/// space; a larger glossary (concept tokens change with it: bump when `data/glossary.tsv` does).
+pub const SCHEMA_VERSION: u32 = 5;
+
+/// FNV-1a hash of `data/glossary.tsv` as of [`SCHEMA_VERSION`]: concept tokens are derived from
+/// it, so a test fails when the glossary changes without a version bump (and the old index
+/// would silently keep the old concepts).
+pub const GLOSSARY_FINGERPRINT: u64 = 449_284_809_655_171_634;
 
 /// Handles to every field, resolved once.
 #[derive(Debug, Clone)]
@@ -192,3 +198,24 @@ pub const KIND_SME: &str = "sme";
 pub const KIND_INVESTOR: &str = "investor";
 /// Marks "no preference" in multi-valued filter fields of investors.
 pub const ANY: &str = "*";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fnv1a(bytes: &[u8]) -> u64 {
+        bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    }
+
+    #[test]
+    fn a_changed_glossary_bumps_the_schema_version() {
+        let now = fnv1a(include_bytes!("../../data/glossary.tsv"));
+        assert_eq!(
+            now, GLOSSARY_FINGERPRINT,
+            "data/glossary.tsv changed: bump SCHEMA_VERSION (the index must be rebuilt with the \
+             new concepts) and set GLOSSARY_FINGERPRINT to {now}"
+        );
+    }
+}
