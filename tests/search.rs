@@ -452,3 +452,53 @@ fn filters_facets_and_paging_agree_with_the_database() {
     let r = s.ok(SEARCH_INVESTORS, json!({ "f": { "sector": "1030" } }))["searchInvestors"].clone();
     assert!(r["totalCount"].as_i64().unwrap() > 0);
 }
+
+/// Word-level evidence ranks first, and Khmer phrases do not match across a visible space
+/// (issue 11). Sub-word hits stay results (without a dictionary a syllable sequence inside an
+/// unspaced word cannot be told from a word), but after the whole-word ones.
+#[test]
+fn whole_words_rank_first_and_spaces_end_khmer_phrases() {
+    let s = TestServer::start();
+    let scandal = publish_sme(
+        &s,
+        sme_with("ក្រុមហ៊ុនយើងមិនដែលមានអាស្រូវ ហើយលក់គ្រឿងទេស។", None, None),
+    );
+    // Segmented with zero-width spaces, as a segmenter or a careful typist writes it.
+    let paddy = publish_sme(
+        &s,
+        sme_with(
+            "យើង\u{200B}ទិញ\u{200B}ស្រូវ\u{200B}ពី\u{200B}កសិករ\u{200B}ក្នុង\u{200B}ភូមិ។",
+            None,
+            None,
+        ),
+    );
+    let smartphone = publish_sme(
+        &s,
+        sme_with(
+            "ហាងទូរស័ព្ទ",
+            None,
+            Some("스마트폰 액세서리를 온라인으로 판매합니다."),
+        ),
+    );
+    let mart = publish_sme(
+        &s,
+        sme_with(
+            "ម៉ាត",
+            None,
+            Some("동네 마트를 운영하며 생필품을 판매합니다."),
+        ),
+    );
+    let reply = publish_sme(&s, sme_with("យើងឆ្លើយតបសាររបស់អតិថិជនយ៉ាងលឿន។", None, None));
+    let dried = publish_sme(&s, sme_with("ហាងយើងលក់ត្រីងៀត បង្គាស្ងួត និងក្ដាមប្រៃ។", None, None));
+
+    assert_eq!(ids(&search(&s, "ស្រូវ")), vec![paddy, scandal]);
+    assert_eq!(
+        ids(&search(&s, "마트")),
+        vec![mart.clone(), smartphone.clone()]
+    );
+    // With a particle: what the stem finds, the document holding the word first.
+    assert_eq!(ids(&search(&s, "마트를")), vec![mart, smartphone]);
+    // ត|ប meet only across the space in "ត្រីងៀត បង្គា": not a result.
+    assert_eq!(ids(&search(&s, "តប")), vec![reply]);
+    assert_eq!(ids(&search(&s, "ត្រីងៀត")), vec![dried]);
+}

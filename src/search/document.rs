@@ -6,6 +6,7 @@
 use tantivy::schema::Facet;
 use tantivy::TantivyDocument;
 
+use super::analyzer::whole_words;
 use super::schema::{Fields, ANY, KIND_INVESTOR, KIND_SME};
 use crate::domain::ids::ProfileId;
 use crate::domain::investor::Investor;
@@ -60,6 +61,20 @@ fn add_concepts(
     for c in any {
         if let Some(concept) = g.concept(c) {
             doc.add_text(field, &concept.id);
+        }
+    }
+}
+
+/// Adds the whole words of the texts to `field`, each once (see `analyzer::whole_words`).
+fn add_words(doc: &mut TantivyDocument, field: tantivy::schema::Field, texts: &[&LocalizedText]) {
+    let mut seen = std::collections::BTreeSet::new();
+    for t in texts {
+        for lang in Lang::ALL {
+            for w in t.get(lang).map(whole_words).unwrap_or_default() {
+                if seen.insert(w.clone()) {
+                    doc.add_text(field, w);
+                }
+            }
         }
     }
 }
@@ -167,6 +182,7 @@ pub fn sme_document(f: &Fields, sme: &Sme) -> TantivyDocument {
     add_texts(&mut doc, &f.sme_description, description);
     let texts: Vec<&LocalizedText> = name.into_iter().chain([description]).collect();
     add_concepts(&mut doc, f.sme_concepts, &texts);
+    add_words(&mut doc, f.sme_words, &texts);
     let mut seen = Vec::new();
     for class in std::iter::once(&p.sector).chain(&p.secondary_sectors) {
         for node in isic().lineage(class.as_str()) {
@@ -204,6 +220,7 @@ pub fn investor_document(f: &Fields, inv: &Investor) -> TantivyDocument {
     add_texts(&mut doc, &f.investor_name, &p.name);
     add_texts(&mut doc, &f.investor_description, &p.description);
     add_concepts(&mut doc, f.investor_concepts, &[&p.name, &p.description]);
+    add_words(&mut doc, f.investor_words, &[&p.name, &p.description]);
     let mut seen = Vec::new();
     let mut sections = Vec::new();
     for code in &p.sector_interests {

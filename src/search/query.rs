@@ -9,7 +9,8 @@ use std::ops::Bound;
 
 use tantivy::collector::{Count, FacetCollector, FacetCounts};
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
@@ -33,6 +34,8 @@ use crate::matching::glossary::glossary;
 
 /// Longest query text accepted, in characters: a search box, not a document.
 pub const MAX_QUERY_CHARS: usize = 500;
+/// Weight of a whole-word hit against the n-gram phrase that found the word.
+const WHOLE_WORD_BOOST: f32 = 3.0;
 /// Characters of context in a highlight snippet.
 const SNIPPET_CHARS: usize = 160;
 
@@ -163,6 +166,8 @@ pub(crate) struct QueryWord {
     /// Alternative forms: the word as typed first, then its Korean stems (see `korean`); each
     /// form is the ordered tokens it analyses to.
     pub forms: Vec<Vec<(usize, String)>>,
+    /// The word (and its Korean stems) as whole-word tokens (`analyzer::whole_words`).
+    pub whole: Vec<String>,
     /// Concept tokens of the glossary concepts the word is part of, as mentioned in the other
     /// two languages (`km:cashew` and `en:cashew` for 캐슈넛): the word finds profiles written
     /// in another language, while in its own language it matches as written, so a query keeps
@@ -227,7 +232,13 @@ pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Quer
                 }
             }
         }
-        out.push(QueryWord { forms, concepts });
+        let mut whole = analyzer::whole_words(w);
+        whole.dedup();
+        out.push(QueryWord {
+            forms,
+            whole,
+            concepts,
+        });
     }
     out
 }
@@ -353,6 +364,7 @@ fn build(index: &SearchIndex, req: &SearchRequest) -> Result<Built, SearchError>
             .iter()
             .map(|word| {
                 let concepts = f.concepts(req.kind);
+                let words = f.words(req.kind);
                 let per_field = text_fields
                     .iter()
                     .flat_map(|(field, _)| {
@@ -360,6 +372,18 @@ fn build(index: &SearchIndex, req: &SearchRequest) -> Result<Built, SearchError>
                             .iter()
                             .map(|tokens| (Occur::Should, word_in_field(*field, tokens)))
                     })
+                    .chain(word.whole.iter().map(|w| {
+                        // Word-level evidence outranks sub-word evidence: 마트 as a word before
+                        // 마트 inside 스마트폰, ស្រូវ on its own before ស្រូវ inside អាស្រូវ.
+                        let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(words, w),
+                                IndexRecordOption::WithFreqs,
+                            )),
+                            WHOLE_WORD_BOOST,
+                        ));
+                        (Occur::Should, q)
+                    }))
                     .chain(word.concepts.iter().map(|id| {
                         let q: Box<dyn Query> = Box::new(TermQuery::new(
                             Term::from_field_text(concepts, id),

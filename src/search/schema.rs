@@ -14,7 +14,14 @@ use super::analyzer;
 use crate::domain::text::Lang;
 
 /// 4: concept tokens of the trilingual glossary (`sme_concepts`, `investor_concepts`).
-pub const SCHEMA_VERSION: u32 = 4;
+/// 5: whole words (`sme_words`, `investor_words`); Khmer n-grams no longer bridge a visible
+/// space; a larger glossary (concept tokens change with it: bump when `data/glossary.tsv` does).
+pub const SCHEMA_VERSION: u32 = 5;
+
+/// FNV-1a hash of `data/glossary.tsv` as of [`SCHEMA_VERSION`]: concept tokens are derived from
+/// it, so a test fails when the glossary changes without a version bump (and the old index
+/// would silently keep the old concepts).
+pub const GLOSSARY_FINGERPRINT: u64 = 449_284_809_655_171_634;
 
 /// Handles to every field, resolved once.
 #[derive(Debug, Clone)]
@@ -35,6 +42,10 @@ pub struct Fields {
     /// language, one untokenized id per concept, per kind like the text fields.
     pub sme_concepts: Field,
     pub investor_concepts: Field,
+    /// Whole Khmer and Korean words of the searchable texts (`analyzer::whole_words`), one token
+    /// each: a query word found whole outranks one found inside a longer word.
+    pub sme_words: Field,
+    pub investor_words: Field,
     /// ISIC codes a filter by sector prefix matches: every ancestor of the profile's classes
     /// (SMEs) or of the investor's interests.
     pub sector: Field,
@@ -103,7 +114,9 @@ impl Fields {
                 .set_index_option(IndexRecordOption::WithFreqs),
         );
         let sme_concepts = b.add_text_field("sme_concepts", concepts.clone());
-        let investor_concepts = b.add_text_field("investor_concepts", concepts);
+        let investor_concepts = b.add_text_field("investor_concepts", concepts.clone());
+        let sme_words = b.add_text_field("sme_words", concepts.clone());
+        let investor_words = b.add_text_field("investor_words", concepts);
         let fields = Fields {
             kind: b.add_text_field("kind", STRING),
             id: b.add_text_field("id", STRING | STORED),
@@ -115,6 +128,8 @@ impl Fields {
             investor_description,
             sme_concepts,
             investor_concepts,
+            sme_words,
+            investor_words,
             sector: b.add_text_field("sector", STRING),
             sector_exact: b.add_text_field("sector_exact", STRING),
             province: b.add_text_field("province", STRING),
@@ -148,6 +163,14 @@ impl Fields {
         }
     }
 
+    /// The whole-word field of one kind.
+    pub fn words(&self, kind: Kind) -> Field {
+        match kind {
+            Kind::Sme => self.sme_words,
+            Kind::Investor => self.investor_words,
+        }
+    }
+
     /// The text fields of one kind with their labels, for queries and highlights.
     pub fn text_fields(&self, kind: Kind) -> Vec<(Field, String)> {
         let (name, description) = match kind {
@@ -175,3 +198,24 @@ pub const KIND_SME: &str = "sme";
 pub const KIND_INVESTOR: &str = "investor";
 /// Marks "no preference" in multi-valued filter fields of investors.
 pub const ANY: &str = "*";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fnv1a(bytes: &[u8]) -> u64 {
+        bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    }
+
+    #[test]
+    fn a_changed_glossary_bumps_the_schema_version() {
+        let now = fnv1a(include_bytes!("../../data/glossary.tsv"));
+        assert_eq!(
+            now, GLOSSARY_FINGERPRINT,
+            "data/glossary.tsv changed: bump SCHEMA_VERSION (the index must be rebuilt with the \
+             new concepts) and set GLOSSARY_FINGERPRINT to {now}"
+        );
+    }
+}
