@@ -543,3 +543,23 @@ fn the_incentive_and_digital_checks_answer_without_javascript() {
         Some("/en/digital-check?q=WEBSITE&q=ERP&done=1#result")
     );
 }
+
+/// The issue's bar: an SME page under 150 KB before fonts. Printed for the README.
+#[test]
+fn a_profile_page_weighs_under_150_kb_before_fonts() {
+    let s = TestServer::start();
+    let id = publish_sme(&s, sme_input());
+    let page = get(&s, &format!("/km/smes/{id}"), &[]);
+    let html = page.text();
+    let mut total = page.body.len();
+    for attr in ["<link rel=\"stylesheet\" href=\"", "<script src=\""] {
+        let at = html.find(attr).unwrap() + attr.len();
+        let path = &html[at..at + html[at..].find('"').unwrap()];
+        total += get(&s, path, &[]).body.len();
+    }
+    eprintln!(
+        "profile page weight: {total} bytes (HTML {} + CSS + JS), uncompressed, before fonts",
+        page.body.len()
+    );
+    assert!(total < 150_000, "{total} bytes");
+}

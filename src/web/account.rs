@@ -111,7 +111,7 @@ fn signed_in(w: &Web, token: &str) -> Response {
 
 pub async fn signup_post(w: Web, body: Bytes) -> Response {
     let form = Form::parse(&body);
-    if let Err(refused) = w.check_csrf(&form) {
+    if let Some(refused) = w.refuse_without_csrf(&form) {
         return refused;
     }
     let tr = w.tr;
@@ -154,7 +154,7 @@ pub async fn signup_post(w: Web, body: Bytes) -> Response {
 
 pub async fn login_post(w: Web, body: Bytes) -> Response {
     let form = Form::parse(&body);
-    if let Err(refused) = w.check_csrf(&form) {
+    if let Some(refused) = w.refuse_without_csrf(&form) {
         return refused;
     }
     let email = form.get("email").unwrap_or("").trim().to_string();
@@ -173,7 +173,7 @@ pub async fn login_post(w: Web, body: Bytes) -> Response {
 
 pub async fn logout(w: Web, body: Bytes) -> Response {
     let form = Form::parse(&body);
-    if let Err(refused) = w.check_csrf(&form) {
+    if let Some(refused) = w.refuse_without_csrf(&form) {
         return refused;
     }
     if w.viewer.user.is_some() {

@@ -327,13 +327,14 @@ impl Web {
         }
     }
 
-    /// Checks the CSRF field of a POSTed form; the refusal is a translated 403 page.
-    pub fn check_csrf(&self, form: &Form) -> Result<(), Response> {
+    /// Checks the CSRF field of a POSTed form: `None` when it is right, else the refusal (a
+    /// translated 403 page).
+    pub fn refuse_without_csrf(&self, form: &Form) -> Option<Response> {
         match form.get(session::CSRF_FIELD) {
             Some(given) if session::csrf_ok(&self.secret, given) && self.new_visit.is_none() => {
-                Ok(())
+                None
             }
-            _ => Err(self.message(StatusCode::FORBIDDEN, "forbidden-title", "forbidden-body")),
+            _ => Some(self.message(StatusCode::FORBIDDEN, "forbidden-title", "forbidden-body")),
         }
     }
 }
