@@ -563,3 +563,53 @@ fn a_profile_page_weighs_under_150_kb_before_fonts() {
     );
     assert!(total < 150_000, "{total} bytes");
 }
+
+/// An SME's account page lists its businesses; "my matches" ranks investors with each score
+/// explained as bars and reasons in the page language; nobody else sees that page.
+#[test]
+fn an_sme_sees_its_matches_explained_in_its_language() {
+    let s = TestServer::start();
+    let id = publish_sme(&s, sme_input());
+    common::publish_investor(&s, common::investor_input());
+    // The session cookie holds a token of the API's store: the SME's bearer token works.
+    let cookie = format!("khkr_session={}", s.sme_token);
+    let me = get(&s, "/ko/me", &[("Cookie", &cookie)]);
+    assert_eq!(me.status, 200);
+    let html = me.text();
+    assert!(
+        html.contains(&format!("href=\"/ko/me/matches/{id}\"")),
+        "{html}"
+    );
+    assert!(html.contains("내 기업"));
+
+    let m = get(&s, &format!("/ko/me/matches/{id}"), &[("Cookie", &cookie)]);
+    assert_eq!(m.status, 200);
+    let html = m.text();
+    assert!(
+        html.contains("한빛뷰티 무역"),
+        "the investor by its Korean name"
+    );
+    assert!(html.contains("적합도 100점 만점에"), "the score in Korean");
+    for feature in ["업종", "디지털 수준", "투자 인센티브", "협력 형태", "지역"]
+    {
+        assert!(
+            html.contains(&format!("<span class=\"factor-name\">{feature}</span>")),
+            "{feature}"
+        );
+    }
+    assert_eq!(
+        html.matches("<span class=\"factor-name\">").count(),
+        7,
+        "seven bars per match"
+    );
+
+    // Not the owner: as unknown as a page that does not exist. Not signed in: log in first.
+    let other = format!("khkr_session={}", s.investor_token);
+    assert_eq!(
+        get(&s, &format!("/ko/me/matches/{id}"), &[("Cookie", &other)]).status,
+        404
+    );
+    let anon = get(&s, &format!("/ko/me/matches/{id}"), &[]);
+    assert_eq!(anon.status, 303);
+    assert_eq!(anon.header("location"), Some("/ko/login"));
+}

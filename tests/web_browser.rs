@@ -22,19 +22,22 @@ fn a_visitor_searches_opens_a_profile_signs_up_and_logs_in_in_each_language() {
         return;
     }
     let s = TestServer::start_with(&["--demo"]);
+    // A business of the SME account signed up at start, for its "my matches" page.
+    let sme_id = common::publish_sme(&s, common::sme_input());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    runtime.block_on(drive(&s));
+    runtime.block_on(drive(&s, &sme_id));
 }
 
-async fn drive(s: &TestServer) {
+async fn drive(s: &TestServer, sme_id: &str) {
     let b = browser::Browser::start(360, 640).await;
     for (width, height) in [(360, 640), (1280, 800)] {
         b.resize(width, height).await;
         for (lang, query) in [("km", "កាហ្វេ"), ("ko", "커피"), ("en", "coffee")] {
             visit(s, &b, lang, query, width).await;
+            my_matches(s, &b, lang, sme_id, width).await;
         }
     }
     b.close().await;
@@ -240,4 +243,37 @@ async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, wi
     )
     .await;
     shot(b, lang, "digital", width).await;
+}
+
+/// Signed in as the SME (its session cookie holds the API token), its matches explained.
+async fn my_matches(s: &TestServer, b: &browser::Browser, lang: &str, sme_id: &str, width: u32) {
+    // Set from the page (WebDriver's cookie API refuses loopback hosts); the server reads the
+    // cookie the same way whoever set it.
+    b.client
+        .execute(
+            "document.cookie = 'khkr_session=' + arguments[0] + '; path=/'; return true;",
+            vec![serde_json::Value::String(s.sme_token.clone())],
+        )
+        .await
+        .expect("session cookie");
+    b.client
+        .goto(&format!("{}/{lang}/me/matches/{sme_id}", s.base))
+        .await
+        .unwrap();
+    let bars = b
+        .wait_for_js(
+            "explained matches",
+            "return document.querySelectorAll('.factors li').length",
+            LIMIT,
+        )
+        .await;
+    assert!(bars.as_u64().unwrap() >= 7, "{lang}: bars");
+    shot(b, lang, "matches", width).await;
+    b.client
+        .execute(
+            "document.cookie = 'khkr_session=; path=/; max-age=0'; return true;",
+            vec![],
+        )
+        .await
+        .ok();
 }

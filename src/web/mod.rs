@@ -57,6 +57,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: Arc<App>) -> Router<S> {
         )
         .route("/{lang}/logout", post(account::logout))
         .route("/{lang}/me", get(account::me))
+        .route("/{lang}/me/matches/{id}", get(account::matches))
         .fallback(not_found)
         .with_state(app)
 }
