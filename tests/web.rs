@@ -613,3 +613,97 @@ fn an_sme_sees_its_matches_explained_in_its_language() {
     assert_eq!(anon.status, 303);
     assert_eq!(anon.header("location"), Some("/ko/login"));
 }
+
+/// The wizard: one topic per step, answers carried forward, contact details only in the final
+/// POST (with its CSRF field), errors linking back to their step, then POST-redirect-GET.
+#[test]
+fn an_sme_describes_its_business_step_by_step() {
+    let s = TestServer::start();
+    let cookie = format!("khkr_session={}", s.sme_token);
+    let h = [("Cookie", cookie.as_str())];
+    let first = get(&s, "/km/me/new", &h);
+    assert_eq!(first.status, 200);
+    assert!(first.text().contains("ជំហាន 1 នៃ 6"));
+    let name = "ហាងកាហ្វេស្រីពៅ";
+    let description = "យើងលីងកាហ្វេពីមណ្ឌលគិរី";
+    let mut answers: Vec<(&str, &str)> = vec![("name", name), ("description", description)];
+    for (next, field, value) in [
+        ("sector", "sector", "1079"),
+        ("province", "province", "KH-11"),
+        ("digital", "q", "SOCIAL_MEDIA"),
+        ("seek", "partnership", "DISTRIBUTION"),
+    ] {
+        let mut pairs = answers.clone();
+        pairs.push(("step", next));
+        let r = get(&s, &format!("/km/me/new?{}", form(&pairs)), &h);
+        assert_eq!(r.status, 200, "step {next}");
+        let html = r.text();
+        // The answers so far travel as hidden fields.
+        assert!(
+            html.contains(&format!("type=\"hidden\" name=\"name\" value=\"{name}\"")),
+            "{next}"
+        );
+        assert!(
+            html.contains(&format!("name=\"{field}\"")),
+            "{next} asks {field}"
+        );
+        answers.push((field, value));
+    }
+    let mut pairs = answers.clone();
+    pairs.push(("step", "contact"));
+    let last = get(&s, &format!("/km/me/new?{}", form(&pairs)), &h);
+    let html = last.text();
+    assert!(html.contains("method=\"post\""));
+    let csrf = csrf_of(&html);
+
+    // A bad answer from an earlier step is named with a link back to that step.
+    let mut bad = answers.clone();
+    bad.retain(|(k, _)| *k != "sector");
+    bad.extend([
+        ("csrf", csrf.as_str()),
+        ("phone", "012 345 678"),
+        ("visibility", "ANONYMOUS"),
+    ]);
+    let refused = post_form(&s, "/km/me/new", Some(&cookie), &bad);
+    assert_eq!(refused.status, 422);
+    let html = refused.text();
+    assert!(
+        html.contains("សូមជ្រើសរើសសកម្មភាពពីបញ្ជី"),
+        "the sector error in Khmer"
+    );
+    assert!(
+        html.contains("step=sector#sector"),
+        "a link back to the sector step"
+    );
+
+    let mut ok = answers.clone();
+    ok.extend([
+        ("csrf", csrf.as_str()),
+        ("phone", "012 345 678"),
+        ("visibility", "ANONYMOUS"),
+    ]);
+    let done = post_form(&s, "/km/me/new", Some(&cookie), &ok);
+    assert_eq!(done.status, 303, "{}", done.text());
+    assert_eq!(done.header("location"), Some("/km/me"));
+    let me = get(&s, "/km/me", &h).text();
+    assert!(me.contains(name), "the owner sees its business by name");
+    // Published: a stranger finds it, without its name (ANONYMOUS) or its phone.
+    let found = get(
+        &s,
+        "/km/smes?q=%E1%9E%80%E1%9E%B6%E1%9E%A0%E1%9F%92%E1%9E%9C%E1%9F%81",
+        &[],
+    )
+    .text();
+    assert!(found.contains("/km/smes/"), "found by its description");
+    assert!(!found.contains(name) && !found.contains("345 678"));
+    // Without the CSRF field nothing is published.
+    let mut no_csrf = answers.clone();
+    no_csrf.push(("phone", "012 345 678"));
+    assert_eq!(
+        post_form(&s, "/km/me/new", Some(&cookie), &no_csrf).status,
+        403
+    );
+    // Investors have no business wizard.
+    let inv = format!("khkr_session={}", s.investor_token);
+    assert_eq!(get(&s, "/km/me/new", &[("Cookie", &inv)]).status, 303);
+}

@@ -181,6 +181,7 @@ async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, wi
         .unwrap();
     assert!(body.as_str().unwrap().contains(&email), "{lang}: signed in");
     shot(b, lang, "me", width).await;
+    wizard(b, lang, width).await;
     click(b, "main form button[type=submit]").await;
     arrived(b, &format!("/{lang}/")).await;
     b.client
@@ -276,4 +277,63 @@ async fn my_matches(s: &TestServer, b: &browser::Browser, lang: &str, sme_id: &s
         )
         .await
         .ok();
+}
+
+/// The SME describes its business in six steps, one topic each, and sees it on its page.
+async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
+    click(b, "main a.button").await;
+    arrived(b, "/me/new").await;
+    let name = format!("{lang} wizard business {width}");
+    fill(b, "#name", &name).await;
+    fill(b, "#description", "ផលិតនំបញ្ចុក 커피 coffee").await;
+    shot(b, lang, "wizard-1", width).await;
+    click(b, "main form button[type=submit]").await;
+    for (n, css, value) in [(2, "#sector", "1079"), (3, "#province", "KH-11")] {
+        b.wait_for_js(
+            "the next step",
+            &format!("return document.querySelector('{css}')"),
+            LIMIT,
+        )
+        .await;
+        b.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("choose {value}: {e}"));
+        shot(b, lang, &format!("wizard-{n}"), width).await;
+        click(b, "main form button[type=submit]").await;
+    }
+    for (n, css) in [(4, "#q-social_media"), (5, "#p-distribution")] {
+        b.wait_for_js(
+            "the next step",
+            &format!("return document.querySelector('{css}')"),
+            LIMIT,
+        )
+        .await;
+        click(b, css).await;
+        shot(b, lang, &format!("wizard-{n}"), width).await;
+        click(b, "main form button[type=submit]").await;
+    }
+    b.wait_for_js(
+        "the contact step",
+        "return document.querySelector('#phone')",
+        LIMIT,
+    )
+    .await;
+    fill(b, "#phone", "012 345 678").await;
+    shot(b, lang, "wizard-6", width).await;
+    click(b, "main form button[type=submit]").await;
+    arrived(b, "/me").await;
+    let body = b
+        .client
+        .execute("return document.body.innerText", vec![])
+        .await
+        .unwrap();
+    assert!(
+        body.as_str().unwrap().contains(&name),
+        "{lang}: the business is listed"
+    );
+    shot(b, lang, "me-business", width).await;
 }

@@ -15,6 +15,7 @@ pub mod session;
 mod account;
 mod public;
 mod tools;
+mod wizard;
 
 use std::sync::Arc;
 
@@ -57,6 +58,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: Arc<App>) -> Router<S> {
         )
         .route("/{lang}/logout", post(account::logout))
         .route("/{lang}/me", get(account::me))
+        .route("/{lang}/me/new", get(wizard::new).post(wizard::publish))
         .route("/{lang}/me/matches/{id}", get(account::matches))
         .fallback(not_found)
         .with_state(app)
