@@ -138,6 +138,26 @@ async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, wi
     .await;
     shot(b, lang, "profile", width).await;
 
+    // Investors and partners, with their facets.
+    b.client
+        .goto(&format!("{}/{lang}/investors", s.base))
+        .await
+        .unwrap();
+    b.wait_for_js(
+        "investors",
+        "return document.querySelectorAll('.results li').length",
+        LIMIT,
+    )
+    .await;
+    shot(b, lang, "investors", width).await;
+    b.client.back().await.unwrap();
+    b.wait_for_js(
+        "the profile again",
+        "return document.querySelector('dl.facts')",
+        LIMIT,
+    )
+    .await;
+
     // The language switcher keeps the page.
     let here = b.client.current_url().await.unwrap();
     let other = if lang == "en" { "ko" } else { "en" };
@@ -313,6 +333,18 @@ async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
         )
         .await;
         click(b, css).await;
+        if n == 4 {
+            // The level and score follow the boxes as they are ticked.
+            let live = b
+                .wait_for_js(
+                    "the wizard's live score",
+                    "const o = document.getElementById('live-score'); \
+                     return o && !o.hidden && o.textContent;",
+                    LIMIT,
+                )
+                .await;
+            assert!(live.as_str().unwrap().contains("5 / 100"), "{live}");
+        }
         shot(b, lang, &format!("wizard-{n}"), width).await;
         click(b, "main form button[type=submit]").await;
     }

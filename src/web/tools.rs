@@ -220,6 +220,17 @@ struct DigitalPage {
     result: Option<DigitalResult>,
 }
 
+/// The level names in the page language, as JSON for the live score's script.
+pub fn level_names(tr: super::i18n::Tr) -> String {
+    use crate::domain::digital::DigitalLevel as L;
+    serde_json::json!({
+        "BASIC": level_name(tr, L::Basic),
+        "INTERMEDIATE": level_name(tr, L::Intermediate),
+        "ADVANCED": level_name(tr, L::Advanced),
+    })
+    .to_string()
+}
+
 fn question_text(q: &crate::domain::digital::Question, lang: Lang) -> &'static str {
     match lang {
         Lang::En => q.en,
@@ -262,18 +273,13 @@ pub async fn digital(w: Web) -> Response {
             next,
         }
     });
-    let names = serde_json::json!({
-        "BASIC": level_name(tr, crate::domain::digital::DigitalLevel::Basic),
-        "INTERMEDIATE": level_name(tr, crate::domain::digital::DigitalLevel::Intermediate),
-        "ADVANCED": level_name(tr, crate::domain::digital::DigitalLevel::Advanced),
-    });
     let page = DigitalPage {
         c: w.chrome(tr.t("digital-title"), Section::Digital),
         action: w.href("/digital-check"),
         questions,
         min_intermediate: INTERMEDIATE_MIN,
         min_advanced: ADVANCED_MIN,
-        level_names: names.to_string(),
+        level_names: level_names(tr),
         result,
     };
     w.page(StatusCode::OK, &page)

@@ -55,6 +55,9 @@ pub struct Check {
     pub label: String,
     pub hint: Option<String>,
     pub checked: bool,
+    /// For the live score of the digital step (`data-points`, `data-tier`).
+    pub points: u32,
+    pub tier: &'static str,
 }
 
 pub struct WizardError {
@@ -84,6 +87,9 @@ struct WizardPage {
     email: String,
     anonymous: bool,
     errors: Vec<WizardError>,
+    min_intermediate: usize,
+    min_advanced: usize,
+    level_names: String,
 }
 
 fn page(w: &Web, step: usize, draft: &Form) -> WizardPage {
@@ -123,6 +129,8 @@ fn page(w: &Web, step: usize, draft: &Form) -> WizardPage {
                 .to_string(),
                 hint: Some(tr.t(&format!("digital-example-{}", q.code.to_ascii_lowercase()))),
                 checked: draft.all("q").contains(&q.code),
+                points: q.points,
+                tier: q.tier.as_str(),
             })
             .collect(),
         5 => PartnershipType::ALL
@@ -134,6 +142,8 @@ fn page(w: &Web, step: usize, draft: &Form) -> WizardPage {
                 label: partnership_name(tr, *p),
                 hint: None,
                 checked: draft.all("partnership").contains(&p.as_str()),
+                points: 0,
+                tier: "",
             })
             .collect(),
         _ => vec![],
@@ -175,6 +185,9 @@ fn page(w: &Web, step: usize, draft: &Form) -> WizardPage {
         email: get("email"),
         anonymous: draft.get("visibility") == Some("ANONYMOUS"),
         errors: vec![],
+        min_intermediate: crate::domain::digital::INTERMEDIATE_MIN,
+        min_advanced: crate::domain::digital::ADVANCED_MIN,
+        level_names: super::tools::level_names(tr),
     }
 }
 
