@@ -479,6 +479,22 @@ fn an_anonymous_sme_shows_neither_name_nor_contact_to_a_stranger() {
         .text()
         .contains(&format!("/en/smes/{id}")));
 
+    // An investor's contact details are not shown either.
+    let investor = common::publish_investor(&s, common::investor_input());
+    for lang in LANGS {
+        let html = get(&s, &format!("/{lang}/investors/{investor}"), &[]).text();
+        assert!(
+            html.contains("Hanbit") || html.contains("한빛뷰티"),
+            "its public name"
+        );
+        for secret in ["Kim Minji", "minji@hanbit-beauty.example"] {
+            assert!(
+                !html.contains(secret),
+                "{lang}: investor page shows {secret}"
+            );
+        }
+    }
+
     // Profile text in the page language when present, else another with a label saying which.
     let ko = get(&s, &format!("/ko/smes/{public_id}"), &[]).text();
     assert!(ko.contains("<h1 lang=\"km\">ផ្ទះកាហ្វេសុខា</h1>"), "{ko}");
