@@ -719,6 +719,67 @@ fn an_sme_describes_its_business_step_by_step() {
         post_form(&s, "/km/me/new", Some(&cookie), &no_csrf).status,
         403
     );
+    // Change it: the wizard starts from its answers, the contact step from the details on
+    // file; the revision keeps one business.
+    let at = me.find("/km/me/edit/").expect("an edit link") + "/km/me/edit/".len();
+    let id = me[at..at + 36].to_string();
+    let start = get(&s, &format!("/km/me/edit/{id}"), &h);
+    assert_eq!(start.status, 303);
+    let location = start.header("location").unwrap().to_string();
+    assert!(
+        location.starts_with(&format!("/km/me/new?id={id}&name=")),
+        "{location}"
+    );
+    assert!(!location.contains("345"), "no contact detail in a URL");
+    let contact_step = location.replace("step=name", "step=contact");
+    let html = get(&s, &contact_step, &h).text();
+    assert!(html.contains("345 678"), "the phone on file is offered");
+    assert!(
+        html.contains("value=\"ANONYMOUS\" checked"),
+        "the visibility on file"
+    );
+    let mut changed: Vec<(&str, &str)> = answers
+        .iter()
+        .map(|(k, v)| {
+            if *k == "name" {
+                (*k, "ហាងកាហ្វេថ្មី")
+            } else {
+                (*k, *v)
+            }
+        })
+        .collect();
+    let csrf = csrf_of(&html);
+    changed.extend([
+        ("id", id.as_str()),
+        ("csrf", csrf.as_str()),
+        ("phone", "012 345 678"),
+        ("visibility", "ANONYMOUS"),
+    ]);
+    let revised = post_form(&s, "/km/me/new", Some(&cookie), &changed);
+    assert_eq!(revised.status, 303, "{}", revised.text());
+    let me = get(&s, "/km/me", &h).text();
+    assert!(
+        me.contains("ហាងកាហ្វេថ្មី") && !me.contains(name),
+        "renamed, not duplicated"
+    );
+    assert_eq!(me.matches("/km/me/edit/").count(), 1);
+
+    // Archive it: refused without the CSRF field, then gone from the account and the site.
+    let archive = format!("/km/me/archive/{id}");
+    assert_eq!(post_form(&s, &archive, Some(&cookie), &[]).status, 403);
+    let csrf = csrf_of(&me);
+    let gone = post_form(&s, &archive, Some(&cookie), &[("csrf", csrf.as_str())]);
+    assert_eq!(gone.status, 303);
+    assert_eq!(gone.header("location"), Some("/km/me"));
+    assert!(!get(&s, "/km/me", &h).text().contains("/km/me/edit/"));
+    assert_eq!(get(&s, &format!("/km/smes/{id}"), &[]).status, 404);
+    // Someone else's business cannot be changed or archived.
+    let inv = format!("khkr_session={}", s.investor_token);
+    assert_eq!(
+        get(&s, &format!("/km/me/edit/{id}"), &[("Cookie", &inv)]).status,
+        303
+    );
+
     // Investors have no business wizard.
     let inv = format!("khkr_session={}", s.investor_token);
     assert_eq!(get(&s, "/km/me/new", &[("Cookie", &inv)]).status, 303);

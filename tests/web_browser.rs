@@ -202,7 +202,7 @@ async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, wi
     assert!(body.as_str().unwrap().contains(&email), "{lang}: signed in");
     shot(b, lang, "me", width).await;
     wizard(b, lang, width).await;
-    click(b, "main form button[type=submit]").await;
+    click(b, "main form.logout button").await;
     arrived(b, &format!("/{lang}/")).await;
     b.client
         .goto(&format!("{}/{lang}/login", s.base))
@@ -222,7 +222,7 @@ async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, wi
     fill(b, "#password", "correct horse battery").await;
     click(b, "main form button[type=submit]").await;
     arrived(b, "/me").await;
-    click(b, "main form button[type=submit]").await;
+    click(b, "main form.logout button").await;
     arrived(b, &format!("/{lang}/")).await;
 
     // The two checks.

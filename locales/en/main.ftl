@@ -238,3 +238,5 @@ wizard-publish = Publish my business
 wizard-change = Change
 error-wizard-text = Fill this in, in at most a few paragraphs
 error-wizard-contact = Check this contact detail
+me-archive = Remove this business from the site
+me-edit = Change the answers

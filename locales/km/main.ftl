@@ -234,3 +234,5 @@ wizard-publish = ចុះផ្សាយអាជីវកម្មរបស់
 wizard-change = កែប្រែ
 error-wizard-text = សូមបំពេញ យ៉ាងច្រើនប៉ុន្មានកថាខណ្ឌ
 error-wizard-contact = សូមពិនិត្យព័ត៌មានទំនាក់ទំនងនេះ
+me-archive = ដកអាជីវកម្មនេះចេញពីគេហទំព័រ
+me-edit = កែប្រែចម្លើយ

@@ -234,3 +234,5 @@ wizard-publish = 내 기업 등록하기
 wizard-change = 변경
 error-wizard-text = 몇 단락 이내로 입력하세요
 error-wizard-contact = 이 연락처를 확인하세요
+me-archive = 이 기업을 사이트에서 내리기
+me-edit = 답변 바꾸기

@@ -198,6 +198,8 @@ pub struct Business {
     pub title_lang: &'static str,
     pub meta: String,
     pub matches: String,
+    pub edit: String,
+    pub archive: String,
 }
 
 #[derive(Template)]
@@ -243,6 +245,8 @@ pub async fn me(w: Web) -> Response {
                     province_name(tr, shown.get().profile.province.as_str())
                 ),
                 matches: w.href(&format!("/me/matches/{id}")),
+                edit: w.href(&format!("/me/edit/{id}")),
+                archive: w.href(&format!("/me/archive/{id}")),
             });
         }
     }
@@ -355,4 +359,18 @@ pub async fn matches(w: Web, Path((_, id)): Path<(String, String)>) -> Response 
         matches: items,
     };
     w.page(StatusCode::OK, &page)
+}
+
+/// Archives one of the SME's businesses: it leaves search and matching; PRG to the account.
+pub async fn archive(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    if let Some(refused) = w.refuse_without_csrf(&form) {
+        return refused;
+    }
+    match profiles::archive::<Sme>(&w.app, &w.viewer, &id).await {
+        Ok(_) => see_other(&w.href("/me")),
+        Err(ServiceError::Unauthenticated(_)) => see_other(&w.href("/login")),
+        Err(ServiceError::Forbidden(_)) => w.not_found(),
+        Err(e) => w.service_error(e),
+    }
 }

@@ -60,6 +60,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: Arc<App>) -> Router<S> {
         .route("/{lang}/me", get(account::me))
         .route("/{lang}/me/new", get(wizard::new).post(wizard::publish))
         .route("/{lang}/me/matches/{id}", get(account::matches))
+        .route("/{lang}/me/archive/{id}", post(account::archive))
+        .route("/{lang}/me/edit/{id}", get(wizard::edit))
         .fallback(not_found)
         .with_state(app)
 }

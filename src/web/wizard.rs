@@ -8,6 +8,7 @@
 
 use askama::Template;
 use axum::body::Bytes;
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 
@@ -25,7 +26,9 @@ use crate::service::{profiles, reference, ServiceError};
 const STEPS: usize = 6;
 
 /// The draft's fields and the step that asks each.
-const FIELDS: [(&str, usize); 13] = [
+const FIELDS: [(&str, usize); 14] = [
+    // The business being changed (absent for a new one); carried through every step.
+    ("id", 0),
     ("name", 1),
     ("description", 1),
     ("sector", 2),
@@ -212,9 +215,89 @@ pub async fn new(w: Web) -> Response {
     if let Some(r) = refuse(&w) {
         return r;
     }
-    let draft = Form::query(w.query.as_deref());
+    let mut draft = Form::query(w.query.as_deref());
     let step = step_number(draft.get("step"));
+    // Changing a business: the contact step starts from the details on file (they never
+    // travel in a URL, so the earlier steps do not carry them).
+    let contact_given = ["person", "email", "phone", "telegram"]
+        .iter()
+        .any(|f| draft.get(f).is_some());
+    if step == STEPS && !contact_given {
+        if let Some(id) = draft.get("id").map(str::to_string) {
+            if let Ok(Some(current)) = owned(&w, &id).await {
+                let c = &current.profile.contact;
+                let pairs = [
+                    ("person", c.person.clone()),
+                    ("email", c.email.as_ref().map(|e| e.as_str().to_string())),
+                    ("phone", c.phone.as_ref().map(|p| p.as_str().to_string())),
+                    (
+                        "telegram",
+                        c.telegram.as_ref().map(|t| t.as_str().to_string()),
+                    ),
+                ];
+                for (k, v) in pairs {
+                    if let Some(v) = v {
+                        draft.0.push((k.to_string(), v));
+                    }
+                }
+                draft.0.retain(|(k, _)| k != "visibility");
+                draft.0.push((
+                    "visibility".into(),
+                    current.profile.visibility.as_str().to_string(),
+                ));
+            }
+        }
+    }
     w.page(StatusCode::OK, &page(&w, step, &draft))
+}
+
+/// One of the viewer's own businesses (as its owner sees it), or `None`.
+async fn owned(w: &Web, id: &str) -> Result<Option<Sme>, ServiceError> {
+    Ok(profiles::get::<Sme>(&w.app, &w.viewer, id)
+        .await?
+        .filter(|s| w.viewer.owns(s.get().owner))
+        .map(|s| s.get().clone()))
+}
+
+/// `GET /{lang}/me/edit/{id}`: the wizard, started from the business's current answers.
+pub async fn edit(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
+    if let Some(r) = refuse(&w) {
+        return r;
+    }
+    let sme = match owned(&w, &id).await {
+        Ok(Some(s)) => s,
+        Ok(None) | Err(ServiceError::BadInput(_)) => return w.not_found(),
+        Err(e) => return w.service_error(e),
+    };
+    let p = &sme.profile;
+    let id = sme.id.to_string();
+    let mut pairs: Vec<(&str, String)> = vec![("id", id)];
+    if let Some(t) = super::public::pick(w.tr, &p.name) {
+        pairs.push(("name", t.text));
+    }
+    if let Some(t) = super::public::pick(w.tr, &p.description) {
+        pairs.push(("description", t.text));
+    }
+    pairs.push(("sector", p.sector.as_str().to_string()));
+    pairs.push(("province", p.province.as_str().to_string()));
+    for i in &p.digital_indicators {
+        pairs.push(("q", i.as_str().to_string()));
+    }
+    for t in &p.partnership_types {
+        pairs.push(("partnership", t.as_str().to_string()));
+    }
+    if let Some(m) = p.capital_sought.min {
+        pairs.push(("capital_min", m.to_string()));
+    }
+    if let Some(m) = p.capital_sought.max {
+        pairs.push(("capital_max", m.to_string()));
+    }
+    pairs.push(("step", "name".into()));
+    see_other(&format!(
+        "{}{}",
+        w.href("/me/new"),
+        query_string(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+    ))
 }
 
 fn number(s: Option<&str>) -> Result<Option<i64>, ()> {
@@ -284,8 +367,23 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
         }),
         ..Default::default()
     };
+    let mut raw = raw;
+    let changing = draft.get("id").map(str::to_string);
+    if let Some(id) = &changing {
+        // What the wizard does not ask is kept as it is: texts in other languages, staff
+        // count, founding year, secondary sectors, languages.
+        match owned(&w, id).await {
+            Ok(Some(current)) => keep_unasked(&mut raw, &current, w.lang),
+            Ok(None) | Err(ServiceError::BadInput(_)) => return w.not_found(),
+            Err(e) => return w.service_error(e),
+        }
+    }
     if errors.is_empty() {
-        match profiles::publish::<Sme>(&w.app, &w.viewer, raw).await {
+        let result = match &changing {
+            Some(id) => profiles::revise::<Sme>(&w.app, &w.viewer, id, raw).await,
+            None => profiles::publish::<Sme>(&w.app, &w.viewer, raw).await,
+        };
+        match result {
             Ok(_) => return see_other(&w.href("/me")),
             Err(ServiceError::BadInput(e)) => {
                 for fe in &e.0 {
@@ -331,4 +429,35 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
         })
         .collect();
     w.page(StatusCode::UNPROCESSABLE_ENTITY, &p)
+}
+
+/// Fills what the wizard does not ask from the business on file.
+fn keep_unasked(raw: &mut SmeRaw, current: &Sme, lang: Lang) {
+    let p = &current.profile;
+    let merge = |asked: &mut LocalizedTextRaw, on_file: &crate::domain::text::LocalizedText| {
+        for l in Lang::ALL {
+            if l == lang {
+                continue;
+            }
+            let value = on_file.get(l).map(str::to_string);
+            match l {
+                Lang::En => asked.en = value,
+                Lang::Km => asked.km = value,
+                Lang::Ko => asked.ko = value,
+            }
+        }
+    };
+    merge(&mut raw.name, &p.name);
+    merge(&mut raw.description, &p.description);
+    raw.employees = p.employees.map(i64::from);
+    raw.founded_year = p.founded_year.map(i64::from);
+    raw.secondary_sector_codes = p
+        .secondary_sectors
+        .iter()
+        .map(|s| s.as_str().to_string())
+        .collect();
+    raw.languages = p.languages.iter().map(|l| l.as_str().to_string()).collect();
+    if !raw.languages.iter().any(|l| l == lang.code()) {
+        raw.languages.push(lang.code().to_string());
+    }
 }
