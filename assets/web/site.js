@@ -26,3 +26,10 @@
   form.addEventListener("change", update);
   update();
 })();
+// A form that came back with problems: take keyboard and screen-reader focus to the summary,
+// whose links lead to each field.
+(function () {
+  "use strict";
+  var summary = document.querySelector(".error-summary[tabindex]");
+  if (summary) summary.focus();
+})();

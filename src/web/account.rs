@@ -10,10 +10,15 @@ use axum::body::Bytes;
 use axum::http::{header, StatusCode};
 use axum::response::Response;
 
+use axum::extract::Path;
+
+use super::public::{pick, province_name, section_name};
 use super::session;
 use super::{see_other, Chrome, Form, Section, Web};
 use crate::domain::account::Role;
-use crate::service::{self, accounts, ServiceError};
+use crate::domain::ids::ProfileId;
+use crate::domain::sme::Sme;
+use crate::service::{self, accounts, matching, profiles, ServiceError};
 
 pub struct FieldError {
     pub id: &'static str,
@@ -111,7 +116,7 @@ fn signed_in(w: &Web, token: &str) -> Response {
 
 pub async fn signup_post(w: Web, body: Bytes) -> Response {
     let form = Form::parse(&body);
-    if let Err(refused) = w.check_csrf(&form) {
+    if let Some(refused) = w.refuse_without_csrf(&form) {
         return refused;
     }
     let tr = w.tr;
@@ -154,7 +159,7 @@ pub async fn signup_post(w: Web, body: Bytes) -> Response {
 
 pub async fn login_post(w: Web, body: Bytes) -> Response {
     let form = Form::parse(&body);
-    if let Err(refused) = w.check_csrf(&form) {
+    if let Some(refused) = w.refuse_without_csrf(&form) {
         return refused;
     }
     let email = form.get("email").unwrap_or("").trim().to_string();
@@ -173,7 +178,7 @@ pub async fn login_post(w: Web, body: Bytes) -> Response {
 
 pub async fn logout(w: Web, body: Bytes) -> Response {
     let form = Form::parse(&body);
-    if let Err(refused) = w.check_csrf(&form) {
+    if let Some(refused) = w.refuse_without_csrf(&form) {
         return refused;
     }
     if w.viewer.user.is_some() {
@@ -187,12 +192,24 @@ pub async fn logout(w: Web, body: Bytes) -> Response {
     r
 }
 
+pub struct Business {
+    pub href: String,
+    pub title: String,
+    pub title_lang: &'static str,
+    pub meta: String,
+    pub matches: String,
+    pub edit: String,
+    pub archive: String,
+}
+
 #[derive(Template)]
 #[template(path = "me.html")]
 struct MePage {
     c: Chrome,
     signed_in_as: String,
     role: String,
+    is_sme: bool,
+    businesses: Vec<Business>,
 }
 
 pub async fn me(w: Web) -> Response {
@@ -205,6 +222,34 @@ pub async fn me(w: Web) -> Response {
         Role::Investor => tr.t("account-role-investor"),
         other => other.as_str().to_string(),
     };
+    let mut businesses = Vec::new();
+    if account.role == Role::Sme {
+        let ids: Vec<ProfileId> = w.viewer.owned().iter().copied().collect();
+        let owned = match profiles::published_by_ids::<Sme>(&w.app, &w.viewer, &ids).await {
+            Ok(o) => o,
+            Err(e) => return w.service_error(e),
+        };
+        for shown in owned {
+            let id = shown.get().id;
+            let (title, title_lang) = match shown.name().and_then(|n| pick(tr, n)) {
+                Some(t) => (t.text, t.lang),
+                None => (shown.display_name(w.lang), w.lang.code()),
+            };
+            businesses.push(Business {
+                href: w.href(&format!("/smes/{id}")),
+                title,
+                title_lang,
+                meta: format!(
+                    "{} · {}",
+                    section_name(tr, shown.get().profile.sector.as_str()),
+                    province_name(tr, shown.get().profile.province.as_str())
+                ),
+                matches: w.href(&format!("/me/matches/{id}")),
+                edit: w.href(&format!("/me/edit/{id}")),
+                archive: w.href(&format!("/me/archive/{id}")),
+            });
+        }
+    }
     let page = MePage {
         c: w.chrome(tr.t("me-title"), Section::Account),
         signed_in_as: tr.t1(
@@ -213,6 +258,119 @@ pub async fn me(w: Web) -> Response {
             account.email.unwrap_or_default(),
         ),
         role: tr.t1("me-role", "role", role),
+        is_sme: account.role == Role::Sme,
+        businesses,
     };
     w.page(StatusCode::OK, &page)
+}
+
+pub struct FactorView {
+    pub name: String,
+    pub points: String,
+    pub percent: u32,
+    pub reason: String,
+}
+
+pub struct MatchItem {
+    pub href: String,
+    pub title: String,
+    pub title_lang: &'static str,
+    pub score: String,
+    pub percent: u32,
+    pub factors: Vec<FactorView>,
+}
+
+#[derive(Template)]
+#[template(path = "matches.html")]
+struct MatchesPage {
+    c: Chrome,
+    heading: String,
+    matches: Vec<MatchItem>,
+}
+
+/// Points out of 100, rounded.
+fn points(x: f64) -> u32 {
+    (x * 100.0).round().clamp(0.0, 100.0) as u32
+}
+
+/// "My matches": the investors that fit one of the signed-in SME's businesses, each score
+/// explained as one bar per feature with the reason in the page language.
+pub async fn matches(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
+    if w.viewer.user.is_none() {
+        return see_other(&w.href("/login"));
+    }
+    let tr = w.tr;
+    let sme = match profiles::get::<Sme>(&w.app, &w.viewer, &id).await {
+        Ok(Some(s)) if w.viewer.owns(s.get().owner) => s,
+        Ok(_) => return w.not_found(),
+        Err(e) => return w.service_error(e),
+    };
+    let args = matching::MatchArgs {
+        first: Some(10),
+        weights: None,
+        lang: Some(w.lang),
+    };
+    let found = match matching::for_sme(&w.app, &w.viewer, &id, args).await {
+        Ok(m) => m,
+        Err(e) => return w.service_error(e),
+    };
+    let items = found
+        .iter()
+        .map(|m| {
+            let inv = &m.investor;
+            let (title, title_lang) = match inv.name().and_then(|n| pick(tr, n)) {
+                Some(t) => (t.text, t.lang),
+                None => (inv.display_name(w.lang), w.lang.code()),
+            };
+            MatchItem {
+                href: w.href(&format!("/investors/{}", inv.get().id)),
+                title,
+                title_lang,
+                score: tr.t1("matches-score", "score", points(m.breakdown.score)),
+                percent: points(m.breakdown.score),
+                factors: m
+                    .breakdown
+                    .factors
+                    .iter()
+                    .map(|f| FactorView {
+                        name: tr.t(&format!(
+                            "feature-{}",
+                            f.feature.as_str().to_ascii_lowercase()
+                        )),
+                        points: tr.t2(
+                            "feature-part",
+                            ("points", format!("{:.0}", f.contribution * 100.0)),
+                            ("weight", format!("{:.0}", f.weight * 100.0)),
+                        ),
+                        percent: points(f.value),
+                        reason: f.reason.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let name = sme.display_name(w.lang);
+    let page = MatchesPage {
+        c: w.chrome(
+            tr.t1("matches-title", "name", name.clone()),
+            Section::Account,
+        ),
+        heading: tr.t1("matches-title", "name", name),
+        matches: items,
+    };
+    w.page(StatusCode::OK, &page)
+}
+
+/// Archives one of the SME's businesses: it leaves search and matching; PRG to the account.
+pub async fn archive(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    if let Some(refused) = w.refuse_without_csrf(&form) {
+        return refused;
+    }
+    match profiles::archive::<Sme>(&w.app, &w.viewer, &id).await {
+        Ok(_) => see_other(&w.href("/me")),
+        Err(ServiceError::Unauthenticated(_)) => see_other(&w.href("/login")),
+        Err(ServiceError::Forbidden(_)) => w.not_found(),
+        Err(e) => w.service_error(e),
+    }
 }

@@ -15,6 +15,7 @@ pub mod session;
 mod account;
 mod public;
 mod tools;
+mod wizard;
 
 use std::sync::Arc;
 
@@ -57,6 +58,10 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: Arc<App>) -> Router<S> {
         )
         .route("/{lang}/logout", post(account::logout))
         .route("/{lang}/me", get(account::me))
+        .route("/{lang}/me/new", get(wizard::new).post(wizard::publish))
+        .route("/{lang}/me/matches/{id}", get(account::matches))
+        .route("/{lang}/me/archive/{id}", post(account::archive))
+        .route("/{lang}/me/edit/{id}", get(wizard::edit))
         .fallback(not_found)
         .with_state(app)
 }
@@ -327,15 +332,14 @@ impl Web {
         }
     }
 
-    /// Checks the CSRF field of a POSTed form; the refusal is a translated 403 page.
-    // The refusal page is the error; it is built once on a cold path, so boxing buys nothing.
-    #[allow(clippy::result_large_err)]
-    pub fn check_csrf(&self, form: &Form) -> Result<(), Response> {
+    /// Checks the CSRF field of a POSTed form: `None` when it is right, else the refusal (a
+    /// translated 403 page).
+    pub fn refuse_without_csrf(&self, form: &Form) -> Option<Response> {
         match form.get(session::CSRF_FIELD) {
             Some(given) if session::csrf_ok(&self.secret, given) && self.new_visit.is_none() => {
-                Ok(())
+                None
             }
-            _ => Err(self.message(StatusCode::FORBIDDEN, "forbidden-title", "forbidden-body")),
+            _ => Some(self.message(StatusCode::FORBIDDEN, "forbidden-title", "forbidden-body")),
         }
     }
 }

@@ -202,6 +202,8 @@ struct SearchPage {
     first: Option<String>,
     clear: String,
     error: Option<String>,
+    /// Open on arrival only when a filter is in use (on a phone the results come first).
+    filters_open: bool,
 }
 
 /// The filter parameters of the search pages, in link order.
@@ -371,6 +373,7 @@ async fn search_page<K: Listed>(w: Web) -> Response {
             None,
         ),
         error: None,
+        filters_open: FILTERS.iter().any(|f| form.get(f).is_some()),
     };
     let result = match search_args(&w, &form) {
         Some(args) => search::search::<K>(&w.app, &w.viewer, None, args).await,
@@ -380,6 +383,7 @@ async fn search_page<K: Listed>(w: Web) -> Response {
         Ok(found) => found,
         Err(service::ServiceError::BadInput(_)) => {
             page.error = Some(tr.t("search-error"));
+            page.filters_open = true;
             return w.page(StatusCode::BAD_REQUEST, &page);
         }
         Err(e) => return w.service_error(e),
@@ -559,7 +563,10 @@ pub async fn sme(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
     if !p.languages.is_empty() {
         facts.push(Fact {
             label: tr.t("profile-languages"),
-            value: join(p.languages.iter().map(|l| l.as_str().to_string())),
+            value: join(p.languages.iter().map(|l| match l.as_str() {
+                code @ ("en" | "km" | "ko") => tr.t(&format!("lang-name-{code}")),
+                other => other.to_string(),
+            })),
             hint: None,
         });
     }

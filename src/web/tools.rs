@@ -47,26 +47,9 @@ struct IncentivesPage {
     outcome: Option<Outcome>,
 }
 
-fn qip_key(s: QipStatus) -> &'static str {
-    match s {
-        QipStatus::Eligible => "qip-eligible",
-        QipStatus::BelowMinimum => "qip-below_minimum",
-        QipStatus::InvestmentUnknown => "qip-investment_unknown",
-        QipStatus::NegativeList => "qip-negative_list",
-        QipStatus::AskCdc => "qip-ask_cdc",
-    }
-}
-
-pub async fn incentives(w: Web) -> Response {
-    let tr = w.tr;
-    let form = Form::query(w.query.as_deref());
-    let sector = form.get("sector").unwrap_or("").to_string();
-    let province = form.get("province").unwrap_or("").to_string();
-    let investment = form.get("investment").unwrap_or("").trim().to_string();
-    let exports = form.get("exports").is_some();
-
-    // Activities grouped by section; classes have English titles only, sections are named in
-    // the page language.
+/// Every ISIC class as an option, grouped by section; classes have English titles only,
+/// sections are named in the page language.
+pub fn sector_groups(tr: super::i18n::Tr, sector: &str) -> Vec<Group> {
     let mut sectors = Vec::new();
     for section in isic().children(None) {
         let mut options = Vec::new();
@@ -95,6 +78,28 @@ pub async fn incentives(w: Web) -> Response {
             options,
         });
     }
+    sectors
+}
+
+fn qip_key(s: QipStatus) -> &'static str {
+    match s {
+        QipStatus::Eligible => "qip-eligible",
+        QipStatus::BelowMinimum => "qip-below_minimum",
+        QipStatus::InvestmentUnknown => "qip-investment_unknown",
+        QipStatus::NegativeList => "qip-negative_list",
+        QipStatus::AskCdc => "qip-ask_cdc",
+    }
+}
+
+pub async fn incentives(w: Web) -> Response {
+    let tr = w.tr;
+    let form = Form::query(w.query.as_deref());
+    let sector = form.get("sector").unwrap_or("").to_string();
+    let province = form.get("province").unwrap_or("").to_string();
+    let investment = form.get("investment").unwrap_or("").trim().to_string();
+    let exports = form.get("exports").is_some();
+
+    let sectors = sector_groups(tr, &sector);
     let mut provinces = vec![Opt {
         value: String::new(),
         label: tr.t("incentives-province-unknown"),
@@ -215,6 +220,17 @@ struct DigitalPage {
     result: Option<DigitalResult>,
 }
 
+/// The level names in the page language, as JSON for the live score's script.
+pub fn level_names(tr: super::i18n::Tr) -> String {
+    use crate::domain::digital::DigitalLevel as L;
+    serde_json::json!({
+        "BASIC": level_name(tr, L::Basic),
+        "INTERMEDIATE": level_name(tr, L::Intermediate),
+        "ADVANCED": level_name(tr, L::Advanced),
+    })
+    .to_string()
+}
+
 fn question_text(q: &crate::domain::digital::Question, lang: Lang) -> &'static str {
     match lang {
         Lang::En => q.en,
@@ -257,18 +273,13 @@ pub async fn digital(w: Web) -> Response {
             next,
         }
     });
-    let names = serde_json::json!({
-        "BASIC": level_name(tr, crate::domain::digital::DigitalLevel::Basic),
-        "INTERMEDIATE": level_name(tr, crate::domain::digital::DigitalLevel::Intermediate),
-        "ADVANCED": level_name(tr, crate::domain::digital::DigitalLevel::Advanced),
-    });
     let page = DigitalPage {
         c: w.chrome(tr.t("digital-title"), Section::Digital),
         action: w.href("/digital-check"),
         questions,
         min_intermediate: INTERMEDIATE_MIN,
         min_advanced: ADVANCED_MIN,
-        level_names: names.to_string(),
+        level_names: level_names(tr),
         result,
     };
     w.page(StatusCode::OK, &page)

@@ -1,0 +1,463 @@
+//! The SME profile wizard (`/{lang}/me/new`): one topic per step, made for a phone.
+//!
+//! Steps 1–5 are GET forms that carry the answers so far as hidden fields, so back, reload and
+//! bookmarks are harmless and nothing is stored before the end. The last step (contact details
+//! and visibility, which must not travel in URLs) POSTs with a CSRF field; the use case
+//! `service::profiles::publish` validates everything, and a refusal names each bad answer with
+//! a link back to its step. Success redirects to the account page (POST-redirect-GET).
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::public::{partnership_name, province_name, Opt};
+use super::tools::{sector_groups, Group};
+use super::{query_string, see_other, Chrome, Form, Section, Web};
+use crate::domain::account::Role;
+use crate::domain::contact::ContactRaw;
+use crate::domain::digital::DigitalIndicator;
+use crate::domain::profile::{PartnershipType, Visibility};
+use crate::domain::sme::{Sme, SmeRaw};
+use crate::domain::text::{Lang, LocalizedTextRaw};
+use crate::service::{profiles, reference, ServiceError};
+
+const STEPS: usize = 6;
+
+/// The draft's fields and the step that asks each.
+const FIELDS: [(&str, usize); 14] = [
+    // The business being changed (absent for a new one); carried through every step.
+    ("id", 0),
+    ("name", 1),
+    ("description", 1),
+    ("sector", 2),
+    ("province", 3),
+    ("q", 4),
+    ("partnership", 5),
+    ("capital_min", 5),
+    ("capital_max", 5),
+    ("person", 6),
+    ("email", 6),
+    ("phone", 6),
+    ("telegram", 6),
+    ("visibility", 6),
+];
+
+fn step_of(field: &str) -> usize {
+    FIELDS
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map_or(1, |(_, s)| *s)
+}
+
+pub struct Check {
+    pub id: String,
+    pub name: &'static str,
+    pub value: String,
+    pub label: String,
+    pub hint: Option<String>,
+    pub checked: bool,
+    /// For the live score of the digital step (`data-points`, `data-tier`).
+    pub points: u32,
+    pub tier: &'static str,
+}
+
+pub struct WizardError {
+    pub href: String,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "wizard.html")]
+struct WizardPage {
+    c: Chrome,
+    step: usize,
+    step_text: String,
+    action: String,
+    back: Option<String>,
+    hidden: Vec<(String, String)>,
+    name: String,
+    description: String,
+    sectors: Vec<Group>,
+    provinces: Vec<Opt>,
+    checks: Vec<Check>,
+    capital_min: String,
+    capital_max: String,
+    person: String,
+    phone: String,
+    telegram: String,
+    email: String,
+    anonymous: bool,
+    errors: Vec<WizardError>,
+    min_intermediate: usize,
+    min_advanced: usize,
+    level_names: String,
+}
+
+fn page(w: &Web, step: usize, draft: &Form) -> WizardPage {
+    let tr = w.tr;
+    let step = step.clamp(1, STEPS);
+    let hidden = draft
+        .0
+        .iter()
+        .filter(|(k, v)| {
+            !v.trim().is_empty() && FIELDS.iter().any(|(f, s)| f == k && *s != step && *s != 6)
+        })
+        .cloned()
+        .collect();
+    let back = (step > 1).then(|| {
+        let pairs: Vec<(&str, &str)> = draft
+            .0
+            .iter()
+            .filter(|(k, _)| step_of(k) < 6 && FIELDS.iter().any(|(f, _)| f == k))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(std::iter::once(("step", STEP_NAMES[step - 2])))
+            .collect();
+        format!("{}{}", w.href("/me/new"), query_string(pairs))
+    });
+    let get = |k: &str| draft.get(k).unwrap_or("").to_string();
+    let checks = match step {
+        4 => reference::questionnaire()
+            .iter()
+            .map(|q| Check {
+                id: format!("q-{}", q.code.to_ascii_lowercase()),
+                name: "q",
+                value: q.code.to_string(),
+                label: match w.lang {
+                    Lang::En => q.en,
+                    Lang::Km => q.km,
+                    Lang::Ko => q.ko,
+                }
+                .to_string(),
+                hint: Some(tr.t(&format!("digital-example-{}", q.code.to_ascii_lowercase()))),
+                checked: draft.all("q").contains(&q.code),
+                points: q.points,
+                tier: q.tier.as_str(),
+            })
+            .collect(),
+        5 => PartnershipType::ALL
+            .iter()
+            .map(|p| Check {
+                id: format!("p-{}", p.as_str().to_ascii_lowercase()),
+                name: "partnership",
+                value: p.as_str().to_string(),
+                label: partnership_name(tr, *p),
+                hint: None,
+                checked: draft.all("partnership").contains(&p.as_str()),
+                points: 0,
+                tier: "",
+            })
+            .collect(),
+        _ => vec![],
+    };
+    let province = get("province");
+    WizardPage {
+        c: w.chrome(tr.t("wizard-title"), Section::Account),
+        step,
+        step_text: tr.t2(
+            "wizard-step",
+            ("n", step.to_string()),
+            ("total", STEPS.to_string()),
+        ),
+        action: w.href("/me/new"),
+        back,
+        hidden,
+        name: get("name"),
+        description: get("description"),
+        sectors: if step == 2 {
+            sector_groups(tr, &get("sector"))
+        } else {
+            vec![]
+        },
+        provinces: reference::provinces()
+            .iter()
+            .filter(|_| step == 3)
+            .map(|p| Opt {
+                selected: p.iso == province,
+                label: province_name(tr, &p.iso),
+                value: p.iso.clone(),
+            })
+            .collect(),
+        checks,
+        capital_min: get("capital_min"),
+        capital_max: get("capital_max"),
+        person: get("person"),
+        phone: get("phone"),
+        telegram: get("telegram"),
+        email: get("email"),
+        anonymous: draft.get("visibility") == Some("ANONYMOUS"),
+        errors: vec![],
+        min_intermediate: crate::domain::digital::INTERMEDIATE_MIN,
+        min_advanced: crate::domain::digital::ADVANCED_MIN,
+        level_names: super::tools::level_names(tr),
+    }
+}
+
+/// Steps are named in URLs so a link says where it goes.
+const STEP_NAMES: [&str; STEPS] = ["name", "sector", "province", "digital", "seek", "contact"];
+
+fn step_number(name: Option<&str>) -> usize {
+    name.and_then(|n| STEP_NAMES.iter().position(|s| *s == n))
+        .map_or(1, |i| i + 1)
+}
+
+/// Only SME accounts describe businesses.
+fn refuse(w: &Web) -> Option<Response> {
+    match &w.viewer.user {
+        None => Some(see_other(&w.href("/login"))),
+        Some(u) if u.role != Role::Sme => Some(see_other(&w.href("/me"))),
+        Some(_) => None,
+    }
+}
+
+pub async fn new(w: Web) -> Response {
+    if let Some(r) = refuse(&w) {
+        return r;
+    }
+    let mut draft = Form::query(w.query.as_deref());
+    let step = step_number(draft.get("step"));
+    // Changing a business: the contact step starts from the details on file (they never
+    // travel in a URL, so the earlier steps do not carry them).
+    let contact_given = ["person", "email", "phone", "telegram"]
+        .iter()
+        .any(|f| draft.get(f).is_some());
+    if step == STEPS && !contact_given {
+        if let Some(id) = draft.get("id").map(str::to_string) {
+            if let Ok(Some(current)) = owned(&w, &id).await {
+                let c = &current.profile.contact;
+                let pairs = [
+                    ("person", c.person.clone()),
+                    ("email", c.email.as_ref().map(|e| e.as_str().to_string())),
+                    ("phone", c.phone.as_ref().map(|p| p.as_str().to_string())),
+                    (
+                        "telegram",
+                        c.telegram.as_ref().map(|t| t.as_str().to_string()),
+                    ),
+                ];
+                for (k, v) in pairs {
+                    if let Some(v) = v {
+                        draft.0.push((k.to_string(), v));
+                    }
+                }
+                draft.0.retain(|(k, _)| k != "visibility");
+                draft.0.push((
+                    "visibility".into(),
+                    current.profile.visibility.as_str().to_string(),
+                ));
+            }
+        }
+    }
+    w.page(StatusCode::OK, &page(&w, step, &draft))
+}
+
+/// One of the viewer's own businesses (as its owner sees it), or `None`.
+async fn owned(w: &Web, id: &str) -> Result<Option<Sme>, ServiceError> {
+    Ok(profiles::get::<Sme>(&w.app, &w.viewer, id)
+        .await?
+        .filter(|s| w.viewer.owns(s.get().owner))
+        .map(|s| s.get().clone()))
+}
+
+/// `GET /{lang}/me/edit/{id}`: the wizard, started from the business's current answers.
+pub async fn edit(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
+    if let Some(r) = refuse(&w) {
+        return r;
+    }
+    let sme = match owned(&w, &id).await {
+        Ok(Some(s)) => s,
+        Ok(None) | Err(ServiceError::BadInput(_)) => return w.not_found(),
+        Err(e) => return w.service_error(e),
+    };
+    let p = &sme.profile;
+    let id = sme.id.to_string();
+    let mut pairs: Vec<(&str, String)> = vec![("id", id)];
+    if let Some(t) = super::public::pick(w.tr, &p.name) {
+        pairs.push(("name", t.text));
+    }
+    if let Some(t) = super::public::pick(w.tr, &p.description) {
+        pairs.push(("description", t.text));
+    }
+    pairs.push(("sector", p.sector.as_str().to_string()));
+    pairs.push(("province", p.province.as_str().to_string()));
+    for i in &p.digital_indicators {
+        pairs.push(("q", i.as_str().to_string()));
+    }
+    for t in &p.partnership_types {
+        pairs.push(("partnership", t.as_str().to_string()));
+    }
+    if let Some(m) = p.capital_sought.min {
+        pairs.push(("capital_min", m.to_string()));
+    }
+    if let Some(m) = p.capital_sought.max {
+        pairs.push(("capital_max", m.to_string()));
+    }
+    pairs.push(("step", "name".into()));
+    see_other(&format!(
+        "{}{}",
+        w.href("/me/new"),
+        query_string(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+    ))
+}
+
+fn number(s: Option<&str>) -> Result<Option<i64>, ()> {
+    match s.map(|s| s.replace([',', ' '], "")) {
+        None => Ok(None),
+        Some(s) if s.is_empty() => Ok(None),
+        Some(s) => s.parse().map(Some).map_err(|_| ()),
+    }
+}
+
+pub async fn publish(w: Web, body: Bytes) -> Response {
+    if let Some(r) = refuse(&w) {
+        return r;
+    }
+    let draft = Form::parse(&body);
+    if let Some(refused) = w.refuse_without_csrf(&draft) {
+        return refused;
+    }
+    let tr = w.tr;
+    let text = |k: &str| draft.get(k).map(str::to_string);
+    let in_lang = |value: Option<String>| {
+        let mut t = LocalizedTextRaw::default();
+        match w.lang {
+            Lang::En => t.en = value,
+            Lang::Km => t.km = value,
+            Lang::Ko => t.ko = value,
+        }
+        t
+    };
+    let mut errors: Vec<(&'static str, String)> = Vec::new();
+    let capital_min = number(draft.get("capital_min")).unwrap_or_else(|_| {
+        errors.push(("capital_min", tr.t("error-investment")));
+        None
+    });
+    let capital_max = number(draft.get("capital_max")).unwrap_or_else(|_| {
+        errors.push(("capital_max", tr.t("error-investment")));
+        None
+    });
+    let raw = SmeRaw {
+        name: in_lang(text("name")),
+        description: in_lang(text("description")),
+        sector_code: text("sector").unwrap_or_default(),
+        province_code: text("province").unwrap_or_default(),
+        capital_sought_min_usd: capital_min,
+        capital_sought_max_usd: capital_max,
+        partnership_types: draft
+            .all("partnership")
+            .into_iter()
+            .filter_map(PartnershipType::parse)
+            .collect(),
+        digital_indicators: draft
+            .all("q")
+            .into_iter()
+            .filter_map(DigitalIndicator::parse)
+            .collect(),
+        languages: vec![w.lang.code().to_string()],
+        contact: ContactRaw {
+            person: text("person"),
+            email: text("email"),
+            phone: text("phone"),
+            telegram: text("telegram"),
+        },
+        visibility: Some(if draft.get("visibility") == Some("ANONYMOUS") {
+            Visibility::Anonymous
+        } else {
+            Visibility::Public
+        }),
+        ..Default::default()
+    };
+    let mut raw = raw;
+    let changing = draft.get("id").map(str::to_string);
+    if let Some(id) = &changing {
+        // What the wizard does not ask is kept as it is: texts in other languages, staff
+        // count, founding year, secondary sectors, languages.
+        match owned(&w, id).await {
+            Ok(Some(current)) => keep_unasked(&mut raw, &current, w.lang),
+            Ok(None) | Err(ServiceError::BadInput(_)) => return w.not_found(),
+            Err(e) => return w.service_error(e),
+        }
+    }
+    if errors.is_empty() {
+        let result = match &changing {
+            Some(id) => profiles::revise::<Sme>(&w.app, &w.viewer, id, raw).await,
+            None => profiles::publish::<Sme>(&w.app, &w.viewer, raw).await,
+        };
+        match result {
+            Ok(_) => return see_other(&w.href("/me")),
+            Err(ServiceError::BadInput(e)) => {
+                for fe in &e.0 {
+                    let field = fe.field.trim_start_matches("input.");
+                    let (id, key) = match field {
+                        "name" => ("name", "error-wizard-text"),
+                        "description" => ("description", "error-wizard-text"),
+                        "sectorCode" => ("sector", "error-sector"),
+                        "provinceCode" => ("province", "error-province"),
+                        "capitalSoughtMinUsd" => ("capital_min", "error-investment"),
+                        "capitalSoughtMaxUsd" => ("capital_max", "error-investment"),
+                        "contact.email" => ("email", "error-email-invalid"),
+                        "contact.phone" => ("phone", "error-wizard-contact"),
+                        "contact.telegram" => ("telegram", "error-wizard-contact"),
+                        "contact.person" => ("person", "error-wizard-contact"),
+                        _ => ("name", "error-generic"),
+                    };
+                    errors.push((id, tr.t(key)));
+                }
+            }
+            Err(e) => return w.service_error(e),
+        }
+    }
+    // Back to the last step with every problem listed, each linking to the step that asks it.
+    let mut p = page(&w, STEPS, &draft);
+    p.errors = errors
+        .into_iter()
+        .map(|(id, message)| {
+            let step = step_of(id);
+            let href = if step == STEPS {
+                format!("#{id}")
+            } else {
+                let pairs: Vec<(&str, &str)> = draft
+                    .0
+                    .iter()
+                    .filter(|(k, _)| step_of(k) < STEPS && FIELDS.iter().any(|(f, _)| f == k))
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .chain(std::iter::once(("step", STEP_NAMES[step - 1])))
+                    .collect();
+                format!("{}{}#{id}", w.href("/me/new"), query_string(pairs))
+            };
+            WizardError { href, message }
+        })
+        .collect();
+    w.page(StatusCode::UNPROCESSABLE_ENTITY, &p)
+}
+
+/// Fills what the wizard does not ask from the business on file.
+fn keep_unasked(raw: &mut SmeRaw, current: &Sme, lang: Lang) {
+    let p = &current.profile;
+    let merge = |asked: &mut LocalizedTextRaw, on_file: &crate::domain::text::LocalizedText| {
+        for l in Lang::ALL {
+            if l == lang {
+                continue;
+            }
+            let value = on_file.get(l).map(str::to_string);
+            match l {
+                Lang::En => asked.en = value,
+                Lang::Km => asked.km = value,
+                Lang::Ko => asked.ko = value,
+            }
+        }
+    };
+    merge(&mut raw.name, &p.name);
+    merge(&mut raw.description, &p.description);
+    raw.employees = p.employees.map(i64::from);
+    raw.founded_year = p.founded_year.map(i64::from);
+    raw.secondary_sector_codes = p
+        .secondary_sectors
+        .iter()
+        .map(|s| s.as_str().to_string())
+        .collect();
+    raw.languages = p.languages.iter().map(|l| l.as_str().to_string()).collect();
+    if !raw.languages.iter().any(|l| l == lang.code()) {
+        raw.languages.push(lang.code().to_string());
+    }
+}

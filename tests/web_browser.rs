@@ -1,0 +1,371 @@
+//! The web app in headless Chromium against the real server with the demo data: in Khmer,
+//! Korean and English, at phone size (360×640) and desktop width, a visitor opens home,
+//! searches, opens a profile, signs up, logs out and logs in again; the digital self-check's
+//! score updates as boxes are ticked. No page scrolls sideways at 360 px. Screenshots of every
+//! page go to `<target dir>/screenshots/web-<lang>-<page>-<width>.png`.
+
+#[path = "common/browser.rs"]
+mod browser;
+mod common;
+
+use std::time::Duration;
+
+use common::TestServer;
+use fantoccini::Locator;
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+#[test]
+fn a_visitor_searches_opens_a_profile_signs_up_and_logs_in_in_each_language() {
+    if let Some(why) = browser::unavailable() {
+        eprintln!("SKIPPED: a_visitor_searches_opens_a_profile_signs_up_and_logs_in_in_each_language ({why})");
+        return;
+    }
+    let s = TestServer::start_with(&["--demo"]);
+    // A business of the SME account signed up at start, for its "my matches" page.
+    let sme_id = common::publish_sme(&s, common::sme_input());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(drive(&s, &sme_id));
+}
+
+async fn drive(s: &TestServer, sme_id: &str) {
+    let b = browser::Browser::start(360, 640).await;
+    for (width, height) in [(360, 640), (1280, 800)] {
+        b.resize(width, height).await;
+        for (lang, query) in [("km", "កាហ្វេ"), ("ko", "커피"), ("en", "coffee")] {
+            visit(s, &b, lang, query, width).await;
+            my_matches(s, &b, lang, sme_id, width).await;
+        }
+    }
+    b.close().await;
+}
+
+/// Waits until the page at a path ending in `suffix` has loaded.
+async fn arrived(b: &browser::Browser, suffix: &str) {
+    let script = format!(
+        "return document.readyState === 'complete' && location.pathname.endsWith({suffix:?}) \
+         && document.documentElement.lang"
+    );
+    b.wait_for_js(&format!("a page at …{suffix}"), &script, LIMIT)
+        .await;
+}
+
+async fn shot(b: &browser::Browser, lang: &str, page: &str, width: u32) {
+    let html_lang = b
+        .client
+        .execute("return document.documentElement.lang", vec![])
+        .await
+        .unwrap();
+    assert_eq!(html_lang, lang, "{page}: <html lang>");
+    let fits = b
+        .client
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (scroll, inner) = (fits[0].as_u64().unwrap(), fits[1].as_u64().unwrap());
+    assert!(
+        scroll <= inner,
+        "{lang} {page} at {width}px scrolls sideways: {scroll} > {inner}"
+    );
+    b.screenshot(&format!("web-{lang}-{page}-{width}")).await;
+}
+
+async fn click(b: &browser::Browser, css: &str) {
+    b.client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+async fn fill(b: &browser::Browser, css: &str, text: &str) {
+    let field = b
+        .client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    field.clear().await.ok();
+    field
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
+async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, width: u32) {
+    // Home, with live counts.
+    b.client.goto(&format!("{}/{lang}/", s.base)).await.unwrap();
+    arrived(b, &format!("/{lang}/")).await;
+    shot(b, lang, "home", width).await;
+
+    // Search from the home page's box.
+    fill(b, "#home-q", query).await;
+    click(b, "form[role=search] button[type=submit]").await;
+    arrived(b, "/smes").await;
+    let hits = b
+        .wait_for_js(
+            "search results",
+            "return document.querySelectorAll('.results li').length",
+            LIMIT,
+        )
+        .await;
+    assert!(hits.as_u64().unwrap() > 0, "{lang}: no hit for {query}");
+    let marked = b
+        .client
+        .execute(
+            "return document.querySelectorAll('.results .snippet b').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(marked.as_u64().unwrap() > 0, "{lang}: highlights in <b>");
+    shot(b, lang, "search", width).await;
+
+    // A profile.
+    click(b, ".results li h3 a").await;
+    b.wait_for_js(
+        "a profile",
+        "return document.querySelector('dl.facts')",
+        LIMIT,
+    )
+    .await;
+    shot(b, lang, "profile", width).await;
+
+    // Investors and partners, with their facets.
+    b.client
+        .goto(&format!("{}/{lang}/investors", s.base))
+        .await
+        .unwrap();
+    b.wait_for_js(
+        "investors",
+        "return document.querySelectorAll('.results li').length",
+        LIMIT,
+    )
+    .await;
+    shot(b, lang, "investors", width).await;
+    b.client.back().await.unwrap();
+    b.wait_for_js(
+        "the profile again",
+        "return document.querySelector('dl.facts')",
+        LIMIT,
+    )
+    .await;
+
+    // The language switcher keeps the page.
+    let here = b.client.current_url().await.unwrap();
+    let other = if lang == "en" { "ko" } else { "en" };
+    click(b, &format!("nav.langs a[hreflang={other}]")).await;
+    let there = b
+        .wait_for_js(
+            "the same page in another language",
+            &format!(
+                "return document.readyState === 'complete' && \
+                 document.documentElement.lang === '{other}' && location.pathname"
+            ),
+            LIMIT,
+        )
+        .await;
+    assert_eq!(
+        there.as_str().unwrap(),
+        here.path()
+            .replacen(&format!("/{lang}/"), &format!("/{other}/"), 1)
+    );
+
+    // Sign up, log out, log in.
+    let email = format!(
+        "{lang}-{width}-{}@test.example",
+        uuid::Uuid::new_v4().simple()
+    );
+    b.client
+        .goto(&format!("{}/{lang}/signup", s.base))
+        .await
+        .unwrap();
+    arrived(b, "/signup").await;
+    fill(b, "#email", &email).await;
+    fill(b, "#password", "correct horse battery").await;
+    click(b, "#role-sme").await;
+    shot(b, lang, "signup", width).await;
+    click(b, "main form button[type=submit]").await;
+    arrived(b, "/me").await;
+    let body = b
+        .client
+        .execute("return document.body.innerText", vec![])
+        .await
+        .unwrap();
+    assert!(body.as_str().unwrap().contains(&email), "{lang}: signed in");
+    shot(b, lang, "me", width).await;
+    wizard(b, lang, width).await;
+    click(b, "main form.logout button").await;
+    arrived(b, &format!("/{lang}/")).await;
+    b.client
+        .goto(&format!("{}/{lang}/login", s.base))
+        .await
+        .unwrap();
+    arrived(b, "/login").await;
+    fill(b, "#email", &email).await;
+    fill(b, "#password", "wrong password!").await;
+    click(b, "main form button[type=submit]").await;
+    b.wait_for_js(
+        "the log-in error",
+        "return document.querySelector('.error-summary')",
+        LIMIT,
+    )
+    .await;
+    shot(b, lang, "login-error", width).await;
+    fill(b, "#password", "correct horse battery").await;
+    click(b, "main form button[type=submit]").await;
+    arrived(b, "/me").await;
+    click(b, "main form.logout button").await;
+    arrived(b, &format!("/{lang}/")).await;
+
+    // The two checks.
+    b.client
+        .goto(&format!(
+            "{}/{lang}/incentives?sector=1030&province=KH-12&investment=500000&exports=1",
+            s.base
+        ))
+        .await
+        .unwrap();
+    b.wait_for_js(
+        "the incentive answer",
+        "return document.querySelector('#result')",
+        LIMIT,
+    )
+    .await;
+    shot(b, lang, "incentives", width).await;
+    b.client
+        .goto(&format!("{}/{lang}/digital-check", s.base))
+        .await
+        .unwrap();
+    arrived(b, "/digital-check").await;
+    click(b, "#q-website").await;
+    click(b, "#q-accounting_software").await;
+    let live = b
+        .wait_for_js(
+            "the live score",
+            "const o = document.getElementById('live-score'); \
+             return o && !o.hidden && o.textContent.includes('16') && o.textContent;",
+            LIMIT,
+        )
+        .await;
+    assert!(live.as_str().unwrap().contains("16 / 100"), "{live}");
+    click(b, "main form button[type=submit]").await;
+    b.wait_for_js(
+        "the digital result",
+        "return document.querySelector('#result')",
+        LIMIT,
+    )
+    .await;
+    shot(b, lang, "digital", width).await;
+}
+
+/// Signed in as the SME (its session cookie holds the API token), its matches explained.
+async fn my_matches(s: &TestServer, b: &browser::Browser, lang: &str, sme_id: &str, width: u32) {
+    // Set from the page (WebDriver's cookie API refuses loopback hosts); the server reads the
+    // cookie the same way whoever set it.
+    b.client
+        .execute(
+            "document.cookie = 'khkr_session=' + arguments[0] + '; path=/'; return true;",
+            vec![serde_json::Value::String(s.sme_token.clone())],
+        )
+        .await
+        .expect("session cookie");
+    b.client
+        .goto(&format!("{}/{lang}/me/matches/{sme_id}", s.base))
+        .await
+        .unwrap();
+    let bars = b
+        .wait_for_js(
+            "explained matches",
+            "return document.querySelectorAll('.factors li').length",
+            LIMIT,
+        )
+        .await;
+    assert!(bars.as_u64().unwrap() >= 7, "{lang}: bars");
+    shot(b, lang, "matches", width).await;
+    b.client
+        .execute(
+            "document.cookie = 'khkr_session=; path=/; max-age=0'; return true;",
+            vec![],
+        )
+        .await
+        .ok();
+}
+
+/// The SME describes its business in six steps, one topic each, and sees it on its page.
+async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
+    click(b, "main a.button").await;
+    arrived(b, "/me/new").await;
+    let name = format!("{lang} wizard business {width}");
+    fill(b, "#name", &name).await;
+    fill(b, "#description", "ផលិតនំបញ្ចុក 커피 coffee").await;
+    shot(b, lang, "wizard-1", width).await;
+    click(b, "main form button[type=submit]").await;
+    for (n, css, value) in [(2, "#sector", "1079"), (3, "#province", "KH-11")] {
+        b.wait_for_js(
+            "the next step",
+            &format!("return document.querySelector('{css}')"),
+            LIMIT,
+        )
+        .await;
+        b.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("choose {value}: {e}"));
+        shot(b, lang, &format!("wizard-{n}"), width).await;
+        click(b, "main form button[type=submit]").await;
+    }
+    for (n, css) in [(4, "#q-social_media"), (5, "#p-distribution")] {
+        b.wait_for_js(
+            "the next step",
+            &format!("return document.querySelector('{css}')"),
+            LIMIT,
+        )
+        .await;
+        click(b, css).await;
+        if n == 4 {
+            // The level and score follow the boxes as they are ticked.
+            let live = b
+                .wait_for_js(
+                    "the wizard's live score",
+                    "const o = document.getElementById('live-score'); \
+                     return o && !o.hidden && o.textContent;",
+                    LIMIT,
+                )
+                .await;
+            assert!(live.as_str().unwrap().contains("5 / 100"), "{live}");
+        }
+        shot(b, lang, &format!("wizard-{n}"), width).await;
+        click(b, "main form button[type=submit]").await;
+    }
+    b.wait_for_js(
+        "the contact step",
+        "return document.querySelector('#phone')",
+        LIMIT,
+    )
+    .await;
+    fill(b, "#phone", "012 345 678").await;
+    shot(b, lang, "wizard-6", width).await;
+    click(b, "main form button[type=submit]").await;
+    arrived(b, "/me").await;
+    let body = b
+        .client
+        .execute("return document.body.innerText", vec![])
+        .await
+        .unwrap();
+    assert!(
+        body.as_str().unwrap().contains(&name),
+        "{lang}: the business is listed"
+    );
+    shot(b, lang, "me-business", width).await;
+}
