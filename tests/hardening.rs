@@ -21,7 +21,16 @@ fn peak_rss_mib(pid: u32) -> Option<u64> {
 
 /// POSTs a raw GraphQL request body; returns (status, headers' Retry-After, JSON body).
 fn post(base: &str, body: &Value) -> (u16, Option<String>, Value) {
-    let answer = ureq::post(&format!("{base}/graphql")).send_json(body.clone());
+    post_as(base, None, body)
+}
+
+/// [`post`] with a bearer token.
+fn post_as(base: &str, token: Option<&str>, body: &Value) -> (u16, Option<String>, Value) {
+    let mut request = ureq::post(&format!("{base}/graphql"));
+    if let Some(token) = token {
+        request = request.set("Authorization", &format!("Bearer {token}"));
+    }
+    let answer = request.send_json(body.clone());
     let r = match answer {
         Ok(r) => r,
         Err(ureq::Error::Status(_, r)) => r,
@@ -398,4 +407,127 @@ fn invisible_and_bidi_names_are_refused() {
     let data = s.as_sme().ok(publish, json!({ "input": input }));
     assert_eq!(data["publishSme"]["name"]["km"], km);
     assert_eq!(data["publishSme"]["name"]["ko"], "캄보디아 맥주");
+}
+
+const LOG_IN: &str =
+    "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }";
+
+/// Before: 200 wrong passwords in 2.85 s, no slowdown, then the right one worked. Now failures
+/// back off exponentially per account and per address, with 429 and `retryAfter`.
+#[test]
+fn password_guessing_backs_off() {
+    let s = TestServer::start_with(&[
+        "--login-failures-per-account",
+        "3",
+        "--login-failures-per-ip",
+        "8",
+    ]);
+    let email = format!("victim-{}@test.example", uuid::Uuid::new_v4().simple());
+    s.ok(
+        "mutation($input: SignUpInput!) { signUp(input: $input) { token } }",
+        json!({ "input": { "email": email, "password": "correct horse battery", "role": "SME" } }),
+    );
+    let guess = |p: &str| {
+        post(
+            &s.base,
+            &json!({ "query": LOG_IN, "variables": { "e": email, "p": p } }),
+        )
+    };
+    for i in 0..4 {
+        let (_, _, body) = guess(&format!("wrong guess {i}"));
+        assert_eq!(error_code(&body), "UNAUTHENTICATED", "{body:#}");
+    }
+    let started = Instant::now();
+    let (status, retry, body) = guess("correct horse battery");
+    assert!(
+        started.elapsed() < Duration::from_millis(200),
+        "refused before hashing"
+    );
+    assert_eq!(
+        error_code(&body),
+        "RATE_LIMITED",
+        "even the right password waits: {body:#}"
+    );
+    assert_eq!(status, 429);
+    assert_eq!(retry.as_deref(), Some("1"));
+    assert_eq!(body["errors"][0]["extensions"]["retryAfter"], 1);
+    std::thread::sleep(Duration::from_millis(1100));
+    let (_, _, body) = guess("correct horse battery");
+    assert!(body["data"]["logIn"]["token"].is_string(), "{body:#}");
+    // Per address: guesses spread over many accounts are slowed too.
+    let mut codes = Vec::new();
+    for i in 0..12 {
+        let (_, _, body) = post(
+            &s.base,
+            &json!({ "query": LOG_IN, "variables": { "e": format!("spray-{i}@test.example"), "p": "wrong guess 0" } }),
+        );
+        codes.push(error_code(&body).to_string());
+    }
+    assert!(codes.iter().any(|c| c == "RATE_LIMITED"), "{codes:?}");
+}
+
+/// Before: `aaaaaaaaaa`, `password12` and ten spaces were accepted as passwords.
+#[test]
+fn weak_passwords_are_refused() {
+    let s = TestServer::start();
+    for password in [
+        "aaaaaaaaaa",
+        "password12",
+        "          ",
+        "qwertyuiop",
+        "iloveyou2024",
+    ] {
+        let body = s.gql(
+            "mutation($input: SignUpInput!) { signUp(input: $input) { token } }",
+            json!({ "input": { "email": "weak@test.example", "password": password, "role": "SME" } }),
+        );
+        assert_eq!(
+            error_code(&body),
+            "BAD_USER_INPUT",
+            "{password:?}: {body:#}"
+        );
+        assert_eq!(body["errors"][0]["extensions"]["field"], "input.password");
+    }
+}
+
+/// Before: an API key could mint more API keys (which then outlived its revocation).
+#[test]
+fn api_keys_are_created_from_sessions_only() {
+    let s = TestServer::start();
+    let create = "mutation { createApiKey(name: \"integration\") { id token } }";
+    let key = s.as_sme().ok(create, json!({}))["createApiKey"]["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let body = s.as_token(&key).gql(create, json!({}));
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body:#}");
+    // The key still works for everything else.
+    s.as_token(&key).ok("{ me { id } }", json!({}));
+}
+
+/// Writes are taken from a bucket per account (or address): a burst, then a steady rate.
+#[test]
+fn write_floods_are_rate_limited() {
+    let s = TestServer::start_with(&["--write-burst", "3", "--writes-per-second", "0.5"]);
+    let publish = "mutation($input: SmeInput!) { publishSme(input: $input) { id } }";
+    let mut codes = Vec::new();
+    for _ in 0..5 {
+        let (status, retry, body) = post_as(
+            &s.base,
+            Some(&s.sme_token),
+            &json!({ "query": publish, "variables": { "input": common::sme_input() } }),
+        );
+        let code = body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or("OK");
+        if code == "RATE_LIMITED" {
+            assert_eq!(status, 429);
+            assert!(retry.is_some());
+        }
+        codes.push(code.to_string());
+    }
+    assert_eq!(&codes[..3], ["OK", "OK", "OK"], "{codes:?}");
+    assert_eq!(codes[3], "RATE_LIMITED", "{codes:?}");
+    // Another account has its own bucket.
+    s.as_investor().ok("mutation { logOut }", json!({}));
 }

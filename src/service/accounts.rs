@@ -143,6 +143,13 @@ pub async fn sign_up(
     role: Role,
 ) -> ServiceResult<Session> {
     let new = NewAccount::validate(email, password, role, true)?;
+    // Counted before the work, so a flood of sign-ups from one address backs off whether or not
+    // they succeed.
+    if let Some(ip) = v.client {
+        let key = format!("signup-ip:{ip}");
+        app.throttle.check(&key, "sign-ups")?;
+        app.throttle.count(&key, app.throttle.config.signups_per_ip);
+    }
     let user = create_account(app.store.as_ref(), new).await?;
     let (_, token) = issue(app, &user, TokenKind::Session, None).await?;
     Ok(session(v, user, token))
@@ -154,6 +161,16 @@ static DUMMY_HASH: std::sync::LazyLock<String> =
 
 /// Signs in; a wrong e-mail or password gets the same UNAUTHENTICATED answer.
 pub async fn log_in(app: &App, v: &Viewer, email: &str, password: &str) -> ServiceResult<Session> {
+    // Guessing is slowed per address and per account (see `throttle`), checked before the
+    // costly hash so a blocked guesser costs almost nothing.
+    let ip_key = v.client.map(|ip| format!("login-ip:{ip}"));
+    let account_key = format!("login-account:{}", email.trim().to_lowercase());
+    if let Some(key) = &ip_key {
+        app.throttle
+            .check(key, "failed log-ins from this address")?;
+    }
+    app.throttle
+        .check(&account_key, "failed log-ins on this account")?;
     let found = app.store.user_by_email(email.trim()).await?;
     // Verify against a dummy hash when the account is unknown, so timing does not tell which
     // e-mails have accounts.
@@ -165,12 +182,21 @@ pub async fn log_in(app: &App, v: &Viewer, email: &str, password: &str) -> Servi
     let ok = blocking(move || auth::verify_password(&password, &hash)).await?;
     match (user, ok) {
         (Some(user), true) => {
+            app.throttle.clear(&account_key);
             let (_, token) = issue(app, &user, TokenKind::Session, None).await?;
             Ok(session(v, user, token))
         }
-        _ => Err(ServiceError::Unauthenticated(
-            "wrong e-mail or password".into(),
-        )),
+        _ => {
+            let config = app.throttle.config;
+            if let Some(key) = &ip_key {
+                app.throttle.count(key, config.login_failures_per_ip);
+            }
+            app.throttle
+                .count(&account_key, config.login_failures_per_account);
+            Err(ServiceError::Unauthenticated(
+                "wrong e-mail or password".into(),
+            ))
+        }
     }
 }
 
@@ -189,6 +215,12 @@ pub async fn log_out(app: &App, v: &Viewer) -> ServiceResult<bool> {
 /// Issues an API key for an integration acting as the viewer's account.
 pub async fn create_api_key(app: &App, v: &Viewer, name: &str) -> ServiceResult<ApiKey> {
     let user = v.require_user()?.clone();
+    // A leaked key must not be able to mint more keys that outlive its revocation.
+    if v.token_kind != Some(TokenKind::Session) {
+        return Err(ServiceError::Forbidden(
+            "API keys are created from a log-in session, not with an API key".into(),
+        ));
+    }
     let name = crate::domain::text::optional_plain(Some(name.to_string()), 100)
         .map_err(|e| ServiceError::bad_input("name", e))?
         .ok_or_else(|| ServiceError::bad_input("name", "give the key a name"))?;
@@ -247,7 +279,7 @@ pub async fn viewer_for(app: &App, authorization: Option<&str>) -> ServiceResult
 /// session cookie).
 pub async fn viewer_for_token(app: &App, token: &str) -> ServiceResult<Viewer> {
     let hash = auth::token_hash(token);
-    let (user, _) = app
+    let (user, kind) = app
         .store
         .token_user(&hash, OffsetDateTime::now_utc())
         .await?
@@ -256,5 +288,7 @@ pub async fn viewer_for_token(app: &App, token: &str) -> ServiceResult<Viewer> {
         })?;
     let owned = app.store.owned_profiles(user.id).await?;
     let connected = app.store.connected_profiles(user.id).await?;
-    Ok(Viewer::signed_in(user, hash, owned, connected))
+    let mut viewer = Viewer::signed_in(user, hash, owned, connected);
+    viewer.token_kind = Some(kind);
+    Ok(viewer)
 }
