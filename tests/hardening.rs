@@ -531,3 +531,65 @@ fn write_floods_are_rate_limited() {
     // Another account has its own bucket.
     s.as_investor().ok("mutation { logOut }", json!({}));
 }
+
+/// Before: API keys could not be listed and there was no "revoke all" nor "log out everywhere".
+#[test]
+fn api_keys_are_listed_and_revoked_all_at_once_and_log_out_reaches_everywhere() {
+    let s = TestServer::start();
+    let create = "mutation($n: String!) { createApiKey(name: $n) { id token } }";
+    let a = s.as_sme().ok(create, json!({ "n": "erp" }))["createApiKey"].clone();
+    let b = s.as_sme().ok(create, json!({ "n": "crm" }))["createApiKey"].clone();
+    let listed = s
+        .as_sme()
+        .ok("{ apiKeys { id name createdAt } }", json!({}))["apiKeys"]
+        .clone();
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["erp", "crm"]);
+    assert_eq!(listed[0]["id"], a["id"]);
+    assert!(!listed.to_string().contains(a["token"].as_str().unwrap()));
+    // Another account sees none of them.
+    assert_eq!(
+        s.as_investor().ok("{ apiKeys { id } }", json!({}))["apiKeys"],
+        json!([])
+    );
+    // A key cannot revoke all keys; a session can.
+    let body = s
+        .as_token(b["token"].as_str().unwrap())
+        .gql("mutation { revokeAllApiKeys }", json!({}));
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body:#}");
+    let n = s.as_sme().ok("mutation { revokeAllApiKeys }", json!({}))["revokeAllApiKeys"].clone();
+    assert_eq!(n, 2);
+    for key in [&a, &b] {
+        let body = s
+            .as_token(key["token"].as_str().unwrap())
+            .gql("{ me { id } }", json!({}));
+        assert_eq!(error_code(&body), "UNAUTHENTICATED");
+    }
+    // Log out everywhere: every session of the account ends.
+    let (_, _, body) = post(
+        &s.base,
+        &json!({ "query": "mutation { signUp(input: { email: \"multi@test.example\", password: \"correct horse battery\", role: INVESTOR }) { token } }" }),
+    );
+    let first = body["data"]["signUp"]["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let second = s.ok(
+        LOG_IN,
+        json!({ "e": "multi@test.example", "p": "correct horse battery" }),
+    )["logIn"]["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.as_token(&first)
+        .ok("mutation { logOut(everywhere: true) }", json!({}));
+    for token in [&first, &second] {
+        let body = s.as_token(token).gql("{ me { id } }", json!({}));
+        assert_eq!(error_code(&body), "UNAUTHENTICATED");
+    }
+}

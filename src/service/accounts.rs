@@ -200,6 +200,63 @@ pub async fn log_in(app: &App, v: &Viewer, email: &str, password: &str) -> Servi
     }
 }
 
+/// Ends every log-in session of the viewer's account (API keys stay: see
+/// [`revoke_all_api_keys`]); the number of sessions ended.
+pub async fn log_out_everywhere(app: &App, v: &Viewer) -> ServiceResult<u64> {
+    let user = v.require_user()?.clone();
+    let n = app
+        .store
+        .revoke_tokens_of(user.id, TokenKind::Session, OffsetDateTime::now_utc())
+        .await?;
+    app.revoked(crate::app::Revocation::TokensOf(user.id));
+    Ok(n)
+}
+
+/// An API key as its owner sees it in a listing (never its token).
+#[derive(Debug, Clone)]
+pub struct ApiKeyInfo {
+    pub id: ProfileId,
+    pub name: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// The viewer's live API keys, oldest first.
+pub async fn api_keys(app: &App, v: &Viewer) -> ServiceResult<Vec<ApiKeyInfo>> {
+    let user = v.require_user()?;
+    Ok(app
+        .store
+        .api_keys(user.id)
+        .await?
+        .into_iter()
+        .map(|t| ApiKeyInfo {
+            id: t.id,
+            name: t.name.unwrap_or_default(),
+            created_at: t.created_at,
+        })
+        .collect())
+}
+
+/// Revokes every API key of the viewer's account, from a log-in session only (a leaked key
+/// must not lock its owner's integrations out); the number revoked.
+pub async fn revoke_all_api_keys(app: &App, v: &Viewer) -> ServiceResult<u64> {
+    let user = v.require_user()?.clone();
+    require_session(v, "API keys are revoked all at once from a log-in session")?;
+    let n = app
+        .store
+        .revoke_tokens_of(user.id, TokenKind::ApiKey, OffsetDateTime::now_utc())
+        .await?;
+    app.revoked(crate::app::Revocation::TokensOf(user.id));
+    Ok(n)
+}
+
+fn require_session(v: &Viewer, message: &str) -> ServiceResult<()> {
+    if v.token_kind == Some(TokenKind::Session) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(message.into()))
+    }
+}
+
 /// Ends the session of the token the request carries.
 pub async fn log_out(app: &App, v: &Viewer) -> ServiceResult<bool> {
     v.require_user()?;
@@ -216,11 +273,10 @@ pub async fn log_out(app: &App, v: &Viewer) -> ServiceResult<bool> {
 pub async fn create_api_key(app: &App, v: &Viewer, name: &str) -> ServiceResult<ApiKey> {
     let user = v.require_user()?.clone();
     // A leaked key must not be able to mint more keys that outlive its revocation.
-    if v.token_kind != Some(TokenKind::Session) {
-        return Err(ServiceError::Forbidden(
-            "API keys are created from a log-in session, not with an API key".into(),
-        ));
-    }
+    require_session(
+        v,
+        "API keys are created from a log-in session, not with an API key",
+    )?;
     let name = crate::domain::text::optional_plain(Some(name.to_string()), 100)
         .map_err(|e| ServiceError::bad_input("name", e))?
         .ok_or_else(|| ServiceError::bad_input("name", "give the key a name"))?;
