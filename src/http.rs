@@ -54,6 +54,7 @@ fn routes(app: Arc<App>, schema: ApiSchema) -> Router {
                 .fallback(graphql::method_not_allowed),
         )
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .with_state(HttpState { app, schema })
 }
 
@@ -91,4 +92,31 @@ async fn healthz(State(state): State<HttpState>) -> impl IntoResponse {
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
     }
+}
+
+/// Readiness, distinct from liveness: 200 only when the database answers, the search index has
+/// applied every change in the outbox, and the server is not shutting down; 503 with the
+/// reason otherwise (a load balancer then sends traffic elsewhere without restarting us).
+async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
+    if *state.app.shutting_down.borrow() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down".to_string());
+    }
+    let head = match state.app.store.outbox_head().await {
+        Ok(head) => head,
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database unavailable".to_string(),
+            );
+        }
+    };
+    let applied = state.app.indexer.applied();
+    if applied < head {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("search index behind: {applied} of {head} changes applied"),
+        );
+    }
+    (StatusCode::OK, "ready".to_string())
 }

@@ -593,3 +593,77 @@ fn api_keys_are_listed_and_revoked_all_at_once_and_log_out_reaches_everywhere() 
         assert_eq!(error_code(&body), "UNAUTHENTICATED");
     }
 }
+
+/// Before: `signUp` said whether an e-mail had an account. Now a taken e-mail gets the same
+/// answer shape as a new one, with a token that signs nobody in; the owner's account is
+/// untouched.
+#[test]
+fn sign_up_does_not_reveal_existing_emails() {
+    let s = TestServer::start();
+    let sign_up =
+        "mutation($input: SignUpInput!) { signUp(input: $input) { token user { id email role } } }";
+    let input = |email: &str, password: &str| json!({ "input": { "email": email, "password": password, "role": "SME" } });
+    let first = s.ok(
+        sign_up,
+        input("owner@test.example", "correct horse battery"),
+    );
+    let again = s.gql(
+        sign_up,
+        input("Owner@test.example", "another long passphrase"),
+    );
+    assert!(again.get("errors").is_none(), "{again:#}");
+    let (a, b) = (&first["signUp"], &again["data"]["signUp"]);
+    assert_eq!(a["user"]["email"], b["user"]["email"]);
+    assert_eq!(a["user"]["role"], b["user"]["role"]);
+    assert_ne!(a["user"]["id"], b["user"]["id"]);
+    assert_eq!(
+        a["token"].as_str().unwrap().len(),
+        b["token"].as_str().unwrap().len()
+    );
+    // The decoy token signs nobody in; the owner's password still works, the new one does not.
+    let body = s
+        .as_token(b["token"].as_str().unwrap())
+        .gql("{ me { id } }", json!({}));
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+    s.ok(
+        LOG_IN,
+        json!({ "e": "owner@test.example", "p": "correct horse battery" }),
+    );
+    let body = s.gql(
+        LOG_IN,
+        json!({ "e": "owner@test.example", "p": "another long passphrase" }),
+    );
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+}
+
+/// `/readyz` (ready to serve: database reachable, index caught up) is distinct from `/healthz`.
+#[test]
+fn readiness_is_distinct_from_liveness() {
+    let s = TestServer::start();
+    let (status, body) = s.get("/readyz");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(s.get("/healthz").0, 200);
+}
+
+/// Before: SIGTERM waited 30 s behind one abandoned expensive request. Now open connections
+/// get `--shutdown-drain` to finish, then the server stops regardless.
+#[test]
+fn shutdown_drain_is_bounded() {
+    let s = TestServer::start_with(&["--shutdown-drain", "1"]);
+    // A request whose body never finishes keeps its handler waiting (up to the 10 s body
+    // timeout), as an abandoned slow request would.
+    let mut stuck = TcpStream::connect(addr(&s)).unwrap();
+    write!(
+        stuck,
+        "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+         Content-Length: 1000\r\n\r\n{{\"query\":"
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    s.stop();
+    let took = started.elapsed();
+    eprintln!("SIGTERM with a stuck request: exited in {took:?}");
+    assert!(took < Duration::from_secs(4), "{took:?}");
+    drop(stuck);
+}

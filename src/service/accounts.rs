@@ -48,6 +48,25 @@ async fn hash(password: String) -> ServiceResult<String> {
 
 /// Creates an account of any role (the caller decides who may create which role).
 pub async fn create_account(store: &dyn Store, new: NewAccount) -> ServiceResult<User> {
+    match try_create(store, new).await? {
+        Created::New(user) => Ok(user),
+        Created::Taken(_) => Err(ServiceError::bad_input(
+            "input.email",
+            "an account with this e-mail already exists",
+        )),
+    }
+}
+
+/// What an account creation found.
+enum Created {
+    New(User),
+    /// The e-mail has an account already; what would have been created (never stored).
+    Taken(User),
+}
+
+/// Hashes the password and inserts the account; the hash is done either way, so both outcomes
+/// take the same time.
+async fn try_create(store: &dyn Store, new: NewAccount) -> ServiceResult<Created> {
     let hash = hash(new.password.clone()).await?;
     let user = User {
         id: ProfileId::new_v7(),
@@ -56,11 +75,8 @@ pub async fn create_account(store: &dyn Store, new: NewAccount) -> ServiceResult
         created_at: OffsetDateTime::now_utc(),
     };
     match store.create_user(&user, &hash).await {
-        Ok(()) => Ok(user),
-        Err(StoreError::Conflict { .. }) => Err(ServiceError::bad_input(
-            "input.email",
-            "an account with this e-mail already exists",
-        )),
+        Ok(()) => Ok(Created::New(user)),
+        Err(StoreError::Conflict { .. }) => Ok(Created::Taken(user)),
         Err(e) => Err(e.into()),
     }
 }
@@ -135,6 +151,14 @@ fn session(v: &Viewer, user: User, token: String) -> Session {
 }
 
 /// Creates an SME or INVESTOR account and signs it in.
+///
+/// An e-mail that already has an account is not revealed: the answer has the same shape and
+/// takes the same work (one password hash, one insert attempt) as for a new address, with a
+/// fresh-looking account and a well-formed token that was never stored, so it signs nobody in
+/// and nothing usable is handed out. The rightful owner loses nothing (their account is
+/// untouched) and, when a mailer exists, is the one to tell. What remains observable: the
+/// decoy token fails at its first use, and a new account costs one more write (a few ms);
+/// sign-ups are rate-limited per address, which bounds such probing.
 pub async fn sign_up(
     app: &App,
     v: &Viewer,
@@ -150,9 +174,16 @@ pub async fn sign_up(
         app.throttle.check(&key, "sign-ups")?;
         app.throttle.count(&key, app.throttle.config.signups_per_ip);
     }
-    let user = create_account(app.store.as_ref(), new).await?;
-    let (_, token) = issue(app, &user, TokenKind::Session, None).await?;
-    Ok(session(v, user, token))
+    match try_create(app.store.as_ref(), new).await? {
+        Created::New(user) => {
+            let (_, token) = issue(app, &user, TokenKind::Session, None).await?;
+            Ok(session(v, user, token))
+        }
+        Created::Taken(decoy) => {
+            tracing::info!("sign-up for an e-mail that has an account: answered with a decoy");
+            Ok(session(v, decoy, auth::new_token()))
+        }
+    }
 }
 
 /// An argon2id hash of a random string nobody knows, for constant-time log-in failures.
