@@ -59,6 +59,8 @@ pub enum Revocation {
 const REVOCATION_BACKLOG: usize = 1024;
 
 impl App {
+    // One argument per part of the state, each set once at start-up by `server::serve`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: Arc<dyn Store>,
         search: Arc<SearchIndex>,
