@@ -7,6 +7,7 @@
 pub mod graphiql;
 pub mod graphql;
 pub mod limits;
+pub mod metrics;
 
 use std::sync::Arc;
 
@@ -24,6 +25,10 @@ use crate::app::App;
 struct HttpState {
     app: Arc<App>,
     schema: ApiSchema,
+    /// Request counters for `/metrics`.
+    metrics: Arc<metrics::Metrics>,
+    /// The in-flight bound (its used permits are the requests running now).
+    in_flight: limits::InFlight,
 }
 
 pub fn router(app: Arc<App>, schema: ApiSchema) -> Router {
@@ -31,7 +36,7 @@ pub fn router(app: Arc<App>, schema: ApiSchema) -> Router {
         app.limits.max_in_flight.max(1),
     )));
     let body_limit = limits::BodyLimit(app.limits.max_body_bytes);
-    routes(app, schema)
+    routes(app, schema, in_flight.clone())
         // Outermost first: refuse an oversized body before taking a slot.
         .layer(axum::extract::DefaultBodyLimit::max(body_limit.0))
         .layer(axum::middleware::from_fn_with_state(
@@ -44,7 +49,7 @@ pub fn router(app: Arc<App>, schema: ApiSchema) -> Router {
         ))
 }
 
-fn routes(app: Arc<App>, schema: ApiSchema) -> Router {
+fn routes(app: Arc<App>, schema: ApiSchema, in_flight: limits::InFlight) -> Router {
     Router::new()
         .merge(graphiql::routes())
         .route(
@@ -55,7 +60,13 @@ fn routes(app: Arc<App>, schema: ApiSchema) -> Router {
         )
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .with_state(HttpState { app, schema })
+        .route("/metrics", get(metrics))
+        .with_state(HttpState {
+            app,
+            schema,
+            metrics: Default::default(),
+            in_flight,
+        })
 }
 
 /// GET serves two protocols: a WebSocket upgrade (subscriptions) or a query in the URL.
@@ -119,4 +130,29 @@ async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
         );
     }
     (StatusCode::OK, "ready".to_string())
+}
+
+/// Prometheus text exposition (see [`metrics`]).
+async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
+    let running = state
+        .app
+        .limits
+        .max_in_flight
+        .max(1)
+        .saturating_sub(state.in_flight.0.available_permits());
+    let head = state
+        .app
+        .store
+        .outbox_head()
+        .await
+        .ok()
+        .map(|h| h.max(0) as u64);
+    let applied = state.app.indexer.applied().max(0) as u64;
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(running, head, applied),
+    )
 }

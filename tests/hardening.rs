@@ -667,3 +667,33 @@ fn shutdown_drain_is_bounded() {
     assert!(took < Duration::from_secs(4), "{took:?}");
     drop(stuck);
 }
+
+/// `/metrics` in the Prometheus text format: requests by operation and code, latency
+/// histograms, in-flight requests, rate-limit refusals, index lag.
+#[test]
+fn metrics_are_exposed_for_prometheus() {
+    let s = TestServer::start();
+    s.ok("{ provinces { code } }", json!({}));
+    let (_, _, body) = post(&s.base, &json!({ "query": fragment_bomb(20) }));
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX");
+    let r = ureq::get(&format!("{}/metrics", s.base)).call().unwrap();
+    assert!(r.content_type().starts_with("text/plain"));
+    let text = r.into_string().unwrap();
+    assert!(
+        text.contains("khkr_graphql_requests_total{operation=\"query:provinces\",code=\"OK\"} 1"),
+        "{text}"
+    );
+    assert!(text.contains("code=\"QUERY_TOO_COMPLEX\""), "{text}");
+    assert!(text.contains("khkr_graphql_request_duration_seconds_bucket{operation=\"query:provinces\",code=\"OK\",le=\"+Inf\"} 1"));
+    assert!(
+        text.contains("khkr_graphql_requests_total{operation=\"mutation:signUp\",code=\"OK\"} 2"),
+        "{text}"
+    );
+    for gauge in [
+        "khkr_http_requests_in_flight",
+        "khkr_rate_limited_total",
+        "khkr_index_lag 0",
+    ] {
+        assert!(text.contains(gauge), "{gauge}: {text}");
+    }
+}

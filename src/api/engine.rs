@@ -217,7 +217,9 @@ fn multiplier(field: &Field, variables: &Variables) -> u64 {
     match first {
         // Out of range (negative, over the largest page): counted at the largest page, so the
         // resolver's own refusal (BAD_USER_INPUT naming `first`) is what the client reads.
-        Some(async_graphql::Value::Number(n)) => n.as_u64().unwrap_or(LARGEST_PAGE).clamp(1, LARGEST_PAGE),
+        Some(async_graphql::Value::Number(n)) => {
+            n.as_u64().unwrap_or(LARGEST_PAGE).clamp(1, LARGEST_PAGE)
+        }
         _ => default_page(field.name.node.as_str()).unwrap_or(1),
     }
 }

@@ -349,6 +349,9 @@ async fn execute(
     let extensions = &parts.extensions;
     // The root field of a mutation (`None` for queries), for the write rate limit.
     let mut write_root: Option<String> = None;
+    // `kind:rootField` for the metrics (bounded by the schema, unlike operation names).
+    let mut label = String::from("unparsed");
+    let started_at = std::time::Instant::now();
     if let Ok(document) = request.parsed_query() {
         let operation = match (&document.operations, &operation_name) {
             (DocumentOperations::Single(op), _) => Some(op),
@@ -356,6 +359,22 @@ async fn execute(
             (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
             (DocumentOperations::Multiple(_), None) => None,
         };
+        if let Some(op) = operation {
+            let root = op
+                .node
+                .selection_set
+                .node
+                .items
+                .iter()
+                .find_map(|item| match &item.node {
+                    async_graphql::parser::types::Selection::Field(f) => {
+                        Some(f.node.name.node.to_string())
+                    }
+                    _ => None,
+                })
+                .unwrap_or_else(|| "fragment".into());
+            label = format!("{}:{root}", op.node.ty);
+        }
         if let Some(op) = operation.filter(|op| op.node.ty == OperationType::Mutation) {
             // One root field per mutation is enforced by the engine; a fragment at the root
             // counts as a write of unknown name.
@@ -437,6 +456,9 @@ async fn execute(
     let mut viewer = viewer;
     viewer.client = super::limits::peer(extensions).map(|a| a.ip());
     if let Some(refused) = throttle_writes(&state, media, &viewer, write_root.as_deref()) {
+        state
+            .metrics
+            .observe(&label, "RATE_LIMITED", started_at.elapsed());
         return refused;
     }
     let started = ExecutionStarted::default();
@@ -464,6 +486,16 @@ async fn execute(
             }
         };
     classify_engine_errors(&mut response);
+    let code = response
+        .errors
+        .first()
+        .and_then(|e| e.extensions.as_ref())
+        .and_then(|ext| match ext.get("code") {
+            Some(async_graphql::Value::String(c)) => Some(c.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "OK".into());
+    state.metrics.observe(&label, &code, started_at.elapsed());
     let executed = started.get();
     let rate_limited = rate_limited_for(&response);
     let mut answer = write_capped(media, response, executed, limits.max_response_bytes);
