@@ -194,6 +194,17 @@ pub struct Limits {
     )]
     pub writes_per_second: f64,
 
+    /// Browser origins allowed to call the API from other sites (CORS), e.g.
+    /// `https://app.example.org`; comma-separated in the variable. None by default: no CORS
+    /// headers are sent, so browsers on other origins cannot read answers.
+    #[arg(
+        long = "cors-origin",
+        env = "KHKR_CORS_ORIGINS",
+        value_delimiter = ',',
+        value_name = "ORIGIN"
+    )]
+    pub cors_origins: Vec<String>,
+
     /// Seconds open connections get to finish at shutdown before they are dropped.
     #[arg(long, env = "KHKR_SHUTDOWN_DRAIN", default_value = "10", value_name = "SECONDS",
           value_parser = parse_seconds)]
@@ -232,6 +243,7 @@ impl Default for Limits {
             signups_per_ip: 20,
             write_burst: 300,
             writes_per_second: 30.0,
+            cors_origins: Vec::new(),
         }
     }
 }

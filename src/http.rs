@@ -36,6 +36,14 @@ pub fn router(app: Arc<App>, schema: ApiSchema) -> Router {
         app.limits.max_in_flight.max(1),
     )));
     let body_limit = limits::BodyLimit(app.limits.max_body_bytes);
+    let cors = limits::Cors(Arc::new(
+        app.limits
+            .cors_origins
+            .iter()
+            .map(|o| o.trim().trim_end_matches('/').to_string())
+            .filter(|o| !o.is_empty())
+            .collect(),
+    ));
     routes(app, schema, in_flight.clone())
         // Outermost first: refuse an oversized body before taking a slot.
         .layer(axum::extract::DefaultBodyLimit::max(body_limit.0))
@@ -47,6 +55,7 @@ pub fn router(app: Arc<App>, schema: ApiSchema) -> Router {
             body_limit,
             limits::body_limit,
         ))
+        .layer(axum::middleware::from_fn_with_state(cors, limits::cors))
 }
 
 fn routes(app: Arc<App>, schema: ApiSchema, in_flight: limits::InFlight) -> Router {

@@ -697,3 +697,33 @@ fn metrics_are_exposed_for_prometheus() {
         assert!(text.contains(gauge), "{gauge}: {text}");
     }
 }
+
+/// CORS is off unless origins are allowed: no CORS header for others, a preflight answered for
+/// an allowed one.
+#[test]
+fn cors_only_for_allowed_origins() {
+    let s = TestServer::start_with(&["--cors-origin", "https://app.example.org"]);
+    let ask = |origin: &str| {
+        ureq::request("OPTIONS", &format!("{}/graphql", s.base))
+            .set("Origin", origin)
+            .set("Access-Control-Request-Method", "POST")
+            .call()
+    };
+    let allowed = ask("https://app.example.org").unwrap();
+    assert_eq!(allowed.status(), 204);
+    assert_eq!(
+        allowed.header("Access-Control-Allow-Origin"),
+        Some("https://app.example.org")
+    );
+    let other = match ask("https://evil.example") {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(other.header("Access-Control-Allow-Origin").is_none());
+    let r = ureq::post(&format!("{}/graphql", s.base))
+        .set("Origin", "https://evil.example")
+        .send_json(json!({ "query": "{ __typename }" }))
+        .unwrap();
+    assert!(r.header("Access-Control-Allow-Origin").is_none());
+}
