@@ -71,6 +71,12 @@ pub async fn serve(
         })
     };
     let (indexer, indexer_task) = indexer::spawn(opened, store.clone(), Some(warm));
+    // Other replicas' writes wake the indexer at once where the backend can push (PostgreSQL
+    // LISTEN/NOTIFY); the indexer's poll covers the rest.
+    let waker = indexer.clone();
+    if store.watch_outbox(Arc::new(move || waker.wake())).await? {
+        tracing::info!("indexer woken by database notifications");
+    }
     // Catch up with every change the database has before taking requests, so that the first
     // query after a restart (even after a crash) sees exactly the published profiles.
     let head = store.outbox_head().await?;

@@ -108,11 +108,22 @@ fn korean_stems_find_inflected_forms() {
     };
     assert_eq!(find("화장품"), vec![beauty.clone()]);
     assert_eq!(find("캄보디아"), vec![beauty.clone()]);
-    assert_eq!(find("파트너"), vec![beauty]);
+    assert_eq!(find("파트너"), vec![beauty.clone()]);
     assert_eq!(find("유통업체"), vec![fintech.clone()]);
     assert_eq!(find("소상공인"), vec![fintech.clone()]);
-    assert_eq!(find("전자결제"), vec![fintech]);
+    assert_eq!(find("전자결제"), vec![fintech.clone()]);
+    let (beauty_id, fintech_id) = (beauty, fintech);
     assert!(find("의류").is_empty());
+    // Queries typed with a particle or a 하다 ending find what their stem finds; a document
+    // holding exactly the typed form comes first.
+    assert_eq!(find("화장품을"), vec![beauty_id.clone()]);
+    assert_eq!(find("캄보디아에서"), vec![beauty_id.clone()]);
+    assert_eq!(find("유통업체와의"), vec![fintech_id.clone()]);
+    assert_eq!(find("협력하는"), vec![fintech_id.clone()]);
+    assert_eq!(find("보급합니다"), vec![fintech_id.clone()]);
+    let both = find("유통하다");
+    assert_eq!(both.len(), 2, "{both:?}");
+    assert!(find("의류를").is_empty());
 }
 
 #[test]
@@ -148,16 +159,42 @@ fn odd_queries_are_plain_text() {
     for q in [
         "\"unclosed",
         "AND OR NOT",
-        "((]]",
         "title:*",
-        "+-!~^",
         "   ",
         "ស្វាយ\u{200b}ចន្ទី:",
-        "\\",
     ] {
         let body = s.gql(SEARCH_SMES, json!({ "q": q }));
         assert!(body.get("errors").is_none(), "{q:?}: {body}");
     }
+    // Not blank, but nothing in it can be searched: no results, and a message saying why
+    // (never every profile, as an empty query would browse).
+    let long_word = "a".repeat(105);
+    for q in [
+        "+-!~^",
+        "((]]",
+        "\\",
+        "😀",
+        "🇰🇭 🇰🇷",
+        "\u{0301}\u{0302}\u{0308}",
+        long_word.as_str(),
+        "។ ៕",
+    ] {
+        let body = s.gql(SEARCH_SMES, json!({ "q": q }));
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{q:?}: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], "query", "{q:?}");
+        let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("no word that can be searched"),
+            "{q:?}: {message}"
+        );
+        assert!(
+            body["data"]["searchSmes"].is_null(),
+            "{q:?}: nothing is returned"
+        );
+    }
+    // The same text with a real word in it searches for that word.
+    let found = search(&s, "😀 cashew");
+    assert_eq!(found["totalCount"], 1, "{found}");
     let body = s.gql(SEARCH_SMES, json!({ "q": "x".repeat(501) }));
     assert_eq!(error_code(&body), "BAD_USER_INPUT");
     let body = s.gql(SEARCH_SMES, json!({ "f": { "sector": "1X" } }));

@@ -522,3 +522,63 @@ fn sockets_close_with_going_away_when_the_server_stops() {
         assert_eq!((code, reason.as_str()), (1001, "Server shutting down"));
     }
 }
+
+/// The event a `next` message carries.
+fn event(ws: &mut Ws) -> Value {
+    let m = next(ws);
+    assert_eq!(m["type"], "next", "{m}");
+    m["payload"]["data"]["pipelineEvents"].clone()
+}
+
+/// Every event kind published has an audience: staff hear the whole pipeline (shortlists and
+/// curator assignments included), and a curator can listen to its own matches only.
+#[test]
+fn staff_hear_every_kind_and_curators_hear_their_matches() {
+    let s = TestServer::start();
+    let sme = publish_sme(&s, sme_input());
+    let investor = publish_investor(&s, investor_input());
+    let (staff, _) = operator_account(&s, "STAFF");
+    let (curator, curator_id) = operator_account(&s, "STAFF");
+    let mut all = signed_in(&s, &staff);
+    subscribe(&mut all, "all", EVENTS);
+    let mut mine = signed_in(&s, &curator);
+    subscribe(
+        &mut mine,
+        "mine",
+        "subscription { pipelineEvents(curatedByMe: true) { matchId kind stage } }",
+    );
+    // The subscriptions start on their own tasks: give them a moment to listen.
+    std::thread::sleep(Duration::from_millis(300));
+    let staff_gql = s.as_token(&staff);
+    let id = staff_gql.ok(
+        "mutation($s: ID!, $i: ID!) { shortlistMatch(smeId: $s, investorId: $i) { id } }",
+        json!({ "s": sme, "i": investor }),
+    )["shortlistMatch"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    staff_gql.ok(
+        "mutation($m: ID!, $c: ID!) { assignCurator(matchId: $m, curatorId: $c) { id } }",
+        json!({ "m": id, "c": curator_id }),
+    );
+    staff_gql.ok(
+        "mutation($m: ID!) { introduce(matchId: $m, message: \"Meet.\") { id } }",
+        json!({ "m": id }),
+    );
+    let kinds = |ws: &mut Ws, n: usize| -> Vec<String> {
+        (0..n)
+            .map(|_| {
+                let e = event(ws);
+                assert_eq!(e["matchId"], id.as_str());
+                e["kind"].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    assert_eq!(
+        kinds(&mut all, 3),
+        ["SHORTLISTED", "CURATOR_ASSIGNED", "INTRODUCED"]
+    );
+    // The curator was assigned after the shortlist: it hears from the assignment on.
+    assert_eq!(kinds(&mut mine, 2), ["CURATOR_ASSIGNED", "INTRODUCED"]);
+    alive(&mut mine);
+}

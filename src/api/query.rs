@@ -10,7 +10,7 @@ use super::types::{
     InvestorConnection, LocalizedText, PageInfo, Province, Sector, Sme, SmeConnection,
 };
 use super::{app, viewer};
-use crate::domain::digital::{ADVANCED_MIN, INTERMEDIATE_MIN};
+use crate::domain::text::Lang;
 use crate::domain::{investor, sme};
 use crate::service::profiles;
 use crate::service::reference;
@@ -127,25 +127,14 @@ impl ProfileQuery {
     /// The digital-maturity questionnaire an SME answers when it publishes its profile.
     async fn digital_questionnaire(&self) -> DigitalQuestionnaire {
         DigitalQuestionnaire {
-            questions: reference::questionnaire().iter().map(DigitalQuestion::from).collect(),
+            questions: reference::questionnaire()
+                .iter()
+                .map(DigitalQuestion::from)
+                .collect(),
             rule: LocalizedText {
-                en: Some(format!(
-                    "The score is the sum of the points of the indicators answered yes (100 in all). \
-                     INTERMEDIATE needs at least {INTERMEDIATE_MIN} intermediate indicators; \
-                     ADVANCED needs that and at least {ADVANCED_MIN} advanced ones; otherwise BASIC."
-                )),
-                km: Some(format!(
-                    "ពិន្ទុគឺជាផលបូកពិន្ទុនៃសូចនាករដែលឆ្លើយថា «បាទ/ចាស» (សរុប ១០០)។ \
-                     កម្រិតមធ្យមត្រូវការសូចនាករកម្រិតមធ្យមយ៉ាងតិច {INTERMEDIATE_MIN}។ \
-                     កម្រិតខ្ពស់ត្រូវការលក្ខខណ្ឌនោះ និងសូចនាករកម្រិតខ្ពស់យ៉ាងតិច {ADVANCED_MIN}។ \
-                     ក្រៅពីនេះ ជាកម្រិតមូលដ្ឋាន។"
-                )),
-                ko: Some(format!(
-                    "점수는 '예'로 답한 지표의 점수 합계입니다(총 100점). \
-                     중급(INTERMEDIATE)은 중급 지표가 {INTERMEDIATE_MIN}개 이상, \
-                     고급(ADVANCED)은 여기에 더해 고급 지표가 {ADVANCED_MIN}개 이상 필요하며, \
-                     그 외에는 기초(BASIC)입니다."
-                )),
+                en: Some(reference::questionnaire_rule(Lang::En)),
+                km: Some(reference::questionnaire_rule(Lang::Km)),
+                ko: Some(reference::questionnaire_rule(Lang::Ko)),
             },
         }
     }

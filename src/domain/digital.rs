@@ -247,6 +247,30 @@ pub struct DigitalAssessment {
 pub const INTERMEDIATE_MIN: usize = 2;
 pub const ADVANCED_MIN: usize = 3;
 
+/// The scoring rule in words, in `lang` (shown with the questionnaire).
+pub fn rule_text(lang: super::text::Lang) -> String {
+    use super::text::Lang;
+    match lang {
+        Lang::En => format!(
+            "The score is the sum of the points of the indicators answered yes (100 in all). \
+             INTERMEDIATE needs at least {INTERMEDIATE_MIN} intermediate indicators; \
+             ADVANCED needs that and at least {ADVANCED_MIN} advanced ones; otherwise BASIC."
+        ),
+        Lang::Km => format!(
+            "ពិន្ទុគឺជាផលបូកពិន្ទុនៃសូចនាករដែលឆ្លើយថា «បាទ/ចាស» (សរុប ១០០)។ \
+             កម្រិតមធ្យមត្រូវការសូចនាករកម្រិតមធ្យមយ៉ាងតិច {INTERMEDIATE_MIN}។ \
+             កម្រិតខ្ពស់ត្រូវការលក្ខខណ្ឌនោះ និងសូចនាករកម្រិតខ្ពស់យ៉ាងតិច {ADVANCED_MIN}។ \
+             ក្រៅពីនេះ ជាកម្រិតមូលដ្ឋាន។"
+        ),
+        Lang::Ko => format!(
+            "점수는 '예'로 답한 지표의 점수 합계입니다(총 100점). \
+             중급(INTERMEDIATE)은 중급 지표가 {INTERMEDIATE_MIN}개 이상, \
+             고급(ADVANCED)은 여기에 더해 고급 지표가 {ADVANCED_MIN}개 이상 필요하며, \
+             그 외에는 기초(BASIC)입니다."
+        ),
+    }
+}
+
 /// Scores a set of indicators (duplicates count once).
 pub fn assess(indicators: &[DigitalIndicator]) -> DigitalAssessment {
     let mut seen: Vec<DigitalIndicator> = indicators.to_vec();

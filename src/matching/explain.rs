@@ -5,14 +5,16 @@ use super::features::{
     digital_fit, incentive_fit, incentive_in_sector, location_fit, partnership_fit,
     partnership_mask, sector_fit, ticket_fit, IncentiveFacts, SectorRelation,
 };
+use super::glossary::glossary;
 use super::weights::{Feature, Weights};
 use crate::domain::digital::DigitalLevel;
 use crate::domain::investor::InvestorProfile;
 use crate::domain::money::UsdRange;
 use crate::domain::profile::IncentivePreference;
+use crate::domain::profile::Visibility;
 use crate::domain::sector::IsicLevel;
 use crate::domain::sme::SmeProfile;
-use crate::domain::text::Lang;
+use crate::domain::text::{Lang, LocalizedText};
 
 /// Everything a pair's score depends on.
 #[derive(Debug, Clone, Copy)]
@@ -130,11 +132,51 @@ fn levels(ls: &[DigitalLevel]) -> String {
     ls.iter().map(|l| l.as_str()).collect::<Vec<_>>().join("/")
 }
 
+/// Concepts named in a TEXT reason, at most.
+const MAX_NAMED_CONCEPTS: usize = 4;
+
+/// The glossary concepts both profiles mention, in glossary order (products and activities
+/// before generic business words and places). The SME's name counts only when it is PUBLIC,
+/// the rule the index and the ranking follow (`search::document::sme_texts`).
+pub fn shared_concepts(p: &Pair<'_>) -> Vec<usize> {
+    let g = glossary();
+    let texts = |t: &'_ LocalizedText| -> Vec<String> {
+        Lang::ALL
+            .into_iter()
+            .filter_map(|l| t.get(l).map(str::to_string))
+            .collect()
+    };
+    let mut sme = texts(&p.sme.description);
+    if p.sme.visibility == Visibility::Public {
+        sme.extend(texts(&p.sme.name));
+    }
+    let mut investor = texts(&p.investor.description);
+    investor.extend(texts(&p.investor.name));
+    let ours = g.concepts_in(sme.iter().map(String::as_str));
+    let theirs = g.concepts_in(investor.iter().map(String::as_str));
+    ours.intersection(&theirs).copied().collect()
+}
+
 fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
     let inv = p.investor;
     let sme = p.sme;
     let pct = (value * 100.0).round();
     match f {
+        Feature::Text if value > 0.0 && !shared_concepts(p).is_empty() => {
+            let g = glossary();
+            let names: Vec<&str> = shared_concepts(p)
+                .into_iter()
+                .take(MAX_NAMED_CONCEPTS)
+                .filter_map(|c| g.concept(c).map(|c| c.name(lang)))
+                .collect();
+            let names = names.join(", ");
+            t(
+                lang,
+                format!("Both mention {names} ({pct}% of the best text match)"),
+                format!("ទាំងពីរនិយាយអំពី {names} ({pct}% នៃការផ្គូផ្គងអត្ថបទល្អបំផុត)"),
+                format!("양쪽 모두 {names}을(를) 언급합니다 (최고 텍스트 일치 대비 {pct}%)"),
+            )
+        }
         Feature::Text if value > 0.0 => t(
             lang,
             format!("The descriptions share key terms ({pct}% of the best text match)"),

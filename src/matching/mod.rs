@@ -4,4 +4,5 @@
 
 pub mod explain;
 pub mod features;
+pub mod glossary;
 pub mod weights;

@@ -636,7 +636,7 @@ fn emit_ngrams(sink: &mut Sink, scratch: &Scratch, unigrams: Unigrams) {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::{BTreeSet, HashMap};
+    use std::collections::{BTreeMap, BTreeSet, HashMap};
     use std::fmt::Write as _;
 
     use serde::Deserialize;
@@ -1259,6 +1259,131 @@ mod tests {
             0.0
         } else {
             2.0 * r * p / (r + p)
+        }
+    }
+
+    /// Korean queries as people type them: every Korean query of the evaluation set with a
+    /// particle attached (the allomorph its last sound takes), and the verbal nouns among them
+    /// with the common 하다 endings. Relevant documents are those of the bare query. "as typed"
+    /// searches the inflected word alone (the behaviour before `search::korean`); "with stems"
+    /// also searches its stems, as `search::query` does.
+    /// `cargo test --lib eval_korean_inflected -- --nocapture` prints the table.
+    #[test]
+    fn eval_korean_inflected_queries() {
+        const PARTICLES: &[(&str, &str)] = &[
+            ("을", "를"),
+            ("이", "가"),
+            ("은", "는"),
+            ("의", "의"),
+            ("에", "에"),
+            ("에서", "에서"),
+            ("으로", "로"),
+            ("과", "와"),
+            ("도", "도"),
+            ("만", "만"),
+            ("까지", "까지"),
+            ("부터", "부터"),
+        ];
+        const HADA: &[&str] = &[
+            "하다",
+            "하는",
+            "한",
+            "합니다",
+            "했다",
+            "하고",
+            "해서",
+            "하여",
+        ];
+        const VERBAL_NOUNS: &[&str] = &[
+            "유통", "투자", "수출", "수입", "교육", "결제", "가공", "생산",
+        ];
+        let eval = load_eval();
+        let mut analyzer = analyzer();
+        let docs: Vec<(String, Postings)> = eval
+            .docs
+            .iter()
+            .map(|d| (d.id.clone(), postings(&mut analyzer, &d.indexed_text())))
+            .collect();
+        // (query type, stem length class, "typed"/"stems") → counts
+        let mut counts: BTreeMap<(&str, &str, &str), Counts> = BTreeMap::new();
+        let mut queries = 0;
+        for query in eval.queries.iter().filter(|q| q.lang == "ko") {
+            let base = query.q.as_str();
+            let Some(last) = base.chars().last().filter(|c| ('가'..='힣').contains(c)) else {
+                continue;
+            };
+            let consonant = (u32::from(last) - 0xAC00) % 28 != 0;
+            let mut forms: Vec<(&str, String)> = PARTICLES
+                .iter()
+                .map(|(after_consonant, after_vowel)| {
+                    let p = if consonant {
+                        after_consonant
+                    } else {
+                        after_vowel
+                    };
+                    // 로 follows ㄹ too.
+                    let p = if *p == "으로" && (u32::from(last) - 0xAC00) % 28 == 8 {
+                        "로"
+                    } else {
+                        p
+                    };
+                    ("noun+particle", format!("{base}{p}"))
+                })
+                .collect();
+            if VERBAL_NOUNS.contains(&base) {
+                forms.extend(HADA.iter().map(|e| ("noun+하다", format!("{base}{e}"))));
+            }
+            let length = if base.chars().count() >= 2 {
+                "stem >= 2 syllables"
+            } else {
+                "stem 1 syllable"
+            };
+            let expected: BTreeSet<&str> = query.expect.iter().map(String::as_str).collect();
+            for (kind, typed) in forms {
+                queries += 1;
+                let stems = crate::search::korean::stems(&typed);
+                for (how, alternatives) in [
+                    ("as typed", vec![typed.clone()]),
+                    (
+                        "with stems",
+                        std::iter::once(typed.clone()).chain(stems).collect(),
+                    ),
+                ] {
+                    let found: BTreeSet<&str> = docs
+                        .iter()
+                        .filter(|(_, p)| {
+                            alternatives
+                                .iter()
+                                .any(|a| matches(&mut analyzer, a, p, Semantics::Phrase))
+                        })
+                        .map(|(id, _)| id.as_str())
+                        .collect();
+                    let c = counts.entry((kind, length, how)).or_default();
+                    c.true_positives += found.intersection(&expected).count();
+                    c.false_positives += found.difference(&expected).count();
+                    c.false_negatives += expected.difference(&found).count();
+                }
+            }
+        }
+        println!("{queries} inflected Korean queries; R/P micro-averaged over relevant pairs");
+        for ((kind, length, how), c) in &counts {
+            println!(
+                "{kind:<14} {length:<20} {how:<11} R {:.2} P {:.2} (relevant pairs {})",
+                c.recall(),
+                c.precision(),
+                c.true_positives + c.false_negatives
+            );
+        }
+        for kind in ["noun+particle", "noun+하다"] {
+            let with = counts[&(kind, "stem >= 2 syllables", "with stems")];
+            let typed = counts[&(kind, "stem >= 2 syllables", "as typed")];
+            assert!(with.recall() >= 0.95, "{kind}: recall {:.2}", with.recall());
+            assert!(with.recall() > typed.recall(), "{kind}: stems help");
+            assert!(
+                with.precision() >= 0.95,
+                "{kind}: precision {:.2}",
+                with.precision()
+            );
         }
     }
 

@@ -14,6 +14,7 @@ use crate::domain::profile::Visibility;
 use crate::domain::sector::isic;
 use crate::domain::sme::{Sme, SmeProfile};
 use crate::domain::text::{Lang, LocalizedText};
+use crate::matching::glossary::glossary;
 
 fn base(f: &Fields, kind: &str, id: ProfileId) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
@@ -35,6 +36,37 @@ fn add_texts(
             doc.add_text(fields[i], t);
         }
     }
+}
+
+/// Adds the glossary concepts the texts mention to `field`, once each: the bare id (any
+/// language; what the match ranking compares) and `<lang>:<id>` per language that mentions it
+/// (what a query in another language searches, see `search::query`). Implied concepts included.
+fn add_concepts(
+    doc: &mut TantivyDocument,
+    field: tantivy::schema::Field,
+    texts: &[&LocalizedText],
+) {
+    let g = glossary();
+    let mut any = std::collections::BTreeSet::new();
+    for lang in Lang::ALL {
+        let found = g.concepts_in(texts.iter().filter_map(|t| t.get(lang)));
+        for c in &found {
+            if let Some(concept) = g.concept(*c) {
+                doc.add_text(field, concept_token(lang, &concept.id));
+            }
+        }
+        any.extend(found);
+    }
+    for c in any {
+        if let Some(concept) = g.concept(c) {
+            doc.add_text(field, &concept.id);
+        }
+    }
+}
+
+/// The token of a concept mentioned in text of one language.
+pub fn concept_token(lang: Lang, id: &str) -> String {
+    format!("{}:{id}", lang.code())
 }
 
 fn add_money(doc: &mut TantivyDocument, f: &Fields, range: &UsdRange) {
@@ -133,6 +165,8 @@ pub fn sme_document(f: &Fields, sme: &Sme) -> TantivyDocument {
         add_texts(&mut doc, &f.sme_name, name);
     }
     add_texts(&mut doc, &f.sme_description, description);
+    let texts: Vec<&LocalizedText> = name.into_iter().chain([description]).collect();
+    add_concepts(&mut doc, f.sme_concepts, &texts);
     let mut seen = Vec::new();
     for class in std::iter::once(&p.sector).chain(&p.secondary_sectors) {
         for node in isic().lineage(class.as_str()) {
@@ -169,6 +203,7 @@ pub fn investor_document(f: &Fields, inv: &Investor) -> TantivyDocument {
     let mut doc = base(f, KIND_INVESTOR, inv.id);
     add_texts(&mut doc, &f.investor_name, &p.name);
     add_texts(&mut doc, &f.investor_description, &p.description);
+    add_concepts(&mut doc, f.investor_concepts, &[&p.name, &p.description]);
     let mut seen = Vec::new();
     let mut sections = Vec::new();
     for code in &p.sector_interests {

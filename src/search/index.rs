@@ -40,7 +40,18 @@ pub enum SearchError {
     Locked(String),
     #[error("the indexing task stopped")]
     IndexerGone,
+    /// The query text is not blank, but the analyzer keeps nothing of it (emoji, punctuation,
+    /// lone combining marks, words over 100 bytes): searching for nothing must not return
+    /// everything, so this is the caller's error.
+    #[error("the query has no searchable word")]
+    NoSearchableWord,
 }
+
+/// Why a query with no searchable word finds nothing, in words a user can act on.
+pub const NO_SEARCHABLE_WORD: &str = "has no word that can be searched: it is made only of \
+     characters the search ignores (punctuation, symbols, emoji, lone combining marks, or words \
+     longer than 100 letters); type a word in English, Khmer or Korean, or leave it empty to \
+     browse";
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SearchError + '_ {
     move |source| SearchError::Io {

@@ -32,11 +32,14 @@ use crate::matching::features::{
     digital_fit, incentive_fit, incentive_in_sector, partnership_fit, partnership_mask, sector_fit,
     sector_value, ticket_fit, IncentiveFacts, OPEN_SECTOR,
 };
+use crate::matching::glossary::glossary;
 use crate::matching::weights::{Feature, Weights};
 
 /// At most this many distinct words of the other side's text are searched for: the rarest
 /// ones, which carry the meaning; very common words add cost and little signal.
 const MAX_TEXT_TERMS: usize = 24;
+/// At most this many glossary concepts of the other side's text are searched for, rarest first.
+const MAX_CONCEPT_TERMS: usize = 16;
 /// Words found in more than this share of the documents are left out of the text query …
 const MAX_TERM_SHARE: f64 = 0.05;
 /// … unless they occur in at most this many documents (a small index keeps its words).
@@ -270,10 +273,42 @@ fn text_query(
     // Rarest first; ties by the word, so the query is the same on every run.
     weighted.sort();
     weighted.truncate(MAX_TEXT_TERMS);
-    if weighted.is_empty() {
+    // Glossary concepts of the texts, against the other side's concept tokens: the ground a
+    // Khmer-only and a Korean-only profile share. Chosen by their own budget, so that the many
+    // rare n-grams of a long text cannot crowd them out.
+    let g = glossary();
+    let concept_field = f.concepts(kind);
+    let mut concepts: Vec<(u64, String)> = Vec::new();
+    let all_texts = texts.iter().flat_map(|t| {
+        [&t.en, &t.km, &t.ko]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+    });
+    for c in g.concepts_in(all_texts) {
+        let Some(concept) = g.concept(c) else {
+            continue;
+        };
+        let df = searcher.doc_freq(&Term::from_field_text(concept_field, &concept.id))?;
+        if df > 0 && (df as f64) <= (MAX_TERM_SHARE * total).max(MIN_TERM_CAP) {
+            concepts.push((df, concept.id.clone()));
+        }
+    }
+    concepts.sort();
+    concepts.truncate(MAX_CONCEPT_TERMS);
+    if weighted.is_empty() && concepts.is_empty() {
         return Ok(None);
     }
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (_, id) in &concepts {
+        clauses.push((
+            Occur::Should,
+            Box::new(TermQuery::new(
+                Term::from_field_text(concept_field, id),
+                IndexRecordOption::WithFreqs,
+            )),
+        ));
+    }
     for (_, tok) in &weighted {
         for (field, _) in &fields {
             clauses.push((

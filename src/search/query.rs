@@ -18,7 +18,9 @@ use tantivy::{Searcher, TantivyDocument, Term};
 
 use super::analyzer;
 use super::collector::{KeysetTop, Rank};
+use super::document::concept_token;
 use super::index::{SearchError, SearchIndex};
+use super::korean;
 use super::schema::{Fields, ANY, KIND_INVESTOR, KIND_SME};
 use crate::domain::digital::DigitalLevel;
 use crate::domain::ids::ProfileId;
@@ -27,6 +29,7 @@ use crate::domain::profile::{LanguageCode, PartnershipType};
 use crate::domain::province::ProvinceCode;
 use crate::domain::sector::{isic, IsicCode};
 use crate::domain::text::Lang;
+use crate::matching::glossary::glossary;
 
 /// Longest query text accepted, in characters: a search box, not a document.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -127,8 +130,62 @@ pub struct SearchResults {
     pub facets: Facets,
 }
 
-/// The query's words, each as the ordered tokens it analyses to.
-fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Vec<(usize, String)>> {
+/// One query word as the ordered tokens it analyses to.
+pub(crate) fn analyse_piece(analyzer: &mut TextAnalyzer, word: &str) -> Vec<(usize, String)> {
+    // Khmer and Hangul give a unigram and a bigram at each position; the bigram says more
+    // (and the unigram is implied by its neighbour's bigram), so keep the longest per
+    // position. A one-syllable word keeps its unigram.
+    let mut all: Vec<(usize, String)> = Vec::new();
+    let mut stream = analyzer.token_stream(word);
+    while let Some(tok) = stream.next() {
+        all.push((tok.position, tok.text.clone()));
+    }
+    all.sort_by_key(|(pos, _)| *pos);
+    let base = all.first().map(|(pos, _)| *pos).unwrap_or(0);
+    let mut tokens: Vec<(usize, String)> = Vec::new();
+    for (pos, text) in all {
+        let pos = pos - base;
+        match tokens.last_mut() {
+            Some(last) if last.0 == pos => {
+                if text.chars().count() > last.1.chars().count() {
+                    last.1 = text;
+                }
+            }
+            _ => tokens.push((pos, text)),
+        }
+    }
+    tokens
+}
+
+/// One word of a query, and everything that counts as finding it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct QueryWord {
+    /// Alternative forms: the word as typed first, then its Korean stems (see `korean`); each
+    /// form is the ordered tokens it analyses to.
+    pub forms: Vec<Vec<(usize, String)>>,
+    /// Concept tokens of the glossary concepts the word is part of, as mentioned in the other
+    /// two languages (`km:cashew` and `en:cashew` for 캐슈넛): the word finds profiles written
+    /// in another language, while in its own language it matches as written, so a query keeps
+    /// the precision it has without the glossary (파트너 does not find 협력).
+    pub concepts: Vec<String>,
+}
+
+/// The language a word is written in, by its script: Khmer, Hangul, else English.
+fn script_language(word: &str) -> Lang {
+    if word.chars().any(|c| ('\u{1780}'..='\u{17FF}').contains(&c)) {
+        Lang::Km
+    } else if word
+        .chars()
+        .any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c) || ('\u{1100}'..='\u{11FF}').contains(&c))
+    {
+        Lang::Ko
+    } else {
+        Lang::En
+    }
+}
+
+/// The query's words; a word matches where any of its forms or concepts does.
+pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<QueryWord> {
     let words: Vec<&str> = text.split_whitespace().collect();
     let content: Vec<&str> = words
         .iter()
@@ -136,33 +193,41 @@ fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Vec<(usize, Str
         .filter(|w| !STOP_WORDS.contains(&w.to_lowercase().as_str()))
         .collect();
     let words = if content.is_empty() { words } else { content };
+    // Concepts are found in the whole text, so that a form of several words ("cashew nut",
+    // "phnom penh") counts for each of its words.
+    let g = glossary();
+    let mentions = g.find(text);
     let mut out = Vec::new();
     for w in words {
-        // Khmer and Hangul give a unigram and a bigram at each position; the bigram says more
-        // (and the unigram is implied by its neighbour's bigram), so keep the longest per
-        // position. A one-syllable word keeps its unigram.
-        let mut all: Vec<(usize, String)> = Vec::new();
-        let mut stream = analyzer.token_stream(w);
-        while let Some(tok) = stream.next() {
-            all.push((tok.position, tok.text.clone()));
+        let full = analyse_piece(analyzer, w);
+        if full.is_empty() {
+            continue;
         }
-        all.sort_by_key(|(pos, _)| *pos);
-        let base = all.first().map(|(pos, _)| *pos).unwrap_or(0);
-        let mut tokens: Vec<(usize, String)> = Vec::new();
-        for (pos, text) in all {
-            let pos = pos - base;
-            match tokens.last_mut() {
-                Some(last) if last.0 == pos => {
-                    if text.chars().count() > last.1.chars().count() {
-                        last.1 = text;
-                    }
-                }
-                _ => tokens.push((pos, text)),
+        let mut forms = vec![full];
+        for stem in korean::stems(w) {
+            let tokens = analyse_piece(analyzer, &stem);
+            if !tokens.is_empty() && !forms.contains(&tokens) {
+                forms.push(tokens);
             }
         }
-        if !tokens.is_empty() {
-            out.push(tokens);
+        // `w` is a slice of `text`: its byte range by address.
+        let start = w.as_ptr() as usize - text.as_ptr() as usize;
+        let range = start..start + w.len();
+        let own = script_language(w);
+        let mut concepts: Vec<String> = Vec::new();
+        for m in &mentions {
+            if m.range.start < range.end && range.start < m.range.end {
+                if let Some(c) = g.concept(m.concept) {
+                    for lang in Lang::ALL.into_iter().filter(|l| *l != own) {
+                        let token = concept_token(lang, &c.id);
+                        if !concepts.contains(&token) {
+                            concepts.push(token);
+                        }
+                    }
+                }
+            }
         }
+        out.push(QueryWord { forms, concepts });
     }
     out
 }
@@ -275,16 +340,33 @@ fn build(index: &SearchIndex, req: &SearchRequest) -> Result<Built, SearchError>
         .get(analyzer::MULTI)
         .ok_or_else(|| tantivy::TantivyError::InternalError("analyzer not registered".into()))?;
     let words = analyse_words(&mut analyzer, &req.text);
+    // A blank query browses; a query whose every character is dropped by the analyzer is not
+    // blank, and answering it with every profile would be a lie.
+    if words.is_empty() && !req.text.trim().is_empty() {
+        return Err(SearchError::NoSearchableWord);
+    }
     let text_fields = f.text_fields(req.kind);
     let text_query: Option<Box<dyn Query>> = if words.is_empty() {
         None
     } else {
         let musts = words
             .iter()
-            .map(|tokens| {
+            .map(|word| {
+                let concepts = f.concepts(req.kind);
                 let per_field = text_fields
                     .iter()
-                    .map(|(field, _)| (Occur::Should, word_in_field(*field, tokens)))
+                    .flat_map(|(field, _)| {
+                        word.forms
+                            .iter()
+                            .map(|tokens| (Occur::Should, word_in_field(*field, tokens)))
+                    })
+                    .chain(word.concepts.iter().map(|id| {
+                        let q: Box<dyn Query> = Box::new(TermQuery::new(
+                            Term::from_field_text(concepts, id),
+                            IndexRecordOption::WithFreqs,
+                        ));
+                        (Occur::Should, q)
+                    }))
                     .collect();
                 (
                     Occur::Must,

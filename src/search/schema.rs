@@ -13,7 +13,8 @@ use tantivy::schema::{
 use super::analyzer;
 use crate::domain::text::Lang;
 
-pub const SCHEMA_VERSION: u32 = 3;
+/// 4: concept tokens of the trilingual glossary (`sme_concepts`, `investor_concepts`).
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles to every field, resolved once.
 #[derive(Debug, Clone)]
@@ -30,6 +31,10 @@ pub struct Fields {
     pub sme_description: [Field; 3],
     pub investor_name: [Field; 3],
     pub investor_description: [Field; 3],
+    /// The glossary concepts (`matching::glossary`) a profile's searchable texts mention, in any
+    /// language, one untokenized id per concept, per kind like the text fields.
+    pub sme_concepts: Field,
+    pub investor_concepts: Field,
     /// ISIC codes a filter by sector prefix matches: every ancestor of the profile's classes
     /// (SMEs) or of the investor's interests.
     pub sector: Field,
@@ -90,6 +95,15 @@ impl Fields {
         let sme_description = text_fields("sme_description");
         let investor_name = text_fields("investor_name");
         let investor_description = text_fields("investor_description");
+        // One token per concept id; frequencies for BM25, no positions (concepts are not
+        // phrases).
+        let concepts = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
+        let sme_concepts = b.add_text_field("sme_concepts", concepts.clone());
+        let investor_concepts = b.add_text_field("investor_concepts", concepts);
         let fields = Fields {
             kind: b.add_text_field("kind", STRING),
             id: b.add_text_field("id", STRING | STORED),
@@ -99,6 +113,8 @@ impl Fields {
             sme_description,
             investor_name,
             investor_description,
+            sme_concepts,
+            investor_concepts,
             sector: b.add_text_field("sector", STRING),
             sector_exact: b.add_text_field("sector_exact", STRING),
             province: b.add_text_field("province", STRING),
@@ -122,6 +138,14 @@ impl Fields {
             range_max: b.add_i64_field("range_max", FAST),
         };
         (b.build(), fields)
+    }
+
+    /// The concept field of one kind.
+    pub fn concepts(&self, kind: Kind) -> Field {
+        match kind {
+            Kind::Sme => self.sme_concepts,
+            Kind::Investor => self.investor_concepts,
+        }
     }
 
     /// The text fields of one kind with their labels, for queries and highlights.

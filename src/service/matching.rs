@@ -208,28 +208,10 @@ pub async fn for_sme(
         })
         .await?
     };
-    let ids: Vec<ProfileId> = hits.iter().map(|h| h.id).collect();
-    let mut investors: HashMap<ProfileId, Investor> = app
-        .store
-        .investors_by_ids(&ids)
+    let matches = in_rank_order::<Investor>(app, &hits)
         .await?
         .into_iter()
-        .map(|i| (i.id, i))
-        .collect();
-    let matches = hits
-        .iter()
-        .filter_map(|h| {
-            let inv = investors.remove(&h.id)?;
-            Some(Match::explained(
-                app,
-                sme.clone(),
-                inv,
-                h.text,
-                &w,
-                lang,
-                None,
-            ))
-        })
+        .map(|(inv, text)| Match::explained(app, sme.clone(), inv, text, &w, lang, None))
         .collect();
     views(app, v, matches).await
 }
@@ -263,30 +245,30 @@ pub async fn for_investor(
         })
         .await?
     };
-    let ids: Vec<ProfileId> = hits.iter().map(|h| h.id).collect();
-    let mut smes: HashMap<ProfileId, Sme> = app
-        .store
-        .smes_by_ids(&ids)
+    let matches = in_rank_order::<Sme>(app, &hits)
         .await?
         .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
-    let matches = hits
-        .iter()
-        .filter_map(|h| {
-            let sme = smes.remove(&h.id)?;
-            Some(Match::explained(
-                app,
-                sme,
-                investor.clone(),
-                h.text,
-                &w,
-                lang,
-                None,
-            ))
-        })
+        .map(|(sme, text)| Match::explained(app, sme, investor.clone(), text, &w, lang, None))
         .collect();
     views(app, v, matches).await
+}
+
+/// The ranked counterparts read back from the database, in rank order, with their text
+/// relevance; one archived since the ranking is dropped.
+async fn in_rank_order<K: profiles::Kind>(
+    app: &App,
+    hits: &[MatchHit],
+) -> ServiceResult<Vec<(K, f64)>> {
+    let ids: Vec<ProfileId> = hits.iter().map(|h| h.id).collect();
+    let mut found: HashMap<ProfileId, K> = K::load_many(app.store.as_ref(), &ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id(), p))
+        .collect();
+    Ok(hits
+        .iter()
+        .filter_map(|h| found.remove(&h.id).map(|p| (p, h.text)))
+        .collect())
 }
 
 /// Gives ranked pairs that are already in the pipeline their record, then applies visibility:

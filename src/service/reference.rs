@@ -38,3 +38,8 @@ pub fn questionnaire() -> &'static [Question] {
 pub fn assess_digital(indicators: &[DigitalIndicator]) -> DigitalAssessment {
     assess(indicators)
 }
+
+/// The questionnaire's scoring rule in words, in a language.
+pub fn questionnaire_rule(lang: crate::domain::text::Lang) -> String {
+    crate::domain::digital::rule_text(lang)
+}

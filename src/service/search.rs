@@ -17,6 +17,7 @@ use crate::domain::province::ProvinceCode;
 use crate::domain::sector::IsicCode;
 use crate::domain::text::{check_plain_text, Lang};
 use crate::domain::validation::{Checker, ValidationErrors};
+use crate::search::index::{SearchError, NO_SEARCHABLE_WORD};
 use crate::search::query::{self as sq, Cursor, SearchRequest, MAX_QUERY_CHARS};
 
 pub use crate::search::query::{Facets, Highlight, Kind as SearchKind};
@@ -146,7 +147,10 @@ pub async fn search<K: Searchable>(
     let results = tokio::task::spawn_blocking(move || sq::search(&index, &searcher, &req))
         .await
         .map_err(|e| ServiceError::Internal(format!("search task failed: {e}")))?
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        .map_err(|e| match e {
+            SearchError::NoSearchableWord => ServiceError::bad_input("query", NO_SEARCHABLE_WORD),
+            e => ServiceError::Internal(e.to_string()),
+        })?;
     let ids: Vec<ProfileId> = results.hits.iter().map(|h| h.id).collect();
     let mut nodes: HashMap<ProfileId, Shown<K>> = profiles::published_by_ids::<K>(app, v, &ids)
         .await?

@@ -1,9 +1,10 @@
 //! Persistence: the database is the single source of truth for profiles.
 //!
-//! Callers see one [`Store`] trait; `sqlite.rs` implements it for the embedded default, and a
-//! PostgreSQL implementation joins behind the same trait. The trait's documentation is the
-//! contract every backend keeps; [`conformance`] checks it and is run unchanged against each
-//! backend (`tests/store.rs` for SQLite).
+//! Callers see one [`Store`] trait; `sqlite.rs` implements it for the embedded default and
+//! `postgres.rs` for several replicas on one database, chosen by the URL ([`open`]). The
+//! trait's documentation is the contract every backend keeps; [`conformance`] checks it and is
+//! run unchanged against each backend (`tests/store.rs` for SQLite, `tests/store_postgres.rs`
+//! for PostgreSQL).
 //!
 //! # The contract, in short
 //!
@@ -33,6 +34,9 @@ mod codec;
 pub use codec::timestamp;
 #[doc(hidden)]
 pub mod conformance;
+pub mod postgres;
+mod postgres_accounts;
+mod postgres_pipeline;
 pub mod sqlite;
 mod sqlite_accounts;
 mod sqlite_pipeline;
@@ -57,7 +61,9 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("unsupported database URL {0:?}: use sqlite:PATH (e.g. sqlite:khkr-match.db)")]
+    #[error(
+        "unsupported database URL {0:?}: use sqlite:PATH (e.g. sqlite:khkr-match.db) or postgres://USER@HOST/DATABASE"
+    )]
     UnsupportedUrl(String),
     /// A stored row does not decode into a valid domain value (an unknown code, a malformed id
     /// or timestamp): the database was edited by hand or by another version. Reads report it
@@ -358,6 +364,15 @@ pub trait Store: Accounts + Pipeline + Send + Sync + 'static {
     async fn outbox_len(&self) -> Result<i64, StoreError>;
     /// Rows by table, whatever their status, read in one snapshot.
     async fn counts(&self) -> Result<Counts, StoreError>;
+    /// Calls `wake` whenever another process (or this one) may have appended outbox entries,
+    /// until the store is closed, so an indexer can apply them at once instead of at its next
+    /// poll. Only a hint: a wake may be spurious or, across a lost connection, missing, so
+    /// readers keep polling as well. `false` when the backend has no such push (SQLite: one
+    /// process writes, and others on the same file are found by polling).
+    async fn watch_outbox(&self, wake: Arc<dyn Fn() + Send + Sync>) -> Result<bool, StoreError> {
+        let _ = wake;
+        Ok(false)
+    }
     /// A cheap round trip, for health checks.
     async fn ping(&self) -> Result<(), StoreError>;
     /// Flushes and closes connections (checkpointing SQLite's WAL) before shutdown.
@@ -369,6 +384,8 @@ pub trait Store: Accounts + Pipeline + Send + Sync + 'static {
 pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(sqlite::SqliteStore::open(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(postgres::PostgresStore::open(url).await?))
     } else {
         Err(StoreError::UnsupportedUrl(url.to_string()))
     }

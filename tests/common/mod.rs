@@ -2,6 +2,8 @@
 //! with a scratch SQLite file and index directory, and talks GraphQL to it over HTTP.
 #![allow(dead_code)] // each test file uses a different part of this helper
 
+pub mod postgres;
+
 use std::future::Future;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -26,6 +28,10 @@ pub struct TestServer {
     pub dir: PathBuf,
     // Kept so the directory lives as long as the first server using it.
     _tmp: Option<tempfile::TempDir>,
+    /// The `--database-url` it runs on.
+    db_url: String,
+    /// A PostgreSQL server's scratch schema, dropped after the server is killed.
+    _schema: Option<postgres::Schema>,
 }
 
 /// The database of a server whose scratch directory is `dir`.
@@ -51,8 +57,25 @@ impl TestServer {
         s
     }
 
+    /// A server on PostgreSQL (a fresh schema of the `KHKR_TEST_POSTGRES_URL` database,
+    /// dropped afterwards) with its index in a scratch directory; `None` after a loud
+    /// `SKIPPED` line when the variable is not set.
+    pub fn start_postgres(test: &str, args: &[&str]) -> Option<Self> {
+        let schema = postgres::Schema::create_blocking(test)?;
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let mut s = Self::start_on(tmp.path(), &schema.url, args);
+        s._tmp = Some(tmp);
+        s._schema = Some(schema);
+        Some(s)
+    }
+
     /// A server over the database and index in `dir` (for restart tests).
     pub fn start_in(dir: &Path, args: &[&str]) -> Self {
+        Self::start_on(dir, &database_url(dir), args)
+    }
+
+    /// A server on the database `url` with its index and log in `dir`.
+    pub fn start_on(dir: &Path, url: &str, args: &[&str]) -> Self {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -63,7 +86,7 @@ impl TestServer {
             .arg("--bind")
             .arg("127.0.0.1:0")
             .arg("--database-url")
-            .arg(database_url(dir))
+            .arg(url)
             .arg("--index-dir")
             .arg(dir.join("index"))
             .args(args)
@@ -97,6 +120,8 @@ impl TestServer {
             base,
             dir: dir.to_path_buf(),
             _tmp: None,
+            db_url: url.to_string(),
+            _schema: None,
             sme_token: String::new(),
             investor_token: String::new(),
         };
@@ -153,7 +178,7 @@ impl TestServer {
 
     /// The `--database-url` the server runs on.
     pub fn database_url(&self) -> String {
-        database_url(&self.dir)
+        self.db_url.clone()
     }
 
     /// POSTs a GraphQL request as an anonymous visitor; returns the whole response body.

@@ -1,0 +1,480 @@
+//! The trilingual business glossary (`data/glossary.tsv`): concepts with their English, Khmer
+//! and Korean forms, and where in a text they are mentioned.
+//!
+//! An SME that writes only Khmer and an investor that writes only Korean share no word; they
+//! share concepts. The index stores each profile's concepts as tokens (`search::document`), a
+//! query word also matches the concepts it names (`search::query`), the TEXT feature searches the
+//! other side's concepts (`search::matcher`), and the explanation names the shared ones in the
+//! reader's language (`matching::explain`). All of them find concepts with [`Glossary::find`],
+//! so the rules below hold everywhere.
+//!
+//! Matching rules, chosen to keep short forms from firing inside other words:
+//! * English (and any Latin-script form): whole words, case-insensitive, with an optional plural
+//!   `s`/`es` on the last word; no stemming (the English stemmer conflates "marketing" with
+//!   "market" and "production" with "products").
+//! * Khmer: on orthographic syllable boundaries (not after a COENG, not followed by a vowel or
+//!   sign), after the spelling normalisations of the analyzer (subscript DA as TA, split vowels),
+//!   ignoring zero-width spaces.
+//! * Korean: a form of one or two syllables only at the start of a word (마트 is not found in
+//!   스마트폰, 시장 not in 전시장), a longer form anywhere; particles may follow.
+//! * A match lying inside a longer match is dropped (ស្វាយ "mango" inside ស្វាយចន្ទី "cashew"),
+//!   and rows whose id starts with `~` exist only to hide such accidents (ត្រីមាស "quarter"
+//!   hides ត្រី "fish").
+//!
+//! Pure: the data is compiled in, nothing is read at run time.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
+
+use crate::domain::text::Lang;
+
+const DATA: &str = include_str!("../../data/glossary.tsv");
+
+/// Prefix of the tokens that stand for concepts, in the index and in query explanations.
+pub const CONCEPT_PREFIX: &str = "concept:";
+
+/// One concept and its forms.
+#[derive(Debug, Clone)]
+pub struct Concept {
+    pub id: String,
+    pub en: Vec<String>,
+    pub km: Vec<String>,
+    pub ko: Vec<String>,
+    /// Where the translations come from (a code explained in the data file's header).
+    pub source: String,
+    /// Concepts this one implies, by index (a cafe implies coffee).
+    pub also: Vec<usize>,
+}
+
+impl Concept {
+    /// The name to show a reader of `lang`: the first form in that language, else English, else
+    /// the id.
+    pub fn name(&self, lang: Lang) -> &str {
+        let forms = match lang {
+            Lang::En => &self.en,
+            Lang::Km => &self.km,
+            Lang::Ko => &self.ko,
+        };
+        forms
+            .first()
+            .or(self.en.first())
+            .map_or(self.id.as_str(), String::as_str)
+    }
+}
+
+/// What a pattern stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Concept(usize),
+    /// A `~` row: hides shorter matches inside it, names nothing.
+    Stop,
+}
+
+/// How a pattern's ends must sit in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Latin,
+    Khmer,
+    /// Korean, with its syllable count.
+    Hangul(usize),
+}
+
+/// The parsed glossary and its automaton.
+pub struct Glossary {
+    concepts: Vec<Concept>,
+    by_id: HashMap<String, usize>,
+    automaton: AhoCorasick,
+    /// Per pattern: its script and what it stands for.
+    patterns: Vec<(Script, Vec<Target>)>,
+}
+
+impl std::fmt::Debug for Glossary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Glossary")
+            .field("concepts", &self.concepts.len())
+            .field("patterns", &self.patterns.len())
+            .finish()
+    }
+}
+
+/// A concept mentioned in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub concept: usize,
+    /// Bytes of the original text.
+    pub range: Range<usize>,
+}
+
+/// The compiled-in glossary.
+pub fn glossary() -> &'static Glossary {
+    static GLOSSARY: OnceLock<Glossary> = OnceLock::new();
+    GLOSSARY.get_or_init(|| {
+        // The data is compiled in and checked by a test, so a failure here is a build defect.
+        Glossary::parse(DATA).unwrap_or_else(|e| panic!("data/glossary.tsv: {e}"))
+    })
+}
+
+const COENG: char = '\u{17D2}';
+
+/// Text normalised for matching, with the original byte range of every normalised byte.
+struct Normalized {
+    text: String,
+    origin: Vec<Range<usize>>,
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+fn normalize(text: &str) -> Normalized {
+    let mut out = Normalized {
+        text: String::with_capacity(text.len()),
+        origin: Vec::with_capacity(text.len()),
+    };
+    let push = |out: &mut Normalized, c: char, from: Range<usize>| {
+        for _ in 0..c.len_utf8() {
+            out.origin.push(from.clone());
+        }
+        out.text.push(c);
+    };
+    for (at, c) in text.char_indices() {
+        let here = at..at + c.len_utf8();
+        if is_invisible(c) {
+            continue;
+        }
+        let last = out.text.chars().next_back();
+        match c {
+            // Subscript DA and TA look alike: write TA, as the analyzer does.
+            '\u{178A}' if last == Some(COENG) => push(&mut out, '\u{178F}', here),
+            // េ + ា and េ + ី are ោ and ើ.
+            '\u{17B6}' | '\u{17B8}' if last == Some('\u{17C1}') => {
+                let start = out.origin.last().map_or(at, |r| r.start);
+                let len = '\u{17C1}'.len_utf8();
+                out.text.truncate(out.text.len() - len);
+                out.origin.truncate(out.origin.len() - len);
+                let joined = if c == '\u{17B6}' {
+                    '\u{17C4}'
+                } else {
+                    '\u{17BE}'
+                };
+                push(&mut out, joined, start..here.end);
+            }
+            _ if c.is_whitespace() || (c.is_ascii_punctuation() && c != '-' && c != '&') => {
+                if last != Some(' ') {
+                    push(&mut out, ' ', here);
+                }
+            }
+            _ => {
+                for lower in c.to_lowercase() {
+                    push(&mut out, lower, here.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn is_hangul(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
+}
+
+fn is_khmer(c: char) -> bool {
+    ('\u{1780}'..='\u{17FF}').contains(&c)
+}
+
+/// A Khmer vowel, sign or COENG: something that belongs to the syllable before it.
+fn is_khmer_dependent(c: char) -> bool {
+    matches!(u32::from(c), 0x17B6..=0x17D3 | 0x17DD)
+}
+
+fn script_of(form: &str) -> Script {
+    if form.chars().any(is_khmer) {
+        Script::Khmer
+    } else if form.chars().any(is_hangul) {
+        Script::Hangul(form.chars().filter(|c| is_hangul(*c)).count())
+    } else {
+        Script::Latin
+    }
+}
+
+fn split_forms(cell: Option<&str>) -> Vec<String> {
+    cell.unwrap_or("")
+        .split('|')
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+impl Glossary {
+    /// Parses the TSV text (see `data/glossary.tsv` for the columns).
+    pub fn parse(data: &str) -> Result<Glossary, String> {
+        let mut concepts: Vec<Concept> = Vec::new();
+        let mut stops: Vec<Vec<String>> = Vec::new();
+        let mut also_ids: Vec<Vec<String>> = Vec::new();
+        let mut by_id = HashMap::new();
+        let mut header_seen = false;
+        for (n, line) in data.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if !header_seen {
+                header_seen = true;
+                if !line.starts_with("id\t") {
+                    return Err(format!("line {}: expected the header row", n + 1));
+                }
+                continue;
+            }
+            let cells: Vec<&str> = line.split('\t').collect();
+            let id = cells[0].trim();
+            let (en, km, ko) = (
+                split_forms(cells.get(1).copied()),
+                split_forms(cells.get(2).copied()),
+                split_forms(cells.get(3).copied()),
+            );
+            if id.starts_with('~') {
+                stops.push(en.into_iter().chain(km).chain(ko).collect());
+                continue;
+            }
+            if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                return Err(format!("line {}: bad concept id {id:?}", n + 1));
+            }
+            if en.is_empty() || km.is_empty() || ko.is_empty() {
+                return Err(format!("line {}: {id} needs en, km and ko forms", n + 1));
+            }
+            let source = cells.get(4).map_or("", |s| s.trim()).to_string();
+            if source.is_empty() {
+                return Err(format!("line {}: {id} has no source", n + 1));
+            }
+            if by_id.insert(id.to_string(), concepts.len()).is_some() {
+                return Err(format!("line {}: {id} is defined twice", n + 1));
+            }
+            also_ids.push(split_forms(cells.get(5).copied()));
+            concepts.push(Concept {
+                id: id.to_string(),
+                en,
+                km,
+                ko,
+                source,
+                also: Vec::new(),
+            });
+        }
+        for (i, ids) in also_ids.iter().enumerate() {
+            for id in ids {
+                let j = *by_id
+                    .get(id)
+                    .ok_or_else(|| format!("{}: unknown concept {id} in `also`", concepts[i].id))?;
+                concepts[i].also.push(j);
+            }
+        }
+
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut keys: Vec<String> = Vec::new();
+        let mut patterns: Vec<(Script, Vec<Target>)> = Vec::new();
+        let mut add = |form: &str, target: Target| {
+            let key = normalize(form).text.trim().to_string();
+            if key.is_empty() {
+                return;
+            }
+            let i = *index.entry(key.clone()).or_insert_with(|| {
+                keys.push(key.clone());
+                patterns.push((script_of(&key), Vec::new()));
+                keys.len() - 1
+            });
+            if !patterns[i].1.contains(&target) {
+                patterns[i].1.push(target);
+            }
+        };
+        for (i, c) in concepts.iter().enumerate() {
+            for form in c.en.iter().chain(&c.km).chain(&c.ko) {
+                add(form, Target::Concept(i));
+            }
+        }
+        for forms in &stops {
+            for form in forms {
+                add(form, Target::Stop);
+            }
+        }
+        let automaton = AhoCorasick::new(&keys).map_err(|e| e.to_string())?;
+        Ok(Glossary {
+            concepts,
+            by_id,
+            automaton,
+            patterns,
+        })
+    }
+
+    pub fn concepts(&self) -> &[Concept] {
+        &self.concepts
+    }
+
+    pub fn concept(&self, index: usize) -> Option<&Concept> {
+        self.concepts.get(index)
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Every concept mentioned in `text`, with where (implied concepts at the same place).
+    pub fn find(&self, text: &str) -> Vec<Mention> {
+        let norm = normalize(text);
+        let t = norm.text.as_str();
+        let mut accepted: Vec<(Range<usize>, usize)> = Vec::new();
+        for m in self.automaton.find_overlapping_iter(t) {
+            let pattern = m.pattern().as_usize();
+            let (script, _) = &self.patterns[pattern];
+            let (start, mut end) = (m.start(), m.end());
+            let before = t[..start].chars().next_back();
+            let after = t[end..].chars().next();
+            let ok = match script {
+                Script::Latin => {
+                    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+                    if word(before) {
+                        false
+                    } else if !word(after) {
+                        true
+                    } else {
+                        // A plural: "cashews", "boxes".
+                        let rest = &t[end..];
+                        let plural = ["s", "es"]
+                            .into_iter()
+                            .find(|p| rest.starts_with(p) && !word(rest[p.len()..].chars().next()));
+                        match plural {
+                            Some(p) => {
+                                end += p.len();
+                                true
+                            }
+                            None => false,
+                        }
+                    }
+                }
+                Script::Khmer => {
+                    before != Some(COENG)
+                        && !after.is_some_and(|c| is_khmer_dependent(c) || c == COENG)
+                }
+                Script::Hangul(syllables) => *syllables > 2 || !before.is_some_and(is_hangul),
+            };
+            if ok {
+                accepted.push((start..end, pattern));
+            }
+        }
+        // Drop what lies strictly inside a longer match.
+        let inside = |r: &Range<usize>| {
+            accepted.iter().any(|(o, _)| {
+                o.start <= r.start && r.end <= o.end && (o.end - o.start) > (r.end - r.start)
+            })
+        };
+        let mut out: Vec<Mention> = Vec::new();
+        for (range, pattern) in &accepted {
+            if inside(range) {
+                continue;
+            }
+            let origin = norm.origin[range.start].start..norm.origin[range.end - 1].end;
+            for target in &self.patterns[*pattern].1 {
+                if let Target::Concept(c) = target {
+                    let mut stack = vec![*c];
+                    while let Some(c) = stack.pop() {
+                        let m = Mention {
+                            concept: c,
+                            range: origin.clone(),
+                        };
+                        if !out.contains(&m) {
+                            out.push(m);
+                            stack.extend(self.concepts[c].also.iter().copied());
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The concepts mentioned anywhere in `texts`, by index.
+    pub fn concepts_in<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> BTreeSet<usize> {
+        texts
+            .into_iter()
+            .flat_map(|t| self.find(t))
+            .map(|m| m.concept)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(text: &str) -> Vec<&'static str> {
+        let g = glossary();
+        let mut out: Vec<&str> = g
+            .concepts_in([text])
+            .into_iter()
+            .map(|i| g.concepts[i].id.as_str())
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn the_data_parses_and_has_sources() {
+        let g = glossary();
+        assert!(g.concepts().len() >= 250, "{}", g.concepts().len());
+        for c in g.concepts() {
+            assert!(!c.source.is_empty());
+            assert!(!c.en.is_empty() && !c.km.is_empty() && !c.ko.is_empty());
+        }
+    }
+
+    #[test]
+    fn one_concept_in_three_languages() {
+        assert_eq!(ids("cashews"), ["cashew"]);
+        assert_eq!(ids("캐슈넛을"), ["cashew"]);
+        assert!(ids("រោងចក្រកែច្នៃគ្រាប់ស្វាយចន្ទី").contains(&"cashew"));
+        assert_eq!(
+            ids("캄보디아 캐슈넛 가공 공장에 투자합니다"),
+            ["cambodia", "cashew", "factory", "investment", "processing"]
+        );
+        assert_eq!(
+            ids("រោងចក្រកែច្នៃគ្រាប់ស្វាយចន្ទី"),
+            ["cashew", "factory", "processing"]
+        );
+    }
+
+    #[test]
+    fn short_forms_do_not_fire_inside_other_words() {
+        // Mango inside cashew, fish inside "quarter", Latin words inside longer words.
+        assert_eq!(ids("ស្វាយចន្ទី"), ["cashew"]);
+        assert!(!ids("ត្រីមាសទីមួយ").contains(&"fish"));
+        assert!(!ids("price list").contains(&"rice"));
+        assert!(!ids("스마트폰").contains(&"minimart"));
+        assert!(!ids("전시장").contains(&"market"));
+        assert!(ids("시장에").contains(&"market"));
+        // Khmer syllables: ថ្ម "stone" is not the start of ថ្មី "new".
+        assert!(!ids("ថ្មី").contains(&"stone"));
+    }
+
+    #[test]
+    fn mentions_point_at_the_original_text() {
+        let text = "Nous: 캄보디아 CASHEWS ស្វាយ\u{200B}ចន្ទី";
+        for m in glossary().find(text) {
+            let slice = &text[m.range.clone()];
+            assert!(!slice.is_empty(), "{m:?}");
+        }
+        let cashew = glossary().index_of("cashew").unwrap();
+        let ranges: Vec<&str> = glossary()
+            .find(text)
+            .into_iter()
+            .filter(|m| m.concept == cashew)
+            .map(|m| &text[m.range])
+            .collect();
+        assert_eq!(ranges, ["CASHEWS", "ស្វាយ\u{200B}ចន្ទី"]);
+    }
+
+    #[test]
+    fn implied_concepts_come_along() {
+        assert_eq!(ids("ហាងកាហ្វេ"), ["cafe", "coffee"]);
+    }
+}

@@ -1,0 +1,259 @@
+//! Korean query words as people type them: the stem behind particles, the copula and the
+//! endings of `X하다` verbs.
+//!
+//! Documents need nothing of this: their Hangul bigrams contain the stem's bigrams wherever the
+//! word is inflected (화장품을 holds 화장·장품). A query is the other way round: `화장품을` is a
+//! phrase of 화장·장품·품을, and documents that say 화장품은 or 화장품 유통 lack 품을. So a query
+//! word also searches for its stem, and the word matches a document when any of its forms does.
+//! The full form stays one of the alternatives, so documents holding exactly what was typed
+//! score higher (their BM25 adds up over both clauses) and no query loses a result it had.
+//!
+//! Why rules and not a morphological analyser: Lindera's ko-dic and mecab-ko-dic download their
+//! dictionary at build time, which this project does not allow, and a dictionary compiled into
+//! the crate is tens of megabytes for a job that is mostly "take the noun off its particle". The
+//! rules are the closed class of particles and the productive endings of `X하다` / `X되다`
+//! verbs and the copula 이다, which is what a search box receives (a noun with a particle, a
+//! verbal noun with 하다). Irregular verbs (찾습니다 → 찾다) are not reduced.
+//!
+//! Two guards keep bare nouns precise: an ending is stripped only when at least two syllables
+//! remain (쌀을 stays as typed, since a one-syllable stem would match inside any word), and a
+//! particle whose form depends on the preceding sound is stripped only after the right sound
+//! (가 only after a vowel, so 전문가 "expert" is not read as 전문 + 가; 과 only after a
+//! consonant, so 소아과 stays whole).
+
+/// What the syllable before an ending must end with.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum After {
+    Any,
+    /// A final consonant (받침): 을, 이, 은, 과, 으로 …
+    Consonant,
+    /// No final consonant: 를, 가, 는, 와 …
+    Vowel,
+    /// No final consonant, or final ㄹ: 로.
+    VowelOrRieul,
+}
+
+/// Endings, longest first within their shape. Particles (조사), the copula (이다) and the
+/// endings of 하다/되다/시키다 verbs after a verbal noun.
+const ENDINGS: &[(&str, After)] = &[
+    // X하다 verbs and adjectives: 판매하다, 유통하는, 수출합니다, 가공하여 …
+    ("하겠습니다", After::Any),
+    ("하였습니다", After::Any),
+    ("했습니다", After::Any),
+    ("하였으며", After::Any),
+    ("하고있는", After::Any),
+    ("하고있습니다", After::Any),
+    ("합니다", After::Any),
+    ("하였다", After::Any),
+    ("하려는", After::Any),
+    ("하려고", After::Any),
+    ("하는데", After::Any),
+    ("하기로", After::Any),
+    ("하기에", After::Any),
+    ("하기를", After::Any),
+    ("하여야", After::Any),
+    ("하면서", After::Any),
+    ("했던", After::Any),
+    ("하던", After::Any),
+    ("했다", After::Any),
+    ("하다", After::Any),
+    ("하는", After::Any),
+    ("하고", After::Any),
+    ("해서", After::Any),
+    ("하여", After::Any),
+    ("하며", After::Any),
+    ("하면", After::Any),
+    ("하기", After::Any),
+    ("해야", After::Any),
+    ("하지", After::Any),
+    ("할", After::Any),
+    ("한", After::Any),
+    ("함", After::Any),
+    ("해", After::Any),
+    // 되다 (passive) and 시키다 (causative) after a verbal noun.
+    ("됩니다", After::Any),
+    ("되었다", After::Any),
+    ("되는", After::Any),
+    ("되다", After::Any),
+    ("되어", After::Any),
+    ("됐다", After::Any),
+    ("된", After::Any),
+    ("시키는", After::Any),
+    ("시키다", After::Any),
+    ("시킨", After::Any),
+    // The copula: 업체입니다, 회사이다, 회사다.
+    ("입니다", After::Any),
+    ("이라는", After::Consonant),
+    ("라는", After::Vowel),
+    ("이며", After::Consonant),
+    ("이고", After::Consonant),
+    ("이다", After::Consonant),
+    ("이나", After::Consonant),
+    // Particles, compound ones first.
+    ("에서는", After::Any),
+    ("에서도", After::Any),
+    ("에서의", After::Any),
+    ("에게서", After::Any),
+    ("으로는", After::Consonant),
+    ("으로서", After::Consonant),
+    ("으로써", After::Consonant),
+    ("으로의", After::Consonant),
+    ("에서", After::Any),
+    ("에게", After::Any),
+    ("에는", After::Any),
+    ("에도", After::Any),
+    ("에의", After::Any),
+    ("으로", After::Consonant),
+    ("로는", After::VowelOrRieul),
+    ("로서", After::VowelOrRieul),
+    ("로써", After::VowelOrRieul),
+    ("까지", After::Any),
+    ("부터", After::Any),
+    ("보다", After::Any),
+    ("처럼", After::Any),
+    ("마다", After::Any),
+    ("한테", After::Any),
+    ("과의", After::Consonant),
+    ("와의", After::Vowel),
+    ("을", After::Consonant),
+    ("를", After::Vowel),
+    ("이", After::Consonant),
+    ("가", After::Vowel),
+    ("은", After::Consonant),
+    ("는", After::Vowel),
+    ("과", After::Consonant),
+    ("와", After::Vowel),
+    ("로", After::VowelOrRieul),
+    ("의", After::Any),
+    ("에", After::Any),
+    ("도", After::Any),
+    ("만", After::Any),
+];
+
+/// Fewest syllables a stem keeps: a one-syllable stem would match inside any word.
+const MIN_STEM_SYLLABLES: usize = 2;
+
+fn is_syllable(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
+}
+
+/// The final consonant index of a precomposed syllable (0 = none, 8 = ㄹ).
+fn final_consonant(c: char) -> u32 {
+    (u32::from(c) - 0xAC00) % 28
+}
+
+fn fits(last: char, after: After) -> bool {
+    let jong = final_consonant(last);
+    match after {
+        After::Any => true,
+        After::Consonant => jong != 0,
+        After::Vowel => jong == 0,
+        After::VowelOrRieul => jong == 0 || jong == 8,
+    }
+}
+
+/// One ending off `word` (all precomposed syllables), if one applies.
+fn strip_one(word: &[char]) -> Option<usize> {
+    for (ending, after) in ENDINGS {
+        let n = ending.chars().count();
+        if word.len() < n + MIN_STEM_SYLLABLES {
+            continue;
+        }
+        let stem = word.len() - n;
+        if word[stem..].iter().copied().eq(ending.chars()) && fits(word[stem - 1], *after) {
+            return Some(stem);
+        }
+    }
+    None
+}
+
+/// Shorter forms of a query word to search for besides the word itself: its stem, and the
+/// stem without the plural 들 (기업들이 → 기업들, 기업). Empty when the word is not all
+/// Hangul or carries no known ending. Punctuation around the word is ignored.
+pub fn stems(word: &str) -> Vec<String> {
+    let core = word.trim_matches(|c: char| !c.is_alphanumeric());
+    let chars: Vec<char> = core.chars().collect();
+    if chars.is_empty() || !chars.iter().all(|c| is_syllable(*c)) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut len = chars.len();
+    // At most two rounds: an ending, then 들 or a particle left in front of it (회사들에게).
+    for _ in 0..2 {
+        let Some(stem) = strip_one(&chars[..len]) else {
+            break;
+        };
+        len = stem;
+        out.push(chars[..len].iter().collect::<String>());
+        if len > MIN_STEM_SYLLABLES && chars[len - 1] == '들' {
+            len -= 1;
+            out.push(chars[..len].iter().collect::<String>());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first(word: &str) -> Option<String> {
+        stems(word).last().cloned()
+    }
+
+    #[test]
+    fn particles_come_off_after_the_right_sound() {
+        assert_eq!(first("화장품을"), Some("화장품".into()));
+        assert_eq!(first("유통업체와"), Some("유통업체".into()));
+        assert_eq!(first("캄보디아에서"), Some("캄보디아".into()));
+        assert_eq!(first("캄보디아의"), Some("캄보디아".into()));
+        assert_eq!(first("회사는"), Some("회사".into()));
+        assert_eq!(first("한국으로"), Some("한국".into()));
+        assert_eq!(first("서울로"), Some("서울".into()));
+        assert_eq!(first("파트너를"), Some("파트너".into()));
+        assert_eq!(first("중소기업들은"), Some("중소기업".into()));
+        assert_eq!(first("투자자들에게"), Some("투자자".into()));
+        // 가 follows vowels only, 과 consonants only: these are nouns, not noun + particle.
+        assert_eq!(first("전문가"), None);
+        assert_eq!(first("소아과"), None);
+        // A one-syllable stem is not stripped.
+        assert_eq!(first("쌀을"), None);
+        assert_eq!(first("사과"), None);
+    }
+
+    #[test]
+    fn verb_endings_leave_the_verbal_noun() {
+        for (word, stem) in [
+            ("판매하다", "판매"),
+            ("유통하는", "유통"),
+            ("수출합니다", "수출"),
+            ("투자합니다", "투자"),
+            ("가공하여", "가공"),
+            ("생산했다", "생산"),
+            ("협력하고", "협력"),
+            ("배송해서", "배송"),
+            ("생산됩니다", "생산"),
+            ("유통업체입니다", "유통업체"),
+        ] {
+            assert_eq!(first(word), Some(stem.into()), "{word}");
+        }
+    }
+
+    #[test]
+    fn other_words_are_left_alone() {
+        for word in [
+            "화장품",
+            "캄보디아",
+            "한국",
+            "cashew",
+            "ស្វាយចន្ទី",
+            "",
+            "화장품2",
+            "한",
+        ] {
+            assert!(stems(word).is_empty(), "{word}: {:?}", stems(word));
+        }
+        // Punctuation around the word does not hide the ending.
+        assert_eq!(stems("화장품을,"), ["화장품"]);
+    }
+}

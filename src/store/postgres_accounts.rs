@@ -1,0 +1,233 @@
+//! Accounts and tokens in PostgreSQL (the SQL of `sqlite_accounts.rs` with `$n` parameters and
+//! `timestamptz` columns).
+
+use async_trait::async_trait;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::postgres::{pg_timestamp, select_column, PostgresStore};
+use super::{Accounts, StoreError, TokenRecord};
+use crate::domain::account::{Role, TokenKind, User, UserId};
+use crate::domain::contact::Email;
+use crate::domain::ids::ProfileId;
+
+type UserRow = (String, String, String, String);
+
+fn user_from_row((id, email, role, created): UserRow) -> Result<User, StoreError> {
+    let corrupt = |reason: String| StoreError::Corrupt {
+        entity: "user",
+        id: id.clone(),
+        reason,
+    };
+    Ok(User {
+        id: ProfileId::parse(&id).map_err(corrupt)?,
+        email: Email::parse(&email).map_err(corrupt)?,
+        role: Role::parse(&role).ok_or_else(|| corrupt(format!("unknown role {role:?}")))?,
+        created_at: OffsetDateTime::parse(&created, &Rfc3339)
+            .map_err(|e| corrupt(e.to_string()))?,
+    })
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+#[async_trait]
+impl Accounts for PostgresStore {
+    async fn create_user(&self, user: &User, password_hash: &str) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO users (id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5::timestamptz)",
+        )
+        .bind(user.id.to_string())
+        .bind(user.email.as_str())
+        .bind(password_hash)
+        .bind(user.role.as_str())
+        .bind(pg_timestamp(user.created_at))
+        .execute(&self.pool)
+        .await;
+        match done {
+            Ok(_) => Ok(()),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict {
+                entity: "account",
+                id: user.email.as_str().to_string(),
+            }),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>, StoreError> {
+        let row: Option<(String, String, String, String, String)> = sqlx::query_as(&format!(
+            "SELECT id, email, role, {}, password_hash FROM users WHERE email = $1",
+            select_column("", "created_at")
+        ))
+        .bind(email.to_ascii_lowercase())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(id, email, role, created, hash)| {
+            Ok((user_from_row((id, email, role, created))?, hash))
+        })
+        .transpose()
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        let row: Option<UserRow> = sqlx::query_as(&format!(
+            "SELECT id, email, role, {} FROM users WHERE id = $1",
+            select_column("", "created_at")
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(user_from_row).transpose()
+    }
+
+    async fn set_password_hash(&self, id: UserId, password_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn insert_token(&self, t: &TokenRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO tokens (token_hash, id, user_id, kind, name, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6::timestamptz, $7::timestamptz)",
+        )
+        .bind(&t.hash)
+        .bind(t.id.to_string())
+        .bind(t.user_id.to_string())
+        .bind(t.kind.as_str())
+        .bind(&t.name)
+        .bind(pg_timestamp(t.created_at))
+        .bind(t.expires_at.map(pg_timestamp))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn token_user(
+        &self,
+        hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<(User, TokenKind)>, StoreError> {
+        // Expiry is compared in Rust with the caller's full-precision `now` (PostgreSQL would
+        // round a nanosecond `now` to the microsecond, and a token would live up to half a
+        // microsecond too long).
+        let row: Option<(String, String, String, String, String, Option<String>)> = sqlx::query_as(&format!(
+            "SELECT u.id, u.email, u.role, {}, t.kind, {} FROM tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+            select_column("u.", "created_at"),
+            select_column("t.", "expires_at"),
+        ))
+        .bind(hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some((id, email, role, created, kind, expires)) = row else {
+            return Ok(None);
+        };
+        if let Some(expires) = expires {
+            let expires =
+                OffsetDateTime::parse(&expires, &Rfc3339).map_err(|e| StoreError::Corrupt {
+                    entity: "token of user",
+                    id: id.clone(),
+                    reason: e.to_string(),
+                })?;
+            if now >= expires {
+                return Ok(None);
+            }
+        }
+        let kind = if kind == "API_KEY" {
+            TokenKind::ApiKey
+        } else {
+            TokenKind::Session
+        };
+        Ok(Some((user_from_row((id, email, role, created))?, kind)))
+    }
+
+    async fn revoke_token_hash(&self, hash: &str, now: OffsetDateTime) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE tokens SET revoked_at = $1::timestamptz WHERE token_hash = $2 AND revoked_at IS NULL",
+        )
+        .bind(pg_timestamp(now))
+        .bind(hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn revoke_api_key(
+        &self,
+        id: ProfileId,
+        owner: UserId,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE tokens SET revoked_at = $1::timestamptz WHERE id = $2 AND user_id = $3 AND kind = 'API_KEY' AND revoked_at IS NULL",
+        )
+        .bind(pg_timestamp(now))
+        .bind(id.to_string())
+        .bind(owner.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn api_keys(&self, owner: UserId) -> Result<Vec<TokenRecord>, StoreError> {
+        let rows: Vec<(String, String, Option<String>, String)> = sqlx::query_as(&format!(
+            "SELECT token_hash, id, name, {} FROM tokens
+             WHERE user_id = $1 AND kind = 'API_KEY' AND revoked_at IS NULL
+             ORDER BY tokens.created_at, id",
+            select_column("", "created_at")
+        ))
+        .bind(owner.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(hash, id, name, created)| {
+                let corrupt = |reason: String| StoreError::Corrupt {
+                    entity: "API key",
+                    id: id.clone(),
+                    reason,
+                };
+                Ok(TokenRecord {
+                    id: ProfileId::parse(&id).map_err(|e| corrupt(e.to_string()))?,
+                    created_at: OffsetDateTime::parse(&created, &Rfc3339)
+                        .map_err(|e| corrupt(e.to_string()))?,
+                    hash,
+                    user_id: owner,
+                    kind: TokenKind::ApiKey,
+                    name,
+                    expires_at: None,
+                })
+            })
+            .collect()
+    }
+
+    async fn revoke_tokens_of(
+        &self,
+        owner: UserId,
+        kind: TokenKind,
+        now: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE tokens SET revoked_at = $1::timestamptz WHERE user_id = $2 AND kind = $3 AND revoked_at IS NULL",
+        )
+        .bind(pg_timestamp(now))
+        .bind(owner.to_string())
+        .bind(kind.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn owned_profiles(&self, user: UserId) -> Result<Vec<ProfileId>, StoreError> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT id FROM smes WHERE owner_id = $1 UNION ALL SELECT id FROM investors WHERE owner_id = $1",
+        )
+        .bind(user.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        super::sqlite_accounts::parse_ids(rows, "profile")
+    }
+}

@@ -1,0 +1,139 @@
+//! Across languages, through the HTTP API of a real server: a profile written only in Khmer is
+//! found by Korean and English queries, and a Korean investor's match ranking reads it, through
+//! the concepts of the trilingual glossary (`data/glossary.tsv`).
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+
+const SEARCH_SMES: &str = "query($q: String) {
+    searchSmes(query: $q, first: 20) { totalCount edges { node { id } } } }";
+
+const MATCHES: &str = "query($id: ID!, $lang: Lang) {
+    matchesForInvestor(investorId: $id, first: 10, lang: $lang) {
+        score sme { id } explanation { feature value reason } } }";
+
+/// An SME that wrote only Khmer, otherwise the same as the others (province, capital,
+/// partnership types, digital answers), so that only text and sector can tell them apart.
+fn khmer_only_sme(name: &str, description: &str, sector: &str) -> Value {
+    let mut input = sme_input();
+    input["name"] = json!({ "km": name });
+    input["description"] = json!({ "km": description });
+    input["sectorCode"] = json!(sector);
+    input["secondarySectorCodes"] = json!([]);
+    input["languages"] = json!(["km"]);
+    input
+}
+
+fn ids(result: &Value) -> Vec<String> {
+    result["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"]["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+fn text_factor(m: &Value) -> (f64, String) {
+    let factor = m["explanation"]
+        .as_array()
+        .expect("explanation")
+        .iter()
+        .find(|f| f["feature"] == "TEXT")
+        .expect("a TEXT factor");
+    (
+        factor["value"].as_f64().expect("value"),
+        factor["reason"].as_str().expect("reason").to_string(),
+    )
+}
+
+/// Issue 11's case: a Korean investor in cashew processing (sector interest C) and three
+/// Khmer-only manufacturers in C. Before the glossary all three had TEXT 0 and tied.
+#[test]
+fn a_korean_investor_finds_a_khmer_only_cashew_processor() {
+    let s = TestServer::start();
+    let cashew = publish_sme(
+        &s,
+        khmer_only_sme(
+            "រោងចក្រកែច្នៃគ្រាប់ស្វាយចន្ទីសុខា",
+            "រោងចក្រកែច្នៃគ្រាប់ស្វាយចន្ទីនៅខេត្តកំពង់ធំ។ យើងទិញគ្រាប់ស្វាយចន្ទីស្រស់ពីកសិករ ហើយលីង និងវេចខ្ចប់សម្រាប់នាំចេញ។",
+            "1030",
+        ),
+    );
+    let garment = publish_sme(
+        &s,
+        khmer_only_sme(
+            "រោងចក្រកាត់ដេរស្រីពៅ",
+            "រោងចក្រកាត់ដេរសម្លៀកបំពាក់នៅភ្នំពេញ មានកម្មករ ២០០ នាក់ ផលិតអាវយឺតសម្រាប់នាំចេញ។",
+            "1410",
+        ),
+    );
+    let cosmetics = publish_sme(
+        &s,
+        khmer_only_sme(
+            "គ្រឿងសម្អាងធម្មជាតិចាន់ថា",
+            "សហគ្រាសផលិតគ្រឿងសម្អាងពីធម្មជាតិ ដូចជាសាប៊ូ និងឡេលាបស្បែក។",
+            "2023",
+        ),
+    );
+    let mut investor = investor_input();
+    investor["name"] = json!({ "ko": "한강 캐슈 투자" });
+    investor["description"] = json!({ "ko": "캄보디아 캐슈넛 가공 공장에 투자합니다" });
+    investor["sectorInterests"] = json!(["C"]);
+    investor["excludedSectors"] = json!([]);
+    investor["preferredProvinces"] = json!([]);
+    investor["preferredDigitalLevels"] = json!([]);
+    investor["incentivePreferences"] = json!([]);
+    investor["languages"] = json!(["ko"]);
+    let investor = publish_investor(&s, investor);
+
+    let ranked =
+        s.ok(MATCHES, json!({ "id": investor, "lang": "KO" }))["matchesForInvestor"].clone();
+    let list = ranked.as_array().expect("matches");
+    assert_eq!(list.len(), 3, "{ranked:#}");
+    let order: Vec<&str> = list
+        .iter()
+        .map(|m| m["sme"]["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(order[0], cashew, "the cashew processor first: {ranked:#}");
+    let score = |id: &str| {
+        list.iter()
+            .find(|m| m["sme"]["id"] == id)
+            .and_then(|m| m["score"].as_f64())
+            .expect("score")
+    };
+    assert!(score(&cashew) > score(&garment), "{ranked:#}");
+    assert!(score(&cashew) > score(&cosmetics), "{ranked:#}");
+    let (value, reason) = text_factor(&list[0]);
+    assert!(value > 0.0, "TEXT counts the shared concepts: {ranked:#}");
+    assert!(reason.contains("캐슈넛"), "named in Korean: {reason}");
+    assert!(reason.contains("가공"), "named in Korean: {reason}");
+
+    for (lang, word) in [("EN", "cashew"), ("KM", "ស្វាយចន្ទី")] {
+        let ranked =
+            s.ok(MATCHES, json!({ "id": investor, "lang": lang }))["matchesForInvestor"].clone();
+        let (_, reason) = text_factor(&ranked[0]);
+        assert!(reason.contains(word), "{lang}: {reason}");
+    }
+
+    // Search: a Korean or English query finds the Khmer-only SME, and only it.
+    for q in [
+        "캐슈넛",
+        "cashew",
+        "cashews",
+        "캐슈넛을",
+        "cashew nut",
+        "캐슈넛 가공",
+    ] {
+        let found = s.ok(SEARCH_SMES, json!({ "q": q }))["searchSmes"].clone();
+        assert_eq!(ids(&found), vec![cashew.clone()], "{q}");
+    }
+    let find = |q: &str| ids(&s.ok(SEARCH_SMES, json!({ "q": q }))["searchSmes"]);
+    assert_eq!(find("봉제"), vec![garment.clone()]);
+    assert_eq!(find("garment"), vec![garment]);
+    assert_eq!(find("화장품"), vec![cosmetics.clone()]);
+    assert_eq!(find("cosmetics"), vec![cosmetics]);
+    // A word of no concept and no text finds nothing.
+    assert!(find("두리안").is_empty());
+}
