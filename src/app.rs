@@ -41,6 +41,8 @@ pub struct App {
     pub ws_init_timeout: Duration,
     /// Bounds on requests, connections and queries (`--max-query-cost` and friends).
     pub limits: crate::config::Limits,
+    /// Rate limits with back-off on log-ins, sign-ups and writes (in memory, per process).
+    pub throttle: crate::service::throttle::Throttle,
 }
 
 /// A token (or some of an account's tokens) stopped being valid.
@@ -57,7 +59,7 @@ pub enum Revocation {
 const REVOCATION_BACKLOG: usize = 1024;
 
 impl App {
-    // One argument per field that start-up computes; a builder would only rename them.
+    // One argument per part of the state, each set once at start-up by `server::serve`.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: Arc<dyn Store>,
@@ -80,6 +82,7 @@ impl App {
             revocations: broadcast::channel(REVOCATION_BACKLOG).0,
             shutting_down: watch::channel(false).0,
             ws_init_timeout,
+            throttle: crate::service::throttle::Throttle::new(limits.throttle()),
             limits,
         })
     }

@@ -147,10 +147,81 @@ pub struct Limits {
     )]
     pub max_in_flight: usize,
 
+    /// Failed log-ins from one address before exponential back-off (1 s, 2 s, 4 s … 15 min;
+    /// forgotten 15 min after the last failure). Refusals are RATE_LIMITED / 429.
+    #[arg(
+        long,
+        env = "KHKR_LOGIN_FAILURES_PER_IP",
+        default_value = "20",
+        value_name = "N"
+    )]
+    pub login_failures_per_ip: u32,
+
+    /// Failed log-ins on one account before exponential back-off; a successful log-in clears it.
+    #[arg(
+        long,
+        env = "KHKR_LOGIN_FAILURES_PER_ACCOUNT",
+        default_value = "5",
+        value_name = "N"
+    )]
+    pub login_failures_per_account: u32,
+
+    /// Sign-ups from one address before exponential back-off.
+    #[arg(
+        long,
+        env = "KHKR_SIGNUPS_PER_IP",
+        default_value = "20",
+        value_name = "N"
+    )]
+    pub signups_per_ip: u32,
+
+    /// Writes (mutations other than logIn/signUp) an account, or an anonymous address, may
+    /// send in a burst; then `--writes-per-second`.
+    #[arg(
+        long,
+        env = "KHKR_WRITE_BURST",
+        default_value = "300",
+        value_name = "N"
+    )]
+    pub write_burst: u32,
+
+    /// Steady rate of writes per account (or anonymous address) once the burst is spent.
+    #[arg(
+        long,
+        env = "KHKR_WRITES_PER_SECOND",
+        default_value = "30",
+        value_name = "N"
+    )]
+    pub writes_per_second: f64,
+
+    /// Browser origins allowed to call the API from other sites (CORS), e.g.
+    /// `https://app.example.org`; comma-separated in the variable. None by default: no CORS
+    /// headers are sent, so browsers on other origins cannot read answers.
+    #[arg(
+        long = "cors-origin",
+        env = "KHKR_CORS_ORIGINS",
+        value_delimiter = ',',
+        value_name = "ORIGIN"
+    )]
+    pub cors_origins: Vec<String>,
+
     /// Seconds open connections get to finish at shutdown before they are dropped.
     #[arg(long, env = "KHKR_SHUTDOWN_DRAIN", default_value = "10", value_name = "SECONDS",
           value_parser = parse_seconds)]
     pub shutdown_drain: Duration,
+}
+
+impl Limits {
+    /// The rate limits, for [`crate::service::throttle::Throttle`].
+    pub fn throttle(&self) -> crate::service::throttle::ThrottleConfig {
+        crate::service::throttle::ThrottleConfig {
+            login_failures_per_ip: self.login_failures_per_ip,
+            login_failures_per_account: self.login_failures_per_account,
+            signups_per_ip: self.signups_per_ip,
+            write_burst: self.write_burst,
+            writes_per_second: self.writes_per_second,
+        }
+    }
 }
 
 impl Default for Limits {
@@ -167,6 +238,12 @@ impl Default for Limits {
             max_connections: 1024,
             max_in_flight: 256,
             shutdown_drain: Duration::from_secs(10),
+            login_failures_per_ip: 20,
+            login_failures_per_account: 5,
+            signups_per_ip: 20,
+            write_burst: 300,
+            writes_per_second: 30.0,
+            cors_origins: Vec::new(),
         }
     }
 }

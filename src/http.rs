@@ -8,6 +8,7 @@
 pub mod graphiql;
 pub mod graphql;
 pub mod limits;
+pub mod metrics;
 
 use std::sync::Arc;
 
@@ -25,6 +26,10 @@ use crate::app::App;
 struct HttpState {
     app: Arc<App>,
     schema: ApiSchema,
+    /// Request counters for `/metrics`.
+    metrics: Arc<metrics::Metrics>,
+    /// The in-flight bound (its used permits are the requests running now).
+    in_flight: limits::InFlight,
 }
 
 pub fn router(app: Arc<App>, schema: ApiSchema) -> Router {
@@ -32,7 +37,15 @@ pub fn router(app: Arc<App>, schema: ApiSchema) -> Router {
         app.limits.max_in_flight.max(1),
     )));
     let body_limit = limits::BodyLimit(app.limits.max_body_bytes);
-    routes(app, schema)
+    let cors = limits::Cors(Arc::new(
+        app.limits
+            .cors_origins
+            .iter()
+            .map(|o| o.trim().trim_end_matches('/').to_string())
+            .filter(|o| !o.is_empty())
+            .collect(),
+    ));
+    routes(app, schema, in_flight.clone())
         // Outermost first: refuse an oversized body before taking a slot.
         .layer(axum::extract::DefaultBodyLimit::max(body_limit.0))
         .layer(axum::middleware::from_fn_with_state(
@@ -43,9 +56,10 @@ pub fn router(app: Arc<App>, schema: ApiSchema) -> Router {
             body_limit,
             limits::body_limit,
         ))
+        .layer(axum::middleware::from_fn_with_state(cors, limits::cors))
 }
 
-fn routes(app: Arc<App>, schema: ApiSchema) -> Router {
+fn routes(app: Arc<App>, schema: ApiSchema, in_flight: limits::InFlight) -> Router {
     Router::new()
         .merge(graphiql::routes())
         .merge(crate::web::routes(app.clone()))
@@ -56,7 +70,14 @@ fn routes(app: Arc<App>, schema: ApiSchema) -> Router {
                 .fallback(graphql::method_not_allowed),
         )
         .route("/healthz", get(healthz))
-        .with_state(HttpState { app, schema })
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .with_state(HttpState {
+            app,
+            schema,
+            metrics: Default::default(),
+            in_flight,
+        })
 }
 
 /// GET serves two protocols: a WebSocket upgrade (subscriptions) or a query in the URL.
@@ -93,4 +114,56 @@ async fn healthz(State(state): State<HttpState>) -> impl IntoResponse {
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
     }
+}
+
+/// Readiness, distinct from liveness: 200 only when the database answers, the search index has
+/// applied every change in the outbox, and the server is not shutting down; 503 with the
+/// reason otherwise (a load balancer then sends traffic elsewhere without restarting us).
+async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
+    if *state.app.shutting_down.borrow() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down".to_string());
+    }
+    let head = match state.app.store.outbox_head().await {
+        Ok(head) => head,
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database unavailable".to_string(),
+            );
+        }
+    };
+    let applied = state.app.indexer.applied();
+    if applied < head {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("search index behind: {applied} of {head} changes applied"),
+        );
+    }
+    (StatusCode::OK, "ready".to_string())
+}
+
+/// Prometheus text exposition (see [`metrics`]).
+async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
+    let running = state
+        .app
+        .limits
+        .max_in_flight
+        .max(1)
+        .saturating_sub(state.in_flight.0.available_permits());
+    let head = state
+        .app
+        .store
+        .outbox_head()
+        .await
+        .ok()
+        .map(|h| h.max(0) as u64);
+    let applied = state.app.indexer.applied().max(0) as u64;
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(running, head, applied),
+    )
 }

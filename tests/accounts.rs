@@ -70,7 +70,7 @@ fn sign_up_log_in_log_out_and_bad_tokens() {
             "input.role",
         ),
         (
-            json!({ "email": "dara@shop.example", "password": "long enough pw", "role": "SME" }),
+            json!({ "email": "not an e-mail", "password": "long enough pw", "role": "SME" }),
             "input.email",
         ),
         (
@@ -85,6 +85,19 @@ fn sign_up_log_in_log_out_and_bad_tokens() {
         assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
         assert_eq!(body["errors"][0]["extensions"]["field"], field);
     }
+    // A taken e-mail is not revealed (issue 12): the same answer shape, with a token that signs
+    // nobody in (tests/hardening.rs covers it in full).
+    let decoy = s.ok(
+        "mutation($input: SignUpInput!) { signUp(input: $input) { token } }",
+        json!({ "input": { "email": "dara@shop.example", "password": "long enough pw", "role": "SME" } }),
+    )["signUp"]["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        error_code(&s.as_token(&decoy).gql(ME, json!({}))),
+        "UNAUTHENTICATED"
+    );
     assert_eq!(
         error_code(&s.as_token("khkr_forged").gql(ME, json!({}))),
         "UNAUTHENTICATED"

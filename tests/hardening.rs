@@ -21,7 +21,16 @@ fn peak_rss_mib(pid: u32) -> Option<u64> {
 
 /// POSTs a raw GraphQL request body; returns (status, headers' Retry-After, JSON body).
 fn post(base: &str, body: &Value) -> (u16, Option<String>, Value) {
-    let answer = ureq::post(&format!("{base}/graphql")).send_json(body.clone());
+    post_as(base, None, body)
+}
+
+/// [`post`] with a bearer token.
+fn post_as(base: &str, token: Option<&str>, body: &Value) -> (u16, Option<String>, Value) {
+    let mut request = ureq::post(&format!("{base}/graphql"));
+    if let Some(token) = token {
+        request = request.set("Authorization", &format!("Bearer {token}"));
+    }
+    let answer = request.send_json(body.clone());
     let r = match answer {
         Ok(r) => r,
         Err(ureq::Error::Status(_, r)) => r,
@@ -398,4 +407,324 @@ fn invisible_and_bidi_names_are_refused() {
     let data = s.as_sme().ok(publish, json!({ "input": input }));
     assert_eq!(data["publishSme"]["name"]["km"], km);
     assert_eq!(data["publishSme"]["name"]["ko"], "캄보디아 맥주");
+}
+
+const LOG_IN: &str =
+    "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }";
+
+/// Before: 200 wrong passwords in 2.85 s, no slowdown, then the right one worked. Now failures
+/// back off exponentially per account and per address, with 429 and `retryAfter`.
+#[test]
+fn password_guessing_backs_off() {
+    let s = TestServer::start_with(&[
+        "--login-failures-per-account",
+        "3",
+        "--login-failures-per-ip",
+        "8",
+    ]);
+    let email = format!("victim-{}@test.example", uuid::Uuid::new_v4().simple());
+    s.ok(
+        "mutation($input: SignUpInput!) { signUp(input: $input) { token } }",
+        json!({ "input": { "email": email, "password": "correct horse battery", "role": "SME" } }),
+    );
+    let guess = |p: &str| {
+        post(
+            &s.base,
+            &json!({ "query": LOG_IN, "variables": { "e": email, "p": p } }),
+        )
+    };
+    for i in 0..4 {
+        let (_, _, body) = guess(&format!("wrong guess {i}"));
+        assert_eq!(error_code(&body), "UNAUTHENTICATED", "{body:#}");
+    }
+    let started = Instant::now();
+    let (status, retry, body) = guess("correct horse battery");
+    assert!(
+        started.elapsed() < Duration::from_millis(200),
+        "refused before hashing"
+    );
+    assert_eq!(
+        error_code(&body),
+        "RATE_LIMITED",
+        "even the right password waits: {body:#}"
+    );
+    assert_eq!(status, 429);
+    assert_eq!(retry.as_deref(), Some("1"));
+    assert_eq!(body["errors"][0]["extensions"]["retryAfter"], 1);
+    std::thread::sleep(Duration::from_millis(1100));
+    let (_, _, body) = guess("correct horse battery");
+    assert!(body["data"]["logIn"]["token"].is_string(), "{body:#}");
+    // Per address: guesses spread over many accounts are slowed too.
+    let mut codes = Vec::new();
+    for i in 0..12 {
+        let (_, _, body) = post(
+            &s.base,
+            &json!({ "query": LOG_IN, "variables": { "e": format!("spray-{i}@test.example"), "p": "wrong guess 0" } }),
+        );
+        codes.push(error_code(&body).to_string());
+    }
+    assert!(codes.iter().any(|c| c == "RATE_LIMITED"), "{codes:?}");
+}
+
+/// Before: `aaaaaaaaaa`, `password12` and ten spaces were accepted as passwords.
+#[test]
+fn weak_passwords_are_refused() {
+    let s = TestServer::start();
+    for password in [
+        "aaaaaaaaaa",
+        "password12",
+        "          ",
+        "qwertyuiop",
+        "iloveyou2024",
+    ] {
+        let body = s.gql(
+            "mutation($input: SignUpInput!) { signUp(input: $input) { token } }",
+            json!({ "input": { "email": "weak@test.example", "password": password, "role": "SME" } }),
+        );
+        assert_eq!(
+            error_code(&body),
+            "BAD_USER_INPUT",
+            "{password:?}: {body:#}"
+        );
+        assert_eq!(body["errors"][0]["extensions"]["field"], "input.password");
+    }
+}
+
+/// Before: an API key could mint more API keys (which then outlived its revocation).
+#[test]
+fn api_keys_are_created_from_sessions_only() {
+    let s = TestServer::start();
+    let create = "mutation { createApiKey(name: \"integration\") { id token } }";
+    let key = s.as_sme().ok(create, json!({}))["createApiKey"]["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let body = s.as_token(&key).gql(create, json!({}));
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body:#}");
+    // The key still works for everything else.
+    s.as_token(&key).ok("{ me { id } }", json!({}));
+}
+
+/// Writes are taken from a bucket per account (or address): a burst, then a steady rate.
+#[test]
+fn write_floods_are_rate_limited() {
+    let s = TestServer::start_with(&["--write-burst", "3", "--writes-per-second", "0.5"]);
+    let publish = "mutation($input: SmeInput!) { publishSme(input: $input) { id } }";
+    let mut codes = Vec::new();
+    for _ in 0..5 {
+        let (status, retry, body) = post_as(
+            &s.base,
+            Some(&s.sme_token),
+            &json!({ "query": publish, "variables": { "input": common::sme_input() } }),
+        );
+        let code = body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or("OK");
+        if code == "RATE_LIMITED" {
+            assert_eq!(status, 429);
+            assert!(retry.is_some());
+        }
+        codes.push(code.to_string());
+    }
+    assert_eq!(&codes[..3], ["OK", "OK", "OK"], "{codes:?}");
+    assert_eq!(codes[3], "RATE_LIMITED", "{codes:?}");
+    // Another account has its own bucket.
+    s.as_investor().ok("mutation { logOut }", json!({}));
+}
+
+/// Before: API keys could not be listed and there was no "revoke all" nor "log out everywhere".
+#[test]
+fn api_keys_are_listed_and_revoked_all_at_once_and_log_out_reaches_everywhere() {
+    let s = TestServer::start();
+    let create = "mutation($n: String!) { createApiKey(name: $n) { id token } }";
+    let a = s.as_sme().ok(create, json!({ "n": "erp" }))["createApiKey"].clone();
+    let b = s.as_sme().ok(create, json!({ "n": "crm" }))["createApiKey"].clone();
+    let listed = s
+        .as_sme()
+        .ok("{ apiKeys { id name createdAt } }", json!({}))["apiKeys"]
+        .clone();
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["erp", "crm"]);
+    assert_eq!(listed[0]["id"], a["id"]);
+    assert!(!listed.to_string().contains(a["token"].as_str().unwrap()));
+    // Another account sees none of them.
+    assert_eq!(
+        s.as_investor().ok("{ apiKeys { id } }", json!({}))["apiKeys"],
+        json!([])
+    );
+    // A key cannot revoke all keys; a session can.
+    let body = s
+        .as_token(b["token"].as_str().unwrap())
+        .gql("mutation { revokeAllApiKeys }", json!({}));
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body:#}");
+    let n = s.as_sme().ok("mutation { revokeAllApiKeys }", json!({}))["revokeAllApiKeys"].clone();
+    assert_eq!(n, 2);
+    for key in [&a, &b] {
+        let body = s
+            .as_token(key["token"].as_str().unwrap())
+            .gql("{ me { id } }", json!({}));
+        assert_eq!(error_code(&body), "UNAUTHENTICATED");
+    }
+    // Log out everywhere: every session of the account ends.
+    let (_, _, body) = post(
+        &s.base,
+        &json!({ "query": "mutation { signUp(input: { email: \"multi@test.example\", password: \"correct horse battery\", role: INVESTOR }) { token } }" }),
+    );
+    let first = body["data"]["signUp"]["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let second = s.ok(
+        LOG_IN,
+        json!({ "e": "multi@test.example", "p": "correct horse battery" }),
+    )["logIn"]["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.as_token(&first)
+        .ok("mutation { logOut(everywhere: true) }", json!({}));
+    for token in [&first, &second] {
+        let body = s.as_token(token).gql("{ me { id } }", json!({}));
+        assert_eq!(error_code(&body), "UNAUTHENTICATED");
+    }
+}
+
+/// Before: `signUp` said whether an e-mail had an account. Now a taken e-mail gets the same
+/// answer shape as a new one, with a token that signs nobody in; the owner's account is
+/// untouched.
+#[test]
+fn sign_up_does_not_reveal_existing_emails() {
+    let s = TestServer::start();
+    let sign_up =
+        "mutation($input: SignUpInput!) { signUp(input: $input) { token user { id email role } } }";
+    let input = |email: &str, password: &str| json!({ "input": { "email": email, "password": password, "role": "SME" } });
+    let first = s.ok(
+        sign_up,
+        input("owner@test.example", "correct horse battery"),
+    );
+    let again = s.gql(
+        sign_up,
+        input("Owner@test.example", "another long passphrase"),
+    );
+    assert!(again.get("errors").is_none(), "{again:#}");
+    let (a, b) = (&first["signUp"], &again["data"]["signUp"]);
+    assert_eq!(a["user"]["email"], b["user"]["email"]);
+    assert_eq!(a["user"]["role"], b["user"]["role"]);
+    assert_ne!(a["user"]["id"], b["user"]["id"]);
+    assert_eq!(
+        a["token"].as_str().unwrap().len(),
+        b["token"].as_str().unwrap().len()
+    );
+    // The decoy token signs nobody in; the owner's password still works, the new one does not.
+    let body = s
+        .as_token(b["token"].as_str().unwrap())
+        .gql("{ me { id } }", json!({}));
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+    s.ok(
+        LOG_IN,
+        json!({ "e": "owner@test.example", "p": "correct horse battery" }),
+    );
+    let body = s.gql(
+        LOG_IN,
+        json!({ "e": "owner@test.example", "p": "another long passphrase" }),
+    );
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+}
+
+/// `/readyz` (ready to serve: database reachable, index caught up) is distinct from `/healthz`.
+#[test]
+fn readiness_is_distinct_from_liveness() {
+    let s = TestServer::start();
+    let (status, body) = s.get("/readyz");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(s.get("/healthz").0, 200);
+}
+
+/// Before: SIGTERM waited 30 s behind one abandoned expensive request. Now open connections
+/// get `--shutdown-drain` to finish, then the server stops regardless.
+#[test]
+fn shutdown_drain_is_bounded() {
+    let s = TestServer::start_with(&["--shutdown-drain", "1"]);
+    // A request whose body never finishes keeps its handler waiting (up to the 10 s body
+    // timeout), as an abandoned slow request would.
+    let mut stuck = TcpStream::connect(addr(&s)).unwrap();
+    write!(
+        stuck,
+        "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+         Content-Length: 1000\r\n\r\n{{\"query\":"
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    s.stop();
+    let took = started.elapsed();
+    eprintln!("SIGTERM with a stuck request: exited in {took:?}");
+    assert!(took < Duration::from_secs(4), "{took:?}");
+    drop(stuck);
+}
+
+/// `/metrics` in the Prometheus text format: requests by operation and code, latency
+/// histograms, in-flight requests, rate-limit refusals, index lag.
+#[test]
+fn metrics_are_exposed_for_prometheus() {
+    let s = TestServer::start();
+    s.ok("{ provinces { code } }", json!({}));
+    let (_, _, body) = post(&s.base, &json!({ "query": fragment_bomb(20) }));
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX");
+    let r = ureq::get(&format!("{}/metrics", s.base)).call().unwrap();
+    assert!(r.content_type().starts_with("text/plain"));
+    let text = r.into_string().unwrap();
+    assert!(
+        text.contains("khkr_graphql_requests_total{operation=\"query:provinces\",code=\"OK\"} 1"),
+        "{text}"
+    );
+    assert!(text.contains("code=\"QUERY_TOO_COMPLEX\""), "{text}");
+    assert!(text.contains("khkr_graphql_request_duration_seconds_bucket{operation=\"query:provinces\",code=\"OK\",le=\"+Inf\"} 1"));
+    assert!(
+        text.contains("khkr_graphql_requests_total{operation=\"mutation:signUp\",code=\"OK\"} 2"),
+        "{text}"
+    );
+    for gauge in [
+        "khkr_http_requests_in_flight",
+        "khkr_rate_limited_total",
+        "khkr_index_lag 0",
+    ] {
+        assert!(text.contains(gauge), "{gauge}: {text}");
+    }
+}
+
+/// CORS is off unless origins are allowed: no CORS header for others, a preflight answered for
+/// an allowed one.
+#[test]
+fn cors_only_for_allowed_origins() {
+    let s = TestServer::start_with(&["--cors-origin", "https://app.example.org"]);
+    // A refusal status is a response too: the test reads its headers either way.
+    let ask = |origin: &str| -> ureq::Response {
+        match ureq::request("OPTIONS", &format!("{}/graphql", s.base))
+            .set("Origin", origin)
+            .set("Access-Control-Request-Method", "POST")
+            .call()
+        {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        }
+    };
+    let allowed = ask("https://app.example.org");
+    assert_eq!(allowed.status(), 204);
+    assert_eq!(
+        allowed.header("Access-Control-Allow-Origin"),
+        Some("https://app.example.org")
+    );
+    let other = ask("https://evil.example");
+    assert!(other.header("Access-Control-Allow-Origin").is_none());
+    let r = ureq::post(&format!("{}/graphql", s.base))
+        .set("Origin", "https://evil.example")
+        .send_json(json!({ "query": "{ __typename }" }))
+        .unwrap();
+    assert!(r.header("Access-Control-Allow-Origin").is_none());
 }

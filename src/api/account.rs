@@ -47,6 +47,17 @@ pub struct ApiKey {
     pub token: String,
 }
 
+/// An API key of the signed-in account, as listed (its token is never shown again).
+#[derive(SimpleObject)]
+pub struct ApiKeyInfo {
+    /// The key's id, to revoke it.
+    pub id: ID,
+    /// What the key is for, as its owner named it.
+    pub name: String,
+    /// When the key was created.
+    pub created_at: time::OffsetDateTime,
+}
+
 #[derive(Default)]
 pub struct AccountQuery;
 
@@ -55,6 +66,20 @@ impl AccountQuery {
     /// The signed-in account, or null.
     async fn me(&self, ctx: &Context<'_>) -> Option<User> {
         accounts::me(viewer(ctx)).map(User)
+    }
+
+    /// The signed-in account's API keys that are not revoked, oldest first.
+    async fn api_keys(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApiKeyInfo>> {
+        let keys = accounts::api_keys(app(ctx), viewer(ctx)).await;
+        gql(keys.map(|keys| {
+            keys.into_iter()
+                .map(|k| ApiKeyInfo {
+                    id: k.id.to_string().into(),
+                    name: k.name,
+                    created_at: k.created_at,
+                })
+                .collect()
+        }))
     }
 }
 
@@ -91,9 +116,31 @@ impl AccountMutation {
         gql(s.map(Into::into))
     }
 
-    /// Ends the session of the token this request carries.
-    async fn log_out(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        gql(accounts::log_out(app(ctx), viewer(ctx)).await)
+    /// Ends the session of the token this request carries; with `everywhere: true`, every
+    /// log-in session of the account (API keys stay: see `revokeAllApiKeys`).
+    async fn log_out(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "End every log-in session of the account, not only this one.",
+            default = false
+        )]
+        everywhere: bool,
+    ) -> async_graphql::Result<bool> {
+        if everywhere {
+            gql(accounts::log_out_everywhere(app(ctx), viewer(ctx))
+                .await
+                .map(|n| n > 0))
+        } else {
+            gql(accounts::log_out(app(ctx), viewer(ctx)).await)
+        }
+    }
+
+    /// Revokes every API key of the account at once (from a log-in session, not with an API
+    /// key); returns how many were revoked.
+    async fn revoke_all_api_keys(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+        let n = accounts::revoke_all_api_keys(app(ctx), viewer(ctx)).await;
+        gql(n.map(|n| i32::try_from(n).unwrap_or(i32::MAX)))
     }
 
     /// Issues an API key for an integration acting as this account.

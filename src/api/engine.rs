@@ -183,6 +183,10 @@ fn field_weight(name: &str, root_of: Option<OperationType>) -> u64 {
     }
 }
 
+/// The largest page any list serves (`service::profiles::MAX_PAGE_SIZE`,
+/// `service::matching::MAX_MATCHES`).
+const LARGEST_PAGE: u64 = 100;
+
 /// Lists that take `first`, and their page size when it is absent.
 fn default_page(name: &str) -> Option<u64> {
     match name {
@@ -211,7 +215,11 @@ fn multiplier(field: &Field, variables: &Variables) -> u64 {
                 .unwrap_or(Value::Null)
         });
     match first {
-        Some(async_graphql::Value::Number(n)) => n.as_u64().unwrap_or(100).clamp(1, 1000),
+        // Out of range (negative, over the largest page): counted at the largest page, so the
+        // resolver's own refusal (BAD_USER_INPUT naming `first`) is what the client reads.
+        Some(async_graphql::Value::Number(n)) => {
+            n.as_u64().unwrap_or(LARGEST_PAGE).clamp(1, LARGEST_PAGE)
+        }
         _ => default_page(field.name.node.as_str()).unwrap_or(1),
     }
 }
@@ -456,6 +464,12 @@ mod tests {
         let c = cost(&parse_query(bomb(20)).unwrap(), &Variables::default()).unwrap();
         assert_eq!(c, 1 << 20);
         assert!(started.elapsed() < std::time::Duration::from_millis(100));
+    }
+
+    #[test]
+    fn the_largest_page_is_the_services() {
+        assert_eq!(LARGEST_PAGE, crate::service::profiles::MAX_PAGE_SIZE as u64);
+        assert_eq!(LARGEST_PAGE, crate::service::matching::MAX_MATCHES as u64);
     }
 
     #[test]

@@ -1,4 +1,10 @@
 //! Accounts: roles and the password policy.
+//!
+//! The password policy follows NIST SP 800-63B: length over composition rules, and no password
+//! from a list of common ones. Refused: fewer than [`PASSWORD_MIN_CHARS`] characters, blank
+//! (whitespace only), one character repeated, and any of the 10,000 most common passwords
+//! (`data/common-passwords/`), compared case-insensitively, also with trailing digits and
+//! symbols removed (`password12` is `password` with a number on the end).
 
 use super::contact::Email;
 use super::ids::ProfileId;
@@ -43,6 +49,42 @@ impl Role {
 pub const PASSWORD_MIN_CHARS: usize = 10;
 pub const PASSWORD_MAX_CHARS: usize = 200;
 
+/// The common-password list, lower-cased (built into the binary, parsed once).
+static COMMON_PASSWORDS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        include_str!("../../data/common-passwords/passwords.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect()
+    });
+
+/// Whether `password` is guessable whatever its length: blank, one repeated character, or a
+/// common password (with or without trailing digits and symbols). Length is checked apart.
+pub fn check_password(password: &str) -> Result<(), String> {
+    if password.trim().is_empty() {
+        return if password.is_empty() {
+            Err(format!("must be at least {PASSWORD_MIN_CHARS} characters"))
+        } else {
+            Err("must not be blank".into())
+        };
+    }
+    let lower = password.to_lowercase();
+    let mut chars = lower.chars();
+    if let Some(first) = chars.next() {
+        if chars.all(|c| c == first) {
+            return Err("must not be one character repeated".into());
+        }
+    }
+    let base = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
+    if COMMON_PASSWORDS.contains(lower.as_str())
+        || (base.chars().count() >= 4 && COMMON_PASSWORDS.contains(base))
+    {
+        return Err("is one of the most common passwords: choose a less guessable one".into());
+    }
+    Ok(())
+}
+
 /// A sign-up as submitted, checked.
 #[derive(Debug, Clone)]
 pub struct NewAccount {
@@ -62,7 +104,9 @@ impl NewAccount {
         let mut c = Checker::new("input");
         let email = c.check("email", Email::parse(email));
         let n = password.chars().count();
-        if n < PASSWORD_MIN_CHARS {
+        if let Err(reason) = check_password(password) {
+            c.fail("password", reason);
+        } else if n < PASSWORD_MIN_CHARS {
             c.fail(
                 "password",
                 format!("must be at least {PASSWORD_MIN_CHARS} characters"),
@@ -110,6 +154,30 @@ mod tests {
         );
         assert!(NewAccount::validate("a@b.co", "long enough pw", Role::Staff, false).is_ok());
         assert_eq!(Role::parse("staff"), Some(Role::Staff));
+    }
+
+    #[test]
+    fn password_policy() {
+        for bad in [
+            "aaaaaaaaaa",
+            "          ",
+            "password12",
+            "Password123!",
+            "qwertyuiop",
+            "1234567890",
+            "",
+        ] {
+            let err = NewAccount::validate("a@b.co", bad, Role::Sme, true).unwrap_err();
+            assert_eq!(err.fields(), vec!["input.password"], "{bad:?}");
+        }
+        for good in [
+            "correct horse battery",
+            "demo-3f9a1c-77b2e0",
+            "캄보디아 투자 2026",
+        ] {
+            assert!(check_password(good).is_ok(), "{good:?}");
+        }
+        assert!(COMMON_PASSWORDS.len() >= 9_000);
     }
 }
 

@@ -204,9 +204,7 @@ pub(super) async fn get(state: HttpState, request: Request) -> Response {
         Ok::<_, Refusal>((media, graphql_request(Value::Object(fields))?))
     })();
     match prepared {
-        Ok((media, request)) => {
-            execute(state, &parts.headers, media, request, Transport::Get).await
-        }
+        Ok((media, request)) => execute(state, &parts, media, request, Transport::Get).await,
         Err(refusal) => refusal.into_response(),
     }
 }
@@ -225,9 +223,7 @@ pub(super) async fn post(State(state): State<HttpState>, request: Request) -> Re
         Ok::<_, Refusal>((media, graphql_request(value)?))
     };
     match prepared.await {
-        Ok((media, request)) => {
-            execute(state, &parts.headers, media, request, Transport::Post).await
-        }
+        Ok((media, request)) => execute(state, &parts, media, request, Transport::Post).await,
         Err(refusal) => refusal.into_response(),
     }
 }
@@ -339,7 +335,7 @@ fn graphql_request(value: Value) -> Result<async_graphql::Request, Refusal> {
 
 async fn execute(
     state: HttpState,
-    headers: &HeaderMap,
+    parts: &axum::http::request::Parts,
     media: Media,
     mut request: async_graphql::Request,
     transport: Transport,
@@ -349,6 +345,13 @@ async fn execute(
     let operation_name = request.operation_name.clone();
     // Held apart while the parsed document borrows the request.
     let variables = std::mem::take(&mut request.variables);
+    let headers = &parts.headers;
+    let extensions = &parts.extensions;
+    // The root field of a mutation (`None` for queries), for the write rate limit.
+    let mut write_root: Option<String> = None;
+    // `kind:rootField` for the metrics (bounded by the schema, unlike operation names).
+    let mut label = String::from("unparsed");
+    let started_at = std::time::Instant::now();
     if let Ok(document) = request.parsed_query() {
         let operation = match (&document.operations, &operation_name) {
             (DocumentOperations::Single(op), _) => Some(op),
@@ -356,6 +359,40 @@ async fn execute(
             (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
             (DocumentOperations::Multiple(_), None) => None,
         };
+        if let Some(op) = operation {
+            let root = op
+                .node
+                .selection_set
+                .node
+                .items
+                .iter()
+                .find_map(|item| match &item.node {
+                    async_graphql::parser::types::Selection::Field(f) => {
+                        Some(f.node.name.node.to_string())
+                    }
+                    _ => None,
+                })
+                .unwrap_or_else(|| "fragment".into());
+            label = format!("{}:{root}", op.node.ty);
+        }
+        if let Some(op) = operation.filter(|op| op.node.ty == OperationType::Mutation) {
+            // One root field per mutation is enforced by the engine; a fragment at the root
+            // counts as a write of unknown name.
+            write_root = Some(
+                op.node
+                    .selection_set
+                    .node
+                    .items
+                    .iter()
+                    .find_map(|item| match &item.node {
+                        async_graphql::parser::types::Selection::Field(f) => {
+                            Some(f.node.name.node.to_string())
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or_default(),
+            );
+        }
         match operation.map(|op| op.node.ty) {
             Some(OperationType::Mutation) if transport == Transport::Get => {
                 return Refusal::method_not_allowed(
@@ -416,6 +453,14 @@ async fn execute(
             return answer;
         }
     };
+    let mut viewer = viewer;
+    viewer.client = super::limits::peer(extensions).map(|a| a.ip());
+    if let Some(refused) = throttle_writes(&state, media, &viewer, write_root.as_deref()) {
+        state
+            .metrics
+            .observe(&label, "RATE_LIMITED", started_at.elapsed());
+        return refused;
+    }
     let started = ExecutionStarted::default();
     // One index snapshot per operation, so two searches in one request see the same data.
     let request = request
@@ -441,6 +486,16 @@ async fn execute(
             }
         };
     classify_engine_errors(&mut response);
+    let code = response
+        .errors
+        .first()
+        .and_then(|e| e.extensions.as_ref())
+        .and_then(|ext| match ext.get("code") {
+            Some(async_graphql::Value::String(c)) => Some(c.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "OK".into());
+    state.metrics.observe(&label, &code, started_at.elapsed());
     let executed = started.get();
     let rate_limited = rate_limited_for(&response);
     let mut answer = write_capped(media, response, executed, limits.max_response_bytes);
@@ -454,6 +509,45 @@ async fn execute(
         }
     }
     answer
+}
+
+/// Takes a write from the caller's bucket (per account, else per address) for a mutation other
+/// than logIn/signUp (those have their own limits in the service); the refusal when empty.
+fn throttle_writes(
+    state: &HttpState,
+    media: Media,
+    viewer: &crate::service::Viewer,
+    write_root: Option<&str>,
+) -> Option<Response> {
+    let root = write_root?;
+    if matches!(root, "logIn" | "signUp" | "__typename") {
+        return None;
+    }
+    let key = match (viewer.user_id(), viewer.client) {
+        (Some(id), _) => format!("write-account:{id}"),
+        (None, Some(ip)) => format!("write-ip:{ip}"),
+        (None, None) => return None,
+    };
+    let error = state.app.throttle.write(&key).err()?;
+    let retry = match &error {
+        ApiError::RateLimited {
+            retry_after_secs, ..
+        } => *retry_after_secs,
+        _ => 1,
+    };
+    let error = async_graphql::ErrorExtensions::extend(&error);
+    let mut server_error = async_graphql::ServerError::new(error.message, None);
+    server_error.extensions = error.extensions;
+    let mut answer = write(
+        media,
+        async_graphql::Response::from_errors(vec![server_error]),
+        false,
+    );
+    *answer.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    answer
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry));
+    Some(answer)
 }
 
 /// A response with one error of `code` and `data: null`.

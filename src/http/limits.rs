@@ -177,6 +177,56 @@ pub fn busy(message: &str) -> Response {
     answer
 }
 
+/// The CORS allow-list (exact origins, compared case-insensitively).
+#[derive(Clone)]
+pub struct Cors(pub Arc<Vec<String>>);
+
+/// Middleware: CORS for the allowed origins only. A preflight (`OPTIONS` with
+/// `Access-Control-Request-Method`) from an allowed origin is answered 204 here; any other
+/// origin gets no CORS header at all, so the browser refuses to hand it the answer.
+pub async fn cors(State(cors): State<Cors>, request: Request, next: Next) -> Response {
+    let origin = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .filter(|o| {
+            cors.0
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(o.trim_end_matches('/')))
+        })
+        .and_then(|o| HeaderValue::from_str(o).ok());
+    let Some(origin) = origin else {
+        return next.run(request).await;
+    };
+    let preflight = request.method() == axum::http::Method::OPTIONS
+        && request
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let mut answer = if preflight {
+        let mut answer = StatusCode::NO_CONTENT.into_response();
+        let headers = answer.headers_mut();
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("GET, POST"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("authorization, content-type, accept"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("600"),
+        );
+        answer
+    } else {
+        next.run(request).await
+    };
+    let headers = answer.headers_mut();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    headers.append(header::VARY, HeaderValue::from_static("origin"));
+    answer
+}
+
 /// The body bound's state.
 #[derive(Clone, Copy)]
 pub struct BodyLimit(pub usize);

@@ -48,6 +48,25 @@ async fn hash(password: String) -> ServiceResult<String> {
 
 /// Creates an account of any role (the caller decides who may create which role).
 pub async fn create_account(store: &dyn Store, new: NewAccount) -> ServiceResult<User> {
+    match try_create(store, new).await? {
+        Created::New(user) => Ok(user),
+        Created::Taken(_) => Err(ServiceError::bad_input(
+            "input.email",
+            "an account with this e-mail already exists",
+        )),
+    }
+}
+
+/// What an account creation found.
+enum Created {
+    New(User),
+    /// The e-mail has an account already; what would have been created (never stored).
+    Taken(User),
+}
+
+/// Hashes the password and inserts the account; the hash is done either way, so both outcomes
+/// take the same time.
+async fn try_create(store: &dyn Store, new: NewAccount) -> ServiceResult<Created> {
     let hash = hash(new.password.clone()).await?;
     let user = User {
         id: ProfileId::new_v7(),
@@ -56,11 +75,8 @@ pub async fn create_account(store: &dyn Store, new: NewAccount) -> ServiceResult
         created_at: OffsetDateTime::now_utc(),
     };
     match store.create_user(&user, &hash).await {
-        Ok(()) => Ok(user),
-        Err(StoreError::Conflict { .. }) => Err(ServiceError::bad_input(
-            "input.email",
-            "an account with this e-mail already exists",
-        )),
+        Ok(()) => Ok(Created::New(user)),
+        Err(StoreError::Conflict { .. }) => Ok(Created::Taken(user)),
         Err(e) => Err(e.into()),
     }
 }
@@ -135,6 +151,14 @@ fn session(v: &Viewer, user: User, token: String) -> Session {
 }
 
 /// Creates an SME or INVESTOR account and signs it in.
+///
+/// An e-mail that already has an account is not revealed: the answer has the same shape and
+/// takes the same work (one password hash, one insert attempt) as for a new address, with a
+/// fresh-looking account and a well-formed token that was never stored, so it signs nobody in
+/// and nothing usable is handed out. The rightful owner loses nothing (their account is
+/// untouched) and, when a mailer exists, is the one to tell. What remains observable: the
+/// decoy token fails at its first use, and a new account costs one more write (a few ms);
+/// sign-ups are rate-limited per address, which bounds such probing.
 pub async fn sign_up(
     app: &App,
     v: &Viewer,
@@ -143,9 +167,23 @@ pub async fn sign_up(
     role: Role,
 ) -> ServiceResult<Session> {
     let new = NewAccount::validate(email, password, role, true)?;
-    let user = create_account(app.store.as_ref(), new).await?;
-    let (_, token) = issue(app, &user, TokenKind::Session, None).await?;
-    Ok(session(v, user, token))
+    // Counted before the work, so a flood of sign-ups from one address backs off whether or not
+    // they succeed.
+    if let Some(ip) = v.client {
+        let key = format!("signup-ip:{ip}");
+        app.throttle.check(&key, "sign-ups")?;
+        app.throttle.count(&key, app.throttle.config.signups_per_ip);
+    }
+    match try_create(app.store.as_ref(), new).await? {
+        Created::New(user) => {
+            let (_, token) = issue(app, &user, TokenKind::Session, None).await?;
+            Ok(session(v, user, token))
+        }
+        Created::Taken(decoy) => {
+            tracing::info!("sign-up for an e-mail that has an account: answered with a decoy");
+            Ok(session(v, decoy, auth::new_token()))
+        }
+    }
 }
 
 /// An argon2id hash of a random string nobody knows, for constant-time log-in failures.
@@ -154,6 +192,16 @@ static DUMMY_HASH: std::sync::LazyLock<String> =
 
 /// Signs in; a wrong e-mail or password gets the same UNAUTHENTICATED answer.
 pub async fn log_in(app: &App, v: &Viewer, email: &str, password: &str) -> ServiceResult<Session> {
+    // Guessing is slowed per address and per account (see `throttle`), checked before the
+    // costly hash so a blocked guesser costs almost nothing.
+    let ip_key = v.client.map(|ip| format!("login-ip:{ip}"));
+    let account_key = format!("login-account:{}", email.trim().to_lowercase());
+    if let Some(key) = &ip_key {
+        app.throttle
+            .check(key, "failed log-ins from this address")?;
+    }
+    app.throttle
+        .check(&account_key, "failed log-ins on this account")?;
     let found = app.store.user_by_email(email.trim()).await?;
     // Verify against a dummy hash when the account is unknown, so timing does not tell which
     // e-mails have accounts.
@@ -165,12 +213,78 @@ pub async fn log_in(app: &App, v: &Viewer, email: &str, password: &str) -> Servi
     let ok = blocking(move || auth::verify_password(&password, &hash)).await?;
     match (user, ok) {
         (Some(user), true) => {
+            app.throttle.clear(&account_key);
             let (_, token) = issue(app, &user, TokenKind::Session, None).await?;
             Ok(session(v, user, token))
         }
-        _ => Err(ServiceError::Unauthenticated(
-            "wrong e-mail or password".into(),
-        )),
+        _ => {
+            let config = app.throttle.config;
+            if let Some(key) = &ip_key {
+                app.throttle.count(key, config.login_failures_per_ip);
+            }
+            app.throttle
+                .count(&account_key, config.login_failures_per_account);
+            Err(ServiceError::Unauthenticated(
+                "wrong e-mail or password".into(),
+            ))
+        }
+    }
+}
+
+/// Ends every log-in session of the viewer's account (API keys stay: see
+/// [`revoke_all_api_keys`]); the number of sessions ended.
+pub async fn log_out_everywhere(app: &App, v: &Viewer) -> ServiceResult<u64> {
+    let user = v.require_user()?.clone();
+    let n = app
+        .store
+        .revoke_tokens_of(user.id, TokenKind::Session, OffsetDateTime::now_utc())
+        .await?;
+    app.revoked(crate::app::Revocation::TokensOf(user.id));
+    Ok(n)
+}
+
+/// An API key as its owner sees it in a listing (never its token).
+#[derive(Debug, Clone)]
+pub struct ApiKeyInfo {
+    pub id: ProfileId,
+    pub name: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// The viewer's live API keys, oldest first.
+pub async fn api_keys(app: &App, v: &Viewer) -> ServiceResult<Vec<ApiKeyInfo>> {
+    let user = v.require_user()?;
+    Ok(app
+        .store
+        .api_keys(user.id)
+        .await?
+        .into_iter()
+        .map(|t| ApiKeyInfo {
+            id: t.id,
+            name: t.name.unwrap_or_default(),
+            created_at: t.created_at,
+        })
+        .collect())
+}
+
+/// Revokes every API key of the viewer's account, from a log-in session only (a leaked key
+/// must not lock its owner's integrations out); the number revoked.
+pub async fn revoke_all_api_keys(app: &App, v: &Viewer) -> ServiceResult<u64> {
+    let user = v.require_user()?.clone();
+    require_session(v, "API keys are revoked all at once from a log-in session")?;
+    let n = app
+        .store
+        .revoke_tokens_of(user.id, TokenKind::ApiKey, OffsetDateTime::now_utc())
+        .await?;
+    app.revoked(crate::app::Revocation::TokensOf(user.id));
+    Ok(n)
+}
+
+fn require_session(v: &Viewer, message: &str) -> ServiceResult<()> {
+    if v.token_kind == Some(TokenKind::Session) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(message.into()))
     }
 }
 
@@ -189,6 +303,11 @@ pub async fn log_out(app: &App, v: &Viewer) -> ServiceResult<bool> {
 /// Issues an API key for an integration acting as the viewer's account.
 pub async fn create_api_key(app: &App, v: &Viewer, name: &str) -> ServiceResult<ApiKey> {
     let user = v.require_user()?.clone();
+    // A leaked key must not be able to mint more keys that outlive its revocation.
+    require_session(
+        v,
+        "API keys are created from a log-in session, not with an API key",
+    )?;
     let name = crate::domain::text::optional_plain(Some(name.to_string()), 100)
         .map_err(|e| ServiceError::bad_input("name", e))?
         .ok_or_else(|| ServiceError::bad_input("name", "give the key a name"))?;
@@ -247,7 +366,7 @@ pub async fn viewer_for(app: &App, authorization: Option<&str>) -> ServiceResult
 /// session cookie).
 pub async fn viewer_for_token(app: &App, token: &str) -> ServiceResult<Viewer> {
     let hash = auth::token_hash(token);
-    let (user, _) = app
+    let (user, kind) = app
         .store
         .token_user(&hash, OffsetDateTime::now_utc())
         .await?
@@ -256,5 +375,7 @@ pub async fn viewer_for_token(app: &App, token: &str) -> ServiceResult<Viewer> {
         })?;
     let owned = app.store.owned_profiles(user.id).await?;
     let connected = app.store.connected_profiles(user.id).await?;
-    Ok(Viewer::signed_in(user, hash, owned, connected))
+    let mut viewer = Viewer::signed_in(user, hash, owned, connected);
+    viewer.token_kind = Some(kind);
+    Ok(viewer)
 }

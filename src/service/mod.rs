@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod profiles;
 pub mod reference;
 pub mod search;
+pub mod throttle;
 pub mod viewer;
 pub mod visibility;
 

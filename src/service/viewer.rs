@@ -17,6 +17,10 @@ pub struct Viewer {
     pub user: Option<User>,
     /// SHA-256 of the token the request came with (to log out).
     pub token_hash: Option<String>,
+    /// What kind of token that is: a log-in session or an API key (API keys cannot mint keys).
+    pub token_kind: Option<crate::domain::account::TokenKind>,
+    /// The client's address, when the transport knows it (rate limits per address).
+    pub client: Option<std::net::IpAddr>,
     owned: HashSet<ProfileId>,
     /// Grows within a request when the viewer's own answer connects it to a counterpart, so the
     /// answer itself already shows the revealed contact.
@@ -39,6 +43,7 @@ impl Viewer {
             token_hash: Some(token_hash),
             owned: owned.into_iter().collect(),
             connected: RwLock::new(connected.into_iter().collect()),
+            ..Viewer::default()
         }
     }
 

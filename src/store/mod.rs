@@ -193,6 +193,16 @@ pub trait Accounts: Send + Sync {
         owner: UserId,
         now: time::OffsetDateTime,
     ) -> Result<bool, StoreError>;
+    /// The account's API keys that are not revoked, oldest first (hashes included; callers
+    /// never show them).
+    async fn api_keys(&self, owner: UserId) -> Result<Vec<TokenRecord>, StoreError>;
+    /// Revokes every live token of `owner` of `kind`; the number revoked by this call.
+    async fn revoke_tokens_of(
+        &self,
+        owner: UserId,
+        kind: TokenKind,
+        now: time::OffsetDateTime,
+    ) -> Result<u64, StoreError>;
     /// Profile ids the account owns (SMEs and investors, archived ones too), in no particular
     /// order.
     async fn owned_profiles(&self, user: UserId) -> Result<Vec<ProfileId>, StoreError>;

@@ -173,6 +173,54 @@ impl Accounts for PostgresStore {
         Ok(done.rows_affected() == 1)
     }
 
+    async fn api_keys(&self, owner: UserId) -> Result<Vec<TokenRecord>, StoreError> {
+        let rows: Vec<(String, String, Option<String>, String)> = sqlx::query_as(&format!(
+            "SELECT token_hash, id, name, {} FROM tokens
+             WHERE user_id = $1 AND kind = 'API_KEY' AND revoked_at IS NULL
+             ORDER BY tokens.created_at, id",
+            select_column("", "created_at")
+        ))
+        .bind(owner.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(hash, id, name, created)| {
+                let corrupt = |reason: String| StoreError::Corrupt {
+                    entity: "API key",
+                    id: id.clone(),
+                    reason,
+                };
+                Ok(TokenRecord {
+                    id: ProfileId::parse(&id).map_err(|e| corrupt(e.to_string()))?,
+                    created_at: OffsetDateTime::parse(&created, &Rfc3339)
+                        .map_err(|e| corrupt(e.to_string()))?,
+                    hash,
+                    user_id: owner,
+                    kind: TokenKind::ApiKey,
+                    name,
+                    expires_at: None,
+                })
+            })
+            .collect()
+    }
+
+    async fn revoke_tokens_of(
+        &self,
+        owner: UserId,
+        kind: TokenKind,
+        now: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE tokens SET revoked_at = $1::timestamptz WHERE user_id = $2 AND kind = $3 AND revoked_at IS NULL",
+        )
+        .bind(pg_timestamp(now))
+        .bind(owner.to_string())
+        .bind(kind.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     async fn owned_profiles(&self, user: UserId) -> Result<Vec<ProfileId>, StoreError> {
         let rows: Vec<(String,)> = sqlx::query_as(
             "SELECT id FROM smes WHERE owner_id = $1 UNION ALL SELECT id FROM investors WHERE owner_id = $1",

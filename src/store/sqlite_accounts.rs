@@ -167,6 +167,53 @@ impl Accounts for SqliteStore {
         Ok(done.rows_affected() == 1)
     }
 
+    async fn api_keys(&self, owner: UserId) -> Result<Vec<TokenRecord>, StoreError> {
+        let rows: Vec<(String, String, Option<String>, String)> = sqlx::query_as(
+            "SELECT token_hash, id, name, created_at FROM tokens
+             WHERE user_id = ? AND kind = 'API_KEY' AND revoked_at IS NULL
+             ORDER BY created_at, id",
+        )
+        .bind(owner.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(hash, id, name, created)| {
+                let corrupt = |reason: String| StoreError::Corrupt {
+                    entity: "API key",
+                    id: id.clone(),
+                    reason,
+                };
+                Ok(TokenRecord {
+                    id: ProfileId::parse(&id).map_err(|e| corrupt(e.to_string()))?,
+                    created_at: OffsetDateTime::parse(&created, &Rfc3339)
+                        .map_err(|e| corrupt(e.to_string()))?,
+                    hash,
+                    user_id: owner,
+                    kind: TokenKind::ApiKey,
+                    name,
+                    expires_at: None,
+                })
+            })
+            .collect()
+    }
+
+    async fn revoke_tokens_of(
+        &self,
+        owner: UserId,
+        kind: TokenKind,
+        now: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND kind = ? AND revoked_at IS NULL",
+        )
+        .bind(timestamp(now))
+        .bind(owner.to_string())
+        .bind(kind.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     async fn owned_profiles(&self, user: UserId) -> Result<Vec<ProfileId>, StoreError> {
         let rows: Vec<(String,)> = sqlx::query_as(
             "SELECT id FROM smes WHERE owner_id = ?1 UNION ALL SELECT id FROM investors WHERE owner_id = ?1",

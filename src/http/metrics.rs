@@ -1,0 +1,193 @@
+//! `/metrics` in the Prometheus text format (version 0.0.4): GraphQL requests by operation and
+//! outcome code with a latency histogram, requests in flight, refusals by the rate limits, the
+//! search index's lag behind the outbox.
+//!
+//! Labels are bounded: the operation is its kind and root field (`query:searchSmes`), never the
+//! client-chosen operation name, and past [`MAX_SERIES`] distinct label pairs new ones are
+//! counted under `other`, so no client can grow this registry without bound.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Upper bounds of the latency buckets, in seconds.
+const BUCKETS: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+/// Distinct (operation, code) pairs kept before new ones go to `other`.
+pub const MAX_SERIES: usize = 500;
+
+#[derive(Default, Clone)]
+struct Series {
+    count: u64,
+    sum: f64,
+    buckets: [u64; BUCKETS.len()],
+}
+
+/// The process's counters.
+#[derive(Default)]
+pub struct Metrics {
+    series: Mutex<HashMap<(String, String), Series>>,
+    /// RATE_LIMITED answers (log-in, sign-up, writes, hashing queue).
+    pub rate_limited: AtomicU64,
+}
+
+impl Metrics {
+    /// Records one GraphQL request.
+    pub fn observe(&self, operation: &str, code: &str, took: Duration) {
+        let Ok(mut map) = self.series.lock() else {
+            return;
+        };
+        let mut key = (operation.to_string(), code.to_string());
+        if !map.contains_key(&key) && map.len() >= MAX_SERIES {
+            key = ("other".into(), "other".into());
+        }
+        let series = map.entry(key).or_default();
+        let secs = took.as_secs_f64();
+        series.count += 1;
+        series.sum += secs;
+        for (bucket, bound) in series.buckets.iter_mut().zip(BUCKETS) {
+            if secs <= bound {
+                *bucket += 1;
+            }
+        }
+        if code == "RATE_LIMITED" {
+            self.rate_limited.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The text exposition, with the gauges the caller reads at scrape time.
+    pub fn render(&self, in_flight: usize, outbox_head: Option<u64>, index_applied: u64) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# HELP khkr_graphql_requests_total GraphQL requests by operation (kind:rootField) and outcome code."
+        );
+        let _ = writeln!(out, "# TYPE khkr_graphql_requests_total counter");
+        let series: Vec<((String, String), Series)> = self
+            .series
+            .lock()
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default();
+        for ((op, code), s) in &series {
+            let _ = writeln!(
+                out,
+                "khkr_graphql_requests_total{{operation=\"{}\",code=\"{}\"}} {}",
+                escape(op),
+                escape(code),
+                s.count
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP khkr_graphql_request_duration_seconds GraphQL request latency."
+        );
+        let _ = writeln!(
+            out,
+            "# TYPE khkr_graphql_request_duration_seconds histogram"
+        );
+        for ((op, code), s) in &series {
+            let labels = format!("operation=\"{}\",code=\"{}\"", escape(op), escape(code));
+            for (bound, n) in BUCKETS.iter().zip(s.buckets) {
+                let _ = writeln!(
+                    out,
+                    "khkr_graphql_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {n}"
+                );
+            }
+            let _ = writeln!(
+                out,
+                "khkr_graphql_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+                s.count
+            );
+            let _ = writeln!(
+                out,
+                "khkr_graphql_request_duration_seconds_sum{{{labels}}} {}",
+                s.sum
+            );
+            let _ = writeln!(
+                out,
+                "khkr_graphql_request_duration_seconds_count{{{labels}}} {}",
+                s.count
+            );
+        }
+        let gauges = [
+            (
+                "khkr_http_requests_in_flight",
+                "HTTP requests running now.",
+                "gauge",
+                Some(in_flight as u64),
+            ),
+            (
+                "khkr_rate_limited_total",
+                "Requests refused by a rate limit (RATE_LIMITED).",
+                "counter",
+                Some(self.rate_limited.load(Ordering::Relaxed)),
+            ),
+            (
+                "khkr_outbox_head",
+                "Last change written to the outbox.",
+                "gauge",
+                outbox_head,
+            ),
+            (
+                "khkr_index_applied",
+                "Last outbox change the search index has applied.",
+                "gauge",
+                Some(index_applied),
+            ),
+            (
+                "khkr_index_lag",
+                "Outbox changes not yet in the search index.",
+                "gauge",
+                outbox_head.map(|h| h.saturating_sub(index_applied)),
+            ),
+        ];
+        for (name, help, kind, value) in gauges {
+            if let Some(value) = value {
+                let _ = writeln!(
+                    out,
+                    "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+                );
+            }
+        }
+        out
+    }
+}
+
+/// Label values are quoted: backslash, quote and newline escaped.
+fn escape(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_counts_and_histograms() {
+        let m = Metrics::default();
+        m.observe("query:smes", "OK", Duration::from_millis(7));
+        m.observe("mutation:logIn", "RATE_LIMITED", Duration::from_millis(1));
+        let text = m.render(3, Some(10), 8);
+        assert!(
+            text.contains("khkr_graphql_requests_total{operation=\"query:smes\",code=\"OK\"} 1")
+        );
+        assert!(text.contains(
+            "khkr_graphql_request_duration_seconds_bucket{operation=\"query:smes\",code=\"OK\",le=\"0.005\"} 0"
+        ));
+        assert!(text.contains(
+            "khkr_graphql_request_duration_seconds_bucket{operation=\"query:smes\",code=\"OK\",le=\"0.01\"} 1"
+        ));
+        assert!(text.contains("khkr_rate_limited_total 1"));
+        assert!(text.contains("khkr_index_lag 2"));
+        assert!(text.contains("khkr_http_requests_in_flight 3"));
+        for i in 0..MAX_SERIES + 10 {
+            m.observe(&format!("query:f{i}"), "OK", Duration::ZERO);
+        }
+        assert!(m.series.lock().unwrap().len() <= MAX_SERIES + 1);
+    }
+}
