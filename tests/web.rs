@@ -353,7 +353,8 @@ fn sign_up_log_in_and_log_out_with_a_session_cookie() {
         .ok("{ me { email role } }", serde_json::json!({}));
     assert_eq!(api["me"]["role"], "INVESTOR");
 
-    // The same e-mail again: a translated error on the e-mail field.
+    // The same e-mail again is answered exactly like a new sign-up, so the page cannot tell
+    // anyone which e-mails have accounts (issue 12); its cookie signs nobody in.
     let again = post_form(
         &s,
         "/ko/signup",
@@ -365,8 +366,14 @@ fn sign_up_log_in_and_log_out_with_a_session_cookie() {
             ("role", "SME"),
         ],
     );
-    assert_eq!(again.status, 422);
-    assert!(again.text().contains("이 이메일로 된 계정이 이미 있습니다"));
+    assert_eq!(again.status, 303);
+    assert_eq!(again.header("location"), Some("/ko/me"));
+    let decoy = cookie_pair(&again, "khkr_session").expect("a cookie like any other");
+    let decoy_me = get(&s, "/ko/me", &[("Cookie", &decoy)]);
+    assert!(
+        !decoy_me.text().contains(&email),
+        "the decoy signs nobody in"
+    );
 
     // Log-in: a wrong password is refused in the page language, a right one rotates the token.
     let login_page = get(&s, "/km/login", &[("Cookie", &visit)]);
@@ -730,7 +737,17 @@ fn an_sme_describes_its_business_step_by_step() {
         location.starts_with(&format!("/km/me/new?id={id}&name=")),
         "{location}"
     );
-    assert!(!location.contains("345"), "no contact detail in a URL");
+    // Neither a contact field nor its value travels in the URL (the id may hold any digits).
+    for key in ["phone=", "email=", "telegram=", "person="] {
+        assert!(
+            !location.contains(&format!("&{key}")) && !location.contains(&format!("?{key}")),
+            "no contact detail in a URL: {location}"
+        );
+    }
+    assert!(
+        !location.contains("345+678") && !location.contains("345%20678"),
+        "no contact detail in a URL: {location}"
+    );
     let contact_step = location.replace("step=name", "step=contact");
     let html = get(&s, &contact_step, &h).text();
     assert!(html.contains("345 678"), "the phone on file is offered");

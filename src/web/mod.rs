@@ -135,7 +135,7 @@ impl FromRequestParts<Arc<App>> for Web {
         let headers = &parts.headers;
         let tls = session::over_tls(headers);
         let session_token = session::cookie(headers, session::SESSION_COOKIE);
-        let viewer = match &session_token {
+        let mut viewer = match &session_token {
             None => Viewer::anonymous(),
             Some(token) => match service::accounts::viewer_for_token(app, token).await {
                 Ok(v) => v,
@@ -146,6 +146,8 @@ impl FromRequestParts<Arc<App>> for Web {
                 }
             },
         };
+        // Per-address rate limits (log-in, sign-up) apply to pages as to the API.
+        viewer.client = crate::http::limits::peer(&parts.extensions).map(|a| a.ip());
         let (secret, new_visit) = match session_token
             .clone()
             .or_else(|| session::cookie(headers, session::VISIT_COOKIE))

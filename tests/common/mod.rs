@@ -547,11 +547,35 @@ pub fn raw_http(
         request.push_str(&format!("Content-Length: {}\r\n", body.len()));
     }
     request.push_str("\r\n");
-    let mut bytes = request.into_bytes();
-    bytes.extend_from_slice(body.unwrap_or_default());
-    stream.write_all(&bytes).expect("send request");
+    stream
+        .write_all(request.as_bytes())
+        .expect("send request head");
+    // A server may refuse on the head alone (413 by Content-Length) and close without reading
+    // the body: then the answer is read instead of writing into a closed connection, whose
+    // reset could discard it.
+    // Only large bodies are worth the wait: small ones are read whole by any server.
+    let large = body.is_some_and(|b| b.len() > 64 * 1024);
+    stream
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .expect("timeout");
+    let answered_early = large && matches!(stream.peek(&mut [0u8; 1]), Ok(n) if n > 0);
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .expect("timeout");
+    if let (Some(body), false) = (body, answered_early) {
+        if let Err(e) = stream.write_all(body) {
+            let closed = matches!(
+                e.kind(),
+                std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
+            );
+            assert!(closed, "send request body: {e}");
+        }
+    }
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read response");
+    if let Err(e) = stream.read_to_end(&mut raw) {
+        // A reset after the answer: what arrived before it is the answer.
+        assert!(!raw.is_empty(), "read response: {e}");
+    }
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
