@@ -20,6 +20,9 @@ const BLANK: Tri = ("", "", "");
 
 /// Separates SME items from investor items drawn from the same seed.
 const STREAM: u64 = 0x0053_4d45; // "SME"
+/// Anonymity is drawn from a stream of its own, before any text is written: an ANONYMOUS
+/// SME's texts must not contain the name it hides.
+const VISIBILITY_STREAM: u64 = 0x0056_4953; // "VIS"
 
 /// The latest founding year generated (the demo set describes the market as of 2026).
 const LATEST_YEAR: i64 = 2025;
@@ -683,6 +686,15 @@ fn goal_plain_ko(goal: &str) -> String {
     }
 }
 
+/// A sentence with its first letter upper-case ("the business roasts…" → "The business…").
+fn capitalised(sentence: &str) -> String {
+    let mut chars = sentence.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 pub(crate) fn generate(seed: u64, i: u64) -> SmeRaw {
     let mut rng = Rng::for_item(seed, STREAM, i);
     let a = archetype(&mut rng);
@@ -699,6 +711,24 @@ pub(crate) fn generate(seed: u64, i: u64) -> SmeRaw {
     let with_en = !rng.chance(KHMER_ONLY_PCT);
     let with_ko = rng.chance(KOREAN_PCT);
     let names = names(&mut rng, a, staff);
+    let anonymous = Rng::for_item(seed, VISIBILITY_STREAM, i).chance(ANONYMOUS_PCT);
+    // What the description calls the business: its name, or for an ANONYMOUS one a neutral
+    // "the business" (the English sentences are capitalised at the end).
+    let said = if anonymous {
+        Names {
+            en: "the business".to_string(),
+            km: "អាជីវកម្មនេះ".to_string(),
+            ko: "이 업체".to_string(),
+            brand_en: names.brand_en,
+        }
+    } else {
+        Names {
+            en: names.en.clone(),
+            km: names.km.clone(),
+            ko: names.ko.clone(),
+            brand_en: names.brand_en,
+        }
+    };
     let brand_slug = slug(names.brand_en, '-', 24);
     let domain = format!("{brand_slug}-{}.example", a.slug);
 
@@ -758,7 +788,7 @@ pub(crate) fn generate(seed: u64, i: u64) -> SmeRaw {
     en.push(fill(
         pick_str(&mut rng, INTRO_EN),
         &[
-            ("name", &names.en),
+            ("name", &said.en),
             ("does", does.0),
             ("place", &place.en),
             ("kind", kind.0),
@@ -767,7 +797,7 @@ pub(crate) fn generate(seed: u64, i: u64) -> SmeRaw {
     km.push(fill(
         pick_str(&mut rng, INTRO_KM),
         &[
-            ("name", &names.km),
+            ("name", &said.km),
             ("does", does.1),
             ("place", &place.km),
             ("kind", kind.1),
@@ -776,7 +806,7 @@ pub(crate) fn generate(seed: u64, i: u64) -> SmeRaw {
     ko.push(fill(
         pick_str(&mut rng, INTRO_KO),
         &[
-            ("name", &names.ko),
+            ("name", &said.ko),
             ("does", does.2),
             ("place", place_ko),
             ("kind", kind.2),
@@ -794,11 +824,11 @@ pub(crate) fn generate(seed: u64, i: u64) -> SmeRaw {
                 };
                 en.push(fill(
                     pick_str(&mut rng, ten),
-                    &[("name", &names.en), ("year", &year_s), ("n", &staff_s)],
+                    &[("name", &said.en), ("year", &year_s), ("n", &staff_s)],
                 ));
                 km.push(fill(
                     pick_str(&mut rng, tkm),
-                    &[("name", &names.km), ("year", &year_km), ("n", &staff_km)],
+                    &[("name", &said.km), ("year", &year_km), ("n", &staff_km)],
                 ));
                 ko.push(fill(
                     pick_str(&mut rng, tko),
@@ -841,7 +871,7 @@ pub(crate) fn generate(seed: u64, i: u64) -> SmeRaw {
     en.push(fill(
         pick_str(&mut rng, sen),
         &[
-            ("name", &names.en),
+            ("name", &said.en),
             ("p", &need_en),
             ("goal", goal.0),
             ("cap", &cap_en),
@@ -850,7 +880,7 @@ pub(crate) fn generate(seed: u64, i: u64) -> SmeRaw {
     km.push(fill(
         pick_str(&mut rng, skm),
         &[
-            ("name", &names.km),
+            ("name", &said.km),
             ("p", &need_km),
             ("goal", goal.1),
             ("cap", &cap_km),
@@ -860,7 +890,7 @@ pub(crate) fn generate(seed: u64, i: u64) -> SmeRaw {
     ko.push(fill(
         pick_str(&mut rng, sko),
         &[
-            ("name", &names.ko),
+            ("name", &said.ko),
             ("p", &need_ko),
             ("goal", goal.2),
             ("goal_plain", &goal_plain),
@@ -870,7 +900,7 @@ pub(crate) fn generate(seed: u64, i: u64) -> SmeRaw {
 
     let contact = contact(&mut rng, a, names.brand_en, &domain);
     let languages = languages(&mut rng, province, with_en, with_ko);
-    let visibility = if rng.chance(ANONYMOUS_PCT) {
+    let visibility = if anonymous {
         Some(Visibility::Anonymous)
     } else if rng.chance(50) {
         Some(Visibility::Public)
@@ -894,7 +924,12 @@ pub(crate) fn generate(seed: u64, i: u64) -> SmeRaw {
             ko: with_ko.then_some(names.ko),
         },
         description: LocalizedTextRaw {
-            en: with_en.then(|| en.join(" ")),
+            en: with_en.then(|| {
+                en.iter()
+                    .map(|sentence| capitalised(sentence))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }),
             km: Some(km.join(" ")),
             ko: with_ko.then(|| ko.join(" ")),
         },

@@ -374,3 +374,30 @@ fn generation_speed() {
     let per = t.elapsed().as_secs_f64() * 1e6 / n as f64;
     eprintln!("{per:.2} µs per SME ({bytes} bytes of Khmer)");
 }
+
+/// An ANONYMOUS SME's descriptions are public: they must not carry the name it hides.
+#[test]
+fn anonymous_smes_do_not_name_themselves() {
+    let mut anonymous = 0;
+    for (i, raw) in smes().into_iter().enumerate() {
+        if raw.visibility != Some(Visibility::Anonymous) {
+            continue;
+        }
+        anonymous += 1;
+        let names = [&raw.name.en, &raw.name.km, &raw.name.ko];
+        let texts = [
+            &raw.description.en,
+            &raw.description.km,
+            &raw.description.ko,
+        ];
+        for name in names.into_iter().flatten() {
+            for text in texts.into_iter().flatten() {
+                assert!(
+                    !text.contains(name.as_str()),
+                    "sme {i}: {name:?} in {text:?}"
+                );
+            }
+        }
+    }
+    assert!(anonymous > 50, "{anonymous} anonymous demo SMEs");
+}
