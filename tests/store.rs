@@ -68,3 +68,55 @@ async fn hand_edited_rows_are_reported_corrupt() {
     );
     store.close().await;
 }
+
+/// SQLite keeps its counts in a table maintained by triggers (O(1) reads): after inserts, a
+/// batch and archives they equal what a full scan counts.
+#[tokio::test]
+async fn kept_counts_equal_a_full_scan() {
+    use khkr_match::domain::ids::ProfileId;
+    use khkr_match::store::PageRequest;
+    use sqlx::Connection;
+
+    let (store, dir) = fresh().await;
+    let ctx = khkr_match::domain::ValidationContext { current_year: 2100 };
+    let now = time::OffsetDateTime::now_utc();
+    let sme = |i: u64| {
+        let p = khkr_match::domain::sme::SmeProfile::validate(khkr_match::demo::sme(11, i), &ctx)
+            .expect("valid");
+        khkr_match::domain::sme::Sme::publish(ProfileId::new_v7(), None, p, now)
+    };
+    let mut kept = Vec::new();
+    for i in 0..5 {
+        let s = sme(i);
+        store.insert_sme(&s).await.expect("insert");
+        kept.push(s);
+    }
+    let batch: Vec<_> = (5..25).map(sme).collect();
+    store.insert_batch(&batch, &[]).await.expect("batch");
+    for s in &kept[..2] {
+        store.update_sme(&s.archive(now)).await.expect("archive");
+    }
+    let url = format!("sqlite:{}", dir.path().join("store.db").display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("open");
+    let scan = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
+    let all = scan("SELECT COUNT(*) FROM smes")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    let published = scan("SELECT COUNT(*) FROM smes WHERE status = 'PUBLISHED'")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.expect("close");
+    assert_eq!((all, published), (25, 23));
+    assert_eq!(store.counts().await.expect("counts").smes, all);
+    let page = store
+        .published_smes(PageRequest {
+            first: 1,
+            after: None,
+        })
+        .await
+        .expect("page");
+    assert_eq!(page.total_count, published);
+    store.close().await;
+}

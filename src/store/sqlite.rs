@@ -57,7 +57,10 @@ impl Table {
             select_page: format!(
                 "SELECT {cols} FROM {name} WHERE status = 'PUBLISHED' AND id > ? ORDER BY id LIMIT ?"
             ),
-            count_published: format!("SELECT COUNT(*) FROM {name} WHERE status = 'PUBLISHED'"),
+            // O(1): kept by triggers in the writing transaction (migration profile_counts).
+            count_published: format!(
+                "SELECT n FROM profile_counts WHERE entity = '{entity}' AND status = 'PUBLISHED'"
+            ),
         }
     }
 }
@@ -378,15 +381,16 @@ impl Store for SqliteStore {
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let smes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM smes")
-            .fetch_one(&mut *tx)
-            .await?;
-        let investors: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM investors")
-            .fetch_one(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Counts { smes, investors })
+        // O(1): one row per kind and status, kept by triggers (migration profile_counts).
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT entity, SUM(n) FROM profile_counts GROUP BY entity")
+                .fetch_all(&self.pool)
+                .await?;
+        let of = |e: &str| rows.iter().find(|(k, _)| k == e).map_or(0, |(_, n)| *n);
+        Ok(Counts {
+            smes: of("SME"),
+            investors: of("INVESTOR"),
+        })
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
