@@ -111,9 +111,17 @@ fn main() -> anyhow::Result<()> {
         Command::Migrate(storage) => runtime()?.block_on(async {
             let store = khkr_match::store::open(&storage.database_url)
                 .await
-                .with_context(|| format!("migrating {}", storage.database_url))?;
+                .with_context(|| {
+                    format!(
+                        "migrating {}",
+                        khkr_match::store::redacted_url(&storage.database_url)
+                    )
+                })?;
             store.close().await;
-            println!("database {} is at the latest schema", storage.database_url);
+            println!(
+                "database {} is at the latest schema",
+                khkr_match::store::redacted_url(&storage.database_url)
+            );
             Ok(())
         }),
         Command::Bench(BenchCommand::Search { sizes, rounds }) => runtime()?.block_on(async {
@@ -160,7 +168,12 @@ fn rules_check(file: &Path) -> anyhow::Result<()> {
 async fn reindex(config: IndexConfig) -> anyhow::Result<()> {
     let store = khkr_match::store::open(&config.storage.database_url)
         .await
-        .with_context(|| format!("opening {}", config.storage.database_url))?;
+        .with_context(|| {
+            format!(
+                "opening {}",
+                khkr_match::store::redacted_url(&config.storage.database_url)
+            )
+        })?;
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
@@ -204,7 +217,12 @@ async fn create_user(
         .with_context(|| format!("unknown role {role:?}: use SME, INVESTOR, STAFF or ADMIN"))?;
     let store = khkr_match::store::open(&storage.database_url)
         .await
-        .with_context(|| format!("opening {}", storage.database_url))?;
+        .with_context(|| {
+            format!(
+                "opening {}",
+                khkr_match::store::redacted_url(&storage.database_url)
+            )
+        })?;
     let created =
         khkr_match::service::accounts::create_by_operator(store.as_ref(), &email, &password, role)
             .await;
