@@ -172,6 +172,12 @@ pub async fn open_or_rebuild(
         Ok((index, payload)) => {
             let index = Arc::new(SearchIndex::new(index)?);
             let writer = index.writer(dir)?;
+            // A crash (SIGKILL) can leave files of a commit that never happened, e.g. a delete
+            // file whose name the next commit at the same opstamp wants again
+            // (FileAlreadyExists). Remove whatever the last commit does not use before writing.
+            if let Err(e) = writer.garbage_collect_files().wait() {
+                tracing::warn!(error = %e, "could not remove files of an unfinished commit");
+            }
             tracing::info!(
                 docs = index.num_docs(),
                 outbox_seq = payload.outbox_seq,
