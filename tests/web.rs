@@ -960,3 +960,70 @@ fn both_parties_answer_an_introduction_and_see_contacts_only_after_both_accept()
     assert!(html.contains(inv_contact), "{html}");
     assert!(html.contains("Kim Minji"));
 }
+
+/// One "no" ends the introduction: both sides read that it is not going ahead, neither can
+/// answer any more, and no contact is ever shown or promised.
+#[test]
+fn a_declined_introduction_shows_no_contact_and_no_buttons() {
+    use serde_json::json;
+    let s = TestServer::start();
+    let sme = publish_sme(&s, sme_input());
+    let inv = common::publish_investor(&s, common::investor_input());
+    let (staff, _) = common::operator_account(&s, "STAFF");
+    let id = s.as_token(&staff).ok(
+        "mutation($s: ID!, $i: ID!) { shortlistMatch(smeId: $s, investorId: $i) { id } }",
+        json!({ "s": sme, "i": inv }),
+    )["shortlistMatch"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.as_token(&staff).ok(
+        "mutation($id: ID!, $m: String!) { introduce(matchId: $id, message: $m) { stage } }",
+        json!({ "id": id, "m": "Meet Hanbit." }),
+    );
+    let inv_cookie = format!("khkr_session={}", s.investor_token);
+    let html = get(&s, "/en/me/introductions", &[("Cookie", &inv_cookie)]).text();
+    let csrf = csrf_of(&html);
+    let no = post_form(
+        &s,
+        &format!("/en/me/introductions/{id}"),
+        Some(&inv_cookie),
+        &[("csrf", &csrf), ("accept", "false")],
+    );
+    assert_eq!(no.status, 303);
+    assert_eq!(no.header("location"), Some("/en/me/introductions"));
+
+    let sme_cookie = format!("khkr_session={}", s.sme_token);
+    for (lang, cookie, gone, said) in [
+        ("en", &inv_cookie, "sokha@", "Your answer: no"),
+        ("km", &sme_cookie, "minji@", "ចម្លើយរបស់ដៃគូ៖ មិនយល់ព្រម"),
+    ] {
+        let html = get(
+            &s,
+            &format!("/{lang}/me/introductions"),
+            &[("Cookie", cookie)],
+        )
+        .text();
+        assert!(html.contains(said), "{lang}: {html}");
+        assert!(!html.contains(gone), "{lang}: no contact after a no");
+        assert!(
+            !html.contains(&format!("/{lang}/me/introductions/{id}\"")),
+            "{lang}: no buttons once declined"
+        );
+        assert!(!html.contains("class=\"contact\""));
+    }
+    assert!(get(&s, "/en/me/introductions", &[("Cookie", &inv_cookie)])
+        .text()
+        .contains("Not going ahead: one side said no"));
+    // The SME's answer now is refused plainly: the introduction no longer waits for one.
+    let html = get(&s, "/km/me/introductions", &[("Cookie", &sme_cookie)]).text();
+    let csrf = csrf_of(&html);
+    let late = post_form(
+        &s,
+        &format!("/km/me/introductions/{id}"),
+        Some(&sme_cookie),
+        &[("csrf", &csrf), ("accept", "true")],
+    );
+    assert_eq!(late.status, 409);
+    assert!(late.text().contains("lang=\"km\""));
+}
