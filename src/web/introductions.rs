@@ -174,7 +174,7 @@ fn item(w: &Web, m: &MatchView) -> Option<IntroItem> {
     })
 }
 
-/// The signed-in account's introductions, newest answers first as the service orders them.
+/// The signed-in account's introductions, in the order the service gives them.
 pub async fn list(w: Web) -> Response {
     if w.viewer.user.is_none() {
         return see_other(&w.href("/login"));
