@@ -801,3 +801,229 @@ fn an_sme_describes_its_business_step_by_step() {
     let inv = format!("khkr_session={}", s.investor_token);
     assert_eq!(get(&s, "/km/me/new", &[("Cookie", &inv)]).status, 303);
 }
+
+/// Introductions for both parties: staff introduce a pair over GraphQL; each side sees the
+/// message and answers with a CSRF-protected form (POST-redirect-GET); the counterpart's
+/// contact appears on neither page until both accepted, then on both.
+#[test]
+fn both_parties_answer_an_introduction_and_see_contacts_only_after_both_accept() {
+    use serde_json::json;
+    let s = TestServer::start();
+    let sme = publish_sme(&s, sme_input());
+    let inv = common::publish_investor(&s, common::investor_input());
+    let (staff, _) = common::operator_account(&s, "STAFF");
+    let sme_cookie = format!("khkr_session={}", s.sme_token);
+    let inv_cookie = format!("khkr_session={}", s.investor_token);
+    let as_sme = [("Cookie", sme_cookie.as_str())];
+    let as_inv = [("Cookie", inv_cookie.as_str())];
+
+    // Nothing yet: the page says so in plain words, and the account page links to it.
+    let me = get(&s, "/km/me", &as_sme).text();
+    assert!(me.contains("href=\"/km/me/introductions\""), "{me}");
+    let empty = get(&s, "/km/me/introductions", &as_sme);
+    assert_eq!(empty.status, 200);
+    assert!(empty.text().contains("អ្នកមិនទាន់មានការណែនាំ"));
+    let anon = get(&s, "/km/me/introductions", &[]);
+    assert_eq!(anon.status, 303);
+    assert_eq!(anon.header("location"), Some("/km/login"));
+
+    let shortlisted = s.as_token(&staff).ok(
+        "mutation($s: ID!, $i: ID!) { shortlistMatch(smeId: $s, investorId: $i) { id } }",
+        json!({ "s": sme, "i": inv }),
+    );
+    let id = shortlisted["shortlistMatch"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Shortlisted is the staff's business: not an introduction yet.
+    assert!(!get(&s, "/km/me/introductions", &as_sme)
+        .text()
+        .contains(&id));
+    s.as_token(&staff).ok(
+        "mutation($id: ID!, $m: String!) { introduce(matchId: $id, message: $m) { stage } }",
+        json!({ "id": id, "m": "Meet Hanbit: K-beauty distribution." }),
+    );
+
+    let action = format!("action=\"/km/me/introductions/{id}\"");
+    let sme_contact = [
+        "sokha@sokha-cashew.example",
+        "+855 12 345 678",
+        "@sokha_cashew",
+    ];
+    let inv_contact = "minji@hanbit-beauty.example";
+
+    // The SME, in Khmer: the investor, the staff's message, waiting, two buttons, no contact.
+    let page = get(&s, "/km/me/introductions", &as_sme);
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains("Hanbit Beauty Trading"), "{html}");
+    assert!(html.contains("Meet Hanbit: K-beauty distribution."));
+    assert!(html.contains("កំពុងរង់ចាំចម្លើយ"), "the stage in plain words");
+    assert!(html.contains("ចម្លើយរបស់អ្នក៖ មិនទាន់ឆ្លើយ"));
+    assert_eq!(html.matches(&action).count(), 2, "accept and decline");
+    assert!(html.contains("name=\"accept\" value=\"true\""));
+    assert!(html.contains("name=\"accept\" value=\"false\""));
+    assert!(!html.contains(inv_contact), "no contact before both accept");
+    assert!(html.contains("ពេលអ្នកទាំងពីរយល់ព្រម"), "says when it will appear");
+    let sme_csrf = csrf_of(&html);
+
+    // The investor, in Korean: the SME by name (it is public), no contact.
+    let html = get(&s, "/ko/me/introductions", &as_inv).text();
+    assert!(html.contains("Sokha Cashew Processing"), "{html}");
+    assert!(html.contains("답변 대기 중"));
+    for c in sme_contact {
+        assert!(!html.contains(c), "{c} before both accept");
+    }
+    let inv_csrf = csrf_of(&html);
+
+    // Refused without the CSRF field, or with a bad answer; nothing changes.
+    let path = format!("/km/me/introductions/{id}");
+    assert_eq!(
+        post_form(&s, &path, Some(&sme_cookie), &[("accept", "true")]).status,
+        403
+    );
+    assert_eq!(
+        post_form(
+            &s,
+            &path,
+            Some(&sme_cookie),
+            &[("csrf", &sme_csrf), ("accept", "maybe")]
+        )
+        .status,
+        400
+    );
+    // A stranger's answer is refused as if the introduction did not exist.
+    let (outsider, _) = s.sign_up("INVESTOR");
+    let out_cookie = format!("khkr_session={outsider}");
+    let out_page = get(&s, "/km/me/introductions", &[("Cookie", &out_cookie)]).text();
+    assert!(!out_page.contains(&id));
+    let out_csrf = csrf_of(&out_page);
+    assert_eq!(
+        post_form(
+            &s,
+            &path,
+            Some(&out_cookie),
+            &[("csrf", &out_csrf), ("accept", "true")]
+        )
+        .status,
+        404
+    );
+
+    // The SME accepts: back to the list (POST-redirect-GET); still no contact on either side.
+    let ok = post_form(
+        &s,
+        &path,
+        Some(&sme_cookie),
+        &[("csrf", &sme_csrf), ("accept", "true")],
+    );
+    assert_eq!(ok.status, 303);
+    assert_eq!(ok.header("location"), Some("/km/me/introductions"));
+    let html = get(&s, "/km/me/introductions", &as_sme).text();
+    assert!(html.contains("ចម្លើយរបស់អ្នក៖ យល់ព្រម"), "{html}");
+    assert!(!html.contains(&action), "no buttons once answered");
+    assert!(
+        !html.contains(inv_contact),
+        "one acceptance reveals nothing"
+    );
+    let html = get(&s, "/ko/me/introductions", &as_inv).text();
+    assert!(html.contains("상대 답변: 수락"), "{html}");
+    for c in sme_contact {
+        assert!(!html.contains(c), "{c} after one acceptance");
+    }
+    // Answering twice (a second tab, a resubmit) is a clear refusal, not an error page.
+    assert_eq!(
+        post_form(
+            &s,
+            &path,
+            Some(&sme_cookie),
+            &[("csrf", &sme_csrf), ("accept", "false")]
+        )
+        .status,
+        409
+    );
+
+    // The investor accepts too: both now see the other's contact.
+    let ok = post_form(
+        &s,
+        &format!("/ko/me/introductions/{id}"),
+        Some(&inv_cookie),
+        &[("csrf", &inv_csrf), ("accept", "true")],
+    );
+    assert_eq!(ok.status, 303);
+    assert_eq!(ok.header("location"), Some("/ko/me/introductions"));
+    let html = get(&s, "/ko/me/introductions", &as_inv).text();
+    assert!(html.contains("양쪽 모두 수락"), "{html}");
+    for c in sme_contact {
+        assert!(html.contains(c), "{c} once both accepted");
+    }
+    let html = get(&s, "/km/me/introductions", &as_sme).text();
+    assert!(html.contains(inv_contact), "{html}");
+    assert!(html.contains("Kim Minji"));
+}
+
+/// One "no" ends the introduction: both sides read that it is not going ahead, neither can
+/// answer any more, and no contact is ever shown or promised.
+#[test]
+fn a_declined_introduction_shows_no_contact_and_no_buttons() {
+    use serde_json::json;
+    let s = TestServer::start();
+    let sme = publish_sme(&s, sme_input());
+    let inv = common::publish_investor(&s, common::investor_input());
+    let (staff, _) = common::operator_account(&s, "STAFF");
+    let id = s.as_token(&staff).ok(
+        "mutation($s: ID!, $i: ID!) { shortlistMatch(smeId: $s, investorId: $i) { id } }",
+        json!({ "s": sme, "i": inv }),
+    )["shortlistMatch"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.as_token(&staff).ok(
+        "mutation($id: ID!, $m: String!) { introduce(matchId: $id, message: $m) { stage } }",
+        json!({ "id": id, "m": "Meet Hanbit." }),
+    );
+    let inv_cookie = format!("khkr_session={}", s.investor_token);
+    let html = get(&s, "/en/me/introductions", &[("Cookie", &inv_cookie)]).text();
+    let csrf = csrf_of(&html);
+    let no = post_form(
+        &s,
+        &format!("/en/me/introductions/{id}"),
+        Some(&inv_cookie),
+        &[("csrf", &csrf), ("accept", "false")],
+    );
+    assert_eq!(no.status, 303);
+    assert_eq!(no.header("location"), Some("/en/me/introductions"));
+
+    let sme_cookie = format!("khkr_session={}", s.sme_token);
+    for (lang, cookie, gone, said) in [
+        ("en", &inv_cookie, "sokha@", "Your answer: no"),
+        ("km", &sme_cookie, "minji@", "ចម្លើយរបស់ដៃគូ៖ មិនយល់ព្រម"),
+    ] {
+        let html = get(
+            &s,
+            &format!("/{lang}/me/introductions"),
+            &[("Cookie", cookie)],
+        )
+        .text();
+        assert!(html.contains(said), "{lang}: {html}");
+        assert!(!html.contains(gone), "{lang}: no contact after a no");
+        assert!(
+            !html.contains(&format!("/{lang}/me/introductions/{id}\"")),
+            "{lang}: no buttons once declined"
+        );
+        assert!(!html.contains("class=\"contact\""));
+    }
+    assert!(get(&s, "/en/me/introductions", &[("Cookie", &inv_cookie)])
+        .text()
+        .contains("Not going ahead: one side said no"));
+    // The SME's answer now is refused plainly: the introduction no longer waits for one.
+    let html = get(&s, "/km/me/introductions", &[("Cookie", &sme_cookie)]).text();
+    let csrf = csrf_of(&html);
+    let late = post_form(
+        &s,
+        &format!("/km/me/introductions/{id}"),
+        Some(&sme_cookie),
+        &[("csrf", &csrf), ("accept", "true")],
+    );
+    assert_eq!(late.status, 409);
+    assert!(late.text().contains("lang=\"km\""));
+}

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod session;
 
 mod account;
+mod introductions;
 mod public;
 mod tools;
 mod wizard;
@@ -62,6 +63,11 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: Arc<App>) -> Router<S> {
         .route("/{lang}/me/matches/{id}", get(account::matches))
         .route("/{lang}/me/archive/{id}", post(account::archive))
         .route("/{lang}/me/edit/{id}", get(wizard::edit))
+        .route("/{lang}/me/introductions", get(introductions::list))
+        .route(
+            "/{lang}/me/introductions/{id}",
+            post(introductions::respond),
+        )
         .fallback(not_found)
         .with_state(app)
 }

@@ -1,0 +1,226 @@
+//! Introductions for both parties (`/{lang}/me/introductions`): what staff introduced, the
+//! message they wrote, where the introduction stands in plain words, both sides' answers, and
+//! accept / decline buttons (CSRF-protected POSTs, then POST-redirect-GET back to the list).
+//!
+//! The counterpart's contact comes from the `MatchView` the service hands over: it is present
+//! only when the visibility policy allows it (both parties accepted), so this page cannot show
+//! it any earlier than the API would.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::public::pick;
+use super::{see_other, Chrome, Form, Section, Web};
+use crate::domain::contact::Contact;
+use crate::domain::pipeline::{Response as Answer, Stage};
+use crate::service::matching::MatchView;
+use crate::service::{pipeline, ServiceError};
+
+/// One line of the counterpart's contact details, with a link a phone can act on (mail, call,
+/// open Telegram) where there is one.
+pub struct ContactLine {
+    pub label: String,
+    pub value: String,
+    pub href: Option<String>,
+}
+
+/// One introduction as the page shows it: finished, translated strings.
+pub struct IntroItem {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub title_lang: &'static str,
+    pub href: String,
+    pub message: Option<String>,
+    pub stage: String,
+    pub mine: String,
+    pub theirs: String,
+    /// Accept / decline buttons: only while the introduction waits for this side's answer.
+    pub can_answer: bool,
+    pub action: String,
+    /// Present only once both accepted (the service removed it otherwise).
+    pub contact: Option<Vec<ContactLine>>,
+    pub contact_waiting: bool,
+}
+
+#[derive(Template)]
+#[template(path = "introductions.html")]
+struct IntroductionsPage {
+    c: Chrome,
+    items: Vec<IntroItem>,
+}
+
+fn answer_words(w: &Web, a: Option<Answer>) -> String {
+    w.tr.t(match a {
+        None => "intro-answer-waiting",
+        Some(Answer::Accepted) => "intro-answer-accepted",
+        Some(Answer::Declined) => "intro-answer-declined",
+    })
+}
+
+fn stage_words(w: &Web, s: Stage) -> String {
+    w.tr.t(match s {
+        Stage::Suggested | Stage::Shortlisted | Stage::Introduced => "intro-stage-introduced",
+        Stage::Connected => "intro-stage-connected",
+        Stage::InTalks => "intro-stage-in-talks",
+        Stage::Deal => "intro-stage-deal",
+        Stage::Closed => "intro-stage-closed",
+        Stage::Declined => "intro-stage-declined",
+    })
+}
+
+fn contact_lines(w: &Web, c: &Contact) -> Vec<ContactLine> {
+    let tr = w.tr;
+    let line = |key: &str, value: String, href: Option<String>| ContactLine {
+        label: tr.t(key),
+        value,
+        href,
+    };
+    let mut out = Vec::new();
+    if let Some(p) = c.person.as_deref().filter(|p| !p.trim().is_empty()) {
+        out.push(line("intro-contact-person", p.to_string(), None));
+    }
+    if let Some(e) = &c.email {
+        out.push(line(
+            "intro-contact-email",
+            e.as_str().to_string(),
+            Some(format!("mailto:{}", e.as_str())),
+        ));
+    }
+    if let Some(p) = &c.phone {
+        // A tel: URI has no spaces; what people read keeps them.
+        let dial: String = p
+            .as_str()
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect();
+        out.push(line(
+            "intro-contact-phone",
+            p.as_str().to_string(),
+            Some(format!("tel:{dial}")),
+        ));
+    }
+    if let Some(t) = &c.telegram {
+        // Stored without the `@`; shown the way Telegram users write it.
+        out.push(line(
+            "intro-contact-telegram",
+            format!("@{}", t.as_str()),
+            Some(format!("https://t.me/{}", t.as_str())),
+        ));
+    }
+    out
+}
+
+fn item(w: &Web, m: &MatchView) -> Option<IntroItem> {
+    let tr = w.tr;
+    let facts = m.pipeline.as_ref()?;
+    let owns_sme = w.viewer.owns(m.sme.get().owner);
+    let owns_inv = w.viewer.owns(m.investor.get().owner);
+    // The same rule as `pipeline::respond`: an account on both sides answers for the side that
+    // has not answered yet.
+    let sme_side = owns_sme && !(owns_inv && facts.sme_response.is_some());
+    let (mine, theirs) = if sme_side {
+        (facts.sme_response, facts.investor_response)
+    } else {
+        (facts.investor_response, facts.sme_response)
+    };
+    let (kind, name, lang, href, contact_shown, contact) = if sme_side {
+        let inv = &m.investor;
+        let picked = inv.name().and_then(|n| pick(tr, n));
+        (
+            tr.t("intro-kind-investor"),
+            picked.as_ref().map(|t| t.text.clone()),
+            picked.map(|t| t.lang),
+            w.href(&format!("/investors/{}", inv.get().id)),
+            inv.contact_shown(),
+            &inv.get().profile.contact,
+        )
+    } else {
+        let sme = &m.sme;
+        let picked = sme.name().and_then(|n| pick(tr, n));
+        (
+            tr.t("intro-kind-sme"),
+            picked.as_ref().map(|t| t.text.clone()),
+            picked.map(|t| t.lang),
+            w.href(&format!("/smes/{}", sme.get().id)),
+            sme.contact_shown(),
+            &sme.get().profile.contact,
+        )
+    };
+    let title = match name {
+        Some(n) => n,
+        None if sme_side => m.investor.display_name(w.lang),
+        None => m.sme.display_name(w.lang),
+    };
+    Some(IntroItem {
+        id: m.id.to_string(),
+        kind,
+        title,
+        title_lang: lang.unwrap_or(w.lang.code()),
+        href,
+        message: facts.introduction.clone(),
+        stage: stage_words(w, facts.stage),
+        mine: tr.t1("intro-your-answer", "answer", answer_words(w, mine)),
+        theirs: tr.t1("intro-their-answer", "answer", answer_words(w, theirs)),
+        can_answer: facts.stage == Stage::Introduced && mine.is_none(),
+        action: w.href(&format!("/me/introductions/{}", m.id)),
+        contact: contact_shown.then(|| contact_lines(w, contact)),
+        contact_waiting: !contact_shown
+            && matches!(facts.stage, Stage::Introduced)
+            && mine != Some(Answer::Declined),
+    })
+}
+
+/// The signed-in account's introductions, in the order the service gives them.
+pub async fn list(w: Web) -> Response {
+    if w.viewer.user.is_none() {
+        return see_other(&w.href("/login"));
+    }
+    let found = match pipeline::my_introductions(&w.app, &w.viewer, w.lang).await {
+        Ok(f) => f,
+        Err(e) => return w.service_error(e),
+    };
+    let page = IntroductionsPage {
+        c: w.chrome(w.tr.t("intro-title"), Section::Account),
+        items: found.iter().filter_map(|m| item(&w, m)).collect(),
+    };
+    w.page(StatusCode::OK, &page)
+}
+
+/// Accept or decline one introduction (`accept=true|false`), then back to the list.
+pub async fn respond(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    if let Some(refused) = w.refuse_without_csrf(&form) {
+        return refused;
+    }
+    if w.viewer.user.is_none() {
+        return see_other(&w.href("/login"));
+    }
+    let accept = match form.get("accept") {
+        Some("true") => true,
+        Some("false") => false,
+        _ => {
+            return w.message(
+                StatusCode::BAD_REQUEST,
+                "intro-bad-answer-title",
+                "intro-bad-answer-body",
+            )
+        }
+    };
+    match pipeline::respond(&w.app, &w.viewer, &id, accept, w.lang).await {
+        Ok(_) => see_other(&w.href("/me/introductions")),
+        Err(ServiceError::Unauthenticated(_)) => see_other(&w.href("/login")),
+        // Someone else's introduction is as unknown as one that does not exist.
+        Err(ServiceError::Forbidden(_) | ServiceError::NotFound { .. }) => w.not_found(),
+        // Already answered, or no longer waiting for answers (e.g. a second tab).
+        Err(ServiceError::BadInput(_)) => w.message(
+            StatusCode::CONFLICT,
+            "intro-answered-title",
+            "intro-answered-body",
+        ),
+        Err(e) => w.service_error(e),
+    }
+}
