@@ -27,6 +27,8 @@ use crate::search::query::{search, Filter, Kind, SearchRequest};
 use crate::store::sqlite::SqliteStore;
 use crate::store::Store;
 
+pub mod peer;
+
 /// Rows per insert transaction while loading a generated set.
 const LOAD_BATCH: usize = 5_000;
 
@@ -102,7 +104,18 @@ fn scratch_dir(label: &str) -> PathBuf {
 }
 
 /// Generates `n` SMEs and the demo's investors into a scratch database.
-async fn load(store: &dyn Store, n: usize) -> Result<f64, BenchError> {
+/// With a peer, each batch is also inserted there (same ids), and the time it takes is returned
+/// apart from the store's rate.
+async fn load(
+    store: &dyn Store,
+    n: usize,
+    peer: Option<&peer::PeerDb>,
+) -> Result<(f64, Duration), BenchError> {
+    let facts = crate::search::features::facts_from_rules(Arc::new(
+        crate::domain::incentives::Rules::builtin().clone(),
+    ));
+    let sme_facts = |s: &Sme| facts(&crate::search::features::IncentiveKey::of(&s.profile));
+    let mut peer_time = Duration::ZERO;
     let now = OffsetDateTime::now_utc();
     let ctx = ValidationContext::at(now);
     let owner = crate::seed::DemoOwners::default();
@@ -129,11 +142,17 @@ async fn load(store: &dyn Store, n: usize) -> Result<f64, BenchError> {
             Vec::new()
         };
         store.insert_batch(&smes, &investors).await.map_err(setup)?;
+        if let Some(peer) = peer {
+            let t = Instant::now();
+            peer.insert_batch(&smes, &investors, &sme_facts).await?;
+            peer_time += t.elapsed();
+        }
         i = end;
         eprint!("\r  generated and stored {i}/{n} SMEs");
     }
     eprintln!();
-    Ok(n as f64 / started.elapsed().as_secs_f64())
+    let store_time = started.elapsed().saturating_sub(peer_time);
+    Ok((n as f64 / store_time.as_secs_f64(), peer_time))
 }
 
 /// A generated data set in a scratch directory: database and index.
@@ -143,17 +162,23 @@ struct DataSet {
     opened: crate::search::index::Opened,
     load_rows_per_s: f64,
     index_docs_per_s: f64,
+    /// Time spent loading the peer database, if any.
+    peer_load: Duration,
 }
 
 impl DataSet {
-    async fn generate(n: usize, label: &str) -> Result<Self, BenchError> {
+    async fn generate(
+        n: usize,
+        label: &str,
+        peer: Option<&peer::PeerDb>,
+    ) -> Result<Self, BenchError> {
         let dir = scratch_dir(&format!("{label}-{n}"));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(setup)?;
         let url = format!("sqlite:{}", dir.join("bench.db").display());
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&url).await.map_err(setup)?);
         eprintln!("{n} SMEs:");
-        let load_rows_per_s = load(store.as_ref(), n).await?;
+        let (load_rows_per_s, peer_load) = load(store.as_ref(), n, peer).await?;
         let started = Instant::now();
         let opened = rebuild(&dir.join("index"), store.clone(), Arc::new(|_, _| {}))
             .await
@@ -167,6 +192,7 @@ impl DataSet {
             opened,
             load_rows_per_s,
             index_docs_per_s,
+            peer_load,
         })
     }
 
@@ -179,7 +205,7 @@ impl DataSet {
 
 /// Runs the search benchmark on a set of `n` SMEs.
 pub async fn search_bench(n: usize, rounds: usize) -> Result<SearchFigures, BenchError> {
-    let set = DataSet::generate(n, "search").await?;
+    let set = DataSet::generate(n, "search", None).await?;
     let (load_rows_per_s, index_docs_per_s) = (set.load_rows_per_s, set.index_docs_per_s);
     let index = set.opened.index.clone();
     let queries =
@@ -265,7 +291,7 @@ pub async fn match_bench(n: usize, rounds: usize) -> Result<MatchFigures, BenchE
     use crate::search::features::{FeatureCache, IncentiveKey};
     use crate::search::matcher::{rank_investors, rank_smes, InvestorsForSme, SmesForInvestor};
 
-    let set = DataSet::generate(n, "match").await?;
+    let set = DataSet::generate(n, "match", None).await?;
     let investors = set
         .store
         .published_investors(crate::store::PageRequest {
@@ -368,5 +394,148 @@ pub fn print_match(figures: &[MatchFigures]) {
     println!("|---:|---:|");
     for f in figures {
         println!("| {} | {} |", f.smes, ms(f.features_build));
+    }
+}
+
+/// `bench match --peer postgres`: loads the same generated set into our engine and into a
+/// PostgreSQL scratch schema at `peer_url`, times `matchesForInvestor` on both with the same
+/// investors in the same order, and checks the top lists agree with the TEXT weight at 0.
+pub async fn match_peer_bench(
+    n: usize,
+    rounds: usize,
+    peer_url: &str,
+) -> Result<peer::PeerFigures, BenchError> {
+    use crate::matching::weights::Weights;
+    use crate::search::features::FeatureCache;
+    use crate::search::matcher::{rank_smes, SmesForInvestor};
+
+    let db = peer::PeerDb::open(peer_url).await?;
+    let result = async {
+        let set = DataSet::generate(n, "peer", Some(&db)).await?;
+        let peer_index = db.finish_load().await?;
+        let peer_load = set.peer_load;
+        let investors = set
+            .store
+            .published_investors(crate::store::PageRequest {
+                first: 300,
+                after: None,
+            })
+            .await
+            .map_err(setup)?
+            .items;
+        if investors.is_empty() {
+            return Err(BenchError::Setup("no investors generated".into()));
+        }
+        let facts = crate::search::features::facts_from_rules(Arc::new(
+            crate::domain::incentives::Rules::builtin().clone(),
+        ));
+        let index = set.opened.index.clone();
+        let cache = FeatureCache::new(facts);
+        let searcher = index.searcher();
+        cache.for_searcher(&searcher).map_err(setup)?;
+        let ours_rank = |inv: &Investor, weights: Weights| -> Result<Vec<ProfileId>, BenchError> {
+            let req = SmesForInvestor {
+                investor: &inv.profile,
+                weights,
+                filter: None,
+                only: None,
+                first: 10,
+            };
+            Ok(rank_smes(&index, &searcher, &cache, &req)
+                .map_err(setup)?
+                .into_iter()
+                .map(|h| h.id)
+                .collect())
+        };
+        let defaults = Weights::default();
+        let mut no_text = [None; 7];
+        no_text[0] = Some(0.0);
+        let no_text = Weights::with_overrides(no_text).map_err(setup)?;
+
+        // Same investors, same order, alternating engines run by run so that neither gets a
+        // warmer machine; one untimed warm-up run each.
+        let (mut ours, mut theirs) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
+        let mut with_text = peer::Agreement::default();
+        let mut without_text = peer::Agreement::default();
+        for i in 0..rounds + 1 {
+            let inv = &investors[i % investors.len()];
+            let t = Instant::now();
+            let a = ours_rank(inv, defaults)?;
+            let ours_t = t.elapsed();
+            let t = Instant::now();
+            let b = db.rank_smes(inv.id, &defaults, 10).await?;
+            let theirs_t = t.elapsed();
+            if i > 0 {
+                ours.push(ours_t);
+                theirs.push(theirs_t);
+            }
+            // Agreement over each investor once.
+            if i < investors.len() {
+                let b: Vec<ProfileId> = b.iter().map(|(id, _)| *id).collect();
+                with_text.add(&a, &b);
+                let a0 = ours_rank(inv, no_text)?;
+                let b0: Vec<ProfileId> = db
+                    .rank_smes(inv.id, &no_text, 10)
+                    .await?
+                    .into_iter()
+                    .map(|(id, _)| id)
+                    .collect();
+                without_text.add(&a0, &b0);
+            }
+        }
+        drop(searcher);
+        set.remove().await;
+        Ok(peer::PeerFigures {
+            smes: n,
+            peer_load,
+            peer_index,
+            ours: latency(ours),
+            peer: latency(theirs),
+            with_text,
+            without_text,
+        })
+    }
+    .await;
+    let dropped = db.drop_schema().await;
+    let figures = result?;
+    dropped?;
+    Ok(figures)
+}
+
+pub fn print_peer(figures: &[peer::PeerFigures]) {
+    println!(
+        "\n| matchesForInvestor, top 10 | SMEs | khkr-match p50 | p99 | PostgreSQL p50 | p99 | p50 ratio | p99 ratio | runs |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for f in figures {
+        let ratio = |a: Duration, b: Duration| b.as_secs_f64() / a.as_secs_f64().max(1e-9);
+        println!(
+            "| same queries, default weights | {} | {} | {} | {} | {} | {:.1}× | {:.1}× | {} |",
+            f.smes,
+            ms(f.ours.p50),
+            ms(f.ours.p99),
+            ms(f.peer.p50),
+            ms(f.peer.p99),
+            ratio(f.ours.p50, f.peer.p50),
+            ratio(f.ours.p99, f.peer.p99),
+            f.ours.runs
+        );
+    }
+    println!("\n| SMEs | investors compared | TEXT weight 0: identical top 10 | TEXT weight 0: overlap | default weights: identical | default weights: overlap | PostgreSQL load | GIN index + ANALYZE |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for f in figures {
+        println!(
+            "| {} | {} | {}/{} | {:.1}% | {}/{} | {:.1}% | {:.1} s | {:.1} s |",
+            f.smes,
+            f.without_text.queries,
+            f.without_text.identical,
+            f.without_text.queries,
+            100.0 * f.without_text.overlap_share(),
+            f.with_text.identical,
+            f.with_text.queries,
+            100.0 * f.with_text.overlap_share(),
+            f.peer_load.as_secs_f64(),
+            f.peer_index.as_secs_f64()
+        );
     }
 }

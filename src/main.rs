@@ -90,6 +90,12 @@ enum BenchCommand {
         /// Timed runs per query kind.
         #[arg(long, default_value_t = 200)]
         rounds: usize,
+        /// Also rank the same data in a peer engine, side by side (only `postgres`).
+        #[arg(long, value_parser = ["postgres"])]
+        peer: Option<String>,
+        /// The peer's database; a scratch schema is created in it and dropped at the end.
+        #[arg(long, env = "KHKR_TEST_POSTGRES_URL")]
+        peer_url: Option<String>,
     },
 }
 
@@ -132,7 +138,22 @@ fn main() -> anyhow::Result<()> {
             khkr_match::bench::print_search(&figures);
             Ok(())
         }),
-        Command::Bench(BenchCommand::Match { sizes, rounds }) => runtime()?.block_on(async {
+        Command::Bench(BenchCommand::Match {
+            sizes,
+            rounds,
+            peer: Some(_),
+            peer_url,
+        }) => runtime()?.block_on(async {
+            let url =
+                peer_url.context("--peer postgres needs --peer-url or KHKR_TEST_POSTGRES_URL")?;
+            let mut figures = Vec::new();
+            for n in sizes {
+                figures.push(khkr_match::bench::match_peer_bench(n, rounds.max(1), &url).await?);
+            }
+            khkr_match::bench::print_peer(&figures);
+            Ok(())
+        }),
+        Command::Bench(BenchCommand::Match { sizes, rounds, .. }) => runtime()?.block_on(async {
             let mut figures = Vec::new();
             for n in sizes {
                 figures.push(khkr_match::bench::match_bench(n, rounds.max(1)).await?);
