@@ -54,25 +54,7 @@ async fn arrived(b: &browser::Browser, suffix: &str) {
 }
 
 async fn shot(b: &browser::Browser, lang: &str, page: &str, width: u32) {
-    let html_lang = b
-        .client
-        .execute("return document.documentElement.lang", vec![])
-        .await
-        .unwrap();
-    assert_eq!(html_lang, lang, "{page}: <html lang>");
-    let fits = b
-        .client
-        .execute(
-            "return [document.documentElement.scrollWidth, window.innerWidth];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let (scroll, inner) = (fits[0].as_u64().unwrap(), fits[1].as_u64().unwrap());
-    assert!(
-        scroll <= inner,
-        "{lang} {page} at {width}px scrolls sideways: {scroll} > {inner}"
-    );
+    b.assert_page_fits(lang, page, width).await;
     b.screenshot(&format!("web-{lang}-{page}-{width}")).await;
 }
 

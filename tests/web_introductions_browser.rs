@@ -132,25 +132,8 @@ async fn text(b: &browser::Browser) -> String {
 }
 
 async fn shot(b: &browser::Browser, lang: &str, state: &str, width: u32) {
-    let html_lang = b
-        .client
-        .execute("return document.documentElement.lang", vec![])
-        .await
-        .unwrap();
-    assert_eq!(html_lang, lang, "{state}: <html lang>");
-    let fits = b
-        .client
-        .execute(
-            "return [document.documentElement.scrollWidth, window.innerWidth];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let (scroll, inner) = (fits[0].as_u64().unwrap(), fits[1].as_u64().unwrap());
-    assert!(
-        scroll <= inner,
-        "{lang} introductions ({state}) at {width}px scrolls sideways: {scroll} > {inner}"
-    );
+    b.assert_page_fits(lang, &format!("introductions ({state})"), width)
+        .await;
     // The viewport is what is saved: bring the introduction itself into it.
     b.client
         .execute(

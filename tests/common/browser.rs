@@ -139,6 +139,30 @@ impl Browser {
         }
     }
 
+    /// Checks the page a person sees at this width: `<html lang>` is `lang`, and nothing
+    /// scrolls sideways (`what` names the page in failures).
+    pub async fn assert_page_fits(&self, lang: &str, what: &str, width: u32) {
+        let html_lang = self
+            .client
+            .execute("return document.documentElement.lang", vec![])
+            .await
+            .expect("read <html lang>");
+        assert_eq!(html_lang, lang, "{what}: <html lang>");
+        let fits = self
+            .client
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .expect("read widths");
+        let (scroll, inner) = (fits[0].as_u64().unwrap(), fits[1].as_u64().unwrap());
+        assert!(
+            scroll <= inner,
+            "{lang} {what} at {width}px scrolls sideways: {scroll} > {inner}"
+        );
+    }
+
     /// Saves a PNG of the viewport as `<target dir>/screenshots/<name>.png`; returns the path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let png = self.client.screenshot().await.expect("screenshot");
