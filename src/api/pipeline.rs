@@ -5,8 +5,9 @@ use async_graphql::{Context, Object, SimpleObject, ID};
 use super::enums::{Lang, MatchStage};
 use super::errors::gql;
 use super::matching::Match;
+use super::query::connection;
 use super::search::FacetCount;
-use super::types::PageInfo;
+use super::types::{FromParts, PageInfo};
 use super::{app, viewer};
 use crate::service::pipeline::{self as service, PipelineArgs};
 
@@ -126,6 +127,19 @@ pub struct MatchConnection {
     pub total_count: i64,
 }
 
+impl FromParts<Match> for MatchConnection {
+    fn from_parts(edges: Vec<(String, Match)>, page_info: PageInfo, total_count: i64) -> Self {
+        MatchConnection {
+            edges: edges
+                .into_iter()
+                .map(|(cursor, node)| MatchEdge { cursor, node })
+                .collect(),
+            page_info,
+            total_count,
+        }
+    }
+}
+
 /// A match and its cursor.
 #[derive(SimpleObject)]
 pub struct MatchEdge {
@@ -198,26 +212,7 @@ impl PipelineQuery {
             lang: Some(super::lang(lang)),
         };
         let page = service::list(app(ctx), viewer(ctx), args).await;
-        gql(page.map(|page| {
-            let edges: Vec<MatchEdge> = page
-                .items
-                .into_iter()
-                .map(|m| MatchEdge {
-                    cursor: m.id.to_string(),
-                    node: Match(m),
-                })
-                .collect();
-            MatchConnection {
-                page_info: PageInfo {
-                    has_next_page: page.has_next_page,
-                    has_previous_page: had_cursor,
-                    start_cursor: edges.first().map(|e| e.cursor.clone()),
-                    end_cursor: edges.last().map(|e| e.cursor.clone()),
-                },
-                edges,
-                total_count: page.total_count,
-            }
-        }))
+        gql(page.map(|page| connection(page, had_cursor, |m| m.id.to_string(), Match)))
     }
 
     /// A party's introductions: pipeline matches of its own profiles from INTRODUCED on.
