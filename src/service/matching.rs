@@ -151,14 +151,7 @@ fn weights(overrides: Option<WeightOverrides>) -> ServiceResult<Weights> {
 }
 
 fn page_size(first: Option<i32>) -> ServiceResult<usize> {
-    let n = first.unwrap_or(DEFAULT_MATCHES);
-    if !(0..=MAX_MATCHES).contains(&n) {
-        return Err(ServiceError::bad_input(
-            "first",
-            format!("must be between 0 and {MAX_MATCHES} (got {n})"),
-        ));
-    }
-    Ok(n as usize)
+    super::page_size(first, DEFAULT_MATCHES, MAX_MATCHES)
 }
 
 /// Runs a ranking on the blocking pool (it scans every candidate).

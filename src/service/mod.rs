@@ -30,3 +30,15 @@ use crate::domain::ids::ProfileId;
 pub fn parse_id(field: &str, id: &str) -> ServiceResult<ProfileId> {
     ProfileId::parse(id).map_err(|e| ServiceError::bad_input(field, e))
 }
+
+/// Checks a page size argument `first`: `default` when absent, else within 0..=`max`.
+pub fn page_size(first: Option<i32>, default: i32, max: i32) -> ServiceResult<usize> {
+    let n = first.unwrap_or(default);
+    if !(0..=max).contains(&n) {
+        return Err(ServiceError::bad_input(
+            "first",
+            format!("must be between 0 and {max} (got {n})"),
+        ));
+    }
+    Ok(n as usize)
+}

@@ -228,13 +228,7 @@ pub(crate) async fn published<K: Kind>(app: &App, id: ProfileId) -> ServiceResul
 
 /// Checks a forward page request: `first` in 0..=100 (default 20), `after` a cursor of the list.
 pub fn page_request(first: Option<i32>, after: Option<&str>) -> ServiceResult<PageRequest> {
-    let first = first.unwrap_or(DEFAULT_PAGE_SIZE);
-    if !(0..=MAX_PAGE_SIZE).contains(&first) {
-        return Err(ServiceError::bad_input(
-            "first",
-            format!("must be between 0 and {MAX_PAGE_SIZE} (got {first})"),
-        ));
-    }
+    let first = super::page_size(first, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let after = after
         .map(|c| {
             ProfileId::parse(c).map_err(|_| {

@@ -111,13 +111,7 @@ fn request(kind: SearchKind, args: SearchArgs) -> ServiceResult<SearchRequest> {
     let text = args.query.unwrap_or_default();
     check_plain_text(&text, MAX_QUERY_CHARS).map_err(|e| ServiceError::bad_input("query", e))?;
     let filter = args.filter.parse()?;
-    let first = args.first.unwrap_or(DEFAULT_PAGE_SIZE);
-    if !(0..=MAX_PAGE_SIZE).contains(&first) {
-        return Err(ServiceError::bad_input(
-            "first",
-            format!("must be between 0 and {MAX_PAGE_SIZE} (got {first})"),
-        ));
-    }
+    let first = super::page_size(args.first, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let after = args
         .after
         .map(|c| Cursor::parse(&c).map_err(|e| ServiceError::bad_input("after", e)))
@@ -126,7 +120,7 @@ fn request(kind: SearchKind, args: SearchArgs) -> ServiceResult<SearchRequest> {
         kind,
         text,
         filter,
-        first: first as usize,
+        first,
         after,
         lang: args.lang.unwrap_or(Lang::En),
     })
