@@ -97,6 +97,12 @@ enum BenchCommand {
         #[arg(long, env = "KHKR_TEST_POSTGRES_URL")]
         peer_url: Option<String>,
     },
+    /// Render time (p50/p99) and weight of the web app's pages on a demo server.
+    Pages {
+        /// Timed requests per page.
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -161,6 +167,11 @@ fn main() -> anyhow::Result<()> {
             khkr_match::bench::print_match(&figures);
             Ok(())
         }),
+        Command::Bench(BenchCommand::Pages { rounds }) => {
+            let figures = khkr_match::bench::pages::pages_bench(rounds.max(1))?;
+            khkr_match::bench::pages::print_pages(&figures, rounds.max(1));
+            Ok(())
+        }
         Command::User(UserCommand::Create {
             email,
             password,
