@@ -31,7 +31,10 @@ fn mandate<'a>(csrf: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)> {
 
 /// The id in the first `prefix<id>"` of a page.
 fn id_after(html: &str, prefix: &str) -> String {
-    let at = html.find(prefix).unwrap_or_else(|| panic!("{prefix} in {html}")) + prefix.len();
+    let at = html
+        .find(prefix)
+        .unwrap_or_else(|| panic!("{prefix} in {html}"))
+        + prefix.len();
     html[at..].split(['"', '?']).next().unwrap().to_string()
 }
 
@@ -52,9 +55,22 @@ fn an_investor_describes_a_mandate_changes_it_and_withdraws_it() {
     assert_eq!(page.status, 200);
     let html = page.text();
     assert!(html.contains("<label for=\"s-C\">제조업</label>"), "{html}");
-    assert!(html.contains("manufacturing"), "English names for the filter");
-    assert!(html.contains("<label for=\"s-10\" lang=\"en\">10 "), "divisions");
-    for field in ["name", "description", "ticket_min", "ticket_max", "person", "email"] {
+    assert!(
+        html.contains("manufacturing"),
+        "English names for the filter"
+    );
+    assert!(
+        html.contains("<label for=\"s-10\" lang=\"en\">10 "),
+        "divisions"
+    );
+    for field in [
+        "name",
+        "description",
+        "ticket_min",
+        "ticket_max",
+        "person",
+        "email",
+    ] {
         assert!(html.contains(&format!("<label for=\"{field}\"")), "{field}");
     }
     let csrf = csrf_of(&html);
@@ -62,7 +78,10 @@ fn an_investor_describes_a_mandate_changes_it_and_withdraws_it() {
     // Without its CSRF field: refused, nothing stored.
     let mut no_csrf = mandate(&csrf, "서울 벤처스");
     no_csrf.remove(0);
-    assert_eq!(post_form(&s, "/ko/me/mandate", Some(&cookie), &no_csrf).status, 403);
+    assert_eq!(
+        post_form(&s, "/ko/me/mandate", Some(&cookie), &no_csrf).status,
+        403
+    );
 
     // A ticket that is not a number: the form again, the message next to the field, what was
     // typed kept.
@@ -74,13 +93,27 @@ fn an_investor_describes_a_mandate_changes_it_and_withdraws_it() {
     let html = r.text();
     assert!(html.contains("class=\"error-summary\""));
     assert!(html.contains("href=\"#ticket_max\""));
-    assert!(html.contains("value=\"서울 벤처스\""), "the name typed is kept");
-    assert!(html.contains("value=\"많이\""), "the bad value is shown to fix");
+    assert!(
+        html.contains("value=\"서울 벤처스\""),
+        "the name typed is kept"
+    );
+    assert!(
+        html.contains("value=\"많이\""),
+        "the bad value is shown to fix"
+    );
     assert!(html.contains("id=\"s-C\" name=\"sector\" value=\"C\" checked"));
-    assert!(!get(&s, "/ko/me", &h).text().contains("서울 벤처스"), "nothing stored");
+    assert!(
+        !get(&s, "/ko/me", &h).text().contains("서울 벤처스"),
+        "nothing stored"
+    );
 
     // Saved: a redirect to the account page (POST-redirect-GET), which lists it.
-    let r = post_form(&s, "/ko/me/mandate", Some(&cookie), &mandate(&csrf, "서울 벤처스"));
+    let r = post_form(
+        &s,
+        "/ko/me/mandate",
+        Some(&cookie),
+        &mandate(&csrf, "서울 벤처스"),
+    );
     assert_eq!(r.status, 303, "{}", r.text());
     assert_eq!(r.header("location"), Some("/ko/me"));
     let html = get(&s, "/ko/me", &h).text();
@@ -95,14 +128,21 @@ fn an_investor_describes_a_mandate_changes_it_and_withdraws_it() {
     assert!(edit.contains("value=\"50000\""));
     assert!(edit.contains("id=\"p-equity\" name=\"partnership\" value=\"EQUITY\" checked"));
     assert!(edit.contains("id=\"pr-KH-6\" name=\"province\" value=\"KH-6\" checked"));
-    assert!(edit.contains("value=\"minji@seoul-vc.example\""), "the owner sees its contact");
+    assert!(
+        edit.contains("value=\"minji@seoul-vc.example\""),
+        "the owner sees its contact"
+    );
     let mut changed = mandate(&csrf, "서울 임팩트 벤처스");
     changed.push(("id", &id));
     let r = post_form(&s, "/ko/me/mandate", Some(&cookie), &changed);
     assert_eq!(r.status, 303, "{}", r.text());
     let html = get(&s, "/ko/me", &h).text();
     assert!(html.contains("서울 임팩트 벤처스"));
-    assert_eq!(html.matches("href=\"/ko/me/matches/").count(), 1, "changed, not added");
+    assert_eq!(
+        html.matches("href=\"/ko/me/matches/").count(),
+        1,
+        "changed, not added"
+    );
 
     // Someone else's mandate is not found; an SME account has no mandate form.
     let sme = format!("khkr_session={}", s.sme_token);
@@ -132,7 +172,12 @@ fn an_investor_reads_ranked_smes_and_moves_the_weight_sliders() {
     let cookie = format!("khkr_session={}", s.investor_token);
     let h = [("Cookie", cookie.as_str())];
     let csrf = csrf_of(&get(&s, "/ko/me/mandate", &h).text());
-    let r = post_form(&s, "/ko/me/mandate", Some(&cookie), &mandate(&csrf, "서울 벤처스"));
+    let r = post_form(
+        &s,
+        "/ko/me/mandate",
+        Some(&cookie),
+        &mandate(&csrf, "서울 벤처스"),
+    );
     assert_eq!(r.status, 303);
     let id = id_after(&get(&s, "/ko/me", &h).text(), "href=\"/ko/me/matches/");
 
@@ -145,30 +190,50 @@ fn an_investor_reads_ranked_smes_and_moves_the_weight_sliders() {
     // The sliders start at the usual weights, each labelled.
     assert!(html.contains("<label for=\"w-sector\">업종</label>"));
     assert!(html.contains("name=\"w-sector\" min=\"0\" max=\"100\" step=\"5\" value=\"25\""));
-    assert!(html.contains("25점 중"), "sector counts 25 of 100 by default");
+    assert!(
+        html.contains("25점 중"),
+        "sector counts 25 of 100 by default"
+    );
 
     // Only the sector counts: its bar is worth all 100 points.
-    let q = "w-text=0&w-sector=100&w-digital=0&w-incentive=0&w-ticket=0&w-partnership=0&w-location=0";
+    let q =
+        "w-text=0&w-sector=100&w-digital=0&w-incentive=0&w-ticket=0&w-partnership=0&w-location=0";
     let html = get(&s, &format!("/ko/me/matches/{id}?{q}"), &h).text();
     assert!(html.contains("value=\"100\""), "the slider keeps its place");
     assert!(html.contains("100점 중"), "{html}");
     assert!(!html.contains("25점 중"));
 
     // Weights that cannot rank: said so, in Korean, not a server error.
-    for bad in ["w-sector=lots", "w-text=0&w-sector=0&w-digital=0&w-incentive=0&w-ticket=0&w-partnership=0&w-location=0"] {
+    for bad in [
+        "w-sector=lots",
+        "w-text=0&w-sector=0&w-digital=0&w-incentive=0&w-ticket=0&w-partnership=0&w-location=0",
+    ] {
         let r = get(&s, &format!("/ko/me/matches/{id}?{bad}"), &h);
         assert_eq!(r.status, 200, "{bad}");
-        assert!(r.text().contains("이 비중으로는 순위를 매길 수 없습니다"), "{bad}");
+        assert!(
+            r.text().contains("이 비중으로는 순위를 매길 수 없습니다"),
+            "{bad}"
+        );
     }
 
     // Another investor's mandate: not found. The SME's own matches page still works for it.
     let sme_cookie = format!("khkr_session={}", s.sme_token);
     assert_eq!(
-        get(&s, &format!("/ko/me/matches/{id}"), &[("Cookie", &sme_cookie)]).status,
+        get(
+            &s,
+            &format!("/ko/me/matches/{id}"),
+            &[("Cookie", &sme_cookie)]
+        )
+        .status,
         404
     );
     assert_eq!(
-        get(&s, &format!("/km/me/matches/{sme}"), &[("Cookie", &sme_cookie)]).status,
+        get(
+            &s,
+            &format!("/km/me/matches/{sme}"),
+            &[("Cookie", &sme_cookie)]
+        )
+        .status,
         200
     );
 }

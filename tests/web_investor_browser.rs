@@ -55,7 +55,11 @@ async fn drive(s: &TestServer) {
         )
         .await
         .unwrap();
-    assert_eq!(visible, serde_json::json!([true, false]), "the filter keeps only C");
+    assert_eq!(
+        visible,
+        serde_json::json!([true, false]),
+        "the filter keeps only C"
+    );
     click(&b, "#s-C").await;
     type_into(&b, "#name", "서울 벤처스").await;
     type_into(&b, "#description", "캄보디아 캐슈넛 가공 공장에 투자합니다").await;
@@ -86,7 +90,10 @@ async fn drive(s: &TestServer) {
     for part in ["업종", "디지털 수준", "투자 인센티브", "협력 형태", "지역"] {
         assert!(text.contains(part), "{part}");
     }
-    assert!(text.contains("Sokha Cashew Processing"), "the cashew processor ranks in the top 10");
+    assert!(
+        text.contains("Sokha Cashew Processing"),
+        "the cashew processor ranks in the top 10"
+    );
     b.assert_page_fits("ko", "investor matches", 1280).await;
     b.screenshot("web-ko-investor-matches-1280").await;
 

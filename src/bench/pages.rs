@@ -214,7 +214,11 @@ fn session(conn: &mut Conn, server: &Server, role: &str) -> Result<String, Bench
         .iter()
         .find(|(r, _)| r == role)
         .map(|(_, p)| p.clone())
-        .ok_or_else(|| setup(format!("no demo password for {role} on the server's output")))?;
+        .ok_or_else(|| {
+            setup(format!(
+                "no demo password for {role} on the server's output"
+            ))
+        })?;
     let body = serde_json::json!({
         "query": "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }",
         "variables": { "e": format!("{}@demo.khkr.example", role.to_ascii_lowercase()), "p": password },
@@ -254,25 +258,65 @@ pub fn pages_bench(rounds: usize) -> Result<PagesFigures, BenchError> {
         .ok_or_else(|| setup("the demo SME account has no business"))?;
     let mandate = first_link(&investor_me.body, "/ko/me/matches/")
         .ok_or_else(|| setup("the demo investor account has no mandate"))?;
-    let public_sme = first_link(&search.body, "/en/smes/")
-        .ok_or_else(|| setup("no SME found for 'rice'"))?;
-    let public_investor = first_link(&investors.body, "/en/investors/")
-        .ok_or_else(|| setup("no investor listed"))?;
+    let public_sme =
+        first_link(&search.body, "/en/smes/").ok_or_else(|| setup("no SME found for 'rice'"))?;
+    let public_investor =
+        first_link(&investors.body, "/en/investors/").ok_or_else(|| setup("no investor listed"))?;
     let pages: Vec<(&str, String, Option<&str>)> = vec![
         ("home", "/km/".into(), None),
-        ("search SMEs (km, rice)", "/km/smes?q=%E1%9E%A2%E1%9E%84%E1%9F%92%E1%9E%80%E1%9E%9A".into(), None),
-        ("search investors (ko)", "/ko/investors?q=%ED%99%94%EC%9E%A5%ED%92%88".into(), None),
+        (
+            "search SMEs (km, rice)",
+            "/km/smes?q=%E1%9E%A2%E1%9E%84%E1%9F%92%E1%9E%80%E1%9E%9A".into(),
+            None,
+        ),
+        (
+            "search investors (ko)",
+            "/ko/investors?q=%ED%99%94%EC%9E%A5%ED%92%88".into(),
+            None,
+        ),
         ("SME profile", format!("/en/smes/{public_sme}"), None),
-        ("investor profile", format!("/ko/investors/{public_investor}"), None),
-        ("incentive check", "/en/incentives?sector=1079&province=KH-12&investment=2000000&exports=on".into(), None),
+        (
+            "investor profile",
+            format!("/ko/investors/{public_investor}"),
+            None,
+        ),
+        (
+            "incentive check",
+            "/en/incentives?sector=1079&province=KH-12&investment=2000000&exports=on".into(),
+            None,
+        ),
         ("digital self-check", "/km/digital-check".into(), None),
         ("SME account", "/km/me".into(), Some(sme.as_str())),
-        ("SME wizard, digital step", "/km/me/new?step=digital".into(), Some(sme.as_str())),
-        ("SME matches (ranks 300 investors)", format!("/km/me/matches/{business}"), Some(sme.as_str())),
-        ("SME introductions", "/km/me/introductions".into(), Some(sme.as_str())),
-        ("investor mandate form", format!("/ko/me/mandate?id={mandate}"), Some(investor.as_str())),
-        ("investor matches (ranks 2,000 SMEs)", format!("/ko/me/matches/{mandate}"), Some(investor.as_str())),
-        ("investor matches, sliders moved", format!("/ko/me/matches/{mandate}?w-text=60&w-sector=20"), Some(investor.as_str())),
+        (
+            "SME wizard, digital step",
+            "/km/me/new?step=digital".into(),
+            Some(sme.as_str()),
+        ),
+        (
+            "SME matches (ranks 300 investors)",
+            format!("/km/me/matches/{business}"),
+            Some(sme.as_str()),
+        ),
+        (
+            "SME introductions",
+            "/km/me/introductions".into(),
+            Some(sme.as_str()),
+        ),
+        (
+            "investor mandate form",
+            format!("/ko/me/mandate?id={mandate}"),
+            Some(investor.as_str()),
+        ),
+        (
+            "investor matches (ranks 2,000 SMEs)",
+            format!("/ko/me/matches/{mandate}"),
+            Some(investor.as_str()),
+        ),
+        (
+            "investor matches, sliders moved",
+            format!("/ko/me/matches/{mandate}?w-text=60&w-sector=20"),
+            Some(investor.as_str()),
+        ),
         ("staff account", "/en/me".into(), Some(staff.as_str())),
     ];
     let mut out = Vec::new();
@@ -334,10 +378,10 @@ fn asset_links(html: &str) -> Vec<String> {
 pub fn print_pages(f: &PagesFigures, rounds: usize) {
     let ms = |d: Duration| format!("{:.2}", d.as_secs_f64() * 1000.0);
     println!();
-    println!("Pages at demo size (2,000 SMEs, 300 investors), {rounds} requests each, one at a time:");
     println!(
-        "| page | p50 ms | p99 ms | HTML KB | with CSS+JS KB |"
+        "Pages at demo size (2,000 SMEs, 300 investors), {rounds} requests each, one at a time:"
     );
+    println!("| page | p50 ms | p99 ms | HTML KB | with CSS+JS KB |");
     println!("|---|---:|---:|---:|---:|");
     for p in &f.pages {
         println!(
@@ -349,7 +393,12 @@ pub fn print_pages(f: &PagesFigures, rounds: usize) {
             (p.html_bytes + f.asset_bytes) as f64 / 1024.0
         );
     }
-    let worst = f.pages.iter().map(|p| p.latency.p99).max().unwrap_or_default();
+    let worst = f
+        .pages
+        .iter()
+        .map(|p| p.latency.p99)
+        .max()
+        .unwrap_or_default();
     println!();
     println!(
         "stylesheet + script: {:.1} KB (cached by browsers); slowest p99: {} ms",
@@ -369,7 +418,10 @@ mod tests {
             asset_links(html),
             vec!["/assets/web/site.abc.css", "/assets/web/site.def.js"]
         );
-        assert_eq!(first_link(html.as_bytes(), "/en/smes/").as_deref(), Some("0190-ab"));
+        assert_eq!(
+            first_link(html.as_bytes(), "/en/smes/").as_deref(),
+            Some("0190-ab")
+        );
         assert_eq!(first_link(html.as_bytes(), "/en/investors/"), None);
     }
 }

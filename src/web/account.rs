@@ -268,17 +268,24 @@ pub async fn me(w: Web) -> Response {
     };
     let owned: Vec<ProfileId> = w.viewer.owned().iter().copied().collect();
     let businesses = match account.role {
-        Role::Sme => listed::<Sme>(&w, &owned, |s| {
-            let p = &s.get().profile;
-            (p.sector.as_str().to_string(), Some(p.province.as_str().to_string()))
-        })
-        .await,
-        Role::Investor => listed::<Investor>(&w, &owned, |i| {
-            let p = &i.get().profile;
-            let sectors: Vec<&str> = p.sector_interests.iter().map(|c| c.as_str()).collect();
-            (sectors.join(" "), None)
-        })
-        .await,
+        Role::Sme => {
+            listed::<Sme>(&w, &owned, |s| {
+                let p = &s.get().profile;
+                (
+                    p.sector.as_str().to_string(),
+                    Some(p.province.as_str().to_string()),
+                )
+            })
+            .await
+        }
+        Role::Investor => {
+            listed::<Investor>(&w, &owned, |i| {
+                let p = &i.get().profile;
+                let sectors: Vec<&str> = p.sector_interests.iter().map(|c| c.as_str()).collect();
+                (sectors.join(" "), None)
+            })
+            .await
+        }
         _ => Ok(vec![]),
     };
     let businesses = match businesses {
@@ -311,7 +318,9 @@ pub async fn archive(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
         Some(Role::Investor) => profiles::archive::<Investor>(&w.app, &w.viewer, &id)
             .await
             .map(drop),
-        _ => profiles::archive::<Sme>(&w.app, &w.viewer, &id).await.map(drop),
+        _ => profiles::archive::<Sme>(&w.app, &w.viewer, &id)
+            .await
+            .map(drop),
     };
     match archived {
         Ok(_) => see_other(&w.href("/me")),

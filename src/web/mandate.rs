@@ -24,8 +24,8 @@ use crate::domain::account::Role;
 use crate::domain::contact::ContactRaw;
 use crate::domain::digital::DigitalLevel;
 use crate::domain::investor::{Investor, InvestorRaw};
-use crate::domain::sector::{isic, IsicLevel};
 use crate::domain::profile::{IncentivePreference, OrganizationType, PartnershipType};
+use crate::domain::sector::{isic, IsicLevel};
 use crate::domain::text::Lang;
 use crate::service::{profiles, reference, ServiceError};
 

@@ -230,7 +230,11 @@ async fn for_investor(w: Web, id: String) -> Response {
             }
         }
     };
-    let heading = tr.t1("matches-investor-title", "name", investor.display_name(w.lang));
+    let heading = tr.t1(
+        "matches-investor-title",
+        "name",
+        investor.display_name(w.lang),
+    );
     let page = MatchesPage {
         c: w.chrome(heading.clone(), Section::Account),
         heading,
