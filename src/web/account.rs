@@ -214,7 +214,13 @@ struct MePage {
     is_sme: bool,
     is_investor: bool,
     businesses: Vec<Business>,
+    /// The next page of businesses, and the first when this is not it.
+    next: Option<String>,
+    first: Option<String>,
 }
+
+/// Businesses or mandates per page of the account page.
+const BUSINESSES_PER_PAGE: usize = 20;
 
 /// The viewer's own published profiles of kind `K`, each with links to its matches, its form
 /// and its archive button. `facts` gives its sector codes and province for the line under it.
@@ -266,7 +272,29 @@ pub async fn me(w: Web) -> Response {
         Role::Investor => tr.t("account-role-investor"),
         other => other.as_str().to_string(),
     };
-    let owned: Vec<ProfileId> = w.viewer.owned().iter().copied().collect();
+    // A page of the account's profiles, oldest first (ids are time-ordered): a chamber may
+    // register many businesses under one account, and the page must stay small.
+    let after = Form::query(w.query.as_deref())
+        .get("after")
+        .and_then(|a| ProfileId::parse(a).ok());
+    let mut owned: Vec<ProfileId> = w
+        .viewer
+        .owned()
+        .iter()
+        .copied()
+        .filter(|id| after.is_none_or(|a| *id > a))
+        .collect();
+    owned.sort();
+    let more = owned.len() > BUSINESSES_PER_PAGE;
+    owned.truncate(BUSINESSES_PER_PAGE);
+    let next = more.then(|| owned.last()).flatten().map(|last| {
+        format!(
+            "{}{}",
+            w.href("/me"),
+            super::query_string([("after", last.to_string().as_str())])
+        )
+    });
+    let first = after.map(|_| w.href("/me"));
     let businesses = match account.role {
         Role::Sme => {
             listed::<Sme>(&w, &owned, |s| {
@@ -303,6 +331,8 @@ pub async fn me(w: Web) -> Response {
         is_sme: account.role == Role::Sme,
         is_investor: account.role == Role::Investor,
         businesses,
+        next,
+        first,
     };
     w.page(StatusCode::OK, &page)
 }
