@@ -788,7 +788,7 @@ fn one_address_waits_its_turn_while_others_are_served() {
     let (text, closed) = read_until_closed(&mut other, Duration::from_secs(10));
     assert!(closed && text.starts_with("HTTP/1.1 200"), "{text}");
     // The holder finishes; then the waiting request is answered.
-    holder.write_all(query[10..].as_bytes()).unwrap();
+    holder.write_all(&query.as_bytes()[10..]).unwrap();
     let (text, closed) = read_until_closed(&mut same, Duration::from_secs(10));
     assert!(closed && text.starts_with("HTTP/1.1 200"), "{text}");
     assert!(text.contains("KH-12"));
