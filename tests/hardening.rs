@@ -793,3 +793,24 @@ fn one_address_waits_its_turn_while_others_are_served() {
     assert!(closed && text.starts_with("HTTP/1.1 200"), "{text}");
     assert!(text.contains("KH-12"));
 }
+
+/// Operators' log collectors read one JSON object per line with `--log-format json`.
+#[test]
+fn logs_are_json_lines_on_request() {
+    let s = TestServer::start_with(&["--log-format", "json"]);
+    s.ok("{ provinces { code } }", json!({}));
+    let log = std::fs::read_to_string(s.dir.join("server.log")).unwrap();
+    let lines: Vec<&str> = log.lines().filter(|l| l.starts_with('{')).collect();
+    assert!(!lines.is_empty(), "no JSON line in:\n{log}");
+    for line in &lines {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(
+            v["timestamp"].is_string() && v["level"].is_string(),
+            "{line}"
+        );
+    }
+    assert!(
+        lines.iter().any(|l| l.contains("database ready")),
+        "start-up is logged: {log}"
+    );
+}
