@@ -700,6 +700,9 @@ fn metrics_are_exposed_for_prometheus() {
         "khkr_http_requests_in_flight",
         "khkr_rate_limited_total",
         "khkr_index_lag 0",
+        "khkr_db_pool_connections ",
+        "khkr_db_pool_max ",
+        "khkr_rankings_waiting 0",
     ] {
         assert!(text.contains(gauge), "{gauge}: {text}");
     }
