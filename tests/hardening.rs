@@ -817,3 +817,56 @@ fn logs_are_json_lines_on_request() {
         "start-up is logged: {log}"
     );
 }
+
+/// A wrong log-in from `client` (as an `X-Forwarded-For` header); the error code.
+fn wrong_login_from(s: &TestServer, client: &str, n: usize) -> String {
+    let body = json!({
+        "query": "mutation($e: String!) { logIn(email: $e, password: \"wrong password 1\") { token } }",
+        "variables": { "e": format!("xff-{n}@test.example") }
+    });
+    let r = ureq::post(&format!("{}/graphql", s.base))
+        .set("X-Forwarded-For", client)
+        .send_json(body);
+    let r = match r {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{e}"),
+    };
+    let v: Value = r.into_json().unwrap();
+    error_code(&v).to_string()
+}
+
+/// Behind a trusted proxy, per-address limits count the client its `X-Forwarded-For` names;
+/// from anyone else the header is ignored (a client cannot pick a fresh address per guess).
+#[test]
+fn forwarded_for_counts_clients_behind_a_trusted_proxy_only() {
+    let behind = TestServer::start_with(&[
+        "--trusted-proxy",
+        "127.0.0.1",
+        "--login-failures-per-ip",
+        "2",
+    ]);
+    // Two free failures, a third that starts the back-off, then refusals.
+    for n in 0..3 {
+        assert_eq!(
+            wrong_login_from(&behind, "203.0.113.1", n),
+            "UNAUTHENTICATED"
+        );
+    }
+    assert_eq!(wrong_login_from(&behind, "203.0.113.1", 3), "RATE_LIMITED");
+    assert_eq!(
+        wrong_login_from(&behind, "203.0.113.2", 4),
+        "UNAUTHENTICATED",
+        "another client behind the proxy is not held back"
+    );
+
+    let direct = TestServer::start_with(&["--login-failures-per-ip", "2"]);
+    for n in 0..3 {
+        wrong_login_from(&direct, &format!("203.0.113.{n}"), n);
+    }
+    assert_eq!(
+        wrong_login_from(&direct, "203.0.113.9", 3),
+        "RATE_LIMITED",
+        "a forged header changes nothing"
+    );
+}
