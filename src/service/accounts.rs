@@ -373,9 +373,8 @@ pub async fn viewer_for_token(app: &App, token: &str) -> ServiceResult<Viewer> {
         .ok_or_else(|| {
             ServiceError::Unauthenticated("unknown, expired or revoked token: sign in again".into())
         })?;
-    let owned = app.store.owned_profiles(user.id).await?;
     let connected = app.store.connected_profiles(user.id).await?;
-    let mut viewer = Viewer::signed_in(user, hash, owned, connected);
+    let mut viewer = Viewer::signed_in(user, hash, connected);
     viewer.token_kind = Some(kind);
     Ok(viewer)
 }

@@ -204,6 +204,12 @@ pub async fn get<K: Kind>(app: &App, v: &Viewer, id: &str) -> ServiceResult<Opti
         .map(|p| visibility::profile(v, p)))
 }
 
+/// The ids of the signed-in account's profiles (both kinds, archived ones included).
+pub async fn owned_ids(app: &App, v: &Viewer) -> ServiceResult<Vec<ProfileId>> {
+    let user = v.require_user()?.id;
+    Ok(app.store.owned_profiles(user).await?)
+}
+
 /// Published profiles with these ids, in no particular order (archived ones are left out).
 pub async fn published_by_ids<K: Kind>(
     app: &App,

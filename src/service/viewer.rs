@@ -21,7 +21,6 @@ pub struct Viewer {
     pub token_kind: Option<crate::domain::account::TokenKind>,
     /// The client's address, when the transport knows it (rate limits per address).
     pub client: Option<std::net::IpAddr>,
-    owned: HashSet<ProfileId>,
     /// Grows within a request when the viewer's own answer connects it to a counterpart, so the
     /// answer itself already shows the revealed contact.
     connected: RwLock<HashSet<ProfileId>>,
@@ -32,16 +31,13 @@ impl Viewer {
         Viewer::default()
     }
 
-    pub fn signed_in(
-        user: User,
-        token_hash: String,
-        owned: Vec<ProfileId>,
-        connected: Vec<ProfileId>,
-    ) -> Self {
+    /// A signed-in viewer. Which profiles it owns is not loaded here (ownership is the profile's
+    /// `owner`, compared by [`Viewer::owns`]); which it is connected to is, because visibility
+    /// asks it of every profile shown.
+    pub fn signed_in(user: User, token_hash: String, connected: Vec<ProfileId>) -> Self {
         Viewer {
             user: Some(user),
             token_hash: Some(token_hash),
-            owned: owned.into_iter().collect(),
             connected: RwLock::new(connected.into_iter().collect()),
             ..Viewer::default()
         }
@@ -87,10 +83,6 @@ impl Viewer {
     }
 
     /// Profile ids the viewer owns (as loaded at the start of the request).
-    pub fn owned(&self) -> &HashSet<ProfileId> {
-        &self.owned
-    }
-
     pub fn require_user(&self) -> ServiceResult<&User> {
         self.user.as_ref().ok_or_else(|| {
             ServiceError::Unauthenticated(

@@ -319,15 +319,13 @@ mod tests {
             return Viewer::anonymous();
         };
         let me = user(role, VIEWER);
-        let (owned, connected) = match tie {
-            "owner" => (vec![ProfileId::from_u128(PROFILE)], vec![]),
-            "connected" => (
-                vec![ProfileId::from_u128(COUNTERPART)],
-                vec![ProfileId::from_u128(PROFILE)],
-            ),
-            _ => (vec![ProfileId::from_u128(COUNTERPART)], vec![]),
+        // Ownership is the profile's `owner` (see `owner_for`); only connections are the
+        // viewer's own state.
+        let connected = match tie {
+            "connected" => vec![ProfileId::from_u128(PROFILE)],
+            _ => vec![],
         };
-        Viewer::signed_in(me, "hash".into(), owned, connected)
+        Viewer::signed_in(me, "hash".into(), connected)
     }
 
     fn owner_for(tie: &str) -> Option<UserId> {
@@ -409,7 +407,7 @@ mod tests {
                 }
                 let v = match role {
                     None => Viewer::anonymous(),
-                    Some(r) => Viewer::signed_in(user(r, VIEWER), "h".into(), vec![], vec![]),
+                    Some(r) => Viewer::signed_in(user(r, VIEWER), "h".into(), vec![]),
                 };
                 let me = Some(ProfileId::from_u128(VIEWER));
                 let other = Some(ProfileId::from_u128(OTHER));
@@ -438,7 +436,7 @@ mod tests {
             for (tie, caller) in [("other", false), ("itself", false), ("caller", true)] {
                 let v = match role {
                     None => Viewer::anonymous(),
-                    Some(r) => Viewer::signed_in(user(r, VIEWER), "h".into(), vec![], vec![]),
+                    Some(r) => Viewer::signed_in(user(r, VIEWER), "h".into(), vec![]),
                 };
                 let subject = if tie == "itself" && role.is_some() {
                     VIEWER

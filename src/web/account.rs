@@ -277,13 +277,11 @@ pub async fn me(w: Web) -> Response {
     let after = Form::query(w.query.as_deref())
         .get("after")
         .and_then(|a| ProfileId::parse(a).ok());
-    let mut owned: Vec<ProfileId> = w
-        .viewer
-        .owned()
-        .iter()
-        .copied()
-        .filter(|id| after.is_none_or(|a| *id > a))
-        .collect();
+    let mut owned = match profiles::owned_ids(&w.app, &w.viewer).await {
+        Ok(ids) => ids,
+        Err(e) => return w.service_error(e),
+    };
+    owned.retain(|id| after.is_none_or(|a| *id > a));
     owned.sort();
     let more = owned.len() > BUSINESSES_PER_PAGE;
     owned.truncate(BUSINESSES_PER_PAGE);
