@@ -85,11 +85,7 @@ fn graphiql_renders_offline_with_the_sample_query_and_the_docs() {
         return;
     }
     let s = TestServer::start_with(&["--demo"]);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(drive(&s));
+    browser::block_on(drive(&s));
 }
 
 async fn drive(s: &TestServer) {

@@ -95,17 +95,7 @@ fn concurrent_log_ins_keep_memory_bounded() {
     );
 }
 
-/// `fragment F1 on Query { ...F0 ...F0 }` … up to `F{n}`: 2^n fields from a few hundred bytes.
-fn fragment_bomb(n: usize) -> String {
-    let mut q = format!("query {{ ...F{n} }} fragment F0 on Query {{ __typename }}");
-    for i in 1..=n {
-        q.push_str(&format!(
-            " fragment F{i} on Query {{ ...F{p} ...F{p} }}",
-            p = i - 1
-        ));
-    }
-    q
-}
+use khkr_match::bench::load::fragment_bomb;
 
 /// Before: n=19 took 16 s of CPU (validation and execution expand every spread), two of them
 /// stalled `/healthz` for 25 s. Now the cost is counted once per fragment and the query is

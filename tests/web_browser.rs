@@ -24,11 +24,7 @@ fn a_visitor_searches_opens_a_profile_signs_up_and_logs_in_in_each_language() {
     let s = TestServer::start_with(&["--demo"]);
     // A business of the SME account signed up at start, for its "my matches" page.
     let sme_id = common::publish_sme(&s, common::sme_input());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(drive(&s, &sme_id));
+    browser::block_on(drive(&s, &sme_id));
 }
 
 async fn drive(s: &TestServer, sme_id: &str) {
@@ -58,29 +54,6 @@ async fn shot(b: &browser::Browser, lang: &str, page: &str, width: u32) {
     b.screenshot(&format!("web-{lang}-{page}-{width}")).await;
 }
 
-async fn click(b: &browser::Browser, css: &str) {
-    b.client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-async fn fill(b: &browser::Browser, css: &str, text: &str) {
-    let field = b
-        .client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"));
-    field.clear().await.ok();
-    field
-        .send_keys(text)
-        .await
-        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
-}
-
 async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, width: u32) {
     // Home, with live counts.
     b.client.goto(&format!("{}/{lang}/", s.base)).await.unwrap();
@@ -88,8 +61,8 @@ async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, wi
     shot(b, lang, "home", width).await;
 
     // Search from the home page's box.
-    fill(b, "#home-q", query).await;
-    click(b, "form[role=search] button[type=submit]").await;
+    b.fill("#home-q", query).await;
+    b.click("form[role=search] button[type=submit]").await;
     arrived(b, "/smes").await;
     let hits = b
         .wait_for_js(
@@ -111,7 +84,7 @@ async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, wi
     shot(b, lang, "search", width).await;
 
     // A profile.
-    click(b, ".results li h3 a").await;
+    b.click(".results li h3 a").await;
     b.wait_for_js(
         "a profile",
         "return document.querySelector('dl.facts')",
@@ -143,7 +116,7 @@ async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, wi
     // The language switcher keeps the page.
     let here = b.client.current_url().await.unwrap();
     let other = if lang == "en" { "ko" } else { "en" };
-    click(b, &format!("nav.langs a[hreflang={other}]")).await;
+    b.click(&format!("nav.langs a[hreflang={other}]")).await;
     let there = b
         .wait_for_js(
             "the same page in another language",
@@ -170,11 +143,11 @@ async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, wi
         .await
         .unwrap();
     arrived(b, "/signup").await;
-    fill(b, "#email", &email).await;
-    fill(b, "#password", "correct horse battery").await;
-    click(b, "#role-sme").await;
+    b.fill("#email", &email).await;
+    b.fill("#password", "correct horse battery").await;
+    b.click("#role-sme").await;
     shot(b, lang, "signup", width).await;
-    click(b, "main form button[type=submit]").await;
+    b.click("main form button[type=submit]").await;
     arrived(b, "/me").await;
     let body = b
         .client
@@ -184,16 +157,16 @@ async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, wi
     assert!(body.as_str().unwrap().contains(&email), "{lang}: signed in");
     shot(b, lang, "me", width).await;
     wizard(b, lang, width).await;
-    click(b, "main form.logout button").await;
+    b.click("main form.logout button").await;
     arrived(b, &format!("/{lang}/")).await;
     b.client
         .goto(&format!("{}/{lang}/login", s.base))
         .await
         .unwrap();
     arrived(b, "/login").await;
-    fill(b, "#email", &email).await;
-    fill(b, "#password", "wrong password!").await;
-    click(b, "main form button[type=submit]").await;
+    b.fill("#email", &email).await;
+    b.fill("#password", "wrong password!").await;
+    b.click("main form button[type=submit]").await;
     b.wait_for_js(
         "the log-in error",
         "return document.querySelector('.error-summary')",
@@ -201,10 +174,10 @@ async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, wi
     )
     .await;
     shot(b, lang, "login-error", width).await;
-    fill(b, "#password", "correct horse battery").await;
-    click(b, "main form button[type=submit]").await;
+    b.fill("#password", "correct horse battery").await;
+    b.click("main form button[type=submit]").await;
     arrived(b, "/me").await;
-    click(b, "main form.logout button").await;
+    b.click("main form.logout button").await;
     arrived(b, &format!("/{lang}/")).await;
 
     // The two checks.
@@ -227,8 +200,8 @@ async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, wi
         .await
         .unwrap();
     arrived(b, "/digital-check").await;
-    click(b, "#q-website").await;
-    click(b, "#q-accounting_software").await;
+    b.click("#q-website").await;
+    b.click("#q-accounting_software").await;
     let live = b
         .wait_for_js(
             "the live score",
@@ -238,7 +211,7 @@ async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, wi
         )
         .await;
     assert!(live.as_str().unwrap().contains("16 / 100"), "{live}");
-    click(b, "main form button[type=submit]").await;
+    b.click("main form button[type=submit]").await;
     b.wait_for_js(
         "the digital result",
         "return document.querySelector('#result')",
@@ -283,13 +256,13 @@ async fn my_matches(s: &TestServer, b: &browser::Browser, lang: &str, sme_id: &s
 
 /// The SME describes its business in six steps, one topic each, and sees it on its page.
 async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
-    click(b, "main a.button").await;
+    b.click("main a.button").await;
     arrived(b, "/me/new").await;
     let name = format!("{lang} wizard business {width}");
-    fill(b, "#name", &name).await;
-    fill(b, "#description", "ផលិតនំបញ្ចុក 커피 coffee").await;
+    b.fill("#name", &name).await;
+    b.fill("#description", "ផលិតនំបញ្ចុក 커피 coffee").await;
     shot(b, lang, "wizard-1", width).await;
-    click(b, "main form button[type=submit]").await;
+    b.click("main form button[type=submit]").await;
     for (n, css, value) in [(2, "#sector", "1079"), (3, "#province", "KH-11")] {
         b.wait_for_js(
             "the next step",
@@ -305,7 +278,7 @@ async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
             .await
             .unwrap_or_else(|e| panic!("choose {value}: {e}"));
         shot(b, lang, &format!("wizard-{n}"), width).await;
-        click(b, "main form button[type=submit]").await;
+        b.click("main form button[type=submit]").await;
     }
     for (n, css) in [(4, "#q-social_media"), (5, "#p-distribution")] {
         b.wait_for_js(
@@ -314,7 +287,7 @@ async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
             LIMIT,
         )
         .await;
-        click(b, css).await;
+        b.click(css).await;
         if n == 4 {
             // The level and score follow the boxes as they are ticked.
             let live = b
@@ -328,7 +301,7 @@ async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
             assert!(live.as_str().unwrap().contains("5 / 100"), "{live}");
         }
         shot(b, lang, &format!("wizard-{n}"), width).await;
-        click(b, "main form button[type=submit]").await;
+        b.click("main form button[type=submit]").await;
     }
     b.wait_for_js(
         "the contact step",
@@ -336,9 +309,9 @@ async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
         LIMIT,
     )
     .await;
-    fill(b, "#phone", "012 345 678").await;
+    b.fill("#phone", "012 345 678").await;
     shot(b, lang, "wizard-6", width).await;
-    click(b, "main form button[type=submit]").await;
+    b.click("main form button[type=submit]").await;
     arrived(b, "/me").await;
     let body = b
         .client

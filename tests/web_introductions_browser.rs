@@ -39,11 +39,7 @@ fn both_parties_accept_an_introduction_in_the_browser_and_then_see_contacts() {
         "mutation($id: ID!, $m: String!) { introduce(matchId: $id, message: $m) { stage } }",
         json!({ "id": id, "m": "Meet Hanbit: K-beauty distribution." }),
     );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(drive(&s));
+    browser::block_on(drive(&s));
 }
 
 async fn drive(s: &TestServer) {

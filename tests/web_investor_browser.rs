@@ -11,7 +11,6 @@ mod common;
 use std::time::Duration;
 
 use common::TestServer;
-use fantoccini::Locator;
 
 const LIMIT: Duration = Duration::from_secs(60);
 
@@ -25,11 +24,7 @@ fn a_korean_investor_searches_describes_a_mandate_and_reads_explained_matches() 
     }
     let s = TestServer::start_with(&["--demo"]);
     common::publish_sme(&s, common::sme_input());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(drive(&s));
+    browser::block_on(drive(&s));
 }
 
 async fn drive(s: &TestServer) {
@@ -37,15 +32,16 @@ async fn drive(s: &TestServer) {
     b.sign_in(&s.base, &s.investor_token).await;
 
     // Search in Korean: the cashew processor wrote English and Khmer only.
-    goto(&b, s, "/ko/smes?q=%EC%BA%90%EC%8A%88%EB%84%9B").await;
+    b.goto(&s.base, "/ko/smes?q=%EC%BA%90%EC%8A%88%EB%84%9B")
+        .await;
     let text = b.text().await;
     assert!(text.contains("Sokha Cashew Processing"), "{text}");
     b.assert_page_fits("ko", "SME search", 1280).await;
     b.screenshot("web-ko-investor-search-1280").await;
 
     // The mandate: the sector found by typing its Korean name.
-    goto(&b, s, "/ko/me/mandate").await;
-    type_into(&b, "#sector-filter", "제조").await;
+    b.goto(&s.base, "/ko/me/mandate").await;
+    b.fill("#sector-filter", "제조").await;
     let visible = b
         .client
         .execute(
@@ -60,15 +56,16 @@ async fn drive(s: &TestServer) {
         serde_json::json!([true, false]),
         "the filter keeps only C"
     );
-    click(&b, "#s-C").await;
-    type_into(&b, "#name", "서울 벤처스").await;
-    type_into(&b, "#description", "캄보디아 캐슈넛 가공 공장에 투자합니다").await;
-    type_into(&b, "#ticket_max", "500000").await;
-    click(&b, "#p-equity").await;
-    click(&b, "#p-export_market_access").await;
+    b.click("#s-C").await;
+    b.fill("#name", "서울 벤처스").await;
+    b.fill("#description", "캄보디아 캐슈넛 가공 공장에 투자합니다")
+        .await;
+    b.fill("#ticket_max", "500000").await;
+    b.click("#p-equity").await;
+    b.click("#p-export_market_access").await;
     b.assert_page_fits("ko", "mandate form", 1280).await;
     b.screenshot("web-ko-investor-mandate-1280").await;
-    click(&b, "form.mandate button[type=submit]").await;
+    b.click("form.mandate button[type=submit]").await;
     b.wait_for_js(
         "the account page after saving",
         "return document.readyState === 'complete' && location.pathname === '/ko/me' \
@@ -78,7 +75,7 @@ async fn drive(s: &TestServer) {
     .await;
 
     // The ranked SMEs, each explained in Korean.
-    click(&b, "a.button[href^='/ko/me/matches/']").await;
+    b.click("a.button[href^='/ko/me/matches/']").await;
     b.wait_for_js(
         "the ranked SMEs",
         "return document.readyState === 'complete' && document.querySelectorAll('#ranked > li').length >= 10",
@@ -123,34 +120,8 @@ async fn drive(s: &TestServer) {
     b.resize(360, 640).await;
     b.assert_page_fits("ko", "investor matches", 360).await;
     b.screenshot("web-ko-investor-matches-360").await;
-    goto(&b, s, "/ko/me/mandate").await;
+    b.goto(&s.base, "/ko/me/mandate").await;
     b.assert_page_fits("ko", "mandate form", 360).await;
     b.screenshot("web-ko-investor-mandate-360").await;
     b.close().await;
-}
-
-async fn goto(b: &browser::Browser, s: &TestServer, path: &str) {
-    b.client.goto(&format!("{}{path}", s.base)).await.unwrap();
-    b.wait_for_js(path, "return document.readyState === 'complete'", LIMIT)
-        .await;
-}
-
-async fn click(b: &browser::Browser, css: &str) {
-    b.client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-async fn type_into(b: &browser::Browser, css: &str, text: &str) {
-    b.client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .send_keys(text)
-        .await
-        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
 }

@@ -120,8 +120,9 @@ fn sme_input(n: u64) -> serde_json::Value {
     })
 }
 
-/// The fragment bomb of issue 12: `F{n}` expands to 2^n fields.
-fn fragment_bomb(n: usize) -> String {
+/// The fragment bomb of issue 12: `fragment F1 on Query { ...F0 ...F0 }` … up to `F{n}`,
+/// 2^n fields from a few hundred bytes (the hardening tests send it too).
+pub fn fragment_bomb(n: usize) -> String {
     let mut q = format!("query {{ ...F{n} }} fragment F0 on Query {{ __typename }}");
     for i in 1..=n {
         q.push_str(&format!(

@@ -21,7 +21,6 @@ use super::public::{level_name, partnership_name, pick, province_name, sector_na
 use super::wizard::{in_lang, keep_other_languages, number, Check};
 use super::{see_other, Chrome, Form, Section, Web};
 use crate::domain::account::Role;
-use crate::domain::contact::ContactRaw;
 use crate::domain::digital::DigitalLevel;
 use crate::domain::investor::{Investor, InvestorRaw};
 use crate::domain::profile::{IncentivePreference, OrganizationType, PartnershipType};
@@ -365,29 +364,12 @@ pub async fn save(w: Web, body: Bytes) -> Response {
         excluded_sectors: vec![],
         ticket_min_usd: ticket_min,
         ticket_max_usd: ticket_max,
-        partnership_types: form
-            .all("partnership")
-            .into_iter()
-            .filter_map(PartnershipType::parse)
-            .collect(),
+        partnership_types: form.parsed("partnership", PartnershipType::parse),
         preferred_provinces: form.all("province").into_iter().map(String::from).collect(),
-        preferred_digital_levels: form
-            .all("level")
-            .into_iter()
-            .filter_map(DigitalLevel::parse)
-            .collect(),
-        incentive_preferences: form
-            .all("incentive")
-            .into_iter()
-            .filter_map(IncentivePreference::parse)
-            .collect(),
+        preferred_digital_levels: form.parsed("level", DigitalLevel::parse),
+        incentive_preferences: form.parsed("incentive", IncentivePreference::parse),
         languages: vec![w.lang.code().to_string()],
-        contact: ContactRaw {
-            person: text("person"),
-            email: text("email"),
-            phone: text("phone"),
-            telegram: text("telegram"),
-        },
+        contact: form.contact(),
     };
     let changing = form.get("id").map(str::to_string);
     if let Some(id) = &changing {

@@ -408,6 +408,23 @@ impl Form {
             .map(|(_, v)| v.as_str())
             .collect()
     }
+
+    /// Every value of `name` that `parse` accepts (checkboxes of a vocabulary: a value that is
+    /// not one of ours was not offered, so it is dropped).
+    pub fn parsed<T>(&self, name: &str, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
+        self.all(name).into_iter().filter_map(parse).collect()
+    }
+
+    /// The contact fields every profile form asks (`person`, `email`, `phone`, `telegram`).
+    pub fn contact(&self) -> crate::domain::contact::ContactRaw {
+        let text = |k: &str| self.get(k).map(str::to_string);
+        crate::domain::contact::ContactRaw {
+            person: text("person"),
+            email: text("email"),
+            phone: text("phone"),
+            telegram: text("telegram"),
+        }
+    }
 }
 
 /// `?a=1&b=2` from pairs (empty when there are none).

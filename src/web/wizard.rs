@@ -16,7 +16,6 @@ use super::public::{partnership_name, province_name, Opt};
 use super::tools::{sector_groups, Group};
 use super::{query_string, see_other, Chrome, Form, Section, Web};
 use crate::domain::account::Role;
-use crate::domain::contact::ContactRaw;
 use crate::domain::digital::DigitalIndicator;
 use crate::domain::profile::{PartnershipType, Visibility};
 use crate::domain::sme::{Sme, SmeRaw};
@@ -335,23 +334,10 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
         province_code: text("province").unwrap_or_default(),
         capital_sought_min_usd: capital_min,
         capital_sought_max_usd: capital_max,
-        partnership_types: draft
-            .all("partnership")
-            .into_iter()
-            .filter_map(PartnershipType::parse)
-            .collect(),
-        digital_indicators: draft
-            .all("q")
-            .into_iter()
-            .filter_map(DigitalIndicator::parse)
-            .collect(),
+        partnership_types: draft.parsed("partnership", PartnershipType::parse),
+        digital_indicators: draft.parsed("q", DigitalIndicator::parse),
         languages: vec![w.lang.code().to_string()],
-        contact: ContactRaw {
-            person: text("person"),
-            email: text("email"),
-            phone: text("phone"),
-            telegram: text("telegram"),
-        },
+        contact: draft.contact(),
         visibility: Some(if draft.get("visibility") == Some("ANONYMOUS") {
             Visibility::Anonymous
         } else {

@@ -31,6 +31,15 @@ pub fn unavailable() -> Option<String> {
     None
 }
 
+/// Runs a browser test's async body on a runtime of its own (tests are plain `#[test]`s).
+pub fn block_on<F: std::future::Future>(body: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(body)
+}
+
 /// A chromedriver process and one headless session on it; both end on drop or [`close`].
 pub struct Browser {
     pub client: Client,
@@ -220,6 +229,42 @@ impl Browser {
             )
             .await
             .expect("session cookie");
+    }
+
+    /// Opens `base` + `path` and waits until the page has loaded.
+    pub async fn goto(&self, base: &str, path: &str) {
+        self.client.goto(&format!("{base}{path}")).await.unwrap();
+        self.wait_for_js(
+            path,
+            "return document.readyState === 'complete'",
+            Duration::from_secs(60),
+        )
+        .await;
+    }
+
+    /// Clicks the element `css` selects.
+    pub async fn click(&self, css: &str) {
+        self.client
+            .find(fantoccini::Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Types `text` into the field `css` selects, after clearing it.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let field = self
+            .client
+            .find(fantoccini::Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        field.clear().await.ok();
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
     /// The text a person reads on the page.
