@@ -12,6 +12,7 @@ use axum::response::Response;
 
 use axum::extract::Path;
 
+use super::explain::{score_view, ScoreView};
 use super::public::{pick, province_name, section_name};
 use super::session;
 use super::{see_other, Chrome, Form, Section, Web};
@@ -209,6 +210,8 @@ struct MePage {
     signed_in_as: String,
     role: String,
     is_sme: bool,
+    /// Links to the staff's board and dashboard.
+    is_staff: bool,
     businesses: Vec<Business>,
 }
 
@@ -220,7 +223,8 @@ pub async fn me(w: Web) -> Response {
     let role = match account.role {
         Role::Sme => tr.t("account-role-sme"),
         Role::Investor => tr.t("account-role-investor"),
-        other => other.as_str().to_string(),
+        Role::Staff => tr.t("staff-role-staff"),
+        Role::Admin => tr.t("staff-role-admin"),
     };
     let mut businesses = Vec::new();
     if account.role == Role::Sme {
@@ -259,25 +263,17 @@ pub async fn me(w: Web) -> Response {
         ),
         role: tr.t1("me-role", "role", role),
         is_sme: account.role == Role::Sme,
+        is_staff: account.role.is_staff(),
         businesses,
     };
     w.page(StatusCode::OK, &page)
-}
-
-pub struct FactorView {
-    pub name: String,
-    pub points: String,
-    pub percent: u32,
-    pub reason: String,
 }
 
 pub struct MatchItem {
     pub href: String,
     pub title: String,
     pub title_lang: &'static str,
-    pub score: String,
-    pub percent: u32,
-    pub factors: Vec<FactorView>,
+    pub sv: ScoreView,
 }
 
 #[derive(Template)]
@@ -286,11 +282,6 @@ struct MatchesPage {
     c: Chrome,
     heading: String,
     matches: Vec<MatchItem>,
-}
-
-/// Points out of 100, rounded.
-fn points(x: f64) -> u32 {
-    (x * 100.0).round().clamp(0.0, 100.0) as u32
 }
 
 /// "My matches": the investors that fit one of the signed-in SME's businesses, each score
@@ -326,26 +317,7 @@ pub async fn matches(w: Web, Path((_, id)): Path<(String, String)>) -> Response 
                 href: w.href(&format!("/investors/{}", inv.get().id)),
                 title,
                 title_lang,
-                score: tr.t1("matches-score", "score", points(m.breakdown.score)),
-                percent: points(m.breakdown.score),
-                factors: m
-                    .breakdown
-                    .factors
-                    .iter()
-                    .map(|f| FactorView {
-                        name: tr.t(&format!(
-                            "feature-{}",
-                            f.feature.as_str().to_ascii_lowercase()
-                        )),
-                        points: tr.t2(
-                            "feature-part",
-                            ("points", format!("{:.0}", f.contribution * 100.0)),
-                            ("weight", format!("{:.0}", f.weight * 100.0)),
-                        ),
-                        percent: points(f.value),
-                        reason: f.reason.clone(),
-                    })
-                    .collect(),
+                sv: score_view(tr, &m.breakdown),
             }
         })
         .collect();
