@@ -13,9 +13,9 @@ const WIDTH: f64 = 360.0;
 /// Room kept right of the longest bar for its count.
 const VALUE_ROOM: f64 = 48.0;
 /// Height of one row: a label line, then the bar.
-const ROW: u32 = 40;
+const ROW: u32 = 42;
 /// Font size of labels, in SVG units (the CSS sets the same).
-const FONT: f64 = 13.0;
+const FONT: f64 = 14.0;
 
 pub struct Bar {
     /// The whole label (tooltip and table).
@@ -64,11 +64,11 @@ pub fn bar_chart(
                 short: fit(&label, (WIDTH - 4.0) / FONT),
                 label,
                 value,
-                label_y: top + 14,
-                bar_y: top + 19,
+                label_y: top + 15,
+                bar_y: top + 21,
                 width: format!("{width:.1}"),
                 value_x: format!("{:.1}", width + 5.0),
-                value_y: top + 31,
+                value_y: top + 33,
                 href,
             }
         })
