@@ -27,6 +27,9 @@ use crate::search::query::{search, Filter, Kind, SearchRequest};
 use crate::store::sqlite::SqliteStore;
 use crate::store::Store;
 
+pub mod client;
+pub mod load;
+pub mod pages;
 pub mod peer;
 
 /// Rows per insert transaction while loading a generated set.

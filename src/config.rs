@@ -147,6 +147,18 @@ pub struct Limits {
     )]
     pub max_in_flight: usize,
 
+    /// Requests of one client address running at once; its further requests wait their turn
+    /// (in order), so many connections from one address get no more of the server than a few.
+    /// Behind a reverse proxy every client has the proxy's address (X-Forwarded-For is not
+    /// trusted yet): raise this to about `--max-in-flight` there.
+    #[arg(
+        long,
+        env = "KHKR_MAX_IN_FLIGHT_PER_CLIENT",
+        default_value = "4",
+        value_name = "N"
+    )]
+    pub max_in_flight_per_client: usize,
+
     /// Failed log-ins from one address before exponential back-off (1 s, 2 s, 4 s … 15 min;
     /// forgotten 15 min after the last failure). Refusals are RATE_LIMITED / 429.
     #[arg(
@@ -237,6 +249,7 @@ impl Default for Limits {
             header_read_timeout: Duration::from_secs(10),
             max_connections: 1024,
             max_in_flight: 256,
+            max_in_flight_per_client: 4,
             shutdown_drain: Duration::from_secs(10),
             login_failures_per_ip: 20,
             login_failures_per_account: 5,

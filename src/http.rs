@@ -33,9 +33,10 @@ struct HttpState {
 }
 
 pub fn router(app: Arc<App>, schema: ApiSchema) -> Router {
-    let in_flight = limits::InFlight(Arc::new(tokio::sync::Semaphore::new(
-        app.limits.max_in_flight.max(1),
-    )));
+    let in_flight = limits::InFlight::new(
+        app.limits.max_in_flight,
+        app.limits.max_in_flight_per_client,
+    );
     let body_limit = limits::BodyLimit(app.limits.max_body_bytes);
     let cors = limits::Cors(Arc::new(
         app.limits
@@ -146,11 +147,8 @@ async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
 /// Prometheus text exposition (see [`metrics`]).
 async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
     let running = state
-        .app
-        .limits
-        .max_in_flight
-        .max(1)
-        .saturating_sub(state.in_flight.0.available_permits());
+        .in_flight
+        .running(state.app.limits.max_in_flight.max(1));
     let head = state
         .app
         .store

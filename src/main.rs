@@ -97,6 +97,24 @@ enum BenchCommand {
         #[arg(long, env = "KHKR_TEST_POSTGRES_URL")]
         peer_url: Option<String>,
     },
+    /// Mixed load of ordinary users on a demo server, without and then with an attacker
+    /// (fragment bombs, a password flood): throughput, p50/p99 per operation, errors, memory.
+    /// Exits with 1 when ordinary requests got a 5xx, their p99 more than doubled under
+    /// attack, or the server passed 1 GB.
+    Load {
+        /// Ordinary users, one connection each.
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        /// Length of each of the two phases.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
+    /// Render time (p50/p99) and weight of the web app's pages on a demo server.
+    Pages {
+        /// Timed requests per page.
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -159,6 +177,22 @@ fn main() -> anyhow::Result<()> {
                 figures.push(khkr_match::bench::match_bench(n, rounds.max(1)).await?);
             }
             khkr_match::bench::print_match(&figures);
+            Ok(())
+        }),
+        Command::Bench(BenchCommand::Load {
+            connections,
+            seconds,
+        }) => runtime()?.block_on(async {
+            let figures =
+                khkr_match::bench::load::load_bench(connections.max(1), seconds.max(1)).await?;
+            if !khkr_match::bench::load::print_load(&figures) {
+                anyhow::bail!("the load run did not meet the bar (see above)");
+            }
+            Ok(())
+        }),
+        Command::Bench(BenchCommand::Pages { rounds }) => runtime()?.block_on(async {
+            let figures = khkr_match::bench::pages::pages_bench(rounds.max(1)).await?;
+            khkr_match::bench::pages::print_pages(&figures, rounds.max(1));
             Ok(())
         }),
         Command::User(UserCommand::Create {

@@ -5,81 +5,10 @@
 
 mod common;
 
-use common::{publish_sme, raw_http, sme_input, RawResponse, TestServer};
+use common::web::{cookie_pair, csrf_of, form, get, post_form, post_form_with, set_cookies};
+use common::{publish_sme, sme_input, TestServer};
 
 const LANGS: [&str; 3] = ["km", "ko", "en"];
-
-fn get(s: &TestServer, path: &str, headers: &[(&str, &str)]) -> RawResponse {
-    raw_http(&s.base, "GET", path, headers, None)
-}
-
-fn post_form(
-    s: &TestServer,
-    path: &str,
-    cookie: Option<&str>,
-    pairs: &[(&str, &str)],
-) -> RawResponse {
-    post_form_with(s, path, cookie, pairs, &[])
-}
-
-fn post_form_with(
-    s: &TestServer,
-    path: &str,
-    cookie: Option<&str>,
-    pairs: &[(&str, &str)],
-    extra: &[(&str, &str)],
-) -> RawResponse {
-    let body = form(pairs);
-    let mut headers = vec![("Content-Type", "application/x-www-form-urlencoded")];
-    if let Some(c) = cookie {
-        headers.push(("Cookie", c));
-    }
-    headers.extend_from_slice(extra);
-    raw_http(&s.base, "POST", path, &headers, Some(body.as_bytes()))
-}
-
-fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// Every `Set-Cookie` value of a response.
-fn set_cookies(r: &RawResponse) -> Vec<&str> {
-    r.headers
-        .iter()
-        .filter(|(n, _)| n == "set-cookie")
-        .map(|(_, v)| v.as_str())
-        .collect()
-}
-
-/// `name=value` of the cookie `name` set by `r`.
-fn cookie_pair(r: &RawResponse, name: &str) -> Option<String> {
-    set_cookies(r)
-        .into_iter()
-        .find(|c| c.starts_with(&format!("{name}=")))
-        .map(|c| c.split(';').next().unwrap().to_string())
-}
-
-/// The value of the hidden CSRF field of a page.
-fn csrf_of(html: &str) -> String {
-    let at = html
-        .find("name=\"csrf\" value=\"")
-        .expect("a CSRF field on the page")
-        + "name=\"csrf\" value=\"".len();
-    html[at..at + 64].to_string()
-}
 
 #[test]
 fn root_redirects_by_accept_language() {

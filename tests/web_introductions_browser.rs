@@ -49,43 +49,30 @@ fn both_parties_accept_an_introduction_in_the_browser_and_then_see_contacts() {
 async fn drive(s: &TestServer) {
     let b = browser::Browser::start(360, 640).await;
     // The SME, in Khmer: sees the introduction without contact, and accepts.
-    sign_in(s, &b, &s.sme_token).await;
+    b.sign_in(&s.base, &s.sme_token).await;
     open(s, &b, "km").await;
-    assert!(!text(&b).await.contains("minji@hanbit-beauty.example"));
+    assert!(!b.text().await.contains("minji@hanbit-beauty.example"));
     shot(&b, "km", "waiting", 360).await;
     answer(&b, "km").await;
-    assert!(!text(&b).await.contains("minji@hanbit-beauty.example"));
+    assert!(!b.text().await.contains("minji@hanbit-beauty.example"));
     shot(&b, "km", "accepted", 360).await;
 
     // The investor, in Korean, accepts too: both now see the other's contact.
-    sign_in(s, &b, &s.investor_token).await;
+    b.sign_in(&s.base, &s.investor_token).await;
     open(s, &b, "ko").await;
-    assert!(!text(&b).await.contains("sokha@sokha-cashew.example"));
+    assert!(!b.text().await.contains("sokha@sokha-cashew.example"));
     answer(&b, "ko").await;
-    assert!(text(&b).await.contains("sokha@sokha-cashew.example"));
+    assert!(b.text().await.contains("sokha@sokha-cashew.example"));
     shot(&b, "ko", "connected", 360).await;
 
-    sign_in(s, &b, &s.sme_token).await;
+    b.sign_in(&s.base, &s.sme_token).await;
     open(s, &b, "km").await;
-    assert!(text(&b).await.contains("minji@hanbit-beauty.example"));
+    assert!(b.text().await.contains("minji@hanbit-beauty.example"));
     shot(&b, "km", "connected", 360).await;
     b.resize(1280, 800).await;
     open(s, &b, "en").await;
     shot(&b, "en", "connected", 1280).await;
     b.close().await;
-}
-
-/// Sets the session cookie from a page of the server's origin (WebDriver's cookie API refuses
-/// loopback hosts); the server reads it the same way whoever set it.
-async fn sign_in(s: &TestServer, b: &browser::Browser, token: &str) {
-    b.client.goto(&format!("{}/en/", s.base)).await.unwrap();
-    b.client
-        .execute(
-            "document.cookie = 'khkr_session=' + arguments[0] + '; path=/'; return true;",
-            vec![serde_json::Value::String(token.to_string())],
-        )
-        .await
-        .expect("session cookie");
 }
 
 async fn open(s: &TestServer, b: &browser::Browser, lang: &str) {
@@ -119,16 +106,6 @@ async fn answer(b: &browser::Browser, lang: &str) {
         LIMIT,
     )
     .await;
-}
-
-async fn text(b: &browser::Browser) -> String {
-    b.client
-        .execute("return document.body.innerText", vec![])
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
 }
 
 async fn shot(b: &browser::Browser, lang: &str, state: &str, width: u32) {

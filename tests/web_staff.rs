@@ -5,17 +5,20 @@
 //! headless Chromium is in tests/web_staff_browser.rs.
 
 mod common;
-#[path = "common/pages.rs"]
-mod pages;
 
 use std::io::{BufRead, BufReader, Write};
 use std::time::Duration;
 
+use common::web::{csrf_of, get, post_form};
 use common::{investor_input, publish_investor, publish_sme, sme_input, TestServer};
-use pages::{csrf_of, get, post_form, session};
 use serde_json::json;
 
 const STAFF_PAGES: [&str; 3] = ["/staff", "/staff/pipeline", "/staff/events"];
+
+/// The `Cookie` header value of a session token.
+fn session(token: &str) -> String {
+    format!("khkr_session={token}")
+}
 
 /// A second SME: rice farming (section A) in Phnom Penh, hiding its name.
 fn rice_farm() -> serde_json::Value {

@@ -33,6 +33,39 @@
   var summary = document.querySelector(".error-summary[tabindex]");
   if (summary) summary.focus();
 })();
+// Investor matches: each slider shows its value, and a change re-ranks at once (the form is a
+// plain GET, so without this the "re-rank" button does the same).
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-weights]");
+  if (!form) return;
+  var timer = null;
+  form.querySelectorAll("input[type=range]").forEach(function (r) {
+    var out = form.querySelector("output[for='" + r.id + "']");
+    r.addEventListener("input", function () { if (out) out.textContent = r.value; });
+    r.addEventListener("change", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { form.submit(); }, 250);
+    });
+  });
+})();
+// Mandate form: the sector filter matches section names in every language and division titles.
+(function () {
+  "use strict";
+  var box = document.querySelector("input[data-sector-filter]");
+  if (!box) return;
+  box.closest(".sector-filter").hidden = false;
+  var items = document.querySelectorAll(".tree > li[data-names]");
+  box.addEventListener("input", function () {
+    var q = box.value.trim().toLowerCase();
+    items.forEach(function (li) {
+      var hit = !q || li.getAttribute("data-names").indexOf(q) >= 0;
+      li.hidden = !hit;
+      var d = li.querySelector("details");
+      if (d && q && hit) d.open = li.getAttribute("data-names").split(" | ").slice(4).some(function (n) { return n.indexOf(q) >= 0; });
+    });
+  });
+})();
 // Staff board: live updates. The server sends an event whenever any match changes (a party
 // answered, another curator moved it); the board fetches itself again and swaps its cards in,
 // keeping the filters. Without this script the board is the same page, current at each reload.

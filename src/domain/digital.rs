@@ -31,6 +31,8 @@ pub enum DigitalLevel {
 }
 
 impl DigitalLevel {
+    pub const ALL: [DigitalLevel; 3] = [Self::Basic, Self::Intermediate, Self::Advanced];
+
     pub fn as_str(self) -> &'static str {
         match self {
             DigitalLevel::Basic => "BASIC",
@@ -40,9 +42,7 @@ impl DigitalLevel {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Basic, Self::Intermediate, Self::Advanced]
-            .into_iter()
-            .find(|l| l.as_str() == s)
+        Self::ALL.into_iter().find(|l| l.as_str() == s)
     }
 }
 

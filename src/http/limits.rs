@@ -7,16 +7,20 @@
 //!   keep-alive connections. At most `--max-connections` are open; one more is answered 503
 //!   with `Retry-After` and closed. At shutdown every connection is told to finish its current
 //!   request, and the drain is bounded by `--shutdown-drain`.
-//! - [`in_flight`]: at most `--max-in-flight` requests run at once; past that, 503 +
-//!   `Retry-After` at once instead of a growing queue. Health checks are exempt, so an
-//!   overloaded server is not mistaken for a dead one.
+//! - [`in_flight`]: at most `--max-in-flight-per-client` requests of one address run at once;
+//!   its further requests wait their turn (FIFO) without holding anything else, so one client
+//!   with many connections (an attacker's loop, a script) gets a client's share of the server
+//!   and not a share per connection. Then at most `--max-in-flight` requests run at once in all;
+//!   past that, 503 + `Retry-After` at once instead of a growing queue. Health checks are
+//!   exempt, so an overloaded server is not mistaken for a dead one.
 //! - [`body_limit`]: a request whose `Content-Length` is over `--max-body-bytes` is refused
 //!   with 413 before any byte of the body is read; bodies without a length are bounded where
 //!   they are read (GraphQL in `graphql::read_body`, forms by axum's `DefaultBodyLimit`).
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::net::SocketAddr;
-use std::sync::Arc;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
@@ -27,7 +31,7 @@ use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
 use super::graphql::Refusal;
@@ -143,21 +147,94 @@ async fn refuse_connection(mut stream: TcpStream) {
     .await;
 }
 
-/// The in-flight bound's state: one permit per running request.
+/// The in-flight bounds' state: one permit per running request, in all and per address.
 #[derive(Clone)]
-pub struct InFlight(pub Arc<Semaphore>);
+pub struct InFlight {
+    pub all: Arc<Semaphore>,
+    per_client: Arc<PerClient>,
+}
+
+impl InFlight {
+    pub fn new(max: usize, max_per_client: usize) -> Self {
+        InFlight {
+            all: Arc::new(Semaphore::new(max.max(1))),
+            per_client: Arc::new(PerClient {
+                limit: max_per_client.max(1),
+                queues: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// Requests running now (for `/metrics`).
+    pub fn running(&self, max: usize) -> usize {
+        max.saturating_sub(self.all.available_permits())
+    }
+}
+
+/// One semaphore per address with requests running or waiting; an address leaves the map when
+/// its last request ends, so the map holds only the addresses active now.
+struct PerClient {
+    limit: usize,
+    queues: Mutex<HashMap<IpAddr, Arc<Semaphore>>>,
+}
+
+/// A running request's place in its address's queue; frees it (and the address's entry when it
+/// was the last) when the request ends or is dropped.
+struct ClientTurn {
+    permit: Option<OwnedSemaphorePermit>,
+    queue: Arc<Semaphore>,
+    ip: IpAddr,
+    owner: Arc<PerClient>,
+}
+
+impl Drop for ClientTurn {
+    fn drop(&mut self) {
+        drop(self.permit.take());
+        let mut queues = self.owner.queues.lock().unwrap_or_else(|e| e.into_inner());
+        // Ours and the map's: nobody else runs or waits for this address.
+        if Arc::strong_count(&self.queue) == 2 {
+            queues.remove(&self.ip);
+        }
+    }
+}
+
+impl PerClient {
+    async fn turn(self: &Arc<Self>, ip: IpAddr) -> Option<ClientTurn> {
+        let queue = {
+            let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
+            queues
+                .entry(ip)
+                .or_insert_with(|| Arc::new(Semaphore::new(self.limit)))
+                .clone()
+        };
+        let mut turn = ClientTurn {
+            permit: None,
+            queue: queue.clone(),
+            ip,
+            owner: self.clone(),
+        };
+        // The semaphore is never closed; `None` only if it were.
+        turn.permit = Some(queue.acquire_owned().await.ok()?);
+        Some(turn)
+    }
+}
 
 /// Paths exempt from the in-flight bound (liveness and readiness probes).
 fn is_probe(path: &str) -> bool {
     matches!(path, "/healthz" | "/readyz")
 }
 
-/// Middleware: runs the request if a slot is free, else 503 + `Retry-After` at once.
+/// Middleware: waits for the address's turn, then runs the request if a slot is free, else 503
+/// + `Retry-After` at once.
 pub async fn in_flight(State(slots): State<InFlight>, request: Request, next: Next) -> Response {
     if is_probe(request.uri().path()) {
         return next.run(request).await;
     }
-    match slots.0.try_acquire() {
+    let _turn = match peer(request.extensions()) {
+        Some(addr) => slots.per_client.turn(addr.ip()).await,
+        None => None,
+    };
+    match slots.all.try_acquire() {
         Ok(_permit) => next.run(request).await,
         Err(_) => busy("the server is at its limit of requests in flight; retry shortly"),
     }

@@ -12,14 +12,15 @@ use axum::response::Response;
 
 use axum::extract::Path;
 
-use super::explain::{score_view, ScoreView};
-use super::public::{pick, province_name, section_name};
+use super::public::{province_name, section_name};
 use super::session;
 use super::{see_other, Chrome, Form, Section, Web};
 use crate::domain::account::Role;
 use crate::domain::ids::ProfileId;
+use crate::domain::investor::Investor;
 use crate::domain::sme::Sme;
-use crate::service::{self, accounts, matching, profiles, ServiceError};
+use crate::service::visibility::Shown;
+use crate::service::{self, accounts, profiles, ServiceError};
 
 pub struct FieldError {
     pub id: &'static str,
@@ -193,6 +194,7 @@ pub async fn logout(w: Web, body: Bytes) -> Response {
     r
 }
 
+/// One of the account's profiles (an SME's business or an investor's mandate) on its page.
 pub struct Business {
     pub href: String,
     pub title: String,
@@ -212,7 +214,54 @@ struct MePage {
     is_sme: bool,
     /// Links to the staff's board and dashboard.
     is_staff: bool,
+    is_investor: bool,
     businesses: Vec<Business>,
+    /// The next page of businesses, and the first when this is not it.
+    next: Option<String>,
+    first: Option<String>,
+}
+
+/// Businesses or mandates per page of the account page.
+const BUSINESSES_PER_PAGE: usize = 20;
+
+/// The viewer's own published profiles of kind `K`, each with links to its matches, its form
+/// and its archive button. `facts` gives its sector codes and province for the line under it.
+async fn listed<K: profiles::Kind>(
+    w: &Web,
+    owned: &[ProfileId],
+    facts: impl Fn(&Shown<K>) -> (String, Option<String>),
+) -> Result<Vec<Business>, ServiceError> {
+    let tr = w.tr;
+    let mut out = Vec::new();
+    for shown in profiles::published_by_ids::<K>(&w.app, &w.viewer, owned).await? {
+        let id = shown.get().id();
+        let (title, title_lang) = super::matches::title(tr, w.lang, &shown);
+        let (sectors, province) = facts(&shown);
+        let mut meta: Vec<String> = sectors
+            .split_whitespace()
+            .map(|c| section_name(tr, c))
+            .collect();
+        meta.dedup();
+        if meta.is_empty() {
+            meta.push(tr.t("mandate-any-sector"));
+        }
+        meta.extend(province.map(|p| province_name(tr, &p)));
+        let (href, edit) = if K::ROLE == Role::Sme {
+            (format!("/smes/{id}"), format!("/me/edit/{id}"))
+        } else {
+            (format!("/investors/{id}"), format!("/me/mandate?id={id}"))
+        };
+        out.push(Business {
+            href: w.href(&href),
+            title,
+            title_lang,
+            meta: meta.join(" · "),
+            matches: w.href(&format!("/me/matches/{id}")),
+            edit: w.href(&edit),
+            archive: w.href(&format!("/me/archive/{id}")),
+        });
+    }
+    Ok(out)
 }
 
 pub async fn me(w: Web) -> Response {
@@ -226,34 +275,54 @@ pub async fn me(w: Web) -> Response {
         Role::Staff => tr.t("staff-role-staff"),
         Role::Admin => tr.t("staff-role-admin"),
     };
-    let mut businesses = Vec::new();
-    if account.role == Role::Sme {
-        let ids: Vec<ProfileId> = w.viewer.owned().iter().copied().collect();
-        let owned = match profiles::published_by_ids::<Sme>(&w.app, &w.viewer, &ids).await {
-            Ok(o) => o,
-            Err(e) => return w.service_error(e),
-        };
-        for shown in owned {
-            let id = shown.get().id;
-            let (title, title_lang) = match shown.name().and_then(|n| pick(tr, n)) {
-                Some(t) => (t.text, t.lang),
-                None => (shown.display_name(w.lang), w.lang.code()),
-            };
-            businesses.push(Business {
-                href: w.href(&format!("/smes/{id}")),
-                title,
-                title_lang,
-                meta: format!(
-                    "{} · {}",
-                    section_name(tr, shown.get().profile.sector.as_str()),
-                    province_name(tr, shown.get().profile.province.as_str())
-                ),
-                matches: w.href(&format!("/me/matches/{id}")),
-                edit: w.href(&format!("/me/edit/{id}")),
-                archive: w.href(&format!("/me/archive/{id}")),
-            });
+    // A page of the account's profiles, oldest first (ids are time-ordered): a chamber may
+    // register many businesses under one account, and the page must stay small.
+    let after = Form::query(w.query.as_deref())
+        .get("after")
+        .and_then(|a| ProfileId::parse(a).ok());
+    let mut owned: Vec<ProfileId> = w
+        .viewer
+        .owned()
+        .iter()
+        .copied()
+        .filter(|id| after.is_none_or(|a| *id > a))
+        .collect();
+    owned.sort();
+    let more = owned.len() > BUSINESSES_PER_PAGE;
+    owned.truncate(BUSINESSES_PER_PAGE);
+    let next = more.then(|| owned.last()).flatten().map(|last| {
+        format!(
+            "{}{}",
+            w.href("/me"),
+            super::query_string([("after", last.to_string().as_str())])
+        )
+    });
+    let first = after.map(|_| w.href("/me"));
+    let businesses = match account.role {
+        Role::Sme => {
+            listed::<Sme>(&w, &owned, |s| {
+                let p = &s.get().profile;
+                (
+                    p.sector.as_str().to_string(),
+                    Some(p.province.as_str().to_string()),
+                )
+            })
+            .await
         }
-    }
+        Role::Investor => {
+            listed::<Investor>(&w, &owned, |i| {
+                let p = &i.get().profile;
+                let sectors: Vec<&str> = p.sector_interests.iter().map(|c| c.as_str()).collect();
+                (sectors.join(" "), None)
+            })
+            .await
+        }
+        _ => Ok(vec![]),
+    };
+    let businesses = match businesses {
+        Ok(b) => b,
+        Err(e) => return w.service_error(e),
+    };
     let page = MePage {
         c: w.chrome(tr.t("me-title"), Section::Account),
         signed_in_as: tr.t1(
@@ -264,82 +333,30 @@ pub async fn me(w: Web) -> Response {
         role: tr.t1("me-role", "role", role),
         is_sme: account.role == Role::Sme,
         is_staff: account.role.is_staff(),
+        is_investor: account.role == Role::Investor,
         businesses,
+        next,
+        first,
     };
     w.page(StatusCode::OK, &page)
 }
 
-pub struct MatchItem {
-    pub href: String,
-    pub title: String,
-    pub title_lang: &'static str,
-    pub sv: ScoreView,
-}
-
-#[derive(Template)]
-#[template(path = "matches.html")]
-struct MatchesPage {
-    c: Chrome,
-    heading: String,
-    matches: Vec<MatchItem>,
-}
-
-/// "My matches": the investors that fit one of the signed-in SME's businesses, each score
-/// explained as one bar per feature with the reason in the page language.
-pub async fn matches(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
-    if w.viewer.user.is_none() {
-        return see_other(&w.href("/login"));
-    }
-    let tr = w.tr;
-    let sme = match profiles::get::<Sme>(&w.app, &w.viewer, &id).await {
-        Ok(Some(s)) if w.viewer.owns(s.get().owner) => s,
-        Ok(_) => return w.not_found(),
-        Err(e) => return w.service_error(e),
-    };
-    let args = matching::MatchArgs {
-        first: Some(10),
-        weights: None,
-        lang: Some(w.lang),
-    };
-    let found = match matching::for_sme(&w.app, &w.viewer, &id, args).await {
-        Ok(m) => m,
-        Err(e) => return w.service_error(e),
-    };
-    let items = found
-        .iter()
-        .map(|m| {
-            let inv = &m.investor;
-            let (title, title_lang) = match inv.name().and_then(|n| pick(tr, n)) {
-                Some(t) => (t.text, t.lang),
-                None => (inv.display_name(w.lang), w.lang.code()),
-            };
-            MatchItem {
-                href: w.href(&format!("/investors/{}", inv.get().id)),
-                title,
-                title_lang,
-                sv: score_view(tr, &m.breakdown),
-            }
-        })
-        .collect();
-    let name = sme.display_name(w.lang);
-    let page = MatchesPage {
-        c: w.chrome(
-            tr.t1("matches-title", "name", name.clone()),
-            Section::Account,
-        ),
-        heading: tr.t1("matches-title", "name", name),
-        matches: items,
-    };
-    w.page(StatusCode::OK, &page)
-}
-
-/// Archives one of the SME's businesses: it leaves search and matching; PRG to the account.
+/// Archives one of the account's businesses or mandates: it leaves search and matching; PRG to
+/// the account.
 pub async fn archive(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes) -> Response {
     let form = Form::parse(&body);
     if let Some(refused) = w.refuse_without_csrf(&form) {
         return refused;
     }
-    match profiles::archive::<Sme>(&w.app, &w.viewer, &id).await {
+    let archived = match w.viewer.user.as_ref().map(|u| u.role) {
+        Some(Role::Investor) => profiles::archive::<Investor>(&w.app, &w.viewer, &id)
+            .await
+            .map(drop),
+        _ => profiles::archive::<Sme>(&w.app, &w.viewer, &id)
+            .await
+            .map(drop),
+    };
+    match archived {
         Ok(_) => see_other(&w.href("/me")),
         Err(ServiceError::Unauthenticated(_)) => see_other(&w.href("/login")),
         Err(ServiceError::Forbidden(_)) => w.not_found(),

@@ -127,6 +127,12 @@ impl From<i64> for Arg {
         Arg::Number(n as f64)
     }
 }
+impl From<usize> for Arg {
+    fn from(n: usize) -> Self {
+        // Counts of things on a page: far below 2^53, exact as f64.
+        Arg::Number(n as f64)
+    }
+}
 impl From<u32> for Arg {
     fn from(n: u32) -> Self {
         Arg::Number(f64::from(n))

@@ -16,6 +16,8 @@ mod account;
 mod charts;
 mod explain;
 mod introductions;
+mod mandate;
+mod matches;
 mod public;
 mod staff;
 mod tools;
@@ -63,7 +65,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: Arc<App>) -> Router<S> {
         .route("/{lang}/logout", post(account::logout))
         .route("/{lang}/me", get(account::me))
         .route("/{lang}/me/new", get(wizard::new).post(wizard::publish))
-        .route("/{lang}/me/matches/{id}", get(account::matches))
+        .route("/{lang}/me/matches/{id}", get(matches::page))
+        .route("/{lang}/me/mandate", get(mandate::form).post(mandate::save))
         .route("/{lang}/me/archive/{id}", post(account::archive))
         .route("/{lang}/me/edit/{id}", get(wizard::edit))
         .route("/{lang}/me/introductions", get(introductions::list))

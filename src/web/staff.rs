@@ -35,7 +35,7 @@ use super::explain::{score_view, ScoreView};
 use super::i18n::Tr;
 use super::introductions::{answer_words, contact_lines, ContactLine};
 use super::public::{
-    investor_facts, pick, province_name, section_name, sector_name, sme_facts, Fact, Opt, Select,
+    investor_facts, province_name, section_name, sector_name, sme_facts, Fact, Opt, Select,
 };
 use super::{query_string, see_other, Chrome, Form, Section, Web};
 use crate::app::Revocation;
@@ -108,10 +108,7 @@ fn when(t: OffsetDateTime) -> String {
 
 /// A profile's name as the viewer may see it, with the language it is written in.
 fn name_of<T: service::visibility::Profile>(w: &Web, p: &Shown<T>) -> (String, &'static str) {
-    match p.name().and_then(|n| pick(w.tr, n)) {
-        Some(t) => (t.text, t.lang),
-        None => (p.display_name(w.lang), w.lang.code()),
-    }
+    super::matches::title(w.tr, w.lang, p)
 }
 
 /// The e-mail addresses of these accounts, as the service lets staff see them.

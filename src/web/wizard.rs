@@ -300,7 +300,8 @@ pub async fn edit(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
     ))
 }
 
-fn number(s: Option<&str>) -> Result<Option<i64>, ()> {
+/// An amount typed by a person (`25,000` and `25 000` are fine); `Err` when it is not a number.
+pub fn number(s: Option<&str>) -> Result<Option<i64>, ()> {
     match s.map(|s| s.replace([',', ' '], "")) {
         None => Ok(None),
         Some(s) if s.is_empty() => Ok(None),
@@ -318,15 +319,6 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
     }
     let tr = w.tr;
     let text = |k: &str| draft.get(k).map(str::to_string);
-    let in_lang = |value: Option<String>| {
-        let mut t = LocalizedTextRaw::default();
-        match w.lang {
-            Lang::En => t.en = value,
-            Lang::Km => t.km = value,
-            Lang::Ko => t.ko = value,
-        }
-        t
-    };
     let mut errors: Vec<(&'static str, String)> = Vec::new();
     let capital_min = number(draft.get("capital_min")).unwrap_or_else(|_| {
         errors.push(("capital_min", tr.t("error-investment")));
@@ -337,8 +329,8 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
         None
     });
     let raw = SmeRaw {
-        name: in_lang(text("name")),
-        description: in_lang(text("description")),
+        name: in_lang(w.lang, text("name")),
+        description: in_lang(w.lang, text("description")),
         sector_code: text("sector").unwrap_or_default(),
         province_code: text("province").unwrap_or_default(),
         capital_sought_min_usd: capital_min,
@@ -434,21 +426,8 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
 /// Fills what the wizard does not ask from the business on file.
 fn keep_unasked(raw: &mut SmeRaw, current: &Sme, lang: Lang) {
     let p = &current.profile;
-    let merge = |asked: &mut LocalizedTextRaw, on_file: &crate::domain::text::LocalizedText| {
-        for l in Lang::ALL {
-            if l == lang {
-                continue;
-            }
-            let value = on_file.get(l).map(str::to_string);
-            match l {
-                Lang::En => asked.en = value,
-                Lang::Km => asked.km = value,
-                Lang::Ko => asked.ko = value,
-            }
-        }
-    };
-    merge(&mut raw.name, &p.name);
-    merge(&mut raw.description, &p.description);
+    keep_other_languages(&mut raw.name, &p.name, lang);
+    keep_other_languages(&mut raw.description, &p.description, lang);
     raw.employees = p.employees.map(i64::from);
     raw.founded_year = p.founded_year.map(i64::from);
     raw.secondary_sector_codes = p
@@ -459,5 +438,35 @@ fn keep_unasked(raw: &mut SmeRaw, current: &Sme, lang: Lang) {
     raw.languages = p.languages.iter().map(|l| l.as_str().to_string()).collect();
     if !raw.languages.iter().any(|l| l == lang.code()) {
         raw.languages.push(lang.code().to_string());
+    }
+}
+
+/// A text typed in the page language, as the use cases take it.
+pub fn in_lang(lang: Lang, value: Option<String>) -> LocalizedTextRaw {
+    let mut t = LocalizedTextRaw::default();
+    match lang {
+        Lang::En => t.en = value,
+        Lang::Km => t.km = value,
+        Lang::Ko => t.ko = value,
+    }
+    t
+}
+
+/// Forms ask a text in the page language only: the profile's other languages stay as on file.
+pub fn keep_other_languages(
+    asked: &mut LocalizedTextRaw,
+    on_file: &crate::domain::text::LocalizedText,
+    lang: Lang,
+) {
+    for l in Lang::ALL {
+        if l == lang {
+            continue;
+        }
+        let value = on_file.get(l).map(str::to_string);
+        match l {
+            Lang::En => asked.en = value,
+            Lang::Km => asked.km = value,
+            Lang::Ko => asked.ko = value,
+        }
     }
 }

@@ -208,6 +208,31 @@ impl Browser {
         }
     }
 
+    /// Signs in with an API token by setting the session cookie from a page of the server's
+    /// origin (WebDriver's cookie API refuses loopback hosts); the server reads it the same way
+    /// whoever set it.
+    pub async fn sign_in(&self, base: &str, token: &str) {
+        self.client.goto(&format!("{base}/en/")).await.unwrap();
+        self.client
+            .execute(
+                "document.cookie = 'khkr_session=' + arguments[0] + '; path=/'; return true;",
+                vec![serde_json::Value::String(token.to_string())],
+            )
+            .await
+            .expect("session cookie");
+    }
+
+    /// The text a person reads on the page.
+    pub async fn text(&self) -> String {
+        self.client
+            .execute("return document.body.innerText", vec![])
+            .await
+            .expect("read the page's text")
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();

@@ -1,25 +1,33 @@
-//! Helpers for tests of the web pages over plain HTTP: GET and form POSTs with a cookie, and
-//! reading a page's CSRF field. Include it with `#[path = "common/pages.rs"] mod pages;`.
-#![allow(dead_code)]
+//! Page helpers for the web app's HTTP tests: GET, form POSTs, cookies and CSRF fields.
 
-use crate::common::{raw_http, RawResponse, TestServer};
+use super::{raw_http, RawResponse, TestServer};
 
 pub fn get(s: &TestServer, path: &str, headers: &[(&str, &str)]) -> RawResponse {
     raw_http(&s.base, "GET", path, headers, None)
 }
 
-/// POSTs `pairs` as an `application/x-www-form-urlencoded` body, with `cookie` if given.
 pub fn post_form(
     s: &TestServer,
     path: &str,
     cookie: Option<&str>,
     pairs: &[(&str, &str)],
 ) -> RawResponse {
+    post_form_with(s, path, cookie, pairs, &[])
+}
+
+pub fn post_form_with(
+    s: &TestServer,
+    path: &str,
+    cookie: Option<&str>,
+    pairs: &[(&str, &str)],
+    extra: &[(&str, &str)],
+) -> RawResponse {
     let body = form(pairs);
     let mut headers = vec![("Content-Type", "application/x-www-form-urlencoded")];
     if let Some(c) = cookie {
         headers.push(("Cookie", c));
     }
+    headers.extend_from_slice(extra);
     raw_http(&s.base, "POST", path, &headers, Some(body.as_bytes()))
 }
 
@@ -31,7 +39,7 @@ pub fn form(pairs: &[(&str, &str)]) -> String {
         .join("&")
 }
 
-fn enc(s: &str) -> String {
+pub fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
@@ -40,16 +48,28 @@ fn enc(s: &str) -> String {
         .collect()
 }
 
-/// The value of the (first) hidden CSRF field of a page.
+/// Every `Set-Cookie` value of a response.
+pub fn set_cookies(r: &RawResponse) -> Vec<&str> {
+    r.headers
+        .iter()
+        .filter(|(n, _)| n == "set-cookie")
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+/// `name=value` of the cookie `name` set by `r`.
+pub fn cookie_pair(r: &RawResponse, name: &str) -> Option<String> {
+    set_cookies(r)
+        .into_iter()
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(|c| c.split(';').next().unwrap().to_string())
+}
+
+/// The value of the hidden CSRF field of a page.
 pub fn csrf_of(html: &str) -> String {
     let at = html
         .find("name=\"csrf\" value=\"")
         .expect("a CSRF field on the page")
         + "name=\"csrf\" value=\"".len();
     html[at..at + 64].to_string()
-}
-
-/// The `Cookie` header value of a session token.
-pub fn session(token: &str) -> String {
-    format!("khkr_session={token}")
 }

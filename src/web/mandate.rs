@@ -1,0 +1,448 @@
+//! The investor's mandate form (`/{lang}/me/mandate`): what a Korean investor or partner looks
+//! for, on one page made for a desk (an analyst fills it in one sitting).
+//!
+//! Sectors are chosen from the ISIC tree by name: the 21 sections are named in the page
+//! language, each opens to its divisions; a filter box (progressive enhancement) matches what is
+//! typed against every section's name in Khmer, Korean and English and every division's
+//! English title (`제조`, `ផលិតកម្ម` and `manufacturing` all find section C). Without JavaScript
+//! the tree is plain checkboxes.
+//!
+//! The form POSTs with a CSRF field; `service::profiles::publish`/`revise` validate, and a
+//! refusal re-renders the form with what was typed and a translated message next to each field.
+//! Success redirects to the account page (POST-redirect-GET).
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::account::FieldError;
+use super::public::{level_name, partnership_name, pick, province_name, sector_name, Opt};
+use super::wizard::{in_lang, keep_other_languages, number, Check};
+use super::{see_other, Chrome, Form, Section, Web};
+use crate::domain::account::Role;
+use crate::domain::contact::ContactRaw;
+use crate::domain::digital::DigitalLevel;
+use crate::domain::investor::{Investor, InvestorRaw};
+use crate::domain::profile::{IncentivePreference, OrganizationType, PartnershipType};
+use crate::domain::sector::{isic, IsicLevel};
+use crate::domain::text::Lang;
+use crate::service::{profiles, reference, ServiceError};
+
+/// One ISIC section with its divisions, as checkboxes.
+pub struct SectorChoice {
+    pub section: Check,
+    /// Every name the filter box matches, lower case: the section in three languages, its code,
+    /// and each division's code and title.
+    pub names: String,
+    pub divisions: Vec<Check>,
+    /// Open when something inside is chosen.
+    pub open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "mandate.html")]
+struct MandatePage {
+    c: Chrome,
+    heading: String,
+    action: String,
+    id: String,
+    name: String,
+    description: String,
+    organizations: Vec<Opt>,
+    sectors: Vec<SectorChoice>,
+    ticket_min: String,
+    ticket_max: String,
+    partnerships: Vec<Check>,
+    provinces: Vec<Check>,
+    /// Open when a province is chosen.
+    provinces_open: bool,
+    levels: Vec<Check>,
+    incentives: Vec<Check>,
+    person: String,
+    email: String,
+    phone: String,
+    telegram: String,
+    errors: Vec<FieldError>,
+}
+
+impl MandatePage {
+    /// The message for field `id`, if it was refused.
+    fn error(&self, id: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.message.as_str())
+    }
+}
+
+fn check(id: String, name: &'static str, value: &str, label: String, form: &Form) -> Check {
+    Check {
+        checked: form.all(name).contains(&value),
+        id,
+        name,
+        value: value.to_string(),
+        label,
+        hint: None,
+        points: 0,
+        tier: "",
+    }
+}
+
+/// The sector tree: sections, each with its divisions, ticked as in `form`.
+fn sector_tree(w: &Web, form: &Form) -> Vec<SectorChoice> {
+    let chosen = form.all("sector");
+    isic()
+        .children(None)
+        .map(|section| {
+            let code = section.code.as_str();
+            let mut names: Vec<String> = vec![code.to_lowercase()];
+            names.extend(
+                Lang::ALL
+                    .iter()
+                    .map(|l| sector_name(super::i18n::Tr::new(*l), code).to_lowercase()),
+            );
+            let divisions: Vec<Check> = isic()
+                .children(Some(code))
+                .filter(|d| d.level == IsicLevel::Division)
+                .map(|d| {
+                    names.push(format!("{} {}", d.code, d.name_en.to_lowercase()));
+                    check(
+                        format!("s-{}", d.code),
+                        "sector",
+                        &d.code,
+                        format!("{} {}", d.code, d.name_en),
+                        form,
+                    )
+                })
+                .collect();
+            let open = divisions.iter().any(|d| d.checked);
+            SectorChoice {
+                section: check(
+                    format!("s-{code}"),
+                    "sector",
+                    code,
+                    sector_name(w.tr, code),
+                    form,
+                ),
+                names: names.join(" | "),
+                open: open || chosen.contains(&code),
+                divisions,
+            }
+        })
+        .collect()
+}
+
+fn page(w: &Web, form: &Form, errors: Vec<FieldError>) -> MandatePage {
+    let tr = w.tr;
+    let get = |k: &str| form.get(k).unwrap_or("").to_string();
+    let changing = form.get("id").is_some();
+    let heading = tr.t(if changing {
+        "mandate-edit-title"
+    } else {
+        "mandate-title"
+    });
+    let org = form.get("organization").unwrap_or("CORPORATE_INVESTOR");
+    let provinces_open = !form.all("province").is_empty();
+    MandatePage {
+        c: w.chrome(heading.clone(), Section::Account),
+        heading,
+        action: w.href("/me/mandate"),
+        id: get("id"),
+        name: get("name"),
+        description: get("description"),
+        organizations: OrganizationType::ALL
+            .iter()
+            .map(|o| Opt {
+                value: o.as_str().to_string(),
+                label: tr.t(&format!("org-{}", o.as_str().to_ascii_lowercase())),
+                selected: o.as_str() == org,
+            })
+            .collect(),
+        sectors: sector_tree(w, form),
+        ticket_min: get("ticket_min"),
+        ticket_max: get("ticket_max"),
+        partnerships: PartnershipType::ALL
+            .iter()
+            .map(|p| {
+                let v = p.as_str();
+                check(
+                    format!("p-{}", v.to_ascii_lowercase()),
+                    "partnership",
+                    v,
+                    partnership_name(tr, *p),
+                    form,
+                )
+            })
+            .collect(),
+        provinces: reference::provinces()
+            .iter()
+            .map(|p| {
+                check(
+                    format!("pr-{}", p.iso),
+                    "province",
+                    &p.iso,
+                    province_name(tr, &p.iso),
+                    form,
+                )
+            })
+            .collect(),
+        provinces_open,
+        levels: DigitalLevel::ALL
+            .iter()
+            .map(|l| {
+                let v = l.as_str();
+                check(
+                    format!("l-{}", v.to_ascii_lowercase()),
+                    "level",
+                    v,
+                    level_name(tr, *l),
+                    form,
+                )
+            })
+            .collect(),
+        incentives: IncentivePreference::ALL
+            .iter()
+            .map(|i| {
+                let v = i.as_str();
+                check(
+                    format!("i-{}", v.to_ascii_lowercase()),
+                    "incentive",
+                    v,
+                    tr.t(&format!("incentive-{}", v.to_ascii_lowercase())),
+                    form,
+                )
+            })
+            .collect(),
+        person: get("person"),
+        email: get("email"),
+        phone: get("phone"),
+        telegram: get("telegram"),
+        errors,
+    }
+}
+
+/// Only investor accounts describe mandates.
+fn refuse(w: &Web) -> Option<Response> {
+    match &w.viewer.user {
+        None => Some(see_other(&w.href("/login"))),
+        Some(u) if u.role != Role::Investor => Some(see_other(&w.href("/me"))),
+        Some(_) => None,
+    }
+}
+
+/// One of the viewer's own mandates (as its owner sees it), or `None`.
+async fn owned(w: &Web, id: &str) -> Result<Option<Investor>, ServiceError> {
+    Ok(profiles::get::<Investor>(&w.app, &w.viewer, id)
+        .await?
+        .filter(|s| w.viewer.owns(s.get().owner))
+        .map(|s| s.get().clone()))
+}
+
+/// The form's fields for a mandate on file.
+fn answers(w: &Web, inv: &Investor) -> Form {
+    let p = &inv.profile;
+    let mut f: Vec<(String, String)> = vec![("id".into(), inv.id.to_string())];
+    let mut push = |k: &str, v: String| f.push((k.to_string(), v));
+    if let Some(t) = pick(w.tr, &p.name) {
+        push("name", t.text);
+    }
+    if let Some(t) = pick(w.tr, &p.description) {
+        push("description", t.text);
+    }
+    push("organization", p.organization_type.as_str().into());
+    for s in &p.sector_interests {
+        push("sector", s.as_str().into());
+    }
+    if let Some(m) = p.ticket.min {
+        push("ticket_min", m.to_string());
+    }
+    if let Some(m) = p.ticket.max {
+        push("ticket_max", m.to_string());
+    }
+    for t in &p.partnership_types {
+        push("partnership", t.as_str().into());
+    }
+    for pr in &p.preferred_provinces {
+        push("province", pr.as_str().into());
+    }
+    for l in &p.preferred_digital_levels {
+        push("level", l.as_str().into());
+    }
+    for i in &p.incentive_preferences {
+        push("incentive", i.as_str().into());
+    }
+    let c = &p.contact;
+    if let Some(v) = &c.person {
+        push("person", v.clone());
+    }
+    if let Some(v) = &c.email {
+        push("email", v.as_str().into());
+    }
+    if let Some(v) = &c.phone {
+        push("phone", v.as_str().into());
+    }
+    if let Some(v) = &c.telegram {
+        push("telegram", v.as_str().into());
+    }
+    Form(f)
+}
+
+/// `GET /{lang}/me/mandate[?id=…]`: a new mandate, or one on file to change.
+pub async fn form(w: Web) -> Response {
+    if let Some(r) = refuse(&w) {
+        return r;
+    }
+    let query = Form::query(w.query.as_deref());
+    let form = match query.get("id") {
+        None => Form(vec![]),
+        Some(id) => match owned(&w, id).await {
+            Ok(Some(inv)) => answers(&w, &inv),
+            Ok(None) | Err(ServiceError::BadInput(_)) => return w.not_found(),
+            Err(e) => return w.service_error(e),
+        },
+    };
+    w.page(StatusCode::OK, &page(&w, &form, vec![]))
+}
+
+/// Which form field a validation error of the use case points at, and its message key.
+fn field_of(path: &str) -> (&'static str, &'static str) {
+    let path = path.trim_start_matches("input.");
+    let head = path.split(['[', '.']).next().unwrap_or(path);
+    match head {
+        "name" => ("name", "error-wizard-text"),
+        "description" => ("description", "error-wizard-text"),
+        "sectorInterests" | "excludedSectors" => ("sectors", "error-sector"),
+        "ticketMinUsd" => ("ticket_min", "error-investment"),
+        "ticketMaxUsd" => ("ticket_max", "error-investment"),
+        "preferredProvinces" => ("provinces", "error-province"),
+        "contact" => match path {
+            "contact.email" => ("email", "error-email-invalid"),
+            "contact.phone" => ("phone", "error-wizard-contact"),
+            "contact.telegram" => ("telegram", "error-wizard-contact"),
+            _ => ("person", "error-wizard-contact"),
+        },
+        _ => ("name", "error-generic"),
+    }
+}
+
+/// `POST /{lang}/me/mandate`: publishes a new mandate or revises the one named by `id`.
+pub async fn save(w: Web, body: Bytes) -> Response {
+    if let Some(r) = refuse(&w) {
+        return r;
+    }
+    let form = Form::parse(&body);
+    if let Some(refused) = w.refuse_without_csrf(&form) {
+        return refused;
+    }
+    let tr = w.tr;
+    let text = |k: &str| form.get(k).map(str::to_string);
+    let mut errors: Vec<FieldError> = Vec::new();
+    let fail = |errors: &mut Vec<FieldError>, id: &'static str, key: &str| {
+        if !errors.iter().any(|e| e.id == id) {
+            errors.push(FieldError {
+                id,
+                message: tr.t(key),
+            });
+        }
+    };
+    let ticket_min = number(form.get("ticket_min")).unwrap_or_else(|_| {
+        fail(&mut errors, "ticket_min", "error-investment");
+        None
+    });
+    let ticket_max = number(form.get("ticket_max")).unwrap_or_else(|_| {
+        fail(&mut errors, "ticket_max", "error-investment");
+        None
+    });
+    let mut raw = InvestorRaw {
+        name: in_lang(w.lang, text("name")),
+        description: in_lang(w.lang, text("description")),
+        organization_type: form
+            .get("organization")
+            .and_then(OrganizationType::parse)
+            .unwrap_or(OrganizationType::CorporateInvestor),
+        sector_interests: form.all("sector").into_iter().map(String::from).collect(),
+        excluded_sectors: vec![],
+        ticket_min_usd: ticket_min,
+        ticket_max_usd: ticket_max,
+        partnership_types: form
+            .all("partnership")
+            .into_iter()
+            .filter_map(PartnershipType::parse)
+            .collect(),
+        preferred_provinces: form.all("province").into_iter().map(String::from).collect(),
+        preferred_digital_levels: form
+            .all("level")
+            .into_iter()
+            .filter_map(DigitalLevel::parse)
+            .collect(),
+        incentive_preferences: form
+            .all("incentive")
+            .into_iter()
+            .filter_map(IncentivePreference::parse)
+            .collect(),
+        languages: vec![w.lang.code().to_string()],
+        contact: ContactRaw {
+            person: text("person"),
+            email: text("email"),
+            phone: text("phone"),
+            telegram: text("telegram"),
+        },
+    };
+    let changing = form.get("id").map(str::to_string);
+    if let Some(id) = &changing {
+        // What the form does not ask is kept: texts in other languages, excluded sectors,
+        // languages.
+        match owned(&w, id).await {
+            Ok(Some(current)) => {
+                let p = &current.profile;
+                keep_other_languages(&mut raw.name, &p.name, w.lang);
+                keep_other_languages(&mut raw.description, &p.description, w.lang);
+                raw.excluded_sectors = p
+                    .excluded_sectors
+                    .iter()
+                    .map(|s| s.as_str().to_string())
+                    // A sector now chosen can no longer be excluded.
+                    .filter(|s| !raw.sector_interests.contains(s))
+                    .collect();
+                raw.languages = p.languages.iter().map(|l| l.as_str().to_string()).collect();
+                if !raw.languages.iter().any(|l| l == w.lang.code()) {
+                    raw.languages.push(w.lang.code().to_string());
+                }
+            }
+            Ok(None) | Err(ServiceError::BadInput(_)) => return w.not_found(),
+            Err(e) => return w.service_error(e),
+        }
+    }
+    if errors.is_empty() {
+        let result = match &changing {
+            Some(id) => profiles::revise::<Investor>(&w.app, &w.viewer, id, raw).await,
+            None => profiles::publish::<Investor>(&w.app, &w.viewer, raw).await,
+        };
+        match result {
+            Ok(_) => return see_other(&w.href("/me")),
+            Err(ServiceError::BadInput(e)) => {
+                for fe in &e.0 {
+                    let (id, key) = field_of(&fe.field);
+                    fail(&mut errors, id, key);
+                }
+            }
+            Err(e) => return w.service_error(e),
+        }
+    }
+    w.page(StatusCode::UNPROCESSABLE_ENTITY, &page(&w, &form, errors))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_of;
+
+    #[test]
+    fn every_refusal_points_at_a_field_of_the_form() {
+        assert_eq!(field_of("input.sectorInterests[2]").0, "sectors");
+        assert_eq!(field_of("input.ticketMaxUsd").0, "ticket_max");
+        assert_eq!(field_of("input.contact.email").0, "email");
+        assert_eq!(field_of("input.preferredProvinces[0]").0, "provinces");
+        assert_eq!(field_of("input.name").0, "name");
+    }
+}

@@ -1,0 +1,232 @@
+//! "My matches" (`/{lang}/me/matches/{id}`) for both sides: an SME sees the investors that fit
+//! one of its businesses, an investor the SMEs that fit one of its mandates. Each score is
+//! explained as one bar per feature with its reason in the page language.
+//!
+//! Investors also get the per-query weight sliders: a GET form (`w-sector=40&…`, points out of
+//! 100 per feature, defaults pre-filled), so a re-ranking is a bookmarkable link and works
+//! without JavaScript; with it, moving a slider re-ranks at once.
+
+use askama::Template;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::explain::{feature_name, points, score_view, ScoreView};
+use super::i18n::Tr;
+use super::public::pick;
+use super::{see_other, Chrome, Form, Section, Web};
+use crate::domain::account::Role;
+use crate::domain::investor::Investor;
+use crate::domain::sme::Sme;
+use crate::domain::text::Lang;
+use crate::matching::weights::{Feature, Weights};
+use crate::service::matching::{self, MatchView, WeightOverrides};
+use crate::service::visibility::Shown;
+use crate::service::{profiles, ServiceError};
+
+pub struct MatchItem {
+    pub href: String,
+    pub title: String,
+    pub title_lang: &'static str,
+    pub sv: ScoreView,
+}
+
+/// One weight slider.
+pub struct Slider {
+    pub id: String,
+    pub name: String,
+    pub value: u32,
+}
+
+#[derive(Template)]
+#[template(path = "matches.html")]
+struct MatchesPage {
+    c: Chrome,
+    heading: String,
+    intro: String,
+    none: String,
+    /// Empty for SMEs (they rank with the defaults).
+    sliders: Vec<Slider>,
+    action: String,
+    reset: String,
+    weights_error: Option<String>,
+    matches: Vec<MatchItem>,
+}
+
+/// A match's score and one bar per feature, with the reason the ranking gave.
+pub fn explained(tr: Tr, m: &MatchView, href: String, title: (String, &'static str)) -> MatchItem {
+    MatchItem {
+        href,
+        title: title.0,
+        title_lang: title.1,
+        sv: score_view(tr, &m.breakdown),
+    }
+}
+
+/// A profile's name as the viewer may see it, in the page language when it has one.
+pub fn title<K: crate::service::visibility::Profile>(
+    tr: Tr,
+    lang: Lang,
+    p: &Shown<K>,
+) -> (String, &'static str) {
+    match p.name().and_then(|n| pick(tr, n)) {
+        Some(t) => (t.text, t.lang),
+        None => (p.display_name(lang), lang.code()),
+    }
+}
+
+fn slider_param(f: Feature) -> String {
+    format!("w-{}", f.as_str().to_ascii_lowercase())
+}
+
+/// The weights a query asks for: a value per feature given, in points (0–100, any scale is
+/// normalised by the ranking). `Err` when a value is not a number.
+fn overrides(query: &Form) -> Result<Option<WeightOverrides>, ()> {
+    let mut o: WeightOverrides = [None; 7];
+    let mut any = false;
+    for (i, f) in Feature::ALL.iter().enumerate() {
+        if let Some(v) = query.get(&slider_param(*f)) {
+            o[i] = Some(v.trim().parse::<f64>().map_err(|_| ())?);
+            any = true;
+        }
+    }
+    Ok(any.then_some(o))
+}
+
+pub async fn page(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
+    let Some(user) = w.viewer.user.as_ref() else {
+        return see_other(&w.href("/login"));
+    };
+    match user.role {
+        Role::Sme => for_sme(w, id).await,
+        Role::Investor => for_investor(w, id).await,
+        _ => w.not_found(),
+    }
+}
+
+async fn for_sme(w: Web, id: String) -> Response {
+    let tr = w.tr;
+    let sme = match profiles::get::<Sme>(&w.app, &w.viewer, &id).await {
+        Ok(Some(s)) if w.viewer.owns(s.get().owner) => s,
+        Ok(_) | Err(ServiceError::BadInput(_)) => return w.not_found(),
+        Err(e) => return w.service_error(e),
+    };
+    let args = matching::MatchArgs {
+        first: Some(10),
+        weights: None,
+        lang: Some(w.lang),
+    };
+    let found = match matching::for_sme(&w.app, &w.viewer, &id, args).await {
+        Ok(m) => m,
+        Err(e) => return w.service_error(e),
+    };
+    let matches = found
+        .iter()
+        .map(|m| {
+            let href = w.href(&format!("/investors/{}", m.investor.get().id));
+            explained(tr, m, href, title(tr, w.lang, &m.investor))
+        })
+        .collect();
+    let heading = tr.t1("matches-title", "name", sme.display_name(w.lang));
+    let page = MatchesPage {
+        c: w.chrome(heading.clone(), Section::Account),
+        heading,
+        intro: tr.t("matches-intro"),
+        none: tr.t("matches-none"),
+        sliders: vec![],
+        action: String::new(),
+        reset: String::new(),
+        weights_error: None,
+        matches,
+    };
+    w.page(StatusCode::OK, &page)
+}
+
+async fn for_investor(w: Web, id: String) -> Response {
+    let tr = w.tr;
+    let investor = match profiles::get::<Investor>(&w.app, &w.viewer, &id).await {
+        Ok(Some(s)) if w.viewer.owns(s.get().owner) => s,
+        Ok(_) | Err(ServiceError::BadInput(_)) => return w.not_found(),
+        Err(e) => return w.service_error(e),
+    };
+    let query = Form::query(w.query.as_deref());
+    let asked = overrides(&query);
+    // Sliders stay where the person put them (the ranking scales them to a sum of 100; the
+    // bars below show the scaled weights); untouched ones show the usual weights.
+    let defaults = Weights::default();
+    let sliders = Feature::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, f)| Slider {
+            id: slider_param(*f),
+            name: feature_name(tr, *f),
+            value: match &asked {
+                Ok(Some(o)) => o[i].map_or(points(defaults.get(*f)), |v| {
+                    v.round().clamp(0.0, 100.0) as u32
+                }),
+                _ => points(defaults.get(*f)),
+            },
+        })
+        .collect();
+    let mut weights_error = None;
+    let matches = match asked {
+        Err(()) => {
+            weights_error = Some(tr.t("matches-weights-error"));
+            vec![]
+        }
+        Ok(weights) => {
+            let args = matching::MatchArgs {
+                first: Some(10),
+                weights,
+                lang: Some(w.lang),
+            };
+            match matching::for_investor(&w.app, &w.viewer, &id, None, args).await {
+                Ok(found) => found
+                    .iter()
+                    .map(|m| {
+                        let href = w.href(&format!("/smes/{}", m.sme.get().id));
+                        explained(tr, m, href, title(tr, w.lang, &m.sme))
+                    })
+                    .collect(),
+                Err(ServiceError::BadInput(_)) => {
+                    weights_error = Some(tr.t("matches-weights-error"));
+                    vec![]
+                }
+                Err(e) => return w.service_error(e),
+            }
+        }
+    };
+    let heading = tr.t1(
+        "matches-investor-title",
+        "name",
+        investor.display_name(w.lang),
+    );
+    let page = MatchesPage {
+        c: w.chrome(heading.clone(), Section::Account),
+        heading,
+        intro: tr.t("matches-investor-intro"),
+        none: tr.t("matches-investor-none"),
+        sliders,
+        action: w.href(&format!("/me/matches/{id}")),
+        reset: w.href(&format!("/me/matches/{id}")),
+        weights_error,
+        matches,
+    };
+    w.page(StatusCode::OK, &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sliders_read_points_and_refuse_words() {
+        let q = Form::query(Some("w-sector=80&w-text=0"));
+        let o = overrides(&q).unwrap().unwrap();
+        assert_eq!(o[Feature::Sector as usize], Some(80.0));
+        assert_eq!(o[Feature::Text as usize], Some(0.0));
+        assert_eq!(o[Feature::Digital as usize], None);
+        assert_eq!(overrides(&Form::query(None)), Ok(None));
+        assert!(overrides(&Form::query(Some("w-sector=lots"))).is_err());
+    }
+}

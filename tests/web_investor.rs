@@ -1,0 +1,239 @@
+//! The investor's side of the web app over real HTTP against the real server: the mandate form
+//! (sectors from the ISIC tree named in the page language, errors next to their field with what
+//! was typed kept, POST-redirect-GET, editing), the mandates on the account page, the ranked
+//! SMEs with their explanation and the weight sliders, and withdrawing a mandate.
+
+mod common;
+
+use common::web::{csrf_of, get, post_form};
+use common::{publish_sme, sme_input, TestServer};
+
+/// The Korean analyst's mandate: cashew and food processing, equity or export access.
+fn mandate<'a>(csrf: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("name", name),
+        ("description", "캄보디아 캐슈넛 가공 공장에 투자합니다"),
+        ("organization", "VENTURE_CAPITAL"),
+        ("sector", "C"),
+        ("sector", "01"),
+        ("ticket_min", "50,000"),
+        ("ticket_max", "500000"),
+        ("partnership", "EQUITY"),
+        ("partnership", "EXPORT_MARKET_ACCESS"),
+        ("province", "KH-6"),
+        ("level", "BASIC"),
+        ("incentive", "KOREA_FTA_EXPORT"),
+        ("person", "김민지"),
+        ("email", "minji@seoul-vc.example"),
+    ]
+}
+
+/// The id in the first `prefix<id>"` of a page.
+fn id_after(html: &str, prefix: &str) -> String {
+    let at = html
+        .find(prefix)
+        .unwrap_or_else(|| panic!("{prefix} in {html}"))
+        + prefix.len();
+    html[at..].split(['"', '?']).next().unwrap().to_string()
+}
+
+#[test]
+fn an_investor_describes_a_mandate_changes_it_and_withdraws_it() {
+    let s = TestServer::start();
+    let cookie = format!("khkr_session={}", s.investor_token);
+    let h = [("Cookie", cookie.as_str())];
+
+    let me = get(&s, "/ko/me", &h);
+    assert_eq!(me.status, 200);
+    let html = me.text();
+    assert!(html.contains("내 투자 조건"), "{html}");
+    assert!(html.contains("href=\"/ko/me/mandate\""));
+
+    // The form names sections in Korean; the filter data holds every language's name.
+    let page = get(&s, "/ko/me/mandate", &h);
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains("<label for=\"s-C\">제조업</label>"), "{html}");
+    assert!(
+        html.contains("manufacturing"),
+        "English names for the filter"
+    );
+    assert!(
+        html.contains("<label for=\"s-10\" lang=\"en\">10 "),
+        "divisions"
+    );
+    for field in [
+        "name",
+        "description",
+        "ticket_min",
+        "ticket_max",
+        "person",
+        "email",
+    ] {
+        assert!(html.contains(&format!("<label for=\"{field}\"")), "{field}");
+    }
+    let csrf = csrf_of(&html);
+
+    // Without its CSRF field: refused, nothing stored.
+    let mut no_csrf = mandate(&csrf, "서울 벤처스");
+    no_csrf.remove(0);
+    assert_eq!(
+        post_form(&s, "/ko/me/mandate", Some(&cookie), &no_csrf).status,
+        403
+    );
+
+    // A ticket that is not a number: the form again, the message next to the field, what was
+    // typed kept.
+    let mut bad = mandate(&csrf, "서울 벤처스");
+    bad.retain(|(k, _)| *k != "ticket_max");
+    bad.push(("ticket_max", "많이"));
+    let r = post_form(&s, "/ko/me/mandate", Some(&cookie), &bad);
+    assert_eq!(r.status, 422);
+    let html = r.text();
+    assert!(html.contains("class=\"error-summary\""));
+    assert!(html.contains("href=\"#ticket_max\""));
+    assert!(
+        html.contains("value=\"서울 벤처스\""),
+        "the name typed is kept"
+    );
+    assert!(
+        html.contains("value=\"많이\""),
+        "the bad value is shown to fix"
+    );
+    assert!(html.contains("id=\"s-C\" name=\"sector\" value=\"C\" checked"));
+    assert!(
+        !get(&s, "/ko/me", &h).text().contains("서울 벤처스"),
+        "nothing stored"
+    );
+
+    // Saved: a redirect to the account page (POST-redirect-GET), which lists it.
+    let r = post_form(
+        &s,
+        "/ko/me/mandate",
+        Some(&cookie),
+        &mandate(&csrf, "서울 벤처스"),
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(r.header("location"), Some("/ko/me"));
+    let html = get(&s, "/ko/me", &h).text();
+    assert!(html.contains("서울 벤처스"), "{html}");
+    assert!(html.contains("제조업"), "its sectors named");
+    let id = id_after(&html, "href=\"/ko/me/matches/");
+
+    // Changing it starts from the answers on file.
+    let edit = get(&s, &format!("/ko/me/mandate?id={id}"), &h).text();
+    assert!(edit.contains(&format!("name=\"id\" value=\"{id}\"")));
+    assert!(edit.contains("value=\"서울 벤처스\""));
+    assert!(edit.contains("value=\"50000\""));
+    assert!(edit.contains("id=\"p-equity\" name=\"partnership\" value=\"EQUITY\" checked"));
+    assert!(edit.contains("id=\"pr-KH-6\" name=\"province\" value=\"KH-6\" checked"));
+    assert!(
+        edit.contains("value=\"minji@seoul-vc.example\""),
+        "the owner sees its contact"
+    );
+    let mut changed = mandate(&csrf, "서울 임팩트 벤처스");
+    changed.push(("id", &id));
+    let r = post_form(&s, "/ko/me/mandate", Some(&cookie), &changed);
+    assert_eq!(r.status, 303, "{}", r.text());
+    let html = get(&s, "/ko/me", &h).text();
+    assert!(html.contains("서울 임팩트 벤처스"));
+    assert_eq!(
+        html.matches("href=\"/ko/me/matches/").count(),
+        1,
+        "changed, not added"
+    );
+
+    // Someone else's mandate is not found; an SME account has no mandate form.
+    let sme = format!("khkr_session={}", s.sme_token);
+    assert_eq!(
+        get(&s, &format!("/ko/me/mandate?id={id}"), &[("Cookie", &sme)]).status,
+        303
+    );
+    let anon = get(&s, "/ko/me/mandate", &[]);
+    assert_eq!(anon.status, 303);
+    assert_eq!(anon.header("location"), Some("/ko/login"));
+
+    // Withdrawn: it leaves the account page.
+    let r = post_form(
+        &s,
+        &format!("/ko/me/archive/{id}"),
+        Some(&cookie),
+        &[("csrf", &csrf)],
+    );
+    assert_eq!(r.status, 303);
+    assert!(!get(&s, "/ko/me", &h).text().contains("서울 임팩트 벤처스"));
+}
+
+#[test]
+fn an_investor_reads_ranked_smes_and_moves_the_weight_sliders() {
+    let s = TestServer::start();
+    let sme = publish_sme(&s, sme_input());
+    let cookie = format!("khkr_session={}", s.investor_token);
+    let h = [("Cookie", cookie.as_str())];
+    let csrf = csrf_of(&get(&s, "/ko/me/mandate", &h).text());
+    let r = post_form(
+        &s,
+        "/ko/me/mandate",
+        Some(&cookie),
+        &mandate(&csrf, "서울 벤처스"),
+    );
+    assert_eq!(r.status, 303);
+    let id = id_after(&get(&s, "/ko/me", &h).text(), "href=\"/ko/me/matches/");
+
+    let page = get(&s, &format!("/ko/me/matches/{id}"), &h);
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains(&format!("href=\"/ko/smes/{sme}\"")), "{html}");
+    assert!(html.contains("적합도 100점 만점에"));
+    assert_eq!(html.matches("<span class=\"factor-name\">").count(), 7);
+    // The sliders start at the usual weights, each labelled.
+    assert!(html.contains("<label for=\"w-sector\">업종</label>"));
+    assert!(html.contains("name=\"w-sector\" min=\"0\" max=\"100\" step=\"5\" value=\"25\""));
+    assert!(
+        html.contains("25점 중"),
+        "sector counts 25 of 100 by default"
+    );
+
+    // Only the sector counts: its bar is worth all 100 points.
+    let q =
+        "w-text=0&w-sector=100&w-digital=0&w-incentive=0&w-ticket=0&w-partnership=0&w-location=0";
+    let html = get(&s, &format!("/ko/me/matches/{id}?{q}"), &h).text();
+    assert!(html.contains("value=\"100\""), "the slider keeps its place");
+    assert!(html.contains("100점 중"), "{html}");
+    assert!(!html.contains("25점 중"));
+
+    // Weights that cannot rank: said so, in Korean, not a server error.
+    for bad in [
+        "w-sector=lots",
+        "w-text=0&w-sector=0&w-digital=0&w-incentive=0&w-ticket=0&w-partnership=0&w-location=0",
+    ] {
+        let r = get(&s, &format!("/ko/me/matches/{id}?{bad}"), &h);
+        assert_eq!(r.status, 200, "{bad}");
+        assert!(
+            r.text().contains("이 비중으로는 순위를 매길 수 없습니다"),
+            "{bad}"
+        );
+    }
+
+    // Another investor's mandate: not found. The SME's own matches page still works for it.
+    let sme_cookie = format!("khkr_session={}", s.sme_token);
+    assert_eq!(
+        get(
+            &s,
+            &format!("/ko/me/matches/{id}"),
+            &[("Cookie", &sme_cookie)]
+        )
+        .status,
+        404
+    );
+    assert_eq!(
+        get(
+            &s,
+            &format!("/km/me/matches/{sme}"),
+            &[("Cookie", &sme_cookie)]
+        )
+        .status,
+        200
+    );
+}

@@ -1,0 +1,156 @@
+//! A Korean analyst in headless Chromium on the demo data (2,000 SMEs, 300 investors): searches
+//! SMEs in Korean, describes a mandate (finding the sector by typing its Korean name in the
+//! filter), opens the ranked SMEs with their explanation and moves a weight slider, which
+//! re-ranks at once. At 1280 px and at 360 px, without sideways scrolling. Screenshots go to
+//! `<target dir>/screenshots/web-ko-investor-*.png` (the README shows the matches).
+
+#[path = "common/browser.rs"]
+mod browser;
+mod common;
+
+use std::time::Duration;
+
+use common::TestServer;
+use fantoccini::Locator;
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+#[test]
+fn a_korean_investor_searches_describes_a_mandate_and_reads_explained_matches() {
+    if let Some(why) = browser::unavailable() {
+        eprintln!(
+            "SKIPPED: a_korean_investor_searches_describes_a_mandate_and_reads_explained_matches ({why})"
+        );
+        return;
+    }
+    let s = TestServer::start_with(&["--demo"]);
+    common::publish_sme(&s, common::sme_input());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(drive(&s));
+}
+
+async fn drive(s: &TestServer) {
+    let b = browser::Browser::start(1280, 800).await;
+    b.sign_in(&s.base, &s.investor_token).await;
+
+    // Search in Korean: the cashew processor wrote English and Khmer only.
+    goto(&b, s, "/ko/smes?q=%EC%BA%90%EC%8A%88%EB%84%9B").await;
+    let text = b.text().await;
+    assert!(text.contains("Sokha Cashew Processing"), "{text}");
+    b.assert_page_fits("ko", "SME search", 1280).await;
+    b.screenshot("web-ko-investor-search-1280").await;
+
+    // The mandate: the sector found by typing its Korean name.
+    goto(&b, s, "/ko/me/mandate").await;
+    type_into(&b, "#sector-filter", "제조").await;
+    let visible = b
+        .client
+        .execute(
+            "return [!document.getElementById('s-C').closest('li').hidden, \
+                     !document.getElementById('s-A').closest('li').hidden];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        visible,
+        serde_json::json!([true, false]),
+        "the filter keeps only C"
+    );
+    click(&b, "#s-C").await;
+    type_into(&b, "#name", "서울 벤처스").await;
+    type_into(&b, "#description", "캄보디아 캐슈넛 가공 공장에 투자합니다").await;
+    type_into(&b, "#ticket_max", "500000").await;
+    click(&b, "#p-equity").await;
+    click(&b, "#p-export_market_access").await;
+    b.assert_page_fits("ko", "mandate form", 1280).await;
+    b.screenshot("web-ko-investor-mandate-1280").await;
+    click(&b, "form.mandate button[type=submit]").await;
+    b.wait_for_js(
+        "the account page after saving",
+        "return document.readyState === 'complete' && location.pathname === '/ko/me' \
+         && document.body.innerText.includes('서울 벤처스')",
+        LIMIT,
+    )
+    .await;
+
+    // The ranked SMEs, each explained in Korean.
+    click(&b, "a.button[href^='/ko/me/matches/']").await;
+    b.wait_for_js(
+        "the ranked SMEs",
+        "return document.readyState === 'complete' && document.querySelectorAll('#ranked > li').length >= 10",
+        LIMIT,
+    )
+    .await;
+    let text = b.text().await;
+    assert!(text.contains("적합도 100점 만점에"), "{text}");
+    for part in ["업종", "디지털 수준", "투자 인센티브", "협력 형태", "지역"] {
+        assert!(text.contains(part), "{part}");
+    }
+    assert!(
+        text.contains("Sokha Cashew Processing"),
+        "the cashew processor ranks in the top 10"
+    );
+    b.assert_page_fits("ko", "investor matches", 1280).await;
+    b.screenshot("web-ko-investor-matches-1280").await;
+
+    // A slider moved: the ranking follows without pressing anything.
+    b.client
+        .execute(
+            "var r = document.getElementById('w-location'); r.value = 100; \
+             r.dispatchEvent(new Event('input')); r.dispatchEvent(new Event('change')); return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.wait_for_js(
+        "the page re-ranked with the location weight",
+        "return document.readyState === 'complete' && location.search.includes('w-location=100') \
+         && document.querySelectorAll('#ranked > li').length",
+        LIMIT,
+    )
+    .await;
+    let value = b
+        .client
+        .execute("return document.getElementById('w-location').value", vec![])
+        .await
+        .unwrap();
+    assert_eq!(value, "100", "the slider stays where it was put");
+
+    b.resize(360, 640).await;
+    b.assert_page_fits("ko", "investor matches", 360).await;
+    b.screenshot("web-ko-investor-matches-360").await;
+    goto(&b, s, "/ko/me/mandate").await;
+    b.assert_page_fits("ko", "mandate form", 360).await;
+    b.screenshot("web-ko-investor-mandate-360").await;
+    b.close().await;
+}
+
+async fn goto(b: &browser::Browser, s: &TestServer, path: &str) {
+    b.client.goto(&format!("{}{path}", s.base)).await.unwrap();
+    b.wait_for_js(path, "return document.readyState === 'complete'", LIMIT)
+        .await;
+}
+
+async fn click(b: &browser::Browser, css: &str) {
+    b.client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+async fn type_into(b: &browser::Browser, css: &str, text: &str) {
+    b.client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
