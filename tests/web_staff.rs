@@ -69,6 +69,27 @@ fn stage(s: &TestServer, token: &str, id: &str) -> String {
         .to_string()
 }
 
+/// Each visible `input`, `select` and `textarea` has an id that a `<label for>` names.
+fn assert_every_field_labelled(html: &str, path: &str) {
+    for tag in ["<input", "<select", "<textarea"] {
+        for piece in html.split(tag).skip(1) {
+            let tag = &piece[..piece.find('>').unwrap()];
+            if tag.contains("type=\"hidden\"") {
+                continue;
+            }
+            let id = tag
+                .split("id=\"")
+                .nth(1)
+                .map(|t| &t[..t.find('"').unwrap()])
+                .unwrap_or_else(|| panic!("{path}: a field without id: {tag}"));
+            assert!(
+                html.contains(&format!("for=\"{id}\"")),
+                "{path}: no label for {id}"
+            );
+        }
+    }
+}
+
 #[test]
 fn staff_pages_refuse_anonymous_visitors_and_other_accounts() {
     let s = TestServer::start();
@@ -206,6 +227,15 @@ fn the_board_filters_and_the_dashboard_draws_charts_in_each_language() {
         en.contains("href=\"/en/staff/pipeline?province=KH-12\""),
         "rows link to the board"
     );
+
+    // Every field of the staff pages has a label.
+    for path in [
+        "/en/staff/pipeline".to_string(),
+        format!("/en/staff/matches/{m1}"),
+        format!("/en/smes/{cashew}"),
+    ] {
+        assert_every_field_labelled(&get(&s, &path, &as_staff).text(), &path);
+    }
 
     // The account page links staff to their pages.
     let me = get(&s, "/en/me", &as_staff).text();
