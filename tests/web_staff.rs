@@ -492,7 +492,8 @@ fn staff_pages_show_contacts_exactly_as_visibility_allows() {
     assert!(!stranger.contains("Mekong Rice Farm"));
 }
 
-/// The board's live updates: an event stream for staff that announces each change.
+/// The board's live updates: an event stream for staff that announces each change, and ends
+/// when the session is revoked.
 #[test]
 fn the_event_stream_announces_changes_to_staff() {
     let s = TestServer::start();
@@ -509,7 +510,7 @@ fn the_event_stream_announces_changes_to_staff() {
         .unwrap();
     write!(
         stream,
-        "GET /en/staff/events HTTP/1.1\r\nHost: {authority}\r\nCookie: {cookie}\r\nAccept: text/event-stream\r\n\r\n"
+        "GET /en/staff/events HTTP/1.1\r\nHost: {authority}\r\nCookie: {cookie}\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut reader = BufReader::new(stream);
@@ -539,4 +540,19 @@ fn the_event_stream_announces_changes_to_staff() {
             Err(e) => panic!("no event within 30 s ({e}): {seen}"),
         }
     }
+
+    // Logging out revokes the session: the open stream ends, and a new one is refused.
+    let r = post_form(&s, "/en/logout", Some(&cookie), &[("csrf", &csrf)]);
+    assert_eq!(r.status, 303);
+    loop {
+        let mut line = String::new();
+        match reader.read_line(&mut line) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => panic!("the stream stayed open after log-out ({e})"),
+        }
+    }
+    let again = get(&s, "/en/staff/events", &[("Cookie", &cookie)]);
+    assert_eq!(again.status, 303);
+    assert_eq!(again.header("location"), Some("/en/login"));
 }

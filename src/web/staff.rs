@@ -48,7 +48,7 @@ use crate::domain::sme::Sme;
 use crate::domain::validation;
 use crate::service::matching::{self, MatchView};
 use crate::service::pipeline::{self, PipelineArgs};
-use crate::service::visibility::Shown;
+use crate::service::visibility::{PipelineFacts, Shown};
 use crate::service::{self, accounts, reference, ServiceError};
 
 /// Matches per board page (the service's largest page).
@@ -175,7 +175,11 @@ pub async fn dashboard(w: Web) -> Response {
     let mut sections: Vec<(String, i64, Option<String>)> = d
         .by_section
         .iter()
-        .map(|(code, n)| (sector_name(tr, code), *n, filtered("sector", code)))
+        // `?` groups divisions outside the tree: nothing to filter the board by.
+        .map(|(code, n)| {
+            let link = (code != "?").then(|| filtered("sector", code)).flatten();
+            (sector_name(tr, code), *n, link)
+        })
         .collect();
     sections.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let mut provinces: Vec<(String, i64, Option<String>)> = d
@@ -275,6 +279,50 @@ fn select(tr: Tr, name: &'static str, key: &str, options: Vec<Opt>) -> Select {
     }
 }
 
+/// The curator filter's choices: "you", then the other curators of the matches on the board.
+fn curator_options(w: &Web, current: &str, emails: &HashMap<UserId, String>) -> Vec<Opt> {
+    let me = w.viewer.user_id();
+    let mut others: Vec<(&UserId, &String)> =
+        emails.iter().filter(|(id, _)| Some(**id) != me).collect();
+    others.sort_by(|a, b| a.1.cmp(b.1));
+    me.map(|me| (me, w.tr.t("staff-curator-me")))
+        .into_iter()
+        .chain(others.into_iter().map(|(id, email)| (*id, email.clone())))
+        .map(|(id, label)| Opt {
+            selected: id.to_string() == current,
+            value: id.to_string(),
+            label,
+        })
+        .collect()
+}
+
+/// One match on the board: both names, where the SME is, curator and last change.
+fn card(w: &Web, m: &MatchView, facts: &PipelineFacts, emails: &HashMap<UserId, String>) -> Card {
+    let tr = w.tr;
+    let (sme, sme_lang) = name_of(w, &m.sme);
+    let (investor, investor_lang) = name_of(w, &m.investor);
+    let p = &m.sme.get().profile;
+    Card {
+        href: w.href(&format!("/staff/matches/{}", m.id)),
+        sme,
+        sme_lang,
+        investor,
+        investor_lang,
+        stage: stage_name(tr, facts.stage),
+        curator: tr.t1(
+            "staff-card-curator",
+            "curator",
+            curator_words(w, facts.curator, emails),
+        ),
+        meta: format!(
+            "{} · {}",
+            section_name(tr, p.sector.as_str()),
+            province_name(tr, p.province.as_str())
+        ),
+        updated: tr.t1("staff-card-updated", "when", when(facts.updated_at)),
+    }
+}
+
 /// `/{lang}/staff/pipeline`: every match in the pipeline by stage, filtered by curator, the
 /// SME's sector (section or division) and province with a plain GET form.
 pub async fn board(w: Web) -> Response {
@@ -302,7 +350,6 @@ pub async fn board(w: Web) -> Response {
         Err(e) => return w.service_error(e),
     };
     let items: &[MatchView] = found.as_ref().map_or(&[], |p| &p.items);
-    let me = w.viewer.user_id();
     let mut curator_ids: Vec<UserId> = items
         .iter()
         .filter_map(|m| m.pipeline.as_ref().and_then(|p| p.curator))
@@ -312,25 +359,7 @@ pub async fn board(w: Web) -> Response {
         Ok(e) => e,
         Err(e) => return w.service_error(e),
     };
-    let current_curator = curator.as_deref().unwrap_or("");
-    let mut curator_opts = Vec::new();
-    if let Some(me) = me {
-        curator_opts.push(Opt {
-            value: me.to_string(),
-            label: tr.t("staff-curator-me"),
-            selected: me.to_string() == current_curator,
-        });
-    }
-    let mut others: Vec<(&UserId, &String)> =
-        emails.iter().filter(|(id, _)| Some(**id) != me).collect();
-    others.sort_by(|a, b| a.1.cmp(b.1));
-    for (id, email) in others {
-        curator_opts.push(Opt {
-            value: id.to_string(),
-            label: email.clone(),
-            selected: id.to_string() == current_curator,
-        });
-    }
+    let curator_opts = curator_options(&w, curator.as_deref().unwrap_or(""), &emails);
     let provinces = reference::provinces()
         .iter()
         .map(|p| Opt {
@@ -360,28 +389,8 @@ pub async fn board(w: Web) -> Response {
         .collect();
     for m in items {
         let Some(facts) = &m.pipeline else { continue };
-        let (sme, sme_lang) = name_of(&w, &m.sme);
-        let (investor, investor_lang) = name_of(&w, &m.investor);
-        let p = &m.sme.get().profile;
-        let card = Card {
-            href: w.href(&format!("/staff/matches/{}", m.id)),
-            sme,
-            sme_lang,
-            investor,
-            investor_lang,
-            stage: stage_name(tr, facts.stage),
-            curator: tr.t1(
-                "staff-card-curator",
-                "curator",
-                curator_words(&w, facts.curator, &emails),
-            ),
-            meta: format!(
-                "{} · {}",
-                section_name(tr, p.sector.as_str()),
-                province_name(tr, p.province.as_str())
-            ),
-            updated: tr.t1("staff-card-updated", "when", when(facts.updated_at)),
-        };
+        let card = card(&w, m, facts, &emails);
+        // Every stored stage has its column; SUGGESTED (never stored) would join the first.
         let i = BOARD_STAGES
             .iter()
             .position(|s| *s == facts.stage)
