@@ -43,7 +43,13 @@ pub struct App {
     pub limits: crate::config::Limits,
     /// Rate limits with back-off on log-ins, sign-ups and writes (in memory, per process).
     pub throttle: crate::service::throttle::Throttle,
+    /// Match rankings (each scans every candidate on the blocking pool): a bounded queue of
+    /// their own, so a flood of rankings is refused rather than starving everything else.
+    pub rankings: crate::service::queue::WorkQueue,
 }
+
+/// Rankings waiting for a worker before more are refused (a ranking takes milliseconds).
+const RANKINGS_WAITING: usize = 256;
 
 /// A token (or some of an account's tokens) stopped being valid.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +89,11 @@ impl App {
             shutting_down: watch::channel(false).0,
             ws_init_timeout,
             throttle: crate::service::throttle::Throttle::new(limits.throttle()),
+            rankings: crate::service::queue::WorkQueue::new(
+                "ranking",
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+                RANKINGS_WAITING,
+            ),
             limits,
         })
     }

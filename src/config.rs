@@ -149,8 +149,7 @@ pub struct Limits {
 
     /// Requests of one client address running at once; its further requests wait their turn
     /// (in order), so many connections from one address get no more of the server than a few.
-    /// Behind a reverse proxy every client has the proxy's address (X-Forwarded-For is not
-    /// trusted yet): raise this to about `--max-in-flight` there.
+    /// Behind a reverse proxy, name it with `--trusted-proxy` so clients are told apart.
     #[arg(
         long,
         env = "KHKR_MAX_IN_FLIGHT_PER_CLIENT",
@@ -217,6 +216,18 @@ pub struct Limits {
     )]
     pub cors_origins: Vec<String>,
 
+    /// Addresses of reverse proxies in front of the server (e.g. `10.0.0.5`; comma-separated
+    /// in the variable). A request from one of them is counted against the client address its
+    /// `X-Forwarded-For` names (the rightmost address that is not a trusted proxy), for every
+    /// per-address limit; from anyone else the header is ignored, so it cannot be forged.
+    #[arg(
+        long = "trusted-proxy",
+        env = "KHKR_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "IP"
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     /// Seconds open connections get to finish at shutdown before they are dropped.
     #[arg(long, env = "KHKR_SHUTDOWN_DRAIN", default_value = "10", value_name = "SECONDS",
           value_parser = parse_seconds)]
@@ -257,6 +268,7 @@ impl Default for Limits {
             write_burst: 300,
             writes_per_second: 30.0,
             cors_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -162,6 +162,12 @@ async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(running, head, applied),
+        state.metrics.render(&metrics::Gauges {
+            in_flight: running,
+            outbox_head: head,
+            index_applied: applied,
+            pool: state.app.store.pool_usage(),
+            rankings_waiting: state.app.rankings.waiting(),
+        }),
     )
 }

@@ -18,6 +18,12 @@ use khkr_match::config::{IndexConfig, ServeConfig, StorageConfig};
     about = "Matches Cambodian SMEs with Korean investors and partners"
 )]
 struct Cli {
+    /// Log format on standard error: `text` for people, `json` (one object per line, with
+    /// timestamp, level, target, message and fields) for log collectors.
+    #[arg(long, global = true, env = "KHKR_LOG_FORMAT", default_value = "text",
+          value_parser = ["text", "json"])]
+    log_format: String,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -119,13 +125,20 @@ enum BenchCommand {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("KHKR_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    let filter = EnvFilter::try_from_env("KHKR_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    if cli.log_format == "json" {
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    } else {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::stderr().is_terminal())
+            .init();
+    }
     match cli.command {
         Command::Schema => {
             print!("{}", khkr_match::api::sdl());

@@ -129,6 +129,7 @@ pub async fn serve(
         header_read_timeout: config.limits.header_read_timeout,
         max_connections: config.limits.max_connections,
         shutdown_drain: config.limits.shutdown_drain,
+        trusted_proxies: Arc::new(config.limits.trusted_proxies.clone()),
     };
     let result = crate::http::limits::serve(listener, router, limits, shutdown).await;
     app.connections_closed(SOCKETS_CLOSE_WITHIN).await;

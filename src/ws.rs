@@ -501,8 +501,9 @@ impl Connection {
         } else {
             // One index snapshot per operation, as on the HTTP path.
             let request = request.data(self.app.search.searcher());
+            let deadline = self.app.limits.request_timeout;
             self.tasks.spawn(async move {
-                let outcome = single(&schema, request).await;
+                let outcome = single(&schema, request, deadline).await;
                 Finished {
                     id: task_id,
                     generation,
@@ -671,9 +672,16 @@ impl Connection {
     }
 }
 
-/// Runs a query or mutation: one result, or an `error` when it could not start.
-async fn single(schema: &ApiSchema, request: Request) -> Outcome {
-    let mut response = schema.execute(request).await;
+/// Runs a query or mutation: one result, or an `error` when it could not start. The HTTP
+/// path's deadline holds here too: past it the work is cancelled and the answer is `TIMEOUT`.
+async fn single(schema: &ApiSchema, request: Request, deadline: Duration) -> Outcome {
+    let mut response = match tokio::time::timeout(deadline, schema.execute(request)).await {
+        Ok(response) => response,
+        Err(_) => crate::http::graphql::coded_response(
+            "TIMEOUT",
+            format!("the request ran longer than {deadline:?} and was cancelled"),
+        ),
+    };
     classify_engine_errors(&mut response);
     if failed_before_execution(&response) {
         Outcome::Error(response.errors)

@@ -700,6 +700,9 @@ fn metrics_are_exposed_for_prometheus() {
         "khkr_http_requests_in_flight",
         "khkr_rate_limited_total",
         "khkr_index_lag 0",
+        "khkr_db_pool_connections ",
+        "khkr_db_pool_max ",
+        "khkr_rankings_waiting 0",
     ] {
         assert!(text.contains(gauge), "{gauge}: {text}");
     }
@@ -788,8 +791,82 @@ fn one_address_waits_its_turn_while_others_are_served() {
     let (text, closed) = read_until_closed(&mut other, Duration::from_secs(10));
     assert!(closed && text.starts_with("HTTP/1.1 200"), "{text}");
     // The holder finishes; then the waiting request is answered.
-    holder.write_all(query[10..].as_bytes()).unwrap();
+    holder.write_all(&query.as_bytes()[10..]).unwrap();
     let (text, closed) = read_until_closed(&mut same, Duration::from_secs(10));
     assert!(closed && text.starts_with("HTTP/1.1 200"), "{text}");
     assert!(text.contains("KH-12"));
+}
+
+/// Operators' log collectors read one JSON object per line with `--log-format json`.
+#[test]
+fn logs_are_json_lines_on_request() {
+    let s = TestServer::start_with(&["--log-format", "json"]);
+    s.ok("{ provinces { code } }", json!({}));
+    let log = std::fs::read_to_string(s.dir.join("server.log")).unwrap();
+    let lines: Vec<&str> = log.lines().filter(|l| l.starts_with('{')).collect();
+    assert!(!lines.is_empty(), "no JSON line in:\n{log}");
+    for line in &lines {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(
+            v["timestamp"].is_string() && v["level"].is_string(),
+            "{line}"
+        );
+    }
+    assert!(
+        lines.iter().any(|l| l.contains("database ready")),
+        "start-up is logged: {log}"
+    );
+}
+
+/// A wrong log-in from `client` (as an `X-Forwarded-For` header); the error code.
+fn wrong_login_from(s: &TestServer, client: &str, n: usize) -> String {
+    let body = json!({
+        "query": "mutation($e: String!) { logIn(email: $e, password: \"wrong password 1\") { token } }",
+        "variables": { "e": format!("xff-{n}@test.example") }
+    });
+    let r = ureq::post(&format!("{}/graphql", s.base))
+        .set("X-Forwarded-For", client)
+        .send_json(body);
+    let r = match r {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{e}"),
+    };
+    let v: Value = r.into_json().unwrap();
+    error_code(&v).to_string()
+}
+
+/// Behind a trusted proxy, per-address limits count the client its `X-Forwarded-For` names;
+/// from anyone else the header is ignored (a client cannot pick a fresh address per guess).
+#[test]
+fn forwarded_for_counts_clients_behind_a_trusted_proxy_only() {
+    let behind = TestServer::start_with(&[
+        "--trusted-proxy",
+        "127.0.0.1",
+        "--login-failures-per-ip",
+        "2",
+    ]);
+    // Two free failures, a third that starts the back-off, then refusals.
+    for n in 0..3 {
+        assert_eq!(
+            wrong_login_from(&behind, "203.0.113.1", n),
+            "UNAUTHENTICATED"
+        );
+    }
+    assert_eq!(wrong_login_from(&behind, "203.0.113.1", 3), "RATE_LIMITED");
+    assert_eq!(
+        wrong_login_from(&behind, "203.0.113.2", 4),
+        "UNAUTHENTICATED",
+        "another client behind the proxy is not held back"
+    );
+
+    let direct = TestServer::start_with(&["--login-failures-per-ip", "2"]);
+    for n in 0..3 {
+        wrong_login_from(&direct, &format!("203.0.113.{n}"), n);
+    }
+    assert_eq!(
+        wrong_login_from(&direct, "203.0.113.9", 3),
+        "RATE_LIMITED",
+        "a forged header changes nothing"
+    );
 }

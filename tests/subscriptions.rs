@@ -582,3 +582,31 @@ fn staff_hear_every_kind_and_curators_hear_their_matches() {
     assert_eq!(kinds(&mut mine, 2), ["CURATOR_ASSIGNED", "INTRODUCED"]);
     alive(&mut mine);
 }
+
+/// The HTTP path's deadline holds over the socket too: a write that waits for the index longer
+/// than `--request-timeout` answers `error` with TIMEOUT, and the socket stays usable. (The
+/// account is made by a first server: with a 1 ms deadline no sign-up could finish.)
+#[test]
+fn operations_over_the_socket_have_the_request_deadline() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = TestServer::start_in(dir.path(), &[]);
+    let token = first.sme_token.clone();
+    first.stop();
+    let s = TestServer::start_without_accounts(dir.path(), &["--request-timeout", "0.001"]);
+    let publish = "mutation($i: SmeInput!) { publishSme(input: $i) { id } }";
+    let mut ws = signed_in(&s, &token);
+    send(
+        &mut ws,
+        json!({ "id": "w", "type": "subscribe", "payload": {
+            "query": publish, "variables": { "i": common::sme_input() } } }),
+    );
+    let answer = next(&mut ws);
+    assert_eq!(answer["type"], "error", "{answer}");
+    assert_eq!(answer["payload"][0]["extensions"]["code"], "TIMEOUT");
+    alive(&mut ws);
+    // Over HTTP, the same.
+    let body = s
+        .as_token(&token)
+        .gql(publish, json!({ "i": common::sme_input() }));
+    assert_eq!(common::error_code(&body), "TIMEOUT", "{body}");
+}

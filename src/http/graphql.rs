@@ -551,7 +551,7 @@ fn throttle_writes(
 }
 
 /// A response with one error of `code` and `data: null`.
-fn coded_response(code: &str, message: String) -> async_graphql::Response {
+pub(crate) fn coded_response(code: &str, message: String) -> async_graphql::Response {
     let mut error = async_graphql::ServerError::new(message, None);
     error
         .extensions

@@ -37,11 +37,39 @@ use tokio::task::JoinSet;
 use super::graphql::Refusal;
 
 /// What [`serve`] needs of the configuration.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ServeLimits {
     pub header_read_timeout: Duration,
     pub max_connections: usize,
     pub shutdown_drain: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<Vec<IpAddr>>,
+}
+
+/// The client a request comes from: the connection's peer, or, when the peer is a trusted
+/// proxy, the rightmost address of `X-Forwarded-For` that is not itself a trusted proxy (the
+/// left part of the header is whatever the client sent, so it is not believed).
+pub fn client_addr(
+    peer: SocketAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[IpAddr],
+) -> SocketAddr {
+    if !trusted.contains(&peer.ip()) {
+        return peer;
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    forwarded
+        .iter()
+        .rev()
+        .filter_map(|a| a.parse::<IpAddr>().ok())
+        .find(|ip| !trusted.contains(ip))
+        .map_or(peer, |ip| SocketAddr::new(ip, 0))
 }
 
 /// Seconds a refused client is asked to wait.
@@ -80,10 +108,13 @@ pub async fn serve(
                 };
                 let router = router.clone();
                 let mut closing = closing_rx.clone();
+                let trusted = limits.trusted_proxies.clone();
+                let header_read_timeout = limits.header_read_timeout;
                 connections.spawn(async move {
                     let _slot = slot;
                     let service = hyper::service::service_fn(move |mut request: Request<hyper::body::Incoming>| {
-                        request.extensions_mut().insert(ConnectInfo(peer));
+                        let client = client_addr(peer, request.headers(), &trusted);
+                        request.extensions_mut().insert(ConnectInfo(client));
                         let mut router = router.clone();
                         async move {
                             let request = request.map(axum::body::Body::new);
@@ -92,7 +123,7 @@ pub async fn serve(
                     });
                     let connection = hyper::server::conn::http1::Builder::new()
                         .timer(TokioTimer::new())
-                        .header_read_timeout(limits.header_read_timeout)
+                        .header_read_timeout(header_read_timeout)
                         .serve_connection(TokioIo::new(stream), service)
                         .with_upgrades();
                     tokio::pin!(connection);
@@ -326,10 +357,42 @@ pub async fn body_limit(State(limit): State<BodyLimit>, request: Request, next: 
     next.run(request).await
 }
 
-/// The peer address of a request served by [`serve`] (absent under other servers, e.g. tests
-/// that drive the router directly).
+/// The client address of a request served by [`serve`] (see [`client_addr`]; absent under
+/// other servers, e.g. tests that drive the router directly).
 pub fn peer(request_extensions: &axum::http::Extensions) -> Option<SocketAddr> {
     request_extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_for_is_believed_from_trusted_proxies_only() {
+        let proxy: IpAddr = "10.0.0.5".parse().unwrap();
+        let peer = SocketAddr::new(proxy, 5000);
+        let mut h = axum::http::HeaderMap::new();
+        h.insert("x-forwarded-for", "6.6.6.6, 203.0.113.9".parse().unwrap());
+        // From the proxy: the rightmost address the proxy added.
+        assert_eq!(
+            client_addr(peer, &h, &[proxy]).ip().to_string(),
+            "203.0.113.9"
+        );
+        // From anyone else: the header is ignored.
+        let stranger = SocketAddr::new("198.51.100.1".parse().unwrap(), 5000);
+        assert_eq!(client_addr(stranger, &h, &[proxy]), stranger);
+        // A chain of trusted proxies is skipped; no header keeps the peer.
+        let inner: IpAddr = "10.0.0.6".parse().unwrap();
+        h.insert("x-forwarded-for", "203.0.113.9, 10.0.0.6".parse().unwrap());
+        assert_eq!(
+            client_addr(peer, &h, &[proxy, inner]).ip().to_string(),
+            "203.0.113.9"
+        );
+        assert_eq!(
+            client_addr(peer, &axum::http::HeaderMap::new(), &[proxy]),
+            peer
+        );
+    }
 }

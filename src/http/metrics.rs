@@ -59,7 +59,8 @@ impl Metrics {
     }
 
     /// The text exposition, with the gauges the caller reads at scrape time.
-    pub fn render(&self, in_flight: usize, outbox_head: Option<u64>, index_applied: u64) -> String {
+    pub fn render(&self, g: &Gauges) -> String {
+        let (in_flight, outbox_head, index_applied) = (g.in_flight, g.outbox_head, g.index_applied);
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -143,6 +144,30 @@ impl Metrics {
                 "gauge",
                 outbox_head.map(|h| h.saturating_sub(index_applied)),
             ),
+            (
+                "khkr_db_pool_connections",
+                "Database connections open in the pool.",
+                "gauge",
+                g.pool.map(|p| u64::from(p.open)),
+            ),
+            (
+                "khkr_db_pool_idle",
+                "Open database connections not in use.",
+                "gauge",
+                g.pool.map(|p| u64::from(p.idle)),
+            ),
+            (
+                "khkr_db_pool_max",
+                "The pool's bound on connections.",
+                "gauge",
+                g.pool.map(|p| u64::from(p.max)),
+            ),
+            (
+                "khkr_rankings_waiting",
+                "Match rankings waiting for a worker.",
+                "gauge",
+                Some(g.rankings_waiting as u64),
+            ),
         ];
         for (name, help, kind, value) in gauges {
             if let Some(value) = value {
@@ -154,6 +179,16 @@ impl Metrics {
         }
         out
     }
+}
+
+/// What `/metrics` reads at scrape time besides its counters.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Gauges {
+    pub in_flight: usize,
+    pub outbox_head: Option<u64>,
+    pub index_applied: u64,
+    pub pool: Option<crate::store::PoolUsage>,
+    pub rankings_waiting: usize,
 }
 
 /// Label values are quoted: backslash, quote and newline escaped.
@@ -172,7 +207,17 @@ mod tests {
         let m = Metrics::default();
         m.observe("query:smes", "OK", Duration::from_millis(7));
         m.observe("mutation:logIn", "RATE_LIMITED", Duration::from_millis(1));
-        let text = m.render(3, Some(10), 8);
+        let text = m.render(&Gauges {
+            in_flight: 3,
+            outbox_head: Some(10),
+            index_applied: 8,
+            pool: Some(crate::store::PoolUsage {
+                open: 4,
+                idle: 3,
+                max: 8,
+            }),
+            rankings_waiting: 0,
+        });
         assert!(
             text.contains("khkr_graphql_requests_total{operation=\"query:smes\",code=\"OK\"} 1")
         );
@@ -185,6 +230,8 @@ mod tests {
         assert!(text.contains("khkr_rate_limited_total 1"));
         assert!(text.contains("khkr_index_lag 2"));
         assert!(text.contains("khkr_http_requests_in_flight 3"));
+        assert!(text.contains("khkr_db_pool_idle 3"));
+        assert!(text.contains("khkr_db_pool_max 8"));
         for i in 0..MAX_SERIES + 10 {
             m.observe(&format!("query:f{i}"), "OK", Duration::ZERO);
         }

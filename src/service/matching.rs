@@ -154,14 +154,14 @@ fn page_size(first: Option<i32>) -> ServiceResult<usize> {
     super::page_size(first, DEFAULT_MATCHES, MAX_MATCHES)
 }
 
-/// Runs a ranking on the blocking pool (it scans every candidate).
-pub(crate) async fn ranked<F>(f: F) -> ServiceResult<Vec<MatchHit>>
+/// Runs a ranking on the blocking pool (it scans every candidate), in the rankings' queue.
+pub(crate) async fn ranked<F>(app: &App, f: F) -> ServiceResult<Vec<MatchHit>>
 where
     F: FnOnce() -> Result<Vec<MatchHit>, crate::search::index::SearchError> + Send + 'static,
 {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ServiceError::Internal(format!("ranking task failed: {e}")))?
+    app.rankings
+        .run(f)
+        .await?
         .map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
@@ -189,7 +189,7 @@ pub async fn for_sme(
     let searcher = app.search.searcher();
     let hits = {
         let (index, cache, sme) = (app.search.clone(), app.features.clone(), sme.clone());
-        ranked(move || {
+        ranked(app, move || {
             let req = InvestorsForSme {
                 sme: &sme.profile,
                 digital: sme.digital.level,
@@ -226,7 +226,7 @@ pub async fn for_investor(
     let searcher = app.search.searcher();
     let hits = {
         let (index, cache, investor) = (app.search.clone(), app.features.clone(), investor.clone());
-        ranked(move || {
+        ranked(app, move || {
             let req = SmesForInvestor {
                 investor: &investor.profile,
                 weights: w,
@@ -286,7 +286,7 @@ pub(crate) async fn text_relevance(
 ) -> ServiceResult<f64> {
     let (index, cache) = (app.search.clone(), app.features.clone());
     let (profile, sme_id) = (investor.profile.clone(), sme.id);
-    let hits = ranked(move || {
+    let hits = ranked(app, move || {
         let searcher = index.searcher();
         let req = SmesForInvestor {
             investor: &profile,

@@ -15,6 +15,7 @@ pub mod incentives;
 pub mod matching;
 pub mod pipeline;
 pub mod profiles;
+pub mod queue;
 pub mod reference;
 pub mod search;
 pub mod throttle;

@@ -392,8 +392,30 @@ pub trait Store: Accounts + Pipeline + Send + Sync + 'static {
     }
     /// A cheap round trip, for health checks.
     async fn ping(&self) -> Result<(), StoreError>;
+    /// The connection pool's use now, for `/metrics` (`None` when the backend has no pool).
+    fn pool_usage(&self) -> Option<PoolUsage> {
+        None
+    }
     /// Flushes and closes connections (checkpointing SQLite's WAL) before shutdown.
     async fn close(&self);
+}
+
+/// How many connections a pool holds, how many of them are idle, and its bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUsage {
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
+impl PoolUsage {
+    pub fn of<DB: sqlx::Database>(pool: &sqlx::Pool<DB>) -> Self {
+        PoolUsage {
+            open: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            max: pool.options().get_max_connections(),
+        }
+    }
 }
 
 /// The URL with any password replaced by `***`, for logs and messages.

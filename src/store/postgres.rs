@@ -660,6 +660,10 @@ impl Store for PostgresStore {
     async fn close(&self) {
         self.pool.close().await;
     }
+
+    fn pool_usage(&self) -> Option<super::PoolUsage> {
+        Some(super::PoolUsage::of(&self.pool))
+    }
 }
 
 #[cfg(test)]

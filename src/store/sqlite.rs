@@ -401,4 +401,8 @@ impl Store for SqliteStore {
     async fn close(&self) {
         self.pool.close().await;
     }
+
+    fn pool_usage(&self) -> Option<super::PoolUsage> {
+        Some(super::PoolUsage::of(&self.pool))
+    }
 }

@@ -35,6 +35,51 @@ pub struct TestServer {
     _schema: Option<postgres::Schema>,
 }
 
+/// Spawns `khkr-match serve` on the database `url` with its index and log in `dir`; returns
+/// the child and its base URL once it listens.
+fn spawn(dir: &Path, url: &str, args: &[&str]) -> (Child, String) {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("server.log"))
+        .expect("log file");
+    let mut child = Command::new(bin())
+        .arg("serve")
+        .arg("--bind")
+        .arg("127.0.0.1:0")
+        .arg("--database-url")
+        .arg(url)
+        .arg("--index-dir")
+        .arg(dir.join("index"))
+        .args(args)
+        .env_remove("KHKR_DEMO")
+        .env("KHKR_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .expect("spawn khkr-match");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(addr) = line.strip_prefix("listening on ") {
+                let _ = tx.send(addr.to_string());
+            }
+        }
+    });
+    let base = match rx.recv_timeout(START_TIMEOUT) {
+        Ok(base) => base,
+        Err(_) => {
+            let _ = child.kill();
+            panic!(
+                "server did not start; log:\n{}",
+                std::fs::read_to_string(dir.join("server.log")).unwrap_or_default()
+            );
+        }
+    };
+    (child, base)
+}
+
 /// The database of a server whose scratch directory is `dir`.
 fn database_url(dir: &Path) -> String {
     format!("sqlite:{}", dir.join("khkr.db").display())
@@ -84,45 +129,7 @@ impl TestServer {
 
     /// A server on the database `url` with its index and log in `dir`.
     pub fn start_on(dir: &Path, url: &str, args: &[&str]) -> Self {
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(dir.join("server.log"))
-            .expect("log file");
-        let mut child = Command::new(bin())
-            .arg("serve")
-            .arg("--bind")
-            .arg("127.0.0.1:0")
-            .arg("--database-url")
-            .arg(url)
-            .arg("--index-dir")
-            .arg(dir.join("index"))
-            .args(args)
-            .env_remove("KHKR_DEMO")
-            .env("KHKR_LOG", "info")
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .expect("spawn khkr-match");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(addr) = line.strip_prefix("listening on ") {
-                    let _ = tx.send(addr.to_string());
-                }
-            }
-        });
-        let base = match rx.recv_timeout(START_TIMEOUT) {
-            Ok(base) => base,
-            Err(_) => {
-                let _ = child.kill();
-                panic!(
-                    "server did not start; log:\n{}",
-                    std::fs::read_to_string(dir.join("server.log")).unwrap_or_default()
-                );
-            }
-        };
+        let (child, base) = spawn(dir, url, args);
         let mut server = TestServer {
             child: Some(child),
             base,
@@ -136,6 +143,24 @@ impl TestServer {
         server.sme_token = server.sign_up("SME").0;
         server.investor_token = server.sign_up("INVESTOR").0;
         server
+    }
+
+    /// A server on the SQLite database of `dir` that signs nobody up at start (its tokens are
+    /// empty): for settings under which a sign-up cannot succeed, with accounts made by an
+    /// earlier server on the same directory.
+    pub fn start_without_accounts(dir: &Path, args: &[&str]) -> Self {
+        let url = database_url(dir);
+        let (child, base) = spawn(dir, &url, args);
+        TestServer {
+            child: Some(child),
+            base,
+            dir: dir.to_path_buf(),
+            _tmp: None,
+            db_url: url,
+            _schema: None,
+            sme_token: String::new(),
+            investor_token: String::new(),
+        }
     }
 
     /// Signs up a fresh account of `role`; returns its token and id.
