@@ -66,3 +66,39 @@
     });
   });
 })();
+// Staff board: live updates. The server sends an event whenever any match changes (a party
+// answered, another curator moved it); the board fetches itself again and swaps its cards in,
+// keeping the filters. Without this script the board is the same page, current at each reload.
+(function () {
+  "use strict";
+  var board = document.getElementById("board");
+  if (!board || !window.EventSource || !window.fetch || !window.DOMParser) return;
+  var live = document.getElementById("board-live");
+  var pending = null;
+  function refresh() {
+    pending = null;
+    fetch(location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("board");
+        if (!fresh) return;
+        board.innerHTML = fresh.innerHTML;
+        board.setAttribute("data-refreshed", String(Date.now()));
+        if (live) {
+          live.textContent = board.getAttribute("data-updated");
+          live.hidden = false;
+        }
+      })
+      .catch(function () {});
+  }
+  var source = new EventSource(board.getAttribute("data-events"));
+  source.addEventListener("pipeline", function () {
+    // Several changes at once (both parties answering) make one reload.
+    if (pending) clearTimeout(pending);
+    pending = setTimeout(refresh, 300);
+  });
+  source.addEventListener("open", function () {
+    board.setAttribute("data-live", "connected");
+  });
+})();

@@ -212,6 +212,8 @@ struct MePage {
     signed_in_as: String,
     role: String,
     is_sme: bool,
+    /// Links to the staff's board and dashboard.
+    is_staff: bool,
     is_investor: bool,
     businesses: Vec<Business>,
     /// The next page of businesses, and the first when this is not it.
@@ -270,7 +272,8 @@ pub async fn me(w: Web) -> Response {
     let role = match account.role {
         Role::Sme => tr.t("account-role-sme"),
         Role::Investor => tr.t("account-role-investor"),
-        other => other.as_str().to_string(),
+        Role::Staff => tr.t("staff-role-staff"),
+        Role::Admin => tr.t("staff-role-admin"),
     };
     // A page of the account's profiles, oldest first (ids are time-ordered): a chamber may
     // register many businesses under one account, and the page must stay small.
@@ -327,6 +330,7 @@ pub async fn me(w: Web) -> Response {
         ),
         role: tr.t1("me-role", "role", role),
         is_sme: account.role == Role::Sme,
+        is_staff: account.role.is_staff(),
         is_investor: account.role == Role::Investor,
         businesses,
         next,

@@ -53,7 +53,7 @@ struct IntroductionsPage {
     items: Vec<IntroItem>,
 }
 
-fn answer_words(w: &Web, a: Option<Answer>) -> String {
+pub(super) fn answer_words(w: &Web, a: Option<Answer>) -> String {
     w.tr.t(match a {
         None => "intro-answer-waiting",
         Some(Answer::Accepted) => "intro-answer-accepted",
@@ -72,7 +72,7 @@ fn stage_words(w: &Web, s: Stage) -> String {
     })
 }
 
-fn contact_lines(w: &Web, c: &Contact) -> Vec<ContactLine> {
+pub(super) fn contact_lines(w: &Web, c: &Contact) -> Vec<ContactLine> {
     let tr = w.tr;
     let line = |key: &str, value: String, href: Option<String>| ContactLine {
         label: tr.t(key),

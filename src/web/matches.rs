@@ -11,6 +11,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 
+use super::explain::{feature_name, points, score_view, ScoreView};
 use super::i18n::Tr;
 use super::public::pick;
 use super::{see_other, Chrome, Form, Section, Web};
@@ -23,20 +24,11 @@ use crate::service::matching::{self, MatchView, WeightOverrides};
 use crate::service::visibility::Shown;
 use crate::service::{profiles, ServiceError};
 
-pub struct FactorView {
-    pub name: String,
-    pub points: String,
-    pub percent: u32,
-    pub reason: String,
-}
-
 pub struct MatchItem {
     pub href: String,
     pub title: String,
     pub title_lang: &'static str,
-    pub score: String,
-    pub percent: u32,
-    pub factors: Vec<FactorView>,
+    pub sv: ScoreView,
 }
 
 /// One weight slider.
@@ -61,39 +53,13 @@ struct MatchesPage {
     matches: Vec<MatchItem>,
 }
 
-/// Points out of 100, rounded.
-pub fn points(x: f64) -> u32 {
-    (x * 100.0).round().clamp(0.0, 100.0) as u32
-}
-
-/// A feature's name in the page language.
-pub fn feature_name(tr: Tr, f: Feature) -> String {
-    tr.t(&format!("feature-{}", f.as_str().to_ascii_lowercase()))
-}
-
 /// A match's score and one bar per feature, with the reason the ranking gave.
 pub fn explained(tr: Tr, m: &MatchView, href: String, title: (String, &'static str)) -> MatchItem {
     MatchItem {
         href,
         title: title.0,
         title_lang: title.1,
-        score: tr.t1("matches-score", "score", points(m.breakdown.score)),
-        percent: points(m.breakdown.score),
-        factors: m
-            .breakdown
-            .factors
-            .iter()
-            .map(|f| FactorView {
-                name: feature_name(tr, f.feature),
-                points: tr.t2(
-                    "feature-part",
-                    ("points", format!("{:.0}", f.contribution * 100.0)),
-                    ("weight", format!("{:.0}", f.weight * 100.0)),
-                ),
-                percent: points(f.value),
-                reason: f.reason.clone(),
-            })
-            .collect(),
+        sv: score_view(tr, &m.breakdown),
     }
 }
 

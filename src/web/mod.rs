@@ -13,10 +13,13 @@ pub mod i18n;
 pub mod session;
 
 mod account;
+mod charts;
+mod explain;
 mod introductions;
 mod mandate;
 mod matches;
 mod public;
+mod staff;
 mod tools;
 mod wizard;
 
@@ -71,6 +74,18 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: Arc<App>) -> Router<S> {
             "/{lang}/me/introductions/{id}",
             post(introductions::respond),
         )
+        .route("/{lang}/staff", get(staff::dashboard))
+        .route("/{lang}/staff/pipeline", get(staff::board))
+        .route("/{lang}/staff/events", get(staff::events))
+        .route("/{lang}/staff/shortlist", post(staff::shortlist))
+        .route("/{lang}/staff/matches/{id}", get(staff::match_page))
+        .route(
+            "/{lang}/staff/matches/{id}/introduce",
+            post(staff::introduce),
+        )
+        .route("/{lang}/staff/matches/{id}/move", post(staff::move_stage))
+        .route("/{lang}/staff/matches/{id}/curator", post(staff::assign))
+        .route("/{lang}/staff/matches/{id}/note", post(staff::note))
         .fallback(not_found)
         .with_state(app)
 }
@@ -190,6 +205,8 @@ pub enum Section {
     Incentives,
     Digital,
     Account,
+    /// The chamber staff's pages (board, dashboard, match pages).
+    Staff,
 }
 
 pub struct NavItem {
@@ -227,6 +244,11 @@ impl Web {
 
     pub fn chrome(&self, title: String, section: Section) -> Chrome {
         let tr = self.tr;
+        // Staff get one more entry: their own pages. Everyone else never sees it.
+        let staff =
+            self.viewer
+                .is_staff()
+                .then_some((Section::Staff, "/staff/pipeline", "nav-staff"));
         let nav = [
             (Section::Home, "/", "nav-home"),
             (Section::Smes, "/smes", "nav-smes"),
@@ -235,6 +257,7 @@ impl Web {
             (Section::Digital, "/digital-check", "nav-digital"),
         ]
         .into_iter()
+        .chain(staff)
         .map(|(s, path, key)| NavItem {
             href: self.href(path),
             label: tr.t(key),

@@ -480,6 +480,8 @@ struct ProfilePage {
     kind: String,
     facts: Vec<Fact>,
     about: Option<Text>,
+    /// Staff only: the profile's ranked matches with a shortlist button each.
+    staff: Option<super::staff::Ranked>,
 }
 
 fn join(items: impl IntoIterator<Item = String>) -> String {
@@ -494,7 +496,6 @@ pub async fn sme(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
     };
     let tr = w.tr;
     let p = &shown.get().profile;
-    let digital = shown.get().digital;
     let anonymous = shown.name().is_none() || p.visibility == Visibility::Anonymous;
     let name = match shown.name().and_then(|n| pick(tr, n)) {
         Some(t) => t,
@@ -504,6 +505,60 @@ pub async fn sme(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
             note: None,
         },
     };
+    let facts = sme_facts(tr, shown.get());
+    let staff = match super::staff::ranked_for_sme(&w, &id).await {
+        Ok(r) => r,
+        Err(e) => return w.service_error(e),
+    };
+    let page = ProfilePage {
+        c: w.chrome(name.text.clone(), Section::Smes),
+        kind: tr.t("search-smes-title"),
+        about: pick(tr, &p.description),
+        name,
+        anonymous,
+        facts,
+        staff,
+    };
+    w.page(StatusCode::OK, &page)
+}
+
+pub async fn investor(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
+    let shown = match profiles::get::<Investor>(&w.app, &w.viewer, &id).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return w.not_found(),
+        Err(e) => return w.service_error(e),
+    };
+    let tr = w.tr;
+    let p = &shown.get().profile;
+    let name = shown
+        .name()
+        .and_then(|n| pick(tr, n))
+        .unwrap_or_else(|| Text {
+            text: shown.display_name(w.lang),
+            lang: w.lang.code(),
+            note: None,
+        });
+    let facts = investor_facts(tr, shown.get());
+    let staff = match super::staff::ranked_for_investor(&w, &id).await {
+        Ok(r) => r,
+        Err(e) => return w.service_error(e),
+    };
+    let page = ProfilePage {
+        c: w.chrome(name.text.clone(), Section::Investors),
+        kind: tr.t("search-investors-title"),
+        about: pick(tr, &p.description),
+        name,
+        anonymous: false,
+        facts,
+        staff,
+    };
+    w.page(StatusCode::OK, &page)
+}
+
+/// An SME's public facts (sector, province, digital level explained, …), in the page language.
+pub fn sme_facts(tr: Tr, sme: &Sme) -> Vec<Fact> {
+    let p = &sme.profile;
+    let digital = sme.digital;
     let mut facts = vec![
         Fact {
             label: tr.t("profile-sector"),
@@ -570,33 +625,12 @@ pub async fn sme(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
             hint: None,
         });
     }
-    let page = ProfilePage {
-        c: w.chrome(name.text.clone(), Section::Smes),
-        kind: tr.t("search-smes-title"),
-        about: pick(tr, &p.description),
-        name,
-        anonymous,
-        facts,
-    };
-    w.page(StatusCode::OK, &page)
+    facts
 }
 
-pub async fn investor(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
-    let shown = match profiles::get::<Investor>(&w.app, &w.viewer, &id).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return w.not_found(),
-        Err(e) => return w.service_error(e),
-    };
-    let tr = w.tr;
-    let p = &shown.get().profile;
-    let name = shown
-        .name()
-        .and_then(|n| pick(tr, n))
-        .unwrap_or_else(|| Text {
-            text: shown.display_name(w.lang),
-            lang: w.lang.code(),
-            note: None,
-        });
+/// An investor's public facts (organisation, interests, ticket, …), in the page language.
+pub fn investor_facts(tr: Tr, investor: &Investor) -> Vec<Fact> {
+    let p = &investor.profile;
     let or = |items: Vec<String>, none: &str| {
         if items.is_empty() {
             tr.t(none)
@@ -676,13 +710,5 @@ pub async fn investor(w: Web, Path((_, id)): Path<(String, String)>) -> Response
             hint: None,
         });
     }
-    let page = ProfilePage {
-        c: w.chrome(name.text.clone(), Section::Investors),
-        kind: tr.t("search-investors-title"),
-        about: pick(tr, &p.description),
-        name,
-        anonymous: false,
-        facts,
-    };
-    w.page(StatusCode::OK, &page)
+    facts
 }

@@ -478,6 +478,15 @@ pub fn token(n: usize) -> String {
 /// Creates an account with the operator's CLI (`khkr-match user create`) on the server's
 /// database, logs it in, and returns its token and id.
 pub fn operator_account(s: &TestServer, role: &str) -> (String, String) {
+    let (_, token, id) = operator_account_with_email(s, role);
+    (token, id)
+}
+
+/// The password of the accounts [`operator_account`] creates.
+pub const OPERATOR_PASSWORD: &str = "staff password 1";
+
+/// Like [`operator_account`], and also returns the e-mail (to log in through a form).
+pub fn operator_account_with_email(s: &TestServer, role: &str) -> (String, String, String) {
     let email = format!(
         "{}-{}@chamber.example",
         role.to_lowercase(),
@@ -490,7 +499,7 @@ pub fn operator_account(s: &TestServer, role: &str) -> (String, String) {
             "--email",
             &email,
             "--password",
-            "staff password 1",
+            OPERATOR_PASSWORD,
             "--role",
             role,
         ])
@@ -505,10 +514,11 @@ pub fn operator_account(s: &TestServer, role: &str) -> (String, String) {
     );
     let data = s.ok(
         "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token user { id role } } }",
-        json!({ "e": email, "p": "staff password 1" }),
+        json!({ "e": email, "p": OPERATOR_PASSWORD }),
     );
     assert_eq!(data["logIn"]["user"]["role"], role);
     (
+        email,
         data["logIn"]["token"].as_str().expect("token").to_string(),
         data["logIn"]["user"]["id"]
             .as_str()

@@ -1,0 +1,1090 @@
+//! The chamber staff's pages (`/{lang}/staff/…`): the dashboard, the pipeline board, a match
+//! page with the actions, shortlisting from a profile's ranked matches, and the board's live
+//! updates.
+//!
+//! Only STAFF and ADMIN accounts get past [`refuse_non_staff`]: an anonymous visitor is sent
+//! to log in, any other account gets a translated 403. The use cases check the role again
+//! (`service::pipeline`), so a page that forgot the check would still show nothing.
+//! What staff see of a profile (contacts, an anonymous SME's name) is what
+//! `service::visibility` hands them; this module never reads the store.
+//!
+//! Every action is a POST with the CSRF field that answers with a redirect to the match page
+//! (POST-redirect-GET). A refusal re-renders the match page with the message next to the field
+//! that caused it and what was typed kept.
+//!
+//! Curators: the service has no list of staff accounts, so the match page offers "assign to
+//! me" (the curator field of the form takes any staff account id), and the board's curator
+//! filter offers "me" plus the curators of the matches it shows.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::time::Duration;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::Path;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use time::OffsetDateTime;
+use tokio::sync::broadcast::error::RecvError;
+
+use super::account::FieldError;
+use super::charts::{bar_chart, BarChart};
+use super::explain::{score_view, ScoreView};
+use super::i18n::Tr;
+use super::introductions::{answer_words, contact_lines, ContactLine};
+use super::public::{
+    investor_facts, province_name, section_name, sector_name, sme_facts, Fact, Opt, Select,
+};
+use super::{query_string, see_other, Chrome, Form, Section, Web};
+use crate::app::Revocation;
+use crate::domain::account::UserId;
+use crate::domain::contact::Contact;
+use crate::domain::ids::ProfileId;
+use crate::domain::investor::Investor;
+use crate::domain::pipeline::{AuditEntry, Response as Answer, Stage, MESSAGE_MAX_CHARS};
+use crate::domain::sme::Sme;
+use crate::domain::validation;
+use crate::service::matching::{self, MatchView};
+use crate::service::pipeline::{self, PipelineArgs};
+use crate::service::visibility::{PipelineFacts, Shown};
+use crate::service::{self, accounts, reference, ServiceError};
+
+/// Matches per board page (the service's largest page).
+const BOARD_PAGE: i32 = 100;
+/// Ranked matches shown on a profile page.
+const RANKED: i32 = 10;
+/// How long one live-update stream stays open; the browser's `EventSource` reconnects by itself
+/// (checking the session again), so a connection is never held indefinitely.
+const STREAM_LIFETIME: Duration = Duration::from_secs(15 * 60);
+/// How long the browser waits before reconnecting a closed stream.
+const STREAM_RETRY: Duration = Duration::from_secs(5);
+
+/// The columns of the board, in the order a match moves (SUGGESTED pairs are not in the
+/// pipeline: they are the ranked matches on profile pages).
+const BOARD_STAGES: [Stage; 7] = [
+    Stage::Shortlisted,
+    Stage::Introduced,
+    Stage::Connected,
+    Stage::InTalks,
+    Stage::Deal,
+    Stage::Declined,
+    Stage::Closed,
+];
+
+/// `None` for staff; otherwise the answer: anonymous visitors log in first, other accounts are
+/// refused.
+fn refuse_non_staff(w: &Web) -> Option<Response> {
+    if w.viewer.user.is_none() {
+        return Some(see_other(&w.href("/login")));
+    }
+    if !w.viewer.is_staff() {
+        return Some(w.message(StatusCode::FORBIDDEN, "staff-only-title", "staff-only-body"));
+    }
+    None
+}
+
+/// A stage in the staff's words.
+pub fn stage_name(tr: Tr, s: Stage) -> String {
+    tr.t(&format!(
+        "staff-stage-{}",
+        s.as_str().to_ascii_lowercase().replace('_', "-")
+    ))
+}
+
+/// `2026-11-30 15:45 UTC`: one unambiguous form for every language.
+fn when(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// A profile's name as the viewer may see it, with the language it is written in.
+fn name_of<T: service::visibility::Profile>(w: &Web, p: &Shown<T>) -> (String, &'static str) {
+    super::matches::title(w.tr, w.lang, p)
+}
+
+/// The e-mail addresses of these accounts, as the service lets staff see them.
+async fn emails(
+    w: &Web,
+    ids: impl IntoIterator<Item = UserId>,
+) -> Result<HashMap<UserId, String>, ServiceError> {
+    let mut out = HashMap::new();
+    for id in ids {
+        if out.contains_key(&id) {
+            continue;
+        }
+        if let Some(a) = accounts::account(&w.app, &w.viewer, id).await? {
+            out.insert(id, a.email.unwrap_or_else(|| id.to_string()));
+        }
+    }
+    Ok(out)
+}
+
+fn curator_words(w: &Web, curator: Option<UserId>, emails: &HashMap<UserId, String>) -> String {
+    match curator {
+        None => w.tr.t("staff-curator-none"),
+        Some(id) if Some(id) == w.viewer.user_id() => w.tr.t("staff-curator-me"),
+        Some(id) => emails.get(&id).cloned().unwrap_or_else(|| id.to_string()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dashboard
+
+#[derive(Template)]
+#[template(path = "staff_dashboard.html")]
+struct DashboardPage {
+    c: Chrome,
+    total: String,
+    board: String,
+    charts: Vec<BarChart>,
+}
+
+/// `/{lang}/staff`: counts by stage, by the SME's ISIC section and by province, as charts.
+pub async fn dashboard(w: Web) -> Response {
+    if let Some(refused) = refuse_non_staff(&w) {
+        return refused;
+    }
+    let d = match pipeline::dashboard(&w.app, &w.viewer).await {
+        Ok(d) => d,
+        Err(e) => return w.service_error(e),
+    };
+    let tr = w.tr;
+    let board = w.href("/staff/pipeline");
+    let filtered =
+        |name: &str, value: &str| Some(format!("{board}{}", query_string([(name, value)])));
+    let count = |stage: Stage| {
+        d.by_stage
+            .iter()
+            .find(|(s, _)| s == stage.as_str())
+            .map_or(0, |(_, n)| *n)
+    };
+    let total: i64 = d.by_stage.iter().map(|(_, n)| n).sum();
+    let stages = BOARD_STAGES
+        .iter()
+        .map(|s| (stage_name(tr, *s), count(*s), None))
+        .collect();
+    let mut sections: Vec<(String, i64, Option<String>)> = d
+        .by_section
+        .iter()
+        // `?` groups divisions outside the tree: nothing to filter the board by.
+        .map(|(code, n)| {
+            let link = (code != "?").then(|| filtered("sector", code)).flatten();
+            (sector_name(tr, code), *n, link)
+        })
+        .collect();
+    sections.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut provinces: Vec<(String, i64, Option<String>)> = d
+        .by_province
+        .iter()
+        .map(|(iso, n)| (province_name(tr, iso), *n, filtered("province", iso)))
+        .collect();
+    provinces.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let page = DashboardPage {
+        c: w.chrome(tr.t("staff-dashboard-title"), Section::Staff),
+        total: tr.t1("staff-dashboard-total", "count", total),
+        board,
+        charts: vec![
+            bar_chart("chart-stage", tr.t("staff-chart-stage"), stages),
+            bar_chart("chart-section", tr.t("staff-chart-section"), sections),
+            bar_chart("chart-province", tr.t("staff-chart-province"), provinces),
+        ],
+    };
+    w.page(StatusCode::OK, &page)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pipeline board
+
+pub struct Card {
+    pub href: String,
+    pub sme: String,
+    pub sme_lang: &'static str,
+    pub investor: String,
+    pub investor_lang: &'static str,
+    pub stage: String,
+    pub curator: String,
+    pub meta: String,
+    pub updated: String,
+}
+
+pub struct Column {
+    pub id: String,
+    pub title: String,
+    pub count: usize,
+    pub cards: Vec<Card>,
+}
+
+#[derive(Template)]
+#[template(path = "staff_board.html")]
+struct BoardPage {
+    c: Chrome,
+    action: String,
+    filters: Vec<Select>,
+    clear: String,
+    filtered: bool,
+    total: String,
+    columns: Vec<Column>,
+    more: Option<String>,
+    events: String,
+    dashboard: String,
+    error: Option<String>,
+}
+
+/// The sector filter: each ISIC section by name, then its divisions.
+fn sector_options(tr: Tr, current: &str) -> Vec<Opt> {
+    let mut out = Vec::new();
+    for section in reference::sectors(None).unwrap_or_default() {
+        out.push(Opt {
+            selected: section.code == current,
+            value: section.code.clone(),
+            label: sector_name(tr, &section.code),
+        });
+        for division in reference::sectors(Some(&section.code)).unwrap_or_default() {
+            out.push(Opt {
+                selected: division.code == current,
+                value: division.code.clone(),
+                // Indented under its section; the code helps staff who know ISIC.
+                label: format!(
+                    "\u{a0}\u{a0}– {} ({})",
+                    sector_name(tr, &division.code),
+                    division.code
+                ),
+            });
+        }
+    }
+    out
+}
+
+fn select(tr: Tr, name: &'static str, key: &str, options: Vec<Opt>) -> Select {
+    let mut all = vec![Opt {
+        value: String::new(),
+        label: tr.t("filter-any"),
+        selected: false,
+    }];
+    all.extend(options);
+    Select {
+        name,
+        id: format!("filter-{name}"),
+        label: tr.t(key),
+        options: all,
+    }
+}
+
+/// The curator filter's choices: "you", then the other curators of the matches on the board.
+fn curator_options(w: &Web, current: &str, emails: &HashMap<UserId, String>) -> Vec<Opt> {
+    let me = w.viewer.user_id();
+    let mut others: Vec<(&UserId, &String)> =
+        emails.iter().filter(|(id, _)| Some(**id) != me).collect();
+    others.sort_by(|a, b| a.1.cmp(b.1));
+    me.map(|me| (me, w.tr.t("staff-curator-me")))
+        .into_iter()
+        .chain(others.into_iter().map(|(id, email)| (*id, email.clone())))
+        .map(|(id, label)| Opt {
+            selected: id.to_string() == current,
+            value: id.to_string(),
+            label,
+        })
+        .collect()
+}
+
+/// One match on the board: both names, where the SME is, curator and last change.
+fn card(w: &Web, m: &MatchView, facts: &PipelineFacts, emails: &HashMap<UserId, String>) -> Card {
+    let tr = w.tr;
+    let (sme, sme_lang) = name_of(w, &m.sme);
+    let (investor, investor_lang) = name_of(w, &m.investor);
+    let p = &m.sme.get().profile;
+    Card {
+        href: w.href(&format!("/staff/matches/{}", m.id)),
+        sme,
+        sme_lang,
+        investor,
+        investor_lang,
+        stage: stage_name(tr, facts.stage),
+        curator: tr.t1(
+            "staff-card-curator",
+            "curator",
+            curator_words(w, facts.curator, emails),
+        ),
+        meta: format!(
+            "{} · {}",
+            section_name(tr, p.sector.as_str()),
+            province_name(tr, p.province.as_str())
+        ),
+        updated: tr.t1("staff-card-updated", "when", when(facts.updated_at)),
+    }
+}
+
+/// `/{lang}/staff/pipeline`: every match in the pipeline by stage, filtered by curator, the
+/// SME's sector (section or division) and province with a plain GET form.
+pub async fn board(w: Web) -> Response {
+    if let Some(refused) = refuse_non_staff(&w) {
+        return refused;
+    }
+    let tr = w.tr;
+    let form = Form::query(w.query.as_deref());
+    let curator = form.get("curator").map(str::to_string);
+    let sector = form.get("sector").map(str::to_string);
+    let province = form.get("province").map(str::to_string);
+    let args = PipelineArgs {
+        stage: None,
+        curator_id: curator.clone(),
+        sector_prefix: sector.clone(),
+        province_code: province.clone(),
+        first: Some(BOARD_PAGE),
+        after: form.get("after").map(str::to_string),
+        lang: Some(w.lang),
+    };
+    let base = w.href("/staff/pipeline");
+    let (found, error) = match pipeline::list(&w.app, &w.viewer, args).await {
+        Ok(p) => (Some(p), None),
+        Err(ServiceError::BadInput(_)) => (None, Some(tr.t("staff-board-filter-error"))),
+        Err(e) => return w.service_error(e),
+    };
+    let items: &[MatchView] = found.as_ref().map_or(&[], |p| &p.items);
+    let mut curator_ids: Vec<UserId> = items
+        .iter()
+        .filter_map(|m| m.pipeline.as_ref().and_then(|p| p.curator))
+        .collect();
+    curator_ids.extend(curator.as_deref().and_then(|c| ProfileId::parse(c).ok()));
+    let emails = match emails(&w, curator_ids.iter().copied()).await {
+        Ok(e) => e,
+        Err(e) => return w.service_error(e),
+    };
+    let curator_opts = curator_options(&w, curator.as_deref().unwrap_or(""), &emails);
+    let provinces = reference::provinces()
+        .iter()
+        .map(|p| Opt {
+            selected: province.as_deref() == Some(p.iso.as_str()),
+            value: p.iso.clone(),
+            label: province_name(tr, &p.iso),
+        })
+        .collect();
+    let filters = vec![
+        select(tr, "curator", "staff-filter-curator", curator_opts),
+        select(
+            tr,
+            "sector",
+            "filter-sector",
+            sector_options(tr, sector.as_deref().unwrap_or("")),
+        ),
+        select(tr, "province", "filter-province", provinces),
+    ];
+    let mut columns: Vec<Column> = BOARD_STAGES
+        .iter()
+        .map(|s| Column {
+            id: s.as_str().to_ascii_lowercase().replace('_', "-"),
+            title: stage_name(tr, *s),
+            count: 0,
+            cards: vec![],
+        })
+        .collect();
+    for m in items {
+        let Some(facts) = &m.pipeline else { continue };
+        let card = card(&w, m, facts, &emails);
+        // Every stored stage has its column; SUGGESTED (never stored) would join the first.
+        let i = BOARD_STAGES
+            .iter()
+            .position(|s| *s == facts.stage)
+            .unwrap_or(0);
+        columns[i].cards.push(card);
+        columns[i].count += 1;
+    }
+    let keep: Vec<(&str, &str)> = [
+        ("curator", &curator),
+        ("sector", &sector),
+        ("province", &province),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+    .collect();
+    let more = found
+        .as_ref()
+        .filter(|p| p.has_next_page)
+        .and_then(|p| p.items.last())
+        .map(|last| {
+            let id = last.id.to_string();
+            let mut pairs = keep.clone();
+            pairs.push(("after", &id));
+            format!("{base}{}", query_string(pairs))
+        });
+    let page = BoardPage {
+        c: w.chrome(tr.t("staff-board-title"), Section::Staff),
+        action: base.clone(),
+        filters,
+        clear: base.clone(),
+        filtered: !keep.is_empty(),
+        total: tr.t1(
+            "staff-board-total",
+            "count",
+            found.as_ref().map_or(0, |p| p.total_count),
+        ),
+        columns,
+        more,
+        events: w.href("/staff/events"),
+        dashboard: w.href("/staff"),
+        error,
+    };
+    let status = if page.error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    w.page(status, &page)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live updates
+
+/// `/{lang}/staff/events`: Server-Sent Events, one `pipeline` event per change to any match,
+/// for the board's script to reload itself. Staff only. The stream ends when the server shuts
+/// down, when the session's token is revoked (the browser reconnects, and a revoked session
+/// is then refused), and after [`STREAM_LIFETIME`].
+pub async fn events(w: Web) -> Response {
+    if let Some(refused) = refuse_non_staff(&w) {
+        return refused;
+    }
+    let Some(user) = w.viewer.user_id() else {
+        return see_other(&w.href("/login"));
+    };
+    let mut changes = w.app.events.subscribe();
+    let mut closing = w.app.shutting_down.subscribe();
+    if *closing.borrow() {
+        return w.message(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "server-error-title",
+            "server-error-body",
+        );
+    }
+    let mut revoked = w.app.revocations.subscribe();
+    let token = w.viewer.token_hash.clone();
+    let stream = async_stream::stream! {
+        yield Ok::<Event, Infallible>(Event::default().retry(STREAM_RETRY).comment("live"));
+        let end = tokio::time::sleep(STREAM_LIFETIME);
+        tokio::pin!(end);
+        loop {
+            // What to send next, or `None` to end the stream.
+            let next = tokio::select! {
+                change = changes.recv() => match change {
+                    Ok(e) if e.is_for(user, true) => Some(Some(
+                        Event::default()
+                            .event("pipeline")
+                            .data(format!("{} {}", e.match_id, e.stage.as_str())),
+                    )),
+                    Ok(_) => Some(None),
+                    // Missed some: one event makes the board reload, which catches up on all.
+                    Err(RecvError::Lagged(_)) => {
+                        Some(Some(Event::default().event("pipeline").data("lagged")))
+                    }
+                    Err(RecvError::Closed) => None,
+                },
+                _ = closing.changed() => None,
+                notice = revoked.recv() => match notice {
+                    Ok(Revocation::Token(hash)) if Some(&hash) == token.as_ref() => None,
+                    Ok(Revocation::TokensOf(u)) if u == user => None,
+                    Err(RecvError::Closed) => None,
+                    _ => Some(None),
+                },
+                _ = &mut end => None,
+            };
+            match next {
+                Some(Some(event)) => yield Ok(event),
+                Some(None) => {}
+                None => break,
+            }
+        }
+    };
+    let mut r = Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response();
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    r
+}
+
+// ---------------------------------------------------------------------------------------------
+// The match page and its actions
+
+/// One side of the match as the page shows it.
+pub struct SideView {
+    /// `side-sme` or `side-investor`.
+    pub id: &'static str,
+    pub kind: String,
+    pub name: String,
+    pub name_lang: &'static str,
+    pub href: String,
+    pub answer: String,
+    pub facts: Vec<Fact>,
+    /// Present when the service let staff see it (it does: staff curate the introductions).
+    pub contact: Option<Vec<ContactLine>>,
+}
+
+pub struct LogLine {
+    pub when: String,
+    pub what: String,
+    pub who: String,
+    pub message: Option<String>,
+}
+
+/// What was typed into the action forms and what was wrong with it, kept across a refusal.
+#[derive(Default)]
+struct Typed {
+    message: String,
+    message_error: Option<String>,
+    move_message: String,
+    move_error: Option<String>,
+    note: String,
+    note_error: Option<String>,
+    /// The domain refused the stage asked for: the page names the stages allowed from the
+    /// stage the match is in now.
+    stage_refused: bool,
+    /// A refusal with no field (someone changed the match meanwhile).
+    general: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "staff_match.html")]
+struct MatchPage {
+    c: Chrome,
+    heading: String,
+    stage: String,
+    curator: String,
+    board: String,
+    /// The SME, then the investor.
+    sides: [SideView; 2],
+    sv: ScoreView,
+    introduction: Option<String>,
+    can_introduce: bool,
+    introduce_action: String,
+    moves: Vec<Opt>,
+    move_action: String,
+    assign_action: String,
+    assign_me: Option<String>,
+    note_action: String,
+    message_max: usize,
+    log: Vec<LogLine>,
+    errors: Vec<FieldError>,
+    typed: Typed,
+}
+
+/// What the match page shows of either side of a match.
+trait Party: service::visibility::Profile {
+    /// The element id of its section.
+    const ID: &'static str;
+    /// The key of what it is ("Cambodian business").
+    const KIND: &'static str;
+    /// Where its public profile lives.
+    const PATH: &'static str;
+    fn facts(&self, tr: Tr) -> Vec<Fact>;
+    fn contact(&self) -> &Contact;
+}
+
+impl Party for Sme {
+    const ID: &'static str = "side-sme";
+    const KIND: &'static str = "staff-side-sme";
+    const PATH: &'static str = "/smes";
+    fn facts(&self, tr: Tr) -> Vec<Fact> {
+        sme_facts(tr, self)
+    }
+    fn contact(&self) -> &Contact {
+        &self.profile.contact
+    }
+}
+
+impl Party for Investor {
+    const ID: &'static str = "side-investor";
+    const KIND: &'static str = "staff-side-investor";
+    const PATH: &'static str = "/investors";
+    fn facts(&self, tr: Tr) -> Vec<Fact> {
+        investor_facts(tr, self)
+    }
+    fn contact(&self) -> &Contact {
+        &self.profile.contact
+    }
+}
+
+fn side_view<T: Party>(w: &Web, shown: &Shown<T>, answer: Option<Answer>) -> SideView {
+    let (name, name_lang) = name_of(w, shown);
+    let p = shown.get();
+    SideView {
+        id: T::ID,
+        kind: w.tr.t(T::KIND),
+        name,
+        name_lang,
+        href: w.href(&format!("{}/{}", T::PATH, p.id())),
+        answer: w.tr.t1("staff-answer", "answer", answer_words(w, answer)),
+        facts: p.facts(w.tr),
+        // Removed by the service for viewers who may not see it.
+        contact: shown.contact_shown().then(|| contact_lines(w, p.contact())),
+    }
+}
+
+/// One audit entry in plain words: the action, the stages it moved between, the side that
+/// answered, the curator assigned.
+fn log_line(
+    w: &Web,
+    e: &AuditEntry,
+    actor: Option<&str>,
+    emails: &HashMap<UserId, String>,
+) -> LogLine {
+    let tr = w.tr;
+    let key = format!(
+        "staff-log-{}",
+        e.action.to_ascii_lowercase().replace('_', "-")
+    );
+    let side = |m: &str| {
+        tr.t(if m.starts_with("SME") {
+            "staff-side-sme"
+        } else {
+            "staff-side-investor"
+        })
+    };
+    let mut what = match e.action {
+        "ACCEPTED" | "DECLINED" => tr.t1(&key, "side", side(e.message.as_deref().unwrap_or(""))),
+        "CURATOR_ASSIGNED" => {
+            let id = e
+                .message
+                .as_deref()
+                .and_then(|m| m.strip_prefix("curator "))
+                .and_then(|id| ProfileId::parse(id).ok());
+            tr.t1(
+                &key,
+                "curator",
+                id.map_or_else(String::new, |id| curator_words(w, Some(id), emails)),
+            )
+        }
+        _ => tr.t(&key),
+    };
+    if let (Some(from), Some(to)) = (e.from, e.to) {
+        if from != to && e.action != "CONTACTS_REVEALED" {
+            what = format!("{what} ({} → {})", stage_name(tr, from), stage_name(tr, to));
+        }
+    }
+    // Only what staff wrote is shown as written; the service's own notes are in English and
+    // already said by `what`.
+    let message = match e.action {
+        "INTRODUCED" | "STAGE_CHANGED" | "NOTE" => e.message.clone(),
+        _ => None,
+    };
+    LogLine {
+        when: when(e.at),
+        what,
+        who: actor.map_or_else(|| tr.t("staff-log-system"), str::to_string),
+        message,
+    }
+}
+
+/// Renders the match page for staff with `typed` (empty on a plain GET).
+async fn render(w: &Web, id: &str, status: StatusCode, typed: Typed) -> Response {
+    let tr = w.tr;
+    let m = match pipeline::get(&w.app, &w.viewer, id, w.lang).await {
+        Ok(Some(m)) => m,
+        Ok(None) => return w.not_found(),
+        Err(e) => return w.service_error(e),
+    };
+    let Some(facts) = m.pipeline.clone() else {
+        return w.not_found();
+    };
+    let log = match pipeline::audit_log(&w.app, &w.viewer, m.id).await {
+        Ok(l) => l,
+        Err(e) => return w.service_error(e),
+    };
+    let assigned: Vec<UserId> = log
+        .iter()
+        .filter(|l| l.entry.action == "CURATOR_ASSIGNED")
+        .filter_map(|l| {
+            l.entry
+                .message
+                .as_deref()
+                .and_then(|m| m.strip_prefix("curator "))
+                .and_then(|id| ProfileId::parse(id).ok())
+        })
+        .chain(facts.curator)
+        .collect();
+    let emails = match emails(w, assigned).await {
+        Ok(e) => e,
+        Err(e) => return w.service_error(e),
+    };
+    let (sme_name, _) = name_of(w, &m.sme);
+    let (inv_name, _) = name_of(w, &m.investor);
+    let sme = side_view(w, &m.sme, facts.sme_response);
+    let investor = side_view(w, &m.investor, facts.investor_response);
+    let moves = facts
+        .stage
+        .staff_moves()
+        .iter()
+        // INTRODUCED needs a message: it has its own form.
+        .filter(|s| **s != Stage::Introduced)
+        .map(|s| Opt {
+            value: s.as_str().to_string(),
+            label: stage_name(tr, *s),
+            selected: false,
+        })
+        .collect();
+    let me = w.viewer.user_id();
+    let mut typed = typed;
+    if typed.stage_refused {
+        let allowed: Vec<String> = facts
+            .stage
+            .staff_moves()
+            .iter()
+            .map(|s| stage_name(tr, *s))
+            .collect();
+        typed.move_error = Some(if allowed.is_empty() {
+            tr.t("staff-error-stage-final")
+        } else {
+            tr.t1("staff-error-stage", "allowed", allowed.join(", "))
+        });
+    }
+    let mut errors = Vec::new();
+    for (field, e) in [
+        ("message", &typed.message_error),
+        ("move-stage", &typed.move_error),
+        ("note", &typed.note_error),
+    ] {
+        if let Some(e) = e {
+            errors.push(FieldError {
+                id: field,
+                message: e.clone(),
+            });
+        }
+    }
+    let base = format!("/staff/matches/{}", m.id);
+    let page = MatchPage {
+        c: w.chrome(format!("{sme_name} · {inv_name}"), Section::Staff),
+        heading: tr.t2(
+            "staff-match-title",
+            ("sme", sme_name),
+            ("investor", inv_name),
+        ),
+        stage: stage_name(tr, facts.stage),
+        curator: curator_words(w, facts.curator, &emails),
+        board: w.href("/staff/pipeline"),
+        sides: [sme, investor],
+        sv: score_view(tr, &m.breakdown),
+        introduction: facts.introduction.clone(),
+        can_introduce: facts.stage == Stage::Shortlisted,
+        introduce_action: w.href(&format!("{base}/introduce")),
+        moves,
+        move_action: w.href(&format!("{base}/move")),
+        assign_action: w.href(&format!("{base}/curator")),
+        assign_me: me
+            .filter(|me| facts.curator != Some(*me))
+            .map(|me| me.to_string()),
+        note_action: w.href(&format!("{base}/note")),
+        message_max: MESSAGE_MAX_CHARS,
+        log: log
+            .iter()
+            .rev()
+            .map(|l| {
+                log_line(
+                    w,
+                    &l.entry,
+                    l.actor.as_ref().and_then(|a| a.email.as_deref()),
+                    &emails,
+                )
+            })
+            .collect(),
+        errors,
+        typed,
+    };
+    w.page(status, &page)
+}
+
+/// `/{lang}/staff/matches/{id}`
+pub async fn match_page(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
+    if let Some(refused) = refuse_non_staff(&w) {
+        return refused;
+    }
+    render(&w, &id, StatusCode::OK, Typed::default()).await
+}
+
+/// A text the service refused (an introduction message, a note), in plain words.
+fn text_error(tr: Tr, message: &str) -> String {
+    if message.contains("empty") {
+        tr.t("staff-error-text-empty")
+    } else if message.contains("too long") {
+        tr.t1("staff-error-text-long", "max", MESSAGE_MAX_CHARS as i64)
+    } else {
+        tr.t("staff-error-text-characters")
+    }
+}
+
+/// Checks what every action needs: the form's CSRF field, then a staff viewer.
+fn guard(w: &Web, form: &Form) -> Option<Response> {
+    w.refuse_without_csrf(form).or_else(|| refuse_non_staff(w))
+}
+
+/// The end of every action: PRG to the match page; a refusal goes back to the page with
+/// `typed` (what was typed, and the messages `refused` put next to the fields).
+async fn finish(
+    w: &Web,
+    id: &str,
+    result: Result<MatchView, ServiceError>,
+    mut typed: Typed,
+    refused: impl FnOnce(&validation::ValidationErrors, &mut Typed),
+) -> Response {
+    match result {
+        Ok(m) => see_other(&w.href(&format!("/staff/matches/{}", m.id))),
+        Err(ServiceError::NotFound { .. }) => w.not_found(),
+        Err(ServiceError::Unauthenticated(_)) => see_other(&w.href("/login")),
+        Err(ServiceError::Forbidden(_)) => {
+            w.message(StatusCode::FORBIDDEN, "staff-only-title", "staff-only-body")
+        }
+        Err(ServiceError::BadInput(errors)) => {
+            refused(&errors, &mut typed);
+            render(w, id, StatusCode::UNPROCESSABLE_ENTITY, typed).await
+        }
+        Err(ServiceError::Conflict(_)) => {
+            typed.general = Some(w.tr.t("staff-error-conflict"));
+            render(w, id, StatusCode::CONFLICT, typed).await
+        }
+        Err(e) => w.service_error(e),
+    }
+}
+
+/// `POST …/introduce` (`message`): introduces both sides with the staff's message.
+pub async fn introduce(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    if let Some(refusal) = guard(&w, &form) {
+        return refusal;
+    }
+    let message = form.get("message").unwrap_or("");
+    let result = pipeline::introduce(&w.app, &w.viewer, &id, message, w.lang).await;
+    let typed = Typed {
+        message: message.to_string(),
+        ..Typed::default()
+    };
+    let tr = w.tr;
+    finish(&w, &id, result, typed, |errors, typed| {
+        for e in &errors.0 {
+            if e.field.ends_with("stage") {
+                // The match left SHORTLISTED meanwhile (another tab, another curator).
+                typed.general = Some(tr.t("staff-error-conflict"));
+            } else {
+                typed.message_error = Some(text_error(tr, &e.message));
+            }
+        }
+    })
+    .await
+}
+
+/// `POST …/move` (`stage`, optional `message`): moves the match to an allowed stage.
+pub async fn move_stage(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    if let Some(refusal) = guard(&w, &form) {
+        return refusal;
+    }
+    let message = form.get("message");
+    let typed = Typed {
+        move_message: message.unwrap_or("").to_string(),
+        ..Typed::default()
+    };
+    let tr = w.tr;
+    let Some(stage) = form.get("stage").and_then(Stage::parse) else {
+        let typed = Typed {
+            move_error: Some(tr.t("staff-error-stage-choose")),
+            ..typed
+        };
+        return render(&w, &id, StatusCode::UNPROCESSABLE_ENTITY, typed).await;
+    };
+    let result = pipeline::move_to(&w.app, &w.viewer, &id, stage, message, w.lang).await;
+    finish(&w, &id, result, typed, |errors, typed| {
+        for e in &errors.0 {
+            if e.field.ends_with("stage") {
+                typed.stage_refused = true;
+            } else {
+                typed.move_error = Some(text_error(tr, &e.message));
+            }
+        }
+    })
+    .await
+}
+
+/// `POST …/curator` (`curator`: a staff account's id): assigns the match's curator.
+pub async fn assign(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    if let Some(refusal) = guard(&w, &form) {
+        return refusal;
+    }
+    let me = w
+        .viewer
+        .user_id()
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    let curator = form.get("curator").unwrap_or(&me).to_string();
+    let result = pipeline::assign_curator(&w.app, &w.viewer, &id, &curator, w.lang).await;
+    let tr = w.tr;
+    finish(&w, &id, result, Typed::default(), |_, typed| {
+        typed.general = Some(tr.t("staff-error-curator"));
+    })
+    .await
+}
+
+/// `POST …/note` (`note`): adds a note to the match's log.
+pub async fn note(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    if let Some(refusal) = guard(&w, &form) {
+        return refusal;
+    }
+    let note = form.get("note").unwrap_or("");
+    let result = pipeline::add_note(&w.app, &w.viewer, &id, note, w.lang).await;
+    let typed = Typed {
+        note: note.to_string(),
+        ..Typed::default()
+    };
+    let tr = w.tr;
+    finish(&w, &id, result, typed, |errors, typed| {
+        for e in &errors.0 {
+            typed.note_error = Some(text_error(tr, &e.message));
+        }
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shortlisting from a profile's ranked matches
+
+/// One ranked counterpart on a profile page, for staff.
+pub struct RankedItem {
+    pub title: String,
+    pub title_lang: &'static str,
+    pub href: String,
+    pub sme_id: String,
+    pub investor_id: String,
+    pub sv: ScoreView,
+    /// Already in the pipeline: its stage and its match page (no shortlist button then).
+    pub in_pipeline: Option<(String, String)>,
+}
+
+/// The staff's block on a profile page: its ranked matches, each with a shortlist button.
+pub struct Ranked {
+    pub heading: String,
+    pub action: String,
+    pub items: Vec<RankedItem>,
+}
+
+fn ranked(w: &Web, found: Vec<MatchView>, of_sme: bool) -> Ranked {
+    let tr = w.tr;
+    let items = found
+        .into_iter()
+        .map(|m| {
+            let (title, title_lang, href) = if of_sme {
+                let (t, l) = name_of(w, &m.investor);
+                (t, l, w.href(&format!("/investors/{}", m.investor.get().id)))
+            } else {
+                let (t, l) = name_of(w, &m.sme);
+                (t, l, w.href(&format!("/smes/{}", m.sme.get().id)))
+            };
+            RankedItem {
+                title,
+                title_lang,
+                href,
+                sme_id: m.sme.get().id.to_string(),
+                investor_id: m.investor.get().id.to_string(),
+                sv: score_view(tr, &m.breakdown),
+                in_pipeline: m.pipeline.as_ref().map(|p| {
+                    (
+                        stage_name(tr, p.stage),
+                        w.href(&format!("/staff/matches/{}", m.id)),
+                    )
+                }),
+            }
+        })
+        .collect();
+    Ranked {
+        heading: tr.t(if of_sme {
+            "staff-ranked-investors"
+        } else {
+            "staff-ranked-smes"
+        }),
+        action: w.href("/staff/shortlist"),
+        items,
+    }
+}
+
+/// For staff on an SME's page: the investors that fit it best. `None` for everyone else (no
+/// ranking is even run), and for a profile no longer published.
+pub async fn ranked_for_sme(w: &Web, id: &str) -> Result<Option<Ranked>, ServiceError> {
+    if !w.viewer.is_staff() {
+        return Ok(None);
+    }
+    let args = matching::MatchArgs {
+        first: Some(RANKED),
+        weights: None,
+        lang: Some(w.lang),
+    };
+    match matching::for_sme(&w.app, &w.viewer, id, args).await {
+        Ok(found) => Ok(Some(ranked(w, found, true))),
+        Err(ServiceError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// For staff on an investor's page: the SMEs that fit it best (see [`ranked_for_sme`]).
+pub async fn ranked_for_investor(w: &Web, id: &str) -> Result<Option<Ranked>, ServiceError> {
+    if !w.viewer.is_staff() {
+        return Ok(None);
+    }
+    let args = matching::MatchArgs {
+        first: Some(RANKED),
+        weights: None,
+        lang: Some(w.lang),
+    };
+    match matching::for_investor(&w.app, &w.viewer, id, None, args).await {
+        Ok(found) => Ok(Some(ranked(w, found, false))),
+        Err(ServiceError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /{lang}/staff/shortlist` (`sme`, `investor`): puts the pair on the shortlist and goes
+/// to its new match page. A pair already in the pipeline goes to its match page instead.
+pub async fn shortlist(w: Web, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    if let Some(refusal) = guard(&w, &form) {
+        return refusal;
+    }
+    let (sme, investor) = (
+        form.get("sme").unwrap_or(""),
+        form.get("investor").unwrap_or(""),
+    );
+    match pipeline::shortlist(&w.app, &w.viewer, sme, investor, w.lang).await {
+        Ok(m) => see_other(&w.href(&format!("/staff/matches/{}", m.id))),
+        Err(ServiceError::BadInput(_)) => {
+            let existing = match (
+                service::parse_id("sme", sme),
+                service::parse_id("investor", investor),
+            ) {
+                (Ok(s), Ok(i)) => {
+                    let id = matching::pair_id(s, i).to_string();
+                    pipeline::get(&w.app, &w.viewer, &id, w.lang)
+                        .await
+                        .ok()
+                        .flatten()
+                }
+                _ => None,
+            };
+            match existing {
+                Some(m) => see_other(&w.href(&format!("/staff/matches/{}", m.id))),
+                None => w.message(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "staff-shortlist-refused-title",
+                    "staff-shortlist-refused-body",
+                ),
+            }
+        }
+        Err(ServiceError::NotFound { .. }) => w.not_found(),
+        Err(e) => w.service_error(e),
+    }
+}

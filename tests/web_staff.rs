@@ -1,0 +1,558 @@
+//! The chamber staff's pages over real HTTP against the real server: who may open them, the
+//! pipeline board and its filters, the dashboard's charts, shortlisting from a profile's ranked
+//! matches, the actions on a match page (CSRF, POST-redirect-GET, translated refusals next to
+//! the field), what staff see of contacts, and the live-update stream. The same flow in
+//! headless Chromium is in tests/web_staff_browser.rs.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::time::Duration;
+
+use common::web::{csrf_of, get, post_form};
+use common::{investor_input, publish_investor, publish_sme, sme_input, TestServer};
+use serde_json::json;
+
+const STAFF_PAGES: [&str; 3] = ["/staff", "/staff/pipeline", "/staff/events"];
+
+/// The `Cookie` header value of a session token.
+fn session(token: &str) -> String {
+    format!("khkr_session={token}")
+}
+
+/// A second SME: rice farming (section A) in Phnom Penh, hiding its name.
+fn rice_farm() -> serde_json::Value {
+    let mut input = sme_input();
+    input["name"] = json!({ "en": "Mekong Rice Farm" });
+    input["description"] =
+        json!({ "en": "We grow fragrant rice near Phnom Penh and sell it to mills." });
+    input["sectorCode"] = json!("0112");
+    input["secondarySectorCodes"] = json!([]);
+    input["provinceCode"] = json!("KH-12");
+    input["visibility"] = json!("ANONYMOUS");
+    input["contact"] = json!({ "person": "Dara", "email": "dara@mekong-rice.example" });
+    input
+}
+
+/// The staff account's cookie and the CSRF token of its session (read from a page).
+fn staff_session(s: &TestServer) -> (String, String, String) {
+    let (token, id) = common::operator_account(s, "STAFF");
+    let cookie = session(&token);
+    let page = get(s, "/en/staff/pipeline", &[("Cookie", &cookie)]);
+    assert_eq!(page.status, 200, "{}", page.text());
+    (cookie, csrf_of(&page.text()), id)
+}
+
+/// Shortlists a pair through the form on the SME's profile page; returns the match id.
+fn shortlist(s: &TestServer, cookie: &str, csrf: &str, sme: &str, inv: &str) -> String {
+    let r = post_form(
+        s,
+        "/en/staff/shortlist",
+        Some(cookie),
+        &[("csrf", csrf), ("sme", sme), ("investor", inv)],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let location = r.header("location").expect("a redirect").to_string();
+    let id = location
+        .strip_prefix("/en/staff/matches/")
+        .unwrap_or_else(|| panic!("redirect to the match page, not {location}"));
+    id.to_string()
+}
+
+fn stage(s: &TestServer, token: &str, id: &str) -> String {
+    s.as_token(token).ok(
+        "query($id: ID!) { match(id: $id) { stage } }",
+        json!({ "id": id }),
+    )["match"]["stage"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Each visible `input`, `select` and `textarea` has an id that a `<label for>` names.
+fn assert_every_field_labelled(html: &str, path: &str) {
+    for tag in ["<input", "<select", "<textarea"] {
+        for piece in html.split(tag).skip(1) {
+            let tag = &piece[..piece.find('>').unwrap()];
+            if tag.contains("type=\"hidden\"") {
+                continue;
+            }
+            let id = tag
+                .split("id=\"")
+                .nth(1)
+                .map(|t| &t[..t.find('"').unwrap()])
+                .unwrap_or_else(|| panic!("{path}: a field without id: {tag}"));
+            assert!(
+                html.contains(&format!("for=\"{id}\"")),
+                "{path}: no label for {id}"
+            );
+        }
+    }
+}
+
+#[test]
+fn staff_pages_refuse_anonymous_visitors_and_other_accounts() {
+    let s = TestServer::start();
+    let sme = session(&s.sme_token);
+    let inv = session(&s.investor_token);
+    for page in STAFF_PAGES {
+        let anon = get(&s, &format!("/km{page}"), &[]);
+        assert_eq!(anon.status, 303, "{page}");
+        assert_eq!(anon.header("location"), Some("/km/login"), "{page}");
+        for (who, cookie) in [("sme", &sme), ("investor", &inv)] {
+            let r = get(&s, &format!("/km{page}"), &[("Cookie", cookie)]);
+            assert_eq!(r.status, 403, "{who} {page}");
+            assert!(
+                r.text().contains("សម្រាប់តែបុគ្គលិកសភាពាណិជ្ជកម្មប៉ុណ្ណោះ"),
+                "a translated refusal"
+            );
+        }
+    }
+    let matchpage = "/en/staff/matches/01a22ccd-0000-7000-8000-000000000000";
+    assert_eq!(get(&s, matchpage, &[("Cookie", &sme)]).status, 403);
+    // Their navigation has no staff entry.
+    let me = get(&s, "/en/me", &[("Cookie", &sme)]).text();
+    assert!(!me.contains("/en/staff"), "{me}");
+
+    // An SME with a valid CSRF token of its own still cannot shortlist.
+    let sme_id = publish_sme(&s, sme_input());
+    let inv_id = publish_investor(&s, investor_input());
+    let csrf = csrf_of(&get(&s, "/en/me", &[("Cookie", &sme)]).text());
+    let r = post_form(
+        &s,
+        "/en/staff/shortlist",
+        Some(&sme),
+        &[("csrf", &csrf), ("sme", &sme_id), ("investor", &inv_id)],
+    );
+    assert_eq!(r.status, 403);
+    let (staff, _) = common::operator_account(&s, "STAFF");
+    let empty = s
+        .as_token(&staff)
+        .ok("{ pipeline(first: 10) { totalCount } }", json!({}));
+    assert_eq!(
+        empty["pipeline"]["totalCount"], 0,
+        "nothing was shortlisted"
+    );
+}
+
+#[test]
+fn the_board_filters_and_the_dashboard_draws_charts_in_each_language() {
+    let s = TestServer::start();
+    let cashew = publish_sme(&s, sme_input());
+    let rice = publish_sme(&s, rice_farm());
+    let inv = publish_investor(&s, investor_input());
+    let (cookie, csrf, staff_id) = staff_session(&s);
+    let as_staff = [("Cookie", cookie.as_str())];
+    let m1 = shortlist(&s, &cookie, &csrf, &cashew, &inv);
+    let m2 = shortlist(&s, &cookie, &csrf, &rice, &inv);
+
+    for lang in ["km", "ko", "en"] {
+        let r = get(&s, &format!("/{lang}/staff/pipeline"), &as_staff);
+        assert_eq!(r.status, 200);
+        let html = r.text();
+        assert!(html.contains(&format!("<html lang=\"{lang}\">")));
+        // The nav has the staff entry, current.
+        assert!(html.contains(&format!(
+            "href=\"/{lang}/staff/pipeline\" aria-current=\"page\""
+        )));
+        // Both cards, in the SHORTLISTED column, each linking to its match page; names as
+        // staff may see them (the anonymous SME's name too: staff curate it).
+        let shortlisted = &html[html.find("id=\"stage-shortlisted\"").unwrap()
+            ..html.find("id=\"stage-introduced\"").unwrap()];
+        for id in [&m1, &m2] {
+            assert!(shortlisted.contains(&format!("href=\"/{lang}/staff/matches/{id}\"")));
+        }
+        assert!(shortlisted.contains("Mekong Rice Farm"));
+        assert!(
+            shortlisted.contains("Hanbit Beauty Trading") || shortlisted.contains("한빛뷰티 무역")
+        );
+        // A GET form with labelled filters.
+        for f in ["curator", "sector", "province"] {
+            assert!(html.contains(&format!("<label for=\"filter-{f}\">")), "{f}");
+        }
+        assert!(html.contains(&format!("data-events=\"/{lang}/staff/events\"")));
+        // No contact detail on the board.
+        assert!(!html.contains("sokha@sokha-cashew.example") && !html.contains("dara@"));
+    }
+    // Sector by section or division, province, curator.
+    let board = |q: &str| get(&s, &format!("/en/staff/pipeline?{q}"), &as_staff).text();
+    let shows = |html: &str, id: &str| html.contains(&format!("/en/staff/matches/{id}\""));
+    for (q, cashew_shown, rice_shown) in [
+        ("sector=C", true, false),
+        ("sector=A", false, true),
+        ("sector=10", true, false),
+        ("province=KH-12", false, true),
+        ("province=KH-6&sector=C", true, false),
+        (&format!("curator={staff_id}") as &str, true, true),
+        ("curator=01a22ccd-0000-7000-8000-000000000000", false, false),
+    ] {
+        let html = board(q);
+        assert_eq!(shows(&html, &m1), cashew_shown, "{q}");
+        assert_eq!(shows(&html, &m2), rice_shown, "{q}");
+    }
+    let filtered = board("sector=A");
+    assert!(
+        filtered.contains("<option value=\"A\" selected>"),
+        "the choice is kept"
+    );
+    let bad = get(&s, "/en/staff/pipeline?province=XX", &as_staff);
+    assert_eq!(bad.status, 400);
+    assert!(bad.text().contains("These filters could not be used"));
+
+    for (lang, stage_word) in [
+        ("en", "Shortlisted"),
+        ("ko", "후보 선정"),
+        ("km", "ក្នុងបញ្ជីជម្រើស"),
+    ] {
+        let r = get(&s, &format!("/{lang}/staff"), &as_staff);
+        assert_eq!(r.status, 200);
+        let html = r.text();
+        assert_eq!(html.matches("<svg class=\"bars\"").count(), 3, "{lang}");
+        assert_eq!(html.matches("role=\"img\"").count(), 3);
+        assert_eq!(html.matches("<table>").count(), 3, "a table for each chart");
+        // The stage chart counts both; each bar has a title with its count.
+        assert!(
+            html.contains(&format!("<title>{stage_word}: 2</title>")),
+            "{lang}"
+        );
+        assert!(
+            !html.contains("cdn") && !html.contains("<script>"),
+            "no chart library"
+        );
+    }
+    let en = get(&s, "/en/staff", &as_staff).text();
+    assert!(en.contains("<title>Manufacturing: 1</title>"), "by section");
+    assert!(en.contains("<title>Phnom Penh: 1</title>"), "by province");
+    assert!(
+        en.contains("href=\"/en/staff/pipeline?province=KH-12\""),
+        "rows link to the board"
+    );
+
+    // Every field of the staff pages has a label.
+    for path in [
+        "/en/staff/pipeline".to_string(),
+        format!("/en/staff/matches/{m1}"),
+        format!("/en/smes/{cashew}"),
+    ] {
+        assert_every_field_labelled(&get(&s, &path, &as_staff).text(), &path);
+    }
+
+    // The account page links staff to their pages.
+    let me = get(&s, "/en/me", &as_staff).text();
+    assert!(me.contains("href=\"/en/staff/pipeline\"") && me.contains("href=\"/en/staff\""));
+}
+
+#[test]
+fn only_staff_see_ranked_matches_with_shortlist_buttons_on_profile_pages() {
+    let s = TestServer::start();
+    let sme = publish_sme(&s, sme_input());
+    let inv = publish_investor(&s, investor_input());
+    let (staff, _) = common::operator_account(&s, "STAFF");
+    let others = [
+        None,
+        Some(session(&s.sme_token)),
+        Some(session(&s.investor_token)),
+    ];
+    for path in [format!("/en/smes/{sme}"), format!("/ko/investors/{inv}")] {
+        for cookie in &others {
+            let headers: Vec<(&str, &str)> =
+                cookie.iter().map(|c| ("Cookie", c.as_str())).collect();
+            let html = get(&s, &path, &headers).text();
+            assert!(!html.contains("staff/shortlist"), "{path}");
+            assert!(!html.contains("staff-ranked"), "{path}");
+        }
+        let html = get(&s, &path, &[("Cookie", &session(&staff))]).text();
+        assert!(html.contains("class=\"staff-ranked\""), "{path}");
+        assert!(html.contains("/staff/shortlist\""), "{path}");
+        assert!(
+            html.contains(&format!("name=\"sme\" value=\"{sme}\"")),
+            "{path}"
+        );
+        assert!(
+            html.contains(&format!("name=\"investor\" value=\"{inv}\"")),
+            "{path}"
+        );
+        assert!(html.contains("class=\"factors\""), "the score explained");
+    }
+    // Once shortlisted, the profile links to the match instead of offering the button again,
+    // and shortlisting the same pair twice leads to the same match.
+    let cookie = session(&staff);
+    let csrf = csrf_of(&get(&s, "/en/staff", &[("Cookie", &cookie)]).text());
+    let id = shortlist(&s, &cookie, &csrf, &sme, &inv);
+    let html = get(&s, &format!("/en/smes/{sme}"), &[("Cookie", &cookie)]).text();
+    assert!(html.contains(&format!("href=\"/en/staff/matches/{id}\"")));
+    assert!(!html.contains(&format!("name=\"investor\" value=\"{inv}\"")));
+    assert_eq!(shortlist(&s, &cookie, &csrf, &sme, &inv), id);
+}
+
+#[test]
+fn actions_need_csrf_answer_with_redirects_and_move_the_match() {
+    let s = TestServer::start();
+    let sme = publish_sme(&s, sme_input());
+    let inv = publish_investor(&s, investor_input());
+    let (cookie, csrf, _) = staff_session(&s);
+    let (staff_token, _) = common::operator_account(&s, "STAFF");
+    let id = shortlist(&s, &cookie, &csrf, &sme, &inv);
+    let page = format!("/en/staff/matches/{id}");
+    let as_staff = [("Cookie", cookie.as_str())];
+
+    let html = get(&s, &page, &as_staff).text();
+    assert!(html.contains("Sokha Cashew Processing") && html.contains("Hanbit Beauty Trading"));
+    assert!(html.contains("class=\"factors\""), "the explanation");
+    assert!(html.contains("Put on the shortlist"), "the audit log");
+    assert!(html.contains(&format!("action=\"{page}/introduce\"")));
+    assert!(html.contains("<label for=\"message\">"));
+
+    // Without the CSRF field (or with a wrong one): refused, nothing changes.
+    let message = "Meet Hanbit: K-beauty distribution.";
+    for token in [None, Some("0".repeat(64))] {
+        let mut pairs = vec![("message", message)];
+        if let Some(t) = &token {
+            pairs.push(("csrf", t));
+        }
+        let r = post_form(&s, &format!("{page}/introduce"), Some(&cookie), &pairs);
+        assert_eq!(r.status, 403);
+    }
+    assert_eq!(stage(&s, &staff_token, &id), "SHORTLISTED");
+
+    // An empty message: the page again in Korean, the message next to the field.
+    let ko_page = format!("/ko/staff/matches/{id}");
+    let r = post_form(
+        &s,
+        &format!("{ko_page}/introduce"),
+        Some(&cookie),
+        &[("csrf", &csrf), ("message", "   ")],
+    );
+    assert_eq!(r.status, 422);
+    let html = r.text();
+    assert!(html.contains("<html lang=\"ko\">"));
+    assert!(
+        html.contains(
+            "<span class=\"error-message\" id=\"message-error\">먼저 메시지를 입력하세요</span>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("href=\"#message\""),
+        "the summary links to the field"
+    );
+    assert_eq!(stage(&s, &staff_token, &id), "SHORTLISTED");
+    // Too long: refused, and what was typed is kept.
+    let long = "가".repeat(2001);
+    let r = post_form(
+        &s,
+        &format!("{ko_page}/introduce"),
+        Some(&cookie),
+        &[("csrf", &csrf), ("message", &long)],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.text().contains("메시지를 2000자 이내로 줄이세요"));
+    assert!(r.text().contains(&long), "what was typed is kept");
+
+    // Introduce: 303 back to the match page (POST-redirect-GET), stage INTRODUCED.
+    let r = post_form(
+        &s,
+        &format!("{page}/introduce"),
+        Some(&cookie),
+        &[("csrf", &csrf), ("message", message)],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(r.header("location"), Some(page.as_str()));
+    assert_eq!(stage(&s, &staff_token, &id), "INTRODUCED");
+    let html = get(&s, &page, &as_staff).text();
+    assert!(html.contains(message));
+    assert!(
+        !html.contains(&format!("action=\"{page}/introduce\"")),
+        "introduced once"
+    );
+
+    // A move the domain does not allow from INTRODUCED: named next to the field.
+    let r = post_form(
+        &s,
+        &format!("{page}/move"),
+        Some(&cookie),
+        &[("csrf", &csrf), ("stage", "DEAL")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(
+        r.text()
+            .contains("This match cannot move there. From where it is now it can go to: Closed"),
+        "{}",
+        r.text()
+    );
+    let r = post_form(
+        &s,
+        &format!("{page}/move"),
+        Some(&cookie),
+        &[("csrf", &csrf), ("stage", "NOWHERE")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.text().contains("Choose a stage from the list"));
+    assert_eq!(stage(&s, &staff_token, &id), "INTRODUCED");
+
+    // A note and a curator: each 303, each in the history.
+    let r = post_form(
+        &s,
+        &format!("{page}/note"),
+        Some(&cookie),
+        &[
+            ("csrf", &csrf),
+            ("note", "Called Sokha: keen, wants a visit in March."),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let r = post_form(
+        &s,
+        &format!("{page}/note"),
+        Some(&cookie),
+        &[("csrf", &csrf)],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.text().contains("id=\"note-error\">Write a message first"));
+    // The other staff member assigns themselves through the same form.
+    let other = session(&staff_token);
+    let other_html = get(&s, &page, &[("Cookie", &other)]).text();
+    assert!(other_html.contains("Make me the curator"));
+    let r = post_form(
+        &s,
+        &format!("{page}/curator"),
+        Some(&other),
+        &[("csrf", &csrf_of(&other_html))],
+    );
+    assert_eq!(r.status, 303);
+    let html = get(&s, &page, &as_staff).text();
+    assert!(html.contains("Called Sokha: keen, wants a visit in March."));
+    assert!(
+        html.contains("Curator: staff-"),
+        "the new curator by e-mail"
+    );
+
+    // Both parties accept (over the API): the match is CONNECTED; staff move it on.
+    for token in [&s.sme_token, &s.investor_token] {
+        s.as_token(token).ok(
+            "mutation($id: ID!) { respondToIntroduction(matchId: $id, accept: true) { stage } }",
+            json!({ "id": id }),
+        );
+    }
+    let html = get(&s, &page, &as_staff).text();
+    assert!(html.contains("Both accepted"));
+    assert!(html.contains("The Cambodian business accepted"));
+    let r = post_form(
+        &s,
+        &format!("{page}/move"),
+        Some(&cookie),
+        &[
+            ("csrf", &csrf),
+            ("stage", "IN_TALKS"),
+            ("message", "First call done."),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(stage(&s, &staff_token, &id), "IN_TALKS");
+    let board = get(&s, "/en/staff/pipeline", &as_staff).text();
+    let in_talks = &board
+        [board.find("id=\"stage-in-talks\"").unwrap()..board.find("id=\"stage-deal\"").unwrap()];
+    assert!(in_talks.contains(&id), "the board shows it in talks");
+}
+
+/// Staff may see both parties' contact details (the visibility policy lets staff see them, to
+/// prepare introductions) and an anonymous SME's name; the parties see neither on their own
+/// pages before both accepted, and no one else reaches a staff page at all.
+#[test]
+fn staff_pages_show_contacts_exactly_as_visibility_allows() {
+    let s = TestServer::start();
+    let rice = publish_sme(&s, rice_farm());
+    let inv = publish_investor(&s, investor_input());
+    let (cookie, csrf, _) = staff_session(&s);
+    let id = shortlist(&s, &cookie, &csrf, &rice, &inv);
+    let page = format!("/en/staff/matches/{id}");
+    let html = get(&s, &page, &[("Cookie", &cookie)]).text();
+    assert!(
+        html.contains("Mekong Rice Farm"),
+        "staff see an anonymous SME's name"
+    );
+    assert!(
+        html.contains("dara@mekong-rice.example"),
+        "staff see the SME's contact"
+    );
+    assert!(
+        html.contains("minji@hanbit-beauty.example"),
+        "and the investor's"
+    );
+    // The public profile page shows no contact, not even to staff.
+    let profile = get(&s, &format!("/en/smes/{rice}"), &[("Cookie", &cookie)]).text();
+    assert!(!profile.contains("dara@mekong-rice.example"));
+    // Neither party can open the staff page, and a stranger sees no name on the profile.
+    for token in [&s.sme_token, &s.investor_token] {
+        let r = get(&s, &page, &[("Cookie", &session(token))]);
+        assert_eq!(r.status, 403);
+        assert!(!r.text().contains("dara@") && !r.text().contains("minji@"));
+    }
+    let stranger = get(&s, &format!("/en/smes/{rice}"), &[]).text();
+    assert!(!stranger.contains("Mekong Rice Farm"));
+}
+
+/// The board's live updates: an event stream for staff that announces each change, and ends
+/// when the session is revoked.
+#[test]
+fn the_event_stream_announces_changes_to_staff() {
+    let s = TestServer::start();
+    let sme = publish_sme(&s, sme_input());
+    let inv = publish_investor(&s, investor_input());
+    let (cookie, csrf, staff_id) = staff_session(&s);
+    let (staff_token, _) = common::operator_account(&s, "STAFF");
+    let id = shortlist(&s, &cookie, &csrf, &sme, &inv);
+
+    let authority = s.base.strip_prefix("http://").unwrap();
+    let mut stream = std::net::TcpStream::connect(authority).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /en/staff/events HTTP/1.1\r\nHost: {authority}\r\nCookie: {cookie}\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("response head");
+        if line == "\r\n" || line.is_empty() {
+            break;
+        }
+        head.push_str(&line.to_ascii_lowercase());
+    }
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(head.contains("content-type: text/event-stream"), "{head}");
+
+    // Another curator takes the match over: the stream says so, naming the match.
+    s.as_token(&staff_token).ok(
+        "mutation($id: ID!, $c: ID!) { assignCurator(matchId: $id, curatorId: $c) { id } }",
+        json!({ "id": id, "c": staff_id }),
+    );
+    let mut seen = String::new();
+    while !seen.contains("event: pipeline") || !seen.contains(&id) {
+        let mut line = String::new();
+        match reader.read_line(&mut line) {
+            Ok(0) => panic!("stream ended: {seen}"),
+            Ok(_) => seen.push_str(&line),
+            Err(e) => panic!("no event within 30 s ({e}): {seen}"),
+        }
+    }
+
+    // Logging out revokes the session: the open stream ends, and a new one is refused.
+    let r = post_form(&s, "/en/logout", Some(&cookie), &[("csrf", &csrf)]);
+    assert_eq!(r.status, 303);
+    loop {
+        let mut line = String::new();
+        match reader.read_line(&mut line) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => panic!("the stream stayed open after log-out ({e})"),
+        }
+    }
+    let again = get(&s, "/en/staff/events", &[("Cookie", &cookie)]);
+    assert_eq!(again.status, 303);
+    assert_eq!(again.header("location"), Some("/en/login"));
+}
