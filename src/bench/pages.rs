@@ -58,6 +58,9 @@ pub async fn pages_bench(rounds: usize) -> Result<PagesFigures, BenchError> {
     let investor_me = c.page("/ko/me", Some(&investor)).await?;
     let search = c.page("/en/smes?q=rice", None).await?;
     let investors = c.page("/en/investors", None).await?;
+    let board = c.page("/en/staff/pipeline", Some(&staff)).await?;
+    let pipeline_match = first_link(&board.body, "/en/staff/matches/")
+        .ok_or_else(|| setup("the demo pipeline is empty"))?;
     let business = first_link(&sme_me.body, "/km/me/matches/")
         .ok_or_else(|| setup("the demo SME account has no business"))?;
     let mandate = first_link(&investor_me.body, "/ko/me/matches/")
@@ -122,6 +125,26 @@ pub async fn pages_bench(rounds: usize) -> Result<PagesFigures, BenchError> {
             Some(investor.as_str()),
         ),
         ("staff account", "/en/me".into(), Some(staff.as_str())),
+        (
+            "staff board",
+            "/en/staff/pipeline".into(),
+            Some(staff.as_str()),
+        ),
+        (
+            "staff match page",
+            format!("/en/staff/matches/{pipeline_match}"),
+            Some(staff.as_str()),
+        ),
+        (
+            "staff dashboard (SVG charts)",
+            "/en/staff".into(),
+            Some(staff.as_str()),
+        ),
+        (
+            "SME profile seen by staff (ranks 300 investors)",
+            format!("/en/smes/{public_sme}"),
+            Some(staff.as_str()),
+        ),
     ];
     let mut out = Vec::new();
     for (label, path, cookie) in pages {
