@@ -401,16 +401,17 @@ pub fn print_match(figures: &[MatchFigures]) {
 }
 
 /// `bench match --peer postgres`: loads the same generated set into our engine and into a
-/// PostgreSQL scratch schema at `peer_url`, times `matchesForInvestor` on both with the same
-/// investors in the same order, and checks the top lists agree with the TEXT weight at 0.
+/// PostgreSQL scratch schema at `peer_url`, times `matchesForInvestor` and `matchesForSme` on
+/// both with the same investors (SMEs) in the same order, and checks the top lists agree with
+/// the TEXT weight at 0.
 pub async fn match_peer_bench(
     n: usize,
     rounds: usize,
     peer_url: &str,
 ) -> Result<peer::PeerFigures, BenchError> {
     use crate::matching::weights::Weights;
-    use crate::search::features::FeatureCache;
-    use crate::search::matcher::{rank_smes, SmesForInvestor};
+    use crate::search::features::{FeatureCache, IncentiveKey};
+    use crate::search::matcher::{rank_investors, rank_smes, InvestorsForSme, SmesForInvestor};
 
     let db = peer::PeerDb::open(peer_url).await?;
     let result = async {
@@ -429,11 +430,23 @@ pub async fn match_peer_bench(
         if investors.is_empty() {
             return Err(BenchError::Setup("no investors generated".into()));
         }
+        let smes = set
+            .store
+            .published_smes(crate::store::PageRequest {
+                first: 300,
+                after: None,
+            })
+            .await
+            .map_err(setup)?
+            .items;
+        if smes.is_empty() {
+            return Err(BenchError::Setup("no SMEs generated".into()));
+        }
         let facts = crate::search::features::facts_from_rules(Arc::new(
             crate::domain::incentives::Rules::builtin().clone(),
         ));
         let index = set.opened.index.clone();
-        let cache = FeatureCache::new(facts);
+        let cache = FeatureCache::new(facts.clone());
         let searcher = index.searcher();
         cache.for_searcher(&searcher).map_err(setup)?;
         let ours_rank = |inv: &Investor, weights: Weights| -> Result<Vec<ProfileId>, BenchError> {
@@ -450,6 +463,21 @@ pub async fn match_peer_bench(
                 .map(|h| h.id)
                 .collect())
         };
+        let ours_rank_investors =
+            |sme: &Sme, weights: Weights| -> Result<Vec<ProfileId>, BenchError> {
+                let req = InvestorsForSme {
+                    sme: &sme.profile,
+                    digital: sme.digital.level,
+                    incentives: facts(&IncentiveKey::of(&sme.profile)),
+                    weights,
+                    first: 10,
+                };
+                Ok(rank_investors(&index, &searcher, &cache, &req)
+                    .map_err(setup)?
+                    .into_iter()
+                    .map(|h| h.id)
+                    .collect())
+            };
         let defaults = Weights::default();
         let mut no_text = [None; 7];
         no_text[0] = Some(0.0);
@@ -486,6 +514,36 @@ pub async fn match_peer_bench(
                 without_text.add(&a0, &b0);
             }
         }
+        // The other direction, the same way: the next SME in turn.
+        let (mut ours_sme, mut theirs_sme) =
+            (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
+        let mut sme_with_text = peer::Agreement::default();
+        let mut sme_without_text = peer::Agreement::default();
+        for i in 0..rounds + 1 {
+            let sme = &smes[i % smes.len()];
+            let t = Instant::now();
+            let a = ours_rank_investors(sme, defaults)?;
+            let ours_t = t.elapsed();
+            let t = Instant::now();
+            let b = db.rank_investors(sme.id, &defaults, 10).await?;
+            let theirs_t = t.elapsed();
+            if i > 0 {
+                ours_sme.push(ours_t);
+                theirs_sme.push(theirs_t);
+            }
+            if i < smes.len() {
+                let b: Vec<ProfileId> = b.iter().map(|(id, _)| *id).collect();
+                sme_with_text.add(&a, &b);
+                let a0 = ours_rank_investors(sme, no_text)?;
+                let b0: Vec<ProfileId> = db
+                    .rank_investors(sme.id, &no_text, 10)
+                    .await?
+                    .into_iter()
+                    .map(|(id, _)| id)
+                    .collect();
+                sme_without_text.add(&a0, &b0);
+            }
+        }
         drop(searcher);
         set.remove().await;
         Ok(peer::PeerFigures {
@@ -496,6 +554,10 @@ pub async fn match_peer_bench(
             peer: latency(theirs),
             with_text,
             without_text,
+            ours_sme: latency(ours_sme),
+            peer_sme: latency(theirs_sme),
+            sme_with_text,
+            sme_without_text,
         })
     }
     .await;
@@ -507,36 +569,54 @@ pub async fn match_peer_bench(
 
 pub fn print_peer(figures: &[peer::PeerFigures]) {
     println!(
-        "\n| matchesForInvestor, top 10 | SMEs | khkr-match p50 | p99 | PostgreSQL p50 | p99 | p50 ratio | p99 ratio | runs |"
+        "\n| top 10, same queries, default weights | SMEs | khkr-match p50 | p99 | PostgreSQL p50 | p99 | p50 ratio | p99 ratio | runs |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let ratio = |a: Duration, b: Duration| b.as_secs_f64() / a.as_secs_f64().max(1e-9);
     for f in figures {
-        let ratio = |a: Duration, b: Duration| b.as_secs_f64() / a.as_secs_f64().max(1e-9);
-        println!(
-            "| same queries, default weights | {} | {} | {} | {} | {} | {:.1}× | {:.1}× | {} |",
-            f.smes,
-            ms(f.ours.p50),
-            ms(f.ours.p99),
-            ms(f.peer.p50),
-            ms(f.peer.p99),
-            ratio(f.ours.p50, f.peer.p50),
-            ratio(f.ours.p99, f.peer.p99),
-            f.ours.runs
-        );
+        for (label, ours, theirs) in [
+            ("matchesForInvestor", &f.ours, &f.peer),
+            ("matchesForSme", &f.ours_sme, &f.peer_sme),
+        ] {
+            println!(
+                "| {label} | {} | {} | {} | {} | {} | {:.1}× | {:.1}× | {} |",
+                f.smes,
+                ms(ours.p50),
+                ms(ours.p99),
+                ms(theirs.p50),
+                ms(theirs.p99),
+                ratio(ours.p50, theirs.p50),
+                ratio(ours.p99, theirs.p99),
+                ours.runs
+            );
+        }
     }
-    println!("\n| SMEs | investors compared | TEXT weight 0: identical top 10 | TEXT weight 0: overlap | default weights: identical | default weights: overlap | PostgreSQL load | GIN index + ANALYZE |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("\n| query | SMEs | compared | TEXT weight 0: identical top 10 | TEXT weight 0: overlap | default weights: identical | default weights: overlap |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for f in figures {
+        for (label, without, with) in [
+            ("matchesForInvestor", &f.without_text, &f.with_text),
+            ("matchesForSme", &f.sme_without_text, &f.sme_with_text),
+        ] {
+            println!(
+                "| {label} | {} | {} | {}/{} | {:.1}% | {}/{} | {:.1}% |",
+                f.smes,
+                without.queries,
+                without.identical,
+                without.queries,
+                100.0 * without.overlap_share(),
+                with.identical,
+                with.queries,
+                100.0 * with.overlap_share(),
+            );
+        }
+    }
+    println!("\n| SMEs | PostgreSQL load | GIN indexes, word counts, VACUUM ANALYZE |");
+    println!("|---:|---:|---:|");
     for f in figures {
         println!(
-            "| {} | {} | {}/{} | {:.1}% | {}/{} | {:.1}% | {:.1} s | {:.1} s |",
+            "| {} | {:.1} s | {:.1} s |",
             f.smes,
-            f.without_text.queries,
-            f.without_text.identical,
-            f.without_text.queries,
-            100.0 * f.without_text.overlap_share(),
-            f.with_text.identical,
-            f.with_text.queries,
-            100.0 * f.with_text.overlap_share(),
             f.peer_load.as_secs_f64(),
             f.peer_index.as_secs_f64()
         );

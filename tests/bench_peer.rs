@@ -1,6 +1,6 @@
 //! `bench match --peer postgres` at a tiny size: the PostgreSQL peer, which recomputes the six
-//! non-text features in SQL, must return exactly our top 10 for every investor when the TEXT
-//! weight is 0.
+//! non-text features in SQL, must return exactly our top 10 for every investor (and, the other
+//! way, for every SME) when the TEXT weight is 0.
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn peer_agrees_with_our_engine_without_text() {
@@ -12,12 +12,18 @@ async fn peer_agrees_with_our_engine_without_text() {
         .await
         .unwrap();
     khkr_match::bench::print_peer(std::slice::from_ref(&f));
-    assert!(f.without_text.queries > 0);
-    assert_eq!(
-        f.without_text.identical, f.without_text.queries,
-        "top 10 differ with TEXT weight 0: {:?}",
-        f.without_text
-    );
+    for (direction, a) in [
+        ("matchesForInvestor", f.without_text),
+        ("matchesForSme", f.sme_without_text),
+    ] {
+        assert!(a.queries > 0, "{direction}: nothing compared");
+        assert_eq!(
+            a.identical, a.queries,
+            "{direction}: top 10 differ with TEXT weight 0: {a:?}"
+        );
+    }
     assert_eq!(f.ours.runs, 20);
     assert_eq!(f.peer.runs, 20);
+    assert_eq!(f.ours_sme.runs, 20);
+    assert_eq!(f.peer_sme.runs, 20);
 }
