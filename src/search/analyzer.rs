@@ -20,7 +20,10 @@
 //!   match the last syllable of one phrase and the first of the next (`តប` in "ត្រីងៀត បង្គា").
 //!   A word written with a space inside (ហ្វេស ប៊ុក) is found by the same query with the space.
 //!   Besides the n-grams, [`whole_words`] gives the whole Khmer and Korean words for a field of
-//!   their own, so that a query word found whole ranks above one found inside a longer word.
+//!   their own, so that a query word found whole ranks above one found inside a longer word:
+//!   for Khmer, the chunks between spaces and the words a dictionary finds in them
+//!   (`search::khmer`, ICU4X). The dictionary only ranks; it never decides what is found, for
+//!   the reasons above.
 //! * **Hangul**: overlapping syllable bigrams, as Lucene's CJK analyzer does, so 화장품 finds
 //!   화장품을 and 유통업체 finds 유통업체와, plus every syllable as a unigram so that one-syllable
 //!   nouns (쌀, 꿀) followed by a particle are found too. Conjoining jamo are composed to syllables
