@@ -502,3 +502,23 @@ fn whole_words_rank_first_and_spaces_end_khmer_phrases() {
     assert_eq!(ids(&search(&s, "តប")), vec![reply]);
     assert_eq!(ids(&search(&s, "ត្រីងៀត")), vec![dried]);
 }
+
+/// Unspaced Khmer, as most people write it: the dictionary (ICU4X's Khmer data) finds the words,
+/// so a profile with the query as a word ranks above one where it is inside a longer word,
+/// and the longer word is still a result (issue 11: ស្រូវ in អាស្រូវ, លុយ in អាលុយមីញ៉ូម).
+#[test]
+fn dictionary_words_of_unspaced_khmer_rank_first() {
+    let s = TestServer::start();
+    let scandal = publish_sme(&s, sme_with("ក្រុមហ៊ុនយើងមិនដែលមានរឿងអាស្រូវទេ។", None, None));
+    let aluminium = publish_sme(&s, sme_with("យើងលក់ទ្វារអាលុយមីញ៉ូមនិងកញ្ចក់។", None, None));
+    let paddy = publish_sme(&s, sme_with("យើងទិញស្រូវពីកសិករក្នុងភូមិ។", None, None));
+    let money = publish_sme(&s, sme_with("យើងខ្ចីលុយឱ្យកសិករ។", None, None));
+    // A list with spaces. Unspaced, "ទានិងមាន់" is cut wrongly by the dictionary (ទានិ|ងមា|ន់):
+    // then ទា is found there only as a sub-word, ranked with the others.
+    let ducks = publish_sme(&s, sme_with("កសិដ្ឋានចិញ្ចឹមទា មាន់ និងជ្រូក។", None, None));
+    let attractive = publish_sme(&s, sme_with("ហាងយើងមានតម្លៃទាបនិងទាក់ទាញ។", None, None));
+
+    assert_eq!(ids(&search(&s, "ស្រូវ")), vec![paddy, scandal]);
+    assert_eq!(ids(&search(&s, "លុយ")), vec![money, aluminium]);
+    assert_eq!(ids(&search(&s, "ទា")), vec![ducks, attractive]);
+}

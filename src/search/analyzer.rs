@@ -20,7 +20,10 @@
 //!   match the last syllable of one phrase and the first of the next (`តប` in "ត្រីងៀត បង្គា").
 //!   A word written with a space inside (ហ្វេស ប៊ុក) is found by the same query with the space.
 //!   Besides the n-grams, [`whole_words`] gives the whole Khmer and Korean words for a field of
-//!   their own, so that a query word found whole ranks above one found inside a longer word.
+//!   their own, so that a query word found whole ranks above one found inside a longer word:
+//!   for Khmer, the chunks between spaces and the words a dictionary finds in them
+//!   (`search::khmer`, ICU4X). The dictionary only ranks; it never decides what is found, for
+//!   the reasons above.
 //! * **Hangul**: overlapping syllable bigrams, as Lucene's CJK analyzer does, so 화장품 finds
 //!   화장품을 and 유통업체 finds 유통업체와, plus every syllable as a unigram so that one-syllable
 //!   nouns (쌀, 꿀) followed by a particle are found too. Conjoining jamo are composed to syllables
@@ -390,35 +393,94 @@ fn word(text: &str, start: usize, sink: &mut Sink) -> usize {
 
 /// The whole words of a text, one token each, for word-level evidence (`search::query` boosts
 /// a query word found whole): Khmer words between spaces, zero-width spaces or punctuation,
-/// in the analyzer's normalised spelling, and Korean words (eojeol) with their stems
+/// in the analyzer's normalised spelling, followed by the dictionary words of such a chunk
+/// when the dictionary cuts it (`search::khmer`: យើងទិញស្រូវ → យើងទិញស្រូវ, យើង, ទិញ, ស្រូវ),
+/// and Korean words (eojeol) with their stems
 /// (화장품을 → 화장품을, 화장품). Latin words are words already in the n-gram fields; a chunk
 /// that mixes scripts gives nothing.
 pub fn whole_words(text: &str) -> Vec<String> {
+    whole_words_with(text, true)
+}
+
+/// [`whole_words`], with or without the dictionary words of Khmer chunks.
+pub(crate) fn whole_words_with(text: &str, dictionary: bool) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut scratch = Scratch::default();
     for chunk in text.split(|c: char| matches!(classify(c), Class::Space | Class::Break)) {
-        if chunk.is_empty() || chunk.len() > MAX_WORD_BYTES * 3 {
+        if chunk.is_empty() {
             continue;
         }
-        if chunk.chars().all(|c| classify(c) == Class::Khmer) {
+        let short = chunk.len() <= MAX_WORD_BYTES * 3;
+        // A long unspaced Khmer passage (a sentence between two spaces) is no word itself, but
+        // the dictionary finds the words in it (up to the segmenter's own bound).
+        if (short || dictionary) && chunk.chars().all(|c| classify(c) == Class::Khmer) {
             scratch.units.clear();
             scratch.unit_text.clear();
             let mut at = 0;
             while at < chunk.len() {
                 at = khmer_syllable(chunk, at, &mut scratch);
             }
-            if !scratch.unit_text.is_empty() {
+            if short && !scratch.unit_text.is_empty() {
                 out.push(scratch.unit_text.clone());
             }
-        } else if chunk
-            .chars()
-            .all(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+            if dictionary {
+                khmer_dictionary_words(&scratch, &mut out);
+            }
+        } else if short
+            && chunk
+                .chars()
+                .all(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
         {
             out.push(chunk.to_string());
             out.extend(super::korean::stems(chunk));
         }
     }
     out
+}
+
+/// The dictionary words of a query word written in Khmer letters only, normalised as in
+/// [`whole_words`], when the dictionary cuts it in more than one (ការពារខ្លួន → ការពារ,
+/// ខ្លួន); empty otherwise. A document that has them all as words has the query word as words.
+pub fn dictionary_words(word: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if word.is_empty()
+        || word.len() > MAX_WORD_BYTES * 3
+        || !word.chars().all(|c| classify(c) == Class::Khmer)
+    {
+        return out;
+    }
+    let mut scratch = Scratch::default();
+    let mut at = 0;
+    while at < word.len() {
+        at = khmer_syllable(word, at, &mut scratch);
+    }
+    khmer_dictionary_words(&scratch, &mut out);
+    out
+}
+
+/// Appends the dictionary words (`search::khmer`) of the Khmer chunk whose syllables are in
+/// `scratch`, in the normalised spelling, when the dictionary finds more than one. A boundary
+/// that falls inside an orthographic syllable is ignored, so a word never starts with a
+/// dependent vowel or subscript.
+fn khmer_dictionary_words(scratch: &Scratch, out: &mut Vec<String>) {
+    // The dictionary reads the normalised spelling: it spells ប្រតិបត្តិ with subscript TA and
+    // splits the common ប្រតិបត្ដិ (subscript DA) inside a syllable.
+    let boundaries = super::khmer::boundaries(&scratch.unit_text);
+    if boundaries.is_empty() {
+        return;
+    }
+    let mut words: Vec<String> = vec![String::new()];
+    for (i, unit) in scratch.units.iter().enumerate() {
+        if i > 0 && boundaries.binary_search(&unit.text.start).is_ok() {
+            words.push(String::new());
+        }
+        if let Some(word) = words.last_mut() {
+            word.push_str(&scratch.unit_text[unit.text.clone()]);
+        }
+    }
+    if words.len() > 1 {
+        out.extend(words.into_iter().filter(|w| !w.is_empty()));
+    }
 }
 
 /// Khmer digits as ASCII digits, so either spelling of a number finds the other.
@@ -819,6 +881,12 @@ mod tests {
         );
         // Spelling variants are normalised as in the n-gram tokens.
         assert_eq!(whole_words("បណ្ដុះ"), whole_words("បណ្តុះ"));
+        // Unspaced Khmer: the chunk, then its dictionary words; "scandal" is one word, so
+        // ស្រូវ (paddy) is not a word of it.
+        assert_eq!(whole_words("យើងទិញស្រូវ"), ["យើងទិញស្រូវ", "យើង", "ទិញ", "ស្រូវ"]);
+        assert!(!whole_words("អាស្រូវ").contains(&"ស្រូវ".to_string()));
+        // Words are normalised after segmentation: subscript DA as TA.
+        assert!(whole_words("ការបណ្ដុះបណ្ដាល").contains(&"បណ្តុះបណ្តាល".to_string()));
     }
 
     #[test]

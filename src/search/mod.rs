@@ -7,6 +7,7 @@ pub mod document;
 pub mod features;
 pub mod index;
 pub mod indexer;
+pub mod khmer;
 pub mod korean;
 pub mod matcher;
 pub mod query;

@@ -166,8 +166,13 @@ pub(crate) struct QueryWord {
     /// Alternative forms: the word as typed first, then its Korean stems (see `korean`); each
     /// form is the ordered tokens it analyses to.
     pub forms: Vec<Vec<(usize, String)>>,
-    /// The word (and its Korean stems) as whole-word tokens (`analyzer::whole_words`).
+    /// The word (and its Korean stems) as whole-word tokens (`analyzer::whole_words`): any of
+    /// them in a document's word field is word-level evidence.
     pub whole: Vec<String>,
+    /// A Khmer word's dictionary words when the dictionary cuts it in several
+    /// (`analyzer::dictionary_words`): all of them in a document's word field is word-level
+    /// evidence too.
+    pub dictionary: Vec<String>,
     /// Concept tokens of the glossary concepts the word is part of, as mentioned in the other
     /// two languages (`km:cashew` and `en:cashew` for 캐슈넛): the word finds profiles written
     /// in another language, while in its own language it matches as written, so a query keeps
@@ -232,11 +237,14 @@ pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Quer
                 }
             }
         }
-        let mut whole = analyzer::whole_words(w);
+        // The query word as typed (and its stems), not its dictionary words: those are one
+        // piece of evidence together, not each alone.
+        let mut whole = analyzer::whole_words_with(w, false);
         whole.dedup();
         out.push(QueryWord {
             forms,
             whole,
+            dictionary: analyzer::dictionary_words(w),
             concepts,
         });
     }
@@ -256,6 +264,76 @@ fn word_in_field(field: Field, tokens: &[(usize, String)]) -> Box<dyn Query> {
             .collect();
         Box::new(PhraseQuery::new_with_offset(terms))
     }
+}
+
+/// The fields one query word is looked for in.
+pub(crate) struct WordFields<'a> {
+    /// Name and description fields (n-grams and words).
+    pub text: &'a [Field],
+    /// Whole words (`analyzer::whole_words`).
+    pub words: Field,
+    /// Glossary concepts.
+    pub concepts: Field,
+}
+
+/// Word-level evidence for one query word: it, or one of its stems, is a word of the document,
+/// or its dictionary words all are. `None` when the word has no whole-word form (Latin words
+/// are words in the text fields already).
+pub(crate) fn word_evidence(words: Field, word: &QueryWord) -> Option<Box<dyn Query>> {
+    let term = |w: &String| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(words, w),
+            IndexRecordOption::WithFreqs,
+        ))
+    };
+    let mut any: Vec<(Occur, Box<dyn Query>)> = word
+        .whole
+        .iter()
+        .map(|w| (Occur::Should, term(w)))
+        .collect();
+    if !word.dictionary.is_empty() {
+        let all = word
+            .dictionary
+            .iter()
+            .map(|w| (Occur::Must, term(w)))
+            .collect();
+        any.push((Occur::Should, Box::new(BooleanQuery::new(all))));
+    }
+    (!any.is_empty()).then(|| Box::new(BooleanQuery::new(any)) as Box<dyn Query>)
+}
+
+/// Everything that finds one query word: a form of it in a text field (n-gram phrase or term)
+/// or a concept it names, required; word-level evidence adds to the score only.
+pub(crate) fn word_query(fields: &WordFields, word: &QueryWord) -> Box<dyn Query> {
+    let found: Vec<(Occur, Box<dyn Query>)> = fields
+        .text
+        .iter()
+        .flat_map(|field| {
+            word.forms
+                .iter()
+                .map(|tokens| (Occur::Should, word_in_field(*field, tokens)))
+        })
+        .chain(word.concepts.iter().map(|id| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(fields.concepts, id),
+                IndexRecordOption::WithFreqs,
+            ));
+            (Occur::Should, q)
+        }))
+        .collect();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        vec![(Occur::Must, Box::new(BooleanQuery::new(found)))];
+    if let Some(evidence) = word_evidence(fields.words, word) {
+        // Word-level evidence outranks sub-word evidence: 마트 as a word before 마트 inside
+        // 스마트폰, ស្រូវ (paddy) as a dictionary word before ស្រូវ inside អាស្រូវ (scandal).
+        // Only a boost: the n-gram match above decides what is found, so a word the dictionary
+        // splits differently from the writer is still found.
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(evidence, WHOLE_WORD_BOOST)),
+        ));
+    }
+    Box::new(BooleanQuery::new(clauses))
 }
 
 fn term(field: Field, value: &str) -> Box<dyn Query> {
@@ -356,47 +434,22 @@ fn build(index: &SearchIndex, req: &SearchRequest) -> Result<Built, SearchError>
     if words.is_empty() && !req.text.trim().is_empty() {
         return Err(SearchError::NoSearchableWord);
     }
-    let text_fields = f.text_fields(req.kind);
+    let text_fields: Vec<Field> = f
+        .text_fields(req.kind)
+        .into_iter()
+        .map(|(field, _)| field)
+        .collect();
     let text_query: Option<Box<dyn Query>> = if words.is_empty() {
         None
     } else {
+        let fields = WordFields {
+            text: &text_fields,
+            words: f.words(req.kind),
+            concepts: f.concepts(req.kind),
+        };
         let musts = words
             .iter()
-            .map(|word| {
-                let concepts = f.concepts(req.kind);
-                let words = f.words(req.kind);
-                let per_field = text_fields
-                    .iter()
-                    .flat_map(|(field, _)| {
-                        word.forms
-                            .iter()
-                            .map(|tokens| (Occur::Should, word_in_field(*field, tokens)))
-                    })
-                    .chain(word.whole.iter().map(|w| {
-                        // Word-level evidence outranks sub-word evidence: 마트 as a word before
-                        // 마트 inside 스마트폰, ស្រូវ on its own before ស្រូវ inside អាស្រូវ.
-                        let q: Box<dyn Query> = Box::new(BoostQuery::new(
-                            Box::new(TermQuery::new(
-                                Term::from_field_text(words, w),
-                                IndexRecordOption::WithFreqs,
-                            )),
-                            WHOLE_WORD_BOOST,
-                        ));
-                        (Occur::Should, q)
-                    }))
-                    .chain(word.concepts.iter().map(|id| {
-                        let q: Box<dyn Query> = Box::new(TermQuery::new(
-                            Term::from_field_text(concepts, id),
-                            IndexRecordOption::WithFreqs,
-                        ));
-                        (Occur::Should, q)
-                    }))
-                    .collect();
-                (
-                    Occur::Must,
-                    Box::new(BooleanQuery::new(per_field)) as Box<dyn Query>,
-                )
-            })
+            .map(|word| (Occur::Must, word_query(&fields, word)))
             .collect();
         Some(Box::new(BooleanQuery::new(musts)))
     };
@@ -524,7 +577,244 @@ fn highlight_generators(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use serde::Deserialize;
+    use tantivy::collector::{DocSetCollector, TopDocs};
+    use tantivy::schema::{Schema, TextFieldIndexing, TextOptions, STORED, STRING};
+    use tantivy::Index;
+
     use super::*;
+
+    #[derive(Deserialize)]
+    struct PublicEval {
+        docs: Vec<PublicDoc>,
+        queries: Vec<PublicQuery>,
+    }
+
+    #[derive(Deserialize)]
+    struct PublicDoc {
+        id: String,
+        text: String,
+    }
+
+    #[derive(Deserialize)]
+    struct PublicQuery {
+        #[serde(rename = "type")]
+        kind: String,
+        q: String,
+        expect: Vec<String>,
+    }
+
+    /// How a variant of the ranked evaluation indexes and queries.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Variant {
+        /// Whole words between spaces only, no dictionary (before `search::khmer`).
+        Spaces,
+        /// Dictionary words boost; n-gram matches stay results (what `build` does).
+        Boost,
+        /// Only documents with word-level evidence are results.
+        WordsOnly,
+        /// Word-level hits only when there are any, else n-gram hits.
+        WordsElseNgrams,
+    }
+
+    /// Counts over the queries of one type.
+    #[derive(Default)]
+    struct Ranked {
+        queries: usize,
+        relevant: usize,
+        found_relevant: usize,
+        top: usize,
+        top_relevant: usize,
+        first: usize,
+        first_relevant: usize,
+    }
+
+    /// Ranked retrieval on text the project did not write (`tests/data/udhr_eval.json`, see its
+    /// `about`: the UDHR in Khmer, gold words from khmer-nltk), through the real query of one
+    /// word (`word_query`) on an in-memory index with a text field and a word field as the
+    /// profile index has them. Per Khmer query type: recall over all results; strict precision
+    /// of the top 10 (a result counts only if the gold segmentation has the query as a word of
+    /// it); and precision of the first min(10, relevant) results (do the word's documents come
+    /// first). `cargo test --lib eval_ranked_khmer -- --nocapture` prints the table.
+    #[test]
+    fn eval_ranked_khmer() {
+        let eval: PublicEval =
+            serde_json::from_str(include_str!("../../tests/data/udhr_eval.json"))
+                .unwrap_or_else(|e| panic!("tests/data/udhr_eval.json: {e}"));
+        let mut table: BTreeMap<(String, &str), Ranked> = BTreeMap::new();
+        let variants = [
+            ("spaces only (before)", Variant::Spaces),
+            ("dictionary boost (chosen)", Variant::Boost),
+            ("dictionary words only", Variant::WordsOnly),
+            ("words, else n-grams", Variant::WordsElseNgrams),
+        ];
+        for (name, variant) in variants {
+            let mut schema = Schema::builder();
+            let text = TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(analyzer::MULTI)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            );
+            let raw = TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("raw")
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            );
+            let body = schema.add_text_field("body", text);
+            let words = schema.add_text_field("words", raw.clone());
+            let concepts = schema.add_text_field("concepts", raw);
+            let id = schema.add_text_field("id", STRING | STORED);
+            let index = Index::create_in_ram(schema.build());
+            analyzer::register(index.tokenizers());
+            let mut writer = index
+                .writer_with_num_threads(1, 20_000_000)
+                .unwrap_or_else(|e| panic!("writer: {e}"));
+            for d in eval.docs.iter().filter(|d| d.id.starts_with("km")) {
+                let mut doc = TantivyDocument::default();
+                doc.add_text(body, &d.text);
+                doc.add_text(id, &d.id);
+                let mut seen = BTreeSet::new();
+                for w in analyzer::whole_words_with(&d.text, variant != Variant::Spaces) {
+                    if seen.insert(w.clone()) {
+                        doc.add_text(words, w);
+                    }
+                }
+                writer
+                    .add_document(doc)
+                    .unwrap_or_else(|e| panic!("add: {e}"));
+            }
+            writer.commit().unwrap_or_else(|e| panic!("commit: {e}"));
+            let searcher = index
+                .reader()
+                .unwrap_or_else(|e| panic!("reader: {e}"))
+                .searcher();
+            let mut analyzer = index
+                .tokenizers()
+                .get(analyzer::MULTI)
+                .unwrap_or_else(|| panic!("analyzer"));
+            let fields = WordFields {
+                text: &[body],
+                words,
+                concepts,
+            };
+            let ids = |query: &dyn Query| -> (Vec<String>, usize) {
+                let (top, all) = searcher
+                    .search(
+                        query,
+                        &(TopDocs::with_limit(10).order_by_score(), DocSetCollector),
+                    )
+                    .unwrap_or_else(|e| panic!("search: {e}"));
+                let top = top
+                    .into_iter()
+                    .map(|(_, address)| {
+                        let doc: TantivyDocument =
+                            searcher.doc(address).unwrap_or_else(|e| panic!("doc: {e}"));
+                        doc.get_first(id)
+                            .and_then(|v| tantivy::schema::Value::as_str(&v).map(str::to_string))
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                (top, all.len())
+            };
+            for query in eval.queries.iter().filter(|q| q.kind.starts_with("km")) {
+                let mut query_words = analyse_words(&mut analyzer, &query.q);
+                if variant == Variant::Spaces {
+                    for w in &mut query_words {
+                        w.dictionary.clear();
+                    }
+                }
+                let Some(word) = query_words.first() else {
+                    panic!("{}: no query word", query.q);
+                };
+                let boosted = word_query(&fields, word);
+                let strict = || -> Box<dyn Query> {
+                    let mut clauses = vec![(Occur::Must, boosted.box_clone())];
+                    if let Some(evidence) = word_evidence(words, word) {
+                        clauses.push((Occur::Must, evidence));
+                    }
+                    Box::new(BooleanQuery::new(clauses))
+                };
+                // All results (for recall) are the ids of every match: search again unranked.
+                let all_ids = |query: &dyn Query| -> BTreeSet<String> {
+                    let found = searcher
+                        .search(query, &DocSetCollector)
+                        .unwrap_or_else(|e| panic!("search: {e}"));
+                    found
+                        .into_iter()
+                        .map(|address| {
+                            let doc: TantivyDocument =
+                                searcher.doc(address).unwrap_or_else(|e| panic!("doc: {e}"));
+                            doc.get_first(id)
+                                .and_then(|v| {
+                                    tantivy::schema::Value::as_str(&v).map(str::to_string)
+                                })
+                                .unwrap_or_default()
+                        })
+                        .collect()
+                };
+                let chosen: Box<dyn Query> = match variant {
+                    Variant::Spaces | Variant::Boost => boosted.box_clone(),
+                    Variant::WordsOnly => strict(),
+                    Variant::WordsElseNgrams => {
+                        let strict = strict();
+                        if ids(strict.as_ref()).1 > 0 {
+                            strict
+                        } else {
+                            boosted.box_clone()
+                        }
+                    }
+                };
+                let (top, _) = ids(chosen.as_ref());
+                let found = all_ids(chosen.as_ref());
+                let expected: BTreeSet<&str> = query.expect.iter().map(String::as_str).collect();
+                let r = table.entry((query.kind.clone(), name)).or_default();
+                r.queries += 1;
+                r.relevant += expected.len();
+                r.found_relevant += found
+                    .iter()
+                    .filter(|f| expected.contains(f.as_str()))
+                    .count();
+                r.top += top.len();
+                r.top_relevant += top.iter().filter(|t| expected.contains(t.as_str())).count();
+                let first = top.len().min(expected.len());
+                r.first += first;
+                r.first_relevant += top[..first]
+                    .iter()
+                    .filter(|t| expected.contains(t.as_str()))
+                    .count();
+            }
+        }
+        println!("query type        variant                     queries  recall  P@10  P@first");
+        for ((kind, name), r) in &table {
+            let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+            println!(
+                "{kind:<17} {name:<27} {:>7}  {:>6.2}  {:>4.2}  {:>7.2}",
+                r.queries,
+                ratio(r.found_relevant, r.relevant),
+                ratio(r.top_relevant, r.top),
+                ratio(r.first_relevant, r.first),
+            );
+        }
+        // Regression guards at the measured level (see the README's search section): every
+        // relevant document stays a result, and the dictionary puts them first more often.
+        let get = |kind: &str, name: &'static str| -> &Ranked { &table[&(kind.to_string(), name)] };
+        for kind in ["km 2+ syllables", "km 1 syllable"] {
+            let chosen = get(kind, "dictionary boost (chosen)");
+            let before = get(kind, "spaces only (before)");
+            assert_eq!(chosen.found_relevant, chosen.relevant, "{kind}: recall");
+            assert!(
+                chosen.first_relevant > before.first_relevant,
+                "{kind}: the dictionary ranks relevant documents first more often"
+            );
+        }
+        let chosen = get("km 2+ syllables", "dictionary boost (chosen)");
+        assert!(
+            chosen.first_relevant as f64 >= 0.92 * chosen.first as f64,
+            "km 2+ syllables: precision of the first results"
+        );
+    }
 
     #[test]
     fn cursors_round_trip() {
