@@ -291,7 +291,7 @@ fn actions_need_csrf_answer_with_redirects_and_move_the_match() {
     let sme = publish_sme(&s, sme_input());
     let inv = publish_investor(&s, investor_input());
     let (cookie, csrf, _) = staff_session(&s);
-    let (staff_token, _) = common::operator_account(&s, "STAFF");
+    let (staff_token, colleague) = common::operator_account(&s, "STAFF");
     let id = shortlist(&s, &cookie, &csrf, &sme, &inv);
     let page = format!("/en/staff/matches/{id}");
     let as_staff = [("Cookie", cookie.as_str())];
@@ -409,15 +409,15 @@ fn actions_need_csrf_answer_with_redirects_and_move_the_match() {
     );
     assert_eq!(r.status, 422);
     assert!(r.text().contains("id=\"note-error\">Write a message first"));
-    // The other staff member assigns themselves through the same form.
-    let other = session(&staff_token);
-    let other_html = get(&s, &page, &[("Cookie", &other)]).text();
-    assert!(other_html.contains("Make me the curator"));
+    // A colleague is chosen from every staff account, by e-mail.
+    let html = get(&s, &page, &as_staff).text();
+    assert!(html.contains("<label for=\"curator\">Curator</label>"));
+    assert!(html.contains(&format!("<option value=\"{colleague}\">staff-")));
     let r = post_form(
         &s,
         &format!("{page}/curator"),
-        Some(&other),
-        &[("csrf", &csrf_of(&other_html))],
+        Some(&cookie),
+        &[("csrf", &csrf), ("curator", &colleague)],
     );
     assert_eq!(r.status, 303);
     let html = get(&s, &page, &as_staff).text();

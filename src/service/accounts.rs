@@ -345,6 +345,18 @@ pub async fn account(app: &App, v: &Viewer, id: ProfileId) -> ServiceResult<Opti
         .map(|u| visibility::account(v, u, false)))
 }
 
+/// Staff: the accounts that curate matches (STAFF and ADMIN), by e-mail, to assign one.
+pub async fn staff_accounts(app: &App, v: &Viewer) -> ServiceResult<Vec<AccountView>> {
+    v.require_staff()?;
+    Ok(app
+        .store
+        .staff_accounts()
+        .await?
+        .into_iter()
+        .map(|u| visibility::account(v, u, false))
+        .collect())
+}
+
 /// Builds the viewer of a request from its `Authorization` header value.
 pub async fn viewer_for(app: &App, authorization: Option<&str>) -> ServiceResult<Viewer> {
     let Some(header) = authorization else {

@@ -67,6 +67,7 @@ macro_rules! store_conformance_tests {
             insert_batch_is_all_or_nothing,
             outbox_never_skips_concurrent_writes,
             accounts_have_unique_emails,
+            staff_accounts_are_listed_by_email,
             tokens_expire_and_are_revoked,
             owned_profiles_lists_every_profile,
             pipeline_writes_records_and_audit_together,
@@ -599,6 +600,16 @@ pub async fn outbox_never_skips_concurrent_writes(store: Arc<dyn Store>) {
         seen,
         "a reader starting afresh sees the same"
     );
+}
+
+pub async fn staff_accounts_are_listed_by_email(store: Arc<dyn Store>) {
+    let staff = new_user(&*store, Role::Staff).await;
+    let admin = new_user(&*store, Role::Admin).await;
+    new_user(&*store, Role::Sme).await;
+    new_user(&*store, Role::Investor).await;
+    let mut expected = vec![staff, admin];
+    expected.sort_by(|a, b| a.email.as_str().cmp(b.email.as_str()));
+    assert_eq!(store.staff_accounts().await.unwrap(), expected);
 }
 
 pub async fn accounts_have_unique_emails(store: Arc<dyn Store>) {

@@ -164,6 +164,8 @@ pub trait Accounts: Send + Sync {
     /// The account and its password hash; `email` is matched lower-cased.
     async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>, StoreError>;
     async fn user(&self, id: UserId) -> Result<Option<User>, StoreError>;
+    /// The accounts that curate matches (STAFF and ADMIN), by e-mail.
+    async fn staff_accounts(&self) -> Result<Vec<User>, StoreError>;
     /// Replaces the password hash (an unknown id changes nothing).
     async fn set_password_hash(&self, id: UserId, password_hash: &str) -> Result<(), StoreError>;
     /// Stores a token for an existing account.

@@ -80,6 +80,16 @@ impl Accounts for PostgresStore {
         row.map(user_from_row).transpose()
     }
 
+    async fn staff_accounts(&self) -> Result<Vec<User>, StoreError> {
+        let rows: Vec<UserRow> = sqlx::query_as(&format!(
+            "SELECT id, email, role, {} FROM users WHERE role IN ('STAFF', 'ADMIN') ORDER BY email",
+            select_column("", "created_at")
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(user_from_row).collect()
+    }
+
     async fn set_password_hash(&self, id: UserId, password_hash: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)

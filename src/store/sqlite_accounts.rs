@@ -77,6 +77,15 @@ impl Accounts for SqliteStore {
         row.map(user_from_row).transpose()
     }
 
+    async fn staff_accounts(&self) -> Result<Vec<User>, StoreError> {
+        let rows: Vec<UserRow> = sqlx::query_as(
+            "SELECT id, email, role, created_at FROM users WHERE role IN ('STAFF', 'ADMIN') ORDER BY email",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(user_from_row).collect()
+    }
+
     async fn set_password_hash(&self, id: UserId, password_hash: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
             .bind(password_hash)

@@ -12,9 +12,8 @@
 //! (POST-redirect-GET). A refusal re-renders the match page with the message next to the field
 //! that caused it and what was typed kept.
 //!
-//! Curators: the service has no list of staff accounts, so the match page offers "assign to
-//! me" (the curator field of the form takes any staff account id), and the board's curator
-//! filter offers "me" plus the curators of the matches it shows.
+//! Curators: the match page assigns any staff account (chosen by e-mail, "you" first), and the
+//! board filters by any of them.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -111,21 +110,14 @@ fn name_of<T: service::visibility::Profile>(w: &Web, p: &Shown<T>) -> (String, &
     super::matches::title(w.tr, w.lang, p)
 }
 
-/// The e-mail addresses of these accounts, as the service lets staff see them.
-async fn emails(
-    w: &Web,
-    ids: impl IntoIterator<Item = UserId>,
-) -> Result<HashMap<UserId, String>, ServiceError> {
-    let mut out = HashMap::new();
-    for id in ids {
-        if out.contains_key(&id) {
-            continue;
-        }
-        if let Some(a) = accounts::account(&w.app, &w.viewer, id).await? {
-            out.insert(id, a.email.unwrap_or_else(|| id.to_string()));
-        }
-    }
-    Ok(out)
+/// The e-mail address of every staff account (curators are staff accounts), as the service
+/// lets staff see them.
+async fn staff_emails(w: &Web) -> Result<HashMap<UserId, String>, ServiceError> {
+    Ok(accounts::staff_accounts(&w.app, &w.viewer)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.email.unwrap_or_else(|| a.id.to_string())))
+        .collect())
 }
 
 fn curator_words(w: &Web, curator: Option<UserId>, emails: &HashMap<UserId, String>) -> String {
@@ -279,7 +271,7 @@ fn select(tr: Tr, name: &'static str, key: &str, options: Vec<Opt>) -> Select {
     }
 }
 
-/// The curator filter's choices: "you", then the other curators of the matches on the board.
+/// The curator choices: "you", then every other staff account by e-mail.
 fn curator_options(w: &Web, current: &str, emails: &HashMap<UserId, String>) -> Vec<Opt> {
     let me = w.viewer.user_id();
     let mut others: Vec<(&UserId, &String)> =
@@ -350,12 +342,7 @@ pub async fn board(w: Web) -> Response {
         Err(e) => return w.service_error(e),
     };
     let items: &[MatchView] = found.as_ref().map_or(&[], |p| &p.items);
-    let mut curator_ids: Vec<UserId> = items
-        .iter()
-        .filter_map(|m| m.pipeline.as_ref().and_then(|p| p.curator))
-        .collect();
-    curator_ids.extend(curator.as_deref().and_then(|c| ProfileId::parse(c).ok()));
-    let emails = match emails(&w, curator_ids.iter().copied()).await {
+    let emails = match staff_emails(&w).await {
         Ok(e) => e,
         Err(e) => return w.service_error(e),
     };
@@ -569,7 +556,8 @@ struct MatchPage {
     moves: Vec<Opt>,
     move_action: String,
     assign_action: String,
-    assign_me: Option<String>,
+    /// Every staff account, the current curator selected.
+    curators: Vec<Opt>,
     note_action: String,
     message_max: usize,
     log: Vec<LogLine>,
@@ -699,19 +687,7 @@ async fn render(w: &Web, id: &str, status: StatusCode, typed: Typed) -> Response
         Ok(l) => l,
         Err(e) => return w.service_error(e),
     };
-    let assigned: Vec<UserId> = log
-        .iter()
-        .filter(|l| l.entry.action == "CURATOR_ASSIGNED")
-        .filter_map(|l| {
-            l.entry
-                .message
-                .as_deref()
-                .and_then(|m| m.strip_prefix("curator "))
-                .and_then(|id| ProfileId::parse(id).ok())
-        })
-        .chain(facts.curator)
-        .collect();
-    let emails = match emails(w, assigned).await {
+    let emails = match staff_emails(w).await {
         Ok(e) => e,
         Err(e) => return w.service_error(e),
     };
@@ -731,7 +707,6 @@ async fn render(w: &Web, id: &str, status: StatusCode, typed: Typed) -> Response
             selected: false,
         })
         .collect();
-    let me = w.viewer.user_id();
     let mut typed = typed;
     if typed.stage_refused {
         let allowed: Vec<String> = facts
@@ -778,9 +753,11 @@ async fn render(w: &Web, id: &str, status: StatusCode, typed: Typed) -> Response
         moves,
         move_action: w.href(&format!("{base}/move")),
         assign_action: w.href(&format!("{base}/curator")),
-        assign_me: me
-            .filter(|me| facts.curator != Some(*me))
-            .map(|me| me.to_string()),
+        curators: curator_options(
+            w,
+            &facts.curator.map(|c| c.to_string()).unwrap_or_default(),
+            &emails,
+        ),
         note_action: w.href(&format!("{base}/note")),
         message_max: MESSAGE_MAX_CHARS,
         log: log
