@@ -5,7 +5,10 @@
 
 mod common;
 
-use common::web::{cookie_pair, csrf_of, form, get, post_form, post_form_with, set_cookies};
+use common::web::{
+    assert_every_field_labelled, cookie_pair, csrf_of, form, get, post_form, post_form_with,
+    set_cookies,
+};
 use common::{publish_sme, sme_input, TestServer};
 
 const LANGS: [&str; 3] = ["km", "ko", "en"];
@@ -72,25 +75,7 @@ fn every_public_page_exists_in_each_language_with_html_lang_and_a_switcher() {
                 "{path}: an absolute URL"
             );
             // Every field has a label: each id'd input, select or textarea is named by one.
-            for piece in html
-                .split("<input")
-                .skip(1)
-                .chain(html.split("<select").skip(1))
-            {
-                let tag = &piece[..piece.find('>').unwrap()];
-                if tag.contains("type=\"hidden\"") {
-                    continue;
-                }
-                let id = tag
-                    .split("id=\"")
-                    .nth(1)
-                    .map(|t| &t[..t.find('"').unwrap()])
-                    .unwrap_or_else(|| panic!("{path}: a field without id: {tag}"));
-                assert!(
-                    html.contains(&format!("for=\"{id}\"")),
-                    "{path}: no label for {id}"
-                );
-            }
+            assert_every_field_labelled(&html, &path);
         }
         // Without the trailing slash too.
         assert_eq!(get(&s, &format!("/{lang}"), &[]).status, 200);

@@ -9,7 +9,7 @@ mod common;
 use std::io::{BufRead, BufReader, Write};
 use std::time::Duration;
 
-use common::web::{csrf_of, get, post_form};
+use common::web::{assert_every_field_labelled, csrf_of, get, post_form};
 use common::{investor_input, publish_investor, publish_sme, sme_input, TestServer};
 use serde_json::json;
 
@@ -67,27 +67,6 @@ fn stage(s: &TestServer, token: &str, id: &str) -> String {
         .as_str()
         .unwrap_or_default()
         .to_string()
-}
-
-/// Each visible `input`, `select` and `textarea` has an id that a `<label for>` names.
-fn assert_every_field_labelled(html: &str, path: &str) {
-    for tag in ["<input", "<select", "<textarea"] {
-        for piece in html.split(tag).skip(1) {
-            let tag = &piece[..piece.find('>').unwrap()];
-            if tag.contains("type=\"hidden\"") {
-                continue;
-            }
-            let id = tag
-                .split("id=\"")
-                .nth(1)
-                .map(|t| &t[..t.find('"').unwrap()])
-                .unwrap_or_else(|| panic!("{path}: a field without id: {tag}"));
-            assert!(
-                html.contains(&format!("for=\"{id}\"")),
-                "{path}: no label for {id}"
-            );
-        }
-    }
 }
 
 #[test]

@@ -37,11 +37,7 @@ fn staff_shortlist_and_introduce_then_both_parties_accept_and_the_board_follows(
     let inv = common::publish_investor(&s, common::investor_input());
     let (email, staff_token, _) = common::operator_account_with_email(&s, "STAFF");
     other_matches(&s, &staff_token);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(drive(&s, &email, &sme, &inv));
+    browser::block_on(drive(&s, &email, &sme, &inv));
 }
 
 /// A few other businesses and matches at various stages, so the board and the dashboard show
@@ -122,9 +118,9 @@ async fn drive(s: &TestServer, email: &str, sme: &str, inv: &str) {
         .await
         .unwrap();
     arrived(&staff, "/login").await;
-    fill(&staff, "#email", email).await;
-    fill(&staff, "#password", common::OPERATOR_PASSWORD).await;
-    click(&staff, "main form button[type=submit]").await;
+    staff.fill("#email", email).await;
+    staff.fill("#password", common::OPERATOR_PASSWORD).await;
+    staff.click("main form button[type=submit]").await;
     arrived(&staff, "/me").await;
     // The staff entry in the navigation and the links on the account page.
     staff
@@ -149,7 +145,7 @@ async fn drive(s: &TestServer, email: &str, sme: &str, inv: &str) {
         format!(".staff-ranked form:has(input[name=investor][value='{inv}']) button[type=submit]");
     scroll_to(&staff, &button).await;
     shot(&staff, "en", "profile-ranked", 1280).await;
-    click(&staff, &button).await;
+    staff.click(&button).await;
     let match_path = staff
         .wait_for_js(
             "the new match page",
@@ -163,17 +159,19 @@ async fn drive(s: &TestServer, email: &str, sme: &str, inv: &str) {
         .unwrap()
         .to_string();
     let id = match_path.rsplit('/').next().unwrap().to_string();
-    assert!(text(&staff).await.contains("Shortlisted"));
+    assert!(staff.text().await.contains("Shortlisted"));
     shot(&staff, "en", "match-shortlisted", 1280).await;
 
     // Introduce with a message; the page comes back (POST-redirect-GET) introduced.
-    fill(
-        &staff,
-        "#message",
-        "Meet Hanbit: K-beauty distribution needs a cashew supplier.",
-    )
-    .await;
-    click(&staff, "form[action$='/introduce'] button[type=submit]").await;
+    staff
+        .fill(
+            "#message",
+            "Meet Hanbit: K-beauty distribution needs a cashew supplier.",
+        )
+        .await;
+    staff
+        .click("form[action$='/introduce'] button[type=submit]")
+        .await;
     staff
         .wait_for_js(
             "the match page, introduced",
@@ -182,7 +180,8 @@ async fn drive(s: &TestServer, email: &str, sme: &str, inv: &str) {
             LIMIT,
         )
         .await;
-    assert!(text(&staff)
+    assert!(staff
+        .text()
         .await
         .contains("Meet Hanbit: K-beauty distribution needs a cashew supplier."));
 
@@ -203,26 +202,26 @@ async fn drive(s: &TestServer, email: &str, sme: &str, inv: &str) {
     // The parties, in a browser of their own: the SME in Khmer on a phone, then the investor
     // in Korean.
     let party = Browser::start(360, 640).await;
-    sign_in(s, &party, &s.sme_token).await;
+    party.sign_in(&s.base, &s.sme_token).await;
     introductions(s, &party, "km").await;
-    assert!(!text(&party).await.contains(INVESTOR_CONTACT));
+    assert!(!party.text().await.contains(INVESTOR_CONTACT));
     answer(&party).await;
     assert!(
-        !text(&party).await.contains(INVESTOR_CONTACT),
+        !party.text().await.contains(INVESTOR_CONTACT),
         "no contact after one side accepted"
     );
     party.assert_page_fits("km", "introductions", 360).await;
-    sign_in(s, &party, &s.investor_token).await;
+    party.sign_in(&s.base, &s.investor_token).await;
     introductions(s, &party, "ko").await;
-    assert!(!text(&party).await.contains(SME_CONTACT));
+    assert!(!party.text().await.contains(SME_CONTACT));
     answer(&party).await;
     assert!(
-        text(&party).await.contains(SME_CONTACT),
+        party.text().await.contains(SME_CONTACT),
         "the contact once both accepted"
     );
-    sign_in(s, &party, &s.sme_token).await;
+    party.sign_in(&s.base, &s.sme_token).await;
     introductions(s, &party, "km").await;
-    assert!(text(&party).await.contains(INVESTOR_CONTACT));
+    assert!(party.text().await.contains(INVESTOR_CONTACT));
     party.close().await;
 
     // The staff's open board followed by itself: the match is now "both accepted".
@@ -237,7 +236,7 @@ async fn drive(s: &TestServer, email: &str, sme: &str, inv: &str) {
             LIMIT,
         )
         .await;
-    assert!(text(&staff).await.contains("Board updated just now."));
+    assert!(staff.text().await.contains("Board updated just now."));
 
     // Screenshots: the board, the match page and the dashboard in each language and width.
     for (width, height) in [(1280, 800), (360, 640)] {
@@ -290,29 +289,6 @@ async fn arrived(b: &Browser, suffix: &str) {
         .await;
 }
 
-async fn click(b: &Browser, css: &str) {
-    b.client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-async fn fill(b: &Browser, css: &str, value: &str) {
-    let field = b
-        .client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"));
-    field.clear().await.ok();
-    field
-        .send_keys(value)
-        .await
-        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
-}
-
 async fn scroll_to(b: &Browser, css: &str) {
     b.client
         .execute(
@@ -323,34 +299,11 @@ async fn scroll_to(b: &Browser, css: &str) {
         .unwrap_or_else(|e| panic!("scroll to {css}: {e}"));
 }
 
-async fn text(b: &Browser) -> String {
-    b.client
-        .execute("return document.body.innerText", vec![])
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
-}
-
 async fn shot(b: &Browser, lang: &str, page: &str, width: u32) {
     b.assert_page_fits(lang, &format!("staff {page}"), width)
         .await;
     b.screenshot(&format!("web-{lang}-staff-{page}-{width}"))
         .await;
-}
-
-/// Sets a party's session cookie from a page of the server's origin (WebDriver's cookie API
-/// refuses loopback hosts); the server reads it the same way whoever set it.
-async fn sign_in(s: &TestServer, b: &Browser, token: &str) {
-    b.client.goto(&format!("{}/en/", s.base)).await.unwrap();
-    b.client
-        .execute(
-            "document.cookie = 'khkr_session=' + arguments[0] + '; path=/'; return true;",
-            vec![json!(token)],
-        )
-        .await
-        .expect("session cookie");
 }
 
 async fn introductions(s: &TestServer, b: &Browser, lang: &str) {
@@ -368,7 +321,7 @@ async fn introductions(s: &TestServer, b: &Browser, lang: &str) {
 
 /// Presses "accept" and waits for the list again, answered.
 async fn answer(b: &Browser) {
-    click(b, ".answer button[type=submit]").await;
+    b.click(".answer button[type=submit]").await;
     b.wait_for_js(
         "the list again, answered",
         "return document.readyState === 'complete' \

@@ -73,3 +73,24 @@ pub fn csrf_of(html: &str) -> String {
         + "name=\"csrf\" value=\"".len();
     html[at..at + 64].to_string()
 }
+
+/// Each visible `input`, `select` and `textarea` has an id that a `<label for>` names.
+pub fn assert_every_field_labelled(html: &str, path: &str) {
+    for tag in ["<input", "<select", "<textarea"] {
+        for piece in html.split(tag).skip(1) {
+            let tag = &piece[..piece.find('>').unwrap()];
+            if tag.contains("type=\"hidden\"") {
+                continue;
+            }
+            let id = tag
+                .split("id=\"")
+                .nth(1)
+                .map(|t| &t[..t.find('"').unwrap()])
+                .unwrap_or_else(|| panic!("{path}: a field without id: {tag}"));
+            assert!(
+                html.contains(&format!("for=\"{id}\"")),
+                "{path}: no label for {id}"
+            );
+        }
+    }
+}
