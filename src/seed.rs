@@ -64,7 +64,8 @@ pub fn print_accounts(accounts: &[DemoAccount]) {
             a.password
         );
     }
-    eprintln!("  log in with: mutation {{ logIn(email: \"…\", password: \"…\") {{ token }} }}");
+    eprintln!("  in the web app: open the address printed below, then \"Log in\" (/en/login)");
+    eprintln!("  over the API: mutation {{ logIn(email: \"…\", password: \"…\") {{ token }} }}");
 }
 
 /// The accounts demo profiles belong to.
