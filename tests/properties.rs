@@ -1,5 +1,5 @@
-//! Properties over inputs nobody wrote by hand (issue 12): proptest generates them, a fixed
-//! number of cases per property (`PROPTEST_CASES` raises it for a longer run), and a failure is
+//! Properties over inputs nobody wrote by hand (issue 12): proptest generates them, 256 cases
+//! per property (proptest's default; `PROPTEST_CASES` raises it for a longer run), and a failure is
 //! shrunk to its smallest input. Each property drives the real code: the domain validators, the
 //! digital self-check, the incentive engine, the GraphQL parser with our cost limit, the text
 //! analyser, and the search path on a real tantivy index built from a real SQLite store.
@@ -217,7 +217,6 @@ fn investor_raw() -> impl Strategy<Value = InvestorRaw> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 200,
         // A failure is printed, shrunk, to paste into a regression test; nothing is written
         // into the source tree.
         failure_persistence: None,
