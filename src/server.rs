@@ -53,13 +53,16 @@ pub async fn serve(
         url = %store::redacted_url(&config.storage.database_url),
         "database ready"
     );
-    let demo = if config.demo {
+    // With `--demo`, one replica at a time seeds (accounts, data, matches); the others wait
+    // for its turn to end and then find the work done.
+    let (demo, seeding) = if config.demo {
+        let lock = store.seed_lock().await?;
         let accounts = crate::seed::demo_accounts(store.as_ref()).await?;
         let owners = crate::seed::DemoOwners::of(&accounts);
         crate::seed::load_demo_if_empty(store.as_ref(), owners).await?;
-        Some(accounts)
+        (Some(accounts), lock)
     } else {
-        None
+        (None, None)
     };
     let opened = open_or_rebuild(&config.index_dir, store.clone(), Arc::new(log_progress)).await?;
     let search = opened.index.clone();
@@ -107,6 +110,9 @@ pub async fn serve(
     if let Some(accounts) = &demo {
         crate::seed::demo_matches(&app, accounts).await?;
         crate::seed::print_accounts(accounts);
+    }
+    if let Some(lock) = seeding {
+        lock.release().await;
     }
     let router = crate::http::router(app.clone(), build_schema(app.clone()));
     let listener = tokio::net::TcpListener::bind(config.bind)

@@ -336,3 +336,36 @@ fn pipeline_events_reach_subscribers_on_another_replica() {
         json!({ "matchId": id, "kind": "SHORTLISTED", "stage": "SHORTLISTED" })
     );
 }
+
+/// Two replicas started with `--demo` at the same moment on one fresh database: one seeds
+/// while the other waits its turn, so the demo is there once (not twice), with its matches
+/// once, and both replicas serve it.
+#[test]
+fn two_replicas_started_with_demo_at_once_seed_it_once() {
+    let test = "two_replicas_started_with_demo_at_once_seed_it_once";
+    let Some(schema) = common::postgres::Schema::create_blocking(test) else {
+        return;
+    };
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let servers: Vec<TestServer> = std::thread::scope(|scope| {
+        let started: Vec<_> = dirs
+            .iter()
+            .map(|dir| {
+                let url = schema.url.clone();
+                scope.spawn(move || TestServer::start_on(dir.path(), &url, &["--demo"]))
+            })
+            .collect();
+        started.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let demo = khkr_match::demo::DEMO_SMES as i64;
+    for s in &servers {
+        assert_eq!(total_smes(s), demo, "the demo SMEs, once");
+    }
+    let (staff, _) = common::operator_account(&servers[0], "STAFF");
+    let matches = servers[1]
+        .as_token(&staff)
+        .ok("{ pipeline(first: 1) { totalCount } }", json!({}))["pipeline"]["totalCount"]
+        .as_i64()
+        .expect("totalCount");
+    assert_eq!(matches, 8, "the demo's matches, once");
+}

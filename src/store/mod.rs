@@ -394,12 +394,25 @@ pub trait Store: Accounts + Pipeline + Send + Sync + 'static {
     }
     /// A cheap round trip, for health checks.
     async fn ping(&self) -> Result<(), StoreError>;
+    /// Waits until no other process sharing this database is loading the demo, and holds that
+    /// turn until [`SeedLock::release`]: replicas started with `--demo` at once on a fresh
+    /// database would otherwise both find it empty and both load it. `None` where the backend
+    /// is not shared between processes (SQLite: one server per file).
+    async fn seed_lock(&self) -> Result<Option<Box<dyn SeedLock>>, StoreError> {
+        Ok(None)
+    }
     /// The connection pool's use now, for `/metrics` (`None` when the backend has no pool).
     fn pool_usage(&self) -> Option<PoolUsage> {
         None
     }
     /// Flushes and closes connections (checkpointing SQLite's WAL) before shutdown.
     async fn close(&self);
+}
+
+/// A held turn at loading the demo (see [`Store::seed_lock`]).
+#[async_trait]
+pub trait SeedLock: Send {
+    async fn release(self: Box<Self>);
 }
 
 /// How many connections a pool holds, how many of them are idle, and its bound.

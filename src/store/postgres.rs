@@ -44,6 +44,38 @@ use crate::domain::investor::Investor;
 use crate::domain::profile::ProfileStatus;
 use crate::domain::sme::Sme;
 
+/// The advisory lock key of demo loading for the schema whose outbox channel is `channel`
+/// (advisory locks are per database; schemas must not wait for each other).
+fn seed_lock_key(channel: &str) -> i64 {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("khkr-match demo seed {channel}").as_bytes());
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(bytes)
+}
+
+/// The held turn at loading the demo: its connection, outside the pool.
+struct PgSeedLock {
+    conn: sqlx::PgConnection,
+    key: i64,
+}
+
+#[async_trait]
+impl super::SeedLock for PgSeedLock {
+    async fn release(self: Box<Self>) {
+        let PgSeedLock { mut conn, key } = *self;
+        if let Err(e) = sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(key)
+            .execute(&mut conn)
+            .await
+        {
+            // Closing the connection below releases it anyway.
+            tracing::warn!(error = %e, "could not release the demo seeding lock");
+        }
+        let _ = sqlx::Connection::close(conn).await;
+    }
+}
+
 /// The advisory lock key that serialises outbox appends (any fixed 64-bit number; this one
 /// spells "khkroutb"). Transaction-scoped: released by commit or rollback, never leaked.
 pub(super) const OUTBOX_LOCK: i64 = 0x6b68_6b72_6f75_7462;
@@ -655,6 +687,18 @@ impl Store for PostgresStore {
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    async fn seed_lock(&self) -> Result<Option<Box<dyn super::SeedLock>>, StoreError> {
+        // A session-level advisory lock on a connection of its own, taken out of the pool: it
+        // lasts until released, or until that connection ends if this process dies first.
+        let key = seed_lock_key(&self.channel);
+        let mut conn = self.pool.acquire().await?.detach();
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(key)
+            .execute(&mut conn)
+            .await?;
+        Ok(Some(Box::new(PgSeedLock { conn, key })))
     }
 
     async fn close(&self) {
