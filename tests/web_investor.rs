@@ -237,3 +237,39 @@ fn an_investor_reads_ranked_smes_and_moves_the_weight_sliders() {
         200
     );
 }
+
+/// An ANONYMOUS SME among an investor's ranked SMEs: ranked, but shown by its neutral name,
+/// with neither its name nor its contact anywhere on the page.
+#[test]
+fn an_investor_never_sees_an_anonymous_smes_name_or_contact_in_its_matches() {
+    let s = TestServer::start();
+    let mut hidden = sme_input();
+    hidden["name"] = serde_json::json!({ "en": "Secret Cashew Works" });
+    hidden["visibility"] = serde_json::json!("ANONYMOUS");
+    hidden["contact"] =
+        serde_json::json!({ "person": "Vanna", "email": "vanna@secret-cashew.example" });
+    let sme = publish_sme(&s, hidden);
+    let cookie = format!("khkr_session={}", s.investor_token);
+    let h = [("Cookie", cookie.as_str())];
+    let csrf = csrf_of(&get(&s, "/en/me/mandate", &h).text());
+    let r = post_form(
+        &s,
+        "/en/me/mandate",
+        Some(&cookie),
+        &mandate(&csrf, "Seoul Ventures"),
+    );
+    assert_eq!(r.status, 303);
+    let id = id_after(&get(&s, "/en/me", &h).text(), "href=\"/en/me/matches/");
+    let html = get(&s, &format!("/en/me/matches/{id}"), &h).text();
+    assert!(
+        html.contains(&format!("href=\"/en/smes/{sme}\"")),
+        "it is ranked: {html}"
+    );
+    for private in [
+        "Secret Cashew Works",
+        "Vanna",
+        "vanna@secret-cashew.example",
+    ] {
+        assert!(!html.contains(private), "{private} leaked");
+    }
+}
