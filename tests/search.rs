@@ -490,6 +490,8 @@ fn whole_words_rank_first_and_spaces_end_khmer_phrases() {
     );
     let reply = publish_sme(&s, sme_with("យើងឆ្លើយតបសាររបស់អតិថិជនយ៉ាងលឿន។", None, None));
     let dried = publish_sme(&s, sme_with("ហាងយើងលក់ត្រីងៀត បង្គាស្ងួត និងក្ដាមប្រៃ។", None, None));
+    // Nor across another script with no space at all (a brand name glued between).
+    publish_sme(&s, sme_with("ហាងយើងនៅជិតSamsungបន្ទាប់", None, None));
 
     assert_eq!(ids(&search(&s, "ស្រូវ")), vec![paddy, scandal]);
     assert_eq!(
@@ -498,7 +500,8 @@ fn whole_words_rank_first_and_spaces_end_khmer_phrases() {
     );
     // With a particle: what the stem finds, the document holding the word first.
     assert_eq!(ids(&search(&s, "마트를")), vec![mart, smartphone]);
-    // ត|ប meet only across the space in "ត្រីងៀត បង្គា": not a result.
+    // ត|ប meet only across the space in "ត្រីងៀត បង្គា", or across "Samsung" in
+    // "ជិតSamsungបន្ទាប់": neither is a result.
     assert_eq!(ids(&search(&s, "តប")), vec![reply]);
     assert_eq!(ids(&search(&s, "ត្រីងៀត")), vec![dried]);
 }

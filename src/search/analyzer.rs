@@ -896,6 +896,18 @@ mod tests {
         assert!(texts("ត\u{200B}ប").iter().any(|t| t == "តប"));
     }
 
+    /// Issue 11: n-gram phrases never join across a script boundary, with or without a space.
+    #[test]
+    fn another_script_ends_a_khmer_run() {
+        let got = raw_tokens("ជិតSamsungបន្ទាប់");
+        assert!(!got.iter().any(|t| t.text == "តប"), "{got:?}");
+        // The other script's token sits between, so no phrase of the two runs is contiguous.
+        let pos = |text: &str| got.iter().find(|t| t.text == text).map(|t| t.position);
+        assert_eq!(pos("Samsung"), pos("ត").map(|p| p + 1));
+        assert_eq!(pos("ប"), pos("Samsung").map(|p| p + 1));
+        assert!(!raw_tokens("ជិត한국បន្ទាប់").iter().any(|t| t.text == "តប"));
+    }
+
     #[test]
     fn khmer_punctuation_and_digits() {
         let got = texts("ផលិត ១២០ តោន។ ល្អ");
