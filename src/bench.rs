@@ -22,6 +22,7 @@ use crate::domain::sector::IsicCode;
 use crate::domain::sme::{Sme, SmeProfile};
 use crate::domain::text::Lang;
 use crate::domain::ValidationContext;
+use crate::matching::weights::Weights;
 use crate::search::index::rebuild;
 use crate::search::query::{search, Filter, Kind, SearchRequest};
 use crate::store::sqlite::SqliteStore;
@@ -323,7 +324,7 @@ pub async fn match_bench(n: usize, rounds: usize) -> Result<MatchFigures, BenchE
         let t = Instant::now();
         cache.for_searcher(&searcher).map_err(setup)?;
         let features_build = t.elapsed();
-        let weights = crate::matching::weights::Weights::default();
+        let weights = Weights::default();
         let mut samples = Vec::with_capacity(rounds);
         for i in 0..rounds + 1 {
             let inv = &investors[i % investors.len()];
@@ -409,7 +410,6 @@ pub async fn match_peer_bench(
     rounds: usize,
     peer_url: &str,
 ) -> Result<peer::PeerFigures, BenchError> {
-    use crate::matching::weights::Weights;
     use crate::search::features::{FeatureCache, IncentiveKey};
     use crate::search::matcher::{rank_investors, rank_smes, InvestorsForSme, SmesForInvestor};
 
@@ -483,81 +483,36 @@ pub async fn match_peer_bench(
         no_text[0] = Some(0.0);
         let no_text = Weights::with_overrides(no_text).map_err(setup)?;
 
-        // Same investors, same order, alternating engines run by run so that neither gets a
-        // warmer machine; one untimed warm-up run each.
-        let (mut ours, mut theirs) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
-        let mut with_text = peer::Agreement::default();
-        let mut without_text = peer::Agreement::default();
-        for i in 0..rounds + 1 {
-            let inv = &investors[i % investors.len()];
-            let t = Instant::now();
-            let a = ours_rank(inv, defaults)?;
-            let ours_t = t.elapsed();
-            let t = Instant::now();
-            let b = db.rank_smes(inv.id, &defaults, 10).await?;
-            let theirs_t = t.elapsed();
-            if i > 0 {
-                ours.push(ours_t);
-                theirs.push(theirs_t);
-            }
-            // Agreement over each investor once.
-            if i < investors.len() {
-                let b: Vec<ProfileId> = b.iter().map(|(id, _)| *id).collect();
-                with_text.add(&a, &b);
-                let a0 = ours_rank(inv, no_text)?;
-                let b0: Vec<ProfileId> = db
-                    .rank_smes(inv.id, &no_text, 10)
-                    .await?
-                    .into_iter()
-                    .map(|(id, _)| id)
-                    .collect();
-                without_text.add(&a0, &b0);
-            }
-        }
-        // The other direction, the same way: the next SME in turn.
-        let (mut ours_sme, mut theirs_sme) =
-            (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
-        let mut sme_with_text = peer::Agreement::default();
-        let mut sme_without_text = peer::Agreement::default();
-        for i in 0..rounds + 1 {
-            let sme = &smes[i % smes.len()];
-            let t = Instant::now();
-            let a = ours_rank_investors(sme, defaults)?;
-            let ours_t = t.elapsed();
-            let t = Instant::now();
-            let b = db.rank_investors(sme.id, &defaults, 10).await?;
-            let theirs_t = t.elapsed();
-            if i > 0 {
-                ours_sme.push(ours_t);
-                theirs_sme.push(theirs_t);
-            }
-            if i < smes.len() {
-                let b: Vec<ProfileId> = b.iter().map(|(id, _)| *id).collect();
-                sme_with_text.add(&a, &b);
-                let a0 = ours_rank_investors(sme, no_text)?;
-                let b0: Vec<ProfileId> = db
-                    .rank_investors(sme.id, &no_text, 10)
-                    .await?
-                    .into_iter()
-                    .map(|(id, _)| id)
-                    .collect();
-                sme_without_text.add(&a0, &b0);
-            }
-        }
+        let to_sme = side_by_side(
+            &investors,
+            rounds,
+            [defaults, no_text],
+            &ours_rank,
+            async |inv: &Investor, w: &Weights| db.rank_smes(inv.id, w, 10).await,
+        )
+        .await?;
+        let to_investor = side_by_side(
+            &smes,
+            rounds,
+            [defaults, no_text],
+            &ours_rank_investors,
+            async |sme: &Sme, w: &Weights| db.rank_investors(sme.id, w, 10).await,
+        )
+        .await?;
         drop(searcher);
         set.remove().await;
         Ok(peer::PeerFigures {
             smes: n,
             peer_load,
             peer_index,
-            ours: latency(ours),
-            peer: latency(theirs),
-            with_text,
-            without_text,
-            ours_sme: latency(ours_sme),
-            peer_sme: latency(theirs_sme),
-            sme_with_text,
-            sme_without_text,
+            ours: latency(to_sme.ours),
+            peer: latency(to_sme.theirs),
+            with_text: to_sme.with_text,
+            without_text: to_sme.without_text,
+            ours_sme: latency(to_investor.ours),
+            peer_sme: latency(to_investor.theirs),
+            sme_with_text: to_investor.with_text,
+            sme_without_text: to_investor.without_text,
         })
     }
     .await;
@@ -565,6 +520,55 @@ pub async fn match_peer_bench(
     let figures = result?;
     dropped?;
     Ok(figures)
+}
+
+/// One direction of the side-by-side: both engines' run times and how far they agree.
+struct SideBySide {
+    ours: Vec<Duration>,
+    theirs: Vec<Duration>,
+    with_text: peer::Agreement,
+    without_text: peer::Agreement,
+}
+
+/// Ranks for the next of `queries` in turn, `rounds` timed runs after one untimed warm-up,
+/// alternating engines run by run so that neither gets a warmer machine; agreement is counted
+/// over each query once, with `weights[0]` (the defaults) and `weights[1]` (TEXT at 0).
+async fn side_by_side<T>(
+    queries: &[T],
+    rounds: usize,
+    weights: [Weights; 2],
+    ours: impl Fn(&T, Weights) -> Result<Vec<ProfileId>, BenchError>,
+    theirs: impl AsyncFn(&T, &Weights) -> Result<Vec<(ProfileId, f64)>, BenchError>,
+) -> Result<SideBySide, BenchError> {
+    let ids = |ranked: Vec<(ProfileId, f64)>| -> Vec<ProfileId> {
+        ranked.into_iter().map(|(id, _)| id).collect()
+    };
+    let mut out = SideBySide {
+        ours: Vec::with_capacity(rounds),
+        theirs: Vec::with_capacity(rounds),
+        with_text: peer::Agreement::default(),
+        without_text: peer::Agreement::default(),
+    };
+    for i in 0..rounds + 1 {
+        let q = &queries[i % queries.len()];
+        let t = Instant::now();
+        let a = ours(q, weights[0])?;
+        let ours_t = t.elapsed();
+        let t = Instant::now();
+        let b = theirs(q, &weights[0]).await?;
+        let theirs_t = t.elapsed();
+        if i > 0 {
+            out.ours.push(ours_t);
+            out.theirs.push(theirs_t);
+        }
+        if i < queries.len() {
+            out.with_text.add(&a, &ids(b));
+            let a0 = ours(q, weights[1])?;
+            let b0 = ids(theirs(q, &weights[1]).await?);
+            out.without_text.add(&a0, &b0);
+        }
+    }
+    Ok(out)
 }
 
 pub fn print_peer(figures: &[peer::PeerFigures]) {
