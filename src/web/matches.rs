@@ -47,8 +47,8 @@ struct MatchesPage {
     none: String,
     /// Empty for SMEs (they rank with the defaults).
     sliders: Vec<Slider>,
+    /// The sliders' GET form; with no weights it is also the way back to the usual ones.
     action: String,
-    reset: String,
     weights_error: Option<String>,
     matches: Vec<MatchItem>,
 }
@@ -135,7 +135,6 @@ async fn for_sme(w: Web, id: String) -> Response {
         none: tr.t("matches-none"),
         sliders: vec![],
         action: String::new(),
-        reset: String::new(),
         weights_error: None,
         matches,
     };
@@ -208,7 +207,6 @@ async fn for_investor(w: Web, id: String) -> Response {
         none: tr.t("matches-investor-none"),
         sliders,
         action: w.href(&format!("/me/matches/{id}")),
-        reset: w.href(&format!("/me/matches/{id}")),
         weights_error,
         matches,
     };
