@@ -127,6 +127,32 @@ fn korean_stems_find_inflected_forms() {
 }
 
 #[test]
+fn one_syllable_korean_nouns_with_a_particle_find_the_noun_as_a_word() {
+    let s = TestServer::start();
+    let publish = |ko: &str| {
+        let mut input = investor_input();
+        input["description"] = json!({ "ko": ko });
+        publish_investor(&s, input)
+    };
+    let rice = publish("유기농 쌀과 자스민 향미를 수입합니다.");
+    let honey = publish("몬돌끼리 꿀이 좋습니다.");
+    // 차 (tea, car) only inside longer words: 자동차, 차이.
+    let parts = publish("자동차 부품의 품질 차이를 줄입니다.");
+    let find = |q: &str| {
+        let r = s.ok(SEARCH_INVESTORS, json!({ "q": q }))["searchInvestors"].clone();
+        ids(&r)
+    };
+    // Before: the typed form was a phrase (쌀을), which no document holds.
+    assert_eq!(find("쌀을"), vec![rice.clone()]);
+    assert_eq!(find("쌀에서"), vec![rice]);
+    assert_eq!(find("꿀은"), vec![honey]);
+    // The one-syllable stem is a word, not text: 차를 does not find 자동차 or 차이.
+    assert!(find("차를").is_empty(), "{parts}");
+    // A two-syllable noun that ends like a particle stays itself (포도 is no 포 + 도).
+    assert!(find("포도").is_empty());
+}
+
+#[test]
 fn english_is_stemmed_and_folded() {
     let s = TestServer::start();
     let mangoes = publish_sme(

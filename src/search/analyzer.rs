@@ -396,7 +396,7 @@ fn word(text: &str, start: usize, sink: &mut Sink) -> usize {
 /// in the analyzer's normalised spelling, followed by the dictionary words of such a chunk
 /// when the dictionary cuts it (`search::khmer`: យើងទិញស្រូវ → យើងទិញស្រូវ, យើង, ទិញ, ស្រូវ),
 /// and Korean words (eojeol) with their stems
-/// (화장품을 → 화장품을, 화장품). Latin words are words already in the n-gram fields; a chunk
+/// (화장품을 → 화장품을, 화장품; 쌀과 → 쌀과, 쌀). Latin words are words already in the n-gram fields; a chunk
 /// that mixes scripts gives nothing.
 pub fn whole_words(text: &str) -> Vec<String> {
     whole_words_with(text, true)
@@ -433,6 +433,10 @@ pub(crate) fn whole_words_with(text: &str, dictionary: bool) -> Vec<String> {
         {
             out.push(chunk.to_string());
             out.extend(super::korean::stems(chunk));
+            out.extend(super::korean::one_syllable_stem(
+                chunk,
+                super::korean::Side::Index,
+            ));
         }
     }
     out
@@ -1457,10 +1461,14 @@ mod tests {
         ];
         let eval = load_eval();
         let mut analyzer = analyzer();
-        let docs: Vec<(String, Postings)> = eval
+        let docs: Vec<(String, Postings, BTreeSet<String>)> = eval
             .docs
             .iter()
-            .map(|d| (d.id.clone(), postings(&mut analyzer, &d.indexed_text())))
+            .map(|d| {
+                let text = d.indexed_text();
+                let words = whole_words(&text).into_iter().collect();
+                (d.id.clone(), postings(&mut analyzer, &text), words)
+            })
             .collect();
         // (query type, stem length class, "typed"/"stems") → counts
         let mut counts: BTreeMap<(&str, &str, &str), Counts> = BTreeMap::new();
@@ -1500,21 +1508,27 @@ mod tests {
             for (kind, typed) in forms {
                 queries += 1;
                 let stems = crate::search::korean::stems(&typed);
-                for (how, alternatives) in [
-                    ("as typed", vec![typed.clone()]),
+                let word_only = crate::search::korean::one_syllable_stem(
+                    &typed,
+                    crate::search::korean::Side::Query,
+                );
+                for (how, alternatives, word_only) in [
+                    ("as typed", vec![typed.clone()], None),
                     (
                         "with stems",
                         std::iter::once(typed.clone()).chain(stems).collect(),
+                        word_only.as_ref(),
                     ),
                 ] {
                     let found: BTreeSet<&str> = docs
                         .iter()
-                        .filter(|(_, p)| {
-                            alternatives
-                                .iter()
-                                .any(|a| matches(&mut analyzer, a, p, Semantics::Phrase))
+                        .filter(|(_, p, words)| {
+                            word_only.is_some_and(|w| words.contains(w))
+                                || alternatives
+                                    .iter()
+                                    .any(|a| matches(&mut analyzer, a, p, Semantics::Phrase))
                         })
-                        .map(|(id, _)| id.as_str())
+                        .map(|(id, _, _)| id.as_str())
                         .collect();
                     let c = counts.entry((kind, length, how)).or_default();
                     c.true_positives += found.intersection(&expected).count();
@@ -1572,10 +1586,13 @@ mod tests {
             serde_json::from_str(include_str!("../../tests/data/udhr_eval.json"))
                 .unwrap_or_else(|e| panic!("tests/data/udhr_eval.json: {e}"));
         let mut analyzer = analyzer();
-        let docs: Vec<(String, Postings)> = eval
+        let docs: Vec<(String, Postings, BTreeSet<String>)> = eval
             .docs
             .iter()
-            .map(|d| (d.id.clone(), postings(&mut analyzer, &d.text)))
+            .map(|d| {
+                let words = whole_words(&d.text).into_iter().collect();
+                (d.id.clone(), postings(&mut analyzer, &d.text), words)
+            })
             .collect();
         let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
         let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -1597,28 +1614,50 @@ mod tests {
                     }
                 }
             }
+            if query.kind == "ko noun 1 syllable" {
+                let consonant = (u32::from(last) - 0xAC00) % 28 != 0;
+                for (c, v) in [("을", "를"), ("은", "는"), ("에", "에"), ("에서", "에서")]
+                {
+                    let p = if consonant { c } else { v };
+                    forms.push((
+                        "ko 1-syllable noun+particle".into(),
+                        format!("{}{p}", query.q),
+                    ));
+                }
+            }
             let expected: BTreeSet<&str> = query.expect.iter().map(String::as_str).collect();
             let inflected: Vec<(String, String)> = forms
                 .iter()
-                .filter(|(kind, _)| kind.starts_with("ko noun+"))
+                .filter(|(kind, _)| kind.contains("noun+"))
                 .map(|(kind, typed)| (format!("{kind}, as typed"), typed.clone()))
                 .collect();
             for (kind, typed) in forms.into_iter().chain(inflected) {
-                let alternatives: Vec<String> = if kind.ends_with("as typed") {
+                let as_typed = kind.ends_with("as typed");
+                let alternatives: Vec<String> = if as_typed {
                     vec![typed.clone()]
                 } else {
                     std::iter::once(typed.clone())
                         .chain(crate::search::korean::stems(&typed))
                         .collect()
                 };
+                // A one-syllable stem finds documents only as one of their words.
+                let word_only = (!as_typed)
+                    .then(|| {
+                        crate::search::korean::one_syllable_stem(
+                            &typed,
+                            crate::search::korean::Side::Query,
+                        )
+                    })
+                    .flatten();
                 let found: BTreeSet<&str> = docs
                     .iter()
-                    .filter(|(_, p)| {
-                        alternatives
-                            .iter()
-                            .any(|a| matches(&mut analyzer, a, p, Semantics::Phrase))
+                    .filter(|(_, p, words)| {
+                        word_only.as_ref().is_some_and(|w| words.contains(w))
+                            || alternatives
+                                .iter()
+                                .any(|a| matches(&mut analyzer, a, p, Semantics::Phrase))
                     })
-                    .map(|(id, _)| id.as_str())
+                    .map(|(id, _, _)| id.as_str())
                     .collect();
                 let c = counts.entry(kind.clone()).or_default();
                 c.true_positives += found.intersection(&expected).count();

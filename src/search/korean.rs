@@ -16,7 +16,8 @@
 //! verbal noun with 하다). Irregular verbs (찾습니다 → 찾다) are not reduced.
 //!
 //! Two guards keep bare nouns precise: an ending is stripped only when at least two syllables
-//! remain (쌀을 stays as typed, since a one-syllable stem would match inside any word), and a
+//! remain (a one-syllable stem's n-gram would match inside any word: 쌀을 loses its particle
+//! only as a whole word, see [`one_syllable_stem`]), and a
 //! particle whose form depends on the preceding sound is stripped only after the right sound
 //! (가 only after a vowel, so 전문가 "expert" is not read as 전문 + 가; 과 only after a
 //! consonant, so 소아과 stays whole).
@@ -193,6 +194,72 @@ pub fn stems(word: &str) -> Vec<String> {
     out
 }
 
+/// Where a one-syllable stem is wanted: the two sides of a search take different risks.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Side {
+    /// A query word: only particles that no common two-syllable noun ends with, so a query
+    /// for 포도 (grape), 지도 (map), 회의 (meeting) or 결과 (result) is never read as 포 + 도,
+    /// 지 + 도, 회 + 의 or 결 + 과.
+    Query,
+    /// A document's word: every particle (with its sound rule). A wrong cut here (포도 → 포)
+    /// only adds a word that a one-syllable query might meet, which is rare; a right one lets
+    /// 쌀을 find "쌀과 옥수수" and "쌀이".
+    Index,
+}
+
+/// Particles a query word may lose down to one syllable (see [`Side::Query`]): the object and
+/// topic markers and the locatives, which end no common two-syllable noun after the sound
+/// they follow (마을 and 가을 end in 을 after a vowel, where 을 is not a particle).
+///
+/// Left out on purpose, each for the nouns it would cut: 이 (길이, 높이, 놀이), 가 (휴가, 주가),
+/// 과/와 (결과, 성과, 기와), 도 (포도, 지도, 수도), 의 (회의, 합의), 로 (도로, 미로), 만 (불만).
+const QUERY_SHORT_PARTICLES: &[(&str, After)] = &[
+    ("에게서", After::Any),
+    ("까지", After::Any),
+    ("부터", After::Any),
+    ("처럼", After::Any),
+    ("마다", After::Any),
+    ("한테", After::Any),
+    ("보다", After::Any),
+    ("에서", After::Any),
+    ("에게", After::Any),
+    ("을", After::Consonant),
+    ("를", After::Vowel),
+    ("은", After::Consonant),
+    ("는", After::Vowel),
+    ("에", After::Any),
+];
+
+/// The one-syllable noun behind a particle (쌀을 → 쌀, 차를 → 차), for whole-word evidence
+/// only: a one-syllable stem's n-gram would match inside any word (쌀 in 쌀국수 is fine, but
+/// 차 in 자동차 is not), so it is searched and indexed as a whole word, never as text. `None`
+/// when the word is not one Hangul syllable and a particle.
+pub fn one_syllable_stem(word: &str, side: Side) -> Option<String> {
+    let core = word.trim_matches(|c: char| !c.is_alphanumeric());
+    let chars: Vec<char> = core.chars().collect();
+    if chars.len() < 2 || !chars.iter().all(|c| is_syllable(*c)) {
+        return None;
+    }
+    let fits_particle = |ending: &str, after: After| {
+        let n = ending.chars().count();
+        n + 1 == chars.len()
+            && chars[1..].iter().copied().eq(ending.chars())
+            && fits(chars[0], after)
+    };
+    let found = match side {
+        Side::Query => QUERY_SHORT_PARTICLES
+            .iter()
+            .any(|(ending, after)| fits_particle(ending, *after)),
+        // Particles only: the copula and verb endings do not follow a one-syllable noun in
+        // the same way (한 is "one", not 하 + ㄴ).
+        Side::Index => ENDINGS
+            .iter()
+            .skip_while(|(ending, _)| *ending != "에서는")
+            .any(|(ending, after)| fits_particle(ending, *after)),
+    };
+    found.then(|| chars[0].to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,6 +286,56 @@ mod tests {
         // A one-syllable stem is not stripped.
         assert_eq!(first("쌀을"), None);
         assert_eq!(first("사과"), None);
+    }
+
+    #[test]
+    fn one_syllable_nouns_lose_their_particle_as_words_only() {
+        for (word, stem) in [
+            ("쌀을", "쌀"),
+            ("차를", "차"),
+            ("꿀은", "꿀"),
+            ("배에서", "배"),
+        ] {
+            assert_eq!(
+                one_syllable_stem(word, Side::Query),
+                Some(stem.into()),
+                "{word}"
+            );
+            assert_eq!(
+                one_syllable_stem(word, Side::Index),
+                Some(stem.into()),
+                "{word}"
+            );
+        }
+        // Two-syllable nouns that end like a particle stay whole in a query.
+        for word in [
+            "포도", "지도", "회의", "결과", "마을", "가을", "사과", "도로", "쌀", "한",
+        ] {
+            assert_eq!(one_syllable_stem(word, Side::Query), None, "{word}");
+        }
+        // A document's word loses every particle after the right sound: 쌀과, 쌀이, 쌀도.
+        for word in ["쌀과", "쌀이", "쌀도", "쌀의", "쌀만"] {
+            assert_eq!(
+                one_syllable_stem(word, Side::Index),
+                Some("쌀".into()),
+                "{word}"
+            );
+        }
+        assert_eq!(
+            one_syllable_stem("사과", Side::Index),
+            None,
+            "과 follows consonants"
+        );
+        assert_eq!(
+            one_syllable_stem("한다", Side::Index),
+            None,
+            "not a particle"
+        );
+        assert_eq!(
+            one_syllable_stem("화장품을", Side::Query),
+            None,
+            "longer stems: stems()"
+        );
     }
 
     #[test]

@@ -173,6 +173,9 @@ pub(crate) struct QueryWord {
     /// (`analyzer::dictionary_words`): all of them in a document's word field is word-level
     /// evidence too.
     pub dictionary: Vec<String>,
+    /// A one-syllable Korean noun behind its particle (쌀을 → 쌀; `korean::one_syllable_stem`):
+    /// it finds a document only as one of its words, since its n-gram is inside too many.
+    pub word_only: Option<String>,
     /// Concept tokens of the glossary concepts the word is part of, as mentioned in the other
     /// two languages (`km:cashew` and `en:cashew` for 캐슈넛): the word finds profiles written
     /// in another language, while in its own language it matches as written, so a query keeps
@@ -239,16 +242,26 @@ pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Quer
         }
         // The query word as typed (and its stems), not its dictionary words: those are one
         // piece of evidence together, not each alone.
+        let word_only = korean::one_syllable_stem(w, korean::Side::Query);
         let mut whole = analyzer::whole_words_with(w, false);
+        // A document's words include one-syllable stems cut off every particle; a query word's
+        // only those the query side trusts (포도 is no 포 + 도 here).
+        whole.retain(|x| !is_one_hangul_syllable(x) || x == w || word_only.as_ref() == Some(x));
         whole.dedup();
         out.push(QueryWord {
             forms,
             whole,
+            word_only,
             dictionary: analyzer::dictionary_words(w),
             concepts,
         });
     }
     out
+}
+
+fn is_one_hangul_syllable(word: &str) -> bool {
+    let mut chars = word.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if ('\u{AC00}'..='\u{D7A3}').contains(&c))
 }
 
 fn word_in_field(field: Field, tokens: &[(usize, String)]) -> Box<dyn Query> {
@@ -313,6 +326,13 @@ pub(crate) fn word_query(fields: &WordFields, word: &QueryWord) -> Box<dyn Query
                 .iter()
                 .map(|tokens| (Occur::Should, word_in_field(*field, tokens)))
         })
+        .chain(word.word_only.iter().map(|stem| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(fields.words, stem),
+                IndexRecordOption::WithFreqs,
+            ));
+            (Occur::Should, q)
+        }))
         .chain(word.concepts.iter().map(|id| {
             let q: Box<dyn Query> = Box::new(TermQuery::new(
                 Term::from_field_text(fields.concepts, id),

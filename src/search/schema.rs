@@ -17,7 +17,8 @@ use crate::domain::text::Lang;
 /// 5: whole words (`sme_words`, `investor_words`); Khmer n-grams no longer bridge a visible
 /// space; a larger glossary (concept tokens change with it: bump when `data/glossary.tsv` does).
 /// 6: the whole-word fields also hold the dictionary words of unspaced Khmer (`search::khmer`).
-pub const SCHEMA_VERSION: u32 = 6;
+/// 7: and one-syllable Korean nouns behind a particle (쌀과 → 쌀; `korean::one_syllable_stem`).
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// FNV-1a hash of `data/glossary.tsv` as of [`SCHEMA_VERSION`]: concept tokens are derived from
 /// it, so a test fails when the glossary changes without a version bump (and the old index
