@@ -1,23 +1,54 @@
-//! Quality, measured: NDCG@5 of `matchesForInvestor` and `matchesForSme` on a labelled
-//! mini-market (`tests/data/matching_eval.json`), published through the API of a real server.
+//! Quality, measured: NDCG@5 of `matchesForInvestor` and `matchesForSme` on labelled
+//! mini-markets, each published through the API of its own real server. There are two parts
+//! (issue 11): the TUNING part (`tests/data/matching_eval.json`), on which the default weights
+//! were tuned, and the HELD-OUT part (`tests/data/matching_heldout.json`), a separate market
+//! judged blind before any ranking ran on it, which says how the ranking generalises. Never tune
+//! on the held-out part.
 //!
 //! The labels (0-3) are an analyst's judgement by the domain rules (shared/domain), not by what
-//! the features compute today; unjudged candidates count as 0. The test prints, per query, the
-//! NDCG@5 of the default weights, of the defaults without the incentive feature, and of two
-//! baselines (text relevance only, sector fit only), then the default top 5 with their feature
-//! values (`cargo test --test matching_eval -- --nocapture`). It fails when the default ranking
-//! drops below [`MIN_MEAN_NDCG`], when it stops beating text-only ranking by
-//! [`MIN_GAIN_OVER_TEXT`], when an excluded sector leaks through, or when an explanation does not
-//! add up to its score.
+//! the features compute today; unjudged candidates count as 0. For each part the test prints,
+//! per query, the NDCG@5 of the default weights, of the defaults without the incentive
+//! feature, and of two baselines (text relevance only, sector fit only), then the default top 5
+//! with their feature values (`cargo test --test matching_eval -- --nocapture`). The tuning
+//! part fails when the default ranking drops below [`MIN_MEAN_NDCG`] or stops beating
+//! text-only ranking by [`MIN_GAIN_OVER_TEXT`]; the held-out part when it drops below
+//! [`HELD_OUT_MIN_MEAN_NDCG`]; both when an excluded sector leaks through or an explanation
+//! does not add up to its score.
 
 mod common;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use common::*;
 use serde_json::{json, Value};
 
-const DATA: &str = include_str!("data/matching_eval.json");
+/// One part of the evaluation: a labelled market in its own data file.
+struct Part {
+    /// How the output and failures name the part.
+    name: &'static str,
+    file: &'static str,
+    data: &'static str,
+}
+
+/// The market the default weights were tuned on.
+const TUNING: Part = Part {
+    name: "tuning",
+    file: "tests/data/matching_eval.json",
+    data: include_str!("data/matching_eval.json"),
+};
+
+/// A market no weight was tuned on: new profiles, judged blind before any ranking ran on it.
+const HELD_OUT: Part = Part {
+    name: "held-out",
+    file: "tests/data/matching_heldout.json",
+    data: include_str!("data/matching_heldout.json"),
+};
+
+impl Part {
+    fn parse(&self) -> Value {
+        serde_json::from_str(self.data).unwrap_or_else(|e| panic!("{}: {e}", self.file))
+    }
+}
 
 /// Cut-off of the metric: the first page a staff member reads.
 const K: usize = 5;
@@ -47,6 +78,23 @@ const MIN_MEAN_NDCG: f64 = 0.85;
 /// -- --nocapture`), so the bar is 0.15: the structured features must still add a clear margin
 /// over a text ranking that now works across languages.
 const MIN_GAIN_OVER_TEXT: f64 = 0.15;
+
+/// The mean NDCG@5 the default weights must reach on the held-out part.
+///
+/// The issue's target is 0.90; this floor is not that target but what holds honestly now.
+/// Measured when the part was written (25 queries, 210 pairs judged blind, defaults of commit
+/// 2ff99db): 0.915 with the default weights, 0.914 without the incentive feature, 0.705 by text
+/// alone and 0.693 by sector fit alone. The floor is the measured mean less 0.1, rounded down,
+/// for the tuning part's reasons (ties are ordered by id, one query can swing by 0.2 or more,
+/// the text feature is still moving), and because two queries already sit far below the mean
+/// (0.22 for the women's impact fund, 0.63 for the subtitling SME). It catches a ranking that
+/// falls back towards a single feature (both baselines are near 0.70), not a small loss.
+const HELD_OUT_MIN_MEAN_NDCG: f64 = 0.81;
+
+/// The held-out part must stay large enough to be worth its name (issue 11: at least 300
+/// judged pairs over both parts, pairs whose only common ground is across languages among them).
+const HELD_OUT_MIN_JUDGED: usize = 200;
+const HELD_OUT_MIN_ACROSS: usize = 40;
 
 const MATCH_FIELDS: &str =
     "score sme { id } investor { id } explanation { feature value weight contribution }";
@@ -442,14 +490,68 @@ fn describe(q: &Query, ndcg: f64, hits: &[Hit]) -> String {
     out
 }
 
-#[test]
-fn ranking_quality_on_the_labelled_market() {
-    let data: Value = serde_json::from_str(DATA).expect("tests/data/matching_eval.json");
+/// The languages a profile's texts (name and description) are written in.
+fn text_languages(profile: &Value) -> HashSet<&str> {
+    ["name", "description"]
+        .iter()
+        .filter_map(|f| profile["input"][f].as_object())
+        .flat_map(|texts| {
+            texts
+                .iter()
+                .filter(|(_, t)| t.as_str().is_some_and(|t| !t.trim().is_empty()))
+                .map(|(lang, _)| lang.as_str())
+        })
+        .collect()
+}
+
+/// What one part measured.
+struct Evaluation {
+    /// Mean NDCG@K per run of [`runs`], in that order.
+    means: Vec<f64>,
+    judged: usize,
+    /// Judged pairs whose profiles share no language: beyond the codes, their only common
+    /// ground is across languages.
+    across: usize,
+}
+
+/// Publishes a part's market on its own server, ranks every query with every run, prints the
+/// per-query table and the default top K labelled with the part's name, and returns the means.
+/// Every answer is checked on the way (explanations add up, scores descend; see [`matches`]).
+fn evaluate(part: &Part) -> Evaluation {
+    let data = part.parse();
     let s = TestServer::start();
     let market = publish_market(&s, &data);
     let queries = parse_queries(&data, &market);
     let judged: usize = queries.iter().map(|q| q.judgements.len()).sum();
-    assert!(judged >= 40, "only {judged} judged pairs");
+    assert!(judged >= 40, "{}: only {judged} judged pairs", part.name);
+
+    let profiles = |side: Side| -> HashMap<&str, &Value> {
+        let list = match side {
+            Side::Investor => "investors",
+            Side::Sme => "smes",
+        };
+        data[list]
+            .as_array()
+            .expect("profiles")
+            .iter()
+            .map(|p| (str_field(p, "key"), p))
+            .collect()
+    };
+    let (investors, smes) = (profiles(Side::Investor), profiles(Side::Sme));
+    let profile = |side: Side, key: &str| match side {
+        Side::Investor => investors[key],
+        Side::Sme => smes[key],
+    };
+    let (mut across, mut across_relevant) = (0, 0);
+    for q in &queries {
+        let own = text_languages(profile(q.side, &q.key));
+        for j in &q.judgements {
+            if own.is_disjoint(&text_languages(profile(q.side.other(), &j.candidate))) {
+                across += 1;
+                across_relevant += usize::from(j.rel > 0);
+            }
+        }
+    }
 
     let runs = runs();
     let mut table: Vec<Vec<f64>> = Vec::new();
@@ -470,7 +572,10 @@ fn ranking_quality_on_the_labelled_market() {
         .collect();
 
     let mut out = format!(
-        "\nNDCG@{K} over {} queries, {judged} judged pairs\n{:<30}",
+        "\n[{}] {}: NDCG@{K} over {} queries, {judged} judged pairs ({across} across languages \
+         only, {across_relevant} of them relevant)\n{:<30}",
+        part.name,
+        part.file,
         queries.len(),
         "query"
     );
@@ -480,7 +585,7 @@ fn ranking_quality_on_the_labelled_market() {
     for (label, row) in queries
         .iter()
         .map(Query::label)
-        .chain(["MEAN".to_string()])
+        .chain([format!("MEAN ({})", part.name)])
         .zip(table.iter().chain([&means]))
     {
         out.push_str(&format!("\n{label:<30}"));
@@ -488,41 +593,94 @@ fn ranking_quality_on_the_labelled_market() {
             out.push_str(&format!(" {v:>9.3}"));
         }
     }
-    eprintln!("{out}\n\nDefault top {K} (feature values: tex sec dig inc tic par loc):{details}");
+    eprintln!(
+        "{out}\n\n[{}] default top {K} (feature values: tex sec dig inc tic par loc):{details}",
+        part.name
+    );
+    Evaluation {
+        means,
+        judged,
+        across,
+    }
+}
 
-    let (default, text) = (means[0], means[2]);
+#[test]
+fn ranking_quality_on_the_tuning_market() {
+    let (default, text) = {
+        let e = evaluate(&TUNING);
+        (e.means[0], e.means[2])
+    };
     assert!(
         default >= MIN_MEAN_NDCG,
-        "mean NDCG@{K} {default:.3} is below {MIN_MEAN_NDCG}"
+        "tuning: mean NDCG@{K} {default:.3} is below {MIN_MEAN_NDCG}"
     );
     assert!(
         default - text >= MIN_GAIN_OVER_TEXT,
-        "the combined ranking ({default:.3}) must beat text relevance alone ({text:.3}) by {MIN_GAIN_OVER_TEXT}"
+        "tuning: the combined ranking ({default:.3}) must beat text relevance alone ({text:.3}) by {MIN_GAIN_OVER_TEXT}"
+    );
+}
+
+/// The held-out part asserts only what holds honestly today: its size, and a floor under the
+/// measured mean (see [`HELD_OUT_MIN_MEAN_NDCG`]). Excluded sectors and explanations are checked
+/// as for the tuning part.
+#[test]
+fn ranking_quality_on_the_held_out_market() {
+    let e = evaluate(&HELD_OUT);
+    assert!(
+        e.judged >= HELD_OUT_MIN_JUDGED,
+        "held-out: only {} judged pairs",
+        e.judged
+    );
+    assert!(
+        e.across >= HELD_OUT_MIN_ACROSS,
+        "held-out: only {} pairs across languages only",
+        e.across
+    );
+    let default = e.means[0];
+    assert!(
+        default >= HELD_OUT_MIN_MEAN_NDCG,
+        "held-out: mean NDCG@{K} {default:.3} is below {HELD_OUT_MIN_MEAN_NDCG}"
     );
 }
 
 /// Excluded sectors are a hard filter: the pair never appears, from either side, however well
-/// the rest fits (and the tobacco SME fits the impact fund's sector, instruments and ticket).
+/// the rest fits (the tuning part's tobacco SME fits the impact fund's sector, instruments and
+/// ticket; the held-out part's rice-wine distillery fits the women's fund's mission and ticket).
 #[test]
 fn excluded_sectors_never_match() {
-    let data: Value = serde_json::from_str(DATA).expect("tests/data/matching_eval.json");
-    let s = TestServer::start();
-    let market = publish_market(&s, &data);
-    let smes = market.sme_ids.len();
-    let investors = market.investor_ids.len();
-    for pair in data["never"].as_array().expect("never") {
-        let (inv, sme) = (str_field(pair, "investor"), str_field(pair, "sme"));
-        for (_, weights) in runs() {
-            let hits = matches(&s, &market, Side::Investor, inv, 100, weights.as_ref());
-            assert_eq!(
-                hits.len(),
-                smes - 1,
-                "{inv}: every SME but the excluded one"
-            );
-            assert!(!hits.iter().any(|h| h.key == sme), "{sme} matched {inv}");
-            let hits = matches(&s, &market, Side::Sme, sme, 100, weights.as_ref());
-            assert!(!hits.iter().any(|h| h.key == inv), "{inv} matched {sme}");
-            assert!(hits.len() < investors);
+    for part in [&TUNING, &HELD_OUT] {
+        let data = part.parse();
+        let s = TestServer::start();
+        let market = publish_market(&s, &data);
+        let smes = market.sme_ids.len();
+        let investors = market.investor_ids.len();
+        let never = data["never"].as_array().expect("never");
+        assert!(
+            !never.is_empty(),
+            "{}: no excluded pair to check",
+            part.name
+        );
+        for pair in never {
+            let (inv, sme) = (str_field(pair, "investor"), str_field(pair, "sme"));
+            let name = part.name;
+            for (_, weights) in runs() {
+                let hits = matches(&s, &market, Side::Investor, inv, 100, weights.as_ref());
+                assert_eq!(
+                    hits.len(),
+                    smes - 1,
+                    "{name}: {inv}: every SME but the excluded one"
+                );
+                assert!(
+                    !hits.iter().any(|h| h.key == sme),
+                    "{name}: {sme} matched {inv}"
+                );
+                let hits = matches(&s, &market, Side::Sme, sme, 100, weights.as_ref());
+                assert!(
+                    !hits.iter().any(|h| h.key == inv),
+                    "{name}: {inv} matched {sme}"
+                );
+                assert!(hits.len() < investors);
+            }
         }
     }
 }
