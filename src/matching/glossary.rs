@@ -321,6 +321,17 @@ impl Glossary {
 
     /// Every concept mentioned in `text`, with where (implied concepts at the same place).
     pub fn find(&self, text: &str) -> Vec<Mention> {
+        self.mentions(text, true)
+    }
+
+    /// The concepts `text` names by one of their own forms, without the concepts those imply:
+    /// what a query word asks for. A profile about a cafe is found by "coffee", but a query for
+    /// "cafe" is not a query for every coffee exporter, nor "university" for every school.
+    pub fn find_named(&self, text: &str) -> Vec<Mention> {
+        self.mentions(text, false)
+    }
+
+    fn mentions(&self, text: &str, implied: bool) -> Vec<Mention> {
         let norm = normalize(text);
         let t = norm.text.as_str();
         let mut accepted: Vec<(Range<usize>, usize)> = Vec::new();
@@ -384,7 +395,9 @@ impl Glossary {
                         };
                         if !out.contains(&m) {
                             out.push(m);
-                            stack.extend(self.concepts[c].also.iter().copied());
+                            if implied {
+                                stack.extend(self.concepts[c].also.iter().copied());
+                            }
                         }
                     }
                 }
@@ -476,5 +489,13 @@ mod tests {
     #[test]
     fn implied_concepts_come_along() {
         assert_eq!(ids("ហាងកាហ្វេ"), ["cafe", "coffee"]);
+        // ... except when only what the text names is asked for (a query word).
+        let g = glossary();
+        let named: Vec<&str> = g
+            .find_named("ហាងកាហ្វេ")
+            .iter()
+            .filter_map(|m| g.concept(m.concept).map(|c| c.id.as_str()))
+            .collect();
+        assert_eq!(named, ["cafe"]);
     }
 }

@@ -42,7 +42,7 @@ fn add_texts(
 /// Adds the glossary concepts the texts mention to `field`, once each: the bare id (any
 /// language; what the match ranking compares) and `<lang>:<id>` per language that mentions it
 /// (what a query in another language searches, see `search::query`). Implied concepts included.
-fn add_concepts(
+pub(super) fn add_concepts(
     doc: &mut TantivyDocument,
     field: tantivy::schema::Field,
     texts: &[&LocalizedText],
@@ -66,7 +66,11 @@ fn add_concepts(
 }
 
 /// Adds the whole words of the texts to `field`, each once (see `analyzer::whole_words`).
-fn add_words(doc: &mut TantivyDocument, field: tantivy::schema::Field, texts: &[&LocalizedText]) {
+pub(super) fn add_words(
+    doc: &mut TantivyDocument,
+    field: tantivy::schema::Field,
+    texts: &[&LocalizedText],
+) {
     let mut seen = std::collections::BTreeSet::new();
     for t in texts {
         for lang in Lang::ALL {

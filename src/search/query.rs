@@ -179,7 +179,10 @@ pub(crate) struct QueryWord {
     /// Concept tokens of the glossary concepts the word is part of, as mentioned in the other
     /// two languages (`km:cashew` and `en:cashew` for 캐슈넛): the word finds profiles written
     /// in another language, while in its own language it matches as written, so a query keeps
-    /// the precision it has without the glossary (파트너 does not find 협력).
+    /// the precision it has without the glossary (파트너 does not find 협력). Only the concepts
+    /// the word names, not those they imply: a cafe profile is found by "coffee", but "cafe"
+    /// does not search every coffee exporter, nor 대학교 every school (on public news text this
+    /// raised strict precision by 0.06 to 0.12 for a loss of 0.01 recall; `eval_cross_language`).
     pub concepts: Vec<String>,
 }
 
@@ -209,7 +212,7 @@ pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Quer
     // Concepts are found in the whole text, so that a form of several words ("cashew nut",
     // "phnom penh") counts for each of its words.
     let g = glossary();
-    let mentions = g.find(text);
+    let mentions = g.find_named(text);
     let mut out = Vec::new();
     for w in words {
         let full = analyse_piece(analyzer, w);
@@ -356,6 +359,18 @@ pub(crate) fn word_query(fields: &WordFields, word: &QueryWord) -> Box<dyn Query
     Box::new(BooleanQuery::new(clauses))
 }
 
+/// The text part of a query: every word required (see [`word_query`]); `None` for no word.
+pub(crate) fn text_query(fields: &WordFields, words: &[QueryWord]) -> Option<Box<dyn Query>> {
+    if words.is_empty() {
+        return None;
+    }
+    let musts = words
+        .iter()
+        .map(|word| (Occur::Must, word_query(fields, word)))
+        .collect();
+    Some(Box::new(BooleanQuery::new(musts)))
+}
+
 fn term(field: Field, value: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_field_text(field, value),
@@ -459,20 +474,12 @@ fn build(index: &SearchIndex, req: &SearchRequest) -> Result<Built, SearchError>
         .into_iter()
         .map(|(field, _)| field)
         .collect();
-    let text_query: Option<Box<dyn Query>> = if words.is_empty() {
-        None
-    } else {
-        let fields = WordFields {
-            text: &text_fields,
-            words: f.words(req.kind),
-            concepts: f.concepts(req.kind),
-        };
-        let musts = words
-            .iter()
-            .map(|word| (Occur::Must, word_query(&fields, word)))
-            .collect();
-        Some(Box::new(BooleanQuery::new(musts)))
+    let fields = WordFields {
+        text: &text_fields,
+        words: f.words(req.kind),
+        concepts: f.concepts(req.kind),
     };
+    let text_query = text_query(&fields, &words);
     let filters = filter_clauses(f, req.kind, &req.filter)
         .into_iter()
         .map(|q| (Occur::Must, q))
@@ -604,7 +611,9 @@ mod tests {
     use tantivy::schema::{Schema, TextFieldIndexing, TextOptions, STORED, STRING};
     use tantivy::Index;
 
+    use super::super::document;
     use super::*;
+    use crate::domain::text::LocalizedText;
 
     #[derive(Deserialize)]
     struct PublicEval {
@@ -624,6 +633,131 @@ mod tests {
         kind: String,
         q: String,
         expect: Vec<String>,
+    }
+
+    /// An in-memory index with the fields one profile kind has for text search (its texts, whole
+    /// words, glossary concepts), its documents built by the profile index's own functions
+    /// (`document::add_words`, `add_concepts`), for the evaluations on public text.
+    struct EvalIndex {
+        searcher: tantivy::Searcher,
+        tokenizers: tantivy::tokenizer::TokenizerManager,
+        body: Field,
+        words: Field,
+        concepts: Field,
+        id: Field,
+    }
+
+    impl EvalIndex {
+        /// `dictionary`: whole words include the Khmer dictionary's words, as the profile index
+        /// does; without, only words between spaces (before `search::khmer`).
+        fn new(docs: &[(String, LocalizedText)], dictionary: bool) -> EvalIndex {
+            let mut schema = Schema::builder();
+            let text = TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(analyzer::MULTI)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            );
+            let raw = TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("raw")
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            );
+            let body = schema.add_text_field("body", text);
+            let words = schema.add_text_field("words", raw.clone());
+            let concepts = schema.add_text_field("concepts", raw);
+            let id = schema.add_text_field("id", STRING | STORED);
+            let index = Index::create_in_ram(schema.build());
+            analyzer::register(index.tokenizers());
+            let mut writer = index
+                .writer_with_num_threads(1, 20_000_000)
+                .unwrap_or_else(|e| panic!("writer: {e}"));
+            for (key, text) in docs {
+                let mut doc = TantivyDocument::default();
+                doc.add_text(id, key);
+                for lang in Lang::ALL {
+                    if let Some(t) = text.get(lang) {
+                        doc.add_text(body, t);
+                    }
+                }
+                if dictionary {
+                    document::add_words(&mut doc, words, &[text]);
+                } else {
+                    let mut seen = BTreeSet::new();
+                    for lang in Lang::ALL {
+                        let t = text.get(lang).unwrap_or("");
+                        for w in analyzer::whole_words_with(t, false) {
+                            if seen.insert(w.clone()) {
+                                doc.add_text(words, w);
+                            }
+                        }
+                    }
+                }
+                document::add_concepts(&mut doc, concepts, &[text]);
+                writer
+                    .add_document(doc)
+                    .unwrap_or_else(|e| panic!("add: {e}"));
+            }
+            writer.commit().unwrap_or_else(|e| panic!("commit: {e}"));
+            let searcher = index
+                .reader()
+                .unwrap_or_else(|e| panic!("reader: {e}"))
+                .searcher();
+            EvalIndex {
+                searcher,
+                tokenizers: index.tokenizers().clone(),
+                body,
+                words,
+                concepts,
+                id,
+            }
+        }
+
+        fn analyzer(&self) -> TextAnalyzer {
+            self.tokenizers
+                .get(analyzer::MULTI)
+                .unwrap_or_else(|| panic!("analyzer"))
+        }
+
+        fn fields(&self) -> WordFields<'_> {
+            WordFields {
+                text: std::slice::from_ref(&self.body),
+                words: self.words,
+                concepts: self.concepts,
+            }
+        }
+
+        fn key(&self, address: tantivy::DocAddress) -> String {
+            let doc: TantivyDocument = self
+                .searcher
+                .doc(address)
+                .unwrap_or_else(|e| panic!("doc: {e}"));
+            doc.get_first(self.id)
+                .and_then(|v| tantivy::schema::Value::as_str(&v).map(str::to_string))
+                .unwrap_or_default()
+        }
+
+        /// The ids of the best `n` results, and how many results there are.
+        fn top(&self, query: &dyn Query, n: usize) -> (Vec<String>, usize) {
+            let (top, all) = self
+                .searcher
+                .search(
+                    query,
+                    &(TopDocs::with_limit(n).order_by_score(), DocSetCollector),
+                )
+                .unwrap_or_else(|e| panic!("search: {e}"));
+            let top = top.into_iter().map(|(_, a)| self.key(a)).collect();
+            (top, all.len())
+        }
+
+        /// The ids of every result.
+        fn all_ids(&self, query: &dyn Query) -> BTreeSet<String> {
+            self.searcher
+                .search(query, &DocSetCollector)
+                .unwrap_or_else(|e| panic!("search: {e}"))
+                .into_iter()
+                .map(|a| self.key(a))
+                .collect()
+        }
     }
 
     /// How a variant of the ranked evaluation indexes and queries.
@@ -671,75 +805,40 @@ mod tests {
             ("dictionary words only", Variant::WordsOnly),
             ("words, else n-grams", Variant::WordsElseNgrams),
         ];
-        for (name, variant) in variants {
-            let mut schema = Schema::builder();
-            let text = TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(analyzer::MULTI)
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-            );
-            let raw = TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer("raw")
-                    .set_index_option(IndexRecordOption::WithFreqs),
-            );
-            let body = schema.add_text_field("body", text);
-            let words = schema.add_text_field("words", raw.clone());
-            let concepts = schema.add_text_field("concepts", raw);
-            let id = schema.add_text_field("id", STRING | STORED);
-            let index = Index::create_in_ram(schema.build());
-            analyzer::register(index.tokenizers());
-            let mut writer = index
-                .writer_with_num_threads(1, 20_000_000)
-                .unwrap_or_else(|e| panic!("writer: {e}"));
-            for d in &eval.docs {
-                let mut doc = TantivyDocument::default();
-                doc.add_text(body, &d.text);
-                doc.add_text(id, &d.id);
-                let mut seen = BTreeSet::new();
-                for w in analyzer::whole_words_with(&d.text, variant != Variant::Spaces) {
-                    if seen.insert(w.clone()) {
-                        doc.add_text(words, w);
+        // Khmer and Korean paragraphs in one index: queries are in one script, so they meet
+        // only their own language's documents.
+        let docs: Vec<(String, LocalizedText)> = eval
+            .docs
+            .iter()
+            .map(|d| {
+                let text = if d.id.starts_with("km") {
+                    LocalizedText {
+                        km: Some(d.text.clone()),
+                        ..LocalizedText::default()
                     }
-                }
-                writer
-                    .add_document(doc)
-                    .unwrap_or_else(|e| panic!("add: {e}"));
-            }
-            writer.commit().unwrap_or_else(|e| panic!("commit: {e}"));
-            let searcher = index
-                .reader()
-                .unwrap_or_else(|e| panic!("reader: {e}"))
-                .searcher();
-            let mut analyzer = index
-                .tokenizers()
-                .get(analyzer::MULTI)
-                .unwrap_or_else(|| panic!("analyzer"));
-            let fields = WordFields {
-                text: &[body],
-                words,
-                concepts,
-            };
-            let ids = |query: &dyn Query| -> (Vec<String>, usize) {
-                let (top, all) = searcher
-                    .search(
-                        query,
-                        &(TopDocs::with_limit(10).order_by_score(), DocSetCollector),
-                    )
-                    .unwrap_or_else(|e| panic!("search: {e}"));
-                let top = top
-                    .into_iter()
-                    .map(|(_, address)| {
-                        let doc: TantivyDocument =
-                            searcher.doc(address).unwrap_or_else(|e| panic!("doc: {e}"));
-                        doc.get_first(id)
-                            .and_then(|v| tantivy::schema::Value::as_str(&v).map(str::to_string))
-                            .unwrap_or_default()
-                    })
-                    .collect();
-                (top, all.len())
-            };
-            for query in &eval.queries {
+                } else {
+                    LocalizedText {
+                        ko: Some(d.text.clone()),
+                        ..LocalizedText::default()
+                    }
+                };
+                (d.id.clone(), text)
+            })
+            .collect();
+        // One index per language, as a monolingual search measures it: documents in the
+        // other language would be found through glossary concepts, which is right for a user
+        // but not what a monolingual gold segmentation can judge (eval_cross_language does).
+        let (khmer, korean): (Vec<_>, Vec<_>) =
+            docs.into_iter().partition(|(id, _)| id.starts_with("km"));
+        for ((name, variant), (docs, prefix)) in variants
+            .into_iter()
+            .flat_map(|v| [(v, (&khmer, "km")), (v, (&korean, "ko"))])
+        {
+            let index = EvalIndex::new(docs, variant != Variant::Spaces);
+            let mut analyzer = index.analyzer();
+            let fields = index.fields();
+            let ids = |query: &dyn Query| index.top(query, 10);
+            for query in eval.queries.iter().filter(|q| q.kind.starts_with(prefix)) {
                 let mut query_words = analyse_words(&mut analyzer, &query.q);
                 if variant == Variant::Spaces {
                     for w in &mut query_words {
@@ -752,29 +851,13 @@ mod tests {
                 let boosted = word_query(&fields, word);
                 let strict = || -> Box<dyn Query> {
                     let mut clauses = vec![(Occur::Must, boosted.box_clone())];
-                    if let Some(evidence) = word_evidence(words, word) {
+                    if let Some(evidence) = word_evidence(fields.words, word) {
                         clauses.push((Occur::Must, evidence));
                     }
                     Box::new(BooleanQuery::new(clauses))
                 };
-                // All results (for recall) are the ids of every match: search again unranked.
-                let all_ids = |query: &dyn Query| -> BTreeSet<String> {
-                    let found = searcher
-                        .search(query, &DocSetCollector)
-                        .unwrap_or_else(|e| panic!("search: {e}"));
-                    found
-                        .into_iter()
-                        .map(|address| {
-                            let doc: TantivyDocument =
-                                searcher.doc(address).unwrap_or_else(|e| panic!("doc: {e}"));
-                            doc.get_first(id)
-                                .and_then(|v| {
-                                    tantivy::schema::Value::as_str(&v).map(str::to_string)
-                                })
-                                .unwrap_or_default()
-                        })
-                        .collect()
-                };
+                // All results (for recall) are the ids of every match.
+                let all_ids = |query: &dyn Query| index.all_ids(query);
                 let chosen: Box<dyn Query> = match variant {
                     Variant::Spaces | Variant::Boost => boosted.box_clone(),
                     Variant::WordsOnly => strict(),
@@ -843,6 +926,197 @@ mod tests {
             korean.top_relevant as f64 >= 0.94 * korean.top as f64,
             "ko noun 2+ syllables: P@10"
         );
+    }
+
+    #[derive(Deserialize)]
+    struct CrossEval {
+        docs: Vec<CrossLine>,
+        queries: Vec<CrossQuery>,
+    }
+
+    /// One line of the parallel corpus: the same sentence in the three languages.
+    #[derive(Deserialize)]
+    struct CrossLine {
+        line: usize,
+        en: String,
+        km: String,
+        ko: String,
+    }
+
+    /// A glossary concept the English side mentions: its first form per language (the query
+    /// text) and the lines whose English sentence mentions it (relevance).
+    #[derive(Deserialize)]
+    struct CrossQuery {
+        concept: String,
+        en: String,
+        km: String,
+        ko: String,
+        lines: Vec<usize>,
+    }
+
+    impl CrossQuery {
+        fn form(&self, lang: Lang) -> &str {
+            match lang {
+                Lang::En => &self.en,
+                Lang::Km => &self.km,
+                Lang::Ko => &self.ko,
+            }
+        }
+    }
+
+    /// Counts over the queries of one direction.
+    #[derive(Default)]
+    struct Cross {
+        queries: usize,
+        relevant: usize,
+        found: usize,
+        found_relevant: usize,
+        /// Concepts with relevant documents not found: (concept, missed, relevant).
+        missed: Vec<(String, usize, usize)>,
+        /// Concepts with results that are not relevant: (concept, wrong results).
+        wrong: Vec<(String, usize)>,
+    }
+
+    /// Cross-language search on text the project did not write (`tests/data/crosslang_eval.json`,
+    /// see its `about`: news sentences of NTREX-128 in English, Khmer and Korean, CC BY-SA 4.0).
+    /// Every sentence is its own monolingual document, indexed with its whole words and glossary
+    /// concepts by the profile index's functions; a query is a glossary concept's first form in
+    /// one language, run through the real query path (`analyse_words`, `text_query`), and its
+    /// results in another language are compared with the lines whose English sentence mentions
+    /// the concept (found by an English lemmatizer, not by the glossary). Per direction: recall,
+    /// and strict precision (a result counts only if its line is relevant).
+    /// `cargo test --lib eval_cross_language -- --nocapture` prints the table and the misses.
+    #[test]
+    fn eval_cross_language() {
+        let eval: CrossEval =
+            serde_json::from_str(include_str!("../../tests/data/crosslang_eval.json"))
+                .unwrap_or_else(|e| panic!("tests/data/crosslang_eval.json: {e}"));
+        let key = |lang: Lang, line: usize| format!("{}{line:04}", lang.code());
+        let docs: Vec<(String, LocalizedText)> = eval
+            .docs
+            .iter()
+            .flat_map(|d| {
+                [(Lang::En, &d.en), (Lang::Km, &d.km), (Lang::Ko, &d.ko)].map(|(lang, text)| {
+                    let mut t = LocalizedText::default();
+                    match lang {
+                        Lang::En => t.en = Some(text.clone()),
+                        Lang::Km => t.km = Some(text.clone()),
+                        Lang::Ko => t.ko = Some(text.clone()),
+                    }
+                    (key(lang, d.line), t)
+                })
+            })
+            .collect();
+        let index = EvalIndex::new(&docs, true);
+        let mut analyzer = index.analyzer();
+        let fields = index.fields();
+        let directions = [
+            (Lang::Ko, Lang::Km),
+            (Lang::En, Lang::Km),
+            (Lang::Km, Lang::Ko),
+            (Lang::En, Lang::Ko),
+            (Lang::Km, Lang::En),
+            (Lang::Ko, Lang::En),
+        ];
+        let mut table: Vec<((Lang, Lang), Cross)> = Vec::new();
+        for (from, to) in directions {
+            let mut c = Cross::default();
+            for q in &eval.queries {
+                let words = analyse_words(&mut analyzer, q.form(from));
+                let Some(query) = text_query(&fields, &words) else {
+                    panic!("{}: no query word in {:?}", q.concept, q.form(from));
+                };
+                let prefix = to.code();
+                let found: BTreeSet<String> = index
+                    .all_ids(query.as_ref())
+                    .into_iter()
+                    .filter(|id| id.starts_with(prefix))
+                    .collect();
+                let expected: BTreeSet<String> = q.lines.iter().map(|l| key(to, *l)).collect();
+                let hits = found.intersection(&expected).count();
+                c.queries += 1;
+                c.relevant += expected.len();
+                c.found += found.len();
+                c.found_relevant += hits;
+                if hits < expected.len() {
+                    c.missed
+                        .push((q.concept.clone(), expected.len() - hits, expected.len()));
+                }
+                if hits < found.len() {
+                    c.wrong.push((q.concept.clone(), found.len() - hits));
+                }
+            }
+            table.push(((from, to), c));
+        }
+        let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+        println!("direction  queries  relevant  found  recall  strict precision");
+        for ((from, to), c) in &table {
+            println!(
+                "{}->{}      {:>7}  {:>8}  {:>5}  {:>6.2}  {:>16.2}",
+                from.code(),
+                to.code(),
+                c.queries,
+                c.relevant,
+                c.found,
+                ratio(c.found_relevant, c.relevant),
+                ratio(c.found_relevant, c.found),
+            );
+        }
+        for ((from, to), c) in &table {
+            let list = |v: Vec<String>| v.join(", ");
+            println!(
+                "{}->{} missed (concept missed/relevant): {}",
+                from.code(),
+                to.code(),
+                list(
+                    c.missed
+                        .iter()
+                        .map(|(k, m, r)| format!("{k} {m}/{r}"))
+                        .collect()
+                )
+            );
+            println!(
+                "{}->{} not relevant (concept results): {}",
+                from.code(),
+                to.code(),
+                list(c.wrong.iter().map(|(k, n)| format!("{k} {n}")).collect())
+            );
+        }
+        // Regression guards 0.02 under the measured figures (README, search section). Issue 11
+        // asks 0.90 recall; the glossary does not reach it on this text yet, so these floors
+        // only keep it from getting worse.
+        let floors = [
+            ((Lang::Ko, Lang::Km), 0.75, 0.49),
+            ((Lang::En, Lang::Km), 0.75, 0.51),
+            ((Lang::Km, Lang::Ko), 0.68, 0.59),
+            ((Lang::En, Lang::Ko), 0.68, 0.59),
+            ((Lang::Km, Lang::En), 0.86, 0.81),
+            ((Lang::Ko, Lang::En), 0.86, 0.78),
+        ];
+        for ((direction, c), (d, recall, precision)) in table.iter().zip(floors) {
+            assert!(*direction == d);
+            let name = format!("{}->{}", d.0.code(), d.1.code());
+            let r = ratio(c.found_relevant, c.relevant);
+            let p = ratio(c.found_relevant, c.found);
+            assert!(r >= recall, "{name}: recall {r:.3} under {recall}");
+            assert!(
+                p >= precision,
+                "{name}: strict precision {p:.3} under {precision}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_query_word_searches_the_concepts_it_names_not_those_they_imply() {
+        let index = EvalIndex::new(&[], true);
+        let mut analyzer = index.analyzer();
+        let words = analyse_words(&mut analyzer, "대학교");
+        let concepts: Vec<&str> = words
+            .iter()
+            .flat_map(|w| &w.concepts)
+            .map(String::as_str)
+            .collect();
+        assert_eq!(concepts, ["en:university", "km:university"]);
     }
 
     #[test]
