@@ -8,7 +8,7 @@ use tokio::sync::{broadcast, watch};
 use crate::domain::account::UserId;
 use crate::search::features::{FactsFn, FeatureCache};
 use crate::search::index::SearchIndex;
-use crate::search::indexer::IndexerHandle;
+use crate::search::indexer::{IndexerHandle, VISIBILITY_TIMEOUT};
 use crate::store::{Seq, Store};
 
 /// Shared, immutable after start-up; cloned as an `Arc` into the HTTP and GraphQL layers.
@@ -123,13 +123,17 @@ impl App {
         }
     }
 
-    /// Returns once the write with outbox sequence `seq` is searchable (read-your-writes).
+    /// Returns once the write with outbox sequence `seq` is searchable (read-your-writes), or
+    /// at once while the index cannot commit, or after half the request deadline.
     ///
     /// The write itself is already durable, so a failure here is logged rather than returned:
-    /// answering with an error would invite the client to repeat a write that succeeded.
+    /// answering with an error (or letting the request's deadline answer TIMEOUT) would invite
+    /// the client to repeat a write that succeeded. The change becomes searchable when the
+    /// index catches up; `/readyz` says it is behind meanwhile.
     pub async fn searchable(&self, seq: Seq) {
-        if let Err(e) = self.indexer.wait_for(seq).await {
-            tracing::error!(seq, error = %e, "write saved but not yet searchable");
+        let limit = VISIBILITY_TIMEOUT.min(self.limits.request_timeout / 2);
+        if let Err(e) = self.indexer.wait_for(seq, limit).await {
+            tracing::warn!(seq, error = %e, "write saved but not yet searchable");
         }
     }
 }

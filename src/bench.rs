@@ -292,6 +292,7 @@ pub struct MatchFigures {
 /// investor for one SME. Each run takes the next investor (or SME) in turn, so the figures mix
 /// broad and narrow interests, texts of every language, and both directions' hard filters.
 pub async fn match_bench(n: usize, rounds: usize) -> Result<MatchFigures, BenchError> {
+    use crate::cancel::Cancel;
     use crate::search::features::{FeatureCache, IncentiveKey};
     use crate::search::matcher::{rank_investors, rank_smes, InvestorsForSme, SmesForInvestor};
 
@@ -336,7 +337,7 @@ pub async fn match_bench(n: usize, rounds: usize) -> Result<MatchFigures, BenchE
                 first: 10,
             };
             let t = Instant::now();
-            let hits = rank_smes(&index, &searcher, &cache, &req).map_err(setup)?;
+            let hits = rank_smes(&index, &searcher, &cache, &req, &Cancel::new()).map_err(setup)?;
             if i > 0 {
                 samples.push(t.elapsed());
             }
@@ -354,7 +355,8 @@ pub async fn match_bench(n: usize, rounds: usize) -> Result<MatchFigures, BenchE
                 first: 10,
             };
             let t = Instant::now();
-            let hits = rank_investors(&index, &searcher, &cache, &req).map_err(setup)?;
+            let hits =
+                rank_investors(&index, &searcher, &cache, &req, &Cancel::new()).map_err(setup)?;
             if i > 0 {
                 samples.push(t.elapsed());
             }
@@ -410,6 +412,7 @@ pub async fn match_peer_bench(
     rounds: usize,
     peer_url: &str,
 ) -> Result<peer::PeerFigures, BenchError> {
+    use crate::cancel::Cancel;
     use crate::search::features::{FeatureCache, IncentiveKey};
     use crate::search::matcher::{rank_investors, rank_smes, InvestorsForSme, SmesForInvestor};
 
@@ -457,7 +460,7 @@ pub async fn match_peer_bench(
                 only: None,
                 first: 10,
             };
-            Ok(rank_smes(&index, &searcher, &cache, &req)
+            Ok(rank_smes(&index, &searcher, &cache, &req, &Cancel::new())
                 .map_err(setup)?
                 .into_iter()
                 .map(|h| h.id)
@@ -472,11 +475,13 @@ pub async fn match_peer_bench(
                     weights,
                     first: 10,
                 };
-                Ok(rank_investors(&index, &searcher, &cache, &req)
-                    .map_err(setup)?
-                    .into_iter()
-                    .map(|h| h.id)
-                    .collect())
+                Ok(
+                    rank_investors(&index, &searcher, &cache, &req, &Cancel::new())
+                        .map_err(setup)?
+                        .into_iter()
+                        .map(|h| h.id)
+                        .collect(),
+                )
             };
         let defaults = Weights::default();
         let mut no_text = [None; 7];

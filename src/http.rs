@@ -134,11 +134,27 @@ async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
             );
         }
     };
-    let applied = state.app.indexer.applied();
-    if applied < head {
+    // Reads alone would pass on a read-only or full database: only a committed write tells.
+    if let Err(e) = state.app.store.probe_write().await {
+        tracing::warn!(error = %e, "readiness: the database does not take writes");
+        let why = match &e {
+            crate::store::StoreError::Unavailable { fault, .. } => fault.to_string(),
+            _ => "error".to_string(),
+        };
         return (
             StatusCode::SERVICE_UNAVAILABLE,
-            format!("search index behind: {applied} of {head} changes applied"),
+            format!("database does not take writes ({why}); reads still work"),
+        );
+    }
+    let applied = state.app.indexer.applied();
+    if applied < head {
+        let why = match state.app.indexer.failing() {
+            Some(error) => format!(" (retrying; last commit failed: {error})"),
+            None => String::new(),
+        };
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("search index behind: {applied} of {head} changes applied{why}"),
         );
     }
     (StatusCode::OK, "ready".to_string())
@@ -168,6 +184,10 @@ async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
             index_applied: applied,
             pool: state.app.store.pool_usage(),
             rankings_waiting: state.app.rankings.waiting(),
+            rankings_running: state.app.rankings.running(),
+            rankings_cancelled: state.app.rankings.cancelled(),
+            index_failures: state.app.indexer.failures(),
+            index_failing: state.app.indexer.failing().is_some(),
         }),
     )
 }

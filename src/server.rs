@@ -92,7 +92,21 @@ pub async fn serve(
             indexer.applied() + 1
         );
     }
-    indexer.wait_for(head).await?;
+    match indexer
+        .wait_for(head, crate::search::indexer::VISIBILITY_TIMEOUT)
+        .await
+    {
+        Ok(()) => {}
+        // The database is the source of truth and answers: serve it, with the index behind
+        // (searches miss the unapplied changes; /readyz says so) until the indexer's retries
+        // get through, rather than refuse to start because of the index's disk.
+        Err(crate::search::index::SearchError::NotCommitting(why)) => {
+            tracing::error!(error = %why, applied = indexer.applied(), head,
+                "search index cannot commit; serving with the index behind");
+            eprintln!("search index cannot commit ({why}); starting with the index behind");
+        }
+        Err(e) => return Err(e.into()),
+    }
     let app = App::new(
         store.clone(),
         search,

@@ -190,6 +190,8 @@ forbidden-title = This form has expired
 forbidden-body = For your safety we did not accept it. Go back, reload the page and send it again.
 server-error-title = Something went wrong
 server-error-body = Please try again in a moment.
+store-unavailable-title = Changes cannot be saved right now
+store-unavailable-body = Nothing was changed. You can still browse and search; please try saving again later.
 
 me-title = My account
 me-signed-in-as = Signed in as { $email }

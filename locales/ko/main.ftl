@@ -186,6 +186,8 @@ forbidden-title = 양식이 만료되었습니다
 forbidden-body = 안전을 위해 받지 않았습니다. 뒤로 가서 페이지를 새로 고친 뒤 다시 보내 주세요.
 server-error-title = 문제가 생겼습니다
 server-error-body = 잠시 후 다시 시도해 주세요.
+store-unavailable-title = 지금은 변경 사항을 저장할 수 없습니다
+store-unavailable-body = 아무것도 바뀌지 않았습니다. 둘러보기와 검색은 계속할 수 있습니다. 잠시 후 다시 저장해 주세요.
 
 me-title = 내 계정
 me-signed-in-as = { $email } 계정으로 로그인함

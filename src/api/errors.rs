@@ -11,6 +11,7 @@
 //! | `Forbidden`  | `FORBIDDEN`             | signed in, but not allowed (wrong role or not the owner) |
 //! | `Conflict`   | `CONFLICT`              | the profile changed concurrently: reload and retry |
 //! | `RateLimited` | `RATE_LIMITED`         | too many attempts or a saturated server; `extensions.retryAfter` is the seconds to wait (over HTTP also `Retry-After`, and 429 when nothing ran) |
+//! | `Unavailable` | `UNAVAILABLE`          | the database cannot write now (`extensions.reason`: `READ_ONLY`, `DISK_FULL` or `IO_ERROR`); nothing was saved, retry later |
 //! | `Internal`   | `INTERNAL_SERVER_ERROR` | generic, with a reference id; the detail goes to the log only |
 //!
 //! There is deliberately no blanket `From<anyhow::Error>`: a store failure is classified in the
@@ -58,6 +59,13 @@ impl ErrorExtensions for ApiError {
                 async_graphql::Error::new(message.as_str()).extend_with(move |_, ext| {
                     ext.set("code", "RATE_LIMITED");
                     ext.set("retryAfter", secs);
+                })
+            }
+            ApiError::Unavailable { reason, message } => {
+                let reason = *reason;
+                async_graphql::Error::new(message.as_str()).extend_with(move |_, ext| {
+                    ext.set("code", "UNAVAILABLE");
+                    ext.set("reason", reason);
                 })
             }
             ApiError::Internal(detail) => {

@@ -468,8 +468,9 @@ async fn execute(
         .data(state.app.search.searcher())
         .data(started.clone());
     // The deadline drops the execution future, which cancels every resolver awaiting inside it
-    // (store queries, index waits); blocking work already handed to a thread finishes on its
-    // own but its result is dropped.
+    // (store queries, index waits) and raises the cancellation flag of rankings already running
+    // on a blocking thread (`service::queue`), which stop at their next look at it. A client
+    // that disconnects has the same effect: hyper drops the request's future.
     let limits = &state.app.limits;
     let mut response =
         match tokio::time::timeout(limits.request_timeout, state.schema.execute(request)).await {

@@ -145,6 +145,18 @@ impl Metrics {
                 outbox_head.map(|h| h.saturating_sub(index_applied)),
             ),
             (
+                "khkr_index_failing",
+                "1 while the search index cannot commit (its batches are retried), else 0.",
+                "gauge",
+                Some(u64::from(g.index_failing)),
+            ),
+            (
+                "khkr_index_failures_total",
+                "Index batches that failed to commit (each stays in the outbox and is retried).",
+                "counter",
+                Some(g.index_failures),
+            ),
+            (
                 "khkr_db_pool_connections",
                 "Database connections open in the pool.",
                 "gauge",
@@ -168,6 +180,18 @@ impl Metrics {
                 "gauge",
                 Some(g.rankings_waiting as u64),
             ),
+            (
+                "khkr_rankings_running",
+                "Match rankings running on a worker.",
+                "gauge",
+                Some(g.rankings_running as u64),
+            ),
+            (
+                "khkr_rankings_cancelled_total",
+                "Match rankings stopped early because their request ended (deadline, client gone).",
+                "counter",
+                Some(g.rankings_cancelled),
+            ),
         ];
         for (name, help, kind, value) in gauges {
             if let Some(value) = value {
@@ -189,6 +213,10 @@ pub struct Gauges {
     pub index_applied: u64,
     pub pool: Option<crate::store::PoolUsage>,
     pub rankings_waiting: usize,
+    pub rankings_running: usize,
+    pub rankings_cancelled: u64,
+    pub index_failures: u64,
+    pub index_failing: bool,
 }
 
 /// Label values are quoted: backslash, quote and newline escaped.
@@ -217,6 +245,10 @@ mod tests {
                 max: 8,
             }),
             rankings_waiting: 0,
+            rankings_running: 1,
+            rankings_cancelled: 2,
+            index_failures: 0,
+            index_failing: false,
         });
         assert!(
             text.contains("khkr_graphql_requests_total{operation=\"query:smes\",code=\"OK\"} 1")
@@ -228,6 +260,8 @@ mod tests {
             "khkr_graphql_request_duration_seconds_bucket{operation=\"query:smes\",code=\"OK\",le=\"0.01\"} 1"
         ));
         assert!(text.contains("khkr_rate_limited_total 1"));
+        assert!(text.contains("khkr_rankings_running 1"));
+        assert!(text.contains("khkr_rankings_cancelled_total 2"));
         assert!(text.contains("khkr_index_lag 2"));
         assert!(text.contains("khkr_http_requests_in_flight 3"));
         assert!(text.contains("khkr_db_pool_idle 3"));

@@ -40,6 +40,12 @@ pub enum SearchError {
     Locked(String),
     #[error("the indexing task stopped")]
     IndexerGone,
+    /// The indexer's last batch failed to commit (retried with back-off).
+    #[error("the search index cannot commit: {0}")]
+    NotCommitting(String),
+    /// A ranking stopped early: its request's deadline passed or its client went away.
+    #[error(transparent)]
+    Cancelled(#[from] crate::cancel::Cancelled),
     /// The query text is not blank, but the analyzer keeps nothing of it (emoji, punctuation,
     /// lone combining marks, words over 100 bytes): searching for nothing must not return
     /// everything, so this is the caller's error.

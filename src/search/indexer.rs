@@ -6,8 +6,16 @@
 //! of the database wake it and wait for their sequence (read-your-writes); many concurrent
 //! mutations share one commit (group commit). A timer wakes it too, for changes made by other
 //! processes on the same database.
+//!
+//! When a batch cannot be committed (the index's disk is full, the directory is read-only), the
+//! writer is rolled back to the last durable commit and the batch is retried from the outbox
+//! with back-off (0.2 s doubling to 12.8 s), so the index catches up by itself once the cause
+//! is gone. Meanwhile [`IndexerHandle::failing`] names the error (for `/readyz` and
+//! `/metrics`), and writers stop waiting for searchability: their change is durable in the
+//! database already and becomes searchable when the index catches up.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,6 +45,10 @@ pub struct IndexerHandle {
     applied: watch::Receiver<Seq>,
     wake: Arc<Notify>,
     stop: Arc<watch::Sender<bool>>,
+    /// The error of the first failed batch while batches fail; `None` once one commits.
+    failing: watch::Receiver<Option<Arc<str>>>,
+    /// Batches that failed since start.
+    failures: Arc<AtomicU64>,
 }
 
 impl IndexerHandle {
@@ -50,18 +62,39 @@ impl IndexerHandle {
         *self.applied.borrow()
     }
 
-    /// Waits until the change with outbox sequence `seq` is searchable.
-    pub async fn wait_for(&self, seq: Seq) -> Result<(), SearchError> {
+    /// Waits until the change with outbox sequence `seq` is searchable, at most `limit`; at
+    /// once with [`SearchError::NotCommitting`] while the indexer cannot commit (or starts
+    /// failing during the wait): waiting then would only hold the writer's request.
+    pub async fn wait_for(&self, seq: Seq, limit: Duration) -> Result<(), SearchError> {
         self.wake();
         let mut rx = self.applied.clone();
-        let reached = async move { rx.wait_for(|&applied| applied >= seq).await.map(|_| ()) };
-        match tokio::time::timeout(VISIBILITY_TIMEOUT, reached).await {
-            Ok(Ok(_)) => Ok(()),
+        let mut failing = self.failing.clone();
+        let reached = async move {
+            tokio::select! {
+                r = rx.wait_for(|&applied| applied >= seq) => r.map(|_| Ok(())),
+                r = failing.wait_for(Option::is_some) => {
+                    r.map(|f| Err(SearchError::NotCommitting(f.as_deref().unwrap_or("").into())))
+                }
+            }
+        };
+        match tokio::time::timeout(limit, reached).await {
+            Ok(Ok(outcome)) => outcome,
             Ok(Err(_)) => Err(SearchError::IndexerGone),
             Err(_) => Err(SearchError::Tantivy(tantivy::TantivyError::InternalError(
-                format!("change {seq} not searchable after {VISIBILITY_TIMEOUT:?}"),
+                format!("change {seq} not searchable after {limit:?}"),
             ))),
         }
+    }
+
+    /// The error that started the current run of failed batches while the indexer cannot
+    /// commit (e.g. "No space left on device"); `None` when the last batch committed.
+    pub fn failing(&self) -> Option<Arc<str>> {
+        self.failing.borrow().clone()
+    }
+
+    /// Batches that failed to commit since start (each is retried).
+    pub fn failures(&self) -> u64 {
+        self.failures.load(Ordering::Relaxed)
     }
 
     /// Asks the indexer to finish its current batch and stop.
@@ -80,6 +113,8 @@ struct Indexer {
     wake: Arc<Notify>,
     stop: watch::Receiver<bool>,
     after_reload: Option<AfterReload>,
+    failing: watch::Sender<Option<Arc<str>>>,
+    failures: Arc<AtomicU64>,
 }
 
 /// Starts the indexer on an opened index.
@@ -94,6 +129,8 @@ pub fn spawn(
     let (announce, applied) = watch::channel(opened.applied);
     let (stop_tx, stop) = watch::channel(false);
     let wake = Arc::new(Notify::new());
+    let (failing_tx, failing) = watch::channel(None);
+    let failures = Arc::new(AtomicU64::new(0));
     let indexer = Indexer {
         store,
         index: opened.index,
@@ -103,6 +140,8 @@ pub fn spawn(
         wake: wake.clone(),
         stop,
         after_reload,
+        failing: failing_tx,
+        failures: failures.clone(),
     };
     let task = tokio::spawn(indexer.run());
     (
@@ -110,6 +149,8 @@ pub fn spawn(
             applied,
             wake,
             stop: Arc::new(stop_tx),
+            failing,
+            failures,
         },
         task,
     )
@@ -122,7 +163,12 @@ impl Indexer {
             if *self.stop.borrow() {
                 break;
             }
-            match self.step().await {
+            let outcome = self.step().await;
+            if outcome.is_ok() && failures > 0 {
+                tracing::info!(applied = self.applied, "indexing recovered");
+                self.failing.send_replace(None);
+            }
+            match outcome {
                 Ok(true) => failures = 0,
                 Ok(false) => {
                     failures = 0;
@@ -134,10 +180,22 @@ impl Indexer {
                 }
                 Err(e) => {
                     failures += 1;
-                    // Back off up to 10 s; the outbox keeps every change until it is applied.
+                    self.failures.fetch_add(1, Ordering::Relaxed);
+                    // The first error of a run names the cause; later ones are often only its
+                    // echo ("An index writer was killed" after an ENOSPC in a worker thread).
+                    if failures == 1 {
+                        self.failing.send_replace(Some(e.to_string().into()));
+                    }
+                    // Back off up to 12.8 s; the outbox keeps every change until it is applied.
                     let wait = Duration::from_millis(100 * 2u64.pow(failures.min(7)));
-                    tracing::error!(error = %e, retry_in = ?wait, "indexing failed");
-                    tokio::time::sleep(wait).await;
+                    tracing::error!(
+                        error = %e, applied = self.applied, retry_in = ?wait,
+                        "indexing failed; the batch stays in the outbox"
+                    );
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {}
+                        _ = self.stop.changed() => {}
+                    }
                 }
             }
         }

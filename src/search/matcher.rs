@@ -20,6 +20,7 @@ use super::features::{FeatureCache, NONE};
 use super::index::{SearchError, SearchIndex};
 use super::query::{filter_clauses, Filter, Kind};
 use super::schema::Fields;
+use crate::cancel::Cancel;
 use crate::domain::digital::DigitalLevel;
 use crate::domain::ids::ProfileId;
 use crate::domain::investor::InvestorProfile;
@@ -44,6 +45,11 @@ const MAX_CONCEPT_TERMS: usize = 16;
 const MAX_TERM_SHARE: f64 = 0.05;
 /// … unless they occur in at most this many documents (a small index keeps its words).
 const MIN_TERM_CAP: f64 = 1_000.0;
+
+/// Documents scored between two looks at the cancellation flag: some tens of microseconds of
+/// work in a release build, so a cancelled ranking stops almost at once and the check costs
+/// nothing measurable.
+const CANCEL_CHECK_EVERY: usize = 1_024;
 
 /// A ranked candidate.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -476,19 +482,26 @@ pub struct SmesForInvestor<'a> {
     pub first: usize,
 }
 
+/// `cancel` is looked at between the steps, between segments and every
+/// [`CANCEL_CHECK_EVERY`] documents: once raised, the ranking stops with
+/// [`SearchError::Cancelled`].
 pub fn rank_smes(
     index: &SearchIndex,
     searcher: &Searcher,
     cache: &FeatureCache,
     req: &SmesForInvestor<'_>,
+    cancel: &Cancel,
 ) -> Result<Vec<MatchHit>, SearchError> {
     let inv = req.investor;
     let w = weights_array(&req.weights);
+    cancel.check()?;
     let segments = cache.for_searcher(searcher)?;
+    cancel.check()?;
     let texts = TextRelevance::of(
         searcher,
         text_query(index, searcher, Kind::Sme, &[&inv.name, &inv.description])?,
     )?;
+    cancel.check()?;
     let allowed = match (req.only, req.filter) {
         (Some(id), _) => {
             let term = super::indexer::id_term(&index.fields, id);
@@ -559,14 +572,27 @@ pub fn rank_smes(
             incentive: &mut incentive,
             prefs: &inv.incentive_preferences,
         };
+        // In chunks, so the inner loop stays free of the flag and the flag is still seen often.
         match &allowed {
             Some(sets) => {
                 let docs = sets
                     .get(&(ord as SegmentOrdinal))
                     .map_or(&[][..], |v| v.as_slice());
-                scan.run(docs.iter().copied(), alive, &mut text, &mut top);
+                for chunk in docs.chunks(CANCEL_CHECK_EVERY) {
+                    cancel.check()?;
+                    scan.run(chunk.iter().copied(), alive, &mut text, &mut top);
+                }
             }
-            None => scan.run(0..s.class.len() as DocId, alive, &mut text, &mut top),
+            None => {
+                let n = s.class.len() as DocId;
+                let mut start: DocId = 0;
+                while start < n {
+                    cancel.check()?;
+                    let end = start.saturating_add(CANCEL_CHECK_EVERY as DocId).min(n);
+                    scan.run(start..end, alive, &mut text, &mut top);
+                    start = end;
+                }
+            }
         }
     }
     Ok(top.into_hits())
@@ -594,15 +620,19 @@ pub struct InvestorsForSme<'a> {
     pub first: usize,
 }
 
+/// `cancel` as for [`rank_smes`].
 pub fn rank_investors(
     index: &SearchIndex,
     searcher: &Searcher,
     cache: &FeatureCache,
     req: &InvestorsForSme<'_>,
+    cancel: &Cancel,
 ) -> Result<Vec<MatchHit>, SearchError> {
     let sme = req.sme;
     let w = weights_array(&req.weights);
+    cancel.check()?;
     let segments = cache.for_searcher(searcher)?;
+    cancel.check()?;
     // Never the name of an ANONYMOUS SME: ranking investors' texts against it would tell
     // whoever writes a guess into their own profile whether the hidden name contains it.
     let texts: Vec<&LocalizedText> = match super::document::sme_texts(sme) {
@@ -613,6 +643,7 @@ pub fn rank_investors(
         searcher,
         text_query(index, searcher, Kind::Investor, &texts)?,
     )?;
+    cancel.check()?;
     let class = sme.sector.as_str();
     let lineage: Vec<u16> = isic()
         .lineage(class)
@@ -656,7 +687,11 @@ pub fn rank_investors(
         let alive = reader.alive_bitset();
         let inv = &seg.investors;
         let mut text = texts.cursor(ord as SegmentOrdinal);
+        cancel.check()?;
         for (i, &doc) in inv.docs.iter().enumerate() {
+            if i % CANCEL_CHECK_EVERY == CANCEL_CHECK_EVERY - 1 {
+                cancel.check()?;
+            }
             if alive.is_some_and(|a| !a.is_alive(doc)) {
                 continue;
             }

@@ -32,6 +32,14 @@ pub enum ServiceError {
         message: String,
         retry_after_secs: u64,
     },
+    /// The database cannot write now (read-only, disk full, I/O error: `reason` is the
+    /// [`crate::store::Fault`]'s name). The change was not saved; retrying later, once the
+    /// operator fixed the cause, is safe (for `IO_ERROR`, read back first).
+    #[error("{message}")]
+    Unavailable {
+        reason: &'static str,
+        message: String,
+    },
     /// A defect or an infrastructure failure; the detail is for the log only.
     #[error("internal error")]
     Internal(String),
@@ -69,6 +77,23 @@ impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict { .. } => ServiceError::Conflict(e.to_string()),
+            StoreError::Unavailable { fault, ref source } => {
+                // The operator's side of the message: which fault, and SQLite's own words.
+                tracing::warn!(reason = fault.as_str(), error = %source, "database cannot write");
+                let outcome = match fault {
+                    crate::store::Fault::Io => {
+                        "the change may not have been saved: check before \
+                         trying again later"
+                    }
+                    _ => "nothing was changed: try again later",
+                };
+                ServiceError::Unavailable {
+                    reason: fault.as_str(),
+                    message: format!(
+                        "the database cannot save changes right now ({fault}); {outcome}"
+                    ),
+                }
+            }
             other => ServiceError::Internal(other.to_string()),
         }
     }

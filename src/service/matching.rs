@@ -8,6 +8,7 @@ use super::profiles;
 use super::viewer::Viewer;
 use super::visibility::{self, PipelineFacts, Shown};
 use crate::app::App;
+use crate::cancel::Cancel;
 use crate::domain::ids::ProfileId;
 use crate::domain::investor::Investor;
 use crate::domain::pipeline::{MatchRecord, Stage};
@@ -154,10 +155,11 @@ fn page_size(first: Option<i32>) -> ServiceResult<usize> {
     super::page_size(first, DEFAULT_MATCHES, MAX_MATCHES)
 }
 
-/// Runs a ranking on the blocking pool (it scans every candidate), in the rankings' queue.
+/// Runs a ranking on the blocking pool (it scans every candidate), in the rankings' queue; it
+/// stops early when this future is dropped (the request's deadline, its client gone).
 pub(crate) async fn ranked<F>(app: &App, f: F) -> ServiceResult<Vec<MatchHit>>
 where
-    F: FnOnce() -> Result<Vec<MatchHit>, crate::search::index::SearchError> + Send + 'static,
+    F: FnOnce(&Cancel) -> Result<Vec<MatchHit>, crate::search::index::SearchError> + Send + 'static,
 {
     app.rankings
         .run(f)
@@ -189,7 +191,7 @@ pub async fn for_sme(
     let searcher = app.search.searcher();
     let hits = {
         let (index, cache, sme) = (app.search.clone(), app.features.clone(), sme.clone());
-        ranked(app, move || {
+        ranked(app, move |cancel| {
             let req = InvestorsForSme {
                 sme: &sme.profile,
                 digital: sme.digital.level,
@@ -197,7 +199,7 @@ pub async fn for_sme(
                 weights: w,
                 first: k,
             };
-            rank_investors(&index, &searcher, &cache, &req)
+            rank_investors(&index, &searcher, &cache, &req, cancel)
         })
         .await?
     };
@@ -226,7 +228,7 @@ pub async fn for_investor(
     let searcher = app.search.searcher();
     let hits = {
         let (index, cache, investor) = (app.search.clone(), app.features.clone(), investor.clone());
-        ranked(app, move || {
+        ranked(app, move |cancel| {
             let req = SmesForInvestor {
                 investor: &investor.profile,
                 weights: w,
@@ -234,7 +236,7 @@ pub async fn for_investor(
                 only: None,
                 first: k,
             };
-            rank_smes(&index, &searcher, &cache, &req)
+            rank_smes(&index, &searcher, &cache, &req, cancel)
         })
         .await?
     };
@@ -286,7 +288,7 @@ pub(crate) async fn text_relevance(
 ) -> ServiceResult<f64> {
     let (index, cache) = (app.search.clone(), app.features.clone());
     let (profile, sme_id) = (investor.profile.clone(), sme.id);
-    let hits = ranked(app, move || {
+    let hits = ranked(app, move |cancel| {
         let searcher = index.searcher();
         let req = SmesForInvestor {
             investor: &profile,
@@ -295,7 +297,7 @@ pub(crate) async fn text_relevance(
             only: Some(sme_id),
             first: 1,
         };
-        rank_smes(&index, &searcher, &cache, &req)
+        rank_smes(&index, &searcher, &cache, &req, cancel)
     })
     .await?;
     Ok(hits.first().map_or(0.0, |h| h.text))

@@ -3,9 +3,15 @@
 //! its client leaving gives up its place and its work never starts), and one more is refused at
 //! once with `RATE_LIMITED`. One queue per kind of work, so a flood of one kind does not starve
 //! the others of the blocking pool.
+//!
+//! Work that already runs is cancelled too: it gets a [`Cancel`] raised when the awaiting future
+//! is dropped (deadline, client gone), looks at it between units of work and stops, giving its
+//! worker back at once instead of finishing for nobody.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
+
+use crate::cancel::Cancel;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -16,6 +22,9 @@ pub struct WorkQueue {
     workers: Arc<Semaphore>,
     waiting: AtomicUsize,
     max_waiting: usize,
+    workers_total: usize,
+    /// Work that saw its cancellation and stopped early (for `/metrics`).
+    cancelled: Arc<AtomicU64>,
 }
 
 /// Decrements the waiting count however the wait ends (turn, refusal or cancellation).
@@ -34,19 +43,32 @@ impl WorkQueue {
             workers: Arc::new(Semaphore::new(workers.max(1))),
             waiting: AtomicUsize::new(0),
             max_waiting,
+            workers_total: workers.max(1),
+            cancelled: Arc::new(AtomicU64::new(0)),
         }
     }
 
-    /// Runs `f` on the blocking pool once a worker is free.
+    /// Runs `f` on the blocking pool once a worker is free. `f` should look at its [`Cancel`]
+    /// now and then and return early once it is raised: it is raised when the future of this
+    /// call is dropped, so nobody waits for the result any more.
     pub async fn run<T, F>(&self, f: F) -> ServiceResult<T>
     where
-        F: FnOnce() -> T + Send + 'static,
+        F: FnOnce(&Cancel) -> T + Send + 'static,
         T: Send + 'static,
     {
+        let cancel = Cancel::new();
+        // Dropped with this future, however it ends; after a normal end the flag is harmless.
+        let _raise = cancel.on_drop();
         let permit = self.turn().await?;
+        let (what, cancelled) = (self.what, self.cancelled.clone());
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            f()
+            let out = f(&cancel);
+            if cancel.stopped() {
+                cancelled.fetch_add(1, Ordering::Relaxed);
+                tracing::info!(work = what, "cancelled while running: nobody waited for it");
+            }
+            out
         })
         .await
         .map_err(|e| ServiceError::Internal(format!("{} task failed: {e}", self.what)))
@@ -75,6 +97,17 @@ impl WorkQueue {
     pub fn waiting(&self) -> usize {
         self.waiting.load(Ordering::Acquire)
     }
+
+    /// Work running now (workers taken).
+    pub fn running(&self) -> usize {
+        self.workers_total
+            .saturating_sub(self.workers.available_permits())
+    }
+
+    /// Work stopped early by its cancellation since start.
+    pub fn cancelled(&self) -> u64 {
+        self.cancelled.load(Ordering::Relaxed)
+    }
 }
 
 #[cfg(test)]
@@ -88,18 +121,18 @@ mod tests {
         let (tx, rx) = std::sync::mpsc::channel::<()>();
         let busy = tokio::spawn({
             let q = q.clone();
-            async move { q.run(move || rx.recv().ok()).await }
+            async move { q.run(move |_| rx.recv().ok()).await }
         });
         tokio::time::sleep(Duration::from_millis(50)).await;
         // One waits; the next is refused at once.
         let waiter = tokio::spawn({
             let q = q.clone();
-            async move { q.run(|| 2).await }
+            async move { q.run(|_| 2).await }
         });
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert_eq!(q.waiting(), 1);
         assert!(matches!(
-            q.run(|| 3).await,
+            q.run(|_| 3).await,
             Err(ServiceError::RateLimited { .. })
         ));
         // A cancelled wait gives its place back.
@@ -108,6 +141,36 @@ mod tests {
         assert_eq!(q.waiting(), 0);
         tx.send(()).unwrap();
         assert!(busy.await.unwrap().is_ok());
-        assert_eq!(q.run(|| 4).await.unwrap(), 4);
+        assert_eq!(q.run(|_| 4).await.unwrap(), 4);
+        assert_eq!(q.cancelled(), 0);
+    }
+
+    #[tokio::test]
+    async fn running_work_whose_caller_leaves_is_told_to_stop_and_frees_its_worker() {
+        let q = Arc::new(WorkQueue::new("test", 1, 1));
+        let (started_tx, started_rx) = tokio::sync::oneshot::channel::<()>();
+        let caller = tokio::spawn({
+            let q = q.clone();
+            async move {
+                q.run(move |cancel| {
+                    let _ = started_tx.send(());
+                    // Stands for a long scan: it only ends by seeing the flag.
+                    while cancel.check().is_ok() {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                })
+                .await
+            }
+        });
+        started_rx.await.unwrap();
+        assert_eq!(q.running(), 1);
+        // The caller goes away (as a request past its deadline does).
+        caller.abort();
+        let _ = caller.await;
+        // The worker comes back without the work ever finishing on its own.
+        let next = tokio::time::timeout(Duration::from_secs(5), q.run(|_| 5)).await;
+        assert_eq!(next.unwrap().unwrap(), 5);
+        assert_eq!(q.cancelled(), 1);
+        assert_eq!(q.running(), 0);
     }
 }

@@ -56,9 +56,18 @@ use crate::domain::sme::Sme;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database refused or failed (connection, constraint other than the ones named as
-    /// `Conflict`, I/O). Nothing of the call was committed.
+    /// `Conflict`). Nothing of the call was committed.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(#[source] sqlx::Error),
+    /// The database answers but cannot write now: its file or file system is read-only, its
+    /// disk is full, or the disk failed under it (see [`Fault`]). Reads may still work; it
+    /// passes when the operator fixes the cause, without a restart.
+    #[error("the database cannot write ({fault}): {source}")]
+    Unavailable {
+        fault: Fault,
+        #[source]
+        source: sqlx::Error,
+    },
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(
@@ -78,6 +87,79 @@ pub enum StoreError {
     /// e-mail already taken, a pair already in the pipeline. Nothing was written.
     #[error("{entity} {id} was changed concurrently; reload it and try again")]
     Conflict { entity: &'static str, id: String },
+}
+
+/// Why the database cannot write (the classes of [`StoreError::Unavailable`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// SQLite `SQLITE_READONLY*` (the file or its directory cannot be written, e.g. a file
+    /// system remounted read-only, wrong ownership, an immutable file), PostgreSQL `25006`
+    /// (a read-only transaction: a standby, `default_transaction_read_only`). Nothing was written.
+    ReadOnly,
+    /// SQLite `SQLITE_FULL`, PostgreSQL `53100`: no space left. Nothing was written.
+    DiskFull,
+    /// SQLite `SQLITE_IOERR*`, PostgreSQL `58030`: the operating system refused or failed a read
+    /// or write (an unwritable file under an open connection shows up as this too). The
+    /// transaction was rolled back, but whether a commit that failed while syncing reached the
+    /// disk cannot be known: read before repeating.
+    Io,
+}
+
+impl Fault {
+    /// The stable name given to clients (`extensions.reason`) and operators.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fault::ReadOnly => "READ_ONLY",
+            Fault::DiskFull => "DISK_FULL",
+            Fault::Io => "IO_ERROR",
+        }
+    }
+
+    /// The class of a database error, if it is one of these.
+    pub fn of(e: &sqlx::Error) -> Option<Fault> {
+        let sqlx::Error::Database(db) = e else {
+            return None;
+        };
+        use sqlx::error::DatabaseError;
+        if let Some(sqlite) = db.try_downcast_ref::<sqlx::sqlite::SqliteError>() {
+            // The extended result code; its low byte is the primary code.
+            let code: i32 = sqlite.code()?.parse().ok()?;
+            return match code & 0xff {
+                8 => Some(Fault::ReadOnly),  // SQLITE_READONLY
+                13 => Some(Fault::DiskFull), // SQLITE_FULL
+                10 => Some(Fault::Io),       // SQLITE_IOERR
+                _ => None,
+            };
+        }
+        match db.code().as_deref() {
+            Some("25006") => Some(Fault::ReadOnly),
+            Some("53100") => Some(Fault::DiskFull),
+            Some("58030") => Some(Fault::Io),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Fault::ReadOnly => "read-only",
+            Fault::DiskFull => "disk full",
+            Fault::Io => "I/O error",
+        })
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match Fault::of(&e) {
+            Some(fault) => {
+                sqlite::fault_seen();
+                StoreError::Unavailable { fault, source: e }
+            }
+            None => StoreError::Database(e),
+        }
+    }
 }
 
 /// A forward page request: at most `first` items after the cursor `after` (exclusive).
@@ -394,6 +476,13 @@ pub trait Store: Accounts + Pipeline + Send + Sync + 'static {
     }
     /// A cheap round trip, for health checks.
     async fn ping(&self) -> Result<(), StoreError>;
+    /// Whether the database takes a write now, by committing a tiny one (for readiness: reads
+    /// still work on a read-only or full database). `Err(Unavailable)` names the fault. The
+    /// default says yes: a backend without a probe leaves this to its own monitoring
+    /// (PostgreSQL).
+    async fn probe_write(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
     /// Waits until no other process sharing this database is loading the demo, and holds that
     /// turn until [`SeedLock::release`]: replicas started with `--demo` at once on a fresh
     /// database would otherwise both find it empty and both load it. `None` where the backend

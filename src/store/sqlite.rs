@@ -4,8 +4,9 @@
 //! before the mutation answers, so an acknowledged write survives a crash or power cut.
 
 use std::str::FromStr;
-use std::sync::LazyLock;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use sqlx::query::Query;
@@ -13,7 +14,7 @@ use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteRow, SqliteSynchronous,
 };
-use sqlx::{FromRow, Sqlite, Transaction};
+use sqlx::{Connection, FromRow, Sqlite, Transaction};
 
 use super::codec::{
     investor_values, sme_values, timestamp, InvestorRecord, SmeRecord, Value, INVESTOR_COLUMNS,
@@ -112,6 +113,75 @@ fn bind_all<'q>(
     q
 }
 
+/// Whether SQLite opened this connection read-only (`sqlite3_db_readonly`), which it does
+/// without telling when the file cannot be opened for writing (read-only file system, an
+/// immutable file, another owner); every write on it then fails with `SQLITE_READONLY`.
+async fn opened_read_only(conn: &mut sqlx::SqliteConnection) -> Result<bool, sqlx::Error> {
+    let mut handle = conn.lock_handle().await?;
+    let db = handle.as_raw_handle().as_ptr();
+    // SAFETY: `db` is this connection's open handle, locked for us until `handle` drops, and the
+    // name is a NUL-terminated string; the call only reads the handle's open flags.
+    let flag = unsafe { libsqlite3_sys::sqlite3_db_readonly(db, c"main".as_ptr()) };
+    Ok(flag == 1)
+}
+
+/// When a database call last failed for a [`super::Fault`] (read-only, full, I/O error), in
+/// this process; `None` until one does. Kept by `From<sqlx::Error>`, the one place every such
+/// error passes, so no write path can forget it.
+static LAST_FAULT: Mutex<Option<Instant>> = Mutex::new(None);
+
+pub(super) fn fault_seen() {
+    if let Ok(mut at) = LAST_FAULT.lock() {
+        *at = Some(Instant::now());
+    }
+}
+
+/// Whether `conn` should be replaced now that the file can be written again: it was opened
+/// read-only (it would stay so for good), or it was open when a write fault happened (SQLite
+/// may then have reopened its WAL read-only, after which every write on it is refused with
+/// `SQLITE_READONLY` although the file is writable). Costs nothing until a fault happens.
+async fn replace_read_only(
+    conn: &mut sqlx::SqliteConnection,
+    age: Duration,
+    read_only: &AtomicUsize,
+    path: &std::path::Path,
+) -> Result<bool, sqlx::Error> {
+    let last_fault = LAST_FAULT.lock().ok().and_then(|at| *at);
+    let through_fault = last_fault.is_some_and(|at| at.elapsed() < age);
+    let opened_ro = read_only.load(Ordering::Acquire) > 0 && opened_read_only(conn).await?;
+    if !through_fault && !opened_ro {
+        return Ok(false);
+    }
+    if std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .is_err()
+    {
+        return Ok(false);
+    }
+    if opened_ro {
+        read_only.fetch_sub(1, Ordering::AcqRel);
+    }
+    tracing::info!(
+        opened_read_only = opened_ro,
+        "database writable again: replacing a connection that went through the fault"
+    );
+    Ok(true)
+}
+
+/// Whether an idle connection is still inside a transaction (see the pool's `after_release`).
+fn left_in_transaction(conn: &sqlx::SqliteConnection) -> bool {
+    let stuck = conn.is_in_transaction();
+    if stuck {
+        tracing::warn!(
+            "database connection left inside a transaction after a failed COMMIT or ROLLBACK: \
+             closing it (which rolls back) rather than reusing it"
+        );
+    }
+    stuck
+}
+
 pub struct SqliteStore {
     pub(super) pool: SqlitePool,
 }
@@ -130,8 +200,56 @@ impl SqliteStore {
                 std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(e.into()))?;
             }
         }
+        let path = options.get_filename().to_path_buf();
+        // Connections SQLite opened read-only (it does so by itself when the file cannot be
+        // opened for writing); while any may exist, each is checked before use.
+        let read_only = Arc::new(AtomicUsize::new(0));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .after_connect({
+                let read_only = read_only.clone();
+                move |conn, _| {
+                    let read_only = read_only.clone();
+                    Box::pin(async move {
+                        if opened_read_only(conn).await? {
+                            read_only.fetch_add(1, Ordering::AcqRel);
+                            tracing::warn!("database connection opened read-only");
+                        }
+                        Ok(())
+                    })
+                }
+            })
+            // A connection whose COMMIT or ROLLBACK failed (an I/O error, a full disk) can be
+            // left inside a transaction that SQLite keeps open, or that sqlx still counts
+            // after SQLite rolled it back. Reused, its next transaction would be a mere
+            // savepoint inside the old one: "committed" and acknowledged but never durable,
+            // holding the write lock so every other writer times out. Such a connection is
+            // closed (which rolls back) instead of being reused.
+            .after_release({
+                let (read_only, path) = (read_only.clone(), path.clone());
+                move |conn, meta| {
+                    let (read_only, path) = (read_only.clone(), path.clone());
+                    Box::pin(async move {
+                        if conn.is_in_transaction() {
+                            // The rollback of a dropped transaction may still be queued.
+                            conn.ping().await?;
+                            if left_in_transaction(conn) {
+                                return Ok(false);
+                            }
+                        }
+                        Ok(!replace_read_only(conn, meta.age, &read_only, &path).await?)
+                    })
+                }
+            })
+            .before_acquire(move |conn, meta| {
+                let (read_only, path) = (read_only.clone(), path.clone());
+                Box::pin(async move {
+                    if left_in_transaction(conn) {
+                        return Ok(false);
+                    }
+                    Ok(!replace_read_only(conn, meta.age, &read_only, &path).await?)
+                })
+            })
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
@@ -395,6 +513,17 @@ impl Store for SqliteStore {
 
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn probe_write(&self) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO write_probe (id, at) VALUES (1, ?) \
+             ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+        )
+        .bind(timestamp(time::OffsetDateTime::now_utc()))
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

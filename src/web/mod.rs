@@ -355,6 +355,12 @@ impl Web {
             service::ServiceError::NotFound { .. } | service::ServiceError::BadInput(_) => {
                 self.not_found()
             }
+            // The database cannot write (read-only, full): say so, rather than "went wrong".
+            service::ServiceError::Unavailable { .. } => self.message(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "store-unavailable-title",
+                "store-unavailable-body",
+            ),
             other => {
                 tracing::error!(error = %other, "page failed");
                 self.message(
