@@ -157,6 +157,7 @@ async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
         .ok()
         .map(|h| h.max(0) as u64);
     let applied = state.app.indexer.applied().max(0) as u64;
+    let pruned = state.app.indexer.last_prune();
     (
         [(
             header::CONTENT_TYPE,
@@ -168,6 +169,8 @@ async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
             index_applied: applied,
             pool: state.app.store.pool_usage(),
             rankings_waiting: state.app.rankings.waiting(),
+            outbox_depth: pruned.map(|p| p.kept.max(0) as u64),
+            outbox_pruned_through: pruned.map(|p| p.through.max(0) as u64),
         }),
     )
 }

@@ -145,6 +145,18 @@ impl Metrics {
                 outbox_head.map(|h| h.saturating_sub(index_applied)),
             ),
             (
+                "khkr_outbox_depth",
+                "Outbox entries kept after this replica's last prune.",
+                "gauge",
+                g.outbox_depth,
+            ),
+            (
+                "khkr_outbox_pruned_through",
+                "Every outbox entry at or below this position has been pruned.",
+                "gauge",
+                g.outbox_pruned_through,
+            ),
+            (
                 "khkr_db_pool_connections",
                 "Database connections open in the pool.",
                 "gauge",
@@ -189,6 +201,9 @@ pub struct Gauges {
     pub index_applied: u64,
     pub pool: Option<crate::store::PoolUsage>,
     pub rankings_waiting: usize,
+    /// From this replica's last prune (absent before the first).
+    pub outbox_depth: Option<u64>,
+    pub outbox_pruned_through: Option<u64>,
 }
 
 /// Label values are quoted: backslash, quote and newline escaped.
@@ -217,7 +232,10 @@ mod tests {
                 max: 8,
             }),
             rankings_waiting: 0,
+            outbox_depth: Some(2),
+            outbox_pruned_through: Some(8),
         });
+        assert!(text.contains("khkr_outbox_depth 2"));
         assert!(
             text.contains("khkr_graphql_requests_total{operation=\"query:smes\",code=\"OK\"} 1")
         );

@@ -38,7 +38,10 @@ use super::codec::{
     investor_values, sme_values, timestamp, InvestorRecord, SmeRecord, Value, INVESTOR_COLUMNS,
     SME_COLUMNS,
 };
-use super::{Counts, Entity, OutboxEntry, Page, PageRequest, Seq, Store, StoreError};
+use super::{
+    Counts, Entity, OutboxEntry, Page, PageRequest, PruneOutcome, ReplicaPosition, Seq, Store,
+    StoreError,
+};
 use crate::domain::ids::ProfileId;
 use crate::domain::investor::Investor;
 use crate::domain::profile::ProfileStatus;
@@ -614,6 +617,15 @@ impl Store for PostgresStore {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
+        // Read after the entries: a prune that deleted some of them before that read has
+        // raised the watermark by now (both in one transaction), so no gap goes unnoticed.
+        let pruned_through = super::postgres_replicas::pruned_through(&self.pool).await?;
+        if after < pruned_through {
+            return Err(StoreError::Pruned {
+                after,
+                pruned_through,
+            });
+        }
         rows.into_iter()
             .map(|(seq, entity, id)| {
                 let corrupt = |reason: String| StoreError::Corrupt {
@@ -633,10 +645,37 @@ impl Store for PostgresStore {
     }
 
     async fn outbox_head(&self) -> Result<Seq, StoreError> {
-        let head: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM outbox")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(head.unwrap_or(0))
+        super::postgres_replicas::head(&self.pool).await
+    }
+
+    async fn join_replica(
+        &self,
+        id: &str,
+        applied: Seq,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        super::postgres_replicas::join(&self.pool, id, applied, now).await
+    }
+
+    async fn join_replica_at_head(&self, id: &str, now: OffsetDateTime) -> Result<Seq, StoreError> {
+        super::postgres_replicas::join_at_head(&self.pool, id, now).await
+    }
+
+    async fn report_replica(
+        &self,
+        id: &str,
+        applied: Seq,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        super::postgres_replicas::report(&self.pool, id, applied, now).await
+    }
+
+    async fn prune_outbox(&self, live_since: OffsetDateTime) -> Result<PruneOutcome, StoreError> {
+        super::postgres_replicas::prune(&self.pool, live_since).await
+    }
+
+    async fn replicas(&self) -> Result<Vec<ReplicaPosition>, StoreError> {
+        super::postgres_replicas::list(&self.pool).await
     }
 
     async fn outbox_len(&self) -> Result<i64, StoreError> {
