@@ -531,3 +531,63 @@ fn outbox_pruning_waits_for_live_replicas_and_a_replica_past_the_horizon_rebuild
         "B records its position again after the rebuild"
     );
 }
+
+const LOG_IN: &str =
+    "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }";
+
+/// A log-in attempt over HTTP, whatever the status (a refusal is 429); the JSON body.
+fn log_in(s: &TestServer, email: &str, password: &str) -> Value {
+    let answer = ureq::post(&format!("{}/graphql", s.base))
+        .send_json(json!({ "query": LOG_IN, "variables": { "e": email, "p": password } }));
+    let r = match answer {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("request failed: {e}"),
+    };
+    r.into_json().expect("a JSON body")
+}
+
+/// The attempt (1-based) at which failed log-ins on `email`, sent to `servers` in turn, are
+/// first refused with RATE_LIMITED.
+fn first_refused(servers: &[&TestServer], email: &str) -> usize {
+    for attempt in 1..=20 {
+        let s = servers[(attempt - 1) % servers.len()];
+        let body = log_in(s, email, &format!("wrong guess {attempt}"));
+        match error_code(&body) {
+            "UNAUTHENTICATED" => continue,
+            "RATE_LIMITED" => return attempt,
+            other => panic!("attempt {attempt}: unexpected {other}: {body:#}"),
+        }
+    }
+    panic!("20 failed log-ins on {email} and never RATE_LIMITED");
+}
+
+/// Per-account limits hold across replicas (issue 13): failed log-ins alternated between two
+/// replicas are refused at the same attempt as on one, because the counters are in the
+/// database, not in each process.
+#[test]
+fn failed_log_ins_alternated_between_replicas_are_limited_as_on_one() {
+    // The per-address limit is set out of the way: both replicas see 127.0.0.1.
+    let args = [
+        "--login-failures-per-account",
+        "3",
+        "--login-failures-per-ip",
+        "1000",
+    ];
+    let Some(a) = TestServer::start_postgres(
+        "failed_log_ins_alternated_between_replicas_are_limited_as_on_one",
+        &args,
+    ) else {
+        return;
+    };
+    let b_dir = tempfile::tempdir().expect("temp dir");
+    let b = TestServer::start_on(b_dir.path(), &a.database_url(), &args);
+    let one = first_refused(&[&a], "victim-one@test.example");
+    // 3 free failures, the 4th blocks for 1 s, the 5th is refused.
+    assert_eq!(one, 5, "on one replica");
+    let two = first_refused(&[&a, &b], "victim-two@test.example");
+    assert_eq!(two, one, "alternating between replicas gains nothing");
+    // The block is shared too: B refuses the account A just saw refused.
+    let body = log_in(&b, "victim-one@test.example", "another guess");
+    assert_eq!(error_code(&body), "RATE_LIMITED", "{body:#}");
+}

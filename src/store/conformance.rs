@@ -77,6 +77,7 @@ macro_rules! store_conformance_tests {
             matches_of_owner_newest_change_first,
             outbox_is_pruned_below_every_live_replica,
             concurrent_prunes_keep_what_live_replicas_need,
+            rate_limits_count_every_attempt_once,
         );
     };
     (@cases $fresh:path; $($case:ident),* $(,)?) => {
@@ -1312,4 +1313,72 @@ pub async fn concurrent_prunes_keep_what_live_replicas_need(store: Arc<dyn Store
     }
     assert_eq!(store.outbox_len().await.unwrap(), 0);
     assert!(store.outbox_after(last, 10).await.unwrap().is_empty());
+}
+
+/// Rate-limit counters: every concurrent attempt is counted once, the window forgets, a clear
+/// forgets; a bucket hands out exactly its burst to concurrent takers, then refills.
+pub async fn rate_limits_count_every_attempt_once(store: Arc<dyn Store>) {
+    let window = std::time::Duration::from_secs(60);
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.count_attempt("k", t0(), window).await })
+        })
+        .collect();
+    let mut counts = Vec::new();
+    for t in tasks {
+        counts.push(t.await.unwrap().unwrap().count);
+    }
+    counts.sort();
+    assert_eq!(
+        counts,
+        (1..=20).collect::<Vec<i64>>(),
+        "each attempt counted once"
+    );
+    let a = store.attempts("k").await.unwrap().expect("counted");
+    assert_eq!((a.count, a.last), (20, t0()));
+    // Within the window the count goes on; a window after the last attempt it starts again.
+    let later = t0() + Duration::seconds(59);
+    assert_eq!(
+        store.count_attempt("k", later, window).await.unwrap().count,
+        21
+    );
+    let fresh = store
+        .count_attempt("k", later + Duration::seconds(60), window)
+        .await
+        .unwrap();
+    assert_eq!(fresh.count, 1);
+    store.clear_attempts("k").await.unwrap();
+    assert_eq!(store.attempts("k").await.unwrap(), None);
+    store.count_attempt("old", t0(), window).await.unwrap();
+    store
+        .sweep_rate_limits(t0() + Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(store.attempts("old").await.unwrap(), None, "swept");
+
+    let takers: Vec<_> = (0..10)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.take_token("w", t0(), 3.0, 0.5).await })
+        })
+        .collect();
+    let mut granted = 0;
+    for t in takers {
+        if t.await.unwrap().unwrap().0 {
+            granted += 1;
+        }
+    }
+    assert_eq!(granted, 3, "a burst of 3, taken once each");
+    // Two seconds at half a token a second refill one.
+    let (ok, _) = store
+        .take_token("w", t0() + Duration::seconds(2), 3.0, 0.5)
+        .await
+        .unwrap();
+    assert!(ok, "refilled");
+    let (ok, left) = store
+        .take_token("w", t0() + Duration::seconds(2), 3.0, 0.5)
+        .await
+        .unwrap();
+    assert!(!ok && left < 1.0, "empty again: {left}");
 }

@@ -36,10 +36,12 @@ pub use codec::timestamp;
 pub mod conformance;
 pub mod postgres;
 mod postgres_accounts;
+mod postgres_limits;
 mod postgres_pipeline;
 mod postgres_replicas;
 pub mod sqlite;
 mod sqlite_accounts;
+mod sqlite_limits;
 mod sqlite_pipeline;
 mod sqlite_replicas;
 
@@ -167,6 +169,14 @@ pub struct PruneOutcome {
     pub through: Seq,
     /// Entries kept after the call.
     pub kept: i64,
+}
+
+/// A rate-limit key's attempts within its window ([`Store::count_attempt`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempts {
+    pub count: i64,
+    /// The latest attempt, to the microsecond.
+    pub last: time::OffsetDateTime,
 }
 
 /// A stored token and whom it authenticates.
@@ -443,6 +453,36 @@ pub trait Store: Accounts + Pipeline + Send + Sync + 'static {
     ) -> Result<PruneOutcome, StoreError>;
     /// Every recorded reader, by id.
     async fn replicas(&self) -> Result<Vec<ReplicaPosition>, StoreError>;
+
+    // # Rate limits shared by every process on the database
+    //
+    // Each call is one atomic statement, so concurrent callers on any replica count each
+    // attempt and take each token exactly once.
+
+    /// Counts one attempt against `key` at `now` and returns the key's attempts: the earlier
+    /// ones are forgotten when the latest was `window` or longer before `now`.
+    async fn count_attempt(
+        &self,
+        key: &str,
+        now: time::OffsetDateTime,
+        window: std::time::Duration,
+    ) -> Result<Attempts, StoreError>;
+    /// The key's attempts as last counted (`None`: none, or cleared).
+    async fn attempts(&self, key: &str) -> Result<Option<Attempts>, StoreError>;
+    /// Forgets the key's attempts.
+    async fn clear_attempts(&self, key: &str) -> Result<(), StoreError>;
+    /// Forgets every key whose latest attempt or take is before `before` (bounds the tables).
+    async fn sweep_rate_limits(&self, before: time::OffsetDateTime) -> Result<(), StoreError>;
+    /// Takes one token from `key`'s bucket at `now` (a full bucket holds `burst`, refilled at
+    /// `per_second`): `Ok((true, left))` when taken, `Ok((false, left))` when fewer than one
+    /// token was left (nothing taken); `left` is the tokens after the call.
+    async fn take_token(
+        &self,
+        key: &str,
+        now: time::OffsetDateTime,
+        burst: f64,
+        per_second: f64,
+    ) -> Result<(bool, f64), StoreError>;
     /// Rows by table, whatever their status, read in one snapshot.
     async fn counts(&self) -> Result<Counts, StoreError>;
     /// Calls `wake` whenever another process (or this one) may have appended outbox entries,

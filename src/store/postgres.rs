@@ -678,6 +678,37 @@ impl Store for PostgresStore {
         super::postgres_replicas::list(&self.pool).await
     }
 
+    async fn count_attempt(
+        &self,
+        key: &str,
+        now: OffsetDateTime,
+        window: std::time::Duration,
+    ) -> Result<super::Attempts, StoreError> {
+        super::postgres_limits::count(&self.pool, key, now, window).await
+    }
+
+    async fn attempts(&self, key: &str) -> Result<Option<super::Attempts>, StoreError> {
+        super::postgres_limits::get(&self.pool, key).await
+    }
+
+    async fn clear_attempts(&self, key: &str) -> Result<(), StoreError> {
+        super::postgres_limits::clear(&self.pool, key).await
+    }
+
+    async fn sweep_rate_limits(&self, before: OffsetDateTime) -> Result<(), StoreError> {
+        super::postgres_limits::sweep(&self.pool, before).await
+    }
+
+    async fn take_token(
+        &self,
+        key: &str,
+        now: OffsetDateTime,
+        burst: f64,
+        per_second: f64,
+    ) -> Result<(bool, f64), StoreError> {
+        super::postgres_limits::take(&self.pool, key, now, burst, per_second).await
+    }
+
     async fn outbox_len(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
             .fetch_one(&self.pool)
