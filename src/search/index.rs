@@ -363,7 +363,7 @@ pub(super) fn fill_from(
         Ok(page
             .items
             .iter()
-            .map(|s| (s.id, sme_document(&fields, s)))
+            .map(|s| (s.id, sme_document(fields, s)))
             .collect())
     })?;
     add_all(&|req| {
@@ -371,7 +371,7 @@ pub(super) fn fill_from(
         Ok(page
             .items
             .iter()
-            .map(|i| (i.id, investor_document(&fields, i)))
+            .map(|i| (i.id, investor_document(fields, i)))
             .collect())
     })?;
     Ok(())
