@@ -354,7 +354,12 @@ impl PostgresStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        // Migrations a newer release applied are not refused: they are backward compatible
+        // for one release (README, upgrades), so a replica of the previous release may still
+        // (re)start while the others are being upgraded.
+        let mut migrator = sqlx::migrate!("./migrations/postgres");
+        migrator.set_ignore_missing(true);
+        migrator.run(&pool).await?;
         let schema: String = sqlx::query_scalar("SELECT current_schema()")
             .fetch_one(&pool)
             .await?;

@@ -139,7 +139,12 @@ impl SqliteStore {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        // Migrations a newer release applied are not refused: they are backward compatible
+        // for one release (README, upgrades), so a replica of the previous release may still
+        // (re)start while the others are being upgraded.
+        let mut migrator = sqlx::migrate!("./migrations/sqlite");
+        migrator.set_ignore_missing(true);
+        migrator.run(&pool).await?;
         Ok(SqliteStore { pool })
     }
 
