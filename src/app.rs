@@ -77,6 +77,7 @@ impl App {
         ws_init_timeout: Duration,
         limits: crate::config::Limits,
     ) -> Arc<Self> {
+        let throttle = crate::service::throttle::Throttle::new(limits.throttle(), store.clone());
         Arc::new(App {
             store,
             search,
@@ -88,7 +89,7 @@ impl App {
             revocations: broadcast::channel(REVOCATION_BACKLOG).0,
             shutting_down: watch::channel(false).0,
             ws_init_timeout,
-            throttle: crate::service::throttle::Throttle::new(limits.throttle()),
+            throttle,
             rankings: crate::service::queue::WorkQueue::new(
                 "ranking",
                 std::thread::available_parallelism().map_or(2, |n| n.get()),

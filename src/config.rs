@@ -53,6 +53,10 @@ pub struct ServeConfig {
     #[command(flatten)]
     pub limits: Limits,
 
+    /// Outbox positions and pruning (see [`Replicas`]).
+    #[command(flatten)]
+    pub replicas: Replicas,
+
     /// Threads that hash passwords (argon2id, 19 MiB each while it runs); 0 means one per core.
     /// At most this many hashes are in flight, which bounds the memory log-ins can take.
     #[arg(long, env = "KHKR_HASH_THREADS", default_value = "0", value_name = "N")]
@@ -273,6 +277,60 @@ impl Default for Limits {
     }
 }
 
+/// How a replica records its outbox position and prunes the outbox (issue 13). Each replica
+/// prunes the entries every replica seen within the horizon has applied.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Replicas {
+    /// How long a replica may go unseen (no heartbeat) and still hold outbox pruning back.
+    /// One gone for longer is left out; if it comes back after entries it needed were pruned,
+    /// it rebuilds its index from the database at start (a progress line says so). A number
+    /// with a unit: `90s`, `30m`, `24h`, `7d` (a bare number is seconds).
+    #[arg(long, env = "KHKR_REPLICA_HORIZON", default_value = "24h", value_name = "DURATION",
+          value_parser = parse_duration)]
+    pub replica_horizon: Duration,
+
+    /// How often a replica records its outbox position in the database (its heartbeat).
+    #[arg(long, env = "KHKR_REPLICA_HEARTBEAT", default_value = "10s", value_name = "DURATION",
+          value_parser = parse_duration)]
+    pub replica_heartbeat: Duration,
+
+    /// How often a replica deletes the outbox entries every live replica has applied.
+    #[arg(long, env = "KHKR_OUTBOX_PRUNE_INTERVAL", default_value = "5m",
+          value_name = "DURATION", value_parser = parse_duration)]
+    pub outbox_prune_interval: Duration,
+}
+
+impl Replicas {
+    pub fn times(&self) -> crate::search::indexer::ReplicaTimes {
+        crate::search::indexer::ReplicaTimes {
+            heartbeat: self.replica_heartbeat,
+            prune_every: self.outbox_prune_interval,
+            horizon: self.replica_horizon,
+        }
+    }
+}
+
+/// A positive duration: a number (fractions allowed) with a unit `s`, `m`, `h` or `d`, or a
+/// bare number of seconds.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    let (number, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c),
+        _ => (t, 's'),
+    };
+    let scale = match unit {
+        's' => 1.0,
+        'm' => 60.0,
+        'h' => 3600.0,
+        'd' => 86_400.0,
+        _ => return Err(format!("`{s}`: the unit must be s, m, h or d (e.g. 24h)")),
+    };
+    let secs = parse_seconds(number).map_err(|_| {
+        format!("`{s}` is not a duration: give a number and a unit, e.g. 90s, 30m, 24h")
+    })?;
+    Duration::try_from_secs_f64(secs.as_secs_f64() * scale).map_err(|e| format!("`{s}`: {e}"))
+}
+
 /// A positive, finite number of seconds. Zero is refused: a socket that never initialises
 /// would hold its resources forever.
 fn parse_seconds(s: &str) -> Result<Duration, String> {
@@ -295,4 +353,20 @@ pub struct IndexConfig {
     /// Directory of the on-disk search index.
     #[arg(long, env = "KHKR_INDEX_DIR", default_value = DEFAULT_INDEX_DIR)]
     pub index_dir: PathBuf,
+}
+
+#[cfg(test)]
+mod duration_tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_a_unit() {
+        assert_eq!(parse_duration("24h"), Ok(Duration::from_secs(86_400)));
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("1.5m"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("2d"), Ok(Duration::from_secs(172_800)));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("3w").is_err());
+        assert!(parse_duration("h").is_err());
+    }
 }

@@ -173,6 +173,7 @@ async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
         .ok()
         .map(|h| h.max(0) as u64);
     let applied = state.app.indexer.applied().max(0) as u64;
+    let pruned = state.app.indexer.last_prune();
     (
         [(
             header::CONTENT_TYPE,
@@ -188,6 +189,8 @@ async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
             rankings_cancelled: state.app.rankings.cancelled(),
             index_failures: state.app.indexer.failures(),
             index_failing: state.app.indexer.failing().is_some(),
+            outbox_depth: pruned.map(|p| p.kept.max(0) as u64),
+            outbox_pruned_through: pruned.map(|p| p.through.max(0) as u64),
         }),
     )
 }

@@ -77,6 +77,10 @@ pub async fn serve(
         })
     };
     let (indexer, indexer_task) = indexer::spawn(opened, store.clone(), Some(warm));
+    // This replica's position in the database, and pruning of what every live replica has
+    // applied (issue 13).
+    let position_task =
+        indexer::keep_position(indexer.clone(), store.clone(), config.replicas.times());
     // Other replicas' writes wake the indexer at once where the backend can push (PostgreSQL
     // LISTEN/NOTIFY); the indexer's poll covers the rest.
     let waker = indexer.clone();
@@ -157,6 +161,7 @@ pub async fn serve(
     if let Err(e) = indexer_task.await {
         tracing::error!(error = %e, "indexer task failed");
     }
+    let _ = position_task.await;
     store.close().await;
     result.map_err(ServeError::Serve)
 }

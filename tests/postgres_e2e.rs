@@ -369,3 +369,226 @@ fn two_replicas_started_with_demo_at_once_seed_it_once() {
         .expect("totalCount");
     assert_eq!(matches, 8, "the demo's matches, once");
 }
+
+/// Sends `signal` (`STOP`, `CONT`) to a server process.
+fn signal(s: &TestServer, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(s.pid().to_string())
+        .status()
+        .expect("kill");
+    assert!(status.success(), "kill -{signal}");
+}
+
+fn replica_id(dir: &std::path::Path) -> String {
+    std::fs::read_to_string(dir.join("index").join("replica-id"))
+        .expect("the replica id is kept in the index directory")
+        .trim()
+        .to_string()
+}
+
+/// The outbox position a replica last recorded, if it is recorded.
+fn recorded(s: &TestServer, id: &str) -> Option<i64> {
+    let id = id.to_string();
+    with_store(s, |store| async move {
+        store
+            .replicas()
+            .await
+            .expect("replicas")
+            .into_iter()
+            .find(|r| r.id == id)
+            .map(|r| r.applied)
+    })
+}
+
+fn publish_word(s: &TestServer, word: &str) -> (String, String) {
+    let mut input = sme_input();
+    input["description"]["en"] = json!(format!("Dried mango {word} from Kampong Cham."));
+    (word.to_string(), publish_sme(s, input))
+}
+
+/// Outbox pruning across replicas (issue 13). Each replica records its position; pruning
+/// deletes only what every live replica has applied, so a replica that is stalled (SIGSTOP)
+/// but within the horizon finds every entry it missed when it resumes. A replica gone longer
+/// than the horizon is left out, the entries it needed are pruned, and when it comes back it
+/// notices at start and rebuilds its index from the database. Every acknowledged write ends
+/// up searchable on every replica.
+#[test]
+fn outbox_pruning_waits_for_live_replicas_and_a_replica_past_the_horizon_rebuilds() {
+    let quick = [
+        "--replica-heartbeat",
+        "0.2s",
+        "--outbox-prune-interval",
+        "0.5s",
+    ];
+    let mut args_a = quick.to_vec();
+    args_a.extend(["--replica-horizon", "1h"]);
+    let Some(a) = TestServer::start_postgres(
+        "outbox_pruning_waits_for_live_replicas_and_a_replica_past_the_horizon_rebuilds",
+        &args_a,
+    ) else {
+        return;
+    };
+    let b_dir = tempfile::tempdir().expect("temp dir");
+    let b = TestServer::start_on(b_dir.path(), &a.database_url(), &args_a);
+    let b_id = replica_id(b_dir.path());
+    let mut acked: Vec<(String, String)> = (0..4)
+        .map(|k| publish_word(&a, &token(50_000 + k)))
+        .collect();
+    for (word, id) in &acked {
+        eventually(Duration::from_secs(5), || {
+            search_ids(&b, word) == vec![id.clone()]
+        })
+        .expect("searchable on B");
+    }
+    let head = with_store(&a, |s| async move { s.outbox_head().await.expect("head") });
+    eventually(Duration::from_secs(5), || recorded(&a, &b_id) == Some(head))
+        .expect("B records its position");
+
+    // B stalls (within the 1 h horizon of A); A writes on and keeps pruning.
+    signal(&b, "STOP");
+    let stalled: Vec<(String, String)> = (0..5)
+        .map(|k| publish_word(&a, &token(51_000 + k)))
+        .collect();
+    // Pruning removed what both had applied, and kept exactly what B still needs.
+    let kept = eventually(Duration::from_secs(10), || row_counts(&a).2 == 5);
+    assert!(
+        kept.is_some(),
+        "outbox after pruning: {} entries (want the 5 B has not applied)",
+        row_counts(&a).2
+    );
+    std::thread::sleep(Duration::from_millis(1_500)); // three more prune rounds
+    let needed = with_store(&a, |s| async move {
+        s.outbox_after(head, 100)
+            .await
+            .expect("B's entries are all there")
+    });
+    let needed: Vec<String> = needed.iter().map(|e| e.id.to_string()).collect();
+    let stalled_ids: Vec<String> = stalled.iter().map(|(_, id)| id.clone()).collect();
+    assert_eq!(needed, stalled_ids, "what B needs is kept while B is live");
+    let (_, metrics) = a.get("/metrics");
+    assert!(
+        metrics.contains("\nkhkr_outbox_depth 5\n"),
+        "outbox depth after pruning in /metrics:\n{metrics}"
+    );
+    signal(&b, "CONT");
+    acked.extend(stalled);
+    for (word, id) in &acked {
+        eventually(Duration::from_secs(5), || {
+            search_ids(&b, word) == vec![id.clone()]
+        })
+        .expect("B catches up after the stall");
+    }
+
+    // B dies and stays away; C joins with a 2 s horizon, so B no longer counts.
+    let head = with_store(&a, |s| async move { s.outbox_head().await.expect("head") });
+    eventually(Duration::from_secs(5), || recorded(&a, &b_id) == Some(head))
+        .expect("B records its position");
+    b.crash();
+    let c_dir = tempfile::tempdir().expect("temp dir");
+    let mut args_c = quick.to_vec();
+    args_c.extend(["--replica-horizon", "2s"]);
+    let c = TestServer::start_on(c_dir.path(), &a.database_url(), &args_c);
+    let missed: Vec<(String, String)> = (0..5)
+        .map(|k| publish_word(&a, &token(52_000 + k)))
+        .collect();
+    let gone = eventually(Duration::from_secs(20), || {
+        recorded(&a, &b_id).is_none()
+            && with_store(&a, |s| async move {
+                matches!(
+                    s.outbox_after(head, 10).await,
+                    Err(khkr_match::store::StoreError::Pruned { .. })
+                )
+            })
+    });
+    assert!(
+        gone.is_some(),
+        "B is forgotten and entries it needed are pruned"
+    );
+    acked.extend(missed);
+
+    // B comes back on its old index: it notices, rebuilds, and serves everything.
+    let b = TestServer::start_on(b_dir.path(), &a.database_url(), &args_a);
+    let log = std::fs::read_to_string(b_dir.path().join("server.log")).expect("B's log");
+    let why = log
+        .find("were pruned from the outbox while this replica was away")
+        .unwrap_or_else(|| panic!("B says why it rebuilds:\n{log}"));
+    assert!(
+        log[why..].contains("search index: rebuilding from the database"),
+        "with a progress line after it:\n{log}"
+    );
+    for server in [&a, &b, &c] {
+        for (word, id) in &acked {
+            let found = eventually(Duration::from_secs(5), || {
+                search_ids(server, word) == vec![id.clone()]
+            });
+            assert!(found.is_some(), "{word} not searchable on {}", server.base);
+        }
+        assert_eq!(total_smes(server), acked.len() as i64);
+    }
+    assert!(
+        recorded(&a, &b_id).is_some(),
+        "B records its position again after the rebuild"
+    );
+}
+
+const LOG_IN: &str =
+    "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }";
+
+/// A log-in attempt over HTTP, whatever the status (a refusal is 429); the JSON body.
+fn log_in(s: &TestServer, email: &str, password: &str) -> Value {
+    let answer = ureq::post(&format!("{}/graphql", s.base))
+        .send_json(json!({ "query": LOG_IN, "variables": { "e": email, "p": password } }));
+    let r = match answer {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("request failed: {e}"),
+    };
+    r.into_json().expect("a JSON body")
+}
+
+/// The attempt (1-based) at which failed log-ins on `email`, sent to `servers` in turn, are
+/// first refused with RATE_LIMITED.
+fn first_refused(servers: &[&TestServer], email: &str) -> usize {
+    for attempt in 1..=20 {
+        let s = servers[(attempt - 1) % servers.len()];
+        let body = log_in(s, email, &format!("wrong guess {attempt}"));
+        match error_code(&body) {
+            "UNAUTHENTICATED" => continue,
+            "RATE_LIMITED" => return attempt,
+            other => panic!("attempt {attempt}: unexpected {other}: {body:#}"),
+        }
+    }
+    panic!("20 failed log-ins on {email} and never RATE_LIMITED");
+}
+
+/// Per-account limits hold across replicas (issue 13): failed log-ins alternated between two
+/// replicas are refused at the same attempt as on one, because the counters are in the
+/// database, not in each process.
+#[test]
+fn failed_log_ins_alternated_between_replicas_are_limited_as_on_one() {
+    // The per-address limit is set out of the way: both replicas see 127.0.0.1.
+    let args = [
+        "--login-failures-per-account",
+        "3",
+        "--login-failures-per-ip",
+        "1000",
+    ];
+    let Some(a) = TestServer::start_postgres(
+        "failed_log_ins_alternated_between_replicas_are_limited_as_on_one",
+        &args,
+    ) else {
+        return;
+    };
+    let b_dir = tempfile::tempdir().expect("temp dir");
+    let b = TestServer::start_on(b_dir.path(), &a.database_url(), &args);
+    let one = first_refused(&[&a], "victim-one@test.example");
+    // 3 free failures, the 4th blocks for 1 s, the 5th is refused.
+    assert_eq!(one, 5, "on one replica");
+    // The block is shared too: B refuses at once the account A just refused (within the 1 s
+    // block, so before anything slow).
+    let body = log_in(&b, "victim-one@test.example", "another guess");
+    assert_eq!(error_code(&body), "RATE_LIMITED", "{body:#}");
+    let two = first_refused(&[&a, &b], "victim-two@test.example");
+    assert_eq!(two, one, "alternating between replicas gains nothing");
+}

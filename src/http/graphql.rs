@@ -455,7 +455,7 @@ async fn execute(
     };
     let mut viewer = viewer;
     viewer.client = super::limits::peer(extensions).map(|a| a.ip());
-    if let Some(refused) = throttle_writes(&state, media, &viewer, write_root.as_deref()) {
+    if let Some(refused) = throttle_writes(&state, media, &viewer, write_root.as_deref()).await {
         state
             .metrics
             .observe(&label, "RATE_LIMITED", started_at.elapsed());
@@ -514,7 +514,7 @@ async fn execute(
 
 /// Takes a write from the caller's bucket (per account, else per address) for a mutation other
 /// than logIn/signUp (those have their own limits in the service); the refusal when empty.
-fn throttle_writes(
+async fn throttle_writes(
     state: &HttpState,
     media: Media,
     viewer: &crate::service::Viewer,
@@ -529,12 +529,19 @@ fn throttle_writes(
         (None, Some(ip)) => format!("write-ip:{ip}"),
         (None, None) => return None,
     };
-    let error = state.app.throttle.write(&key).err()?;
-    let retry = match &error {
-        ApiError::RateLimited {
-            retry_after_secs, ..
-        } => *retry_after_secs,
-        _ => 1,
+    let (error, retry) = match state.app.throttle.write(&key).await {
+        Ok(()) => return None,
+        Err(
+            e @ ApiError::RateLimited {
+                retry_after_secs, ..
+            },
+        ) => (e, retry_after_secs),
+        // The shared counter could not be read (the database failed): the mutation itself
+        // needs the database and will say so; a 429 here would blame the client.
+        Err(e) => {
+            tracing::warn!(error = %e, "write rate limit not checked");
+            return None;
+        }
     };
     let error = async_graphql::ErrorExtensions::extend(&error);
     let mut server_error = async_graphql::ServerError::new(error.message, None);

@@ -157,6 +157,18 @@ impl Metrics {
                 Some(g.index_failures),
             ),
             (
+                "khkr_outbox_depth",
+                "Outbox entries kept after this replica's last prune.",
+                "gauge",
+                g.outbox_depth,
+            ),
+            (
+                "khkr_outbox_pruned_through",
+                "Every outbox entry at or below this position has been pruned.",
+                "gauge",
+                g.outbox_pruned_through,
+            ),
+            (
                 "khkr_db_pool_connections",
                 "Database connections open in the pool.",
                 "gauge",
@@ -217,6 +229,9 @@ pub struct Gauges {
     pub rankings_cancelled: u64,
     pub index_failures: u64,
     pub index_failing: bool,
+    /// From this replica's last prune (absent before the first).
+    pub outbox_depth: Option<u64>,
+    pub outbox_pruned_through: Option<u64>,
 }
 
 /// Label values are quoted: backslash, quote and newline escaped.
@@ -249,7 +264,10 @@ mod tests {
             rankings_cancelled: 2,
             index_failures: 0,
             index_failing: false,
+            outbox_depth: Some(2),
+            outbox_pruned_through: Some(8),
         });
+        assert!(text.contains("khkr_outbox_depth 2"));
         assert!(
             text.contains("khkr_graphql_requests_total{operation=\"query:smes\",code=\"OK\"} 1")
         );

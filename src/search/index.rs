@@ -124,10 +124,33 @@ pub struct Opened {
     pub index: Arc<SearchIndex>,
     pub writer: IndexWriter,
     pub applied: Seq,
+    /// This index's replica id ([`replica_id`]), under which its position is recorded.
+    pub replica: String,
 }
 
 /// Told where a rebuild has got to: documents done, documents in all.
 pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
+
+/// The stable id under which the index in `dir` records its outbox position in the database
+/// (`Store::report_replica`): a random UUID kept in `<dir>/replica-id`, made on first use. It
+/// belongs to the index, not the host: a wiped index directory is a new replica (the old id is
+/// forgotten once it has been silent longer than the replica horizon).
+pub fn replica_id(dir: &Path) -> Result<String, SearchError> {
+    let path = dir.join("replica-id");
+    match std::fs::read_to_string(&path) {
+        Ok(text) if !text.trim().is_empty() => return Ok(text.trim().to_string()),
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_err(&path)(e)),
+    }
+    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let id = uuid::Uuid::new_v4().to_string();
+    // Written aside and renamed, so a crash never leaves an empty or partial id behind.
+    let tmp = dir.join("replica-id.tmp");
+    std::fs::write(&tmp, format!("{id}\n")).map_err(io_err(&tmp))?;
+    std::fs::rename(&tmp, &path).map_err(io_err(&path))?;
+    Ok(id)
+}
 
 fn live_dir(dir: &Path) -> PathBuf {
     dir.join("profiles")
@@ -176,6 +199,24 @@ pub async fn open_or_rebuild(
     let live = live_dir(dir);
     match try_open(&live) {
         Ok((index, payload)) => {
+            // Joining at the index's position both checks that nothing it still needs was
+            // pruned while this replica was away and, if so, keeps it from being pruned now.
+            let replica = replica_id(dir)?;
+            let now = time::OffsetDateTime::now_utc();
+            if !store
+                .join_replica(&replica, payload.outbox_seq, now)
+                .await?
+            {
+                let reason = format!(
+                    "changes after position {} were pruned from the outbox while this replica \
+                     was away (longer than the replica horizon)",
+                    payload.outbox_seq
+                );
+                eprintln!("search index: {reason}; rebuilding it from the database");
+                tracing::warn!(dir = %live.display(), %reason, "rebuilding the search index from the database");
+                drop(index);
+                return rebuild(dir, store, progress).await;
+            }
             let index = Arc::new(SearchIndex::new(index)?);
             let writer = index.writer(dir)?;
             // A crash (SIGKILL) can leave files of a commit that never happened, e.g. a delete
@@ -193,6 +234,7 @@ pub async fn open_or_rebuild(
                 index,
                 writer,
                 applied: payload.outbox_seq,
+                replica,
             })
         }
         Err(reason) => {
@@ -232,67 +274,19 @@ pub async fn rebuild(
     std::fs::create_dir_all(&tmp).map_err(io_err(&tmp))?;
     // Changes committed after this point are replayed from the outbox once the rebuild is in;
     // replaying re-reads current rows, so overlap with what the pages below saw is harmless.
-    let head = store.outbox_head().await?;
+    // Joining at the head (rather than reading it) keeps other replicas from pruning the
+    // entries after it while this rebuild runs, however long it takes.
+    let replica = replica_id(dir)?;
+    let head = store
+        .join_replica_at_head(&replica, time::OffsetDateTime::now_utc())
+        .await?;
     let (schema, fields) = Fields::schema();
     let index = Index::create_in_dir(&tmp, schema)?;
     analyzer::register(index.tokenizers());
     let mut writer: IndexWriter = index.writer_with_num_threads(2, 2 * WRITER_MEMORY)?;
     let runtime = tokio::runtime::Handle::current();
     let fill = tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
-        let first_page = PageRequest {
-            first: REBUILD_PAGE,
-            after: None,
-        };
-        let smes = runtime.block_on(store.published_smes(PageRequest {
-            first: 0,
-            after: None,
-        }))?;
-        let invs = runtime.block_on(store.published_investors(PageRequest {
-            first: 0,
-            after: None,
-        }))?;
-        let total = (smes.total_count + invs.total_count) as u64;
-        let mut done = 0u64;
-        progress(0, total);
-        // Every page of one kind of profile, in id order, into the writer.
-        let mut add_all =
-            |fetch: &dyn Fn(
-                PageRequest,
-            )
-                -> Result<Vec<(ProfileId, TantivyDocument)>, StoreError>|
-             -> Result<(), SearchError> {
-                let mut req = first_page;
-                loop {
-                    let docs = fetch(req)?;
-                    let full = docs.len() == req.first as usize;
-                    let last = docs.last().map(|(id, _)| *id);
-                    done += docs.len() as u64;
-                    for (_, doc) in docs {
-                        writer.add_document(doc)?;
-                    }
-                    progress(done, total);
-                    match (full, last) {
-                        (true, Some(last)) => req.after = Some(last),
-                        _ => return Ok(()),
-                    }
-                }
-            };
-        add_all(&|req| {
-            let page = runtime.block_on(store.published_smes(req))?;
-            Ok(page
-                .items
-                .iter()
-                .map(|s| (s.id, sme_document(&fields, s)))
-                .collect())
-        })?;
-        add_all(&|req| {
-            let page = runtime.block_on(store.published_investors(req))?;
-            Ok(page
-                .items
-                .iter()
-                .map(|i| (i.id, investor_document(&fields, i)))
-                .collect())
-        })?;
+        fill_from(&writer, &store, &fields, &runtime, &progress)?;
         commit(&mut writer, head)?;
         // Merges finish before the swap, so the index moved into place is complete on disk.
         writer.wait_merging_threads()?;
@@ -320,7 +314,73 @@ pub async fn rebuild(
         index,
         writer,
         applied: payload.outbox_seq,
+        replica,
     })
+}
+
+/// Adds every published profile of the database to `writer` (blocking: call it on the blocking
+/// pool), reporting progress; the caller commits.
+pub(super) fn fill_from(
+    writer: &IndexWriter,
+    store: &Arc<dyn Store>,
+    fields: &Fields,
+    runtime: &tokio::runtime::Handle,
+    progress: &Progress,
+) -> Result<(), SearchError> {
+    let first_page = PageRequest {
+        first: REBUILD_PAGE,
+        after: None,
+    };
+    let smes = runtime.block_on(store.published_smes(PageRequest {
+        first: 0,
+        after: None,
+    }))?;
+    let invs = runtime.block_on(store.published_investors(PageRequest {
+        first: 0,
+        after: None,
+    }))?;
+    let total = (smes.total_count + invs.total_count) as u64;
+    let mut done = 0u64;
+    progress(0, total);
+    // Every page of one kind of profile, in id order, into the writer.
+    let mut add_all = |fetch: &dyn Fn(
+        PageRequest,
+    )
+        -> Result<Vec<(ProfileId, TantivyDocument)>, StoreError>|
+     -> Result<(), SearchError> {
+        let mut req = first_page;
+        loop {
+            let docs = fetch(req)?;
+            let full = docs.len() == req.first as usize;
+            let last = docs.last().map(|(id, _)| *id);
+            done += docs.len() as u64;
+            for (_, doc) in docs {
+                writer.add_document(doc)?;
+            }
+            progress(done, total);
+            match (full, last) {
+                (true, Some(last)) => req.after = Some(last),
+                _ => return Ok(()),
+            }
+        }
+    };
+    add_all(&|req| {
+        let page = runtime.block_on(store.published_smes(req))?;
+        Ok(page
+            .items
+            .iter()
+            .map(|s| (s.id, sme_document(fields, s)))
+            .collect())
+    })?;
+    add_all(&|req| {
+        let page = runtime.block_on(store.published_investors(req))?;
+        Ok(page
+            .items
+            .iter()
+            .map(|i| (i.id, investor_document(fields, i)))
+            .collect())
+    })?;
+    Ok(())
 }
 
 /// Commits everything added so far, recording `seq` as applied.

@@ -16,7 +16,7 @@
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tantivy::{IndexWriter, Term};
@@ -24,10 +24,10 @@ use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
 use super::document::{investor_document, sme_document};
-use super::index::{commit, Opened, SearchError, SearchIndex};
+use super::index::{commit, fill_from, Opened, Progress, SearchError, SearchIndex};
 use crate::domain::ids::ProfileId;
 use crate::domain::profile::ProfileStatus;
-use crate::store::{Entity, Seq, Store};
+use crate::store::{Entity, PruneOutcome, Seq, Store, StoreError};
 
 /// Outbox entries applied per commit at most (a rebuild handles anything larger quickly too).
 const BATCH: u32 = 2_000;
@@ -49,6 +49,9 @@ pub struct IndexerHandle {
     failing: watch::Receiver<Option<Arc<str>>>,
     /// Batches that failed since start.
     failures: Arc<AtomicU64>,
+    replica: Arc<str>,
+    /// What this replica's last prune did ([`keep_position`]), for `/metrics`.
+    last_prune: Arc<Mutex<Option<PruneOutcome>>>,
 }
 
 impl IndexerHandle {
@@ -101,10 +104,88 @@ impl IndexerHandle {
     pub fn stop(&self) {
         let _ = self.stop.send(true);
     }
+
+    /// The id under which this index records its position in the database.
+    pub fn replica(&self) -> &str {
+        &self.replica
+    }
+
+    /// What this replica's last outbox prune did (`None` before the first one).
+    pub fn last_prune(&self) -> Option<PruneOutcome> {
+        self.last_prune.lock().ok().and_then(|g| *g)
+    }
+}
+
+/// How a replica records its position and prunes the outbox (`--replica-heartbeat`,
+/// `--outbox-prune-interval`, `--replica-horizon`).
+#[derive(Debug, Clone, Copy)]
+pub struct ReplicaTimes {
+    /// How often the position is recorded, moved or not (the heartbeat).
+    pub heartbeat: Duration,
+    /// How often this replica prunes the outbox.
+    pub prune_every: Duration,
+    /// A replica not heard from for this long no longer holds pruning back; if it comes back
+    /// after entries it needed were pruned, it rebuilds its index.
+    pub horizon: Duration,
+}
+
+/// Records the indexer's position in the database every heartbeat and prunes the outbox every
+/// `prune_every` (reporting first, so this replica always counts as live in its own prune),
+/// until the indexer stops. Failures are logged and retried at the next tick: a missed
+/// heartbeat only delays pruning, it never loses a change.
+pub fn keep_position(
+    handle: IndexerHandle,
+    store: Arc<dyn Store>,
+    times: ReplicaTimes,
+) -> JoinHandle<()> {
+    let mut stop = handle.stop.subscribe();
+    tokio::spawn(async move {
+        let mut last_prune = tokio::time::Instant::now();
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(times.heartbeat.min(times.prune_every)) => {}
+                _ = stop.changed() => break,
+            }
+            if *stop.borrow() {
+                break;
+            }
+            let now = time::OffsetDateTime::now_utc();
+            if let Err(e) = store
+                .report_replica(handle.replica(), handle.applied(), now)
+                .await
+            {
+                tracing::warn!(error = %e, "could not record this replica's outbox position");
+                continue;
+            }
+            if last_prune.elapsed() < times.prune_every {
+                continue;
+            }
+            last_prune = tokio::time::Instant::now();
+            let horizon = time::Duration::try_from(times.horizon).unwrap_or(time::Duration::MAX);
+            let live_since = now.checked_sub(horizon).unwrap_or(now);
+            match store.prune_outbox(live_since).await {
+                Ok(outcome) => {
+                    if let Ok(mut g) = handle.last_prune.lock() {
+                        *g = Some(outcome);
+                    }
+                    if outcome.deleted > 0 {
+                        tracing::info!(
+                            deleted = outcome.deleted,
+                            through = outcome.through,
+                            kept = outcome.kept,
+                            "outbox pruned"
+                        );
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "could not prune the outbox"),
+            }
+        }
+    })
 }
 
 struct Indexer {
     store: Arc<dyn Store>,
+    replica: Arc<str>,
     index: Arc<SearchIndex>,
     /// `None` only while a batch runs on the blocking pool.
     writer: Option<IndexWriter>,
@@ -131,8 +212,10 @@ pub fn spawn(
     let wake = Arc::new(Notify::new());
     let (failing_tx, failing) = watch::channel(None);
     let failures = Arc::new(AtomicU64::new(0));
+    let replica: Arc<str> = opened.replica.into();
     let indexer = Indexer {
         store,
+        replica: replica.clone(),
         index: opened.index,
         writer: Some(opened.writer),
         applied: opened.applied,
@@ -151,6 +234,8 @@ pub fn spawn(
             stop: Arc::new(stop_tx),
             failing,
             failures,
+            replica,
+            last_prune: Arc::new(Mutex::new(None)),
         },
         task,
     )
@@ -204,7 +289,16 @@ impl Indexer {
 
     /// Applies one batch; `false` when there was nothing to do.
     async fn step(&mut self) -> Result<bool, SearchError> {
-        let entries = self.store.outbox_after(self.applied, BATCH).await?;
+        let entries = match self.store.outbox_after(self.applied, BATCH).await {
+            Err(StoreError::Pruned {
+                after,
+                pruned_through,
+            }) => {
+                self.rebuild(after, pruned_through).await?;
+                return Ok(true);
+            }
+            other => other?,
+        };
         let Some(last) = entries.last().map(|e| e.seq) else {
             return Ok(false);
         };
@@ -263,6 +357,63 @@ impl Indexer {
         let _ = self.announce.send(last);
         tracing::debug!(applied = last, entries = entries.len(), "index committed");
         Ok(true)
+    }
+}
+
+impl Indexer {
+    /// Replaces the whole index with the database's published profiles, in place (the one
+    /// writer deletes everything and adds every row in one commit, so readers see the old
+    /// index until then): the outbox was pruned past this replica's position while it was not
+    /// counted as live (stalled longer than the horizon), so replaying cannot catch up.
+    async fn rebuild(&mut self, after: Seq, pruned_through: Seq) -> Result<(), SearchError> {
+        eprintln!(
+            "search index: changes after position {after} were pruned from the outbox \
+             (through {pruned_through}) while this replica was not seen; rebuilding it from \
+             the database"
+        );
+        tracing::warn!(
+            after,
+            pruned_through,
+            "outbox pruned past this index: rebuilding"
+        );
+        let head = self
+            .store
+            .join_replica_at_head(&self.replica, time::OffsetDateTime::now_utc())
+            .await?;
+        let store = self.store.clone();
+        let fields = self.index.fields.clone();
+        let writer = self.writer.take().ok_or(SearchError::IndexerGone)?;
+        let runtime = tokio::runtime::Handle::current();
+        let progress: Progress = Arc::new(|done, total| {
+            if done == 0 || done == total {
+                eprintln!("search index: rebuilding from the database, {done}/{total} profiles");
+            }
+        });
+        let (writer, result) = tokio::task::spawn_blocking(move || {
+            let mut writer = writer;
+            let result = (|| -> Result<(), SearchError> {
+                writer.delete_all_documents()?;
+                fill_from(&writer, &store, &fields, &runtime, &progress)?;
+                commit(&mut writer, head)
+            })();
+            if result.is_err() {
+                let _ = writer.rollback();
+            }
+            (writer, result)
+        })
+        .await
+        .map_err(|_| SearchError::IndexerGone)?;
+        self.writer = Some(writer);
+        result?;
+        self.index.reader.reload()?;
+        if let Some(hook) = self.after_reload.clone() {
+            let searcher = self.index.searcher();
+            let _ = tokio::task::spawn_blocking(move || hook(&searcher)).await;
+        }
+        self.applied = head;
+        let _ = self.announce.send(head);
+        tracing::info!(applied = head, "search index rebuilt in place");
+        Ok(())
     }
 }
 

@@ -171,8 +171,10 @@ pub async fn sign_up(
     // they succeed.
     if let Some(ip) = v.client {
         let key = format!("signup-ip:{ip}");
-        app.throttle.check(&key, "sign-ups")?;
-        app.throttle.count(&key, app.throttle.config.signups_per_ip);
+        app.throttle
+            .check(&key, app.throttle.config.signups_per_ip, "sign-ups")
+            .await?;
+        app.throttle.count(&key).await?;
     }
     match try_create(app.store.as_ref(), new).await? {
         Created::New(user) => {
@@ -196,12 +198,23 @@ pub async fn log_in(app: &App, v: &Viewer, email: &str, password: &str) -> Servi
     // costly hash so a blocked guesser costs almost nothing.
     let ip_key = v.client.map(|ip| format!("login-ip:{ip}"));
     let account_key = format!("login-account:{}", email.trim().to_lowercase());
+    let config = app.throttle.config;
     if let Some(key) = &ip_key {
         app.throttle
-            .check(key, "failed log-ins from this address")?;
+            .check(
+                key,
+                config.login_failures_per_ip,
+                "failed log-ins from this address",
+            )
+            .await?;
     }
     app.throttle
-        .check(&account_key, "failed log-ins on this account")?;
+        .check(
+            &account_key,
+            config.login_failures_per_account,
+            "failed log-ins on this account",
+        )
+        .await?;
     let found = app.store.user_by_email(email.trim()).await?;
     // Verify against a dummy hash when the account is unknown, so timing does not tell which
     // e-mails have accounts.
@@ -213,17 +226,15 @@ pub async fn log_in(app: &App, v: &Viewer, email: &str, password: &str) -> Servi
     let ok = blocking(move || auth::verify_password(&password, &hash)).await?;
     match (user, ok) {
         (Some(user), true) => {
-            app.throttle.clear(&account_key);
+            app.throttle.clear(&account_key).await?;
             let (_, token) = issue(app, &user, TokenKind::Session, None).await?;
             Ok(session(v, user, token))
         }
         _ => {
-            let config = app.throttle.config;
             if let Some(key) = &ip_key {
-                app.throttle.count(key, config.login_failures_per_ip);
+                app.throttle.count(key).await?;
             }
-            app.throttle
-                .count(&account_key, config.login_failures_per_account);
+            app.throttle.count(&account_key).await?;
             Err(ServiceError::Unauthenticated(
                 "wrong e-mail or password".into(),
             ))

@@ -1,4 +1,5 @@
-//! Rate limits with exponential back-off, per client address and per account (issue 12).
+//! Rate limits with exponential back-off, per client address and per account (issue 12), kept
+//! in the database so they hold across replicas (issue 13).
 //!
 //! Each key (`login-ip:203.0.113.7`, `login-account:sokha@example.com`, `signup-ip:…`) counts
 //! attempts. The first `free` attempts within the window cost nothing; each one past that
@@ -6,22 +7,27 @@
 //! [`WINDOW`] after the last one, and a successful log-in clears its account's key. Writes
 //! use a token bucket per account (or address, when anonymous): a burst, then a steady rate.
 //!
-//! The state is in memory, per process: a restart forgets it, and replicas count apart (a
-//! shared store would be needed to count across replicas). Behind a reverse proxy every client
-//! has the proxy's address: give the proxy its own limits, or raise the per-address ones.
+//! The counters live in the store (`Store::count_attempt`, `Store::take_token`: one atomic
+//! upsert each), so a limit is the same whichever replica a client reaches, and a restart
+//! forgets nothing. There is no in-memory fast path: any local answer could only be older than
+//! the shared one, and would let a client that alternates replicas count apart. Behind a
+//! reverse proxy every client has the proxy's address unless `--trusted-proxies` names it.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use time::OffsetDateTime;
 
 use super::error::{ServiceError, ServiceResult};
+use crate::store::{Attempts, Store};
 
 /// Attempts are forgotten this long after the last one.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 /// The longest a key is blocked after repeated failures.
 pub const MAX_BLOCK: Duration = Duration::from_secs(15 * 60);
-/// Entries kept before idle ones are swept (bounds the memory an address scan can take).
-const SWEEP_AT: usize = 100_000;
+/// Counted attempts between sweeps of keys idle for longer than the window.
+const SWEEP_EVERY: u64 = 10_000;
 
 /// The limits, from the configuration (`--login-failures-per-ip` and friends).
 #[derive(Debug, Clone, Copy)]
@@ -33,24 +39,11 @@ pub struct ThrottleConfig {
     pub writes_per_second: f64,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Attempts {
-    count: u32,
-    last: Instant,
-    blocked_until: Option<Instant>,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Bucket {
-    tokens: f64,
-    at: Instant,
-}
-
-/// The counters of one process.
+/// The limits over the shared counters.
 pub struct Throttle {
     pub config: ThrottleConfig,
-    attempts: Mutex<HashMap<String, Attempts>>,
-    buckets: Mutex<HashMap<String, Bucket>>,
+    store: Arc<dyn Store>,
+    counted: AtomicU64,
 }
 
 fn refuse(what: &str, wait: Duration) -> ServiceError {
@@ -58,89 +51,77 @@ fn refuse(what: &str, wait: Duration) -> ServiceError {
     ServiceError::rate_limited(format!("too many {what}; retry in {} s", secs.max(1)), secs)
 }
 
+/// Until when attempts block their key: `free` attempts cost nothing, each further one blocks
+/// for twice as long as the one before (1 s, 2 s, …), counted from the latest attempt.
+fn blocked_until(a: Attempts, free: u32) -> Option<OffsetDateTime> {
+    let free = i64::from(free);
+    if a.count <= free {
+        return None;
+    }
+    let excess = (a.count - free - 1).min(20) as u32;
+    let block = Duration::from_secs(1u64 << excess).min(MAX_BLOCK);
+    Some(a.last + block)
+}
+
 impl Throttle {
-    pub fn new(config: ThrottleConfig) -> Self {
+    pub fn new(config: ThrottleConfig, store: Arc<dyn Store>) -> Self {
         Throttle {
             config,
-            attempts: Mutex::new(HashMap::new()),
-            buckets: Mutex::new(HashMap::new()),
+            store,
+            counted: AtomicU64::new(0),
         }
     }
 
-    /// Refuses when `key` is blocked now (call before doing the work).
-    pub fn check(&self, key: &str, what: &str) -> ServiceResult<()> {
-        let now = Instant::now();
-        let Ok(map) = self.attempts.lock() else {
+    /// Refuses when `key` is blocked now (call before doing the work); `free` is the key's
+    /// number of attempts that cost nothing.
+    pub async fn check(&self, key: &str, free: u32, what: &str) -> ServiceResult<()> {
+        let now = OffsetDateTime::now_utc();
+        let Some(attempts) = self.store.attempts(key).await? else {
             return Ok(());
         };
-        match map.get(key).and_then(|a| a.blocked_until) {
-            Some(until) if until > now => Err(refuse(what, until - now)),
+        if now - attempts.last >= WINDOW {
+            return Ok(());
+        }
+        match blocked_until(attempts, free) {
+            Some(until) if until > now => {
+                Err(refuse(what, (until - now).try_into().unwrap_or(MAX_BLOCK)))
+            }
             _ => Ok(()),
         }
     }
 
     /// Counts one attempt against `key` (a failed log-in, a sign-up); past `free` attempts the
     /// key is blocked for an exponentially growing time.
-    pub fn count(&self, key: &str, free: u32) {
-        let now = Instant::now();
-        let Ok(mut map) = self.attempts.lock() else {
-            return;
-        };
-        if map.len() >= SWEEP_AT {
-            map.retain(|_, a| now.duration_since(a.last) < WINDOW);
+    pub async fn count(&self, key: &str) -> ServiceResult<()> {
+        let now = OffsetDateTime::now_utc();
+        self.store.count_attempt(key, now, WINDOW).await?;
+        if self.counted.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            if let Err(e) = self.store.sweep_rate_limits(now - WINDOW).await {
+                tracing::warn!(error = %e, "could not sweep idle rate-limit keys");
+            }
         }
-        let entry = map.entry(key.to_string()).or_insert(Attempts {
-            count: 0,
-            last: now,
-            blocked_until: None,
-        });
-        if now.duration_since(entry.last) >= WINDOW {
-            entry.count = 0;
-            entry.blocked_until = None;
-        }
-        entry.count = entry.count.saturating_add(1);
-        entry.last = now;
-        if entry.count > free {
-            let excess = (entry.count - free - 1).min(20);
-            let block = Duration::from_secs(1u64 << excess).min(MAX_BLOCK);
-            entry.blocked_until = Some(now + block);
-        }
+        Ok(())
     }
 
     /// Forgets `key` (a successful log-in clears its account's failures).
-    pub fn clear(&self, key: &str) {
-        if let Ok(mut map) = self.attempts.lock() {
-            map.remove(key);
-        }
+    pub async fn clear(&self, key: &str) -> ServiceResult<()> {
+        Ok(self.store.clear_attempts(key).await?)
     }
 
     /// Takes one write from `key`'s bucket, or refuses with the time until the next one.
-    pub fn write(&self, key: &str) -> ServiceResult<()> {
+    pub async fn write(&self, key: &str) -> ServiceResult<()> {
         let (burst, rate) = (
             f64::from(self.config.write_burst.max(1)),
             self.config.writes_per_second.max(0.001),
         );
-        let now = Instant::now();
-        let Ok(mut map) = self.buckets.lock() else {
-            return Ok(());
-        };
-        if map.len() >= SWEEP_AT {
-            map.retain(|_, b| now.duration_since(b.at) < WINDOW);
-        }
-        let bucket = map.entry(key.to_string()).or_insert(Bucket {
-            tokens: burst,
-            at: now,
-        });
-        bucket.tokens =
-            (bucket.tokens + now.duration_since(bucket.at).as_secs_f64() * rate).min(burst);
-        bucket.at = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
+        let now = OffsetDateTime::now_utc();
+        let (granted, left) = self.store.take_token(key, now, burst, rate).await?;
+        if granted {
             Ok(())
         } else {
             Err(refuse(
                 "writes",
-                Duration::from_secs_f64((1.0 - bucket.tokens) / rate),
+                Duration::from_secs_f64(((1.0 - left) / rate).clamp(0.0, 86_400.0)),
             ))
         }
     }
@@ -150,50 +131,54 @@ impl Throttle {
 mod tests {
     use super::*;
 
-    fn throttle() -> Throttle {
-        Throttle::new(ThrottleConfig {
-            login_failures_per_ip: 3,
-            login_failures_per_account: 2,
-            signups_per_ip: 2,
-            write_burst: 2,
-            writes_per_second: 0.5,
-        })
+    async fn throttle(dir: &std::path::Path) -> Throttle {
+        let url = format!("sqlite:{}", dir.join("t.db").display());
+        let store = crate::store::open(&url).await.expect("store");
+        Throttle::new(
+            ThrottleConfig {
+                login_failures_per_ip: 3,
+                login_failures_per_account: 2,
+                signups_per_ip: 2,
+                write_burst: 2,
+                writes_per_second: 0.5,
+            },
+            store,
+        )
     }
 
-    #[test]
-    fn backs_off_after_the_free_attempts() {
-        let t = throttle();
-        t.count("k", 2);
-        t.count("k", 2);
-        assert!(t.check("k", "log-ins").is_ok());
-        t.count("k", 2);
-        let Err(ServiceError::RateLimited {
-            retry_after_secs, ..
-        }) = t.check("k", "log-ins")
-        else {
-            panic!("not limited")
-        };
-        assert_eq!(retry_after_secs, 1);
-        t.count("k", 2);
-        t.count("k", 2);
-        let Err(ServiceError::RateLimited {
-            retry_after_secs, ..
-        }) = t.check("k", "log-ins")
-        else {
-            panic!("not limited")
-        };
-        assert_eq!(retry_after_secs, 4);
-        t.clear("k");
-        assert!(t.check("k", "log-ins").is_ok());
-        assert!(t.check("other", "log-ins").is_ok());
+    fn retry(r: ServiceResult<()>) -> u64 {
+        match r {
+            Err(ServiceError::RateLimited {
+                retry_after_secs, ..
+            }) => retry_after_secs,
+            other => panic!("not limited: {other:?}"),
+        }
     }
 
-    #[test]
-    fn writes_come_from_a_bucket() {
-        let t = throttle();
-        assert!(t.write("a").is_ok());
-        assert!(t.write("a").is_ok());
-        assert!(t.write("a").is_err());
-        assert!(t.write("b").is_ok());
+    #[tokio::test]
+    async fn backs_off_after_the_free_attempts() {
+        let dir = tempfile::tempdir().expect("dir");
+        let t = throttle(dir.path()).await;
+        t.count("k").await.unwrap();
+        t.count("k").await.unwrap();
+        assert!(t.check("k", 2, "log-ins").await.is_ok());
+        t.count("k").await.unwrap();
+        assert_eq!(retry(t.check("k", 2, "log-ins").await), 1);
+        t.count("k").await.unwrap();
+        t.count("k").await.unwrap();
+        assert_eq!(retry(t.check("k", 2, "log-ins").await), 4);
+        t.clear("k").await.unwrap();
+        assert!(t.check("k", 2, "log-ins").await.is_ok());
+        assert!(t.check("other", 2, "log-ins").await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn writes_come_from_a_bucket() {
+        let dir = tempfile::tempdir().expect("dir");
+        let t = throttle(dir.path()).await;
+        assert!(t.write("a").await.is_ok());
+        assert!(t.write("a").await.is_ok());
+        assert_eq!(retry(t.write("a").await), 2, "half a token a second");
+        assert!(t.write("b").await.is_ok());
     }
 }

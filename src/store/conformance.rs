@@ -75,6 +75,9 @@ macro_rules! store_conformance_tests {
             dashboard_counts_by_stage_sector_province,
             contacts_connect_only_after_both_accept,
             matches_of_owner_newest_change_first,
+            outbox_is_pruned_below_every_live_replica,
+            concurrent_prunes_keep_what_live_replicas_need,
+            rate_limits_count_every_attempt_once,
         );
     };
     (@cases $fresh:path; $($case:ident),* $(,)?) => {
@@ -1141,4 +1144,241 @@ pub async fn matches_of_owner_newest_change_first(store: Arc<dyn Store>) {
         .map(|r| r.updated_at)
         .collect();
     assert_eq!(got, vec![at_ms(550), at_ms(500), at_ms(50), at_ms(0)]);
+}
+
+/// Replica positions and pruning: entries every live reader applied are deleted and nothing a
+/// live reader still needs; a reader silent past the horizon is forgotten, and when it comes
+/// back behind the pruned watermark it is told (`Pruned`, a refused join) instead of being
+/// handed a gap; joining at the head gives a rebuilding reader a position pruning respects.
+pub async fn outbox_is_pruned_below_every_live_replica(store: Arc<dyn Store>) {
+    let hour = Duration::hours(1);
+    let mut seqs = Vec::new();
+    for i in 0..3 {
+        seqs.push(store.insert_sme(&new_sme(200 + i, None)).await.unwrap());
+    }
+    let (s1, s3) = (seqs[0], seqs[2]);
+    // Nobody recorded yet: a prune keeps everything.
+    let none = store.prune_outbox(t0() - hour).await.unwrap();
+    assert_eq!((none.deleted, none.through, none.kept), (0, 0, 3));
+
+    assert!(store.join_replica("a", 0, t0()).await.unwrap());
+    assert!(store.join_replica("b", 0, t0()).await.unwrap());
+    store.report_replica("a", s3, t0()).await.unwrap();
+    store.report_replica("b", s1, t0()).await.unwrap();
+    let listed: Vec<(String, Seq, OffsetDateTime)> = store
+        .replicas()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.id, r.applied, r.seen_at))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![("a".into(), s3, t0()), ("b".into(), s1, t0())],
+        "positions and heartbeats are recorded as reported"
+    );
+
+    // The lagging live replica b keeps what follows its position.
+    let pruned = store.prune_outbox(t0() - hour).await.unwrap();
+    assert_eq!((pruned.deleted, pruned.through, pruned.kept), (1, s1, 2));
+    assert_eq!(store.outbox_len().await.unwrap(), 2);
+    let rest: Vec<Seq> = store
+        .outbox_after(s1, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.seq)
+        .collect();
+    assert_eq!(rest, seqs[1..].to_vec(), "b reads on without a gap");
+    // Pruning again changes nothing; so does a prune that sees no live replica at all.
+    assert_eq!(
+        store.prune_outbox(t0() - hour).await.unwrap().deleted,
+        0,
+        "idempotent"
+    );
+
+    // a keeps reporting, b falls silent past the horizon: b is forgotten, and the entries
+    // only it needed go.
+    let later = t0() + Duration::hours(25);
+    store.report_replica("a", s3, later).await.unwrap();
+    let pruned = store
+        .prune_outbox(later - Duration::hours(24))
+        .await
+        .unwrap();
+    assert_eq!((pruned.deleted, pruned.through, pruned.kept), (2, s3, 0));
+    let ids: Vec<String> = store
+        .replicas()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(ids, vec!["a".to_string()], "b is forgotten");
+    // The head does not move back when the outbox is empty.
+    assert_eq!(store.outbox_head().await.unwrap(), s3);
+    assert!(store.outbox_after(s3, 10).await.unwrap().is_empty());
+
+    // b comes back at s1: reading on would skip what was pruned, so it is told.
+    match store.outbox_after(s1, 10).await {
+        Err(StoreError::Pruned {
+            after,
+            pruned_through,
+        }) => assert_eq!((after, pruned_through), (s1, s3)),
+        other => panic!("a reader behind the pruned watermark must be told, got {other:?}"),
+    }
+    assert!(
+        !store.join_replica("b", s1, later).await.unwrap(),
+        "joining behind the watermark is refused"
+    );
+    assert_eq!(
+        store.replicas().await.unwrap().len(),
+        1,
+        "and records nothing"
+    );
+    // A rebuilding b joins at the head instead, and reads on from there.
+    assert_eq!(store.join_replica_at_head("b", later).await.unwrap(), s3);
+    let s4 = store.insert_sme(&new_sme(210, None)).await.unwrap();
+    assert!(s4 > s3, "positions are never reused after pruning");
+    let pruned = store.prune_outbox(later - hour).await.unwrap();
+    assert_eq!((pruned.deleted, pruned.through, pruned.kept), (0, s3, 1));
+    let next: Vec<Seq> = store
+        .outbox_after(s3, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.seq)
+        .collect();
+    assert_eq!(next, vec![s4]);
+    // A reader already at the watermark may join.
+    assert!(store.join_replica("c", s3, later).await.unwrap());
+}
+
+/// Prunes run from every replica at once, while writers write and readers report: a reader
+/// that stays live at position 0 keeps every entry, and once every reader has caught up, the
+/// concurrent prunes agree on one watermark and leave nothing applied behind.
+pub async fn concurrent_prunes_keep_what_live_replicas_need(store: Arc<dyn Store>) {
+    const WRITES: u64 = 30;
+    assert!(store.join_replica("slow", 0, t0()).await.unwrap());
+    let writer = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut last = 0;
+            for i in 0..WRITES {
+                last = store.insert_sme(&new_sme(300 + i, None)).await.unwrap();
+            }
+            last
+        })
+    };
+    let pruners: Vec<_> = (0..4)
+        .map(|p| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let id = format!("fast{p}");
+                for _ in 0..10 {
+                    let head = store.outbox_head().await.unwrap();
+                    store.report_replica(&id, head, t0()).await.unwrap();
+                    store.prune_outbox(t0() - Duration::hours(1)).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    let last = writer.await.unwrap();
+    for p in pruners {
+        p.await.unwrap();
+    }
+    let all = whole_outbox(&*store, 7).await;
+    assert_eq!(
+        all.len() as u64,
+        WRITES,
+        "nothing pruned below a live replica's position"
+    );
+    // Everyone catches up; prunes at once converge on the head.
+    for id in ["slow", "fast0", "fast1", "fast2", "fast3"] {
+        store.report_replica(id, last, t0()).await.unwrap();
+    }
+    let prunes: Vec<_> = (0..4)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.prune_outbox(t0() - Duration::hours(1)).await })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for p in prunes {
+        outcomes.push(p.await.unwrap());
+    }
+    let deleted: u64 = outcomes.iter().map(|o| o.as_ref().unwrap().deleted).sum();
+    assert_eq!(deleted, WRITES, "each entry deleted once");
+    for o in &outcomes {
+        assert_eq!(o.as_ref().unwrap().through, last);
+    }
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+    assert!(store.outbox_after(last, 10).await.unwrap().is_empty());
+}
+
+/// Rate-limit counters: every concurrent attempt is counted once, the window forgets, a clear
+/// forgets; a bucket hands out exactly its burst to concurrent takers, then refills.
+pub async fn rate_limits_count_every_attempt_once(store: Arc<dyn Store>) {
+    let window = std::time::Duration::from_secs(60);
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.count_attempt("k", t0(), window).await })
+        })
+        .collect();
+    let mut counts = Vec::new();
+    for t in tasks {
+        counts.push(t.await.unwrap().unwrap().count);
+    }
+    counts.sort();
+    assert_eq!(
+        counts,
+        (1..=20).collect::<Vec<i64>>(),
+        "each attempt counted once"
+    );
+    let a = store.attempts("k").await.unwrap().expect("counted");
+    assert_eq!((a.count, a.last), (20, t0()));
+    // Within the window the count goes on; a window after the last attempt it starts again.
+    let later = t0() + Duration::seconds(59);
+    assert_eq!(
+        store.count_attempt("k", later, window).await.unwrap().count,
+        21
+    );
+    let fresh = store
+        .count_attempt("k", later + Duration::seconds(60), window)
+        .await
+        .unwrap();
+    assert_eq!(fresh.count, 1);
+    store.clear_attempts("k").await.unwrap();
+    assert_eq!(store.attempts("k").await.unwrap(), None);
+    store.count_attempt("old", t0(), window).await.unwrap();
+    store
+        .sweep_rate_limits(t0() + Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(store.attempts("old").await.unwrap(), None, "swept");
+
+    let takers: Vec<_> = (0..10)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.take_token("w", t0(), 3.0, 0.5).await })
+        })
+        .collect();
+    let mut granted = 0;
+    for t in takers {
+        if t.await.unwrap().unwrap().0 {
+            granted += 1;
+        }
+    }
+    assert_eq!(granted, 3, "a burst of 3, taken once each");
+    // Two seconds at half a token a second refill one.
+    let (ok, _) = store
+        .take_token("w", t0() + Duration::seconds(2), 3.0, 0.5)
+        .await
+        .unwrap();
+    assert!(ok, "refilled");
+    let (ok, left) = store
+        .take_token("w", t0() + Duration::seconds(2), 3.0, 0.5)
+        .await
+        .unwrap();
+    assert!(!ok && left < 1.0, "empty again: {left}");
 }

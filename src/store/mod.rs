@@ -36,10 +36,14 @@ pub use codec::timestamp;
 pub mod conformance;
 pub mod postgres;
 mod postgres_accounts;
+mod postgres_limits;
 mod postgres_pipeline;
+mod postgres_replicas;
 pub mod sqlite;
 mod sqlite_accounts;
+mod sqlite_limits;
 mod sqlite_pipeline;
+mod sqlite_replicas;
 
 use std::sync::Arc;
 
@@ -87,6 +91,13 @@ pub enum StoreError {
     /// e-mail already taken, a pair already in the pipeline. Nothing was written.
     #[error("{entity} {id} was changed concurrently; reload it and try again")]
     Conflict { entity: &'static str, id: String },
+    /// A reader asked for outbox entries after `after`, but entries up to `pruned_through`
+    /// were deleted ([`Store::prune_outbox`]) while it was not counted as live: some changes it
+    /// has not applied may be gone, so it must rebuild from the tables rather than read on.
+    #[error(
+        "outbox entries after position {after} were pruned (through {pruned_through}); the index must be rebuilt from the database"
+    )]
+    Pruned { after: Seq, pruned_through: Seq },
 }
 
 /// Why the database cannot write (the classes of [`StoreError::Unavailable`]).
@@ -219,6 +230,35 @@ pub type Seq = i64;
 pub struct Counts {
     pub smes: i64,
     pub investors: i64,
+}
+
+/// A replica's recorded outbox position ([`Store::report_replica`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplicaPosition {
+    pub id: String,
+    /// The last outbox position its index applied.
+    pub applied: Seq,
+    /// When it last reported, as it stamped it (to the microsecond).
+    pub seen_at: time::OffsetDateTime,
+}
+
+/// What one [`Store::prune_outbox`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PruneOutcome {
+    /// Entries this call deleted.
+    pub deleted: u64,
+    /// Every entry at or below this position is gone (by this call or an earlier one).
+    pub through: Seq,
+    /// Entries kept after the call.
+    pub kept: i64,
+}
+
+/// A rate-limit key's attempts within its window ([`Store::count_attempt`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempts {
+    pub count: i64,
+    /// The latest attempt, to the microsecond.
+    pub last: time::OffsetDateTime,
 }
 
 /// A stored token and whom it authenticates.
@@ -435,17 +475,96 @@ pub trait Store: Accounts + Pipeline + Send + Sync + 'static {
     async fn insert_batch(&self, smes: &[Sme], investors: &[Investor]) -> Result<Seq, StoreError>;
     /// Up to `limit` settled outbox entries with a position above `after`, in ascending
     /// position order, starting with the first such entry (no settled entry in between is left
-    /// out). See [the outbox rule](Store#the-outbox-rule).
+    /// out). See [the outbox rule](Store#the-outbox-rule). `Pruned` when entries above `after`
+    /// may have been deleted by [`prune_outbox`](Store::prune_outbox).
     async fn outbox_after(&self, after: Seq, limit: u32) -> Result<Vec<OutboxEntry>, StoreError>;
-    /// The position of the newest committed outbox entry (0 when empty). Every write
+    /// The position of the newest committed outbox entry, or of the last pruned one when
+    /// pruning left the outbox empty (0 when nothing was ever written). Every write
     /// acknowledged before the call has a position at or below it, so a reader that has
     /// applied everything up to it has applied those writes (start-up catch-up waits for it).
     /// It may briefly be above what `outbox_after` can hand out yet (an entry behind it still
     /// settling); a reader waiting for it simply waits for that.
     async fn outbox_head(&self) -> Result<Seq, StoreError>;
-    /// How many outbox entries are kept. Refused writes add none; pruning applied entries (once
-    /// a backend prunes) lowers it. For tests and operations; not O(1).
+    /// How many outbox entries are kept. Refused writes add none; pruning applied entries
+    /// ([`prune_outbox`](Store::prune_outbox)) lowers it. For tests and operations; not O(1).
     async fn outbox_len(&self) -> Result<i64, StoreError>;
+
+    // # Replica positions and pruning
+    //
+    // Each reader of the outbox (a replica's indexer, named by a stable id) records the last
+    // position it applied. Entries every *live* reader has applied are deleted; a reader is
+    // live when it reported at or after the `live_since` instant the pruner passes (now minus
+    // the horizon). A reader not live may find entries it needs gone: `outbox_after` then
+    // answers `Pruned` (never a silent gap), and it rebuilds. Registration and pruning are
+    // mutually atomic, so a reader that joined (`join_replica`, `join_replica_at_head`) is
+    // counted by every later prune, and a prune never deletes what a joined reader needs.
+
+    /// Joins reader `id` at position `applied` (an index that already holds everything up to
+    /// it), stamped `now`: `true` when nothing after `applied` was pruned, and from then on
+    /// prunes keep what it needs; `false` (nothing recorded) when entries after `applied` may
+    /// be gone, so the reader must rebuild ([`join_replica_at_head`](Store::join_replica_at_head)).
+    async fn join_replica(
+        &self,
+        id: &str,
+        applied: Seq,
+        now: time::OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+    /// Joins reader `id` at the current head, for a reader about to rebuild from the tables:
+    /// returns that head, and no later prune deletes entries above it while the reader stays
+    /// live. Rows it then reads are at least as new as the head, and replaying entries after
+    /// the head converges.
+    async fn join_replica_at_head(
+        &self,
+        id: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<Seq, StoreError>;
+    /// Records that reader `id` has applied everything up to `applied`, at `now` (a heartbeat,
+    /// also when the position did not move).
+    async fn report_replica(
+        &self,
+        id: &str,
+        applied: Seq,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Deletes the outbox entries every reader that reported at or after `live_since` has
+    /// applied (nothing when none did), and forgets readers last seen before it. Safe to run
+    /// concurrently from every replica.
+    async fn prune_outbox(
+        &self,
+        live_since: time::OffsetDateTime,
+    ) -> Result<PruneOutcome, StoreError>;
+    /// Every recorded reader, by id.
+    async fn replicas(&self) -> Result<Vec<ReplicaPosition>, StoreError>;
+
+    // # Rate limits shared by every process on the database
+    //
+    // Each call is one atomic statement, so concurrent callers on any replica count each
+    // attempt and take each token exactly once.
+
+    /// Counts one attempt against `key` at `now` and returns the key's attempts: the earlier
+    /// ones are forgotten when the latest was `window` or longer before `now`.
+    async fn count_attempt(
+        &self,
+        key: &str,
+        now: time::OffsetDateTime,
+        window: std::time::Duration,
+    ) -> Result<Attempts, StoreError>;
+    /// The key's attempts as last counted (`None`: none, or cleared).
+    async fn attempts(&self, key: &str) -> Result<Option<Attempts>, StoreError>;
+    /// Forgets the key's attempts.
+    async fn clear_attempts(&self, key: &str) -> Result<(), StoreError>;
+    /// Forgets every key whose latest attempt or take is before `before` (bounds the tables).
+    async fn sweep_rate_limits(&self, before: time::OffsetDateTime) -> Result<(), StoreError>;
+    /// Takes one token from `key`'s bucket at `now` (a full bucket holds `burst`, refilled at
+    /// `per_second`): `Ok((true, left))` when taken, `Ok((false, left))` when fewer than one
+    /// token was left (nothing taken); `left` is the tokens after the call.
+    async fn take_token(
+        &self,
+        key: &str,
+        now: time::OffsetDateTime,
+        burst: f64,
+        per_second: f64,
+    ) -> Result<(bool, f64), StoreError>;
     /// Rows by table, whatever their status, read in one snapshot.
     async fn counts(&self) -> Result<Counts, StoreError>;
     /// Calls `wake` whenever another process (or this one) may have appended outbox entries,

@@ -20,7 +20,12 @@ use super::codec::{
     investor_values, sme_values, timestamp, InvestorRecord, SmeRecord, Value, INVESTOR_COLUMNS,
     SME_COLUMNS,
 };
-use super::{Counts, Entity, OutboxEntry, Page, PageRequest, Seq, Store, StoreError};
+use time::OffsetDateTime;
+
+use super::{
+    Counts, Entity, OutboxEntry, Page, PageRequest, PruneOutcome, ReplicaPosition, Seq, Store,
+    StoreError,
+};
 use crate::domain::ids::ProfileId;
 use crate::domain::investor::Investor;
 use crate::domain::profile::ProfileStatus;
@@ -252,7 +257,12 @@ impl SqliteStore {
             })
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        // Migrations a newer release applied are not refused: they are backward compatible
+        // for one release (README, upgrades), so a replica of the previous release may still
+        // (re)start while the others are being upgraded.
+        let mut migrator = sqlx::migrate!("./migrations/sqlite");
+        migrator.set_ignore_missing(true);
+        migrator.run(&pool).await?;
         Ok(SqliteStore { pool })
     }
 
@@ -467,6 +477,15 @@ impl Store for SqliteStore {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
+        // Read after the entries: a prune that deleted some of them before that read has
+        // raised the watermark by now (both in one transaction), so no gap goes unnoticed.
+        let pruned_through = super::sqlite_replicas::pruned_through(&self.pool).await?;
+        if after < pruned_through {
+            return Err(StoreError::Pruned {
+                after,
+                pruned_through,
+            });
+        }
         rows.into_iter()
             .map(|(seq, entity, id)| {
                 let corrupt = |reason: String| StoreError::Corrupt {
@@ -486,10 +505,68 @@ impl Store for SqliteStore {
     }
 
     async fn outbox_head(&self) -> Result<Seq, StoreError> {
-        let head: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM outbox")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(head.unwrap_or(0))
+        super::sqlite_replicas::head(&self.pool).await
+    }
+
+    async fn join_replica(
+        &self,
+        id: &str,
+        applied: Seq,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        super::sqlite_replicas::join(&self.pool, id, applied, now).await
+    }
+
+    async fn join_replica_at_head(&self, id: &str, now: OffsetDateTime) -> Result<Seq, StoreError> {
+        super::sqlite_replicas::join_at_head(&self.pool, id, now).await
+    }
+
+    async fn report_replica(
+        &self,
+        id: &str,
+        applied: Seq,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        super::sqlite_replicas::report(&self.pool, id, applied, now).await
+    }
+
+    async fn prune_outbox(&self, live_since: OffsetDateTime) -> Result<PruneOutcome, StoreError> {
+        super::sqlite_replicas::prune(&self.pool, live_since).await
+    }
+
+    async fn replicas(&self) -> Result<Vec<ReplicaPosition>, StoreError> {
+        super::sqlite_replicas::list(&self.pool).await
+    }
+
+    async fn count_attempt(
+        &self,
+        key: &str,
+        now: OffsetDateTime,
+        window: std::time::Duration,
+    ) -> Result<super::Attempts, StoreError> {
+        super::sqlite_limits::count(&self.pool, key, now, window).await
+    }
+
+    async fn attempts(&self, key: &str) -> Result<Option<super::Attempts>, StoreError> {
+        super::sqlite_limits::get(&self.pool, key).await
+    }
+
+    async fn clear_attempts(&self, key: &str) -> Result<(), StoreError> {
+        super::sqlite_limits::clear(&self.pool, key).await
+    }
+
+    async fn sweep_rate_limits(&self, before: OffsetDateTime) -> Result<(), StoreError> {
+        super::sqlite_limits::sweep(&self.pool, before).await
+    }
+
+    async fn take_token(
+        &self,
+        key: &str,
+        now: OffsetDateTime,
+        burst: f64,
+        per_second: f64,
+    ) -> Result<(bool, f64), StoreError> {
+        super::sqlite_limits::take(&self.pool, key, now, burst, per_second).await
     }
 
     async fn outbox_len(&self) -> Result<i64, StoreError> {

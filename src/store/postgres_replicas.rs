@@ -1,0 +1,161 @@
+//! PostgreSQL: replica positions and outbox pruning (see the `Store` trait's section on them).
+//!
+//! Joining and pruning each run in a transaction that first takes one transaction-scoped
+//! advisory lock ([`PRUNE_LOCK`]), so they are serialised with each other: a prune's minimum
+//! is computed after every earlier join committed (each statement of a `READ COMMITTED`
+//! transaction sees what committed before it began), and a join sees every earlier prune's
+//! watermark. Heartbeats (`report`) need no lock: a position only moves up, and a prune that
+//! read an older one deletes less. Writers never take this lock, so pruning a large backlog
+//! does not hold up writes.
+
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+use super::postgres::pg_timestamp;
+use super::{PruneOutcome, ReplicaPosition, Seq, StoreError};
+
+/// The advisory lock key that serialises joins and prunes ("khkrprun").
+const PRUNE_LOCK: i64 = 0x6b68_6b72_7072_756e;
+
+/// The head as joining at it means: the newest entry, or the pruned watermark when pruning
+/// left nothing newer (positions are never reused, so the head never moves back).
+const HEAD: &str = "GREATEST(COALESCE((SELECT MAX(seq) FROM outbox), 0), \
+                    (SELECT through FROM outbox_pruned))";
+
+async fn locked(pool: &PgPool) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(PRUNE_LOCK)
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
+pub(super) async fn head(pool: &PgPool) -> Result<Seq, StoreError> {
+    Ok(sqlx::query_scalar(&format!("SELECT {HEAD}"))
+        .fetch_one(pool)
+        .await?)
+}
+
+pub(super) async fn pruned_through(pool: &PgPool) -> Result<Seq, StoreError> {
+    Ok(sqlx::query_scalar("SELECT through FROM outbox_pruned")
+        .fetch_one(pool)
+        .await?)
+}
+
+pub(super) async fn join(
+    pool: &PgPool,
+    id: &str,
+    applied: Seq,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
+    let mut tx = locked(pool).await?;
+    // One statement: recorded only if nothing after `applied` was pruned.
+    let done = sqlx::query(
+        "INSERT INTO replicas (id, applied, seen_at)
+         SELECT $1, $2, $3::timestamptz WHERE $2 >= (SELECT through FROM outbox_pruned)
+         ON CONFLICT (id) DO UPDATE SET applied = EXCLUDED.applied, seen_at = EXCLUDED.seen_at",
+    )
+    .bind(id)
+    .bind(applied)
+    .bind(pg_timestamp(now))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub(super) async fn join_at_head(
+    pool: &PgPool,
+    id: &str,
+    now: OffsetDateTime,
+) -> Result<Seq, StoreError> {
+    let mut tx = locked(pool).await?;
+    let head: Seq = sqlx::query_scalar(&format!(
+        "INSERT INTO replicas (id, applied, seen_at) SELECT $1, {HEAD}, $2::timestamptz
+         ON CONFLICT (id) DO UPDATE SET applied = EXCLUDED.applied, seen_at = EXCLUDED.seen_at
+         RETURNING applied"
+    ))
+    .bind(id)
+    .bind(pg_timestamp(now))
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(head)
+}
+
+pub(super) async fn report(
+    pool: &PgPool,
+    id: &str,
+    applied: Seq,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO replicas (id, applied, seen_at) VALUES ($1, $2, $3::timestamptz)
+         ON CONFLICT (id) DO UPDATE SET applied = EXCLUDED.applied, seen_at = EXCLUDED.seen_at",
+    )
+    .bind(id)
+    .bind(applied)
+    .bind(pg_timestamp(now))
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn prune(
+    pool: &PgPool,
+    live_since: OffsetDateTime,
+) -> Result<PruneOutcome, StoreError> {
+    let mut tx = locked(pool).await?;
+    let since = pg_timestamp(live_since);
+    sqlx::query("DELETE FROM replicas WHERE seen_at < $1::timestamptz")
+        .bind(&since)
+        .execute(&mut *tx)
+        .await?;
+    // The watermark only rises; with no live reader the minimum is NULL and nothing moves.
+    let through: Seq = sqlx::query_scalar(
+        "UPDATE outbox_pruned
+         SET through = GREATEST(through, COALESCE((SELECT MIN(applied) FROM replicas), 0))
+         RETURNING through",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let deleted = sqlx::query("DELETE FROM outbox WHERE seq <= $1")
+        .bind(through)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(PruneOutcome {
+        deleted,
+        through,
+        kept,
+    })
+}
+
+pub(super) async fn list(pool: &PgPool) -> Result<Vec<ReplicaPosition>, StoreError> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT id, applied, (EXTRACT(EPOCH FROM seen_at) * 1000000)::bigint
+         FROM replicas ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|(id, applied, micros)| {
+            let seen_at =
+                super::sqlite_replicas::from_micros(micros).ok_or_else(|| StoreError::Corrupt {
+                    entity: "replica",
+                    id: id.clone(),
+                    reason: format!("seen_at out of range: {micros}"),
+                })?;
+            Ok(ReplicaPosition {
+                id,
+                applied,
+                seen_at,
+            })
+        })
+        .collect()
+}
