@@ -207,3 +207,112 @@ fn only_owners_and_staff_write_profiles() {
         "staff see contacts"
     );
 }
+
+/// Changing a password (issue 12: password changes are rate-limited like log-ins): the current
+/// password is checked, the new one follows the sign-up policy, every other session ends, the
+/// caller gets a new one, API keys stay but cannot change the password, and guessing the current
+/// password through a session is counted and refused like guessing at log-in.
+#[test]
+fn a_password_is_changed_from_a_session_that_knows_it() {
+    let s = TestServer::start();
+    let email = "sokha@shop.example";
+    let signed = s.ok(
+        "mutation($e: String!) { signUp(input: { email: $e, password: \"long enough pw\", role: SME }) { token } }",
+        json!({ "e": email }),
+    );
+    let first = signed["signUp"]["token"].as_str().unwrap().to_string();
+    let login = "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }";
+    let second = s.ok(login, json!({ "e": email, "p": "long enough pw" }))["logIn"]["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let key = s.as_token(&first).ok(
+        "mutation { createApiKey(name: \"shop sync\") { token } }",
+        json!({}),
+    )["createApiKey"]["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let change = "mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { token user { email } } }";
+
+    // Wrong current password, weak new password: each named by its field, nothing changed.
+    let wrong = s
+        .as_token(&first)
+        .gql(change, json!({ "c": "not it at all", "n": "a new long one" }));
+    assert_eq!(error_code(&wrong), "BAD_USER_INPUT", "{wrong}");
+    assert_eq!(wrong["errors"][0]["extensions"]["field"], "currentPassword");
+    for weak in ["password12", "          ", "short"] {
+        let body = s
+            .as_token(&first)
+            .gql(change, json!({ "c": "long enough pw", "n": weak }));
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{weak:?}: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], "newPassword");
+    }
+    // Not with an API key, even one that knows the password.
+    let by_key = s
+        .as_token(&key)
+        .gql(change, json!({ "c": "long enough pw", "n": "a new long one" }));
+    assert_eq!(error_code(&by_key), "FORBIDDEN", "{by_key}");
+    assert_eq!(
+        error_code(&s.gql(change, json!({ "c": "long enough pw", "n": "a new long one" }))),
+        "UNAUTHENTICATED"
+    );
+
+    let changed = s
+        .as_token(&first)
+        .ok(change, json!({ "c": "long enough pw", "n": "a new long one" }));
+    assert_eq!(changed["changePassword"]["user"]["email"], email);
+    let fresh = changed["changePassword"]["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(s.as_token(&fresh).ok(ME, json!({}))["me"]["email"], email);
+    for old in [&first, &second] {
+        assert_eq!(
+            error_code(&s.as_token(old).gql(ME, json!({}))),
+            "UNAUTHENTICATED",
+            "every earlier session ended"
+        );
+    }
+    assert_eq!(
+        s.as_token(&key).ok(ME, json!({}))["me"]["email"],
+        email,
+        "API keys stay"
+    );
+    assert_eq!(
+        error_code(&s.gql(login, json!({ "e": email, "p": "long enough pw" }))),
+        "UNAUTHENTICATED",
+        "the old password no longer signs in"
+    );
+    s.ok(login, json!({ "e": email, "p": "a new long one" }));
+
+    // Guessing the current password from a session is throttled like log-in guesses, on the
+    // same counter: after the account's allowance it is refused with a retry time, even for
+    // the right password, and log-in on the account is refused too.
+    let mut limited = None;
+    for i in 0..20 {
+        let body = s
+            .as_token(&fresh)
+            .gql(change, json!({ "c": format!("guess number {i}"), "n": "another long one" }));
+        if error_code(&body) == "RATE_LIMITED" {
+            limited = Some(body);
+            break;
+        }
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    }
+    let limited = limited.expect("guesses are refused before 20");
+    assert!(
+        limited["errors"][0]["extensions"]["retryAfter"].is_number(),
+        "{limited}"
+    );
+    assert_eq!(
+        error_code(&s.as_token(&fresh).gql(change, json!({ "c": "a new long one", "n": "another long one" }))),
+        "RATE_LIMITED",
+        "refused even with the right password while blocked"
+    );
+    assert_eq!(
+        error_code(&s.gql(login, json!({ "e": email, "p": "a new long one" }))),
+        "RATE_LIMITED",
+        "one counter for log-in and password checks"
+    );
+}

@@ -116,6 +116,25 @@ impl AccountMutation {
         gql(s.map(Into::into))
     }
 
+    /// Changes the account's password, from a log-in session (not with an API key): checks the
+    /// current one (a wrong one counts as a failed log-in), ends every log-in session of the
+    /// account on every device, and returns a new session for this client. API keys stay.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account's password now.")] current_password: String,
+        #[graphql(desc = "The new password (the same rules as at sign-up).")] new_password: String,
+    ) -> async_graphql::Result<AuthPayload> {
+        let s = accounts::change_password(
+            app(ctx),
+            viewer(ctx),
+            &current_password,
+            &new_password,
+        )
+        .await;
+        gql(s.map(Into::into))
+    }
+
     /// Ends the session of the token this request carries; with `everywhere: true`, every
     /// log-in session of the account (API keys stay: see `revokeAllApiKeys`).
     async fn log_out(

@@ -175,7 +175,7 @@ fn is_meta(name: &str) -> bool {
 /// mutation writes and waits until its change is searchable.
 fn field_weight(name: &str, root_of: Option<OperationType>) -> u64 {
     match (root_of, name) {
-        (Some(OperationType::Mutation), "logIn" | "signUp") => 200,
+        (Some(OperationType::Mutation), "logIn" | "signUp" | "changePassword") => 200,
         (Some(OperationType::Mutation), _) => 50,
         (_, "matchesForSme" | "matchesForInvestor") => 50,
         (_, "searchSmes" | "searchInvestors") => 20,

@@ -85,6 +85,21 @@ pub fn check_password(password: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Why `password` cannot be an account's password, if it cannot: guessable (see
+/// [`check_password`]) or outside the length bounds. One rule for sign-ups and password changes.
+pub fn password_problem(password: &str) -> Option<String> {
+    let n = password.chars().count();
+    if let Err(reason) = check_password(password) {
+        Some(reason)
+    } else if n < PASSWORD_MIN_CHARS {
+        Some(format!("must be at least {PASSWORD_MIN_CHARS} characters"))
+    } else if n > PASSWORD_MAX_CHARS {
+        Some(format!("must be at most {PASSWORD_MAX_CHARS} characters"))
+    } else {
+        None
+    }
+}
+
 /// A sign-up as submitted, checked.
 #[derive(Debug, Clone)]
 pub struct NewAccount {
@@ -103,19 +118,8 @@ impl NewAccount {
     ) -> Result<Self, ValidationErrors> {
         let mut c = Checker::new("input");
         let email = c.check("email", Email::parse(email));
-        let n = password.chars().count();
-        if let Err(reason) = check_password(password) {
+        if let Some(reason) = password_problem(password) {
             c.fail("password", reason);
-        } else if n < PASSWORD_MIN_CHARS {
-            c.fail(
-                "password",
-                format!("must be at least {PASSWORD_MIN_CHARS} characters"),
-            );
-        } else if n > PASSWORD_MAX_CHARS {
-            c.fail(
-                "password",
-                format!("must be at most {PASSWORD_MAX_CHARS} characters"),
-            );
         }
         if self_service && role.is_staff() {
             c.fail(

@@ -197,7 +197,7 @@ pub async fn log_in(app: &App, v: &Viewer, email: &str, password: &str) -> Servi
     // Guessing is slowed per address and per account (see `throttle`), checked before the
     // costly hash so a blocked guesser costs almost nothing.
     let ip_key = v.client.map(|ip| format!("login-ip:{ip}"));
-    let account_key = format!("login-account:{}", email.trim().to_lowercase());
+    let account_key = login_account_key(email);
     let config = app.throttle.config;
     if let Some(key) = &ip_key {
         app.throttle
@@ -240,6 +240,65 @@ pub async fn log_in(app: &App, v: &Viewer, email: &str, password: &str) -> Servi
             ))
         }
     }
+}
+
+/// Changes the viewer's password after checking the current one, from a log-in session only (a
+/// leaked API key must not be able to take its account over). A wrong current password counts
+/// against the account exactly as a failed log-in does (the same counter), so a borrowed or
+/// stolen session cannot guess its way to the password. Every log-in session of the account
+/// ends, on every device (whoever else was signed in with the old password is out); API keys
+/// stay, as with [`log_out_everywhere`]. Returns a new session for the caller.
+pub async fn change_password(
+    app: &App,
+    v: &Viewer,
+    current: &str,
+    new: &str,
+) -> ServiceResult<Session> {
+    let user = v.require_user()?.clone();
+    require_session(
+        v,
+        "a password is changed from a log-in session, not with an API key",
+    )?;
+    if let Some(reason) = crate::domain::account::password_problem(new) {
+        return Err(ServiceError::bad_input("newPassword", reason));
+    }
+    let key = login_account_key(user.email.as_str());
+    app.throttle
+        .check(
+            &key,
+            app.throttle.config.login_failures_per_account,
+            "failed log-ins on this account",
+        )
+        .await?;
+    let Some((_, stored)) = app.store.user_by_email(user.email.as_str()).await? else {
+        return Err(ServiceError::Unauthenticated(
+            "the account no longer exists".into(),
+        ));
+    };
+    let current = current.to_string();
+    if !blocking(move || auth::verify_password(&current, &stored)).await? {
+        app.throttle.count(&key).await?;
+        return Err(ServiceError::bad_input(
+            "currentPassword",
+            "is not this account's password",
+        ));
+    }
+    app.throttle.clear(&key).await?;
+    app.store
+        .set_password_hash(user.id, &hash(new.to_string()).await?)
+        .await?;
+    app.store
+        .revoke_tokens_of(user.id, TokenKind::Session, OffsetDateTime::now_utc())
+        .await?;
+    app.revoked(crate::app::Revocation::TokensOf(user.id));
+    let (_, token) = issue(app, &user, TokenKind::Session, None).await?;
+    tracing::info!(account = %user.id, "password changed; every other session ended");
+    Ok(session(v, user, token))
+}
+
+/// The throttle key of failed log-ins on one account (shared with [`change_password`]).
+fn login_account_key(email: &str) -> String {
+    format!("login-account:{}", email.trim().to_lowercase())
 }
 
 /// Ends every log-in session of the viewer's account (API keys stay: see
