@@ -941,3 +941,89 @@ fn a_declined_introduction_shows_no_contact_and_no_buttons() {
     assert_eq!(late.status, 409);
     assert!(late.text().contains("lang=\"km\""));
 }
+
+/// The password page (issue 12's password changes, for people who use the site, not the API):
+/// errors next to their field in the page language, success rotates the session cookie and
+/// logs every other session out, and guessing the current password ends in a translated 429
+/// page with `Retry-After` (before, any refusal for too many attempts was a 500 page), which
+/// the log-in form shares since both count on one counter.
+#[test]
+fn a_password_is_changed_on_its_page_and_guessing_gets_a_429_page() {
+    let s = TestServer::start();
+    let page = get(&s, "/en/signup", &[]);
+    let visit = cookie_pair(&page, "khkr_visit").unwrap();
+    let csrf = csrf_of(&page.text());
+    let email = format!("pw-{}@test.example", uuid::Uuid::new_v4().simple());
+    let signed = post_form(
+        &s,
+        "/en/signup",
+        Some(&visit),
+        &[
+            ("csrf", &csrf),
+            ("email", &email),
+            ("password", "correct horse battery"),
+            ("role", "SME"),
+        ],
+    );
+    let session = cookie_pair(&signed, "khkr_session").unwrap();
+    let cookies = format!("{visit}; {session}");
+    let me = get(&s, "/en/me", &[("Cookie", &cookies)]);
+    assert!(me.text().contains("href=\"/en/me/password\""), "linked from the account page");
+
+    let form = get(&s, "/ko/me/password", &[("Cookie", &cookies)]);
+    assert_eq!(form.status, 200);
+    let html = form.text();
+    assert!(html.contains("현재 비밀번호") && html.contains("새 비밀번호"));
+    assert_every_field_labelled(&html, "/ko/me/password");
+    let csrf = csrf_of(&html);
+    let send = |cookies: &str, current: &str, new: &str| {
+        post_form(
+            &s,
+            "/ko/me/password",
+            Some(cookies),
+            &[("csrf", &csrf), ("current", current), ("new", new)],
+        )
+    };
+
+    let wrong = send(&cookies, "not the password", "a brand new secret");
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.text().contains("현재 비밀번호가 맞지 않습니다"));
+    assert!(!wrong.text().contains("a brand new secret"), "never echoed");
+    let weak = send(&cookies, "correct horse battery", "password12");
+    assert_eq!(weak.status, 422);
+    assert!(weak.text().contains("추측하기 쉬운 비밀번호"), "a common password, not a length error");
+
+    let done = send(&cookies, "correct horse battery", "a brand new secret");
+    assert_eq!(done.status, 303);
+    assert_eq!(done.header("location"), Some("/ko/me"));
+    let fresh = cookie_pair(&done, "khkr_session").expect("a new session cookie");
+    assert_ne!(fresh, session);
+    let fresh_cookies = format!("{visit}; {fresh}");
+    assert!(get(&s, "/en/me", &[("Cookie", &fresh_cookies)]).text().contains(&email));
+    let old = get(&s, "/en/me", &[("Cookie", &cookies)]);
+    assert!(!old.text().contains(&email), "the old session is logged out");
+
+    let mut limited = None;
+    for i in 0..20 {
+        let r = send(&fresh_cookies, &format!("guess {i} of many"), "yet another secret");
+        if r.status == 429 {
+            limited = Some(r);
+            break;
+        }
+        assert_eq!(r.status, 422, "a wrong guess before the limit");
+    }
+    let limited = limited.expect("guessing is refused before 20 tries");
+    assert!(limited.header("retry-after").is_some());
+    assert!(limited.text().contains("시도가 너무 많습니다"));
+    // The log-in form shares the counter: the account is refused there too, as a page.
+    let login = get(&s, "/en/login", &[("Cookie", &visit)]);
+    let csrf = csrf_of(&login.text());
+    let refused = post_form(
+        &s,
+        "/en/login",
+        Some(&visit),
+        &[("csrf", &csrf), ("email", &email), ("password", "a brand new secret")],
+    );
+    assert_eq!(refused.status, 429);
+    assert!(refused.text().contains("Too many attempts"));
+}

@@ -148,7 +148,7 @@ pub async fn signup_post(w: Web, body: Bytes) -> Response {
                     };
                     page.fail("email", tr.t(key));
                 } else if e.field.ends_with("password") {
-                    page.fail("password", tr.t("error-password-length"));
+                    page.fail("password", tr.t(password_error_key(&e.message)));
                 } else {
                     page.fail("role", tr.t("error-role"));
                 }
@@ -172,6 +172,81 @@ pub async fn login_post(w: Web, body: Bytes) -> Response {
             let mut page = AccountForm::new(&w, false);
             page.email = email;
             page.fail("email", w.tr.t("error-login-failed"));
+            w.page(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => w.service_error(e),
+    }
+}
+
+/// The translated message for the password policy's refusal (`domain::account::
+/// password_problem`): too short or too long, or guessable (blank, repeated, common).
+fn password_error_key(message: &str) -> &'static str {
+    if message.starts_with("must be at") {
+        "error-password-length"
+    } else {
+        "error-password-weak"
+    }
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordForm {
+    c: Chrome,
+    errors: Vec<FieldError>,
+    current_error: Option<String>,
+    new_error: Option<String>,
+}
+
+impl PasswordForm {
+    fn new(w: &Web) -> Self {
+        PasswordForm {
+            c: w.chrome(w.tr.t("password-title"), Section::Account),
+            errors: vec![],
+            current_error: None,
+            new_error: None,
+        }
+    }
+
+    fn fail(&mut self, id: &'static str, message: String) {
+        match id {
+            "current" => self.current_error = Some(message.clone()),
+            _ => self.new_error = Some(message.clone()),
+        }
+        self.errors.push(FieldError { id, message });
+    }
+}
+
+/// `/{lang}/me/password`: the form to change the account's password.
+pub async fn password(w: Web) -> Response {
+    if w.viewer.user.is_none() {
+        return see_other(&w.href("/login"));
+    }
+    w.page(StatusCode::OK, &PasswordForm::new(&w))
+}
+
+/// Changes the password (`accounts::change_password`): every other session of the account
+/// ends, and this browser gets the new session's cookie.
+pub async fn password_post(w: Web, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    if let Some(refused) = w.refuse_without_csrf(&form) {
+        return refused;
+    }
+    if w.viewer.user.is_none() {
+        return see_other(&w.href("/login"));
+    }
+    let current = form.get("current").unwrap_or("");
+    let new = form.get("new").unwrap_or("");
+    match accounts::change_password(&w.app, &w.viewer, current, new).await {
+        Ok(s) => signed_in(&w, &s.token),
+        Err(ServiceError::BadInput(errors)) => {
+            let mut page = PasswordForm::new(&w);
+            for e in &errors.0 {
+                if e.field == "currentPassword" {
+                    page.fail("current", w.tr.t("error-password-current"));
+                } else {
+                    page.fail("new", w.tr.t(password_error_key(&e.message)));
+                }
+            }
             w.page(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(e) => w.service_error(e),

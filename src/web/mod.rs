@@ -64,6 +64,10 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: Arc<App>) -> Router<S> {
         )
         .route("/{lang}/logout", post(account::logout))
         .route("/{lang}/me", get(account::me))
+        .route(
+            "/{lang}/me/password",
+            get(account::password).post(account::password_post),
+        )
         .route("/{lang}/me/new", get(wizard::new).post(wizard::publish))
         .route("/{lang}/me/matches/{id}", get(matches::page))
         .route("/{lang}/me/mandate", get(mandate::form).post(mandate::save))
@@ -354,6 +358,21 @@ impl Web {
         match e {
             service::ServiceError::NotFound { .. } | service::ServiceError::BadInput(_) => {
                 self.not_found()
+            }
+            // Too many attempts (log-in guesses, a flood of writes): say so and when to retry,
+            // rather than "went wrong"; the form can be sent again after the wait.
+            service::ServiceError::RateLimited {
+                retry_after_secs, ..
+            } => {
+                let mut r = self.message(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate-limited-title",
+                    "rate-limited-body",
+                );
+                if let Ok(v) = retry_after_secs.to_string().parse() {
+                    r.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                r
             }
             // The database cannot write (read-only, full): say so, rather than "went wrong".
             service::ServiceError::Unavailable { .. } => self.message(
