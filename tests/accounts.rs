@@ -236,9 +236,10 @@ fn a_password_is_changed_from_a_session_that_knows_it() {
     let change = "mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { token user { email } } }";
 
     // Wrong current password, weak new password: each named by its field, nothing changed.
-    let wrong = s
-        .as_token(&first)
-        .gql(change, json!({ "c": "not it at all", "n": "a new long one" }));
+    let wrong = s.as_token(&first).gql(
+        change,
+        json!({ "c": "not it at all", "n": "a new long one" }),
+    );
     assert_eq!(error_code(&wrong), "BAD_USER_INPUT", "{wrong}");
     assert_eq!(wrong["errors"][0]["extensions"]["field"], "currentPassword");
     for weak in ["password12", "          ", "short"] {
@@ -249,18 +250,23 @@ fn a_password_is_changed_from_a_session_that_knows_it() {
         assert_eq!(body["errors"][0]["extensions"]["field"], "newPassword");
     }
     // Not with an API key, even one that knows the password.
-    let by_key = s
-        .as_token(&key)
-        .gql(change, json!({ "c": "long enough pw", "n": "a new long one" }));
+    let by_key = s.as_token(&key).gql(
+        change,
+        json!({ "c": "long enough pw", "n": "a new long one" }),
+    );
     assert_eq!(error_code(&by_key), "FORBIDDEN", "{by_key}");
     assert_eq!(
-        error_code(&s.gql(change, json!({ "c": "long enough pw", "n": "a new long one" }))),
+        error_code(&s.gql(
+            change,
+            json!({ "c": "long enough pw", "n": "a new long one" })
+        )),
         "UNAUTHENTICATED"
     );
 
-    let changed = s
-        .as_token(&first)
-        .ok(change, json!({ "c": "long enough pw", "n": "a new long one" }));
+    let changed = s.as_token(&first).ok(
+        change,
+        json!({ "c": "long enough pw", "n": "a new long one" }),
+    );
     assert_eq!(changed["changePassword"]["user"]["email"], email);
     let fresh = changed["changePassword"]["token"]
         .as_str()
@@ -291,10 +297,12 @@ fn a_password_is_changed_from_a_session_that_knows_it() {
     // the right password, and log-in on the account is refused too.
     let mut limited = None;
     for i in 0..20 {
-        let body = s
-            .as_token(&fresh)
-            .gql(change, json!({ "c": format!("guess number {i}"), "n": "another long one" }));
+        let (status, body) = s.as_token(&fresh).gql_status(
+            change,
+            json!({ "c": format!("guess number {i}"), "n": "another long one" }),
+        );
         if error_code(&body) == "RATE_LIMITED" {
+            assert_eq!(status, 429, "nothing ran: {body}");
             limited = Some(body);
             break;
         }
@@ -305,13 +313,20 @@ fn a_password_is_changed_from_a_session_that_knows_it() {
         limited["errors"][0]["extensions"]["retryAfter"].is_number(),
         "{limited}"
     );
+    let (_, right) = s.as_token(&fresh).gql_status(
+        change,
+        json!({ "c": "a new long one", "n": "another long one" }),
+    );
     assert_eq!(
-        error_code(&s.as_token(&fresh).gql(change, json!({ "c": "a new long one", "n": "another long one" }))),
+        error_code(&right),
         "RATE_LIMITED",
         "refused even with the right password while blocked"
     );
+    let (_, login_now) = s
+        .anonymous()
+        .gql_status(login, json!({ "e": email, "p": "a new long one" }));
     assert_eq!(
-        error_code(&s.gql(login, json!({ "e": email, "p": "a new long one" }))),
+        error_code(&login_now),
         "RATE_LIMITED",
         "one counter for log-in and password checks"
     );

@@ -968,7 +968,10 @@ fn a_password_is_changed_on_its_page_and_guessing_gets_a_429_page() {
     let session = cookie_pair(&signed, "khkr_session").unwrap();
     let cookies = format!("{visit}; {session}");
     let me = get(&s, "/en/me", &[("Cookie", &cookies)]);
-    assert!(me.text().contains("href=\"/en/me/password\""), "linked from the account page");
+    assert!(
+        me.text().contains("href=\"/en/me/password\""),
+        "linked from the account page"
+    );
 
     let form = get(&s, "/ko/me/password", &[("Cookie", &cookies)]);
     assert_eq!(form.status, 200);
@@ -976,36 +979,56 @@ fn a_password_is_changed_on_its_page_and_guessing_gets_a_429_page() {
     assert!(html.contains("현재 비밀번호") && html.contains("새 비밀번호"));
     assert_every_field_labelled(&html, "/ko/me/password");
     let csrf = csrf_of(&html);
-    let send = |cookies: &str, current: &str, new: &str| {
+    let send = |cookies: &str, csrf: &str, current: &str, new: &str| {
         post_form(
             &s,
             "/ko/me/password",
             Some(cookies),
-            &[("csrf", &csrf), ("current", current), ("new", new)],
+            &[("csrf", csrf), ("current", current), ("new", new)],
         )
     };
 
-    let wrong = send(&cookies, "not the password", "a brand new secret");
+    let wrong = send(&cookies, &csrf, "not the password", "a brand new secret");
     assert_eq!(wrong.status, 422);
     assert!(wrong.text().contains("현재 비밀번호가 맞지 않습니다"));
     assert!(!wrong.text().contains("a brand new secret"), "never echoed");
-    let weak = send(&cookies, "correct horse battery", "password12");
+    let weak = send(&cookies, &csrf, "correct horse battery", "password12");
     assert_eq!(weak.status, 422);
-    assert!(weak.text().contains("추측하기 쉬운 비밀번호"), "a common password, not a length error");
+    assert!(
+        weak.text().contains("추측하기 쉬운 비밀번호"),
+        "a common password, not a length error"
+    );
 
-    let done = send(&cookies, "correct horse battery", "a brand new secret");
+    let done = send(
+        &cookies,
+        &csrf,
+        "correct horse battery",
+        "a brand new secret",
+    );
     assert_eq!(done.status, 303);
     assert_eq!(done.header("location"), Some("/ko/me"));
     let fresh = cookie_pair(&done, "khkr_session").expect("a new session cookie");
     assert_ne!(fresh, session);
     let fresh_cookies = format!("{visit}; {fresh}");
-    assert!(get(&s, "/en/me", &[("Cookie", &fresh_cookies)]).text().contains(&email));
+    assert!(get(&s, "/en/me", &[("Cookie", &fresh_cookies)])
+        .text()
+        .contains(&email));
     let old = get(&s, "/en/me", &[("Cookie", &cookies)]);
-    assert!(!old.text().contains(&email), "the old session is logged out");
+    assert!(
+        !old.text().contains(&email),
+        "the old session is logged out"
+    );
 
+    // The form's CSRF field belongs to the session, which the change replaced.
+    let csrf = csrf_of(&get(&s, "/ko/me/password", &[("Cookie", &fresh_cookies)]).text());
     let mut limited = None;
     for i in 0..20 {
-        let r = send(&fresh_cookies, &format!("guess {i} of many"), "yet another secret");
+        let r = send(
+            &fresh_cookies,
+            &csrf,
+            &format!("guess {i} of many"),
+            "yet another secret",
+        );
         if r.status == 429 {
             limited = Some(r);
             break;
@@ -1022,7 +1045,11 @@ fn a_password_is_changed_on_its_page_and_guessing_gets_a_429_page() {
         &s,
         "/en/login",
         Some(&visit),
-        &[("csrf", &csrf), ("email", &email), ("password", "a brand new secret")],
+        &[
+            ("csrf", &csrf),
+            ("email", &email),
+            ("password", "a brand new secret"),
+        ],
     );
     assert_eq!(refused.status, 429);
     assert!(refused.text().contains("Too many attempts"));

@@ -125,13 +125,8 @@ impl AccountMutation {
         #[graphql(desc = "The account's password now.")] current_password: String,
         #[graphql(desc = "The new password (the same rules as at sign-up).")] new_password: String,
     ) -> async_graphql::Result<AuthPayload> {
-        let s = accounts::change_password(
-            app(ctx),
-            viewer(ctx),
-            &current_password,
-            &new_password,
-        )
-        .await;
+        let s = accounts::change_password(app(ctx), viewer(ctx), &current_password, &new_password)
+            .await;
         gql(s.map(Into::into))
     }
 

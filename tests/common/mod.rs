@@ -193,6 +193,14 @@ impl TestServer {
         self.as_token(&self.investor_token)
     }
 
+    /// Requests without a token.
+    pub fn anonymous(&self) -> Client<'_> {
+        Client {
+            base: &self.base,
+            token: None,
+        }
+    }
+
     pub fn as_token(&self, token: &str) -> Client<'_> {
         Client {
             base: &self.base,
@@ -288,6 +296,20 @@ impl Client<'_> {
         let body = self.gql(query, variables);
         assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
         body["data"].clone()
+    }
+
+    /// The HTTP status and JSON body, whatever the status (a refusal such as 429 answers a
+    /// GraphQL body too).
+    pub fn gql_status(&self, query: &str, variables: Value) -> (u16, Value) {
+        let mut req = ureq::post(&format!("{}/graphql", self.base));
+        if let Some(t) = &self.token {
+            req = req.set("Authorization", &format!("Bearer {t}"));
+        }
+        match req.send_json(json!({ "query": query, "variables": variables })) {
+            Ok(r) => (r.status(), r.into_json().expect("JSON body")),
+            Err(ureq::Error::Status(code, r)) => (code, r.into_json().expect("JSON body")),
+            Err(e) => panic!("request failed: {e}"),
+        }
     }
 }
 
