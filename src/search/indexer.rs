@@ -317,28 +317,44 @@ impl Indexer {
         let smes = self.store.smes_by_ids(&sme_ids).await?;
         let investors = self.store.investors_by_ids(&investor_ids).await?;
         let fields = self.index.fields.clone();
+        self.write_and_publish(last, move |writer| {
+            for id in sme_ids.iter().chain(&investor_ids) {
+                writer.delete_term(id_term(&fields, *id));
+            }
+            for sme in smes
+                .iter()
+                .filter(|s| s.lifecycle.status == ProfileStatus::Published)
+            {
+                writer.add_document(sme_document(&fields, sme))?;
+            }
+            for inv in investors
+                .iter()
+                .filter(|i| i.lifecycle.status == ProfileStatus::Published)
+            {
+                writer.add_document(investor_document(&fields, inv))?;
+            }
+            Ok(())
+        })
+        .await?;
+        tracing::debug!(applied = last, entries = entries.len(), "index committed");
+        Ok(true)
+    }
+}
+
+impl Indexer {
+    /// Runs `work` with the one writer on the blocking pool and commits it as applied through
+    /// `last`; on failure the writer goes back to the last durable commit (the outbox still
+    /// holds the work, so it is retried). On success readers reload, the hook sees the new
+    /// searcher, and waiting writers hear that `last` is searchable.
+    async fn write_and_publish(
+        &mut self,
+        last: Seq,
+        work: impl FnOnce(&mut IndexWriter) -> Result<(), SearchError> + Send + 'static,
+    ) -> Result<(), SearchError> {
         let mut writer = self.writer.take().ok_or(SearchError::IndexerGone)?;
         let (writer, result) = tokio::task::spawn_blocking(move || {
-            let result = (|| -> Result<(), SearchError> {
-                for id in sme_ids.iter().chain(&investor_ids) {
-                    writer.delete_term(id_term(&fields, *id));
-                }
-                for sme in smes
-                    .iter()
-                    .filter(|s| s.lifecycle.status == ProfileStatus::Published)
-                {
-                    writer.add_document(sme_document(&fields, sme))?;
-                }
-                for inv in investors
-                    .iter()
-                    .filter(|i| i.lifecycle.status == ProfileStatus::Published)
-                {
-                    writer.add_document(investor_document(&fields, inv))?;
-                }
-                commit(&mut writer, last)
-            })();
+            let result = work(&mut writer).and_then(|()| commit(&mut writer, last));
             if result.is_err() {
-                // Back to the last durable commit; the batch is retried from the outbox.
                 let _ = writer.rollback();
             }
             (writer, result)
@@ -355,12 +371,9 @@ impl Indexer {
         }
         self.applied = last;
         let _ = self.announce.send(last);
-        tracing::debug!(applied = last, entries = entries.len(), "index committed");
-        Ok(true)
+        Ok(())
     }
-}
 
-impl Indexer {
     /// Replaces the whole index with the database's published profiles, in place (the one
     /// writer deletes everything and adds every row in one commit, so readers see the old
     /// index until then): the outbox was pruned past this replica's position while it was not
@@ -382,36 +395,17 @@ impl Indexer {
             .await?;
         let store = self.store.clone();
         let fields = self.index.fields.clone();
-        let writer = self.writer.take().ok_or(SearchError::IndexerGone)?;
         let runtime = tokio::runtime::Handle::current();
         let progress: Progress = Arc::new(|done, total| {
             if done == 0 || done == total {
                 eprintln!("search index: rebuilding from the database, {done}/{total} profiles");
             }
         });
-        let (writer, result) = tokio::task::spawn_blocking(move || {
-            let mut writer = writer;
-            let result = (|| -> Result<(), SearchError> {
-                writer.delete_all_documents()?;
-                fill_from(&writer, &store, &fields, &runtime, &progress)?;
-                commit(&mut writer, head)
-            })();
-            if result.is_err() {
-                let _ = writer.rollback();
-            }
-            (writer, result)
+        self.write_and_publish(head, move |writer| {
+            writer.delete_all_documents()?;
+            fill_from(writer, &store, &fields, &runtime, &progress)
         })
-        .await
-        .map_err(|_| SearchError::IndexerGone)?;
-        self.writer = Some(writer);
-        result?;
-        self.index.reader.reload()?;
-        if let Some(hook) = self.after_reload.clone() {
-            let searcher = self.index.searcher();
-            let _ = tokio::task::spawn_blocking(move || hook(&searcher)).await;
-        }
-        self.applied = head;
-        let _ = self.announce.send(head);
+        .await?;
         tracing::info!(applied = head, "search index rebuilt in place");
         Ok(())
     }
