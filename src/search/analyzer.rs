@@ -761,6 +761,41 @@ fn emit_ngrams(sink: &mut Sink, scratch: &Scratch, unigrams: Unigrams) {
     sink.position = first + slots;
 }
 
+/// The evaluation on text the project did not write (`tests/data/udhr_eval.json`, see its
+/// `about`), read by the set-based evaluation here and the ranked one in `search::query`.
+#[cfg(test)]
+pub(crate) mod public_eval {
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    pub(crate) struct PublicEval {
+        pub docs: Vec<PublicDoc>,
+        pub queries: Vec<PublicQuery>,
+    }
+
+    #[derive(Deserialize)]
+    pub(crate) struct PublicDoc {
+        pub id: String,
+        pub text: String,
+    }
+
+    #[derive(Deserialize)]
+    pub(crate) struct PublicQuery {
+        #[serde(rename = "type")]
+        pub kind: String,
+        pub q: String,
+        pub expect: Vec<String>,
+        /// A Korean verbal noun (it takes 하다 endings).
+        #[serde(default)]
+        pub verbal: bool,
+    }
+
+    pub(crate) fn udhr() -> PublicEval {
+        serde_json::from_str(include_str!("../../tests/data/udhr_eval.json"))
+            .unwrap_or_else(|e| panic!("tests/data/udhr_eval.json: {e}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -1559,22 +1594,6 @@ mod tests {
         }
     }
 
-    #[derive(Deserialize)]
-    struct PublicEval {
-        docs: Vec<EvalDoc>,
-        queries: Vec<PublicQuery>,
-    }
-
-    #[derive(Deserialize)]
-    struct PublicQuery {
-        #[serde(rename = "type")]
-        kind: String,
-        q: String,
-        expect: Vec<String>,
-        #[serde(default)]
-        verbal: bool,
-    }
-
     /// Recall and strict precision on text the project did not write, with relevance from
     /// independent segmenters (`tests/data/udhr_eval.json`, see its `about`), per language and
     /// query type; Korean nouns also with a particle and, for verbal nouns, with 하다 endings,
@@ -1582,9 +1601,7 @@ mod tests {
     /// `cargo test --lib eval_public_text -- --nocapture` prints the table.
     #[test]
     fn eval_public_text() {
-        let eval: PublicEval =
-            serde_json::from_str(include_str!("../../tests/data/udhr_eval.json"))
-                .unwrap_or_else(|e| panic!("tests/data/udhr_eval.json: {e}"));
+        let eval = super::public_eval::udhr();
         let mut analyzer = analyzer();
         let docs: Vec<(String, Postings, BTreeSet<String>)> = eval
             .docs

@@ -134,7 +134,8 @@ const ENDINGS: &[(&str, After)] = &[
 /// Fewest syllables a stem keeps: a one-syllable stem would match inside any word.
 const MIN_STEM_SYLLABLES: usize = 2;
 
-fn is_syllable(c: char) -> bool {
+/// A precomposed Hangul syllable (가–힣).
+pub(crate) fn is_syllable(c: char) -> bool {
     ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
 

@@ -264,7 +264,7 @@ pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Quer
 
 fn is_one_hangul_syllable(word: &str) -> bool {
     let mut chars = word.chars();
-    matches!((chars.next(), chars.next()), (Some(c), None) if ('\u{AC00}'..='\u{D7A3}').contains(&c))
+    matches!((chars.next(), chars.next()), (Some(c), None) if korean::is_syllable(c))
 }
 
 fn word_in_field(field: Field, tokens: &[(usize, String)]) -> Box<dyn Query> {
@@ -615,26 +615,6 @@ mod tests {
     use super::*;
     use crate::domain::text::LocalizedText;
 
-    #[derive(Deserialize)]
-    struct PublicEval {
-        docs: Vec<PublicDoc>,
-        queries: Vec<PublicQuery>,
-    }
-
-    #[derive(Deserialize)]
-    struct PublicDoc {
-        id: String,
-        text: String,
-    }
-
-    #[derive(Deserialize)]
-    struct PublicQuery {
-        #[serde(rename = "type")]
-        kind: String,
-        q: String,
-        expect: Vec<String>,
-    }
-
     /// An in-memory index with the fields one profile kind has for text search (its texts, whole
     /// words, glossary concepts), its documents built by the profile index's own functions
     /// (`document::add_words`, `add_concepts`), for the evaluations on public text.
@@ -795,9 +775,7 @@ mod tests {
     /// first). `cargo test --lib eval_ranked_khmer -- --nocapture` prints the table.
     #[test]
     fn eval_ranked_khmer() {
-        let eval: PublicEval =
-            serde_json::from_str(include_str!("../../tests/data/udhr_eval.json"))
-                .unwrap_or_else(|e| panic!("tests/data/udhr_eval.json: {e}"));
+        let eval = analyzer::public_eval::udhr();
         let mut table: BTreeMap<(String, &str), Ranked> = BTreeMap::new();
         let variants = [
             ("spaces only (before)", Variant::Spaces),
