@@ -36,12 +36,11 @@ pub use codec::timestamp;
 pub mod conformance;
 pub mod postgres;
 mod postgres_accounts;
-mod postgres_limits;
 mod postgres_pipeline;
 mod postgres_replicas;
+mod rate_limits;
 pub mod sqlite;
 mod sqlite_accounts;
-mod sqlite_limits;
 mod sqlite_pipeline;
 mod sqlite_replicas;
 

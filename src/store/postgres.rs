@@ -689,19 +689,19 @@ impl Store for PostgresStore {
         now: OffsetDateTime,
         window: std::time::Duration,
     ) -> Result<super::Attempts, StoreError> {
-        super::postgres_limits::count(&self.pool, key, now, window).await
+        super::rate_limits::postgres::count(&self.pool, key, now, window).await
     }
 
     async fn attempts(&self, key: &str) -> Result<Option<super::Attempts>, StoreError> {
-        super::postgres_limits::get(&self.pool, key).await
+        super::rate_limits::postgres::get(&self.pool, key).await
     }
 
     async fn clear_attempts(&self, key: &str) -> Result<(), StoreError> {
-        super::postgres_limits::clear(&self.pool, key).await
+        super::rate_limits::postgres::clear(&self.pool, key).await
     }
 
     async fn sweep_rate_limits(&self, before: OffsetDateTime) -> Result<(), StoreError> {
-        super::postgres_limits::sweep(&self.pool, before).await
+        super::rate_limits::postgres::sweep(&self.pool, before).await
     }
 
     async fn take_token(
@@ -711,7 +711,7 @@ impl Store for PostgresStore {
         burst: f64,
         per_second: f64,
     ) -> Result<(bool, f64), StoreError> {
-        super::postgres_limits::take(&self.pool, key, now, burst, per_second).await
+        super::rate_limits::postgres::take(&self.pool, key, now, burst, per_second).await
     }
 
     async fn outbox_len(&self) -> Result<i64, StoreError> {

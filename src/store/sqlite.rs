@@ -544,19 +544,19 @@ impl Store for SqliteStore {
         now: OffsetDateTime,
         window: std::time::Duration,
     ) -> Result<super::Attempts, StoreError> {
-        super::sqlite_limits::count(&self.pool, key, now, window).await
+        super::rate_limits::sqlite::count(&self.pool, key, now, window).await
     }
 
     async fn attempts(&self, key: &str) -> Result<Option<super::Attempts>, StoreError> {
-        super::sqlite_limits::get(&self.pool, key).await
+        super::rate_limits::sqlite::get(&self.pool, key).await
     }
 
     async fn clear_attempts(&self, key: &str) -> Result<(), StoreError> {
-        super::sqlite_limits::clear(&self.pool, key).await
+        super::rate_limits::sqlite::clear(&self.pool, key).await
     }
 
     async fn sweep_rate_limits(&self, before: OffsetDateTime) -> Result<(), StoreError> {
-        super::sqlite_limits::sweep(&self.pool, before).await
+        super::rate_limits::sqlite::sweep(&self.pool, before).await
     }
 
     async fn take_token(
@@ -566,7 +566,7 @@ impl Store for SqliteStore {
         burst: f64,
         per_second: f64,
     ) -> Result<(bool, f64), StoreError> {
-        super::sqlite_limits::take(&self.pool, key, now, burst, per_second).await
+        super::rate_limits::sqlite::take(&self.pool, key, now, burst, per_second).await
     }
 
     async fn outbox_len(&self) -> Result<i64, StoreError> {
