@@ -532,6 +532,98 @@ fn outbox_pruning_waits_for_live_replicas_and_a_replica_past_the_horizon_rebuild
     );
 }
 
+/// The same rule while a replica keeps running (issue 13): B is stalled (SIGSTOP) past the
+/// horizon, so A forgets it and prunes entries B has not applied. When B resumes, it is the
+/// same process with the same index: its indexer finds the outbox pruned past its position and
+/// rebuilds the index in place (readers keep the old one until the rebuild commits), and every
+/// acknowledged write, old and new, is searchable on B; B's own writes reach A.
+#[test]
+fn a_running_replica_stalled_past_the_horizon_rebuilds_in_place() {
+    let args = [
+        "--replica-heartbeat",
+        "0.2s",
+        "--outbox-prune-interval",
+        "0.3s",
+        "--replica-horizon",
+        "2s",
+    ];
+    let Some(a) = TestServer::start_postgres(
+        "a_running_replica_stalled_past_the_horizon_rebuilds_in_place",
+        &args,
+    ) else {
+        return;
+    };
+    let b_dir = tempfile::tempdir().expect("temp dir");
+    let b = TestServer::start_on(b_dir.path(), &a.database_url(), &args);
+    let b_id = replica_id(b_dir.path());
+    let mut acked: Vec<(String, String)> = (0..3)
+        .map(|k| publish_word(&a, &token(53_000 + k)))
+        .collect();
+    for (word, id) in &acked {
+        eventually(Duration::from_secs(5), || {
+            search_ids(&b, word) == vec![id.clone()]
+        })
+        .expect("searchable on B");
+    }
+    let head = with_store(&a, |s| async move { s.outbox_head().await.expect("head") });
+    eventually(Duration::from_secs(5), || recorded(&a, &b_id) == Some(head))
+        .expect("B records its position");
+    let pid = b.pid();
+
+    signal(&b, "STOP");
+    let missed: Vec<(String, String)> = (0..4)
+        .map(|k| publish_word(&a, &token(54_000 + k)))
+        .collect();
+    let gone = eventually(Duration::from_secs(20), || {
+        recorded(&a, &b_id).is_none()
+            && with_store(&a, |s| async move {
+                matches!(
+                    s.outbox_after(head, 10).await,
+                    Err(khkr_match::store::StoreError::Pruned { .. })
+                )
+            })
+    });
+    assert!(
+        gone.is_some(),
+        "B is forgotten and entries it needed are pruned while it is stalled"
+    );
+    acked.extend(missed);
+    signal(&b, "CONT");
+
+    for (word, id) in &acked {
+        let found = eventually(Duration::from_secs(10), || {
+            search_ids(&b, word) == vec![id.clone()]
+        });
+        assert!(
+            found.is_some(),
+            "{word} not searchable on B after it resumed"
+        );
+    }
+    assert_eq!(b.pid(), pid, "B was not restarted");
+    let log = std::fs::read_to_string(b_dir.path().join("server.log")).expect("B's log");
+    let why = log
+        .find("while this replica was not seen; rebuilding it from the database")
+        .unwrap_or_else(|| panic!("B says why it rebuilds:\n{log}"));
+    assert!(
+        log[why..].contains("search index: rebuilding from the database"),
+        "with a progress line after it:\n{log}"
+    );
+    assert_eq!(total_smes(&b), acked.len() as i64);
+    // B serves writes after the rebuild, and A sees them.
+    let (word, id) = publish_word(&b, &token(55_000));
+    assert_eq!(
+        search_ids(&b, &word),
+        vec![id.clone()],
+        "read-your-writes on B"
+    );
+    eventually(Duration::from_secs(5), || {
+        search_ids(&a, &word) == vec![id.clone()]
+    })
+    .expect("B's write reaches A");
+    eventually(Duration::from_secs(5), || recorded(&a, &b_id).is_some())
+        .expect("B records its position again after the rebuild");
+}
+
 const LOG_IN: &str =
     "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }";
 
