@@ -202,11 +202,11 @@ fn khmer_and_korean_round_trip_byte_for_byte() {
         sme["description"]["ko"].as_str().unwrap().as_bytes(),
         ko_desc.as_bytes()
     );
-    // And the database holds the same bytes. This one reads the SQLite file itself, on
-    // purpose: it is about what the column holds (no normalisation on the way in), which the
-    // store's read-back (decoded by the same codec) could not show.
+    // And the database holds the same bytes. This one reads the database itself, on purpose:
+    // it is about what the column holds (no normalisation on the way in), which the store's
+    // read-back (decoded by the same codec) could not show.
     let stored = sql_scalar(
-        &s.db_path(),
+        &s,
         &format!("SELECT description_ko FROM smes WHERE id = '{id}'"),
     );
     assert_eq!(stored.as_str().unwrap().as_bytes(), ko_desc.as_bytes());

@@ -479,14 +479,7 @@ fn revoke_api_key_closes_the_sockets_of_that_key() {
 fn every_operation_rechecks_the_token() {
     let a = TestServer::start();
     // A second server on the same database (its own index), as a replica would be.
-    let replica_dir = tempfile::tempdir().unwrap();
-    for suffix in ["", "-wal", "-shm"] {
-        let name = format!("khkr.db{suffix}");
-        if a.dir.join(&name).exists() || suffix.is_empty() {
-            std::os::unix::fs::symlink(a.dir.join(&name), replica_dir.path().join(&name)).unwrap();
-        }
-    }
-    let b = TestServer::start_in(replica_dir.path(), &[]);
+    let b = a.replica(&[]);
     let (token, _) = a.sign_up("SME");
     let mut ws = signed_in(&a, &token);
     subscribe(&mut ws, "q", "{ me { role } }");

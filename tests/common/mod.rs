@@ -96,12 +96,20 @@ impl TestServer {
     }
 
     pub fn start_with(args: &[&str]) -> Self {
-        // `KHKR_TEST_BACKEND=postgres` runs every test that starts its server here on
-        // PostgreSQL instead (servers started with `start_in`, over a directory of their own,
-        // stay on SQLite).
+        // The end-to-end suites run on PostgreSQL a second time in the test binary
+        // `on_postgres` (tests/on_postgres.rs includes them), and every test binary does with
+        // `KHKR_TEST_BACKEND=postgres`. Servers started with `start_in`, over a directory of
+        // their own, stay on SQLite.
         if std::env::var("KHKR_TEST_BACKEND").as_deref() == Ok("postgres") {
             return Self::start_postgres("KHKR_TEST_BACKEND=postgres", args)
                 .unwrap_or_else(|| panic!("KHKR_TEST_BACKEND=postgres needs {}", postgres::ENV));
+        }
+        if env!("CARGO_CRATE_NAME") == "on_postgres" {
+            // Without the database, `start_postgres` has printed the loud SKIPPED line; the
+            // test still runs, on SQLite, so its assertions are exercised either way.
+            if let Some(s) = Self::start_postgres("on_postgres (the suite on PostgreSQL)", args) {
+                return s;
+            }
         }
         let tmp = tempfile::tempdir().expect("temp dir");
         let dir = tmp.path().to_path_buf();
@@ -143,6 +151,27 @@ impl TestServer {
         server.sme_token = server.sign_up("SME").0;
         server.investor_token = server.sign_up("INVESTOR").0;
         server
+    }
+
+    /// A second server on this server's database with an index directory of its own, as a
+    /// replica runs: on PostgreSQL the same URL; on SQLite the same file (and its WAL, which
+    /// exists while this server runs) linked into another directory.
+    pub fn replica(&self, args: &[&str]) -> Self {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let mut s = if self.db_url.starts_with("postgres") {
+            Self::start_on(tmp.path(), &self.db_url, args)
+        } else {
+            for suffix in ["", "-wal", "-shm"] {
+                let name = format!("khkr.db{suffix}");
+                if suffix.is_empty() || self.dir.join(&name).exists() {
+                    std::os::unix::fs::symlink(self.dir.join(&name), tmp.path().join(&name))
+                        .expect("link the database");
+                }
+            }
+            Self::start_in(tmp.path(), args)
+        };
+        s._tmp = Some(tmp);
+        s
     }
 
     /// A server on the SQLite database of `dir` that signs nobody up at start (its tokens are
@@ -366,30 +395,47 @@ pub fn row_counts(s: &TestServer) -> (i64, i64, i64) {
     })
 }
 
-/// Runs one SQL scalar query against the server's SQLite file, independently of the server.
-/// Only for tests about what SQLite itself holds (bytes as stored); everything else asks the
-/// store through [`with_store`].
-pub fn sql_scalar(db: &Path, sql: &str) -> Value {
+/// Runs one SQL scalar query against the server's database (SQLite or PostgreSQL, by its URL),
+/// independently of the server. Only for tests about what the database itself holds (bytes as
+/// stored); everything else asks the store through [`with_store`].
+pub fn sql_scalar(s: &TestServer, sql: &str) -> Value {
+    use sqlx::{Column, Connection, Row};
+    fn value<R: Row>(row: &R) -> Value
+    where
+        usize: sqlx::ColumnIndex<R>,
+        for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    {
+        if let Ok(i) = row.try_get::<i64, _>(0) {
+            json!(i)
+        } else {
+            let name = row.columns().first().map(|c| c.name().to_string());
+            json!(row
+                .try_get::<Option<String>, _>(0)
+                .unwrap_or_else(|e| panic!("{name:?}: text or integer column: {e}")))
+        }
+    }
+    let url = s.database_url();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
     rt.block_on(async {
-        use sqlx::{Connection, Row};
-        let url = format!("sqlite:{}", db.display());
-        let mut conn = sqlx::SqliteConnection::connect(&url)
-            .await
-            .expect("open db");
-        let row = sqlx::query(sql).fetch_one(&mut conn).await.expect("query");
-        let v = if let Ok(i) = row.try_get::<i64, _>(0) {
-            json!(i)
+        if url.starts_with("postgres") {
+            let mut conn = sqlx::PgConnection::connect(&url).await.expect("open db");
+            let row = sqlx::query(sql).fetch_one(&mut conn).await.expect("query");
+            let v = value(&row);
+            let _ = conn.close().await;
+            v
         } else {
-            json!(row
-                .try_get::<Option<String>, _>(0)
-                .expect("text or integer column"))
-        };
-        let _ = conn.close().await;
-        v
+            let mut conn = sqlx::SqliteConnection::connect(&url)
+                .await
+                .expect("open db");
+            let row = sqlx::query(sql).fetch_one(&mut conn).await.expect("query");
+            let v = value(&row);
+            let _ = conn.close().await;
+            v
+        }
     })
 }
 
