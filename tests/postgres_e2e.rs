@@ -407,6 +407,60 @@ fn publish_word(s: &TestServer, word: &str) -> (String, String) {
     (word.to_string(), publish_sme(s, input))
 }
 
+/// Replica A on a fresh schema and replica B on the same database, both started with `args`;
+/// the words `words` published on A are searchable on B and B has recorded the head as its
+/// position. `None` (skipped, said loudly) without a test database.
+struct InStep {
+    a: TestServer,
+    b: TestServer,
+    b_dir: tempfile::TempDir,
+    b_id: String,
+    acked: Vec<(String, String)>,
+    head: i64,
+}
+
+fn replicas_in_step(test: &str, args: &[&str], words: std::ops::Range<usize>) -> Option<InStep> {
+    let a = TestServer::start_postgres(test, args)?;
+    let b_dir = tempfile::tempdir().expect("temp dir");
+    let b = TestServer::start_on(b_dir.path(), &a.database_url(), args);
+    let b_id = replica_id(b_dir.path());
+    let acked: Vec<(String, String)> = words.map(|k| publish_word(&a, &token(k))).collect();
+    all_searchable(&b, &acked, Duration::from_secs(5));
+    let head = with_store(&a, |s| async move { s.outbox_head().await.expect("head") });
+    eventually(Duration::from_secs(5), || recorded(&a, &b_id) == Some(head))
+        .expect("B records its position");
+    Some(InStep {
+        a,
+        b,
+        b_dir,
+        b_id,
+        acked,
+        head,
+    })
+}
+
+/// Every (word, id) is found on `server`, each within `within`.
+fn all_searchable(server: &TestServer, acked: &[(String, String)], within: Duration) {
+    for (word, id) in acked {
+        let found = eventually(within, || search_ids(server, word) == vec![id.clone()]);
+        assert!(found.is_some(), "{word} not searchable on {}", server.base);
+    }
+}
+
+/// Waits until replica `id` is forgotten and the entries after `head` are pruned.
+fn forgotten_and_pruned(a: &TestServer, id: &str, head: i64) -> bool {
+    eventually(Duration::from_secs(20), || {
+        recorded(a, id).is_none()
+            && with_store(a, |s| async move {
+                matches!(
+                    s.outbox_after(head, 10).await,
+                    Err(khkr_match::store::StoreError::Pruned { .. })
+                )
+            })
+    })
+    .is_some()
+}
+
 /// Outbox pruning across replicas (issue 13). Each replica records its position; pruning
 /// deletes only what every live replica has applied, so a replica that is stalled (SIGSTOP)
 /// but within the horizon finds every entry it missed when it resumes. A replica gone longer
@@ -423,27 +477,21 @@ fn outbox_pruning_waits_for_live_replicas_and_a_replica_past_the_horizon_rebuild
     ];
     let mut args_a = quick.to_vec();
     args_a.extend(["--replica-horizon", "1h"]);
-    let Some(a) = TestServer::start_postgres(
+    let Some(InStep {
+        a,
+        b,
+        b_dir,
+        b_id,
+        mut acked,
+        head,
+    }) = replicas_in_step(
         "outbox_pruning_waits_for_live_replicas_and_a_replica_past_the_horizon_rebuilds",
         &args_a,
-    ) else {
+        50_000..50_004,
+    )
+    else {
         return;
     };
-    let b_dir = tempfile::tempdir().expect("temp dir");
-    let b = TestServer::start_on(b_dir.path(), &a.database_url(), &args_a);
-    let b_id = replica_id(b_dir.path());
-    let mut acked: Vec<(String, String)> = (0..4)
-        .map(|k| publish_word(&a, &token(50_000 + k)))
-        .collect();
-    for (word, id) in &acked {
-        eventually(Duration::from_secs(5), || {
-            search_ids(&b, word) == vec![id.clone()]
-        })
-        .expect("searchable on B");
-    }
-    let head = with_store(&a, |s| async move { s.outbox_head().await.expect("head") });
-    eventually(Duration::from_secs(5), || recorded(&a, &b_id) == Some(head))
-        .expect("B records its position");
 
     // B stalls (within the 1 h horizon of A); A writes on and keeps pruning.
     signal(&b, "STOP");
@@ -473,12 +521,7 @@ fn outbox_pruning_waits_for_live_replicas_and_a_replica_past_the_horizon_rebuild
     );
     signal(&b, "CONT");
     acked.extend(stalled);
-    for (word, id) in &acked {
-        eventually(Duration::from_secs(5), || {
-            search_ids(&b, word) == vec![id.clone()]
-        })
-        .expect("B catches up after the stall");
-    }
+    all_searchable(&b, &acked, Duration::from_secs(5));
 
     // B dies and stays away; C joins with a 2 s horizon, so B no longer counts.
     let head = with_store(&a, |s| async move { s.outbox_head().await.expect("head") });
@@ -492,17 +535,8 @@ fn outbox_pruning_waits_for_live_replicas_and_a_replica_past_the_horizon_rebuild
     let missed: Vec<(String, String)> = (0..5)
         .map(|k| publish_word(&a, &token(52_000 + k)))
         .collect();
-    let gone = eventually(Duration::from_secs(20), || {
-        recorded(&a, &b_id).is_none()
-            && with_store(&a, |s| async move {
-                matches!(
-                    s.outbox_after(head, 10).await,
-                    Err(khkr_match::store::StoreError::Pruned { .. })
-                )
-            })
-    });
     assert!(
-        gone.is_some(),
+        forgotten_and_pruned(&a, &b_id, head),
         "B is forgotten and entries it needed are pruned"
     );
     acked.extend(missed);
@@ -518,12 +552,7 @@ fn outbox_pruning_waits_for_live_replicas_and_a_replica_past_the_horizon_rebuild
         "with a progress line after it:\n{log}"
     );
     for server in [&a, &b, &c] {
-        for (word, id) in &acked {
-            let found = eventually(Duration::from_secs(5), || {
-                search_ids(server, word) == vec![id.clone()]
-            });
-            assert!(found.is_some(), "{word} not searchable on {}", server.base);
-        }
+        all_searchable(server, &acked, Duration::from_secs(5));
         assert_eq!(total_smes(server), acked.len() as i64);
     }
     assert!(
@@ -547,58 +576,34 @@ fn a_running_replica_stalled_past_the_horizon_rebuilds_in_place() {
         "--replica-horizon",
         "2s",
     ];
-    let Some(a) = TestServer::start_postgres(
+    let Some(InStep {
+        a,
+        b,
+        b_dir,
+        b_id,
+        mut acked,
+        head,
+    }) = replicas_in_step(
         "a_running_replica_stalled_past_the_horizon_rebuilds_in_place",
         &args,
-    ) else {
+        53_000..53_003,
+    )
+    else {
         return;
     };
-    let b_dir = tempfile::tempdir().expect("temp dir");
-    let b = TestServer::start_on(b_dir.path(), &a.database_url(), &args);
-    let b_id = replica_id(b_dir.path());
-    let mut acked: Vec<(String, String)> = (0..3)
-        .map(|k| publish_word(&a, &token(53_000 + k)))
-        .collect();
-    for (word, id) in &acked {
-        eventually(Duration::from_secs(5), || {
-            search_ids(&b, word) == vec![id.clone()]
-        })
-        .expect("searchable on B");
-    }
-    let head = with_store(&a, |s| async move { s.outbox_head().await.expect("head") });
-    eventually(Duration::from_secs(5), || recorded(&a, &b_id) == Some(head))
-        .expect("B records its position");
     let pid = b.pid();
 
     signal(&b, "STOP");
     let missed: Vec<(String, String)> = (0..4)
         .map(|k| publish_word(&a, &token(54_000 + k)))
         .collect();
-    let gone = eventually(Duration::from_secs(20), || {
-        recorded(&a, &b_id).is_none()
-            && with_store(&a, |s| async move {
-                matches!(
-                    s.outbox_after(head, 10).await,
-                    Err(khkr_match::store::StoreError::Pruned { .. })
-                )
-            })
-    });
     assert!(
-        gone.is_some(),
+        forgotten_and_pruned(&a, &b_id, head),
         "B is forgotten and entries it needed are pruned while it is stalled"
     );
     acked.extend(missed);
     signal(&b, "CONT");
-
-    for (word, id) in &acked {
-        let found = eventually(Duration::from_secs(10), || {
-            search_ids(&b, word) == vec![id.clone()]
-        });
-        assert!(
-            found.is_some(),
-            "{word} not searchable on B after it resumed"
-        );
-    }
+    all_searchable(&b, &acked, Duration::from_secs(10));
     assert_eq!(b.pid(), pid, "B was not restarted");
     let log = std::fs::read_to_string(b_dir.path().join("server.log")).expect("B's log");
     let why = log
