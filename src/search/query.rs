@@ -1191,12 +1191,12 @@ mod tests {
         // section). Issue 11 asks 0.90 recall; the glossary does not reach it on this text yet,
         // so these floors only keep it from getting worse.
         let floors = [
-            ((Lang::Ko, Lang::Km), 0.66, 0.43),
-            ((Lang::En, Lang::Km), 0.65, 0.45),
-            ((Lang::Km, Lang::Ko), 0.63, 0.53),
-            ((Lang::En, Lang::Ko), 0.64, 0.53),
-            ((Lang::Km, Lang::En), 0.83, 0.72),
-            ((Lang::Ko, Lang::En), 0.83, 0.69),
+            ((Lang::Ko, Lang::Km), 0.70, 0.45),
+            ((Lang::En, Lang::Km), 0.70, 0.47),
+            ((Lang::Km, Lang::Ko), 0.67, 0.55),
+            ((Lang::En, Lang::Ko), 0.68, 0.55),
+            ((Lang::Km, Lang::En), 0.90, 0.75),
+            ((Lang::Ko, Lang::En), 0.90, 0.72),
         ];
         for ((direction, counts), (d, recall, precision)) in table.iter().zip(floors) {
             assert!(*direction == d);
