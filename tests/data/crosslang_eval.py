@@ -79,7 +79,7 @@ NOT_THE_CONCEPT = {
     'technology_transfer': [r'\bknow how\b'],  # "don't know how" (the form is "know-how")
     'profit': [r'\bnarrowest of margins\b'],
     'guarantee': [r'\bguarantee its safety\b', r'\bguarantees of\b', r'\bsecurity guarantees\b'],  # diplomacy
-    'korea': [r'\bNorth Korean?\b'],  # the concept is South Korea (한국, 대한민국)
+    'korea': [r'\bNorth Korean?\b', r'\bKorean [Pp]eninsula\b'],  # the concept is South Korea (한국, 대한민국)
     # Added from the DEV half only (see HALF): the glossary lists these concepts by plural forms
     # ("cans", "orders", "cups", "watches", "securities") so that the singular's other sense does
     # not count, but noun lemmas bring the singular back.
@@ -140,7 +140,7 @@ def sentence(text):
         words = {t.lower()} if t[0].isupper() else noun_lemmas(t)
         if caps(t):
             words.add(t)
-        out.append((m.start(), m.end(), words))
+        out.append((m.start(), m.start() + len(t), words))
     return out
 
 
