@@ -10,11 +10,17 @@
 //!
 //! Matching rules, chosen to keep short forms from firing inside other words:
 //! * English (and any Latin-script form): whole words, case-insensitive, with an optional plural
-//!   `s`/`es` on the last word; no stemming (the English stemmer conflates "marketing" with
+//!   `s`/`es` on the last word, a Korean or Khmer letter ending a word (EU를); no stemming (the English stemmer conflates "marketing" with
 //!   "market" and "production" with "products").
 //! * Khmer: on orthographic syllable boundaries (not after a COENG, not followed by a vowel or
-//!   sign), after the spelling normalisations of the analyzer (subscript DA as TA, split vowels),
-//!   ignoring zero-width spaces.
+//!   sign), after the spelling normalisations of the analyzer (subscript DA as TA, subscript RO
+//!   after another subscript, split vowels),
+//!   ignoring zero-width spaces. A form of one orthographic syllable (ឡេ "lotion") must also
+//!   not lie inside a longer word of the Khmer dictionary (`search::khmer`, pure compiled-in
+//!   data): a syllable boundary cannot tell a word from the first part of a longer syllable
+//!   (ឡេ in សំឡេង "voice", where ង closes the syllable) or of a name (ស្កុតឡេន "Scotland").
+//!   Not "only between dictionary words": the dictionary cuts unknown words badly, so a cut it
+//!   makes inside a syllable is ignored, and a zero-width space of the original is a boundary.
 //! * Korean: a form of one or two syllables only at the start of a word (마트 is not found in
 //!   스마트폰, 시장 not in 전시장), a longer form anywhere; particles may follow.
 //! * A match lying inside a longer match is dropped (ស្វាយ "mango" inside ស្វាយចន្ទី "cashew"),
@@ -77,7 +83,8 @@ enum Target {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Script {
     Latin,
-    Khmer,
+    /// Khmer, with its count of orthographic syllables.
+    Khmer(usize),
     /// Korean, with its syllable count.
     Hangul(usize),
 }
@@ -118,6 +125,9 @@ pub fn glossary() -> &'static Glossary {
 }
 
 const COENG: char = '\u{17D2}';
+const KHMER_RO: char = '\u{179A}';
+/// COENG RO COENG: subscript RO with another subscript to follow.
+const RO_THEN_COENG: &str = "\u{17D2}\u{179A}\u{17D2}";
 
 /// Text normalised for matching, with the original byte range of every normalised byte.
 struct Normalized {
@@ -147,6 +157,18 @@ fn normalize(text: &str) -> Normalized {
         }
         let last = out.text.chars().next_back();
         match c {
+            // A subscript typed after subscript RO (ស្រ្តី) renders as the spelling with RO last
+            // (ស្ត្រី): write RO last, as the analyzer does (subscript DA as TA there too).
+            '\u{1780}'..='\u{17A2}' if c != KHMER_RO && out.text.ends_with(RO_THEN_COENG) => {
+                let len = RO_THEN_COENG.len();
+                let start = out.origin[out.origin.len() - len].start;
+                out.text.truncate(out.text.len() - len);
+                out.origin.truncate(out.origin.len() - len);
+                let sub = if c == '\u{178A}' { '\u{178F}' } else { c };
+                for c in [COENG, sub, COENG, KHMER_RO] {
+                    push(&mut out, c, start..here.end);
+                }
+            }
             // Subscript DA and TA look alike: write TA, as the analyzer does.
             '\u{178A}' if last == Some(COENG) => push(&mut out, '\u{178F}', here),
             // េ + ា and េ + ី are ោ and ើ.
@@ -190,9 +212,96 @@ fn is_khmer_dependent(c: char) -> bool {
     matches!(u32::from(c), 0x17B6..=0x17D3 | 0x17DD)
 }
 
+/// Khmer forms of at most this many orthographic syllables match only as whole words (see the
+/// module documentation).
+const KHMER_WHOLE_WORD_SYLLABLES: usize = 1;
+
+/// Orthographic syllables of a Khmer form: its consonants and independent vowels that are not
+/// subscripts (ពន្ធ has two, ព and ន with its subscript ធ; ឡេ one).
+fn khmer_syllables(form: &str) -> usize {
+    let mut after_coeng = false;
+    let mut n = 0;
+    for c in form.chars() {
+        if ('\u{1780}'..='\u{17B3}').contains(&c) && !after_coeng {
+            n += 1;
+        }
+        after_coeng = c == COENG;
+    }
+    n
+}
+
+/// Whether the place `at` of the normalised text is a place where the original text had
+/// something normalisation dropped: a zero-width space, which writers put between words.
+fn dropped_before(norm: &Normalized, at: usize) -> bool {
+    at > 0 && at < norm.text.len() && norm.origin[at - 1].end < norm.origin[at].start
+}
+
+/// The run of Khmer letters around `range` in the normalised text: up to a non-Khmer character
+/// (space, punctuation, another script) or a dropped zero-width space.
+fn khmer_run(norm: &Normalized, range: &Range<usize>) -> Range<usize> {
+    let t = norm.text.as_str();
+    let mut start = range.start;
+    while !dropped_before(norm, start) {
+        match t[..start].chars().next_back() {
+            Some(c) if is_khmer(c) => start -= c.len_utf8(),
+            _ => break,
+        }
+    }
+    let mut end = range.end;
+    while !dropped_before(norm, end) {
+        match t[end..].chars().next() {
+            Some(c) if is_khmer(c) => end += c.len_utf8(),
+            _ => break,
+        }
+    }
+    start..end
+}
+
+/// Whether `at` starts an orthographic syllable in `run` of the normalised text (or ends it).
+fn khmer_syllable_start(t: &str, run: &Range<usize>, at: usize) -> bool {
+    at == run.start
+        || at == run.end
+        || (t[at..]
+            .chars()
+            .next()
+            .is_some_and(|c| ('\u{1780}'..='\u{17B3}').contains(&c))
+            && !t[..at].ends_with(COENG))
+}
+
+/// Whether the Khmer match `range` lies strictly inside a longer word of the Khmer dictionary
+/// (`search::khmer`). Only dictionary words that begin and end on syllable boundaries count: on a
+/// loanword it does not know, the dictionary may cut inside a syllable (ឡេន|ិ|ង for ឡេ និង),
+/// and such a piece says nothing about the match. `cache` keeps the last run's word boundaries.
+fn inside_longer_khmer_word(
+    norm: &Normalized,
+    range: &Range<usize>,
+    cache: &mut Option<(Range<usize>, Vec<usize>)>,
+) -> bool {
+    let run = khmer_run(norm, range);
+    if cache.as_ref().is_none_or(|(r, _)| *r != run) {
+        let inside = crate::search::khmer::boundaries(&norm.text[run.clone()]);
+        *cache = Some((run.clone(), inside));
+    }
+    let Some((_, inside)) = cache.as_ref() else {
+        return false;
+    };
+    let cuts: Vec<usize> = std::iter::once(run.start)
+        .chain(inside.iter().map(|b| run.start + b))
+        .chain(std::iter::once(run.end))
+        .collect();
+    cuts.windows(2).any(|w| {
+        let (a, b) = (w[0], w[1]);
+        a <= range.start
+            && range.end <= b
+            && (b - a) > (range.end - range.start)
+            && khmer_syllable_start(&norm.text, &run, a)
+            && khmer_syllable_start(&norm.text, &run, b)
+    })
+}
+
 fn script_of(form: &str) -> Script {
     if form.chars().any(is_khmer) {
-        Script::Khmer
+        Script::Khmer(khmer_syllables(form))
     } else if form.chars().any(is_hangul) {
         Script::Hangul(form.chars().filter(|c| is_hangul(*c)).count())
     } else {
@@ -335,6 +444,7 @@ impl Glossary {
         let norm = normalize(text);
         let t = norm.text.as_str();
         let mut accepted: Vec<(Range<usize>, usize)> = Vec::new();
+        let mut khmer_boundaries = None;
         for m in self.automaton.find_overlapping_iter(t) {
             let pattern = m.pattern().as_usize();
             let (script, _) = &self.patterns[pattern];
@@ -343,7 +453,11 @@ impl Glossary {
             let after = t[end..].chars().next();
             let ok = match script {
                 Script::Latin => {
-                    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+                    // Only Latin-script letters and digits continue a Latin word: "EU" is a
+                    // word in "EU를" (a Korean particle follows) and in "EUនិង".
+                    let word = |c: Option<char>| {
+                        c.is_some_and(|c| c.is_alphanumeric() && !is_hangul(c) && !is_khmer(c))
+                    };
                     if word(before) {
                         false
                     } else if !word(after) {
@@ -363,9 +477,16 @@ impl Glossary {
                         }
                     }
                 }
-                Script::Khmer => {
-                    before != Some(COENG)
-                        && !after.is_some_and(|c| is_khmer_dependent(c) || c == COENG)
+                Script::Khmer(syllables) => {
+                    let syllable_ends = before != Some(COENG)
+                        && !after.is_some_and(|c| is_khmer_dependent(c) || c == COENG);
+                    syllable_ends
+                        && (*syllables > KHMER_WHOLE_WORD_SYLLABLES
+                            || !inside_longer_khmer_word(
+                                &norm,
+                                &(start..end),
+                                &mut khmer_boundaries,
+                            ))
                 }
                 Script::Hangul(syllables) => *syllables > 2 || !before.is_some_and(is_hangul),
             };
@@ -467,6 +588,47 @@ mod tests {
         assert!(ids("시장에").contains(&"market"));
         // Khmer syllables: ថ្ម "stone" is not the start of ថ្មី "new".
         assert!(!ids("ថ្មី").contains(&"stone"));
+    }
+
+    #[test]
+    fn latin_forms_end_where_korean_or_khmer_begins() {
+        assert!(ids("EU를 탈퇴").contains(&"europe"));
+        assert!(ids("Facebookនិង").contains(&"facebook"));
+        assert!(!ids("EUR").contains(&"europe"));
+    }
+
+    #[test]
+    fn subscript_ro_typed_first_is_the_same_spelling() {
+        // ស្ត្រី "women" and យុទ្ធសាស្ត្រ "strategy" as often typed, RO first.
+        assert_eq!(ids("ស្រ្តី"), ["women"]);
+        assert!(ids("យុទ្ធសាស្រ្ត").contains(&"strategy"));
+        let text = "ជួយស្រ្តី";
+        let women = glossary().index_of("women").unwrap();
+        let m = glossary()
+            .find(text)
+            .into_iter()
+            .find(|m| m.concept == women);
+        assert_eq!(m.map(|m| &text[m.range]), Some("ស្រ្តី"));
+    }
+
+    #[test]
+    fn one_syllable_khmer_forms_match_whole_words_only() {
+        assert_eq!(khmer_syllables("ឡេ"), 1);
+        assert_eq!(khmer_syllables("ពន្ធ"), 2);
+        assert_eq!(khmer_syllables("ស្វាយចន្ទី"), 4);
+        // ឡេ "lotion": a word of its own, alone, between words or after a zero-width space ...
+        assert!(ids("ឡេ").contains(&"lotion"));
+        assert!(
+            ids("លក់ឡេនិងក្រែម").contains(&"lotion"),
+            "{:?}",
+            ids("លក់ឡេនិងក្រែម")
+        );
+        assert!(ids("ទិញ\u{200B}ឡេ").contains(&"lotion"));
+        // ... but not the start of សំឡេង "voice" (ង closes the syllable) nor part of a name.
+        assert!(!ids("សំឡេង").contains(&"lotion"));
+        assert!(!ids("គាត់មានសំឡេងល្អ").contains(&"lotion"));
+        // Longer forms keep matching on syllable boundaries inside longer words.
+        assert!(ids("រោងចក្រកែច្នៃគ្រាប់ស្វាយចន្ទី").contains(&"cashew"));
     }
 
     #[test]

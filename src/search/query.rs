@@ -870,7 +870,6 @@ mod tests {
         }
         println!("query type           variant                     queries  recall  P@10  P@first");
         for ((kind, name), r) in &table {
-            let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
             println!(
                 "{kind:<20} {name:<27} {:>7}  {:>6.2}  {:>4.2}  {:>7.2}",
                 r.queries,
@@ -912,13 +911,25 @@ mod tests {
         queries: Vec<CrossQuery>,
     }
 
-    /// One line of the parallel corpus: the same sentence in the three languages.
+    /// One line of the parallel corpus: the same sentence in the three languages, and the half
+    /// of the evaluation its article is in.
     #[derive(Deserialize)]
     struct CrossLine {
         line: usize,
+        half: Half,
         en: String,
         km: String,
         ko: String,
+    }
+
+    /// The script splits the articles in two (alternately, in corpus order): the glossary is
+    /// tuned on `Dev` only, and `Heldout` says whether the tuning carries over to text it was
+    /// not read from.
+    #[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+    #[serde(rename_all = "lowercase")]
+    enum Half {
+        Dev,
+        Heldout,
     }
 
     /// A glossary concept the English side mentions: its first form per language (the query
@@ -942,17 +953,54 @@ mod tests {
         }
     }
 
-    /// Counts over the queries of one direction.
+    /// Counts over the queries of one direction, on one half or on both.
     #[derive(Default)]
     struct Cross {
+        /// Queries with at least one relevant line in the half.
         queries: usize,
         relevant: usize,
         found: usize,
         found_relevant: usize,
         /// Concepts with relevant documents not found: (concept, missed, relevant).
         missed: Vec<(String, usize, usize)>,
-        /// Concepts with results that are not relevant: (concept, wrong results).
-        wrong: Vec<(String, usize)>,
+        /// Concepts with results that are not relevant: (concept, wrong result lines).
+        wrong: Vec<(String, Vec<usize>)>,
+    }
+
+    impl Cross {
+        fn add(&mut self, concept: &str, expected: &BTreeSet<usize>, found: &BTreeSet<usize>) {
+            let hits = found.intersection(expected).count();
+            if !expected.is_empty() {
+                self.queries += 1;
+            }
+            self.relevant += expected.len();
+            self.found += found.len();
+            self.found_relevant += hits;
+            if hits < expected.len() {
+                self.missed
+                    .push((concept.to_string(), expected.len() - hits, expected.len()));
+            }
+            if hits < found.len() {
+                let wrong = found.difference(expected).copied().collect();
+                self.wrong.push((concept.to_string(), wrong));
+            }
+        }
+
+        fn recall(&self) -> f64 {
+            ratio(self.found_relevant, self.relevant)
+        }
+
+        fn precision(&self) -> f64 {
+            ratio(self.found_relevant, self.found)
+        }
+    }
+
+    fn ratio(a: usize, b: usize) -> f64 {
+        if b == 0 {
+            1.0
+        } else {
+            a as f64 / b as f64
+        }
     }
 
     /// Cross-language search on text the project did not write (`tests/data/crosslang_eval.json`,
@@ -962,14 +1010,19 @@ mod tests {
     /// one language, run through the real query path (`analyse_words`, `text_query`), and its
     /// results in another language are compared with the lines whose English sentence mentions
     /// the concept (found by an English lemmatizer, not by the glossary). Per direction: recall,
-    /// and strict precision (a result counts only if its line is relevant).
-    /// `cargo test --lib eval_cross_language -- --nocapture` prints the table and the misses.
+    /// and strict precision (a result counts only if its line is relevant), on the DEV half, the
+    /// HELD-OUT half and both. The misses and the false hits are printed for DEV only: the
+    /// glossary is tuned on what DEV shows, and HELD-OUT's figures are only honest while its
+    /// misses stay unread. The floors hold on HELD-OUT.
+    /// `cargo test --lib eval_cross_language -- --nocapture` prints the tables, the DEV misses
+    /// and, per result language, the DEV false hits with the words the concept was found in.
     #[test]
     fn eval_cross_language() {
         let eval: CrossEval =
             serde_json::from_str(include_str!("../../tests/data/crosslang_eval.json"))
                 .unwrap_or_else(|e| panic!("tests/data/crosslang_eval.json: {e}"));
         let key = |lang: Lang, line: usize| format!("{}{line:04}", lang.code());
+        let half_of: BTreeMap<usize, Half> = eval.docs.iter().map(|d| (d.line, d.half)).collect();
         let docs: Vec<(String, LocalizedText)> = eval
             .docs
             .iter()
@@ -996,86 +1049,159 @@ mod tests {
             (Lang::Km, Lang::En),
             (Lang::Ko, Lang::En),
         ];
-        let mut table: Vec<((Lang, Lang), Cross)> = Vec::new();
+        let halves: [(&str, Option<Half>); 3] = [
+            ("DEV", Some(Half::Dev)),
+            ("HELD-OUT", Some(Half::Heldout)),
+            ("ALL", None),
+        ];
+        // Per direction, per entry of `halves`.
+        let mut table: Vec<((Lang, Lang), [Cross; 3])> = Vec::new();
         for (from, to) in directions {
-            let mut c = Cross::default();
+            let mut counts: [Cross; 3] = Default::default();
             for q in &eval.queries {
                 let words = analyse_words(&mut analyzer, q.form(from));
                 let Some(query) = text_query(&fields, &words) else {
                     panic!("{}: no query word in {:?}", q.concept, q.form(from));
                 };
                 let prefix = to.code();
-                let found: BTreeSet<String> = index
+                let found: BTreeSet<usize> = index
                     .all_ids(query.as_ref())
                     .into_iter()
-                    .filter(|id| id.starts_with(prefix))
+                    .filter_map(|id| id.strip_prefix(prefix)?.parse().ok())
                     .collect();
-                let expected: BTreeSet<String> = q.lines.iter().map(|l| key(to, *l)).collect();
-                let hits = found.intersection(&expected).count();
-                c.queries += 1;
-                c.relevant += expected.len();
-                c.found += found.len();
-                c.found_relevant += hits;
-                if hits < expected.len() {
-                    c.missed
-                        .push((q.concept.clone(), expected.len() - hits, expected.len()));
-                }
-                if hits < found.len() {
-                    c.wrong.push((q.concept.clone(), found.len() - hits));
+                let expected: BTreeSet<usize> = q.lines.iter().copied().collect();
+                for ((_, half), c) in halves.iter().zip(&mut counts) {
+                    let keep = |l: &usize| half.is_none_or(|h| half_of.get(l) == Some(&h));
+                    let expected = expected.iter().copied().filter(keep).collect();
+                    let found = found.iter().copied().filter(keep).collect();
+                    c.add(&q.concept, &expected, &found);
                 }
             }
-            table.push(((from, to), c));
+            table.push(((from, to), counts));
         }
-        let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
-        println!("direction  queries  relevant  found  recall  strict precision");
-        for ((from, to), c) in &table {
-            println!(
-                "{}->{}      {:>7}  {:>8}  {:>5}  {:>6.2}  {:>16.2}",
-                from.code(),
-                to.code(),
-                c.queries,
-                c.relevant,
-                c.found,
-                ratio(c.found_relevant, c.relevant),
-                ratio(c.found_relevant, c.found),
-            );
+        for (h, (name, _)) in halves.iter().enumerate() {
+            println!("{name}: direction  queries  relevant  found  recall  strict precision");
+            for ((from, to), counts) in &table {
+                let c = &counts[h];
+                println!(
+                    "{}->{}      {:>7}  {:>8}  {:>5}  {:>6.2}  {:>16.2}",
+                    from.code(),
+                    to.code(),
+                    c.queries,
+                    c.relevant,
+                    c.found,
+                    c.recall(),
+                    c.precision(),
+                );
+            }
         }
-        for ((from, to), c) in &table {
-            let list = |v: Vec<String>| v.join(", ");
+        let list = |v: Vec<String>| v.join(", ");
+        for ((from, to), counts) in &table {
+            let dev = &counts[0];
             println!(
-                "{}->{} missed (concept missed/relevant): {}",
+                "DEV {}->{} missed (concept missed/relevant): {}",
                 from.code(),
                 to.code(),
                 list(
-                    c.missed
+                    dev.missed
                         .iter()
                         .map(|(k, m, r)| format!("{k} {m}/{r}"))
                         .collect()
                 )
             );
             println!(
-                "{}->{} not relevant (concept results): {}",
+                "DEV {}->{} not relevant (concept results): {}",
                 from.code(),
                 to.code(),
-                list(c.wrong.iter().map(|(k, n)| format!("{k} {n}")).collect())
+                list(
+                    dev.wrong
+                        .iter()
+                        .map(|(k, l)| format!("{k} {}", l.len()))
+                        .collect()
+                )
             );
         }
-        // Regression guards 0.02 under the measured figures (README, search section). Issue 11
-        // asks 0.90 recall; the glossary does not reach it on this text yet, so these floors
-        // only keep it from getting worse.
+        // The DEV false hits per result language, each with the words around what the concept
+        // was found in: a short form firing inside another word shows here (ពន្ធ in ពន្ធនាគារ).
+        let text_of: BTreeMap<usize, &CrossLine> = eval.docs.iter().map(|d| (d.line, d)).collect();
+        let g = glossary();
+        for to in Lang::ALL {
+            let mut hits: BTreeMap<(String, String), BTreeSet<usize>> = BTreeMap::new();
+            for ((_, t), counts) in &table {
+                if *t != to {
+                    continue;
+                }
+                for (concept, lines) in &counts[0].wrong {
+                    let Some(ci) = g.index_of(concept) else {
+                        continue;
+                    };
+                    for line in lines {
+                        let d = text_of[line];
+                        let text = match to {
+                            Lang::En => &d.en,
+                            Lang::Km => &d.km,
+                            Lang::Ko => &d.ko,
+                        };
+                        for m in g.find(text).into_iter().filter(|m| m.concept == ci) {
+                            let around = |at: usize, back: bool| {
+                                let mut at = at;
+                                for _ in 0..6 {
+                                    let next = if back {
+                                        text[..at].chars().next_back()
+                                    } else {
+                                        text[at..].chars().next()
+                                    };
+                                    match next {
+                                        Some(c) if !c.is_whitespace() => {
+                                            at = if back {
+                                                at - c.len_utf8()
+                                            } else {
+                                                at + c.len_utf8()
+                                            };
+                                        }
+                                        _ => break,
+                                    }
+                                }
+                                at
+                            };
+                            let (a, b) = (around(m.range.start, true), around(m.range.end, false));
+                            let shown = format!(
+                                "{}[{}]{}",
+                                &text[a..m.range.start],
+                                &text[m.range.clone()],
+                                &text[m.range.end..b]
+                            );
+                            hits.entry((concept.clone(), shown))
+                                .or_default()
+                                .insert(*line);
+                        }
+                    }
+                }
+            }
+            println!(
+                "DEV false hits in {} (concept: context [form] context, lines):",
+                to.code()
+            );
+            for ((concept, shown), lines) in hits {
+                let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
+                println!("  {concept}: {shown}  {}", lines.join(" "));
+            }
+        }
+        // Regression guards on HELD-OUT, 0.02 under the measured figures (README, search
+        // section). Issue 11 asks 0.90 recall; the glossary does not reach it on this text yet,
+        // so these floors only keep it from getting worse.
         let floors = [
-            ((Lang::Ko, Lang::Km), 0.67, 0.43),
-            ((Lang::En, Lang::Km), 0.67, 0.44),
-            ((Lang::Km, Lang::Ko), 0.63, 0.54),
-            ((Lang::En, Lang::Ko), 0.63, 0.54),
-            ((Lang::Km, Lang::En), 0.83, 0.71),
-            ((Lang::Ko, Lang::En), 0.83, 0.69),
+            ((Lang::Ko, Lang::Km), 0.74, 0.48),
+            ((Lang::En, Lang::Km), 0.73, 0.49),
+            ((Lang::Km, Lang::Ko), 0.70, 0.56),
+            ((Lang::En, Lang::Ko), 0.70, 0.56),
+            ((Lang::Km, Lang::En), 0.93, 0.76),
+            ((Lang::Ko, Lang::En), 0.93, 0.72),
         ];
-        for ((direction, c), (d, recall, precision)) in table.iter().zip(floors) {
+        for ((direction, counts), (d, recall, precision)) in table.iter().zip(floors) {
             assert!(*direction == d);
-            let name = format!("{}->{}", d.0.code(), d.1.code());
-            let r = ratio(c.found_relevant, c.relevant);
-            let p = ratio(c.found_relevant, c.found);
+            let name = format!("HELD-OUT {}->{}", d.0.code(), d.1.code());
+            let (r, p) = (counts[1].recall(), counts[1].precision());
             assert!(r >= recall, "{name}: recall {r:.3} under {recall}");
             assert!(
                 p >= precision,
