@@ -203,6 +203,38 @@ fn is_hangul(c: char) -> bool {
     ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
 
+/// Korean compounds are spaced either way (인공지능 and 인공 지능, 고등학교 and 고등 학교): a
+/// Hangul form of at least this many syllables also matches across the spaces of the text, from
+/// the start of a word. Shorter ones would too often span two words (경쟁사 in 경쟁 사업).
+const KOREAN_SPACED_SYLLABLES: usize = 4;
+
+/// `text` without the spaces between two Hangul syllables, each byte with its own byte in
+/// `text`.
+fn without_korean_spaces(text: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
+    let mut at_in = Vec::with_capacity(text.len());
+    let mut prev = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let next = chars.peek().map(|(_, n)| *n);
+        if c == ' ' && prev.is_some_and(is_hangul) && next.is_some_and(is_hangul) {
+            continue;
+        }
+        for i in 0..c.len_utf8() {
+            at_in.push(at + i);
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    (out, at_in)
+}
+
+/// A Hangul form without its spaces (인공 지능 → 인공지능), if it has any.
+fn solid_korean(key: &str) -> Option<String> {
+    let (solid, _) = without_korean_spaces(key);
+    (solid != key && solid.chars().any(is_hangul)).then_some(solid)
+}
+
 fn is_khmer(c: char) -> bool {
     ('\u{1780}'..='\u{17FF}').contains(&c)
 }
@@ -400,11 +432,17 @@ impl Glossary {
         for (i, c) in concepts.iter().enumerate() {
             for form in c.en.iter().chain(&c.km).chain(&c.ko) {
                 add(form, Target::Concept(i));
+                if let Some(solid) = solid_korean(&normalize(form).text) {
+                    add(&solid, Target::Concept(i));
+                }
             }
         }
         for forms in &stops {
             for form in forms {
                 add(form, Target::Stop);
+                if let Some(solid) = solid_korean(&normalize(form).text) {
+                    add(&solid, Target::Stop);
+                }
             }
         }
         let automaton = AhoCorasick::new(&keys).map_err(|e| e.to_string())?;
@@ -492,6 +530,24 @@ impl Glossary {
             };
             if ok {
                 accepted.push((start..end, pattern));
+            }
+        }
+        // Long Korean forms across the text's spaces (고등 학교 for 고등학교), from a word start.
+        let (solid, at_in) = without_korean_spaces(t);
+        if solid.len() < t.len() {
+            for m in self.automaton.find_overlapping_iter(&solid) {
+                let pattern = m.pattern().as_usize();
+                let Script::Hangul(syllables) = self.patterns[pattern].0 else {
+                    continue;
+                };
+                let (start, end) = (at_in[m.start()], at_in[m.end() - 1] + 1);
+                let spaced = end - start > m.end() - m.start();
+                if syllables >= KOREAN_SPACED_SYLLABLES
+                    && spaced
+                    && !t[..start].chars().next_back().is_some_and(is_hangul)
+                {
+                    accepted.push((start..end, pattern));
+                }
             }
         }
         // Drop what lies strictly inside a longer match.
@@ -588,6 +644,36 @@ mod tests {
         assert!(ids("시장에").contains(&"market"));
         // Khmer syllables: ថ្ម "stone" is not the start of ថ្មី "new".
         assert!(!ids("ថ្មី").contains(&"stone"));
+    }
+
+    #[test]
+    fn long_korean_forms_match_spaced_either_way() {
+        // 고등학교 and 감시카메라 are glossary forms; 인공 지능 is one with its space.
+        assert!(ids("고등 학교 파티에서").contains(&"primary_school"));
+        assert!(ids("감시 카메라 영상에").contains(&"cctv"));
+        assert!(ids("인공지능 연구").contains(&"ai"));
+        assert!(ids("인공 지능 연구").contains(&"ai"));
+        // Not from inside a word, and not for short forms (경쟁사 "competitor", 3 syllables).
+        assert!(!ids("최고 등학교").contains(&"primary_school"));
+        let text = "경쟁 사업";
+        let spans: Vec<&str> = glossary()
+            .find(text)
+            .into_iter()
+            .map(|m| &text[m.range])
+            .collect();
+        assert!(!spans.contains(&"경쟁 사"), "{spans:?}");
+    }
+
+    #[test]
+    fn mentions_point_at_the_original_text_across_korean_spaces() {
+        let g = glossary();
+        let text = "그 고등 학교에";
+        let m = g
+            .find(text)
+            .into_iter()
+            .find(|m| g.concepts()[m.concept].id == "primary_school")
+            .unwrap();
+        assert_eq!(&text[m.range], "고등 학교");
     }
 
     #[test]
