@@ -29,7 +29,7 @@
 //!
 //! Pure: the data is compiled in, nothing is read at run time.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -87,7 +87,13 @@ enum Script {
     Khmer(usize),
     /// Korean, with its syllable count.
     Hangul(usize),
+    /// A Korean word of its own, with no Hangul on either side: an abbreviation written before a
+    /// noun (미 "US" in 미 해군, 미·중), which at the start of a longer word is another word (미래).
+    HangulWord,
 }
+
+/// Marks a Korean form (`=미`) that matches only as a word of its own ([`Script::HangulWord`]).
+const WHOLE_WORD_MARK: char = '=';
 
 /// The parsed glossary and its automaton.
 pub struct Glossary {
@@ -358,6 +364,7 @@ impl Glossary {
         let mut also_ids: Vec<Vec<String>> = Vec::new();
         let mut by_id = HashMap::new();
         let mut header_seen = false;
+        let mut whole_words: HashSet<String> = HashSet::new();
         for (n, line) in data.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
@@ -376,6 +383,21 @@ impl Glossary {
                 split_forms(cells.get(2).copied()),
                 split_forms(cells.get(3).copied()),
             );
+            // Korean forms marked as whole words, without the mark (the mark is for matching).
+            let (ko, ko_words): (Vec<String>, Vec<bool>) = ko
+                .into_iter()
+                .map(|f| match f.strip_prefix(WHOLE_WORD_MARK) {
+                    Some(rest) => (rest.trim().to_string(), true),
+                    None => (f, false),
+                })
+                .unzip();
+            let whole: Vec<String> = ko
+                .iter()
+                .zip(&ko_words)
+                .filter(|(_, w)| **w)
+                .map(|(f, _)| normalize(f).text.trim().to_string())
+                .collect();
+            whole_words.extend(whole);
             if id.starts_with('~') {
                 stops.push(en.into_iter().chain(km).chain(ko).collect());
                 continue;
@@ -422,7 +444,12 @@ impl Glossary {
             }
             let i = *index.entry(key.clone()).or_insert_with(|| {
                 keys.push(key.clone());
-                patterns.push((script_of(&key), Vec::new()));
+                let script = if whole_words.contains(&key) {
+                    Script::HangulWord
+                } else {
+                    script_of(&key)
+                };
+                patterns.push((script, Vec::new()));
                 keys.len() - 1
             });
             if !patterns[i].1.contains(&target) {
@@ -527,6 +554,9 @@ impl Glossary {
                             ))
                 }
                 Script::Hangul(syllables) => *syllables > 2 || !before.is_some_and(is_hangul),
+                Script::HangulWord => {
+                    !before.is_some_and(is_hangul) && !after.is_some_and(is_hangul)
+                }
             };
             if ok {
                 accepted.push((start..end, pattern));
@@ -644,6 +674,19 @@ mod tests {
         assert!(ids("시장에").contains(&"market"));
         // Khmer syllables: ថ្ម "stone" is not the start of ថ្មី "new".
         assert!(!ids("ថ្មី").contains(&"stone"));
+    }
+
+    #[test]
+    fn marked_korean_forms_match_whole_words_only() {
+        // =미 in the glossary: the US before a noun, not the start of 미래 "future".
+        assert!(ids("미 해군은").contains(&"usa"));
+        assert!(ids("미·중 무역").contains(&"usa"));
+        assert!(!ids("미래 산업").contains(&"usa"));
+        assert!(!ids("아름다운 미를").contains(&"usa"));
+        let usa = glossary()
+            .concept(glossary().index_of("usa").unwrap())
+            .unwrap();
+        assert!(usa.ko.iter().all(|f| !f.starts_with(WHOLE_WORD_MARK)));
     }
 
     #[test]
