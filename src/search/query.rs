@@ -1193,8 +1193,8 @@ mod tests {
         let floors = [
             ((Lang::Ko, Lang::Km), 0.74, 0.48),
             ((Lang::En, Lang::Km), 0.73, 0.49),
-            ((Lang::Km, Lang::Ko), 0.70, 0.56),
-            ((Lang::En, Lang::Ko), 0.70, 0.56),
+            ((Lang::Km, Lang::Ko), 0.71, 0.56),
+            ((Lang::En, Lang::Ko), 0.71, 0.56),
             ((Lang::Km, Lang::En), 0.93, 0.76),
             ((Lang::Ko, Lang::En), 0.93, 0.72),
         ];
