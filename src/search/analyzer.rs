@@ -396,8 +396,8 @@ fn word(text: &str, start: usize, sink: &mut Sink) -> usize {
 /// in the analyzer's normalised spelling, followed by the dictionary words of such a chunk
 /// when the dictionary cuts it (`search::khmer`: យើងទិញស្រូវ → យើងទិញស្រូវ, យើង, ទិញ, ស្រូវ),
 /// and Korean words (eojeol) with their stems
-/// (화장품을 → 화장품을, 화장품; 쌀과 → 쌀과, 쌀). Latin words are words already in the n-gram fields; a chunk
-/// that mixes scripts gives nothing.
+/// (화장품을 → 화장품을, 화장품; 쌀과 → 쌀과, 쌀). Latin words are words already in the n-gram fields. A
+/// change of script inside a chunk ends a word as a space does (ឆ្នាំ២០២៤ → ឆ្នាំ).
 pub fn whole_words(text: &str) -> Vec<String> {
     whole_words_with(text, true)
 }
@@ -407,39 +407,82 @@ pub(crate) fn whole_words_with(text: &str, dictionary: bool) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut scratch = Scratch::default();
     for chunk in text.split(|c: char| matches!(classify(c), Class::Space | Class::Break)) {
-        if chunk.is_empty() {
-            continue;
-        }
-        let short = chunk.len() <= MAX_WORD_BYTES * 3;
-        // A long unspaced Khmer passage (a sentence between two spaces) is no word itself, but
-        // the dictionary finds the words in it (up to the segmenter's own bound).
-        if (short || dictionary) && chunk.chars().all(|c| classify(c) == Class::Khmer) {
-            scratch.units.clear();
-            scratch.unit_text.clear();
-            let mut at = 0;
-            while at < chunk.len() {
-                at = khmer_syllable(chunk, at, &mut scratch);
+        // A change of script ends a word as a space does (ឆ្នាំ២០២៤, "year 2024", or
+        // ផលិតអង្ករ100តោន): without this, a Khmer word written against digits or Latin letters
+        // would have no word-level evidence at all.
+        for (script, run) in script_runs(chunk) {
+            match script {
+                Script::Khmer => khmer_whole_words(run, dictionary, &mut scratch, &mut out),
+                Script::Hangul if run.len() <= MAX_WORD_BYTES * 3 => {
+                    out.push(run.to_string());
+                    out.extend(super::korean::stems(run));
+                    out.extend(super::korean::one_syllable_stem(
+                        run,
+                        super::korean::Side::Index,
+                    ));
+                }
+                Script::Hangul | Script::Other => {}
             }
-            if short && !scratch.unit_text.is_empty() {
-                out.push(scratch.unit_text.clone());
-            }
-            if dictionary {
-                khmer_dictionary_words(&scratch, &mut out);
-            }
-        } else if short
-            && chunk
-                .chars()
-                .all(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
-        {
-            out.push(chunk.to_string());
-            out.extend(super::korean::stems(chunk));
-            out.extend(super::korean::one_syllable_stem(
-                chunk,
-                super::korean::Side::Index,
-            ));
         }
     }
     out
+}
+
+/// The scripts [`whole_words`] tells apart inside a chunk between spaces.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Khmer,
+    /// Hangul syllables (the Korean words' stems are read from syllables only).
+    Hangul,
+    Other,
+}
+
+/// The maximal runs of one script in `chunk`, in order.
+fn script_runs(chunk: &str) -> impl Iterator<Item = (Script, &str)> {
+    let script = |c: char| {
+        if classify(c) == Class::Khmer {
+            Script::Khmer
+        } else if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
+            Script::Hangul
+        } else {
+            Script::Other
+        }
+    };
+    let mut rest = chunk;
+    std::iter::from_fn(move || {
+        let first = rest.chars().next()?;
+        let kind = script(first);
+        let end = rest
+            .char_indices()
+            .find(|(_, c)| script(*c) != kind)
+            .map_or(rest.len(), |(at, _)| at);
+        let (run, tail) = rest.split_at(end);
+        rest = tail;
+        Some((kind, run))
+    })
+}
+
+/// The whole word of a run of Khmer letters between spaces, punctuation or another script
+/// (when short enough to be one), and its dictionary words when `dictionary` is set.
+fn khmer_whole_words(run: &str, dictionary: bool, scratch: &mut Scratch, out: &mut Vec<String>) {
+    let short = run.len() <= MAX_WORD_BYTES * 3;
+    // A long unspaced Khmer passage (a sentence between two spaces) is no word itself, but
+    // the dictionary finds the words in it (up to the segmenter's own bound).
+    if !short && !dictionary {
+        return;
+    }
+    scratch.units.clear();
+    scratch.unit_text.clear();
+    let mut at = 0;
+    while at < run.len() {
+        at = khmer_syllable(run, at, scratch);
+    }
+    if short && !scratch.unit_text.is_empty() {
+        out.push(scratch.unit_text.clone());
+    }
+    if dictionary {
+        khmer_dictionary_words(scratch, out);
+    }
 }
 
 /// The dictionary words of a query word written in Khmer letters only, normalised as in
@@ -785,6 +828,10 @@ pub(crate) mod public_eval {
         pub kind: String,
         pub q: String,
         pub expect: Vec<String>,
+        /// khPOS only: the documents holding the query as a whole annotated word (compounds
+        /// counted whole), where `expect` also counts a word of a compound.
+        #[serde(default)]
+        pub expect_whole: Vec<String>,
         /// A Korean verbal noun (it takes 하다 endings).
         #[serde(default)]
         pub verbal: bool,
@@ -793,6 +840,14 @@ pub(crate) mod public_eval {
     pub(crate) fn udhr() -> PublicEval {
         serde_json::from_str(include_str!("../../tests/data/udhr_eval.json"))
             .unwrap_or_else(|e| panic!("tests/data/udhr_eval.json: {e}"))
+    }
+
+    /// `tests/data/khpos_eval.json` when it has been built (`tests/data/khpos_eval.py`): it is
+    /// never committed, since its corpus is licensed for non-commercial use only.
+    pub(crate) fn khpos() -> Option<PublicEval> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/khpos_eval.json");
+        let text = std::fs::read_to_string(path).ok()?;
+        Some(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}")))
     }
 }
 
@@ -916,8 +971,12 @@ mod tests {
     fn whole_words_of_khmer_and_korean() {
         assert_eq!(
             whole_words("យើង\u{200B}ទិញ\u{200B}ស្រូវ ABA។ 화장품을 판매 Samsung폰"),
-            ["យើង", "ទិញ", "ស្រូវ", "화장품을", "화장품", "판매"]
+            ["យើង", "ទិញ", "ស្រូវ", "화장품을", "화장품", "판매", "폰"]
         );
+        // A change of script ends a word as a space does: digits (Khmer or not) and Latin
+        // letters written against a word leave it a word (before, such a chunk gave nothing).
+        assert_eq!(whole_words("ឆ្នាំ២០២៤"), ["ឆ្នាំ"]);
+        assert_eq!(whole_words("ផលិតអង្ករ100តោន"), ["ផលិតអង្ករ", "ផលិត", "អង្ករ", "តោន"]);
         // Spelling variants are normalised as in the n-gram tokens.
         assert_eq!(whole_words("បណ្ដុះ"), whole_words("បណ្តុះ"));
         // Unspaced Khmer: the chunk, then its dictionary words; "scandal" is one word, so
