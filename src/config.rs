@@ -162,6 +162,19 @@ pub struct Limits {
     )]
     pub max_in_flight_per_client: usize,
 
+    /// Refused requests (QUERY_TOO_COMPLEX, RATE_LIMITED, 429) one address may have within a
+    /// minute before its further requests are held before they run: 10 ms, doubling with each
+    /// further refusal, up to 2 s, while it holds its own turn only (`--max-in-flight-per-client`).
+    /// An attacker looping on refusals then costs the server a few requests a second instead of
+    /// hundreds; nobody else waits. 0 turns the hold off.
+    #[arg(
+        long,
+        env = "KHKR_REFUSALS_BEFORE_HOLD",
+        default_value = "20",
+        value_name = "N"
+    )]
+    pub refusals_before_hold: u32,
+
     /// Failed log-ins from one address before exponential back-off (1 s, 2 s, 4 s … 15 min;
     /// forgotten 15 min after the last failure). Refusals are RATE_LIMITED / 429.
     #[arg(
@@ -265,6 +278,7 @@ impl Default for Limits {
             max_connections: 1024,
             max_in_flight: 256,
             max_in_flight_per_client: 4,
+            refusals_before_hold: 20,
             shutdown_drain: Duration::from_secs(10),
             login_failures_per_ip: 20,
             login_failures_per_account: 5,

@@ -36,6 +36,7 @@ pub fn router(app: Arc<App>, schema: ApiSchema) -> Router {
     let in_flight = limits::InFlight::new(
         app.limits.max_in_flight,
         app.limits.max_in_flight_per_client,
+        app.limits.refusals_before_hold,
     );
     let body_limit = limits::BodyLimit(app.limits.max_body_bytes);
     let cors = limits::Cors(Arc::new(

@@ -1049,3 +1049,61 @@ fn running_rankings_stop_when_the_deadline_passes_or_the_client_leaves() {
     long.ok(&single, json!({}));
     assert!(started.elapsed() < Duration::from_millis(900));
 }
+
+/// Sends `body` to /graphql over a new connection from `from`; the answer's text and how long
+/// it took.
+fn post_from(from: [u8; 4], a: &str, body: &str) -> (String, Duration) {
+    let started = Instant::now();
+    let mut stream = connect_from(from, a);
+    write!(
+        stream,
+        "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let (text, closed) = read_until_closed(&mut stream, Duration::from_secs(20));
+    assert!(closed, "no complete answer: {text}");
+    (text, started.elapsed())
+}
+
+/// Before: refusals were cheap but unbounded, so `bench load`'s attacker looped on fragment
+/// bombs and wrong passwords at 600 requests/s and took the CPU the ordinary users' p99
+/// needed. Now an address refused more than `--refusals-before-hold` times within a minute has
+/// its next requests held (10 ms, doubling, up to 2 s) inside its own turn: each still gets its
+/// own answer, and other addresses are not held at all.
+#[test]
+fn an_address_that_keeps_being_refused_is_held_and_nobody_else() {
+    let s = TestServer::start_with(&["--refusals-before-hold", "3"]);
+    let a = addr(&s);
+    let bomb = json!({ "query": fragment_bomb(20) }).to_string();
+    let attacker = [127, 0, 0, 7];
+    let mut took = Vec::new();
+    for _ in 0..10 {
+        let (text, t) = post_from(attacker, &a, &bomb);
+        assert!(text.contains("QUERY_TOO_COMPLEX"), "{text}");
+        took.push(t);
+    }
+    eprintln!("refused bombs from one address took {took:?}");
+    // Three free refusals, then holds of 10, 20, 40, 80, 160, 320 ms … (and more after).
+    assert!(
+        took[9] >= Duration::from_millis(320),
+        "the tenth refusal in a row is held: {took:?}"
+    );
+    let held: Duration = took[4..].iter().sum();
+    assert!(held >= Duration::from_millis(600), "{took:?}");
+    // Another address is not held, and its request runs as usual.
+    let (text, t) = post_from([127, 0, 0, 8], &a, r#"{"query":"{ provinces { code } }"}"#);
+    assert!(
+        text.starts_with("HTTP/1.1 200") && text.contains("KH-12"),
+        "{text}"
+    );
+    assert!(
+        t < Duration::from_millis(300),
+        "another address was held: {t:?}"
+    );
+    // A held address still gets real answers, not refusals of its own.
+    let (text, t) = post_from(attacker, &a, r#"{"query":"{ provinces { code } }"}"#);
+    assert!(text.contains("KH-12"), "{text}");
+    assert!(t >= Duration::from_millis(600), "held: {t:?}");
+}

@@ -459,6 +459,8 @@ async fn execute(
         state
             .metrics
             .observe(&label, "RATE_LIMITED", started_at.elapsed());
+        let mut refused = refused;
+        refused.extensions_mut().insert(super::limits::Refused);
         return refused;
     }
     let started = ExecutionStarted::default();
@@ -500,6 +502,9 @@ async fn execute(
     let executed = started.get();
     let rate_limited = rate_limited_for(&response);
     let mut answer = write_capped(media, response, executed, limits.max_response_bytes);
+    if matches!(code.as_str(), "QUERY_TOO_COMPLEX" | "RATE_LIMITED") {
+        answer.extensions_mut().insert(super::limits::Refused);
+    }
     if let Some(secs) = rate_limited {
         answer
             .headers_mut()
