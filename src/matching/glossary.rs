@@ -36,6 +36,7 @@ use std::sync::OnceLock;
 use aho_corasick::AhoCorasick;
 
 use crate::domain::text::Lang;
+use crate::search::analyzer;
 
 const DATA: &str = include_str!("../../data/glossary.tsv");
 
@@ -254,20 +255,6 @@ fn is_khmer_dependent(c: char) -> bool {
 /// module documentation).
 const KHMER_WHOLE_WORD_SYLLABLES: usize = 1;
 
-/// Orthographic syllables of a Khmer form: its consonants and independent vowels that are not
-/// subscripts (ពន្ធ has two, ព and ន with its subscript ធ; ឡេ one).
-fn khmer_syllables(form: &str) -> usize {
-    let mut after_coeng = false;
-    let mut n = 0;
-    for c in form.chars() {
-        if ('\u{1780}'..='\u{17B3}').contains(&c) && !after_coeng {
-            n += 1;
-        }
-        after_coeng = c == COENG;
-    }
-    n
-}
-
 /// Whether the place `at` of the normalised text is a place where the original text had
 /// something normalisation dropped: a zero-width space, which writers put between words.
 fn dropped_before(norm: &Normalized, at: usize) -> bool {
@@ -297,13 +284,7 @@ fn khmer_run(norm: &Normalized, range: &Range<usize>) -> Range<usize> {
 
 /// Whether `at` starts an orthographic syllable in `run` of the normalised text (or ends it).
 fn khmer_syllable_start(t: &str, run: &Range<usize>, at: usize) -> bool {
-    at == run.start
-        || at == run.end
-        || (t[at..]
-            .chars()
-            .next()
-            .is_some_and(|c| ('\u{1780}'..='\u{17B3}').contains(&c))
-            && !t[..at].ends_with(COENG))
+    at == run.start || at == run.end || analyzer::khmer_syllable_starts_at(t, at)
 }
 
 /// Whether the Khmer match `range` lies strictly inside a longer word of the Khmer dictionary
@@ -339,7 +320,7 @@ fn inside_longer_khmer_word(
 
 fn script_of(form: &str) -> Script {
     if form.chars().any(is_khmer) {
-        Script::Khmer(khmer_syllables(form))
+        Script::Khmer(analyzer::khmer_syllable_count(form))
     } else if form.chars().any(is_hangul) {
         Script::Hangul(form.chars().filter(|c| is_hangul(*c)).count())
     } else {
@@ -742,9 +723,9 @@ mod tests {
 
     #[test]
     fn one_syllable_khmer_forms_match_whole_words_only() {
-        assert_eq!(khmer_syllables("ឡេ"), 1);
-        assert_eq!(khmer_syllables("ពន្ធ"), 2);
-        assert_eq!(khmer_syllables("ស្វាយចន្ទី"), 4);
+        assert_eq!(analyzer::khmer_syllable_count("ឡេ"), 1);
+        assert_eq!(analyzer::khmer_syllable_count("ពន្ធ"), 2);
+        assert_eq!(analyzer::khmer_syllable_count("ស្វាយចន្ទី"), 4);
         // ឡេ "lotion": a word of its own, alone, between words or after a zero-width space ...
         assert!(ids("ឡេ").contains(&"lotion"));
         assert!(

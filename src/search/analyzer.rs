@@ -629,6 +629,24 @@ fn is_khmer_base(c: char) -> bool {
     matches!(u32::from(c), 0x1780..=0x17B3 | 0x17DC | 0x19E0..=0x19FF)
 }
 
+/// Whether an orthographic syllable of Khmer `text` starts at byte `at`: a base letter
+/// (consonant, independent vowel) that does not follow COENG (a letter after COENG is a
+/// subscript of the syllable before). The rule [`khmer_syllable`] reads syllables by, for
+/// callers that only need to count or align them (`matching::glossary`).
+pub fn khmer_syllable_starts_at(text: &str, at: usize) -> bool {
+    text.get(at..)
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(is_khmer_base)
+        && !text[..at].ends_with(COENG)
+}
+
+/// The orthographic syllables of Khmer `text` (ពន្ធ has two, ព and ន with its subscript ធ).
+pub fn khmer_syllable_count(text: &str) -> usize {
+    text.char_indices()
+        .filter(|(at, _)| khmer_syllable_starts_at(text, *at))
+        .count()
+}
+
 /// Letters that can follow COENG as a subscript.
 fn is_khmer_letter(c: char) -> bool {
     matches!(u32::from(c), 0x1780..=0x17B3)
