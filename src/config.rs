@@ -162,9 +162,11 @@ pub struct Limits {
     )]
     pub max_in_flight_per_client: usize,
 
-    /// Refused requests (QUERY_TOO_COMPLEX, RATE_LIMITED, 429) one address may have within a
-    /// minute before its further requests are held before they run: 10 ms, doubling with each
-    /// further refusal, up to 2 s, while it holds its own turn only (`--max-in-flight-per-client`).
+    /// Refused requests (QUERY_TOO_COMPLEX, or RATE_LIMITED for the client's own attempts, not
+    /// for a saturated server) one address may have a minute (a count that drains at N a
+    /// minute; IPv6 per /64) before its further requests are held before they run: 10 ms,
+    /// doubling with each further refusal, up to 2 s, while it holds its own turn only
+    /// (`--max-in-flight-per-client`).
     /// An attacker looping on refusals then costs the server a few requests a second instead of
     /// hundreds; nobody else waits. 0 turns the hold off.
     #[arg(

@@ -1085,25 +1085,77 @@ fn an_address_that_keeps_being_refused_is_held_and_nobody_else() {
         took.push(t);
     }
     eprintln!("refused bombs from one address took {took:?}");
-    // Three free refusals, then holds of 10, 20, 40, 80, 160, 320 ms … (and more after).
+    // Up to three refusals leave the next request alone; then holds of 10, 20, 40, 80, 160,
+    // 320 ms.
     assert!(
         took[9] >= Duration::from_millis(320),
         "the tenth refusal in a row is held: {took:?}"
     );
     let held: Duration = took[4..].iter().sum();
     assert!(held >= Duration::from_millis(600), "{took:?}");
-    // Another address is not held, and its request runs as usual.
+    // While the attacker's next request is held (640 ms), another address is served.
+    let held = std::thread::spawn({
+        let (a, bomb) = (a.clone(), bomb.clone());
+        move || post_from(attacker, &a, &bomb)
+    });
+    std::thread::sleep(Duration::from_millis(100));
     let (text, t) = post_from([127, 0, 0, 8], &a, r#"{"query":"{ provinces { code } }"}"#);
     assert!(
         text.starts_with("HTTP/1.1 200") && text.contains("KH-12"),
         "{text}"
     );
+    let (held_text, held_took) = held.join().unwrap();
+    assert!(held_text.contains("QUERY_TOO_COMPLEX"), "{held_text}");
     assert!(
-        t < Duration::from_millis(300),
-        "another address was held: {t:?}"
+        t < held_took.saturating_sub(Duration::from_millis(100)),
+        "another address waited for the held one: {t:?} vs {held_took:?}"
     );
     // A held address still gets real answers, not refusals of its own.
     let (text, t) = post_from(attacker, &a, r#"{"query":"{ provinces { code } }"}"#);
     assert!(text.contains("KH-12"), "{text}");
-    assert!(t >= Duration::from_millis(600), "held: {t:?}");
+    assert!(t >= Duration::from_millis(1000), "held: {t:?}");
+}
+
+/// A full queue of password hashes is the server's state, not the client's attempts: the
+/// refusal says so (`reason: SERVER_BUSY`), so clients can tell it from their own back-off, and
+/// it does not count against the address (`--refusals-before-hold`).
+#[test]
+fn a_saturated_server_says_so_apart_from_the_clients_own_limits() {
+    let s = TestServer::start_with(&["--hash-threads", "1", "--hash-queue", "1"]);
+    let answers: Vec<Value> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..12)
+            .map(|i| {
+                let base = s.base.clone();
+                scope.spawn(move || {
+                    post(
+                        &base,
+                        &json!({
+                            "query": "mutation($e: String!) { logIn(email: $e, password: \"wrong password 1\") { token } }",
+                            "variables": { "e": format!("busy-{i}@test.example") }
+                        }),
+                    )
+                    .2
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let busy: Vec<&Value> = answers
+        .iter()
+        .filter(|b| error_code(b) == "RATE_LIMITED")
+        .collect();
+    assert!(
+        !busy.is_empty(),
+        "one hashing thread, a queue of one, 12 at once: {answers:?}"
+    );
+    for b in &busy {
+        assert_eq!(
+            b["errors"][0]["extensions"]["reason"], "SERVER_BUSY",
+            "{b:#}"
+        );
+    }
+    // Nothing else: the others are wrong passwords.
+    assert!(answers
+        .iter()
+        .all(|b| matches!(error_code(b), "RATE_LIMITED" | "UNAUTHENTICATED")));
 }

@@ -10,7 +10,8 @@
 //! | `Unauthenticated` | `UNAUTHENTICATED`  | no (valid) bearer token, or a failed log-in |
 //! | `Forbidden`  | `FORBIDDEN`             | signed in, but not allowed (wrong role or not the owner) |
 //! | `Conflict`   | `CONFLICT`              | the profile changed concurrently: reload and retry |
-//! | `RateLimited` | `RATE_LIMITED`         | too many attempts or a saturated server; `extensions.retryAfter` is the seconds to wait (over HTTP also `Retry-After`, and 429 when nothing ran) |
+//! | `RateLimited` | `RATE_LIMITED`         | too many attempts; `extensions.retryAfter` is the seconds to wait (over HTTP also `Retry-After`, and 429 when nothing ran) |
+//! | `Busy`       | `RATE_LIMITED`          | the server is saturated (a queue of rankings or password hashes is full): as above, with `extensions.reason` `SERVER_BUSY` |
 //! | `Unavailable` | `UNAVAILABLE`          | the database cannot write now (`extensions.reason`: `READ_ONLY`, `DISK_FULL` or `IO_ERROR`); nothing was saved, retry later |
 //! | `Internal`   | `INTERNAL_SERVER_ERROR` | generic, with a reference id; the detail goes to the log only |
 //!
@@ -59,6 +60,17 @@ impl ErrorExtensions for ApiError {
                 async_graphql::Error::new(message.as_str()).extend_with(move |_, ext| {
                     ext.set("code", "RATE_LIMITED");
                     ext.set("retryAfter", secs);
+                })
+            }
+            ApiError::Busy {
+                message,
+                retry_after_secs,
+            } => {
+                let secs = *retry_after_secs;
+                async_graphql::Error::new(message.as_str()).extend_with(move |_, ext| {
+                    ext.set("code", "RATE_LIMITED");
+                    ext.set("retryAfter", secs);
+                    ext.set("reason", "SERVER_BUSY");
                 })
             }
             ApiError::Unavailable { reason, message } => {

@@ -499,10 +499,15 @@ async fn execute(
         })
         .unwrap_or_else(|| "OK".into());
     state.metrics.observe(&label, &code, started_at.elapsed());
+    // A full queue of expensive work is the server's state, not the client's doing.
+    let saturated = response.errors.first().is_some_and(|e| {
+        e.extensions.as_ref().and_then(|ext| ext.get("reason"))
+            == Some(&async_graphql::Value::String("SERVER_BUSY".into()))
+    });
     let executed = started.get();
     let rate_limited = rate_limited_for(&response);
     let mut answer = write_capped(media, response, executed, limits.max_response_bytes);
-    if matches!(code.as_str(), "QUERY_TOO_COMPLEX" | "RATE_LIMITED") {
+    if code == "QUERY_TOO_COMPLEX" || (code == "RATE_LIMITED" && !saturated) {
         answer.extensions_mut().insert(super::limits::Refused);
     }
     if let Some(secs) = rate_limited {

@@ -13,9 +13,10 @@
 //!   and not a share per connection. Then at most `--max-in-flight` requests run at once in all;
 //!   past that, 503 + `Retry-After` at once instead of a growing queue. Health checks are
 //!   exempt, so an overloaded server is not mistaken for a dead one.
-//! - [`Refusals`]: an address whose requests keep being refused (QUERY_TOO_COMPLEX,
-//!   RATE_LIMITED, any 429) more than `--refusals-before-hold` times a minute has its further
-//!   requests held before they run, 10 ms doubling per refusal up to 2 s, inside its own turn.
+//! - [`Refusals`]: an address whose requests keep being refused (QUERY_TOO_COMPLEX, or
+//!   RATE_LIMITED for its own attempts, not for a saturated server) more than
+//!   `--refusals-before-hold` times a minute has its further requests held before they run,
+//!   10 ms doubling per refusal up to 2 s, inside its own turn.
 //!   Refusing is cheap but not free: an attacker looping on fragment bombs and wrong passwords
 //!   as fast as the refusals come back sent 600 requests a second in `bench load` and took
 //!   CPU the ordinary users' p99 needed. Held, it gets `max-in-flight-per-client` requests per
@@ -259,51 +260,77 @@ impl PerClient {
     }
 }
 
-/// Marks a response as a refusal that counts against its address (see [`Refusals`]); the
-/// GraphQL handler sets it for QUERY_TOO_COMPLEX and RATE_LIMITED, which may be sent with 200.
+/// Marks a response as a refusal that counts against its address (see [`Refusals`]): set by the
+/// GraphQL handler for QUERY_TOO_COMPLEX and for RATE_LIMITED of the client's own attempts
+/// (log-in failures, sign-ups, writes), and by the pages for the latter. A saturated server's
+/// refusal (`SERVER_BUSY`: a full queue of rankings or hashes) is not the client's doing and is
+/// not marked.
 #[derive(Clone, Copy, Debug)]
 pub struct Refused;
 
-/// Refusals counted within this long of each other add up; an address quiet for longer starts
-/// again from nothing.
+/// The count of an address's refusals drains at `before_hold` per this long: "more than N a
+/// minute" is what holds it, and a client refused now and then never is.
 const REFUSAL_WINDOW: Duration = Duration::from_secs(60);
 /// The first hold, doubled per further refusal.
 const FIRST_HOLD: Duration = Duration::from_millis(10);
 /// The longest hold: well under the request timeout, so a held request still completes.
 const MAX_HOLD: Duration = Duration::from_secs(2);
-/// Addresses remembered at most; past it, addresses not refused within the window are
-/// forgotten, and if all were, new ones are not counted (the in-flight bounds still hold).
+/// Addresses remembered at most. Past it, drained ones are forgotten (at most once a second,
+/// so a flood of new addresses cannot make every refusal sweep the map); if none has drained,
+/// new addresses are not counted (the in-flight bounds still hold them).
 const MAX_REFUSING_ADDRESSES: usize = 65_536;
 
 /// Recent refusals per address, kept in memory: what they protect is this process's CPU, so a
 /// count per replica is the right one (unlike the log-in limits, which are in the database).
+/// IPv6 addresses count per /64, the block one subscriber gets.
 pub struct Refusals {
     before_hold: u32,
-    seen: Mutex<HashMap<IpAddr, (u32, std::time::Instant)>>,
+    state: Mutex<RefusalState>,
+}
+
+struct RefusalState {
+    /// Per address: the count as of the instant, before draining since.
+    counts: HashMap<IpAddr, (f64, std::time::Instant)>,
+    last_sweep: Option<std::time::Instant>,
 }
 
 impl Refusals {
     pub fn new(before_hold: u32) -> Self {
         Refusals {
             before_hold,
-            seen: Mutex::new(HashMap::new()),
+            state: Mutex::new(RefusalState {
+                counts: HashMap::new(),
+                last_sweep: None,
+            }),
         }
     }
 
-    /// How long the next request of `ip` is held: zero until it has had more than
-    /// `before_hold` refusals within the window.
+    /// Refusals drained per second.
+    fn drain(&self) -> f64 {
+        f64::from(self.before_hold) / REFUSAL_WINDOW.as_secs_f64()
+    }
+
+    fn now_count(&self, (count, at): (f64, std::time::Instant), now: std::time::Instant) -> f64 {
+        (count - now.duration_since(at).as_secs_f64() * self.drain()).max(0.0)
+    }
+
+    /// How long the next request of `ip` is held: zero until its count is over `before_hold`,
+    /// then 10 ms doubling per refusal past it, up to 2 s.
     pub fn hold(&self, ip: IpAddr) -> Duration {
         if self.before_hold == 0 {
             return Duration::ZERO;
         }
-        let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        match seen.get(&ip) {
-            Some((count, last)) if *count > self.before_hold && last.elapsed() < REFUSAL_WINDOW => {
-                let doublings = (count - self.before_hold - 1).min(16);
-                FIRST_HOLD.saturating_mul(1 << doublings).min(MAX_HOLD)
-            }
-            _ => Duration::ZERO,
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(entry) = state.counts.get(&key(ip)) else {
+            return Duration::ZERO;
+        };
+        let excess =
+            self.now_count(*entry, std::time::Instant::now()) - f64::from(self.before_hold);
+        if excess <= 0.0 {
+            return Duration::ZERO;
         }
+        let doublings = (excess.ceil() as u32).saturating_sub(1).min(16);
+        FIRST_HOLD.saturating_mul(1 << doublings).min(MAX_HOLD)
     }
 
     /// Counts one refusal of `ip`.
@@ -312,18 +339,46 @@ impl Refusals {
             return;
         }
         let now = std::time::Instant::now();
-        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        if seen.len() >= MAX_REFUSING_ADDRESSES && !seen.contains_key(&ip) {
-            seen.retain(|_, (_, last)| now.duration_since(*last) < REFUSAL_WINDOW);
-            if seen.len() >= MAX_REFUSING_ADDRESSES {
+        let ip = key(ip);
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.counts.len() >= MAX_REFUSING_ADDRESSES && !state.counts.contains_key(&ip) {
+            if state
+                .last_sweep
+                .is_some_and(|t| now.duration_since(t) < Duration::from_secs(1))
+            {
+                return;
+            }
+            state.last_sweep = Some(now);
+            let drained: Vec<IpAddr> = state
+                .counts
+                .iter()
+                .filter(|(_, e)| self.now_count(**e, now) == 0.0)
+                .map(|(ip, _)| *ip)
+                .collect();
+            for ip in drained {
+                state.counts.remove(&ip);
+            }
+            if state.counts.len() >= MAX_REFUSING_ADDRESSES {
                 return;
             }
         }
-        let entry = seen.entry(ip).or_insert((0, now));
-        if now.duration_since(entry.1) >= REFUSAL_WINDOW {
-            entry.0 = 0;
+        let count = state
+            .counts
+            .get(&ip)
+            .map_or(0.0, |e| self.now_count(*e, now));
+        state.counts.insert(ip, (count + 1.0, now));
+    }
+}
+
+/// The address a refusal counts against: IPv4 as it is, IPv6 by its /64.
+fn key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => {
+            let mut octets = v6.octets();
+            octets[8..].fill(0);
+            IpAddr::from(octets)
         }
-        *entry = (entry.0.saturating_add(1), now);
     }
 }
 
@@ -356,9 +411,7 @@ pub async fn in_flight(State(slots): State<InFlight>, request: Request, next: Ne
         Err(_) => busy("the server is at its limit of requests in flight; retry shortly"),
     };
     if let Some(ip) = ip {
-        if answer.status() == StatusCode::TOO_MANY_REQUESTS
-            || answer.extensions().get::<Refused>().is_some()
-        {
+        if answer.extensions().get::<Refused>().is_some() {
             slots.refusals.refused(ip);
         }
     }
@@ -473,12 +526,23 @@ mod tests {
                 r.hold(a)
             })
             .collect();
-        assert_eq!(holds[..2], [Duration::ZERO; 2], "two free refusals");
+        // Two refusals leave the next request alone; more than two hold it.
+        assert_eq!(holds[..2], [Duration::ZERO; 2]);
         assert_eq!(holds[2], FIRST_HOLD);
         assert_eq!(holds[3], FIRST_HOLD * 2);
         assert_eq!(holds[4], FIRST_HOLD * 4);
         assert_eq!(holds[13], MAX_HOLD, "capped");
         assert_eq!(r.hold(b), Duration::ZERO, "per address");
+        // IPv6 counts per /64: another address of the same block is held too.
+        let (c, d): (IpAddr, IpAddr) = (
+            "2001:db8::1".parse().unwrap(),
+            "2001:db8::2".parse().unwrap(),
+        );
+        for _ in 0..5 {
+            r.refused(c);
+        }
+        assert!(r.hold(d) > Duration::ZERO);
+        assert_eq!(r.hold("2001:db8:0:1::1".parse().unwrap()), Duration::ZERO);
         // Off when configured so.
         let off = Refusals::new(0);
         for _ in 0..100 {

@@ -410,10 +410,26 @@ pub(crate) fn whole_words_with(text: &str, dictionary: bool) -> Vec<String> {
         // A change of script ends a word as a space does (ឆ្នាំ២០២៤, "year 2024", or
         // ផលិតអង្ករ100តោន): without this, a Khmer word written against digits or Latin letters
         // would have no word-level evidence at all.
+        // Hangul written partly as jamo is left out whole, as before: the n-gram analyzer
+        // composes it, a run of syllables cut at a jamo would be a wrong word.
+        let jamo = chunk
+            .chars()
+            .any(|c| classify(c) == Class::Hangul && !('\u{AC00}'..='\u{D7A3}').contains(&c));
+        let mut after_digit = false;
         for (script, run) in script_runs(chunk) {
+            let glued_to_number = std::mem::replace(
+                &mut after_digit,
+                run.chars().next_back().is_some_and(|c| c.is_numeric()),
+            );
             match script {
-                Script::Khmer => khmer_whole_words(run, dictionary, &mut scratch, &mut out),
-                Script::Hangul if run.len() <= MAX_WORD_BYTES * 3 => {
+                // A run that starts with no base letter (a stray vowel sign) is no word.
+                Script::Khmer if run.chars().next().is_some_and(is_khmer_base) => {
+                    khmer_whole_words(run, dictionary, &mut scratch, &mut out)
+                }
+                // A syllable after a number is a counter (1차, 10개, 5000원), not the noun it
+                // spells (차 "car/tea", 개 "dog"): no word.
+                Script::Hangul if glued_to_number && run.chars().count() == 1 => {}
+                Script::Hangul if !jamo && run.len() <= MAX_WORD_BYTES * 3 => {
                     out.push(run.to_string());
                     out.extend(super::korean::stems(run));
                     out.extend(super::korean::one_syllable_stem(
@@ -421,7 +437,7 @@ pub(crate) fn whole_words_with(text: &str, dictionary: bool) -> Vec<String> {
                         super::korean::Side::Index,
                     ));
                 }
-                Script::Hangul | Script::Other => {}
+                Script::Khmer | Script::Hangul | Script::Other => {}
             }
         }
     }
@@ -994,6 +1010,13 @@ mod tests {
         // A change of script ends a word as a space does: digits (Khmer or not) and Latin
         // letters written against a word leave it a word (before, such a chunk gave nothing).
         assert_eq!(whole_words("ឆ្នាំ២០២៤"), ["ឆ្នាំ"]);
+        // A one-syllable counter after a number is no word (차 "car" is not in 1차 "first");
+        // a longer word after a number is (2차협력사); a stray vowel sign is none.
+        assert!(whole_words("1차 10개 5000원").is_empty());
+        assert_eq!(whole_words("2차협력사")[0], "차협력사");
+        assert!(whole_words("ក១ា").iter().all(|w| w != "ា"));
+        // Hangul partly in jamo (가 + final ᆨ) is left to the n-grams, not cut at the jamo.
+        assert!(whole_words("가\u{11A8}을").is_empty());
         assert_eq!(whole_words("ផលិតអង្ករ100តោន"), ["ផលិតអង្ករ", "ផលិត", "អង្ករ", "តោន"]);
         // Spelling variants are normalised as in the n-gram tokens.
         assert_eq!(whole_words("បណ្ដុះ"), whole_words("បណ្តុះ"));

@@ -37,7 +37,7 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
     auth::pool()
         .run(f)
         .await
-        .map_err(|busy| ServiceError::rate_limited(busy.to_string(), 1))
+        .map_err(|busy| ServiceError::busy(busy.to_string(), 1))
 }
 
 async fn hash(password: String) -> ServiceResult<String> {

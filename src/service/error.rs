@@ -25,10 +25,17 @@ pub enum ServiceError {
     /// The record changed concurrently: reload and retry.
     #[error("{0}")]
     Conflict(String),
-    /// Too many attempts (per address or per account), or the server is saturated: retry after
-    /// `retry_after_secs` seconds.
+    /// Too many attempts (per address or per account): retry after `retry_after_secs` seconds.
     #[error("{message}")]
     RateLimited {
+        message: String,
+        retry_after_secs: u64,
+    },
+    /// The server is saturated (a bounded queue of expensive work is full): the same code as
+    /// [`ServiceError::RateLimited`] for clients, but not the client's doing, so it never counts
+    /// against its address (`http::limits::Refusals`).
+    #[error("{message}")]
+    Busy {
         message: String,
         retry_after_secs: u64,
     },
@@ -54,6 +61,13 @@ impl ServiceError {
 
     pub fn rate_limited(message: impl Into<String>, retry_after_secs: u64) -> Self {
         ServiceError::RateLimited {
+            message: message.into(),
+            retry_after_secs: retry_after_secs.max(1),
+        }
+    }
+
+    pub fn busy(message: impl Into<String>, retry_after_secs: u64) -> Self {
+        ServiceError::Busy {
             message: message.into(),
             retry_after_secs: retry_after_secs.max(1),
         }

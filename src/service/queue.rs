@@ -80,10 +80,10 @@ impl WorkQueue {
         }
         if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.max_waiting {
             self.waiting.fetch_sub(1, Ordering::AcqRel);
-            return Err(ServiceError::RateLimited {
-                message: format!("too many {} requests waiting; retry shortly", self.what),
-                retry_after_secs: 1,
-            });
+            return Err(ServiceError::busy(
+                format!("too many {} requests waiting; retry shortly", self.what),
+                1,
+            ));
         }
         let _waiting = Waiting(&self.waiting);
         self.workers
@@ -131,10 +131,7 @@ mod tests {
         });
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert_eq!(q.waiting(), 1);
-        assert!(matches!(
-            q.run(|_| 3).await,
-            Err(ServiceError::RateLimited { .. })
-        ));
+        assert!(matches!(q.run(|_| 3).await, Err(ServiceError::Busy { .. })));
         // A cancelled wait gives its place back.
         waiter.abort();
         let _ = waiter.await;

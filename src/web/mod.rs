@@ -359,9 +359,13 @@ impl Web {
             service::ServiceError::NotFound { .. } | service::ServiceError::BadInput(_) => {
                 self.not_found()
             }
-            // Too many attempts (log-in guesses, a flood of writes): say so and when to retry,
-            // rather than "went wrong"; the form can be sent again after the wait.
+            // Too many attempts (log-in guesses, a flood of writes) or a saturated server: say
+            // so and when to retry, rather than "went wrong"; the form can be sent again after
+            // the wait. Only the client's own attempts count against its address.
             service::ServiceError::RateLimited {
+                retry_after_secs, ..
+            }
+            | service::ServiceError::Busy {
                 retry_after_secs, ..
             } => {
                 let mut r = self.message(
@@ -371,6 +375,9 @@ impl Web {
                 );
                 if let Ok(v) = retry_after_secs.to_string().parse() {
                     r.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                if matches!(e, service::ServiceError::RateLimited { .. }) {
+                    r.extensions_mut().insert(crate::http::limits::Refused);
                 }
                 r
             }
