@@ -55,22 +55,20 @@ impl ErrorExtensions for ApiError {
             ApiError::RateLimited {
                 message,
                 retry_after_secs,
-            } => {
-                let secs = *retry_after_secs;
-                async_graphql::Error::new(message.as_str()).extend_with(move |_, ext| {
-                    ext.set("code", "RATE_LIMITED");
-                    ext.set("retryAfter", secs);
-                })
             }
-            ApiError::Busy {
+            | ApiError::Busy {
                 message,
                 retry_after_secs,
             } => {
                 let secs = *retry_after_secs;
+                // The same code for clients; a saturated server also says so.
+                let busy = matches!(self, ApiError::Busy { .. });
                 async_graphql::Error::new(message.as_str()).extend_with(move |_, ext| {
                     ext.set("code", "RATE_LIMITED");
                     ext.set("retryAfter", secs);
-                    ext.set("reason", "SERVER_BUSY");
+                    if busy {
+                        ext.set("reason", "SERVER_BUSY");
+                    }
                 })
             }
             ApiError::Unavailable { reason, message } => {

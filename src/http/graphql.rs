@@ -455,11 +455,11 @@ async fn execute(
     };
     let mut viewer = viewer;
     viewer.client = super::limits::peer(extensions).map(|a| a.ip());
-    if let Some(refused) = throttle_writes(&state, media, &viewer, write_root.as_deref()).await {
+    if let Some(mut refused) = throttle_writes(&state, media, &viewer, write_root.as_deref()).await
+    {
         state
             .metrics
             .observe(&label, "RATE_LIMITED", started_at.elapsed());
-        let mut refused = refused;
         refused.extensions_mut().insert(super::limits::Refused);
         return refused;
     }
