@@ -489,21 +489,10 @@ async fn execute(
             }
         };
     classify_engine_errors(&mut response);
-    let code = response
-        .errors
-        .first()
-        .and_then(|e| e.extensions.as_ref())
-        .and_then(|ext| match ext.get("code") {
-            Some(async_graphql::Value::String(c)) => Some(c.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| "OK".into());
+    let code = first_error_extension(&response, "code").unwrap_or_else(|| "OK".into());
     state.metrics.observe(&label, &code, started_at.elapsed());
     // A full queue of expensive work is the server's state, not the client's doing.
-    let saturated = response.errors.first().is_some_and(|e| {
-        e.extensions.as_ref().and_then(|ext| ext.get("reason"))
-            == Some(&async_graphql::Value::String("SERVER_BUSY".into()))
-    });
+    let saturated = first_error_extension(&response, "reason").as_deref() == Some("SERVER_BUSY");
     let executed = started.get();
     let rate_limited = rate_limited_for(&response);
     let mut answer = write_capped(media, response, executed, limits.max_response_bytes);
@@ -520,6 +509,14 @@ async fn execute(
         }
     }
     answer
+}
+
+/// A string extension (`code`, `reason`) of the response's first error.
+fn first_error_extension(response: &async_graphql::Response, key: &str) -> Option<String> {
+    match response.errors.first()?.extensions.as_ref()?.get(key) {
+        Some(async_graphql::Value::String(s)) => Some(s.clone()),
+        _ => None,
+    }
 }
 
 /// Takes a write from the caller's bucket (per account, else per address) for a mutation other

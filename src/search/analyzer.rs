@@ -414,7 +414,7 @@ pub(crate) fn whole_words_with(text: &str, dictionary: bool) -> Vec<String> {
         // composes it, a run of syllables cut at a jamo would be a wrong word.
         let jamo = chunk
             .chars()
-            .any(|c| classify(c) == Class::Hangul && !('\u{AC00}'..='\u{D7A3}').contains(&c));
+            .any(|c| classify(c) == Class::Hangul && !super::korean::is_syllable(c));
         let mut after_digit = false;
         for (script, run) in script_runs(chunk) {
             let glued_to_number = std::mem::replace(
@@ -458,7 +458,7 @@ fn script_runs(chunk: &str) -> impl Iterator<Item = (Script, &str)> {
     let script = |c: char| {
         if classify(c) == Class::Khmer {
             Script::Khmer
-        } else if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
+        } else if super::korean::is_syllable(c) {
             Script::Hangul
         } else {
             Script::Other
