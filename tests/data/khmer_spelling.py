@@ -1,6 +1,27 @@
 # Shared by the evaluation builders (udhr_eval.py, khpos_eval.py): which Khmer spellings are one
-# word to a reader. The gold segmenters' word boundaries are never changed, only this identity.
+# word to a reader, and how query words are sorted by syllables. The gold segmenters' word
+# boundaries are never changed, only this identity.
 import re
+
+
+def khmer_letter(c):
+    return "\u1780" <= c <= "\u17B3"
+
+
+def khmer_only(w):
+    """Khmer characters only, with at least one letter (not a number or a sign)."""
+    return all("\u1780" <= c <= "\u17DD" for c in w) and any(khmer_letter(c) for c in w)
+
+
+def syllables(w):
+    """Orthographic syllables: a base letter that does not follow COENG starts one (the rule of
+    the analyzer's `khmer_syllable_count`)."""
+    n, prev = 0, ""
+    for c in w:
+        if khmer_letter(c) and prev != "\u17D2":
+            n += 1
+        prev = c
+    return n
 
 
 def same_spelling(w):

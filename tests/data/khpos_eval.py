@@ -25,28 +25,10 @@ import random
 import re
 import sys
 
-from khmer_spelling import same_spelling
+from khmer_spelling import khmer_only, same_spelling, syllables
 
 SOURCE = sys.argv[1] if len(sys.argv) > 1 else "/tmp/khpos.txt"
 OUT = "tests/data/khpos_eval.json"
-
-
-def khmer_letter(c):
-    return "\u1780" <= c <= "\u17B3"
-
-
-def khmer_only(w):
-    return all("\u1780" <= c <= "\u17DD" for c in w) and any(khmer_letter(c) for c in w)
-
-
-def syllables(w):
-    # An orthographic syllable starts at a base letter that does not follow COENG.
-    n, prev = 0, ""
-    for c in w:
-        if khmer_letter(c) and prev != "\u17D2":
-            n += 1
-        prev = c
-    return n
 
 
 def words_of(token):

@@ -4,7 +4,7 @@
 #   git show bf6f8555:content/universal-declaration-of-rights/kor.md > /tmp/udhr/kor.md
 #   python3 tests/data/udhr_eval.py
 import json, re, random
-from khmer_spelling import same_spelling
+from khmer_spelling import khmer_only, same_spelling, syllables
 from khmernltk import word_tokenize
 from kiwipiepy import Kiwi
 
@@ -25,18 +25,6 @@ for i, t in enumerate(KM):
     docs.append({"id": f"km{i+1:02}", "text": t})
 for i, t in enumerate(KO):
     docs.append({"id": f"ko{i+1:02}", "text": t})
-
-def khmer_only(w):
-    return all('\u1780' <= c <= '\u17DD' for c in w) and any('\u1780' <= c <= '\u17B3' for c in w)
-
-def syllables(w):
-    n = 0
-    prev = ''
-    for c in w:
-        if '\u1780' <= c <= '\u17B3' and prev != '\u17D2':
-            n += 1
-        prev = c
-    return n
 
 km_tokens = {d["id"]: set(word_tokenize(d["text"])) for d in docs if d["id"].startswith("km")}
 kiwi = Kiwi()
