@@ -487,12 +487,7 @@ fn khmer_whole_words(run: &str, dictionary: bool, scratch: &mut Scratch, out: &m
     if !short && !dictionary {
         return;
     }
-    scratch.units.clear();
-    scratch.unit_text.clear();
-    let mut at = 0;
-    while at < run.len() {
-        at = khmer_syllable(run, at, scratch);
-    }
+    read_khmer_syllables(run, scratch);
     if short && !scratch.unit_text.is_empty() {
         out.push(scratch.unit_text.clone());
     }
@@ -513,12 +508,28 @@ pub fn dictionary_words(word: &str) -> Vec<String> {
         return out;
     }
     let mut scratch = Scratch::default();
-    let mut at = 0;
-    while at < word.len() {
-        at = khmer_syllable(word, at, &mut scratch);
-    }
+    read_khmer_syllables(word, &mut scratch);
     khmer_dictionary_words(&scratch, &mut out);
     out
+}
+
+/// Reads a run of Khmer letters into `scratch` (syllables and their normalised spelling).
+fn read_khmer_syllables(run: &str, scratch: &mut Scratch) {
+    scratch.units.clear();
+    scratch.unit_text.clear();
+    let mut at = 0;
+    while at < run.len() {
+        at = khmer_syllable(run, at, scratch);
+    }
+}
+
+/// A run of Khmer letters in the analyzer's normalised spelling, the spelling the dictionary
+/// segmenter is handed (`search::khmer`).
+#[cfg(test)]
+pub(crate) fn khmer_spelling(run: &str) -> String {
+    let mut scratch = Scratch::default();
+    read_khmer_syllables(run, &mut scratch);
+    scratch.unit_text
 }
 
 /// Appends the dictionary words (`search::khmer`) of the Khmer chunk whose syllables are in
@@ -854,6 +865,12 @@ pub(crate) mod public_eval {
     pub(crate) struct PublicDoc {
         pub id: String,
         pub text: String,
+        /// khPOS only: the annotators' word boundaries, as byte offsets into `text`.
+        #[serde(default)]
+        pub cuts: Vec<usize>,
+        /// khPOS only: boundaries inside a marked compound (after a prefix, between its words).
+        #[serde(default)]
+        pub inner_cuts: Vec<usize>,
     }
 
     #[derive(Deserialize)]

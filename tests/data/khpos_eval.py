@@ -62,7 +62,20 @@ docs, whole_words, all_words = [], {}, {}
 for i, tokens in enumerate(sentences):
     doc_id = f"km{i + 1:04}"
     text = "".join(w.replace("\\~", "").replace("~", "").replace("_", "") for w, _ in tokens)
-    docs.append({"id": doc_id, "text": text})
+    # The annotators' word boundaries as UTF-8 byte offsets into `text` (for the segmenter's
+    # own measurement, `cargo test --lib eval_khmer_segmentation`): `cuts` between annotated
+    # words, `inner_cuts` inside a marked compound (after a prefix, between its words).
+    cuts, inner, at = [], [], 0
+    for w, _ in tokens:
+        parts = [p.replace("\\", "") for p in re.split(r"\\?~|_", w)]
+        for k, part in enumerate(p for p in parts if p):
+            if k > 0:
+                inner.append(at)
+            at += len(part.encode("utf-8"))
+        cuts.append(at)
+    assert at == len(text.encode("utf-8")), doc_id
+    cuts = cuts[:-1]
+    docs.append({"id": doc_id, "text": text, "cuts": cuts, "inner_cuts": inner})
     wholes, parts = set(), set()
     for w, _ in tokens:
         whole, words = words_of(w)
