@@ -36,7 +36,7 @@ use std::sync::OnceLock;
 use aho_corasick::AhoCorasick;
 
 use crate::domain::text::Lang;
-use crate::search::analyzer;
+use crate::search::{analyzer, korean};
 
 const DATA: &str = include_str!("../../data/glossary.tsv");
 
@@ -206,10 +206,6 @@ fn normalize(text: &str) -> Normalized {
     out
 }
 
-fn is_hangul(c: char) -> bool {
-    ('\u{AC00}'..='\u{D7A3}').contains(&c)
-}
-
 /// Korean compounds are spaced either way (인공지능 and 인공 지능, 고등학교 and 고등 학교): a
 /// Hangul form of at least this many syllables also matches across the spaces of the text, from
 /// the start of a word. Shorter ones would too often span two words (경쟁사 in 경쟁 사업).
@@ -224,7 +220,10 @@ fn without_korean_spaces(text: &str) -> (String, Vec<usize>) {
     let mut chars = text.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
         let next = chars.peek().map(|(_, n)| *n);
-        if c == ' ' && prev.is_some_and(is_hangul) && next.is_some_and(is_hangul) {
+        if c == ' '
+            && prev.is_some_and(korean::is_syllable)
+            && next.is_some_and(korean::is_syllable)
+        {
             continue;
         }
         for i in 0..c.len_utf8() {
@@ -239,7 +238,7 @@ fn without_korean_spaces(text: &str) -> (String, Vec<usize>) {
 /// A Hangul form without its spaces (인공 지능 → 인공지능), if it has any.
 fn solid_korean(key: &str) -> Option<String> {
     let (solid, _) = without_korean_spaces(key);
-    (solid != key && solid.chars().any(is_hangul)).then_some(solid)
+    (solid != key && solid.chars().any(korean::is_syllable)).then_some(solid)
 }
 
 fn is_khmer(c: char) -> bool {
@@ -321,8 +320,8 @@ fn inside_longer_khmer_word(
 fn script_of(form: &str) -> Script {
     if form.chars().any(is_khmer) {
         Script::Khmer(analyzer::khmer_syllable_count(form))
-    } else if form.chars().any(is_hangul) {
-        Script::Hangul(form.chars().filter(|c| is_hangul(*c)).count())
+    } else if form.chars().any(korean::is_syllable) {
+        Script::Hangul(form.chars().filter(|c| korean::is_syllable(*c)).count())
     } else {
         Script::Latin
     }
@@ -502,7 +501,9 @@ impl Glossary {
                     // Only Latin-script letters and digits continue a Latin word: "EU" is a
                     // word in "EU를" (a Korean particle follows) and in "EUនិង".
                     let word = |c: Option<char>| {
-                        c.is_some_and(|c| c.is_alphanumeric() && !is_hangul(c) && !is_khmer(c))
+                        c.is_some_and(|c| {
+                            c.is_alphanumeric() && !korean::is_syllable(c) && !is_khmer(c)
+                        })
                     };
                     if word(before) {
                         false
@@ -534,9 +535,12 @@ impl Glossary {
                                 &mut khmer_boundaries,
                             ))
                 }
-                Script::Hangul(syllables) => *syllables > 2 || !before.is_some_and(is_hangul),
+                Script::Hangul(syllables) => {
+                    *syllables > 2 || !before.is_some_and(korean::is_syllable)
+                }
                 Script::HangulWord => {
-                    !before.is_some_and(is_hangul) && !after.is_some_and(is_hangul)
+                    !before.is_some_and(korean::is_syllable)
+                        && !after.is_some_and(korean::is_syllable)
                 }
             };
             if ok {
@@ -555,7 +559,10 @@ impl Glossary {
                 let spaced = end - start > m.end() - m.start();
                 if syllables >= KOREAN_SPACED_SYLLABLES
                     && spaced
-                    && !t[..start].chars().next_back().is_some_and(is_hangul)
+                    && !t[..start]
+                        .chars()
+                        .next_back()
+                        .is_some_and(korean::is_syllable)
                 {
                     accepted.push((start..end, pattern));
                 }
