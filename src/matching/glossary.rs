@@ -741,6 +741,9 @@ mod tests {
             ids("លក់ឡេនិងក្រែម")
         );
         assert!(ids("ទិញ\u{200B}ឡេ").contains(&"lotion"));
+        // ... and before Khmer punctuation or digits, which end a word (ត្រី "fish").
+        assert!(ids("យើងលក់ត្រី។").contains(&"fish"), "{:?}", ids("យើងលក់ត្រី។"));
+        assert!(ids("ត្រី៥គីឡូ").contains(&"fish"), "{:?}", ids("ត្រី៥គីឡូ"));
         // ... but not the start of សំឡេង "voice" (ង closes the syllable) nor part of a name.
         assert!(!ids("សំឡេង").contains(&"lotion"));
         assert!(!ids("គាត់មានសំឡេងល្អ").contains(&"lotion"));

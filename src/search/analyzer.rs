@@ -524,12 +524,23 @@ fn read_khmer_syllables(run: &str, scratch: &mut Scratch) {
 }
 
 /// A run of Khmer letters in the analyzer's normalised spelling, the spelling the dictionary
-/// segmenter is handed (`search::khmer`).
+/// segmenter is handed (`search::khmer`), with where each syllable starts in it and in `run`.
 #[cfg(test)]
-pub(crate) fn khmer_spelling(run: &str) -> String {
+pub(crate) fn khmer_spelling(run: &str) -> (String, Vec<(usize, usize)>) {
     let mut scratch = Scratch::default();
     read_khmer_syllables(run, &mut scratch);
-    scratch.unit_text
+    let starts = scratch
+        .units
+        .iter()
+        .map(|u| (u.text.start, u.source.start))
+        .collect();
+    (scratch.unit_text, starts)
+}
+
+/// A Khmer letter or sign: what the analyzer reads into Khmer syllables (not Khmer
+/// punctuation or digits).
+pub(crate) fn is_khmer_letter_or_sign(c: char) -> bool {
+    classify(c) == Class::Khmer
 }
 
 /// Appends the dictionary words (`search::khmer`) of the Khmer chunk whose syllables are in

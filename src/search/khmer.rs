@@ -33,35 +33,87 @@ thread_local! {
         });
 }
 
-/// Longest passage handed to the segmenter, in bytes: its work grows with the passage, and a
-/// "word" of more than a few hundred bytes is garbage, not a word.
+/// Longest passage segmented at once, in bytes: a longer one is segmented in windows of at most
+/// this size, each ending where a syllable starts, so the work stays linear and small per call
+/// (a window boundary is a forced cut, one in a thousand letters).
 const MAX_PASSAGE_BYTES: usize = 3000;
 
 /// Byte offsets where a word boundary falls inside `passage` (a run of Khmer letters with no
 /// space, in the analyzer's spelling), excluding 0 and the end. Empty when the passage is one
-/// word, or too long to segment.
+/// word. Anything in it that is no Khmer letter or sign (punctuation, digits) is a piece of its
+/// own, so a word before ។ or ៥ is still a word.
 pub fn boundaries(passage: &str) -> Vec<usize> {
     boundaries_with(passage, costs())
 }
 
 /// [`boundaries`] under the given costs.
 fn boundaries_with(passage: &str, costs: Costs) -> Vec<usize> {
-    if passage.len() > MAX_PASSAGE_BYTES {
-        return Vec::new();
-    }
-    DICTIONARY.with(|dictionary| match dictionary {
-        Some(d) => starts(&pieces(
-            passage,
-            &Char16Trie::new(d.get().trie_data.clone()),
-            costs,
-        )),
-        None => Vec::new(),
+    DICTIONARY.with(|dictionary| {
+        let Some(d) = dictionary else {
+            return Vec::new();
+        };
+        // Borrows the compiled-in trie: building it is free.
+        let trie = Char16Trie::new(d.get().trie_data.clone());
+        let mut cuts = Vec::new();
+        let mut from = 0;
+        while from < passage.len() {
+            let to = window_end(passage, from);
+            if from > 0 {
+                cuts.push(from);
+            }
+            cuts.extend(starts(&pieces(&passage[from..to], &trie, costs)).map(|c| c + from));
+            from = to;
+        }
+        cuts
     })
 }
 
+/// Where the window that starts at `from` ends: the passage's end when it is near, else the
+/// last syllable start within [`MAX_PASSAGE_BYTES`] (or any character boundary, if none).
+fn window_end(passage: &str, from: usize) -> usize {
+    if passage.len() - from <= MAX_PASSAGE_BYTES {
+        return passage.len();
+    }
+    let mut limit = from + MAX_PASSAGE_BYTES;
+    while !passage.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let window = &passage[from..limit];
+    window
+        .char_indices()
+        .rev()
+        .map(|(i, _)| from + i)
+        .find(|at| *at > from && super::analyzer::khmer_syllable_starts_at(passage, *at))
+        .unwrap_or(if limit > from {
+            limit
+        } else {
+            // Cannot happen (MAX_PASSAGE_BYTES holds many characters): step one character.
+            from + passage[from..].chars().next().map_or(1, char::len_utf8)
+        })
+}
+
 /// The boundaries between `pieces`.
-fn starts(pieces: &[(usize, usize, bool)]) -> Vec<usize> {
-    pieces.iter().skip(1).map(|(start, _, _)| *start).collect()
+fn starts(pieces: &[Piece]) -> impl Iterator<Item = usize> + '_ {
+    pieces.iter().skip(1).map(|p| p.start)
+}
+
+/// What one piece of a segmentation is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A word of the dictionary.
+    Word,
+    /// Syllables no dictionary word covers (consecutive ones are one piece).
+    Unknown,
+    /// A character that is no Khmer letter or sign (punctuation, a digit): a piece of its own.
+    Other,
+}
+
+/// One piece of a segmentation: a byte range of the passage.
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    start: usize,
+    end: usize,
+    kind: Kind,
 }
 
 /// What a segmentation costs, per piece, in tenths of a nat (−10·ln p): the segmenter picks
@@ -99,7 +151,7 @@ impl Costs<'_> {
         let cost = |count: f64| (10.0 * (total / count).ln()).round().max(0.0) as u32;
         let listed = counts
             .iter()
-            .map(|(w, c)| (w.clone(), cost(*c as f64)))
+            .map(|(w, c)| (w.clone(), cost((*c).max(1) as f64)))
             .collect();
         (listed, cost(0.5), cost(0.05))
     }
@@ -108,17 +160,7 @@ impl Costs<'_> {
 /// The costs the index uses: from `data/khmer_word_counts.tsv`, read once.
 fn costs() -> Costs<'static> {
     static MODEL: OnceLock<(HashMap<String, u32>, u32, u32)> = OnceLock::new();
-    let (listed, word, unknown) = MODEL.get_or_init(|| {
-        let counts: HashMap<String, u64> = WORD_COUNTS
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| {
-                let (word, count) = l.split_once('\t')?;
-                Some((word.to_string(), count.trim().parse().ok()?))
-            })
-            .collect();
-        Costs::from_counts(&counts)
-    });
+    let (listed, word, unknown) = MODEL.get_or_init(|| Costs::from_counts(&word_counts()));
     Costs {
         listed: Some(listed),
         word: *word,
@@ -129,42 +171,77 @@ fn costs() -> Costs<'static> {
 /// How often each dictionary word occurs in public Khmer text (see the file's header).
 const WORD_COUNTS: &str = include_str!("../../data/khmer_word_counts.tsv");
 
+/// The rows of [`WORD_COUNTS`] (`word<TAB>count`; `#` comments and blank lines skipped; a word
+/// listed twice counts both). The file is ours and checked by a test, so a bad row is skipped
+/// rather than failing the index.
+fn word_counts() -> HashMap<String, u64> {
+    let mut counts: HashMap<String, u64> = HashMap::new();
+    for (word, count) in WORD_COUNTS.lines().filter_map(count_row) {
+        *counts.entry(word.to_string()).or_default() += count;
+    }
+    counts
+}
+
+fn count_row(line: &str) -> Option<(&str, u64)> {
+    if line.starts_with('#') {
+        return None;
+    }
+    let (word, count) = line.split_once('\t')?;
+    Some((word, count.trim().parse().ok()?))
+}
+
 /// The pieces a Khmer passage can be cut into: its syllable starts (with the end) and the
 /// dictionary words and unknown syllables between them, as edges of a graph whose paths are
 /// the segmentations.
 struct Lattice {
-    /// Byte offsets where a word may start or end: 0, each syllable start, the end.
+    /// Byte offsets where a piece may start or end: 0, each syllable start, each side of a
+    /// character that is no Khmer letter or sign, the end.
     at: Vec<usize>,
-    /// (from, to, cost, unknown): indices into `at`; `to > from`.
-    edges: Vec<(usize, usize, u32, bool)>,
+    /// (from, to, cost, kind): indices into `at`, `to > from`; in order of `from`.
+    edges: Vec<(usize, usize, u32, Kind)>,
 }
 
 impl Lattice {
     fn new(passage: &str, trie: &Char16Trie, costs: Costs) -> Lattice {
+        let letter = super::analyzer::is_khmer_letter_or_sign;
         // Words start and end only where an orthographic syllable does.
-        let mut at: Vec<usize> = passage
-            .char_indices()
-            .map(|(i, _)| i)
-            .filter(|i| *i == 0 || super::analyzer::khmer_syllable_starts_at(passage, *i))
-            .collect();
+        let mut at: Vec<usize> = Vec::new();
+        let mut after_other = false;
+        for (i, c) in passage.char_indices() {
+            let other = !letter(c);
+            if i == 0
+                || other
+                || after_other
+                || super::analyzer::khmer_syllable_starts_at(passage, i)
+            {
+                at.push(i);
+            }
+            after_other = other;
+        }
         at.push(passage.len());
         let mut edges = Vec::new();
         for k in 0..at.len() - 1 {
-            edges.push((k, k + 1, costs.unknown, true));
+            let rest = &passage[at[k]..];
+            if rest.chars().next().is_some_and(|c| !letter(c)) {
+                edges.push((k, k + 1, 0, Kind::Other));
+                continue;
+            }
+            edges.push((k, k + 1, costs.unknown, Kind::Unknown));
             let mut walk = trie.iter();
-            for (offset, c) in passage[at[k]..].char_indices() {
+            for (offset, c) in rest.char_indices() {
                 let end = at[k] + offset + c.len_utf8();
                 match walk.next(c) {
                     TrieResult::NoMatch => break,
                     TrieResult::NoValue => {}
                     TrieResult::Intermediate(_) | TrieResult::FinalValue(_) => {
                         if let Ok(j) = at.binary_search(&end) {
-                            edges.push((k, j, costs.of(&passage[at[k]..end]), false));
+                            edges.push((k, j, costs.of(&passage[at[k]..end]), Kind::Word));
                         }
                     }
                 }
             }
         }
+        debug_assert!(edges.windows(2).all(|w| w[0].0 <= w[1].0));
         Lattice { at, edges }
     }
 
@@ -183,35 +260,45 @@ impl Lattice {
     }
 }
 
-/// The cheapest segmentation of `passage` as (start, end, unknown) byte ranges in order.
-fn pieces(passage: &str, trie: &Char16Trie, costs: Costs) -> Vec<(usize, usize, bool)> {
+/// The cheapest segmentation of `passage` (at most [`MAX_PASSAGE_BYTES`] long), in order.
+fn pieces(passage: &str, trie: &Char16Trie, costs: Costs) -> Vec<Piece> {
     let lattice = Lattice::new(passage, trie, costs);
     let to_end = lattice.to_end();
     let last = lattice.at.len() - 1;
     // From the start, the longest piece on a cheapest path: among segmentations of equal
-    // cost, the one a reader scanning left to right takes (មួយ|ថា, not មួ|យថា). A run of
-    // unknown syllables is one piece (a word the dictionary lacks).
-    let mut out: Vec<(usize, usize, bool)> = Vec::new();
+    // cost, the one a reader scanning left to right takes (មួយ|ថា, not មួ|យថា), a dictionary
+    // word before an unknown syllable of the same length. A run of unknown syllables is one
+    // piece (a word the dictionary lacks).
+    let mut out: Vec<Piece> = Vec::new();
     let mut k = 0;
     let mut e = 0;
     while k < last {
         while e < lattice.edges.len() && lattice.edges[e].0 < k {
             e += 1;
         }
-        let mut next: Option<(usize, bool)> = None;
+        let mut next: Option<(usize, Kind)> = None;
         while e < lattice.edges.len() && lattice.edges[e].0 == k {
-            let (_, to, cost, unknown) = lattice.edges[e];
+            let (_, to, cost, kind) = lattice.edges[e];
             let on_cheapest =
                 to_end[to] != u32::MAX && to_end[to].saturating_add(cost) == to_end[k];
-            if on_cheapest && next.is_none_or(|(longest, _)| to > longest) {
-                next = Some((to, unknown));
+            let better = next.is_none_or(|(longest, was)| {
+                to > longest || (to == longest && was == Kind::Unknown && kind != Kind::Unknown)
+            });
+            if on_cheapest && better {
+                next = Some((to, kind));
             }
             e += 1;
         }
-        let Some((to, unknown)) = next else { break };
+        let Some((to, kind)) = next else { break };
         match out.last_mut() {
-            Some(piece) if unknown && piece.2 => piece.1 = lattice.at[to],
-            _ => out.push((lattice.at[k], lattice.at[to], unknown)),
+            Some(piece) if kind == Kind::Unknown && piece.kind == Kind::Unknown => {
+                piece.end = lattice.at[to]
+            }
+            _ => out.push(Piece {
+                start: lattice.at[k],
+                end: lattice.at[to],
+                kind,
+            }),
         }
         k = to;
     }
@@ -241,8 +328,10 @@ mod tests {
         assert!(boundaries("").is_empty());
         // The dictionary loaded (a failure would silently give no words).
         assert!(DICTIONARY.with(Option::is_some));
-        // Han text has no dictionary here: one piece, never an error.
-        assert!(boundaries("中文分词").is_empty());
+        // Text that is no Khmer gets no words, only cuts between its characters, never an error.
+        assert!(boundaries("中文分词")
+            .iter()
+            .all(|at| "中文分词".is_char_boundary(*at)));
         // Issue 11's traps: the longer words are one word, the short ones words of their own.
         assert_eq!(words("រឿងអាស្រូវ"), ["រឿងអាស្រូវ"]);
         assert_eq!(words("លក់អាលុយមីញ៉ូមនិងលុយ"), ["លក់", "អាលុយមីញ៉ូម", "និង", "លុយ"]);
@@ -260,7 +349,13 @@ mod tests {
         // A loanword the dictionary lacks ("online") is cut into the one-syllable words it
         // happens to spell: why the words only rank and the syllable n-grams still decide
         // what is found.
-        assert_ne!(words("លក់អនឡាញ"), ["លក់", "អនឡាញ"]);
+        assert_eq!(words("លក់អនឡាញ"), ["លក់", "អន", "ឡា", "ញ"]);
+        assert_eq!(words("ហ្វេសប៊ុក"), ["ហ្វេ", "ស", "ប៊ុ", "ក"]);
+        // ICU4X's cut was ទានិ|ងមា|ន់ ("duck and chicken").
+        assert_eq!(words("ទានិងមាន់"), ["ទា", "និង", "មាន់"]);
+        // Punctuation and digits are pieces of their own: the word before them is a word.
+        assert_eq!(words("ត្រី។"), ["ត្រី", "។"]);
+        assert_eq!(words("ត្រី៥គីឡូ"), ["ត្រី", "៥", "គីឡូ"]);
         // Word boundaries only where an orthographic syllable starts: never before a subscript
         // or a dependent vowel.
         for passage in ["ប្រតិបត្តិការ", "ការប្រកួតប្រជែង", "សហគ្រាសធុនតូចនិងមធ្យម"]
@@ -272,8 +367,37 @@ mod tests {
                 );
             }
         }
-        // A passage too long to be text is not segmented (the work grows with it).
-        assert!(boundaries(&"ក".repeat(MAX_PASSAGE_BYTES)).is_empty());
+        // A long unspaced passage is segmented in windows: words all along it.
+        let long = "យើងទិញស្រូវ".repeat(200);
+        assert!(long.len() > 2 * MAX_PASSAGE_BYTES);
+        let words = words(&long);
+        assert!(words.len() >= 590, "{}", words.len());
+        assert!(
+            words.iter().all(|w| w.len() <= "ស្រូវ".len() * 2),
+            "{words:?}"
+        );
+    }
+
+    #[test]
+    fn the_word_counts_file_is_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for (n, line) in WORD_COUNTS.lines().enumerate() {
+            if line.starts_with('#') {
+                continue;
+            }
+            let row = count_row(line);
+            assert!(row.is_some_and(|(_, c)| c >= 1), "line {}: {line:?}", n + 1);
+            let word = row.map_or("", |(w, _)| w);
+            assert!(
+                !word.is_empty()
+                    && word
+                        .chars()
+                        .all(crate::search::analyzer::is_khmer_letter_or_sign),
+                "line {}: {line:?}",
+                n + 1
+            );
+            assert!(seen.insert(word), "line {}: {word} twice", n + 1);
+        }
     }
 
     #[test]
@@ -308,16 +432,15 @@ mod eval {
         gold_words_found: usize,
     }
 
-    fn is_khmer_letter_or_sign(c: char) -> bool {
-        matches!(u32::from(c), 0x1780..=0x17D3 | 0x17DD)
-    }
-
     /// The maximal runs of Khmer letters and signs in `text`, as byte ranges.
     fn khmer_runs(text: &str) -> Vec<(usize, usize)> {
         let mut runs = Vec::new();
         let mut start = None;
         for (at, c) in text.char_indices().chain([(text.len(), ' ')]) {
-            match (start, at < text.len() && is_khmer_letter_or_sign(c)) {
+            match (
+                start,
+                at < text.len() && analyzer::is_khmer_letter_or_sign(c),
+            ) {
                 (None, true) => start = Some(at),
                 (Some(s), false) => {
                     runs.push((s, at));
@@ -330,7 +453,9 @@ mod eval {
     }
 
     /// One segmenter's boundaries against the annotators', inside each run of Khmer letters;
-    /// a boundary inside a marked compound counts as right, not as missed.
+    /// a boundary inside a marked compound counts as right, not as missed. The segmenter reads
+    /// the run in the analyzer's spelling, as in the index, and its cuts count where they fall
+    /// on a syllable start (`analyzer::khmer_dictionary_words` drops the others).
     fn score(eval: &public_eval::PublicEval, segment: &dyn Fn(&str) -> Vec<usize>) -> Counts {
         let mut n = Counts::default();
         for doc in &eval.docs {
@@ -347,8 +472,13 @@ mod eval {
                     .copied()
                     .chain(doc.inner_cuts.iter().copied().filter(|c| *c > a && *c < b))
                     .collect();
-                let predicted: Vec<usize> =
-                    segment(&text[a..b]).into_iter().map(|c| c + a).collect();
+                let (spelling, syllables) = analyzer::khmer_spelling(&text[a..b]);
+                let predicted: Vec<usize> = segment(&spelling)
+                    .into_iter()
+                    .filter_map(|c| syllables.iter().find(|(at, _)| *at == c))
+                    .map(|(_, source)| a + source)
+                    .filter(|c| *c > a)
+                    .collect();
                 n.predicted += predicted.len();
                 n.predicted_right += predicted.iter().filter(|c| any.contains(c)).count();
                 n.gold += whole.len();
@@ -426,9 +556,7 @@ mod eval {
         let ratio = |a: usize, b: usize| a as f64 / b.max(1) as f64;
         assert!(ratio(chosen.predicted_right, chosen.predicted) >= 0.97);
         assert!(ratio(chosen.gold_found, chosen.gold) >= 0.91);
-        assert!(
-            ratio(chosen.words_right, chosen.words) > ratio(greedy.words_right, greedy.words)
-        );
+        assert!(ratio(chosen.words_right, chosen.words) > ratio(greedy.words_right, greedy.words));
     }
 
     /// Builds `data/khmer_word_counts.tsv` from raw Khmer text (run by hand, see the file's
@@ -452,7 +580,7 @@ mod eval {
             for line in text.lines() {
                 let joined: String = line.chars().filter(|c| !c.is_whitespace()).collect();
                 for (a, b) in khmer_runs(&joined) {
-                    let run = analyzer::khmer_spelling(&joined[a..b]);
+                    let (run, _) = analyzer::khmer_spelling(&joined[a..b]);
                     if !run.is_empty() && run.len() <= MAX_PASSAGE_BYTES {
                         passages.push(run);
                     }
@@ -485,9 +613,11 @@ mod eval {
             };
             counts.clear();
             for p in passages {
-                for (start, end, unknown) in pieces(p, trie, costs) {
-                    if !unknown {
-                        *counts.entry(p[start..end].to_string()).or_default() += 1;
+                for piece in pieces(p, trie, costs) {
+                    if piece.kind == Kind::Word {
+                        *counts
+                            .entry(p[piece.start..piece.end].to_string())
+                            .or_default() += 1;
                     }
                 }
             }
@@ -503,11 +633,16 @@ mod eval {
                 }
                 print_score(
                     &format!("round {round}: {} words", counts.len()),
-                    &score(eval, &|p| starts(&pieces(p, trie, costs))),
+                    &score(eval, &|p| starts(&pieces(p, trie, costs)).collect()),
                 );
             }
             model = Some(next);
         }
+        println!(
+            "{} words read in all; {} kept (read at least {MIN_COUNT} times)",
+            counts.values().sum::<u64>(),
+            counts.values().filter(|c| **c >= MIN_COUNT).count()
+        );
         let mut rows: Vec<(&String, &u64)> =
             counts.iter().filter(|(_, c)| **c >= MIN_COUNT).collect();
         rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
@@ -525,7 +660,8 @@ mod eval {
 # Khmer word counts for the segmenter of src/search/khmer.rs: how often that segmenter reads each
 # word of ICU's Khmer dictionary in public Khmer web text (hard EM: 3 rounds from the
 # fewest-words cut; spaces are removed first, so the counts do not come from whoever put them
-# in). Words read at least twice. Only counts are kept, no text.
+# in). Words read at least twice (the last round also counted the others, so the index's costs
+# differ slightly from that round's). Only counts are kept, no text.
 # Source: OSCAR 2019, Khmer, deduplicated (Ortiz Suarez, Sagot and Romary; packaging CC0, texts
 # from Common Crawl), as split into files by github.com/phylypo/khmer-text-data at commit
 # 9088dc7: oscar/seg_data/oscar_kh_1.txt to oscar_kh_5.txt.

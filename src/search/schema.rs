@@ -26,7 +26,8 @@ use crate::domain::text::Lang;
 /// 11: a change of script ends a whole word (ឆ្នាំ២០២៤ has the word ឆ្នាំ; before, a chunk that
 /// mixed scripts gave no word at all).
 /// 12: Khmer dictionary words from our own segmenter (the likeliest cut under word counts,
-/// `search::khmer`), not ICU4X's longest-word-first one.
+/// `search::khmer`), not ICU4X's longest-word-first one; so a one-syllable glossary form before
+/// Khmer punctuation or a digit (ត្រី។) is a word there, and its concept token is indexed.
 pub const SCHEMA_VERSION: u32 = 12;
 
 /// FNV-1a hash of `data/glossary.tsv` as of [`SCHEMA_VERSION`]: concept tokens are derived from

@@ -73,8 +73,10 @@ for i, tokens in enumerate(sentences):
                 inner.append(at)
             at += len(part.encode("utf-8"))
         cuts.append(at)
-    assert at == len(text.encode("utf-8")), doc_id
-    cuts = cuts[:-1]
+    if at != len(text.encode("utf-8")):
+        raise SystemExit(f"{doc_id}: token offsets do not add up to the text")
+    cuts = sorted(set(cuts[:-1]) - {0})
+    inner = sorted(set(inner) - set(cuts) - {0})
     docs.append({"id": doc_id, "text": text, "cuts": cuts, "inner_cuts": inner})
     wholes, parts = set(), set()
     for w, _ in tokens:
