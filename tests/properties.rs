@@ -2,7 +2,8 @@
 //! per property (proptest's default; `PROPTEST_CASES` raises it for a longer run), and a failure is
 //! shrunk to its smallest input. Each property drives the real code: the domain validators, the
 //! digital self-check, the incentive engine, the GraphQL parser with our cost limit, the text
-//! analyser, and the search path on a real tantivy index built from a real SQLite store.
+//! analyser and its Khmer segmenter, and the search path on a real tantivy index built from a
+//! real SQLite store.
 //!
 //! What they hold: no input makes any of them panic; what a validator accepts is within its
 //! bounds and visible; scores stay in range and never fall when an SME does more; a query's cost
@@ -341,6 +342,37 @@ proptest! {
             Err(e) => prop_assert!(!e.to_string().is_empty()),
         }
     }
+
+    /// The Khmer segmenter reads every text indexed: on any input, Khmer-heavy and longer than
+    /// its window (issue 11), it cuts only between characters, in order, strictly inside, and
+    /// the whole words built on it never panic.
+    #[test]
+    fn the_khmer_segmenter_cuts_any_text_between_characters(text in khmer_heavy_text()) {
+        let cuts = khkr_match::search::khmer::boundaries(&text);
+        prop_assert!(cuts.windows(2).all(|w| w[0] < w[1]), "{cuts:?}");
+        prop_assert!(cuts.iter().all(|c| *c > 0 && *c < text.len() && text.is_char_boundary(*c)));
+        let words = khkr_match::search::analyzer::whole_words(&text);
+        prop_assert!(words.iter().all(|w| !w.is_empty()));
+    }
+}
+
+/// Mostly Khmer letters, signs, COENG, punctuation and digits, with the odd joiner, mark, space or
+/// other script; now and then longer than the segmenter's 3,000-byte window.
+fn khmer_heavy_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        12 => prop::char::range('\u{1780}', '\u{17B3}'),
+        6 => prop::char::range('\u{17B6}', '\u{17D3}'),
+        2 => Just('\u{17D2}'),
+        1 => prop::char::range('\u{17D4}', '\u{17F9}'),
+        1 => prop::sample::select(vec![
+            ' ', '\u{200B}', '\u{200C}', '\u{200D}', '\u{0301}', 'a', '가', '1', '😀',
+        ]),
+    ];
+    prop_oneof![
+        4 => prop::collection::vec(piece.clone(), 0..80),
+        1 => prop::collection::vec(piece, 1000..1400),
+    ]
+    .prop_map(|cs| cs.into_iter().collect())
 }
 
 /// The generator reaches the validator's accepting side too, or the property above would only
