@@ -78,19 +78,17 @@ fn window_end(passage: &str, from: usize) -> usize {
     while !passage.is_char_boundary(limit) {
         limit -= 1;
     }
-    let window = &passage[from..limit];
-    window
+    // `limit > from`: the window holds at least one character (see the assertion below).
+    passage[from..limit]
         .char_indices()
         .rev()
         .map(|(i, _)| from + i)
         .find(|at| *at > from && super::analyzer::khmer_syllable_starts_at(passage, *at))
-        .unwrap_or(if limit > from {
-            limit
-        } else {
-            // Cannot happen (MAX_PASSAGE_BYTES holds many characters): step one character.
-            from + passage[from..].chars().next().map_or(1, char::len_utf8)
-        })
+        .unwrap_or(limit)
 }
+
+// A window holds at least one character (4 bytes at most), so every window moves forward.
+const _: () = assert!(MAX_PASSAGE_BYTES >= 4);
 
 /// The boundaries between `pieces`.
 fn starts(pieces: &[Piece]) -> impl Iterator<Item = usize> + '_ {
