@@ -141,29 +141,47 @@ impl Costs<'_> {
             .and_then(|l| l.get(word).copied())
             .unwrap_or(self.word)
     }
+}
 
+/// The costs [`Costs`] borrows, owned: what word counts make of them.
+struct Model {
+    listed: HashMap<String, u32>,
+    word: u32,
+    unknown: u32,
+}
+
+impl Model {
     /// Costs from word counts: −10·ln(count / total), a listed word's count at least 1; a word
     /// not listed counts ½, an unknown syllable 1/20.
-    fn from_counts(counts: &HashMap<String, u64>) -> (HashMap<String, u32>, u32, u32) {
+    fn from_counts(counts: &HashMap<String, u64>) -> Model {
         let total = counts.values().sum::<u64>().max(1) as f64;
         let cost = |count: f64| (10.0 * (total / count).ln()).round().max(0.0) as u32;
         let listed = counts
             .iter()
             .map(|(w, c)| (w.clone(), cost((*c).max(1) as f64)))
             .collect();
-        (listed, cost(0.5), cost(0.05))
+        Model {
+            listed,
+            word: cost(0.5),
+            unknown: cost(0.05),
+        }
+    }
+
+    fn costs(&self) -> Costs<'_> {
+        Costs {
+            listed: Some(&self.listed),
+            word: self.word,
+            unknown: self.unknown,
+        }
     }
 }
 
 /// The costs the index uses: from `data/khmer_word_counts.tsv`, read once.
 fn costs() -> Costs<'static> {
-    static MODEL: OnceLock<(HashMap<String, u32>, u32, u32)> = OnceLock::new();
-    let (listed, word, unknown) = MODEL.get_or_init(|| Costs::from_counts(&word_counts()));
-    Costs {
-        listed: Some(listed),
-        word: *word,
-        unknown: *unknown,
-    }
+    static MODEL: OnceLock<Model> = OnceLock::new();
+    MODEL
+        .get_or_init(|| Model::from_counts(&word_counts()))
+        .costs()
 }
 
 /// How often each dictionary word occurs in public Khmer text (see the file's header).
@@ -598,17 +616,10 @@ mod eval {
     }
 
     fn train(passages: &[String], trie: &Char16Trie, khpos: Option<&public_eval::PublicEval>) {
-        let mut model: Option<(HashMap<String, u32>, u32, u32)> = None;
+        let mut model: Option<Model> = None;
         let mut counts: HashMap<String, u64> = HashMap::new();
         for round in 1..=ROUNDS {
-            let costs = match &model {
-                None => Costs::UNIFORM,
-                Some((listed, word, unknown)) => Costs {
-                    listed: Some(listed),
-                    word: *word,
-                    unknown: *unknown,
-                },
-            };
+            let costs = model.as_ref().map_or(Costs::UNIFORM, Model::costs);
             counts.clear();
             for p in passages {
                 for piece in pieces(p, trie, costs) {
@@ -619,13 +630,9 @@ mod eval {
                     }
                 }
             }
-            let next = Costs::from_counts(&counts);
+            let next = Model::from_counts(&counts);
             if let Some(eval) = khpos {
-                let costs = Costs {
-                    listed: Some(&next.0),
-                    word: next.1,
-                    unknown: next.2,
-                };
+                let costs = next.costs();
                 if round == 1 {
                     println!("{HEADER}");
                 }
