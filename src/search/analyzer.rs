@@ -483,7 +483,7 @@ fn script_runs(chunk: &str) -> impl Iterator<Item = (Script, &str)> {
 fn khmer_whole_words(run: &str, dictionary: bool, scratch: &mut Scratch, out: &mut Vec<String>) {
     let short = run.len() <= MAX_WORD_BYTES * 3;
     // A long unspaced Khmer passage (a sentence between two spaces) is no word itself, but
-    // the dictionary finds the words in it (up to the segmenter's own bound).
+    // the dictionary finds the words in it (in windows, however long it is).
     if !short && !dictionary {
         return;
     }
