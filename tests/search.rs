@@ -551,3 +551,43 @@ fn dictionary_words_of_unspaced_khmer_rank_first() {
     assert_eq!(ids(&search(&s, "លុយ")), vec![money, aluminium]);
     assert_eq!(ids(&search(&s, "ទា")), vec![ducks, attractive]);
 }
+
+/// A Khmer word written with NIKAHIT before a consonant (តំលៃ, សំភារៈ) or with MO over it
+/// (តម្លៃ, សម្ភារៈ) is one word: either spelling finds both, by words and through the glossary,
+/// with the highlight on the text as written.
+#[test]
+fn khmer_words_written_two_ways_find_each_other() {
+    let s = TestServer::start();
+    let nikahit = publish_sme(&s, sme_with("យើងលក់សំភារៈសំណង់ក្នុងតំលៃសមរម្យ។", None, None));
+    let mo = publish_sme(&s, sme_with("ហាងសម្ភារៈសំណង់ តម្លៃលក់ដុំ", None, None));
+    let other = publish_sme(&s, sme_with("យើងលក់សម្លៀកបំពាក់។", None, None));
+
+    for q in ["សំភារៈ", "សម្ភារៈ", "តំលៃ", "តម្លៃ"] {
+        let mut found = ids(&search(&s, q));
+        found.sort();
+        let mut both = vec![nikahit.clone(), mo.clone()];
+        both.sort();
+        assert_eq!(found, both, "{q}");
+    }
+    // The glossary's building materials (សម្ភារៈសំណង់), asked for in Korean.
+    let mut found = ids(&search(&s, "건축자재"));
+    found.sort();
+    let mut both = vec![nikahit.clone(), mo];
+    both.sort();
+    assert_eq!(found, both, "건축자재");
+    // The clothes shop written with MO is found by the NIKAHIT spelling.
+    assert_eq!(ids(&search(&s, "សំលៀកបំពាក់")), vec![other]);
+
+    let hit = s.ok(SEARCH_SMES, json!({ "q": "តម្លៃ", "lang": "KM" }))["searchSmes"].clone();
+    let snippets: Vec<String> = hit["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["highlights"].as_array().unwrap().clone())
+        .map(|h| h["snippet"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        snippets.iter().any(|s| s.contains("<b>តំលៃ</b>")),
+        "the NIKAHIT spelling is highlighted as written: {snippets:?}"
+    );
+}

@@ -317,6 +317,31 @@ fn inside_longer_khmer_word(
     })
 }
 
+/// The other spelling of a Khmer form with words written two ways (សំលៀកបំពាក់ and
+/// សម្លៀកបំពាក់, `search::khmer_variants`), so that the form finds text in either spelling, as
+/// a search does. None when it has none.
+fn other_khmer_spelling(form: &str) -> Option<String> {
+    if !form.chars().any(is_khmer) {
+        return None;
+    }
+    let variants = crate::search::khmer_variants::variants();
+    let mut changed = false;
+    let chunks: Vec<String> = form
+        .split(' ')
+        .map(|chunk| {
+            let syllables = crate::search::analyzer::khmer_syllable_texts(chunk);
+            match variants.other_spelling(&syllables) {
+                Some(other) if chunk.chars().all(is_khmer) => {
+                    changed = true;
+                    other
+                }
+                _ => chunk.to_string(),
+            }
+        })
+        .collect();
+    changed.then(|| chunks.join(" "))
+}
+
 fn script_of(form: &str) -> Script {
     if form.chars().any(is_khmer) {
         Script::Khmer(analyzer::khmer_syllable_count(form))
@@ -442,6 +467,9 @@ impl Glossary {
                 if let Some(solid) = solid_korean(&normalize(form).text) {
                     add(&solid, Target::Concept(i));
                 }
+                if let Some(other) = other_khmer_spelling(form) {
+                    add(&other, Target::Concept(i));
+                }
             }
         }
         for forms in &stops {
@@ -449,6 +477,9 @@ impl Glossary {
                 add(form, Target::Stop);
                 if let Some(solid) = solid_korean(&normalize(form).text) {
                     add(&solid, Target::Stop);
+                }
+                if let Some(other) = other_khmer_spelling(form) {
+                    add(&other, Target::Stop);
                 }
             }
         }
@@ -712,6 +743,15 @@ mod tests {
         assert!(ids("EU를 탈퇴").contains(&"europe"));
         assert!(ids("Facebookនិង").contains(&"facebook"));
         assert!(!ids("EUR").contains(&"europe"));
+    }
+
+    #[test]
+    fn a_khmer_word_written_two_ways_is_found_either_way() {
+        // Clothes (garment) with NIKAHIT, and the glossary's MO spelling; materials
+        // (building_materials) the other way round.
+        assert!(ids("លក់សំលៀកបំពាក់").contains(&"garment"), "NIKAHIT spelling");
+        assert!(ids("លក់សម្លៀកបំពាក់").contains(&"garment"), "MO spelling");
+        assert!(ids("លក់សំភារៈសំណង់").contains(&"building_materials"));
     }
 
     #[test]

@@ -180,8 +180,42 @@ impl Model {
 fn costs() -> Costs<'static> {
     static MODEL: OnceLock<Model> = OnceLock::new();
     MODEL
-        .get_or_init(|| Model::from_counts(&word_counts()))
+        .get_or_init(|| Model::from_counts(&in_index_spelling(word_counts())))
         .costs()
+}
+
+/// The counts with each word in the spelling the segmenter is handed: the NIKAHIT spelling of
+/// a word of `search::khmer_variants` (សំរាប់) counts as its MO spelling (សម្រាប់).
+fn in_index_spelling(counts: HashMap<String, u64>) -> HashMap<String, u64> {
+    let mut out: HashMap<String, u64> = HashMap::with_capacity(counts.len());
+    for (word, count) in counts {
+        *out.entry(super::analyzer::khmer_index_spelling(&word))
+            .or_default() += count;
+    }
+    out
+}
+
+/// Whether `word` is a word of the dictionary, whole.
+#[cfg(test)]
+pub(crate) fn is_dictionary_word(word: &str) -> bool {
+    DICTIONARY.with(|dictionary| {
+        let Some(d) = dictionary else {
+            return false;
+        };
+        let trie = Char16Trie::new(d.get().trie_data.clone());
+        let mut walk = trie.iter();
+        let mut last = TrieResult::NoMatch;
+        for c in word.chars() {
+            last = walk.next(c);
+            if last == TrieResult::NoMatch {
+                return false;
+            }
+        }
+        matches!(
+            last,
+            TrieResult::Intermediate(_) | TrieResult::FinalValue(_)
+        )
+    })
 }
 
 /// How often each dictionary word occurs in public Khmer text (see the file's header).
@@ -190,7 +224,7 @@ const WORD_COUNTS: &str = include_str!("../../data/khmer_word_counts.tsv");
 /// The rows of [`WORD_COUNTS`] (`word<TAB>count`; `#` comments and blank lines skipped; a word
 /// listed twice counts both). The file is ours and checked by a test, so a bad row is skipped
 /// rather than failing the index.
-fn word_counts() -> HashMap<String, u64> {
+pub(crate) fn word_counts() -> HashMap<String, u64> {
     let mut counts: HashMap<String, u64> = HashMap::new();
     for (word, count) in WORD_COUNTS.lines().filter_map(count_row) {
         *counts.entry(word.to_string()).or_default() += count;

@@ -8,6 +8,7 @@ pub mod features;
 pub mod index;
 pub mod indexer;
 pub mod khmer;
+pub mod khmer_variants;
 pub mod korean;
 pub mod matcher;
 pub mod query;

@@ -934,6 +934,112 @@ mod tests {
         );
     }
 
+    /// Khmer words in their other spelling (`search::khmer_variants`: សំរាប់ / សម្រាប់) on text the
+    /// project did not write: the UDHR's Khmer articles and, when its file is built, the khPOS
+    /// sentences. For every listed word found in them in either spelling, each spelling is
+    /// queried through the real query path; a document is relevant when one of its chunks
+    /// between spaces holds the word in either spelling. `cargo test --lib
+    /// eval_khmer_variant_spellings -- --nocapture` prints the table.
+    #[test]
+    fn eval_khmer_variant_spellings() {
+        let mut sets = vec![("UDHR", analyzer::public_eval::udhr())];
+        match analyzer::public_eval::khpos() {
+            Some(eval) => sets.push(("khPOS", eval)),
+            None => println!(
+                "SKIPPED: the khPOS part (tests/data/khpos_eval.json is absent; \
+                 tests/data/khpos_eval.py says how to build it)"
+            ),
+        }
+        let pairs: Vec<(String, String)> = include_str!("../../data/khmer_spelling_variants.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let mut cols = l.split('\t');
+                Some((cols.next()?.to_string(), cols.next()?.to_string()))
+            })
+            .collect();
+        let syllables = analyzer::khmer_syllable_texts;
+        println!(
+            "text   words  queries  relevant  recall  (documents in the other spelling: found/all)"
+        );
+        for (name, eval) in &sets {
+            let docs: Vec<(String, LocalizedText)> = eval
+                .docs
+                .iter()
+                .filter(|d| d.id.starts_with("km"))
+                .map(|d| {
+                    let text = LocalizedText {
+                        km: Some(d.text.clone()),
+                        ..LocalizedText::default()
+                    };
+                    (d.id.clone(), text)
+                })
+                .collect();
+            // Each document's chunks between spaces, as syllables in the normalised spelling as
+            // written; a word is in a chunk when its syllables are (លំហ is not in លំហែ).
+            let chunks: Vec<(String, Vec<Vec<String>>)> = eval
+                .docs
+                .iter()
+                .filter(|d| d.id.starts_with("km"))
+                .map(|d| {
+                    (
+                        d.id.clone(),
+                        d.text.split_whitespace().map(syllables).collect(),
+                    )
+                })
+                .collect();
+            let holding = |word: &str| -> BTreeSet<String> {
+                let word = syllables(word);
+                chunks
+                    .iter()
+                    .filter(|(_, c)| {
+                        c.iter()
+                            .any(|chunk| chunk.windows(word.len()).any(|w| w == word.as_slice()))
+                    })
+                    .map(|(id, _)| id.clone())
+                    .collect()
+            };
+            let index = EvalIndex::new(&docs, true);
+            let mut analyzer = index.analyzer();
+            let fields = index.fields();
+            let (mut words, mut queries, mut relevant, mut found) = (0, 0, 0, 0);
+            let (mut other, mut other_found) = (0, 0);
+            for (mo, nikahit) in &pairs {
+                let (with_mo, with_nikahit) = (holding(mo), holding(nikahit));
+                if with_mo.is_empty() && with_nikahit.is_empty() {
+                    continue;
+                }
+                words += 1;
+                let expected: BTreeSet<String> = with_mo.union(&with_nikahit).cloned().collect();
+                for (q, own) in [(mo, &with_mo), (nikahit, &with_nikahit)] {
+                    let query_words = analyse_words(&mut analyzer, q);
+                    let Some(query) = text_query(&fields, &query_words) else {
+                        panic!("{q}: no query word");
+                    };
+                    let results: BTreeSet<String> =
+                        index.all_ids(query.as_ref()).into_iter().collect();
+                    queries += 1;
+                    relevant += expected.len();
+                    found += expected.intersection(&results).count();
+                    for missed in expected.difference(&results) {
+                        println!("  missed: {q} in {missed}");
+                    }
+                    let elsewhere: BTreeSet<&String> = expected.difference(own).collect();
+                    other += elsewhere.len();
+                    other_found += elsewhere.iter().filter(|d| results.contains(**d)).count();
+                }
+            }
+            println!(
+                "{name:<6} {words:>5}  {queries:>7}  {relevant:>8}  {:>6.2}  {other_found}/{other}",
+                ratio(found, relevant)
+            );
+            assert_eq!(
+                found, relevant,
+                "{name}: a spelling missed the other's documents"
+            );
+        }
+    }
+
     #[derive(Deserialize)]
     struct CrossEval {
         docs: Vec<CrossLine>,
