@@ -30,6 +30,36 @@ struct HttpState {
     metrics: Arc<metrics::Metrics>,
     /// The in-flight bound (its used permits are the requests running now).
     in_flight: limits::InFlight,
+    /// The schema's root fields, the only names a metrics label takes.
+    root_fields: Arc<std::collections::HashSet<String>>,
+}
+
+/// The root fields of the schema's Query, Mutation and Subscription types.
+fn root_fields(schema: &ApiSchema) -> std::collections::HashSet<String> {
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+    let Ok(document) = async_graphql::parser::parse_schema(schema.sdl()) else {
+        return Default::default();
+    };
+    document
+        .definitions
+        .iter()
+        .filter_map(|definition| match definition {
+            TypeSystemDefinition::Type(t)
+                if matches!(
+                    t.node.name.node.as_str(),
+                    "Query" | "Mutation" | "Subscription"
+                ) =>
+            {
+                match &t.node.kind {
+                    TypeKind::Object(object) => Some(&object.fields),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .flatten()
+        .map(|field| field.node.name.node.to_string())
+        .collect()
 }
 
 pub fn router(app: Arc<App>, schema: ApiSchema) -> Router {
@@ -75,6 +105,7 @@ fn routes(app: Arc<App>, schema: ApiSchema, in_flight: limits::InFlight) -> Rout
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .with_state(HttpState {
+            root_fields: Arc::new(root_fields(&schema)),
             app,
             schema,
             metrics: Default::default(),
@@ -102,9 +133,13 @@ fn wants_websocket(headers: &HeaderMap) -> bool {
 /// set headers there.
 async fn graphql_ws(
     State(state): State<HttpState>,
+    extensions: axum::http::Extensions,
     upgrade: WebSocketUpgrade,
 ) -> impl IntoResponse {
-    crate::ws::upgrade(upgrade, state.app, state.schema)
+    // The peer's address, for the per-address limits (log-in failures, sign-ups, writes), as
+    // on the HTTP path.
+    let client = limits::peer(&extensions).map(|a| a.ip());
+    crate::ws::upgrade(upgrade, state.app, state.schema, client)
 }
 
 /// 200 when the database answers, 503 otherwise (for load balancers and orchestrators).

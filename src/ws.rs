@@ -58,7 +58,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::parser::types::OperationType;
 use async_graphql::{ErrorExtensions, Request, Response, ServerError, Variables};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::IntoResponse;
@@ -107,7 +107,12 @@ pub mod close {
 }
 
 /// Upgrades `GET /graphql` and serves the socket until either side closes it.
-pub fn upgrade(upgrade: WebSocketUpgrade, app: Arc<App>, schema: ApiSchema) -> impl IntoResponse {
+pub fn upgrade(
+    upgrade: WebSocketUpgrade,
+    app: Arc<App>,
+    schema: ApiSchema,
+    client: Option<std::net::IpAddr>,
+) -> impl IntoResponse {
     let upgrade = upgrade
         .protocols([PROTOCOL])
         .max_message_size(MAX_MESSAGE_BYTES)
@@ -115,7 +120,7 @@ pub fn upgrade(upgrade: WebSocketUpgrade, app: Arc<App>, schema: ApiSchema) -> i
     let agreed = upgrade.selected_protocol().is_some();
     upgrade.on_upgrade(move |mut socket| async move {
         if agreed {
-            Connection::new(app, schema).run(socket).await;
+            Connection::new(app, schema, client).run(socket).await;
         } else {
             let reason = Close::new(
                 close::SUBPROTOCOL_NOT_ACCEPTABLE,
@@ -254,6 +259,9 @@ struct Session {
 struct Connection {
     app: Arc<App>,
     schema: ApiSchema,
+    /// The peer's address: every operation's viewer carries it, so the per-address limits
+    /// hold on a socket as they do over HTTP.
+    client: Option<std::net::IpAddr>,
     init_received: bool,
     session: Option<Session>,
     running: HashMap<String, Running>,
@@ -274,11 +282,12 @@ enum Event {
 }
 
 impl Connection {
-    fn new(app: Arc<App>, schema: ApiSchema) -> Self {
+    fn new(app: Arc<App>, schema: ApiSchema, client: Option<std::net::IpAddr>) -> Self {
         let (outbox_tx, outbox) = mpsc::channel(OUTBOX);
         Connection {
             app,
             schema,
+            client,
             init_received: false,
             session: None,
             running: HashMap::new(),
@@ -475,14 +484,28 @@ impl Connection {
                 .await;
             }
         };
-        let mut request = Request::new(payload.query)
-            .variables(Variables::from_json(serde_json::Value::Object(
-                payload.variables.unwrap_or_default(),
-            )))
-            .data(Arc::new(viewer));
+        let mut viewer = viewer;
+        viewer.client = self.client;
+        let mut request = Request::new(payload.query).variables(Variables::from_json(
+            serde_json::Value::Object(payload.variables.unwrap_or_default()),
+        ));
         if let Some(name) = payload.operation_name {
             request = request.operation_name(name);
         }
+        // The write rate limit, as over HTTP.
+        if let Some(root) = mutation_root(&mut request) {
+            if let Err(e) = crate::http::graphql::write_allowed(&self.app, &viewer, &root).await {
+                return send(
+                    socket,
+                    &ServerMessage::Error {
+                        id: &id,
+                        payload: &[api_error(&e)],
+                    },
+                )
+                .await;
+            }
+        }
+        let mut request = request.data(Arc::new(viewer));
         self.generation += 1;
         let generation = self.generation;
         let schema = self.schema.clone();
@@ -731,17 +754,23 @@ fn failed_before_execution(response: &Response) -> bool {
 /// Whether the request's selected operation is a subscription. A document that does not
 /// parse or names no such operation is not: `execute` then reports the problem.
 fn is_subscription(request: &mut Request) -> bool {
+    operation_kind(request).is_some_and(|(kind, _)| kind == OperationType::Subscription)
+}
+
+/// The root field of the mutation a request runs, if it runs one.
+fn mutation_root(request: &mut Request) -> Option<String> {
+    operation_kind(request)
+        .filter(|(kind, _)| *kind == OperationType::Mutation)
+        .map(|(_, root)| root)
+}
+
+/// The kind and root field of the operation a request runs (None when it does not parse or
+/// names no operation it has: the engine reports that).
+fn operation_kind(request: &mut Request) -> Option<(OperationType, String)> {
     let name = request.operation_name.clone();
-    let Ok(doc) = request.parsed_query() else {
-        return false;
-    };
-    let op = match (&doc.operations, name) {
-        (DocumentOperations::Single(op), _) => Some(op),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name.as_str()),
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
-        (DocumentOperations::Multiple(_), None) => None,
-    };
-    op.is_some_and(|op| op.node.ty == OperationType::Subscription)
+    let doc = request.parsed_query().ok()?;
+    let op = crate::http::graphql::chosen_operation(&doc.operations, name.as_deref())?;
+    Some((op.node.ty, crate::http::graphql::root_field(&op.node)))
 }
 
 /// A GraphQL error with a stable `extensions.code` and no location (it has no place in the

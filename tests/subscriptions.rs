@@ -642,3 +642,107 @@ fn operations_over_the_socket_have_the_request_deadline() {
         "no write over HTTP was cut by the 1 ms deadline: {answers:?}"
     );
 }
+
+/// The error code of a `next` payload, or "" when it has no error.
+fn code_in(payload: &Value) -> String {
+    payload["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+/// The per-address limits hold on a socket as over HTTP, on the same counters: failed log-ins
+/// and sign-ups from one address, and the write rate. Before, a socket's operations carried no
+/// address: 26 wrong log-ins and 24 sign-ups on one socket were all answered.
+#[test]
+fn per_address_limits_hold_over_the_socket() {
+    let s = TestServer::start_with(&[
+        "--login-failures-per-ip",
+        "2",
+        "--login-failures-per-account",
+        "100",
+        // The test server signs two accounts up from this address at start.
+        "--signups-per-ip",
+        "4",
+        "--write-burst",
+        "2",
+        "--writes-per-second",
+        "0.01",
+    ]);
+    let mut ws = connect(&s);
+    init(&mut ws, None);
+    let log_in = |ws: &mut Ws, n: usize| -> String {
+        send(
+            ws,
+            json!({ "id": format!("l{n}"), "type": "subscribe", "payload": {
+                "query": "mutation($e: String!) { logIn(email: $e, password: \"wrong password\") { token } }",
+                "variables": { "e": format!("spray-{n}@test.example") } } }),
+        );
+        let answer = next(ws);
+        if answer["type"] == "next" {
+            assert_eq!(next(ws)["type"], "complete");
+        }
+        code_in(&answer["payload"])
+    };
+    assert_eq!(log_in(&mut ws, 0), "UNAUTHENTICATED");
+    assert_eq!(log_in(&mut ws, 1), "UNAUTHENTICATED");
+    assert_eq!(
+        log_in(&mut ws, 2),
+        "RATE_LIMITED",
+        "the third from this address"
+    );
+    // The same counter as HTTP's.
+    let (status, body) = s.anonymous().gql_status(
+        "mutation { logIn(email: \"other@test.example\", password: \"wrong password\") { token } }",
+        json!({}),
+    );
+    assert_eq!((status, error_code(&body)), (429, "RATE_LIMITED"), "{body}");
+
+    let sign_up = |ws: &mut Ws, n: usize| -> String {
+        send(
+            ws,
+            json!({ "id": format!("s{n}"), "type": "subscribe", "payload": {
+                "query": "mutation($e: String!) { signUp(input: { email: $e, password: \"correct horse battery\", role: SME }) { token } }",
+                "variables": { "e": format!("new-{n}-{}@test.example", uuid::Uuid::new_v4().simple()) } } }),
+        );
+        let answer = next(ws);
+        if answer["type"] == "next" {
+            assert_eq!(next(ws)["type"], "complete");
+        }
+        code_in(&answer["payload"])
+    };
+    assert_eq!(sign_up(&mut ws, 0), "");
+    assert_eq!(sign_up(&mut ws, 1), "");
+    assert_eq!(
+        sign_up(&mut ws, 2),
+        "RATE_LIMITED",
+        "the third sign-up from this address"
+    );
+
+    // Writes: a signed-in socket spends the account's bucket, then is refused before running.
+    let mut signed = signed_in(&s, &s.sme_token);
+    let mut codes = Vec::new();
+    for n in 0..3 {
+        send(
+            &mut signed,
+            json!({ "id": format!("w{n}"), "type": "subscribe", "payload": {
+                "query": "mutation($n: String!) { createApiKey(name: $n) { name } }",
+                "variables": { "n": format!("key {n}") } } }),
+        );
+        let answer = next(&mut signed);
+        if answer["type"] == "next" {
+            assert_eq!(next(&mut signed)["type"], "complete");
+            codes.push(code_in(&answer["payload"]));
+        } else {
+            assert_eq!(answer["type"], "error", "{answer}");
+            codes.push(
+                answer["payload"][0]["extensions"]["code"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+            );
+        }
+    }
+    assert_eq!(codes, ["", "", "RATE_LIMITED"], "{codes:?}");
+    alive(&mut signed);
+}

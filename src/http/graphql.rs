@@ -353,45 +353,19 @@ async fn execute(
     let mut label = String::from("unparsed");
     let started_at = std::time::Instant::now();
     if let Ok(document) = request.parsed_query() {
-        let operation = match (&document.operations, &operation_name) {
-            (DocumentOperations::Single(op), _) => Some(op),
-            (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name.as_str()),
-            (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
-            (DocumentOperations::Multiple(_), None) => None,
-        };
+        let operation = chosen_operation(&document.operations, operation_name.as_deref());
         if let Some(op) = operation {
-            let root = op
-                .node
-                .selection_set
-                .node
-                .items
-                .iter()
-                .find_map(|item| match &item.node {
-                    async_graphql::parser::types::Selection::Field(f) => {
-                        Some(f.node.name.node.to_string())
-                    }
-                    _ => None,
-                })
-                .unwrap_or_else(|| "fragment".into());
+            // Only a root field the schema has names a series: any other name is one label,
+            // so junk queries cannot crowd real operations out of the bounded series.
+            let root = root_field(&op.node);
+            let known = state.root_fields.contains(&root) || root == "__typename";
+            let root = if known { root.as_str() } else { "unknown" };
             label = format!("{}:{root}", op.node.ty);
         }
         if let Some(op) = operation.filter(|op| op.node.ty == OperationType::Mutation) {
             // One root field per mutation is enforced by the engine; a fragment at the root
             // counts as a write of unknown name.
-            write_root = Some(
-                op.node
-                    .selection_set
-                    .node
-                    .items
-                    .iter()
-                    .find_map(|item| match &item.node {
-                        async_graphql::parser::types::Selection::Field(f) => {
-                            Some(f.node.name.node.to_string())
-                        }
-                        _ => None,
-                    })
-                    .unwrap_or_default(),
-            );
+            write_root = Some(root_field(&op.node));
         }
         match operation.map(|op| op.node.ty) {
             Some(OperationType::Mutation) if transport == Transport::Get => {
@@ -519,6 +493,60 @@ fn first_error_extension(response: &async_graphql::Response, key: &str) -> Optio
     }
 }
 
+/// The operation a request runs: its only one, or the one it names (None when it names none
+/// of several, or one it lacks: the engine says so in GraphQL terms).
+pub(crate) fn chosen_operation<'a>(
+    operations: &'a DocumentOperations,
+    name: Option<&str>,
+) -> Option<&'a async_graphql::Positioned<OperationDefinition>> {
+    match (operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
+        (DocumentOperations::Multiple(_), None) => None,
+    }
+}
+
+/// The name of an operation's first root field; "fragment" when its root is a fragment.
+pub(crate) fn root_field(op: &OperationDefinition) -> String {
+    op.selection_set
+        .node
+        .items
+        .iter()
+        .find_map(|item| match &item.node {
+            async_graphql::parser::types::Selection::Field(f) => Some(f.node.name.node.to_string()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "fragment".into())
+}
+
+/// The write rate limit for a mutation with root field `root`, on whichever transport: per
+/// account, or per address when signed out (logIn and signUp have limits of their own, in
+/// `service::accounts`). A counter the database cannot read lets the write through: the
+/// mutation needs the database too and will say so, and a refusal here would blame the client.
+pub(crate) async fn write_allowed(
+    app: &crate::app::App,
+    viewer: &crate::service::Viewer,
+    root: &str,
+) -> Result<(), ApiError> {
+    if matches!(root, "logIn" | "signUp" | "__typename") {
+        return Ok(());
+    }
+    let key = match (viewer.user_id(), viewer.client) {
+        (Some(id), _) => format!("write-account:{id}"),
+        (None, Some(ip)) => format!("write-ip:{ip}"),
+        (None, None) => return Ok(()),
+    };
+    match app.throttle.write(&key).await {
+        Err(e @ ApiError::RateLimited { .. }) => Err(e),
+        Err(e) => {
+            tracing::warn!(error = %e, "write rate limit not checked");
+            Ok(())
+        }
+        Ok(()) => Ok(()),
+    }
+}
+
 /// Takes a write from the caller's bucket (per account, else per address) for a mutation other
 /// than logIn/signUp (those have their own limits in the service); the refusal when empty.
 async fn throttle_writes(
@@ -527,28 +555,12 @@ async fn throttle_writes(
     viewer: &crate::service::Viewer,
     write_root: Option<&str>,
 ) -> Option<Response> {
-    let root = write_root?;
-    if matches!(root, "logIn" | "signUp" | "__typename") {
-        return None;
-    }
-    let key = match (viewer.user_id(), viewer.client) {
-        (Some(id), _) => format!("write-account:{id}"),
-        (None, Some(ip)) => format!("write-ip:{ip}"),
-        (None, None) => return None,
-    };
-    let (error, retry) = match state.app.throttle.write(&key).await {
-        Ok(()) => return None,
-        Err(
-            e @ ApiError::RateLimited {
-                retry_after_secs, ..
-            },
-        ) => (e, retry_after_secs),
-        // The shared counter could not be read (the database failed): the mutation itself
-        // needs the database and will say so; a 429 here would blame the client.
-        Err(e) => {
-            tracing::warn!(error = %e, "write rate limit not checked");
-            return None;
-        }
+    let error = write_allowed(&state.app, viewer, write_root?).await.err()?;
+    let retry = match &error {
+        ApiError::RateLimited {
+            retry_after_secs, ..
+        } => *retry_after_secs,
+        _ => 1,
     };
     let error = async_graphql::ErrorExtensions::extend(&error);
     let mut server_error = async_graphql::ServerError::new(error.message, None);

@@ -51,14 +51,15 @@ fn refuse(what: &str, wait: Duration) -> ServiceError {
     ServiceError::rate_limited(format!("too many {what}; retry in {} s", secs.max(1)), secs)
 }
 
-/// Until when attempts block their key: `free` attempts cost nothing, each further one blocks
-/// for twice as long as the one before (1 s, 2 s, …), counted from the latest attempt.
+/// Until when attempts block their key: `free` attempts cost nothing; from then on the key
+/// waits before each further attempt, twice as long each time (1 s, 2 s, …), counted from the
+/// latest one. So with 5 free log-in failures the sixth try is refused for a second.
 fn blocked_until(a: Attempts, free: u32) -> Option<OffsetDateTime> {
     let free = i64::from(free);
-    if a.count <= free {
+    if a.count < free {
         return None;
     }
-    let excess = (a.count - free - 1).min(20) as u32;
+    let excess = (a.count - free).min(20) as u32;
     let block = Duration::from_secs(1u64 << excess).min(MAX_BLOCK);
     Some(a.last + block)
 }
@@ -160,8 +161,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let t = throttle(dir.path()).await;
         t.count("k").await.unwrap();
-        t.count("k").await.unwrap();
         assert!(t.check("k", 2, "log-ins").await.is_ok());
+        // Two attempts spent: the third waits a second.
         t.count("k").await.unwrap();
         assert_eq!(retry(t.check("k", 2, "log-ins").await), 1);
         t.count("k").await.unwrap();
