@@ -385,6 +385,13 @@ fn invisible_and_bidi_names_are_refused() {
     for (field, path, value) in [
         ("name", "en", "\u{200b}\u{200b}\u{200b}"),
         ("name", "ko", "\u{3164}"),
+        // Format characters, a blank Braille cell, marks with no letter (Khmer signs too).
+        ("name", "en", "\u{061c}"),
+        ("name", "en", "\u{2800}"),
+        ("name", "en", "\u{e0041}\u{e0042}"),
+        ("name", "en", "\u{fff9}\u{fffa}\u{fffb}"),
+        ("name", "en", "\u{0301}\u{0301}"),
+        ("name", "km", "\u{17b6}\u{17c6}\u{17d2}"),
         ("name", "en", "Sokha \u{202e}gnissecorP"),
         ("description", "en", "Nice \u{2066}company\u{2069}"),
     ] {

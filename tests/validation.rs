@@ -92,6 +92,11 @@ fn bad_sme_inputs() {
         &|i| i["capitalSoughtMaxUsd"] = json!(99_000_000_000i64),
         "input.capitalSoughtMaxUsd",
     );
+    // Past GraphQL's 32-bit Int: strict clients could not read it back.
+    bad(
+        &|i| i["capitalSoughtMaxUsd"] = json!(5_000_000_000i64),
+        "input.capitalSoughtMaxUsd",
+    );
     bad(&|i| i["foundedYear"] = json!(1066), "input.foundedYear");
     bad(&|i| i["foundedYear"] = json!(3000), "input.foundedYear");
     bad(&|i| i["employees"] = json!(-4), "input.employees");

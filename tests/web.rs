@@ -56,6 +56,13 @@ fn every_public_page_exists_in_each_language_with_html_lang_and_a_switcher() {
             let r = get(&s, &path, &[]);
             assert_eq!(r.status, 200, "{path}");
             assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+            // No page may be framed by another (clickjacking of its buttons).
+            assert_eq!(r.header("x-frame-options"), Some("DENY"), "{path}");
+            assert_eq!(
+                r.header("content-security-policy"),
+                Some("frame-ancestors 'none'"),
+                "{path}"
+            );
             let html = r.text();
             assert!(
                 html.starts_with("<!doctype html>\n<html lang=\"")

@@ -19,7 +19,7 @@ pub struct IncentiveInput {
     /// Where the project is: an ISO 3166-2:KH code (KH-1 to KH-25), e.g. "KH-12" (Phnom
     /// Penh). Used only to tell whether the province hosts a special economic zone.
     pub province_code: Option<String>,
-    /// Investment capital in whole US dollars (0 to 10,000,000,000). Compared with the
+    /// Investment capital in whole US dollars (0 to 2,147,483,647). Compared with the
     /// activity's QIP minimum, and decides the registration body. Absent: eligibility of an
     /// activity in a group stays INVESTMENT_UNKNOWN.
     pub investment_usd: Option<i64>,

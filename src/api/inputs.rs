@@ -92,10 +92,10 @@ pub struct SmeInput {
     pub employees: Option<i64>,
     /// Year the business was founded, from 1900 to the current year.
     pub founded_year: Option<i64>,
-    /// Least capital sought, in whole US dollars (0 to 10,000,000,000); not above
+    /// Least capital sought, in whole US dollars (0 to 2,147,483,647); not above
     /// `capitalSoughtMaxUsd`. Absent: no lower bound.
     pub capital_sought_min_usd: Option<i64>,
-    /// Most capital sought, in whole US dollars (0 to 10,000,000,000). Absent: no upper bound.
+    /// Most capital sought, in whole US dollars (0 to 2,147,483,647). Absent: no upper bound.
     /// The incentive assessment takes this amount (else the minimum) as the project's
     /// investment.
     pub capital_sought_max_usd: Option<i64>,
@@ -155,9 +155,9 @@ pub struct InvestorInput {
     /// cover one whole.
     pub excluded_sectors: Option<Vec<String>>,
     /// Smallest amount the investor puts into one deal, in whole US dollars (0 to
-    /// 10,000,000,000); not above `ticketMaxUsd`. Absent: no lower bound.
+    /// 2,147,483,647); not above `ticketMaxUsd`. Absent: no lower bound.
     pub ticket_min_usd: Option<i64>,
-    /// Largest amount for one deal, in whole US dollars (0 to 10,000,000,000). Absent: no
+    /// Largest amount for one deal, in whole US dollars (0 to 2,147,483,647). Absent: no
     /// upper bound.
     pub ticket_max_usd: Option<i64>,
     /// What the investor or partner offers; duplicates are dropped.

@@ -1,7 +1,9 @@
 //! Amounts in whole US dollars, and the ranges SMEs seek and investors offer.
 
-/// Above this an amount is a typing mistake, not an SME deal (USD 10 billion).
-pub const MAX_USD: i64 = 10_000_000_000;
+/// The largest amount taken: GraphQL's `Int` is a signed 32-bit integer, and strict clients
+/// (graphql-js) refuse larger values in answers; above USD 2.1 billion an amount is a typing
+/// mistake anyway, not an SME deal.
+pub const MAX_USD: i64 = i32::MAX as i64;
 
 /// An optional `[min, max]` in whole USD; either bound may be open. `min <= max` when both given.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

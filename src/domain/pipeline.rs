@@ -173,6 +173,7 @@ fn check_message(field: &str, message: &str) -> Result<String, ValidationErrors>
         return Err(ValidationErrors::single(field, "must not be empty"));
     }
     super::text::check_plain_text(message, MESSAGE_MAX_CHARS)
+        .and_then(|()| super::text::check_visible(message))
         .map_err(|e| ValidationErrors::single(field, e))?;
     Ok(message.to_string())
 }

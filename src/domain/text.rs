@@ -128,9 +128,24 @@ fn is_invisible(c: char) -> bool {
         )
 }
 
-/// Refuses text that shows nothing (a name of zero-width spaces looks empty on every page).
+/// Whether `c` shows something on its own: a letter, digit, punctuation mark or symbol that is
+/// not one of the blanks above (nor the blank Braille pattern). Combining marks (a Khmer vowel
+/// sign, an accent) need a base to show on; format characters (Arabic letter mark, tags,
+/// interlinear annotation marks) never show.
+fn is_visible(c: char) -> bool {
+    use unicode_properties::{GeneralCategoryGroup as G, UnicodeGeneralCategory};
+    !is_invisible(c)
+        && c != '\u{2800}'
+        && matches!(
+            c.general_category_group(),
+            G::Letter | G::Number | G::Punctuation | G::Symbol
+        )
+}
+
+/// Refuses text that shows nothing (a name of zero-width spaces, of marks without a letter, of
+/// format characters looks empty on every page).
 pub fn check_visible(text: &str) -> Result<(), String> {
-    if text.chars().all(is_invisible) {
+    if !text.chars().any(is_visible) {
         return Err("has no visible character".into());
     }
     Ok(())
@@ -198,6 +213,25 @@ mod tests {
             LocalizedText::parse(raw(Some("abc\u{202e}gpj.exe"), None, None), 20).unwrap_err();
         assert!(err.contains("U+202E"), "{err}");
         assert!(optional_plain(Some("\u{2067}x".into()), 10).is_err());
+        // Marks with nothing to sit on, format characters, the blank Braille pattern.
+        for blank in [
+            "\u{061C}",
+            "\u{2800}",
+            "\u{E0041}\u{E0042}",
+            "\u{FFF9}\u{FFFA}\u{FFFB}",
+            "\u{0301}\u{0301}",
+            "\u{17B6}\u{17C6}\u{17D2}",
+        ] {
+            let err = LocalizedText::parse(raw(Some(blank), None, None), 10).unwrap_err();
+            assert!(err.contains("no visible"), "{blank:?}: {err}");
+        }
+        // Real text in each script, and a lone symbol, still pass.
+        for text in ["ស្រូវ", "화장품", "é", "₭", "5"] {
+            assert!(
+                LocalizedText::parse(raw(Some(text), None, None), 10).is_ok(),
+                "{text}"
+            );
+        }
         assert!(optional_plain(Some("\u{feff}".into()), 10).is_err());
         // Visible text with ZWSP between Khmer words, and Korean, still pass untouched.
         assert!(

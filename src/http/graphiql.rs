@@ -118,6 +118,9 @@ async fn page() -> Response {
             // The page names the asset versions: always revalidate it.
             (header::CACHE_CONTROL, "no-cache"),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            // Not framed by other pages (it sends the operator's token).
+            (header::X_FRAME_OPTIONS, "DENY"),
+            (header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'"),
         ],
         PAGE.as_str(),
     )

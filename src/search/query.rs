@@ -215,6 +215,11 @@ pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Quer
     let mentions = g.find_named(text);
     let mut out = Vec::new();
     for w in words {
+        // A word that shows nothing (Khmer vowel signs or accents with no letter to sit on)
+        // searches for nothing, though the analyzer would keep its stray marks.
+        if crate::domain::text::check_visible(w).is_err() {
+            continue;
+        }
         let full = analyse_piece(analyzer, w);
         if full.is_empty() {
             continue;

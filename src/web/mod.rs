@@ -333,6 +333,14 @@ impl Web {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         );
+        // Never inside another page's frame: a framed "Yes, I want to meet" or staff button
+        // could be clicked through an overlay (clickjacking). SameSite cookies do not stop a
+        // sibling subdomain from framing.
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("frame-ancestors 'none'"),
+        );
         if let Some(nonce) = &self.new_visit {
             h.append(header::SET_COOKIE, session::visit_cookie(nonce, self.tls));
         }
