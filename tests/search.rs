@@ -580,6 +580,13 @@ fn khmer_words_written_two_ways_find_each_other() {
     assert_eq!(found, both, "건축자재");
     // The clothes shop written with MO is found by the NIKAHIT spelling.
     assert_eq!(ids(&search(&s, "សំលៀកបំពាក់")), vec![other]);
+    // Text is indexed as written, so a word still finds itself wherever it stands: before,
+    // a rewrite by pairs of syllables made រៀបចំ|ការ "organise the …" into រៀបចម្ការ and
+    // អប់រំ|ហើយ into អប់រម្ហើយ, and those queries missed their own text.
+    let meeting = publish_sme(&s, sme_with("យើងរៀបចំការប្រជុំ", None, None));
+    let school = publish_sme(&s, sme_with("សាលាសម្រាប់ការអប់រំហើយ", None, None));
+    assert_eq!(ids(&search(&s, "រៀបចំ")), vec![meeting]);
+    assert_eq!(ids(&search(&s, "អប់រំ")), vec![school]);
 
     let hit = s.ok(SEARCH_SMES, json!({ "q": "តម្លៃ", "lang": "KM" }))["searchSmes"].clone();
     let snippets: Vec<String> = hit["edges"]

@@ -91,6 +91,10 @@ enum Script {
     /// A Korean word of its own, with no Hangul on either side: an abbreviation written before a
     /// noun (미 "US" in 미 해군, 미·중), which at the start of a longer word is another word (미래).
     HangulWord,
+    /// A form's other Khmer spelling (ចំការ for the form ចម្ការ "farm"): only as whole words of
+    /// the Khmer dictionary, since the NIKAHIT spelling also occurs across words (រៀបចំ|ការ
+    /// "organise the …"), where nobody would write the MO one.
+    KhmerWords,
 }
 
 /// Marks a Korean form (`=미`) that matches only as a word of its own ([`Script::HangulWord`]).
@@ -286,6 +290,41 @@ fn khmer_syllable_start(t: &str, run: &Range<usize>, at: usize) -> bool {
     at == run.start || at == run.end || analyzer::khmer_syllable_starts_at(t, at)
 }
 
+/// Where the Khmer dictionary cuts the run of Khmer letters around `range` (with the run's
+/// start and end), in the normalised text; `cache` keeps the last run's.
+fn khmer_cuts(
+    norm: &Normalized,
+    range: &Range<usize>,
+    cache: &mut Option<(Range<usize>, Vec<usize>)>,
+) -> (Range<usize>, Vec<usize>) {
+    let run = khmer_run(norm, range);
+    if cache.as_ref().is_none_or(|(r, _)| *r != run) {
+        let inside = crate::search::khmer::boundaries(&norm.text[run.clone()]);
+        *cache = Some((run.clone(), inside));
+    }
+    let inside = cache
+        .as_ref()
+        .map(|(_, i)| i.as_slice())
+        .unwrap_or_default();
+    let cuts = std::iter::once(run.start)
+        .chain(inside.iter().map(|b| run.start + b))
+        .chain(std::iter::once(run.end))
+        .collect();
+    (run, cuts)
+}
+
+/// Whether the Khmer match `range` starts and ends where the Khmer dictionary cuts its run
+/// (or a zero-width space of the original stood): it is whole words there.
+fn on_khmer_word_boundaries(
+    norm: &Normalized,
+    range: &Range<usize>,
+    cache: &mut Option<(Range<usize>, Vec<usize>)>,
+) -> bool {
+    let (_, cuts) = khmer_cuts(norm, range, cache);
+    let cut = |at: usize| cuts.binary_search(&at).is_ok() || dropped_before(norm, at);
+    cut(range.start) && cut(range.end)
+}
+
 /// Whether the Khmer match `range` lies strictly inside a longer word of the Khmer dictionary
 /// (`search::khmer`). Only dictionary words that begin and end on syllable boundaries count: on a
 /// loanword it does not know, the dictionary may cut inside a syllable (ឡេន|ិ|ង for ឡេ និង),
@@ -295,18 +334,7 @@ fn inside_longer_khmer_word(
     range: &Range<usize>,
     cache: &mut Option<(Range<usize>, Vec<usize>)>,
 ) -> bool {
-    let run = khmer_run(norm, range);
-    if cache.as_ref().is_none_or(|(r, _)| *r != run) {
-        let inside = crate::search::khmer::boundaries(&norm.text[run.clone()]);
-        *cache = Some((run.clone(), inside));
-    }
-    let Some((_, inside)) = cache.as_ref() else {
-        return false;
-    };
-    let cuts: Vec<usize> = std::iter::once(run.start)
-        .chain(inside.iter().map(|b| run.start + b))
-        .chain(std::iter::once(run.end))
-        .collect();
+    let (run, cuts) = khmer_cuts(norm, range, cache);
     cuts.windows(2).any(|w| {
         let (a, b) = (w[0], w[1]);
         a <= range.start
@@ -317,28 +345,22 @@ fn inside_longer_khmer_word(
     })
 }
 
-/// The other spelling of a Khmer form with words written two ways (សំលៀកបំពាក់ and
+/// The other spelling of a Khmer form holding words written two ways (សំលៀកបំពាក់ and
 /// សម្លៀកបំពាក់, `search::khmer_variants`), so that the form finds text in either spelling, as
 /// a search does. None when it has none.
 fn other_khmer_spelling(form: &str) -> Option<String> {
-    if !form.chars().any(is_khmer) {
-        return None;
-    }
     let variants = crate::search::khmer_variants::variants();
     let mut changed = false;
-    let chunks: Vec<String> = form
-        .split(' ')
-        .map(|chunk| {
-            let syllables = crate::search::analyzer::khmer_syllable_texts(chunk);
-            match variants.other_spelling(&syllables) {
-                Some(other) if chunk.chars().all(is_khmer) => {
-                    changed = true;
-                    other
-                }
-                _ => chunk.to_string(),
-            }
-        })
-        .collect();
+    let mut chunks: Vec<String> = Vec::new();
+    for chunk in form.split(' ') {
+        let other = chunk
+            .chars()
+            .all(is_khmer)
+            .then(|| variants.other_spelling(chunk))
+            .flatten();
+        changed |= other.is_some();
+        chunks.push(other.unwrap_or_else(|| chunk.to_string()));
+    }
     changed.then(|| chunks.join(" "))
 }
 
@@ -442,7 +464,9 @@ impl Glossary {
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut keys: Vec<String> = Vec::new();
         let mut patterns: Vec<(Script, Vec<Target>)> = Vec::new();
-        let mut add = |form: &str, target: Target| {
+        // `other_spelling`: the form is a form's other Khmer spelling, matched only as whole
+        // dictionary words (unless it is a form of its own too).
+        let mut add = |form: &str, target: Target, other_spelling: bool| {
             let key = normalize(form).text.trim().to_string();
             if key.is_empty() {
                 return;
@@ -451,35 +475,40 @@ impl Glossary {
                 keys.push(key.clone());
                 let script = if whole_words.contains(&key) {
                     Script::HangulWord
+                } else if other_spelling {
+                    Script::KhmerWords
                 } else {
                     script_of(&key)
                 };
                 patterns.push((script, Vec::new()));
                 keys.len() - 1
             });
+            if !other_spelling && patterns[i].0 == Script::KhmerWords {
+                patterns[i].0 = script_of(&key);
+            }
             if !patterns[i].1.contains(&target) {
                 patterns[i].1.push(target);
             }
         };
         for (i, c) in concepts.iter().enumerate() {
             for form in c.en.iter().chain(&c.km).chain(&c.ko) {
-                add(form, Target::Concept(i));
+                add(form, Target::Concept(i), false);
                 if let Some(solid) = solid_korean(&normalize(form).text) {
-                    add(&solid, Target::Concept(i));
+                    add(&solid, Target::Concept(i), false);
                 }
                 if let Some(other) = other_khmer_spelling(form) {
-                    add(&other, Target::Concept(i));
+                    add(&other, Target::Concept(i), true);
                 }
             }
         }
         for forms in &stops {
             for form in forms {
-                add(form, Target::Stop);
+                add(form, Target::Stop, false);
                 if let Some(solid) = solid_korean(&normalize(form).text) {
-                    add(&solid, Target::Stop);
+                    add(&solid, Target::Stop, false);
                 }
                 if let Some(other) = other_khmer_spelling(form) {
-                    add(&other, Target::Stop);
+                    add(&other, Target::Stop, true);
                 }
             }
         }
@@ -565,6 +594,11 @@ impl Glossary {
                                 &(start..end),
                                 &mut khmer_boundaries,
                             ))
+                }
+                Script::KhmerWords => {
+                    before != Some(COENG)
+                        && !after.is_some_and(|c| is_khmer_dependent(c) || c == COENG)
+                        && on_khmer_word_boundaries(&norm, &(start..end), &mut khmer_boundaries)
                 }
                 Script::Hangul(syllables) => {
                     *syllables > 2 || !before.is_some_and(korean::is_syllable)
@@ -752,6 +786,14 @@ mod tests {
         assert!(ids("លក់សំលៀកបំពាក់").contains(&"garment"), "NIKAHIT spelling");
         assert!(ids("លក់សម្លៀកបំពាក់").contains(&"garment"), "MO spelling");
         assert!(ids("លក់សំភារៈសំណង់").contains(&"building_materials"));
+        // The other spelling only as whole dictionary words: ចំការ "farm" written with NIKAHIT
+        // is found, but not across រៀបចំ|ការ "organise the …" (an election commission).
+        assert!(
+            ids("ម្ចាស់ចំការម្រេច").contains(&"farm"),
+            "{:?}",
+            ids("ម្ចាស់ចំការម្រេច")
+        );
+        assert!(!ids("គណៈកម្មការរៀបចំការបោះឆ្នោតរដ្ឋ").contains(&"farm"));
     }
 
     #[test]

@@ -515,12 +515,6 @@ pub fn dictionary_words(word: &str) -> Vec<String> {
 
 /// Reads a run of Khmer letters into `scratch` (syllables and their normalised spelling).
 fn read_khmer_syllables(run: &str, scratch: &mut Scratch) {
-    read_khmer_syllables_as_written(run, scratch);
-    fold_khmer_variants(scratch);
-}
-
-/// [`read_khmer_syllables`] without writing NIKAHIT spellings as MO spellings.
-fn read_khmer_syllables_as_written(run: &str, scratch: &mut Scratch) {
     scratch.units.clear();
     scratch.unit_text.clear();
     let mut at = 0;
@@ -529,67 +523,16 @@ fn read_khmer_syllables_as_written(run: &str, scratch: &mut Scratch) {
     }
 }
 
-/// The orthographic syllables of a run of Khmer letters in the normalised spelling, as
-/// written (NIKAHIT spellings kept): what `search::khmer_variants` reads its list with.
+/// The orthographic syllables of a run of Khmer letters, in the normalised spelling: what
+/// `search::khmer_variants` reads words by.
 pub(crate) fn khmer_syllable_texts(run: &str) -> Vec<String> {
     let mut scratch = Scratch::default();
-    read_khmer_syllables_as_written(run, &mut scratch);
+    read_khmer_syllables(run, &mut scratch);
     scratch
         .units
         .iter()
         .map(|u| scratch.unit_text[u.text.clone()].to_string())
         .collect()
-}
-
-/// A run of Khmer letters in the spelling the index reads: normalised, with the NIKAHIT
-/// spelling of listed words written as their MO spelling (សំរាប់ → សម្រាប់).
-pub(crate) fn khmer_index_spelling(run: &str) -> String {
-    let mut scratch = Scratch::default();
-    read_khmer_syllables(run, &mut scratch);
-    scratch.unit_text
-}
-
-/// Writes the NIKAHIT spelling of the words listed in `search::khmer_variants` as their MO
-/// spelling (សំ|រា|ប់ as ស|ម្រា|ប់), so either spelling gives the other's tokens and words. The
-/// number of syllables and their places in the original text stay as they were.
-fn fold_khmer_variants(scratch: &mut Scratch) {
-    let variants = super::khmer_variants::variants();
-    let mut key = String::new();
-    let units = &scratch.units;
-    let text = |i: usize| &scratch.unit_text[units[i].text.clone()];
-    let folds_at = |i: usize, key: &mut String| {
-        i + 1 < units.len() && variants.folds(text(i), text(i + 1), key)
-    };
-    // Most runs have none: find that out without allocating.
-    let Some(first) = (0..units.len()).find(|&i| folds_at(i, &mut key)) else {
-        return;
-    };
-    // Whether the pair of syllables starting at each syllable folds.
-    let folds: Vec<bool> = (0..units.len())
-        .map(|i| i == first || (i > first && folds_at(i, &mut key)))
-        .collect();
-    // Rare: rebuild the spelling. Of two overlapping pairs (សំ|កំ|X) the first folds.
-    let mut spelled = String::with_capacity(scratch.unit_text.len() + 8);
-    let mut new_ranges = Vec::with_capacity(units.len());
-    let mut i = 0;
-    while i < units.len() {
-        let pieces = if folds[i] {
-            let (a, b) = super::khmer_variants::mo_spelling(text(i), text(i + 1));
-            vec![a, b]
-        } else {
-            vec![text(i).to_string()]
-        };
-        i += pieces.len();
-        for piece in pieces {
-            let start = spelled.len();
-            spelled.push_str(&piece);
-            new_ranges.push(start..spelled.len());
-        }
-    }
-    for (unit, range) in scratch.units.iter_mut().zip(new_ranges) {
-        unit.text = range;
-    }
-    scratch.unit_text = spelled;
 }
 
 /// A run of Khmer letters in the analyzer's normalised spelling, the spelling the dictionary
@@ -672,7 +615,6 @@ fn khmer_run(
             _ => break,
         }
     }
-    fold_khmer_variants(scratch);
     emit_ngrams(sink, scratch, options.khmer_unigrams);
     at
 }
@@ -1217,62 +1159,27 @@ mod tests {
         assert_eq!(korea, Some(5));
     }
 
-    /// Every token's offsets are char boundaries, and analyzing the text from where they start
-    /// gives the token again, starting there: the offsets point at the text the token came
-    /// from. (From the start on, not the slice alone: a Khmer syllable's spelling may depend on
-    /// the next one, សំ before រាប់ being written ស|ម្រា, `fold_khmer_variants`.)
+    /// Every token's offsets are char boundaries, and analyzing the slice they cover gives the
+    /// token again: the offsets point at the text the token came from.
     #[test]
     fn offsets_slice_back_to_the_token_source() {
         let eval = load_eval();
         let mut analyzer = analyzer();
         let mut texts: Vec<String> = eval.docs.iter().map(|d| d.indexed_text()).collect();
         texts.push("Cambodia’s Café, 柬埔寨 and ហាងលក់ Samsung និង Apple អនឡាញ".to_string());
-        texts.push("តំលៃសំភារៈសំរាប់ផ្ទះ និង សម្រាប់ហាង".to_string());
         for text in &texts {
             for token in tokens_with(&mut analyzer, text) {
                 assert!(token.offset_from < token.offset_to, "{token:?} in {text}");
                 let slice = text
                     .get(token.offset_from..token.offset_to)
                     .unwrap_or_else(|| panic!("{token:?} is not on char boundaries of {text}"));
-                // From the token's start, or from the syllable before it (the one that decides
-                // how a folded syllable is spelled).
-                let before = (0..token.offset_from)
-                    .rev()
-                    .find(|at| khmer_syllable_starts_at(text, *at))
-                    .filter(|at| {
-                        text[*at..token.offset_from]
-                            .ends_with(super::super::khmer_variants::NIKAHIT)
-                    })
-                    .unwrap_or(token.offset_from);
-                let found = [token.offset_from, before].into_iter().any(|start| {
-                    tokens_with(&mut analyzer, &text[start..])
-                        .iter()
-                        .any(|t| t.text == token.text && t.offset_from == token.offset_from - start)
-                });
-                assert!(found, "{token:?} from {slice:?} is not found again");
+                let again = tokens_with(&mut analyzer, slice);
+                assert!(
+                    again.iter().any(|t| t.text == token.text),
+                    "{token:?} from {slice:?} gives {again:?}"
+                );
             }
         }
-    }
-
-    #[test]
-    fn khmer_words_written_two_ways_give_the_same_tokens() {
-        // NIKAHIT before a consonant or MO over it, for the listed words (khmer_variants).
-        for (mo, nikahit) in [("សម្រាប់", "សំរាប់"), ("តម្លៃទាប", "តំលៃទាប"), ("ជម្ងឺ", "ជំងឺ")]
-        {
-            assert_eq!(texts(mo), texts(nikahit), "{mo} / {nikahit}");
-            assert_eq!(whole_words(mo), whole_words(nikahit), "{mo} / {nikahit}");
-        }
-        // In running text too, with the same positions and offsets as written.
-        let got = tokens("ទិញសំភារៈ");
-        assert_eq!(got.len(), tokens("ទិញសម្ភារៈ").len());
-        let sma = got
-            .iter()
-            .find(|t| t.text == "សម្ភា")
-            .map(|t| (t.position, t.offset_from));
-        assert_eq!(sma, Some((2, "ទិញ".len())), "{got:?}");
-        // Not every NIKAHIT before a consonant: ធំ "big" before នៅ, អំពី "about" stay as written.
-        assert!(texts("ផ្ទះធំនៅ").contains(&"ធំ".to_string()));
-        assert!(texts("អំពី").contains(&"អំពី".to_string()));
     }
 
     #[test]
@@ -1886,8 +1793,11 @@ mod tests {
                 let alternatives: Vec<String> = if as_typed {
                     vec![typed.clone()]
                 } else {
+                    // As the query path reads a word (`query::analyse_words`): its Korean
+                    // stems, or the other spelling of Khmer words written two ways.
                     std::iter::once(typed.clone())
                         .chain(crate::search::korean::stems(&typed))
+                        .chain(crate::search::khmer_variants::variants().other_spelling(&typed))
                         .collect()
                 };
                 // A one-syllable stem finds documents only as one of their words.

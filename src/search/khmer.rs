@@ -180,19 +180,8 @@ impl Model {
 fn costs() -> Costs<'static> {
     static MODEL: OnceLock<Model> = OnceLock::new();
     MODEL
-        .get_or_init(|| Model::from_counts(&in_index_spelling(word_counts())))
+        .get_or_init(|| Model::from_counts(&word_counts()))
         .costs()
-}
-
-/// The counts with each word in the spelling the segmenter is handed: the NIKAHIT spelling of
-/// a word of `search::khmer_variants` (សំរាប់) counts as its MO spelling (សម្រាប់).
-fn in_index_spelling(counts: HashMap<String, u64>) -> HashMap<String, u64> {
-    let mut out: HashMap<String, u64> = HashMap::with_capacity(counts.len());
-    for (word, count) in counts {
-        *out.entry(super::analyzer::khmer_index_spelling(&word))
-            .or_default() += count;
-    }
-    out
 }
 
 /// Whether `word` is a word of the dictionary, whole.

@@ -163,8 +163,8 @@ pub(crate) fn analyse_piece(analyzer: &mut TextAnalyzer, word: &str) -> Vec<(usi
 /// One word of a query, and everything that counts as finding it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct QueryWord {
-    /// Alternative forms: the word as typed first, then its Korean stems (see `korean`); each
-    /// form is the ordered tokens it analyses to.
+    /// Alternative forms: the word as typed first, then its Korean stems (see `korean`) or its
+    /// other Khmer spelling (`khmer_variants`); each form is the ordered tokens it analyses to.
     pub forms: Vec<Vec<(usize, String)>>,
     /// The word (and its Korean stems) as whole-word tokens (`analyzer::whole_words`): any of
     /// them in a document's word field is word-level evidence.
@@ -225,8 +225,15 @@ pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Quer
             continue;
         }
         let mut forms = vec![full];
-        for stem in korean::stems(w) {
-            let tokens = analyse_piece(analyzer, &stem);
+        // Korean stems; the other spelling of Khmer words written two ways (តំលៃ for តម្លៃ,
+        // `khmer_variants`), so either finds both while the index keeps text as written.
+        let khmer_other = w
+            .chars()
+            .all(analyzer::is_khmer_letter_or_sign)
+            .then(|| super::khmer_variants::variants().other_spelling(w))
+            .flatten();
+        for alternative in korean::stems(w).into_iter().chain(khmer_other.clone()) {
+            let tokens = analyse_piece(analyzer, &alternative);
             if !tokens.is_empty() && !forms.contains(&tokens) {
                 forms.push(tokens);
             }
@@ -252,6 +259,9 @@ pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Quer
         // piece of evidence together, not each alone.
         let word_only = korean::one_syllable_stem(w, korean::Side::Query);
         let mut whole = analyzer::whole_words_with(w, false);
+        if let Some(other) = &khmer_other {
+            whole.extend(analyzer::whole_words_with(other, false));
+        }
         // A document's words include one-syllable stems cut off every particle; a query word's
         // only those the query side trusts (포도 is no 포 + 도 here).
         whole.retain(|x| !is_one_hangul_syllable(x) || x == w || word_only.as_ref() == Some(x));
@@ -939,6 +949,78 @@ mod tests {
         );
     }
 
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+        /// A piece of Khmer text cut where syllables start finds the text it was cut from,
+        /// whatever the syllables around it (a spelling that depended on a neighbour would
+        /// break this: the rewrite tried for words written two ways did, រៀបចំ missed
+        /// រៀបចំការ).
+        #[test]
+        fn a_piece_of_khmer_text_finds_the_text(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    6 => proptest::char::range('\u{1780}', '\u{17A2}').prop_map(String::from),
+                    2 => proptest::char::range('\u{17B6}', '\u{17C8}').prop_map(String::from),
+                    1 => proptest::strategy::Just("\u{17D2}".to_string()),
+                    // Words written two ways, and words that meet them (រៀបចំ|ការ).
+                    6 => proptest::sample::select(khmer_words_for_properties()),
+                ],
+                2..24,
+            ),
+            from in 0usize..40,
+            len in 1usize..8,
+        ) {
+            let text: String = pieces.concat();
+            let starts: Vec<usize> = text
+                .char_indices()
+                .map(|(at, _)| at)
+                .filter(|at| *at == 0 || analyzer::khmer_syllable_starts_at(&text, *at))
+                .chain(std::iter::once(text.len()))
+                .collect();
+            let from = from % (starts.len() - 1);
+            let to = (from + len).min(starts.len() - 1);
+            let piece = &text[starts[from]..starts[to]];
+            let docs = vec![("km1".to_string(), LocalizedText {
+                km: Some(text.clone()),
+                ..LocalizedText::default()
+            })];
+            let index = EvalIndex::new(&docs, true);
+            let mut analyzer = index.analyzer();
+            let words = analyse_words(&mut analyzer, piece);
+            // A piece the query path refuses (marks only) searches for nothing.
+            if let Some(query) = text_query(&index.fields(), &words) {
+                let found = index.all_ids(query.as_ref());
+                proptest::prop_assert!(found.contains("km1"), "{piece:?} in {text:?}");
+            }
+        }
+    }
+
+    /// Both spellings of every word of `data/khmer_spelling_variants.tsv`, and words that end in
+    /// a syllable those begin with or begin with one they end with.
+    fn khmer_words_for_properties() -> Vec<String> {
+        let mut words: Vec<String> = super::super::khmer_variants::listed()
+            .flat_map(|(mo, nikahit)| [mo.to_string(), nikahit.to_string()])
+            .collect();
+        words.extend(
+            [
+                "រៀបចំ",
+                "អប់រំ",
+                "ការ",
+                "ហើយ",
+                "កំពង់",
+                "ចាម",
+                "កម្ពុជា",
+                "ធំ",
+                "នៅ",
+                "លើ",
+            ]
+            .map(String::from),
+        );
+        words
+    }
+
     /// Khmer words in their other spelling (`search::khmer_variants`: សំរាប់ / សម្រាប់) on text the
     /// project did not write: the UDHR's Khmer articles and, when its file is built, the khPOS
     /// sentences. For every listed word found in them in either spelling, each spelling is
@@ -955,14 +1037,7 @@ mod tests {
                  tests/data/khpos_eval.py says how to build it)"
             ),
         }
-        let pairs: Vec<(String, String)> = include_str!("../../data/khmer_spelling_variants.tsv")
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| {
-                let mut cols = l.split('\t');
-                Some((cols.next()?.to_string(), cols.next()?.to_string()))
-            })
-            .collect();
+        let pairs: Vec<(&str, &str)> = super::super::khmer_variants::listed().collect();
         let syllables = analyzer::khmer_syllable_texts;
         println!(
             "text   words  queries  relevant  recall  (documents in the other spelling: found/all)"

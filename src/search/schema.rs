@@ -28,8 +28,8 @@ use crate::domain::text::Lang;
 /// 12: Khmer dictionary words from our own segmenter (the likeliest cut under word counts,
 /// `search::khmer`), not ICU4X's longest-word-first one; so a one-syllable glossary form before
 /// Khmer punctuation or a digit (ត្រី។) is a word there, and its concept token is indexed.
-/// 13: Khmer words written with NIKAHIT before a consonant (សំរាប់) are indexed in their MO
-/// spelling (សម្រាប់), for the words of `data/khmer_spelling_variants.tsv`.
+/// 13: glossary forms also match their other Khmer spelling (សំលៀកបំពាក់ for សម្លៀកបំពាក់,
+/// `data/khmer_spelling_variants.tsv`) as whole words: new concept tokens.
 pub const SCHEMA_VERSION: u32 = 13;
 
 /// FNV-1a hash of `data/glossary.tsv` as of [`SCHEMA_VERSION`]: concept tokens are derived from

@@ -14,6 +14,10 @@
 #   (each judge writes /tmp/judge/batch_NN.judged.tsv: item<TAB>grade<TAB>why)
 #   python3 tests/data/crosslang_judge.py merge /tmp/judge
 #     -> tests/data/crosslang_judged.tsv, and the agreement between judges on the items judged twice
+# After a glossary change finds lines nobody judged (the test prints "results not judged"):
+#   python3 tests/data/crosslang_judge.py extend /tmp/found.tsv /tmp/judge   (-> /tmp/judge/new/)
+#   (one judge writes /tmp/judge/new/batch.judged.tsv)
+#   python3 tests/data/crosslang_judge.py add /tmp/judge
 #
 # The pool is every (concept, line) pair that the rule calls relevant and every pair that any of
 # the six query directions found, shuffled with a fixed seed; an item does not say which of the two
@@ -121,12 +125,14 @@ def pool(found_path, out_dir, judges):
     rng.shuffle(items)
     os.makedirs(out_dir, exist_ok=True)
     batches = [[] for _ in range(judges)]
-    # A pair judged twice goes to two different judges: the first copy by position, the second
-    # to the next judge round.
+    # A pair judged twice goes to two different judges: each copy by position, the later one
+    # (whichever it is) moved on to the next judge when it would meet the earlier. (Until
+    # 2026-12-01 only the second copy was checked, so 25 of the 272 pairs went to one judge
+    # twice; `merge` counts agreement over pairs seen by two judges only.)
     where = {}
     for n, ((concept, line), copy) in enumerate(items, start=1):
         b = n % judges
-        if copy == 1 and where.get((concept, line)) == b:
+        if where.get((concept, line)) == b:
             b = (b + 1) % judges
         where[(concept, line)] = b
         d = text[line]
@@ -168,6 +174,7 @@ def merge(out_dir):
     import glob
     key = {int(k): tuple(v) for k, v in json.load(open(f'{out_dir}/key.json')).items()}
     grades = collections.defaultdict(list)
+    judges_of = collections.defaultdict(list)
     seen = set()
     for path in sorted(glob.glob(f'{out_dir}/batch_*.judged.tsv')):
         for row in open(path, encoding='utf-8'):
@@ -181,9 +188,12 @@ def merge(out_dir):
             assert item in key and item not in seen, (path, row)
             seen.add(item)
             grades[key[item]].append((grade, why))
+            judges_of[key[item]].append(path)
     missing = set(key) - seen
     assert not missing, f'{len(missing)} items not judged, e.g. {sorted(missing)[:10]}'
-    double = [[grade for grade, _ in g] for g in grades.values() if len(g) == 2]
+    # Agreement between two judges: pairs whose two copies went to different batches.
+    double = [[grade for grade, _ in g] for p, g in grades.items()
+              if len(g) == 2 and len(set(judges_of[p])) == 2]
     same = sum(a == b for a, b in double)
     same_binary = sum((a == 2) == (b == 2) for a, b in double)
     k3, k2 = kappa(double, lambda g: g), kappa(double, lambda g: g == 2)
@@ -192,20 +202,92 @@ def merge(out_dir):
     with open(OUT, 'w', encoding='utf-8') as f:
         f.write('# Blind relevance judgments for tests/data/crosslang_eval.json, made by '
                 'tests/data/crosslang_judge.py (see its header: the pool, the grades, the judges).\n')
-        f.write(f'# {len(double)} pairs were judged twice: the same grade {same} times (Cohen\'s kappa '
+        f.write(f'# {len(double)} pairs were judged by two judges: the same grade {same} times (Cohen\'s kappa '
                 f'{k3:.2f}), the same "mentions it" (2 or not) {same_binary} times (kappa {k2:.2f}); '
                 'the lower grade is kept.\n')
         f.write('# Judges: seven instances of an AI assistant (Claude), each given one batch and '
                 'the INSTRUCTIONS in that script, not the system\'s results; not bilingual people.\n')
         f.write('# Under CC BY-SA 4.0, like the sentences it judges (NTREX-128).\n')
+        f.write('# The judges\' reasons are kept for DEV lines only: HELD-OUT stays unread while the '
+                'glossary is tuned.\n')
         f.write('concept\tline\tgrade\twhy (the judge\'s words)\n')
+        half = {d['line']: d['half'] for d in json.load(open(EVAL, encoding='utf-8'))['docs']}
         for (concept, line), g in sorted(grades.items()):
             grade, why = min(g)
+            why = why if half[line] == 'dev' else ''
             f.write(f'{concept}\t{line}\t{grade}\t{why}\n')
 
 
+def extend(found_path, out_dir):
+    """The results a later glossary finds that nobody judged yet, as one batch (new/batch.jsonl)
+    for one judge; `add` appends the judged batch to the judgments."""
+    import os
+    evaluation = json.load(open(EVAL, encoding='utf-8'))
+    text = {d['line']: d for d in evaluation['docs']}
+    judged = {(r.split('\t')[0], int(r.split('\t')[1])) for r in open(OUT, encoding='utf-8')
+              if not r.startswith('#') and not r.startswith('concept\t')}
+    pairs = set()
+    for row in open(found_path, encoding='utf-8'):
+        row = row.rstrip('\n')
+        if row:
+            _, concept, line = row.split('\t')
+            if (concept, int(line)) not in judged:
+                pairs.add((concept, int(line)))
+    concepts = glossary()
+    os.makedirs(f'{out_dir}/new', exist_ok=True)
+    key = {}
+    with open(f'{out_dir}/new/batch.jsonl', 'w', encoding='utf-8') as f:
+        for n, (concept, line) in enumerate(sorted(pairs), start=1):
+            d = text[line]
+
+            def around(k):
+                o = text.get(line + k)
+                return o['en'] if o and o['article'] == d['article'] else ''
+            c = concepts[concept]
+            f.write(json.dumps({
+                'item': n, 'concept': concept, 'names': c['names'], 'domain': c['domain'],
+                'before': around(-1), 'sentence': d['en'], 'after': around(1),
+            }, ensure_ascii=False) + '\n')
+            key[n] = [concept, line]
+    json.dump(key, open(f'{out_dir}/new/key.json', 'w'))
+    with open(f'{out_dir}/new/INSTRUCTIONS.md', 'w', encoding='utf-8') as f:
+        f.write(INSTRUCTIONS)
+    print(f'{len(pairs)} pairs not judged yet')
+
+
+def add(out_dir):
+    """Appends new/batch.judged.tsv (see `extend`) to the judgments, in order."""
+    key = {int(k): tuple(v) for k, v in json.load(open(f'{out_dir}/new/key.json')).items()}
+    half = {d['line']: d['half'] for d in json.load(open(EVAL, encoding='utf-8'))['docs']}
+    head, rows = [], {}
+    for r in open(OUT, encoding='utf-8'):
+        if r.startswith('#') or r.startswith('concept\t'):
+            head.append(r)
+            continue
+        c, l, rest = r.rstrip('\n').split('\t', 2)
+        rows[(c, int(l))] = rest
+    for r in open(f'{out_dir}/new/batch.judged.tsv', encoding='utf-8'):
+        item, grade, why = (r.rstrip('\n').split('\t') + [''])[:3]
+        assert int(grade) in (0, 1, 2), r
+        concept, line = key[int(item)]
+        why = ' '.join(why.split()) if half[line] == 'dev' else ''
+        rows[(concept, line)] = f'{grade}\t{why}'
+    if not any(h.startswith('# Later results') for h in head):
+        head.insert(-1, '# Later results (pairs a later glossary found) were judged the same way, '
+                        'by one judge each (`extend`, `add`).\n')
+    with open(OUT, 'w', encoding='utf-8') as f:
+        f.writelines(head)
+        for (c, l), rest in sorted(rows.items()):
+            f.write(f'{c}\t{l}\t{rest}\n')
+    print(f'{len(key)} pairs added')
+
+
 if __name__ == '__main__':
-    if sys.argv[1] == 'pool':
+    if sys.argv[1] == 'extend':
+        extend(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == 'add':
+        add(sys.argv[2])
+    elif sys.argv[1] == 'pool':
         judges = int(sys.argv[sys.argv.index('--judges') + 1]) if '--judges' in sys.argv else 7
         pool(sys.argv[2], sys.argv[3], judges)
     elif sys.argv[1] == 'merge':
