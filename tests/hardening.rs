@@ -154,6 +154,26 @@ fn aliases_root_fields_and_batched_mutations_are_capped() {
         .collect();
     let (_, _, body) = post(&s.base, &json!({ "query": format!("{{ {lists} }}") }));
     assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body:#}");
+    // Thousands of repeated directives: refused at once (before, the engine built one
+    // "duplicate directive" error each, 49,999 of them, before the response cap refused it).
+    let directives = "@include(if: true) ".repeat(10_000);
+    let started = Instant::now();
+    let (_, _, body) = post(
+        &s.base,
+        &json!({ "query": format!("{{ provinces {directives} {{ code }} }}") }),
+    );
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body:#}");
+    assert_eq!(
+        body["errors"].as_array().map(Vec::len),
+        Some(1),
+        "one error"
+    );
+    assert!(started.elapsed() < Duration::from_millis(500));
+    // A query with a few directives runs.
+    s.ok(
+        "query($y: Boolean!) { provinces @include(if: $y) { code } sectors @skip(if: $y) { code } }",
+        json!({ "y": true }),
+    );
     // Two log-in guesses in one request: refused, and neither ran.
     let (_, _, body) = post(
         &s.base,

@@ -12,7 +12,9 @@
 //!   `fragment F1 on Query { ...F0 ...F0 }` … `F20` — costs exponential time there). Each
 //!   fragment's cost is computed once and reused (memoised), so counting is linear in the size
 //!   of the document whatever the expansion; fragment cycles are refused here too. See
-//!   [`cost`] for the model. Also capped: aliases per document and root fields per operation,
+//!   [`cost`] for the model. Also capped: aliases per document, directives per document (the
+//!   engine reports each repeated one, so 50,000 of them built a 900 KB error list before the
+//!   response cap refused it), root fields per operation,
 //!   and a mutation runs one root field (one write, one `logIn`) per request. Refusals are
 //!   request errors with code `QUERY_TOO_COMPLEX`.
 //! - [`ExecutionStarted`]: a per-request flag set when execution begins, so the HTTP layer can
@@ -346,6 +348,37 @@ fn count_aliases(document: &ExecutableDocument) -> usize {
     operations.chain(fragments).sum()
 }
 
+/// The most directives a document may carry: real operations use a few (`@include`, `@skip`,
+/// `@deprecated` is schema-side), so this only stops documents built to make the engine report
+/// one error per repeated directive.
+pub const MAX_DIRECTIVES: usize = 100;
+
+/// Directives written in the document: on operations, fields, fragment spreads, inline
+/// fragments and fragment definitions.
+fn count_directives(document: &ExecutableDocument) -> usize {
+    fn walk(set: &SelectionSet) -> usize {
+        set.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(f) => f.node.directives.len() + walk(&f.node.selection_set.node),
+                Selection::InlineFragment(i) => {
+                    i.node.directives.len() + walk(&i.node.selection_set.node)
+                }
+                Selection::FragmentSpread(s) => s.node.directives.len(),
+            })
+            .fold(0usize, usize::saturating_add)
+    }
+    let operations = document
+        .operations
+        .iter()
+        .map(|(_, op)| op.node.directives.len() + walk(&op.node.selection_set.node));
+    let fragments = document
+        .fragments
+        .values()
+        .map(|f| f.node.directives.len() + walk(&f.node.selection_set.node));
+    operations.chain(fragments).fold(0, usize::saturating_add)
+}
+
 /// The cost of each operation of `document`: what [`QueryLimits`] bounds. Public for the tests
 /// and for operators who want to know what a query costs.
 pub fn cost(document: &ExecutableDocument, variables: &Variables) -> Result<u64, String> {
@@ -369,6 +402,12 @@ impl QueryLimits {
             return Err(format!(
                 "Query has {aliases} aliases; at most {} are allowed.",
                 self.max_aliases
+            ));
+        }
+        let directives = count_directives(document);
+        if directives > MAX_DIRECTIVES {
+            return Err(format!(
+                "Query has {directives} directives; at most {MAX_DIRECTIVES} are allowed."
             ));
         }
         let cost = cost(document, variables)?;
@@ -456,6 +495,20 @@ mod tests {
             ));
         }
         q
+    }
+
+    #[test]
+    fn directives_are_counted_everywhere() {
+        let q =
+            "query Q @a { x @b { y @c } ...F @d ... on Q @e { z } } fragment F on Q @f { w @g }";
+        assert_eq!(count_directives(&parse_query(q).unwrap()), 7);
+        let many = format!(
+            "{{ provinces {} {{ code }} }}",
+            "@include(if: true) ".repeat(5000)
+        );
+        let started = std::time::Instant::now();
+        assert_eq!(count_directives(&parse_query(many).unwrap()), 5000);
+        assert!(started.elapsed() < std::time::Duration::from_millis(500));
     }
 
     #[test]
