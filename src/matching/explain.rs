@@ -100,13 +100,46 @@ fn t(lang: Lang, en: String, km: String, ko: String) -> String {
     }
 }
 
-fn usd(r: &UsdRange) -> String {
-    match (r.min, r.max) {
-        (Some(a), Some(b)) if a == b => format!("{a}"),
-        (Some(a), Some(b)) => format!("{a}–{b}"),
-        (Some(a), None) => format!("{a}+"),
-        (None, Some(b)) => format!("≤{b}"),
-        (None, None) => "?".into(),
+/// A range of whole dollars as people read amounts (50,000–100,000); None when both ends are
+/// open (nothing was said).
+fn usd(r: &UsdRange) -> Option<String> {
+    Some(match (r.min, r.max) {
+        (Some(a), Some(b)) if a == b => thousands(a),
+        (Some(a), Some(b)) => format!("{}–{}", thousands(a), thousands(b)),
+        (Some(a), None) => format!("{}+", thousands(a)),
+        (None, Some(b)) => format!("≤{}", thousands(b)),
+        (None, None) => return None,
+    })
+}
+
+/// An amount with its thousands grouped by commas (1,250,000), as the profile pages write it.
+fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// A digital level's name in the reader's language (the words of the site's level pages).
+fn level_label(level: DigitalLevel, lang: Lang) -> &'static str {
+    match (level, lang) {
+        (DigitalLevel::Basic, Lang::En) => "Basic",
+        (DigitalLevel::Intermediate, Lang::En) => "Intermediate",
+        (DigitalLevel::Advanced, Lang::En) => "Advanced",
+        (DigitalLevel::Basic, Lang::Km) => "មូលដ្ឋាន",
+        (DigitalLevel::Intermediate, Lang::Km) => "មធ្យម",
+        (DigitalLevel::Advanced, Lang::Km) => "កម្រិតខ្ពស់",
+        (DigitalLevel::Basic, Lang::Ko) => "기초",
+        (DigitalLevel::Intermediate, Lang::Ko) => "중급",
+        (DigitalLevel::Advanced, Lang::Ko) => "고급",
     }
 }
 
@@ -128,8 +161,11 @@ fn level_name(level: IsicLevel, lang: Lang) -> &'static str {
     }
 }
 
-fn levels(ls: &[DigitalLevel]) -> String {
-    ls.iter().map(|l| l.as_str()).collect::<Vec<_>>().join("/")
+fn levels(ls: &[DigitalLevel], lang: Lang) -> String {
+    ls.iter()
+        .map(|l| level_label(*l, lang))
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Concepts named in a TEXT reason, at most.
@@ -225,7 +261,7 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
             }
         }
         Feature::Digital => {
-            let level = p.digital.as_str();
+            let level = level_label(p.digital, lang);
             if inv.preferred_digital_levels.is_empty() {
                 t(
                     lang,
@@ -234,7 +270,7 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                     format!("디지털 수준 {level}; 투자자 선호 없음"),
                 )
             } else {
-                let wanted = levels(&inv.preferred_digital_levels);
+                let wanted = levels(&inv.preferred_digital_levels, lang);
                 t(
                     lang,
                     format!("Digital level {level}; the investor looks for {wanted}"),
@@ -260,13 +296,43 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
             }
         }
         Feature::Ticket => {
-            let (a, b) = (usd(&sme.capital_sought), usd(&inv.ticket));
-            t(
-                lang,
-                format!("Seeks USD {a}; the investor's ticket is USD {b}"),
-                format!("ស្វែងរកទុន {a} ដុល្លារ; ទំហំវិនិយោគរបស់វិនិយោគិន {b} ដុល្លារ"),
-                format!("필요 자금 {a}달러; 투자자의 투자 규모 {b}달러"),
-            )
+            let sought = usd(&sme.capital_sought).map_or_else(
+                || {
+                    t(
+                        lang,
+                        "The SME names no amount".into(),
+                        "សហគ្រាសមិនបានបញ្ជាក់ចំនួនទុន".into(),
+                        "중소기업이 필요 자금을 밝히지 않았습니다".into(),
+                    )
+                },
+                |a| {
+                    t(
+                        lang,
+                        format!("Seeks USD {a}"),
+                        format!("ស្វែងរកទុន {a} ដុល្លារ"),
+                        format!("필요 자금 {a}달러"),
+                    )
+                },
+            );
+            let ticket = usd(&inv.ticket).map_or_else(
+                || {
+                    t(
+                        lang,
+                        "the investor names no ticket size".into(),
+                        "វិនិយោគិនមិនបានបញ្ជាក់ទំហំវិនិយោគ".into(),
+                        "투자자가 투자 규모를 밝히지 않았습니다".into(),
+                    )
+                },
+                |b| {
+                    t(
+                        lang,
+                        format!("the investor's ticket is USD {b}"),
+                        format!("ទំហំវិនិយោគរបស់វិនិយោគិន {b} ដុល្លារ"),
+                        format!("투자자의 투자 규모 {b}달러"),
+                    )
+                },
+            );
+            format!("{sought}; {ticket}")
         }
         Feature::Partnership => {
             let sought = partnership_mask(&sme.partnership_types);
@@ -471,5 +537,39 @@ mod tests {
         // offered, Kampong Thom preferred.
         let v: Vec<f64> = b.factors.iter().map(|f| f.value).collect();
         assert_eq!(v, vec![0.5, 1.0, 1.0, 1.0, 100_000.0 / 150_000.0, 1.0, 1.0]);
+        // Reasons a reader can read: amounts grouped, level names in the reader's language.
+        let reason = |f: Feature, lang: Lang| {
+            explain(&pair, &w, lang)
+                .factors
+                .into_iter()
+                .find(|x| x.feature == f)
+                .map(|x| x.reason)
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            reason(Feature::Ticket, Lang::En),
+            "Seeks USD 50,000–200,000; the investor's ticket is USD 100,000–1,000,000"
+        );
+        assert!(reason(Feature::Digital, Lang::Km).contains("មូលដ្ឋាន"));
+        assert!(reason(Feature::Digital, Lang::Ko).contains("기초"));
+        assert!(!reason(Feature::Digital, Lang::Ko).contains("BASIC"));
+        // An open range says so, in words, not "?".
+        let mut open = investor();
+        open.ticket = UsdRange::default();
+        let pair = Pair {
+            investor: &open,
+            ..pair
+        };
+        for lang in Lang::ALL {
+            let r = explain(&pair, &w, lang)
+                .factors
+                .into_iter()
+                .find(|x| x.feature == Feature::Ticket)
+                .map(|x| x.reason)
+                .unwrap_or_default();
+            assert!(!r.contains('?'), "{r}");
+        }
+        assert_eq!(thousands(1_250_000), "1,250,000");
+        assert_eq!(thousands(999), "999");
     }
 }
