@@ -156,6 +156,29 @@ fn bad_sme_inputs() {
 #[test]
 fn bad_investor_inputs() {
     let s = TestServer::start();
+    // The engine's own refusals name the field too: a value no enum has, an input field the
+    // type lacks (before, only the code).
+    for (change, field) in [
+        (
+            json!({ "organizationType": "DISTRIBUTOR" }),
+            "input.organizationType",
+        ),
+        (json!({ "name": { "fr": "Société" } }), "input.name.fr"),
+    ] {
+        let mut input = investor_input();
+        for (k, v) in change.as_object().into_iter().flatten() {
+            input[k] = v.clone();
+        }
+        let body = s
+            .as_investor()
+            .gql(PUBLISH_INVESTOR, json!({ "input": input }));
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body:#}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["fields"][0], field,
+            "{body:#}"
+        );
+    }
     let bad = |change: &dyn Fn(&mut Value), field: &str| {
         refused(
             &s,

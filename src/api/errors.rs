@@ -127,8 +127,31 @@ pub fn classify_engine_errors(response: &mut Response) {
             } else {
                 "INTERNAL_SERVER_ERROR"
             };
-        err.extensions
-            .get_or_insert_with(Default::default)
-            .set("code", code);
+        let ext = err.extensions.get_or_insert_with(Default::default);
+        ext.set("code", code);
+        // Every BAD_USER_INPUT names its field, the engine's too: the argument path it quotes
+        // (`Invalid value for argument "input.organizationType", …`), with the unknown input
+        // field it names appended (`unknown field "fr"` → `input.name.fr`).
+        if code == "BAD_USER_INPUT" {
+            if let Some(field) = engine_field(&err.message) {
+                ext.set("field", field.as_str());
+                ext.set("fields", Value::List(vec![Value::from(field)]));
+            }
+        }
     }
+}
+
+/// The input path an engine coercion error is about, from its message.
+fn engine_field(message: &str) -> Option<String> {
+    let quoted = |after: &str| -> Option<String> {
+        let rest = message.split_once(after)?.1;
+        let rest = rest.strip_prefix('"')?;
+        Some(rest.split_once('"')?.0.to_string())
+    };
+    let argument = quoted("argument ").or_else(|| quoted("variable "))?;
+    let argument = argument.trim_start_matches('$').to_string();
+    Some(match quoted("unknown field ") {
+        Some(field) => format!("{argument}.{field}"),
+        None => argument,
+    })
 }
