@@ -643,12 +643,22 @@ fn operations_over_the_socket_have_the_request_deadline() {
     );
 }
 
-/// The error code of a `next` payload, or "" when it has no error.
-fn code_in(payload: &Value) -> String {
-    payload["errors"][0]["extensions"]["code"]
-        .as_str()
-        .unwrap_or("")
-        .to_string()
+/// Runs one operation over the socket and returns its error code ("" when it succeeded):
+/// from `next` (then `complete`) for an execution, from `error` for a refusal before it.
+fn run_one(ws: &mut Ws, id: &str, query: &str, variables: Value) -> String {
+    send(
+        ws,
+        json!({ "id": id, "type": "subscribe", "payload": { "query": query, "variables": variables } }),
+    );
+    let answer = next(ws);
+    let code = if answer["type"] == "next" {
+        assert_eq!(next(ws)["type"], "complete");
+        &answer["payload"]["errors"][0]["extensions"]["code"]
+    } else {
+        assert_eq!(answer["type"], "error", "{answer}");
+        &answer["payload"][0]["extensions"]["code"]
+    };
+    code.as_str().unwrap_or("").to_string()
 }
 
 /// The per-address limits hold on a socket as over HTTP, on the same counters: failed log-ins
@@ -671,18 +681,13 @@ fn per_address_limits_hold_over_the_socket() {
     ]);
     let mut ws = connect(&s);
     init(&mut ws, None);
-    let log_in = |ws: &mut Ws, n: usize| -> String {
-        send(
+    let log_in = |ws: &mut Ws, n: usize| {
+        run_one(
             ws,
-            json!({ "id": format!("l{n}"), "type": "subscribe", "payload": {
-                "query": "mutation($e: String!) { logIn(email: $e, password: \"wrong password\") { token } }",
-                "variables": { "e": format!("spray-{n}@test.example") } } }),
-        );
-        let answer = next(ws);
-        if answer["type"] == "next" {
-            assert_eq!(next(ws)["type"], "complete");
-        }
-        code_in(&answer["payload"])
+            &format!("l{n}"),
+            "mutation($e: String!) { logIn(email: $e, password: \"wrong password\") { token } }",
+            json!({ "e": format!("spray-{n}@test.example") }),
+        )
     };
     assert_eq!(log_in(&mut ws, 0), "UNAUTHENTICATED");
     assert_eq!(log_in(&mut ws, 1), "UNAUTHENTICATED");
@@ -698,18 +703,13 @@ fn per_address_limits_hold_over_the_socket() {
     );
     assert_eq!((status, error_code(&body)), (429, "RATE_LIMITED"), "{body}");
 
-    let sign_up = |ws: &mut Ws, n: usize| -> String {
-        send(
+    let sign_up = |ws: &mut Ws, n: usize| {
+        run_one(
             ws,
-            json!({ "id": format!("s{n}"), "type": "subscribe", "payload": {
-                "query": "mutation($e: String!) { signUp(input: { email: $e, password: \"correct horse battery\", role: SME }) { token } }",
-                "variables": { "e": format!("new-{n}-{}@test.example", uuid::Uuid::new_v4().simple()) } } }),
-        );
-        let answer = next(ws);
-        if answer["type"] == "next" {
-            assert_eq!(next(ws)["type"], "complete");
-        }
-        code_in(&answer["payload"])
+            &format!("s{n}"),
+            "mutation($e: String!) { signUp(input: { email: $e, password: \"correct horse battery\", role: SME }) { token } }",
+            json!({ "e": format!("new-{n}-{}@test.example", uuid::Uuid::new_v4().simple()) }),
+        )
     };
     assert_eq!(sign_up(&mut ws, 0), "");
     assert_eq!(sign_up(&mut ws, 1), "");
@@ -721,28 +721,16 @@ fn per_address_limits_hold_over_the_socket() {
 
     // Writes: a signed-in socket spends the account's bucket, then is refused before running.
     let mut signed = signed_in(&s, &s.sme_token);
-    let mut codes = Vec::new();
-    for n in 0..3 {
-        send(
-            &mut signed,
-            json!({ "id": format!("w{n}"), "type": "subscribe", "payload": {
-                "query": "mutation($n: String!) { createApiKey(name: $n) { name } }",
-                "variables": { "n": format!("key {n}") } } }),
-        );
-        let answer = next(&mut signed);
-        if answer["type"] == "next" {
-            assert_eq!(next(&mut signed)["type"], "complete");
-            codes.push(code_in(&answer["payload"]));
-        } else {
-            assert_eq!(answer["type"], "error", "{answer}");
-            codes.push(
-                answer["payload"][0]["extensions"]["code"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string(),
-            );
-        }
-    }
+    let codes: Vec<String> = (0..3)
+        .map(|n| {
+            run_one(
+                &mut signed,
+                &format!("w{n}"),
+                "mutation($n: String!) { createApiKey(name: $n) { name } }",
+                json!({ "n": format!("key {n}") }),
+            )
+        })
+        .collect();
     assert_eq!(codes, ["", "", "RATE_LIMITED"], "{codes:?}");
     alive(&mut signed);
 }
