@@ -124,6 +124,31 @@ fn korean_stems_find_inflected_forms() {
     let both = find("유통하다");
     assert_eq!(both.len(), 2, "{both:?}");
     assert!(find("의류를").is_empty());
+
+    // The highlight marks the word, not its last syllable elsewhere (before, 품 of 화장품 lit
+    // up inside 정품 and 제품).
+    let mut genuine = investor_input();
+    genuine["description"] = json!({ "ko": "정품 화장품과 생활용품을 수입합니다." });
+    publish_investor(&s, genuine);
+    let r =
+        s.ok(SEARCH_INVESTORS, json!({ "q": "화장품", "lang": "KO" }))["searchInvestors"].clone();
+    let snippets: Vec<String> = r["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["highlights"].as_array().unwrap().clone())
+        .map(|h| h["snippet"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        snippets.iter().any(|s| s.contains("<b>화장품</b>")),
+        "{snippets:?}"
+    );
+    assert!(
+        snippets
+            .iter()
+            .all(|s| !s.contains("정<b>품</b>") && !s.contains("용<b>품</b>")),
+        "{snippets:?}"
+    );
 }
 
 #[test]

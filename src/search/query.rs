@@ -157,6 +157,16 @@ pub(crate) fn analyse_piece(analyzer: &mut TextAnalyzer, word: &str) -> Vec<(usi
             _ => tokens.push((pos, text)),
         }
     }
+    // The last syllable's unigram says nothing its neighbour's bigram does not, and a
+    // highlighter marks every occurrence of every term: 품 of 화장품 lit up inside 정품 and 제품.
+    if let [.., (_, before), (_, last)] = tokens.as_slice() {
+        if last.chars().count() == 1
+            && before.chars().count() == 2
+            && before.ends_with(last.as_str())
+        {
+            tokens.pop();
+        }
+    }
     tokens
 }
 
