@@ -454,6 +454,18 @@ fn the_incentive_and_digital_checks_answer_without_javascript() {
         "the answer keeps the question"
     );
     assert!(html.contains("value=\"500000\""));
+    // Digits as a Khmer keyboard types them (៥០០០០០), and a Korean IME's full-width ones.
+    for typed in [
+        "%E1%9F%A5%E1%9F%A0%E1%9F%A0%E1%9F%A0%E1%9F%A0%E1%9F%A0",
+        "%EF%BC%95%EF%BC%90%EF%BC%90%EF%BC%90%EF%BC%90%EF%BC%90",
+    ] {
+        let r = get(
+            &s,
+            &format!("/km/incentives?sector=1030&province=KH-12&investment={typed}&exports=1"),
+            &[],
+        );
+        assert_eq!(r.status, 200, "{typed}");
+    }
     let bad = get(&s, "/en/incentives?sector=&investment=lots", &[]);
     assert_eq!(bad.status, 422);
     let html = bad.text();

@@ -56,7 +56,9 @@ pub struct Phone(String);
 
 impl Phone {
     pub fn parse(s: &str) -> Result<Self, String> {
-        let s = s.trim();
+        // Khmer and full-width digits are digits too (a Khmer keyboard types ០១២).
+        let typed = super::text::ascii_digits(s);
+        let s = typed.trim();
         let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
         let shape_ok = s
             .chars()
@@ -169,6 +171,11 @@ mod tests {
 
     #[test]
     fn phones_and_handles() {
+        // A Khmer keyboard's digits are digits.
+        assert_eq!(
+            Phone::parse("០១២ ៣៤៥ ៦៧៨").map(|p| p.as_str().to_string()),
+            Ok("012 345 678".to_string())
+        );
         assert!(Phone::parse("+855 12 345 678").is_ok());
         assert!(Phone::parse("012-345-678").is_ok());
         assert!(Phone::parse("12345").is_err());

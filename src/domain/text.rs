@@ -78,6 +78,21 @@ fn clean(text: Option<String>, lang: &str, max_chars: usize) -> Result<Option<St
     Ok(Some(text))
 }
 
+/// Digits as people type them, in ASCII: Khmer digits (the Khmer keyboard's own, ១២៣) and
+/// full-width ones (a Korean or Japanese IME's, １２３) become 0–9, and no-break spaces (typed as
+/// thousands separators, `25 000`) plain spaces. Everything else is left as it is.
+pub fn ascii_digits(s: &str) -> String {
+    s.chars()
+        .map(|c| match u32::from(c) {
+            d @ 0x17E0..=0x17E9 => char::from_digit(d - 0x17E0, 10).unwrap_or(c),
+            d @ 0xFF10..=0xFF19 => char::from_digit(d - 0xFF10, 10).unwrap_or(c),
+            0xFF0C => ',',
+            0x00A0 | 0x202F | 0x2007 => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
 /// Refuses control characters (other than tab and line breaks) and text over `max_chars`
 /// characters (Unicode scalar values, so Khmer and Korean get the same allowance as English).
 pub fn check_plain_text(text: &str, max_chars: usize) -> Result<(), String> {
@@ -182,6 +197,15 @@ mod tests {
         let t = LocalizedText::parse(raw(None, Some(km), None), 100).unwrap();
         assert_eq!(t.km.as_deref(), Some(km));
         assert_eq!(t.best(Lang::En), km);
+    }
+
+    #[test]
+    fn digits_as_people_type_them() {
+        assert_eq!(ascii_digits("១០០០"), "1000");
+        assert_eq!(ascii_digits("１００，０００"), "100,000");
+        assert_eq!(ascii_digits("25\u{a0}000"), "25 000");
+        assert_eq!(ascii_digits("០១២ ៣៤៥ ៦៧៨"), "012 345 678");
+        assert_eq!(ascii_digits("ស្រូវ 10"), "ស្រូវ 10");
     }
 
     #[test]

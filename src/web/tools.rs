@@ -126,11 +126,7 @@ pub async fn incentives(w: Web) -> Response {
     if form.get("sector").is_none() && form.0.is_empty() {
         return w.page(StatusCode::OK, &page);
     }
-    let investment_usd = if investment.is_empty() {
-        Ok(None)
-    } else {
-        investment.replace([',', ' '], "").parse::<i64>().map(Some)
-    };
+    let investment_usd = super::wizard::number(Some(investment.as_str()));
     let mut status = StatusCode::OK;
     if investment_usd.is_err() {
         page.investment_error = Some(tr.t("error-investment"));

@@ -299,9 +299,10 @@ pub async fn edit(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
     ))
 }
 
-/// An amount typed by a person (`25,000` and `25 000` are fine); `Err` when it is not a number.
+/// An amount typed by a person (`25,000`, `25 000`, Khmer `២៥០០០` and full-width digits are
+/// fine); `Err` when it is not a number.
 pub fn number(s: Option<&str>) -> Result<Option<i64>, ()> {
-    match s.map(|s| s.replace([',', ' '], "")) {
+    match s.map(|s| crate::domain::text::ascii_digits(s).replace([',', ' '], "")) {
         None => Ok(None),
         Some(s) if s.is_empty() => Ok(None),
         Some(s) => s.parse().map(Some).map_err(|_| ()),
