@@ -134,7 +134,7 @@ pub async fn incentives(w: Web) -> Response {
     let raw = IncentiveInputRaw {
         sector_code: sector.clone(),
         province_code: (!province.is_empty()).then(|| province.clone()),
-        investment_usd: investment_usd.clone().ok().flatten(),
+        investment_usd: investment_usd.ok().flatten(),
         export_oriented: Some(exports),
         ..Default::default()
     };
