@@ -164,10 +164,18 @@ fn bad_investor_inputs() {
             "input.organizationType",
         ),
         (json!({ "name": { "fr": "Société" } }), "input.name.fr"),
+        (
+            json!({ "partnershipTypes": null }),
+            "input.partnershipTypes",
+        ),
     ] {
         let mut input = investor_input();
         for (k, v) in change.as_object().into_iter().flatten() {
-            input[k] = v.clone();
+            if v.is_null() {
+                input.as_object_mut().map(|o| o.remove(k));
+            } else {
+                input[k] = v.clone();
+            }
         }
         let body = s
             .as_investor()

@@ -130,8 +130,8 @@ pub fn classify_engine_errors(response: &mut Response) {
         let ext = err.extensions.get_or_insert_with(Default::default);
         ext.set("code", code);
         // Every BAD_USER_INPUT names its field, the engine's too: the argument path it quotes
-        // (`Invalid value for argument "input.organizationType", …`), with the unknown input
-        // field it names appended (`unknown field "fr"` → `input.name.fr`).
+        // (`Invalid value for argument "input.organizationType", …`), with the unknown or
+        // missing input field it names appended (`unknown field "fr"` → `input.name.fr`).
         if code == "BAD_USER_INPUT" {
             if let Some(field) = engine_field(&err.message) {
                 ext.set("field", field.as_str());
@@ -150,8 +150,11 @@ fn engine_field(message: &str) -> Option<String> {
     };
     let argument = quoted("argument ").or_else(|| quoted("variable "))?;
     let argument = argument.trim_start_matches('$').to_string();
-    Some(match quoted("unknown field ") {
-        Some(field) => format!("{argument}.{field}"),
-        None => argument,
-    })
+    // `unknown field "fr"`, or a required one left out: `field "digitalIndicators" of type …`.
+    Some(
+        match quoted("unknown field ").or_else(|| quoted(", field ")) {
+            Some(field) => format!("{argument}.{field}"),
+            None => argument,
+        },
+    )
 }
