@@ -89,6 +89,15 @@ fn every_public_page_exists_in_each_language_with_html_lang_and_a_switcher() {
     }
     assert_eq!(get(&s, "/fr/", &[]).status, 404);
     assert_eq!(get(&s, "/en/nope", &[]).status, 404);
+    // A path no route has, under a language: the translated page, in that language.
+    for (path, lang) in [("/km/nope", "km"), ("/ko/staff/xyz", "ko")] {
+        let r = get(&s, path, &[]);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(
+            r.text().contains(&format!("<html lang=\"{lang}\">")),
+            "{path}"
+        );
+    }
     let missing = get(&s, "/ko/smes/01a22ccd-0000-7000-8000-000000000000", &[]);
     assert_eq!(missing.status, 404);
     assert!(

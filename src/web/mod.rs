@@ -157,7 +157,7 @@ impl FromRequestParts<Arc<App>> for Web {
         let mut segments = path.trim_start_matches('/').splitn(2, '/');
         let first = segments.next().unwrap_or("");
         let Some(lang) = parse_lang(first) else {
-            return Err(not_found().await);
+            return Err(plain_not_found().await);
         };
         let rest = segments.next().map(|r| format!("/{r}")).unwrap_or_default();
         let headers = &parts.headers;
@@ -428,8 +428,21 @@ struct MessagePage {
     body: String,
 }
 
+/// 404 for a path no route has: the translated page under a language (`/km/nope`), else
+/// English, plain.
+async fn not_found(
+    axum::extract::State(app): axum::extract::State<Arc<App>>,
+    request: axum::extract::Request,
+) -> Response {
+    let (mut parts, _) = request.into_parts();
+    match Web::from_request_parts(&mut parts, &app).await {
+        Ok(w) => w.not_found(),
+        Err(plain) => plain,
+    }
+}
+
 /// 404 outside any language (unknown first segment): English, plain.
-async fn not_found() -> Response {
+async fn plain_not_found() -> Response {
     (
         StatusCode::NOT_FOUND,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
