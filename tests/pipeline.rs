@@ -474,3 +474,23 @@ fn demo_mode_seeds_accounts_and_a_pipeline_at_every_stage() {
 fn uuid_like_unknown() -> String {
     "01900000-0000-7000-8000-000000000000".to_string()
 }
+
+/// A pair staff shortlisted and closed without introducing it is nobody's introduction: it is
+/// not listed to either party (listing it told both that staff considered and dropped them).
+#[test]
+fn a_match_closed_before_its_introduction_is_no_introduction() {
+    let m = market();
+    let s = &m.s;
+    let id = shortlist(&m);
+    let mv = "mutation($id: ID!) { moveMatch(matchId: $id, stage: CLOSED, message: \"not now\") { stage } }";
+    assert_eq!(
+        s.as_token(&m.staff).ok(mv, json!({ "id": id }))["moveMatch"]["stage"],
+        "CLOSED"
+    );
+    let q = "{ myIntroductions { id } }";
+    assert_eq!(s.as_sme().ok(q, json!({}))["myIntroductions"], json!([]));
+    assert_eq!(
+        s.as_investor().ok(q, json!({}))["myIntroductions"],
+        json!([])
+    );
+}

@@ -350,12 +350,15 @@ pub async fn list(app: &App, v: &Viewer, args: PipelineArgs) -> ServiceResult<Pa
     })
 }
 
-/// A party's introductions: pipeline matches of its own profiles from INTRODUCED on.
+/// A party's introductions: pipeline matches of its own profiles from INTRODUCED on. A match
+/// staff closed before introducing it is none: listing it would tell both sides that staff
+/// considered the pair and dropped it.
 pub async fn my_introductions(app: &App, v: &Viewer, lang: Lang) -> ServiceResult<Vec<MatchView>> {
     let user = v.require_user()?.id;
     let mut out = Vec::new();
     for r in app.store.matches_of_owner(user).await? {
-        if matches!(r.stage, Stage::Suggested | Stage::Shortlisted) {
+        let introduced = r.introduction.is_some();
+        if matches!(r.stage, Stage::Suggested | Stage::Shortlisted) || !introduced {
             continue;
         }
         out.push(Match::of_record(app, r, lang).await?.view(v));
