@@ -494,3 +494,39 @@ fn a_match_closed_before_its_introduction_is_no_introduction() {
         json!([])
     );
 }
+
+/// A business its owner took off the site (archived) is not introduced, and no contact is
+/// exchanged with it: before, both went ahead and the removed business's owner received the
+/// investor's contact. Declining stays possible.
+#[test]
+fn an_archived_business_is_not_introduced_nor_connected() {
+    let m = market();
+    let s = &m.s;
+    let introduce =
+        "mutation($id: ID!) { introduce(matchId: $id, message: \"Please meet\") { stage } }";
+    let archive = "mutation($id: ID!) { archiveSme(id: $id) { id } }";
+    // Introduced first, then the SME is archived: the investor's yes is refused.
+    let id = shortlist(&m);
+    s.as_token(&m.staff).ok(introduce, json!({ "id": id }));
+    s.as_sme().ok(archive, json!({ "id": m.sme }));
+    let body = respond(&m, &s.investor_token, &id, true);
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("archived"),
+        "{body:#}"
+    );
+    let body = respond(&m, &s.investor_token, &id, false);
+    assert_eq!(
+        body["data"]["respondToIntroduction"]["stage"], "DECLINED",
+        "{body:#}"
+    );
+    // Archived before the introduction: staff cannot introduce it.
+    let m2 = market();
+    let id = shortlist(&m2);
+    m2.s.as_sme().ok(archive, json!({ "id": m2.sme }));
+    let body = m2.s.as_token(&m2.staff).gql(introduce, json!({ "id": id }));
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
+}

@@ -128,6 +128,11 @@ pub async fn introduce(
     message: &str,
     lang: Lang,
 ) -> ServiceResult<MatchView> {
+    v.require_staff()?;
+    let r = record(app, "matchId", match_id).await?;
+    let sme = app.store.sme(r.sme_id).await?;
+    let investor = app.store.investor(r.investor_id).await?;
+    both_on_the_site(sme.as_ref(), investor.as_ref())?;
     staff_change(
         app,
         v,
@@ -137,6 +142,25 @@ pub async fn introduce(
         |r, staff, now| r.introduce(message, staff, now),
     )
     .await
+}
+
+/// Refuses an introduction, or a yes to one, when either side's profile is no longer on the site
+/// (archived by its owner): the business was taken down, so it is not introduced and no
+/// contact details are exchanged with it. Declining stays possible.
+fn both_on_the_site(sme: Option<&Sme>, investor: Option<&Investor>) -> ServiceResult<()> {
+    let removed = |side: &str| {
+        ServiceError::bad_input(
+            "matchId",
+            format!("the {side}'s profile has been removed from the site (archived)"),
+        )
+    };
+    if !sme.is_some_and(profiles::is_published) {
+        return Err(removed("SME"));
+    }
+    if !investor.is_some_and(profiles::is_published) {
+        return Err(removed("investor"));
+    }
+    Ok(())
 }
 
 /// Staff: moves a match along (IN_TALKS, DEAL, CLOSED); illegal moves name the allowed ones.
@@ -238,6 +262,9 @@ pub async fn respond(
         }
         (false, false) => return Err(not_found()),
     };
+    if accept {
+        both_on_the_site(sme.as_ref(), inv.as_ref())?;
+    }
     let (r, log) = r.respond(side, accept, user, OffsetDateTime::now_utc())?;
     if r.stage.reveals_contacts() {
         v.reveal(match side {

@@ -141,7 +141,7 @@ impl Kind for Investor {
     }
 }
 
-fn is_published<K: Kind>(p: &K) -> bool {
+pub(crate) fn is_published<K: Kind>(p: &K) -> bool {
     p.lifecycle().status == ProfileStatus::Published
 }
 
