@@ -723,6 +723,36 @@ fn an_sme_describes_its_business_step_by_step() {
     );
     assert_eq!(me.matches("/km/me/edit/").count(), 1);
 
+    // Saved from the English page, the Khmer texts the form showed (there are no English ones)
+    // stay Khmer only: not filed as English too.
+    let en_step = get(&s, &format!("/en/me/edit/{id}"), &h);
+    let location = en_step.header("location").unwrap().to_string();
+    let html = get(&s, &location.replace("step=name", "step=contact"), &h).text();
+    let mut from_en: Vec<(&str, &str)> = changed
+        .iter()
+        .filter(|(k, _)| *k != "csrf")
+        .copied()
+        .collect();
+    let csrf = csrf_of(&html);
+    from_en.push(("csrf", csrf.as_str()));
+    let saved = post_form(&s, "/en/me/new", Some(&cookie), &from_en);
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    let this = s.as_sme().ok(
+        "query($id: ID!) { sme(id: $id) { name { en km } languages } }",
+        serde_json::json!({ "id": id }),
+    )["sme"]
+        .clone();
+    assert_eq!(this["name"]["km"], "ហាងកាហ្វេថ្មី", "{this}");
+    assert_eq!(
+        this["name"]["en"],
+        serde_json::Value::Null,
+        "not filed as English: {this}"
+    );
+    assert!(
+        !this["languages"].to_string().contains("\"en\""),
+        "English is no language of the business: {this}"
+    );
+
     // Archive it: refused without the CSRF field, then gone from the account and the site.
     let archive = format!("/km/me/archive/{id}");
     assert_eq!(post_form(&s, &archive, Some(&cookie), &[]).status, 403);

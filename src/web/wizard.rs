@@ -423,7 +423,15 @@ fn keep_unasked(raw: &mut SmeRaw, current: &Sme, lang: Lang) {
         .map(|s| s.as_str().to_string())
         .collect();
     raw.languages = p.languages.iter().map(|l| l.as_str().to_string()).collect();
-    if !raw.languages.iter().any(|l| l == lang.code()) {
+    // The page language is a language of the business once it wrote something in it.
+    let wrote = |t: &LocalizedTextRaw| match lang {
+        Lang::En => t.en.is_some(),
+        Lang::Km => t.km.is_some(),
+        Lang::Ko => t.ko.is_some(),
+    };
+    if (wrote(&raw.name) || wrote(&raw.description))
+        && !raw.languages.iter().any(|l| l == lang.code())
+    {
         raw.languages.push(lang.code().to_string());
     }
 }
@@ -455,5 +463,24 @@ pub fn keep_other_languages(
             Lang::Km => asked.km = value,
             Lang::Ko => asked.ko = value,
         }
+    }
+    // With no text on file in the page language, the form showed another language's
+    // (`public::pick`); sent back unchanged it is that text again, not a translation, and is
+    // not stored as the page language's (a Khmer name saved from an English page stayed Khmer
+    // but was also filed as English).
+    let page_text = match lang {
+        Lang::En => &mut asked.en,
+        Lang::Km => &mut asked.km,
+        Lang::Ko => &mut asked.ko,
+    };
+    let unchanged_fallback = on_file.get(lang).is_none()
+        && page_text.as_deref().is_some_and(|typed| {
+            Lang::ALL
+                .into_iter()
+                .filter(|l| *l != lang)
+                .any(|l| on_file.get(l).is_some_and(|t| t.trim() == typed.trim()))
+        });
+    if unchanged_fallback {
+        *page_text = None;
     }
 }
