@@ -183,8 +183,8 @@ impl PipelineQuery {
         gql(r.map(|m| m.map(Match)))
     }
 
-    /// Staff: the pipeline, oldest first, filtered by stage, curator, the SME's sector (ISIC
-    /// code at any level) and province.
+    /// Staff: the pipeline in a stable order (by the pair's id, not by age), filtered by stage,
+    /// curator, the SME's sector (ISIC code at any level) and province.
     #[allow(clippy::too_many_arguments)]
     async fn pipeline(
         &self,
