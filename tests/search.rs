@@ -38,6 +38,17 @@ fn ids(result: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Every highlight snippet of a search result, in order.
+fn snippets(result: &Value) -> Vec<String> {
+    result["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|e| e["highlights"].as_array().cloned().unwrap_or_default())
+        .filter_map(|h| h["snippet"].as_str().map(str::to_string))
+        .collect()
+}
+
 /// An SME whose only text is this description (and a neutral name).
 fn sme_with(km: &str, en: Option<&str>, ko: Option<&str>) -> Value {
     let mut input = sme_input();
@@ -132,13 +143,7 @@ fn korean_stems_find_inflected_forms() {
     publish_investor(&s, genuine);
     let r =
         s.ok(SEARCH_INVESTORS, json!({ "q": "화장품", "lang": "KO" }))["searchInvestors"].clone();
-    let snippets: Vec<String> = r["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|e| e["highlights"].as_array().unwrap().clone())
-        .map(|h| h["snippet"].as_str().unwrap().to_string())
-        .collect();
+    let snippets = snippets(&r);
     assert!(
         snippets.iter().any(|s| s.contains("<b>화장품</b>")),
         "{snippets:?}"
@@ -611,13 +616,7 @@ fn khmer_words_written_two_ways_find_each_other() {
     assert_eq!(ids(&search(&s, "អប់រំ")), vec![school]);
 
     let hit = s.ok(SEARCH_SMES, json!({ "q": "តម្លៃ", "lang": "KM" }))["searchSmes"].clone();
-    let snippets: Vec<String> = hit["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|e| e["highlights"].as_array().unwrap().clone())
-        .map(|h| h["snippet"].as_str().unwrap().to_string())
-        .collect();
+    let snippets = snippets(&hit);
     assert!(
         snippets.iter().any(|s| s.contains("<b>តំលៃ</b>")),
         "the NIKAHIT spelling is highlighted as written: {snippets:?}"
