@@ -344,6 +344,15 @@ fn actions_need_csrf_answer_with_redirects_and_move_the_match() {
         !html.contains(&format!("action=\"{page}/introduce\"")),
         "introduced once"
     );
+    // A double click sends it again: the same introduction, not a conflict with someone else.
+    let again = post_form(
+        &s,
+        &format!("{page}/introduce"),
+        Some(&cookie),
+        &[("csrf", &csrf), ("message", message)],
+    );
+    assert_eq!(again.status, 303, "{}", again.text());
+    assert_eq!(stage(&s, &staff_token, &id), "INTRODUCED");
 
     // A move the domain does not allow from INTRODUCED: named next to the field.
     let r = post_form(

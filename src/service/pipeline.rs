@@ -130,6 +130,11 @@ pub async fn introduce(
 ) -> ServiceResult<MatchView> {
     v.require_staff()?;
     let r = record(app, "matchId", match_id).await?;
+    // The same introduction sent again (a double click, a retried request) is the one already
+    // made, not a conflict with someone else's.
+    if r.stage == Stage::Introduced && r.introduction.as_deref() == Some(message) {
+        return Ok(Match::of_record(app, r, lang).await?.view(v));
+    }
     let sme = app.store.sme(r.sme_id).await?;
     let investor = app.store.investor(r.investor_id).await?;
     both_on_the_site(sme.as_ref(), investor.as_ref())?;
