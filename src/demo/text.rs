@@ -104,20 +104,9 @@ pub(crate) fn josa(word: &str, particle: &str) -> &'static str {
     }
 }
 
-/// `1234567` as `1,234,567`.
+/// `1234567` as `1,234,567` (the incentive phrases' grouping).
 pub(crate) fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+    crate::domain::incentives::format_usd(n)
 }
 
 /// An amount as English business text writes it: `USD 75,000`, `USD 1.5 million`.

@@ -100,9 +100,10 @@ fn t(lang: Lang, en: String, km: String, ko: String) -> String {
     }
 }
 
-/// A range of whole dollars as people read amounts (50,000–100,000); None when both ends are
-/// open (nothing was said).
+/// A range of whole dollars as people read amounts (50,000–100,000, grouped as the incentive
+/// phrases group them); None when both ends are open (nothing was said).
 fn usd(r: &UsdRange) -> Option<String> {
+    use crate::domain::incentives::format_usd as thousands;
     Some(match (r.min, r.max) {
         (Some(a), Some(b)) if a == b => thousands(a),
         (Some(a), Some(b)) => format!("{}–{}", thousands(a), thousands(b)),
@@ -110,22 +111,6 @@ fn usd(r: &UsdRange) -> Option<String> {
         (None, Some(b)) => format!("≤{}", thousands(b)),
         (None, None) => return None,
     })
-}
-
-/// An amount with its thousands grouped by commas (1,250,000), as the profile pages write it.
-fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
 }
 
 /// A digital level's name in the reader's language (the words of the site's level pages).
@@ -569,7 +554,5 @@ mod tests {
                 .unwrap_or_default();
             assert!(!r.contains('?'), "{r}");
         }
-        assert_eq!(thousands(1_250_000), "1,250,000");
-        assert_eq!(thousands(999), "999");
     }
 }
