@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 use serde_json::{json, Value};
@@ -27,20 +27,6 @@ fn total_smes(s: &TestServer) -> i64 {
     s.ok("{ smes(first: 1) { totalCount } }", json!({}))["smes"]["totalCount"]
         .as_i64()
         .expect("totalCount")
-}
-
-/// Polls `check` until it holds or `within` passes; returns how long it took.
-fn eventually(within: Duration, mut check: impl FnMut() -> bool) -> Option<Duration> {
-    let start = Instant::now();
-    loop {
-        if check() {
-            return Some(start.elapsed());
-        }
-        if start.elapsed() > within {
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 #[test]
@@ -449,7 +435,7 @@ fn all_searchable(server: &TestServer, acked: &[(String, String)], within: Durat
 
 /// Waits until replica `id` is forgotten and the entries after `head` are pruned.
 fn forgotten_and_pruned(a: &TestServer, id: &str, head: i64) -> bool {
-    eventually(Duration::from_secs(20), || {
+    eventually(Duration::from_secs(30), || {
         recorded(a, id).is_none()
             && with_store(a, |s| async move {
                 matches!(
@@ -499,7 +485,8 @@ fn outbox_pruning_waits_for_live_replicas_and_a_replica_past_the_horizon_rebuild
         .map(|k| publish_word(&a, &token(51_000 + k)))
         .collect();
     // Pruning removed what both had applied, and kept exactly what B still needs.
-    let kept = eventually(Duration::from_secs(10), || row_counts(&a).2 == 5);
+    // B may have been frozen holding the prune lock: its session ends after 10 s idle.
+    let kept = eventually(Duration::from_secs(30), || row_counts(&a).2 == 5);
     assert!(
         kept.is_some(),
         "outbox after pruning: {} entries (want the 5 B has not applied)",
@@ -559,6 +546,106 @@ fn outbox_pruning_waits_for_live_replicas_and_a_replica_past_the_horizon_rebuild
         recorded(&a, &b_id).is_some(),
         "B records its position again after the rebuild"
     );
+}
+
+/// Whether a join or prune of `s`'s schema holds the prune lock now (the two-key advisory lock
+/// `store::postgres_replicas` takes: "khkr" and the schema's name hashed), in a session of the
+/// server process `pid` (servers name their sessions `khkr-match (pid N)`).
+fn prune_lock_held_by(s: &TestServer, pid: u32) -> bool {
+    sql_scalar(
+        s,
+        &format!(
+            "SELECT COUNT(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+             WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 1802005362 \
+             AND l.objid = hashtext(current_schema())::oid AND l.objsubid = 2 \
+             AND a.application_name = 'khkr-match (pid {pid})'"
+        ),
+    )
+    .as_i64()
+        == Some(1)
+}
+
+/// Before: a replica frozen (a paused VM, SIGSTOP) in the middle of a prune kept the prune lock
+/// for as long as it stayed frozen, so every other replica's prune, and with it its heartbeat,
+/// waited behind it; the lock was also one for the whole database, so a frozen replica of
+/// another schema stopped this one's too (this suite's two SIGSTOP tests made each other
+/// flaky that way). Now the lock is the schema's, and the server ends the frozen holder's
+/// session after 10 s idle: A forgets B and prunes on, and B, resumed, rebuilds and serves
+/// every acknowledged write.
+#[test]
+fn a_replica_frozen_holding_the_prune_lock_does_not_stop_pruning() {
+    // Pruning every 10 ms, so that B is often inside a prune when it is frozen.
+    let args = [
+        "--replica-heartbeat",
+        "0.2s",
+        "--outbox-prune-interval",
+        "0.01s",
+        "--replica-horizon",
+        "2s",
+    ];
+    let Some(InStep {
+        a,
+        b,
+        b_dir,
+        b_id,
+        mut acked,
+        ..
+    }) = replicas_in_step(
+        "a_replica_frozen_holding_the_prune_lock_does_not_stop_pruning",
+        &args,
+        56_000..56_002,
+    )
+    else {
+        return;
+    };
+    // Freeze B until it is frozen holding the lock.
+    let mut caught = false;
+    for attempt in 0..300 {
+        signal(&b, "STOP");
+        std::thread::sleep(Duration::from_millis(50));
+        if prune_lock_held_by(&a, b.pid()) {
+            eprintln!("B frozen holding the prune lock at attempt {attempt}");
+            caught = true;
+            break;
+        }
+        signal(&b, "CONT");
+        // Long enough, and at varying lengths, for B to get back into its prune loop (it has a
+        // report and a prune due as it resumes).
+        std::thread::sleep(Duration::from_millis(20 + attempt % 7 * 9));
+    }
+    assert!(caught, "B was never frozen while holding the prune lock");
+    let frozen = std::time::Instant::now();
+    let missed: Vec<(String, String)> = (0..3)
+        .map(|k| publish_word(&a, &token(57_000 + k)))
+        .collect();
+    // A's writes do not wait for the lock; its prunes do, until the server ends B's session.
+    let pruned = eventually(Duration::from_secs(40), || {
+        !prune_lock_held_by(&a, b.pid()) && recorded(&a, &b_id).is_none() && row_counts(&a).2 == 0
+    });
+    assert!(
+        pruned.is_some(),
+        "A never pruned past frozen B: lock held {}, B recorded at {:?}, outbox {}",
+        prune_lock_held_by(&a, b.pid()),
+        recorded(&a, &b_id),
+        row_counts(&a).2
+    );
+    eprintln!(
+        "A pruned on {:?} after B froze holding the lock",
+        frozen.elapsed()
+    );
+    acked.extend(missed);
+    signal(&b, "CONT");
+    let served = eventually(Duration::from_secs(30), || {
+        acked
+            .iter()
+            .all(|(word, id)| search_ids(&b, word) == vec![id.clone()])
+    });
+    let log = std::fs::read_to_string(b_dir.path().join("server.log")).expect("B's log");
+    assert!(
+        served.is_some(),
+        "B, resumed, does not serve every write:\n{log}"
+    );
+    all_searchable(&a, &acked, Duration::from_secs(5));
 }
 
 /// The same rule while a replica keeps running (issue 13): B is stalled (SIGSTOP) past the

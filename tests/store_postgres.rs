@@ -139,3 +139,70 @@ async fn a_store_opens_on_a_schema_migrated_by_a_newer_release() {
     again.ping().await.expect("and works");
     again.close().await;
 }
+
+/// The prune lock is a schema's own, and waiting for it is bounded. A session that holds it and
+/// stays idle in its transaction (as a replica frozen in the middle of a prune does) does not
+/// hold up pruning in another schema at all, and in its own schema a prune gives up after its
+/// wait (10 s) with an error, to try again at its next round, instead of waiting for as long as
+/// the holder stays frozen. Before, the lock was one for the whole database and the wait had no
+/// end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_held_prune_lock_holds_up_only_its_schema_and_only_for_a_while() {
+    use sqlx::Connection;
+    let test = "a_held_prune_lock_holds_up_only_its_schema_and_only_for_a_while";
+    let Some((held, held_schema)) = fresh(test).await else {
+        return;
+    };
+    let Some((other, _other_schema)) = fresh(test).await else {
+        return;
+    };
+    // The lock as `store::postgres_replicas` takes it: "khkr" and the schema's name hashed.
+    let mut holder = sqlx::PgConnection::connect(&held_schema.url)
+        .await
+        .expect("connect");
+    sqlx::query("BEGIN")
+        .execute(&mut holder)
+        .await
+        .expect("begin");
+    sqlx::query("SELECT pg_advisory_xact_lock(1802005362, hashtext(current_schema()))")
+        .execute(&mut holder)
+        .await
+        .expect("lock");
+    let live_since = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
+
+    let started = std::time::Instant::now();
+    other
+        .prune_outbox(live_since)
+        .await
+        .expect("another schema prunes");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "another schema waited {:?}",
+        started.elapsed()
+    );
+
+    let started = std::time::Instant::now();
+    let waited = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        held.prune_outbox(live_since),
+    )
+    .await
+    .expect("the wait for the lock ends");
+    let took = started.elapsed();
+    let err = waited.expect_err("the lock is held: this round gives up");
+    assert!(err.to_string().contains("lock timeout"), "{err}");
+    assert!(
+        took >= std::time::Duration::from_secs(9) && took < std::time::Duration::from_secs(20),
+        "gave up after {took:?}"
+    );
+
+    sqlx::query("ROLLBACK")
+        .execute(&mut holder)
+        .await
+        .expect("release");
+    held.prune_outbox(live_since)
+        .await
+        .expect("prunes once the lock is free");
+    other.close().await;
+    held.close().await;
+}

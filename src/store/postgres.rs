@@ -346,9 +346,14 @@ impl PostgresStore {
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         // Notices (e.g. "relation _sqlx_migrations already exists, skipping" at every start)
         // are not worth a log line each; warnings and errors still are.
-        let options = url
+        let mut options = url
             .parse::<PgConnectOptions>()?
             .options([("client_min_messages", "warning")]);
+        // Which process a session belongs to, in pg_stat_activity (a lock held, a slow query),
+        // unless the URL names it already.
+        if options.get_application_name().is_none() {
+            options = options.application_name(&format!("khkr-match (pid {})", std::process::id()));
+        }
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(30))
