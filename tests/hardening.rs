@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::{error_code, TestServer};
+use common::{error_code, eventually, TestServer};
 use serde_json::{json, Value};
 
 /// The server's peak resident memory in MiB (VmHWM from /proc), or None off Linux.
@@ -986,21 +986,27 @@ fn running_rankings_stop_when_the_deadline_passes_or_the_client_leaves() {
         short.ok(&single, json!({}))["m0"].as_array().unwrap().len(),
         10
     );
-    let started = Instant::now();
-    short.ok(&query, json!({}));
-    let one = started.elapsed();
-    // FIFO: requests finish one per `one` or so; the rest must be cut by the deadline.
-    let in_time = (1.0 / one.as_secs_f64()).ceil() as usize;
-    eprintln!("one request of 20 rankings alone: {one:?}; about {in_time} of {REQUESTS} in time");
-    assert!(
-        in_time + 2 < REQUESTS,
-        "this machine ranks too fast for the test: {one:?} per request of 20"
-    );
 
     // 1. The deadline: the requests still running at 1 s answer TIMEOUT, the rankings running
-    // then stop, and the queue is empty at once.
-    let mut stopped = 0.0;
+    // then stop, and the queue is empty at once. How many finish in time depends on the
+    // machine's speed at that moment (other test binaries share its 2 cores), so each round
+    // measures it again just before, and a round whose count the speed explains is tried again
+    // (at most three); what must hold in every round is asserted in every round.
+    let mut outcome = String::new();
+    let mut held = false;
     for round in 0..3 {
+        let started = Instant::now();
+        short.ok(&query, json!({}));
+        let one = started.elapsed();
+        // FIFO: requests finish one per `one` or so; the rest must be cut by the deadline.
+        let in_time = (1.0 / one.as_secs_f64()).ceil() as usize;
+        eprintln!(
+            "round {round}: one request of 20 rankings alone: {one:?}; about {in_time} of {REQUESTS} in time"
+        );
+        assert!(
+            in_time + 2 < REQUESTS,
+            "this machine ranks too fast for the test: {one:?} per request of 20"
+        );
         let before = metric(&short, "khkr_rankings_cancelled_total");
         let answers: Vec<(Value, Duration)> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..REQUESTS)
@@ -1024,25 +1030,26 @@ fn running_rankings_stop_when_the_deadline_passes_or_the_client_leaves() {
             assert!(*took < Duration::from_secs(3), "answered after {took:?}");
         }
         eprintln!("round {round}: {timed_out} of {REQUESTS} requests answered TIMEOUT");
-        assert!(
-            timed_out + in_time + 2 >= REQUESTS,
-            "the deadline should cut the rest: {timed_out} of {REQUESTS}"
-        );
         let idle = rankings_idle_within(&short, Duration::from_secs(2));
         eprintln!("after the deadline: rankings idle within {idle:?}");
         assert!(
             idle.is_some_and(|d| d < Duration::from_millis(500)),
             "{idle:?}"
         );
-        stopped = metric(&short, "khkr_rankings_cancelled_total") - before;
+        let stopped = metric(&short, "khkr_rankings_cancelled_total") - before;
         eprintln!("rankings stopped by the deadline: {stopped}");
-        if stopped >= 1.0 {
+        outcome = format!(
+            "{timed_out} of {REQUESTS} answered TIMEOUT (about {in_time} fit in the deadline), \
+             {stopped} running rankings stopped"
+        );
+        if timed_out + in_time + 2 >= REQUESTS && stopped >= 1.0 {
+            held = true;
             break;
         }
     }
     assert!(
-        stopped >= 1.0,
-        "no running ranking was stopped by the deadline"
+        held,
+        "the deadline should cut the rest and stop running rankings: {outcome}"
     );
 
     // 2. The client leaves: as many connections send the same request and close 300 ms later,
@@ -1065,11 +1072,13 @@ fn running_rankings_stop_when_the_deadline_passes_or_the_client_leaves() {
                 c
             })
             .collect();
+        // The server picks them up as soon as a core is free; on a loaded machine that can
+        // take longer than the 300 ms an idle one needs.
         std::thread::sleep(Duration::from_millis(300));
-        assert!(
-            metric(&long, "khkr_rankings_running") > 0.0,
-            "the rankings should be running"
-        );
+        let running = eventually(Duration::from_secs(3), || {
+            metric(&long, "khkr_rankings_running") > 0.0
+        });
+        assert!(running.is_some(), "the rankings should be running");
         drop(sockets);
         let idle = rankings_idle_within(&long, Duration::from_secs(2));
         let at = started.elapsed();
