@@ -140,12 +140,12 @@ async fn a_store_opens_on_a_schema_migrated_by_a_newer_release() {
     again.close().await;
 }
 
-/// The prune lock is a schema's own, and waiting for it is bounded. A session that holds it and
+/// The outbox and prune locks are a schema's own, and waiting for the prune lock is bounded. A session that holds it and
 /// stays idle in its transaction (as a replica frozen in the middle of a prune does) does not
 /// hold up pruning in another schema at all, and in its own schema a prune gives up after its
 /// wait (10 s) with an error, to try again at its next round, instead of waiting for as long as
 /// the holder stays frozen. Before, the lock was one for the whole database and the wait had no
-/// end.
+/// end, and a writer frozen before its commit held up every write of every schema.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_held_prune_lock_holds_up_only_its_schema_and_only_for_a_while() {
     use sqlx::Connection;
@@ -156,7 +156,8 @@ async fn a_held_prune_lock_holds_up_only_its_schema_and_only_for_a_while() {
     let Some((other, _other_schema)) = fresh(test).await else {
         return;
     };
-    // The lock as `store::postgres_replicas` takes it: "khkr" and the schema's name hashed.
+    // The locks as `store::postgres` takes them: "khkr" (prune) or "khko" (outbox appends),
+    // and the schema's name hashed.
     let mut holder = sqlx::PgConnection::connect(&held_schema.url)
         .await
         .expect("connect");
@@ -164,11 +165,29 @@ async fn a_held_prune_lock_holds_up_only_its_schema_and_only_for_a_while() {
         .execute(&mut holder)
         .await
         .expect("begin");
-    sqlx::query("SELECT pg_advisory_xact_lock(1802005362, hashtext(current_schema()))")
-        .execute(&mut holder)
-        .await
-        .expect("lock");
+    for key in [0x6b68_6b72, 0x6b68_6b6f] {
+        sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))")
+            .bind(key)
+            .execute(&mut holder)
+            .await
+            .expect("lock");
+    }
     let live_since = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
+
+    // Another schema writes and prunes at once.
+    let ctx = khkr_match::domain::ValidationContext { current_year: 2100 };
+    let profile = khkr_match::domain::sme::SmeProfile::validate(khkr_match::demo::sme(3, 1), &ctx)
+        .expect("valid");
+    let sme = khkr_match::domain::sme::Sme::publish(
+        khkr_match::domain::ids::ProfileId::new_v7(),
+        None,
+        profile,
+        time::OffsetDateTime::now_utc(),
+    );
+    tokio::time::timeout(std::time::Duration::from_secs(5), other.insert_sme(&sme))
+        .await
+        .expect("another schema's write does not wait")
+        .expect("written");
 
     let started = std::time::Instant::now();
     other

@@ -4,7 +4,8 @@
 //! differs is said here:
 //!
 //! - **The outbox rule** is kept by *serialising appends*: each writing transaction does its
-//!   row writes first, then takes one transaction-scoped advisory lock ([`OUTBOX_LOCK`]), then
+//!   row writes first, then takes one transaction-scoped advisory lock ([`OUTBOX_LOCK`], the
+//!   schema's own, its hold bounded: [`schema_lock`]), then
 //!   adjusts the counts and inserts its outbox entries, then commits. The lock is released only
 //!   after the commit is visible, and a position is allocated (`nextval` of the identity) only
 //!   while holding it, so positions are allocated in commit order: every committed entry is
@@ -79,9 +80,37 @@ impl super::SeedLock for PgSeedLock {
     }
 }
 
-/// The advisory lock key that serialises outbox appends (any fixed 64-bit number; this one
-/// spells "khkroutb"). Transaction-scoped: released by commit or rollback, never leaked.
-pub(super) const OUTBOX_LOCK: i64 = 0x6b68_6b72_6f75_7462;
+/// The advisory lock that serialises outbox appends ("khko", with the schema: see
+/// [`schema_lock`]). Transaction-scoped: released by commit or rollback, never leaked.
+pub(super) const OUTBOX_LOCK: i32 = 0x6b68_6b6f;
+
+/// How long a transaction holding one of the schema's advisory locks may sit idle (its client
+/// not sending) before the server ends its session: far above the milliseconds between the
+/// statements that follow the lock.
+const HOLD_IDLE: &str = "10s";
+
+/// Takes the transaction-scoped advisory lock (`key`, the schema's name hashed) in `tx`.
+///
+/// Per schema, because advisory locks are per database and schemas (deployments, tests) must
+/// not wait for each other. Bounded, because a client frozen while holding it (a paused VM,
+/// SIGSTOP) would otherwise hold up every other replica for as long as it stays frozen: the
+/// server ends such a session after [`HOLD_IDLE`] idle, rolling its transaction back.
+pub(super) async fn schema_lock(
+    tx: &mut Transaction<'_, Postgres>,
+    key: i32,
+) -> Result<(), StoreError> {
+    // SET takes no parameters; the value is a constant of this file.
+    sqlx::query(&format!(
+        "SET LOCAL idle_in_transaction_session_timeout = '{HOLD_IDLE}'"
+    ))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))")
+        .bind(key)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
 
 /// Columns stored as `timestamptz` (read back as text, written from text).
 const TIME_COLUMNS: [&str; 5] = ["created_at", "updated_at", "expires_at", "revoked_at", "at"];
@@ -273,10 +302,7 @@ impl Appends {
         if self.entries.is_empty() {
             return Ok(0);
         }
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(OUTBOX_LOCK)
-            .execute(&mut **tx)
-            .await?;
+        schema_lock(tx, OUTBOX_LOCK).await?;
         for ((entity, status), delta) in self.counts {
             if delta != 0 {
                 sqlx::query(

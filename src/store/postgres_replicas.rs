@@ -10,10 +10,11 @@
 //!
 //! The lock is the schema's own (deployments, and tests, that share a database in schemas of
 //! their own do not wait for each other), and holding it is bounded: a replica frozen in the
-//! middle of a prune (a paused VM, SIGSTOP) has its session ended by the server after
-//! [`HOLD_IDLE`], so the other replicas prune on without it, and a waiter gives up after
-//! [`WAIT`] and tries at its next round. Before, one frozen replica stopped pruning (and, since
-//! the same loop records positions, heartbeats) everywhere that shared the database.
+//! middle of a prune (a paused VM, SIGSTOP) has its session ended by the server after 10 s
+//! idle (`postgres::schema_lock`), so the other replicas prune on without it, and a waiter
+//! gives up after [`WAIT`] and tries at its next round. Before, one frozen replica stopped
+//! pruning (and, since the same loop records positions, heartbeats) everywhere that shared the
+//! database.
 
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -21,12 +22,9 @@ use time::OffsetDateTime;
 use super::postgres::pg_timestamp;
 use super::{PruneOutcome, ReplicaPosition, Seq, StoreError};
 
-/// The first half of the advisory lock key that serialises joins and prunes ("khkr"); the
-/// second is the schema's name hashed, so each schema has its own lock.
+/// The advisory lock that serialises joins and prunes ("khkr", with the schema: see
+/// `postgres::schema_lock`).
 const PRUNE_LOCK: i32 = 0x6b68_6b72;
-/// How long a transaction holding the lock may sit idle (its client not sending) before the
-/// server ends its session: far above the milliseconds between the statements of a prune.
-const HOLD_IDLE: &str = "10s";
 /// How long a join or prune waits for the lock.
 const WAIT: &str = "10s";
 
@@ -37,19 +35,11 @@ const HEAD: &str = "GREATEST(COALESCE((SELECT MAX(seq) FROM outbox), 0), \
 
 async fn locked(pool: &PgPool) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
     let mut tx = pool.begin().await?;
-    // SET takes no parameters; both values are constants of this file.
-    sqlx::query(&format!(
-        "SET LOCAL idle_in_transaction_session_timeout = '{HOLD_IDLE}'"
-    ))
-    .execute(&mut *tx)
-    .await?;
+    // SET takes no parameters; the value is a constant of this file.
     sqlx::query(&format!("SET LOCAL lock_timeout = '{WAIT}'"))
         .execute(&mut *tx)
         .await?;
-    sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))")
-        .bind(PRUNE_LOCK)
-        .execute(&mut *tx)
-        .await?;
+    super::postgres::schema_lock(&mut tx, PRUNE_LOCK).await?;
     Ok(tx)
 }
 
