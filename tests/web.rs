@@ -7,9 +7,9 @@ mod common;
 
 use common::web::{
     assert_every_field_labelled, cookie_pair, csrf_of, form, get, post_form, post_form_with,
-    set_cookies,
+    set_cookies, submission_of,
 };
-use common::{publish_sme, sme_input, TestServer};
+use common::{publish_sme, sme_input, sql_scalar, TestServer};
 
 const LANGS: [&str; 3] = ["km", "ko", "en"];
 
@@ -777,6 +777,104 @@ fn an_sme_describes_its_business_step_by_step() {
 /// Introductions for both parties: staff introduce a pair over GraphQL; each side sees the
 /// message and answers with a CSRF-protected form (POST-redirect-GET); the counterpart's
 /// contact appears on neither page until both accepted, then on both.
+/// Before: a double tap on "Publish" (or back and send again) made two businesses, each in
+/// search and matching, and staff saw the same shop twice. Now the last step's form carries a
+/// submission field (a new id and its MAC), and the same form sent again, even at the same
+/// moment, is the business it made.
+#[test]
+fn sending_the_last_step_twice_makes_one_business() {
+    let s = TestServer::start();
+    let cookie = format!("khkr_session={}", s.sme_token);
+    let h = [("Cookie", cookie.as_str())];
+    let answers = [
+        ("name", "ហាងនំបញ្ចុកយាយហៀង"),
+        ("description", "នំបញ្ចុកស្រស់រាល់ព្រឹក"),
+        ("sector", "1079"),
+        ("province", "KH-12"),
+        ("partnership", "DISTRIBUTION"),
+    ];
+    let last_step = || {
+        let mut pairs = answers.to_vec();
+        pairs.push(("step", "contact"));
+        get(&s, &format!("/km/me/new?{}", form(&pairs)), &h).text()
+    };
+    let count = || {
+        sql_scalar(&s, "SELECT COUNT(*) FROM smes")
+            .as_i64()
+            .unwrap()
+    };
+    let before = count();
+    let html = last_step();
+    let (csrf, submission) = (csrf_of(&html), submission_of(&html));
+    let mut sent = answers.to_vec();
+    sent.extend([
+        ("csrf", csrf.as_str()),
+        ("submission", submission.as_str()),
+        ("phone", "012 888 999"),
+    ]);
+    // Sent, then sent again: the same answer both times, one business.
+    for _ in 0..2 {
+        let done = post_form(&s, "/km/me/new", Some(&cookie), &sent);
+        assert_eq!(done.status, 303, "{}", done.text());
+        assert_eq!(done.header("location"), Some("/km/me"));
+    }
+    assert_eq!(count(), before + 1, "one business for one form sent twice");
+    let me = get(&s, "/km/me", &h).text();
+    assert_eq!(me.matches("ហាងនំបញ្ចុកយាយហៀង").count(), 1, "{me}");
+
+    // Two taps at once, on a new form: still one more.
+    let html = last_step();
+    let (csrf, submission) = (csrf_of(&html), submission_of(&html));
+    let mut sent = answers.to_vec();
+    sent.extend([("csrf", csrf.as_str()), ("submission", submission.as_str())]);
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let taps: Vec<_> = (0..3)
+            .map(|_| scope.spawn(|| post_form(&s, "/km/me/new", Some(&cookie), &sent).status))
+            .collect();
+        taps.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    assert_eq!(statuses, vec![303; 3]);
+    assert_eq!(count(), before + 2, "a second form is a second business");
+
+    // A field edited by hand, or made for another browser, names nothing: the form publishes
+    // as one without it would.
+    let html = last_step();
+    let csrf = csrf_of(&html);
+    let forged = format!("{}.{}", uuid::Uuid::now_v7(), "ab".repeat(32));
+    let mut sent = answers.to_vec();
+    sent.extend([("csrf", csrf.as_str()), ("submission", forged.as_str())]);
+    let done = post_form(&s, "/km/me/new", Some(&cookie), &sent);
+    assert_eq!(done.status, 303, "{}", done.text());
+    assert_eq!(count(), before + 3);
+    assert_eq!(
+        sql_scalar(
+            &s,
+            &format!("SELECT COUNT(*) FROM smes WHERE id = '{}'", &forged[..36])
+        ),
+        0,
+        "not under the id it named"
+    );
+
+    // A refused form keeps its field, so the corrected send is still one business.
+    let html = last_step();
+    let (csrf, submission) = (csrf_of(&html), submission_of(&html));
+    let mut bad = answers.to_vec();
+    bad.retain(|(k, _)| *k != "sector");
+    bad.extend([("csrf", csrf.as_str()), ("submission", submission.as_str())]);
+    let refused = post_form(&s, "/km/me/new", Some(&cookie), &bad);
+    assert_eq!(refused.status, 422);
+    assert_eq!(submission_of(&refused.text()), submission);
+    let mut fixed = answers.to_vec();
+    fixed.extend([("csrf", csrf.as_str()), ("submission", submission.as_str())]);
+    for _ in 0..2 {
+        assert_eq!(
+            post_form(&s, "/km/me/new", Some(&cookie), &fixed).status,
+            303
+        );
+    }
+    assert_eq!(count(), before + 4);
+}
+
 #[test]
 fn both_parties_answer_an_introduction_and_see_contacts_only_after_both_accept() {
     use serde_json::json;

@@ -5,8 +5,8 @@
 
 mod common;
 
-use common::web::{csrf_of, get, post_form};
-use common::{publish_sme, sme_input, TestServer};
+use common::web::{csrf_of, get, post_form, submission_of};
+use common::{publish_sme, sme_input, sql_scalar, TestServer};
 
 /// The Korean analyst's mandate: cashew and food processing, equity or export access.
 fn mandate<'a>(csrf: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -272,4 +272,33 @@ fn an_investor_never_sees_an_anonymous_smes_name_or_contact_in_its_matches() {
     ] {
         assert!(!html.contains(private), "{private} leaked");
     }
+}
+
+/// A mandate form sent twice (a double click, back and send again) is one mandate; the edit
+/// form has no submission field (a revision sent twice is the same revision).
+#[test]
+fn a_mandate_sent_twice_is_one_mandate() {
+    let s = TestServer::start();
+    let cookie = format!("khkr_session={}", s.investor_token);
+    let h = [("Cookie", cookie.as_str())];
+    let count = || {
+        sql_scalar(&s, "SELECT COUNT(*) FROM investors")
+            .as_i64()
+            .unwrap()
+    };
+    let before = count();
+    let html = get(&s, "/ko/me/mandate", &h).text();
+    let (csrf, submission) = (csrf_of(&html), submission_of(&html));
+    let mut sent = mandate(&csrf, "부산 그린 파트너스");
+    sent.push(("submission", &submission));
+    for _ in 0..2 {
+        let r = post_form(&s, "/ko/me/mandate", Some(&cookie), &sent);
+        assert_eq!(r.status, 303, "{}", r.text());
+    }
+    assert_eq!(count(), before + 1);
+    let me = get(&s, "/ko/me", &h).text();
+    assert_eq!(me.matches("부산 그린 파트너스").count(), 1, "{me}");
+    let id = id_after(&me, "href=\"/ko/me/matches/");
+    let edit = get(&s, &format!("/ko/me/mandate?id={id}"), &h).text();
+    assert!(!edit.contains("name=\"submission\""), "{edit}");
 }

@@ -40,8 +40,13 @@ pub trait Kind: visibility::Profile + Clone + Send + Sync + Sized + 'static {
     fn lifecycle(&self) -> &Lifecycle;
     /// Checks every field of `raw`, naming each failure.
     fn validate(raw: Self::Raw, now: OffsetDateTime) -> Result<Self::Content, ValidationErrors>;
-    /// A new published profile owned by `owner`.
-    fn publish(content: Self::Content, owner: ProfileId, now: OffsetDateTime) -> Self;
+    /// A new published profile `id` owned by `owner`.
+    fn publish(
+        id: ProfileId,
+        content: Self::Content,
+        owner: ProfileId,
+        now: OffsetDateTime,
+    ) -> Self;
     /// This profile with new content; refused once archived.
     fn revise(&self, content: Self::Content, now: OffsetDateTime)
         -> Result<Self, ValidationErrors>;
@@ -68,8 +73,8 @@ impl Kind for Sme {
     fn validate(raw: SmeRaw, now: OffsetDateTime) -> Result<SmeProfile, ValidationErrors> {
         SmeProfile::validate(raw, &ValidationContext::at(now))
     }
-    fn publish(content: SmeProfile, owner: ProfileId, now: OffsetDateTime) -> Self {
-        Sme::publish(ProfileId::new_v7(), Some(owner), content, now)
+    fn publish(id: ProfileId, content: SmeProfile, owner: ProfileId, now: OffsetDateTime) -> Self {
+        Sme::publish(id, Some(owner), content, now)
     }
     fn revise(&self, content: SmeProfile, now: OffsetDateTime) -> Result<Self, ValidationErrors> {
         Sme::revise(self, content, now)
@@ -111,8 +116,13 @@ impl Kind for Investor {
     ) -> Result<InvestorProfile, ValidationErrors> {
         InvestorProfile::validate(raw)
     }
-    fn publish(content: InvestorProfile, owner: ProfileId, now: OffsetDateTime) -> Self {
-        Investor::publish(ProfileId::new_v7(), Some(owner), content, now)
+    fn publish(
+        id: ProfileId,
+        content: InvestorProfile,
+        owner: ProfileId,
+        now: OffsetDateTime,
+    ) -> Self {
+        Investor::publish(id, Some(owner), content, now)
     }
     fn revise(
         &self,
@@ -147,9 +157,56 @@ pub(crate) fn is_published<K: Kind>(p: &K) -> bool {
 
 /// Publishes a new profile owned by the signed-in account of the kind's role.
 pub async fn publish<K: Kind>(app: &App, v: &Viewer, raw: K::Raw) -> ServiceResult<Shown<K>> {
+    publish_as(app, v, ProfileId::new_v7(), raw).await
+}
+
+/// Publishes a new profile under `id`, an id the form that sends it was given when it was shown
+/// (`web::session::submission_token`), so that sending that form again (a double tap, back and
+/// send again, a retry after a lost answer) is the profile it made, not a second profile: the
+/// repeat is answered with the profile on file, unchanged. An id another account's profile
+/// holds is refused as a conflict.
+pub async fn publish_once<K: Kind>(
+    app: &App,
+    v: &Viewer,
+    id: ProfileId,
+    raw: K::Raw,
+) -> ServiceResult<Shown<K>> {
+    let owner = v.require_role(K::ROLE)?.id;
+    if let Some(made) = K::load(app.store.as_ref(), id).await? {
+        return repeated(v, made, owner);
+    }
+    match publish_as(app, v, id, raw).await {
+        // Two copies at once: the other one made it while this one was checked.
+        Err(ServiceError::Conflict(why)) => match K::load(app.store.as_ref(), id).await? {
+            Some(made) => repeated(v, made, owner),
+            None => Err(ServiceError::Conflict(why)),
+        },
+        done => done,
+    }
+}
+
+/// The answer to a submission sent again: the profile it made, if the sender owns it.
+fn repeated<K: Kind>(v: &Viewer, made: K, owner: ProfileId) -> ServiceResult<Shown<K>> {
+    if made.owner() == Some(owner) {
+        Ok(visibility::profile(v, made))
+    } else {
+        Err(ServiceError::Conflict(format!(
+            "{} {} exists already",
+            K::WHAT,
+            made.id()
+        )))
+    }
+}
+
+async fn publish_as<K: Kind>(
+    app: &App,
+    v: &Viewer,
+    id: ProfileId,
+    raw: K::Raw,
+) -> ServiceResult<Shown<K>> {
     let owner = v.require_role(K::ROLE)?.id;
     let now = OffsetDateTime::now_utc();
-    let value = K::publish(K::validate(raw, now)?, owner, now);
+    let value = K::publish(id, K::validate(raw, now)?, owner, now);
     let seq = K::insert(app.store.as_ref(), &value).await?;
     app.searchable(seq).await;
     Ok(visibility::profile(v, value))

@@ -276,6 +276,13 @@ pub async fn profile_updates_are_version_guarded(store: Arc<dyn Store>) {
     );
     assert_eq!(store.outbox_head().await.unwrap(), head);
 
+    // A new profile under an id already used (a form's submission sent twice): a conflict,
+    // with nothing written.
+    let again = Sme::publish(sme.id, None, sme_profile(14), at_ms(3_500));
+    assert!(is_conflict(store.insert_sme(&again).await), "id taken");
+    assert_eq!(store.sme(sme.id).await.unwrap().as_ref(), Some(&v2));
+    assert_eq!(store.outbox_len().await.unwrap(), len);
+
     // Archiving is an update like any other.
     let archived = v2.archive(at_ms(4_000));
     let seq = store.update_sme(&archived).await.unwrap();
@@ -290,6 +297,8 @@ pub async fn profile_updates_are_version_guarded(store: Arc<dyn Store>) {
 
     let inv = new_investor(10, None);
     store.insert_investor(&inv).await.unwrap();
+    let again = Investor::publish(inv.id, None, investor_profile(14), at_ms(500));
+    assert!(is_conflict(store.insert_investor(&again).await), "id taken");
     let inv2 = inv.revise(investor_profile(11), at_ms(1_000)).unwrap();
     store.update_investor(&inv2).await.unwrap();
     let stale = inv.revise(investor_profile(12), at_ms(2_000)).unwrap();

@@ -87,7 +87,8 @@ pub enum StoreError {
         reason: String,
     },
     /// The write lost a race or repeats a unique fact: a stale or unknown version on update, an
-    /// e-mail already taken, a pair already in the pipeline. Nothing was written.
+    /// e-mail already taken, a pair already in the pipeline, a new profile's id already used.
+    /// Nothing was written.
     #[error("{entity} {id} was changed concurrently; reload it and try again")]
     Conflict { entity: &'static str, id: String },
     /// A reader asked for outbox entries after `after`, but entries up to `pruned_through`
@@ -169,6 +170,21 @@ impl From<sqlx::Error> for StoreError {
             }
             None => StoreError::Database(e),
         }
+    }
+}
+
+/// A unique-key violation as [`StoreError::Conflict`] on `entity` `id`; any other error as is.
+pub(crate) fn conflict_if_unique(
+    e: sqlx::Error,
+    entity: &'static str,
+    id: ProfileId,
+) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict {
+            entity,
+            id: id.to_string(),
+        },
+        _ => e.into(),
     }
 }
 

@@ -438,9 +438,11 @@ impl PostgresStore {
         w: Write,
         appends: &mut Appends,
     ) -> Result<(), StoreError> {
+        // A profile id already taken is a repeat (a form's submission sent twice), not a fault.
         bind_all(sqlx::query(&table.insert), table.columns, w.values)
             .execute(&mut **tx)
-            .await?;
+            .await
+            .map_err(|e| super::conflict_if_unique(e, table.entity, w.id))?;
         appends.count(table, status_str(w.status), 1);
         appends.entry(table, w.id, w.status);
         Ok(())

@@ -271,9 +271,11 @@ impl SqliteStore {
         table: &Table,
         w: Write,
     ) -> Result<Seq, StoreError> {
+        // A profile id already taken is a repeat (a form's submission sent twice), not a fault.
         bind_all(sqlx::query(&table.insert), w.values)
             .execute(&mut **tx)
-            .await?;
+            .await
+            .map_err(|e| super::conflict_if_unique(e, table.entity, w.id))?;
         Self::outbox(tx, table, w.id, w.status).await
     }
 

@@ -62,6 +62,8 @@ struct MandatePage {
     email: String,
     phone: String,
     telegram: String,
+    /// The submission field (`session::submission_token`) of a new mandate.
+    submission: Option<String>,
     errors: Vec<FieldError>,
 }
 
@@ -217,6 +219,8 @@ fn page(w: &Web, form: &Form, errors: Vec<FieldError>) -> MandatePage {
         email: get("email"),
         phone: get("phone"),
         telegram: get("telegram"),
+        // Sent again (a double tap, back and send), a new mandate is not made twice.
+        submission: (!changing).then(|| w.submission_field(form)),
         errors,
     }
 }
@@ -399,7 +403,7 @@ pub async fn save(w: Web, body: Bytes) -> Response {
     if errors.is_empty() {
         let result = match &changing {
             Some(id) => profiles::revise::<Investor>(&w.app, &w.viewer, id, raw).await,
-            None => profiles::publish::<Investor>(&w.app, &w.viewer, raw).await,
+            None => w.publish_new::<Investor>(&form, raw).await,
         };
         match result {
             Ok(_) => return see_other(&w.href("/me")),

@@ -89,6 +89,8 @@ struct WizardPage {
     email: String,
     anonymous: bool,
     errors: Vec<WizardError>,
+    /// The last step's submission field (`session::submission_token`) for a new business.
+    submission: Option<String>,
     min_intermediate: usize,
     min_advanced: usize,
     level_names: String,
@@ -187,6 +189,9 @@ fn page(w: &Web, step: usize, draft: &Form) -> WizardPage {
         email: get("email"),
         anonymous: draft.get("visibility") == Some("ANONYMOUS"),
         errors: vec![],
+        // Sent again (a double tap, back and send), the last step makes no second business.
+        // A form shown again after a refusal keeps its field: nothing was made with it yet.
+        submission: (step == STEPS && draft.get("id").is_none()).then(|| w.submission_field(draft)),
         min_intermediate: crate::domain::digital::INTERMEDIATE_MIN,
         min_advanced: crate::domain::digital::ADVANCED_MIN,
         level_names: super::tools::level_names(tr),
@@ -360,7 +365,7 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
     if errors.is_empty() {
         let result = match &changing {
             Some(id) => profiles::revise::<Sme>(&w.app, &w.viewer, id, raw).await,
-            None => profiles::publish::<Sme>(&w.app, &w.viewer, raw).await,
+            None => w.publish_new::<Sme>(&draft, raw).await,
         };
         match result {
             Ok(_) => return see_other(&w.href("/me")),

@@ -74,6 +74,15 @@ pub fn csrf_of(html: &str) -> String {
     html[at..at + 64].to_string()
 }
 
+/// The value of the form's `submission` field (a creating form's id and its MAC).
+pub fn submission_of(html: &str) -> String {
+    let at = html
+        .find("name=\"submission\" value=\"")
+        .expect("a submission field on the page")
+        + "name=\"submission\" value=\"".len();
+    html[at..].split('"').next().unwrap_or_default().to_string()
+}
+
 /// Each visible `input`, `select` and `textarea` has an id that a `<label for>` names.
 pub fn assert_every_field_labelled(html: &str, path: &str) {
     for tag in ["<input", "<select", "<textarea"] {
