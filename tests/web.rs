@@ -777,6 +777,100 @@ fn an_sme_describes_its_business_step_by_step() {
 /// Introductions for both parties: staff introduce a pair over GraphQL; each side sees the
 /// message and answers with a CSRF-protected form (POST-redirect-GET); the counterpart's
 /// contact appears on neither page until both accepted, then on both.
+/// Before: every problem waited for the last step, the summary named it as "fill this in"
+/// whatever it was (too long, only invisible characters), a bad amount hid the other errors
+/// until the next round, no field of the last step was marked, and a description too long for
+/// an address got a bare 414 with the text lost. Now each step checks its own answers before
+/// the next is shown, with a message that says what to change next to the field, the last
+/// step names everything in one round, and the texts carry `maxlength`.
+#[test]
+fn the_wizard_names_each_problem_on_the_step_that_asks_it() {
+    let s = TestServer::start();
+    let cookie = format!("khkr_session={}", s.sme_token);
+    let h = [("Cookie", cookie.as_str())];
+    let step = |pairs: &[(&str, &str)]| get(&s, &format!("/km/me/new?{}", form(pairs)), &h);
+
+    // Step 1 carries the limits.
+    let first = step(&[]).text();
+    assert!(first.contains("id=\"name\" name=\"name\" value=\"\" maxlength=\"200\""));
+    assert!(first.contains("maxlength=\"5000\""));
+
+    // Leaving step 1 with no name and a description of 5,001 characters: step 1 again, each
+    // field with what to change, the text typed kept.
+    let long = "ក".repeat(5_001);
+    let r = step(&[("name", " "), ("description", &long), ("step", "sector")]);
+    assert_eq!(r.status, 422);
+    let html = r.text();
+    assert!(html.contains("ជំហាន 1 នៃ 6"), "step 1 again");
+    assert!(html.contains("<span class=\"error-message\" id=\"name-error\">សូមបំពេញចន្លោះនេះ</span>"));
+    assert!(
+        html.contains("សូមសរសេរយ៉ាងច្រើន 5000 តួអក្សរ៖ អត្ថបទនេះមាន 5001 តួអក្សរ"),
+        "the limit and the count"
+    );
+    assert!(html
+        .contains("aria-describedby=\"description-hint description-error\" aria-invalid=\"true\""));
+    assert!(html.contains(&long), "what was typed is kept");
+    assert!(
+        html.contains("href=\"#name\""),
+        "the summary links to the field"
+    );
+
+    // A name of vowel signs alone shows nothing.
+    let r = step(&[
+        ("name", "\u{17b6}\u{17b7}"),
+        ("description", "នំ"),
+        ("step", "sector"),
+    ]);
+    assert_eq!(r.status, 422);
+    assert!(r.text().contains("អត្ថបទនេះមិនបង្ហាញអ្វីនៅលើអេក្រង់ទេ"));
+
+    // Past the sector step without a sector: step 2 again.
+    let ok1 = [("name", "ហាងនំ"), ("description", "នំបញ្ចុក")];
+    let mut pairs = ok1.to_vec();
+    pairs.extend([("sector", ""), ("step", "province")]);
+    let r = step(&pairs);
+    assert_eq!(r.status, 422);
+    let html = r.text();
+    assert!(html.contains("id=\"sector-error\">សូមជ្រើសរើសសកម្មភាពពីបញ្ជី"));
+
+    // The smallest amount above the largest: step 5 again, the message on the minimum.
+    let mut pairs = ok1.to_vec();
+    pairs.extend([
+        ("sector", "1079"),
+        ("province", "KH-12"),
+        ("capital_min", "៥០០០០"),
+        ("capital_max", "1,000"),
+        ("step", "contact"),
+    ]);
+    let r = step(&pairs);
+    assert_eq!(r.status, 422);
+    let html = r.text();
+    assert!(html.contains("id=\"capital_min-error\">ចំនួនទឹកប្រាក់តិចបំផុតធំជាងចំនួនច្រើនបំផុត"));
+    assert!(html.contains("value=\"៥០០០០\""), "as typed");
+
+    // Sent with a bad amount, a bad e-mail and no sector: all three in one round, the last
+    // step's field marked where it is.
+    let html = step(&[("step", "contact")]).text();
+    let csrf = csrf_of(&html);
+    let mut sent = ok1.to_vec();
+    sent.extend([
+        ("csrf", csrf.as_str()),
+        ("province", "KH-12"),
+        ("capital_min", "ច្រើន"),
+        ("email", "not an address"),
+    ]);
+    let r = post_form(&s, "/km/me/new", Some(&cookie), &sent);
+    assert_eq!(r.status, 422);
+    let html = r.text();
+    let summary = &html[html.find("error-summary").expect("a summary")..];
+    let summary = &summary[..summary.find("</div>").unwrap()];
+    for link in ["#capital_min", "#email", "#sector"] {
+        assert!(summary.contains(link), "{link} in {summary}");
+    }
+    assert!(html.contains("id=\"email-error\">សូមបញ្ចូលអាសយដ្ឋានអ៊ីមែល"));
+    assert!(html.contains("aria-describedby=\"email-error\" aria-invalid=\"true\""));
+}
+
 /// Before: a double tap on "Publish" (or back and send again) made two businesses, each in
 /// search and matching, and staff saw the same shop twice. Now the last step's form carries a
 /// submission field (a new id and its MAC), and the same form sent again, even at the same

@@ -302,3 +302,37 @@ fn a_mandate_sent_twice_is_one_mandate() {
     let edit = get(&s, &format!("/ko/me/mandate?id={id}"), &h).text();
     assert!(!edit.contains("name=\"submission\""), "{edit}");
 }
+
+/// The mandate form says what to change: the smallest ticket above the largest, an empty
+/// description and a bad e-mail are all named in one round, each in its own words (before, the
+/// order of the amounts got "a whole number" and the texts "a few paragraphs").
+#[test]
+fn a_mandate_form_names_every_problem_in_its_own_words() {
+    let s = TestServer::start();
+    let cookie = format!("khkr_session={}", s.investor_token);
+    let h = [("Cookie", cookie.as_str())];
+    let html = get(&s, "/ko/me/mandate", &h).text();
+    assert!(html.contains("maxlength=\"200\"") && html.contains("maxlength=\"5000\""));
+    let csrf = csrf_of(&html);
+    let mut sent: Vec<(&str, &str)> = mandate(&csrf, "서울 벤처스")
+        .into_iter()
+        .filter(|(k, _)| !["ticket_min", "ticket_max", "description", "email"].contains(k))
+        .collect();
+    sent.extend([
+        ("ticket_min", "500,000"),
+        ("ticket_max", "1000"),
+        ("description", "   "),
+        ("email", "minji at seoul"),
+    ]);
+    let r = post_form(&s, "/ko/me/mandate", Some(&cookie), &sent);
+    assert_eq!(r.status, 422);
+    let html = r.text();
+    for message in [
+        "최소 금액이 최대 금액보다 큽니다",
+        "이 칸을 채워 주세요",
+        "name@example.com",
+    ] {
+        assert!(html.contains(message), "{message}");
+    }
+    assert!(!get(&s, "/ko/me", &h).text().contains("서울 벤처스"));
+}

@@ -155,6 +155,13 @@ pub(crate) fn is_published<K: Kind>(p: &K) -> bool {
     p.lifecycle().status == ProfileStatus::Published
 }
 
+/// Checks a profile's input as `publish` would, naming every failure, without writing (a form
+/// that found problems of its own asks what else would be refused, to name all in one round).
+pub fn check<K: Kind>(raw: K::Raw) -> ServiceResult<()> {
+    K::validate(raw, OffsetDateTime::now_utc())?;
+    Ok(())
+}
+
 /// Publishes a new profile owned by the signed-in account of the kind's role.
 pub async fn publish<K: Kind>(app: &App, v: &Viewer, raw: K::Raw) -> ServiceResult<Shown<K>> {
     publish_as(app, v, ProfileId::new_v7(), raw).await

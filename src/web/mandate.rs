@@ -18,13 +18,15 @@ use axum::response::Response;
 
 use super::account::FieldError;
 use super::public::{level_name, partnership_name, pick, province_name, sector_name, Opt};
-use super::wizard::{in_lang, keep_other_languages, number, Check};
+use super::refusals;
+use super::wizard::{in_lang, keep_other_languages, Check};
 use super::{see_other, Chrome, Form, Section, Web};
 use crate::domain::account::Role;
 use crate::domain::digital::DigitalLevel;
 use crate::domain::investor::{Investor, InvestorRaw};
 use crate::domain::profile::{IncentivePreference, OrganizationType, PartnershipType};
 use crate::domain::sector::{isic, IsicLevel};
+use crate::domain::sme::{DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS};
 use crate::domain::text::Lang;
 use crate::service::{profiles, reference, ServiceError};
 
@@ -349,14 +351,25 @@ pub async fn save(w: Web, body: Bytes) -> Response {
             });
         }
     };
-    let ticket_min = number(form.get("ticket_min")).unwrap_or_else(|_| {
-        fail(&mut errors, "ticket_min", "error-investment");
-        None
-    });
-    let ticket_max = number(form.get("ticket_max")).unwrap_or_else(|_| {
-        fail(&mut errors, "ticket_max", "error-investment");
-        None
-    });
+    // Everything the form can tell at once: the texts and the ticket as typed.
+    for (id, max) in [
+        ("name", NAME_MAX_CHARS),
+        ("description", DESCRIPTION_MAX_CHARS),
+    ] {
+        if let Some(message) = refusals::text(tr, form.get(id), max) {
+            errors.push(FieldError { id, message });
+        }
+    }
+    let (amounts, ticket_min, ticket_max) = refusals::amounts(
+        tr,
+        ("ticket_min", form.get("ticket_min")),
+        ("ticket_max", form.get("ticket_max")),
+    );
+    for (id, message) in amounts {
+        if !errors.iter().any(|e| e.id == id) {
+            errors.push(FieldError { id, message });
+        }
+    }
     let mut raw = InvestorRaw {
         name: in_lang(w.lang, text("name")),
         description: in_lang(w.lang, text("description")),
@@ -400,21 +413,27 @@ pub async fn save(w: Web, body: Bytes) -> Response {
             Err(e) => return w.service_error(e),
         }
     }
-    if errors.is_empty() {
-        let result = match &changing {
-            Some(id) => profiles::revise::<Investor>(&w.app, &w.viewer, id, raw).await,
-            None => w.publish_new::<Investor>(&form, raw).await,
-        };
-        match result {
-            Ok(_) => return see_other(&w.href("/me")),
-            Err(ServiceError::BadInput(e)) => {
-                for fe in &e.0 {
-                    let (id, key) = field_of(&fe.field);
-                    fail(&mut errors, id, key);
-                }
-            }
-            Err(e) => return w.service_error(e),
+    let result = if errors.is_empty() {
+        match &changing {
+            Some(id) => profiles::revise::<Investor>(&w.app, &w.viewer, id, raw)
+                .await
+                .map(|_| ()),
+            None => w.publish_new::<Investor>(&form, raw).await.map(|_| ()),
         }
+    } else {
+        // Not sent: what else the use case would refuse, so that one round names it all.
+        profiles::check::<Investor>(raw)
+    };
+    match result {
+        Ok(()) if errors.is_empty() => return see_other(&w.href("/me")),
+        Ok(()) => {}
+        Err(ServiceError::BadInput(e)) => {
+            for fe in &e.0 {
+                let (id, key) = field_of(&fe.field);
+                fail(&mut errors, id, key);
+            }
+        }
+        Err(e) => return w.service_error(e),
     }
     w.page(StatusCode::UNPROCESSABLE_ENTITY, &page(&w, &form, errors))
 }

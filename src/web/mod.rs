@@ -19,6 +19,7 @@ mod introductions;
 mod mandate;
 mod matches;
 mod public;
+mod refusals;
 mod staff;
 mod tools;
 mod wizard;

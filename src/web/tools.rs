@@ -126,7 +126,7 @@ pub async fn incentives(w: Web) -> Response {
     if form.get("sector").is_none() && form.0.is_empty() {
         return w.page(StatusCode::OK, &page);
     }
-    let investment_usd = super::wizard::number(Some(investment.as_str()));
+    let investment_usd = super::refusals::number(Some(investment.as_str()));
     let mut status = StatusCode::OK;
     if investment_usd.is_err() {
         page.investment_error = Some(tr.t("error-investment"));

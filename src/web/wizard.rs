@@ -13,12 +13,14 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::public::{partnership_name, province_name, Opt};
+use super::refusals;
 use super::tools::{sector_groups, Group};
 use super::{query_string, see_other, Chrome, Form, Section, Web};
 use crate::domain::account::Role;
 use crate::domain::digital::DigitalIndicator;
 use crate::domain::profile::{PartnershipType, Visibility};
-use crate::domain::sme::{Sme, SmeRaw};
+use crate::domain::sector::IsicClass;
+use crate::domain::sme::{Sme, SmeRaw, DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS};
 use crate::domain::text::{Lang, LocalizedTextRaw};
 use crate::service::{profiles, reference, ServiceError};
 
@@ -63,6 +65,8 @@ pub struct Check {
 }
 
 pub struct WizardError {
+    /// The field (its element id).
+    pub id: &'static str,
     pub href: String,
     pub message: String,
 }
@@ -94,6 +98,82 @@ struct WizardPage {
     min_intermediate: usize,
     min_advanced: usize,
     level_names: String,
+}
+
+impl WizardPage {
+    /// The message for field `id`, if it was refused.
+    fn error(&self, id: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.message.as_str())
+    }
+}
+
+/// The problems with the answers step `step` asks, each with its field, as far as the form can
+/// tell before the use case judges the whole (`refusals`).
+fn problems(w: &Web, draft: &Form, step: usize) -> Vec<(&'static str, String)> {
+    let tr = w.tr;
+    let mut found = Vec::new();
+    match step {
+        1 => {
+            for (id, max) in [
+                ("name", NAME_MAX_CHARS),
+                ("description", DESCRIPTION_MAX_CHARS),
+            ] {
+                if let Some(m) = refusals::text(tr, draft.get(id), max) {
+                    found.push((id, m));
+                }
+            }
+        }
+        2 if IsicClass::parse(draft.get("sector").unwrap_or_default()).is_err() => {
+            found.push(("sector", tr.t("error-sector")));
+        }
+        5 => {
+            let (amounts, ..) = refusals::amounts(
+                tr,
+                ("capital_min", draft.get("capital_min")),
+                ("capital_max", draft.get("capital_max")),
+            );
+            found.extend(amounts);
+        }
+        _ => {}
+    }
+    found
+}
+
+/// A link to the step that asks field `id`, with the answers so far, at the field.
+fn link_to(w: &Web, draft: &Form, id: &str) -> String {
+    let step = step_of(id);
+    if step == STEPS {
+        return format!("#{id}");
+    }
+    let pairs: Vec<(&str, &str)> = draft
+        .0
+        .iter()
+        .filter(|(k, _)| step_of(k) < STEPS && FIELDS.iter().any(|(f, _)| f == k))
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .chain(std::iter::once(("step", STEP_NAMES[step - 1])))
+        .collect();
+    format!("{}{}#{id}", w.href("/me/new"), query_string(pairs))
+}
+
+/// Step `step` again, with `errors` next to their fields and in the summary (422).
+fn refused(w: &Web, step: usize, draft: &Form, errors: Vec<(&'static str, String)>) -> Response {
+    let mut p = page(w, step, draft);
+    p.errors = errors
+        .into_iter()
+        .map(|(id, message)| WizardError {
+            id,
+            href: if step_of(id) == step {
+                format!("#{id}")
+            } else {
+                link_to(w, draft, id)
+            },
+            message,
+        })
+        .collect();
+    w.page(StatusCode::UNPROCESSABLE_ENTITY, &p)
 }
 
 fn page(w: &Web, step: usize, draft: &Form) -> WizardPage {
@@ -221,6 +301,14 @@ pub async fn new(w: Web) -> Response {
     }
     let mut draft = Form::query(w.query.as_deref());
     let step = step_number(draft.get("step"));
+    // Each step's answers are checked before a later step is shown, so a problem is named on
+    // the step that asks it, next to the field, rather than at the end.
+    for earlier in 1..step {
+        let found = problems(&w, &draft, earlier);
+        if !found.is_empty() {
+            return refused(&w, earlier, &draft, found);
+        }
+    }
     // Changing a business: the contact step starts from the details on file (they never
     // travel in a URL, so the earlier steps do not carry them).
     let contact_given = ["person", "email", "phone", "telegram"]
@@ -304,16 +392,6 @@ pub async fn edit(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
     ))
 }
 
-/// An amount typed by a person (`25,000`, `25 000`, Khmer `២៥០០០` and full-width digits are
-/// fine); `Err` when it is not a number.
-pub fn number(s: Option<&str>) -> Result<Option<i64>, ()> {
-    match s.map(|s| crate::domain::text::ascii_digits(s).replace([',', ' '], "")) {
-        None => Ok(None),
-        Some(s) if s.is_empty() => Ok(None),
-        Some(s) => s.parse().map(Some).map_err(|_| ()),
-    }
-}
-
 pub async fn publish(w: Web, body: Bytes) -> Response {
     if let Some(r) = refuse(&w) {
         return r;
@@ -322,17 +400,15 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
     if let Some(refused) = w.refuse_without_csrf(&draft) {
         return refused;
     }
-    let tr = w.tr;
     let text = |k: &str| draft.get(k).map(str::to_string);
-    let mut errors: Vec<(&'static str, String)> = Vec::new();
-    let capital_min = number(draft.get("capital_min")).unwrap_or_else(|_| {
-        errors.push(("capital_min", tr.t("error-investment")));
-        None
-    });
-    let capital_max = number(draft.get("capital_max")).unwrap_or_else(|_| {
-        errors.push(("capital_max", tr.t("error-investment")));
-        None
-    });
+    // Everything the form can tell, from every step at once.
+    let mut errors: Vec<(&'static str, String)> =
+        (1..=STEPS).flat_map(|s| problems(&w, &draft, s)).collect();
+    let (_, capital_min, capital_max) = refusals::amounts(
+        w.tr,
+        ("capital_min", draft.get("capital_min")),
+        ("capital_max", draft.get("capital_max")),
+    );
     let raw = SmeRaw {
         name: in_lang(w.lang, text("name")),
         description: in_lang(w.lang, text("description")),
@@ -362,57 +438,50 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
             Err(e) => return w.service_error(e),
         }
     }
-    if errors.is_empty() {
-        let result = match &changing {
-            Some(id) => profiles::revise::<Sme>(&w.app, &w.viewer, id, raw).await,
-            None => w.publish_new::<Sme>(&draft, raw).await,
-        };
-        match result {
-            Ok(_) => return see_other(&w.href("/me")),
-            Err(ServiceError::BadInput(e)) => {
-                for fe in &e.0 {
-                    let field = fe.field.trim_start_matches("input.");
-                    let (id, key) = match field {
-                        "name" => ("name", "error-wizard-text"),
-                        "description" => ("description", "error-wizard-text"),
-                        "sectorCode" => ("sector", "error-sector"),
-                        "provinceCode" => ("province", "error-province"),
-                        "capitalSoughtMinUsd" => ("capital_min", "error-investment"),
-                        "capitalSoughtMaxUsd" => ("capital_max", "error-investment"),
-                        "contact.email" => ("email", "error-email-invalid"),
-                        "contact.phone" => ("phone", "error-wizard-contact"),
-                        "contact.telegram" => ("telegram", "error-wizard-contact"),
-                        "contact.person" => ("person", "error-wizard-contact"),
-                        _ => ("name", "error-generic"),
-                    };
-                    errors.push((id, tr.t(key)));
+    let result = if errors.is_empty() {
+        match &changing {
+            Some(id) => profiles::revise::<Sme>(&w.app, &w.viewer, id, raw)
+                .await
+                .map(|_| ()),
+            None => w.publish_new::<Sme>(&draft, raw).await.map(|_| ()),
+        }
+    } else {
+        // Not sent: what else the use case would refuse, so that one round names it all.
+        profiles::check::<Sme>(raw)
+    };
+    match result {
+        Ok(()) if errors.is_empty() => return see_other(&w.href("/me")),
+        Ok(()) => {}
+        Err(ServiceError::BadInput(e)) => {
+            for fe in &e.0 {
+                let (id, key) = field_of(fe.field.trim_start_matches("input."));
+                if !errors.iter().any(|(known, _)| *known == id) {
+                    errors.push((id, w.tr.t(key)));
                 }
             }
-            Err(e) => return w.service_error(e),
         }
+        Err(e) => return w.service_error(e),
     }
     // Back to the last step with every problem listed, each linking to the step that asks it.
-    let mut p = page(&w, STEPS, &draft);
-    p.errors = errors
-        .into_iter()
-        .map(|(id, message)| {
-            let step = step_of(id);
-            let href = if step == STEPS {
-                format!("#{id}")
-            } else {
-                let pairs: Vec<(&str, &str)> = draft
-                    .0
-                    .iter()
-                    .filter(|(k, _)| step_of(k) < STEPS && FIELDS.iter().any(|(f, _)| f == k))
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .chain(std::iter::once(("step", STEP_NAMES[step - 1])))
-                    .collect();
-                format!("{}{}#{id}", w.href("/me/new"), query_string(pairs))
-            };
-            WizardError { href, message }
-        })
-        .collect();
-    w.page(StatusCode::UNPROCESSABLE_ENTITY, &p)
+    refused(&w, STEPS, &draft, errors)
+}
+
+/// The wizard's field for a field the use case names, and the message it gets when the form's
+/// own checks (`problems`) did not name it first.
+fn field_of(field: &str) -> (&'static str, &'static str) {
+    match field {
+        "name" => ("name", "error-wizard-text"),
+        "description" => ("description", "error-wizard-text"),
+        "sectorCode" => ("sector", "error-sector"),
+        "provinceCode" => ("province", "error-province"),
+        "capitalSoughtMinUsd" => ("capital_min", "error-investment"),
+        "capitalSoughtMaxUsd" => ("capital_max", "error-investment"),
+        "contact.email" => ("email", "error-email-invalid"),
+        "contact.phone" => ("phone", "error-wizard-contact"),
+        "contact.telegram" => ("telegram", "error-wizard-contact"),
+        "contact.person" => ("person", "error-wizard-contact"),
+        _ => ("name", "error-generic"),
+    }
 }
 
 /// Fills what the wizard does not ask from the business on file.

@@ -1,0 +1,117 @@
+//! What a form says about an answer it cannot take, in the page language, for the wizard and
+//! the mandate form alike.
+//!
+//! The use cases name a refused field for API clients ("too long: 5012 characters, at most
+//! 5000"); a person on a phone needs to know what to change. These checks mirror the domain's
+//! rules for the parts a form asks (text in one language, amounts typed by hand) so that every
+//! problem is named at once and on the step that asks it. The domain stays the judge: an
+//! answer these let through and it refuses still gets the form's general message.
+
+use super::i18n::Tr;
+use crate::domain::money::MAX_USD;
+use crate::domain::text::{check_plain_text, check_visible};
+
+/// The problem with a text typed in the page language, if any: nothing typed, more than
+/// `max_chars` characters, nothing visible (only spaces, marks or format characters), or
+/// characters that cannot be shown (controls).
+pub fn text(tr: Tr, typed: Option<&str>, max_chars: usize) -> Option<String> {
+    let typed = typed.map(str::trim).unwrap_or_default();
+    if typed.is_empty() {
+        return Some(tr.t("error-text-required"));
+    }
+    let count = typed.chars().count();
+    if count > max_chars {
+        return Some(tr.t2(
+            "error-text-too-long",
+            ("max", max_chars.to_string()),
+            ("count", count.to_string()),
+        ));
+    }
+    if check_visible(typed).is_err() {
+        return Some(tr.t("error-text-invisible"));
+    }
+    if check_plain_text(typed, max_chars).is_err() {
+        return Some(tr.t("error-text-characters"));
+    }
+    None
+}
+
+/// An amount in US dollars as a person types it (`25,000`, `25 000`, Khmer or full-width
+/// digits); `Err` when it is not a whole number.
+pub fn number(s: Option<&str>) -> Result<Option<i64>, ()> {
+    match s.map(|s| crate::domain::text::ascii_digits(s).replace([',', ' '], "")) {
+        None => Ok(None),
+        Some(s) if s.is_empty() => Ok(None),
+        Some(s) => s.parse().map(Some).map_err(|_| ()),
+    }
+}
+
+/// The problems with a range of amounts typed in fields `min_id` and `max_id`, each with the
+/// field it belongs to, and the amounts as far as they could be read.
+pub fn amounts(
+    tr: Tr,
+    (min_id, min): (&'static str, Option<&str>),
+    (max_id, max): (&'static str, Option<&str>),
+) -> (Vec<(&'static str, String)>, Option<i64>, Option<i64>) {
+    let mut problems = Vec::new();
+    let mut read = |id: &'static str, typed: Option<&str>| match number(typed) {
+        Ok(Some(v)) if !(0..=MAX_USD).contains(&v) => {
+            problems.push((id, tr.t("error-investment")));
+            None
+        }
+        Ok(v) => v,
+        Err(()) => {
+            problems.push((id, tr.t("error-investment")));
+            None
+        }
+    };
+    let (lo, hi) = (read(min_id, min), read(max_id, max));
+    if let (Some(lo), Some(hi)) = (lo, hi) {
+        if lo > hi {
+            problems.push((min_id, tr.t("error-range")));
+        }
+    }
+    (problems, lo, hi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::text::Lang;
+
+    #[test]
+    fn each_text_problem_has_its_own_message_in_each_language() {
+        for lang in Lang::ALL {
+            let tr = Tr::new(lang);
+            let messages = [
+                text(tr, None, 10),
+                text(tr, Some("   "), 10),
+                text(tr, Some(&"ក".repeat(11)), 10),
+                text(tr, Some("\u{17b6}\u{17b7}"), 10),
+                text(tr, Some("a\u{7}b"), 10),
+            ]
+            .map(|m| m.expect("refused"));
+            assert_eq!(messages[0], messages[1], "nothing typed, twice");
+            let distinct: std::collections::BTreeSet<&String> = messages[1..].iter().collect();
+            assert_eq!(distinct.len(), 4, "{lang:?}: {messages:?}");
+            assert!(messages[2].contains("10") && messages[2].contains("11"));
+            assert_eq!(text(tr, Some("ហាងកាហ្វេ"), 10), None);
+        }
+    }
+
+    #[test]
+    fn amounts_name_the_field_and_the_order() {
+        let tr = Tr::new(Lang::En);
+        let (problems, lo, hi) = amounts(tr, ("lo", Some("៥០០០០")), ("hi", Some("1,000")));
+        assert_eq!((lo, hi), (Some(50_000), Some(1_000)));
+        assert_eq!(problems, vec![("lo", tr.t("error-range"))]);
+        let (problems, lo, _) = amounts(tr, ("lo", Some("a lot")), ("hi", Some("-5")));
+        assert_eq!(lo, None);
+        assert_eq!(
+            problems.iter().map(|p| p.0).collect::<Vec<_>>(),
+            vec!["lo", "hi"]
+        );
+        let (problems, ..) = amounts(tr, ("lo", Some("")), ("hi", None));
+        assert!(problems.is_empty());
+    }
+}
