@@ -142,6 +142,10 @@ fn the_board_filters_and_the_dashboard_draws_charts_in_each_language() {
             assert!(shortlisted.contains(&format!("href=\"/{lang}/staff/matches/{id}\"")));
         }
         assert!(shortlisted.contains("Mekong Rice Farm"));
+        // The one waiting longest since its last change first (m1 was shortlisted first),
+        // whatever the order of their ids.
+        let at = |id: &str| shortlisted.find(&format!("/staff/matches/{id}")).unwrap();
+        assert!(at(&m1) < at(&m2), "{lang}: longest wait first");
         assert!(
             shortlisted.contains("Hanbit Beauty Trading") || shortlisted.contains("한빛뷰티 무역")
         );
@@ -174,6 +178,29 @@ fn the_board_filters_and_the_dashboard_draws_charts_in_each_language() {
         filtered.contains("<option value=\"A\" selected>"),
         "the choice is kept"
     );
+    // A later page (after the first match in pair id order) shows the other card, yet each
+    // column counts its stage on every page, and links back to the first page, filters kept.
+    let (first, second) = if m1 < m2 { (&m1, &m2) } else { (&m2, &m1) };
+    let later = board(&format!("after={first}"));
+    assert!(!shows(&later, first) && shows(&later, second));
+    assert!(
+        later.contains(
+            "<h2 id=\"stage-shortlisted-title\">Shortlisted <span class=\"count\">2</span></h2>"
+        ),
+        "the stage's whole count"
+    );
+    assert!(later.contains("<a href=\"/en/staff/pipeline\" rel=\"first\">First matches</a>"));
+    let later = board(&format!("sector=C&after={first}"));
+    assert!(
+        later.contains("<span class=\"count\">1</span>"),
+        "counts under the filters"
+    );
+    assert!(later.contains("<a href=\"/en/staff/pipeline?sector=C\" rel=\"first\">"));
+    assert!(
+        !board("").contains("rel=\"first\""),
+        "none on the first page"
+    );
+
     let bad = get(&s, "/en/staff/pipeline?province=XX", &as_staff);
     assert_eq!(bad.status, 400);
     assert!(bad.text().contains("These filters could not be used"));

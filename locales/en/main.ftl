@@ -350,6 +350,7 @@ staff-board-total = { $count ->
    *[other] { $count } matches in the pipeline
 }
 staff-board-empty = None
+staff-board-first = First matches
 staff-board-more = Next matches
 staff-board-live = This board updates by itself when a party answers.
 staff-board-updated = Board updated just now.

@@ -343,6 +343,7 @@ staff-board-filter-submit = បង្ហាញការផ្គូផ្គង
 staff-board-filter-error = មិនអាចប្រើតម្រងទាំងនេះបានទេ។ សូមសម្អាតតម្រង ហើយជ្រើសរើសម្ដងទៀត។
 staff-board-total = ការផ្គូផ្គង { $count } ក្នុងដំណើរការ
 staff-board-empty = គ្មាន
+staff-board-first = ការផ្គូផ្គងដំបូង
 staff-board-more = ការផ្គូផ្គងបន្ទាប់
 staff-board-live = ផ្ទាំងនេះធ្វើបច្ចុប្បន្នភាពដោយខ្លួនឯង ពេលភាគីណាមួយឆ្លើយ។
 staff-board-updated = ផ្ទាំងទើបធ្វើបច្ចុប្បន្នភាព។

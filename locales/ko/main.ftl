@@ -343,6 +343,7 @@ staff-board-filter-submit = 매칭 보기
 staff-board-filter-error = 이 필터를 사용할 수 없습니다. 필터를 지우고 다시 선택하세요.
 staff-board-total = 파이프라인의 매칭 { $count }건
 staff-board-empty = 없음
+staff-board-first = 처음 매칭
 staff-board-more = 다음 매칭
 staff-board-live = 한쪽이 답변하면 이 보드가 자동으로 갱신됩니다.
 staff-board-updated = 방금 보드를 갱신했습니다.

@@ -24,7 +24,7 @@ use crate::domain::sme::Sme;
 use crate::domain::text::Lang;
 use crate::domain::validation::ValidationErrors;
 use crate::events::EventKind;
-use crate::store::{Page, PipelineFilter};
+use crate::store::{Page, PageRequest, PipelineFilter};
 
 /// A stored record by id, for staff (who may know every match).
 async fn record(app: &App, field: &str, id: &str) -> ServiceResult<MatchRecord> {
@@ -333,11 +333,49 @@ pub struct PipelineArgs {
     pub lang: Option<Lang>,
 }
 
-/// Staff: the pipeline, oldest first, filtered by stage, curator, the SME's sector (ISIC code at
-/// any level) and province.
+/// Staff: the pipeline in pair id order (stable across pages), filtered by stage, curator, the
+/// SME's sector (ISIC code at any level) and province.
 pub async fn list(app: &App, v: &Viewer, args: PipelineArgs) -> ServiceResult<Page<MatchView>> {
     v.require_staff()?;
     let req = page_request(args.first, args.after.as_deref())?;
+    let lang = args.lang.unwrap_or(Lang::En);
+    let filter = filter_of(args)?;
+    let page = app.store.pipeline(&filter, req).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for r in page.items {
+        items.push(Match::of_record(app, r, lang).await?.view(v));
+    }
+    Ok(Page {
+        items,
+        has_next_page: page.has_next_page,
+        total_count: page.total_count,
+    })
+}
+
+/// Staff: how many matches of each of `stages` pass the filters of `args` (its stage, paging
+/// and language aside), over every page: a board shows a page of cards but the whole count.
+pub async fn counts_by_stage(
+    app: &App,
+    v: &Viewer,
+    args: &PipelineArgs,
+    stages: &[Stage],
+) -> ServiceResult<Vec<(Stage, i64)>> {
+    v.require_staff()?;
+    let mut filter = filter_of(args.clone())?;
+    let none = PageRequest {
+        first: 0,
+        after: None,
+    };
+    let mut out = Vec::with_capacity(stages.len());
+    for stage in stages {
+        filter.stage = Some(*stage);
+        out.push((*stage, app.store.pipeline(&filter, none).await?.total_count));
+    }
+    Ok(out)
+}
+
+/// The store's filter for the arguments' stage, curator, sector and province, each checked.
+fn filter_of(args: PipelineArgs) -> ServiceResult<PipelineFilter> {
     let curator = args
         .curator_id
         .map(|c| super::parse_id("curatorId", &c))
@@ -363,22 +401,11 @@ pub async fn list(app: &App, v: &Viewer, args: PipelineArgs) -> ServiceResult<Pa
         .map(|p| ProvinceCode::parse(&p).map_err(|e| ServiceError::bad_input("provinceCode", e)))
         .transpose()?
         .map(|p| p.as_str().to_string());
-    let filter = PipelineFilter {
+    Ok(PipelineFilter {
         stage: args.stage,
         curator,
         sector_prefixes,
         province,
-    };
-    let lang = args.lang.unwrap_or(Lang::En);
-    let page = app.store.pipeline(&filter, req).await?;
-    let mut items = Vec::with_capacity(page.items.len());
-    for r in page.items {
-        items.push(Match::of_record(app, r, lang).await?.view(v));
-    }
-    Ok(Page {
-        items,
-        has_next_page: page.has_next_page,
-        total_count: page.total_count,
     })
 }
 

@@ -211,7 +211,8 @@ pub struct Card {
 pub struct Column {
     pub id: String,
     pub title: String,
-    pub count: usize,
+    /// Matches at this stage under the filters, on every page.
+    pub count: i64,
     pub cards: Vec<Card>,
 }
 
@@ -226,6 +227,7 @@ struct BoardPage {
     total: String,
     columns: Vec<Column>,
     more: Option<String>,
+    first_page: Option<String>,
     events: String,
     dashboard: String,
     error: Option<String>,
@@ -336,10 +338,20 @@ pub async fn board(w: Web) -> Response {
         lang: Some(w.lang),
     };
     let base = w.href("/staff/pipeline");
-    let (found, error) = match pipeline::list(&w.app, &w.viewer, args).await {
+    let (found, error) = match pipeline::list(&w.app, &w.viewer, args.clone()).await {
         Ok(p) => (Some(p), None),
         Err(ServiceError::BadInput(_)) => (None, Some(tr.t("staff-board-filter-error"))),
         Err(e) => return w.service_error(e),
+    };
+    // A column's count is the stage's whole count under the filters, not the cards of this
+    // page (a page holds BOARD_PAGE matches across all columns).
+    let counts = if found.is_some() {
+        match pipeline::counts_by_stage(&w.app, &w.viewer, &args, &BOARD_STAGES).await {
+            Ok(c) => c,
+            Err(e) => return w.service_error(e),
+        }
+    } else {
+        vec![]
     };
     let items: &[MatchView] = found.as_ref().map_or(&[], |p| &p.items);
     let emails = match staff_emails(&w).await {
@@ -370,10 +382,18 @@ pub async fn board(w: Web) -> Response {
         .map(|s| Column {
             id: s.as_str().to_ascii_lowercase().replace('_', "-"),
             title: stage_name(tr, *s),
-            count: 0,
+            count: counts
+                .iter()
+                .find(|(stage, _)| stage == s)
+                .map_or(0, |(_, n)| *n),
             cards: vec![],
         })
         .collect();
+    // In each column, the match waiting longest since its last change first: what a curator
+    // follows up on. (Pages split the pipeline in pair id order, which is stable but says
+    // nothing; most boards fit on one page of BOARD_PAGE.)
+    let mut items: Vec<&MatchView> = items.iter().collect();
+    items.sort_by_key(|m| m.pipeline.as_ref().map(|f| f.updated_at));
     for m in items {
         let Some(facts) = &m.pipeline else { continue };
         let card = card(&w, m, facts, &emails);
@@ -383,7 +403,6 @@ pub async fn board(w: Web) -> Response {
             .position(|s| *s == facts.stage)
             .unwrap_or(0);
         columns[i].cards.push(card);
-        columns[i].count += 1;
     }
     let keep: Vec<(&str, &str)> = [
         ("curator", &curator),
@@ -403,6 +422,11 @@ pub async fn board(w: Web) -> Response {
             pairs.push(("after", &id));
             format!("{base}{}", query_string(pairs))
         });
+    // From a later page, the way back to the first.
+    let first_page = form
+        .get("after")
+        .is_some()
+        .then(|| format!("{base}{}", query_string(keep.iter().copied())));
     let page = BoardPage {
         c: w.chrome(tr.t("staff-board-title"), Section::Staff),
         action: base.clone(),
@@ -416,6 +440,7 @@ pub async fn board(w: Web) -> Response {
         ),
         columns,
         more,
+        first_page,
         events: w.href("/staff/events"),
         dashboard: w.href("/staff"),
         error,
