@@ -5,7 +5,8 @@
 //!
 //! - **The outbox rule** is kept by *serialising appends*: each writing transaction does its
 //!   row writes first, then takes one transaction-scoped advisory lock ([`OUTBOX_LOCK`], the
-//!   schema's own, its hold bounded: [`schema_lock`]), then
+//!   schema's own: [`schema_lock`]; a session idle in a transaction for [`HOLD_IDLE`] is ended
+//!   by the server, so a frozen writer cannot hold it up for long), then
 //!   adjusts the counts and inserts its outbox entries, then commits. The lock is released only
 //!   after the commit is visible, and a position is allocated (`nextval` of the identity) only
 //!   while holding it, so positions are allocated in commit order: every committed entry is
@@ -82,29 +83,32 @@ impl super::SeedLock for PgSeedLock {
 
 /// The advisory lock that serialises outbox appends ("khko", with the schema: see
 /// [`schema_lock`]). Transaction-scoped: released by commit or rollback, never leaked.
-pub(super) const OUTBOX_LOCK: i32 = 0x6b68_6b6f;
+pub(super) const OUTBOX_LOCK: (i32, i64) = (0x6b68_6b6f, LEGACY_OUTBOX_LOCK);
+/// The one-key lock releases before 2026-12 took for outbox appends, for the whole database.
+const LEGACY_OUTBOX_LOCK: i64 = 0x6b68_6b72_6f75_7462;
 
-/// How long a transaction holding one of the schema's advisory locks may sit idle (its client
-/// not sending) before the server ends its session: far above the milliseconds between the
-/// statements that follow the lock.
+/// How long a session of the store may sit idle inside a transaction (its client not sending)
+/// before the server ends it, rolling the transaction back. Every transaction of the store is
+/// a few statements sent back to back, so only a client that froze mid-transaction (a paused
+/// VM, SIGSTOP) reaches it; until then it would hold its row and advisory locks, and every
+/// other replica's writes and prunes would wait behind it.
 const HOLD_IDLE: &str = "10s";
 
-/// Takes the transaction-scoped advisory lock (`key`, the schema's name hashed) in `tx`.
+/// Takes a transaction-scoped advisory lock, `(key, the schema's name hashed)`, in `tx`.
 ///
-/// Per schema, because advisory locks are per database and schemas (deployments, tests) must
-/// not wait for each other. Bounded, because a client frozen while holding it (a paused VM,
-/// SIGSTOP) would otherwise hold up every other replica for as long as it stays frozen: the
-/// server ends such a session after [`HOLD_IDLE`] idle, rolling its transaction back.
+/// Per schema, because advisory locks are per database and schemas (deployments, tests) need
+/// not wait for each other. For one release it also takes, first, the one-key lock (`.1`) that
+/// releases before 2026-12 took for the whole database, so that replicas of the two releases
+/// exclude each other during a rolling upgrade (README, upgrades); the next release drops it.
+/// Both are taken in the same order everywhere, so they cannot deadlock.
 pub(super) async fn schema_lock(
     tx: &mut Transaction<'_, Postgres>,
-    key: i32,
+    (key, legacy): (i32, i64),
 ) -> Result<(), StoreError> {
-    // SET takes no parameters; the value is a constant of this file.
-    sqlx::query(&format!(
-        "SET LOCAL idle_in_transaction_session_timeout = '{HOLD_IDLE}'"
-    ))
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(legacy)
+        .execute(&mut **tx)
+        .await?;
     sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))")
         .bind(key)
         .execute(&mut **tx)
@@ -372,9 +376,10 @@ impl PostgresStore {
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         // Notices (e.g. "relation _sqlx_migrations already exists, skipping" at every start)
         // are not worth a log line each; warnings and errors still are.
-        let mut options = url
-            .parse::<PgConnectOptions>()?
-            .options([("client_min_messages", "warning")]);
+        let mut options = url.parse::<PgConnectOptions>()?.options([
+            ("client_min_messages", "warning"),
+            ("idle_in_transaction_session_timeout", HOLD_IDLE),
+        ]);
         // Which process a session belongs to, in pg_stat_activity (a lock held, a slow query),
         // unless the URL names it already.
         if options.get_application_name().is_none() {

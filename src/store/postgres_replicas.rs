@@ -8,13 +8,12 @@
 //! read an older one deletes less. Writers never take this lock, so pruning a large backlog
 //! does not hold up writes.
 //!
-//! The lock is the schema's own (deployments, and tests, that share a database in schemas of
-//! their own do not wait for each other), and holding it is bounded: a replica frozen in the
-//! middle of a prune (a paused VM, SIGSTOP) has its session ended by the server after 10 s
-//! idle (`postgres::schema_lock`), so the other replicas prune on without it, and a waiter
-//! gives up after [`WAIT`] and tries at its next round. Before, one frozen replica stopped
-//! pruning (and, since the same loop records positions, heartbeats) everywhere that shared the
-//! database.
+//! The lock is the schema's own (`postgres::schema_lock`), and a replica frozen in the middle
+//! of a prune (a paused VM, SIGSTOP) has its session ended by the server after 10 s idle in
+//! its transaction (`postgres::HOLD_IDLE`), so the other replicas prune on without it; a prune
+//! waiting for the lock gives up after [`PRUNE_WAIT`] and tries at its next round. Before, one
+//! frozen replica stopped pruning (and, since the same loop records positions, heartbeats)
+//! everywhere that shared the database.
 
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -22,23 +21,31 @@ use time::OffsetDateTime;
 use super::postgres::pg_timestamp;
 use super::{PruneOutcome, ReplicaPosition, Seq, StoreError};
 
-/// The advisory lock that serialises joins and prunes ("khkr", with the schema: see
-/// `postgres::schema_lock`).
-const PRUNE_LOCK: i32 = 0x6b68_6b72;
-/// How long a join or prune waits for the lock.
-const WAIT: &str = "10s";
+/// The advisory lock that serialises joins and prunes ("khkr", with the schema; and the
+/// one-key lock of releases before 2026-12: see `postgres::schema_lock`).
+const PRUNE_LOCK: (i32, i64) = (0x6b68_6b72, 0x6b68_6b72_7072_756e);
+/// How long a prune waits for the lock before it gives up until its next round. Joins wait as
+/// long as it takes: a replica cannot start without joining.
+const PRUNE_WAIT: &str = "10s";
 
 /// The head as joining at it means: the newest entry, or the pruned watermark when pruning
 /// left nothing newer (positions are never reused, so the head never moves back).
 const HEAD: &str = "GREATEST(COALESCE((SELECT MAX(seq) FROM outbox), 0), \
                     (SELECT through FROM outbox_pruned))";
 
-async fn locked(pool: &PgPool) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
+/// A transaction holding the prune lock; with `give_up`, the wait for it ends after
+/// [`PRUNE_WAIT`] with an error.
+async fn locked(
+    pool: &PgPool,
+    give_up: bool,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
     let mut tx = pool.begin().await?;
-    // SET takes no parameters; the value is a constant of this file.
-    sqlx::query(&format!("SET LOCAL lock_timeout = '{WAIT}'"))
-        .execute(&mut *tx)
-        .await?;
+    if give_up {
+        // SET takes no parameters; the value is a constant of this file.
+        sqlx::query(&format!("SET LOCAL lock_timeout = '{PRUNE_WAIT}'"))
+            .execute(&mut *tx)
+            .await?;
+    }
     super::postgres::schema_lock(&mut tx, PRUNE_LOCK).await?;
     Ok(tx)
 }
@@ -61,7 +68,7 @@ pub(super) async fn join(
     applied: Seq,
     now: OffsetDateTime,
 ) -> Result<bool, StoreError> {
-    let mut tx = locked(pool).await?;
+    let mut tx = locked(pool, false).await?;
     // One statement: recorded only if nothing after `applied` was pruned.
     let done = sqlx::query(
         "INSERT INTO replicas (id, applied, seen_at)
@@ -82,7 +89,7 @@ pub(super) async fn join_at_head(
     id: &str,
     now: OffsetDateTime,
 ) -> Result<Seq, StoreError> {
-    let mut tx = locked(pool).await?;
+    let mut tx = locked(pool, false).await?;
     let head: Seq = sqlx::query_scalar(&format!(
         "INSERT INTO replicas (id, applied, seen_at) SELECT $1, {HEAD}, $2::timestamptz
          ON CONFLICT (id) DO UPDATE SET applied = EXCLUDED.applied, seen_at = EXCLUDED.seen_at
@@ -118,7 +125,7 @@ pub(super) async fn prune(
     pool: &PgPool,
     live_since: OffsetDateTime,
 ) -> Result<PruneOutcome, StoreError> {
-    let mut tx = locked(pool).await?;
+    let mut tx = locked(pool, true).await?;
     let since = pg_timestamp(live_since);
     sqlx::query("DELETE FROM replicas WHERE seen_at < $1::timestamptz")
         .bind(&since)
