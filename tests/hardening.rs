@@ -1003,10 +1003,12 @@ fn running_rankings_stop_when_the_deadline_passes_or_the_client_leaves() {
         eprintln!(
             "round {round}: one request of 20 rankings alone: {one:?}; about {in_time} of {REQUESTS} in time"
         );
-        assert!(
-            in_time + 2 < REQUESTS,
-            "this machine ranks too fast for the test: {one:?} per request of 20"
-        );
+        if in_time + 2 >= REQUESTS {
+            // A moment with the machine idle: nothing would be left to cut. Measure again.
+            outcome =
+                format!("this machine ranks too fast for the test: {one:?} per request of 20");
+            continue;
+        }
         let before = metric(&short, "khkr_rankings_cancelled_total");
         let answers: Vec<(Value, Duration)> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..REQUESTS)

@@ -249,6 +249,22 @@ fn sign_up_log_in_and_log_out_with_a_session_cookie() {
     );
     assert!(!html.contains("short1"), "the password is never echoed");
     assert!(html.contains("href=\"#email\"") && html.contains("href=\"#password\""));
+    // Without a role too: all three at once (before, only the role was named).
+    let bad = post_form(
+        &s,
+        "/en/signup",
+        Some(&visit),
+        &[
+            ("csrf", &csrf),
+            ("email", "not-an-email"),
+            ("password", "short1"),
+        ],
+    );
+    assert_eq!(bad.status, 422);
+    let html = bad.text();
+    for link in ["#email", "#password", "#role"] {
+        assert!(html.contains(&format!("href=\"{link}\"")), "{link}");
+    }
 
     // Success: a session cookie and a redirect (POST-redirect-GET).
     let ok = post_form(
@@ -637,7 +653,7 @@ fn an_sme_describes_its_business_step_by_step() {
         "the sector error in Khmer"
     );
     assert!(
-        html.contains("step=sector#sector"),
+        html.contains("step=sector&#38;check=1#sector"),
         "a link back to the sector step"
     );
 
@@ -774,9 +790,6 @@ fn an_sme_describes_its_business_step_by_step() {
     assert_eq!(get(&s, "/km/me/new", &[("Cookie", &inv)]).status, 303);
 }
 
-/// Introductions for both parties: staff introduce a pair over GraphQL; each side sees the
-/// message and answers with a CSRF-protected form (POST-redirect-GET); the counterpart's
-/// contact appears on neither page until both accepted, then on both.
 /// Before: every problem waited for the last step, the summary named it as "fill this in"
 /// whatever it was (too long, only invisible characters), a bad amount hid the other errors
 /// until the next round, no field of the last step was marked, and a description too long for
@@ -850,7 +863,15 @@ fn the_wizard_names_each_problem_on_the_step_that_asks_it() {
 
     // Sent with a bad amount, a bad e-mail and no sector: all three in one round, the last
     // step's field marked where it is.
-    let html = step(&[("step", "contact")]).text();
+    let mut pairs = ok1.to_vec();
+    pairs.extend([
+        ("sector", "1079"),
+        ("province", "KH-12"),
+        ("step", "contact"),
+    ]);
+    let last = step(&pairs);
+    assert_eq!(last.status, 200);
+    let html = last.text();
     let csrf = csrf_of(&html);
     let mut sent = ok1.to_vec();
     sent.extend([
@@ -869,12 +890,26 @@ fn the_wizard_names_each_problem_on_the_step_that_asks_it() {
     }
     assert!(html.contains("id=\"email-error\">សូមបញ្ចូលអាសយដ្ឋានអ៊ីមែល"));
     assert!(html.contains("aria-describedby=\"email-error\" aria-invalid=\"true\""));
+    // The summary's link to an earlier step opens it with its problem next to the field.
+    let at = summary.find("#sector").expect("a link to the activity");
+    let href = &summary[..at];
+    let href = &href[href.rfind("href=\"").unwrap() + 6..];
+    let href = href.replace("&#38;", "&").replace("&amp;", "&");
+    let back = get(&s, &href, &h);
+    assert_eq!(back.status, 422, "{href}");
+    let html = back.text();
+    assert!(html.contains("ជំហាន 2 នៃ 6"), "the activity's step");
+    assert!(html.contains("id=\"sector-error\">"), "marked there");
+    assert!(
+        html.contains("type=\"hidden\" name=\"capital_min\" value=\"ច្រើន\""),
+        "the other answers carried on as typed"
+    );
 }
 
 /// Before: a double tap on "Publish" (or back and send again) made two businesses, each in
 /// search and matching, and staff saw the same shop twice. Now the last step's form carries a
-/// submission field (a new id and its MAC), and the same form sent again, even at the same
-/// moment, is the business it made.
+/// submission nonce, and the same form sent again, even at the same moment, is the business it
+/// made (revised, when an answer changed).
 #[test]
 fn sending_the_last_step_twice_makes_one_business() {
     let s = TestServer::start();
@@ -930,23 +965,48 @@ fn sending_the_last_step_twice_makes_one_business() {
     assert_eq!(statuses, vec![303; 3]);
     assert_eq!(count(), before + 2, "a second form is a second business");
 
-    // A field edited by hand, or made for another browser, names nothing: the form publishes
-    // as one without it would.
+    // Back, an answer changed, sent again: the same business, revised.
+    let mut changed = sent.clone();
+    changed.retain(|(k, _)| *k != "name");
+    changed.push(("name", "ហាងនំស្ពៃយាយហៀង"));
+    let done = post_form(&s, "/km/me/new", Some(&cookie), &changed);
+    assert_eq!(done.status, 303, "{}", done.text());
+    assert_eq!(count(), before + 2);
+    let me = get(&s, "/km/me", &h).text();
+    assert!(me.contains("ហាងនំស្ពៃយាយហៀង"), "revised: {me}");
+
+    // The field names no id of the sender's choosing: sent with another account's profile id
+    // (an investor's, public and recent) it makes a business of its own, and the investor is
+    // untouched (before, the field was the id, and the search index, which deletes by id,
+    // dropped the investor).
+    let investor = common::publish_investor(&s, common::investor_input());
     let html = last_step();
     let csrf = csrf_of(&html);
-    let forged = format!("{}.{}", uuid::Uuid::now_v7(), "ab".repeat(32));
     let mut sent = answers.to_vec();
-    sent.extend([("csrf", csrf.as_str()), ("submission", forged.as_str())]);
+    sent.extend([("csrf", csrf.as_str()), ("submission", investor.as_str())]);
     let done = post_form(&s, "/km/me/new", Some(&cookie), &sent);
     assert_eq!(done.status, 303, "{}", done.text());
     assert_eq!(count(), before + 3);
     assert_eq!(
         sql_scalar(
             &s,
-            &format!("SELECT COUNT(*) FROM smes WHERE id = '{}'", &forged[..36])
+            &format!("SELECT COUNT(*) FROM smes WHERE id = '{investor}'")
         ),
         0,
         "not under the id it named"
+    );
+    let found = s.ok(
+        "query($id: ID!) { investor(id: $id) { id } }",
+        serde_json::json!({ "id": investor }),
+    );
+    assert_eq!(found["investor"]["id"], investor.as_str());
+    let searched = s.ok(
+        "{ searchInvestors(query: \"Hanbit\") { edges { node { id } } } }",
+        serde_json::json!({}),
+    );
+    assert!(
+        searched.to_string().contains(&investor),
+        "still found: {searched}"
     );
 
     // A refused form keeps its field, so the corrected send is still one business.
@@ -969,6 +1029,9 @@ fn sending_the_last_step_twice_makes_one_business() {
     assert_eq!(count(), before + 4);
 }
 
+/// Introductions for both parties: staff introduce a pair over GraphQL; each side sees the
+/// message and answers with a CSRF-protected form (POST-redirect-GET); the counterpart's
+/// contact appears on neither page until both accepted, then on both.
 #[test]
 fn both_parties_answer_an_introduction_and_see_contacts_only_after_both_accept() {
     use serde_json::json;

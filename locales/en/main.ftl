@@ -253,6 +253,7 @@ error-text-required = Fill this in
 error-text-too-long = At most { $max } characters, please: this has { $count }
 error-text-invisible = Write some letters: this shows nothing on the screen
 error-text-characters = This has characters that cannot be shown; please type it again
+error-amount-range = Enter an amount from 0 to { $max } US dollars
 error-range = The smallest amount is above the largest
 error-wizard-contact = Check this contact detail
 me-archive = Remove this business from the site

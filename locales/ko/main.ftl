@@ -249,6 +249,7 @@ error-text-required = 이 칸을 채워 주세요
 error-text-too-long = 최대 { $max }자까지 쓸 수 있습니다. 지금 { $count }자입니다
 error-text-invisible = 글자를 입력해 주세요. 화면에 아무것도 보이지 않습니다
 error-text-characters = 표시할 수 없는 문자가 있습니다. 다시 입력해 주세요
+error-amount-range = 0에서 { $max } 미국 달러 사이의 금액을 입력하세요
 error-range = 최소 금액이 최대 금액보다 큽니다
 error-wizard-contact = 이 연락처를 확인하세요
 me-archive = 이 기업을 사이트에서 내리기

@@ -96,7 +96,11 @@ pub async fn pages_bench(rounds: usize) -> Result<PagesFigures, BenchError> {
         ("SME account", "/km/me".into(), Some(sme.as_str())),
         (
             "SME wizard, digital step",
-            "/km/me/new?step=digital".into(),
+            // With the answers of the steps before it, as a user reaches it (each step checks
+            // the earlier answers before it is shown).
+            "/km/me/new?name=%E1%9E%A0%E1%9E%B6%E1%9E%84&description=%E1%9E%93%E1%9F%86\
+             &sector=1079&province=KH-12&step=digital"
+                .into(),
             Some(sme.as_str()),
         ),
         (

@@ -11,7 +11,7 @@ use super::error::{ServiceError, ServiceResult};
 use super::viewer::Viewer;
 use super::visibility::{self, Shown};
 use crate::app::App;
-use crate::domain::account::Role;
+use crate::domain::account::{Role, UserId};
 use crate::domain::ids::ProfileId;
 use crate::domain::investor::{Investor, InvestorProfile, InvestorRaw};
 use crate::domain::profile::ProfileStatus;
@@ -28,16 +28,17 @@ pub const MAX_PAGE_SIZE: i32 = 100;
 #[async_trait]
 pub trait Kind: visibility::Profile + Clone + Send + Sync + Sized + 'static {
     /// The unchecked input of a profile.
-    type Raw: Send;
+    type Raw: Send + Clone;
     /// How errors and messages name the kind.
     const WHAT: &'static str;
     /// The account role that publishes this kind.
     const ROLE: Role;
 
     /// The checked content of a profile.
-    type Content: Send;
+    type Content: Send + PartialEq;
 
     fn lifecycle(&self) -> &Lifecycle;
+    fn content(&self) -> &Self::Content;
     /// Checks every field of `raw`, naming each failure.
     fn validate(raw: Self::Raw, now: OffsetDateTime) -> Result<Self::Content, ValidationErrors>;
     /// A new published profile `id` owned by `owner`.
@@ -69,6 +70,9 @@ impl Kind for Sme {
 
     fn lifecycle(&self) -> &Lifecycle {
         &self.lifecycle
+    }
+    fn content(&self) -> &SmeProfile {
+        &self.profile
     }
     fn validate(raw: SmeRaw, now: OffsetDateTime) -> Result<SmeProfile, ValidationErrors> {
         SmeProfile::validate(raw, &ValidationContext::at(now))
@@ -109,6 +113,9 @@ impl Kind for Investor {
 
     fn lifecycle(&self) -> &Lifecycle {
         &self.lifecycle
+    }
+    fn content(&self) -> &InvestorProfile {
+        &self.profile
     }
     fn validate(
         raw: InvestorRaw,
@@ -167,44 +174,82 @@ pub async fn publish<K: Kind>(app: &App, v: &Viewer, raw: K::Raw) -> ServiceResu
     publish_as(app, v, ProfileId::new_v7(), raw).await
 }
 
-/// Publishes a new profile under `id`, an id the form that sends it was given when it was shown
-/// (`web::session::submission_token`), so that sending that form again (a double tap, back and
-/// send again, a retry after a lost answer) is the profile it made, not a second profile: the
-/// repeat is answered with the profile on file, unchanged. An id another account's profile
-/// holds is refused as a conflict.
+/// How old a form's submission nonce may be and still make its sends one profile.
+const SUBMISSION_MAX_AGE: time::Duration = time::Duration::hours(24);
+
+/// The id a form's submission makes for `owner`: the nonce's time (a v7 uuid the form got when
+/// it was shown) and bits of SHA-256 over the owner and the nonce. So the same form sent again
+/// by the same account names the same id, and nobody can name an id of their choosing (another
+/// account's profile, an id that sorts first): the bits are the hash's, and the time must lie
+/// within [`SUBMISSION_MAX_AGE`] before `now` (or a few minutes after, for clock skew). `None`
+/// for a nonce that is not such a uuid.
+pub fn submission_id(owner: UserId, nonce: &str, now: OffsetDateTime) -> Option<ProfileId> {
+    use sha2::Digest;
+    let nonce = uuid::Uuid::parse_str(nonce.trim()).ok()?;
+    if nonce.get_version_num() != 7 {
+        return None;
+    }
+    let (secs, nanos) = nonce.get_timestamp()?.to_unix();
+    let millis = secs.checked_mul(1_000)? + u64::from(nanos / 1_000_000);
+    let at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000).ok()?;
+    if at < now - SUBMISSION_MAX_AGE || at > now + time::Duration::minutes(5) {
+        return None;
+    }
+    let digest = sha2::Sha256::new()
+        .chain_update(b"khkr-match submission v1")
+        .chain_update(owner.to_string().as_bytes())
+        .chain_update(nonce.as_bytes())
+        .finalize();
+    let mut random = [0u8; 10];
+    random.copy_from_slice(&digest[..10]);
+    let id = uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid();
+    Some(ProfileId::from_u128(id.as_u128()))
+}
+
+/// Publishes a new profile for a form sent with a submission nonce (`submission_id`), so that
+/// sending that form again (a double tap, back and send again, a retry after a lost answer)
+/// is the profile it made, not a second one: sent again unchanged, the answer is the profile on
+/// file; sent again with changes (back, change an answer, send), the profile is revised. A nonce
+/// that names no id (not a v7 uuid, or older than a day: a page left open) publishes as
+/// [`publish`] does.
 pub async fn publish_once<K: Kind>(
     app: &App,
     v: &Viewer,
-    id: ProfileId,
+    nonce: &str,
     raw: K::Raw,
 ) -> ServiceResult<Shown<K>> {
     let owner = v.require_role(K::ROLE)?.id;
+    let now = OffsetDateTime::now_utc();
+    let Some(id) = submission_id(owner, nonce, now) else {
+        return publish(app, v, raw).await;
+    };
     if let Some(made) = K::load(app.store.as_ref(), id).await? {
-        return repeated(v, made, owner);
+        return again(app, v, made, raw).await;
     }
-    match publish_as(app, v, id, raw).await {
+    match publish_as(app, v, id, raw.clone()).await {
         // Two copies at once: the other one made it while this one was checked.
         Err(ServiceError::Conflict(why)) => match K::load(app.store.as_ref(), id).await? {
-            Some(made) => repeated(v, made, owner),
+            Some(made) => again(app, v, made, raw).await,
             None => Err(ServiceError::Conflict(why)),
         },
         done => done,
     }
 }
 
-/// The answer to a submission sent again: the profile it made, if the sender owns it.
-fn repeated<K: Kind>(v: &Viewer, made: K, owner: ProfileId) -> ServiceResult<Shown<K>> {
-    if made.owner() == Some(owner) {
-        Ok(visibility::profile(v, made))
-    } else {
-        Err(ServiceError::Conflict(format!(
-            "{} {} exists already",
-            K::WHAT,
-            made.id()
-        )))
+/// A submission sent again: the profile it made, revised if the answers changed. The id is
+/// the sender's own (`submission_id` hashes the owner in), so `made` is theirs; one taken off
+/// the site stays off.
+async fn again<K: Kind>(app: &App, v: &Viewer, made: K, raw: K::Raw) -> ServiceResult<Shown<K>> {
+    let now = OffsetDateTime::now_utc();
+    let content = K::validate(raw, now)?;
+    if !is_published(&made) || *made.content() == content {
+        return Ok(visibility::profile(v, made));
     }
+    let revised = made.revise(content, now)?;
+    let seq = K::update(app.store.as_ref(), &revised).await?;
+    app.searchable(seq).await;
+    Ok(visibility::profile(v, revised))
 }
-
 async fn publish_as<K: Kind>(
     app: &App,
     v: &Viewer,
@@ -328,4 +373,49 @@ pub async fn list<K: Kind>(
         has_next_page: p.has_next_page,
         total_count: p.total_count,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nonce_at(at: OffsetDateTime) -> String {
+        let millis = (at.unix_timestamp_nanos() / 1_000_000) as u64;
+        uuid::Builder::from_unix_timestamp_millis(millis, &[7; 10])
+            .into_uuid()
+            .to_string()
+    }
+
+    #[test]
+    fn a_submission_names_one_id_per_account_that_nobody_can_choose() {
+        let now = OffsetDateTime::now_utc();
+        let (alice, bob) = (ProfileId::new_v7(), ProfileId::new_v7());
+        let nonce = nonce_at(now - time::Duration::minutes(3));
+        let id = submission_id(alice, &nonce, now).expect("a fresh v7 nonce");
+        assert_eq!(
+            submission_id(alice, &nonce, now),
+            Some(id),
+            "the same form again"
+        );
+        let other = submission_id(bob, &nonce, now).expect("another account");
+        assert_ne!(other, id, "another account's send of the same nonce");
+        // A v7 id of the nonce's time, so listings keep their creation order.
+        let uuid = id.as_uuid();
+        assert_eq!(uuid.get_version_num(), 7);
+        let nonce_uuid = uuid::Uuid::parse_str(&nonce).unwrap();
+        assert_eq!(uuid.get_timestamp(), nonce_uuid.get_timestamp());
+        // Not the nonce itself: its random bits are the hash's (an existing profile's id sent
+        // as the nonce does not name that profile).
+        assert_ne!(uuid, nonce_uuid);
+        // Too old, from the future, not v7, not a uuid: no id.
+        for bad in [
+            nonce_at(now - time::Duration::hours(25)),
+            nonce_at(now + time::Duration::minutes(30)),
+            uuid::Uuid::new_v4().to_string(),
+            "00000000-0000-7000-8000-000000000000".to_string(),
+            "not a nonce".to_string(),
+        ] {
+            assert_eq!(submission_id(alice, &bad, now), None, "{bad}");
+        }
+    }
 }

@@ -133,6 +133,14 @@ pub async fn signup_post(w: Web, body: Bytes) -> Response {
     page.email = email.clone();
     page.role = form.get("role").unwrap_or("").to_string();
     let Some(role) = role else {
+        // Not sent: the e-mail and password are checked as the sign-up would, so that one round
+        // names every problem (before, a form without a role named only the role).
+        if crate::domain::contact::Email::parse(&email).is_err() {
+            page.fail("email", tr.t("error-email-invalid"));
+        }
+        if let Some(problem) = crate::domain::account::password_problem(password) {
+            page.fail("password", tr.t(password_error_key(&problem)));
+        }
         page.fail("role", tr.t("error-role"));
         return w.page(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };

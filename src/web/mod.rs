@@ -409,29 +409,24 @@ impl Web {
         }
     }
 
-    /// The `submission` field for a form that creates a profile: the one it was sent with when
-    /// that was made for this browser (a form shown again after a refusal made nothing yet),
-    /// else a new one (`session::submission_token`).
+    /// The `submission` field for a form that creates a profile: the one it was sent with (a
+    /// form shown again after a refusal made nothing yet), else a new nonce.
     pub fn submission_field(&self, sent: &Form) -> String {
         sent.get(session::SUBMISSION_FIELD)
-            .filter(|given| session::submission_id(&self.secret, given).is_some())
-            .map_or_else(|| session::submission_token(&self.secret), str::to_string)
+            .filter(|given| uuid::Uuid::parse_str(given).is_ok())
+            .map_or_else(session::submission_nonce, str::to_string)
     }
 
-    /// Publishes the new profile a POSTed form describes. With its `submission` field the
-    /// profile gets the id the field names, so the same form sent twice makes one profile
-    /// (`profiles::publish_once`); a form without one (a page from before the field existed)
-    /// publishes as the API does.
+    /// Publishes the new profile a POSTed form describes. With its `submission` field, the
+    /// same form sent twice makes one profile (`profiles::publish_once`); a form without one
+    /// (a page from before the field existed) publishes as the API does.
     pub async fn publish_new<K: profiles::Kind>(
         &self,
         form: &Form,
         raw: K::Raw,
     ) -> Result<Shown<K>, ServiceError> {
-        match form
-            .get(session::SUBMISSION_FIELD)
-            .and_then(|given| session::submission_id(&self.secret, given))
-        {
-            Some(id) => profiles::publish_once::<K>(&self.app, &self.viewer, id, raw).await,
+        match form.get(session::SUBMISSION_FIELD) {
+            Some(nonce) => profiles::publish_once::<K>(&self.app, &self.viewer, nonce, raw).await,
             None => profiles::publish::<K>(&self.app, &self.viewer, raw).await,
         }
     }

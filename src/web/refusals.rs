@@ -8,6 +8,7 @@
 //! answer these let through and it refuses still gets the form's general message.
 
 use super::i18n::Tr;
+use crate::domain::incentives::format_usd;
 use crate::domain::money::MAX_USD;
 use crate::domain::text::{check_plain_text, check_visible};
 
@@ -15,8 +16,9 @@ use crate::domain::text::{check_plain_text, check_visible};
 /// `max_chars` characters, nothing visible (only spaces, marks or format characters), or
 /// characters that cannot be shown (controls).
 pub fn text(tr: Tr, typed: Option<&str>, max_chars: usize) -> Option<String> {
-    let typed = typed.map(str::trim).unwrap_or_default();
-    if typed.is_empty() {
+    // Judged as typed, spaces around included, as the domain judges it (`text::clean`).
+    let typed = typed.unwrap_or_default();
+    if typed.trim().is_empty() {
         return Some(tr.t("error-text-required"));
     }
     let count = typed.chars().count();
@@ -46,8 +48,9 @@ pub fn number(s: Option<&str>) -> Result<Option<i64>, ()> {
     }
 }
 
-/// The problems with a range of amounts typed in fields `min_id` and `max_id`, each with the
-/// field it belongs to, and the amounts as far as they could be read.
+/// The problems with a range of amounts typed in fields `min_id` and `max_id` (not a whole
+/// number; below 0 or above the largest amount the service takes; smallest above largest),
+/// each with the field it belongs to, and the amounts as far as they could be read.
 pub fn amounts(
     tr: Tr,
     (min_id, min): (&'static str, Option<&str>),
@@ -56,7 +59,7 @@ pub fn amounts(
     let mut problems = Vec::new();
     let mut read = |id: &'static str, typed: Option<&str>| match number(typed) {
         Ok(Some(v)) if !(0..=MAX_USD).contains(&v) => {
-            problems.push((id, tr.t("error-investment")));
+            problems.push((id, tr.t1("error-amount-range", "max", format_usd(MAX_USD))));
             None
         }
         Ok(v) => v,
@@ -96,6 +99,10 @@ mod tests {
             assert_eq!(distinct.len(), 4, "{lang:?}: {messages:?}");
             assert!(messages[2].contains("10") && messages[2].contains("11"));
             assert_eq!(text(tr, Some("ហាងកាហ្វេ"), 10), None);
+            // As typed, as the domain judges it: a control character at the end (U+000B is
+            // white space too), spaces that take it over the limit.
+            assert_eq!(text(tr, Some("ហាង\u{b}"), 10), Some(messages[4].clone()));
+            assert_eq!(text(tr, Some("ហាង        "), 10), Some(messages[2].clone()));
         }
     }
 
@@ -113,5 +120,9 @@ mod tests {
         );
         let (problems, ..) = amounts(tr, ("lo", Some("")), ("hi", None));
         assert!(problems.is_empty());
+        let (problems, ..) = amounts(tr, ("lo", Some("3,000,000,000")), ("hi", None));
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].1.contains("2,147,483,647"), "{problems:?}");
+        assert_ne!(problems[0].1, tr.t("error-investment"));
     }
 }

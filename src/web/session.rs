@@ -13,16 +13,16 @@
 //! nor the page, so it cannot produce the field; nothing is stored server-side, so it survives
 //! restarts and works across replicas.
 //!
-//! Submissions: a form that creates something carries `submission` = a new profile id and its
-//! HMAC under the same secret (another label), so the same form sent twice names the same id and
-//! the second send is recognised (`service::profiles::publish_once`) without a table of tokens.
+//! Submissions: a form that creates a profile carries `submission`, a nonce (a v7 uuid) made
+//! when the form was shown, so the same form sent twice is recognised
+//! (`service::profiles::publish_once` makes the profile's id from the account and the nonce)
+//! without a table of tokens.
 
 use axum::http::{header, HeaderMap, HeaderValue};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::domain::account::SESSION_DAYS;
-use crate::domain::ids::ProfileId;
 
 pub const SESSION_COOKIE: &str = "khkr_session";
 pub const VISIT_COOKIE: &str = "khkr_visit";
@@ -31,7 +31,6 @@ pub const CSRF_FIELD: &str = "csrf";
 const CSRF_LABEL: &[u8] = b"khkr-match web csrf v1";
 /// The name of the hidden field that makes a creating form's second send a repeat.
 pub const SUBMISSION_FIELD: &str = "submission";
-const SUBMISSION_LABEL: &[u8] = b"khkr-match web submission v1";
 
 /// The value of cookie `name` in the request, if any.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -113,35 +112,9 @@ pub fn csrf_ok(secret: &str, given: &str) -> bool {
     mac(secret).verify_slice(&bytes).is_ok()
 }
 
-fn submission_mac(secret: &str, id: &ProfileId) -> Hmac<Sha256> {
-    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
-    m.update(SUBMISSION_LABEL);
-    m.update(id.to_string().as_bytes());
-    m
-}
-
-/// A new submission field for a form shown to the holder of `secret`: `<id>.<mac>`. The id is
-/// made now (a v7 id, ordered by when the form was shown).
-pub fn submission_token(secret: &str) -> String {
-    let id = ProfileId::new_v7();
-    let mac: String = submission_mac(secret, &id)
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("{id}.{mac}")
-}
-
-/// The id a submission field names, if it was made for `secret` (a field from another
-/// session, or edited, names nothing).
-pub fn submission_id(secret: &str, given: &str) -> Option<ProfileId> {
-    let (id, mac) = given.split_once('.')?;
-    let id = ProfileId::parse(id).ok()?;
-    let mac = decode_hex(mac)?;
-    submission_mac(secret, &id).verify_slice(&mac).ok()?;
-    Some(id)
+/// A new submission nonce for a form that creates a profile.
+pub fn submission_nonce() -> String {
+    uuid::Uuid::now_v7().to_string()
 }
 
 fn decode_hex(s: &str) -> Option<Vec<u8>> {
@@ -157,22 +130,6 @@ fn decode_hex(s: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn submission_fields_name_their_id_only_for_their_secret() {
-        let t = submission_token("secret-a");
-        let id = submission_id("secret-a", &t).expect("its own secret");
-        assert!(t.starts_with(&id.to_string()));
-        assert_ne!(submission_token("secret-a"), t, "a new id each time");
-        assert_eq!(submission_id("secret-b", &t), None);
-        // Another id under the same MAC, a cut MAC, no MAC, nothing.
-        let (_, mac) = t.split_once('.').unwrap();
-        let other = format!("{}.{mac}", ProfileId::new_v7());
-        assert_eq!(submission_id("secret-a", &other), None);
-        assert_eq!(submission_id("secret-a", &t[..t.len() - 2]), None);
-        assert_eq!(submission_id("secret-a", &id.to_string()), None);
-        assert_eq!(submission_id("secret-a", ""), None);
-    }
 
     #[test]
     fn csrf_tokens_verify_only_for_their_secret() {

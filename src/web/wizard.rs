@@ -153,10 +153,14 @@ fn link_to(w: &Web, draft: &Form, id: &str) -> String {
         .iter()
         .filter(|(k, _)| step_of(k) < STEPS && FIELDS.iter().any(|(f, _)| f == k))
         .map(|(k, v)| (k.as_str(), v.as_str()))
-        .chain(std::iter::once(("step", STEP_NAMES[step - 1])))
+        .chain([("step", STEP_NAMES[step - 1]), (CHECK, "1")])
         .collect();
     format!("{}{}#{id}", w.href("/me/new"), query_string(pairs))
 }
+
+/// A parameter of the links from the last step's summary back to an earlier step: that step
+/// shows its own problems next to their fields, as it would have when left.
+const CHECK: &str = "check";
 
 /// Step `step` again, with `errors` next to their fields and in the summary (422).
 fn refused(w: &Web, step: usize, draft: &Form, errors: Vec<(&'static str, String)>) -> Response {
@@ -307,6 +311,12 @@ pub async fn new(w: Web) -> Response {
         let found = problems(&w, &draft, earlier);
         if !found.is_empty() {
             return refused(&w, earlier, &draft, found);
+        }
+    }
+    if draft.get(CHECK).is_some() {
+        let found = problems(&w, &draft, step);
+        if !found.is_empty() {
+            return refused(&w, step, &draft, found);
         }
     }
     // Changing a business: the contact step starts from the details on file (they never
