@@ -86,6 +86,58 @@ Rules:
   lines equals the number of items and that every item number appears once.
 '''
 
+# The second round (2026-12-01): the HELD-OUT pairs judged again on the line in the language of
+# the document a query finds (Khmer or Korean), not on its English source: the issue's bar counts
+# "the profiles that a bilingual reader would say match", and a translation can drop a mention
+# ("the US National Cancer Institute" -> "the National Cancer Institute") or add one.
+#   python3 tests/data/crosslang_judge.py pool-target /tmp/found.tsv /tmp/judge-target [--judges 8]
+#   (each judge writes batch_NN.judged.tsv as before)
+#   python3 tests/data/crosslang_judge.py merge-target /tmp/judge-target
+#     -> tests/data/crosslang_judged_target.tsv
+# The pool per language: every HELD-OUT pair the first round graded 1 or 2, and every HELD-OUT
+# pair a query direction into that language found. The judge sees the concept (English names and
+# domain) and the Khmer or Korean sentence with its neighbours in the same language, never the
+# English source nor the other judgments.
+INSTRUCTIONS_TARGET = '''# Relevance judging (blind), Khmer and Korean sentences
+
+You are a careful relevance assessor for a search evaluation who reads Khmer and Korean. Each
+item pairs a business **concept** (given in English) with one **Khmer or Korean news sentence**.
+Decide whether a reader searching a business directory for that concept would say this sentence
+matches. Read the sentence in its own language; there is no English version to look at.
+
+Each line of your batch file is a JSON object:
+- `item`: the item number (write it back exactly)
+- `concept`: the concept's id; `names`: its English names, " | "-separated; `domain`: its business
+  domain (this tells you which sense is meant: "capital" in Finance means money, not a city)
+- `language`: "Khmer" or "Korean"
+- `sentence`: THE sentence to judge, in that language
+- `before` / `after`: the neighbouring sentences of the same article, same language (context only)
+
+Grades:
+- **2** — the `sentence` itself mentions the concept, by any word for it in that language (a
+  synonym, a loanword, a transliteration, an abbreviation, another spelling), in the sense the
+  domain implies (concept "usa": សហរដ្ឋអាមេរិក, អាមេរិក, 미국, 美 → 2; "Washington" used for the US
+  government → 2).
+- **1** — it does not name it, but mentions only a specific kind of it or something that plainly
+  involves it, so a searcher for it would still accept the sentence (concept "vehicle", a truck
+  → 1).
+- **0** — not about the concept: another sense, an idiom, part of a proper name that is not
+  about the thing, or simply not in this sentence (even if the news story is about it, and even if
+  it is in before/after).
+
+Rules:
+- Judge ONLY the `sentence`; before/after are there to understand it.
+- Decide every item yourself, by reading. Do NOT write a program, regex or keyword list that
+  decides grades — word matching is exactly the error this judging exists to correct. Scripts are
+  allowed only to read the file in chunks and to write/append your output.
+- Be consistent; there is no "right proportion".
+- Output file: one line per item, tab-separated: `item<TAB>grade<TAB>a few words why` (in English,
+  e.g. "សហរដ្ឋអាមេរិក = US", "not mentioned"). No header. Every item exactly once.
+- Work through the batch in chunks (e.g. 40 items: read, then append your 40 judgments), so
+  nothing is lost. At the end check that the number of output lines equals the number of items and
+  that every item number appears once.
+'''
+OUT_TARGET = 'tests/data/crosslang_judged_target.tsv'
 EVAL = 'tests/data/crosslang_eval.json'
 GLOSSARY = 'data/glossary.tsv'
 OUT = 'tests/data/crosslang_judged.tsv'
@@ -158,6 +210,114 @@ def pool(found_path, out_dir, judges):
     json.dump(key, open(f'{out_dir}/key.json', 'w'))
     print(f'{len(pairs)} pairs, {len(twice)} of them twice, in {judges} batches of '
           f'{min(map(len, batches))}-{max(map(len, batches))} items')
+
+
+def pool_target(found_path, out_dir, judges):
+    import os
+    evaluation = json.load(open(EVAL, encoding='utf-8'))
+    text = {d['line']: d for d in evaluation['docs']}
+    first = {(r.split('\t')[0], int(r.split('\t')[1])): int(r.split('\t')[2])
+             for r in open(OUT, encoding='utf-8')
+             if not r.startswith('#') and not r.startswith('concept\t')}
+    triples = set()
+    for lang in ('km', 'ko'):
+        triples |= {(c, l, lang) for (c, l), g in first.items()
+                    if g >= 1 and text[l]['half'] == 'heldout'}
+    for row in open(found_path, encoding='utf-8'):
+        row = row.rstrip('\n')
+        if row:
+            direction, concept, line = row.split('\t')
+            target = direction.split('>')[1]
+            if target in ('km', 'ko') and text[int(line)]['half'] == 'heldout':
+                triples.add((concept, int(line), target))
+    concepts = glossary()
+    rng = random.Random(SEED + 1)
+    triples = sorted(triples)
+    rng.shuffle(triples)
+    twice = triples[: len(triples) // 10]
+    items = [(t, 0) for t in triples] + [(t, 1) for t in twice]
+    rng.shuffle(items)
+    os.makedirs(out_dir, exist_ok=True)
+    batches = [[] for _ in range(judges)]
+    where = {}
+    for n, (triple, _) in enumerate(items, start=1):
+        concept, line, lang = triple
+        b = n % judges
+        if where.get(triple) == b:
+            b = (b + 1) % judges
+        where[triple] = b
+        d = text[line]
+
+        def around(k):
+            o = text.get(line + k)
+            return o[lang] if o and o['article'] == d['article'] else ''
+        c = concepts[concept]
+        batches[b].append({
+            'item': n, 'concept': concept, 'names': c['names'], 'domain': c['domain'],
+            'language': {'km': 'Khmer', 'ko': 'Korean'}[lang],
+            'before': around(-1), 'sentence': d[lang], 'after': around(1),
+            '_key': [concept, line, lang],
+        })
+    key = {}
+    for b, batch in enumerate(batches):
+        with open(f'{out_dir}/batch_{b:02}.jsonl', 'w', encoding='utf-8') as f:
+            for item in batch:
+                key[item['item']] = item.pop('_key')
+                f.write(json.dumps(item, ensure_ascii=False) + '\n')
+    with open(f'{out_dir}/INSTRUCTIONS.md', 'w', encoding='utf-8') as f:
+        f.write(INSTRUCTIONS_TARGET)
+    json.dump(key, open(f'{out_dir}/key.json', 'w'))
+    print(f'{len(triples)} pairs, {len(twice)} of them twice, in {judges} batches of '
+          f'{min(map(len, batches))}-{max(map(len, batches))} items')
+
+
+def merge_target(out_dir):
+    import glob
+    key = {int(k): tuple(v) for k, v in json.load(open(f'{out_dir}/key.json')).items()}
+    grades = collections.defaultdict(list)
+    judges_of = collections.defaultdict(list)
+    seen = set()
+    for path in sorted(glob.glob(f'{out_dir}/batch_*.judged.tsv')):
+        for row in open(path, encoding='utf-8'):
+            row = row.rstrip('\n')
+            if not row or row.startswith('#') or row.startswith('item\t'):
+                continue
+            item, grade = row.split('\t')[:2]
+            item, grade = int(item), int(grade)
+            assert grade in (0, 1, 2), (path, row)
+            assert item in key and item not in seen, (path, row)
+            seen.add(item)
+            grades[key[item]].append(grade)
+            judges_of[key[item]].append(path)
+    missing = set(key) - seen
+    assert not missing, f'{len(missing)} items not judged, e.g. {sorted(missing)[:10]}'
+    double = [g for t, g in grades.items() if len(g) == 2 and len(set(judges_of[t])) == 2]
+    same = sum(a == b for a, b in double)
+    same_binary = sum((a == 2) == (b == 2) for a, b in double)
+    k3, k2 = kappa(double, lambda g: g), kappa(double, lambda g: g == 2)
+    # Agreement with the first round (the English source) on "mentions it".
+    first = {(r.split('\t')[0], int(r.split('\t')[1])): int(r.split('\t')[2])
+             for r in open(OUT, encoding='utf-8')
+             if not r.startswith('#') and not r.startswith('concept\t')}
+    both = [(first[(c, l)] == 2, min(g) == 2) for (c, l, _), g in grades.items() if (c, l) in first]
+    agree = sum(a == b for a, b in both)
+    print(f'{len(grades)} pairs; {len(double)} judged twice: same grade {same} (kappa {k3:.2f}), '
+          f'same "mentions it" {same_binary} (kappa {k2:.2f}); "mentions it" as on the English '
+          f'source: {agree} of {len(both)}')
+    with open(OUT_TARGET, 'w', encoding='utf-8') as f:
+        f.write('# Blind relevance judgments of HELD-OUT pairs of tests/data/crosslang_eval.json on the '
+                'Khmer or Korean line itself, made by tests/data/crosslang_judge.py (pool-target).\n')
+        f.write(f'# {len(double)} pairs were judged by two judges: the same grade {same} times (Cohen\'s '
+                f'kappa {k3:.2f}), the same "mentions it" (2 or not) {same_binary} times (kappa '
+                f'{k2:.2f}); the lower grade is kept. "Mentions it" as the first round judged the '
+                f'English source: {agree} of {len(both)} pairs.\n')
+        f.write('# Judges: instances of an AI assistant (Claude), each given one batch and '
+                'INSTRUCTIONS_TARGET in that script, not the system\'s results nor the English '
+                'source; not bilingual people.\n')
+        f.write('# Under CC BY-SA 4.0, like the sentences it judges (NTREX-128).\n')
+        f.write('concept\tline\tlang\tgrade\n')
+        for (concept, line, lang), g in sorted(grades.items()):
+            f.write(f'{concept}\t{line}\t{lang}\t{min(g)}\n')
 
 
 def kappa(pairs, category):
@@ -292,5 +452,10 @@ if __name__ == '__main__':
         pool(sys.argv[2], sys.argv[3], judges)
     elif sys.argv[1] == 'merge':
         merge(sys.argv[2])
+    elif sys.argv[1] == 'pool-target':
+        judges = int(sys.argv[sys.argv.index('--judges') + 1]) if '--judges' in sys.argv else 8
+        pool_target(sys.argv[2], sys.argv[3], judges)
+    elif sys.argv[1] == 'merge-target':
+        merge_target(sys.argv[2])
     else:
         sys.exit(__doc__)
