@@ -1444,31 +1444,8 @@ mod tests {
                 );
             }
         }
-        for (h, (name, _)) in halves.iter().enumerate() {
-            println!(
-                "{name}, blind judgments: direction  relevant  recall  strict precision  \
-                 (a kind of it counts: relevant  recall  precision)  results not judged"
-            );
-            for ((from, to), [strict, lenient], unjudged) in &judged_table {
-                let (s, l) = (&strict[h], &lenient[h]);
-                println!(
-                    "{}->{}  {:>8}  {:>6.2}  {:>16.2}  {:>8}  {:>6.2}  {:>9.2}  {unjudged:>5}",
-                    from.code(),
-                    to.code(),
-                    s.relevant,
-                    s.recall(),
-                    s.precision(),
-                    l.relevant,
-                    l.recall(),
-                    l.precision(),
-                );
-            }
-        }
-        println!(
-            "HELD-OUT, judged on the Khmer or Korean line itself: direction  relevant  recall  \
-             strict precision  (a kind of it counts: relevant  recall  precision)  results not judged"
-        );
-        for ((from, to), [s, l], unjudged) in &target_table {
+        // A judged table's row: grade 2 relevant (strict), then grade 1 or 2 (lenient).
+        let judged_row = |(from, to): &(Lang, Lang), s: &Cross, l: &Cross, unjudged: usize| {
             println!(
                 "{}->{}  {:>8}  {:>6.2}  {:>16.2}  {:>8}  {:>6.2}  {:>9.2}  {unjudged:>5}",
                 from.code(),
@@ -1480,6 +1457,18 @@ mod tests {
                 l.recall(),
                 l.precision(),
             );
+        };
+        let columns = "direction  relevant  recall  strict precision  \
+                       (a kind of it counts: relevant  recall  precision)  results not judged";
+        for (h, (name, _)) in halves.iter().enumerate() {
+            println!("{name}, blind judgments: {columns}");
+            for (direction, [strict, lenient], unjudged) in &judged_table {
+                judged_row(direction, &strict[h], &lenient[h], *unjudged);
+            }
+        }
+        println!("HELD-OUT, judged on the Khmer or Korean line itself: {columns}");
+        for (direction, [s, l], unjudged) in &target_table {
+            judged_row(direction, s, l, *unjudged);
         }
         // What DEV shows, against the blind judgments ("mentions it"): the glossary is tuned on it.
         let list = |v: Vec<String>| v.join(", ");

@@ -413,20 +413,12 @@ pub async fn save(w: Web, body: Bytes) -> Response {
             Err(e) => return w.service_error(e),
         }
     }
-    let result = if errors.is_empty() {
-        match &changing {
-            Some(id) => profiles::revise::<Investor>(&w.app, &w.viewer, id, raw)
-                .await
-                .map(|_| ()),
-            None => w.publish_new::<Investor>(&form, raw).await.map(|_| ()),
-        }
-    } else {
-        // Not sent: what else the use case would refuse, so that one round names it all.
-        profiles::check::<Investor>(raw)
-    };
-    match result {
-        Ok(()) if errors.is_empty() => return see_other(&w.href("/me")),
-        Ok(()) => {}
+    let saved = w
+        .save_or_check::<Investor>(&form, changing.as_deref(), raw, !errors.is_empty())
+        .await;
+    match saved {
+        Ok(true) => return see_other(&w.href("/me")),
+        Ok(false) => {}
         Err(ServiceError::BadInput(e)) => {
             for fe in &e.0 {
                 let (id, key) = field_of(&fe.field);

@@ -196,20 +196,25 @@ def pool(found_path, out_dir, judges):
         batches[b].append({
             'item': n, 'concept': concept, 'names': c['names'], 'domain': c['domain'],
             'before': around(-1), 'sentence': d['en'], 'after': around(1),
-            '_pair': [concept, line],
+            '_key': [concept, line],
         })
+    write_batches(out_dir, batches, INSTRUCTIONS)
+    print(f'{len(pairs)} pairs, {len(twice)} of them twice, in {judges} batches of '
+          f'{min(map(len, batches))}-{max(map(len, batches))} items')
+
+
+def write_batches(out_dir, batches, instructions):
+    """The judges' files: batch_NN.jsonl without each item's `_key`, and the instructions; the
+    key from item numbers to what they judge stays out of them, in key.json."""
     key = {}
     for b, batch in enumerate(batches):
         with open(f'{out_dir}/batch_{b:02}.jsonl', 'w', encoding='utf-8') as f:
             for item in batch:
-                key[item['item']] = item.pop('_pair')
+                key[item['item']] = item.pop('_key')
                 f.write(json.dumps(item, ensure_ascii=False) + '\n')
     with open(f'{out_dir}/INSTRUCTIONS.md', 'w', encoding='utf-8') as f:
-        f.write(INSTRUCTIONS)
-    # The key from item numbers to pairs stays out of the judges' files.
+        f.write(instructions)
     json.dump(key, open(f'{out_dir}/key.json', 'w'))
-    print(f'{len(pairs)} pairs, {len(twice)} of them twice, in {judges} batches of '
-          f'{min(map(len, batches))}-{max(map(len, batches))} items')
 
 
 def pool_target(found_path, out_dir, judges):
@@ -258,20 +263,14 @@ def pool_target(found_path, out_dir, judges):
             'before': around(-1), 'sentence': d[lang], 'after': around(1),
             '_key': [concept, line, lang],
         })
-    key = {}
-    for b, batch in enumerate(batches):
-        with open(f'{out_dir}/batch_{b:02}.jsonl', 'w', encoding='utf-8') as f:
-            for item in batch:
-                key[item['item']] = item.pop('_key')
-                f.write(json.dumps(item, ensure_ascii=False) + '\n')
-    with open(f'{out_dir}/INSTRUCTIONS.md', 'w', encoding='utf-8') as f:
-        f.write(INSTRUCTIONS_TARGET)
-    json.dump(key, open(f'{out_dir}/key.json', 'w'))
+    write_batches(out_dir, batches, INSTRUCTIONS_TARGET)
     print(f'{len(triples)} pairs, {len(twice)} of them twice, in {judges} batches of '
           f'{min(map(len, batches))}-{max(map(len, batches))} items')
 
 
-def merge_target(out_dir):
+def read_judged(out_dir):
+    """Every judge's batch_NN.judged.tsv under `out_dir`, checked against key.json: what each
+    item judges -> [(grade, why)], and -> the files that judged it."""
     import glob
     key = {int(k): tuple(v) for k, v in json.load(open(f'{out_dir}/key.json')).items()}
     grades = collections.defaultdict(list)
@@ -282,15 +281,21 @@ def merge_target(out_dir):
             row = row.rstrip('\n')
             if not row or row.startswith('#') or row.startswith('item\t'):
                 continue
-            item, grade = row.split('\t')[:2]
+            item, grade, why = (row.split('\t') + [''])[:3]
             item, grade = int(item), int(grade)
             assert grade in (0, 1, 2), (path, row)
             assert item in key and item not in seen, (path, row)
             seen.add(item)
-            grades[key[item]].append(grade)
+            grades[key[item]].append((grade, ' '.join(why.split())))
             judges_of[key[item]].append(path)
     missing = set(key) - seen
     assert not missing, f'{len(missing)} items not judged, e.g. {sorted(missing)[:10]}'
+    return grades, judges_of
+
+
+def merge_target(out_dir):
+    grades, judges_of = read_judged(out_dir)
+    grades = {t: [g for g, _ in gs] for t, gs in grades.items()}
     double = [g for t, g in grades.items() if len(g) == 2 and len(set(judges_of[t])) == 2]
     same = sum(a == b for a, b in double)
     same_binary = sum((a == 2) == (b == 2) for a, b in double)
@@ -331,26 +336,7 @@ def kappa(pairs, category):
 
 
 def merge(out_dir):
-    import glob
-    key = {int(k): tuple(v) for k, v in json.load(open(f'{out_dir}/key.json')).items()}
-    grades = collections.defaultdict(list)
-    judges_of = collections.defaultdict(list)
-    seen = set()
-    for path in sorted(glob.glob(f'{out_dir}/batch_*.judged.tsv')):
-        for row in open(path, encoding='utf-8'):
-            row = row.rstrip('\n')
-            if not row or row.startswith('#') or row.startswith('item\t'):
-                continue
-            item, grade, why = (row.split('\t') + [''])[:3]
-            item, grade = int(item), int(grade)
-            why = ' '.join(why.split())
-            assert grade in (0, 1, 2), (path, row)
-            assert item in key and item not in seen, (path, row)
-            seen.add(item)
-            grades[key[item]].append((grade, why))
-            judges_of[key[item]].append(path)
-    missing = set(key) - seen
-    assert not missing, f'{len(missing)} items not judged, e.g. {sorted(missing)[:10]}'
+    grades, judges_of = read_judged(out_dir)
     # Agreement between two judges: pairs whose two copies went to different batches.
     double = [[grade for grade, _ in g] for p, g in grades.items()
               if len(g) == 2 and len(set(judges_of[p])) == 2]
