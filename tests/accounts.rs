@@ -194,10 +194,17 @@ fn only_owners_and_staff_write_profiles() {
 
     // Staff (created by the operator's CLI, never through the API) may edit any profile.
     let (staff, _) = operator_account(&s, "STAFF");
+    let mut changed = sme_input();
+    changed["description"]["en"] = json!("Cashew kernels, roasted and packed in Kampong Cham.");
     let done = s
         .as_token(&staff)
-        .ok(update, json!({ "id": first, "input": sme_input() }));
+        .ok(update, json!({ "id": first, "input": changed }));
     assert_eq!(done["updateSme"]["version"], 2);
+    // The same content again changes nothing: no new version.
+    let again = s
+        .as_token(&staff)
+        .ok(update, json!({ "id": first, "input": changed }));
+    assert_eq!(again["updateSme"]["version"], 2);
     let contact = s.as_token(&staff).ok(
         "query($id: ID!) { sme(id: $id) { contact { email } } }",
         json!({ "id": first }),

@@ -1027,6 +1027,198 @@ fn sending_the_last_step_twice_makes_one_business() {
         );
     }
     assert_eq!(count(), before + 4);
+
+    // The first form sent again after the business was changed (back to an old tab, a
+    // browser's retry): the change stands (before, the old answers overwrote it and the texts
+    // in other languages were erased).
+    let id = sql_scalar(&s, "SELECT id FROM smes WHERE name_km = 'ហាងនំស្ពៃយាយហៀង'")
+        .as_str()
+        .expect("the revised business")
+        .to_string();
+    let html = get(&s, &format!("/en/me/edit/{id}"), &h);
+    let location = html
+        .header("location")
+        .expect("to the first step")
+        .to_string();
+    assert!(location.contains("step=name"), "{location}");
+    // Editing on the English page adds an English name; the Khmer one stays.
+    let query = location.split_once('?').unwrap().1;
+    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .filter(|(k, _)| k != "step" && k != "name")
+        .collect();
+    pairs.push(("name".into(), "Yay Hieng's noodles".into()));
+    let last = get(
+        &s,
+        &format!(
+            "/en/me/new?{}",
+            form(
+                &pairs
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .chain([("step", "contact")])
+                    .collect::<Vec<_>>()
+            )
+        ),
+        &h,
+    );
+    assert_eq!(last.status, 200);
+    let csrf_en = csrf_of(&last.text());
+    let mut edit_form: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    edit_form.extend([("csrf", csrf_en.as_str()), ("phone", "012 888 999")]);
+    // Two taps on "Save" at once: both answered with the account page, one revision.
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let taps: Vec<_> = (0..2)
+            .map(|_| scope.spawn(|| post_form(&s, "/en/me/new", Some(&cookie), &edit_form).status))
+            .collect();
+        taps.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    assert_eq!(statuses, vec![303, 303], "no 500 for a double tap on Save");
+    let names = |id: &str| {
+        s.as_sme().ok(
+            "query($id: ID!) { sme(id: $id) { name { en km } } }",
+            serde_json::json!({ "id": id }),
+        )["sme"]["name"]
+            .clone()
+    };
+    assert_eq!(names(&id)["en"], "Yay Hieng's noodles");
+    assert_eq!(names(&id)["km"], "ហាងនំស្ពៃយាយហៀង");
+    // Now the old creating form again: nothing changes.
+    let done = post_form(&s, "/km/me/new", Some(&cookie), &changed);
+    assert_eq!(done.status, 303);
+    assert_eq!(
+        names(&id)["en"],
+        "Yay Hieng's noodles",
+        "the later edit stands"
+    );
+    assert_eq!(names(&id)["km"], "ហាងនំស្ពៃយាយហៀង");
+    assert_eq!(count(), before + 4);
+}
+
+/// What a second QA pass found the wizard doing to its users, now not: an error link from the
+/// last step dropped the visibility (an anonymous business came back public), a form open for
+/// more than a day made a business per send, line breaks counted twice against the limit the
+/// browser enforces, and a business being changed could not drop its text in the page
+/// language though it had another.
+#[test]
+fn the_wizard_keeps_the_visibility_refuses_stale_forms_and_counts_lines_as_the_browser() {
+    let s = TestServer::start();
+    let cookie = format!("khkr_session={}", s.sme_token);
+    let h = [("Cookie", cookie.as_str())];
+    let count = || {
+        sql_scalar(&s, "SELECT COUNT(*) FROM smes")
+            .as_i64()
+            .unwrap()
+    };
+    let answers = [
+        ("name", "ហាងស្រីពៅ"),
+        ("description", "នំ"),
+        ("sector", "1079"),
+        ("province", "KH-12"),
+    ];
+    let html = get(
+        &s,
+        &format!(
+            "/km/me/new?{}",
+            form(&[&answers[..], &[("step", "contact")]].concat())
+        ),
+        &h,
+    )
+    .text();
+    let csrf = csrf_of(&html);
+
+    // Refused at the last step for its amounts; the link back to them keeps the anonymity.
+    let mut sent = answers.to_vec();
+    sent.extend([
+        ("csrf", csrf.as_str()),
+        ("capital_min", "500"),
+        ("capital_max", "100"),
+        ("visibility", "ANONYMOUS"),
+    ]);
+    let refused = post_form(&s, "/km/me/new", Some(&cookie), &sent).text();
+    let summary = &refused[refused.find("error-summary").unwrap()..];
+    let at = summary.find("#capital_min").expect("a link to the amounts");
+    let href = &summary[..at];
+    let href = href[href.rfind("href=\"").unwrap() + 6..].replace("&#38;", "&");
+    assert!(href.contains("visibility=ANONYMOUS"), "{href}");
+    let amounts = get(&s, &href, &h).text();
+    assert!(amounts.contains("type=\"hidden\" name=\"visibility\" value=\"ANONYMOUS\""));
+    let mut pairs = answers.to_vec();
+    pairs.extend([("visibility", "ANONYMOUS"), ("step", "contact")]);
+    let last = get(&s, &format!("/km/me/new?{}", form(&pairs)), &h).text();
+    assert!(
+        last.contains("id=\"vis-anonymous\" name=\"visibility\" value=\"ANONYMOUS\" checked"),
+        "still anonymous on the last step"
+    );
+
+    // A form shown more than a day ago: refused with a fresh nonce, nothing made; sent again
+    // with the fresh one, one business.
+    let before = count();
+    let old = (time::OffsetDateTime::now_utc() - time::Duration::hours(25)).unix_timestamp() as u64;
+    let stale = uuid::Builder::from_unix_timestamp_millis(old * 1000, &[1; 10])
+        .into_uuid()
+        .to_string();
+    let mut sent = answers.to_vec();
+    sent.extend([("csrf", csrf.as_str()), ("submission", stale.as_str())]);
+    let refused = post_form(&s, "/km/me/new", Some(&cookie), &sent);
+    assert_eq!(refused.status, 422);
+    let html = refused.text();
+    assert!(html.contains("ទំព័រនេះបានបើកយូរពេកហើយ"), "said why");
+    let fresh = submission_of(&html);
+    assert_ne!(fresh, stale);
+    assert_eq!(count(), before, "nothing made");
+    let mut sent = answers.to_vec();
+    sent.extend([("csrf", csrf.as_str()), ("submission", fresh.as_str())]);
+    for _ in 0..2 {
+        assert_eq!(
+            post_form(&s, "/km/me/new", Some(&cookie), &sent).status,
+            303
+        );
+    }
+    assert_eq!(count(), before + 1);
+
+    // 4,991 characters and 9 line breaks are 5,000 for the browser's maxlength; the browser
+    // sends each break as CR LF.
+    let text = format!("{}\r\n", "ក".repeat(499)).repeat(9) + &"ក".repeat(500);
+    assert_eq!(text.replace("\r\n", "\n").chars().count(), 5_000);
+    let r = get(
+        &s,
+        &format!(
+            "/km/me/new?{}",
+            form(&[("name", "ហាង"), ("description", &text), ("step", "sector")])
+        ),
+        &h,
+    );
+    assert_eq!(r.status, 200, "not refused as 5,009 characters");
+
+    // A business with an English and a Khmer name drops its Khmer one on the Khmer page.
+    let id = sql_scalar(&s, "SELECT id FROM smes ORDER BY id DESC LIMIT 1")
+        .as_str()
+        .unwrap()
+        .to_string();
+    let csrf_en = csrf_of(&get(&s, "/en/me", &h).text());
+    let mut en = answers.to_vec();
+    en.retain(|(k, _)| *k != "name");
+    en.extend([
+        ("id", id.as_str()),
+        ("name", "Srey Pov's shop"),
+        ("csrf", csrf_en.as_str()),
+    ]);
+    assert_eq!(post_form(&s, "/en/me/new", Some(&cookie), &en).status, 303);
+    let mut km = answers.to_vec();
+    km.retain(|(k, _)| *k != "name");
+    km.extend([("id", id.as_str()), ("name", ""), ("csrf", csrf.as_str())]);
+    let r = post_form(&s, "/km/me/new", Some(&cookie), &km);
+    assert_eq!(r.status, 303, "{}", r.text());
+    let names = s.as_sme().ok(
+        "query($id: ID!) { sme(id: $id) { name { en km } } }",
+        serde_json::json!({ "id": id }),
+    );
+    assert_eq!(names["sme"]["name"]["en"], "Srey Pov's shop");
+    assert_eq!(names["sme"]["name"]["km"], serde_json::Value::Null);
 }
 
 /// Introductions for both parties: staff introduce a pair over GraphQL; each side sees the

@@ -571,3 +571,50 @@ fn the_event_stream_announces_changes_to_staff() {
     assert_eq!(again.status, 303);
     assert_eq!(again.header("location"), Some("/en/login"));
 }
+
+/// A pipeline larger than a board page (100 matches): a column whose cards are on another page
+/// says how many are there, where it said "None" under a count of 1.
+#[test]
+fn a_column_says_how_many_of_its_matches_are_on_other_pages() {
+    let s = TestServer::start();
+    let inv = publish_investor(&s, investor_input());
+    let (token, _) = common::operator_account(&s, "STAFF");
+    let staff = s.as_token(&token);
+    let mut ids = Vec::new();
+    for n in 0..101 {
+        let mut input = sme_input();
+        input["name"] = json!({ "en": format!("Cashew Works {n}") });
+        let sme = publish_sme(&s, input);
+        let m = staff.ok(
+            "mutation($s: ID!, $i: ID!) { shortlistMatch(smeId: $s, investorId: $i) { id } }",
+            json!({ "s": sme, "i": inv }),
+        );
+        ids.push(m["shortlistMatch"]["id"].as_str().unwrap().to_string());
+    }
+    // One of them introduced, so that the INTRODUCED column has one match, on whichever page.
+    ids.sort();
+    let last = ids.last().unwrap().clone();
+    staff.ok(
+        "mutation($id: ID!) { introduce(matchId: $id, message: \"Meet\") { stage } }",
+        json!({ "id": last }),
+    );
+    let cookie = format!("khkr_session={token}");
+    let first = get(&s, "/en/staff/pipeline", &[("Cookie", &cookie)]).text();
+    let introduced = &first[first.find("id=\"stage-introduced\"").unwrap()..];
+    let introduced = &introduced[..introduced.find("</section>").unwrap()];
+    assert!(
+        introduced.contains("<span class=\"count\">1</span>"),
+        "{introduced}"
+    );
+    // In pair id order the introduced match is the last, on page 2.
+    assert!(!introduced.contains("staff/matches/"), "not on page 1");
+    assert!(
+        introduced.contains("1 more on other pages") && !introduced.contains(">None<"),
+        "{introduced}"
+    );
+    let shortlisted = &first[first.find("id=\"stage-shortlisted\"").unwrap()..];
+    let shortlisted = &shortlisted[..shortlisted.find("</section>").unwrap()];
+    assert!(shortlisted.contains("<span class=\"count\">100</span>"));
+    assert_eq!(shortlisted.matches("staff/matches/").count(), 100);
+    assert!(!shortlisted.contains("more on other pages"));
+}

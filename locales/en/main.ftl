@@ -13,6 +13,7 @@ nav-login = Log in
 nav-signup = Sign up
 nav-me = My account
 nav-logout = Log out
+pager-label = Pages
 lang-switch-label = Language
 footer-api = For developers: the GraphQL API and its explorer
 footer-note = Run with the Cambodian chamber of commerce. Incentive answers are indicative, not legal advice.
@@ -196,6 +197,8 @@ error-sector = Choose an activity from the list
 error-province = Choose a province from the list
 error-investment = Enter a whole number of US dollars, for example 500000
 error-generic = This value is not accepted
+conflict-title = Changed at the same time
+conflict-body = This was changed at the same moment from another tab or device, or taken off the site, so your answers were not saved. Open "My account" to see it as it is now, then make your change again.
 forbidden-title = This form has expired
 forbidden-body = For your safety we did not accept it. Go back, reload the page and send it again.
 server-error-title = Something went wrong
@@ -254,6 +257,7 @@ error-text-too-long = At most { $max } characters, please: this has { $count }
 error-text-invisible = Write some letters: this shows nothing on the screen
 error-text-characters = This has characters that cannot be shown; please type it again
 error-amount-range = Enter an amount from 0 to { $max } US dollars
+error-submission-expired = This page was open too long to send: check your answers and send it again
 error-range = The smallest amount is above the largest
 error-wizard-contact = Check this contact detail
 me-archive = Remove this business from the site
@@ -351,6 +355,10 @@ staff-board-total = { $count ->
    *[other] { $count } matches in the pipeline
 }
 staff-board-empty = None
+staff-board-elsewhere = { $count ->
+    [one] 1 more on other pages
+   *[other] { $count } more on other pages
+}
 staff-board-first = First matches
 staff-board-more = Next matches
 staff-board-live = This board updates by itself when a party answers.

@@ -26,7 +26,8 @@ impl ProfileMutation {
         gql(r.map(Sme))
     }
 
-    /// Replaces an SME profile's content (every field of the input); owner or staff only.
+    /// Replaces an SME profile's content (every field of the input); owner or staff only. The
+    /// content already on file changes nothing (the version stays), so a retry is harmless.
     async fn update_sme(
         &self,
         ctx: &Context<'_>,
@@ -58,7 +59,8 @@ impl ProfileMutation {
         gql(r.map(Investor))
     }
 
-    /// Replaces an investor profile's content; owner or staff only.
+    /// Replaces an investor profile's content; owner or staff only. The content already on file
+    /// changes nothing (the version stays), so a retry is harmless.
     async fn update_investor(
         &self,
         ctx: &Context<'_>,

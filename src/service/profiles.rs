@@ -210,8 +210,9 @@ pub fn submission_id(owner: UserId, nonce: &str, now: OffsetDateTime) -> Option<
 /// sending that form again (a double tap, back and send again, a retry after a lost answer)
 /// is the profile it made, not a second one: sent again unchanged, the answer is the profile on
 /// file; sent again with changes (back, change an answer, send), the profile is revised. A nonce
-/// that names no id (not a v7 uuid, or older than a day: a page left open) publishes as
-/// [`publish`] does.
+/// that names no id (not a v7 uuid, or older than a day: a page left open) is refused as bad
+/// input on `submission`, so that the form is shown again with a fresh one (publishing without
+/// it would make a second profile at the second send).
 pub async fn publish_once<K: Kind>(
     app: &App,
     v: &Viewer,
@@ -221,7 +222,10 @@ pub async fn publish_once<K: Kind>(
     let owner = v.require_role(K::ROLE)?.id;
     let now = OffsetDateTime::now_utc();
     let Some(id) = submission_id(owner, nonce, now) else {
-        return publish(app, v, raw).await;
+        return Err(ServiceError::bad_input(
+            "submission",
+            "this form is too old (or not one this service made); show it again and send it",
+        ));
     };
     if let Some(made) = K::load(app.store.as_ref(), id).await? {
         return again(app, v, made, raw).await;
@@ -236,20 +240,28 @@ pub async fn publish_once<K: Kind>(
     }
 }
 
-/// A submission sent again: the profile it made, revised if the answers changed. The id is
-/// the sender's own (`submission_id` hashes the owner in), so `made` is theirs; one taken off
-/// the site stays off.
+/// A submission sent again: the profile it made, revised if the answers changed and nothing
+/// else changed it since (version 1: a later edit, with its texts in other languages and what
+/// the creating form does not ask, is not overwritten by an old form sent again). The id is the
+/// sender's own (`submission_id` hashes the owner in), so `made` is theirs. One taken off the
+/// site is a conflict: the send does not bring it back, and must not look as if it had.
 async fn again<K: Kind>(app: &App, v: &Viewer, made: K, raw: K::Raw) -> ServiceResult<Shown<K>> {
+    if !is_published(&made) {
+        return Err(ServiceError::Conflict(format!(
+            "{} {} was taken off the site after this form was sent",
+            K::WHAT,
+            made.id()
+        )));
+    }
     let now = OffsetDateTime::now_utc();
     let content = K::validate(raw, now)?;
-    if !is_published(&made) || *made.content() == content {
+    if made.lifecycle().version > 1 || *made.content() == content {
         return Ok(visibility::profile(v, made));
     }
-    let revised = made.revise(content, now)?;
-    let seq = K::update(app.store.as_ref(), &revised).await?;
-    app.searchable(seq).await;
-    Ok(visibility::profile(v, revised))
+    let id = made.id().to_string();
+    write_revision(app, v, made, content, now, &id).await
 }
+
 async fn publish_as<K: Kind>(
     app: &App,
     v: &Viewer,
@@ -287,10 +299,42 @@ pub async fn revise<K: Kind>(
     let now = OffsetDateTime::now_utc();
     let content = K::validate(raw, now)?;
     let current: K = owned(app, v, id).await?;
+    write_revision(app, v, current, content, now, id).await
+}
+
+/// Writes `content` over `current`. The same content again changes nothing (no new version):
+/// a form sent twice, or a retry. Losing a race to a write of the same content is that too
+/// (two taps on "Save" at once); losing it to other content is a conflict.
+async fn write_revision<K: Kind>(
+    app: &App,
+    v: &Viewer,
+    current: K,
+    content: K::Content,
+    now: OffsetDateTime,
+    id: &str,
+) -> ServiceResult<Shown<K>> {
+    if *current.content() == content {
+        return Ok(visibility::profile(v, current));
+    }
     let revised = current.revise(content, now)?;
-    let seq = K::update(app.store.as_ref(), &revised).await?;
-    app.searchable(seq).await;
-    Ok(visibility::profile(v, revised))
+    match K::update(app.store.as_ref(), &revised).await {
+        Ok(seq) => {
+            app.searchable(seq).await;
+            Ok(visibility::profile(v, revised))
+        }
+        Err(StoreError::Conflict { .. }) => {
+            let now_current: K = owned(app, v, id).await?;
+            if now_current.content() == revised.content() {
+                Ok(visibility::profile(v, now_current))
+            } else {
+                Err(ServiceError::Conflict(format!(
+                    "{} {id} was changed meanwhile; reload it and try again",
+                    K::WHAT
+                )))
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Archives a profile: it leaves listings, search and matching. Archiving twice is harmless.

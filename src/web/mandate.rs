@@ -327,6 +327,7 @@ fn field_of(path: &str) -> (&'static str, &'static str) {
             "contact.telegram" => ("telegram", "error-wizard-contact"),
             _ => ("person", "error-wizard-contact"),
         },
+        "submission" => ("submission", "error-submission-expired"),
         _ => ("name", "error-generic"),
     }
 }
@@ -356,6 +357,11 @@ pub async fn save(w: Web, body: Bytes) -> Response {
         ("name", NAME_MAX_CHARS),
         ("description", DESCRIPTION_MAX_CHARS),
     ] {
+        // A mandate being changed may drop its text in the page language when it has one in
+        // another (the use case refuses it if none is left).
+        if form.get("id").is_some() && form.get(id).is_none() {
+            continue;
+        }
         if let Some(message) = refusals::text(tr, form.get(id), max) {
             errors.push(FieldError { id, message });
         }
@@ -425,8 +431,31 @@ pub async fn save(w: Web, body: Bytes) -> Response {
                 fail(&mut errors, id, key);
             }
         }
+        // Changed at the same time from another tab or device (or taken off the site).
+        Err(ServiceError::Conflict(_)) => {
+            return w.message(StatusCode::CONFLICT, "conflict-title", "conflict-body")
+        }
         Err(e) => return w.service_error(e),
     }
+    // The summary in the form's own order, whoever found each problem first.
+    const ORDER: [&str; 10] = [
+        "name",
+        "description",
+        "sectors",
+        "ticket_min",
+        "ticket_max",
+        "provinces",
+        "person",
+        "email",
+        "phone",
+        "telegram",
+    ];
+    errors.sort_by_key(|e| {
+        ORDER
+            .iter()
+            .position(|id| *id == e.id)
+            .unwrap_or(ORDER.len())
+    });
     w.page(StatusCode::UNPROCESSABLE_ENTITY, &page(&w, &form, errors))
 }
 

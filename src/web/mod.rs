@@ -409,11 +409,17 @@ impl Web {
         }
     }
 
-    /// The `submission` field for a form that creates a profile: the one it was sent with (a
-    /// form shown again after a refusal made nothing yet), else a new nonce.
+    /// The `submission` field for a form that creates a profile: the one it was sent with while
+    /// it is fresh (a form shown again after a refusal made nothing yet), else a new nonce.
     pub fn submission_field(&self, sent: &Form) -> String {
+        let now = time::OffsetDateTime::now_utc();
+        let fresh = |given: &&str| {
+            self.viewer
+                .user_id()
+                .is_some_and(|owner| profiles::submission_id(owner, given, now).is_some())
+        };
         sent.get(session::SUBMISSION_FIELD)
-            .filter(|given| uuid::Uuid::parse_str(given).is_ok())
+            .filter(fresh)
             .map_or_else(session::submission_nonce, str::to_string)
     }
 
@@ -502,10 +508,13 @@ async fn plain_not_found() -> Response {
 pub struct Form(pub Vec<(String, String)>);
 
 impl Form {
+    /// The fields of a form body or query string. A browser sends each line break of a
+    /// textarea as CR LF but counts it as one character for `maxlength`; read as one (LF), a
+    /// text the browser let through fits the same limit here.
     pub fn parse(bytes: &[u8]) -> Self {
         Form(
             form_urlencoded::parse(bytes)
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .map(|(k, v)| (k.into_owned(), v.replace("\r\n", "\n")))
                 .collect(),
         )
     }

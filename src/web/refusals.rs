@@ -48,6 +48,14 @@ pub fn number(s: Option<&str>) -> Result<Option<i64>, ()> {
     }
 }
 
+/// Whether `typed` is an optional minus and digits, as [`number`] reads them.
+fn is_integer(typed: Option<&str>) -> bool {
+    let cleaned =
+        crate::domain::text::ascii_digits(typed.unwrap_or_default()).replace([',', ' '], "");
+    let digits = cleaned.strip_prefix('-').unwrap_or(&cleaned);
+    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+}
+
 /// The problems with a range of amounts typed in fields `min_id` and `max_id` (not a whole
 /// number; below 0 or above the largest amount the service takes; smallest above largest),
 /// each with the field it belongs to, and the amounts as far as they could be read.
@@ -63,6 +71,11 @@ pub fn amounts(
             None
         }
         Ok(v) => v,
+        // A whole number too long for any integer is out of range, not "not a number".
+        Err(()) if is_integer(typed) => {
+            problems.push((id, tr.t1("error-amount-range", "max", format_usd(MAX_USD))));
+            None
+        }
         Err(()) => {
             problems.push((id, tr.t("error-investment")));
             None
@@ -124,5 +137,11 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert!(problems[0].1.contains("2,147,483,647"), "{problems:?}");
         assert_ne!(problems[0].1, tr.t("error-investment"));
+        let (problems, ..) = amounts(tr, ("lo", Some("99999999999999999999")), ("hi", Some("-1")));
+        assert_eq!(problems.len(), 2);
+        assert!(
+            problems.iter().all(|p| p.1.contains("2,147,483,647")),
+            "{problems:?}"
+        );
     }
 }

@@ -214,6 +214,8 @@ pub struct Column {
     /// Matches at this stage under the filters, on every page.
     pub count: i64,
     pub cards: Vec<Card>,
+    /// "N more on other pages", when the page holds fewer cards than the count.
+    pub elsewhere: Option<String>,
 }
 
 #[derive(Template)]
@@ -387,6 +389,7 @@ pub async fn board(w: Web) -> Response {
                 .find(|(stage, _)| stage == s)
                 .map_or(0, |(_, n)| *n),
             cards: vec![],
+            elsewhere: None,
         })
         .collect();
     // In each column, the match waiting longest since its last change first: what a curator
@@ -403,6 +406,10 @@ pub async fn board(w: Web) -> Response {
             .position(|s| *s == facts.stage)
             .unwrap_or(0);
         columns[i].cards.push(card);
+    }
+    for col in &mut columns {
+        let more = col.count - col.cards.len() as i64;
+        col.elsewhere = (more > 0).then(|| tr.t1("staff-board-elsewhere", "count", more));
     }
     let keep: Vec<(&str, &str)> = [
         ("curator", &curator),

@@ -19,6 +19,7 @@ use super::{query_string, see_other, Chrome, Form, Section, Web};
 use crate::domain::account::Role;
 use crate::domain::digital::DigitalIndicator;
 use crate::domain::profile::{PartnershipType, Visibility};
+use crate::domain::province::ProvinceCode;
 use crate::domain::sector::IsicClass;
 use crate::domain::sme::{Sme, SmeRaw, DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS};
 use crate::domain::text::{Lang, LocalizedTextRaw};
@@ -27,7 +28,7 @@ use crate::service::{profiles, reference, ServiceError};
 const STEPS: usize = 6;
 
 /// The draft's fields and the step that asks each.
-const FIELDS: [(&str, usize); 14] = [
+const FIELDS: [(&str, usize); 15] = [
     // The business being changed (absent for a new one); carried through every step.
     ("id", 0),
     ("name", 1),
@@ -43,7 +44,17 @@ const FIELDS: [(&str, usize); 14] = [
     ("phone", 6),
     ("telegram", 6),
     ("visibility", 6),
+    // A form too old to send (`profiles::publish_once`): the last step again, with a new one.
+    ("submission", 6),
 ];
+
+/// Whether an answer travels in the steps' addresses and hidden fields: every answer but the
+/// contact details (they never go in a URL) and the submission nonce. The visibility does: it
+/// is no contact detail, and an answer lost on the way back from an error link would publish
+/// an anonymous business under its name.
+fn travels(field: &str) -> bool {
+    FIELDS.iter().any(|(f, _)| *f == field) && (step_of(field) < STEPS || field == "visibility")
+}
 
 fn step_of(field: &str) -> usize {
     FIELDS
@@ -121,6 +132,11 @@ fn problems(w: &Web, draft: &Form, step: usize) -> Vec<(&'static str, String)> {
                 ("name", NAME_MAX_CHARS),
                 ("description", DESCRIPTION_MAX_CHARS),
             ] {
+                // A business being changed may drop its text in the page language when it has
+                // one in another (the use case refuses it if none is left).
+                if draft.get("id").is_some() && draft.get(id).is_none() {
+                    continue;
+                }
                 if let Some(m) = refusals::text(tr, draft.get(id), max) {
                     found.push((id, m));
                 }
@@ -128,6 +144,9 @@ fn problems(w: &Web, draft: &Form, step: usize) -> Vec<(&'static str, String)> {
         }
         2 if IsicClass::parse(draft.get("sector").unwrap_or_default()).is_err() => {
             found.push(("sector", tr.t("error-sector")));
+        }
+        3 if ProvinceCode::parse(draft.get("province").unwrap_or_default()).is_err() => {
+            found.push(("province", tr.t("error-province")));
         }
         5 => {
             let (amounts, ..) = refusals::amounts(
@@ -151,7 +170,7 @@ fn link_to(w: &Web, draft: &Form, id: &str) -> String {
     let pairs: Vec<(&str, &str)> = draft
         .0
         .iter()
-        .filter(|(k, _)| step_of(k) < STEPS && FIELDS.iter().any(|(f, _)| f == k))
+        .filter(|(k, _)| travels(k))
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .chain([("step", STEP_NAMES[step - 1]), (CHECK, "1")])
         .collect();
@@ -186,16 +205,14 @@ fn page(w: &Web, step: usize, draft: &Form) -> WizardPage {
     let hidden = draft
         .0
         .iter()
-        .filter(|(k, v)| {
-            !v.trim().is_empty() && FIELDS.iter().any(|(f, s)| f == k && *s != step && *s != 6)
-        })
+        .filter(|(k, v)| !v.trim().is_empty() && travels(k) && step_of(k) != step)
         .cloned()
         .collect();
     let back = (step > 1).then(|| {
         let pairs: Vec<(&str, &str)> = draft
             .0
             .iter()
-            .filter(|(k, _)| step_of(k) < 6 && FIELDS.iter().any(|(f, _)| f == k))
+            .filter(|(k, _)| travels(k))
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .chain(std::iter::once(("step", STEP_NAMES[step - 2])))
             .collect();
@@ -462,6 +479,10 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
                 }
             }
         }
+        // Changed at the same time from another tab or device (or taken off the site).
+        Err(ServiceError::Conflict(_)) => {
+            return w.message(StatusCode::CONFLICT, "conflict-title", "conflict-body")
+        }
         Err(e) => return w.service_error(e),
     }
     // Back to the last step with every problem listed, each linking to the step that asks it.
@@ -482,6 +503,7 @@ fn field_of(field: &str) -> (&'static str, &'static str) {
         "contact.phone" => ("phone", "error-wizard-contact"),
         "contact.telegram" => ("telegram", "error-wizard-contact"),
         "contact.person" => ("person", "error-wizard-contact"),
+        "submission" => ("submission", "error-submission-expired"),
         _ => ("name", "error-generic"),
     }
 }
