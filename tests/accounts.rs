@@ -213,6 +213,12 @@ fn only_owners_and_staff_write_profiles() {
         contact["sme"]["contact"]["email"], "sokha@sokha-cashew.example",
         "staff see contacts"
     );
+    // Archived, it takes no update, not even its own content.
+    s.as_token(&staff).ok(archive, json!({ "id": first }));
+    let body = s
+        .as_token(&staff)
+        .gql(update, json!({ "id": first, "input": changed }));
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
 }
 
 /// Changing a password (issue 12: password changes are rate-limited like log-ins): the current

@@ -569,9 +569,11 @@ fn prune_lock_held_by(s: &TestServer, pid: u32) -> bool {
 /// for as long as it stayed frozen, so every other replica's prune, and with it its heartbeat,
 /// waited behind it; the lock was also one for the whole database, so a frozen replica of
 /// another schema stopped this one's too (this suite's two SIGSTOP tests made each other
-/// flaky that way). Now the lock is the schema's, and the server ends the frozen holder's
-/// session after 10 s idle: A forgets B and prunes on, and B, resumed, rebuilds and serves
-/// every acknowledged write.
+/// flaky that way). Now the server ends any session of the store idle in a transaction for
+/// 10 s: A forgets B and prunes on, and B, resumed, rebuilds and serves every acknowledged
+/// write. (The lock is also the schema's own now; this release still takes the old
+/// database-wide key too, for rolling upgrades, so across schemas the 10 s limit is what bounds
+/// the wait until the next release.)
 #[test]
 fn a_replica_frozen_holding_the_prune_lock_does_not_stop_pruning() {
     // Pruning every 10 ms, so that B is often inside a prune when it is frozen.

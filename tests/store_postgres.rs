@@ -156,8 +156,11 @@ async fn a_held_prune_lock_holds_up_only_its_schema_and_only_for_a_while() {
     let Some((other, _other_schema)) = fresh(test).await else {
         return;
     };
-    // The locks as `store::postgres` takes them: "khkr" (prune) or "khko" (outbox appends),
-    // and the schema's name hashed.
+    // The schema's own locks as `store::postgres` takes them: "khkr" (prune) or "khko" (outbox
+    // appends), and the schema's name hashed. (This release takes the database-wide keys of
+    // earlier releases first, for rolling upgrades: a real frozen holder holds those too, and so
+    // holds up other schemas for as long as the server's 10 s idle limit; the next release
+    // drops them, and this is what stays.)
     let mut holder = sqlx::PgConnection::connect(&held_schema.url)
         .await
         .expect("connect");

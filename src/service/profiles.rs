@@ -209,7 +209,8 @@ pub fn submission_id(owner: UserId, nonce: &str, now: OffsetDateTime) -> Option<
 /// Publishes a new profile for a form sent with a submission nonce (`submission_id`), so that
 /// sending that form again (a double tap, back and send again, a retry after a lost answer)
 /// is the profile it made, not a second one: sent again unchanged, the answer is the profile on
-/// file; sent again with changes (back, change an answer, send), the profile is revised. A nonce
+/// file; sent again with changes (back, change an answer, send), the profile is revised while
+/// nothing else changed it (see `again`). A nonce
 /// that names no id (not a v7 uuid, or older than a day: a page left open) is refused as bad
 /// input on `submission`, so that the form is shown again with a fresh one (publishing without
 /// it would make a second profile at the second send).
@@ -240,26 +241,40 @@ pub async fn publish_once<K: Kind>(
     }
 }
 
-/// A submission sent again: the profile it made, revised if the answers changed and nothing
-/// else changed it since (version 1: a later edit, with its texts in other languages and what
-/// the creating form does not ask, is not overwritten by an old form sent again). The id is the
-/// sender's own (`submission_id` hashes the owner in), so `made` is theirs. One taken off the
-/// site is a conflict: the send does not bring it back, and must not look as if it had.
+/// A submission sent again: the profile it made; revised if the answers changed and nothing
+/// else changed it since (version 1). Changed since (a later edit, or an earlier send of this
+/// form with other answers) and sent with other answers again, it is a conflict: an old form
+/// must not overwrite a later edit, with its texts in other languages and what the creating
+/// form does not ask, and must not look saved either. The id is the sender's own
+/// (`submission_id` hashes the owner in), so `made` is theirs. One taken off the site is a
+/// conflict too: the send does not bring it back.
 async fn again<K: Kind>(app: &App, v: &Viewer, made: K, raw: K::Raw) -> ServiceResult<Shown<K>> {
+    let what = format!("{} {}", K::WHAT, made.id());
     if !is_published(&made) {
         return Err(ServiceError::Conflict(format!(
-            "{} {} was taken off the site after this form was sent",
-            K::WHAT,
-            made.id()
+            "{what} was taken off the site after this form was shown"
         )));
     }
     let now = OffsetDateTime::now_utc();
     let content = K::validate(raw, now)?;
-    if made.lifecycle().version > 1 || *made.content() == content {
-        return Ok(visibility::profile(v, made));
+    if *made.content() == content {
+        return unchanged(app, v, made).await;
+    }
+    if made.lifecycle().version > 1 {
+        return Err(ServiceError::Conflict(format!(
+            "{what} was changed after this form was shown"
+        )));
     }
     let id = made.id().to_string();
     write_revision(app, v, made, content, now, &id).await
+}
+
+/// The profile as it is, once what was written before is searchable: an answer that nothing
+/// changed keeps the read-your-writes promise of the one that wrote (a second tap can be
+/// answered before the first tap's write reached the index).
+async fn unchanged<K: Kind>(app: &App, v: &Viewer, current: K) -> ServiceResult<Shown<K>> {
+    app.searchable(app.store.outbox_head().await?).await;
+    Ok(visibility::profile(v, current))
 }
 
 async fn publish_as<K: Kind>(
@@ -313,8 +328,9 @@ async fn write_revision<K: Kind>(
     now: OffsetDateTime,
     id: &str,
 ) -> ServiceResult<Shown<K>> {
-    if *current.content() == content {
-        return Ok(visibility::profile(v, current));
+    // Archived profiles go on to `revise`, which refuses them.
+    if is_published(&current) && *current.content() == content {
+        return unchanged(app, v, current).await;
     }
     let revised = current.revise(content, now)?;
     match K::update(app.store.as_ref(), &revised).await {
@@ -324,8 +340,8 @@ async fn write_revision<K: Kind>(
         }
         Err(StoreError::Conflict { .. }) => {
             let now_current: K = owned(app, v, id).await?;
-            if now_current.content() == revised.content() {
-                Ok(visibility::profile(v, now_current))
+            if is_published(&now_current) && now_current.content() == revised.content() {
+                unchanged(app, v, now_current).await
             } else {
                 Err(ServiceError::Conflict(format!(
                     "{} {id} was changed meanwhile; reload it and try again",

@@ -1,8 +1,8 @@
 //! The SME profile wizard (`/{lang}/me/new`): one topic per step, made for a phone.
 //!
 //! Steps 1–5 are GET forms that carry the answers so far as hidden fields, so back, reload and
-//! bookmarks are harmless and nothing is stored before the end. The last step (contact details
-//! and visibility, which must not travel in URLs) POSTs with a CSRF field; the use case
+//! bookmarks are harmless and nothing is stored before the end. The last step (contact details,
+//! which must not travel in URLs, and visibility) POSTs with a CSRF field; the use case
 //! `service::profiles::publish` validates everything, and a refusal names each bad answer with
 //! a link back to its step. Success redirects to the account page (POST-redirect-GET).
 
@@ -359,11 +359,14 @@ pub async fn new(w: Web) -> Response {
                         draft.0.push((k.to_string(), v));
                     }
                 }
-                draft.0.retain(|(k, _)| k != "visibility");
-                draft.0.push((
-                    "visibility".into(),
-                    current.profile.visibility.as_str().to_string(),
-                ));
+                // The visibility on file, unless the answers carry one (it travels, and a
+                // choice made before a detour to an earlier step stands).
+                if draft.get("visibility").is_none() {
+                    draft.0.push((
+                        "visibility".into(),
+                        current.profile.visibility.as_str().to_string(),
+                    ));
+                }
             }
         }
     }
@@ -571,12 +574,15 @@ pub fn keep_other_languages(
         Lang::Km => &mut asked.km,
         Lang::Ko => &mut asked.ko,
     };
+    // Line breaks compared alike: a form sends CR LF and reads it as LF (`Form::parse`), while
+    // a text on file keeps what it was saved with.
+    let same = |a: &str, b: &str| a.replace("\r\n", "\n").trim() == b.replace("\r\n", "\n").trim();
     let unchanged_fallback = on_file.get(lang).is_none()
         && page_text.as_deref().is_some_and(|typed| {
             Lang::ALL
                 .into_iter()
                 .filter(|l| *l != lang)
-                .any(|l| on_file.get(l).is_some_and(|t| t.trim() == typed.trim()))
+                .any(|l| on_file.get(l).is_some_and(|t| same(t, typed)))
         });
     if unchanged_fallback {
         *page_text = None;
