@@ -210,10 +210,10 @@ pub fn submission_id(owner: UserId, nonce: &str, now: OffsetDateTime) -> Option<
 /// sending that form again (a double tap, back and send again, a retry after a lost answer)
 /// is the profile it made, not a second one: sent again unchanged, the answer is the profile on
 /// file; sent again with changes (back, change an answer, send), the profile is revised while
-/// nothing else changed it (see `again`). A nonce
-/// that names no id (not a v7 uuid, or older than a day: a page left open) is refused as bad
-/// input on `submission`, so that the form is shown again with a fresh one (publishing without
-/// it would make a second profile at the second send).
+/// nothing else changed it (see `again`). A nonce that names no id (not a v7 uuid, or older
+/// than a day: a page left open) is refused as bad input on `submission`, so that the form is
+/// shown again with a fresh one (publishing without it would make a second profile at the
+/// second send).
 pub async fn publish_once<K: Kind>(
     app: &App,
     v: &Viewer,
