@@ -200,6 +200,20 @@ fn the_board_filters_and_the_dashboard_draws_charts_in_each_language() {
         !board("").contains("rel=\"first\""),
         "none on the first page"
     );
+    // A position that is none (an edited link): the first page, the filters kept.
+    let edited = get(
+        &s,
+        "/en/staff/pipeline?province=KH-12&after=garbage",
+        &as_staff,
+    );
+    assert_eq!(edited.status, 200);
+    let edited = edited.text();
+    assert!(
+        shows(&edited, &m2) && !shows(&edited, &m1),
+        "rice farm only"
+    );
+    assert!(edited.contains("<option value=\"KH-12\" selected>"));
+    assert!(!edited.contains("rel=\"first\""));
 
     let bad = get(&s, "/en/staff/pipeline?province=XX", &as_staff);
     assert_eq!(bad.status, 400);

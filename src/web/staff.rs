@@ -330,7 +330,7 @@ pub async fn board(w: Web) -> Response {
     let curator = form.get("curator").map(str::to_string);
     let sector = form.get("sector").map(str::to_string);
     let province = form.get("province").map(str::to_string);
-    let args = PipelineArgs {
+    let mut args = PipelineArgs {
         stage: None,
         curator_id: curator.clone(),
         sector_prefix: sector.clone(),
@@ -340,7 +340,16 @@ pub async fn board(w: Web) -> Response {
         lang: Some(w.lang),
     };
     let base = w.href("/staff/pipeline");
-    let (found, error) = match pipeline::list(&w.app, &w.viewer, args.clone()).await {
+    let mut listed = pipeline::list(&w.app, &w.viewer, args.clone()).await;
+    // A page position that is no position (an edited or truncated link) is the first page
+    // under the same filters, not an error that throws the filters away.
+    if let Err(ServiceError::BadInput(e)) = &listed {
+        if args.after.is_some() && e.0.iter().all(|f| f.field == "after") {
+            args.after = None;
+            listed = pipeline::list(&w.app, &w.viewer, args.clone()).await;
+        }
+    }
+    let (found, error) = match listed {
         Ok(p) => (Some(p), None),
         Err(ServiceError::BadInput(_)) => (None, Some(tr.t("staff-board-filter-error"))),
         Err(e) => return w.service_error(e),
@@ -430,8 +439,8 @@ pub async fn board(w: Web) -> Response {
             format!("{base}{}", query_string(pairs))
         });
     // From a later page, the way back to the first.
-    let first_page = form
-        .get("after")
+    let first_page = args
+        .after
         .is_some()
         .then(|| format!("{base}{}", query_string(keep.iter().copied())));
     let page = BoardPage {
