@@ -26,7 +26,6 @@ use crate::domain::digital::DigitalLevel;
 use crate::domain::investor::{Investor, InvestorRaw};
 use crate::domain::profile::{IncentivePreference, OrganizationType, PartnershipType};
 use crate::domain::sector::{isic, IsicLevel};
-use crate::domain::sme::{DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS};
 use crate::domain::text::Lang;
 use crate::service::{profiles, reference, ServiceError};
 
@@ -353,18 +352,8 @@ pub async fn save(w: Web, body: Bytes) -> Response {
         }
     };
     // Everything the form can tell at once: the texts and the ticket as typed.
-    for (id, max) in [
-        ("name", NAME_MAX_CHARS),
-        ("description", DESCRIPTION_MAX_CHARS),
-    ] {
-        // A mandate being changed may drop its text in the page language when it has one in
-        // another (the use case refuses it if none is left).
-        if form.get("id").is_some() && form.get(id).is_none() {
-            continue;
-        }
-        if let Some(message) = refusals::text(tr, form.get(id), max) {
-            errors.push(FieldError { id, message });
-        }
+    for (id, message) in refusals::name_and_description(tr, &form) {
+        errors.push(FieldError { id, message });
     }
     let (amounts, ticket_min, ticket_max) = refusals::amounts(
         tr,

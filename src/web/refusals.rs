@@ -8,8 +8,10 @@
 //! answer these let through and it refuses still gets the form's general message.
 
 use super::i18n::Tr;
+use super::Form;
 use crate::domain::incentives::format_usd;
 use crate::domain::money::MAX_USD;
+use crate::domain::sme::{DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS};
 use crate::domain::text::{check_plain_text, check_visible};
 
 /// The problem with a text typed in the page language, if any: nothing typed, more than
@@ -36,6 +38,20 @@ pub fn text(tr: Tr, typed: Option<&str>, max_chars: usize) -> Option<String> {
         return Some(tr.t("error-text-characters"));
     }
     None
+}
+
+/// The problems with a profile form's name and description (`text`), each with its field. A
+/// profile being changed (the form has its `id`) may leave the page language's text empty: it
+/// keeps its texts in other languages, and the use case refuses it if none is left.
+pub fn name_and_description(tr: Tr, form: &Form) -> Vec<(&'static str, String)> {
+    [
+        ("name", NAME_MAX_CHARS),
+        ("description", DESCRIPTION_MAX_CHARS),
+    ]
+    .into_iter()
+    .filter(|(id, _)| form.get("id").is_none() || form.get(id).is_some())
+    .filter_map(|(id, max)| text(tr, form.get(id), max).map(|m| (id, m)))
+    .collect()
 }
 
 /// An amount in US dollars as a person types it (`25,000`, `25 000`, Khmer or full-width

@@ -21,7 +21,7 @@ use crate::domain::digital::DigitalIndicator;
 use crate::domain::profile::{PartnershipType, Visibility};
 use crate::domain::province::ProvinceCode;
 use crate::domain::sector::IsicClass;
-use crate::domain::sme::{Sme, SmeRaw, DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS};
+use crate::domain::sme::{Sme, SmeRaw};
 use crate::domain::text::{Lang, LocalizedTextRaw};
 use crate::service::{profiles, reference, ServiceError};
 
@@ -127,21 +127,7 @@ fn problems(w: &Web, draft: &Form, step: usize) -> Vec<(&'static str, String)> {
     let tr = w.tr;
     let mut found = Vec::new();
     match step {
-        1 => {
-            for (id, max) in [
-                ("name", NAME_MAX_CHARS),
-                ("description", DESCRIPTION_MAX_CHARS),
-            ] {
-                // A business being changed may drop its text in the page language when it has
-                // one in another (the use case refuses it if none is left).
-                if draft.get("id").is_some() && draft.get(id).is_none() {
-                    continue;
-                }
-                if let Some(m) = refusals::text(tr, draft.get(id), max) {
-                    found.push((id, m));
-                }
-            }
-        }
+        1 => found.extend(refusals::name_and_description(tr, draft)),
         2 if IsicClass::parse(draft.get("sector").unwrap_or_default()).is_err() => {
             found.push(("sector", tr.t("error-sector")));
         }
