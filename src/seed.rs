@@ -18,7 +18,7 @@ use crate::domain::sme::{Sme, SmeProfile};
 use crate::domain::text::Lang;
 use crate::domain::ValidationContext;
 use crate::service::{accounts, matching, pipeline, ServiceError, Viewer};
-use crate::store::{PageRequest, PipelineFilter, Store, StoreError};
+use crate::store::{PageRequest, PipelineFilter, PipelineOrder, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
@@ -151,13 +151,7 @@ const TARGETS: [Stage; 8] = [
 pub async fn demo_matches(app: &App, accounts: &[DemoAccount]) -> Result<(), SeedError> {
     let existing = app
         .store
-        .pipeline(
-            &PipelineFilter::default(),
-            PageRequest {
-                first: 1,
-                after: None,
-            },
-        )
+        .pipeline(&PipelineFilter::default(), PipelineOrder::FIRST_BY_ID, 1)
         .await?;
     if existing.total_count > 0 {
         return Ok(());

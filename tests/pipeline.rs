@@ -329,6 +329,68 @@ fn staff_pipeline_dashboard_and_declines() {
     );
 }
 
+/// Staff page the pipeline longest unchanged first: a match moved on goes to the end, the
+/// pages continue one another, and a cursor continues only the order it came from.
+#[test]
+fn staff_list_the_pipeline_longest_waiting_first() {
+    let m = market();
+    let s = &m.s;
+    let staff = s.as_token(&m.staff);
+    let q = "mutation($s: ID!, $i: ID!) { shortlistMatch(smeId: $s, investorId: $i) { id } }";
+    let mut ids = vec![shortlist(&m)];
+    for _ in 0..3 {
+        let sme = publish_sme(s, sme_input());
+        let id = staff.ok(q, json!({ "s": sme, "i": m.investor }))["shortlistMatch"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        ids.push(id);
+    }
+    // The first shortlisted, introduced now, waits the least.
+    staff.ok(
+        "mutation($id: ID!) { introduce(matchId: $id, message: \"Please meet\") { id } }",
+        json!({ "id": ids[0] }),
+    );
+    ids.rotate_left(1);
+    let p = "query($o: PipelineOrder, $a: String) { pipeline(order: $o, first: 3, after: $a) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }";
+    let page = |order: &str, after: Option<&str>| staff.gql(p, json!({ "o": order, "a": after }));
+    let first = page("LONGEST_WAITING", None)["data"]["pipeline"].clone();
+    let second = page("LONGEST_WAITING", first["pageInfo"]["endCursor"].as_str())["data"]
+        ["pipeline"]
+        .clone();
+    assert_eq!(first["totalCount"], 4);
+    assert_eq!(first["pageInfo"]["hasNextPage"], true);
+    assert_eq!(second["pageInfo"]["hasNextPage"], false);
+    let got: Vec<&str> = [&first, &second]
+        .iter()
+        .flat_map(|p| p["edges"].as_array().unwrap())
+        .map(|e| e["node"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(got, ids, "shortlisting order, the introduced one last");
+    // A cursor of one order is no position in the other, nor is a garbled one.
+    let by_id = page("ID", None)["data"]["pipeline"]["pageInfo"]["endCursor"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let waiting = first["pageInfo"]["endCursor"].as_str().unwrap().to_string();
+    for (order, after) in [
+        ("LONGEST_WAITING", by_id.as_str()),
+        ("ID", waiting.as_str()),
+        ("LONGEST_WAITING", "yesterday~nobody"),
+    ] {
+        let r = page(order, Some(after));
+        assert_eq!(
+            error_code(&r),
+            "BAD_USER_INPUT",
+            "{order} after {after}: {r}"
+        );
+        assert!(
+            r.to_string().contains("is not a cursor of this list"),
+            "{r}"
+        );
+    }
+}
+
 /// A party hears of its introduction over a WebSocket subscription; an outsider does not.
 #[test]
 fn parties_are_told_when_introduced() {

@@ -178,10 +178,26 @@ fn the_board_filters_and_the_dashboard_draws_charts_in_each_language() {
         filtered.contains("<option value=\"A\" selected>"),
         "the choice is kept"
     );
-    // A later page (after the first match in pair id order) shows the other card, yet each
-    // column counts its stage on every page, and links back to the first page, filters kept.
-    let (first, second) = if m1 < m2 { (&m1, &m2) } else { (&m2, &m1) };
-    let later = board(&format!("after={first}"));
+    // A later page (after the match waiting longest, by the API's cursor of the same order)
+    // shows the other card, yet each column counts its stage on every page, and links back to
+    // the first page, filters kept.
+    let token = cookie.trim_start_matches("khkr_session=");
+    let longest = s.as_token(token).ok(
+        "{ pipeline(order: LONGEST_WAITING, first: 1) { edges { node { id } } pageInfo { endCursor } } }",
+        json!({}),
+    );
+    let first = longest["pipeline"]["edges"][0]["node"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let cursor = longest["pipeline"]["pageInfo"]["endCursor"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let second = if first == m1 { &m2 } else { &m1 };
+    let first = &first;
+    let cursor = cursor.replace('+', "%2B");
+    let later = board(&format!("after={cursor}"));
     assert!(!shows(&later, first) && shows(&later, second));
     assert!(
         later.contains(
@@ -190,7 +206,7 @@ fn the_board_filters_and_the_dashboard_draws_charts_in_each_language() {
         "the stage's whole count"
     );
     assert!(later.contains("<a href=\"/en/staff/pipeline\" rel=\"first\">First matches</a>"));
-    let later = board(&format!("sector=C&after={first}"));
+    let later = board(&format!("sector=C&after={cursor}"));
     assert!(
         later.contains("<span class=\"count\">1</span>"),
         "counts under the filters"
@@ -605,30 +621,40 @@ fn a_column_says_how_many_of_its_matches_are_on_other_pages() {
         );
         ids.push(m["shortlistMatch"]["id"].as_str().unwrap().to_string());
     }
-    // One of them introduced, so that the INTRODUCED column has one match, on whichever page.
+    // The first in pair id order introduced: changed last, it now waits the least of all.
     ids.sort();
-    let last = ids.last().unwrap().clone();
+    let moved = ids[0].clone();
     staff.ok(
         "mutation($id: ID!) { introduce(matchId: $id, message: \"Meet\") { stage } }",
-        json!({ "id": last }),
+        json!({ "id": moved }),
     );
     let cookie = format!("khkr_session={token}");
+    let column = |html: &str, stage: &str| -> String {
+        let at = html.find(&format!("id=\"stage-{stage}\"")).unwrap();
+        let column = &html[at..];
+        column[..column.find("</section>").unwrap()].to_string()
+    };
     let first = get(&s, "/en/staff/pipeline", &[("Cookie", &cookie)]).text();
-    let introduced = &first[first.find("id=\"stage-introduced\"").unwrap()..];
-    let introduced = &introduced[..introduced.find("</section>").unwrap()];
+    let introduced = column(&first, "introduced");
     assert!(
         introduced.contains("<span class=\"count\">1</span>"),
         "{introduced}"
     );
-    // In pair id order the introduced match is the last, on page 2.
+    // Pages come longest wait first, so the match changed last is on page 2 (in pair id order,
+    // as the board paged before, it was the first card of page 1).
     assert!(!introduced.contains("staff/matches/"), "not on page 1");
     assert!(
         introduced.contains("1 more on other pages") && !introduced.contains(">None<"),
         "{introduced}"
     );
-    let shortlisted = &first[first.find("id=\"stage-shortlisted\"").unwrap()..];
-    let shortlisted = &shortlisted[..shortlisted.find("</section>").unwrap()];
+    let shortlisted = column(&first, "shortlisted");
     assert!(shortlisted.contains("<span class=\"count\">100</span>"));
     assert_eq!(shortlisted.matches("staff/matches/").count(), 100);
     assert!(!shortlisted.contains("more on other pages"));
+    // The next page holds it, and only it.
+    let next = first.split("rel=\"next\"").next().unwrap();
+    let next = &next[next.rfind("href=\"").unwrap() + 6..next.rfind('"').unwrap()];
+    let second = get(&s, &next.replace("&amp;", "&"), &[("Cookie", &cookie)]).text();
+    assert!(column(&second, "introduced").contains(&format!("/en/staff/matches/{moved}\"")));
+    assert_eq!(second.matches("/en/staff/matches/").count(), 1, "{next}");
 }

@@ -311,3 +311,13 @@ pub fn to_domain<W: Copy, D: From<W>>(items: &[W]) -> Vec<D> {
 pub fn to_wire<D: Copy, W: From<D>>(items: &[D]) -> Vec<W> {
     items.iter().map(|&d| W::from(d)).collect()
 }
+
+wire_enum!(
+    /// The order of the staff pipeline listing. A cursor continues only the order it came from.
+    PipelineOrder => crate::service::pipeline::ListOrder {
+        /// By the pair's id: stable across pages, but it says nothing about the match.
+        Id,
+        /// Unchanged longest first (ties by id): what a curator follows up on.
+        LongestWaiting,
+    }
+);

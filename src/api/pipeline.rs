@@ -2,14 +2,14 @@
 
 use async_graphql::{Context, Object, SimpleObject, ID};
 
-use super::enums::{Lang, MatchStage};
+use super::enums::{Lang, MatchStage, PipelineOrder};
 use super::errors::gql;
 use super::matching::Match;
 use super::query::connection;
 use super::search::FacetCount;
 use super::types::{FromParts, PageInfo};
 use super::{app, viewer};
-use crate::service::pipeline::{self as service, PipelineArgs};
+use crate::service::pipeline::{self as service, ListOrder, PipelineArgs};
 
 #[derive(Default)]
 pub struct PipelineMutation;
@@ -183,8 +183,8 @@ impl PipelineQuery {
         gql(r.map(|m| m.map(Match)))
     }
 
-    /// Staff: the pipeline in a stable order (by the pair's id, not by age), filtered by stage,
-    /// curator, the SME's sector (ISIC code at any level) and province.
+    /// Staff: the pipeline in a stable order (by the pair's id unless `order` says otherwise),
+    /// filtered by stage, curator, the SME's sector (ISIC code at any level) and province.
     #[allow(clippy::too_many_arguments)]
     async fn pipeline(
         &self,
@@ -197,22 +197,27 @@ impl PipelineQuery {
         #[graphql(desc = "Only SMEs in this province (ISO 3166-2:KH).")] province_code: Option<
             String,
         >,
+        #[graphql(desc = "The order (default ID).")] order: Option<PipelineOrder>,
         #[graphql(desc = "Page size: 0 to 100, default 20.")] first: Option<i32>,
-        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+        #[graphql(desc = "The `endCursor` of the previous page, in the same order.")] after: Option<
+            String,
+        >,
         #[graphql(desc = "Language of the reasons (default EN).")] lang: Option<Lang>,
     ) -> async_graphql::Result<MatchConnection> {
         let had_cursor = after.is_some();
+        let order = order.map_or(ListOrder::Id, Into::into);
         let args = PipelineArgs {
             stage: stage.map(Into::into),
             curator_id: curator_id.map(|c| c.0),
             sector_prefix,
             province_code,
+            order,
             first,
             after,
             lang: Some(super::lang(lang)),
         };
         let page = service::list(app(ctx), viewer(ctx), args).await;
-        gql(page.map(|page| connection(page, had_cursor, |m| m.id.to_string(), Match)))
+        gql(page.map(|page| connection(page, had_cursor, |m| service::cursor(order, m), Match)))
     }
 
     /// A party's introductions: pipeline matches of its own profiles from INTRODUCED on.

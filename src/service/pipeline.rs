@@ -6,6 +6,7 @@
 //! A match that exists but is not the viewer's business answers exactly like an unknown id
 //! (`None` or NOT_FOUND), so ids cannot be probed for existence.
 
+use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::error::{ServiceError, ServiceResult};
@@ -24,7 +25,7 @@ use crate::domain::sme::Sme;
 use crate::domain::text::Lang;
 use crate::domain::validation::ValidationErrors;
 use crate::events::EventKind;
-use crate::store::{Page, PageRequest, PipelineFilter};
+use crate::store::{Page, PipelineFilter, PipelineOrder};
 
 /// A stored record by id, for staff (who may know every match).
 async fn record(app: &App, field: &str, id: &str) -> ServiceResult<MatchRecord> {
@@ -328,19 +329,69 @@ pub struct PipelineArgs {
     pub curator_id: Option<String>,
     pub sector_prefix: Option<String>,
     pub province_code: Option<String>,
+    pub order: ListOrder,
     pub first: Option<i32>,
+    /// A [`cursor`] of the same order.
     pub after: Option<String>,
     pub lang: Option<Lang>,
 }
 
-/// Staff: the pipeline in pair id order (stable across pages), filtered by stage, curator, the
+/// The order staff list the pipeline in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListOrder {
+    /// By the pair's id: stable across pages, but it says nothing about the match.
+    #[default]
+    Id,
+    /// Unchanged longest first (ties by id): what a curator follows up on.
+    LongestWaiting,
+}
+
+/// Separates a cursor's time from its id in [`ListOrder::LongestWaiting`] (RFC 3339 text and
+/// ids never hold it).
+const CURSOR_SEPARATOR: char = '~';
+
+/// The cursor that continues a listing in `order` after `m`: its id, and in
+/// [`ListOrder::LongestWaiting`] also when it last changed.
+pub fn cursor(order: ListOrder, m: &MatchView) -> String {
+    match (order, &m.pipeline) {
+        (ListOrder::LongestWaiting, Some(facts)) => format!(
+            "{}{CURSOR_SEPARATOR}{}",
+            crate::store::timestamp(facts.updated_at),
+            m.id
+        ),
+        _ => m.id.to_string(),
+    }
+}
+
+/// Where a page starts: `after` read as a [`cursor`] of `order`.
+fn position(order: ListOrder, after: Option<&str>) -> ServiceResult<PipelineOrder> {
+    let refused =
+        |c: &str| ServiceError::bad_input("after", format!("{c:?} is not a cursor of this list"));
+    let id = |c: &str, text: &str| ProfileId::parse(text).map_err(|_| refused(c));
+    Ok(match (order, after) {
+        (ListOrder::Id, after) => PipelineOrder::Id {
+            after: after.map(|c| id(c, c)).transpose()?,
+        },
+        (ListOrder::LongestWaiting, None) => PipelineOrder::LongestWaiting { after: None },
+        (ListOrder::LongestWaiting, Some(c)) => {
+            let (at, pair) = c.split_once(CURSOR_SEPARATOR).ok_or_else(|| refused(c))?;
+            let at = OffsetDateTime::parse(at, &Rfc3339).map_err(|_| refused(c))?;
+            PipelineOrder::LongestWaiting {
+                after: Some((at, id(c, pair)?)),
+            }
+        }
+    })
+}
+
+/// Staff: the pipeline in `args.order` (stable across pages), filtered by stage, curator, the
 /// SME's sector (ISIC code at any level) and province.
 pub async fn list(app: &App, v: &Viewer, args: PipelineArgs) -> ServiceResult<Page<MatchView>> {
     v.require_staff()?;
-    let req = page_request(args.first, args.after.as_deref())?;
+    let first = page_request(args.first, None)?.first;
+    let order = position(args.order, args.after.as_deref())?;
     let lang = args.lang.unwrap_or(Lang::En);
     let filter = filter_of(args)?;
-    let page = app.store.pipeline(&filter, req).await?;
+    let page = app.store.pipeline(&filter, order, first).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for r in page.items {
         items.push(Match::of_record(app, r, lang).await?.view(v));
@@ -362,14 +413,14 @@ pub async fn counts_by_stage(
 ) -> ServiceResult<Vec<(Stage, i64)>> {
     v.require_staff()?;
     let mut filter = filter_of(args.clone())?;
-    let none = PageRequest {
-        first: 0,
-        after: None,
-    };
     let mut out = Vec::with_capacity(stages.len());
     for stage in stages {
         filter.stage = Some(*stage);
-        out.push((*stage, app.store.pipeline(&filter, none).await?.total_count));
+        let page = app
+            .store
+            .pipeline(&filter, PipelineOrder::FIRST_BY_ID, 0)
+            .await?;
+        out.push((*stage, page.total_count));
     }
     Ok(out)
 }

@@ -29,7 +29,8 @@ use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 
 use super::{
-    Entity, OutboxEntry, PageRequest, PipelineFilter, Seq, Store, StoreError, TokenRecord,
+    Entity, OutboxEntry, PageRequest, PipelineFilter, PipelineOrder, Seq, Store, StoreError,
+    TokenRecord,
 };
 use crate::domain::account::{Role, TokenKind, User, UserId};
 use crate::domain::contact::Email;
@@ -72,6 +73,7 @@ macro_rules! store_conformance_tests {
             owned_profiles_lists_every_profile,
             pipeline_writes_records_and_audit_together,
             pipeline_listing_filters_and_pages,
+            pipeline_lists_longest_waiting_first,
             dashboard_counts_by_stage_sector_province,
             contacts_connect_only_after_both_accept,
             matches_of_owner_newest_change_first,
@@ -1000,7 +1002,10 @@ pub async fn pipeline_listing_filters_and_pages(store: Arc<dyn Store>) {
         let mut got = Vec::new();
         let mut after = None;
         for _ in 0..20 {
-            let page = store.pipeline(&filter, first(2, after)).await.unwrap();
+            let page = store
+                .pipeline(&filter, PipelineOrder::Id { after }, 2)
+                .await
+                .unwrap();
             assert_eq!(
                 page.total_count,
                 want.len() as i64,
@@ -1015,11 +1020,71 @@ pub async fn pipeline_listing_filters_and_pages(store: Arc<dyn Store>) {
         assert_eq!(got, want, "{filter:?}: in id order, each once");
     }
     let page = store
-        .pipeline(&PipelineFilter::default(), first(100, None))
+        .pipeline(&PipelineFilter::default(), PipelineOrder::FIRST_BY_ID, 100)
         .await
         .unwrap();
     let full: Vec<MatchRecord> = records.iter().map(|(r, _)| r.clone()).collect();
     assert_eq!(page.items, full, "records read back whole");
+}
+
+/// Longest unchanged first, as instants: a whole second before its own fractions (which RFC 3339
+/// text sorts after them), equal instants by id, a record changed later moving to the end; the
+/// pages of two continue one another through the cursor, under a filter too.
+pub async fn pipeline_lists_longest_waiting_first(store: Arc<dyn Store>) {
+    let staff = new_user(&*store, Role::Staff).await;
+    // Offsets from t0 in ms, given in an order that is neither id nor time order.
+    let offsets = [5_000, 0, 100, -86_400_000, 100, 30, 7_000, 0];
+    let mut records = Vec::new();
+    for (k, ms) in offsets.iter().enumerate() {
+        let (sme, inv) = pair(&*store, 90 + k as u64).await;
+        let (r, log) = MatchRecord::shortlist(
+            ProfileId::new_v7(),
+            sme.id,
+            inv.id,
+            0.1,
+            staff.id,
+            at_ms(*ms),
+        );
+        store.insert_match(&r, &log).await.unwrap();
+        records.push(r);
+    }
+    // The oldest is introduced last of all: it now waits the least.
+    let (moved, log) = records[3]
+        .introduce("Please meet", staff.id, at_ms(60_000))
+        .unwrap();
+    store.update_match(&moved, &log).await.unwrap();
+    records[3] = moved;
+    let mut want = records.clone();
+    want.sort_by(|a, b| a.updated_at.cmp(&b.updated_at).then(a.id.cmp(&b.id)));
+    let filters = [
+        PipelineFilter::default(),
+        PipelineFilter {
+            stage: Some(Stage::Shortlisted),
+            ..Default::default()
+        },
+    ];
+    for filter in filters {
+        let want: Vec<ProfileId> = want
+            .iter()
+            .filter(|r| filter.stage.is_none_or(|s| r.stage == s))
+            .map(|r| r.id)
+            .collect();
+        let mut got: Vec<ProfileId> = Vec::new();
+        let mut after = None;
+        for _ in 0..20 {
+            let page = store
+                .pipeline(&filter, PipelineOrder::LongestWaiting { after }, 2)
+                .await
+                .unwrap();
+            assert_eq!(page.total_count, want.len() as i64, "{filter:?}: total");
+            got.extend(page.items.iter().map(|r| r.id));
+            if !page.has_next_page {
+                break;
+            }
+            after = page.items.last().map(|r| (r.updated_at, r.id));
+        }
+        assert_eq!(got, want, "{filter:?}: longest unchanged first, each once");
+    }
 }
 
 pub async fn dashboard_counts_by_stage_sector_province(store: Arc<dyn Store>) {

@@ -18,9 +18,10 @@
 //! - **Versions.** Profiles and match records carry a version; an update names the version it
 //!   replaces (`new.version - 1`) and is refused with [`StoreError::Conflict`] if the stored one
 //!   differs (or the row does not exist). Nothing is written then, not even an outbox entry.
-//! - **Paging.** Listings are in ascending id order (ids are UUIDv7, so creation order), the
-//!   cursor is the last id seen (exclusive), and `total_count` counts the whole listing (all
-//!   pages, same filter) in the same snapshot as the page.
+//! - **Paging.** Listings are in ascending id order (ids are UUIDv7, so creation order; the
+//!   pipeline can also be listed longest unchanged first, [`PipelineOrder`]), the cursor is the
+//!   last item seen (exclusive), and `total_count` counts the whole listing (all pages, same
+//!   filter) in the same snapshot as the page.
 //! - **Values round-trip.** What is stored is read back equal, texts byte for byte;
 //!   timestamps are kept to the microsecond at least (PostgreSQL's precision; a caller that
 //!   needs read-backs equal to what it wrote passes microsecond timestamps).
@@ -34,6 +35,7 @@ mod codec;
 pub use codec::timestamp;
 #[doc(hidden)]
 pub mod conformance;
+mod pipeline_listing;
 pub mod postgres;
 mod postgres_accounts;
 mod postgres_pipeline;
@@ -359,6 +361,24 @@ pub struct PipelineFilter {
     pub province: Option<String>,
 }
 
+/// The order of a pipeline listing, and where a page starts in it (exclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PipelineOrder {
+    /// Ascending id: stable, but it says nothing about the record (a pair's id is a hash).
+    Id { after: Option<ProfileId> },
+    /// Unchanged longest first, what a curator follows up on: ascending `updated_at` compared
+    /// as instants (to the millisecond on SQLite, the microsecond on PostgreSQL), ties in
+    /// ascending id order. A page starts after the record with this `updated_at` and id.
+    LongestWaiting {
+        after: Option<(time::OffsetDateTime, ProfileId)>,
+    },
+}
+
+impl PipelineOrder {
+    /// The first page in id order.
+    pub const FIRST_BY_ID: PipelineOrder = PipelineOrder::Id { after: None };
+}
+
 /// Counts for the staff dashboard: match records grouped by stage, by the SME's ISIC division
 /// (the first two digits of its sector code) and by the SME's province; each list is sorted by
 /// key and holds only keys with at least one record.
@@ -397,12 +417,13 @@ pub trait Pipeline: Send + Sync {
         -> Result<(), StoreError>;
     /// The record's entries in the order they were appended (empty for an unknown id).
     async fn audit_log(&self, match_id: ProfileId) -> Result<Vec<AuditEntry>, StoreError>;
-    /// Records matching `filter`, paged in ascending id order; `total_count` counts every
-    /// record matching the filter.
+    /// At most `first` records matching `filter`, in `order` from its position;
+    /// `total_count` counts every record matching the filter.
     async fn pipeline(
         &self,
         filter: &PipelineFilter,
-        page: PageRequest,
+        order: PipelineOrder,
+        first: u32,
     ) -> Result<Page<MatchRecord>, StoreError>;
     /// Records whose SME or investor the account owns, newest change first (`updated_at`
     /// descending, compared as instants; ties in ascending id order).

@@ -7,7 +7,9 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::postgres::{pg_timestamp, select_list, PostgresStore};
-use super::{Dashboard, Page, PageRequest, Pipeline, PipelineFilter, StoreError};
+use super::{
+    pipeline_listing, Dashboard, Page, Pipeline, PipelineFilter, PipelineOrder, StoreError,
+};
 use crate::domain::account::UserId;
 use crate::domain::ids::ProfileId;
 use crate::domain::pipeline::{AuditEntry, MatchRecord, Response, Stage};
@@ -275,68 +277,34 @@ impl Pipeline for PostgresStore {
     async fn pipeline(
         &self,
         f: &PipelineFilter,
-        page: PageRequest,
+        order: PipelineOrder,
+        first: u32,
     ) -> Result<Page<MatchRecord>, StoreError> {
-        let mut conds = vec!["m.id > ?".to_string()];
-        let mut args: Vec<String> = vec![page.after.map(|a| a.to_string()).unwrap_or_default()];
-        if let Some(stage) = f.stage {
-            conds.push("m.stage = ?".into());
-            args.push(stage.as_str().into());
-        }
-        if let Some(c) = f.curator {
-            conds.push("m.curator_id = ?".into());
-            args.push(c.to_string());
-        }
-        if !f.sector_prefixes.is_empty() {
-            let ors: Vec<&str> = f
-                .sector_prefixes
-                .iter()
-                .map(|_| "s.sector_code LIKE ?")
-                .collect();
-            conds.push(format!("({})", ors.join(" OR ")));
-            args.extend(f.sector_prefixes.iter().map(|p| format!("{p}%")));
-        }
-        if let Some(p) = &f.province {
-            conds.push("s.province_code = ?".into());
-            args.push(p.clone());
-        }
-        let from = "FROM matches m JOIN smes s ON s.id = m.sme_id";
-        let page_sql = numbered(&format!(
-            "SELECT {} {from} WHERE {} ORDER BY m.id LIMIT ?",
-            columns("m."),
-            conds.join(" AND ")
-        ));
-        // The total counts the whole filtered list, not just what follows the cursor.
-        let count_sql = numbered(&format!(
-            "SELECT COUNT(*) {from} WHERE {}",
-            conds[1..]
-                .iter()
-                .cloned()
-                .chain(std::iter::once("TRUE".to_string()))
-                .collect::<Vec<_>>()
-                .join(" AND ")
-        ));
-        // One snapshot for the page and its total.
+        let dialect = pipeline_listing::Dialect {
+            updated_at: "m.updated_at",
+            time_param: "CAST(? AS TIMESTAMPTZ)",
+            always: "TRUE",
+        };
+        let sql = pipeline_listing::listing(f, &order, &columns("m."), &dialect);
         let mut tx = self.pool.begin().await?;
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .execute(&mut *tx)
             .await?;
+        let page_sql = numbered(&sql.page);
         let mut q = sqlx::query_as::<_, Row>(&page_sql);
-        for a in &args {
+        for a in &sql.page_args {
             q = q.bind(a);
         }
-        let mut rows = q
-            .bind(i64::from(page.first) + 1)
-            .fetch_all(&mut *tx)
-            .await?;
+        let mut rows = q.bind(i64::from(first) + 1).fetch_all(&mut *tx).await?;
+        let count_sql = numbered(&sql.count);
         let mut c = sqlx::query_scalar::<_, i64>(&count_sql);
-        for a in &args[1..] {
+        for a in &sql.count_args {
             c = c.bind(a);
         }
         let total_count = c.fetch_one(&mut *tx).await?;
         tx.commit().await?;
-        let has_next_page = rows.len() > page.first as usize;
-        rows.truncate(page.first as usize);
+        let has_next_page = rows.len() > first as usize;
+        rows.truncate(first as usize);
         Ok(Page {
             items: rows
                 .into_iter()

@@ -7,7 +7,9 @@ use time::OffsetDateTime;
 
 use super::codec::timestamp;
 use super::sqlite::SqliteStore;
-use super::{Dashboard, Page, PageRequest, Pipeline, PipelineFilter, StoreError};
+use super::{
+    pipeline_listing, Dashboard, Page, Pipeline, PipelineFilter, PipelineOrder, StoreError,
+};
 use crate::domain::account::UserId;
 use crate::domain::ids::ProfileId;
 use crate::domain::pipeline::{AuditEntry, MatchRecord, Response, Stage};
@@ -247,65 +249,40 @@ impl Pipeline for SqliteStore {
     async fn pipeline(
         &self,
         f: &PipelineFilter,
-        page: PageRequest,
+        order: PipelineOrder,
+        first: u32,
     ) -> Result<Page<MatchRecord>, StoreError> {
-        let mut conds = vec!["m.id > ?".to_string()];
-        let mut args: Vec<String> = vec![page.after.map(|a| a.to_string()).unwrap_or_default()];
-        if let Some(stage) = f.stage {
-            conds.push("m.stage = ?".into());
-            args.push(stage.as_str().into());
-        }
-        if let Some(c) = f.curator {
-            conds.push("m.curator_id = ?".into());
-            args.push(c.to_string());
-        }
-        if !f.sector_prefixes.is_empty() {
-            let ors: Vec<&str> = f
-                .sector_prefixes
-                .iter()
-                .map(|_| "s.sector_code LIKE ?")
-                .collect();
-            conds.push(format!("({})", ors.join(" OR ")));
-            args.extend(f.sector_prefixes.iter().map(|p| format!("{p}%")));
-        }
-        if let Some(p) = &f.province {
-            conds.push("s.province_code = ?".into());
-            args.push(p.clone());
-        }
-        let from = "FROM matches m JOIN smes s ON s.id = m.sme_id";
-        let cols: Vec<String> = COLUMNS.split(", ").map(|c| format!("m.{c}")).collect();
-        let page_sql = format!(
-            "SELECT {} {from} WHERE {} ORDER BY m.id LIMIT ?",
-            cols.join(", "),
-            conds.join(" AND ")
-        );
-        // The total counts the whole filtered list, not just what follows the cursor.
-        let count_sql = format!(
-            "SELECT COUNT(*) {from} WHERE {}",
-            conds[1..]
-                .iter()
-                .cloned()
-                .chain(std::iter::once("1 = 1".to_string()))
+        let dialect = pipeline_listing::Dialect {
+            // SQLite reads RFC 3339 text as an instant to the millisecond; the text itself does
+            // not sort as time (the fraction drops trailing zeros).
+            updated_at: "julianday(m.updated_at)",
+            time_param: "julianday(?)",
+            always: "1 = 1",
+        };
+        let sql = pipeline_listing::listing(
+            f,
+            &order,
+            &COLUMNS
+                .split(", ")
+                .map(|c| format!("m.{c}"))
                 .collect::<Vec<_>>()
-                .join(" AND ")
+                .join(", "),
+            &dialect,
         );
         let mut tx = self.pool.begin().await?;
-        let mut q = sqlx::query_as::<_, Row>(&page_sql);
-        for a in &args {
+        let mut q = sqlx::query_as::<_, Row>(&sql.page);
+        for a in &sql.page_args {
             q = q.bind(a);
         }
-        let mut rows = q
-            .bind(i64::from(page.first) + 1)
-            .fetch_all(&mut *tx)
-            .await?;
-        let mut c = sqlx::query_scalar::<_, i64>(&count_sql);
-        for a in &args[1..] {
+        let mut rows = q.bind(i64::from(first) + 1).fetch_all(&mut *tx).await?;
+        let mut c = sqlx::query_scalar::<_, i64>(&sql.count);
+        for a in &sql.count_args {
             c = c.bind(a);
         }
         let total_count = c.fetch_one(&mut *tx).await?;
         tx.commit().await?;
-        let has_next_page = rows.len() > page.first as usize;
-        rows.truncate(page.first as usize);
+        let has_next_page = rows.len() > first as usize;
+        rows.truncate(first as usize);
         Ok(Page {
             items: rows
                 .into_iter()

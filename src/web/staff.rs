@@ -46,7 +46,7 @@ use crate::domain::pipeline::{AuditEntry, Response as Answer, Stage, MESSAGE_MAX
 use crate::domain::sme::Sme;
 use crate::domain::validation;
 use crate::service::matching::{self, MatchView};
-use crate::service::pipeline::{self, PipelineArgs};
+use crate::service::pipeline::{self, ListOrder, PipelineArgs};
 use crate::service::visibility::{PipelineFacts, Shown};
 use crate::service::{self, accounts, reference, ServiceError};
 
@@ -335,6 +335,7 @@ pub async fn board(w: Web) -> Response {
         curator_id: curator.clone(),
         sector_prefix: sector.clone(),
         province_code: province.clone(),
+        order: ListOrder::LongestWaiting,
         first: Some(BOARD_PAGE),
         after: form.get("after").map(str::to_string),
         lang: Some(w.lang),
@@ -402,10 +403,8 @@ pub async fn board(w: Web) -> Response {
         })
         .collect();
     // In each column, the match waiting longest since its last change first: what a curator
-    // follows up on. (Pages split the pipeline in pair id order, which is stable but says
-    // nothing; most boards fit on one page of BOARD_PAGE.)
-    let mut items: Vec<&MatchView> = items.iter().collect();
-    items.sort_by_key(|m| m.pipeline.as_ref().map(|f| f.updated_at));
+    // follows up on. The pages come in that order too, so the first page holds the longest
+    // waits of every column.
     for m in items {
         let Some(facts) = &m.pipeline else { continue };
         let card = card(&w, m, facts, &emails);
@@ -433,9 +432,9 @@ pub async fn board(w: Web) -> Response {
         .filter(|p| p.has_next_page)
         .and_then(|p| p.items.last())
         .map(|last| {
-            let id = last.id.to_string();
+            let after = pipeline::cursor(args.order, last);
             let mut pairs = keep.clone();
-            pairs.push(("after", &id));
+            pairs.push(("after", &after));
             format!("{base}{}", query_string(pairs))
         });
     // From a later page, the way back to the first.

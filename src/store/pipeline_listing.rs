@@ -1,0 +1,92 @@
+//! The SQL of one page of the pipeline listing and of its total, for both backends: they differ
+//! only in how a timestamp compares as an instant and in how placeholders are written (the
+//! PostgreSQL store numbers the `?`s).
+
+use super::{codec::timestamp, PipelineFilter, PipelineOrder};
+
+/// What differs between the backends' SQL.
+pub(crate) struct Dialect {
+    /// `m.updated_at` as a value that orders as an instant.
+    pub updated_at: &'static str,
+    /// A bound RFC 3339 text as the same kind of value.
+    pub time_param: &'static str,
+    /// A condition that always holds.
+    pub always: &'static str,
+}
+
+/// A page query (ending in `LIMIT ?`: the caller binds the limit last) and a count query over
+/// the same filter, with their text arguments in order.
+pub(crate) struct ListingSql {
+    pub page: String,
+    pub page_args: Vec<String>,
+    pub count: String,
+    pub count_args: Vec<String>,
+}
+
+/// `columns` is the select list of a record (`m.` columns); the SME is joined as `s`.
+pub(crate) fn listing(
+    f: &PipelineFilter,
+    order: &PipelineOrder,
+    columns: &str,
+    d: &Dialect,
+) -> ListingSql {
+    let mut conds: Vec<String> = Vec::new();
+    let mut args: Vec<String> = Vec::new();
+    if let Some(stage) = f.stage {
+        conds.push("m.stage = ?".into());
+        args.push(stage.as_str().into());
+    }
+    if let Some(c) = f.curator {
+        conds.push("m.curator_id = ?".into());
+        args.push(c.to_string());
+    }
+    if !f.sector_prefixes.is_empty() {
+        let ors: Vec<&str> = f
+            .sector_prefixes
+            .iter()
+            .map(|_| "s.sector_code LIKE ?")
+            .collect();
+        conds.push(format!("({})", ors.join(" OR ")));
+        args.extend(f.sector_prefixes.iter().map(|p| format!("{p}%")));
+    }
+    if let Some(p) = &f.province {
+        conds.push("s.province_code = ?".into());
+        args.push(p.clone());
+    }
+    let from = "FROM matches m JOIN smes s ON s.id = m.sme_id";
+    // The total counts the whole filtered list, not just what follows the cursor.
+    let filtered = if conds.is_empty() {
+        d.always.to_string()
+    } else {
+        conds.join(" AND ")
+    };
+    let count = format!("SELECT COUNT(*) {from} WHERE {filtered}");
+    let count_args = args.clone();
+    let (after, after_args, order_by) = match order {
+        PipelineOrder::Id { after } => (
+            after.map(|_| "m.id > ?".to_string()),
+            after.map(|id| vec![id.to_string()]).unwrap_or_default(),
+            "m.id".to_string(),
+        ),
+        PipelineOrder::LongestWaiting { after } => (
+            after.map(|_| format!("({}, m.id) > ({}, ?)", d.updated_at, d.time_param)),
+            after
+                .map(|(at, id)| vec![timestamp(at), id.to_string()])
+                .unwrap_or_default(),
+            format!("{}, m.id", d.updated_at),
+        ),
+    };
+    let (page_where, page_args) = match after {
+        Some(cond) => (
+            format!("{cond} AND {filtered}"),
+            after_args.into_iter().chain(args).collect(),
+        ),
+        None => (filtered, args),
+    };
+    ListingSql {
+        page: format!("SELECT {columns} {from} WHERE {page_where} ORDER BY {order_by} LIMIT ?"),
+        page_args,
+        count,
+        count_args,
+    }
+}
