@@ -1183,6 +1183,9 @@ fn the_wizard_keeps_the_visibility_refuses_stale_forms_and_counts_lines_as_the_b
     assert_eq!(refused.status, 422);
     let html = refused.text();
     assert!(html.contains("ទំព័រនេះបានបើកយូរពេកហើយ"), "said why");
+    // The summary's link leads to the button that sends it again.
+    assert!(html.contains("<a href=\"#submission\">ទំព័រនេះបានបើកយូរពេកហើយ"));
+    assert!(html.contains("<button type=\"submit\" id=\"submission\">"));
     let fresh = submission_of(&html);
     assert_ne!(fresh, stale);
     assert_eq!(count(), before, "nothing made");
