@@ -123,6 +123,8 @@ fn the_board_filters_and_the_dashboard_draws_charts_in_each_language() {
     let (cookie, csrf, staff_id) = staff_session(&s);
     let as_staff = [("Cookie", cookie.as_str())];
     let m1 = shortlist(&s, &cookie, &csrf, &cashew, &inv);
+    // SQLite orders times to the millisecond (ties by pair id): m2 surely later.
+    std::thread::sleep(std::time::Duration::from_millis(3));
     let m2 = shortlist(&s, &cookie, &csrf, &rice, &inv);
 
     for lang in ["km", "ko", "en"] {
@@ -624,6 +626,8 @@ fn a_column_says_how_many_of_its_matches_are_on_other_pages() {
     // The first in pair id order introduced: changed last, it now waits the least of all.
     ids.sort();
     let moved = ids[0].clone();
+    // SQLite orders times to the millisecond (ties by pair id): surely after the last shortlist.
+    std::thread::sleep(std::time::Duration::from_millis(3));
     staff.ok(
         "mutation($id: ID!) { introduce(matchId: $id, message: \"Meet\") { stage } }",
         json!({ "id": moved }),

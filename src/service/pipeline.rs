@@ -342,7 +342,8 @@ pub enum ListOrder {
     /// By the pair's id: stable across pages, but it says nothing about the match.
     #[default]
     Id,
-    /// Unchanged longest first (ties by id): what a curator follows up on.
+    /// Unchanged longest first (ties by id): what a curator follows up on. A match changed
+    /// between two pages moves to the end, so it may be listed again.
     LongestWaiting,
 }
 
@@ -353,6 +354,8 @@ const CURSOR_SEPARATOR: char = '~';
 /// The cursor that continues a listing in `order` after `m`: its id, and in
 /// [`ListOrder::LongestWaiting`] also when it last changed.
 pub fn cursor(order: ListOrder, m: &MatchView) -> String {
+    // Staff, the only ones who list the pipeline, always see its facts.
+    debug_assert!(order == ListOrder::Id || m.pipeline.is_some());
     match (order, &m.pipeline) {
         (ListOrder::LongestWaiting, Some(facts)) => format!(
             "{}{CURSOR_SEPARATOR}{}",
@@ -375,7 +378,14 @@ fn position(order: ListOrder, after: Option<&str>) -> ServiceResult<PipelineOrde
         (ListOrder::LongestWaiting, None) => PipelineOrder::LongestWaiting { after: None },
         (ListOrder::LongestWaiting, Some(c)) => {
             let (at, pair) = c.split_once(CURSOR_SEPARATOR).ok_or_else(|| refused(c))?;
-            let at = OffsetDateTime::parse(at, &Rfc3339).map_err(|_| refused(c))?;
+            // In UTC and within the years both databases take (PostgreSQL refuses year 0 and
+            // offsets past ±15:59, SQLite past ±14:00): a hand-made cursor is refused, not
+            // answered with a database error or an empty page.
+            let at = OffsetDateTime::parse(at, &Rfc3339)
+                .ok()
+                .and_then(|at| at.checked_to_offset(time::UtcOffset::UTC))
+                .filter(|at| (1..=9999).contains(&at.year()))
+                .ok_or_else(|| refused(c))?;
             PipelineOrder::LongestWaiting {
                 after: Some((at, id(c, pair)?)),
             }
@@ -383,7 +393,7 @@ fn position(order: ListOrder, after: Option<&str>) -> ServiceResult<PipelineOrde
     })
 }
 
-/// Staff: the pipeline in `args.order` (stable across pages), filtered by stage, curator, the
+/// Staff: the pipeline in `args.order`, filtered by stage, curator, the
 /// SME's sector (ISIC code at any level) and province.
 pub async fn list(app: &App, v: &Viewer, args: PipelineArgs) -> ServiceResult<Page<MatchView>> {
     v.require_staff()?;

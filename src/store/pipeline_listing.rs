@@ -2,7 +2,9 @@
 //! only in how a timestamp compares as an instant and in how placeholders are written (the
 //! PostgreSQL store numbers the `?`s).
 
-use super::{codec::timestamp, PipelineFilter, PipelineOrder};
+use time::OffsetDateTime;
+
+use super::{PipelineFilter, PipelineOrder};
 
 /// What differs between the backends' SQL.
 pub(crate) struct Dialect {
@@ -10,6 +12,9 @@ pub(crate) struct Dialect {
     pub updated_at: &'static str,
     /// A bound RFC 3339 text as the same kind of value.
     pub time_param: &'static str,
+    /// A cursor's time as that text, as the backend writes times (PostgreSQL truncates to the
+    /// microsecond, where its cast would round).
+    pub time_text: fn(OffsetDateTime) -> String,
     /// A condition that always holds.
     pub always: &'static str,
 }
@@ -71,7 +76,7 @@ pub(crate) fn listing(
         PipelineOrder::LongestWaiting { after } => (
             after.map(|_| format!("({}, m.id) > ({}, ?)", d.updated_at, d.time_param)),
             after
-                .map(|(at, id)| vec![timestamp(at), id.to_string()])
+                .map(|(at, id)| vec![(d.time_text)(at), id.to_string()])
                 .unwrap_or_default(),
             format!("{}, m.id", d.updated_at),
         ),

@@ -283,6 +283,7 @@ impl Pipeline for PostgresStore {
         let dialect = pipeline_listing::Dialect {
             updated_at: "m.updated_at",
             time_param: "CAST(? AS TIMESTAMPTZ)",
+            time_text: pg_timestamp,
             always: "TRUE",
         };
         let sql = pipeline_listing::listing(f, &order, &columns("m."), &dialect);

@@ -257,6 +257,7 @@ impl Pipeline for SqliteStore {
             // not sort as time (the fraction drops trailing zeros).
             updated_at: "julianday(m.updated_at)",
             time_param: "julianday(?)",
+            time_text: timestamp,
             always: "1 = 1",
         };
         let sql = pipeline_listing::listing(
