@@ -399,6 +399,11 @@ fn staff_list_the_pipeline_longest_waiting_first() {
             "{r}"
         );
     }
+    // A megabyte sent is not a megabyte answered: the refusal quotes the start.
+    let huge = "x".repeat(1 << 20);
+    let r = page("LONGEST_WAITING", Some(&huge));
+    assert_eq!(error_code(&r), "BAD_USER_INPUT");
+    assert!(r.to_string().len() < 2_000, "{} bytes", r.to_string().len());
 }
 
 /// A party hears of its introduction over a WebSocket subscription; an outsider does not.

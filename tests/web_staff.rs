@@ -232,6 +232,23 @@ fn the_board_filters_and_the_dashboard_draws_charts_in_each_language() {
     );
     assert!(edited.contains("<option value=\"KH-12\" selected>"));
     assert!(!edited.contains("rel=\"first\""));
+    assert!(
+        edited.contains("no longer exists, so the first matches are shown"),
+        "it says so"
+    );
+    assert!(!board("").contains("no longer exists"));
+    // Codes typed by hand as the form would not write them filter and show as chosen, so the
+    // next submit keeps them.
+    let typed = board("sector=c&province=%20kh-12");
+    assert!(typed.contains("<option value=\"C\" selected>"), "sector");
+    assert!(
+        typed.contains("<option value=\"KH-12\" selected>"),
+        "province"
+    );
+    assert!(
+        !shows(&typed, &m1) && !shows(&typed, &m2),
+        "C in KH-12: neither"
+    );
 
     let bad = get(&s, "/en/staff/pipeline?province=XX", &as_staff);
     assert_eq!(bad.status, 400);

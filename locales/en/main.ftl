@@ -361,6 +361,7 @@ staff-board-elsewhere = { $count ->
 }
 staff-board-first = First matches
 staff-board-more = Next matches
+staff-board-position-lost = The link pointed to a page of the board that no longer exists, so the first matches are shown.
 staff-board-live = This board updates by itself when a party answers.
 staff-board-updated = Board updated just now.
 staff-card-curator = Curator: { $curator }

@@ -351,6 +351,7 @@ staff-board-empty = គ្មាន
 staff-board-elsewhere = { $count } ទៀតនៅទំព័រផ្សេង
 staff-board-first = ការផ្គូផ្គងដំបូង
 staff-board-more = ការផ្គូផ្គងបន្ទាប់
+staff-board-position-lost = តំណនេះចង្អុលទៅទំព័រផ្ទាំងដែលលែងមាន ដូច្នេះកំពុងបង្ហាញការផ្គូផ្គងដំបូង។
 staff-board-live = ផ្ទាំងនេះធ្វើបច្ចុប្បន្នភាពដោយខ្លួនឯង ពេលភាគីណាមួយឆ្លើយ។
 staff-board-updated = ផ្ទាំងទើបធ្វើបច្ចុប្បន្នភាព។
 staff-card-curator = អ្នកទទួលបន្ទុក៖ { $curator }

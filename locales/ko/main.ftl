@@ -351,6 +351,7 @@ staff-board-empty = 없음
 staff-board-elsewhere = 다른 페이지에 { $count }건 더
 staff-board-first = 처음 매칭
 staff-board-more = 다음 매칭
+staff-board-position-lost = 링크가 가리키던 보드 페이지가 더 이상 없어 첫 매칭부터 보여 드립니다.
 staff-board-live = 한쪽이 답변하면 이 보드가 자동으로 갱신됩니다.
 staff-board-updated = 방금 보드를 갱신했습니다.
 staff-card-curator = 담당자: { $curator }

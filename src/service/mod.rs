@@ -32,6 +32,22 @@ pub fn parse_id(field: &str, id: &str) -> ServiceResult<ProfileId> {
     ProfileId::parse(id).map_err(|e| ServiceError::bad_input(field, e))
 }
 
+/// The refusal of an `after` argument that is no cursor of the list it was given to. It quotes
+/// the start of the value only: a megabyte sent is not a megabyte answered.
+pub fn not_a_cursor(after: &str) -> ServiceError {
+    const QUOTED: usize = 60;
+    let quoted: String = after.chars().take(QUOTED).collect();
+    let more = if after.chars().nth(QUOTED).is_some() {
+        "…"
+    } else {
+        ""
+    };
+    ServiceError::bad_input(
+        "after",
+        format!("{quoted:?}{more} is not a cursor of this list"),
+    )
+}
+
 /// Checks a page size argument `first`: `default` when absent, else within 0..=`max`.
 pub fn page_size(first: Option<i32>, default: i32, max: i32) -> ServiceResult<usize> {
     let n = first.unwrap_or(default);

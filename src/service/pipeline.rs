@@ -368,8 +368,7 @@ pub fn cursor(order: ListOrder, m: &MatchView) -> String {
 
 /// Where a page starts: `after` read as a [`cursor`] of `order`.
 fn position(order: ListOrder, after: Option<&str>) -> ServiceResult<PipelineOrder> {
-    let refused =
-        |c: &str| ServiceError::bad_input("after", format!("{c:?} is not a cursor of this list"));
+    let refused = super::not_a_cursor;
     let id = |c: &str, text: &str| ProfileId::parse(text).map_err(|_| refused(c));
     Ok(match (order, after) {
         (ListOrder::Id, after) => PipelineOrder::Id {

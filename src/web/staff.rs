@@ -230,6 +230,8 @@ struct BoardPage {
     columns: Vec<Column>,
     more: Option<String>,
     first_page: Option<String>,
+    /// Why the first page is shown where a later one was asked for.
+    notice: Option<String>,
     events: String,
     dashboard: String,
     error: Option<String>,
@@ -327,9 +329,16 @@ pub async fn board(w: Web) -> Response {
     }
     let tr = w.tr;
     let form = Form::query(w.query.as_deref());
+    // Codes as the form writes them (a hand-typed `sector=c` or `province=kh-12` filters as
+    // the service reads it, and must show as chosen, or the next submit would drop it).
+    let code = |name: &str| {
+        form.get(name)
+            .map(|v| v.trim().to_ascii_uppercase())
+            .filter(|v| !v.is_empty())
+    };
     let curator = form.get("curator").map(str::to_string);
-    let sector = form.get("sector").map(str::to_string);
-    let province = form.get("province").map(str::to_string);
+    let sector = code("sector");
+    let province = code("province");
     let mut args = PipelineArgs {
         stage: None,
         curator_id: curator.clone(),
@@ -344,9 +353,11 @@ pub async fn board(w: Web) -> Response {
     let mut listed = pipeline::list(&w.app, &w.viewer, args.clone()).await;
     // A page position that is no position (an edited or truncated link) is the first page
     // under the same filters, not an error that throws the filters away.
+    let mut moved_on = false;
     if let Err(ServiceError::BadInput(e)) = &listed {
         if args.after.is_some() && e.0.iter().all(|f| f.field == "after") {
             args.after = None;
+            moved_on = true;
             listed = pipeline::list(&w.app, &w.viewer, args.clone()).await;
         }
     }
@@ -456,6 +467,8 @@ pub async fn board(w: Web) -> Response {
         columns,
         more,
         first_page,
+        // Said, so that the first page is not taken for the page the link promised.
+        notice: moved_on.then(|| tr.t("staff-board-position-lost")),
         events: w.href("/staff/events"),
         dashboard: w.href("/staff"),
         error,
