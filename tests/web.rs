@@ -6,7 +6,7 @@
 mod common;
 
 use common::web::{
-    assert_every_field_labelled, cookie_pair, csrf_of, form, get, post_form, post_form_with,
+    assert_every_field_labelled, cookie_pair, csrf_of, enc, form, get, post_form, post_form_with,
     set_cookies, submission_of,
 };
 use common::{publish_sme, sme_input, sql_scalar, TestServer};
@@ -374,7 +374,108 @@ fn sign_up_log_in_and_log_out_with_a_session_cookie() {
         .any(|c| c.starts_with("khkr_session=") && c.contains("Max-Age=0")));
     let after = get(&s, "/km/me", &[("Cookie", &second_session)]);
     assert_eq!(after.status, 303);
-    assert_eq!(after.header("location"), Some("/km/login"));
+    assert_eq!(after.header("location"), Some("/km/login?next=%2Fkm%2Fme"));
+}
+
+/// Before: a page behind the log-in (a link to one's introductions from an e-mail, a staff
+/// bookmark) sent the visitor to log in and then to the account page, so they had to find
+/// the page again. Now the log-in carries the page on (`next`) and goes there, in the language
+/// the person logged in with; anything that is not a page of this site goes to the account
+/// page, so the log-in cannot be made to send anyone to another site.
+#[test]
+fn logging_in_comes_back_to_the_page_that_asked_for_it() {
+    let s = TestServer::start();
+    let page = get(&s, "/en/signup", &[]);
+    let visit = cookie_pair(&page, "khkr_visit").unwrap();
+    let csrf = csrf_of(&page.text());
+    let email = format!("back-{}@test.example", uuid::Uuid::new_v4().simple());
+    let password = "correct horse battery";
+    let signed_up = post_form(
+        &s,
+        "/en/signup",
+        Some(&visit),
+        &[
+            ("csrf", &csrf),
+            ("email", &email),
+            ("password", password),
+            ("role", "SME"),
+        ],
+    );
+    assert_eq!(signed_up.status, 303);
+
+    // Signed out, the introductions page (with a query) asks to log in and names itself.
+    let asked = get(&s, "/km/me/introductions?from=mail", &[("Cookie", &visit)]);
+    assert_eq!(asked.status, 303);
+    let login = asked.header("location").unwrap().to_string();
+    assert_eq!(
+        login,
+        "/km/login?next=%2Fkm%2Fme%2Fintroductions%3Ffrom%3Dmail"
+    );
+    let form_page = get(&s, &login, &[("Cookie", &visit)]);
+    assert_eq!(form_page.status, 200);
+    let html = form_page.text();
+    // The form and its sign-up link both keep the page (the query's & is escaped in HTML).
+    assert!(
+        html.contains("action=\"/km/login?next=%2Fkm%2Fme%2Fintroductions%3Ffrom%3Dmail\""),
+        "{html}"
+    );
+    assert!(html.contains("href=\"/km/signup?next=%2Fkm%2F"), "{html}");
+    let log_in = |path: &str| {
+        post_form(
+            &s,
+            path,
+            Some(&visit),
+            &[("csrf", &csrf), ("email", &email), ("password", password)],
+        )
+    };
+    let back = log_in(&login);
+    assert_eq!(back.status, 303, "{}", back.text());
+    assert_eq!(
+        back.header("location"),
+        Some("/km/me/introductions?from=mail")
+    );
+    let session = cookie_pair(&back, "khkr_session").unwrap();
+    assert_eq!(
+        get(
+            &s,
+            "/km/me/introductions?from=mail",
+            &[("Cookie", &session)]
+        )
+        .status,
+        200
+    );
+    // Already signed in, the log-in page goes straight on.
+    let again = get(&s, &login, &[("Cookie", &session)]);
+    assert_eq!(
+        again.header("location"),
+        Some("/km/me/introductions?from=mail")
+    );
+
+    // Switched to Korean on the log-in page: the page comes back in Korean.
+    let switched = log_in("/ko/login?next=%2Fkm%2Fme%2Fintroductions");
+    assert_eq!(switched.header("location"), Some("/ko/me/introductions"));
+
+    // Not a page of this site: the account page, never elsewhere.
+    for next in [
+        "//evil.example/x",
+        "/\\evil.example",
+        "https://evil.example/",
+        "/km//evil.example",
+        "evil.example",
+        "/xx/me",
+        "/km/me\r\nSet-Cookie: a=b",
+        "/km/login",
+        "/km/logout",
+    ] {
+        let r = log_in(&format!("/en/login?next={}", enc(next)));
+        assert_eq!(r.status, 303, "{next:?}");
+        assert_eq!(r.header("location"), Some("/en/me"), "{next:?}");
+    }
+    // An address too long to carry on (a 5,000-character query) still asks to log in.
+    let long = format!("/km/me/introductions?x={}", "a".repeat(5_000));
+    let asked = get(&s, &long, &[("Cookie", &visit)]);
+    assert_eq!(asked.status, 303);
+    assert_eq!(asked.header("location"), Some("/km/login"));
 }
 
 #[test]
@@ -592,7 +693,10 @@ fn an_sme_sees_its_matches_explained_in_its_language() {
     );
     let anon = get(&s, &format!("/ko/me/matches/{id}"), &[]);
     assert_eq!(anon.status, 303);
-    assert_eq!(anon.header("location"), Some("/ko/login"));
+    assert_eq!(
+        anon.header("location"),
+        Some(format!("/ko/login?next=%2Fko%2Fme%2Fmatches%2F{id}").as_str())
+    );
 }
 
 /// The wizard: one topic per step, answers carried forward, contact details only in the final
@@ -1310,7 +1414,10 @@ fn both_parties_answer_an_introduction_and_see_contacts_only_after_both_accept()
     assert!(empty.text().contains("អ្នកមិនទាន់មានការណែនាំ"));
     let anon = get(&s, "/km/me/introductions", &[]);
     assert_eq!(anon.status, 303);
-    assert_eq!(anon.header("location"), Some("/km/login"));
+    assert_eq!(
+        anon.header("location"),
+        Some("/km/login?next=%2Fkm%2Fme%2Fintroductions")
+    );
 
     let shortlisted = s.as_token(&staff).ok(
         "mutation($s: ID!, $i: ID!) { shortlistMatch(smeId: $s, investorId: $i) { id } }",

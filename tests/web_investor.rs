@@ -152,7 +152,10 @@ fn an_investor_describes_a_mandate_changes_it_and_withdraws_it() {
     );
     let anon = get(&s, "/ko/me/mandate", &[]);
     assert_eq!(anon.status, 303);
-    assert_eq!(anon.header("location"), Some("/ko/login"));
+    assert_eq!(
+        anon.header("location"),
+        Some("/ko/login?next=%2Fko%2Fme%2Fmandate")
+    );
 
     // Withdrawn: it leaves the account page.
     let r = post_form(

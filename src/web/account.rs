@@ -68,7 +68,8 @@ impl AccountForm {
         AccountForm {
             c: w.chrome(tr.t(title), Section::Account),
             heading: tr.t(title),
-            action: w.href(action),
+            // Both forms carry on to the page that sent the person to log in (`next`).
+            action: format!("{}{}", w.href(action), w.next_query()),
             submit: tr.t(submit),
             signup,
             email: String::new(),
@@ -77,7 +78,7 @@ impl AccountForm {
             email_error: None,
             password_error: None,
             role_error: None,
-            other_href: w.href(other),
+            other_href: format!("{}{}", w.href(other), w.next_query()),
             other_label: tr.t(other_key),
         }
     }
@@ -96,21 +97,22 @@ impl AccountForm {
 
 pub async fn signup(w: Web) -> Response {
     if w.viewer.user.is_some() {
-        return see_other(&w.href("/me"));
+        return see_other(&w.after_login());
     }
     w.page(StatusCode::OK, &AccountForm::new(&w, true))
 }
 
 pub async fn login(w: Web) -> Response {
     if w.viewer.user.is_some() {
-        return see_other(&w.href("/me"));
+        return see_other(&w.after_login());
     }
     w.page(StatusCode::OK, &AccountForm::new(&w, false))
 }
 
-/// Signed in: a new session cookie and a redirect to the account page.
+/// Signed in: a new session cookie and a redirect to the page that sent the person to log in,
+/// else the account page.
 fn signed_in(w: &Web, token: &str) -> Response {
-    let mut r = see_other(&w.href("/me"));
+    let mut r = see_other(&w.after_login());
     r.headers_mut()
         .append(header::SET_COOKIE, session::session_cookie(token, w.tls));
     r
@@ -227,7 +229,7 @@ impl PasswordForm {
 /// `/{lang}/me/password`: the form to change the account's password.
 pub async fn password(w: Web) -> Response {
     if w.viewer.user.is_none() {
-        return see_other(&w.href("/login"));
+        return w.to_login();
     }
     w.page(StatusCode::OK, &PasswordForm::new(&w))
 }
@@ -240,7 +242,7 @@ pub async fn password_post(w: Web, body: Bytes) -> Response {
         return refused;
     }
     if w.viewer.user.is_none() {
-        return see_other(&w.href("/login"));
+        return w.login_then(&w.href("/me/password"));
     }
     let current = form.get("current").unwrap_or("");
     let new = form.get("new").unwrap_or("");
@@ -349,7 +351,7 @@ async fn listed<K: profiles::Kind>(
 
 pub async fn me(w: Web) -> Response {
     let Some(account) = service::accounts::me(&w.viewer) else {
-        return see_other(&w.href("/login"));
+        return w.to_login();
     };
     let tr = w.tr;
     let role = match account.role {
@@ -439,7 +441,7 @@ pub async fn archive(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
     };
     match archived {
         Ok(_) => see_other(&w.href("/me")),
-        Err(ServiceError::Unauthenticated(_)) => see_other(&w.href("/login")),
+        Err(ServiceError::Unauthenticated(_)) => w.login_then(&w.href("/me")),
         Err(ServiceError::Forbidden(_)) => w.not_found(),
         Err(e) => w.service_error(e),
     }

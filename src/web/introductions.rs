@@ -177,7 +177,7 @@ fn item(w: &Web, m: &MatchView) -> Option<IntroItem> {
 /// The signed-in account's introductions, in the order the service gives them.
 pub async fn list(w: Web) -> Response {
     if w.viewer.user.is_none() {
-        return see_other(&w.href("/login"));
+        return w.to_login();
     }
     let found = match pipeline::my_introductions(&w.app, &w.viewer, w.lang).await {
         Ok(f) => f,
@@ -197,7 +197,7 @@ pub async fn respond(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
         return refused;
     }
     if w.viewer.user.is_none() {
-        return see_other(&w.href("/login"));
+        return w.login_then(&w.href("/me/introductions"));
     }
     let accept = match form.get("accept") {
         Some("true") => true,
@@ -212,7 +212,7 @@ pub async fn respond(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
     };
     match pipeline::respond(&w.app, &w.viewer, &id, accept, w.lang).await {
         Ok(_) => see_other(&w.href("/me/introductions")),
-        Err(ServiceError::Unauthenticated(_)) => see_other(&w.href("/login")),
+        Err(ServiceError::Unauthenticated(_)) => w.login_then(&w.href("/me/introductions")),
         // Someone else's introduction is as unknown as one that does not exist.
         Err(ServiceError::Forbidden(_) | ServiceError::NotFound { .. }) => w.not_found(),
         // Already answered, or no longer waiting for answers (e.g. a second tab).

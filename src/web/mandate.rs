@@ -229,7 +229,7 @@ fn page(w: &Web, form: &Form, errors: Vec<FieldError>) -> MandatePage {
 /// Only investor accounts describe mandates.
 fn refuse(w: &Web) -> Option<Response> {
     match &w.viewer.user {
-        None => Some(see_other(&w.href("/login"))),
+        None => Some(w.to_login()),
         Some(u) if u.role != Role::Investor => Some(see_other(&w.href("/me"))),
         Some(_) => None,
     }

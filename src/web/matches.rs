@@ -14,7 +14,7 @@ use axum::response::Response;
 use super::explain::{feature_name, points, score_view, ScoreView};
 use super::i18n::Tr;
 use super::public::pick;
-use super::{see_other, Chrome, Form, Section, Web};
+use super::{Chrome, Form, Section, Web};
 use crate::domain::account::Role;
 use crate::domain::investor::Investor;
 use crate::domain::sme::Sme;
@@ -95,7 +95,7 @@ fn overrides(query: &Form) -> Result<Option<WeightOverrides>, ()> {
 
 pub async fn page(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
     let Some(user) = w.viewer.user.as_ref() else {
-        return see_other(&w.href("/login"));
+        return w.to_login();
     };
     match user.role {
         Role::Sme => for_sme(w, id).await,

@@ -249,6 +249,56 @@ impl Web {
         format!("/{}{path}", self.lang.code())
     }
 
+    /// To the log-in page, which comes back to this page once signed in (a GET page: a link
+    /// from a notification e-mail, a bookmark, a session that ended).
+    pub fn to_login(&self) -> Response {
+        let here = match &self.query {
+            Some(q) => format!("{}?{q}", self.href(&self.rest)),
+            None => self.href(&self.rest),
+        };
+        self.login_then(&here)
+    }
+
+    /// To the log-in page, which goes on to `back` (a page of this site) once signed in. A
+    /// form's POST uses it with the form's own page: its session ended while it was filled in.
+    pub fn login_then(&self, back: &str) -> Response {
+        match return_path(back) {
+            // A page address too long to carry would make the log-in page's own address too
+            // long: it then leads to the account page as before.
+            Some(back) if back.len() <= MAX_RETURN_PATH => {
+                see_other(&self.href(&format!("/login{}", query_string([("next", &*back)]))))
+            }
+            _ => see_other(&self.href("/login")),
+        }
+    }
+
+    /// Where the log-in or sign-up form goes once signed in: its `next` when that is a page of
+    /// this site (in this page's language, which the person may have switched to), else the
+    /// account page. Never another site: `//host`, `/\host` and schemes are not paths here.
+    pub fn after_login(&self) -> String {
+        Form::query(self.query.as_deref())
+            .get("next")
+            .and_then(return_path)
+            .filter(|p| p.len() <= MAX_RETURN_PATH)
+            .map(|p| {
+                // `/km/page` → `/{this language}/page`
+                let rest = p[1..].split_once('/').map_or("", |(_, r)| r);
+                self.href(&format!("/{rest}"))
+            })
+            .unwrap_or_else(|| self.href("/me"))
+    }
+
+    /// `next=…` for the log-in and sign-up forms' addresses, when this page has one to keep.
+    pub fn next_query(&self) -> String {
+        match Form::query(self.query.as_deref())
+            .get("next")
+            .and_then(return_path)
+        {
+            Some(p) if p.len() <= MAX_RETURN_PATH => query_string([("next", &*p)]),
+            _ => String::new(),
+        }
+    }
+
     pub fn chrome(&self, title: String, section: Section) -> Chrome {
         let tr = self.tr;
         // Staff get one more entry: their own pages. Everyone else never sees it.
@@ -571,6 +621,27 @@ pub fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> 
     } else {
         String::new()
     }
+}
+
+/// The longest page address a log-in carries on (a board's filters and cursor fit many times
+/// over; the log-in page's own address stays far under what servers accept).
+const MAX_RETURN_PATH: usize = 1_000;
+
+/// A page of this site to return to (`/km/me/introductions?x=1`): a path whose first segment is a language of the site, in printable ASCII (a browser sends the
+/// address percent-encoded), with no `//` or `\` anywhere that a browser could read as
+/// another host. The log-in and account pages themselves are not returned to.
+fn return_path(p: &str) -> Option<String> {
+    let rest = p.strip_prefix('/')?;
+    if !rest.bytes().all(|b| b.is_ascii_graphic()) || rest.contains("//") || rest.contains('\\') {
+        return None;
+    }
+    let (lang, page) = rest.split_once('/').unwrap_or((rest, ""));
+    parse_lang(lang)?;
+    let path = page.split(['?', '#']).next().unwrap_or("");
+    if matches!(path, "login" | "signup" | "logout") {
+        return None;
+    }
+    Some(p.to_string())
 }
 
 /// A 303 to `location` (after a successful POST).

@@ -72,11 +72,16 @@ const BOARD_STAGES: [Stage; 7] = [
     Stage::Closed,
 ];
 
-/// `None` for staff; otherwise the answer: anonymous visitors log in first, other accounts are
-/// refused.
+/// `None` for staff; otherwise the answer: anonymous visitors log in first and come back to
+/// this page, other accounts are refused.
 fn refuse_non_staff(w: &Web) -> Option<Response> {
+    refuse_non_staff_or(w, || w.to_login())
+}
+
+/// As [`refuse_non_staff`], with `login` the answer for an anonymous visitor.
+fn refuse_non_staff_or(w: &Web, login: impl FnOnce() -> Response) -> Option<Response> {
     if w.viewer.user.is_none() {
-        return Some(see_other(&w.href("/login")));
+        return Some(login());
     }
     if !w.viewer.is_staff() {
         return Some(w.message(StatusCode::FORBIDDEN, "staff-only-title", "staff-only-body"));
@@ -489,7 +494,8 @@ pub async fn board(w: Web) -> Response {
 /// down, when the session's token is revoked (the browser reconnects, and a revoked session
 /// is then refused), and after [`STREAM_LIFETIME`].
 pub async fn events(w: Web) -> Response {
-    if let Some(refused) = refuse_non_staff(&w) {
+    // A stream, not a page to come back to after logging in.
+    if let Some(refused) = refuse_non_staff_or(&w, || see_other(&w.href("/login"))) {
         return refused;
     }
     let Some(user) = w.viewer.user_id() else {
@@ -850,9 +856,12 @@ fn text_error(tr: Tr, message: &str) -> String {
     }
 }
 
-/// Checks what every action needs: the form's CSRF field, then a staff viewer.
-fn guard(w: &Web, form: &Form) -> Option<Response> {
-    w.refuse_without_csrf(form).or_else(|| refuse_non_staff(w))
+/// Checks what every action needs: the form's CSRF field, then a staff viewer. A session that
+/// ended while the form was open logs in again and comes back to `page` (`/staff/…`), the
+/// page the form was on: the action's own address answers only POST.
+fn guard(w: &Web, form: &Form, page: &str) -> Option<Response> {
+    w.refuse_without_csrf(form)
+        .or_else(|| refuse_non_staff_or(w, || w.login_then(&w.href(page))))
 }
 
 /// The end of every action: PRG to the match page; a refusal goes back to the page with
@@ -867,7 +876,9 @@ async fn finish(
     match result {
         Ok(m) => see_other(&w.href(&format!("/staff/matches/{}", m.id))),
         Err(ServiceError::NotFound { .. }) => w.not_found(),
-        Err(ServiceError::Unauthenticated(_)) => see_other(&w.href("/login")),
+        Err(ServiceError::Unauthenticated(_)) => {
+            w.login_then(&w.href(&format!("/staff/matches/{id}")))
+        }
         Err(ServiceError::Forbidden(_)) => {
             w.message(StatusCode::FORBIDDEN, "staff-only-title", "staff-only-body")
         }
@@ -886,7 +897,7 @@ async fn finish(
 /// `POST …/introduce` (`message`): introduces both sides with the staff's message.
 pub async fn introduce(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes) -> Response {
     let form = Form::parse(&body);
-    if let Some(refusal) = guard(&w, &form) {
+    if let Some(refusal) = guard(&w, &form, &format!("/staff/matches/{id}")) {
         return refusal;
     }
     let message = form.get("message").unwrap_or("");
@@ -912,7 +923,7 @@ pub async fn introduce(w: Web, Path((_, id)): Path<(String, String)>, body: Byte
 /// `POST …/move` (`stage`, optional `message`): moves the match to an allowed stage.
 pub async fn move_stage(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes) -> Response {
     let form = Form::parse(&body);
-    if let Some(refusal) = guard(&w, &form) {
+    if let Some(refusal) = guard(&w, &form, &format!("/staff/matches/{id}")) {
         return refusal;
     }
     let message = form.get("message");
@@ -944,7 +955,7 @@ pub async fn move_stage(w: Web, Path((_, id)): Path<(String, String)>, body: Byt
 /// `POST …/curator` (`curator`: a staff account's id): assigns the match's curator.
 pub async fn assign(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes) -> Response {
     let form = Form::parse(&body);
-    if let Some(refusal) = guard(&w, &form) {
+    if let Some(refusal) = guard(&w, &form, &format!("/staff/matches/{id}")) {
         return refusal;
     }
     let me = w
@@ -964,7 +975,7 @@ pub async fn assign(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes) 
 /// `POST …/note` (`note`): adds a note to the match's log.
 pub async fn note(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes) -> Response {
     let form = Form::parse(&body);
-    if let Some(refusal) = guard(&w, &form) {
+    if let Some(refusal) = guard(&w, &form, &format!("/staff/matches/{id}")) {
         return refusal;
     }
     let note = form.get("note").unwrap_or("");
@@ -1082,7 +1093,7 @@ pub async fn ranked_for_investor(w: &Web, id: &str) -> Result<Option<Ranked>, Se
 /// to its new match page. A pair already in the pipeline goes to its match page instead.
 pub async fn shortlist(w: Web, body: Bytes) -> Response {
     let form = Form::parse(&body);
-    if let Some(refusal) = guard(&w, &form) {
+    if let Some(refusal) = guard(&w, &form, "/staff") {
         return refusal;
     }
     let (sme, investor) = (

@@ -296,7 +296,7 @@ fn step_number(name: Option<&str>) -> usize {
 /// Only SME accounts describe businesses.
 fn refuse(w: &Web) -> Option<Response> {
     match &w.viewer.user {
-        None => Some(see_other(&w.href("/login"))),
+        None => Some(w.to_login()),
         Some(u) if u.role != Role::Sme => Some(see_other(&w.href("/me"))),
         Some(_) => None,
     }
