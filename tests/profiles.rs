@@ -239,7 +239,8 @@ fn contact_details_and_anonymous_names_do_not_leak() {
         body["sme"]["displayName"],
         "Processing and preserving of fruit and vegetables, Kampong Thom"
     );
-    assert_eq!(body["sme"]["km"], "ផលិតកម្ម, កំពង់ធំ");
+    // Named by its class in Khmer too (before, only its section was: "ផលិតកម្ម, កំពង់ធំ").
+    assert_eq!(body["sme"]["km"], "ការកែច្នៃ និងការរក្សាទុកផ្លែឈើ និងបន្លែ, កំពង់ធំ");
     assert_eq!(body["investor"]["contact"], Value::Null);
     assert_eq!(
         body["smes"]["edges"][0]["node"],

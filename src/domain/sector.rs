@@ -1,5 +1,5 @@
 //! The ISIC Rev.4 tree (UN Statistics Division), compiled in from `data/isic_rev4.csv`, with
-//! Khmer and Korean section names from `data/isic_sections_i18n.csv`.
+//! Khmer and Korean titles of every node from `data/isic_i18n.csv`.
 //!
 //! Codes: a section is a letter (`C`), a division two digits (`10`), a group three (`107`), a
 //! class four (`1079`). Profiles name classes; investor interests may name any level.
@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 const ISIC_CSV: &str = include_str!("../../data/isic_rev4.csv");
-const SECTION_NAMES_CSV: &str = include_str!("../../data/isic_sections_i18n.csv");
+const NAMES_CSV: &str = include_str!("../../data/isic_i18n.csv");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum IsicLevel {
@@ -49,7 +49,7 @@ pub struct IsicTree {
 
 static TREE: LazyLock<IsicTree> = LazyLock::new(|| {
     // The data is compiled in and covered by unit tests, so a parse failure is a build defect.
-    IsicTree::parse(ISIC_CSV, SECTION_NAMES_CSV).expect("data/isic_rev4.csv is valid")
+    IsicTree::parse(ISIC_CSV, NAMES_CSV).expect("data/isic_rev4.csv is valid")
 });
 
 /// The compiled-in ISIC Rev.4 tree.
@@ -95,6 +95,12 @@ impl IsicTree {
                 name_km,
                 name_ko,
             });
+        }
+        // A title for a code the tree lacks is a typo in the data, not a name to drop quietly.
+        if let Some(unknown) = i18n.keys().find(|c| !by_code.contains_key(*c)) {
+            return Err(format!(
+                "a title for {unknown:?}, which is no ISIC Rev.4 code"
+            ));
         }
         Ok(IsicTree {
             nodes,
@@ -218,6 +224,31 @@ mod tests {
         assert!(isic()
             .children(None)
             .all(|s| s.name_km.is_some() && s.name_ko.is_some()));
+    }
+
+    /// A Khmer shop owner picks a class from the list in Khmer (before, 419 English titles).
+    #[test]
+    fn every_node_has_a_khmer_and_a_korean_title() {
+        let khmer = |c: char| ('\u{1780}'..='\u{17FF}').contains(&c);
+        let hangul = |c: char| ('\u{AC00}'..='\u{D7A3}').contains(&c);
+        for n in isic().all() {
+            let (km, ko) = (n.name_km.as_deref(), n.name_ko.as_deref());
+            let (Some(km), Some(ko)) = (km, ko) else {
+                panic!("{} {} has no Khmer or Korean title", n.code, n.name_en);
+            };
+            assert!(
+                km.chars().any(khmer) && !km.chars().any(|c| c.is_ascii_alphabetic()),
+                "{}: {km}",
+                n.code
+            );
+            assert!(
+                ko.chars().any(hangul) && !ko.chars().any(|c| c.is_ascii_alphabetic()),
+                "{}: {ko}",
+                n.code
+            );
+        }
+        let bad = IsicTree::parse(ISIC_CSV, "code,name_km,name_ko\n0000,x,y\n");
+        assert!(bad.is_err_and(|e| e.contains("0000")));
     }
 
     #[test]

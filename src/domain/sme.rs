@@ -70,8 +70,8 @@ pub struct Sme {
 
 impl SmeProfile {
     /// What an SME is called where its name is hidden (ANONYMOUS): its sector and province, in
-    /// `lang`, e.g. "Manufacture of other food products n.e.c., Kampong Thom". ISIC class titles
-    /// exist in English; Khmer and Korean fall back to the most specific named ancestor.
+    /// `lang`, e.g. "Manufacture of other food products n.e.c., Kampong Thom". A title missing in
+    /// Khmer or Korean falls back to the most specific named ancestor.
     pub fn neutral_name(&self, lang: super::text::Lang) -> String {
         use super::text::Lang;
         let province = self.province.province();

@@ -1,11 +1,10 @@
 //! The investor's mandate form (`/{lang}/me/mandate`): what a Korean investor or partner looks
 //! for, on one page made for a desk (an analyst fills it in one sitting).
 //!
-//! Sectors are chosen from the ISIC tree by name: the 21 sections are named in the page
-//! language, each opens to its divisions; a filter box (progressive enhancement) matches what is
-//! typed against every section's name in Khmer, Korean and English and every division's
-//! English title (`제조`, `ផលិតកម្ម` and `manufacturing` all find section C). Without JavaScript
-//! the tree is plain checkboxes.
+//! Sectors are chosen from the ISIC tree by name: the 21 sections and their divisions are named
+//! in the page language; a filter box (progressive enhancement) matches what is typed against
+//! every section's and division's name in Khmer, Korean and English (`제조`, `ផលិតកម្ម` and
+//! `manufacturing` all find section C). Without JavaScript the tree is plain checkboxes.
 //!
 //! The form POSTs with a CSRF field; `service::profiles::publish`/`revise` validate, and a
 //! refusal re-renders the form with what was typed and a translated message next to each field.
@@ -104,20 +103,25 @@ fn sector_tree(w: &Web, form: &Form) -> Vec<SectorChoice> {
                     .iter()
                     .map(|l| sector_name(super::i18n::Tr::new(*l), code).to_lowercase()),
             );
-            let divisions: Vec<Check> = isic()
-                .children(Some(code))
-                .filter(|d| d.level == IsicLevel::Division)
-                .map(|d| {
-                    names.push(format!("{} {}", d.code, d.name_en.to_lowercase()));
-                    check(
-                        format!("s-{}", d.code),
-                        "sector",
-                        &d.code,
-                        format!("{} {}", d.code, d.name_en),
-                        form,
-                    )
-                })
-                .collect();
+            let divisions: Vec<Check> =
+                isic()
+                    .children(Some(code))
+                    .filter(|d| d.level == IsicLevel::Division)
+                    .map(|d| {
+                        // The filter finds a division by its name in any language.
+                        names.push(d.code.clone());
+                        names.extend(Lang::ALL.iter().map(|l| {
+                            sector_name(super::i18n::Tr::new(*l), &d.code).to_lowercase()
+                        }));
+                        check(
+                            format!("s-{}", d.code),
+                            "sector",
+                            &d.code,
+                            format!("{} {}", d.code, sector_name(w.tr, &d.code)),
+                            form,
+                        )
+                    })
+                    .collect();
             let open = divisions.iter().any(|d| d.checked);
             SectorChoice {
                 section: check(

@@ -77,8 +77,8 @@ pub fn province_name(tr: Tr, iso: &str) -> String {
         .unwrap_or_else(|| iso.to_string())
 }
 
-/// A node of the ISIC tree by name: the page language where the tree has it (section names),
-/// else the most specific ancestor's, else English.
+/// A node of the ISIC tree by name: the page language where the tree has it (every node, from
+/// `data/isic_i18n.csv`), else English.
 pub fn sector_name(tr: Tr, code: &str) -> String {
     let Some(node) = reference::sector(code) else {
         return code.to_string();
@@ -564,10 +564,7 @@ pub fn sme_facts(tr: Tr, sme: &Sme) -> Vec<Fact> {
             label: tr.t("profile-sector"),
             value: format!(
                 "{} ({})",
-                isic()
-                    .get(p.sector.as_str())
-                    .map(|n| n.name_en.clone())
-                    .unwrap_or_default(),
+                sector_name(tr, p.sector.as_str()),
                 p.sector.as_str()
             ),
             hint: Some(section_name(tr, p.sector.as_str())),

@@ -47,8 +47,7 @@ struct IncentivesPage {
     outcome: Option<Outcome>,
 }
 
-/// Every ISIC class as an option, grouped by section; classes have English titles only,
-/// sections are named in the page language.
+/// Every ISIC class as an option, grouped by section, named in the page language.
 pub fn sector_groups(tr: super::i18n::Tr, sector: &str) -> Vec<Group> {
     let mut sectors = Vec::new();
     for section in isic().children(None) {
@@ -66,7 +65,7 @@ pub fn sector_groups(tr: super::i18n::Tr, sector: &str) -> Vec<Group> {
                 if k.level == IsicLevel::Class {
                     options.push(Opt {
                         selected: k.code == sector,
-                        label: format!("{} {}", k.code, k.name_en),
+                        label: format!("{} {}", k.code, super::public::sector_name(tr, &k.code)),
                         value: k.code.clone(),
                     });
                 }
