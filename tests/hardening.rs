@@ -1104,7 +1104,9 @@ fn running_rankings_stop_when_the_deadline_passes_or_the_client_leaves() {
         let at = started.elapsed();
         eprintln!("round {round}: after the clients left, rankings idle within {idle:?} ({at:?} after sending)");
         assert!(
-            idle.is_some_and(|d| d < Duration::from_millis(400)),
+            // At once, not after draining: the ~170 rankings waiting would take seconds. Under
+            // a loaded CI machine "at once" measured up to 400 ms, hence the margin.
+            idle.is_some_and(|d| d < Duration::from_millis(1_000)),
             "{idle:?}"
         );
         assert!(
