@@ -684,3 +684,95 @@ fn a_column_says_how_many_of_its_matches_are_on_other_pages() {
     assert!(column(&second, "introduced").contains(&format!("/en/staff/matches/{moved}\"")));
     assert_eq!(second.matches("/en/staff/matches/").count(), 1, "{next}");
 }
+
+/// Chamber staff keep their lists in spreadsheets: the board downloads as a CSV file, under the
+/// board's filters, in the page language, with what the board shows and no contact detail, and
+/// a name that starts like a formula stays text in the sheet.
+#[test]
+fn the_pipeline_downloads_as_a_spreadsheet_under_the_boards_filters() {
+    let s = TestServer::start();
+    let cashew = publish_sme(&s, sme_input());
+    let rice = publish_sme(&s, rice_farm());
+    let mut hostile = sme_input();
+    hostile["name"] = json!({ "en": "=HYPERLINK(\"http://evil.example\",\"open\")" });
+    hostile["contact"] = json!({ "person": "Vanna", "email": "vanna@formula.example" });
+    let hostile = publish_sme(&s, hostile);
+    let inv = publish_investor(&s, investor_input());
+    let (cookie, csrf, _) = staff_session(&s);
+    let mut ids = vec![];
+    for sme in [&cashew, &rice, &hostile] {
+        ids.push(shortlist(&s, &cookie, &csrf, sme, &inv));
+        // SQLite orders times to the millisecond: each later than the one before.
+        std::thread::sleep(Duration::from_millis(3));
+    }
+    let as_staff = [("Cookie", cookie.as_str())];
+    let rows_of = |path: &str| -> Vec<Vec<String>> {
+        let r = get(&s, path, &as_staff);
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+        assert_eq!(r.header("content-type"), Some("text/csv; charset=utf-8"));
+        assert!(r
+            .header("content-disposition")
+            .is_some_and(|d| d.starts_with("attachment; filename=\"khkr-pipeline-")));
+        // A byte-order mark, so that spreadsheets read the Khmer and Korean as UTF-8.
+        assert!(r.body.starts_with("\u{feff}".as_bytes()));
+        let text = String::from_utf8(r.body[3..].to_vec()).unwrap();
+        csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+            .collect()
+    };
+
+    let all = rows_of("/km/staff/pipeline.csv");
+    assert_eq!(all.len(), 3, "{all:?}");
+    // Longest wait first, as on the board; the first column is the match, the last its page.
+    let listed: Vec<&str> = all.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(listed, ids.iter().map(String::as_str).collect::<Vec<_>>());
+    for (row, id) in all.iter().zip(&ids) {
+        assert_eq!(row.last().unwrap(), &format!("/km/staff/matches/{id}"));
+        assert_eq!(row[1], "ក្នុងបញ្ជីជម្រើស", "{row:?}");
+    }
+    let text = format!("{all:?}");
+    // Staff see the anonymous SME's name, as on the board; nobody's contact is in the file.
+    assert!(text.contains("Mekong Rice Farm"));
+    for contact in ["sokha@", "dara@", "minji@", "vanna@", "Vanna"] {
+        assert!(!text.contains(contact), "{contact} in {text}");
+    }
+    // The formula is a name: quoted with ', not run by the spreadsheet.
+    let formula = all
+        .iter()
+        .find(|r| r[0] == ids[2])
+        .map(|r| r[4].clone())
+        .unwrap();
+    assert_eq!(formula, "'=HYPERLINK(\"http://evil.example\",\"open\")");
+    // The sector in the page language, with its code.
+    let rice_row = all.iter().find(|r| r[0] == ids[1]).unwrap();
+    assert_eq!(rice_row[5], "0112");
+    assert!(rice_row[6].contains("ស្រូវ"), "{rice_row:?}");
+
+    // The board's filters; the board links to the file under its own filters.
+    let rice_only = rows_of("/en/staff/pipeline.csv?sector=a");
+    assert_eq!(rice_only.len(), 1);
+    assert_eq!(rice_only[0][0], ids[1]);
+    let board = get(&s, "/en/staff/pipeline?sector=A", &as_staff).text();
+    assert!(
+        board.contains("href=\"/en/staff/pipeline.csv?sector=A\" download"),
+        "{board}"
+    );
+    assert_eq!(rows_of("/ko/staff/pipeline.csv?province=KH-1").len(), 0);
+    let bad = get(&s, "/en/staff/pipeline.csv?sector=ZZ", &as_staff);
+    assert_eq!(bad.status, 400);
+    assert!(bad.text().contains("could not be used"));
+
+    // Staff only: a visitor logs in first, the parties are refused and get no row.
+    let anon = get(&s, "/en/staff/pipeline.csv", &[]);
+    assert_eq!(anon.status, 303);
+    assert_eq!(
+        anon.header("location"),
+        Some("/en/login?next=%2Fen%2Fstaff%2Fpipeline.csv")
+    );
+    for token in [&s.sme_token, &s.investor_token] {
+        let r = get(&s, "/en/staff/pipeline.csv", &[("Cookie", &session(token))]);
+        assert_eq!(r.status, 403);
+        assert!(!r.text().contains("Mekong Rice Farm"));
+    }
+}

@@ -21,6 +21,7 @@ mod matches;
 mod public;
 mod refusals;
 mod staff;
+mod staff_export;
 mod tools;
 mod wizard;
 
@@ -83,6 +84,10 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: Arc<App>) -> Router<S> {
         )
         .route("/{lang}/staff", get(staff::dashboard))
         .route("/{lang}/staff/pipeline", get(staff::board))
+        .route(
+            "/{lang}/staff/pipeline.csv",
+            get(staff_export::pipeline_csv),
+        )
         .route("/{lang}/staff/events", get(staff::events))
         .route("/{lang}/staff/shortlist", post(staff::shortlist))
         .route("/{lang}/staff/matches/{id}", get(staff::match_page))

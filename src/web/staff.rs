@@ -74,7 +74,7 @@ const BOARD_STAGES: [Stage; 7] = [
 
 /// `None` for staff; otherwise the answer: anonymous visitors log in first and come back to
 /// this page, other accounts are refused.
-fn refuse_non_staff(w: &Web) -> Option<Response> {
+pub(super) fn refuse_non_staff(w: &Web) -> Option<Response> {
     refuse_non_staff_or(w, || w.to_login())
 }
 
@@ -98,7 +98,7 @@ pub fn stage_name(tr: Tr, s: Stage) -> String {
 }
 
 /// `2026-11-30 15:45 UTC`: one unambiguous form for every language.
-fn when(t: OffsetDateTime) -> String {
+pub(super) fn when(t: OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02} UTC",
@@ -111,13 +111,16 @@ fn when(t: OffsetDateTime) -> String {
 }
 
 /// A profile's name as the viewer may see it, with the language it is written in.
-fn name_of<T: service::visibility::Profile>(w: &Web, p: &Shown<T>) -> (String, &'static str) {
+pub(super) fn name_of<T: service::visibility::Profile>(
+    w: &Web,
+    p: &Shown<T>,
+) -> (String, &'static str) {
     super::matches::title(w.tr, w.lang, p)
 }
 
 /// The e-mail address of every staff account (curators are staff accounts), as the service
 /// lets staff see them.
-async fn staff_emails(w: &Web) -> Result<HashMap<UserId, String>, ServiceError> {
+pub(super) async fn staff_emails(w: &Web) -> Result<HashMap<UserId, String>, ServiceError> {
     Ok(accounts::staff_accounts(&w.app, &w.viewer)
         .await?
         .into_iter()
@@ -125,7 +128,11 @@ async fn staff_emails(w: &Web) -> Result<HashMap<UserId, String>, ServiceError> 
         .collect())
 }
 
-fn curator_words(w: &Web, curator: Option<UserId>, emails: &HashMap<UserId, String>) -> String {
+pub(super) fn curator_words(
+    w: &Web,
+    curator: Option<UserId>,
+    emails: &HashMap<UserId, String>,
+) -> String {
     match curator {
         None => w.tr.t("staff-curator-none"),
         Some(id) if Some(id) == w.viewer.user_id() => w.tr.t("staff-curator-me"),
@@ -239,6 +246,8 @@ struct BoardPage {
     notice: Option<String>,
     events: String,
     dashboard: String,
+    /// The same matches under the same filters as a spreadsheet (`staff_export`).
+    export: String,
     error: Option<String>,
 }
 
@@ -326,6 +335,23 @@ fn card(w: &Web, m: &MatchView, facts: &PipelineFacts, emails: &HashMap<UserId, 
     }
 }
 
+/// The board's filters from the page address: curator, sector and province. Codes as the
+/// form writes them (a hand-typed `sector=c` or `province=kh-12` filters as the service reads
+/// it, and must show as chosen, or the next submit would drop it).
+pub(super) fn board_filters(w: &Web) -> (Option<String>, Option<String>, Option<String>) {
+    let form = Form::query(w.query.as_deref());
+    let code = |name: &str| {
+        form.get(name)
+            .map(|v| v.trim().to_ascii_uppercase())
+            .filter(|v| !v.is_empty())
+    };
+    (
+        form.get("curator").map(str::to_string),
+        code("sector"),
+        code("province"),
+    )
+}
+
 /// `/{lang}/staff/pipeline`: every match in the pipeline by stage, filtered by curator, the
 /// SME's sector (section or division) and province with a plain GET form.
 pub async fn board(w: Web) -> Response {
@@ -334,16 +360,7 @@ pub async fn board(w: Web) -> Response {
     }
     let tr = w.tr;
     let form = Form::query(w.query.as_deref());
-    // Codes as the form writes them (a hand-typed `sector=c` or `province=kh-12` filters as
-    // the service reads it, and must show as chosen, or the next submit would drop it).
-    let code = |name: &str| {
-        form.get(name)
-            .map(|v| v.trim().to_ascii_uppercase())
-            .filter(|v| !v.is_empty())
-    };
-    let curator = form.get("curator").map(str::to_string);
-    let sector = code("sector");
-    let province = code("province");
+    let (curator, sector, province) = board_filters(&w);
     let mut args = PipelineArgs {
         stage: None,
         curator_id: curator.clone(),
@@ -476,6 +493,11 @@ pub async fn board(w: Web) -> Response {
         notice: moved_on.then(|| tr.t("staff-board-position-lost")),
         events: w.href("/staff/events"),
         dashboard: w.href("/staff"),
+        export: format!(
+            "{}{}",
+            w.href("/staff/pipeline.csv"),
+            query_string(keep.iter().copied())
+        ),
         error,
     };
     let status = if page.error.is_some() {
