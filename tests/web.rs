@@ -464,6 +464,8 @@ fn logging_in_comes_back_to_the_page_that_asked_for_it() {
         "evil.example",
         "/xx/me",
         "/km/me\r\nSet-Cookie: a=b",
+        "/\t/evil.example",
+        "/km/\t/evil.example",
         "/km/login",
         "/km/logout",
     ] {

@@ -68,7 +68,7 @@ pub struct Sector {
     pub level: IsicLevel,
     /// The code of the node above (null for a section).
     pub parent_code: Option<String>,
-    /// English always (the UN title); Khmer and Korean where known (sections today).
+    /// English always (the UN title); Khmer and Korean for every node (`data/isic_i18n.csv`).
     pub name: LocalizedText,
 }
 

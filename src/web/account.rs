@@ -237,12 +237,14 @@ pub async fn password(w: Web) -> Response {
 /// Changes the password (`accounts::change_password`): every other session of the account
 /// ends, and this browser gets the new session's cookie.
 pub async fn password_post(w: Web, body: Bytes) -> Response {
+    // Signed out first (a session that ended: the browser then sends no session cookie, so
+    // the CSRF field cannot match either): log in again and come back; nothing changes.
+    if w.viewer.user.is_none() {
+        return w.login_then(&w.href("/me/password"));
+    }
     let form = Form::parse(&body);
     if let Some(refused) = w.refuse_without_csrf(&form) {
         return refused;
-    }
-    if w.viewer.user.is_none() {
-        return w.login_then(&w.href("/me/password"));
     }
     let current = form.get("current").unwrap_or("");
     let new = form.get("new").unwrap_or("");
@@ -427,6 +429,10 @@ pub async fn me(w: Web) -> Response {
 /// Archives one of the account's businesses or mandates: it leaves search and matching; PRG to
 /// the account.
 pub async fn archive(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes) -> Response {
+    // Signed out first, as for the password form.
+    if w.viewer.user.is_none() {
+        return w.login_then(&w.href("/me"));
+    }
     let form = Form::parse(&body);
     if let Some(refused) = w.refuse_without_csrf(&form) {
         return refused;

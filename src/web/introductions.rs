@@ -192,12 +192,14 @@ pub async fn list(w: Web) -> Response {
 
 /// Accept or decline one introduction (`accept=true|false`), then back to the list.
 pub async fn respond(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes) -> Response {
+    // Signed out first (a session that ended: the browser then sends no session cookie, so
+    // the CSRF field cannot match either): log in again and come back; nothing changes.
+    if w.viewer.user.is_none() {
+        return w.login_then(&w.href("/me/introductions"));
+    }
     let form = Form::parse(&body);
     if let Some(refused) = w.refuse_without_csrf(&form) {
         return refused;
-    }
-    if w.viewer.user.is_none() {
-        return w.login_then(&w.href("/me/introductions"));
     }
     let accept = match form.get("accept") {
         Some("true") => true,

@@ -103,25 +103,25 @@ fn sector_tree(w: &Web, form: &Form) -> Vec<SectorChoice> {
                     .iter()
                     .map(|l| sector_name(super::i18n::Tr::new(*l), code).to_lowercase()),
             );
-            let divisions: Vec<Check> =
-                isic()
-                    .children(Some(code))
-                    .filter(|d| d.level == IsicLevel::Division)
-                    .map(|d| {
-                        // The filter finds a division by its name in any language.
-                        names.push(d.code.clone());
-                        names.extend(Lang::ALL.iter().map(|l| {
-                            sector_name(super::i18n::Tr::new(*l), &d.code).to_lowercase()
-                        }));
-                        check(
-                            format!("s-{}", d.code),
-                            "sector",
-                            &d.code,
-                            format!("{} {}", d.code, sector_name(w.tr, &d.code)),
-                            form,
-                        )
-                    })
-                    .collect();
+            let divisions: Vec<Check> = isic()
+                .children(Some(code))
+                .filter(|d| d.level == IsicLevel::Division)
+                .map(|d| {
+                    // The filter finds a division by its name in any language, with or
+                    // without its code in front ("10 food").
+                    names.extend(Lang::ALL.iter().map(|l| {
+                        let name = sector_name(super::i18n::Tr::new(*l), &d.code);
+                        format!("{} {}", d.code, name.to_lowercase())
+                    }));
+                    check(
+                        format!("s-{}", d.code),
+                        "sector",
+                        &d.code,
+                        format!("{} {}", d.code, sector_name(w.tr, &d.code)),
+                        form,
+                    )
+                })
+                .collect();
             let open = divisions.iter().any(|d| d.checked);
             SectorChoice {
                 section: check(

@@ -268,12 +268,10 @@ impl Web {
     /// form's POST uses it with the form's own page: its session ended while it was filled in.
     pub fn login_then(&self, back: &str) -> Response {
         match return_path(back) {
-            // A page address too long to carry would make the log-in page's own address too
-            // long: it then leads to the account page as before.
-            Some(back) if back.len() <= MAX_RETURN_PATH => {
+            Some(back) => {
                 see_other(&self.href(&format!("/login{}", query_string([("next", &*back)]))))
             }
-            _ => see_other(&self.href("/login")),
+            None => see_other(&self.href("/login")),
         }
     }
 
@@ -284,9 +282,9 @@ impl Web {
         Form::query(self.query.as_deref())
             .get("next")
             .and_then(return_path)
-            .filter(|p| p.len() <= MAX_RETURN_PATH)
             .map(|p| {
-                // `/km/page` → `/{this language}/page`
+                // The page in the language the person logged in with: they may have switched
+                // on the log-in page.
                 let rest = p[1..].split_once('/').map_or("", |(_, r)| r);
                 self.href(&format!("/{rest}"))
             })
@@ -299,8 +297,8 @@ impl Web {
             .get("next")
             .and_then(return_path)
         {
-            Some(p) if p.len() <= MAX_RETURN_PATH => query_string([("next", &*p)]),
-            _ => String::new(),
+            Some(p) => query_string([("next", &*p)]),
+            None => String::new(),
         }
     }
 
@@ -632,10 +630,16 @@ pub fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> 
 /// over; the log-in page's own address stays far under what servers accept).
 const MAX_RETURN_PATH: usize = 1_000;
 
-/// A page of this site to return to (`/km/me/introductions?x=1`): a path whose first segment is a language of the site, in printable ASCII (a browser sends the
-/// address percent-encoded), with no `//` or `\` anywhere that a browser could read as
-/// another host. The log-in and account pages themselves are not returned to.
+/// A page of this site to return to (`/km/me/introductions?x=1`), at most [`MAX_RETURN_PATH`]
+/// long (a longer one would make the log-in page's own address too long: the log-in then
+/// leads to the account page): a path whose first segment is a language of the site, in
+/// printable ASCII (a browser sends the address percent-encoded), with no `//` or `\` anywhere
+/// that a browser could read as another host. The log-in, sign-up and log-out pages are not
+/// returned to (a loop).
 fn return_path(p: &str) -> Option<String> {
+    if p.len() > MAX_RETURN_PATH {
+        return None;
+    }
     let rest = p.strip_prefix('/')?;
     if !rest.bytes().all(|b| b.is_ascii_graphic()) || rest.contains("//") || rest.contains('\\') {
         return None;

@@ -878,12 +878,15 @@ fn text_error(tr: Tr, message: &str) -> String {
     }
 }
 
-/// Checks what every action needs: the form's CSRF field, then a staff viewer. A session that
-/// ended while the form was open logs in again and comes back to `page` (`/staff/…`), the
-/// page the form was on: the action's own address answers only POST.
+/// Checks what every action needs: a signed-in viewer, the form's CSRF field, then staff. A
+/// session that ended while the form was open logs in again and comes back to `page`
+/// (`/staff/…`; the action's own address answers only POST): checked first, since without a
+/// session cookie the CSRF field cannot match, and nothing changes either way.
 fn guard(w: &Web, form: &Form, page: &str) -> Option<Response> {
-    w.refuse_without_csrf(form)
-        .or_else(|| refuse_non_staff_or(w, || w.login_then(&w.href(page))))
+    if w.viewer.user.is_none() {
+        return Some(w.login_then(&w.href(page)));
+    }
+    w.refuse_without_csrf(form).or_else(|| refuse_non_staff(w))
 }
 
 /// The end of every action: PRG to the match page; a refusal goes back to the page with
@@ -1115,6 +1118,7 @@ pub async fn ranked_for_investor(w: &Web, id: &str) -> Result<Option<Ranked>, Se
 /// to its new match page. A pair already in the pipeline goes to its match page instead.
 pub async fn shortlist(w: Web, body: Bytes) -> Response {
     let form = Form::parse(&body);
+    // Its form sits on either side's profile page; after logging in again, the dashboard.
     if let Some(refusal) = guard(&w, &form, "/staff") {
         return refusal;
     }

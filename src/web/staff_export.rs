@@ -1,15 +1,18 @@
 //! The pipeline as a spreadsheet (`/{lang}/staff/pipeline.csv`): chamber staff keep their lists
 //! in spreadsheets, so the board's matches under the board's filters download as one CSV file.
 //!
-//! What a row shows is what the board's card shows, from the same `service::pipeline::list`
-//! and the same visibility rules: names as staff may see them, sector, province, stage, curator,
-//! the last change, the score and the match page's address. No contact detail is exported
-//! (the board shows none; contacts stay on the match page, where the rules decide).
+//! A row holds what the board's card shows (names as staff may see them, stage, curator, the
+//! last change, province), plus what staff read on the match page (the ISIC class with its code,
+//! the score) and the match page's address, from the same `service::pipeline::list` and the same
+//! visibility rules. No contact detail is exported: the board shows none, and contacts stay on
+//! the match page, where the rules decide.
 //!
 //! The file opens as text in any spreadsheet: UTF-8 with a byte-order mark (without it Excel
-//! reads Khmer and Korean as Latin-1), and a cell that starts like a formula (`=`, `+`, `-`,
-//! `@`, a tab or a line break) gets a leading `'`, so that a profile named
-//! `=HYPERLINK("http://…")` is a name in the sheet, not a formula it runs.
+//! reads Khmer and Korean as Latin-1), and a cell that starts like a formula gets a leading `'`,
+//! so that a profile named `=HYPERLINK("http://…")` is a name in the sheet, not a formula it
+//! runs.
+
+use std::time::Duration;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -18,37 +21,95 @@ use super::explain::points;
 use super::public::{province_name, sector_name};
 use super::staff::{board_filters, curator_words, name_of, refuse_non_staff, staff_emails};
 use super::staff::{stage_name, when};
-use super::Web;
+use super::{query_string, Web};
+use crate::service::matching::MatchView;
 use crate::service::pipeline::{self, ListOrder, PipelineArgs};
 use crate::service::profiles::MAX_PAGE_SIZE;
 use crate::service::ServiceError;
 
-/// The most matches one file holds; past it, staff are asked to filter. A chamber's pipeline
-/// is far smaller (dozens of matches a week), and every row costs two profile reads.
-pub const MAX_ROWS: i64 = 10_000;
+/// The most matches one file holds; past it, staff are asked to filter (the message says
+/// 10,000). A chamber's pipeline is far smaller (dozens of matches a week), and every row costs
+/// two profile reads.
+const MAX_ROWS: usize = 10_000;
 
-/// A cell as a spreadsheet should read it: text that starts like a formula is quoted with `'`
-/// (OWASP's advice on CSV injection), everything else as it is.
-pub fn cell(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\n') => format!("'{text}"),
-        _ => text.to_string(),
+/// How long reading the matches may take before staff are asked to filter instead: a page
+/// route has no request deadline of its own, and a file nobody waits for must not keep going.
+const DEADLINE: Duration = Duration::from_secs(60);
+
+/// A cell as a spreadsheet should read it: text whose first visible character starts a formula
+/// (`=`, `+`, `-`, `@`, or their full-width forms, which CJK spreadsheets may read as the same)
+/// or that starts with a tab or a line break is quoted with `'` (OWASP's advice on CSV
+/// injection); everything else as it is.
+fn cell(text: &str) -> String {
+    let formula = |c: char| "=+-@＝＋－＠".contains(c);
+    let starts_badly = text.starts_with(['\t', '\r', '\n'])
+        || text.trim_start().chars().next().is_some_and(formula);
+    if starts_badly {
+        format!("'{text}")
+    } else {
+        text.to_string()
     }
+}
+
+/// Why a file could not be made.
+enum Refused {
+    Service(ServiceError),
+    TooMany,
+}
+
+/// Every match under the filters, longest wait first. Read in the pair-id order, which a change
+/// during the reading cannot reorder (the wait order would move a match changed meanwhile to
+/// the end and list it twice), then sorted.
+async fn matches(w: &Web, mut args: PipelineArgs) -> Result<Vec<MatchView>, Refused> {
+    args.order = ListOrder::Id;
+    let mut all: Vec<MatchView> = Vec::new();
+    loop {
+        let page = pipeline::list(&w.app, &w.viewer, args.clone())
+            .await
+            .map_err(Refused::Service)?;
+        if page.total_count > MAX_ROWS as i64 || all.len() + page.items.len() > MAX_ROWS {
+            return Err(Refused::TooMany);
+        }
+        let next = page
+            .has_next_page
+            .then(|| page.items.last().map(|m| pipeline::cursor(args.order, m)))
+            .flatten();
+        all.extend(page.items);
+        match next {
+            Some(after) => args.after = Some(after),
+            None => break,
+        }
+    }
+    let waited = |m: &MatchView| m.pipeline.as_ref().map(|f| f.updated_at);
+    all.sort_by(|a, b| waited(a).cmp(&waited(b)).then_with(|| a.id.cmp(&b.id)));
+    Ok(all)
 }
 
 /// `GET /{lang}/staff/pipeline.csv?curator=&sector=&province=`: staff only.
 pub async fn pipeline_csv(w: Web) -> Response {
+    // A visitor logs in and comes back to the board: coming back to the file would download
+    // it and leave them looking at the log-in form.
+    if w.viewer.user.is_none() {
+        let (curator, sector, province) = board_filters(&w);
+        let keep: Vec<(&str, &str)> = [("curator", &curator), ("sector", &sector)]
+            .into_iter()
+            .chain([("province", &province)])
+            .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+            .collect();
+        let board = format!("{}{}", w.href("/staff/pipeline"), query_string(keep));
+        return w.login_then(&board);
+    }
     if let Some(refused) = refuse_non_staff(&w) {
         return refused;
     }
     let tr = w.tr;
     let (curator, sector, province) = board_filters(&w);
-    let mut args = PipelineArgs {
+    let args = PipelineArgs {
         stage: None,
         curator_id: curator,
         sector_prefix: sector,
         province_code: province,
-        order: ListOrder::LongestWaiting,
+        order: ListOrder::Id,
         first: Some(MAX_PAGE_SIZE),
         after: None,
         lang: Some(w.lang),
@@ -57,7 +118,34 @@ pub async fn pipeline_csv(w: Web) -> Response {
         Ok(e) => e,
         Err(e) => return w.service_error(e),
     };
-    let mut out = csv::WriterBuilder::new().from_writer(Vec::new());
+    let found = match tokio::time::timeout(DEADLINE, matches(&w, args)).await {
+        Ok(Ok(found)) => found,
+        // Filters the board refuses too (an unknown sector code typed by hand).
+        Ok(Err(Refused::Service(ServiceError::BadInput(_)))) => {
+            return w.message(
+                StatusCode::BAD_REQUEST,
+                "staff-export-bad-filter-title",
+                "staff-board-filter-error",
+            )
+        }
+        Ok(Err(Refused::Service(e))) => return w.service_error(e),
+        Ok(Err(Refused::TooMany)) => {
+            return w.message(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "staff-export-too-many-title",
+                "staff-export-too-many-body",
+            )
+        }
+        Err(_) => {
+            return w.message(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "staff-export-slow-title",
+                "staff-export-slow-body",
+            )
+        }
+    };
+    // The byte-order mark first, then the rows.
+    let mut out = csv::WriterBuilder::new().from_writer("\u{feff}".as_bytes().to_vec());
     let head = [
         "staff-export-match",
         "staff-export-stage",
@@ -72,61 +160,33 @@ pub async fn pipeline_csv(w: Web) -> Response {
         "staff-export-link-column",
     ]
     .map(|k| tr.t(k));
-    if let Err(e) = out.write_record(&head) {
-        return w.service_error(ServiceError::Internal(e.to_string()));
+    let mut written = out.write_record(&head);
+    for m in &found {
+        let Some(facts) = &m.pipeline else { continue };
+        let p = &m.sme.get().profile;
+        let row = [
+            m.id.to_string(),
+            stage_name(tr, facts.stage),
+            when(facts.updated_at),
+            curator_words(&w, facts.curator, &emails),
+            name_of(&w, &m.sme).0,
+            p.sector.as_str().to_string(),
+            sector_name(tr, p.sector.as_str()),
+            province_name(tr, p.province.as_str()),
+            name_of(&w, &m.investor).0,
+            points(m.breakdown.score).to_string(),
+            w.href(&format!("/staff/matches/{}", m.id)),
+        ]
+        .map(|c| cell(&c));
+        written = written.and_then(|()| out.write_record(&row));
     }
-    loop {
-        let page = match pipeline::list(&w.app, &w.viewer, args.clone()).await {
-            Ok(p) => p,
-            // Filters the board refuses too (an unknown sector code typed by hand).
-            Err(ServiceError::BadInput(_)) => {
-                return w.message(
-                    StatusCode::BAD_REQUEST,
-                    "staff-export-bad-filter-title",
-                    "staff-board-filter-error",
-                )
-            }
-            Err(e) => return w.service_error(e),
-        };
-        if page.total_count > MAX_ROWS {
-            return w.message(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "staff-export-too-many-title",
-                "staff-export-too-many-body",
-            );
-        }
-        for m in &page.items {
-            let Some(facts) = &m.pipeline else { continue };
-            let p = &m.sme.get().profile;
-            let row = [
-                m.id.to_string(),
-                stage_name(tr, facts.stage),
-                when(facts.updated_at),
-                curator_words(&w, facts.curator, &emails),
-                name_of(&w, &m.sme).0,
-                p.sector.as_str().to_string(),
-                sector_name(tr, p.sector.as_str()),
-                province_name(tr, p.province.as_str()),
-                name_of(&w, &m.investor).0,
-                points(m.breakdown.score).to_string(),
-                w.href(&format!("/staff/matches/{}", m.id)),
-            ]
-            .map(|c| cell(&c));
-            if let Err(e) = out.write_record(&row) {
-                return w.service_error(ServiceError::Internal(e.to_string()));
-            }
-        }
-        match (page.has_next_page, page.items.last()) {
-            (true, Some(last)) => args.after = Some(pipeline::cursor(args.order, last)),
-            _ => break,
-        }
-    }
-    let body = match out.into_inner() {
-        Ok(b) => b,
-        Err(e) => return w.service_error(ServiceError::Internal(e.to_string())),
+    let file = match written
+        .map_err(|e| e.to_string())
+        .and_then(|()| out.into_inner().map_err(|e| e.to_string()))
+    {
+        Ok(f) => f,
+        Err(e) => return w.service_error(ServiceError::Internal(e)),
     };
-    let mut file = "\u{feff}".as_bytes().to_vec();
-    file.extend(body);
     let name = format!(
         "attachment; filename=\"khkr-pipeline-{}.csv\"",
         &when(time::OffsetDateTime::now_utc())[..10]
@@ -140,8 +200,12 @@ pub async fn pipeline_csv(w: Web) -> Response {
     if let Ok(v) = HeaderValue::from_str(&name) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    // Names and who curates what: not for shared caches.
+    // Names and who curates what: not for shared caches; and never read as a page.
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     r
 }
 
@@ -151,7 +215,19 @@ mod tests {
 
     #[test]
     fn a_cell_that_starts_like_a_formula_is_text() {
-        for f in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\r=1", "\n=1"] {
+        for f in [
+            "=1+1",
+            "+1",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "\r=1",
+            "\n=1",
+            " =1",
+            "\u{3000}=1",
+            "＝1+1",
+            "＠SUM(A1)",
+        ] {
             assert_eq!(cell(f), format!("'{f}"));
         }
         for t in ["Angkor Foods", "ការហ្វេស្រីនាង", "1079", "", "a=b"] {
