@@ -193,8 +193,14 @@ fn a_post_without_its_csrf_token_is_refused_with_a_translated_page() {
         ],
     );
     assert_eq!(r.status, 403, "a token minted for another visitor");
-    // Logging out is a state change too.
-    assert_eq!(post_form(&s, "/en/logout", None, &[]).status, 403);
+    // Logging out is a state change too (for a signed-in session: one that is not signed in
+    // has nothing to log out, see `logging_in_comes_back_to_the_page_that_asked_for_it`).
+    let signed_in = format!("khkr_session={}", s.sme_token);
+    assert_eq!(
+        post_form(&s, "/en/logout", Some(&signed_in), &[]).status,
+        403
+    );
+    assert_eq!(get(&s, "/en/me", &[("Cookie", &signed_in)]).status, 200);
     // Nothing was created.
     let mine = csrf_of(&page.text());
     let ok = post_form(
@@ -466,6 +472,9 @@ fn logging_in_comes_back_to_the_page_that_asked_for_it() {
         "/km/me\r\nSet-Cookie: a=b",
         "/\t/evil.example",
         "/km/\t/evil.example",
+        "/en/../graphiql",
+        "/en/%2E%2e/km/logout",
+        "/km/me/./../../x",
         "/km/login",
         "/km/logout",
     ] {
@@ -473,6 +482,28 @@ fn logging_in_comes_back_to_the_page_that_asked_for_it() {
         assert_eq!(r.status, 303, "{next:?}");
         assert_eq!(r.header("location"), Some("/en/me"), "{next:?}");
     }
+    // A form sent after the session ended comes back to what it was changing: the mandate or
+    // business named in the form (a new form would invite a second one).
+    let mandate = post_form(
+        &s,
+        "/ko/me/mandate",
+        None,
+        &[("id", "0193a"), ("csrf", "x")],
+    );
+    assert_eq!(
+        mandate.header("location"),
+        Some("/ko/login?next=%2Fko%2Fme%2Fmandate%3Fid%3D0193a")
+    );
+    let business = post_form(&s, "/km/me/new", None, &[("id", "0193b")]);
+    assert_eq!(
+        business.header("location"),
+        Some("/km/login?next=%2Fkm%2Fme%2Fedit%2F0193b")
+    );
+    // Logging out again (a second tab) is no error.
+    let twice = post_form(&s, "/km/logout", Some(&visit), &[("csrf", "stale")]);
+    assert_eq!(twice.status, 303);
+    assert_eq!(twice.header("location"), Some("/km/"));
+
     // An address too long to carry on (a 5,000-character query) still asks to log in.
     let long = format!("/km/me/introductions?x={}", "a".repeat(5_000));
     let asked = get(&s, &long, &[("Cookie", &visit)]);

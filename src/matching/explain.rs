@@ -379,7 +379,7 @@ fn incentive_reason(facts: &IncentiveFacts, prefs: &[IncentivePreference], lang:
             "The activity is on the negative list (Sub-Decree 139): no investment incentives"
                 .into(),
             "សកម្មភាពនេះស្ថិតក្នុងបញ្ជីអវិជ្ជមាន (អនុក្រឹត្យលេខ ១៣៩)៖ គ្មានការលើកទឹកចិត្តវិនិយោគ".into(),
-            "네거티브 리스트 업종입니다 (하위법령 제139호): 투자 인센티브가 없습니다".into(),
+            "네거티브 리스트 업종입니다 (시행령 제139호): 투자 인센티브가 없습니다".into(),
         );
     }
     let mut parts: Vec<String> = Vec::new();
@@ -397,7 +397,7 @@ fn incentive_reason(facts: &IncentiveFacts, prefs: &[IncentivePreference], lang:
             lang,
             format!("the SME scheme (Sub-Decree 124) could give {y} years of income-tax exemption"),
             format!("គម្រោងសហគ្រាសធុនតូច និងមធ្យម (អនុក្រឹត្យលេខ ១២៤) អាចផ្ដល់ការលើកលែងពន្ធ {y} ឆ្នាំ"),
-            format!("중소기업 제도(하위법령 제124호)로 {y}년 면세 가능"),
+            format!("중소기업 제도(시행령 제124호)로 {y}년 면세 가능"),
         ));
     } else {
         parts.push(t(

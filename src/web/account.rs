@@ -267,8 +267,12 @@ pub async fn password_post(w: Web, body: Bytes) -> Response {
 
 pub async fn logout(w: Web, body: Bytes) -> Response {
     let form = Form::parse(&body);
-    if let Some(refused) = w.refuse_without_csrf(&form) {
-        return refused;
+    // Already signed out (in another tab): nothing to protect, so no CSRF check (which could
+    // not match without the session cookie); the same answer as a log-out.
+    if w.viewer.user.is_some() {
+        if let Some(refused) = w.refuse_without_csrf(&form) {
+            return refused;
+        }
     }
     if w.viewer.user.is_some() {
         if let Err(e) = accounts::log_out(&w.app, &w.viewer).await {

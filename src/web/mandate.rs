@@ -337,10 +337,17 @@ fn field_of(path: &str) -> (&'static str, &'static str) {
 
 /// `POST /{lang}/me/mandate`: publishes a new mandate or revises the one named by `id`.
 pub async fn save(w: Web, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    // A session that ended while the form was filled in: log in again and come back to the
+    // mandate being changed (its id is in the form; without it the form would be a new one).
+    if w.viewer.user.is_none() {
+        let id = form.get("id").map(|id| ("id", id));
+        let back = format!("/me/mandate{}", super::query_string(id));
+        return w.login_then(&w.href(&back));
+    }
     if let Some(r) = refuse(&w) {
         return r;
     }
-    let form = Form::parse(&body);
     if let Some(refused) = w.refuse_without_csrf(&form) {
         return refused;
     }

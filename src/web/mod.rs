@@ -626,9 +626,10 @@ pub fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> 
     }
 }
 
-/// The longest page address a log-in carries on (a board's filters and cursor fit many times
-/// over; the log-in page's own address stays far under what servers accept).
-const MAX_RETURN_PATH: usize = 1_000;
+/// The longest page address a log-in carries on: a wizard step carries its answers in its
+/// address, and Khmer text percent-encoded takes 9 bytes a letter; the log-in page's own
+/// address stays under the 8 KB many servers and proxies accept.
+const MAX_RETURN_PATH: usize = 4_000;
 
 /// A page of this site to return to (`/km/me/introductions?x=1`), at most [`MAX_RETURN_PATH`]
 /// long (a longer one would make the log-in page's own address too long: the log-in then
@@ -648,6 +649,17 @@ fn return_path(p: &str) -> Option<String> {
     parse_lang(lang)?;
     let path = page.split(['?', '#']).next().unwrap_or("");
     if matches!(path, "login" | "signup" | "logout") {
+        return None;
+    }
+    // A dot segment (`/en/../graphiql`, also percent-encoded) would leave the language the
+    // first segment promised; no page of the site has one.
+    let dotted = |s: &str| {
+        matches!(
+            s.to_ascii_lowercase().replace("%2e", ".").as_str(),
+            "." | ".."
+        )
+    };
+    if path.split('/').any(dotted) {
         return None;
     }
     Some(p.to_string())

@@ -646,13 +646,17 @@ pub fn investor_facts(tr: Tr, investor: &Investor) -> Vec<Fact> {
         },
         Fact {
             label: tr.t("profile-interests"),
-            value: or(
+            // Separated by a middle dot: sector titles contain commas themselves (KSIC's
+            // "작물 재배, 축산, 수렵 및 관련 서비스업" is one sector).
+            value: if p.sector_interests.is_empty() {
+                tr.t("profile-interests-any")
+            } else {
                 p.sector_interests
                     .iter()
                     .map(|c| sector_name(tr, c.as_str()))
-                    .collect(),
-                "profile-interests-any",
-            ),
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            },
             hint: None,
         },
     ];

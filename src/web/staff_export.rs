@@ -1,9 +1,10 @@
 //! The pipeline as a spreadsheet (`/{lang}/staff/pipeline.csv`): chamber staff keep their lists
 //! in spreadsheets, so the board's matches under the board's filters download as one CSV file.
 //!
-//! A row holds what the board's card shows (names as staff may see them, stage, curator, the
-//! last change, province), plus what staff read on the match page (the ISIC class with its code,
-//! the score) and the match page's address, from the same `service::pipeline::list` and the same
+//! A row holds what the board's card shows (names as staff may see them, stage, curator by the
+//! staff account's e-mail, the last change, province), plus what staff read on the match page
+//! (the ISIC class with its code, the score) and the match page's address (a path: the service
+//! does not know the address it is reached at), from the same `service::pipeline::list` and the same
 //! visibility rules. No contact detail is exported: the board shows none, and contacts stay on
 //! the match page, where the rules decide.
 //!
@@ -19,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::explain::points;
 use super::public::{province_name, sector_name};
-use super::staff::{board_filters, curator_words, name_of, refuse_non_staff, staff_emails};
+use super::staff::{board_filters, name_of, refuse_non_staff, staff_emails};
 use super::staff::{stage_name, when};
 use super::{query_string, Web};
 use crate::service::matching::MatchView;
@@ -152,7 +153,6 @@ pub async fn pipeline_csv(w: Web) -> Response {
         "staff-export-updated",
         "staff-export-curator",
         "staff-export-sme",
-        "staff-export-sector-code",
         "staff-export-sector",
         "staff-export-province",
         "staff-export-investor",
@@ -168,10 +168,19 @@ pub async fn pipeline_csv(w: Web) -> Response {
             m.id.to_string(),
             stage_name(tr, facts.stage),
             when(facts.updated_at),
-            curator_words(&w, facts.curator, &emails),
+            // By the staff account's e-mail, as the board names other curators: "you" would
+            // mean whoever downloaded the file, wherever it is shared.
+            match facts.curator {
+                None => tr.t("staff-curator-none"),
+                Some(id) => emails.get(&id).cloned().unwrap_or_else(|| id.to_string()),
+            },
             name_of(&w, &m.sme).0,
-            p.sector.as_str().to_string(),
-            sector_name(tr, p.sector.as_str()),
+            // The code inside the text, so a spreadsheet keeps its leading zero (0112, not 112).
+            format!(
+                "{} {}",
+                p.sector.as_str(),
+                sector_name(tr, p.sector.as_str())
+            ),
             province_name(tr, p.province.as_str()),
             name_of(&w, &m.investor).0,
             points(m.breakdown.score).to_string(),

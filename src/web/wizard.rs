@@ -409,10 +409,20 @@ pub async fn edit(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
 }
 
 pub async fn publish(w: Web, body: Bytes) -> Response {
+    let draft = Form::parse(&body);
+    // A session that ended while the form was filled in: log in again and come back to the
+    // business being changed (its id is in the form), else to a new one. What was typed in
+    // this last step is not kept (it is not sent anywhere before the session is checked).
+    if w.viewer.user.is_none() {
+        let back = match draft.get("id") {
+            Some(id) => format!("/me/edit/{id}"),
+            None => "/me/new".to_string(),
+        };
+        return w.login_then(&w.href(&back));
+    }
     if let Some(r) = refuse(&w) {
         return r;
     }
-    let draft = Form::parse(&body);
     if let Some(refused) = w.refuse_without_csrf(&draft) {
         return refused;
     }
