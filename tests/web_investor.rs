@@ -59,8 +59,9 @@ fn an_investor_describes_a_mandate_changes_it_and_withdraws_it() {
         html.contains("manufacturing"),
         "English names for the filter"
     );
+    // Divisions in the page language too (they were English, marked lang="en").
     assert!(
-        html.contains("<label for=\"s-10\" lang=\"en\">10 "),
+        html.contains("<label for=\"s-10\">10 식료품 제조업</label>"),
         "divisions"
     );
     for field in [
