@@ -338,18 +338,38 @@ fn card(w: &Web, m: &MatchView, facts: &PipelineFacts, emails: &HashMap<UserId, 
 /// The board's filters from the page address: curator, sector and province. Codes as the
 /// form writes them (a hand-typed `sector=c` or `province=kh-12` filters as the service reads
 /// it, and must show as chosen, or the next submit would drop it).
-pub(super) fn board_filters(w: &Web) -> (Option<String>, Option<String>, Option<String>) {
-    let form = Form::query(w.query.as_deref());
-    let code = |name: &str| {
-        form.get(name)
-            .map(|v| v.trim().to_ascii_uppercase())
-            .filter(|v| !v.is_empty())
-    };
-    (
-        form.get("curator").map(str::to_string),
-        code("sector"),
-        code("province"),
-    )
+pub(super) struct BoardFilters {
+    pub curator: Option<String>,
+    pub sector: Option<String>,
+    pub province: Option<String>,
+}
+
+impl BoardFilters {
+    pub fn of(w: &Web) -> Self {
+        let form = Form::query(w.query.as_deref());
+        let code = |name: &str| {
+            form.get(name)
+                .map(|v| v.trim().to_ascii_uppercase())
+                .filter(|v| !v.is_empty())
+        };
+        BoardFilters {
+            curator: form.get("curator").map(str::to_string),
+            sector: code("sector"),
+            province: code("province"),
+        }
+    }
+
+    /// The filters set, as query pairs for a link that keeps them.
+    pub fn pairs(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("curator", &self.curator),
+            ("sector", &self.sector),
+            ("province", &self.province),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+        .collect()
+    }
 }
 
 /// `/{lang}/staff/pipeline`: every match in the pipeline by stage, filtered by curator, the
@@ -360,7 +380,13 @@ pub async fn board(w: Web) -> Response {
     }
     let tr = w.tr;
     let form = Form::query(w.query.as_deref());
-    let (curator, sector, province) = board_filters(&w);
+    let filters = BoardFilters::of(&w);
+    let keep = filters.pairs();
+    let BoardFilters {
+        curator,
+        sector,
+        province,
+    } = &filters;
     let mut args = PipelineArgs {
         stage: None,
         curator_id: curator.clone(),
@@ -452,14 +478,6 @@ pub async fn board(w: Web) -> Response {
         let more = col.count - col.cards.len() as i64;
         col.elsewhere = (more > 0).then(|| tr.t1("staff-board-elsewhere", "count", more));
     }
-    let keep: Vec<(&str, &str)> = [
-        ("curator", &curator),
-        ("sector", &sector),
-        ("province", &province),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
-    .collect();
     let more = found
         .as_ref()
         .filter(|p| p.has_next_page)

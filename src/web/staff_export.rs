@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::explain::points;
 use super::public::{province_name, sector_name};
-use super::staff::{board_filters, name_of, refuse_non_staff, staff_emails};
+use super::staff::{name_of, refuse_non_staff, staff_emails, BoardFilters};
 use super::staff::{stage_name, when};
 use super::{query_string, Web};
 use crate::service::matching::MatchView;
@@ -90,26 +90,24 @@ async fn matches(w: &Web, mut args: PipelineArgs) -> Result<Vec<MatchView>, Refu
 pub async fn pipeline_csv(w: Web) -> Response {
     // A visitor logs in and comes back to the board: coming back to the file would download
     // it and leave them looking at the log-in form.
+    let filters = BoardFilters::of(&w);
     if w.viewer.user.is_none() {
-        let (curator, sector, province) = board_filters(&w);
-        let keep: Vec<(&str, &str)> = [("curator", &curator), ("sector", &sector)]
-            .into_iter()
-            .chain([("province", &province)])
-            .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
-            .collect();
-        let board = format!("{}{}", w.href("/staff/pipeline"), query_string(keep));
+        let board = format!(
+            "{}{}",
+            w.href("/staff/pipeline"),
+            query_string(filters.pairs())
+        );
         return w.login_then(&board);
     }
     if let Some(refused) = refuse_non_staff(&w) {
         return refused;
     }
     let tr = w.tr;
-    let (curator, sector, province) = board_filters(&w);
     let args = PipelineArgs {
         stage: None,
-        curator_id: curator,
-        sector_prefix: sector,
-        province_code: province,
+        curator_id: filters.curator,
+        sector_prefix: filters.sector,
+        province_code: filters.province,
         order: ListOrder::Id,
         first: Some(MAX_PAGE_SIZE),
         after: None,
