@@ -66,6 +66,37 @@
     });
   });
 })();
+// Wizard and incentive check: a search box narrows the long list of activities (419 classes)
+// to those whose name, code or section contains what is typed. Options are taken out and put
+// back rather than hidden, since phones' pickers may show hidden options; the chosen one always
+// stays. Without this script the list is whole.
+(function () {
+  "use strict";
+  document.querySelectorAll("input[data-option-filter]").forEach(function (box) {
+    var select = document.getElementById(box.getAttribute("data-option-filter"));
+    if (!select) return;
+    box.closest(".option-filter").hidden = false;
+    var all = Array.prototype.map.call(select.children, function (n) { return n.cloneNode(true); });
+    var has = function (text, q) { return text.toLowerCase().indexOf(q) >= 0; };
+    // Enter here would send the form with whatever is chosen; it only narrows the list.
+    box.addEventListener("keydown", function (e) { if (e.key === "Enter") e.preventDefault(); });
+    box.addEventListener("input", function () {
+      var q = box.value.trim().toLowerCase();
+      var chosen = select.value;
+      select.textContent = "";
+      all.forEach(function (n) {
+        if (n.tagName !== "OPTGROUP") { select.appendChild(n.cloneNode(true)); return; }
+        var whole = !q || has(n.label, q);
+        var g = n.cloneNode(false);
+        Array.prototype.forEach.call(n.children, function (o) {
+          if (whole || has(o.textContent, q) || (chosen && o.value === chosen)) g.appendChild(o.cloneNode(true));
+        });
+        if (g.children.length) select.appendChild(g);
+      });
+      select.value = chosen;
+    });
+  });
+})();
 // Staff board: live updates. The server sends an event whenever any match changes (a party
 // answered, another curator moved it); the board fetches itself again and swaps its cards in,
 // keeping the filters. Without this script the board is the same page, current at each reload.

@@ -122,6 +122,7 @@ incentives-intro = Describe a project. We check it against Cambodia's Law on Inv
 incentives-sector = What does the project do?
 incentives-sector-hint = Choose the activity closest to it.
 incentives-sector-choose = Choose an activity
+sector-find = Find an activity: type a word of its name
 incentives-province = Where is it?
 incentives-province-unknown = Not decided yet
 incentives-investment = How much will be invested, in US dollars?

@@ -118,6 +118,7 @@ incentives-intro = ពិពណ៌នាអំពីគម្រោងមួយ�
 incentives-sector = តើគម្រោងធ្វើអ្វី?
 incentives-sector-hint = ជ្រើសរើសសកម្មភាពដែលជិតបំផុត។
 incentives-sector-choose = ជ្រើសរើសសកម្មភាព
+sector-find = ស្វែងរកសកម្មភាព៖ វាយពាក្យមួយក្នុងឈ្មោះរបស់វា
 incentives-province = តើនៅទីណា?
 incentives-province-unknown = មិនទាន់សម្រេច
 incentives-investment = តើនឹងវិនិយោគប៉ុន្មាន ជាដុល្លារអាមេរិក?

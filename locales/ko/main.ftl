@@ -118,6 +118,7 @@ incentives-intro = 사업 계획을 알려 주세요. 캄보디아 투자법(202
 incentives-sector = 어떤 사업입니까?
 incentives-sector-hint = 가장 가까운 활동을 고르세요.
 incentives-sector-choose = 활동 선택
+sector-find = 활동 찾기: 이름에 들어 있는 말을 입력하세요
 incentives-province = 어디에서 합니까?
 incentives-province-unknown = 아직 정하지 않음
 incentives-investment = 투자 금액은 얼마입니까(미국 달러)?
