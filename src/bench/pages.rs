@@ -88,12 +88,20 @@ pub async fn pages_bench(rounds: usize) -> Result<PagesFigures, BenchError> {
             None,
         ),
         (
-            "incentive check",
-            "/en/incentives?sector=1079&province=KH-12&investment=2000000&exports=on".into(),
+            // In Khmer, as an SME reads it: its list of 419 activities is the page's weight.
+            "incentive check (km)",
+            "/km/incentives?sector=1079&province=KH-12&investment=2000000&exports=on".into(),
             None,
         ),
         ("digital self-check", "/km/digital-check".into(), None),
         ("SME account", "/km/me".into(), Some(sme.as_str())),
+        (
+            "SME wizard, activity step (km)",
+            "/km/me/new?name=%E1%9E%A0%E1%9E%B6%E1%9E%84&description=%E1%9E%93%E1%9F%86\
+             &step=sector"
+                .into(),
+            Some(sme.as_str()),
+        ),
         (
             "SME wizard, digital step",
             // With the answers of the steps before it, as a user reaches it (each step checks
