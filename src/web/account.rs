@@ -273,8 +273,6 @@ pub async fn logout(w: Web, body: Bytes) -> Response {
         if let Some(refused) = w.refuse_without_csrf(&form) {
             return refused;
         }
-    }
-    if w.viewer.user.is_some() {
         if let Err(e) = accounts::log_out(&w.app, &w.viewer).await {
             return w.service_error(e);
         }

@@ -128,15 +128,16 @@ pub(super) async fn staff_emails(w: &Web) -> Result<HashMap<UserId, String>, Ser
         .collect())
 }
 
-pub(super) fn curator_words(
-    w: &Web,
-    curator: Option<UserId>,
-    emails: &HashMap<UserId, String>,
-) -> String {
+/// A staff account by its e-mail (its id when the list has no e-mail for it).
+pub(super) fn staff_email(id: UserId, emails: &HashMap<UserId, String>) -> String {
+    emails.get(&id).cloned().unwrap_or_else(|| id.to_string())
+}
+
+fn curator_words(w: &Web, curator: Option<UserId>, emails: &HashMap<UserId, String>) -> String {
     match curator {
         None => w.tr.t("staff-curator-none"),
         Some(id) if Some(id) == w.viewer.user_id() => w.tr.t("staff-curator-me"),
-        Some(id) => emails.get(&id).cloned().unwrap_or_else(|| id.to_string()),
+        Some(id) => staff_email(id, emails),
     }
 }
 

@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::explain::points;
 use super::public::{province_name, sector_name};
-use super::staff::{name_of, refuse_non_staff, staff_emails, BoardFilters};
+use super::staff::{name_of, refuse_non_staff, staff_email, staff_emails, BoardFilters};
 use super::staff::{stage_name, when};
 use super::{query_string, Web};
 use crate::service::matching::MatchView;
@@ -170,7 +170,7 @@ pub async fn pipeline_csv(w: Web) -> Response {
             // mean whoever downloaded the file, wherever it is shared.
             match facts.curator {
                 None => tr.t("staff-curator-none"),
-                Some(id) => emails.get(&id).cloned().unwrap_or_else(|| id.to_string()),
+                Some(id) => staff_email(id, &emails),
             },
             name_of(&w, &m.sme).0,
             // The code inside the text, so a spreadsheet keeps its leading zero (0112, not 112).
