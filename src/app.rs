@@ -46,6 +46,9 @@ pub struct App {
     /// Match rankings (each scans every candidate on the blocking pool): a bounded queue of
     /// their own, so a flood of rankings is refused rather than starving everything else.
     pub rankings: crate::service::queue::WorkQueue,
+    /// Raised when a change wrote notices, so this process's sender (`mail`) looks at once
+    /// rather than at its next poll.
+    pub notices_owed: Arc<tokio::sync::Notify>,
 }
 
 /// Rankings waiting for a worker before more are refused (a ranking takes milliseconds).
@@ -96,6 +99,7 @@ impl App {
                 RANKINGS_WAITING,
             ),
             limits,
+            notices_owed: Arc::new(tokio::sync::Notify::new()),
         })
     }
 

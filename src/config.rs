@@ -57,6 +57,10 @@ pub struct ServeConfig {
     #[command(flatten)]
     pub replicas: Replicas,
 
+    /// E-mail notices (see [`Mail`]).
+    #[command(flatten)]
+    pub mail: Mail,
+
     /// Threads that hash passwords (argon2id, 19 MiB each while it runs); 0 means one per core.
     /// At most this many hashes are in flight, which bounds the memory log-ins can take.
     #[arg(long, env = "KHKR_HASH_THREADS", default_value = "0", value_name = "N")]
@@ -385,4 +389,34 @@ mod duration_tests {
         assert!(parse_duration("3w").is_err());
         assert!(parse_duration("h").is_err());
     }
+}
+
+/// E-mail notices of introductions and answers (`src/mail.rs`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Mail {
+    /// SMTP relay to send notices through, `smtp://[USER:PASSWORD@]HOST[:PORT]` (plain SMTP:
+    /// a relay on this host or network). Without it, notices are kept in the database and sent
+    /// once a relay is set.
+    #[arg(long, env = "KHKR_SMTP_URL", value_name = "URL")]
+    pub smtp_url: Option<String>,
+
+    /// The sender of notices, `Name <address>`.
+    #[arg(
+        long,
+        env = "KHKR_MAIL_FROM",
+        default_value = "khkr-match <noreply@localhost>",
+        value_name = "MAILBOX"
+    )]
+    pub mail_from: String,
+
+    /// The site's address as people reach it, for the links in notices (e.g.
+    /// `https://match.example.org`); default: `http://` and the `--bind` address.
+    #[arg(long, env = "KHKR_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+
+    /// Seconds before the first retry of a notice the relay did not take; each further retry
+    /// waits twice as long (at most six hours), and a notice is given up after ten attempts.
+    #[arg(long, env = "KHKR_MAIL_RETRY", default_value = "60", value_name = "SECONDS",
+          value_parser = parse_seconds)]
+    pub mail_retry: Duration,
 }

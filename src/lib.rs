@@ -13,6 +13,7 @@ pub mod demo;
 pub mod domain;
 pub mod events;
 pub mod http;
+pub mod mail;
 pub mod matching;
 pub mod search;
 pub mod seed;

@@ -35,6 +35,8 @@ pub enum ServeError {
     },
     #[error("the rules file {path} is invalid: {source}")]
     Rules { path: String, source: RulesError },
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailConfigError),
 }
 
 /// Runs the server until `shutdown` resolves, then drains requests and closes the database.
@@ -48,6 +50,7 @@ pub async fn serve(
     crate::auth::configure_pool(config.hash_threads, config.hash_queue);
     // First, so a bad rules file stops the start before anything is opened.
     let rules = load_rules(config.rules.as_deref())?;
+    let mailer = crate::mail::Mailer::from_config(&config.mail, config.bind)?;
     let store = store::open(&config.storage.database_url).await?;
     tracing::info!(
         url = %store::redacted_url(&config.storage.database_url),
@@ -132,6 +135,21 @@ pub async fn serve(
     if let Some(lock) = seeding {
         lock.release().await;
     }
+    // Notices are sent by this process once a relay is set; without one they wait in the
+    // database (nothing is lost) and the log says so once.
+    let (stop_mail, mail_stopped) = tokio::sync::watch::channel(false);
+    let mail_task = match mailer {
+        Some(m) => {
+            tracing::info!(mailer = ?m, "e-mail notices sent through the SMTP relay");
+            Some(crate::mail::spawn(app.clone(), m, mail_stopped))
+        }
+        None => {
+            tracing::info!(
+                "no --smtp-url: e-mail notices are kept in the database until one is set"
+            );
+            None
+        }
+    };
     let router = crate::http::router(app.clone(), build_schema(app.clone()));
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
@@ -157,6 +175,17 @@ pub async fn serve(
     };
     let result = crate::http::limits::serve(listener, router, limits, shutdown).await;
     app.connections_closed(SOCKETS_CLOSE_WITHIN).await;
+    stop_mail.send_replace(true);
+    if let Some(task) = mail_task {
+        // A send in progress finishes (bounded by the relay timeout); a notice cut off is
+        // claimed again after its lease.
+        if tokio::time::timeout(SOCKETS_CLOSE_WITHIN, task)
+            .await
+            .is_err()
+        {
+            tracing::warn!("e-mail sender still busy at shutdown; its notice will be retried");
+        }
+    }
     indexer.stop();
     if let Err(e) = indexer_task.await {
         tracing::error!(error = %e, "indexer task failed");

@@ -454,3 +454,15 @@ staff-chart-table = Show the numbers as a table
 staff-chart-label = Group
 staff-chart-count = Matches
 # ---- end of staff pages -------------------------------------------------------------------------
+
+# ---- e-mail notices (src/mail.rs): plain text, one paragraph a key --------------------------------
+mail-hello = Hello,
+mail-introduced-subject = { $own }: a new introduction
+mail-introduced-text = Chamber of commerce staff have introduced { $own } to { $other }. Read their message, and answer yes or no, on your introductions page:
+mail-contacts-rule = Contact details are shared only when both sides accept.
+mail-connected-subject = { $own }: both sides accepted
+mail-connected-text = { $own } and { $other } both accepted the introduction. You can now see each other's contact details on the match page:
+mail-answer-accepted-subject = { $party } accepted the introduction to { $other }
+mail-answer-declined-subject = { $party } declined the introduction to { $other }
+mail-answer-text = Follow the match on its page:
+mail-footer = You receive this e-mail because your account takes part in this match on khkr-match. There is no need to answer it.

@@ -441,3 +441,15 @@ staff-chart-table = បង្ហាញលេខជាតារាង
 staff-chart-label = ក្រុម
 staff-chart-count = ការផ្គូផ្គង
 # ---- end of staff pages -------------------------------------------------------------------------
+
+# ---- e-mail notices (src/mail.rs): plain text, one paragraph a key --------------------------------
+mail-hello = ជម្រាបសួរ
+mail-introduced-subject = { $own }៖ ការណែនាំដៃគូថ្មី
+mail-introduced-text = បុគ្គលិកសភាពាណិជ្ជកម្មបានណែនាំ { $own } ឱ្យស្គាល់ { $other }។ សូមអានសាររបស់ពួកគេ រួចឆ្លើយថា យល់ព្រម ឬ មិនយល់ព្រម នៅលើទំព័រការណែនាំរបស់អ្នក៖
+mail-contacts-rule = ព័ត៌មានទំនាក់ទំនងចែករំលែកតែពេលភាគីទាំងពីរយល់ព្រមប៉ុណ្ណោះ។
+mail-connected-subject = { $own }៖ ភាគីទាំងពីរយល់ព្រម
+mail-connected-text = { $own } និង { $other } បានយល់ព្រមទាំងពីរ។ ឥឡូវអ្នកអាចមើលព័ត៌មានទំនាក់ទំនងរបស់គ្នាទៅវិញទៅមក នៅលើទំព័រនេះ៖
+mail-answer-accepted-subject = { $party } បានយល់ព្រមនឹងការណែនាំទៅ { $other }
+mail-answer-declined-subject = { $party } មិនយល់ព្រមនឹងការណែនាំទៅ { $other }
+mail-answer-text = តាមដានការផ្គូផ្គងនេះនៅលើទំព័ររបស់វា៖
+mail-footer = អ្នកទទួលបានអ៊ីមែលនេះ ព្រោះគណនីរបស់អ្នកពាក់ព័ន្ធនឹងការផ្គូផ្គងនេះនៅលើ khkr-match។ មិនចាំបាច់ឆ្លើយតបអ៊ីមែលនេះទេ។

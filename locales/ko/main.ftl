@@ -441,3 +441,15 @@ staff-chart-table = 숫자를 표로 보기
 staff-chart-label = 구분
 staff-chart-count = 매칭
 # ---- end of staff pages -------------------------------------------------------------------------
+
+# ---- e-mail notices (src/mail.rs): plain text, one paragraph a key --------------------------------
+mail-hello = 안녕하세요.
+mail-introduced-subject = { $own }: 새 소개가 도착했습니다
+mail-introduced-text = 상공회의소 담당자가 { $own }에 새 상대를 소개했습니다: { $other }. 내 소개 페이지에서 메시지를 읽고 수락 또는 거절을 선택하세요:
+mail-contacts-rule = 연락처는 양쪽 모두 수락한 뒤에만 공개됩니다.
+mail-connected-subject = { $own }: 양쪽 모두 수락했습니다
+mail-connected-text = { $own } · { $other }: 양쪽 모두 소개를 수락했습니다. 이제 매칭 페이지에서 서로의 연락처를 볼 수 있습니다:
+mail-answer-accepted-subject = { $party }: { $other } 소개를 수락했습니다
+mail-answer-declined-subject = { $party }: { $other } 소개를 거절했습니다
+mail-answer-text = 매칭 페이지에서 진행 상황을 확인하세요:
+mail-footer = khkr-match에서 이 매칭에 참여하는 계정이라 이 메일을 받으셨습니다. 회신하지 않으셔도 됩니다.

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod incentives;
 pub mod investor;
 pub mod money;
+pub mod notice;
 pub mod pipeline;
 pub mod profile;
 pub mod province;

@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod error;
 pub mod incentives;
 pub mod matching;
+pub mod notices;
 pub mod pipeline;
 pub mod profiles;
 pub mod queue;

@@ -18,6 +18,7 @@ use crate::app::App;
 use crate::domain::account::UserId;
 use crate::domain::ids::ProfileId;
 use crate::domain::investor::Investor;
+use crate::domain::notice;
 use crate::domain::pipeline::{AuditEntry, MatchRecord, Side, Stage};
 use crate::domain::province::ProvinceCode;
 use crate::domain::sector::{isic, IsicCode};
@@ -37,15 +38,22 @@ async fn record(app: &App, field: &str, id: &str) -> ServiceResult<MatchRecord> 
 }
 
 /// Writes a changed record with its log, announces it, and answers with the match.
+/// The change's notices (`domain::notice::owed`) are written in the same transaction, and the
+/// sender is woken once it is committed.
 async fn commit(
     app: &App,
     v: &Viewer,
+    before: &MatchRecord,
     m: (MatchRecord, Vec<AuditEntry>),
     kind: Option<EventKind>,
     lang: Lang,
 ) -> ServiceResult<MatchView> {
     let (r, log) = m;
-    app.store.update_match(&r, &log).await?;
+    let notices = notice::owed(before, &r);
+    app.store.update_match(&r, &log, &notices).await?;
+    if !notices.is_empty() {
+        app.notices_owed.notify_one();
+    }
     let m = Match::of_record(app, r, lang).await?;
     if let (Some(kind), Some(r)) = (kind, &m.record) {
         app.events.publish(r, kind, m.sme.owner, m.investor.owner);
@@ -70,7 +78,7 @@ async fn staff_change(
     let staff = v.require_staff()?.id;
     let r = record(app, "matchId", match_id).await?;
     let changed = change(&r, staff, OffsetDateTime::now_utc())?;
-    commit(app, v, changed, kind, lang).await
+    commit(app, v, &r, changed, kind, lang).await
 }
 
 /// Staff: puts a pair on the shortlist (from SUGGESTED).
@@ -271,7 +279,8 @@ pub async fn respond(
     if accept {
         both_on_the_site(sme.as_ref(), inv.as_ref())?;
     }
-    let (r, log) = r.respond(side, accept, user, OffsetDateTime::now_utc())?;
+    let before = r;
+    let (r, log) = before.respond(side, accept, user, OffsetDateTime::now_utc())?;
     if r.stage.reveals_contacts() {
         v.reveal(match side {
             Side::Sme => r.investor_id,
@@ -283,7 +292,7 @@ pub async fn respond(
     } else {
         EventKind::Declined
     };
-    commit(app, v, (r, log), Some(kind), lang).await
+    commit(app, v, &before, (r, log), Some(kind), lang).await
 }
 
 /// A match record, for staff or one of its two parties; `None` when unknown *or* not the

@@ -52,6 +52,16 @@ impl Viewer {
         }
     }
 
+    /// A viewer standing for `user` outside any request, with the counterparts it is connected
+    /// to: what a notice may tell the account is what its own pages would show it.
+    pub fn of_account(user: User, connected: Vec<ProfileId>) -> Self {
+        Viewer {
+            user: Some(user),
+            connected: RwLock::new(connected.into_iter().collect()),
+            ..Viewer::default()
+        }
+    }
+
     /// The account's id, when signed in.
     pub fn user_id(&self) -> Option<UserId> {
         self.user.as_ref().map(|u| u.id)

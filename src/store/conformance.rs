@@ -80,6 +80,7 @@ macro_rules! store_conformance_tests {
             outbox_is_pruned_below_every_live_replica,
             concurrent_prunes_keep_what_live_replicas_need,
             rate_limits_count_every_attempt_once,
+            notices_are_written_with_their_change_and_claimed_once,
         );
     };
     (@cases $fresh:path; $($case:ident),* $(,)?) => {
@@ -841,7 +842,10 @@ pub async fn pipeline_writes_records_and_audit_together(store: Arc<dyn Store>) {
     let (introduced, intro_log) = record
         .introduce("Meet each other", staff.id, at_ms(2_000))
         .unwrap();
-    store.update_match(&introduced, &intro_log).await.unwrap();
+    store
+        .update_match(&introduced, &intro_log, &[])
+        .await
+        .unwrap();
     assert_eq!(
         store.match_record(record.id).await.unwrap().as_ref(),
         Some(&introduced)
@@ -854,7 +858,9 @@ pub async fn pipeline_writes_records_and_audit_together(store: Arc<dyn Store>) {
     let (closed, close_log) = record
         .move_to(Stage::Closed, Some("duplicate"), staff.id, at_ms(3_000))
         .unwrap();
-    assert!(is_conflict(store.update_match(&closed, &close_log).await));
+    assert!(is_conflict(
+        store.update_match(&closed, &close_log, &[]).await
+    ));
     assert_eq!(
         store.match_record(record.id).await.unwrap().as_ref(),
         Some(&introduced)
@@ -868,7 +874,7 @@ pub async fn pipeline_writes_records_and_audit_together(store: Arc<dyn Store>) {
         MatchRecord::shortlist(ProfileId::new_v7(), sme.id, inv.id, 0.0, staff.id, at_ms(0));
     let (ghost2, _) = ghost.introduce("hello", staff.id, at_ms(1)).unwrap();
     assert!(
-        is_conflict(store.update_match(&ghost2, &ghost_log).await),
+        is_conflict(store.update_match(&ghost2, &ghost_log, &[]).await),
         "unknown id"
     );
 
@@ -890,7 +896,7 @@ pub async fn pipeline_writes_records_and_audit_together(store: Arc<dyn Store>) {
     );
     let (assigned, assign_entry) = introduced.assign(staff.id, staff.id, at_ms(5_000));
     store
-        .update_match(&assigned, std::slice::from_ref(&assign_entry))
+        .update_match(&assigned, std::slice::from_ref(&assign_entry), &[])
         .await
         .unwrap();
     want_log.push(assign_entry);
@@ -929,7 +935,7 @@ async fn some_matches(
         store.insert_match(&r, &log).await.unwrap();
         let r = if k % 3 == 0 {
             let (r2, log2) = r.introduce("Please meet", curator, at_ms(10)).unwrap();
-            store.update_match(&r2, &log2).await.unwrap();
+            store.update_match(&r2, &log2, &[]).await.unwrap();
             r2
         } else {
             r
@@ -1052,7 +1058,7 @@ pub async fn pipeline_lists_longest_waiting_first(store: Arc<dyn Store>) {
     let (moved, log) = records[3]
         .introduce("Please meet", staff.id, at_ms(60_000))
         .unwrap();
-    store.update_match(&moved, &log).await.unwrap();
+    store.update_match(&moved, &log, &[]).await.unwrap();
     records[3] = moved;
     let mut want = records.clone();
     want.sort_by(|a, b| a.updated_at.cmp(&b.updated_at).then(a.id.cmp(&b.id)));
@@ -1126,9 +1132,9 @@ pub async fn contacts_connect_only_after_both_accept(store: Arc<dyn Store>) {
         MatchRecord::shortlist(ProfileId::new_v7(), sme.id, inv.id, 0.3, staff.id, at_ms(0));
     store.insert_match(&r, &log).await.unwrap();
     let (r, log) = r.introduce("Meet", staff.id, at_ms(1)).unwrap();
-    store.update_match(&r, &log).await.unwrap();
+    store.update_match(&r, &log, &[]).await.unwrap();
     let (r, log) = r.respond(Side::Sme, true, sme_owner.id, at_ms(2)).unwrap();
-    store.update_match(&r, &log).await.unwrap();
+    store.update_match(&r, &log, &[]).await.unwrap();
     assert!(
         store
             .connected_profiles(sme_owner.id)
@@ -1146,7 +1152,7 @@ pub async fn contacts_connect_only_after_both_accept(store: Arc<dyn Store>) {
         .respond(Side::Investor, true, inv_owner.id, at_ms(3))
         .unwrap();
     assert_eq!(r.stage, Stage::Connected);
-    store.update_match(&r, &log).await.unwrap();
+    store.update_match(&r, &log, &[]).await.unwrap();
 
     // A second pair of the same parties that one side declines reveals nothing more.
     let (d, log) = MatchRecord::shortlist(
@@ -1159,11 +1165,11 @@ pub async fn contacts_connect_only_after_both_accept(store: Arc<dyn Store>) {
     );
     store.insert_match(&d, &log).await.unwrap();
     let (d, log) = d.introduce("Meet", staff.id, at_ms(1)).unwrap();
-    store.update_match(&d, &log).await.unwrap();
+    store.update_match(&d, &log, &[]).await.unwrap();
     let (d, log) = d
         .respond(Side::Investor, false, inv_owner.id, at_ms(2))
         .unwrap();
-    store.update_match(&d, &log).await.unwrap();
+    store.update_match(&d, &log, &[]).await.unwrap();
 
     assert_eq!(
         store.connected_profiles(sme_owner.id).await.unwrap(),
@@ -1176,7 +1182,7 @@ pub async fn contacts_connect_only_after_both_accept(store: Arc<dyn Store>) {
     assert!(store.connected_profiles(staff.id).await.unwrap().is_empty());
     // Further stages keep contacts revealed; closing hides them again.
     let (talks, log) = r.move_to(Stage::InTalks, None, staff.id, at_ms(4)).unwrap();
-    store.update_match(&talks, &log).await.unwrap();
+    store.update_match(&talks, &log, &[]).await.unwrap();
     assert_eq!(
         store.connected_profiles(sme_owner.id).await.unwrap(),
         vec![inv.id]
@@ -1184,7 +1190,7 @@ pub async fn contacts_connect_only_after_both_accept(store: Arc<dyn Store>) {
     let (closed, log) = talks
         .move_to(Stage::Closed, None, staff.id, at_ms(5))
         .unwrap();
-    store.update_match(&closed, &log).await.unwrap();
+    store.update_match(&closed, &log, &[]).await.unwrap();
     assert!(store
         .connected_profiles(sme_owner.id)
         .await
@@ -1455,4 +1461,116 @@ pub async fn rate_limits_count_every_attempt_once(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert!(!ok && left < 1.0, "empty again: {left}");
+}
+
+/// Notices: written only with the change that owes them, claimed by one sender at a time,
+/// leased (a claim that is never settled comes back when its lease ends), retried when due,
+/// and never handed out again once sent or given up.
+pub async fn notices_are_written_with_their_change_and_claimed_once(store: Arc<dyn Store>) {
+    use crate::domain::notice::owed;
+
+    let staff = new_user(&*store, Role::Staff).await;
+    let (sme, inv) = pair(&*store, 95).await;
+    let (record, log) =
+        MatchRecord::shortlist(ProfileId::new_v7(), sme.id, inv.id, 0.5, staff.id, at_ms(0));
+    store.insert_match(&record, &log).await.unwrap();
+    let (introduced, intro_log) = record.introduce("Meet", staff.id, at_ms(1_000)).unwrap();
+    let notices = owed(&record, &introduced);
+    assert_eq!(notices.len(), 2);
+
+    // A refused (stale) change writes none of its notices.
+    let (stale, stale_log) = record
+        .move_to(Stage::Closed, None, staff.id, at_ms(1_000))
+        .unwrap();
+    store
+        .update_match(&introduced, &intro_log, &notices)
+        .await
+        .unwrap();
+    assert!(is_conflict(
+        store.update_match(&stale, &stale_log, &notices).await
+    ));
+    let stored = store.notices(record.id).await.unwrap();
+    assert_eq!(
+        stored.iter().map(|n| n.notice).collect::<Vec<_>>(),
+        notices,
+        "the change's notices, once, in order"
+    );
+    assert!(stored.iter().all(|n| n.attempts == 0
+        && n.sent_at.is_none()
+        && !n.gave_up
+        && n.created_at == at_ms(1_000)));
+
+    // Not due before the change.
+    assert!(store
+        .claim_notices(at_ms(999), at_ms(60_000), 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Concurrent claims share the notices out: none is handed to two claimants.
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let store = store.clone();
+        tasks.spawn(async move {
+            store
+                .claim_notices(at_ms(2_000), at_ms(60_000), 1)
+                .await
+                .unwrap()
+        });
+    }
+    let claims = tasks.join_all().await;
+    let mut ids: Vec<i64> = claims.iter().flatten().map(|n| n.id).collect();
+    ids.sort();
+    let mut want: Vec<i64> = stored.iter().map(|n| n.id).collect();
+    want.sort();
+    assert_eq!(ids, want, "each notice claimed exactly once");
+    assert!(claims.iter().flatten().all(|n| n.attempts == 1));
+
+    // Leased: nothing until the lease ends, then both again (the sender died mid-send).
+    assert!(store
+        .claim_notices(at_ms(59_999), at_ms(120_000), 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let again = store
+        .claim_notices(at_ms(60_000), at_ms(120_000), 10)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 2, "a lease that ends gives the notice back");
+    assert!(again.iter().all(|n| n.attempts == 2));
+    assert!(again[0].id < again[1].id, "oldest first");
+
+    // One sent, one failed with a retry time, then given up.
+    let (first, second) = (again[0].id, again[1].id);
+    store.notice_sent(first, at_ms(61_000)).await.unwrap();
+    store
+        .notice_failed(second, "451 try later", at_ms(61_000), Some(at_ms(90_000)))
+        .await
+        .unwrap();
+    assert!(store
+        .claim_notices(at_ms(89_999), at_ms(200_000), 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let retry = store
+        .claim_notices(at_ms(90_000), at_ms(200_000), 10)
+        .await
+        .unwrap();
+    assert_eq!(retry.iter().map(|n| n.id).collect::<Vec<_>>(), vec![second]);
+    assert_eq!(retry[0].last_error.as_deref(), Some("451 try later"));
+    store
+        .notice_failed(second, "550 no such user", at_ms(91_000), None)
+        .await
+        .unwrap();
+    assert!(store
+        .claim_notices(at_ms(10_000_000), at_ms(20_000_000), 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let end = store.notices(record.id).await.unwrap();
+    assert_eq!(end[0].sent_at, Some(at_ms(61_000)));
+    assert!(end[0].last_error.is_none() && !end[0].gave_up);
+    assert!(end[1].gave_up && end[1].sent_at.is_none());
+    assert_eq!(end[1].last_error.as_deref(), Some("550 no such user"));
+    assert_eq!(end[1].attempts, 3);
 }

@@ -35,6 +35,7 @@ mod codec;
 pub use codec::timestamp;
 #[doc(hidden)]
 pub mod conformance;
+mod notices;
 mod pipeline_listing;
 pub mod postgres;
 mod postgres_accounts;
@@ -53,6 +54,7 @@ use async_trait::async_trait;
 use crate::domain::account::{TokenKind, User, UserId};
 use crate::domain::ids::ProfileId;
 use crate::domain::investor::Investor;
+use crate::domain::notice::Notice;
 use crate::domain::pipeline::{AuditEntry, MatchRecord, Stage};
 use crate::domain::sme::Sme;
 
@@ -404,13 +406,15 @@ pub trait Pipeline: Send + Sync {
         record: &MatchRecord,
         log: &[AuditEntry],
     ) -> Result<(), StoreError>;
-    /// Replaces a record whose stored version is `record.version - 1`, appending `log`, in one
-    /// transaction; a stale version (or an unknown id) is `Conflict` and writes nothing. Only
-    /// the mutable fields change: id, pair, `text_relevance` and `created_at` stay as stored.
+    /// Replaces a record whose stored version is `record.version - 1`, appending `log` and the
+    /// `notices` the change owes (due at `record.updated_at`), in one transaction; a stale
+    /// version (or an unknown id) is `Conflict` and writes nothing. Only the mutable fields
+    /// change: id, pair, `text_relevance` and `created_at` stay as stored.
     async fn update_match(
         &self,
         record: &MatchRecord,
         log: &[AuditEntry],
+        notices: &[Notice],
     ) -> Result<(), StoreError>;
     /// Appends one entry (a note) without changing the record or its version.
     async fn append_audit(&self, match_id: ProfileId, entry: &AuditEntry)
@@ -433,6 +437,50 @@ pub trait Pipeline: Send + Sync {
     /// between one of its profiles and theirs. No duplicates, in no particular order.
     async fn connected_profiles(&self, user: UserId) -> Result<Vec<ProfileId>, StoreError>;
     async fn dashboard(&self) -> Result<Dashboard, StoreError>;
+
+    // # Notices
+    //
+    // Written by `update_match` with the change that owes them; a sender (one per process,
+    // any number of processes) claims the ones due, sends each and records the outcome. A claim
+    // leases a notice until `lease_until` (its due time moves there and `attempts` grows by
+    // one), so a sender that dies mid-send loses nothing: the notice is due again when the
+    // lease ends. Delivery is therefore at least once, never at most once.
+
+    /// Up to `limit` notices neither sent nor given up whose due time is at or before `now`,
+    /// oldest due first, each leased until `lease_until`. Two concurrent claims never return
+    /// the same notice.
+    async fn claim_notices(
+        &self,
+        now: time::OffsetDateTime,
+        lease_until: time::OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<StoredNotice>, StoreError>;
+    /// Records that notice `id` was sent (or needs no sending) at `at`.
+    async fn notice_sent(&self, id: i64, at: time::OffsetDateTime) -> Result<(), StoreError>;
+    /// Records a failed attempt: due again at `retry_at`, or given up for good when `None`.
+    async fn notice_failed(
+        &self,
+        id: i64,
+        error: &str,
+        now: time::OffsetDateTime,
+        retry_at: Option<time::OffsetDateTime>,
+    ) -> Result<(), StoreError>;
+    /// The notices of a match, in the order they were written.
+    async fn notices(&self, match_id: ProfileId) -> Result<Vec<StoredNotice>, StoreError>;
+}
+
+/// A notice as stored, with its delivery state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredNotice {
+    pub id: i64,
+    pub match_id: ProfileId,
+    pub notice: Notice,
+    pub created_at: time::OffsetDateTime,
+    /// Claims so far (each claim is one attempt to send).
+    pub attempts: i64,
+    pub sent_at: Option<time::OffsetDateTime>,
+    pub gave_up: bool,
+    pub last_error: Option<String>,
 }
 
 /// Profiles and the outbox, on top of [`Accounts`] and [`Pipeline`]. See the module

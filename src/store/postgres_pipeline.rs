@@ -9,9 +9,11 @@ use time::OffsetDateTime;
 use super::postgres::{pg_timestamp, select_list, PostgresStore};
 use super::{
     pipeline_listing, Dashboard, Page, Pipeline, PipelineFilter, PipelineOrder, StoreError,
+    StoredNotice,
 };
 use crate::domain::account::UserId;
 use crate::domain::ids::ProfileId;
+use crate::domain::notice::Notice;
 use crate::domain::pipeline::{AuditEntry, MatchRecord, Response, Stage};
 
 const COLUMNS: &str =
@@ -185,7 +187,12 @@ impl Pipeline for PostgresStore {
         Ok(())
     }
 
-    async fn update_match(&self, r: &MatchRecord, log: &[AuditEntry]) -> Result<(), StoreError> {
+    async fn update_match(
+        &self,
+        r: &MatchRecord,
+        log: &[AuditEntry],
+        notices: &[Notice],
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let [stage, sme_resp, inv_resp, intro, curator, _, updated, _] = binds(r);
         let done = sqlx::query(
@@ -212,6 +219,7 @@ impl Pipeline for PostgresStore {
         for e in log {
             append(&mut tx, r.id, e).await?;
         }
+        super::notices::postgres::insert(&mut tx, r.id, notices, r.updated_at).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -374,5 +382,32 @@ impl Pipeline for PostgresStore {
             by_sector,
             by_province,
         })
+    }
+
+    async fn claim_notices(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<StoredNotice>, StoreError> {
+        super::notices::postgres::claim(&self.pool, now, lease_until, limit).await
+    }
+
+    async fn notice_sent(&self, id: i64, at: OffsetDateTime) -> Result<(), StoreError> {
+        super::notices::postgres::sent(&self.pool, id, at).await
+    }
+
+    async fn notice_failed(
+        &self,
+        id: i64,
+        error: &str,
+        now: OffsetDateTime,
+        retry_at: Option<OffsetDateTime>,
+    ) -> Result<(), StoreError> {
+        super::notices::postgres::failed(&self.pool, id, error, now, retry_at).await
+    }
+
+    async fn notices(&self, match_id: ProfileId) -> Result<Vec<StoredNotice>, StoreError> {
+        super::notices::postgres::of_match(&self.pool, match_id).await
     }
 }

@@ -9,9 +9,11 @@ use super::codec::timestamp;
 use super::sqlite::SqliteStore;
 use super::{
     pipeline_listing, Dashboard, Page, Pipeline, PipelineFilter, PipelineOrder, StoreError,
+    StoredNotice,
 };
 use crate::domain::account::UserId;
 use crate::domain::ids::ProfileId;
+use crate::domain::notice::Notice;
 use crate::domain::pipeline::{AuditEntry, MatchRecord, Response, Stage};
 
 const COLUMNS: &str =
@@ -160,7 +162,12 @@ impl Pipeline for SqliteStore {
         Ok(())
     }
 
-    async fn update_match(&self, r: &MatchRecord, log: &[AuditEntry]) -> Result<(), StoreError> {
+    async fn update_match(
+        &self,
+        r: &MatchRecord,
+        log: &[AuditEntry],
+        notices: &[Notice],
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let [stage, sme_resp, inv_resp, intro, curator, _, updated, _] = binds(r);
         let done = sqlx::query(
@@ -187,6 +194,7 @@ impl Pipeline for SqliteStore {
         for e in log {
             append(&mut tx, r.id, e).await?;
         }
+        super::notices::sqlite::insert(&mut tx, r.id, notices, r.updated_at).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -353,5 +361,32 @@ impl Pipeline for SqliteStore {
             by_sector,
             by_province,
         })
+    }
+
+    async fn claim_notices(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<StoredNotice>, StoreError> {
+        super::notices::sqlite::claim(&self.pool, now, lease_until, limit).await
+    }
+
+    async fn notice_sent(&self, id: i64, at: OffsetDateTime) -> Result<(), StoreError> {
+        super::notices::sqlite::sent(&self.pool, id, at).await
+    }
+
+    async fn notice_failed(
+        &self,
+        id: i64,
+        error: &str,
+        now: OffsetDateTime,
+        retry_at: Option<OffsetDateTime>,
+    ) -> Result<(), StoreError> {
+        super::notices::sqlite::failed(&self.pool, id, error, now, retry_at).await
+    }
+
+    async fn notices(&self, match_id: ProfileId) -> Result<Vec<StoredNotice>, StoreError> {
+        super::notices::sqlite::of_match(&self.pool, match_id).await
     }
 }

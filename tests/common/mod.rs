@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test file uses a different part of this helper
 
 pub mod postgres;
+pub mod smtp;
 pub mod web;
 
 use std::future::Future;

@@ -1,0 +1,146 @@
+//! Notices as letters: who a stored notice reaches and what it may tell them.
+//!
+//! A notice names an audience; here it becomes an account and the facts of its match *as that
+//! account sees them*, through the same [`visibility`](super::visibility) the pages use: the
+//! letter is built from the [`MatchView`] of a viewer acting as the recipient, so it can name
+//! nothing the recipient's own introductions page would not show (an ANONYMOUS SME stays
+//! neutral, no contact detail is in any letter). A recipient the rules no longer allow (the
+//! profile changed hands, the curator is no longer staff), or a match that moved on, gets no
+//! letter; the sender records that and moves on.
+
+use super::error::ServiceResult;
+use super::matching::{Match, MatchView};
+use super::viewer::Viewer;
+use crate::app::App;
+use crate::domain::account::Role;
+use crate::domain::contact::Email;
+use crate::domain::ids::ProfileId;
+use crate::domain::notice::{Audience, NoticeKind};
+use crate::domain::pipeline::Stage;
+use crate::domain::profile::LanguageCode;
+use crate::domain::text::Lang;
+use crate::store::StoredNotice;
+
+/// What one notice says to one account, already cut to what that account may see.
+#[derive(Debug, Clone)]
+pub struct Letter {
+    pub to: Email,
+    /// The recipient's language (see [`language`]).
+    pub lang: Lang,
+    pub kind: NoticeKind,
+    pub audience: Audience,
+    pub match_id: ProfileId,
+    /// The recipient's own business (parties), in the letter's language.
+    pub own: Option<String>,
+    /// The other side as the recipient may see it (parties); for the curator, both sides'
+    /// names as staff see them.
+    pub other: String,
+    pub sme: String,
+    pub investor: String,
+}
+
+/// Why a notice is not sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoLetter {
+    /// Nobody holds the audience's place now (no owner, no curator, a curator no longer staff).
+    NoRecipient,
+    /// The match moved on (closed, declined) before the notice went out: an introduction to
+    /// a match that is over would only confuse.
+    Stale,
+}
+
+impl NoLetter {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoLetter::NoRecipient => "no recipient",
+            NoLetter::Stale => "the match moved on",
+        }
+    }
+}
+
+/// The language a party is written to: the first of its profile's languages that the site
+/// speaks, else Khmer for an SME and English for an investor (the site's defaults for each
+/// side). Staff are written to in English: their accounts carry no language.
+pub fn language(languages: &[LanguageCode], fallback: Lang) -> Lang {
+    languages
+        .iter()
+        .find_map(|l| Lang::ALL.into_iter().find(|x| x.code() == l.as_str()))
+        .unwrap_or(fallback)
+}
+
+/// The letter for `notice`, or why there is none.
+pub async fn letter(app: &App, notice: &StoredNotice) -> ServiceResult<Result<Letter, NoLetter>> {
+    let Some(record) = app.store.match_record(notice.match_id).await? else {
+        return Ok(Err(NoLetter::NoRecipient));
+    };
+    if notice.notice.kind == NoticeKind::Introduced
+        && matches!(record.stage, Stage::Closed | Stage::Declined)
+    {
+        return Ok(Err(NoLetter::Stale));
+    }
+    let m = Match::of_record(app, record, Lang::En).await?;
+    let (account, lang) = match notice.notice.audience {
+        Audience::SmeOwner => (m.sme.owner, language(&m.sme.profile.languages, Lang::Km)),
+        Audience::InvestorOwner => (
+            m.investor.owner,
+            language(&m.investor.profile.languages, Lang::En),
+        ),
+        Audience::Curator => (m.record.as_ref().and_then(|r| r.curator_id), Lang::En),
+    };
+    let Some(user) = (match account {
+        Some(id) => app.store.user(id).await?,
+        None => None,
+    }) else {
+        return Ok(Err(NoLetter::NoRecipient));
+    };
+    if notice.notice.audience == Audience::Curator
+        && !matches!(user.role, Role::Staff | Role::Admin)
+    {
+        return Ok(Err(NoLetter::NoRecipient));
+    }
+    let to = user.email.clone();
+    let connected = app.store.connected_profiles(user.id).await?;
+    let v = Viewer::of_account(user, connected);
+    let view: MatchView = m.view(&v);
+    // The recipient must be allowed to know the match at all (the rules' pipeline facts):
+    // an owner who no longer owns either side is a stranger to it.
+    if view.pipeline.is_none() {
+        return Ok(Err(NoLetter::NoRecipient));
+    }
+    let sme = view.sme.display_name(lang);
+    let investor = view.investor.display_name(lang);
+    let (own, other) = match notice.notice.audience {
+        Audience::SmeOwner => (Some(sme.clone()), investor.clone()),
+        Audience::InvestorOwner => (Some(investor.clone()), sme.clone()),
+        Audience::Curator => (None, String::new()),
+    };
+    Ok(Ok(Letter {
+        to,
+        lang,
+        kind: notice.notice.kind,
+        audience: notice.notice.audience,
+        match_id: view.id,
+        own,
+        other,
+        sme,
+        investor,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_party_is_written_to_in_the_first_language_the_site_speaks() {
+        let codes = |xs: &[&str]| {
+            xs.iter()
+                .map(|x| LanguageCode::parse(x).expect("code"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(language(&codes(&["km", "en"]), Lang::En), Lang::Km);
+        assert_eq!(language(&codes(&["th", "ko"]), Lang::En), Lang::Ko);
+        assert_eq!(language(&codes(&["zh"]), Lang::Km), Lang::Km);
+        assert_eq!(language(&[], Lang::En), Lang::En);
+    }
+}

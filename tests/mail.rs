@@ -1,0 +1,284 @@
+//! E-mail notices end to end: the server, a real SQLite file and a real SMTP listener on a free
+//! port. Introductions and answers reach the people they concern in their language, with a
+//! link and nothing the rules hide from them; a relay that refuses for now gets the notice
+//! again; a notice written while no relay was set (or before a crash) is sent after restart.
+
+mod common;
+
+use std::time::Duration;
+
+use common::smtp::{Mail, SmtpServer};
+use common::*;
+use serde_json::{json, Value};
+
+const PUBLIC: &str = "https://match.example.org";
+
+fn mail_args(smtp: &SmtpServer) -> Vec<String> {
+    vec![
+        "--smtp-url".into(),
+        smtp.url(),
+        "--public-url".into(),
+        format!("{PUBLIC}/"),
+        "--mail-retry".into(),
+        "0.2".into(),
+    ]
+}
+
+fn args(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+fn email_of(s: &TestServer, token: &str) -> String {
+    s.as_token(token).ok("{ me { email } }", json!({}))["me"]["email"]
+        .as_str()
+        .expect("own e-mail")
+        .to_string()
+}
+
+/// An anonymous SME (Khmer first) and a Korean investor, shortlisted by staff; returns the
+/// match id and the staff token and e-mail.
+fn shortlisted(s: &TestServer) -> (String, String, String) {
+    let mut sme = sme_input();
+    sme["visibility"] = json!("ANONYMOUS");
+    let sme = publish_sme(s, sme);
+    let investor = publish_investor(s, investor_input());
+    let (staff_email, staff, _) = operator_account_with_email(s, "STAFF");
+    let id = s.as_token(&staff).ok(
+        "mutation($s: ID!, $i: ID!) { shortlistMatch(smeId: $s, investorId: $i) { id } }",
+        json!({ "s": sme, "i": investor }),
+    )["shortlistMatch"]["id"]
+        .as_str()
+        .expect("match id")
+        .to_string();
+    (id, staff, staff_email)
+}
+
+fn introduce(s: &TestServer, staff: &str, id: &str) {
+    let done = s.as_token(staff).ok(
+        "mutation($id: ID!) { introduce(matchId: $id, message: \"Please meet\") { stage } }",
+        json!({ "id": id }),
+    );
+    assert_eq!(done["introduce"]["stage"], "INTRODUCED");
+}
+
+fn respond(s: &TestServer, token: &str, id: &str, accept: bool) -> Value {
+    s.as_token(token).ok(
+        "mutation($id: ID!, $a: Boolean!) { respondToIntroduction(matchId: $id, accept: $a) { stage } }",
+        json!({ "id": id, "a": accept }),
+    )
+}
+
+fn to<'a>(mails: &'a [Mail], who: &str) -> Vec<&'a Mail> {
+    mails.iter().filter(|m| m.to == [who]).collect()
+}
+
+/// What no notice may carry: the contact details of either side, and the anonymous SME's
+/// name to anyone not yet allowed to see it.
+const CONTACTS: [&str; 6] = [
+    "sokha@sokha-cashew.example",
+    "+855 12 345 678",
+    "@sokha_cashew",
+    "Chan Sokha",
+    "minji@hanbit-beauty.example",
+    "Kim Minji",
+];
+const SME_NAMES: [&str; 2] = ["Sokha Cashew Processing", "រោងចក្រកែច្នៃគ្រាប់ស្វាយចន្ទីសុខា"];
+
+fn assert_no_contact(m: &Mail) {
+    for c in CONTACTS {
+        assert!(
+            !m.raw.contains(c) && !m.body.contains(c) && !m.subject.contains(c),
+            "{c:?} in the mail to {:?}:\n{}\n{}",
+            m.to,
+            m.subject,
+            m.body
+        );
+    }
+}
+
+#[test]
+fn introductions_and_answers_reach_each_side_in_its_language_and_no_further() {
+    let smtp = SmtpServer::start();
+    let s = TestServer::start_with(&args(&mail_args(&smtp)));
+    let (id, staff, staff_email) = shortlisted(&s);
+    let sme_email = email_of(&s, &s.sme_token);
+    let investor_email = email_of(&s, &s.investor_token);
+    assert!(smtp.mails().is_empty(), "shortlisting mails nobody");
+
+    introduce(&s, &staff, &id);
+    let mails = smtp.wait_for(2);
+    assert_eq!(mails.len(), 2);
+    // The SME owner, in Khmer (the profile's first language), named by its own business.
+    let [sme_mail] = to(&mails, &sme_email)[..] else {
+        panic!("one mail to the SME owner: {mails:#?}")
+    };
+    assert_eq!(sme_mail.subject, "រោងចក្រកែច្នៃគ្រាប់ស្វាយចន្ទីសុខា៖ ការណែនាំដៃគូថ្មី");
+    assert!(
+        sme_mail.body.contains("ឱ្យស្គាល់ Hanbit Beauty Trading"),
+        "{}",
+        sme_mail.body
+    );
+    assert!(sme_mail
+        .body
+        .contains(&format!("{PUBLIC}/km/me/introductions#intro-{id}")));
+    assert!(sme_mail.from.starts_with("noreply@"), "{}", sme_mail.from);
+    // The investor, in Korean; the SME is anonymous, so its name is not in the mail.
+    let [inv_mail] = to(&mails, &investor_email)[..] else {
+        panic!("one mail to the investor: {mails:#?}")
+    };
+    assert_eq!(inv_mail.subject, "한빛뷰티 무역: 새 소개가 도착했습니다");
+    assert!(inv_mail
+        .body
+        .contains(&format!("{PUBLIC}/ko/me/introductions#intro-{id}")));
+    for name in SME_NAMES {
+        assert!(
+            !inv_mail.raw.contains(name) && !inv_mail.body.contains(name),
+            "{name}"
+        );
+    }
+    for m in &mails {
+        assert_no_contact(m);
+    }
+
+    // The SME accepts: the curator (the staff member who shortlisted) hears it, in English.
+    respond(&s, &s.sme_token, &id, true);
+    let mails = smtp.wait_for(3);
+    let [curator] = to(&mails, &staff_email)[..] else {
+        panic!("one mail to the curator: {mails:#?}")
+    };
+    assert_eq!(
+        curator.subject,
+        "Sokha Cashew Processing accepted the introduction to Hanbit Beauty Trading"
+    );
+    assert!(curator
+        .body
+        .contains(&format!("{PUBLIC}/en/staff/matches/{id}")));
+
+    // The investor accepts: both sides hear they are connected; now the SME's name may be
+    // told to the investor (the rules' "connected"), its contact details still never are.
+    respond(&s, &s.investor_token, &id, true);
+    let mails = smtp.wait_for(6);
+    let connected: Vec<&Mail> = mails[3..]
+        .iter()
+        .filter(|m| m.to != [staff_email.as_str()])
+        .collect();
+    assert_eq!(connected.len(), 2, "{mails:#?}");
+    let inv = connected
+        .iter()
+        .find(|m| m.to == [investor_email.as_str()])
+        .expect("the investor hears");
+    assert_eq!(inv.subject, "한빛뷰티 무역: 양쪽 모두 수락했습니다");
+    assert!(
+        inv.body.contains("Sokha Cashew Processing"),
+        "connected: the name is shown now: {}",
+        inv.body
+    );
+    assert!(connected
+        .iter()
+        .any(|m| m.to == [sme_email.as_str()] && m.subject.ends_with("ភាគីទាំងពីរយល់ព្រម")));
+    for m in &mails {
+        assert_no_contact(m);
+    }
+    // Nothing else is owed: no second copy of anything.
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(smtp.mails().len(), 6);
+    s.stop();
+}
+
+#[test]
+fn a_relay_that_refuses_for_now_gets_the_notice_again_and_a_permanent_refusal_is_recorded() {
+    let smtp = SmtpServer::start();
+    let s = TestServer::start_with(&args(&mail_args(&smtp)));
+    let (id, staff, _) = shortlisted(&s);
+    let sme_email = email_of(&s, &s.sme_token);
+    smtp.refuse_next(&[
+        "451 4.3.0 try again later",
+        "451 4.3.0 try again later",
+        "550 5.1.1 no such mailbox",
+    ]);
+    introduce(&s, &staff, &id);
+    // Two temporary refusals, then one notice accepted and the other refused for good (which
+    // of the two gets the 550 depends on the order of sending).
+    let mails = smtp.wait_for(1);
+    assert!(
+        eventually(Duration::from_secs(20), || smtp.refused() == 3).is_some(),
+        "every refusal answered: {} of 3",
+        smtp.refused()
+    );
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(
+        smtp.mails().len(),
+        1,
+        "the given-up notice is not sent again"
+    );
+    assert!(mails[0].to == [sme_email.as_str()] || mails[0].subject.starts_with("한빛"));
+    let rows = sql_scalar(
+        &s,
+        "SELECT json_group_array(json_array(attempts, sent_at IS NOT NULL, gave_up_at IS NOT NULL, last_error)) FROM notices",
+    );
+    let rows: Vec<Value> = serde_json::from_str(rows.as_str().expect("json")).expect("rows");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let sent: Vec<&Value> = rows.iter().filter(|r| r[1] == 1).collect();
+    let gave_up: Vec<&Value> = rows.iter().filter(|r| r[2] == 1).collect();
+    assert_eq!((sent.len(), gave_up.len()), (1, 1), "{rows:?}");
+    assert!(
+        gave_up[0][3]
+            .as_str()
+            .unwrap_or("")
+            .contains("no such mailbox"),
+        "the relay's reason is kept: {rows:?}"
+    );
+    let attempts: i64 = rows.iter().map(|r| r[0].as_i64().unwrap_or(0)).sum();
+    assert_eq!(
+        attempts, 4,
+        "two retries after 451, no retry after 550: {rows:?}"
+    );
+    s.stop();
+}
+
+#[test]
+fn notices_owed_without_a_relay_are_sent_once_one_is_set() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = TestServer::start_in(dir.path(), &[]);
+    let (id, staff, _) = shortlisted(&s);
+    introduce(&s, &staff, &id);
+    // No relay: the notices wait in the database. A crash keeps them.
+    s.crash();
+
+    let smtp = SmtpServer::start();
+    let again = TestServer::start_without_accounts(dir.path(), &args(&mail_args(&smtp)));
+    let mails = smtp.wait_for(2);
+    assert_eq!(mails.len(), 2);
+    assert!(mails.iter().any(|m| m.subject.ends_with("ការណែនាំដៃគូថ្មី")));
+    assert!(mails
+        .iter()
+        .any(|m| m.subject.ends_with("새 소개가 도착했습니다")));
+    again.stop();
+}
+
+#[test]
+fn a_relay_that_needs_tls_or_a_bad_sender_stops_the_start_with_the_reason() {
+    for (flag, value, says) in [
+        (
+            "--smtp-url",
+            "smtps://relay.example:465",
+            "TLS is not built in",
+        ),
+        ("--smtp-url", "ftp://relay.example", "--smtp-url"),
+        ("--mail-from", "not an address", "--mail-from"),
+        ("--public-url", "match.example.org", "--public-url"),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = std::process::Command::new(bin())
+            .args(["serve", "--bind", "127.0.0.1:0", "--index-dir"])
+            .arg(dir.path().join("index"))
+            .arg("--database-url")
+            .arg(format!("sqlite:{}", dir.path().join("db").display()))
+            .args([flag, value])
+            .output()
+            .expect("run serve");
+        assert!(!out.status.success(), "{flag} {value} must stop the start");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{flag} {value}: {err}");
+    }
+}
