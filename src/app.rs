@@ -49,6 +49,8 @@ pub struct App {
     /// Raised when a change wrote notices, so this process's sender (`mail`) looks at once
     /// rather than at its next poll.
     pub notices_owed: Arc<tokio::sync::Notify>,
+    /// Whether this process sends notices (`--smtp-url` set), for the staff pages to say so.
+    pub mail_relay: std::sync::atomic::AtomicBool,
 }
 
 /// Rankings waiting for a worker before more are refused (a ranking takes milliseconds).
@@ -100,6 +102,7 @@ impl App {
             ),
             limits,
             notices_owed: Arc::new(tokio::sync::Notify::new()),
+            mail_relay: std::sync::atomic::AtomicBool::new(false),
         })
     }
 

@@ -13,7 +13,6 @@
 //! after [`MAX_ATTEMPTS`]; a permanent refusal (5xx) is given up at once. Each outcome is
 //! kept on the notice (`last_error`).
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,12 +36,13 @@ use crate::web::i18n::Tr;
 pub const MAX_ATTEMPTS: i64 = 10;
 /// The longest wait between two attempts.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(6 * 3600);
-/// How long a claim holds a notice: longer than one send may take ([`SEND_TIMEOUT`]).
-const LEASE: Duration = Duration::from_secs(300);
+/// How long a claim holds a notice: well beyond the longest a send may take
+/// ([`SEND_DEADLINE`]), so another process never takes a notice that is being sent.
+const LEASE: Duration = Duration::from_secs(900);
 /// The most a relay may take to answer one step of a send.
-const SEND_TIMEOUT: Duration = Duration::from_secs(60);
-/// Notices claimed at once.
-const BATCH: u32 = 20;
+const STEP_TIMEOUT: Duration = Duration::from_secs(60);
+/// The most one whole send may take (connection, greeting, envelope, data, quit).
+const SEND_DEADLINE: Duration = Duration::from_secs(120);
 /// How often the task looks without being woken: notices written by other replicas, and
 /// retries coming due.
 const POLL: Duration = Duration::from_secs(30);
@@ -53,7 +53,7 @@ pub enum MailConfigError {
     SmtpUrl(String),
     #[error("--mail-from {value:?}: {reason} (expected `Name <address>` or an address)")]
     From { value: String, reason: String },
-    #[error("--public-url {0:?}: expected an http:// or https:// address")]
+    #[error("--public-url {0:?}: with --smtp-url, the site's address as people reach it, for the links in e-mails (http:// or https://)")]
     PublicUrl(String),
 }
 
@@ -79,10 +79,7 @@ impl std::fmt::Debug for Mailer {
 
 impl Mailer {
     /// The sender `config` describes, or `None` when no relay is set.
-    pub fn from_config(
-        config: &crate::config::Mail,
-        bind: SocketAddr,
-    ) -> Result<Option<Mailer>, MailConfigError> {
+    pub fn from_config(config: &crate::config::Mail) -> Result<Option<Mailer>, MailConfigError> {
         let from: Mailbox =
             config
                 .mail_from
@@ -91,20 +88,22 @@ impl Mailer {
                     value: config.mail_from.clone(),
                     reason: e.to_string(),
                 })?;
-        let public_url = match &config.public_url {
-            Some(u) => public_url(u)?,
-            None => format!("http://{bind}"),
-        };
         let Some(url) = &config.smtp_url else {
             return Ok(None);
         };
         let relay = Relay::parse(url).map_err(MailConfigError::SmtpUrl)?;
         let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(relay.host)
             .port(relay.port)
-            .timeout(Some(SEND_TIMEOUT));
+            .timeout(Some(STEP_TIMEOUT));
         if let Some((user, password)) = relay.credentials {
             builder = builder.credentials(Credentials::new(user, password));
         }
+        // Links in a letter must reach the site from the reader's phone: the address the
+        // server listens on (127.0.0.1, a picked port) is no such address, so a relay needs it.
+        let public_url = match &config.public_url {
+            Some(u) => public_url(u)?,
+            None => return Err(MailConfigError::PublicUrl(String::new())),
+        };
         let transport = builder.build();
         Ok(Some(Mailer {
             transport,
@@ -153,11 +152,17 @@ impl Mailer {
         let now = OffsetDateTime::now_utc();
         let outcome = match letter(app, n).await {
             Ok(Ok(letter)) => match self.message(&letter) {
-                Ok(message) => match self.transport.send(message).await {
-                    Ok(_) => Ok(()),
-                    Err(e) if e.is_permanent() => Err((e.to_string(), true)),
-                    Err(e) => Err((e.to_string(), false)),
-                },
+                Ok(message) => {
+                    match tokio::time::timeout(SEND_DEADLINE, self.transport.send(message)).await {
+                        Ok(Ok(_)) => Ok(()),
+                        Ok(Err(e)) => {
+                            let why = e.to_string();
+                            let permanent = e.is_permanent() && bad_recipient(&why);
+                            Err((why, permanent))
+                        }
+                        Err(_) => Err(("the relay took too long".to_string(), false)),
+                    }
+                }
                 Err(why) => Err((why, true)),
             },
             Ok(Err(none)) => Err((none.as_str().to_string(), true)),
@@ -167,7 +172,7 @@ impl Mailer {
         let recorded = match outcome {
             Ok(()) => {
                 tracing::info!(notice = n.id, kind, "notice sent");
-                app.store.notice_sent(n.id, OffsetDateTime::now_utc()).await
+                app.store.notice_sent(n, OffsetDateTime::now_utc()).await
             }
             Err((why, permanent)) => {
                 let retry = if permanent {
@@ -181,14 +186,32 @@ impl Mailer {
                     None => tracing::warn!(notice = n.id, kind, error = %why,
                         attempts = n.attempts, "notice given up"),
                 }
-                app.store.notice_failed(n.id, &why, now, retry).await
+                app.store.notice_failed(n, &why, now, retry).await
             }
         };
-        if let Err(e) = recorded {
+        match recorded {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(
+                notice = n.id,
+                "a notice's lease ran out before its outcome was recorded; the later claim's counts"
+            ),
             // The lease ends and the notice is claimed again: sent twice rather than never.
-            tracing::error!(notice = n.id, error = %e, "could not record a notice's outcome");
+            Err(e) => {
+                tracing::error!(notice = n.id, error = %e, "could not record a notice's outcome")
+            }
         }
     }
+}
+
+/// Whether a relay's permanent refusal is about this letter's recipient (RFC 3463 enhanced
+/// status 5.1.1 bad mailbox, 5.1.2 bad system, 5.1.3 bad address syntax, 5.1.6 moved,
+/// 5.1.10 null MX), so the notice is given up at once. Any other permanent refusal (a wrong
+/// password, a sender the relay will not take) is the relay's setting, which an operator
+/// fixes: those notices keep their retries rather than all be given up in one go.
+fn bad_recipient(reply: &str) -> bool {
+    reply
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .any(|w| matches!(w, "5.1.1" | "5.1.2" | "5.1.3" | "5.1.6" | "5.1.10"))
 }
 
 /// `smtp://[USER[:PASSWORD]@]HOST[:PORT]`, credentials percent-encoded.
@@ -307,21 +330,18 @@ pub fn spawn(app: Arc<App>, mailer: Mailer, mut stop: watch::Receiver<bool>) -> 
             if *stop.borrow() {
                 break;
             }
+            // One at a time: a lease covers the one send it was taken for, however slow the
+            // relay is with the others.
             let now = OffsetDateTime::now_utc();
-            let claimed = match app.store.claim_notices(now, now + LEASE, BATCH).await {
+            let claimed = match app.store.claim_notices(now, now + LEASE, 1).await {
                 Ok(c) => c,
                 Err(e) => {
                     tracing::warn!(error = %e, "could not read the notices due");
                     Vec::new()
                 }
             };
-            for n in &claimed {
-                if *stop.borrow() {
-                    break;
-                }
+            if let Some(n) = claimed.first() {
                 mailer.deliver(&app, n).await;
-            }
-            if claimed.len() == BATCH as usize {
                 continue;
             }
             tokio::select! {
@@ -410,6 +430,19 @@ mod tests {
         assert_eq!(wait(&minute, MAX_ATTEMPTS), None, "given up");
         let hour = mailer(Duration::from_secs(3600));
         assert_eq!(wait(&hour, 4), Some(6 * 3600), "capped at six hours");
+    }
+
+    #[test]
+    fn only_a_refused_recipient_gives_a_notice_up_at_once() {
+        assert!(bad_recipient(
+            "permanent error (550): 5.1.1 <x@example.com>: no such mailbox"
+        ));
+        assert!(bad_recipient("permanent error (553): 5.1.3 bad address"));
+        assert!(!bad_recipient(
+            "permanent error (535): 5.7.8 authentication failed"
+        ));
+        assert!(!bad_recipient("permanent error (550): relaying denied"));
+        assert!(!bad_recipient("permanent error (550): 5.1.15 x"));
     }
 
     #[test]

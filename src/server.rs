@@ -50,7 +50,7 @@ pub async fn serve(
     crate::auth::configure_pool(config.hash_threads, config.hash_queue);
     // First, so a bad rules file stops the start before anything is opened.
     let rules = load_rules(config.rules.as_deref())?;
-    let mailer = crate::mail::Mailer::from_config(&config.mail, config.bind)?;
+    let mailer = crate::mail::Mailer::from_config(&config.mail)?;
     let store = store::open(&config.storage.database_url).await?;
     tracing::info!(
         url = %store::redacted_url(&config.storage.database_url),
@@ -141,6 +141,8 @@ pub async fn serve(
     let mail_task = match mailer {
         Some(m) => {
             tracing::info!(mailer = ?m, "e-mail notices sent through the SMTP relay");
+            app.mail_relay
+                .store(true, std::sync::atomic::Ordering::Relaxed);
             Some(crate::mail::spawn(app.clone(), m, mail_stopped))
         }
         None => {
@@ -176,14 +178,15 @@ pub async fn serve(
     let result = crate::http::limits::serve(listener, router, limits, shutdown).await;
     app.connections_closed(SOCKETS_CLOSE_WITHIN).await;
     stop_mail.send_replace(true);
-    if let Some(task) = mail_task {
-        // A send in progress finishes (bounded by the relay timeout); a notice cut off is
-        // claimed again after its lease.
-        if tokio::time::timeout(SOCKETS_CLOSE_WITHIN, task)
+    if let Some(mut task) = mail_task {
+        // A send in progress gets a moment to finish; one cut off is claimed again when its
+        // lease ends (sent at least once), and the task is gone before the database closes.
+        if tokio::time::timeout(SOCKETS_CLOSE_WITHIN, &mut task)
             .await
             .is_err()
         {
-            tracing::warn!("e-mail sender still busy at shutdown; its notice will be retried");
+            task.abort();
+            tracing::warn!("e-mail sender stopped mid-send; that notice is sent again later");
         }
     }
     indexer.stop();

@@ -68,6 +68,17 @@ fn respond(s: &TestServer, token: &str, id: &str, accept: bool) -> Value {
     )
 }
 
+/// The staff match page's HTML.
+fn staff_page(s: &TestServer, staff: &str, id: &str) -> String {
+    let page = common::web::get(
+        s,
+        &format!("/en/staff/matches/{id}"),
+        &[("Cookie", &format!("khkr_session={staff}"))],
+    );
+    assert_eq!(page.status, 200);
+    page.text()
+}
+
 fn to<'a>(mails: &'a [Mail], who: &str) -> Vec<&'a Mail> {
     mails.iter().filter(|m| m.to == [who]).collect()
 }
@@ -182,6 +193,20 @@ fn introductions_and_answers_reach_each_side_in_its_language_and_no_further() {
     // Nothing else is owed: no second copy of anything.
     std::thread::sleep(Duration::from_millis(800));
     assert_eq!(smtp.mails().len(), 6);
+
+    // Staff see on the match page who was written to about what, and that it went out.
+    let page = staff_page(&s, &staff, &id);
+    assert!(page.contains("E-mails about this match"), "{page}");
+    assert_eq!(page.matches("Sent 20").count(), 6, "{page}");
+    for line in [
+        "To the SME&#39;s owner: the introduction",
+        "To the investor&#39;s owner: both sides accepted",
+        "To the curator: the answer of the Cambodian business: yes",
+        "To the curator: the answer of the Korean investor or partner: yes",
+    ] {
+        assert!(page.contains(line), "{line} in {page}");
+    }
+    assert!(!page.contains("no mail relay"));
     s.stop();
 }
 
@@ -242,7 +267,11 @@ fn notices_owed_without_a_relay_are_sent_once_one_is_set() {
     let s = TestServer::start_in(dir.path(), &[]);
     let (id, staff, _) = shortlisted(&s);
     introduce(&s, &staff, &id);
-    // No relay: the notices wait in the database. A crash keeps them.
+    // No relay: the notices wait in the database, and the staff page says so.
+    let page = staff_page(&s, &staff, &id);
+    assert!(page.contains("no mail relay (--smtp-url)"), "{page}");
+    assert_eq!(page.matches("Not sent yet").count(), 2, "{page}");
+    // A crash keeps them.
     s.crash();
 
     let smtp = SmtpServer::start();
@@ -258,15 +287,24 @@ fn notices_owed_without_a_relay_are_sent_once_one_is_set() {
 
 #[test]
 fn a_relay_that_needs_tls_or_a_bad_sender_stops_the_start_with_the_reason() {
-    for (flag, value, says) in [
+    let relay = ["--smtp-url", "smtp://127.0.0.1:25"];
+    let site = ["--public-url", "https://match.example.org"];
+    for (settings, says) in [
         (
-            "--smtp-url",
-            "smtps://relay.example:465",
+            vec!["--smtp-url", "smtps://relay.example:465"],
             "TLS is not built in",
         ),
-        ("--smtp-url", "ftp://relay.example", "--smtp-url"),
-        ("--mail-from", "not an address", "--mail-from"),
-        ("--public-url", "match.example.org", "--public-url"),
+        (vec!["--smtp-url", "ftp://relay.example"], "--smtp-url"),
+        (vec!["--mail-from", "not an address"], "--mail-from"),
+        (relay.to_vec(), "--public-url \"\": with --smtp-url"),
+        (
+            [&relay[..], &["--public-url", "match.example.org"]].concat(),
+            "--public-url \"match.example.org\"",
+        ),
+        (
+            [&relay[..], &site[..], &["--mail-from", "x"]].concat(),
+            "--mail-from",
+        ),
     ] {
         let dir = tempfile::tempdir().expect("temp dir");
         let out = std::process::Command::new(bin())
@@ -274,11 +312,11 @@ fn a_relay_that_needs_tls_or_a_bad_sender_stops_the_start_with_the_reason() {
             .arg(dir.path().join("index"))
             .arg("--database-url")
             .arg(format!("sqlite:{}", dir.path().join("db").display()))
-            .args([flag, value])
+            .args(&settings)
             .output()
             .expect("run serve");
-        assert!(!out.status.success(), "{flag} {value} must stop the start");
+        assert!(!out.status.success(), "{settings:?} must stop the start");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(says), "{flag} {value}: {err}");
+        assert!(err.contains(says), "{settings:?}: {err}");
     }
 }

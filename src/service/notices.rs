@@ -50,10 +50,11 @@ pub enum NoLetter {
 }
 
 impl NoLetter {
+    /// The code kept on the notice (pages translate it).
     pub fn as_str(self) -> &'static str {
         match self {
-            NoLetter::NoRecipient => "no recipient",
-            NoLetter::Stale => "the match moved on",
+            NoLetter::NoRecipient => "NO_RECIPIENT",
+            NoLetter::Stale => "STALE",
         }
     }
 }
@@ -68,14 +69,30 @@ pub fn language(languages: &[LanguageCode], fallback: Lang) -> Lang {
         .unwrap_or(fallback)
 }
 
+/// A match's notices and how each went, in the order they were written (staff only: who was
+/// told what is a pipeline fact of the curation).
+pub async fn of_match(
+    app: &App,
+    v: &Viewer,
+    match_id: ProfileId,
+) -> ServiceResult<Vec<StoredNotice>> {
+    v.require_staff()?;
+    Ok(app.store.notices(match_id).await?)
+}
+
 /// The letter for `notice`, or why there is none.
 pub async fn letter(app: &App, notice: &StoredNotice) -> ServiceResult<Result<Letter, NoLetter>> {
     let Some(record) = app.store.match_record(notice.match_id).await? else {
         return Ok(Err(NoLetter::NoRecipient));
     };
-    if notice.notice.kind == NoticeKind::Introduced
-        && matches!(record.stage, Stage::Closed | Stage::Declined)
-    {
+    // What the letter announces must still be true when it goes out: an introduction that was
+    // closed, or contacts "now shown" on a match closed since, would only mislead.
+    let stale = match notice.notice.kind {
+        NoticeKind::Introduced => matches!(record.stage, Stage::Closed | Stage::Declined),
+        NoticeKind::Connected => !record.stage.reveals_contacts(),
+        NoticeKind::Answered(..) => false,
+    };
+    if stale {
         return Ok(Err(NoLetter::Stale));
     }
     let m = Match::of_record(app, record, Lang::En).await?;

@@ -1538,15 +1538,28 @@ pub async fn notices_are_written_with_their_change_and_claimed_once(store: Arc<d
         .unwrap();
     assert_eq!(again.len(), 2, "a lease that ends gives the notice back");
     assert!(again.iter().all(|n| n.attempts == 2));
-    assert!(again[0].id < again[1].id, "oldest first");
+    assert!(again[0].id < again[1].id, "in the order they were written");
+
+    // The first claim's lease ran out and the notices were claimed again: its late outcome
+    // is not recorded over the newer claim's.
+    let stale = &claims.iter().flatten().next().cloned().unwrap();
+    assert!(!store.notice_sent(stale, at_ms(60_500)).await.unwrap());
+    assert!(!store
+        .notice_failed(stale, "late", at_ms(60_500), None)
+        .await
+        .unwrap());
 
     // One sent, one failed with a retry time, then given up.
-    let (first, second) = (again[0].id, again[1].id);
-    store.notice_sent(first, at_ms(61_000)).await.unwrap();
-    store
+    let (first, second) = (&again[0], &again[1]);
+    assert!(store.notice_sent(first, at_ms(61_000)).await.unwrap());
+    assert!(store
         .notice_failed(second, "451 try later", at_ms(61_000), Some(at_ms(90_000)))
         .await
-        .unwrap();
+        .unwrap());
+    assert!(
+        !store.notice_sent(first, at_ms(61_500)).await.unwrap(),
+        "a settled notice is not settled again"
+    );
     assert!(store
         .claim_notices(at_ms(89_999), at_ms(200_000), 10)
         .await
@@ -1556,12 +1569,15 @@ pub async fn notices_are_written_with_their_change_and_claimed_once(store: Arc<d
         .claim_notices(at_ms(90_000), at_ms(200_000), 10)
         .await
         .unwrap();
-    assert_eq!(retry.iter().map(|n| n.id).collect::<Vec<_>>(), vec![second]);
+    assert_eq!(
+        retry.iter().map(|n| n.id).collect::<Vec<_>>(),
+        vec![second.id]
+    );
     assert_eq!(retry[0].last_error.as_deref(), Some("451 try later"));
-    store
-        .notice_failed(second, "550 no such user", at_ms(91_000), None)
+    assert!(store
+        .notice_failed(&retry[0], "550 no such user", at_ms(91_000), None)
         .await
-        .unwrap();
+        .unwrap());
     assert!(store
         .claim_notices(at_ms(10_000_000), at_ms(20_000_000), 10)
         .await

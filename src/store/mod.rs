@@ -446,25 +446,33 @@ pub trait Pipeline: Send + Sync {
     // one), so a sender that dies mid-send loses nothing: the notice is due again when the
     // lease ends. Delivery is therefore at least once, never at most once.
 
-    /// Up to `limit` notices neither sent nor given up whose due time is at or before `now`,
-    /// oldest due first, each leased until `lease_until`. Two concurrent claims never return
-    /// the same notice.
+    /// Up to `limit` of the notices neither sent nor given up whose due time is at or before
+    /// `now` (the earliest due are taken), each leased until `lease_until`, returned in the
+    /// order they were written. Two concurrent claims never return the same notice. A row that
+    /// cannot be read is given up (with the reason) instead of returned.
     async fn claim_notices(
         &self,
         now: time::OffsetDateTime,
         lease_until: time::OffsetDateTime,
         limit: u32,
     ) -> Result<Vec<StoredNotice>, StoreError>;
-    /// Records that notice `id` was sent (or needs no sending) at `at`.
-    async fn notice_sent(&self, id: i64, at: time::OffsetDateTime) -> Result<(), StoreError>;
-    /// Records a failed attempt: due again at `retry_at`, or given up for good when `None`.
+    /// Records that the claim of notice `n` (its `id` and `attempts` as claimed) sent it at
+    /// `at`. `false`, and nothing written, when that claim no longer holds: the lease ran out
+    /// and a later claim owns the notice, or it was settled.
+    async fn notice_sent(
+        &self,
+        n: &StoredNotice,
+        at: time::OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+    /// Records a failed attempt of the claim of `n`: due again at `retry_at`, or given up for
+    /// good when `None`. `false` as for [`notice_sent`](Pipeline::notice_sent).
     async fn notice_failed(
         &self,
-        id: i64,
+        n: &StoredNotice,
         error: &str,
         now: time::OffsetDateTime,
         retry_at: Option<time::OffsetDateTime>,
-    ) -> Result<(), StoreError>;
+    ) -> Result<bool, StoreError>;
     /// The notices of a match, in the order they were written.
     async fn notices(&self, match_id: ProfileId) -> Result<Vec<StoredNotice>, StoreError>;
 }

@@ -73,7 +73,7 @@ macro_rules! notice_queries {
     ($db:ty, $pool:ty, lock = $lock:literal) => {
         use time::OffsetDateTime;
 
-        use super::{decode_all, micros, Row, COLUMNS};
+        use super::{decode, decode_all, micros, Row, COLUMNS};
         use crate::domain::ids::ProfileId;
         use crate::domain::notice::Notice;
         use crate::store::{StoreError, StoredNotice};
@@ -120,44 +120,74 @@ macro_rules! notice_queries {
                 .bind(i64::from(limit))
                 .fetch_all(pool)
                 .await?;
-            // RETURNING gives no order; send oldest first.
+            // RETURNING gives no order; send in the order they were written.
             rows.sort_by_key(|r| r.0);
-            decode_all(rows)
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                match decode(row) {
+                    Ok(n) => out.push(n),
+                    // A row this version cannot read (a kind a newer replica wrote, a damaged
+                    // row) is given up with the reason rather than held and retried forever,
+                    // and the others are still sent.
+                    Err(e) => {
+                        tracing::error!(notice = e.id, reason = %e.reason, "unreadable notice given up");
+                        sqlx::query(
+                            "UPDATE notices SET gave_up_at = $2, last_error = $3 WHERE id = $1",
+                        )
+                        .bind(e.id)
+                        .bind(micros(now))
+                        .bind(format!("unreadable: {}", e.reason))
+                        .execute(pool)
+                        .await?;
+                    }
+                }
+            }
+            Ok(out)
         }
+
+        /// Only the latest claim's outcome counts: a sender whose lease ran out and was
+        /// claimed again by another does not overwrite that one's outcome.
+        const CLAIM_HOLDS: &str = "id = $1 AND attempts = $2 AND sent_at IS NULL AND gave_up_at IS NULL";
 
         pub(in crate::store) async fn sent(
             pool: &$pool,
             id: i64,
+            attempts: i64,
             at: OffsetDateTime,
-        ) -> Result<(), StoreError> {
-            sqlx::query("UPDATE notices SET sent_at = $2, last_error = NULL WHERE id = $1")
-                .bind(id)
-                .bind(micros(at))
-                .execute(pool)
-                .await?;
-            Ok(())
+        ) -> Result<bool, StoreError> {
+            let done = sqlx::query(&format!(
+                "UPDATE notices SET sent_at = $3, last_error = NULL WHERE {CLAIM_HOLDS}"
+            ))
+            .bind(id)
+            .bind(attempts)
+            .bind(micros(at))
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
         }
 
         pub(in crate::store) async fn failed(
             pool: &$pool,
             id: i64,
+            attempts: i64,
             error: &str,
             now: OffsetDateTime,
             retry_at: Option<OffsetDateTime>,
-        ) -> Result<(), StoreError> {
-            sqlx::query(
-                "UPDATE notices SET last_error = $2,
-                     due_at = CASE WHEN $3 IS NULL THEN due_at ELSE $3 END,
-                     gave_up_at = CASE WHEN $3 IS NULL THEN $4 ELSE NULL END
-                 WHERE id = $1",
-            )
+        ) -> Result<bool, StoreError> {
+            let done = sqlx::query(&format!(
+                "UPDATE notices SET last_error = $3,
+                     due_at = CASE WHEN $4 IS NULL THEN due_at ELSE $4 END,
+                     gave_up_at = CASE WHEN $4 IS NULL THEN $5 ELSE NULL END
+                 WHERE {CLAIM_HOLDS}"
+            ))
             .bind(id)
+            .bind(attempts)
             .bind(error)
             .bind(retry_at.map(micros))
             .bind(micros(now))
             .execute(pool)
             .await?;
-            Ok(())
+            Ok(done.rows_affected() == 1)
         }
 
         pub(in crate::store) async fn of_match(

@@ -393,18 +393,18 @@ impl Pipeline for PostgresStore {
         super::notices::postgres::claim(&self.pool, now, lease_until, limit).await
     }
 
-    async fn notice_sent(&self, id: i64, at: OffsetDateTime) -> Result<(), StoreError> {
-        super::notices::postgres::sent(&self.pool, id, at).await
+    async fn notice_sent(&self, n: &StoredNotice, at: OffsetDateTime) -> Result<bool, StoreError> {
+        super::notices::postgres::sent(&self.pool, n.id, n.attempts, at).await
     }
 
     async fn notice_failed(
         &self,
-        id: i64,
+        n: &StoredNotice,
         error: &str,
         now: OffsetDateTime,
         retry_at: Option<OffsetDateTime>,
-    ) -> Result<(), StoreError> {
-        super::notices::postgres::failed(&self.pool, id, error, now, retry_at).await
+    ) -> Result<bool, StoreError> {
+        super::notices::postgres::failed(&self.pool, n.id, n.attempts, error, now, retry_at).await
     }
 
     async fn notices(&self, match_id: ProfileId) -> Result<Vec<StoredNotice>, StoreError> {

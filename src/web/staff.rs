@@ -42,13 +42,15 @@ use crate::domain::account::UserId;
 use crate::domain::contact::Contact;
 use crate::domain::ids::ProfileId;
 use crate::domain::investor::Investor;
-use crate::domain::pipeline::{AuditEntry, Response as Answer, Stage, MESSAGE_MAX_CHARS};
+use crate::domain::notice::{Audience, NoticeKind};
+use crate::domain::pipeline::{AuditEntry, Response as Answer, Side, Stage, MESSAGE_MAX_CHARS};
 use crate::domain::sme::Sme;
 use crate::domain::validation;
 use crate::service::matching::{self, MatchView};
 use crate::service::pipeline::{self, ListOrder, PipelineArgs};
 use crate::service::visibility::{PipelineFacts, Shown};
 use crate::service::{self, accounts, reference, ServiceError};
+use crate::store::StoredNotice;
 
 /// Matches per board page (the service's largest page).
 const BOARD_PAGE: i32 = 100;
@@ -661,8 +663,67 @@ struct MatchPage {
     note_action: String,
     message_max: usize,
     log: Vec<LogLine>,
+    /// The e-mails the match owed and how each went.
+    mails: Vec<MailLine>,
+    /// This server sends no e-mail (no relay set).
+    mail_off: bool,
     errors: Vec<FieldError>,
     typed: Typed,
+}
+
+/// One notice on the staff match page: to whom, about what, and how it went.
+struct MailLine {
+    what: String,
+    status: String,
+}
+
+fn mail_line(tr: Tr, n: &StoredNotice) -> MailLine {
+    let to = tr.t(match n.notice.audience {
+        Audience::SmeOwner => "staff-mail-to-sme",
+        Audience::InvestorOwner => "staff-mail-to-investor",
+        Audience::Curator => "staff-mail-to-curator",
+    });
+    let about = match n.notice.kind {
+        NoticeKind::Introduced => tr.t("staff-mail-introduced"),
+        NoticeKind::Connected => tr.t("staff-mail-connected"),
+        NoticeKind::Answered(side, answer) => tr.t2(
+            "staff-mail-answered",
+            (
+                "side",
+                tr.t(match side {
+                    Side::Sme => "staff-side-sme",
+                    Side::Investor => "staff-side-investor",
+                }),
+            ),
+            (
+                "answer",
+                tr.t(match answer {
+                    Answer::Accepted => "intro-answer-accepted",
+                    Answer::Declined => "intro-answer-declined",
+                }),
+            ),
+        ),
+    };
+    // The sender's own reasons are codes; a relay's answer is shown as it gave it.
+    let error = match n.last_error.as_deref() {
+        Some("NO_RECIPIENT") => tr.t("staff-mail-no-recipient"),
+        Some("STALE") => tr.t("staff-mail-stale"),
+        other => other.unwrap_or_default().to_string(),
+    };
+    let status = match (n.sent_at, n.gave_up) {
+        (Some(at), _) => tr.t1("staff-mail-sent", "when", when(at)),
+        (None, true) => tr.t1("staff-mail-gave-up", "error", error),
+        (None, false) if n.attempts == 0 || n.last_error.is_none() => tr.t("staff-mail-waiting"),
+        (None, false) => tr.t2(
+            "staff-mail-retrying",
+            ("attempts", n.attempts.to_string()),
+            ("error", error),
+        ),
+    };
+    MailLine {
+        what: format!("{to}: {about}"),
+        status,
+    }
 }
 
 /// What the match page shows of either side of a match.
@@ -791,6 +852,10 @@ async fn render(w: &Web, id: &str, status: StatusCode, typed: Typed) -> Response
         Ok(e) => e,
         Err(e) => return w.service_error(e),
     };
+    let notices = match service::notices::of_match(&w.app, &w.viewer, m.id).await {
+        Ok(n) => n,
+        Err(e) => return w.service_error(e),
+    };
     let (sme_name, _) = name_of(w, &m.sme);
     let (inv_name, _) = name_of(w, &m.investor);
     let sme = side_view(w, &m.sme, facts.sme_response);
@@ -872,6 +937,8 @@ async fn render(w: &Web, id: &str, status: StatusCode, typed: Typed) -> Response
                 )
             })
             .collect(),
+        mails: notices.iter().map(|n| mail_line(tr, n)).collect(),
+        mail_off: !w.app.mail_relay.load(std::sync::atomic::Ordering::Relaxed),
         errors,
         typed,
     };
