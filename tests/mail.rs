@@ -194,6 +194,40 @@ fn introductions_and_answers_reach_each_side_in_its_language_and_no_further() {
     std::thread::sleep(Duration::from_millis(800));
     assert_eq!(smtp.mails().len(), 6);
 
+    // Staff read the same over GraphQL; a party may not (who was written to is the curation's
+    // business): FORBIDDEN, as for the audit log.
+    let q = "query($id: ID!) { match(id: $id) { notices { audience kind attempts sentAt gaveUp lastError } } }";
+    let notices = s.as_token(&staff).ok(q, json!({ "id": id }))["match"]["notices"].clone();
+    let kinds: Vec<(String, String)> = notices
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|n| {
+            assert!(
+                n["sentAt"].is_string() && n["gaveUp"] == false && n["attempts"] == 1,
+                "{n}"
+            );
+            (
+                n["audience"].as_str().unwrap().into(),
+                n["kind"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let pair = |a: &str, k: &str| (a.to_string(), k.to_string());
+    assert_eq!(
+        kinds,
+        vec![
+            pair("SME_OWNER", "INTRODUCED"),
+            pair("INVESTOR_OWNER", "INTRODUCED"),
+            pair("CURATOR", "SME_ACCEPTED"),
+            pair("SME_OWNER", "CONNECTED"),
+            pair("INVESTOR_OWNER", "CONNECTED"),
+            pair("CURATOR", "INVESTOR_ACCEPTED"),
+        ]
+    );
+    let as_party = s.as_sme().gql(q, json!({ "id": id }));
+    assert_eq!(error_code(&as_party), "FORBIDDEN", "{as_party}");
+
     // Staff see on the match page who was written to about what, and that it went out.
     let page = staff_page(&s, &staff, &id);
     assert!(page.contains("E-mails about this match"), "{page}");

@@ -213,6 +213,18 @@ fn the_board_filters_and_the_dashboard_draws_charts_in_each_language() {
         "the stage's whole count"
     );
     assert!(later.contains("<a href=\"/en/staff/pipeline\" rel=\"first\">First matches</a>"));
+    // Where the page starts, as the board's own "next" link carries it (`from`); without it,
+    // or with one that cannot be this page's start, only the total.
+    assert!(later.contains("<p class=\"board-total\">2 matches in the pipeline</p>"));
+    let placed = board(&format!("after={cursor}&from=2"));
+    assert!(
+        placed.contains("<p class=\"board-total\">Match 2 of 2 in the pipeline</p>"),
+        "{placed}"
+    );
+    for bad in ["7", "1", "0", "-3", "x", "99999999999999999999"] {
+        assert!(board(&format!("after={cursor}&from={bad}"))
+            .contains("<p class=\"board-total\">2 matches in the pipeline</p>"));
+    }
     let later = board(&format!("sector=C&after={cursor}"));
     assert!(
         later.contains("<span class=\"count\">1</span>"),

@@ -360,6 +360,8 @@ staff-board-elsewhere = { $count ->
     [one] 1 more on other pages
    *[other] { $count } more on other pages
 }
+staff-board-range = Matches { $from }–{ $to } of { $count } in the pipeline
+staff-board-range-one = Match { $from } of { $count } in the pipeline
 staff-board-first = First matches
 staff-board-more = Next matches
 staff-board-position-lost = The link pointed to a page of the board that no longer exists, so the first matches are shown.

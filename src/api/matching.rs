@@ -166,6 +166,21 @@ impl Match {
         .await)
     }
 
+    /// The e-mails changes to this match owed (to its two owners, to its curator) and how
+    /// each went, in the order they were owed (staff only).
+    async fn notices(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MatchNotice>> {
+        gql(async {
+            if self.0.pipeline.is_none() {
+                viewer(ctx).require_staff()?;
+                return Ok(Vec::new());
+            }
+            let stored =
+                crate::service::notices::of_match(app(ctx), viewer(ctx), self.0.id).await?;
+            Ok(stored.into_iter().map(MatchNotice::from).collect())
+        }
+        .await)
+    }
+
     /// When the pair entered the pipeline (null while SUGGESTED, and for viewers who are
     /// neither staff nor a party).
     async fn created_at(&self) -> Option<OffsetDateTime> {
@@ -232,6 +247,81 @@ pub struct AuditEntry {
     pub from_stage: Option<MatchStage>,
     /// The stage after, for stage changes.
     pub to_stage: Option<MatchStage>,
+}
+
+/// An e-mail a change to a match owed, and how its sending went.
+#[derive(SimpleObject)]
+pub struct MatchNotice {
+    /// To whom, relative to the match (the account is looked up when it is sent).
+    pub audience: NoticeAudience,
+    /// What it tells.
+    pub kind: NoticeKind,
+    /// When the change that owed it was made.
+    pub created_at: OffsetDateTime,
+    /// Attempts to send it so far.
+    pub attempts: i32,
+    /// When the mail relay took it (null until then).
+    pub sent_at: Option<OffsetDateTime>,
+    /// Given up for good (a refused address, ten failed attempts, nobody to send it to).
+    pub gave_up: bool,
+    /// The last refusal: the relay's answer, or NO_RECIPIENT, STALE (the match moved on before
+    /// it went out).
+    pub last_error: Option<String>,
+}
+
+/// To whom a notice goes, relative to its match.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeAudience {
+    /// The owner of the SME's profile.
+    SmeOwner,
+    /// The owner of the investor's profile.
+    InvestorOwner,
+    /// The staff member assigned to the match.
+    Curator,
+}
+
+/// What a notice tells.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// Staff introduced the two parties.
+    Introduced,
+    /// Both parties accepted: contacts are shown to each other.
+    Connected,
+    /// The SME side accepted its introduction.
+    SmeAccepted,
+    /// The SME side declined its introduction.
+    SmeDeclined,
+    /// The investor side accepted its introduction.
+    InvestorAccepted,
+    /// The investor side declined its introduction.
+    InvestorDeclined,
+}
+
+impl From<crate::store::StoredNotice> for MatchNotice {
+    fn from(n: crate::store::StoredNotice) -> Self {
+        use crate::domain::notice::{Audience, NoticeKind as K};
+        use crate::domain::pipeline::{Response, Side};
+        MatchNotice {
+            audience: match n.notice.audience {
+                Audience::SmeOwner => NoticeAudience::SmeOwner,
+                Audience::InvestorOwner => NoticeAudience::InvestorOwner,
+                Audience::Curator => NoticeAudience::Curator,
+            },
+            kind: match n.notice.kind {
+                K::Introduced => NoticeKind::Introduced,
+                K::Connected => NoticeKind::Connected,
+                K::Answered(Side::Sme, Response::Accepted) => NoticeKind::SmeAccepted,
+                K::Answered(Side::Sme, Response::Declined) => NoticeKind::SmeDeclined,
+                K::Answered(Side::Investor, Response::Accepted) => NoticeKind::InvestorAccepted,
+                K::Answered(Side::Investor, Response::Declined) => NoticeKind::InvestorDeclined,
+            },
+            created_at: n.created_at,
+            attempts: i32::try_from(n.attempts).unwrap_or(i32::MAX),
+            sent_at: n.sent_at,
+            gave_up: n.gave_up,
+            last_error: n.last_error,
+        }
+    }
 }
 
 #[derive(Default)]

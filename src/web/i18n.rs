@@ -84,9 +84,19 @@ impl Tr {
 
     /// The string for `key` with two text arguments.
     pub fn t2(&self, key: &str, a: (&str, String), b: (&str, String)) -> String {
+        self.texts(key, [a, b])
+    }
+
+    /// The string for `key` with three text arguments.
+    pub fn t3(&self, key: &str, a: (&str, String), b: (&str, String), c: (&str, String)) -> String {
+        self.texts(key, [a, b, c])
+    }
+
+    fn texts<const N: usize>(&self, key: &str, values: [(&str, String); N]) -> String {
         let mut args = FluentArgs::new();
-        args.set(a.0.to_string(), FluentValue::from(a.1));
-        args.set(b.0.to_string(), FluentValue::from(b.1));
+        for (name, value) in values {
+            args.set(name.to_string(), FluentValue::from(value));
+        }
         self.format(key, Some(&args))
     }
 

@@ -481,6 +481,20 @@ pub async fn board(w: Web) -> Response {
         let more = col.count - col.cards.len() as i64;
         col.elsewhere = (more > 0).then(|| tr.t1("staff-board-elsewhere", "count", more));
     }
+    // Where this page starts in the whole list (1 = the first match), so a later page can say
+    // "101–200 of 532": cursors carry no position, so the board's own "next" links carry it
+    // (`from`). A later page reached another way (an API cursor, an edited link) says only the
+    // total; a `from` that cannot be this page's start is ignored the same way.
+    let total = found.as_ref().map_or(0, |p| p.total_count);
+    let shown = items.len() as i64;
+    let from: Option<i64> = if args.after.is_none() {
+        Some(1)
+    } else {
+        form.get("from")
+            .and_then(|f| f.parse::<i64>().ok())
+            .filter(|f| *f > 1 && f.saturating_add(shown) - 1 <= total)
+    };
+    let next_from = from.map(|f| (f + shown).to_string());
     let more = found
         .as_ref()
         .filter(|p| p.has_next_page)
@@ -489,8 +503,31 @@ pub async fn board(w: Web) -> Response {
             let after = pipeline::cursor(args.order, last);
             let mut pairs = keep.clone();
             pairs.push(("after", &after));
+            if let Some(n) = &next_from {
+                pairs.push(("from", n));
+            }
             format!("{base}{}", query_string(pairs))
         });
+    let total_line = match from {
+        Some(f) if shown > 0 && shown < total => {
+            let to = f + shown - 1;
+            if to == f {
+                tr.t2(
+                    "staff-board-range-one",
+                    ("from", f.to_string()),
+                    ("count", total.to_string()),
+                )
+            } else {
+                tr.t3(
+                    "staff-board-range",
+                    ("from", f.to_string()),
+                    ("to", to.to_string()),
+                    ("count", total.to_string()),
+                )
+            }
+        }
+        _ => tr.t1("staff-board-total", "count", total),
+    };
     // From a later page, the way back to the first.
     let first_page = args
         .after
@@ -502,11 +539,7 @@ pub async fn board(w: Web) -> Response {
         filters,
         clear: base.clone(),
         filtered: !keep.is_empty(),
-        total: tr.t1(
-            "staff-board-total",
-            "count",
-            found.as_ref().map_or(0, |p| p.total_count),
-        ),
+        total: total_line,
         columns,
         more,
         first_page,
