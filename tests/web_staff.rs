@@ -831,4 +831,41 @@ fn an_action_after_the_session_ended_logs_in_and_comes_back_to_the_match() {
         &[("Cookie", &session(&token))],
     );
     assert!(!page.text().contains("called the SME"));
+
+    // A shortlist sent from a profile page after the session ended comes back to that page
+    // (the form says which side's page it sits on); without a usable one, the dashboard.
+    let other = publish_investor(&s, investor_input());
+    for (on, back) in [
+        ("sme", format!("/en/smes/{rice}")),
+        ("investor", format!("/en/investors/{other}")),
+        ("elsewhere", "/en/staff".to_string()),
+    ] {
+        let r = post_form(
+            &s,
+            "/en/staff/shortlist",
+            Some(&cookie),
+            &[
+                ("csrf", &csrf),
+                ("sme", &rice),
+                ("investor", &other),
+                ("on", on),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.text());
+        assert_eq!(
+            r.header("location"),
+            Some(format!("/en/login?next={}", enc(&back)).as_str()),
+            "{on}"
+        );
+    }
+    let staff_page = get(
+        &s,
+        &format!("/en/smes/{rice}"),
+        &[("Cookie", &session(&token))],
+    )
+    .text();
+    assert!(
+        staff_page.contains("<input type=\"hidden\" name=\"on\" value=\"sme\">"),
+        "the profile page's shortlist forms say where they sit"
+    );
 }

@@ -1156,6 +1156,9 @@ pub struct RankedItem {
 pub struct Ranked {
     pub heading: String,
     pub action: String,
+    /// Which side's profile page the block is on (`sme` or `investor`): a shortlist sent after
+    /// the session ended logs in and comes back to that page.
+    pub on: &'static str,
     pub items: Vec<RankedItem>,
 }
 
@@ -1194,6 +1197,7 @@ fn ranked(w: &Web, found: Vec<MatchView>, of_sme: bool) -> Ranked {
             "staff-ranked-smes"
         }),
         action: w.href("/staff/shortlist"),
+        on: if of_sme { "sme" } else { "investor" },
         items,
     }
 }
@@ -1237,14 +1241,24 @@ pub async fn ranked_for_investor(w: &Web, id: &str) -> Result<Option<Ranked>, Se
 /// to its new match page. A pair already in the pipeline goes to its match page instead.
 pub async fn shortlist(w: Web, body: Bytes) -> Response {
     let form = Form::parse(&body);
-    // Its form sits on either side's profile page; after logging in again, the dashboard.
-    if let Some(refusal) = guard(&w, &form, "/staff") {
-        return refusal;
-    }
     let (sme, investor) = (
         form.get("sme").unwrap_or(""),
         form.get("investor").unwrap_or(""),
     );
+    // Its form sits on either side's profile page (`on` says which): after logging in again,
+    // back to that page; for anything else, the dashboard.
+    let page = match (
+        form.get("on"),
+        ProfileId::parse(sme),
+        ProfileId::parse(investor),
+    ) {
+        (Some("sme"), Ok(id), _) => format!("/smes/{id}"),
+        (Some("investor"), _, Ok(id)) => format!("/investors/{id}"),
+        _ => "/staff".to_string(),
+    };
+    if let Some(refusal) = guard(&w, &form, &page) {
+        return refusal;
+    }
     match pipeline::shortlist(&w.app, &w.viewer, sme, investor, w.lang).await {
         Ok(m) => see_other(&w.href(&format!("/staff/matches/{}", m.id))),
         Err(ServiceError::BadInput(_)) => {
