@@ -404,7 +404,7 @@ pub struct Mail {
     #[arg(
         long,
         env = "KHKR_MAIL_FROM",
-        default_value = "khkr-match <noreply@localhost>",
+        default_value = "KH–KR Match <noreply@localhost>",
         value_name = "MAILBOX"
     )]
     pub mail_from: String,

@@ -16,7 +16,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -25,7 +25,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::app::App;
-use crate::domain::notice::{Audience, NoticeKind};
+use crate::domain::notice::NoticeKind;
 use crate::domain::pipeline::Response;
 use crate::service::notices::{letter, Letter};
 use crate::store::StoredNotice;
@@ -104,6 +104,10 @@ impl Mailer {
             Some(u) => public_url(u)?,
             None => return Err(MailConfigError::PublicUrl(String::new())),
         };
+        if from.email.domain() == "localhost" {
+            tracing::warn!(from = %from, "--mail-from is at localhost: relays that check the sender \
+                will refuse it; set the chamber's own address");
+        }
         let transport = builder.build();
         Ok(Some(Mailer {
             transport,
@@ -134,10 +138,21 @@ impl Mailer {
             .as_str()
             .parse()
             .map_err(|e: lettre::address::AddressError| format!("recipient: {e}"))?;
+        // A Message-ID of the sender's domain (large providers refuse mail without one) and
+        // `Auto-Submitted` (RFC 3834), so out-of-office replies do not come back to it.
+        let domain = self.from.email.domain();
         Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
+            .message_id(Some(format!(
+                "<notice.{}@{domain}>",
+                uuid::Uuid::new_v4().simple()
+            )))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("Auto-Submitted"),
+                "auto-generated".to_string(),
+            ))
             .singlepart(
                 SinglePart::builder()
                     .header(ContentType::TEXT_PLAIN)
@@ -283,18 +298,18 @@ pub fn render(letter: &Letter, base: &str) -> (String, String) {
     let lang = letter.lang.code();
     let own = letter.own.clone().unwrap_or_default();
     let two = |key: &str| tr.t2(key, ("own", own.clone()), ("other", letter.other.clone()));
-    let (subject, paragraphs, link) = match (letter.kind, letter.audience) {
-        (NoticeKind::Introduced, _) => (
+    let (subject, paragraphs, link) = match letter.kind {
+        NoticeKind::Introduced => (
             tr.t1("mail-introduced-subject", "own", own.as_str()),
             vec![two("mail-introduced-text")],
-            format!("{base}/{lang}/me/introductions#intro-{}", letter.match_id),
+            format!("{base}/{lang}/me/introductions?match={}", letter.match_id),
         ),
-        (NoticeKind::Connected, _) => (
+        NoticeKind::Connected => (
             tr.t1("mail-connected-subject", "own", own.as_str()),
             vec![two("mail-connected-text")],
-            format!("{base}/{lang}/me/introductions#intro-{}", letter.match_id),
+            format!("{base}/{lang}/me/introductions?match={}", letter.match_id),
         ),
-        (NoticeKind::Answered(side, answer), _) => {
+        NoticeKind::Answered(side, answer) => {
             let (party, other) = match side {
                 crate::domain::pipeline::Side::Sme => (&letter.sme, &letter.investor),
                 crate::domain::pipeline::Side::Investor => (&letter.investor, &letter.sme),
@@ -313,7 +328,8 @@ pub fn render(letter: &Letter, base: &str) -> (String, String) {
     let mut body = vec![tr.t("mail-hello")];
     body.extend(paragraphs);
     body.push(link);
-    if letter.audience != Audience::Curator {
+    // Said with an introduction; after both accepted it would read as a contradiction.
+    if letter.kind == NoticeKind::Introduced {
         body.push(tr.t("mail-contacts-rule"));
     }
     body.push(format!("-- \n{}", tr.t("mail-footer")));
@@ -358,6 +374,7 @@ mod tests {
     use super::*;
     use crate::domain::contact::Email;
     use crate::domain::ids::ProfileId;
+    use crate::domain::notice::Audience;
     use crate::domain::pipeline::Side;
     use crate::domain::text::Lang;
 
@@ -385,7 +402,7 @@ mod tests {
         assert_eq!(s, "Angkor Cashew៖ ការណែនាំដៃគូថ្មី");
         assert!(b.contains("ឱ្យស្គាល់ Hanbit Trading"), "{b}");
         assert!(b.contains(&format!(
-            "https://match.example.org/km/me/introductions#intro-{id}"
+            "https://match.example.org/km/me/introductions?match={id}"
         )));
         assert!(b.contains("ព័ត៌មានទំនាក់ទំនង"), "the contact rule: {b}");
 

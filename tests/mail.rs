@@ -131,7 +131,7 @@ fn introductions_and_answers_reach_each_side_in_its_language_and_no_further() {
     );
     assert!(sme_mail
         .body
-        .contains(&format!("{PUBLIC}/km/me/introductions#intro-{id}")));
+        .contains(&format!("{PUBLIC}/km/me/introductions?match={id}")));
     assert!(sme_mail.from.starts_with("noreply@"), "{}", sme_mail.from);
     // The investor, in Korean; the SME is anonymous, so its name is not in the mail.
     let [inv_mail] = to(&mails, &investor_email)[..] else {
@@ -140,7 +140,7 @@ fn introductions_and_answers_reach_each_side_in_its_language_and_no_further() {
     assert_eq!(inv_mail.subject, "한빛뷰티 무역: 새 소개가 도착했습니다");
     assert!(inv_mail
         .body
-        .contains(&format!("{PUBLIC}/ko/me/introductions#intro-{id}")));
+        .contains(&format!("{PUBLIC}/ko/me/introductions?match={id}")));
     for name in SME_NAMES {
         assert!(
             !inv_mail.raw.contains(name) && !inv_mail.body.contains(name),
@@ -149,7 +149,47 @@ fn introductions_and_answers_reach_each_side_in_its_language_and_no_further() {
     }
     for m in &mails {
         assert_no_contact(m);
+        // What large providers require and what keeps out-of-office replies away.
+        assert!(
+            m.raw.contains("Message-ID: <notice.") && m.raw.contains("@localhost>"),
+            "{}",
+            m.raw
+        );
+        assert!(
+            m.raw.contains("Auto-Submitted: auto-generated"),
+            "{}",
+            m.raw
+        );
     }
+    assert!(
+        sme_mail.body.contains("ព័ត៌មានទំនាក់ទំនងចែករំលែកតែពេល"),
+        "the contact rule"
+    );
+
+    // The link survives the log-in (a query, not a fragment) and puts that introduction first,
+    // saying which of the owner's businesses it is about.
+    let link = format!("/km/me/introductions?match={id}");
+    let out = common::web::get(&s, &link, &[]);
+    assert_eq!(out.status, 303);
+    assert_eq!(
+        out.header("location"),
+        Some(format!("/km/login?next={}", common::web::enc(&link)).as_str())
+    );
+    let page = common::web::get(
+        &s,
+        &link,
+        &[("Cookie", &format!("khkr_session={}", s.sme_token))],
+    )
+    .text();
+    let first = page.find("<li id=\"intro-").expect("a card");
+    assert!(
+        page[first..].starts_with(&format!("<li id=\"intro-{id}\" class=\"focused\"")),
+        "{page}"
+    );
+    assert!(
+        page.contains("សម្រាប់អាជីវកម្មរបស់អ្នក៖ <span lang=\"km\">រោងចក្រកែច្នៃគ្រាប់ស្វាយចន្ទីសុខា</span>"),
+        "{page}"
+    );
 
     // The SME accepts: the curator (the staff member who shortlisted) hears it, in English.
     respond(&s, &s.sme_token, &id, true);
@@ -182,6 +222,11 @@ fn introductions_and_answers_reach_each_side_in_its_language_and_no_further() {
     assert!(
         inv.body.contains("Sokha Cashew Processing"),
         "connected: the name is shown now: {}",
+        inv.body
+    );
+    assert!(
+        !inv.body.contains("양쪽 모두 수락한 뒤에만"),
+        "no 'only when both accept' once they have: {}",
         inv.body
     );
     assert!(connected

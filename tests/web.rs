@@ -1542,7 +1542,11 @@ fn both_parties_answer_an_introduction_and_see_contacts_only_after_both_accept()
         &[("csrf", &sme_csrf), ("accept", "true")],
     );
     assert_eq!(ok.status, 303);
-    assert_eq!(ok.header("location"), Some("/km/me/introductions"));
+    assert_eq!(
+        ok.header("location"),
+        Some(format!("/km/me/introductions?match={id}").as_str()),
+        "back to the list, the answered one first"
+    );
     let html = get(&s, "/km/me/introductions", &as_sme).text();
     assert!(html.contains("ចម្លើយរបស់អ្នក៖ យល់ព្រម"), "{html}");
     assert!(!html.contains(&action), "no buttons once answered");
@@ -1575,7 +1579,10 @@ fn both_parties_answer_an_introduction_and_see_contacts_only_after_both_accept()
         &[("csrf", &inv_csrf), ("accept", "true")],
     );
     assert_eq!(ok.status, 303);
-    assert_eq!(ok.header("location"), Some("/ko/me/introductions"));
+    assert_eq!(
+        ok.header("location"),
+        Some(format!("/ko/me/introductions?match={id}").as_str())
+    );
     let html = get(&s, "/ko/me/introductions", &as_inv).text();
     assert!(html.contains("양쪽 모두 수락"), "{html}");
     for c in sme_contact {
@@ -1584,6 +1591,41 @@ fn both_parties_answer_an_introduction_and_see_contacts_only_after_both_accept()
     let html = get(&s, "/km/me/introductions", &as_sme).text();
     assert!(html.contains(inv_contact), "{html}");
     assert!(html.contains("Kim Minji"));
+
+    // An owner of two businesses: each card says which of them it is about, and a link to
+    // one introduction (`?match=`, as a notice e-mail has) puts it first, marked.
+    let mut second = sme_input();
+    second["name"] = json!({ "km": "ហាងកាហ្វេស្រីមុំ" });
+    let second = publish_sme(&s, second);
+    let id2 = s.as_token(&staff).ok(
+        "mutation($s: ID!, $i: ID!) { shortlistMatch(smeId: $s, investorId: $i) { id } }",
+        json!({ "s": second, "i": inv }),
+    )["shortlistMatch"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.as_token(&staff).ok(
+        "mutation($id: ID!) { introduce(matchId: $id, message: \"Another\") { stage } }",
+        json!({ "id": id2 }),
+    );
+    let card = |html: &str, id: &str| html.find(&format!("<li id=\"intro-{id}\"")).unwrap();
+    let html = get(&s, "/km/me/introductions", &as_sme).text();
+    assert!(card(&html, &id2) < card(&html, &id), "newest change first");
+    assert!(!html.contains("class=\"focused\""));
+    assert!(html.contains("សម្រាប់អាជីវកម្មរបស់អ្នក៖ <span lang=\"km\">ហាងកាហ្វេស្រីមុំ</span>"));
+    assert!(html.contains("សម្រាប់អាជីវកម្មរបស់អ្នក៖ <span lang=\"km\">រោងចក្រកែច្នៃគ្រាប់ស្វាយចន្ទីសុខា</span>"));
+    let html = get(&s, &format!("/km/me/introductions?match={id}"), &as_sme).text();
+    assert!(
+        card(&html, &id) < card(&html, &id2),
+        "the one asked for first"
+    );
+    assert!(html.contains(&format!(
+        "<li id=\"intro-{id}\" class=\"focused\" aria-current=\"true\">"
+    )));
+    for other in ["not-an-id", &id2[..35]] {
+        let html = get(&s, &format!("/km/me/introductions?match={other}"), &as_sme).text();
+        assert!(card(&html, &id2) < card(&html, &id) && !html.contains("focused"));
+    }
 }
 
 /// One "no" ends the introduction: both sides read that it is not going ahead, neither can
@@ -1616,7 +1658,10 @@ fn a_declined_introduction_shows_no_contact_and_no_buttons() {
         &[("csrf", &csrf), ("accept", "false")],
     );
     assert_eq!(no.status, 303);
-    assert_eq!(no.header("location"), Some("/en/me/introductions"));
+    assert_eq!(
+        no.header("location"),
+        Some(format!("/en/me/introductions?match={id}").as_str())
+    );
 
     let sme_cookie = format!("khkr_session={}", s.sme_token);
     for (lang, cookie, gone, said) in [

@@ -85,10 +85,17 @@ pub async fn letter(app: &App, notice: &StoredNotice) -> ServiceResult<Result<Le
     let Some(record) = app.store.match_record(notice.match_id).await? else {
         return Ok(Err(NoLetter::NoRecipient));
     };
-    // What the letter announces must still be true when it goes out: an introduction that was
-    // closed, or contacts "now shown" on a match closed since, would only mislead.
+    // What the letter announces must still be true when it goes out (after a relay outage it
+    // may go out hours late): contacts "now shown" on a match closed since would mislead.
+    // An introduction asks for an answer: not once this side gave it or the match left
+    // INTRODUCED (the both-accepted letter, or none, says what happened since).
+    let answered = match notice.notice.audience {
+        Audience::SmeOwner => record.sme_response.is_some(),
+        Audience::InvestorOwner => record.investor_response.is_some(),
+        Audience::Curator => false,
+    };
     let stale = match notice.notice.kind {
-        NoticeKind::Introduced => matches!(record.stage, Stage::Closed | Stage::Declined),
+        NoticeKind::Introduced => record.stage != Stage::Introduced || answered,
         NoticeKind::Connected => !record.stage.reveals_contacts(),
         NoticeKind::Answered(..) => false,
     };

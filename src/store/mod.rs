@@ -489,6 +489,9 @@ pub struct StoredNotice {
     pub sent_at: Option<time::OffsetDateTime>,
     pub gave_up: bool,
     pub last_error: Option<String>,
+    /// When a sender may take it next (the retry time, or the end of a claim's lease); `None`
+    /// once sent or given up.
+    pub next_attempt: Option<time::OffsetDateTime>,
 }
 
 /// Profiles and the outbox, on top of [`Accounts`] and [`Pipeline`]. See the module

@@ -23,13 +23,14 @@ type Row = (
     Option<i64>,
     Option<i64>,
     Option<String>,
+    i64,
 );
 
 const COLUMNS: &str =
-    "id, match_id, audience, kind, created_at, attempts, sent_at, gave_up_at, last_error";
+    "id, match_id, audience, kind, created_at, attempts, sent_at, gave_up_at, last_error, due_at";
 
 fn decode(row: Row) -> Result<StoredNotice, StoredNoticeError> {
-    let (id, match_id, audience, kind, created, attempts, sent, gave_up, last_error) = row;
+    let (id, match_id, audience, kind, created, attempts, sent, gave_up, last_error, due) = row;
     let time = |us: i64| OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1_000).ok();
     let corrupt = |reason: String| StoredNoticeError { id, reason };
     Ok(StoredNotice {
@@ -45,6 +46,11 @@ fn decode(row: Row) -> Result<StoredNotice, StoredNoticeError> {
         sent_at: sent.and_then(time),
         gave_up: gave_up.is_some(),
         last_error,
+        next_attempt: if sent.is_none() && gave_up.is_none() {
+            time(due)
+        } else {
+            None
+        },
     })
 }
 

@@ -92,6 +92,11 @@ impl Tr {
         self.texts(key, [a, b, c])
     }
 
+    /// The string for `key` with any arguments (numbers among them select plural forms).
+    pub fn args(&self, key: &str, args: &FluentArgs) -> String {
+        self.format(key, Some(args))
+    }
+
     fn texts<const N: usize>(&self, key: &str, values: [(&str, String); N]) -> String {
         let mut args = FluentArgs::new();
         for (name, value) in values {

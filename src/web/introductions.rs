@@ -30,6 +30,11 @@ pub struct ContactLine {
 /// One introduction as the page shows it: finished, translated strings.
 pub struct IntroItem {
     pub id: String,
+    /// The one a link asked for (`?match=`, the link in a notice e-mail): shown first, marked.
+    pub focused: bool,
+    /// Which of the viewer's own businesses it is about (an owner may have several).
+    pub own: String,
+    pub own_lang: &'static str,
     pub kind: String,
     pub title: String,
     pub title_lang: &'static str,
@@ -155,8 +160,23 @@ fn item(w: &Web, m: &MatchView) -> Option<IntroItem> {
         None if sme_side => m.investor.display_name(w.lang),
         None => m.sme.display_name(w.lang),
     };
+    // The viewer's own side, named as its owner sees it.
+    let own_name = if sme_side {
+        m.sme.name()
+    } else {
+        m.investor.name()
+    };
+    let own_picked = own_name.and_then(|n| pick(tr, n));
+    let own = match &own_picked {
+        Some(t) => t.text.clone(),
+        None if sme_side => m.sme.display_name(w.lang),
+        None => m.investor.display_name(w.lang),
+    };
     Some(IntroItem {
         id: m.id.to_string(),
+        focused: false,
+        own,
+        own_lang: own_picked.map_or(w.lang.code(), |t| t.lang),
         kind,
         title,
         title_lang: lang.unwrap_or(w.lang.code()),
@@ -183,9 +203,20 @@ pub async fn list(w: Web) -> Response {
         Ok(f) => f,
         Err(e) => return w.service_error(e),
     };
+    let mut items: Vec<IntroItem> = found.iter().filter_map(|m| item(&w, m)).collect();
+    // A link to one introduction (a notice e-mail's) puts it first: a fragment would not
+    // survive the log-in on the way, and on a phone the card may be far down the list.
+    let wanted = Form::query(w.query.as_deref())
+        .get("match")
+        .map(str::to_string);
+    if let Some(i) = wanted.and_then(|id| items.iter().position(|x| x.id == id)) {
+        let mut focused = items.remove(i);
+        focused.focused = true;
+        items.insert(0, focused);
+    }
     let page = IntroductionsPage {
         c: w.chrome(w.tr.t("intro-title"), Section::Account),
-        items: found.iter().filter_map(|m| item(&w, m)).collect(),
+        items,
     };
     w.page(StatusCode::OK, &page)
 }
@@ -213,7 +244,11 @@ pub async fn respond(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
         }
     };
     match pipeline::respond(&w.app, &w.viewer, &id, accept, w.lang).await {
-        Ok(_) => see_other(&w.href("/me/introductions")),
+        // Back to the list with the answered one first, as the person left it.
+        Ok(_) => see_other(&w.href(&format!(
+            "/me/introductions{}",
+            super::query_string([("match", id.as_str())])
+        ))),
         Err(ServiceError::Unauthenticated(_)) => w.login_then(&w.href("/me/introductions")),
         // Someone else's introduction is as unknown as one that does not exist.
         Err(ServiceError::Forbidden(_) | ServiceError::NotFound { .. }) => w.not_found(),

@@ -747,14 +747,16 @@ fn mail_line(tr: Tr, n: &StoredNotice) -> MailLine {
         (Some(at), _) => tr.t1("staff-mail-sent", "when", when(at)),
         (None, true) => tr.t1("staff-mail-gave-up", "error", error),
         (None, false) if n.attempts == 0 || n.last_error.is_none() => tr.t("staff-mail-waiting"),
-        (None, false) => tr.t2(
-            "staff-mail-retrying",
-            ("attempts", n.attempts.to_string()),
-            ("error", error),
-        ),
+        (None, false) => {
+            let mut args = fluent_bundle::FluentArgs::new();
+            args.set("attempts", n.attempts);
+            args.set("error", error);
+            args.set("next", n.next_attempt.map(when).unwrap_or_default());
+            tr.args("staff-mail-retrying", &args)
+        }
     };
     MailLine {
-        what: format!("{to}: {about}"),
+        what: tr.t2("staff-mail-line", ("to", to), ("about", about)),
         status,
     }
 }
