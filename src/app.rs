@@ -51,6 +51,8 @@ pub struct App {
     pub notices_owed: Arc<tokio::sync::Notify>,
     /// Whether this process sends notices (`--smtp-url` set), for the staff pages to say so.
     pub mail_relay: std::sync::atomic::AtomicBool,
+    /// What this process's sender did (`/metrics`).
+    pub mail_stats: crate::mail::MailStats,
 }
 
 /// Rankings waiting for a worker before more are refused (a ranking takes milliseconds).
@@ -103,6 +105,7 @@ impl App {
             limits,
             notices_owed: Arc::new(tokio::sync::Notify::new()),
             mail_relay: std::sync::atomic::AtomicBool::new(false),
+            mail_stats: Default::default(),
         })
     }
 

@@ -227,6 +227,15 @@ async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
             index_failing: state.app.indexer.failing().is_some(),
             outbox_depth: pruned.map(|p| p.kept.max(0) as u64),
             outbox_pruned_through: pruned.map(|p| p.through.max(0) as u64),
+            notices: {
+                use std::sync::atomic::Ordering::Relaxed;
+                let m = &state.app.mail_stats;
+                (
+                    m.sent.load(Relaxed),
+                    m.retried.load(Relaxed),
+                    m.given_up.load(Relaxed),
+                )
+            },
         }),
     )
 }

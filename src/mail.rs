@@ -13,6 +13,7 @@
 //! after [`MAX_ATTEMPTS`]; a permanent refusal (5xx) is given up at once. Each outcome is
 //! kept on the notice (`last_error`).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -46,6 +47,17 @@ const SEND_DEADLINE: Duration = Duration::from_secs(120);
 /// How often the task looks without being woken: notices written by other replicas, and
 /// retries coming due.
 const POLL: Duration = Duration::from_secs(30);
+
+/// What this process's sender did since it started (`/metrics`).
+#[derive(Debug, Default)]
+pub struct MailStats {
+    /// Notices the relay took.
+    pub sent: AtomicU64,
+    /// Attempts that failed and will be tried again.
+    pub retried: AtomicU64,
+    /// Notices given up (a refused address, the last attempt, nobody to send to).
+    pub given_up: AtomicU64,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailConfigError {
@@ -187,6 +199,7 @@ impl Mailer {
         let recorded = match outcome {
             Ok(()) => {
                 tracing::info!(notice = n.id, kind, "notice sent");
+                app.mail_stats.sent.fetch_add(1, Ordering::Relaxed);
                 app.store.notice_sent(n, OffsetDateTime::now_utc()).await
             }
             Err((why, permanent)) => {
@@ -195,6 +208,11 @@ impl Mailer {
                 } else {
                     self.retry_at(n.attempts, now)
                 };
+                let counter = match retry {
+                    Some(_) => &app.mail_stats.retried,
+                    None => &app.mail_stats.given_up,
+                };
+                counter.fetch_add(1, Ordering::Relaxed);
                 match retry {
                     Some(at) => tracing::warn!(notice = n.id, kind, error = %why, retry_at = %at,
                         "notice not sent; will retry"),

@@ -337,6 +337,15 @@ fn a_relay_that_refuses_for_now_gets_the_notice_again_and_a_permanent_refusal_is
         attempts, 4,
         "two retries after 451, no retry after 550: {rows:?}"
     );
+    // Operations see the same in /metrics (and can alert on given-up letters).
+    let (_, metrics) = s.get("/metrics");
+    for line in [
+        "khkr_notices_sent_total 1",
+        "khkr_notice_attempts_retried_total 2",
+        "khkr_notices_given_up_total 1",
+    ] {
+        assert!(metrics.contains(line), "{line} in {metrics}");
+    }
     s.stop();
 }
 

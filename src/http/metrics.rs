@@ -204,6 +204,24 @@ impl Metrics {
                 "counter",
                 Some(g.rankings_cancelled),
             ),
+            (
+                "khkr_notices_sent_total",
+                "E-mail notices the mail relay took, sent by this process.",
+                "counter",
+                Some(g.notices.0),
+            ),
+            (
+                "khkr_notice_attempts_retried_total",
+                "Attempts to send a notice that failed and will be tried again (relay down, 4xx).",
+                "counter",
+                Some(g.notices.1),
+            ),
+            (
+                "khkr_notices_given_up_total",
+                "E-mail notices given up: a refused address, ten failed attempts, nobody to send to.",
+                "counter",
+                Some(g.notices.2),
+            ),
         ];
         for (name, help, kind, value) in gauges {
             if let Some(value) = value {
@@ -232,6 +250,8 @@ pub struct Gauges {
     /// From this replica's last prune (absent before the first).
     pub outbox_depth: Option<u64>,
     pub outbox_pruned_through: Option<u64>,
+    /// This process's e-mail notices: sent, attempts to be retried, given up.
+    pub notices: (u64, u64, u64),
 }
 
 /// Label values are quoted: backslash, quote and newline escaped.
@@ -266,7 +286,9 @@ mod tests {
             index_failing: false,
             outbox_depth: Some(2),
             outbox_pruned_through: Some(8),
+            notices: (5, 1, 0),
         });
+        assert!(text.contains("khkr_notices_sent_total 5"));
         assert!(text.contains("khkr_outbox_depth 2"));
         assert!(
             text.contains("khkr_graphql_requests_total{operation=\"query:smes\",code=\"OK\"} 1")
