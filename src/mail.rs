@@ -184,10 +184,19 @@ impl Mailer {
                         Ok(Ok(_)) => Ok(()),
                         Ok(Err(e)) => {
                             let why = e.to_string();
-                            let permanent = e.is_permanent() && bad_recipient(&why);
-                            Err((why, permanent))
+                            if e.is_permanent() {
+                                let permanent = bad_recipient(&why);
+                                Err((why, permanent))
+                            } else if e.is_transient() {
+                                Err((why, false))
+                            } else {
+                                // No SMTP answer at all: the relay is down or unreachable.
+                                Err((format!("{UNREACHABLE}: {why}"), false))
+                            }
                         }
-                        Err(_) => Err(("the relay took too long".to_string(), false)),
+                        Err(_) => {
+                            Err((format!("{UNREACHABLE}: no answer within 2 minutes"), false))
+                        }
                     }
                 }
                 Err(why) => Err((why, true)),
@@ -235,6 +244,10 @@ impl Mailer {
         }
     }
 }
+
+/// The code that starts `last_error` when the relay gave no SMTP answer (down, unreachable,
+/// too slow), so pages can say so in the reader's language; the detail follows it.
+pub const UNREACHABLE: &str = "RELAY_UNREACHABLE";
 
 /// Whether a relay's permanent refusal is about this letter's recipient (RFC 3463 enhanced
 /// status 5.1.1 bad mailbox, 5.1.2 bad system, 5.1.3 bad address syntax, 5.1.6 moved,
@@ -392,16 +405,14 @@ mod tests {
     use super::*;
     use crate::domain::contact::Email;
     use crate::domain::ids::ProfileId;
-    use crate::domain::notice::Audience;
     use crate::domain::pipeline::Side;
     use crate::domain::text::Lang;
 
-    fn letter(kind: NoticeKind, audience: Audience, lang: Lang) -> Letter {
+    fn letter(kind: NoticeKind, lang: Lang) -> Letter {
         Letter {
             to: Email::parse("owner@example.com").expect("email"),
             lang,
             kind,
-            audience,
             match_id: ProfileId::from_u128(7),
             own: Some("Angkor Cashew".into()),
             other: "Hanbit Trading".into(),
@@ -414,7 +425,7 @@ mod tests {
     fn a_letter_says_what_happened_in_its_language_with_a_link() {
         let id = ProfileId::from_u128(7);
         let (s, b) = render(
-            &letter(NoticeKind::Introduced, Audience::SmeOwner, Lang::Km),
+            &letter(NoticeKind::Introduced, Lang::Km),
             "https://match.example.org",
         );
         assert_eq!(s, "Angkor Cashew៖ ការណែនាំដៃគូថ្មី");
@@ -427,7 +438,6 @@ mod tests {
         let (s, b) = render(
             &letter(
                 NoticeKind::Answered(Side::Investor, Response::Declined),
-                Audience::Curator,
                 Lang::En,
             ),
             "http://127.0.0.1:8080",
@@ -441,7 +451,7 @@ mod tests {
 
     #[test]
     fn a_name_cannot_add_a_header_line() {
-        let mut l = letter(NoticeKind::Connected, Audience::InvestorOwner, Lang::Ko);
+        let mut l = letter(NoticeKind::Connected, Lang::Ko);
         l.own = Some("Evil\r\nBcc: x@example.com".into());
         let (s, _) = render(&l, "http://h");
         assert!(!s.contains('\n') && !s.contains('\r'), "{s:?}");

@@ -374,6 +374,46 @@ fn notices_owed_without_a_relay_are_sent_once_one_is_set() {
 }
 
 #[test]
+fn a_relay_that_cannot_be_reached_is_said_so_to_staff_and_tried_again() {
+    // A port nothing listens on: the relay is down.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("a port")
+        .local_addr()
+        .expect("its address")
+        .port();
+    let s = TestServer::start_with(&[
+        "--smtp-url",
+        &format!("smtp://127.0.0.1:{port}"),
+        "--public-url",
+        PUBLIC,
+    ]);
+    let (id, staff, _) = shortlisted(&s);
+    introduce(&s, &staff, &id);
+    let mut page = String::new();
+    let said = eventually(Duration::from_secs(20), || {
+        page = staff_page(&s, &staff, &id);
+        page.matches("the mail server could not be reached (")
+            .count()
+            == 2
+    });
+    assert!(said.is_some(), "{page}");
+    assert_eq!(
+        page.matches("Not sent yet: one attempt failed").count(),
+        2,
+        "{page}"
+    );
+    assert!(page.contains("next try 20"), "when: {page}");
+    let km = common::web::get(
+        &s,
+        &format!("/km/staff/matches/{id}"),
+        &[("Cookie", &format!("khkr_session={staff}"))],
+    )
+    .text();
+    assert!(km.contains("មិនអាចភ្ជាប់ទៅម៉ាស៊ីនអ៊ីមែលបានទេ"), "{km}");
+    s.stop();
+}
+
+#[test]
 fn a_relay_that_needs_tls_or_a_bad_sender_stops_the_start_with_the_reason() {
     let relay = ["--smtp-url", "smtp://127.0.0.1:25"];
     let site = ["--public-url", "https://match.example.org"];

@@ -438,6 +438,7 @@ staff-mail-retrying = { $attempts ->
 }
 staff-mail-gave-up = Not sent, given up ({ $error }). Check the account's e-mail address, and tell them another way.
 staff-mail-stale = the match moved on before it went out
+staff-mail-unreachable = the mail server could not be reached ({ $detail })
 staff-mail-no-recipient = nobody holds that place any more
 staff-log-system = the service
 staff-log-shortlisted = Put on the shortlist

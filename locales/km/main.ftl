@@ -425,6 +425,7 @@ staff-mail-waiting = មិនទាន់ផ្ញើ
 staff-mail-retrying = មិនទាន់ផ្ញើ៖ ព្យាយាមបរាជ័យ { $attempts } ដង ចុងក្រោយ៖ "{ $error }"។ ព្យាយាមម្ដងទៀតនៅ { $next }
 staff-mail-gave-up = មិនបានផ្ញើ ហើយឈប់ព្យាយាម ({ $error })។ សូមពិនិត្យអាសយដ្ឋានអ៊ីមែលរបស់គណនីនេះ ហើយប្រាប់ពួកគេតាមមធ្យោបាយផ្សេង។
 staff-mail-stale = ការផ្គូផ្គងបានផ្លាស់ប្ដូរមុនពេលផ្ញើ
+staff-mail-unreachable = មិនអាចភ្ជាប់ទៅម៉ាស៊ីនអ៊ីមែលបានទេ ({ $detail })
 staff-mail-no-recipient = លែងមាននរណាកាន់តំណែងនោះទៀតហើយ
 staff-log-system = ប្រព័ន្ធ
 staff-log-shortlisted = បានដាក់ក្នុងបញ្ជីជម្រើស

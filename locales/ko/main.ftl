@@ -425,6 +425,7 @@ staff-mail-waiting = 아직 발송되지 않음
 staff-mail-retrying = 아직 발송되지 않음: { $attempts }회 실패, 마지막 응답 "{ $error }". 다음 시도 { $next }
 staff-mail-gave-up = 발송 포기({ $error }). 계정의 이메일 주소를 확인하고 다른 방법으로 알려 주세요.
 staff-mail-stale = 발송 전에 매칭 상태가 바뀌었습니다
+staff-mail-unreachable = 메일 서버에 연결할 수 없습니다({ $detail })
 staff-mail-no-recipient = 받을 사람이 더 이상 없습니다
 staff-log-system = 시스템
 staff-log-shortlisted = 후보로 선정함

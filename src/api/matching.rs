@@ -264,8 +264,8 @@ pub struct MatchNotice {
     pub sent_at: Option<OffsetDateTime>,
     /// Given up for good (a refused address, ten failed attempts, nobody to send it to).
     pub gave_up: bool,
-    /// The last refusal: the relay's answer, or NO_RECIPIENT, STALE (the match moved on before
-    /// it went out).
+    /// The last refusal: the relay's answer; NO_RECIPIENT; STALE (the match moved on before it
+    /// went out); or RELAY_UNREACHABLE and the detail (no SMTP answer: down, unreachable, slow).
     pub last_error: Option<String>,
 }
 

@@ -28,7 +28,6 @@ pub struct Letter {
     /// The recipient's language (see [`language`]).
     pub lang: Lang,
     pub kind: NoticeKind,
-    pub audience: Audience,
     pub match_id: ProfileId,
     /// The recipient's own business (parties), in the letter's language.
     pub own: Option<String>,
@@ -142,7 +141,6 @@ pub async fn letter(app: &App, notice: &StoredNotice) -> ServiceResult<Result<Le
         to,
         lang,
         kind: notice.notice.kind,
-        audience: notice.notice.audience,
         match_id: view.id,
         own,
         other,

@@ -741,6 +741,11 @@ fn mail_line(tr: Tr, n: &StoredNotice) -> MailLine {
     let error = match n.last_error.as_deref() {
         Some("NO_RECIPIENT") => tr.t("staff-mail-no-recipient"),
         Some("STALE") => tr.t("staff-mail-stale"),
+        Some(e) if e.starts_with(crate::mail::UNREACHABLE) => tr.t1(
+            "staff-mail-unreachable",
+            "detail",
+            e[crate::mail::UNREACHABLE.len()..].trim_start_matches(": "),
+        ),
         other => other.unwrap_or_default().to_string(),
     };
     let status = match (n.sent_at, n.gave_up) {
