@@ -286,6 +286,16 @@ fn introductions_and_answers_reach_each_side_in_its_language_and_no_further() {
         assert!(page.contains(line), "{line} in {page}");
     }
     assert!(!page.contains("no mail relay"));
+    let dashboard = common::web::get(
+        &s,
+        "/en/staff",
+        &[("Cookie", &format!("khkr_session={staff}"))],
+    )
+    .text();
+    assert!(
+        !dashboard.contains("E-mails that did not go out"),
+        "nothing to follow up"
+    );
     s.stop();
 }
 
@@ -337,6 +347,25 @@ fn a_relay_that_refuses_for_now_gets_the_notice_again_and_a_permanent_refusal_is
         attempts, 4,
         "two retries after 451, no retry after 550: {rows:?}"
     );
+    // The staff dashboard lists the one given up, with its match page.
+    let dashboard = common::web::get(
+        &s,
+        "/en/staff",
+        &[("Cookie", &format!("khkr_session={staff}"))],
+    )
+    .text();
+    assert!(
+        dashboard.contains("E-mails that did not go out"),
+        "{dashboard}"
+    );
+    assert_eq!(
+        dashboard
+            .matches(&format!("<a href=\"/en/staff/matches/{id}\">"))
+            .count(),
+        1,
+        "{dashboard}"
+    );
+    assert!(dashboard.contains("no such mailbox"), "{dashboard}");
     // Operations see the same in /metrics (and can alert on given-up letters).
     let (_, metrics) = s.get("/metrics");
     for line in [

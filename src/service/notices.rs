@@ -79,6 +79,17 @@ pub async fn of_match(
     Ok(app.store.notices(match_id).await?)
 }
 
+/// How far back the staff dashboard looks for e-mails that did not go out.
+pub const FOLLOW_UP_DAYS: i64 = 30;
+
+/// Up to `limit` notices of the last [`FOLLOW_UP_DAYS`] that failed at least once and are not
+/// sent (waiting for a retry, or given up), newest first (staff only).
+pub async fn not_sent(app: &App, v: &Viewer, limit: u32) -> ServiceResult<Vec<StoredNotice>> {
+    v.require_staff()?;
+    let since = time::OffsetDateTime::now_utc() - time::Duration::days(FOLLOW_UP_DAYS);
+    Ok(app.store.notices_not_sent(since, limit).await?)
+}
+
 /// The letter for `notice`, or why there is none.
 pub async fn letter(app: &App, notice: &StoredNotice) -> ServiceResult<Result<Letter, NoLetter>> {
     let Some(record) = app.store.match_record(notice.match_id).await? else {

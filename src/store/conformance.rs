@@ -1583,6 +1583,19 @@ pub async fn notices_are_written_with_their_change_and_claimed_once(store: Arc<d
         .await
         .unwrap()
         .is_empty());
+    // What staff should follow up: not sent and failed at least once, newest first, within
+    // the window asked for.
+    let follow_up = store.notices_not_sent(at_ms(0), 10).await.unwrap();
+    assert_eq!(
+        follow_up.iter().map(|n| n.id).collect::<Vec<_>>(),
+        vec![second.id],
+        "the given-up one; not the sent one"
+    );
+    assert!(store
+        .notices_not_sent(at_ms(1_001), 10)
+        .await
+        .unwrap()
+        .is_empty());
     let end = store.notices(record.id).await.unwrap();
     assert_eq!(end[0].sent_at, Some(at_ms(61_000)));
     assert!(end[0].last_error.is_none() && !end[0].gave_up);

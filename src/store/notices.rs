@@ -196,6 +196,23 @@ macro_rules! notice_queries {
             Ok(done.rows_affected() == 1)
         }
 
+        pub(in crate::store) async fn not_sent(
+            pool: &$pool,
+            since: OffsetDateTime,
+            limit: u32,
+        ) -> Result<Vec<StoredNotice>, StoreError> {
+            let rows: Vec<Row> = sqlx::query_as(&format!(
+                "SELECT {COLUMNS} FROM notices
+                 WHERE sent_at IS NULL AND last_error IS NOT NULL AND created_at >= $1
+                 ORDER BY id DESC LIMIT $2"
+            ))
+            .bind(micros(since))
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?;
+            decode_all(rows)
+        }
+
         pub(in crate::store) async fn of_match(
             pool: &$pool,
             match_id: ProfileId,

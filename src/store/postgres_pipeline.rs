@@ -410,4 +410,12 @@ impl Pipeline for PostgresStore {
     async fn notices(&self, match_id: ProfileId) -> Result<Vec<StoredNotice>, StoreError> {
         super::notices::postgres::of_match(&self.pool, match_id).await
     }
+
+    async fn notices_not_sent(
+        &self,
+        since: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<StoredNotice>, StoreError> {
+        super::notices::postgres::not_sent(&self.pool, since, limit).await
+    }
 }

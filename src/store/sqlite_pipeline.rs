@@ -389,4 +389,12 @@ impl Pipeline for SqliteStore {
     async fn notices(&self, match_id: ProfileId) -> Result<Vec<StoredNotice>, StoreError> {
         super::notices::sqlite::of_match(&self.pool, match_id).await
     }
+
+    async fn notices_not_sent(
+        &self,
+        since: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<StoredNotice>, StoreError> {
+        super::notices::sqlite::not_sent(&self.pool, since, limit).await
+    }
 }

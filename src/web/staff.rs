@@ -153,7 +153,12 @@ struct DashboardPage {
     total: String,
     board: String,
     charts: Vec<BarChart>,
+    /// E-mails of the last weeks that did not go out, each with its match page.
+    unsent: Vec<(MailLine, String)>,
 }
+
+/// E-mails listed on the dashboard at most.
+const UNSENT_SHOWN: u32 = 20;
 
 /// `/{lang}/staff`: counts by stage, by the SME's ISIC section and by province, as charts.
 pub async fn dashboard(w: Web) -> Response {
@@ -195,9 +200,22 @@ pub async fn dashboard(w: Web) -> Response {
         .map(|(iso, n)| (province_name(tr, iso), *n, filtered("province", iso)))
         .collect();
     provinces.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let unsent = match service::notices::not_sent(&w.app, &w.viewer, UNSENT_SHOWN).await {
+        Ok(n) => n
+            .iter()
+            .map(|n| {
+                (
+                    mail_line(tr, n),
+                    w.href(&format!("/staff/matches/{}", n.match_id)),
+                )
+            })
+            .collect(),
+        Err(e) => return w.service_error(e),
+    };
     let page = DashboardPage {
         c: w.chrome(tr.t("staff-dashboard-title"), Section::Staff),
         total: tr.t1("staff-dashboard-total", "count", total),
+        unsent,
         board,
         charts: vec![
             bar_chart("chart-stage", tr.t("staff-chart-stage"), stages),
