@@ -12,6 +12,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 
+use super::i18n::Tr;
 use super::public::pick;
 use super::{see_other, Chrome, Form, Section, Web};
 use crate::domain::contact::Contact;
@@ -58,8 +59,8 @@ struct IntroductionsPage {
     items: Vec<IntroItem>,
 }
 
-pub(super) fn answer_words(w: &Web, a: Option<Answer>) -> String {
-    w.tr.t(match a {
+pub(super) fn answer_words(tr: Tr, a: Option<Answer>) -> String {
+    tr.t(match a {
         None => "intro-answer-waiting",
         Some(Answer::Accepted) => "intro-answer-accepted",
         Some(Answer::Declined) => "intro-answer-declined",
@@ -183,8 +184,8 @@ fn item(w: &Web, m: &MatchView) -> Option<IntroItem> {
         href,
         message: facts.introduction.clone(),
         stage: stage_words(w, facts.stage),
-        mine: tr.t1("intro-your-answer", "answer", answer_words(w, mine)),
-        theirs: tr.t1("intro-their-answer", "answer", answer_words(w, theirs)),
+        mine: tr.t1("intro-your-answer", "answer", answer_words(tr, mine)),
+        theirs: tr.t1("intro-their-answer", "answer", answer_words(tr, theirs)),
         can_answer: facts.stage == Stage::Introduced && mine.is_none(),
         action: w.href(&format!("/me/introductions/{}", m.id)),
         contact: contact_shown.then(|| contact_lines(w, contact)),

@@ -47,6 +47,7 @@ use crate::domain::pipeline::{AuditEntry, Response as Answer, Side, Stage, MESSA
 use crate::domain::sme::Sme;
 use crate::domain::validation;
 use crate::service::matching::{self, MatchView};
+use crate::service::notices::NoLetter;
 use crate::service::pipeline::{self, ListOrder, PipelineArgs};
 use crate::service::visibility::{PipelineFacts, Shown};
 use crate::service::{self, accounts, reference, ServiceError};
@@ -746,19 +747,13 @@ fn mail_line(tr: Tr, n: &StoredNotice) -> MailLine {
                     Side::Investor => "staff-side-investor",
                 }),
             ),
-            (
-                "answer",
-                tr.t(match answer {
-                    Answer::Accepted => "intro-answer-accepted",
-                    Answer::Declined => "intro-answer-declined",
-                }),
-            ),
+            ("answer", answer_words(tr, Some(answer))),
         ),
     };
     // The sender's own reasons are codes; a relay's answer is shown as it gave it.
     let error = match n.last_error.as_deref() {
-        Some("NO_RECIPIENT") => tr.t("staff-mail-no-recipient"),
-        Some("STALE") => tr.t("staff-mail-stale"),
+        Some(e) if e == NoLetter::NoRecipient.as_str() => tr.t("staff-mail-no-recipient"),
+        Some(e) if e == NoLetter::Stale.as_str() => tr.t("staff-mail-stale"),
         Some(e) if e.starts_with(crate::mail::UNREACHABLE) => tr.t1(
             "staff-mail-unreachable",
             "detail",
@@ -829,7 +824,9 @@ fn side_view<T: Party>(w: &Web, shown: &Shown<T>, answer: Option<Answer>) -> Sid
         name,
         name_lang,
         href: w.href(&format!("{}/{}", T::PATH, p.id())),
-        answer: w.tr.t1("staff-answer", "answer", answer_words(w, answer)),
+        answer: w
+            .tr
+            .t1("staff-answer", "answer", answer_words(w.tr, answer)),
         facts: p.facts(w.tr),
         // Removed by the service for viewers who may not see it.
         contact: shown.contact_shown().then(|| contact_lines(w, p.contact())),
