@@ -68,15 +68,16 @@ fn respond(s: &TestServer, token: &str, id: &str, accept: bool) -> Value {
     )
 }
 
+/// A page as the staff member with session `staff` sees it (HTML).
+fn as_staff(s: &TestServer, staff: &str, path: &str) -> String {
+    let page = common::web::get(s, path, &[("Cookie", &format!("khkr_session={staff}"))]);
+    assert_eq!(page.status, 200, "{path}");
+    page.text()
+}
+
 /// The staff match page's HTML.
 fn staff_page(s: &TestServer, staff: &str, id: &str) -> String {
-    let page = common::web::get(
-        s,
-        &format!("/en/staff/matches/{id}"),
-        &[("Cookie", &format!("khkr_session={staff}"))],
-    );
-    assert_eq!(page.status, 200);
-    page.text()
+    as_staff(s, staff, &format!("/en/staff/matches/{id}"))
 }
 
 fn to<'a>(mails: &'a [Mail], who: &str) -> Vec<&'a Mail> {
@@ -286,12 +287,7 @@ fn introductions_and_answers_reach_each_side_in_its_language_and_no_further() {
         assert!(page.contains(line), "{line} in {page}");
     }
     assert!(!page.contains("no mail relay"));
-    let dashboard = common::web::get(
-        &s,
-        "/en/staff",
-        &[("Cookie", &format!("khkr_session={staff}"))],
-    )
-    .text();
+    let dashboard = as_staff(&s, &staff, "/en/staff");
     assert!(
         !dashboard.contains("E-mails that did not go out"),
         "nothing to follow up"
@@ -348,12 +344,7 @@ fn a_relay_that_refuses_for_now_gets_the_notice_again_and_a_permanent_refusal_is
         "two retries after 451, no retry after 550: {rows:?}"
     );
     // The staff dashboard lists the one given up, with its match page.
-    let dashboard = common::web::get(
-        &s,
-        "/en/staff",
-        &[("Cookie", &format!("khkr_session={staff}"))],
-    )
-    .text();
+    let dashboard = as_staff(&s, &staff, "/en/staff");
     assert!(
         dashboard.contains("E-mails that did not go out"),
         "{dashboard}"
@@ -432,12 +423,7 @@ fn a_relay_that_cannot_be_reached_is_said_so_to_staff_and_tried_again() {
         "{page}"
     );
     assert!(page.contains("next try 20"), "when: {page}");
-    let km = common::web::get(
-        &s,
-        &format!("/km/staff/matches/{id}"),
-        &[("Cookie", &format!("khkr_session={staff}"))],
-    )
-    .text();
+    let km = as_staff(&s, &staff, &format!("/km/staff/matches/{id}"));
     assert!(km.contains("មិនអាចភ្ជាប់ទៅម៉ាស៊ីនអ៊ីមែលបានទេ"), "{km}");
     s.stop();
 }
