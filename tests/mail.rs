@@ -357,10 +357,39 @@ fn a_relay_that_refuses_for_now_gets_the_notice_again_and_a_permanent_refusal_is
         "{dashboard}"
     );
     assert!(dashboard.contains("no such mailbox"), "{dashboard}");
+    // Staff send the given-up letter again (the mailbox was fixed): it goes out, once.
+    let page = staff_page(&s, &staff, &id);
+    assert_eq!(
+        page.matches("Send again").count(),
+        1,
+        "only the given-up one: {page}"
+    );
+    let action = page
+        .split("<form method=\"post\" action=\"")
+        .find(|f| f.contains("/again\""))
+        .and_then(|f| f.split('"').next())
+        .expect("the send-again form")
+        .to_string();
+    let cookie = format!("khkr_session={staff}");
+    let csrf = common::web::csrf_of(&page);
+    let no_csrf = common::web::post_form(&s, &action, Some(&cookie), &[]);
+    assert_eq!(no_csrf.status, 403, "CSRF-protected");
+    let again = common::web::post_form(&s, &action, Some(&cookie), &[("csrf", &csrf)]);
+    assert_eq!(again.status, 303);
+    assert_eq!(
+        again.header("location"),
+        Some(format!("/en/staff/matches/{id}").as_str())
+    );
+    smtp.wait_for(2);
+    let twice = common::web::post_form(&s, &action, Some(&cookie), &[("csrf", &csrf)]);
+    assert_eq!(twice.status, 303, "a second click is no error");
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(smtp.mails().len(), 2, "sent once");
+    assert!(!staff_page(&s, &staff, &id).contains("Send again"));
     // Operations see the same in /metrics (and can alert on given-up letters).
     let (_, metrics) = s.get("/metrics");
     for line in [
-        "khkr_notices_sent_total 1",
+        "khkr_notices_sent_total 2",
         "khkr_notice_attempts_retried_total 2",
         "khkr_notices_given_up_total 1",
     ] {

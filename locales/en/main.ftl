@@ -438,7 +438,8 @@ staff-mail-retrying = { $attempts ->
     [one] Not sent yet: one attempt failed ({ $error }); next try { $next }
    *[other] Not sent yet: { $attempts } attempts failed, the last with "{ $error }"; next try { $next }
 }
-staff-mail-gave-up = Not sent, given up ({ $error }). Check the account's e-mail address, and tell them another way.
+staff-mail-gave-up = Not sent, given up ({ $error }). Check the account's e-mail address, tell them another way, or send it again once the address or the mail server is fixed.
+staff-mail-again = Send again
 staff-mail-stale = the match moved on before it went out
 staff-mail-unreachable = the mail server could not be reached ({ $detail })
 staff-mail-no-recipient = nobody holds that place any more

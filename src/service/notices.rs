@@ -79,6 +79,30 @@ pub async fn of_match(
     Ok(app.store.notices(match_id).await?)
 }
 
+/// Staff: sends a given-up notice of a match again (after the account's address or the relay
+/// was fixed). NOT_FOUND when it is no given-up notice of that match.
+pub async fn send_again(
+    app: &App,
+    v: &Viewer,
+    match_id: &str,
+    notice_id: &str,
+) -> ServiceResult<()> {
+    v.require_staff()?;
+    let match_id = super::parse_id("matchId", match_id)?;
+    let id: i64 = notice_id
+        .parse()
+        .map_err(|_| super::ServiceError::bad_input("noticeId", "not a notice id"))?;
+    if !app
+        .store
+        .requeue_notice(id, match_id, time::OffsetDateTime::now_utc())
+        .await?
+    {
+        return Err(super::ServiceError::not_found("notice", notice_id));
+    }
+    app.notices_owed.notify_one();
+    Ok(())
+}
+
 /// How far back the staff dashboard looks for e-mails that did not go out.
 pub const FOLLOW_UP_DAYS: i64 = 30;
 

@@ -1596,10 +1596,38 @@ pub async fn notices_are_written_with_their_change_and_claimed_once(store: Arc<d
         .await
         .unwrap()
         .is_empty());
+    // Staff put a given-up notice back: due again, attempts and error cleared; only a given-up
+    // notice of that match, and only once.
+    assert!(!store
+        .requeue_notice(second.id, ProfileId::new_v7(), at_ms(92_000))
+        .await
+        .unwrap());
+    assert!(!store
+        .requeue_notice(first.id, record.id, at_ms(92_000))
+        .await
+        .unwrap());
+    assert!(store
+        .requeue_notice(second.id, record.id, at_ms(92_000))
+        .await
+        .unwrap());
+    assert!(!store
+        .requeue_notice(second.id, record.id, at_ms(92_000))
+        .await
+        .unwrap());
+    let back = store
+        .claim_notices(at_ms(92_000), at_ms(93_000), 10)
+        .await
+        .unwrap();
+    assert_eq!(back.len(), 1);
+    assert_eq!((back[0].id, back[0].attempts), (second.id, 1));
+    assert!(store
+        .notice_failed(&back[0], "550 no such user", at_ms(92_500), None)
+        .await
+        .unwrap());
     let end = store.notices(record.id).await.unwrap();
     assert_eq!(end[0].sent_at, Some(at_ms(61_000)));
     assert!(end[0].last_error.is_none() && !end[0].gave_up);
     assert!(end[1].gave_up && end[1].sent_at.is_none());
     assert_eq!(end[1].last_error.as_deref(), Some("550 no such user"));
-    assert_eq!(end[1].attempts, 3);
+    assert_eq!(end[1].attempts, 1, "counted again from the requeue");
 }

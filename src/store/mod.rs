@@ -473,6 +473,15 @@ pub trait Pipeline: Send + Sync {
         now: time::OffsetDateTime,
         retry_at: Option<time::OffsetDateTime>,
     ) -> Result<bool, StoreError>;
+    /// Puts given-up notice `id` of match `match_id` back in the queue, due at `now`, with its
+    /// attempts and last error cleared; `false` (nothing changed) when it is not a given-up
+    /// notice of that match.
+    async fn requeue_notice(
+        &self,
+        id: i64,
+        match_id: ProfileId,
+        now: time::OffsetDateTime,
+    ) -> Result<bool, StoreError>;
     /// The notices of a match, in the order they were written.
     async fn notices(&self, match_id: ProfileId) -> Result<Vec<StoredNotice>, StoreError>;
     /// Up to `limit` notices written at or after `since` that are not sent and failed at least

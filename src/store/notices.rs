@@ -213,6 +213,24 @@ macro_rules! notice_queries {
             decode_all(rows)
         }
 
+        pub(in crate::store) async fn requeue(
+            pool: &$pool,
+            id: i64,
+            match_id: ProfileId,
+            now: OffsetDateTime,
+        ) -> Result<bool, StoreError> {
+            let done = sqlx::query(
+                "UPDATE notices SET gave_up_at = NULL, attempts = 0, last_error = NULL, due_at = $3
+                 WHERE id = $1 AND match_id = $2 AND gave_up_at IS NOT NULL AND sent_at IS NULL",
+            )
+            .bind(id)
+            .bind(match_id.to_string())
+            .bind(micros(now))
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        }
+
         pub(in crate::store) async fn of_match(
             pool: &$pool,
             match_id: ProfileId,

@@ -386,6 +386,15 @@ impl Pipeline for SqliteStore {
         super::notices::sqlite::failed(&self.pool, n.id, n.attempts, error, now, retry_at).await
     }
 
+    async fn requeue_notice(
+        &self,
+        id: i64,
+        match_id: ProfileId,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        super::notices::sqlite::requeue(&self.pool, id, match_id, now).await
+    }
+
     async fn notices(&self, match_id: ProfileId) -> Result<Vec<StoredNotice>, StoreError> {
         super::notices::sqlite::of_match(&self.pool, match_id).await
     }

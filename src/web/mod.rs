@@ -98,6 +98,10 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: Arc<App>) -> Router<S> {
         .route("/{lang}/staff/matches/{id}/move", post(staff::move_stage))
         .route("/{lang}/staff/matches/{id}/curator", post(staff::assign))
         .route("/{lang}/staff/matches/{id}/note", post(staff::note))
+        .route(
+            "/{lang}/staff/matches/{id}/notices/{notice}/again",
+            post(staff::send_again),
+        )
         .fallback(not_found)
         .with_state(app)
 }

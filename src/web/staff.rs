@@ -715,8 +715,9 @@ struct MatchPage {
     note_action: String,
     message_max: usize,
     log: Vec<LogLine>,
-    /// The e-mails the match owed and how each went.
-    mails: Vec<MailLine>,
+    /// The e-mails the match owed and how each went, each given-up one with the action that
+    /// sends it again.
+    mails: Vec<(MailLine, Option<String>)>,
     /// This server sends no e-mail (no relay set).
     mail_off: bool,
     errors: Vec<FieldError>,
@@ -992,7 +993,14 @@ async fn render(w: &Web, id: &str, status: StatusCode, typed: Typed) -> Response
                 )
             })
             .collect(),
-        mails: notices.iter().map(|n| mail_line(tr, n)).collect(),
+        mails: notices
+            .iter()
+            .map(|n| {
+                let again = (n.gave_up && n.sent_at.is_none())
+                    .then(|| w.href(&format!("{base}/notices/{}/again", n.id)));
+                (mail_line(tr, n), again)
+            })
+            .collect(),
         mail_off: !w.app.mail_relay.load(std::sync::atomic::Ordering::Relaxed),
         errors,
         typed,
@@ -1157,6 +1165,27 @@ pub async fn note(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes) ->
         }
     })
     .await
+}
+
+/// `POST /{lang}/staff/matches/{id}/notices/{notice}/again`: a given-up e-mail goes back in
+/// the queue (after the account's address or the relay was fixed), then back to the match page.
+pub async fn send_again(
+    w: Web,
+    Path((_, id, notice)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Response {
+    let form = Form::parse(&body);
+    let page = format!("/staff/matches/{id}");
+    if let Some(refusal) = guard(&w, &form, &page) {
+        return refusal;
+    }
+    match service::notices::send_again(&w.app, &w.viewer, &id, &notice).await {
+        // Already back in the queue (a second click) is where the person wanted it: the match
+        // page says how it stands, or is itself the 404 for a match that does not exist.
+        Ok(()) | Err(ServiceError::NotFound { .. }) => see_other(&w.href(&page)),
+        Err(ServiceError::BadInput(_)) => w.not_found(),
+        Err(e) => w.service_error(e),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
