@@ -43,8 +43,8 @@ pub struct Letter {
 pub enum NoLetter {
     /// Nobody holds the audience's place now (no owner, no curator, a curator no longer staff).
     NoRecipient,
-    /// The match moved on (closed, declined) before the notice went out: an introduction to
-    /// a match that is over would only confuse.
+    /// What it announces is no longer true (an introduction this side already answered or
+    /// that moved on, contacts "now shown" on a match closed since).
     Stale,
 }
 

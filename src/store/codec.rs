@@ -173,6 +173,17 @@ pub fn timestamp(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
 }
 
+/// Unix time in microseconds in a 64-bit integer, how the tables that compare times as numbers
+/// store them (rate limits, replica positions, notices) on both backends.
+pub(super) fn micros(t: OffsetDateTime) -> i64 {
+    i64::try_from(t.unix_timestamp_nanos() / 1_000).unwrap_or(i64::MAX)
+}
+
+/// The instant [`micros`] stored; `None` for a value no `OffsetDateTime` holds.
+pub(super) fn from_micros(micros: i64) -> Option<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000).ok()
+}
+
 /// Values of an SME in [`SME_COLUMNS`] order.
 pub(crate) fn sme_values(sme: &Sme) -> Vec<Value> {
     let owner = sme.owner;

@@ -3,15 +3,10 @@
 //! difference is how a claim skips rows another process is claiming: PostgreSQL's `FOR UPDATE
 //! SKIP LOCKED`; SQLite has one writer at a time, so its claim needs nothing.
 
-use time::OffsetDateTime;
-
+use super::codec::{from_micros, micros};
 use super::{StoreError, StoredNotice};
 use crate::domain::ids::ProfileId;
 use crate::domain::notice::{Audience, Notice, NoticeKind};
-
-fn micros(t: OffsetDateTime) -> i64 {
-    i64::try_from(t.unix_timestamp_nanos() / 1_000).unwrap_or(i64::MAX)
-}
 
 type Row = (
     i64,
@@ -31,7 +26,6 @@ const COLUMNS: &str =
 
 fn decode(row: Row) -> Result<StoredNotice, StoredNoticeError> {
     let (id, match_id, audience, kind, created, attempts, sent, gave_up, last_error, due) = row;
-    let time = |us: i64| OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1_000).ok();
     let corrupt = |reason: String| StoredNoticeError { id, reason };
     Ok(StoredNotice {
         id,
@@ -41,13 +35,13 @@ fn decode(row: Row) -> Result<StoredNotice, StoredNoticeError> {
                 .ok_or_else(|| corrupt(format!("bad audience {audience:?}")))?,
             kind: NoticeKind::parse(&kind).ok_or_else(|| corrupt(format!("bad kind {kind:?}")))?,
         },
-        created_at: time(created).ok_or_else(|| corrupt("bad created_at".into()))?,
+        created_at: from_micros(created).ok_or_else(|| corrupt("bad created_at".into()))?,
         attempts,
-        sent_at: sent.and_then(time),
+        sent_at: sent.and_then(from_micros),
         gave_up: gave_up.is_some(),
         last_error,
         next_attempt: if sent.is_none() && gave_up.is_none() {
-            time(due)
+            from_micros(due)
         } else {
             None
         },

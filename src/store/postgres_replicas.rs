@@ -164,12 +164,11 @@ pub(super) async fn list(pool: &PgPool) -> Result<Vec<ReplicaPosition>, StoreErr
     .await?;
     rows.into_iter()
         .map(|(id, applied, micros)| {
-            let seen_at =
-                super::sqlite_replicas::from_micros(micros).ok_or_else(|| StoreError::Corrupt {
-                    entity: "replica",
-                    id: id.clone(),
-                    reason: format!("seen_at out of range: {micros}"),
-                })?;
+            let seen_at = super::codec::from_micros(micros).ok_or_else(|| StoreError::Corrupt {
+                entity: "replica",
+                id: id.clone(),
+                reason: format!("seen_at out of range: {micros}"),
+            })?;
             Ok(ReplicaPosition {
                 id,
                 applied,

@@ -13,9 +13,7 @@ use time::OffsetDateTime;
 
 use super::StoreError;
 
-fn micros(t: OffsetDateTime) -> i64 {
-    i64::try_from(t.unix_timestamp_nanos() / 1_000).unwrap_or(i64::MAX)
-}
+use super::codec::micros;
 
 fn from_micros(key: &str, at: i64) -> Result<OffsetDateTime, StoreError> {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(at) * 1_000).map_err(|e| {

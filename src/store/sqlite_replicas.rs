@@ -9,19 +9,11 @@
 use sqlx::SqlitePool;
 use time::OffsetDateTime;
 
+use super::codec::{from_micros, micros};
 use super::{PruneOutcome, ReplicaPosition, Seq, StoreError};
 
 const HEAD: &str = "MAX(COALESCE((SELECT MAX(seq) FROM outbox), 0), \
                     (SELECT through FROM outbox_pruned))";
-
-/// Unix time in microseconds (how `seen_at` is stored here).
-fn micros(t: OffsetDateTime) -> i64 {
-    i64::try_from(t.unix_timestamp_nanos() / 1_000).unwrap_or(i64::MAX)
-}
-
-pub(super) fn from_micros(micros: i64) -> Option<OffsetDateTime> {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000).ok()
-}
 
 pub(super) async fn head(pool: &SqlitePool) -> Result<Seq, StoreError> {
     Ok(sqlx::query_scalar(&format!("SELECT {HEAD}"))
