@@ -359,6 +359,23 @@ pub fn render(letter: &Letter, base: &str) -> (String, String) {
     let mut body = vec![tr.t("mail-hello")];
     body.extend(paragraphs);
     body.push(link);
+    if let Some(message) = &letter.message {
+        // As typed, each line quoted the way mail programs show another's words, so the
+        // staff's text cannot pass for the service's own lines.
+        let quoted: Vec<String> = message
+            .trim()
+            .lines()
+            .map(|l| match l.trim_end() {
+                "" => ">".to_string(),
+                l => format!("> {l}"),
+            })
+            .collect();
+        body.push(format!(
+            "{}\n{}",
+            tr.t("mail-introduced-message"),
+            quoted.join("\n")
+        ));
+    }
     // Said with an introduction; after both accepted it would read as a contradiction.
     if letter.kind == NoticeKind::Introduced {
         body.push(tr.t("mail-contacts-rule"));
@@ -418,6 +435,7 @@ mod tests {
             other: "Hanbit Trading".into(),
             sme: "Angkor Cashew".into(),
             investor: "Hanbit Trading".into(),
+            message: None,
         }
     }
 
@@ -447,6 +465,25 @@ mod tests {
             "Hanbit Trading declined the introduction to Angkor Cashew"
         );
         assert!(b.contains(&format!("http://127.0.0.1:8080/en/staff/matches/{id}")));
+    }
+
+    #[test]
+    fn an_introduction_letter_quotes_the_staff_message_line_by_line() {
+        let mut l = letter(NoticeKind::Introduced, Lang::Ko);
+        l.message = Some("Both of you export cashew.\r\n\nPlease meet on Friday.  \n".into());
+        let (_, b) = render(&l, "http://h");
+        assert!(
+            b.contains(
+                "담당자의 메시지:\n> Both of you export cashew.\n>\n> Please meet on Friday.\n"
+            ),
+            "{b}"
+        );
+        // After the link, before the contact rule.
+        let (link, quote) = (
+            b.find("http://h/ko/").unwrap_or(usize::MAX),
+            b.find("> Both"),
+        );
+        assert!(quote.is_some_and(|q| link < q), "{b}");
     }
 
     #[test]

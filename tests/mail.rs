@@ -166,6 +166,23 @@ fn introductions_and_answers_reach_each_side_in_its_language_and_no_further() {
         sme_mail.body.contains("ព័ត៌មានទំនាក់ទំនងចែករំលែកតែពេល"),
         "the contact rule"
     );
+    // Both read why they were introduced without logging in: the staff's message, quoted.
+    assert!(
+        sme_mail
+            .body
+            .replace("\r\n", "\n")
+            .contains("សាររបស់ពួកគេ៖\n> Please meet"),
+        "{}",
+        sme_mail.body
+    );
+    assert!(
+        inv_mail
+            .body
+            .replace("\r\n", "\n")
+            .contains("담당자의 메시지:\n> Please meet"),
+        "{}",
+        inv_mail.body
+    );
 
     // The link survives the log-in (a query, not a fragment) and puts that introduction first,
     // saying which of the owner's businesses it is about.
@@ -278,6 +295,10 @@ fn introductions_and_answers_reach_each_side_in_its_language_and_no_further() {
     let page = staff_page(&s, &staff, &id);
     assert!(page.contains("E-mails about this match"), "{page}");
     assert_eq!(page.matches("Sent 20").count(), 6, "{page}");
+    assert!(
+        page.matches(" UTC+7").count() >= 6,
+        "staff read Cambodia time: {page}"
+    );
     for line in [
         "To the SME&#39;s owner: the introduction",
         "To the investor&#39;s owner: both sides accepted",
@@ -394,6 +415,61 @@ fn a_relay_that_refuses_for_now_gets_the_notice_again_and_a_permanent_refusal_is
         "khkr_notices_given_up_total 1",
     ] {
         assert!(metrics.contains(line), "{line} in {metrics}");
+    }
+    s.stop();
+}
+
+#[test]
+fn staff_send_a_given_up_notice_again_over_graphql_and_a_second_call_is_harmless() {
+    let smtp = SmtpServer::start();
+    let s = TestServer::start_with(&args(&mail_args(&smtp)));
+    let (id, staff, _) = shortlisted(&s);
+    smtp.refuse_next(&["550 5.1.1 no such mailbox"]);
+    introduce(&s, &staff, &id);
+    smtp.wait_for(1);
+    let q = "query($id: ID!) { match(id: $id) { notices { id gaveUp sentAt nextAttemptAt lastError } } }";
+    let mut notice = Value::Null;
+    eventually(Duration::from_secs(20), || {
+        let all = s.as_token(&staff).ok(q, json!({ "id": id }))["match"]["notices"].clone();
+        let found = all
+            .as_array()
+            .and_then(|a| a.iter().find(|n| n["gaveUp"] == true));
+        notice = found.cloned().unwrap_or(Value::Null);
+        !notice.is_null()
+    })
+    .expect("one notice given up");
+    assert!(notice["nextAttemptAt"].is_null(), "{notice}");
+    assert!(
+        notice["lastError"]
+            .as_str()
+            .unwrap_or("")
+            .contains("no such mailbox"),
+        "{notice}"
+    );
+    let nid = notice["id"].as_str().expect("notice id").to_string();
+    let m = "mutation($m: ID!, $n: ID!) { sendNoticeAgain(matchId: $m, noticeId: $n) { id gaveUp sentAt attempts } }";
+    let vars = json!({ "m": id, "n": nid });
+    // Only staff: a party, even one the notice is about, may not.
+    let as_party = s.as_sme().gql(m, vars.clone());
+    assert_eq!(error_code(&as_party), "FORBIDDEN", "{as_party}");
+    let back = s.as_token(&staff).ok(m, vars.clone())["sendNoticeAgain"].clone();
+    assert_eq!(back["id"], nid.as_str());
+    assert_eq!(back["gaveUp"], false, "back in the queue: {back}");
+    smtp.wait_for(2);
+    // Asked again once it went out: returned as it stands, nothing sent twice.
+    let mut twice = Value::Null;
+    eventually(Duration::from_secs(20), || {
+        twice = s.as_token(&staff).ok(m, vars.clone())["sendNoticeAgain"].clone();
+        twice["sentAt"].is_string()
+    })
+    .expect("sent");
+    assert_eq!(twice["gaveUp"], false, "{twice}");
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(smtp.mails().len(), 2, "sent once more, not twice");
+    // A notice the match does not have, and an id that is none.
+    for (n, code) in [("987654", "NOT_FOUND"), ("x1", "BAD_USER_INPUT")] {
+        let r = s.as_token(&staff).gql(m, json!({ "m": id, "n": n }));
+        assert_eq!(error_code(&r), code, "{r}");
     }
     s.stop();
 }

@@ -485,6 +485,7 @@ staff-chart-count = Matches
 mail-hello = Hello,
 mail-introduced-subject = { $own }: a new introduction
 mail-introduced-text = Chamber of commerce staff have introduced { $own } to { $other }. Read their message, and answer yes or no, on your introductions page:
+mail-introduced-message = Their message:
 mail-contacts-rule = Contact details are shared only when both sides accept.
 mail-connected-subject = { $own }: both sides accepted
 mail-connected-text = { $own } and { $other } both accepted the introduction. You can now see each other's contact details on your introductions page:

@@ -469,6 +469,7 @@ staff-chart-count = 매칭
 mail-hello = 안녕하세요.
 mail-introduced-subject = { $own }: 새 소개가 도착했습니다
 mail-introduced-text = 상공회의소 담당자가 새 상대를 소개했습니다. 귀사: { $own } / 상대: { $other }. 내 소개 페이지에서 메시지를 읽고 수락 또는 거절을 선택하세요:
+mail-introduced-message = 담당자의 메시지:
 mail-contacts-rule = 연락처는 양쪽 모두 수락한 뒤에만 공개됩니다.
 mail-connected-subject = { $own }: 양쪽 모두 수락했습니다
 mail-connected-text = { $own } · { $other }: 양쪽 모두 소개를 수락했습니다. 이제 내 소개 페이지에서 서로의 연락처를 볼 수 있습니다:

@@ -252,6 +252,8 @@ pub struct AuditEntry {
 /// An e-mail a change to a match owed, and how its sending went.
 #[derive(SimpleObject)]
 pub struct MatchNotice {
+    /// The notice's id (for `sendNoticeAgain`).
+    pub id: ID,
     /// To whom, relative to the match (the account is looked up when it is sent).
     pub audience: NoticeAudience,
     /// What it tells.
@@ -267,6 +269,9 @@ pub struct MatchNotice {
     /// The last refusal: the relay's answer; NO_RECIPIENT; STALE (the match moved on before it
     /// went out); or RELAY_UNREACHABLE and the detail (no SMTP answer: down, unreachable, slow).
     pub last_error: Option<String>,
+    /// When a sender may try it next (a retry's time, or the end of a running attempt); null
+    /// once sent or given up.
+    pub next_attempt_at: Option<OffsetDateTime>,
 }
 
 /// To whom a notice goes, relative to its match.
@@ -302,6 +307,7 @@ impl From<crate::store::StoredNotice> for MatchNotice {
         use crate::domain::notice::{Audience, NoticeKind as K};
         use crate::domain::pipeline::{Response, Side};
         MatchNotice {
+            id: ID(n.id.to_string()),
             audience: match n.notice.audience {
                 Audience::SmeOwner => NoticeAudience::SmeOwner,
                 Audience::InvestorOwner => NoticeAudience::InvestorOwner,
@@ -320,6 +326,7 @@ impl From<crate::store::StoredNotice> for MatchNotice {
             sent_at: n.sent_at,
             gave_up: n.gave_up,
             last_error: n.last_error,
+            next_attempt_at: n.next_attempt,
         }
     }
 }

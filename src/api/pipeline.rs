@@ -4,7 +4,7 @@ use async_graphql::{Context, Object, SimpleObject, ID};
 
 use super::enums::{Lang, MatchStage, PipelineOrder};
 use super::errors::gql;
-use super::matching::Match;
+use super::matching::{Match, MatchNotice};
 use super::query::connection;
 use super::search::FacetCount;
 use super::types::{FromParts, PageInfo};
@@ -113,6 +113,20 @@ impl PipelineMutation {
             super::lang(lang),
         );
         gql(r.await.map(Match))
+    }
+
+    /// Staff: puts an e-mail that was given up back in the queue, once the account's address
+    /// or the mail relay is fixed, and returns it as it now stands. A notice that is not given
+    /// up (sent, waiting for a retry, or already put back) is returned unchanged, so asking
+    /// twice is harmless; NOT_FOUND when the match has no such notice.
+    async fn send_notice_again(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The match's id.")] match_id: ID,
+        #[graphql(desc = "The notice's id (`Match.notices { id }`).")] notice_id: ID,
+    ) -> async_graphql::Result<MatchNotice> {
+        let r = crate::service::notices::send_again(app(ctx), viewer(ctx), &match_id, &notice_id);
+        gql(r.await.map(MatchNotice::from))
     }
 }
 

@@ -36,6 +36,10 @@ pub struct Letter {
     pub other: String,
     pub sme: String,
     pub investor: String,
+    /// The staff's introduction message, in an introduction letter: the parties read it on
+    /// their introductions page too (a pipeline fact of theirs), and a letter that only said
+    /// "read their message" made them log in to learn why they were introduced.
+    pub message: Option<String>,
 }
 
 /// Why a notice is not sent.
@@ -80,27 +84,30 @@ pub async fn of_match(
 }
 
 /// Staff: sends a given-up notice of a match again (after the account's address or the relay
-/// was fixed). NOT_FOUND when it is no given-up notice of that match.
+/// was fixed), and returns it as it now stands. A notice of that match that is not given up
+/// (sent, waiting for a retry, or already put back by a first click) is returned unchanged:
+/// asking twice is harmless. NOT_FOUND when the match has no such notice.
 pub async fn send_again(
     app: &App,
     v: &Viewer,
     match_id: &str,
     notice_id: &str,
-) -> ServiceResult<()> {
+) -> ServiceResult<StoredNotice> {
     v.require_staff()?;
     let match_id = super::parse_id("matchId", match_id)?;
     let id: i64 = notice_id
         .parse()
         .map_err(|_| super::ServiceError::bad_input("noticeId", "not a notice id"))?;
-    if !app
-        .store
-        .requeue_notice(id, match_id, time::OffsetDateTime::now_utc())
-        .await?
-    {
-        return Err(super::ServiceError::not_found("notice", notice_id));
+    let now = time::OffsetDateTime::now_utc();
+    if app.store.requeue_notice(id, match_id, now).await? {
+        app.notices_owed.notify_one();
     }
-    app.notices_owed.notify_one();
-    Ok(())
+    app.store
+        .notices(match_id)
+        .await?
+        .into_iter()
+        .find(|n| n.id == id)
+        .ok_or_else(|| super::ServiceError::not_found("notice", notice_id))
 }
 
 /// How far back the staff dashboard looks for e-mails that did not go out.
@@ -167,6 +174,14 @@ pub async fn letter(app: &App, notice: &StoredNotice) -> ServiceResult<Result<Le
     }
     let sme = view.sme.display_name(lang);
     let investor = view.investor.display_name(lang);
+    let message = match notice.notice.kind {
+        NoticeKind::Introduced => view
+            .pipeline
+            .as_ref()
+            .and_then(|p| p.introduction.clone())
+            .filter(|m| !m.trim().is_empty()),
+        _ => None,
+    };
     let (own, other) = match notice.notice.audience {
         Audience::SmeOwner => (Some(sme.clone()), investor.clone()),
         Audience::InvestorOwner => (Some(investor.clone()), sme.clone()),
@@ -181,6 +196,7 @@ pub async fn letter(app: &App, notice: &StoredNotice) -> ServiceResult<Result<Le
         other,
         sme,
         investor,
+        message,
     }))
 }
 

@@ -100,11 +100,20 @@ pub fn stage_name(tr: Tr, s: Stage) -> String {
     ))
 }
 
-/// `2026-11-30 15:45 UTC`: one unambiguous form for every language.
+/// Cambodia keeps UTC+7 all year (no daylight saving), so one fixed offset is right for
+/// every date the pipeline holds.
+const CAMBODIA: time::UtcOffset = match time::UtcOffset::from_hms(7, 0, 0) {
+    Ok(o) => o,
+    Err(_) => time::UtcOffset::UTC,
+};
+
+/// `2026-11-30 22:45 UTC+7`: the chamber's staff work in Phnom Penh, and a time in UTC made
+/// them add seven hours to every "sent at" and "updated"; the offset stays written so the
+/// form is still unambiguous for a reader elsewhere, in every language.
 pub(super) fn when(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
+    let t = t.to_offset(CAMBODIA);
     format!(
-        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC+7",
         t.year(),
         u8::from(t.month()),
         t.day(),
@@ -1182,7 +1191,7 @@ pub async fn send_again(
     match service::notices::send_again(&w.app, &w.viewer, &id, &notice).await {
         // Already back in the queue (a second click) is where the person wanted it: the match
         // page says how it stands, or is itself the 404 for a match that does not exist.
-        Ok(()) | Err(ServiceError::NotFound { .. }) => see_other(&w.href(&page)),
+        Ok(_) | Err(ServiceError::NotFound { .. }) => see_other(&w.href(&page)),
         Err(ServiceError::BadInput(_)) => w.not_found(),
         Err(e) => w.service_error(e),
     }
@@ -1337,5 +1346,21 @@ pub async fn shortlist(w: Web, body: Bytes) -> Response {
         }
         Err(ServiceError::NotFound { .. }) => w.not_found(),
         Err(e) => w.service_error(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staff_times_are_cambodia_time_and_say_so() {
+        // 20:05 UTC on 30 November is already 1 December in Phnom Penh.
+        let t = OffsetDateTime::from_unix_timestamp(1_796_069_100).expect("a valid time");
+        assert_eq!(t.to_string(), "2026-11-30 20:05:00.0 +00:00:00");
+        assert_eq!(when(t), "2026-12-01 03:05 UTC+7");
+        // A time read with another offset is the same instant.
+        let seoul = t.to_offset(time::UtcOffset::from_hms(9, 0, 0).expect("+9"));
+        assert_eq!(when(seoul), "2026-12-01 03:05 UTC+7");
     }
 }
