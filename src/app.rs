@@ -53,6 +53,8 @@ pub struct App {
     pub mail_relay: std::sync::atomic::AtomicBool,
     /// What this process's sender did (`/metrics`).
     pub mail_stats: crate::mail::MailStats,
+    /// Open WebSockets, bounded by `limits.max_websockets` (and per client).
+    pub sockets: crate::ws::Sockets,
 }
 
 /// Rankings waiting for a worker before more are refused (a ranking takes milliseconds).
@@ -106,6 +108,7 @@ impl App {
             notices_owed: Arc::new(tokio::sync::Notify::new()),
             mail_relay: std::sync::atomic::AtomicBool::new(false),
             mail_stats: Default::default(),
+            sockets: Default::default(),
         })
     }
 

@@ -99,6 +99,16 @@ pub struct Limits {
     )]
     pub max_root_fields: usize,
 
+    /// The longest GraphQL document (the `query` text, not its variables) in bytes; a longer
+    /// one is refused with code QUERY_TOO_LARGE before it is parsed.
+    #[arg(
+        long,
+        env = "KHKR_MAX_DOCUMENT_BYTES",
+        default_value = "32768",
+        value_name = "BYTES"
+    )]
+    pub max_document_bytes: usize,
+
     /// Seconds a GraphQL request may run before it is cancelled with code TIMEOUT.
     #[arg(long, env = "KHKR_REQUEST_TIMEOUT", default_value = "10", value_name = "SECONDS",
           value_parser = parse_seconds)]
@@ -145,6 +155,26 @@ pub struct Limits {
         value_name = "N"
     )]
     pub max_connections: usize,
+
+    /// Open WebSockets (GraphQL subscriptions) at most; one more upgrade is answered 503 with
+    /// Retry-After. A socket leaves `--max-connections` once upgraded, so this bounds them.
+    #[arg(
+        long,
+        env = "KHKR_MAX_WEBSOCKETS",
+        default_value = "1024",
+        value_name = "N"
+    )]
+    pub max_websockets: usize,
+
+    /// Open WebSockets of one client address (IPv6 per /64); one more is answered 429. A page
+    /// needs one; a few tabs, a few.
+    #[arg(
+        long,
+        env = "KHKR_MAX_WEBSOCKETS_PER_CLIENT",
+        default_value = "16",
+        value_name = "N"
+    )]
+    pub max_websockets_per_client: usize,
 
     /// Requests running at once at most (health probes exempt); past it, 503 with Retry-After.
     #[arg(
@@ -276,12 +306,15 @@ impl Default for Limits {
             max_query_cost: 10_000,
             max_aliases: 30,
             max_root_fields: 20,
+            max_document_bytes: 32 * 1024,
             request_timeout: Duration::from_secs(10),
             max_response_bytes: 4 * 1024 * 1024,
             max_body_bytes: 2 * 1024 * 1024,
             body_read_timeout: Duration::from_secs(10),
             header_read_timeout: Duration::from_secs(10),
             max_connections: 1024,
+            max_websockets: 1024,
+            max_websockets_per_client: 16,
             max_in_flight: 256,
             max_in_flight_per_client: 4,
             refusals_before_hold: 20,

@@ -68,7 +68,10 @@ pub fn router(app: Arc<App>, schema: ApiSchema) -> Router {
         app.limits.max_in_flight_per_client,
         app.limits.refusals_before_hold,
     );
-    let body_limit = limits::BodyLimit(app.limits.max_body_bytes);
+    let body_limit = limits::BodyLimit {
+        max_bytes: app.limits.max_body_bytes,
+        read_timeout: app.limits.body_read_timeout,
+    };
     let cors = limits::Cors(Arc::new(
         app.limits
             .cors_origins
@@ -79,7 +82,7 @@ pub fn router(app: Arc<App>, schema: ApiSchema) -> Router {
     ));
     routes(app, schema, in_flight.clone())
         // Outermost first: refuse an oversized body before taking a slot.
-        .layer(axum::extract::DefaultBodyLimit::max(body_limit.0))
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit.max_bytes))
         .layer(axum::middleware::from_fn_with_state(
             in_flight,
             limits::in_flight,

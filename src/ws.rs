@@ -106,29 +106,132 @@ pub mod close {
     pub const INTERNAL: u16 = 4500;
 }
 
-/// Upgrades `GET /graphql` and serves the socket until either side closes it.
+/// Open WebSockets, in all and per client address (IPv6 per /64). An upgraded connection
+/// leaves the HTTP connection count (`--max-connections`), and a socket stays open as long as
+/// its client wants, so without a bound of their own one address could open sockets until the
+/// process ran out of file descriptors and stopped accepting anyone.
+#[derive(Default, Clone)]
+pub struct Sockets(Arc<std::sync::Mutex<SocketCount>>);
+
+#[derive(Default)]
+struct SocketCount {
+    total: usize,
+    by_client: HashMap<std::net::IpAddr, usize>,
+}
+
+/// One open socket's place in [`Sockets`], given back when the socket ends.
+pub struct SocketSlot {
+    sockets: Sockets,
+    client: Option<std::net::IpAddr>,
+}
+
+/// Why a socket was not opened.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SocketRefusal {
+    /// The server holds `--max-websockets` already.
+    Full,
+    /// This address holds `--max-websockets-per-client` already.
+    ClientFull,
+}
+
+impl Sockets {
+    /// A place for one more socket of `client`, or why there is none.
+    pub fn take(
+        &self,
+        client: Option<std::net::IpAddr>,
+        max_total: usize,
+        max_per_client: usize,
+    ) -> Result<SocketSlot, SocketRefusal> {
+        let client = client.map(crate::http::limits::key);
+        let mut count = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if count.total >= max_total {
+            return Err(SocketRefusal::Full);
+        }
+        if let Some(ip) = client {
+            let mine = count.by_client.entry(ip).or_default();
+            if *mine >= max_per_client {
+                return Err(SocketRefusal::ClientFull);
+            }
+            *mine += 1;
+        }
+        count.total += 1;
+        Ok(SocketSlot {
+            sockets: self.clone(),
+            client,
+        })
+    }
+
+    /// Sockets open now.
+    pub fn open(&self) -> usize {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).total
+    }
+}
+
+impl Drop for SocketSlot {
+    fn drop(&mut self) {
+        let mut count = self.sockets.0.lock().unwrap_or_else(|e| e.into_inner());
+        count.total = count.total.saturating_sub(1);
+        if let Some(ip) = self.client {
+            if let Some(mine) = count.by_client.get_mut(&ip) {
+                *mine = mine.saturating_sub(1);
+                if *mine == 0 {
+                    count.by_client.remove(&ip);
+                }
+            }
+        }
+    }
+}
+
+/// Upgrades `GET /graphql` and serves the socket until either side closes it; past the bounds
+/// on open sockets the upgrade is refused with 503 (the server's) or 429 (this address's), and
+/// Retry-After, before any socket exists.
 pub fn upgrade(
     upgrade: WebSocketUpgrade,
     app: Arc<App>,
     schema: ApiSchema,
     client: Option<std::net::IpAddr>,
-) -> impl IntoResponse {
+) -> axum::response::Response {
+    use axum::http::{header, StatusCode};
+    let slot = match app.sockets.take(
+        client,
+        app.limits.max_websockets,
+        app.limits.max_websockets_per_client,
+    ) {
+        Ok(slot) => slot,
+        Err(refusal) => {
+            let (status, text) = match refusal {
+                SocketRefusal::Full => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the server holds as many WebSockets as it serves; try again later",
+                ),
+                SocketRefusal::ClientFull => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "this address has as many WebSockets open as one client may; close one first",
+                ),
+            };
+            tracing::debug!(?refusal, "WebSocket refused");
+            return (status, [(header::RETRY_AFTER, "5")], text).into_response();
+        }
+    };
     let upgrade = upgrade
         .protocols([PROTOCOL])
         .max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES);
     let agreed = upgrade.selected_protocol().is_some();
-    upgrade.on_upgrade(move |mut socket| async move {
-        if agreed {
-            Connection::new(app, schema, client).run(socket).await;
-        } else {
-            let reason = Close::new(
-                close::SUBPROTOCOL_NOT_ACCEPTABLE,
-                "Subprotocol not acceptable",
-            );
-            say_goodbye(&mut socket, reason).await;
-        }
-    })
+    upgrade
+        .on_upgrade(move |mut socket| async move {
+            let _slot = slot;
+            if agreed {
+                Connection::new(app, schema, client).run(socket).await;
+            } else {
+                let reason = Close::new(
+                    close::SUBPROTOCOL_NOT_ACCEPTABLE,
+                    "Subprotocol not acceptable",
+                );
+                say_goodbye(&mut socket, reason).await;
+            }
+        })
+        .into_response()
 }
 
 /// Messages a client may send.
@@ -492,6 +595,18 @@ impl Connection {
         if let Some(name) = payload.operation_name {
             request = request.operation_name(name);
         }
+        // Before any parse, as over HTTP.
+        let max = self.app.limits.max_document_bytes;
+        if let Some(error) = crate::api::engine::document_too_large(&request.query, max) {
+            return send(
+                socket,
+                &ServerMessage::Error {
+                    id: &id,
+                    payload: &[error],
+                },
+            )
+            .await;
+        }
         // The write rate limit, as over HTTP.
         if let Some(root) = mutation_root(&mut request) {
             if let Err(e) = crate::http::graphql::write_allowed(&self.app, &viewer, &root).await {
@@ -525,8 +640,9 @@ impl Connection {
             // One index snapshot per operation, as on the HTTP path.
             let request = request.data(self.app.search.searcher());
             let deadline = self.app.limits.request_timeout;
+            let max_bytes = self.app.limits.max_response_bytes;
             self.tasks.spawn(async move {
-                let outcome = single(&schema, request, deadline).await;
+                let outcome = single(&schema, request, deadline, max_bytes).await;
                 Finished {
                     id: task_id,
                     generation,
@@ -696,8 +812,14 @@ impl Connection {
 }
 
 /// Runs a query or mutation: one result, or an `error` when it could not start. The HTTP
-/// path's deadline holds here too: past it the work is cancelled and the answer is `TIMEOUT`.
-async fn single(schema: &ApiSchema, request: Request, deadline: Duration) -> Outcome {
+/// path's deadline and response bound hold here too: past the deadline the work is cancelled
+/// and the answer is `TIMEOUT`; a result over `max_bytes` is replaced by RESPONSE_TOO_LARGE.
+async fn single(
+    schema: &ApiSchema,
+    request: Request,
+    deadline: Duration,
+    max_bytes: usize,
+) -> Outcome {
     let mut response = match tokio::time::timeout(deadline, schema.execute(request)).await {
         Ok(response) => response,
         Err(_) => crate::http::graphql::coded_response(
@@ -705,12 +827,42 @@ async fn single(schema: &ApiSchema, request: Request, deadline: Duration) -> Out
             format!("the request ran longer than {deadline:?} and was cancelled"),
         ),
     };
+    if encoded_over(&response, max_bytes) {
+        response = crate::http::graphql::coded_response(
+            "RESPONSE_TOO_LARGE",
+            format!(
+                "the response is over {max_bytes} bytes: ask for fewer items (`first`) or fewer fields"
+            ),
+        );
+    }
     classify_engine_errors(&mut response);
     if failed_before_execution(&response) {
         Outcome::Error(response.errors)
     } else {
         Outcome::Result(response)
     }
+}
+
+/// Whether `response` encodes to more than `max` bytes of JSON; the encoding stops as soon as
+/// it crosses the bound, so a huge answer is not written out just to be measured.
+fn encoded_over(response: &Response, max: usize) -> bool {
+    struct Count {
+        n: usize,
+        max: usize,
+    }
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.n += buf.len();
+            if self.n > self.max {
+                return Err(std::io::Error::other("over the bound"));
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    serde_json::to_writer(&mut Count { n: 0, max }, response).is_err()
 }
 
 /// Runs a subscription: a `next` per event, or an `error` when it could not start.

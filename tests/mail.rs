@@ -474,6 +474,79 @@ fn staff_send_a_given_up_notice_again_over_graphql_and_a_second_call_is_harmless
     s.stop();
 }
 
+/// Before: the message both parties read from the moment they are introduced could name the
+/// anonymous SME (staff see its name everywhere) or carry a contact, and the investor's letter
+/// quoted it three lines under the SME's neutral name.
+#[test]
+fn an_introduction_may_not_name_the_anonymous_sme_or_give_a_contact() {
+    let s = TestServer::start();
+    let (id, staff, _) = shortlisted(&s);
+    let m = "mutation($id: ID!, $m: String!) { introduce(matchId: $id, message: $m) { stage } }";
+    for message in [
+        "Meet sokha cashew PROCESSING, in Kampong Thom",
+        "សូមជួប រោងចក្រកែច្នៃគ្រាប់ស្វាយចន្ទីសុខា",
+        "Call Chan Sokha on 012 345 678",
+        "Write to minji@hanbit-beauty.example",
+    ] {
+        let r = s.as_token(&staff).gql(m, json!({ "id": id, "m": message }));
+        assert_eq!(error_code(&r), "BAD_USER_INPUT", "{message}: {r}");
+        assert_eq!(r["errors"][0]["extensions"]["field"], "message", "{r}");
+    }
+    // The staff page says how the investor sees the SME, and explains a refusal by the form.
+    let page = staff_page(&s, &staff, &id);
+    assert!(page.contains("This SME is anonymous"), "{page}");
+    let csrf = common::web::csrf_of(&page);
+    let cookie = format!("khkr_session={staff}");
+    let refused = common::web::post_form(
+        &s,
+        &format!("/en/staff/matches/{id}/introduce"),
+        Some(&cookie),
+        &[
+            ("csrf", &csrf),
+            ("message", "Sokha Cashew Processing is great"),
+        ],
+    );
+    let text = refused.text();
+    assert!(text.contains("The message names this SME"), "{text}");
+    // Described without its name, it goes.
+    let done = s.as_token(&staff).ok(
+        m,
+        json!({ "id": id, "m": "A cashew processor in Kampong Thom that exports to Korea" }),
+    );
+    assert_eq!(done["introduce"]["stage"], "INTRODUCED");
+    s.stop();
+}
+
+/// A letter whose news was no longer true when it could go out (the SME answered before the
+/// relay was set) is "not needed", not a failure: no "Send again", not on the dashboard.
+#[test]
+fn a_letter_no_longer_needed_is_not_a_failure_to_follow_up() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = TestServer::start_in(dir.path(), &[]);
+    let (id, staff, _) = shortlisted(&s);
+    introduce(&s, &staff, &id);
+    respond(&s, &s.sme_token, &id, true);
+    s.stop();
+    let smtp = SmtpServer::start();
+    let again = TestServer::start_without_accounts(dir.path(), &args(&mail_args(&smtp)));
+    // The investor's introduction and the curator's answer go; the SME's introduction not.
+    smtp.wait_for(2);
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(smtp.mails().len(), 2);
+    let page = staff_page(&again, &staff, &id);
+    assert!(
+        page.contains("Not needed: by the time it could go out"),
+        "{page}"
+    );
+    assert!(!page.contains("Send again"), "{page}");
+    let dashboard = as_staff(&again, &staff, "/en/staff");
+    assert!(
+        !dashboard.contains("E-mails that did not go out"),
+        "{dashboard}"
+    );
+    again.stop();
+}
+
 #[test]
 fn notices_owed_without_a_relay_are_sent_once_one_is_set() {
     let dir = tempfile::tempdir().expect("temp dir");

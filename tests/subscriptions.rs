@@ -374,6 +374,68 @@ fn operations_per_socket_and_message_size_are_bounded() {
     assert_eq!(code, 1009);
 }
 
+/// Before: one address opened 3,000 sockets in 1.8 s (an upgraded socket leaves the
+/// connection count), a 24 MB answer went out over a socket where HTTP refuses over 4 MB, and
+/// a document of any size up to the message bound was parsed.
+#[test]
+fn sockets_per_address_answers_and_documents_are_bounded_as_over_http() {
+    let s = TestServer::start_with(&[
+        "--max-websockets-per-client",
+        "2",
+        "--max-response-bytes",
+        "3000",
+    ]);
+    let mut first = signed_in(&s, &s.investor_token);
+    let _second = connect(&s);
+    let url = format!("{}/graphql", s.base.replace("http://", "ws://"));
+    let refused = |url: &str| {
+        let mut req = tungstenite::client::IntoClientRequest::into_client_request(url).unwrap();
+        req.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        match tungstenite::connect(req) {
+            Err(tungstenite::Error::Http(r)) => Some(r.status().as_u16()),
+            Ok(_) => None,
+            Err(e) => panic!("{e}"),
+        }
+    };
+    assert_eq!(refused(&url), Some(429), "a third socket from one address");
+    // HTTP from the same address is not affected.
+    s.ok("{ __typename }", json!({}));
+
+    // The response bound holds on the socket as over HTTP.
+    subscribe(
+        &mut first,
+        "big",
+        "{ __schema { types { name description } } }",
+    );
+    let answer = next(&mut first);
+    assert_eq!(answer["type"], "error", "{answer}");
+    assert_eq!(
+        answer["payload"][0]["extensions"]["code"], "RESPONSE_TOO_LARGE",
+        "{answer}"
+    );
+    // So does the document bound, before any parse.
+    let long = format!("{{ me {{ id }} }} # {}", "x".repeat(40 * 1024));
+    subscribe(&mut first, "long", &long);
+    let answer = next(&mut first);
+    assert_eq!(
+        answer["payload"][0]["extensions"]["code"], "QUERY_TOO_LARGE",
+        "{answer}"
+    );
+    alive(&mut first);
+
+    // A closed socket gives its place back.
+    first.close(None).ok();
+    while first.read().is_ok() {}
+    drop(first);
+    assert!(
+        eventually(Duration::from_secs(5), || refused(&url).is_none()).is_some(),
+        "a place again once one socket closed"
+    );
+}
+
 fn log_out(s: &TestServer, token: &str) {
     let data = s.as_token(token).ok("mutation { logOut }", json!({}));
     assert_eq!(data["logOut"], true);

@@ -122,6 +122,26 @@ pub struct QueryLimits {
     pub max_aliases: usize,
     /// The most root fields of a query (a mutation always runs one).
     pub max_root_fields: usize,
+    /// The longest document in bytes (see [`document_too_large`]).
+    pub max_document_bytes: usize,
+}
+
+/// The refusal (QUERY_TOO_LARGE) of a document longer than `max` bytes, checked before it is
+/// parsed: the parser takes microseconds per byte on an async worker, so a few documents of a
+/// megabyte (well within the body limit, which is sized for variables) stalled every client.
+/// The transports check it before their own look at the operation, the engine again for any
+/// other way in.
+pub fn document_too_large(query: &str, max: usize) -> Option<ServerError> {
+    (query.len() > max).then(|| {
+        refusal(
+            "QUERY_TOO_LARGE",
+            format!(
+                "the GraphQL document is {} bytes; at most {max} are read: send values as \
+                 variables, not in the document",
+                query.len()
+            ),
+        )
+    })
 }
 
 impl ExtensionFactory for QueryLimits {
@@ -139,6 +159,9 @@ impl Extension for QueryLimits {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
+        if let Some(refused) = document_too_large(query, self.max_document_bytes) {
+            return Err(refused);
+        }
         // Checked before `next`: the engine's own parse step walks every fragment spread to
         // check its recursion depth, which is already exponential for a fragment bomb. Parsing
         // is linear, so parsing twice costs little; a document that does not parse is left to
@@ -382,14 +405,26 @@ fn count_directives(document: &ExecutableDocument) -> usize {
 /// The cost of each operation of `document`: what [`QueryLimits`] bounds. Public for the tests
 /// and for operators who want to know what a query costs.
 pub fn cost(document: &ExecutableDocument, variables: &Variables) -> Result<u64, String> {
-    let mut counter = Counter {
-        document,
-        variables,
-        fragment_costs: HashMap::new(),
-        in_progress: Vec::new(),
-    };
     let mut worst = 0;
     for (_, op) in document.operations.iter() {
+        // A variable the request leaves out runs with its default (`query($n: Int = 100)`),
+        // so it is counted at that, not as absent (which counted the list's default page).
+        let mut effective = variables.clone();
+        for definition in &op.node.variable_definitions {
+            let name = &definition.node.name.node;
+            if let (false, Some(default)) = (
+                effective.contains_key(name),
+                definition.node.default_value(),
+            ) {
+                effective.insert(name.clone(), default.clone());
+            }
+        }
+        let mut counter = Counter {
+            document,
+            variables: &effective,
+            fragment_costs: HashMap::new(),
+            in_progress: Vec::new(),
+        };
         worst = worst.max(counter.cost(&op.node.selection_set.node, Some(op.node.ty))?);
     }
     Ok(worst)
@@ -538,11 +573,21 @@ mod tests {
             1 + 50
         );
         assert_eq!(c("{ smes { totalCount } }").unwrap(), 1 + 20);
+        // A default the request does not override is what runs, so what counts.
+        assert_eq!(
+            c("query($m: Int = 100) { smes(first: $m) { totalCount } }").unwrap(),
+            1 + 100
+        );
+        assert_eq!(
+            c("query($n: Int = 100) { smes(first: $n) { totalCount } }").unwrap(),
+            1 + 50
+        );
         assert!(c("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }").is_err());
         let limits = QueryLimits {
             max_cost: 10_000,
             max_aliases: 2,
             max_root_fields: 3,
+            max_document_bytes: 1000,
         };
         let check = |q: &str| limits.check(&parse_query(q).unwrap(), &v);
         assert!(check("{ a: me { id } b: me { id } c: me { id } }").is_err());
@@ -551,6 +596,14 @@ mod tests {
         );
         assert!(check("mutation { logOut __typename }").is_ok());
         assert!(check("mutation { logOut ...M } fragment M on Mutation { logOut }").is_err());
+        let long = format!("{{ __typename }} #{}", "x".repeat(1000));
+        let refused = document_too_large(&long, limits.max_document_bytes).expect("refused");
+        assert!(
+            refused.message.contains("1016 bytes"),
+            "{}",
+            refused.message
+        );
+        assert!(document_too_large("{ __typename }", limits.max_document_bytes).is_none());
     }
 
     #[test]

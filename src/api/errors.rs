@@ -105,6 +105,16 @@ pub fn gql<T>(r: ApiResult<T>) -> async_graphql::Result<T> {
 /// `GRAPHQL_PARSE_FAILED`; an argument of the wrong type or an unknown enum value is the user's
 /// input, `BAD_USER_INPUT`; any other validation failure is `GRAPHQL_VALIDATION_FAILED`.
 pub fn classify_engine_errors(response: &mut Response) {
+    // The engine quotes what it could not read (a parse error its whole source line, an
+    // unknown operation its name) and a client sets how long that is: only the start is said,
+    // so a megabyte sent is not a megabyte answered.
+    const MESSAGE_CHARS: usize = 500;
+    for err in &mut response.errors {
+        if let Some((cut, _)) = err.message.char_indices().nth(MESSAGE_CHARS) {
+            err.message.truncate(cut);
+            err.message.push('…');
+        }
+    }
     for err in &mut response.errors {
         let has_code = err
             .extensions

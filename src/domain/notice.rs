@@ -14,6 +14,11 @@
 
 use super::pipeline::{MatchRecord, Response, Side, Stage};
 
+/// The reason recorded for a notice given up because its news was no longer true when it
+/// would have gone out (the side had already answered its introduction, the match had moved
+/// on). Nothing failed: it is not an e-mail that "did not go out" for staff to follow up.
+pub const STALE: &str = "STALE";
+
 /// Who a notice is for, relative to its match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {

@@ -31,7 +31,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::HttpState;
-use crate::api::engine::ExecutionStarted;
+use crate::api::engine::{self, ExecutionStarted};
 use crate::api::errors::{classify_engine_errors, ApiError};
 use crate::service::accounts::viewer_for;
 
@@ -284,7 +284,13 @@ fn json_content_type(headers: &HeaderMap) -> Result<(), Refusal> {
 
 /// Reads the body, at most `max_bytes` (413 past it) within `timeout` (408 past it: a client
 /// trickling its body must not hold a connection and a worker indefinitely).
-async fn read_body(body: Body, max_bytes: usize, timeout: Duration) -> Result<Bytes, Refusal> {
+/// Reads a whole request body within `timeout` and `max_bytes` (408 and 413 otherwise). Every
+/// route's body is read through it (see `limits::body_limit`).
+pub(crate) async fn read_body(
+    body: Body,
+    max_bytes: usize,
+    timeout: Duration,
+) -> Result<Bytes, Refusal> {
     match tokio::time::timeout(timeout, axum::body::to_bytes(body, max_bytes)).await {
         Err(_) => Err(Refusal::new(
             StatusCode::REQUEST_TIMEOUT,
@@ -352,6 +358,25 @@ async fn execute(
     // `kind:rootField` for the metrics (bounded by the schema, unlike operation names).
     let mut label = String::from("unparsed");
     let started_at = std::time::Instant::now();
+    // Before any parse: parsing takes microseconds per byte on a worker thread, so a document
+    // of megabytes (within the body limit, for the variables' sake) stalled every client.
+    if let Some(error) =
+        engine::document_too_large(&request.query, state.app.limits.max_document_bytes)
+    {
+        state
+            .metrics
+            .observe(&label, "QUERY_TOO_LARGE", started_at.elapsed());
+        let mut answer = write(
+            media,
+            async_graphql::Response::from_errors(vec![error]),
+            false,
+        );
+        if media == Media::GraphqlResponse {
+            *answer.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+        }
+        answer.extensions_mut().insert(super::limits::Refused);
+        return answer;
+    }
     if let Ok(document) = request.parsed_query() {
         let operation = chosen_operation(&document.operations, operation_name.as_deref());
         if let Some(op) = operation {
@@ -470,7 +495,12 @@ async fn execute(
     let executed = started.get();
     let rate_limited = rate_limited_for(&response);
     let mut answer = write_capped(media, response, executed, limits.max_response_bytes);
-    if code == "QUERY_TOO_COMPLEX" || (code == "RATE_LIMITED" && !saturated) {
+    // A document that does not parse counts for the hold as one too costly does: each cost
+    // its parse (the dearest step for a long document), and a loop of them is no client's
+    // honest traffic. A validation failure (an unknown field, a typo) does not: it is what a
+    // client under development sends, and it is cheap once parsed.
+    let refused_outright = matches!(code.as_str(), "QUERY_TOO_COMPLEX" | "GRAPHQL_PARSE_FAILED");
+    if refused_outright || (code == "RATE_LIMITED" && !saturated) {
         answer.extensions_mut().insert(super::limits::Refused);
     }
     if let Some(secs) = rate_limited {
@@ -507,17 +537,27 @@ pub(crate) fn chosen_operation<'a>(
     }
 }
 
-/// The name of an operation's first root field; "fragment" when its root is a fragment.
+/// The name of the root field that does an operation's work: the first that is not a meta
+/// field, since `__typename` costs nothing and a mutation may carry it beside its one write
+/// (`mutation { __typename publishSme(…) }` must still take from the write bucket and be
+/// counted as `publishSme`); "fragment" when a fragment comes first (its fields are not
+/// looked into here, so a mutation's counts as a write of unknown name); the meta field when
+/// there is nothing else.
 pub(crate) fn root_field(op: &OperationDefinition) -> String {
-    op.selection_set
-        .node
-        .items
-        .iter()
-        .find_map(|item| match &item.node {
-            async_graphql::parser::types::Selection::Field(f) => Some(f.node.name.node.to_string()),
-            _ => None,
-        })
-        .unwrap_or_else(|| "fragment".into())
+    let mut meta = None;
+    for item in &op.selection_set.node.items {
+        match &item.node {
+            async_graphql::parser::types::Selection::Field(f) => {
+                let name = f.node.name.node.as_str();
+                if !name.starts_with("__") {
+                    return name.to_string();
+                }
+                meta.get_or_insert(name);
+            }
+            _ => return "fragment".into(),
+        }
+    }
+    meta.unwrap_or("fragment").to_string()
 }
 
 /// The write rate limit for a mutation with root field `root`, on whichever transport: per

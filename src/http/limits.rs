@@ -23,7 +23,8 @@
 //!   hold. The hold delays, it never refuses: a request held still runs and gets its own answer.
 //! - [`body_limit`]: a request whose `Content-Length` is over `--max-body-bytes` is refused
 //!   with 413 before any byte of the body is read; bodies without a length are bounded where
-//!   they are read (GraphQL in `graphql::read_body`, forms by axum's `DefaultBodyLimit`).
+//!   they are read, within `--body-read-timeout` (408 past it) on every route
+//!   (`graphql::read_body`).
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -370,8 +371,9 @@ impl Refusals {
     }
 }
 
-/// The address a refusal counts against: IPv4 as it is, IPv6 by its /64.
-fn key(ip: IpAddr) -> IpAddr {
+/// The address a refusal (or an open WebSocket) counts against: IPv4 as it is, IPv6 by its
+/// /64.
+pub(crate) fn key(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
         IpAddr::V6(v6) => {
@@ -482,26 +484,47 @@ pub async fn cors(State(cors): State<Cors>, request: Request, next: Next) -> Res
     answer
 }
 
-/// The body bound's state.
+/// The body bounds' state: the largest body, and how long it may take to arrive.
 #[derive(Clone, Copy)]
-pub struct BodyLimit(pub usize);
+pub struct BodyLimit {
+    pub max_bytes: usize,
+    pub read_timeout: Duration,
+}
 
-/// Middleware: refuses a declared body over the limit with 413 before reading it.
+/// Middleware: refuses a declared body over the limit with 413 before reading it; reads any
+/// other body of a route but `/graphql` (which reads its own, to answer in GraphQL terms)
+/// within `--body-read-timeout`, 408 past it. Handlers took their form bodies with axum's
+/// extractor, which waits as long as the client likes: a body that never came held the
+/// address's turn and a server-wide slot for ever.
 pub async fn body_limit(State(limit): State<BodyLimit>, request: Request, next: Next) -> Response {
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit.0 as u64) {
+    if declared.is_some_and(|n| n > limit.max_bytes as u64) {
         return Refusal::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "PAYLOAD_TOO_LARGE",
-            format!("the request body is over {} bytes", limit.0),
+            format!("the request body is over {} bytes", limit.max_bytes),
         )
         .into_response();
     }
-    next.run(request).await
+    let bodiless = matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    if bodiless || request.uri().path() == super::graphql::GRAPHQL_PATH || declared == Some(0) {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    match super::graphql::read_body(body, limit.max_bytes, limit.read_timeout).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                .await
+        }
+        Err(refusal) => refusal.into_response(),
+    }
 }
 
 /// The client address of a request served by [`serve`] (see [`client_addr`]; absent under

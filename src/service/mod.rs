@@ -35,7 +35,7 @@ pub fn parse_id(field: &str, id: &str) -> ServiceResult<ProfileId> {
 
 /// The refusal of an `after` argument that is no cursor of the list it was given to. It quotes
 /// the start of the value only: a megabyte sent is not a megabyte answered.
-pub fn not_a_cursor(after: &str) -> ServiceError {
+pub fn not_a_cursor(after: &str, of: &str) -> ServiceError {
     const QUOTED: usize = 60;
     let quoted: String = after.chars().take(QUOTED).collect();
     let more = if after.chars().nth(QUOTED).is_some() {
@@ -45,7 +45,7 @@ pub fn not_a_cursor(after: &str) -> ServiceError {
     };
     ServiceError::bad_input(
         "after",
-        format!("{quoted:?}{more} is not a cursor of this list"),
+        format!("{quoted:?}{more} is not a cursor of this {of}"),
     )
 }
 

@@ -57,7 +57,7 @@ impl NoLetter {
     pub fn as_str(self) -> &'static str {
         match self {
             NoLetter::NoRecipient => "NO_RECIPIENT",
-            NoLetter::Stale => "STALE",
+            NoLetter::Stale => crate::domain::notice::STALE,
         }
     }
 }

@@ -147,6 +147,19 @@ pub async fn introduce(
     let sme = app.store.sme(r.sme_id).await?;
     let investor = app.store.investor(r.investor_id).await?;
     both_on_the_site(sme.as_ref(), investor.as_ref())?;
+    if let (Some(sme), Some(investor)) = (&sme, &investor) {
+        let reveals =
+            super::visibility::message_reveals(message, &sme.profile, &investor.profile.contact);
+        if let Some(what) = reveals {
+            return Err(ServiceError::bad_input(
+                "message",
+                format!(
+                    "it gives {what}: both sides read the message as soon as they are \
+                     introduced, and that is shown to the other side only once both accept"
+                ),
+            ));
+        }
+    }
     staff_change(
         app,
         v,
@@ -377,7 +390,7 @@ pub fn cursor(order: ListOrder, m: &MatchView) -> String {
 
 /// Where a page starts: `after` read as a [`cursor`] of `order`.
 fn position(order: ListOrder, after: Option<&str>) -> ServiceResult<PipelineOrder> {
-    let refused = super::not_a_cursor;
+    let refused = |c: &str| super::not_a_cursor(c, "list");
     let id = |c: &str, text: &str| ProfileId::parse(text).map_err(|_| refused(c));
     Ok(match (order, after) {
         (ListOrder::Id, after) => PipelineOrder::Id {

@@ -114,7 +114,7 @@ fn request(kind: SearchKind, args: SearchArgs) -> ServiceResult<SearchRequest> {
     let first = super::page_size(args.first, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let after = args
         .after
-        .map(|c| Cursor::parse(&c).map_err(|e| ServiceError::bad_input("after", e)))
+        .map(|c| Cursor::parse(&c).map_err(|_| super::not_a_cursor(&c, "search")))
         .transpose()?;
     Ok(SearchRequest {
         kind,

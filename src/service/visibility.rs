@@ -284,6 +284,78 @@ pub fn pipeline_facts(
     })
 }
 
+/// What an introduction message would tell before the rules allow it: both parties read the
+/// message from the moment they are introduced (`Private::PipelineFacts`), before either is
+/// `Connected`, so it may carry neither side's contact details nor an ANONYMOUS SME's name, in
+/// any of its languages. Staff read those on every page, and nothing stopped a friendly
+/// message ("Veasna Natural Skincare in Siem Reap makes…") from naming a business the
+/// investor's own letter called "Soap and cosmetics maker, Siem Reap". The first such thing
+/// found, named for the staff member who wrote it.
+pub fn message_reveals(
+    message: &str,
+    sme: &crate::domain::sme::SmeProfile,
+    investor_contact: &Contact,
+) -> Option<&'static str> {
+    let folded = fold(message);
+    // The digits of each run of digits and the separators phone numbers are written with
+    // ("010-1234-5678", "+855 (0)12 345 678"), so "30 staff, 2015" makes no number.
+    let mut numbers = vec![String::new()];
+    for c in message.chars() {
+        if c.is_ascii_digit() {
+            if let Some(n) = numbers.last_mut() {
+                n.push(c);
+            }
+        } else if !" -.()+/".contains(c) {
+            numbers.push(String::new());
+        }
+    }
+    let says = |s: &str| {
+        let s = fold(s);
+        // Very short strings ("Ly", "KH") occur inside ordinary words.
+        s.chars().count() >= 3 && folded.contains(&s)
+    };
+    if sme.visibility == Visibility::Anonymous {
+        let name = &sme.name;
+        if [&name.en, &name.km, &name.ko]
+            .into_iter()
+            .flatten()
+            .any(|n| says(n))
+        {
+            return Some("the SME's name, which it keeps hidden");
+        }
+    }
+    for (contact, what) in [
+        (&sme.contact, "the SME's contact details"),
+        (investor_contact, "the investor's contact details"),
+    ] {
+        let phone = contact.phone.as_ref().map(|p| {
+            p.as_str()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+        });
+        let found = contact.person.as_deref().is_some_and(says)
+            || contact.email.as_ref().is_some_and(|e| says(e.as_str()))
+            || contact.telegram.as_ref().is_some_and(|t| says(t.as_str()))
+            // By its last eight digits, however it is spaced or prefixed (+855, 0).
+            || phone.is_some_and(|p| {
+                p.len() >= 8 && numbers.iter().any(|n| n.contains(&p[p.len() - 8..]))
+            });
+        if found {
+            return Some(what);
+        }
+    }
+    None
+}
+
+/// Text compared without case and with runs of white space as one space.
+fn fold(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,6 +457,52 @@ mod tests {
             }
         }
         assert_eq!(checked, 2 * (1 + 4 * 3));
+    }
+
+    #[test]
+    fn an_introduction_may_not_say_what_the_rules_still_hide() {
+        let anonymous = sme(Visibility::Anonymous, None).profile;
+        let public = sme(Visibility::Public, None).profile;
+        let investor = Contact {
+            person: Some("Kim Minji".into()),
+            email: Some(Email::parse("minji@hanbit.example").unwrap()),
+            phone: Some(crate::domain::contact::Phone::parse("+82 10 1234 5678").unwrap()),
+            telegram: None,
+        };
+        let says = |m: &str, p: &crate::domain::sme::SmeProfile| message_reveals(m, p, &investor);
+        assert_eq!(
+            says(
+                "Meet  SOKHA cashew, a processor in Kampong Thom",
+                &anonymous
+            ),
+            Some("the SME's name, which it keeps hidden")
+        );
+        assert_eq!(
+            says("សូមជួប ស្វាយចន្ទីសុខា", &anonymous),
+            Some("the SME's name, which it keeps hidden")
+        );
+        // A public SME's name is public.
+        assert_eq!(says("Meet Sokha Cashew", &public), None);
+        assert_eq!(
+            says("Ask for Srey Mom", &public),
+            Some("the SME's contact details")
+        );
+        assert_eq!(
+            says("Write to MINJI@hanbit.example", &public),
+            Some("the investor's contact details")
+        );
+        assert_eq!(
+            says("Call 010-1234-5678 after 9", &public),
+            Some("the investor's contact details")
+        );
+        assert_eq!(
+            says(
+                "A cashew processor in Kampong Thom, 30 staff, founded 2015",
+                &anonymous
+            ),
+            None
+        );
+        assert_eq!(says("12 345 people; 678 tonnes", &public), None);
     }
 
     /// Every role × tie to a match × pipeline fact.

@@ -485,7 +485,9 @@ pub trait Pipeline: Send + Sync {
     /// The notices of a match, in the order they were written.
     async fn notices(&self, match_id: ProfileId) -> Result<Vec<StoredNotice>, StoreError>;
     /// Up to `limit` notices written at or after `since` that are not sent and failed at least
-    /// once (waiting for a retry, or given up), newest first: what staff should follow up.
+    /// once (waiting for a retry, or given up, but not given up as
+    /// [`STALE`](crate::domain::notice::STALE), which is no failure), newest first: what staff
+    /// should follow up.
     async fn notices_not_sent(
         &self,
         since: time::OffsetDateTime,

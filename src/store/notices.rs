@@ -197,11 +197,13 @@ macro_rules! notice_queries {
         ) -> Result<Vec<StoredNotice>, StoreError> {
             let rows: Vec<Row> = sqlx::query_as(&format!(
                 "SELECT {COLUMNS} FROM notices
-                 WHERE sent_at IS NULL AND last_error IS NOT NULL AND created_at >= $1
+                 WHERE sent_at IS NULL AND last_error IS NOT NULL AND last_error <> $3
+                   AND created_at >= $1
                  ORDER BY id DESC LIMIT $2"
             ))
             .bind(micros(since))
             .bind(i64::from(limit))
+            .bind(crate::domain::notice::STALE)
             .fetch_all(pool)
             .await?;
             decode_all(rows)

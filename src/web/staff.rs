@@ -715,6 +715,9 @@ struct MatchPage {
     sv: ScoreView,
     introduction: Option<String>,
     can_introduce: bool,
+    /// How the investor sees an ANONYMOUS SME until both accept (its neutral name), said next
+    /// to the message both read.
+    anonymous_as: Option<String>,
     introduce_action: String,
     moves: Vec<Opt>,
     move_action: String,
@@ -737,6 +740,11 @@ struct MatchPage {
 struct MailLine {
     what: String,
     status: String,
+}
+
+/// A notice given up because its news was no longer true: nothing to follow up.
+fn not_needed(n: &StoredNotice) -> bool {
+    n.last_error.as_deref() == Some(crate::domain::notice::STALE)
 }
 
 fn mail_line(tr: Tr, n: &StoredNotice) -> MailLine {
@@ -773,6 +781,7 @@ fn mail_line(tr: Tr, n: &StoredNotice) -> MailLine {
     };
     let status = match (n.sent_at, n.gave_up) {
         (Some(at), _) => tr.t1("staff-mail-sent", "when", when(at)),
+        (None, true) if not_needed(n) => tr.t("staff-mail-not-needed"),
         (None, true) => tr.t1("staff-mail-gave-up", "error", error),
         (None, false) if n.attempts == 0 || n.last_error.is_none() => tr.t("staff-mail-waiting"),
         (None, false) => {
@@ -979,6 +988,11 @@ async fn render(w: &Web, id: &str, status: StatusCode, typed: Typed) -> Response
         sv: score_view(tr, &m.breakdown),
         introduction: facts.introduction.clone(),
         can_introduce: facts.stage == Stage::Shortlisted,
+        anonymous_as: {
+            let p = &m.sme.get().profile;
+            (p.visibility == crate::domain::profile::Visibility::Anonymous)
+                .then(|| p.neutral_name(w.lang))
+        },
         introduce_action: w.href(&format!("{base}/introduce")),
         moves,
         move_action: w.href(&format!("{base}/move")),
@@ -1005,7 +1019,9 @@ async fn render(w: &Web, id: &str, status: StatusCode, typed: Typed) -> Response
         mails: notices
             .iter()
             .map(|n| {
-                let again = (n.gave_up && n.sent_at.is_none())
+                // Sending again a letter whose news is no longer true would only give it up
+                // again.
+                let again = (n.gave_up && n.sent_at.is_none() && !not_needed(n))
                     .then(|| w.href(&format!("{base}/notices/{}/again", n.id)));
                 (mail_line(tr, n), again)
             })
@@ -1027,7 +1043,12 @@ pub async fn match_page(w: Web, Path((_, id)): Path<(String, String)>) -> Respon
 
 /// A text the service refused (an introduction message, a note), in plain words.
 fn text_error(tr: Tr, message: &str) -> String {
-    if message.contains("empty") {
+    // `visibility::message_reveals`, as `pipeline::introduce` words it.
+    if message.contains("keeps hidden") {
+        tr.t("staff-error-reveals-name")
+    } else if message.contains("contact details") {
+        tr.t("staff-error-reveals-contact")
+    } else if message.contains("empty") {
         tr.t("staff-error-text-empty")
     } else if message.contains("too long") {
         tr.t1("staff-error-text-long", "max", MESSAGE_MAX_CHARS as i64)
