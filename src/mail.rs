@@ -351,7 +351,11 @@ pub fn render(letter: &Letter, base: &str) -> (String, String) {
             };
             (
                 tr.t2(key, ("party", party.clone()), ("other", other.clone())),
-                vec![tr.t("mail-answer-text")],
+                if letter.both_accepted {
+                    vec![tr.t("mail-answer-connected"), tr.t("mail-answer-text")]
+                } else {
+                    vec![tr.t("mail-answer-text")]
+                },
                 format!("{base}/{lang}/staff/matches/{}", letter.match_id),
             )
         }
@@ -380,7 +384,11 @@ pub fn render(letter: &Letter, base: &str) -> (String, String) {
     if letter.kind == NoticeKind::Introduced {
         body.push(tr.t("mail-contacts-rule"));
     }
-    body.push(format!("-- \n{}", tr.t("mail-footer")));
+    let footer = match letter.kind {
+        NoticeKind::Answered(..) => "mail-footer-curator",
+        _ => "mail-footer",
+    };
+    body.push(format!("-- \n{}", tr.t(footer)));
     // Subjects are one line whatever a profile's name holds.
     let subject = subject.replace(['\r', '\n'], " ");
     (subject, body.join("\n\n") + "\n")
@@ -436,6 +444,7 @@ mod tests {
             sme: "Angkor Cashew".into(),
             investor: "Hanbit Trading".into(),
             message: None,
+            both_accepted: false,
         }
     }
 
@@ -465,6 +474,15 @@ mod tests {
             "Hanbit Trading declined the introduction to Angkor Cashew"
         );
         assert!(b.contains(&format!("http://127.0.0.1:8080/en/staff/matches/{id}")));
+        assert!(b.contains("you curate this match"), "{b}");
+        assert!(!b.contains("Both sides have now accepted"), "{b}");
+        let mut both = letter(
+            NoticeKind::Answered(Side::Investor, Response::Accepted),
+            Lang::En,
+        );
+        both.both_accepted = true;
+        let (_, b) = render(&both, "http://h");
+        assert!(b.contains("Both sides have now accepted"), "{b}");
     }
 
     #[test]

@@ -250,6 +250,17 @@ fn introductions_and_answers_reach_each_side_in_its_language_and_no_further() {
     assert!(connected
         .iter()
         .any(|m| m.to == [sme_email.as_str()] && m.subject.ends_with("ភាគីទាំងពីរយល់ព្រម")));
+    // The curator's letter about the second yes says the match now needs following up.
+    let second = mails[3..]
+        .iter()
+        .find(|m| m.to == [staff_email.as_str()])
+        .expect("the curator hears the second answer");
+    assert!(
+        second.body.contains("Both sides have now accepted")
+            && second.body.contains("you curate this match"),
+        "{}",
+        second.body
+    );
     for m in &mails {
         assert_no_contact(m);
     }
@@ -378,8 +389,14 @@ fn a_relay_that_refuses_for_now_gets_the_notice_again_and_a_permanent_refusal_is
         "{dashboard}"
     );
     assert!(dashboard.contains("no such mailbox"), "{dashboard}");
-    // Staff send the given-up letter again (the mailbox was fixed): it goes out, once.
+    // Staff send the given-up letter again (the mailbox was fixed): it goes out, once. The
+    // page says where it goes: the account's e-mail, which is not the profile's contact.
     let page = staff_page(&s, &staff, &id);
+    assert!(
+        page.contains(&format!("It goes to {sme_email}, in Khmer"))
+            || page.contains(", in Korean (the account&#39;s e-mail"),
+        "{page}"
+    );
     assert_eq!(
         page.matches("Send again").count(),
         1,

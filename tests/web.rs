@@ -565,6 +565,20 @@ fn an_anonymous_sme_shows_neither_name_nor_contact_to_a_stranger() {
     assert!(get(&s, "/en/smes?q=cashew", &[])
         .text()
         .contains(&format!("/en/smes/{id}")));
+    assert!(en.contains("This business chose to hide its name"), "{en}");
+    // Its owner sees the name, and is told how investors see the business instead (before,
+    // the page said "chose to hide its name" above that very name).
+    let own = get(
+        &s,
+        &format!("/en/smes/{id}"),
+        &[("Cookie", &format!("khkr_session={}", s.sme_token))],
+    )
+    .text();
+    assert!(own.contains("Zyxwv Secret Cashew"), "{own}");
+    assert!(
+        own.contains("investors see it only as “") && !own.contains("chose to hide"),
+        "{own}"
+    );
 
     // An investor's contact details are not shown either.
     let investor = common::publish_investor(&s, common::investor_input());

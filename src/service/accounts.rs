@@ -370,6 +370,11 @@ pub async fn log_out(app: &App, v: &Viewer) -> ServiceResult<bool> {
     Ok(revoked)
 }
 
+/// Live API keys one account may hold: an integration needs one or two, a rotation one more;
+/// without a bound a script could fill the table (6,000 in 18 s) and make `apiKeys` a
+/// megabyte.
+pub const MAX_API_KEYS: usize = 20;
+
 /// Issues an API key for an integration acting as the viewer's account.
 pub async fn create_api_key(app: &App, v: &Viewer, name: &str) -> ServiceResult<ApiKey> {
     let user = v.require_user()?.clone();
@@ -381,6 +386,12 @@ pub async fn create_api_key(app: &App, v: &Viewer, name: &str) -> ServiceResult<
     let name = crate::domain::text::optional_plain(Some(name.to_string()), 100)
         .map_err(|e| ServiceError::bad_input("name", e))?
         .ok_or_else(|| ServiceError::bad_input("name", "give the key a name"))?;
+    if app.store.api_keys(user.id).await?.len() >= MAX_API_KEYS {
+        return Err(ServiceError::bad_input(
+            "name",
+            format!("this account has {MAX_API_KEYS} API keys, the most it may hold: revoke one it no longer uses first"),
+        ));
+    }
     let (id, token) = issue(app, &user, TokenKind::ApiKey, Some(name.clone())).await?;
     Ok(ApiKey { id, name, token })
 }

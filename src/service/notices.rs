@@ -40,6 +40,10 @@ pub struct Letter {
     /// their introductions page too (a pipeline fact of theirs), and a letter that only said
     /// "read their message" made them log in to learn why they were introduced.
     pub message: Option<String>,
+    /// In a curator's letter about an answer: both sides have accepted now (contacts shown to
+    /// each other), so the match needs the curator's follow-up; staff get no letter of their
+    /// own for that.
+    pub both_accepted: bool,
 }
 
 /// Why a notice is not sent.
@@ -95,9 +99,11 @@ pub async fn send_again(
 ) -> ServiceResult<StoredNotice> {
     v.require_staff()?;
     let match_id = super::parse_id("matchId", match_id)?;
-    let id: i64 = notice_id
-        .parse()
-        .map_err(|_| super::ServiceError::bad_input("noticeId", "not a notice id"))?;
+    // Digits only: `str::parse` also takes "+2", which is no id this API ever gave.
+    let id: i64 = Some(notice_id)
+        .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| super::ServiceError::bad_input("noticeId", "not a notice id"))?;
     let now = time::OffsetDateTime::now_utc();
     if app.store.requeue_notice(id, match_id, now).await? {
         app.notices_owed.notify_one();
@@ -108,6 +114,21 @@ pub async fn send_again(
         .into_iter()
         .find(|n| n.id == id)
         .ok_or_else(|| super::ServiceError::not_found("notice", notice_id))
+}
+
+/// Staff: where a notice not sent yet would go if it went now, and in which language (the
+/// owner's account e-mail, not the profile's contact e-mail); `None` when it would not go (its
+/// news is no longer true, nobody holds the place).
+pub async fn recipient(
+    app: &App,
+    v: &Viewer,
+    notice: &StoredNotice,
+) -> ServiceResult<Option<(String, Lang)>> {
+    v.require_staff()?;
+    Ok(letter(app, notice)
+        .await?
+        .ok()
+        .map(|l| (l.to.as_str().to_string(), l.lang)))
 }
 
 /// How far back the staff dashboard looks for e-mails that did not go out.
@@ -197,6 +218,11 @@ pub async fn letter(app: &App, notice: &StoredNotice) -> ServiceResult<Result<Le
         sme,
         investor,
         message,
+        both_accepted: notice.notice.audience == Audience::Curator
+            && view
+                .pipeline
+                .as_ref()
+                .is_some_and(|p| p.stage.reveals_contacts()),
     }))
 }
 

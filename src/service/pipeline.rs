@@ -13,7 +13,7 @@ use super::error::{ServiceError, ServiceResult};
 use super::matching::{pair_id, text_relevance, Match, MatchView};
 use super::profiles::{self, page_request};
 use super::viewer::Viewer;
-use super::visibility::AccountView;
+use super::visibility::{self, AccountView, Relation};
 use crate::app::App;
 use crate::domain::account::UserId;
 use crate::domain::ids::ProfileId;
@@ -26,6 +26,7 @@ use crate::domain::sme::Sme;
 use crate::domain::text::Lang;
 use crate::domain::validation::ValidationErrors;
 use crate::events::EventKind;
+use crate::matching::weights::Weights;
 use crate::store::{Page, PipelineFilter, PipelineOrder};
 
 /// A stored record by id, for staff (who may know every match).
@@ -272,9 +273,9 @@ pub async fn respond(
     let id = super::parse_id("matchId", match_id)?;
     // Someone else's match is as unknown as no match: no existence oracle.
     let not_found = || ServiceError::not_found("match", id);
-    let r = app.store.match_record(id).await?.ok_or_else(not_found)?;
-    let sme = app.store.sme(r.sme_id).await?;
-    let inv = app.store.investor(r.investor_id).await?;
+    let r = app.store.match_record(id).await?;
+    let (sme, inv) = sides(app, r.as_ref(), id).await?;
+    let r = r.ok_or_else(not_found)?;
     let owns_sme = sme.as_ref().is_some_and(|s| v.owns(s.owner));
     let owns_inv = inv.as_ref().is_some_and(|i| v.owns(i.owner));
     // One account on both sides answers for the side that has not answered yet.
@@ -313,11 +314,43 @@ pub async fn respond(
 pub async fn get(app: &App, v: &Viewer, id: &str, lang: Lang) -> ServiceResult<Option<MatchView>> {
     v.require_user()?;
     let id = super::parse_id("id", id)?;
-    let Some(r) = app.store.match_record(id).await? else {
+    let record = app.store.match_record(id).await?;
+    let (sme, investor) = sides(app, record.as_ref(), id).await?;
+    // Whose business it is is decided before anything is computed: the explanation is most of
+    // the work, and computing it for every pair in the pipeline (then answering a stranger
+    // `null` as for an unknown id) told strangers which pairs were, by a millisecond.
+    let (Some(record), Some(sme), Some(investor)) = (record, sme, investor) else {
         return Ok(None);
     };
-    let m = Match::of_record(app, r, lang).await?;
-    Ok(m.party_or_staff(v).then(|| m.view(v)))
+    if visibility::relation_to_match(v, sme.owner, investor.owner) == Relation::Stranger {
+        return Ok(None);
+    }
+    let text = record.text_relevance;
+    let m = Match::explained(
+        app,
+        sme,
+        investor,
+        text,
+        &Weights::default(),
+        lang,
+        Some(record),
+    );
+    Ok(Some(m.view(v)))
+}
+
+/// The two profiles of a match record, read the same way whether the record exists or not
+/// (for an unknown id, the reads find nothing): what a stranger is told cannot depend on how
+/// much was read.
+async fn sides(
+    app: &App,
+    record: Option<&MatchRecord>,
+    id: ProfileId,
+) -> ServiceResult<(Option<Sme>, Option<Investor>)> {
+    let (sme_id, investor_id) = record.map_or((id, id), |r| (r.sme_id, r.investor_id));
+    Ok((
+        app.store.sme(sme_id).await?,
+        app.store.investor(investor_id).await?,
+    ))
 }
 
 /// One line of a match's audit log, with its actor as the viewer may see it.

@@ -476,7 +476,9 @@ pub struct Fact {
 struct ProfilePage {
     c: Chrome,
     name: Text,
-    anonymous: bool,
+    /// For an ANONYMOUS SME: that its name is hidden, or, to a viewer who sees it (its owner,
+    /// staff), from whom and how they see the business instead.
+    anonymous: Option<String>,
     kind: String,
     facts: Vec<Fact>,
     about: Option<Text>,
@@ -496,7 +498,14 @@ pub async fn sme(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
     };
     let tr = w.tr;
     let p = &shown.get().profile;
-    let anonymous = shown.name().is_none() || p.visibility == Visibility::Anonymous;
+    let anonymous = if shown.name().is_none() {
+        Some(tr.t("profile-anonymous-note"))
+    } else if p.visibility == Visibility::Anonymous {
+        // Before, staff read "this business chose to hide its name" above that very name.
+        Some(tr.t1("profile-anonymous-seen", "neutral", p.neutral_name(w.lang)))
+    } else {
+        None
+    };
     let name = match shown.name().and_then(|n| pick(tr, n)) {
         Some(t) => t,
         None => Text {
@@ -548,7 +557,7 @@ pub async fn investor(w: Web, Path((_, id)): Path<(String, String)>) -> Response
         kind: tr.t("search-investors-title"),
         about: pick(tr, &p.description),
         name,
-        anonymous: false,
+        anonymous: None,
         facts,
         staff,
     };

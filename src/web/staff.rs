@@ -930,6 +930,23 @@ async fn render(w: &Web, id: &str, status: StatusCode, typed: Typed) -> Response
         Ok(n) => n,
         Err(e) => return w.service_error(e),
     };
+    // Where each letter not sent yet would go: staff told to "check the address" saw only the
+    // profiles' contact e-mails, which letters do not go to.
+    let mut recipients = HashMap::new();
+    for n in notices
+        .iter()
+        .filter(|n| n.sent_at.is_none() && !not_needed(n))
+    {
+        match service::notices::recipient(&w.app, &w.viewer, n).await {
+            Ok(Some((to, lang))) => {
+                let language = tr.t(&format!("lang-name-{}", lang.code()));
+                let line = tr.t2("staff-mail-recipient", ("to", to), ("language", language));
+                recipients.insert(n.id, line);
+            }
+            Ok(None) => {}
+            Err(e) => return w.service_error(e),
+        }
+    }
     let (sme_name, _) = name_of(w, &m.sme);
     let (inv_name, _) = name_of(w, &m.investor);
     let sme = side_view(w, &m.sme, facts.sme_response);
@@ -1023,7 +1040,11 @@ async fn render(w: &Web, id: &str, status: StatusCode, typed: Typed) -> Response
                 // again.
                 let again = (n.gave_up && n.sent_at.is_none() && !not_needed(n))
                     .then(|| w.href(&format!("{base}/notices/{}/again", n.id)));
-                (mail_line(tr, n), again)
+                let mut line = mail_line(tr, n);
+                if let Some(to) = recipients.get(&n.id) {
+                    line.status = format!("{} {to}", line.status);
+                }
+                (line, again)
             })
             .collect(),
         mail_off: !w.app.mail_relay.load(std::sync::atomic::Ordering::Relaxed),
