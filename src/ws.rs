@@ -557,14 +557,7 @@ impl Connection {
                 format!("at most {MAX_OPERATIONS} operations may run at once on one connection: complete one first"),
                 "TOO_MANY_OPERATIONS",
             );
-            return send(
-                socket,
-                &ServerMessage::Error {
-                    id: &id,
-                    payload: &[refusal],
-                },
-            )
-            .await;
+            return refuse(socket, &id, refusal).await;
         }
         // The token is checked again for every operation, so a revocation made anywhere (even
         // one this server was not told of) takes effect here.
@@ -577,14 +570,7 @@ impl Connection {
             }
             Err(e) => {
                 let error = api_error(&e);
-                return send(
-                    socket,
-                    &ServerMessage::Error {
-                        id: &id,
-                        payload: &[error],
-                    },
-                )
-                .await;
+                return refuse(socket, &id, error).await;
             }
         };
         let mut viewer = viewer;
@@ -598,26 +584,12 @@ impl Connection {
         // Before any parse, as over HTTP.
         let max = self.app.limits.max_document_bytes;
         if let Some(error) = crate::api::engine::document_too_large(&request.query, max) {
-            return send(
-                socket,
-                &ServerMessage::Error {
-                    id: &id,
-                    payload: &[error],
-                },
-            )
-            .await;
+            return refuse(socket, &id, error).await;
         }
         // The write rate limit, as over HTTP.
         if let Some(root) = mutation_root(&mut request) {
             if let Err(e) = crate::http::graphql::write_allowed(&self.app, &viewer, &root).await {
-                return send(
-                    socket,
-                    &ServerMessage::Error {
-                        id: &id,
-                        payload: &[api_error(&e)],
-                    },
-                )
-                .await;
+                return refuse(socket, &id, api_error(&e)).await;
             }
         }
         let mut request = request.data(Arc::new(viewer));
@@ -730,14 +702,7 @@ impl Connection {
                 let Some(id) = failed else { return Ok(()) };
                 self.running.remove(&id);
                 let error = coded_error("internal error", "INTERNAL_SERVER_ERROR");
-                send(
-                    socket,
-                    &ServerMessage::Error {
-                        id: &id,
-                        payload: &[error],
-                    },
-                )
-                .await
+                refuse(socket, &id, error).await
             }
         }
     }
@@ -972,6 +937,18 @@ async fn send(socket: &mut WebSocket, message: &ServerMessage<'_>) -> Step {
         Ok(Ok(())) => Ok(()),
         Ok(Err(_)) | Err(_) => Err(Ending::Gone),
     }
+}
+
+/// Answers operation `id` with one `error` (it did not start).
+async fn refuse(socket: &mut WebSocket, id: &str, error: ServerError) -> Step {
+    send(
+        socket,
+        &ServerMessage::Error {
+            id,
+            payload: &[error],
+        },
+    )
+    .await
 }
 
 async fn flush(socket: &mut WebSocket) -> Step {

@@ -87,8 +87,20 @@ impl Match {
             .ok_or_else(|| {
                 ServiceError::Internal(format!("match {} has no investor", record.id))
             })?;
+        Ok(Match::of_parts(app, record, sme, investor, lang))
+    }
+
+    /// A pipeline match from its record and its two profiles, already read: scored with the
+    /// text relevance recorded when it was shortlisted and the default weights.
+    pub fn of_parts(
+        app: &App,
+        record: MatchRecord,
+        sme: Sme,
+        investor: Investor,
+        lang: Lang,
+    ) -> Match {
         let text = record.text_relevance;
-        Ok(Match::explained(
+        Match::explained(
             app,
             sme,
             investor,
@@ -96,7 +108,7 @@ impl Match {
             &Weights::default(),
             lang,
             Some(record),
-        ))
+        )
     }
 
     /// Whether the viewer is staff or owns one side.

@@ -26,7 +26,6 @@ use crate::domain::sme::Sme;
 use crate::domain::text::Lang;
 use crate::domain::validation::ValidationErrors;
 use crate::events::EventKind;
-use crate::matching::weights::Weights;
 use crate::store::{Page, PipelineFilter, PipelineOrder};
 
 /// A stored record by id, for staff (who may know every match).
@@ -325,17 +324,9 @@ pub async fn get(app: &App, v: &Viewer, id: &str, lang: Lang) -> ServiceResult<O
     if visibility::relation_to_match(v, sme.owner, investor.owner) == Relation::Stranger {
         return Ok(None);
     }
-    let text = record.text_relevance;
-    let m = Match::explained(
-        app,
-        sme,
-        investor,
-        text,
-        &Weights::default(),
-        lang,
-        Some(record),
-    );
-    Ok(Some(m.view(v)))
+    Ok(Some(
+        Match::of_parts(app, record, sme, investor, lang).view(v),
+    ))
 }
 
 /// The two profiles of a match record, read the same way whether the record exists or not
