@@ -225,6 +225,7 @@ async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
             pool: state.app.store.pool_usage(),
             rankings_waiting: state.app.rankings.waiting(),
             rankings_running: state.app.rankings.running(),
+            websockets: state.app.sockets.open(),
             rankings_cancelled: state.app.rankings.cancelled(),
             index_failures: state.app.indexer.failures(),
             index_failing: state.app.indexer.failing().is_some(),

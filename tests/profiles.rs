@@ -263,12 +263,16 @@ fn contact_details_and_anonymous_names_do_not_leak() {
     }
     // The owner sees its own contact details; another SME account does not.
     let body = s.as_sme().ok(
-        "query($id: ID!) { sme(id: $id) { name { en } contact { email } } }",
+        "query($id: ID!) { sme(id: $id) { name { en } contact { email telegram } } }",
         json!({ "id": id }),
     );
     assert_eq!(
         body["sme"]["contact"]["email"],
         "sokha@sokha-cashew.example"
+    );
+    assert_eq!(
+        body["sme"]["contact"]["telegram"], "@sokha_cashew",
+        "with its @, as the schema says"
     );
     assert_eq!(body["sme"]["name"]["en"], "Sokha Cashew Processing");
     let (other, _) = s.sign_up("SME");

@@ -401,6 +401,8 @@ fn sockets_per_address_answers_and_documents_are_bounded_as_over_http() {
         }
     };
     assert_eq!(refused(&url), Some(429), "a third socket from one address");
+    let (_, metrics) = s.get("/metrics");
+    assert!(metrics.contains("khkr_websockets_open 2"), "{metrics}");
     // HTTP from the same address is not affected.
     s.ok("{ __typename }", json!({}));
 

@@ -53,7 +53,8 @@ impl From<&domain::contact::Contact> for Contact {
             person: c.person.clone(),
             email: c.email.as_ref().map(|e| e.as_str().to_string()),
             phone: c.phone.as_ref().map(|p| p.as_str().to_string()),
-            telegram: c.telegram.as_ref().map(|t| t.as_str().to_string()),
+            // Stored without it; answered with it, as the field's description says.
+            telegram: c.telegram.as_ref().map(|t| format!("@{}", t.as_str())),
         }
     }
 }

@@ -187,6 +187,12 @@ impl Metrics {
                 g.pool.map(|p| u64::from(p.max)),
             ),
             (
+                "khkr_websockets_open",
+                "Open GraphQL WebSockets (subscriptions).",
+                "gauge",
+                Some(g.websockets as u64),
+            ),
+            (
                 "khkr_rankings_waiting",
                 "Match rankings waiting for a worker.",
                 "gauge",
@@ -244,6 +250,8 @@ pub struct Gauges {
     pub pool: Option<crate::store::PoolUsage>,
     pub rankings_waiting: usize,
     pub rankings_running: usize,
+    /// Open WebSockets (bounded by `--max-websockets`).
+    pub websockets: usize,
     pub rankings_cancelled: u64,
     pub index_failures: u64,
     pub index_failing: bool,
@@ -281,6 +289,7 @@ mod tests {
             }),
             rankings_waiting: 0,
             rankings_running: 1,
+            websockets: 7,
             rankings_cancelled: 2,
             index_failures: 0,
             index_failing: false,
@@ -290,6 +299,7 @@ mod tests {
         });
         assert!(text.contains("khkr_notices_sent_total 5"));
         assert!(text.contains("khkr_outbox_depth 2"));
+        assert!(text.contains("khkr_websockets_open 7"));
         assert!(
             text.contains("khkr_graphql_requests_total{operation=\"query:smes\",code=\"OK\"} 1")
         );
