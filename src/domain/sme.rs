@@ -92,6 +92,12 @@ impl SmeProfile {
         format!("{sector}, {place}")
     }
 
+    /// How investors who are not connected see an ANONYMOUS SME ([`Self::neutral_name`]);
+    /// `None` for a public one, whose name everyone sees.
+    pub fn hidden_as(&self, lang: super::text::Lang) -> Option<String> {
+        (self.visibility == Visibility::Anonymous).then(|| self.neutral_name(lang))
+    }
+
     /// Checks every field, naming each failure as `input.<field>`.
     pub fn validate(raw: SmeRaw, ctx: &ValidationContext) -> Result<Self, ValidationErrors> {
         let mut c = Checker::new("input");

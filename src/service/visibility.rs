@@ -299,16 +299,10 @@ pub fn message_reveals(
     let folded = fold(message);
     // The digits of each run of digits and the separators phone numbers are written with
     // ("010-1234-5678", "+855 (0)12 345 678"), so "30 staff, 2015" makes no number.
-    let mut numbers = vec![String::new()];
-    for c in message.chars() {
-        if c.is_ascii_digit() {
-            if let Some(n) = numbers.last_mut() {
-                n.push(c);
-            }
-        } else if !" -.()+/".contains(c) {
-            numbers.push(String::new());
-        }
-    }
+    let numbers: Vec<String> = message
+        .split(|c: char| !c.is_ascii_digit() && !" -.()+/".contains(c))
+        .map(|run| run.chars().filter(char::is_ascii_digit).collect())
+        .collect();
     let says = |s: &str| {
         let s = fold(s);
         // Very short strings ("Ly", "KH") occur inside ordinary words.

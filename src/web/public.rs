@@ -11,7 +11,7 @@ use crate::domain::digital::DigitalLevel;
 use crate::domain::incentives::format_usd;
 use crate::domain::investor::Investor;
 use crate::domain::money::UsdRange;
-use crate::domain::profile::{PartnershipType, Visibility};
+use crate::domain::profile::PartnershipType;
 use crate::domain::sector::isic;
 use crate::domain::sme::Sme;
 use crate::domain::text::{Lang, LocalizedText};
@@ -500,11 +500,10 @@ pub async fn sme(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
     let p = &shown.get().profile;
     let anonymous = if shown.name().is_none() {
         Some(tr.t("profile-anonymous-note"))
-    } else if p.visibility == Visibility::Anonymous {
-        // Before, staff read "this business chose to hide its name" above that very name.
-        Some(tr.t1("profile-anonymous-seen", "neutral", p.neutral_name(w.lang)))
     } else {
-        None
+        // Before, staff read "this business chose to hide its name" above that very name.
+        p.hidden_as(w.lang)
+            .map(|neutral| tr.t1("profile-anonymous-seen", "neutral", neutral))
     };
     let name = match shown.name().and_then(|n| pick(tr, n)) {
         Some(t) => t,

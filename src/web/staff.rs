@@ -1005,11 +1005,7 @@ async fn render(w: &Web, id: &str, status: StatusCode, typed: Typed) -> Response
         sv: score_view(tr, &m.breakdown),
         introduction: facts.introduction.clone(),
         can_introduce: facts.stage == Stage::Shortlisted,
-        anonymous_as: {
-            let p = &m.sme.get().profile;
-            (p.visibility == crate::domain::profile::Visibility::Anonymous)
-                .then(|| p.neutral_name(w.lang))
-        },
+        anonymous_as: m.sme.get().profile.hidden_as(w.lang),
         introduce_action: w.href(&format!("{base}/introduce")),
         moves,
         move_action: w.href(&format!("{base}/move")),
