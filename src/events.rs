@@ -86,7 +86,7 @@ impl Events {
             sme_owner,
             investor_owner,
             curator: r.curator_id,
-            introduced: r.introduction.is_some(),
+            introduced: r.introduced(),
         };
         if let Some(relay) = self.relay.get() {
             let payload = event.to_wire(&relay.origin);

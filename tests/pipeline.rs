@@ -75,7 +75,8 @@ fn double_opt_in_reveals_contacts_only_when_both_accept() {
         "FORBIDDEN"
     );
     let id = shortlist(&m);
-    // The ranking shows the same pair with the same id and its stage.
+    // The ranking shows the same pair with the same id; its stage only from the introduction
+    // on (until then the shortlist is staff business: tests/privacy.rs).
     let ranked = s.as_investor().ok(
         "query($i: ID!) { matchesForInvestor(investorId: $i) { id stage sme { id } } }",
         json!({ "i": m.investor }),
@@ -88,12 +89,13 @@ fn double_opt_in_reveals_contacts_only_when_both_accept() {
         .unwrap()
         .clone();
     assert_eq!(mine["id"], id.as_str());
-    assert_eq!(mine["stage"], "SHORTLISTED");
+    assert_eq!(mine["stage"], "SUGGESTED");
 
-    // Introduce; a party cannot answer before, nor act for someone else.
+    // Introduce; a party cannot answer before (for it there is nothing to answer yet), nor act
+    // for someone else.
     assert_eq!(
         error_code(&respond(&m, &s.sme_token, &id, true)),
-        "BAD_USER_INPUT"
+        "NOT_FOUND"
     );
     let intro =
         "mutation($id: ID!, $m: String!) { introduce(matchId: $id, message: $m) { stage } }";

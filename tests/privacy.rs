@@ -71,20 +71,25 @@ fn an_anonymous_name_cannot_be_guessed_through_the_ranking() {
     }
 }
 
-/// Leak 2: a match list shows pipeline facts (stage, dates, answers) only to staff and the two
-/// parties; to everyone else a pair in the pipeline looks like any ranked pair.
+/// Leak 2: a match list shows pipeline facts (stage, dates, answers) only to staff, and to the
+/// two parties once staff introduced them; to everyone else a pair in the pipeline looks like
+/// any ranked pair. Before the introduction the parties are told nothing either, by no door:
+/// not the lists, not `match(id)`, not the error of answering it.
 #[test]
-fn match_lists_show_pipeline_facts_only_to_staff_and_parties() {
+fn match_lists_show_pipeline_facts_only_to_staff_and_introduced_parties() {
     let s = TestServer::start();
     let sme = publish_sme(&s, sme_input());
     let mut inv = investor_input();
     inv["sectorInterests"] = json!(["10"]);
     let investor = publish_investor(&s, inv);
     let (staff, _) = operator_account(&s, "STAFF");
-    s.as_token(&staff).ok(
+    let id = s.as_token(&staff).ok(
         "mutation($s: ID!, $i: ID!) { shortlistMatch(smeId: $s, investorId: $i) { id } }",
         json!({ "s": sme, "i": investor }),
-    );
+    )["shortlistMatch"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let q = "query($i: ID!, $s: ID!) {
         byInvestor: matchesForInvestor(investorId: $i, first: 100) { sme { id } stage createdAt updatedAt smeResponse introduction }
         bySme: matchesForSme(smeId: $s, first: 100) { investor { id } stage createdAt updatedAt investorResponse introduction }
@@ -99,35 +104,71 @@ fn match_lists_show_pipeline_facts_only_to_staff_and_parties() {
             .unwrap_or_else(|| panic!("pair not ranked in {data:#}"))
             .clone()
     };
-    let (outsider_sme, _) = s.sign_up("SME");
-    let (outsider_inv, _) = s.sign_up("INVESTOR");
-    let strangers: Vec<Value> = vec![
-        s.ok(q, vars.clone()),
-        s.as_token(&outsider_sme).ok(q, vars.clone()),
-        s.as_token(&outsider_inv).ok(q, vars.clone()),
-    ];
-    for data in &strangers {
-        for m in [
-            pick(data, "byInvestor", "sme", &sme),
-            pick(data, "bySme", "investor", &investor),
-        ] {
-            assert_eq!(m["stage"], "SUGGESTED", "{m:#}");
-            assert_eq!(m["createdAt"], Value::Null, "{m:#}");
-            assert_eq!(m["updatedAt"], Value::Null, "{m:#}");
-        }
-    }
-    for who in [
-        staff.as_str(),
-        s.sme_token.as_str(),
-        s.investor_token.as_str(),
-    ] {
-        let data = s.as_token(who).ok(q, vars.clone());
+    let seen_as = |who: Option<&str>, stage: &str| {
+        let data = match who {
+            None => s.ok(q, vars.clone()),
+            Some(t) => s.as_token(t).ok(q, vars.clone()),
+        };
         for m in [
             pick(&data, "byInvestor", "sme", &sme),
             pick(&data, "bySme", "investor", &investor),
         ] {
-            assert_eq!(m["stage"], "SHORTLISTED", "{m:#}");
-            assert!(m["createdAt"].is_string(), "{m:#}");
+            assert_eq!(m["stage"], stage, "{m:#}");
+            assert_eq!(m["createdAt"].is_string(), stage != "SUGGESTED", "{m:#}");
+            assert_eq!(m["updatedAt"].is_string(), stage != "SUGGESTED", "{m:#}");
         }
+    };
+    let (outsider_sme, _) = s.sign_up("SME");
+    let (outsider_inv, _) = s.sign_up("INVESTOR");
+    let strangers = [
+        None,
+        Some(outsider_sme.as_str()),
+        Some(outsider_inv.as_str()),
+    ];
+    let parties = [s.sme_token.as_str(), s.investor_token.as_str()];
+    let by_id = "query($id: ID!) { match(id: $id) { id stage } }";
+    let answer =
+        "mutation($id: ID!) { respondToIntroduction(matchId: $id, accept: true) { stage } }";
+    // An id of no match at all, answered the same way.
+    let unknown = "00000000-0000-4000-8000-000000000001";
+
+    // Shortlisted: staff business.
+    for who in strangers {
+        seen_as(who, "SUGGESTED");
+    }
+    seen_as(Some(&staff), "SHORTLISTED");
+    for party in parties {
+        seen_as(Some(party), "SUGGESTED");
+        let p = s.as_token(party);
+        assert_eq!(p.ok(by_id, json!({ "id": id }))["match"], Value::Null);
+        let (known, none) = (
+            p.gql(answer, json!({ "id": id })),
+            p.gql(answer, json!({ "id": unknown })),
+        );
+        assert_eq!(error_code(&known), "NOT_FOUND", "{known:#}");
+        assert_eq!(
+            known["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .replace(&id, "ID"),
+            none["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .replace(unknown, "ID"),
+        );
+    }
+
+    // Introduced: the parties' business too, still nobody else's.
+    s.as_token(&staff).ok(
+        "mutation($id: ID!) { introduce(matchId: $id, message: \"You both work with cashew.\") { stage } }",
+        json!({ "id": id }),
+    );
+    for who in strangers {
+        seen_as(who, "SUGGESTED");
+    }
+    for who in [staff.as_str(), parties[0], parties[1]] {
+        seen_as(Some(who), "INTRODUCED");
+        let m = s.as_token(who).ok(by_id, json!({ "id": id }));
+        assert_eq!(m["match"]["stage"], "INTRODUCED", "{m:#}");
     }
 }

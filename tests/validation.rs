@@ -73,6 +73,12 @@ fn bad_sme_inputs() {
         &|i| i["name"] = json!({ "en": "   ", "km": "" }),
         "input.name",
     );
+    // A name is one line (it heads letters, lists and spreadsheet cells).
+    let body = bad(
+        &|i| i["name"] = json!({ "km": "ហាងសុខា\nកាហ្វេ" }),
+        "input.name",
+    );
+    assert!(body.to_string().contains("one line"), "{body:#}");
     bad(
         &|i| i["description"] = json!({ "en": null }),
         "input.description",

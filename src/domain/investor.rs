@@ -63,7 +63,7 @@ pub struct Investor {
 impl InvestorProfile {
     pub fn validate(raw: InvestorRaw) -> Result<Self, ValidationErrors> {
         let mut c = Checker::new("input");
-        let name = c.check("name", LocalizedText::parse(raw.name, NAME_MAX_CHARS));
+        let name = c.check("name", LocalizedText::parse_line(raw.name, NAME_MAX_CHARS));
         let description = c.check(
             "description",
             LocalizedText::parse(raw.description, DESCRIPTION_MAX_CHARS),

@@ -213,6 +213,12 @@ impl MatchRecord {
         (record, log)
     }
 
+    /// Whether staff introduced the two sides: what the parties may know of the match starts
+    /// here. Before (shortlisted, or closed without an introduction) it is staff business.
+    pub fn introduced(&self) -> bool {
+        self.introduction.is_some()
+    }
+
     fn next(&self, now: time::OffsetDateTime) -> Self {
         MatchRecord {
             updated_at: now,

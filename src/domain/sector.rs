@@ -7,6 +7,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use super::text::Lang;
+
 const ISIC_CSV: &str = include_str!("../../data/isic_rev4.csv");
 const NAMES_CSV: &str = include_str!("../../data/isic_i18n.csv");
 
@@ -37,6 +39,19 @@ pub struct IsicNode {
     pub name_en: String,
     pub name_km: Option<String>,
     pub name_ko: Option<String>,
+}
+
+impl IsicNode {
+    /// The node's title in `lang`: every node has one in each language (`data/isic_i18n.csv`);
+    /// English where a title were ever missing.
+    pub fn name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => None,
+            Lang::Km => self.name_km.as_deref(),
+            Lang::Ko => self.name_ko.as_deref(),
+        }
+        .unwrap_or(&self.name_en)
+    }
 }
 
 /// The whole tree, indexed by code, with children in file order.
@@ -140,6 +155,16 @@ impl IsicTree {
             cur = node.parent.as_deref().and_then(|p| self.get(p));
         }
         out
+    }
+
+    /// A code as a reader is told it: its title in `lang`, then the code (`Manufacture of food
+    /// products (10)`), since the code is what forms and filters use. A code outside the tree
+    /// as it is.
+    pub fn label(&self, code: &str, lang: Lang) -> String {
+        match self.get(code) {
+            Some(node) => format!("{} ({code})", node.name(lang)),
+            None => code.to_string(),
+        }
     }
 
     /// The section letter a code belongs to.

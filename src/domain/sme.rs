@@ -101,7 +101,7 @@ impl SmeProfile {
     /// Checks every field, naming each failure as `input.<field>`.
     pub fn validate(raw: SmeRaw, ctx: &ValidationContext) -> Result<Self, ValidationErrors> {
         let mut c = Checker::new("input");
-        let name = c.check("name", LocalizedText::parse(raw.name, NAME_MAX_CHARS));
+        let name = c.check("name", LocalizedText::parse_line(raw.name, NAME_MAX_CHARS));
         let description = c.check(
             "description",
             LocalizedText::parse(raw.description, DESCRIPTION_MAX_CHARS),

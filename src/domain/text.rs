@@ -43,9 +43,20 @@ pub struct LocalizedTextRaw {
 impl LocalizedText {
     /// Accepts text of at most `max_chars` characters per language and requires one language.
     pub fn parse(raw: LocalizedTextRaw, max_chars: usize) -> Result<Self, String> {
-        let en = clean(raw.en, "en", max_chars)?;
-        let km = clean(raw.km, "km", max_chars)?;
-        let ko = clean(raw.ko, "ko", max_chars)?;
+        Self::parse_as(raw, max_chars, Lines::Many)
+    }
+
+    /// A name: like [`parse`](Self::parse), on one line. A name is a line of a list, a
+    /// letter's subject, a spreadsheet cell, so a line break or tab inside it is refused; the
+    /// whitespace around it (a cell pasted with its newline) is dropped.
+    pub fn parse_line(raw: LocalizedTextRaw, max_chars: usize) -> Result<Self, String> {
+        Self::parse_as(raw, max_chars, Lines::One)
+    }
+
+    fn parse_as(raw: LocalizedTextRaw, max_chars: usize, lines: Lines) -> Result<Self, String> {
+        let en = clean(raw.en, "en", max_chars, lines)?;
+        let km = clean(raw.km, "km", max_chars, lines)?;
+        let ko = clean(raw.ko, "ko", max_chars, lines)?;
         if en.is_none() && km.is_none() && ko.is_none() {
             return Err("give the text in at least one language (en, km or ko)".into());
         }
@@ -68,10 +79,35 @@ impl LocalizedText {
     }
 }
 
-fn clean(text: Option<String>, lang: &str, max_chars: usize) -> Result<Option<String>, String> {
-    let Some(text) = text else { return Ok(None) };
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lines {
+    One,
+    Many,
+}
+
+fn clean(
+    text: Option<String>,
+    lang: &str,
+    max_chars: usize,
+    lines: Lines,
+) -> Result<Option<String>, String> {
+    let Some(mut text) = text else {
+        return Ok(None);
+    };
     if text.trim().is_empty() {
         return Ok(None);
+    }
+    if lines == Lines::One {
+        text = text.trim().to_string();
+        if let Some(c) = text.chars().find(|c| {
+            matches!(
+                c,
+                '\n' | '\r' | '\t' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+            )
+        }) {
+            let what = if c == '\t' { "a tab" } else { "a line break" };
+            return Err(format!("{lang}: a name is one line; this one holds {what}"));
+        }
     }
     check_plain_text(&text, max_chars).map_err(|e| format!("{lang}: {e}"))?;
     check_visible(&text).map_err(|e| format!("{lang}: {e}"))?;
@@ -218,6 +254,23 @@ mod tests {
         let ko = "가".repeat(10);
         assert!(LocalizedText::parse(raw(None, None, Some(&ko)), 10).is_ok());
         assert!(LocalizedText::parse(raw(None, None, Some(&ko)), 9).is_err());
+    }
+
+    #[test]
+    fn a_name_is_one_line_without_its_pasted_newline() {
+        let t = LocalizedText::parse_line(raw(Some("  Sokha Cashew\r\n"), None, None), 20).unwrap();
+        assert_eq!(t.en.as_deref(), Some("Sokha Cashew"));
+        for bad in [
+            "Sokha\nCashew",
+            "Sokha\r\nCashew",
+            "Sokha\u{2028}Cashew",
+            "Sokha\tCashew",
+        ] {
+            let err = LocalizedText::parse_line(raw(None, None, Some(bad)), 20).unwrap_err();
+            assert!(err.starts_with("ko: a name is one line"), "{bad:?}: {err}");
+        }
+        // Descriptions keep their lines.
+        assert!(LocalizedText::parse(raw(Some("one\ntwo"), None, None), 20).is_ok());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::domain::investor::InvestorProfile;
 use crate::domain::money::UsdRange;
 use crate::domain::profile::IncentivePreference;
 use crate::domain::profile::Visibility;
-use crate::domain::sector::IsicLevel;
+use crate::domain::sector::{isic, IsicLevel};
 use crate::domain::sme::SmeProfile;
 use crate::domain::text::{Lang, LocalizedText};
 
@@ -25,6 +25,21 @@ pub struct Pair<'a> {
     pub investor: &'a InvestorProfile,
     /// Text relevance, already normalised to [0, 1] within the result set.
     pub text: f64,
+    /// Whose text that relevance is of.
+    pub text_from: TextFrom,
+}
+
+/// Whose text the TEXT feature searched with: its value is relative to the best match of that
+/// side's text among the other side's profiles, so the same pair has one value on the SME's
+/// list of investors and another on the investor's list of SMEs (and in the pipeline, which
+/// keeps the investor's). The reason says which, so two numbers for one pair explain
+/// themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextFrom {
+    /// The SME's text, among investors.
+    Sme,
+    /// The investor's text, among SMEs.
+    Investor,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -182,6 +197,27 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
     let inv = p.investor;
     let sme = p.sme;
     let pct = (value * 100.0).round();
+    // "(83% of …)": of the best text match on whose list.
+    let of_best = || match (p.text_from, lang) {
+        (TextFrom::Investor, Lang::En) => {
+            format!("{pct}% of the best text match among SMEs for this investor")
+        }
+        (TextFrom::Sme, Lang::En) => {
+            format!("{pct}% of the best text match among investors for this SME")
+        }
+        (TextFrom::Investor, Lang::Km) => {
+            format!("{pct}% នៃការផ្គូផ្គងអត្ថបទល្អបំផុត ក្នុងចំណោមសហគ្រាស សម្រាប់វិនិយោគិននេះ")
+        }
+        (TextFrom::Sme, Lang::Km) => {
+            format!("{pct}% នៃការផ្គូផ្គងអត្ថបទល្អបំផុត ក្នុងចំណោមវិនិយោគិន សម្រាប់សហគ្រាសនេះ")
+        }
+        (TextFrom::Investor, Lang::Ko) => {
+            format!("이 투자자에게 가장 잘 맞는 중소기업 텍스트 대비 {pct}%")
+        }
+        (TextFrom::Sme, Lang::Ko) => {
+            format!("이 중소기업에게 가장 잘 맞는 투자자 텍스트 대비 {pct}%")
+        }
+    };
     match f {
         Feature::Text if value > 0.0 && !shared_concepts(p).is_empty() => {
             let g = glossary();
@@ -193,16 +229,16 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
             let names = names.join(", ");
             t(
                 lang,
-                format!("Both mention {names} ({pct}% of the best text match)"),
-                format!("ទាំងពីរនិយាយអំពី {names} ({pct}% នៃការផ្គូផ្គងអត្ថបទល្អបំផុត)"),
-                format!("양쪽 모두 {names}을(를) 언급합니다 (최고 텍스트 일치 대비 {pct}%)"),
+                format!("Both mention {names} ({})", of_best()),
+                format!("ទាំងពីរនិយាយអំពី {names} ({})", of_best()),
+                format!("양쪽 모두 {names}을(를) 언급합니다 ({})", of_best()),
             )
         }
         Feature::Text if value > 0.0 => t(
             lang,
-            format!("The descriptions share key terms ({pct}% of the best text match)"),
-            format!("ការពិពណ៌នាមានពាក្យគន្លឹះរួមគ្នា ({pct}% នៃការផ្គូផ្គងអត្ថបទល្អបំផុត)"),
-            format!("설명에 공통 핵심어가 있습니다 (최고 텍스트 일치 대비 {pct}%)"),
+            format!("The descriptions share key terms ({})", of_best()),
+            format!("ការពិពណ៌នាមានពាក្យគន្លឹះរួមគ្នា ({})", of_best()),
+            format!("설명에 공통 핵심어가 있습니다 ({})", of_best()),
         ),
         Feature::Text => t(
             lang,
@@ -211,10 +247,13 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
             "설명에 공통 핵심어가 없습니다".into(),
         ),
         Feature::Sector => {
-            let class = sme.sector.as_str();
-            match sector_fit(class, &inv.sector_interests).1 {
+            // Named, not only coded: a shop owner reads "Manufacture of food products (10)",
+            // which a bare "10" does not tell.
+            let tree = isic();
+            let class = tree.label(sme.sector.as_str(), lang);
+            match sector_fit(sme.sector.as_str(), &inv.sector_interests).1 {
                 SectorRelation::Within(code) => {
-                    let code = code.as_str();
+                    let code = tree.label(code.as_str(), lang);
                     t(
                         lang,
                         format!("Sector {class} is within the investor's interest {code}"),
@@ -223,7 +262,7 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                     )
                 }
                 SectorRelation::Shares(level, code) => {
-                    let (code, l) = (code.as_str(), level_name(level, lang));
+                    let (code, l) = (tree.label(code.as_str(), lang), level_name(level, lang));
                     t(
                         lang,
                         format!("Sector {class} is in the same ISIC {l} as the interest {code}"),
@@ -501,6 +540,7 @@ mod tests {
             incentives: facts,
             investor: &inv,
             text: 0.5,
+            text_from: TextFrom::Investor,
         };
         let w = Weights::default();
         for lang in Lang::ALL {
@@ -535,6 +575,29 @@ mod tests {
             reason(Feature::Ticket, Lang::En),
             "Seeks USD 50,000–200,000; the investor's ticket is USD 100,000–1,000,000"
         );
+        // The TEXT value is relative to a best match; the reason says on whose list.
+        assert!(reason(Feature::Text, Lang::En)
+            .ends_with("(50% of the best text match among SMEs for this investor)"));
+        let from_sme = explain(
+            &Pair {
+                text_from: TextFrom::Sme,
+                ..pair
+            },
+            &w,
+            Lang::Ko,
+        );
+        assert!(
+            from_sme.factors[0].reason.contains("이 중소기업에게"),
+            "{from_sme:?}"
+        );
+        // Sectors by name in the reader's language, with the code forms and filters use.
+        assert_eq!(
+            reason(Feature::Sector, Lang::En),
+            "Sector Processing and preserving of fruit and vegetables (1030) is within the \
+             investor's interest Manufacture of food products (10)"
+        );
+        assert!(reason(Feature::Sector, Lang::Km).contains("ផលិតកម្មម្ហូបអាហារ (10)"));
+        assert!(reason(Feature::Sector, Lang::Ko).contains("식료품 제조업 (10)"));
         assert!(reason(Feature::Digital, Lang::Km).contains("មូលដ្ឋាន"));
         assert!(reason(Feature::Digital, Lang::Ko).contains("기초"));
         assert!(!reason(Feature::Digital, Lang::Ko).contains("BASIC"));

@@ -14,7 +14,7 @@ use crate::domain::investor::Investor;
 use crate::domain::pipeline::{MatchRecord, Stage};
 use crate::domain::sme::Sme;
 use crate::domain::text::Lang;
-use crate::matching::explain::{explain, Breakdown, Pair};
+use crate::matching::explain::{explain, Breakdown, Pair, TextFrom};
 use crate::matching::weights::{Weights, WeightsError};
 use crate::search::features::IncentiveKey;
 use crate::search::matcher::{
@@ -46,12 +46,12 @@ pub(crate) struct Match {
 
 impl Match {
     /// The one place a pair is scored and explained: today's profiles, the incentive facts of
-    /// the rules in force, and the given text relevance.
+    /// the rules in force, and the given text relevance (of whose text: `text_from`).
     pub fn explained(
         app: &App,
         sme: Sme,
         investor: Investor,
-        text: f64,
+        (text, text_from): (f64, TextFrom),
         weights: &Weights,
         lang: Lang,
         record: Option<MatchRecord>,
@@ -62,6 +62,7 @@ impl Match {
             incentives: (app.facts)(&IncentiveKey::of(&sme.profile)),
             investor: &investor.profile,
             text,
+            text_from,
         };
         let breakdown = explain(&pair, weights, lang);
         Match {
@@ -91,7 +92,8 @@ impl Match {
     }
 
     /// A pipeline match from its record and its two profiles, already read: scored with the
-    /// text relevance recorded when it was shortlisted and the default weights.
+    /// text relevance recorded when it was shortlisted (the investor's ranking's, as
+    /// [`text_relevance`] computes it) and the default weights.
     pub fn of_parts(
         app: &App,
         record: MatchRecord,
@@ -99,7 +101,7 @@ impl Match {
         investor: Investor,
         lang: Lang,
     ) -> Match {
-        let text = record.text_relevance;
+        let text = (record.text_relevance, TextFrom::Investor);
         Match::explained(
             app,
             sme,
@@ -218,7 +220,10 @@ pub async fn for_sme(
     let matches = in_rank_order::<Investor>(app, &hits)
         .await?
         .into_iter()
-        .map(|(inv, text)| Match::explained(app, sme.clone(), inv, text, &w, lang, None))
+        .map(|(inv, text)| {
+            let text = (text, TextFrom::Sme);
+            Match::explained(app, sme.clone(), inv, text, &w, lang, None)
+        })
         .collect();
     views(app, v, matches).await
 }
@@ -255,7 +260,10 @@ pub async fn for_investor(
     let matches = in_rank_order::<Sme>(app, &hits)
         .await?
         .into_iter()
-        .map(|(sme, text)| Match::explained(app, sme, investor.clone(), text, &w, lang, None))
+        .map(|(sme, text)| {
+            let text = (text, TextFrom::Investor);
+            Match::explained(app, sme, investor.clone(), text, &w, lang, None)
+        })
         .collect();
     views(app, v, matches).await
 }

@@ -26,6 +26,7 @@ use crate::domain::sme::Sme;
 use crate::domain::text::Lang;
 use crate::domain::validation::ValidationErrors;
 use crate::events::EventKind;
+use crate::matching::explain::TextFrom;
 use crate::store::{Page, PipelineFilter, PipelineOrder};
 
 /// A stored record by id, for staff (who may know every match).
@@ -125,6 +126,7 @@ pub async fn shortlist(
     app.store.insert_match(&r, &log).await?;
     app.events
         .publish(&r, EventKind::Shortlisted, sme.owner, investor.owner);
+    let text = (text, TextFrom::Investor);
     let m = Match::explained(app, sme, investor, text, &Default::default(), lang, Some(r));
     Ok(m.view(v))
 }
@@ -275,8 +277,10 @@ pub async fn respond(
     let r = app.store.match_record(id).await?;
     let (sme, inv) = sides(app, r.as_ref(), id).await?;
     let r = r.ok_or_else(not_found)?;
-    let owns_sme = sme.as_ref().is_some_and(|s| v.owns(s.owner));
-    let owns_inv = inv.as_ref().is_some_and(|i| v.owns(i.owner));
+    // A pair not introduced yet is none of its parties' business: as unknown as no match.
+    let party = r.introduced() || v.is_staff();
+    let owns_sme = party && sme.as_ref().is_some_and(|s| v.owns(s.owner));
+    let owns_inv = party && inv.as_ref().is_some_and(|i| v.owns(i.owner));
     // One account on both sides answers for the side that has not answered yet.
     let side = match (owns_sme, owns_inv) {
         (true, true) if r.sme_response.is_some() => Side::Investor,
@@ -321,7 +325,7 @@ pub async fn get(app: &App, v: &Viewer, id: &str, lang: Lang) -> ServiceResult<O
     let (Some(record), Some(sme), Some(investor)) = (record, sme, investor) else {
         return Ok(None);
     };
-    if visibility::relation_to_match(v, sme.owner, investor.owner) == Relation::Stranger {
+    if visibility::relation_to_record(v, &record, sme.owner, investor.owner) == Relation::Stranger {
         return Ok(None);
     }
     Ok(Some(
@@ -522,8 +526,7 @@ pub async fn my_introductions(app: &App, v: &Viewer, lang: Lang) -> ServiceResul
     let user = v.require_user()?.id;
     let mut out = Vec::new();
     for r in app.store.matches_of_owner(user).await? {
-        let introduced = r.introduction.is_some();
-        if matches!(r.stage, Stage::Suggested | Stage::Shortlisted) || !introduced {
+        if !r.introduced() {
             continue;
         }
         out.push(Match::of_record(app, r, lang).await?.view(v));

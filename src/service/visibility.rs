@@ -13,7 +13,7 @@
 //! |-----------------------|------------------------------------------------------------------|
 //! | contact details       | the profile's owner, staff, a counterpart both of whose sides accepted an introduction |
 //! | an ANONYMOUS SME's name | the same people as its contact details                         |
-//! | pipeline facts (stage, dates, answers, introduction message) | staff and the two parties  |
+//! | pipeline facts (stage, dates, answers, introduction message) | staff; the two parties once staff introduced them |
 //! | audit log, curator    | staff                                                            |
 //! | an account's e-mail   | the account itself and staff                                     |
 
@@ -262,6 +262,22 @@ pub struct PipelineFacts {
     pub curator: Option<UserId>,
 }
 
+/// The viewer's relation to a pipeline match, as far as the rules let it count: a party is
+/// one from the introduction on. Until then (shortlisted, or closed without an introduction)
+/// the pair is staff business, and its parties are strangers to it: telling them would say
+/// that staff considered the pair, and that they dropped it.
+pub fn relation_to_record(
+    v: &Viewer,
+    record: &MatchRecord,
+    sme_owner: Option<UserId>,
+    investor_owner: Option<UserId>,
+) -> Relation {
+    match relation_to_match(v, sme_owner, investor_owner) {
+        Relation::Party if !record.introduced() => Relation::Stranger,
+        relation => relation,
+    }
+}
+
 /// Applies the policy to a pipeline record: `None` for viewers who may not know the pair is in
 /// the pipeline at all (they see it as SUGGESTED, like any ranked pair).
 pub fn pipeline_facts(
@@ -270,7 +286,7 @@ pub fn pipeline_facts(
     sme_owner: Option<UserId>,
     investor_owner: Option<UserId>,
 ) -> Option<PipelineFacts> {
-    let relation = relation_to_match(v, sme_owner, investor_owner);
+    let relation = relation_to_record(v, record, sme_owner, investor_owner);
     allows(relation, Private::PipelineFacts).then(|| PipelineFacts {
         stage: record.stage,
         sme_response: record.sme_response,
@@ -499,11 +515,11 @@ mod tests {
         assert_eq!(says("12 345 people; 678 tonnes", &public), None);
     }
 
-    /// Every role × tie to a match × pipeline fact.
+    /// Every role × tie to a match × pipeline fact, shortlisted and introduced.
     #[test]
     fn match_facts_by_role_and_tie() {
         let now = OffsetDateTime::UNIX_EPOCH;
-        let (mut record, _) = MatchRecord::shortlist(
+        let (mut shortlisted, _) = MatchRecord::shortlist(
             ProfileId::from_u128(99),
             ProfileId::from_u128(PROFILE),
             ProfileId::from_u128(COUNTERPART),
@@ -511,32 +527,41 @@ mod tests {
             ProfileId::from_u128(OTHER),
             now,
         );
-        record.curator_id = Some(ProfileId::from_u128(OTHER));
-        for role in ROLES {
-            for tie in ["none", "sme side", "investor side"] {
-                if role.is_none() && tie != "none" {
-                    continue;
+        shortlisted.curator_id = Some(ProfileId::from_u128(OTHER));
+        let (introduced, _) = shortlisted
+            .introduce("Meet", ProfileId::from_u128(OTHER), now)
+            .expect("a shortlisted match can be introduced");
+        for (record, introduced) in [(&shortlisted, false), (&introduced, true)] {
+            for role in ROLES {
+                for tie in ["none", "sme side", "investor side"] {
+                    if role.is_none() && tie != "none" {
+                        continue;
+                    }
+                    let v = match role {
+                        None => Viewer::anonymous(),
+                        Some(r) => Viewer::signed_in(user(r, VIEWER), "h".into(), vec![]),
+                    };
+                    let me = Some(ProfileId::from_u128(VIEWER));
+                    let other = Some(ProfileId::from_u128(OTHER));
+                    let (sme_owner, inv_owner) = match tie {
+                        "sme side" => (me, other),
+                        "investor side" => (other, me),
+                        _ => (other, other),
+                    };
+                    let staff = role.is_some_and(|r| r.is_staff());
+                    let facts = pipeline_facts(&v, record, sme_owner, inv_owner);
+                    let what = format!("{role:?} {tie} introduced={introduced}");
+                    assert_eq!(
+                        facts.is_some(),
+                        staff || (tie != "none" && introduced),
+                        "facts: {what}"
+                    );
+                    assert_eq!(
+                        facts.as_ref().and_then(|f| f.curator).is_some(),
+                        staff,
+                        "curator: {what}"
+                    );
                 }
-                let v = match role {
-                    None => Viewer::anonymous(),
-                    Some(r) => Viewer::signed_in(user(r, VIEWER), "h".into(), vec![]),
-                };
-                let me = Some(ProfileId::from_u128(VIEWER));
-                let other = Some(ProfileId::from_u128(OTHER));
-                let (sme_owner, inv_owner) = match tie {
-                    "sme side" => (me, other),
-                    "investor side" => (other, me),
-                    _ => (other, other),
-                };
-                let staff = role.is_some_and(|r| r.is_staff());
-                let facts = pipeline_facts(&v, &record, sme_owner, inv_owner);
-                let what = format!("{role:?} {tie}");
-                assert_eq!(facts.is_some(), staff || tie != "none", "facts: {what}");
-                assert_eq!(
-                    facts.as_ref().and_then(|f| f.curator).is_some(),
-                    staff,
-                    "curator: {what}"
-                );
             }
         }
     }

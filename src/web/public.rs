@@ -80,15 +80,10 @@ pub fn province_name(tr: Tr, iso: &str) -> String {
 /// A node of the ISIC tree by name: the page language where the tree has it (every node, from
 /// `data/isic_i18n.csv`), else English.
 pub fn sector_name(tr: Tr, code: &str) -> String {
-    let Some(node) = reference::sector(code) else {
-        return code.to_string();
-    };
-    let own = match tr.lang {
-        Lang::En => Some(node.name_en.clone()),
-        Lang::Km => node.name_km.clone(),
-        Lang::Ko => node.name_ko.clone(),
-    };
-    own.unwrap_or_else(|| node.name_en.clone())
+    match reference::sector(code) {
+        Some(node) => node.name(tr.lang).to_string(),
+        None => code.to_string(),
+    }
 }
 
 /// The section of a code, named in the page language.
