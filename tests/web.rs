@@ -924,7 +924,26 @@ fn an_sme_describes_its_business_step_by_step() {
     let archive = format!("/km/me/archive/{id}");
     assert_eq!(post_form(&s, &archive, Some(&cookie), &[]).status, 403);
     let csrf = csrf_of(&me);
-    let gone = post_form(&s, &archive, Some(&cookie), &[("csrf", csrf.as_str())]);
+    // One tap asks first, by the business's name, and changes nothing.
+    let asked = post_form(&s, &archive, Some(&cookie), &[("csrf", csrf.as_str())]);
+    assert_eq!(asked.status, 200);
+    let question = asked.text();
+    assert!(
+        question.contains("ដកអាជីវកម្មនេះចេញពីគេហទំព័រមែនទេ?"),
+        "{question}"
+    );
+    assert!(
+        question.contains(r#"name="confirmed" value="yes""#),
+        "{question}"
+    );
+    assert!(question.contains(r#"href="/km/me""#), "go back: {question}");
+    assert_eq!(get(&s, &format!("/km/smes/{id}"), &[]).status, 200);
+    let gone = post_form(
+        &s,
+        &archive,
+        Some(&cookie),
+        &[("csrf", csrf.as_str()), ("confirmed", "yes")],
+    );
     assert_eq!(gone.status, 303);
     assert_eq!(gone.header("location"), Some("/km/me"));
     assert!(!get(&s, "/km/me", &h).text().contains("/km/me/edit/"));
@@ -1057,6 +1076,80 @@ fn the_wizard_names_each_problem_on_the_step_that_asks_it() {
     );
 }
 
+/// The QA round of an SME owner on a phone: a business could be published with no way to reach
+/// it (so an introduction both accepted led nowhere), the province step came with the first
+/// province chosen, and the summary said "fill this in" twice without saying where.
+#[test]
+fn the_wizard_asks_for_a_way_to_be_reached_a_province_and_names_each_field() {
+    let s = TestServer::start();
+    let cookie = format!("khkr_session={}", s.sme_token);
+    let h = [("Cookie", cookie.as_str())];
+    let count = || {
+        sql_scalar(&s, "SELECT COUNT(*) FROM smes")
+            .as_i64()
+            .unwrap()
+    };
+    // Step 1 with nothing typed: each line of the summary names its field.
+    let empty = get(&s, "/km/me/new?step=sector&name=&description=", &h);
+    assert_eq!(empty.status, 422);
+    let html = empty.text();
+    assert!(html.contains("ឈ្មោះអាជីវកម្ម៖ "), "{html}");
+    assert!(html.contains("តើអាជីវកម្មធ្វើអ្វី?៖ "), "{html}");
+    // The province step chooses nothing for the owner, and asks again when nothing was chosen.
+    let step3 = get(
+        &s,
+        "/km/me/new?step=province&name=ហាង&description=នំ&sector=1079",
+        &h,
+    )
+    .text();
+    assert!(
+        step3.contains(r#"<option value="">ជ្រើសរើសខេត្ត</option>"#),
+        "{step3}"
+    );
+    assert!(!step3.contains(" selected>"), "nothing chosen: {step3}");
+    let none = get(
+        &s,
+        "/km/me/new?step=digital&name=ហាង&description=នំ&sector=1079&province=",
+        &h,
+    );
+    assert_eq!(none.status, 422);
+    assert!(none.text().contains("សូមជ្រើសរើសខេត្តពីបញ្ជី"));
+    // The last step without phone, Telegram or e-mail: refused, said next to the phone field,
+    // nothing published; with a phone it is.
+    let answers = [
+        ("name", "ហាងនំយាយហៀង"),
+        ("description", "នំបញ្ចុកស្រស់រាល់ព្រឹក"),
+        ("sector", "1079"),
+        ("province", "KH-12"),
+        ("person", "យាយហៀង"),
+    ];
+    let mut pairs = answers.to_vec();
+    pairs.push(("step", "contact"));
+    let html = get(&s, &format!("/km/me/new?{}", form(&pairs)), &h).text();
+    let (csrf, submission) = (csrf_of(&html), submission_of(&html));
+    let mut sent = answers.to_vec();
+    sent.extend([("csrf", csrf.as_str()), ("submission", submission.as_str())]);
+    let before = count();
+    let refused = post_form(&s, "/km/me/new", Some(&cookie), &sent);
+    assert_eq!(refused.status, 422);
+    let html = refused.text();
+    assert!(html.contains("សូមផ្ដល់មធ្យោបាយទាក់ទងអ្នកយ៉ាងហោចណាស់មួយ"), "{html}");
+    assert!(html.contains(r#"id="phone-error""#), "{html}");
+    assert!(html.contains("យាយហៀង"), "the name typed is kept: {html}");
+    assert_eq!(count(), before);
+    sent.push(("telegram", "yay hieng"));
+    let bad = post_form(&s, "/km/me/new", Some(&cookie), &sent).text();
+    assert!(
+        bad.contains("@sokha_shop"),
+        "says what a username looks like: {bad}"
+    );
+    sent.pop();
+    sent.push(("phone", "០១២ ៣៤៥ ៦៧៨"));
+    let done = post_form(&s, "/km/me/new", Some(&cookie), &sent);
+    assert_eq!(done.status, 303, "{}", done.text());
+    assert_eq!(count(), before + 1);
+}
+
 /// Before: a double tap on "Publish" (or back and send again) made two businesses, each in
 /// search and matching, and staff saw the same shop twice. Now the last step's form carries a
 /// submission nonce, and the same form sent again, even at the same moment, is the business it
@@ -1072,6 +1165,7 @@ fn sending_the_last_step_twice_makes_one_business() {
         ("sector", "1079"),
         ("province", "KH-12"),
         ("partnership", "DISTRIBUTION"),
+        ("phone", "012 345 678"),
     ];
     let last_step = || {
         let mut pairs = answers.to_vec();
@@ -1285,6 +1379,7 @@ fn the_wizard_keeps_the_visibility_refuses_stale_forms_and_counts_lines_as_the_b
         ("description", "នំ"),
         ("sector", "1079"),
         ("province", "KH-12"),
+        ("phone", "012 345 678"),
     ];
     let html = get(
         &s,
@@ -1421,6 +1516,7 @@ fn the_wizard_keeps_the_visibility_refuses_stale_forms_and_counts_lines_as_the_b
         ("description", "កាហ្វេ\r\nតែ"),
         ("sector", "1079"),
         ("province", "KH-12"),
+        ("phone", "+855 12 345 678"),
         ("csrf", csrf_en.as_str()),
     ];
     assert_eq!(
@@ -1579,7 +1675,11 @@ fn both_parties_answer_an_introduction_and_see_contacts_only_after_both_accept()
             &s,
             &path,
             Some(&sme_cookie),
-            &[("csrf", &sme_csrf), ("accept", "false")]
+            &[
+                ("csrf", &sme_csrf),
+                ("accept", "false"),
+                ("confirmed", "yes")
+            ]
         )
         .status,
         409
@@ -1665,11 +1765,35 @@ fn a_declined_introduction_shows_no_contact_and_no_buttons() {
     let inv_cookie = format!("khkr_session={}", s.investor_token);
     let html = get(&s, "/en/me/introductions", &[("Cookie", &inv_cookie)]).text();
     let csrf = csrf_of(&html);
-    let no = post_form(
+    // "No" is for good, so the first tap asks, naming the partner, and changes nothing.
+    let path = format!("/en/me/introductions/{id}");
+    let asked = post_form(
         &s,
-        &format!("/en/me/introductions/{id}"),
+        &path,
         Some(&inv_cookie),
         &[("csrf", &csrf), ("accept", "false")],
+    );
+    assert_eq!(asked.status, 200);
+    let question = asked.text();
+    assert!(
+        question.contains("Say no to this introduction?"),
+        "{question}"
+    );
+    assert!(
+        question.contains(r#"name="accept" value="false""#),
+        "{question}"
+    );
+    assert!(
+        question.contains(&format!(r#"href="/en/me/introductions?match={id}""#)),
+        "go back: {question}"
+    );
+    let still = get(&s, "/en/me/introductions", &[("Cookie", &inv_cookie)]).text();
+    assert!(still.contains("Your answer: not answered yet"), "{still}");
+    let no = post_form(
+        &s,
+        &path,
+        Some(&inv_cookie),
+        &[("csrf", &csrf), ("accept", "false"), ("confirmed", "yes")],
     );
     assert_eq!(no.status, 303);
     assert_eq!(

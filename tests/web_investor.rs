@@ -165,6 +165,14 @@ fn an_investor_describes_a_mandate_changes_it_and_withdraws_it() {
         Some(&cookie),
         &[("csrf", &csrf)],
     );
+    assert_eq!(r.status, 200, "asked first");
+    assert!(r.text().contains("이 투자 조건을 내리시겠습니까?"));
+    let r = post_form(
+        &s,
+        &format!("/ko/me/archive/{id}"),
+        Some(&cookie),
+        &[("csrf", &csrf), ("confirmed", "yes")],
+    );
     assert_eq!(r.status, 303);
     assert!(!get(&s, "/ko/me", &h).text().contains("서울 임팩트 벤처스"));
 }

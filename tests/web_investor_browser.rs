@@ -60,6 +60,8 @@ async fn drive(s: &TestServer) {
     b.fill("#name", "서울 벤처스").await;
     b.fill("#description", "캄보디아 캐슈넛 가공 공장에 투자합니다")
         .await;
+    // One way to be reached, which a profile needs.
+    b.fill("#email", "invest@seoul-ventures.example").await;
     b.fill("#ticket_max", "500000").await;
     b.click("#p-equity").await;
     b.click("#p-export_market_access").await;

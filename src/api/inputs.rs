@@ -37,7 +37,9 @@ impl From<LocalizedTextInput> for LocalizedTextRaw {
 }
 
 /// Private contact details: shown only to the owner, staff, and a counterpart after both sides
-/// accept an introduction. Every field is optional; a blank one counts as absent.
+/// accept an introduction. Each field is optional and a blank one counts as absent, but at
+/// least one of `email`, `phone` and `telegram` must be given (else `BAD_USER_INPUT` on
+/// `input.contact`): an accepted introduction ends in the two sides reaching each other.
 #[derive(InputObject, Debug, Clone, Default)]
 pub struct ContactInput {
     /// Who to contact: a person's name, at most 120 characters.
@@ -107,7 +109,7 @@ pub struct SmeInput {
     /// ISO 639-1 codes (two letters, e.g. "km", "en", "zh") of the languages the business
     /// works in, at most 20.
     pub languages: Option<Vec<String>>,
-    /// Private contact details; absent: none.
+    /// Private contact details: at least one way to be reached (see `ContactInput`).
     pub contact: Option<ContactInput>,
     /// Whether other parties see the name. Absent: PUBLIC (on update too).
     pub visibility: Option<Visibility>,
@@ -173,7 +175,7 @@ pub struct InvestorInput {
     /// ISO 639-1 codes (two letters, e.g. "ko", "en") of the languages the organisation works
     /// in, at most 20.
     pub languages: Option<Vec<String>>,
-    /// Private contact details; absent: none.
+    /// Private contact details: at least one way to be reached (see `ContactInput`).
     pub contact: Option<ContactInput>,
 }
 

@@ -1047,10 +1047,17 @@ fn contact(rng: &mut Rng, a: &Archetype, brand_en: &str, domain: &str) -> Contac
             base
         }
     });
-    ContactRaw {
-        person: rng.chance(92).then_some(person),
-        email: rng.chance(75).then_some(email),
+    let person = rng.chance(92).then_some(person);
+    let mut contact = ContactRaw {
+        person,
+        email: rng.chance(75).then_some(email.clone()),
         phone: rng.chance(95).then(|| phone(rng)),
         telegram,
+    };
+    // A business gives at least one way to reach it (the rule of `Contact::check`); the
+    // mailbox is already made, so the draw of every other field stays as it was.
+    if contact.email.is_none() && contact.phone.is_none() && contact.telegram.is_none() {
+        contact.email = Some(email);
     }
+    contact
 }

@@ -128,6 +128,11 @@ fn optional<T>(
     }
 }
 
+/// The refusal of a contact with no e-mail, phone or Telegram.
+pub const NO_WAY_TO_REACH: &str = "give at least one way to be reached: an e-mail address, a \
+     phone number or a Telegram username (a partner sees it only after both sides accept an \
+     introduction)";
+
 impl Contact {
     /// Parses into `c`, naming fields `contact.email` and so on.
     pub fn check(c: &mut Checker, raw: ContactRaw) -> Option<Contact> {
@@ -138,6 +143,15 @@ impl Contact {
             "contact.telegram",
             optional(raw.telegram, TelegramHandle::parse),
         );
+        // The pipeline ends in both sides reading each other's contact: a profile nobody can
+        // reach makes every accepted introduction lead nowhere.
+        if matches!(
+            (&email, &phone, &telegram),
+            (Some(None), Some(None), Some(None))
+        ) {
+            c.fail("contact", NO_WAY_TO_REACH);
+            return None;
+        }
         Some(Contact {
             person: person?,
             email: email?,

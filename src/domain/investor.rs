@@ -199,8 +199,22 @@ mod tests {
             preferred_digital_levels: vec![],
             incentive_preferences: vec![IncentivePreference::KoreaFtaExport],
             languages: vec!["ko".into()],
-            contact: ContactRaw::default(),
+            contact: ContactRaw {
+                email: Some("fund@example.kr".into()),
+                ..ContactRaw::default()
+            },
         }
+    }
+
+    #[test]
+    fn an_investor_nobody_can_reach_is_refused() {
+        let mut r = raw();
+        r.contact = ContactRaw {
+            person: Some("Kim".into()),
+            ..ContactRaw::default()
+        };
+        let err = InvestorProfile::validate(r).unwrap_err();
+        assert_eq!(err.fields(), vec!["input.contact"]);
     }
 
     #[test]

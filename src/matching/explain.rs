@@ -519,7 +519,10 @@ mod tests {
             preferred_digital_levels: vec![DigitalLevel::Basic],
             incentive_preferences: vec![IncentivePreference::KoreaFtaExport],
             languages: vec![],
-            contact: Default::default(),
+            contact: crate::domain::contact::ContactRaw {
+                email: Some("agro@example.kr".into()),
+                ..Default::default()
+            },
         })
         .unwrap()
     }

@@ -439,6 +439,52 @@ pub async fn archive(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
     if let Some(refused) = w.refuse_without_csrf(&form) {
         return refused;
     }
+    // Taking a business off the site cannot be undone here: asked once more, by its name.
+    if !super::confirmed(&form) {
+        let is_investor = w.viewer.user.as_ref().map(|u| u.role) == Some(Role::Investor);
+        // The owner's own name for it (an anonymous SME's too); someone else's is unknown.
+        let name = if is_investor {
+            profiles::get::<Investor>(&w.app, &w.viewer, &id)
+                .await
+                .map(|p| {
+                    p.filter(|p| w.viewer.owns(p.get().owner))
+                        .map(|p| p.display_name(w.lang))
+                })
+        } else {
+            profiles::get::<Sme>(&w.app, &w.viewer, &id).await.map(|p| {
+                p.filter(|p| w.viewer.owns(p.get().owner))
+                    .map(|p| p.display_name(w.lang))
+            })
+        };
+        return match name {
+            Ok(Some(name)) => w.confirm(super::Confirm {
+                title_key: if is_investor {
+                    "mandate-archive-confirm-title"
+                } else {
+                    "me-archive-confirm-title"
+                },
+                body: w.tr.t1(
+                    if is_investor {
+                        "mandate-archive-confirm-body"
+                    } else {
+                        "me-archive-confirm-body"
+                    },
+                    "name",
+                    name,
+                ),
+                action: w.href(&format!("/me/archive/{id}")),
+                fields: &[],
+                confirm_key: if is_investor {
+                    "mandate-archive"
+                } else {
+                    "me-archive"
+                },
+                back: w.href("/me"),
+            }),
+            Ok(_) => w.not_found(),
+            Err(e) => w.service_error(e),
+        };
+    }
     let archived = match w.viewer.user.as_ref().map(|u| u.role) {
         Some(Role::Investor) => profiles::archive::<Investor>(&w.app, &w.viewer, &id)
             .await

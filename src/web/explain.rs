@@ -26,6 +26,25 @@ pub fn points(x: f64) -> u32 {
     (x * 100.0).round().clamp(0.0, 100.0) as u32
 }
 
+/// Each part's points, rounded so that they add up to the rounded total: people add the bars
+/// up, and the page says the score is their sum. Rounding each alone could miss by a point or
+/// two; here every part is rounded down and the points still missing go to the parts that lost
+/// the most (largest remainder), so no part moves by a whole point or more.
+pub fn parts_in_points(total: f64, parts: &[f64]) -> Vec<u32> {
+    let scaled: Vec<f64> = parts.iter().map(|p| (p * 100.0).max(0.0)).collect();
+    let mut out: Vec<u32> = scaled.iter().map(|x| x.floor() as u32).collect();
+    let missing = (points(total) as usize).saturating_sub(out.iter().sum::<u32>() as usize);
+    let mut by_remainder: Vec<usize> = (0..scaled.len()).collect();
+    by_remainder.sort_by(|&a, &b| {
+        let (ra, rb) = (scaled[a] - scaled[a].floor(), scaled[b] - scaled[b].floor());
+        rb.total_cmp(&ra).then(a.cmp(&b))
+    });
+    for &i in by_remainder.iter().take(missing) {
+        out[i] += 1;
+    }
+    out
+}
+
 /// A feature's name in the page language.
 pub fn feature_name(tr: Tr, f: Feature) -> String {
     tr.t(&format!("feature-{}", f.as_str().to_ascii_lowercase()))
@@ -34,22 +53,57 @@ pub fn feature_name(tr: Tr, f: Feature) -> String {
 /// The explanation of `b` in `tr`'s language (the reasons come from the service already in the
 /// language it was asked for).
 pub fn score_view(tr: Tr, b: &Breakdown) -> ScoreView {
+    let contributions: Vec<f64> = b.factors.iter().map(|f| f.contribution).collect();
+    let weights: Vec<f64> = b.factors.iter().map(|f| f.weight).collect();
+    let parts = parts_in_points(b.score, &contributions);
+    // The weights sum to 1, so rounded the same way they sum to 100.
+    let weights = parts_in_points(1.0, &weights);
     ScoreView {
         score: tr.t1("matches-score", "score", points(b.score)),
         percent: points(b.score),
         factors: b
             .factors
             .iter()
-            .map(|f| FactorView {
+            .zip(parts.into_iter().zip(weights))
+            .map(|(f, (part, weight))| FactorView {
                 name: feature_name(tr, f.feature),
                 points: tr.t2(
                     "feature-part",
-                    ("points", format!("{:.0}", f.contribution * 100.0)),
-                    ("weight", format!("{:.0}", f.weight * 100.0)),
+                    ("points", part.to_string()),
+                    ("weight", weight.to_string()),
                 ),
                 percent: points(f.value),
                 reason: f.reason.clone(),
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_add_up_to_the_total_shown() {
+        // Seven parts of 0.1046 each: rounded alone, 7 × 10 = 70 against a total of 73.
+        let parts = [0.1046; 7];
+        let total: f64 = parts.iter().sum();
+        let shown = parts_in_points(total, &parts);
+        assert_eq!(shown.iter().sum::<u32>(), points(total));
+        assert_eq!(points(total), 73);
+        // No part moves by a whole point: each is its value rounded down or up.
+        assert!(shown.iter().all(|&p| p == 10 || p == 11), "{shown:?}");
+        // The QA case: bars 15+20+10+4+10+12+0 = 71 under a total of 72.
+        let parts = [0.1540, 0.2000, 0.1000, 0.0440, 0.1000, 0.1245, 0.0];
+        let total: f64 = parts.iter().sum();
+        assert_eq!(
+            parts_in_points(total, &parts).iter().sum::<u32>(),
+            points(total)
+        );
+        // Weights sum to 100.
+        let w = [0.15, 0.25, 0.10, 0.10, 0.10, 0.25, 0.05];
+        assert_eq!(parts_in_points(1.0, &w), vec![15, 25, 10, 10, 10, 25, 5]);
+        let odd = [1.0 / 7.0; 7];
+        assert_eq!(parts_in_points(1.0, &odd).iter().sum::<u32>(), 100);
     }
 }

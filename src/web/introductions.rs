@@ -244,6 +244,35 @@ pub async fn respond(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
             )
         }
     };
+    // No is for good: asked once more, naming the partner, so a slip of the thumb between the
+    // two buttons does not end an introduction.
+    if !accept && !super::confirmed(&form) {
+        let m = match pipeline::get(&w.app, &w.viewer, &id, w.lang).await {
+            Ok(Some(m)) => m,
+            // Not theirs (or no such match): as answering would have said.
+            Ok(None) => return w.not_found(),
+            Err(e) => return w.service_error(e),
+        };
+        let Some(partner) = item(&w, &m).filter(|i| i.can_answer).map(|i| i.title) else {
+            return w.message(
+                StatusCode::CONFLICT,
+                "intro-answered-title",
+                "intro-answered-body",
+            );
+        };
+        let back = w.href(&format!(
+            "/me/introductions{}",
+            super::query_string([("match", id.as_str())])
+        ));
+        return w.confirm(super::Confirm {
+            title_key: "intro-decline-confirm-title",
+            body: w.tr.t1("intro-decline-confirm-body", "name", partner),
+            action: w.href(&format!("/me/introductions/{id}")),
+            fields: &[("accept", "false")],
+            confirm_key: "intro-decline-confirm",
+            back,
+        });
+    }
     match pipeline::respond(&w.app, &w.viewer, &id, accept, w.lang).await {
         // Back to the list with the answered one first, as the person left it.
         Ok(_) => see_other(&w.href(&format!(

@@ -68,6 +68,11 @@ struct MandatePage {
 }
 
 impl MandatePage {
+    /// The summary's line for a refused field: its label, then the message.
+    fn summary(&self, e: &FieldError) -> String {
+        refusals::summary_line(self.c.tr, refusals::FormKind::Mandate, e.id, &e.message)
+    }
+
     /// The message for field `id`, if it was refused.
     fn error(&self, id: &str) -> Option<&str> {
         self.errors
@@ -326,8 +331,9 @@ fn field_of(path: &str) -> (&'static str, &'static str) {
         "preferredProvinces" => ("provinces", "error-province"),
         "contact" => match path {
             "contact.email" => ("email", "error-email-invalid"),
-            "contact.phone" => ("phone", "error-wizard-contact"),
-            "contact.telegram" => ("telegram", "error-wizard-contact"),
+            "contact" => ("phone", "error-contact-none"),
+            "contact.phone" => ("phone", "error-phone"),
+            "contact.telegram" => ("telegram", "error-telegram"),
             _ => ("person", "error-wizard-contact"),
         },
         "submission" => ("submission", "error-submission-expired"),

@@ -417,6 +417,34 @@ impl Web {
         self.page(status, &page)
     }
 
+    /// The question before an action that cannot be undone (declining an introduction, taking
+    /// a business off the site): one tap on a phone must not do it. The same form again, with
+    /// `confirmed=yes`, does; "Go back" returns to `back` with nothing changed.
+    pub fn confirm(&self, q: Confirm<'_>) -> Response {
+        let mut fields: Vec<Hidden> = q
+            .fields
+            .iter()
+            .map(|(name, value)| Hidden {
+                name: (*name).to_string(),
+                value: (*value).to_string(),
+            })
+            .collect();
+        fields.push(Hidden {
+            name: CONFIRMED.to_string(),
+            value: "yes".to_string(),
+        });
+        let page = ConfirmPage {
+            c: self.chrome(self.tr.t(q.title_key), Section::Account),
+            heading: self.tr.t(q.title_key),
+            body: q.body,
+            action: q.action,
+            fields,
+            confirm: self.tr.t(q.confirm_key),
+            back: q.back,
+        };
+        self.page(StatusCode::OK, &page)
+    }
+
     pub fn not_found(&self) -> Response {
         self.message(StatusCode::NOT_FOUND, "not-found-title", "not-found-body")
     }
@@ -535,6 +563,45 @@ struct MessagePage {
     c: Chrome,
     heading: String,
     body: String,
+}
+
+/// The form field that says an action was confirmed ([`Web::confirm`]).
+pub const CONFIRMED: &str = "confirmed";
+
+/// Whether a posted form carries the confirmation of [`Web::confirm`].
+pub fn confirmed(form: &Form) -> bool {
+    form.get(CONFIRMED) == Some("yes")
+}
+
+/// What [`Web::confirm`] asks.
+pub struct Confirm<'a> {
+    pub title_key: &'a str,
+    /// Already in the page language.
+    pub body: String,
+    /// Where the confirmed form goes (the action's own URL).
+    pub action: String,
+    /// The action's fields other than the CSRF token.
+    pub fields: &'a [(&'a str, &'a str)],
+    pub confirm_key: &'a str,
+    /// Where "Go back" leads.
+    pub back: String,
+}
+
+struct Hidden {
+    name: String,
+    value: String,
+}
+
+#[derive(Template)]
+#[template(path = "confirm.html")]
+struct ConfirmPage {
+    c: Chrome,
+    heading: String,
+    body: String,
+    action: String,
+    fields: Vec<Hidden>,
+    confirm: String,
+    back: String,
 }
 
 /// 404 for a path no route has: the translated page under a language (`/km/nope`), else

@@ -161,3 +161,43 @@ mod tests {
         );
     }
 }
+
+/// Which form a summary line belongs to: the same field id has another label on each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    Business,
+    Mandate,
+}
+
+/// A line of a form's error summary: the field's label, then what to change. Several fields
+/// can be refused with the same words ("Fill this in"), and the summary, read at the top of
+/// the page, must say which field each line is about.
+pub fn summary_line(tr: Tr, form: FormKind, id: &str, message: &str) -> String {
+    let key = match (form, id) {
+        (FormKind::Business, "name") => "wizard-name",
+        (FormKind::Business, "description") => "wizard-description",
+        (FormKind::Business, "sector") => "wizard-sector",
+        (FormKind::Business, "province") => "wizard-province",
+        (FormKind::Business, "capital_min") => "wizard-capital-min",
+        (FormKind::Business, "capital_max") => "wizard-capital-max",
+        (FormKind::Mandate, "name") => "mandate-name",
+        (FormKind::Mandate, "description") => "mandate-description",
+        (FormKind::Mandate, "organization") => "mandate-organization",
+        (FormKind::Mandate, "sectors" | "sector") => "mandate-sectors",
+        (FormKind::Mandate, "ticket_min" | "ticket_max") => "mandate-ticket",
+        (FormKind::Mandate, "partnership") => "mandate-partnerships",
+        (FormKind::Mandate, "provinces" | "province") => "mandate-provinces",
+        (FormKind::Mandate, "level") => "mandate-levels",
+        (FormKind::Mandate, "incentive") => "mandate-incentives",
+        (_, "person") => "wizard-person",
+        (_, "phone") => "wizard-phone",
+        (_, "telegram") => "wizard-telegram",
+        (_, "email") => "account-email",
+        _ => return message.to_string(),
+    };
+    tr.t2(
+        "error-summary-line",
+        ("field", tr.t(key)),
+        ("message", message.to_string()),
+    )
+}

@@ -112,6 +112,11 @@ struct WizardPage {
 }
 
 impl WizardPage {
+    /// The summary's line for a refused field: its label, then the message.
+    fn summary(&self, e: &WizardError) -> String {
+        refusals::summary_line(self.c.tr, refusals::FormKind::Business, e.id, &e.message)
+    }
+
     /// The message for field `id`, if it was refused.
     fn error(&self, id: &str) -> Option<&str> {
         self.errors
@@ -499,8 +504,9 @@ fn field_of(field: &str) -> (&'static str, &'static str) {
         "capitalSoughtMinUsd" => ("capital_min", "error-investment"),
         "capitalSoughtMaxUsd" => ("capital_max", "error-investment"),
         "contact.email" => ("email", "error-email-invalid"),
-        "contact.phone" => ("phone", "error-wizard-contact"),
-        "contact.telegram" => ("telegram", "error-wizard-contact"),
+        "contact" => ("phone", "error-contact-none"),
+        "contact.phone" => ("phone", "error-phone"),
+        "contact.telegram" => ("telegram", "error-telegram"),
         "contact.person" => ("person", "error-wizard-contact"),
         "submission" => ("submission", "error-submission-expired"),
         _ => ("name", "error-generic"),
