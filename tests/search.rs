@@ -74,7 +74,11 @@ fn khmer_words_inside_unspaced_sentences() {
     );
     let sugar = publish_sme(
         &s,
-        sme_with("សហគ្រាសផលិតស្ករត្នោតសរីរាង្គ ដែលចង់ពង្រីកការលក់អនឡាញ។", None, None),
+        sme_with(
+            "សហគ្រាសផលិតស្ករត្នោតសរីរាង្គនៅខេត្តកំពត ដែលចង់ពង្រីកការលក់អនឡាញ។",
+            None,
+            None,
+        ),
     );
     let phones = publish_sme(
         &s,
@@ -85,6 +89,18 @@ fn khmer_words_inside_unspaced_sentences() {
     assert_eq!(ids(&search(&s, "ហ្វេសប៊ុក")), vec![clothes.clone()]);
     assert_eq!(ids(&search(&s, "អនឡាញ")), vec![sugar.clone()]);
     assert_eq!(ids(&search(&s, "ស្ករត្នោត")), vec![sugar]);
+    // The highlight marks the word, not its last letter, a syllable of its own, elsewhere
+    // (before: the final ត of កំពត lit up too).
+    let found = s.ok(SEARCH_SMES, json!({ "q": "ស្ករត្នោត", "lang": "KM" }))["searchSmes"].clone();
+    let marked = snippets(&found);
+    assert!(
+        marked.iter().any(|m| m.contains("<b>ស្ករត្នោត</b>")),
+        "{marked:?}"
+    );
+    assert!(
+        marked.iter().all(|m| !m.contains("កំព<b>ត</b>")),
+        "{marked:?}"
+    );
     assert_eq!(ids(&search(&s, "ការទូទាត់")), vec![clothes.clone()]);
     assert_eq!(ids(&search(&s, "samsung")), vec![phones.clone()]);
     assert_eq!(ids(&search(&s, "ទូរស័ព្ទ")), vec![phones]);

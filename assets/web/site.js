@@ -34,36 +34,64 @@
   if (summary) summary.focus();
 })();
 // Investor matches: each slider shows its value, and a change re-ranks at once (the form is a
-// plain GET, so without this the "re-rank" button does the same).
+// plain GET, so without this the "re-rank" button does the same). The new page takes the focus
+// back to the slider that was moved, so a keyboard user's arrow keys go on moving it rather than
+// starting again from the top of the page.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-weights]");
   if (!form) return;
+  var key = "khkr-weights-focus";
   var timer = null;
+  try {
+    var back = window.sessionStorage.getItem(key);
+    window.sessionStorage.removeItem(key);
+    var el = back && document.getElementById(back);
+    if (el && form.contains(el)) el.focus({ preventScroll: false });
+  } catch (e) { /* storage refused: the page works as before */ }
   form.querySelectorAll("input[type=range]").forEach(function (r) {
     var out = form.querySelector("output[for='" + r.id + "']");
     r.addEventListener("input", function () { if (out) out.textContent = r.value; });
     r.addEventListener("change", function () {
       clearTimeout(timer);
-      timer = setTimeout(function () { form.submit(); }, 250);
+      // Key presses in a row make one ranking.
+      timer = setTimeout(function () {
+        try { window.sessionStorage.setItem(key, r.id); } catch (e) { /* as above */ }
+        form.submit();
+      }, 600);
     });
   });
 })();
-// Mandate form: the sector filter matches section names in every language and division titles.
+// Mandate form: the sector filter finds a section by its names in every language, and a
+// division by its code and title or by the title of one of its classes (화장품 finds the divisions
+// of cosmetics making and of cosmetics shops). A section found by name shows all its divisions;
+// else only the divisions found, opened. Nothing found says so.
 (function () {
   "use strict";
   var box = document.querySelector("input[data-sector-filter]");
   if (!box) return;
   box.closest(".sector-filter").hidden = false;
+  var none = box.parentNode.querySelector("[data-filter-none]");
   var items = document.querySelectorAll(".tree > li[data-names]");
   box.addEventListener("input", function () {
     var q = box.value.trim().toLowerCase();
+    var found = 0;
     items.forEach(function (li) {
-      var hit = !q || li.getAttribute("data-names").indexOf(q) >= 0;
-      li.hidden = !hit;
-      var d = li.querySelector("details");
-      if (d && q && hit) d.open = li.getAttribute("data-names").split(" | ").slice(4).some(function (n) { return n.indexOf(q) >= 0; });
+      var own = li.getAttribute("data-names").split(" | ").slice(0, 4).some(function (n) { return n.indexOf(q) >= 0; });
+      var divisions = li.querySelectorAll(".check[data-names]");
+      var any = false;
+      divisions.forEach(function (d) {
+        var hit = !q || own || d.getAttribute("data-names").indexOf(q) >= 0;
+        d.hidden = !hit;
+        if (hit && q && !own) any = true;
+      });
+      var shown = !q || own || any;
+      li.hidden = !shown;
+      if (shown) found += 1;
+      var details = li.querySelector("details");
+      if (details && q && any) details.open = true;
     });
+    if (none) none.hidden = !q || found > 0;
   });
 })();
 // Wizard and incentive check: a search box narrows the long list of activities (419 classes)
@@ -80,20 +108,26 @@
     var has = function (text, q) { return text.toLowerCase().indexOf(q) >= 0; };
     // Enter here would send the form with whatever is chosen; it only narrows the list.
     box.addEventListener("keydown", function (e) { if (e.key === "Enter") e.preventDefault(); });
+    var none = box.parentNode.querySelector("[data-filter-none]");
     box.addEventListener("input", function () {
       var q = box.value.trim().toLowerCase();
       var chosen = select.value;
+      var found = 0;
       select.textContent = "";
       all.forEach(function (n) {
         if (n.tagName !== "OPTGROUP") { select.appendChild(n.cloneNode(true)); return; }
         var whole = !q || has(n.label, q);
         var g = n.cloneNode(false);
         Array.prototype.forEach.call(n.children, function (o) {
-          if (whole || has(o.textContent, q) || (chosen && o.value === chosen)) g.appendChild(o.cloneNode(true));
+          var hit = whole || has(o.textContent, q) || has(o.getAttribute("data-alt") || "", q);
+          if (hit) found += 1;
+          if (hit || (chosen && o.value === chosen)) g.appendChild(o.cloneNode(true));
         });
         if (g.children.length) select.appendChild(g);
       });
       select.value = chosen;
+      // Nothing found says so (and how to find more), instead of a list gone quiet.
+      if (none) none.hidden = !q || found > 0;
     });
   });
 })();
@@ -114,7 +148,20 @@
         if (!html) return;
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("board");
         if (!fresh) return;
+        // Whoever was tabbing through the cards keeps their place: the same link (or control)
+        // in the new cards takes the focus back.
+        var active = document.activeElement;
+        var href = active && board.contains(active) ? active.getAttribute("href") : null;
+        var id = active && board.contains(active) ? active.id : null;
         board.innerHTML = fresh.innerHTML;
+        var again = null;
+        if (id) again = document.getElementById(id);
+        if (!again && href) {
+          board.querySelectorAll("a[href]").forEach(function (a) {
+            if (!again && a.getAttribute("href") === href) again = a;
+          });
+        }
+        if (again) again.focus({ preventScroll: true });
         board.setAttribute("data-refreshed", String(Date.now()));
         if (live) {
           live.textContent = board.getAttribute("data-updated");

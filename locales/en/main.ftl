@@ -124,6 +124,7 @@ incentives-sector = What does the project do?
 incentives-sector-hint = Choose the activity closest to it.
 incentives-sector-choose = Choose an activity
 sector-find = Find an activity: type a word of its name
+sector-find-none = No activity has this word in its name. Try a shorter or more general word (for example "food" rather than "palm sugar cake"), or choose from the whole list: clear the box.
 incentives-province = Where is it?
 incentives-province-unknown = Not decided yet
 incentives-investment = How much will be invested, in US dollars?
@@ -329,6 +330,7 @@ mandate-organization = Kind of organisation
 mandate-sectors = Sectors of interest
 mandate-sectors-hint = Tick whole sections or open one to choose its divisions. Nothing ticked means every sector.
 mandate-sectors-filter = Find a sector by name (Korean, Khmer or English)
+mandate-sectors-none = No sector has this word in its name. Try a shorter or more general word, or clear the box to see every sector.
 mandate-divisions = { $count } divisions
 mandate-ticket = Ticket size (US dollars)
 mandate-ticket-hint = Leave blank when you have no limit.
@@ -351,6 +353,7 @@ matches-weights-hint = Move a slider to give a part more or less weight; the ran
 matches-weights-apply = Re-rank
 matches-weights-reset = Back to the usual weights
 matches-weights-error = These weights cannot rank: give at least one part more than 0, with numbers from 0 to 100.
+matches-more = Show 10 more
 
 # ---- Staff pages (board, match page, dashboard, shortlisting; src/web/staff.rs) ----------------
 nav-staff = Staff

@@ -120,6 +120,7 @@ incentives-sector = តើគម្រោងធ្វើអ្វី?
 incentives-sector-hint = ជ្រើសរើសសកម្មភាពដែលជិតបំផុត។
 incentives-sector-choose = ជ្រើសរើសសកម្មភាព
 sector-find = ស្វែងរកសកម្មភាព៖ វាយពាក្យមួយក្នុងឈ្មោះរបស់វា
+sector-find-none = គ្មានសកម្មភាពណាមានពាក្យនេះក្នុងឈ្មោះទេ។ សូមសាកល្បងពាក្យខ្លីជាងនេះ ឬទូទៅជាងនេះ (ឧទាហរណ៍ «ស្ករ» ជំនួសឲ្យ «ស្ករត្នោត») ឬលុបពាក្យក្នុងប្រអប់ ដើម្បីជ្រើសពីបញ្ជីទាំងមូល។
 incentives-province = តើនៅទីណា?
 incentives-province-unknown = មិនទាន់សម្រេច
 incentives-investment = តើនឹងវិនិយោគប៉ុន្មាន ជាដុល្លារអាមេរិក?
@@ -325,6 +326,7 @@ mandate-organization = ប្រភេទស្ថាប័ន
 mandate-sectors = វិស័យដែលចាប់អារម្មណ៍
 mandate-sectors-hint = ធីកផ្នែកទាំងមូល ឬបើកផ្នែកមួយដើម្បីជ្រើសផ្នែករង។ បើមិនធីកអ្វីសោះ មានន័យថាគ្រប់វិស័យ។
 mandate-sectors-filter = ស្វែងរកវិស័យតាមឈ្មោះ (កូរ៉េ ខ្មែរ ឬអង់គ្លេស)
+mandate-sectors-none = គ្មានវិស័យណាមានពាក្យនេះក្នុងឈ្មោះទេ។ សូមសាកល្បងពាក្យខ្លីជាងនេះ ឬទូទៅជាងនេះ ឬលុបពាក្យក្នុងប្រអប់ ដើម្បីមើលវិស័យទាំងអស់។
 mandate-divisions = ផ្នែករង { $count }
 mandate-ticket = ទំហំវិនិយោគ (ដុល្លារអាមេរិក)
 mandate-ticket-hint = ទុកចន្លោះទំនេរ បើគ្មានដែនកំណត់។
@@ -347,6 +349,7 @@ matches-weights-hint = រំកិលរបារដើម្បីផ្តល
 matches-weights-apply = រៀបលំដាប់ឡើងវិញ
 matches-weights-reset = ត្រឡប់ទៅទម្ងន់ធម្មតា
 matches-weights-error = ទម្ងន់ទាំងនេះមិនអាចរៀបលំដាប់បានទេ៖ សូមប្រើលេខពី 0 ដល់ 100 ហើយយ៉ាងហោចណាស់ផ្នែកមួយធំជាង 0។
+matches-more = បង្ហាញ 10 ទៀត
 
 # ---- Staff pages (board, match page, dashboard, shortlisting; src/web/staff.rs) ----------------
 nav-staff = បុគ្គលិក

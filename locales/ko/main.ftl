@@ -120,6 +120,7 @@ incentives-sector = 어떤 사업입니까?
 incentives-sector-hint = 가장 가까운 활동을 고르세요.
 incentives-sector-choose = 활동 선택
 sector-find = 활동 찾기: 이름에 들어 있는 말을 입력하세요
+sector-find-none = 이름에 이 단어가 들어간 업종이 없습니다. 더 짧거나 일반적인 단어로 찾아 보세요 (예: "화장품 크림" 대신 "화장품"). 상자를 비우면 전체 목록에서 고를 수 있습니다.
 incentives-province = 어디에서 합니까?
 incentives-province-unknown = 아직 정하지 않음
 incentives-investment = 투자 금액은 얼마입니까(미국 달러)?
@@ -325,6 +326,7 @@ mandate-organization = 기관 유형
 mandate-sectors = 관심 업종
 mandate-sectors-hint = 대분류 전체를 고르거나 펼쳐서 중분류를 고르세요. 아무것도 고르지 않으면 모든 업종입니다.
 mandate-sectors-filter = 업종 이름으로 찾기 (한국어·크메르어·영어)
+mandate-sectors-none = 이름에 이 단어가 들어간 업종이 없습니다. 더 짧거나 일반적인 단어로 찾거나, 상자를 비워 모든 업종을 보세요.
 mandate-divisions = 중분류 { $count }개
 mandate-ticket = 투자 규모 (미국 달러)
 mandate-ticket-hint = 한도가 없으면 비워 두세요.
@@ -347,6 +349,7 @@ matches-weights-hint = 막대를 움직여 항목의 비중을 바꾸면 순위�
 matches-weights-apply = 다시 순위 매기기
 matches-weights-reset = 기본 비중으로 돌아가기
 matches-weights-error = 이 비중으로는 순위를 매길 수 없습니다. 0부터 100까지의 숫자로, 적어도 한 항목은 0보다 크게 하세요.
+matches-more = 10개 더 보기
 
 # ---- Staff pages (board, match page, dashboard, shortlisting; src/web/staff.rs) ----------------
 nav-staff = 직원

@@ -114,6 +114,30 @@ fn clean(
     Ok(Some(text))
 }
 
+/// The Korean particle that follows `word`: `with` after a syllable that ends in a consonant
+/// (책**을**), `without` after one that ends in a vowel (화장품 → 을, 유통 → 을, 커피 → 를), chosen
+/// by the last Hangul syllable before any trailing code in brackets, digits or spaces (식료품
+/// 제조업 (10) → 은). A word that ends in another script gives both, as Korean writes them
+/// when it cannot tell: 을(를). With `rieul_as_vowel`, ㄹ counts as a vowel (으로/로).
+pub fn ko_particle(word: &str, with: &str, without: &str, rieul_as_vowel: bool) -> String {
+    let last = word
+        .trim_end_matches(|c: char| c.is_ascii_digit() || " ()".contains(c))
+        .chars()
+        .next_back();
+    match last.map(u32::from) {
+        Some(c @ 0xAC00..=0xD7A3) => {
+            let batchim = (c - 0xAC00) % 28;
+            // 8 is ㄹ among the 28 finals.
+            if batchim == 0 || (rieul_as_vowel && batchim == 8) {
+                without.to_string()
+            } else {
+                with.to_string()
+            }
+        }
+        _ => format!("{with}({without})"),
+    }
+}
+
 /// Digits as people type them, in ASCII: Khmer digits (the Khmer keyboard's own, ១២៣) and
 /// full-width ones (a Korean or Japanese IME's, １２３) become 0–9, and no-break spaces (typed as
 /// thousands separators, `25 000`) plain spaces. Everything else is left as it is.
@@ -271,6 +295,16 @@ mod tests {
         }
         // Descriptions keep their lines.
         assert!(LocalizedText::parse(raw(Some("one\ntwo"), None, None), 20).is_ok());
+    }
+
+    #[test]
+    fn korean_particles_follow_the_last_syllable() {
+        assert_eq!(ko_particle("화장품, 유통", "을", "를", false), "을");
+        assert_eq!(ko_particle("커피", "을", "를", false), "를");
+        assert_eq!(ko_particle("식료품 제조업 (10)", "은", "는", false), "은");
+        assert_eq!(ko_particle("기초", "은", "는", false), "는");
+        assert_eq!(ko_particle("cashew", "을", "를", false), "을(를)");
+        assert_eq!(ko_particle("서울", "으로", "로", true), "로");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::domain::profile::IncentivePreference;
 use crate::domain::profile::Visibility;
 use crate::domain::sector::{isic, IsicLevel};
 use crate::domain::sme::SmeProfile;
-use crate::domain::text::{Lang, LocalizedText};
+use crate::domain::text::{ko_particle, Lang, LocalizedText};
 
 /// Everything a pair's score depends on.
 #[derive(Debug, Clone, Copy)]
@@ -171,6 +171,46 @@ fn levels(ls: &[DigitalLevel], lang: Lang) -> String {
 /// Concepts named in a TEXT reason, at most.
 const MAX_NAMED_CONCEPTS: usize = 4;
 
+/// Concepts nearly every profile of this corridor mentions (an investor investing in
+/// Cambodia, in US dollars, looking for a partner company): naming them tells a reader
+/// nothing ("Both mention cosmetics, distribution, dollars"), so a TEXT reason names them only
+/// when the two share nothing more particular. They still count in the TEXT value.
+const SAID_BY_EVERYONE: &[&str] = &[
+    "partner",
+    "company",
+    "sme",
+    "investment",
+    "investor",
+    "capital",
+    "usd",
+    "won",
+    "riel",
+    "cambodia",
+    "korea",
+    "cooperation",
+    "growth",
+    "expansion",
+    "customer",
+    "sales",
+    "fdi",
+];
+
+/// The shared concepts a TEXT reason names: the particular ones, else the common ones.
+fn named_concepts(shared: &[usize]) -> Vec<usize> {
+    let g = glossary();
+    let common = |c: &usize| {
+        g.concept(*c)
+            .is_some_and(|k| SAID_BY_EVERYONE.contains(&k.id.as_str()))
+    };
+    let particular: Vec<usize> = shared.iter().copied().filter(|c| !common(c)).collect();
+    let chosen = if particular.is_empty() {
+        shared.to_vec()
+    } else {
+        particular
+    };
+    chosen.into_iter().take(MAX_NAMED_CONCEPTS).collect()
+}
+
 /// The glossary concepts both profiles mention, in glossary order (products and activities
 /// before generic business words and places). The SME's name counts only when it is PUBLIC,
 /// the rule the index and the ranking follow (`search::document::sme_texts`).
@@ -221,9 +261,8 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
     match f {
         Feature::Text if value > 0.0 && !shared_concepts(p).is_empty() => {
             let g = glossary();
-            let names: Vec<&str> = shared_concepts(p)
+            let names: Vec<&str> = named_concepts(&shared_concepts(p))
                 .into_iter()
-                .take(MAX_NAMED_CONCEPTS)
                 .filter_map(|c| g.concept(c).map(|c| c.name(lang)))
                 .collect();
             let names = names.join(", ");
@@ -231,7 +270,11 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                 lang,
                 format!("Both mention {names} ({})", of_best()),
                 format!("ទាំងពីរនិយាយអំពី {names} ({})", of_best()),
-                format!("양쪽 모두 {names}을(를) 언급합니다 ({})", of_best()),
+                format!(
+                    "양쪽 모두 {names}{} 언급합니다 ({})",
+                    ko_particle(&names, "을", "를", false),
+                    of_best()
+                ),
             )
         }
         Feature::Text if value > 0.0 => t(
@@ -258,7 +301,10 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                         lang,
                         format!("Sector {class} is within the investor's interest {code}"),
                         format!("វិស័យ {class} ស្ថិតក្នុងវិស័យ {code} ដែលវិនិយោគិនចាប់អារម្មណ៍"),
-                        format!("업종 {class}은(는) 투자자의 관심 업종 {code}에 속합니다"),
+                        format!(
+                            "업종 {class}{} 투자자의 관심 업종 {code}에 속합니다",
+                            ko_particle(&class, "은", "는", false)
+                        ),
                     )
                 }
                 SectorRelation::Shares(level, code) => {
@@ -266,15 +312,24 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                     t(
                         lang,
                         format!("Sector {class} is in the same ISIC {l} as the interest {code}"),
-                        format!("វិស័យ {class} ស្ថិតក្នុង{l} ISIC ដូចគ្នានឹង {code}"),
-                        format!("업종 {class}은(는) 관심 업종 {code}와(과) 같은 ISIC {l}입니다"),
+                        format!(
+                            "វិស័យ {class} ស្ថិតក្នុង{l}ដូចគ្នានឹង {code} តាមចំណាត់ថ្នាក់សកម្មភាពសេដ្ឋកិច្ចអន្តរជាតិ (ISIC)"
+                        ),
+                        format!(
+                            "업종 {class}{} 관심 업종 {code}{} 같은 국제표준산업분류(ISIC) {l}입니다",
+                            ko_particle(&class, "은", "는", false),
+                            ko_particle(&code, "과", "와", false)
+                        ),
                     )
                 }
                 SectorRelation::Unrelated => t(
                     lang,
                     format!("Sector {class} is outside the investor's interests"),
                     format!("វិស័យ {class} នៅក្រៅវិស័យដែលវិនិយោគិនចាប់អារម្មណ៍"),
-                    format!("업종 {class}은(는) 투자자의 관심 업종 밖입니다"),
+                    format!(
+                        "업종 {class}{} 투자자의 관심 업종 밖입니다",
+                        ko_particle(&class, "은", "는", false)
+                    ),
                 ),
                 SectorRelation::Open => t(
                     lang,
@@ -299,7 +354,10 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                     lang,
                     format!("Digital level {level}; the investor looks for {wanted}"),
                     format!("កម្រិតឌីជីថល {level}; វិនិយោគិនស្វែងរក {wanted}"),
-                    format!("디지털 수준 {level}; 투자자는 {wanted}을(를) 찾습니다"),
+                    format!(
+                        "디지털 수준 {level}; 투자자는 {wanted}{} 찾습니다",
+                        ko_particle(&wanted, "을", "를", false)
+                    ),
                 )
             }
         }
@@ -397,14 +455,20 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                     lang,
                     format!("{name} is one of the investor's preferred provinces"),
                     format!("{name} ជាខេត្តមួយដែលវិនិយោគិនពេញចិត្ត"),
-                    format!("{name}은(는) 투자자의 선호 지역입니다"),
+                    format!(
+                        "{name}{} 투자자의 선호 지역입니다",
+                        ko_particle(name, "은", "는", false)
+                    ),
                 )
             } else {
                 t(
                     lang,
                     format!("{name} is outside the investor's preferred provinces"),
                     format!("{name} នៅក្រៅខេត្តដែលវិនិយោគិនពេញចិត្ត"),
-                    format!("{name}은(는) 투자자의 선호 지역 밖입니다"),
+                    format!(
+                        "{name}{} 투자자의 선호 지역 밖입니다",
+                        ko_particle(name, "은", "는", false)
+                    ),
                 )
             }
         }
@@ -450,7 +514,7 @@ fn incentive_reason(facts: &IncentiveFacts, prefs: &[IncentivePreference], lang:
         parts.push(t(
             lang,
             "goods qualify for Korean tariff preferences under the CKFTA".into(),
-            "ទំនិញមានសិទ្ធិទទួលអនុគ្រោះពន្ធគយកូរ៉េក្រោម CKFTA".into(),
+            "ទំនិញមានសិទ្ធិទទួលអនុគ្រោះពន្ធគយកូរ៉េ ក្រោមកិច្ចព្រមព្រៀងពាណិជ្ជកម្មសេរីកម្ពុជា-កូរ៉េ (CKFTA)".into(),
             "한-캄보디아 FTA(CKFTA) 관세 특혜 대상 품목입니다".into(),
         ));
     }
@@ -593,6 +657,39 @@ mod tests {
             from_sme.factors[0].reason.contains("이 중소기업에게"),
             "{from_sme:?}"
         );
+        // Words every profile of the corridor says are named only when nothing else is shared.
+        let g = glossary();
+        let id = |name: &str| {
+            g.index_of(name)
+                .unwrap_or_else(|| panic!("no concept {name}"))
+        };
+        let (cosmetics, usd, korea) = (id("cosmetics"), id("usd"), id("korea"));
+        assert_eq!(named_concepts(&[cosmetics, usd, korea]), vec![cosmetics]);
+        assert_eq!(named_concepts(&[usd, korea]), vec![usd, korea]);
+        // Korean particles follow the word (화장품을, not 화장품을(를)).
+        let mut beauty = inv.clone();
+        beauty.description = LocalizedText {
+            en: None,
+            km: None,
+            ko: Some("화장품 유통 파트너를 찾습니다".into()),
+        };
+        let mut maker = sme.clone();
+        maker.description = LocalizedText {
+            en: Some("We make cosmetics and need distribution partners.".into()),
+            km: None,
+            ko: None,
+        };
+        let shared = Pair {
+            sme: &maker,
+            investor: &beauty,
+            ..pair
+        };
+        let text = explain(&shared, &w, Lang::Ko).factors[0].reason.clone();
+        assert!(
+            text.starts_with("양쪽 모두 화장품, 유통을 언급합니다"),
+            "{text}"
+        );
+        assert!(!text.contains("파트너"), "{text}");
         // Sectors by name in the reader's language, with the code forms and filters use.
         assert_eq!(
             reason(Feature::Sector, Lang::En),

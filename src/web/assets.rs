@@ -54,13 +54,25 @@ pub static JS: LazyLock<WebAsset> = LazyLock::new(|| {
     )
 });
 
+/// The site's icon (two partners joined): browsers ask for one on every page, and a 404
+/// each time is noise in their consoles and in the server's logs.
+pub static ICON: LazyLock<WebAsset> = LazyLock::new(|| {
+    WebAsset::new(
+        "icon",
+        "svg",
+        "image/svg+xml",
+        include_bytes!("../../assets/web/icon.svg"),
+    )
+});
+
 pub static CSS_PATH: LazyLock<String> = LazyLock::new(|| CSS.path());
+pub static ICON_PATH: LazyLock<String> = LazyLock::new(|| ICON.path());
 pub static JS_PATH: LazyLock<String> = LazyLock::new(|| JS.path());
 
 /// `GET /assets/web/{file}`: the current version of an asset; any other name is 404 (an old
 /// hash is not served, so a stale page cannot pair with a new stylesheet unnoticed).
 pub async fn serve(Path(file): Path<String>) -> Response {
-    for asset in [&*CSS, &*JS] {
+    for asset in [&*CSS, &*JS, &*ICON] {
         if asset.name == file {
             return (
                 [

@@ -35,6 +35,10 @@ pub struct SectorChoice {
     /// and each division's code and title.
     pub names: String,
     pub divisions: Vec<Check>,
+    /// Per division (in `divisions`' order), every name the filter box finds it by, lower
+    /// case: its code and title and the titles of its classes, in three languages (화장품 finds
+    /// 20 by its class 2023 "화장품 제조업", and 47 by 4772).
+    pub division_names: Vec<String>,
     /// Open when something inside is chosen.
     pub open: bool,
 }
@@ -108,16 +112,29 @@ fn sector_tree(w: &Web, form: &Form) -> Vec<SectorChoice> {
                     .iter()
                     .map(|l| sector_name(super::i18n::Tr::new(*l), code).to_lowercase()),
             );
+            let mut division_names = Vec::new();
             let divisions: Vec<Check> = isic()
                 .children(Some(code))
                 .filter(|d| d.level == IsicLevel::Division)
                 .map(|d| {
                     // The filter finds a division by its name in any language, with or
-                    // without its code in front ("10 food").
-                    names.extend(Lang::ALL.iter().map(|l| {
-                        let name = sector_name(super::i18n::Tr::new(*l), &d.code);
-                        format!("{} {}", d.code, name.to_lowercase())
-                    }));
+                    // without its code in front ("10 food"), and by its classes' names.
+                    let own: Vec<String> = Lang::ALL
+                        .iter()
+                        .map(|l| format!("{} {}", d.code, d.name(*l).to_lowercase()))
+                        .collect();
+                    names.extend(own.iter().cloned());
+                    let mut all = own;
+                    let mut stack = vec![d.code.as_str()];
+                    while let Some(parent) = stack.pop() {
+                        for k in isic().children(Some(parent)) {
+                            stack.push(k.code.as_str());
+                            if k.level == IsicLevel::Class {
+                                all.extend(Lang::ALL.iter().map(|l| k.name(*l).to_lowercase()));
+                            }
+                        }
+                    }
+                    division_names.push(all.join(" | "));
                     check(
                         format!("s-{}", d.code),
                         "sector",
@@ -139,6 +156,7 @@ fn sector_tree(w: &Web, form: &Form) -> Vec<SectorChoice> {
                 names: names.join(" | "),
                 open: open || chosen.contains(&code),
                 divisions,
+                division_names,
             }
         })
         .collect()

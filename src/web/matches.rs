@@ -14,7 +14,7 @@ use axum::response::Response;
 use super::explain::{feature_name, points, score_view, ScoreView};
 use super::i18n::Tr;
 use super::public::pick;
-use super::{Chrome, Form, Section, Web};
+use super::{query_string, Chrome, Form, Section, Web};
 use crate::domain::account::Role;
 use crate::domain::investor::Investor;
 use crate::domain::sme::Sme;
@@ -51,6 +51,43 @@ struct MatchesPage {
     action: String,
     weights_error: Option<String>,
     matches: Vec<MatchItem>,
+    /// The same ranking with the next ten too, while there may be more.
+    more: Option<String>,
+}
+
+/// Matches a page shows at first, and how many more each "show more" adds.
+const PAGE: usize = 10;
+
+/// How many matches the address asks for (`n`): a multiple of [`PAGE`] up to the most a
+/// ranking gives, else the first page.
+fn asked_count(query: &Form) -> usize {
+    let most = matching::MAX_MATCHES as usize;
+    query
+        .get("n")
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .map_or(PAGE, |n| n.clamp(PAGE, most).div_ceil(PAGE) * PAGE)
+        .min(most)
+}
+
+/// The link to the same ranking with [`PAGE`] more, landing on the first new one; `None` when
+/// the ranking gave fewer than asked (there are no more) or the most it gives.
+fn more_link(w: &Web, path: &str, query: &Form, shown: usize, found: usize) -> Option<String> {
+    if found < shown || shown >= matching::MAX_MATCHES as usize {
+        return None;
+    }
+    let next = (shown + PAGE).to_string();
+    let pairs = query
+        .0
+        .iter()
+        .filter(|(k, _)| k != "n")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .chain([("n", next.as_str())]);
+    Some(format!(
+        "{}{}#m-{}",
+        w.href(path),
+        query_string(pairs),
+        shown + 1
+    ))
 }
 
 /// A match's score and one bar per feature, with the reason the ranking gave.
@@ -111,8 +148,10 @@ async fn for_sme(w: Web, id: String) -> Response {
         Ok(_) | Err(ServiceError::BadInput(_)) => return w.not_found(),
         Err(e) => return w.service_error(e),
     };
+    let query = Form::query(w.query.as_deref());
+    let shown = asked_count(&query);
     let args = matching::MatchArgs {
-        first: Some(10),
+        first: Some(shown as i32),
         weights: None,
         lang: Some(w.lang),
     };
@@ -120,6 +159,7 @@ async fn for_sme(w: Web, id: String) -> Response {
         Ok(m) => m,
         Err(e) => return w.service_error(e),
     };
+    let more = more_link(&w, &format!("/me/matches/{id}"), &query, shown, found.len());
     let matches = found
         .iter()
         .map(|m| {
@@ -137,6 +177,7 @@ async fn for_sme(w: Web, id: String) -> Response {
         action: String::new(),
         weights_error: None,
         matches,
+        more,
     };
     w.page(StatusCode::OK, &page)
 }
@@ -168,6 +209,8 @@ async fn for_investor(w: Web, id: String) -> Response {
         })
         .collect();
     let mut weights_error = None;
+    let shown = asked_count(&query);
+    let mut more = None;
     let matches = match asked {
         Err(()) => {
             weights_error = Some(tr.t("matches-weights-error"));
@@ -175,18 +218,22 @@ async fn for_investor(w: Web, id: String) -> Response {
         }
         Ok(weights) => {
             let args = matching::MatchArgs {
-                first: Some(10),
+                first: Some(shown as i32),
                 weights,
                 lang: Some(w.lang),
             };
             match matching::for_investor(&w.app, &w.viewer, &id, None, args).await {
-                Ok(found) => found
-                    .iter()
-                    .map(|m| {
-                        let href = w.href(&format!("/smes/{}", m.sme.get().id));
-                        explained(tr, m, href, title(tr, w.lang, &m.sme))
-                    })
-                    .collect(),
+                Ok(found) => {
+                    let path = format!("/me/matches/{id}");
+                    more = more_link(&w, &path, &query, shown, found.len());
+                    found
+                        .iter()
+                        .map(|m| {
+                            let href = w.href(&format!("/smes/{}", m.sme.get().id));
+                            explained(tr, m, href, title(tr, w.lang, &m.sme))
+                        })
+                        .collect()
+                }
                 Err(ServiceError::BadInput(_)) => {
                     weights_error = Some(tr.t("matches-weights-error"));
                     vec![]
@@ -209,6 +256,7 @@ async fn for_investor(w: Web, id: String) -> Response {
         action: w.href(&format!("/me/matches/{id}")),
         weights_error,
         matches,
+        more,
     };
     w.page(StatusCode::OK, &page)
 }
@@ -216,6 +264,17 @@ async fn for_investor(w: Web, id: String) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn show_more_asks_for_whole_pages_up_to_the_most() {
+        let n = |q: &str| asked_count(&Form::query(Some(q)));
+        assert_eq!(asked_count(&Form::query(None)), 10);
+        assert_eq!(n("n=20"), 20);
+        assert_eq!(n("n=15"), 20);
+        assert_eq!(n("n=0"), 10);
+        assert_eq!(n("n=100000"), 100);
+        assert_eq!(n("n=lots"), 10);
+    }
 
     #[test]
     fn sliders_read_points_and_refuse_words() {

@@ -245,6 +245,7 @@ pub struct Chrome {
     pub title: String,
     pub css: &'static str,
     pub js: &'static str,
+    pub icon: &'static str,
     pub nav: Vec<NavItem>,
     pub langs: Vec<LangLink>,
     pub signed_in: bool,
@@ -357,6 +358,7 @@ impl Web {
             title,
             css: CSS_PATH.as_str(),
             js: JS_PATH.as_str(),
+            icon: ICON_PATH.as_str(),
             nav,
             langs,
             signed_in: self.viewer.user.is_some(),
@@ -555,7 +557,7 @@ impl Web {
     }
 }
 
-use assets::{CSS_PATH, JS_PATH};
+use assets::{CSS_PATH, ICON_PATH, JS_PATH};
 
 #[derive(Template)]
 #[template(path = "message.html")]

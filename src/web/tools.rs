@@ -18,7 +18,18 @@ use crate::service::{self, reference};
 
 pub struct Group {
     pub label: String,
-    pub options: Vec<Opt>,
+    pub options: Vec<SectorOpt>,
+}
+
+/// An activity of the sector list.
+pub struct SectorOpt {
+    pub value: String,
+    /// Code and name in the page language.
+    pub label: String,
+    pub selected: bool,
+    /// Its name in the other two languages, lower-cased, for the finder: an owner on the Khmer
+    /// page who types "sugar" finds 1072 too.
+    pub alt: String,
 }
 
 pub struct Outcome {
@@ -63,10 +74,16 @@ pub fn sector_groups(tr: super::i18n::Tr, sector: &str) -> Vec<Group> {
             }
             for k in kids {
                 if k.level == IsicLevel::Class {
-                    options.push(Opt {
+                    let alt: Vec<String> = Lang::ALL
+                        .iter()
+                        .filter(|l| **l != tr.lang)
+                        .map(|l| k.name(*l).to_lowercase())
+                        .collect();
+                    options.push(SectorOpt {
                         selected: k.code == sector,
                         label: format!("{} {}", k.code, super::public::sector_name(tr, &k.code)),
                         value: k.code.clone(),
+                        alt: alt.join(" | "),
                     });
                 }
             }
