@@ -623,7 +623,7 @@ fn the_incentive_and_digital_checks_answer_without_javascript() {
         "status in Korean"
     );
     assert!(
-        html.contains("<option value=\"1030\" selected>"),
+        html.contains("<option value=\"1030\" selected"),
         "the answer keeps the question"
     );
     assert!(html.contains("value=\"500000\""));
@@ -655,6 +655,14 @@ fn the_incentive_and_digital_checks_answer_without_javascript() {
     let html = d.text();
     assert!(html.contains("កម្រិត៖ មធ្យម"), "intermediate in Khmer");
     assert!(html.contains("ពិន្ទុ៖ 21"), "score 5 + 8 + 8");
+    // The next steps say what to do (two of them), not the questionnaire's questions again.
+    let steps = html
+        .split("<ol>")
+        .nth(1)
+        .and_then(|rest| rest.split("</ol>").next())
+        .unwrap_or_default();
+    assert_eq!(steps.matches("<li>").count(), 2, "{html}");
+    assert!(!steps.contains('?'), "{steps}");
     assert_eq!(
         html.matches(" checked ").count() + html.matches(" checked>").count(),
         3

@@ -166,6 +166,21 @@ digital-example-ecommerce_integration = Example: an online order lowers stock an
 digital-example-cloud_backoffice = Example: files and accounts live online, reachable from any office.
 digital-example-data_analytics = Example: you look at monthly sales figures to decide what to stock.
 digital-example-cybersecurity = Example: backups every week and a second step when logging in.
+# A next step worded as what to do, not as the question it answers.
+digital-step-social_media = Open a Facebook or TikTok page for the business and post your products with their prices.
+digital-step-messaging_sales = Take orders by Telegram or Messenger: put your number on your page and your packaging.
+digital-step-e_payment = Take payment by KHQR (ask your bank for a merchant QR code), so customers can pay by phone.
+digital-step-website = Make a simple website at your own address that shows what you sell and how to reach you.
+digital-step-online_store = Sell online: list your products on a marketplace app, or add a shop to your website.
+digital-step-online_advertising = Try a small paid advertisement on Facebook to show your posts to customers near you.
+digital-step-accounting_software = Enter sales and costs in an accounting app instead of a paper book.
+digital-step-digital_inventory = Count your stock in an app that updates with each sale.
+digital-step-erp = Use one system for buying, stock, sales and accounts.
+digital-step-crm = Keep each customer's orders and calls in one app, to follow up and sell again.
+digital-step-ecommerce_integration = Connect your online shop to your stock and accounts, so that an order updates both by itself.
+digital-step-cloud_backoffice = Keep files and accounts online (in the cloud), reachable from any office and not lost with one computer.
+digital-step-data_analytics = Look at your sales figures each month to decide what to stock and what to promote.
+digital-step-cybersecurity = Back up your data every week and turn on two-step log-in for your accounts.
 
 account-email = E-mail address
 account-password = Password

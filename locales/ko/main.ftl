@@ -162,6 +162,21 @@ digital-example-ecommerce_integration = 예: 온라인 주문이 재고를 줄�
 digital-example-cloud_backoffice = 예: 파일과 장부가 온라인에 있어 어느 사무실에서나 볼 수 있습니다.
 digital-example-data_analytics = 예: 월별 매출 수치를 보고 들여놓을 상품을 정합니다.
 digital-example-cybersecurity = 예: 매주 백업하고 로그인할 때 2단계 인증을 씁니다.
+# A next step worded as what to do, not as the question it answers.
+digital-step-social_media = 기업의 페이스북이나 틱톡 페이지를 열고 제품을 가격과 함께 올리세요.
+digital-step-messaging_sales = 텔레그램이나 메신저로 주문을 받으세요. 페이지와 포장에 연락처를 적어 두세요.
+digital-step-e_payment = KHQR 결제를 받으세요(거래 은행에 가맹점 QR 코드를 신청). 고객이 휴대전화로 결제할 수 있습니다.
+digital-step-website = 판매하는 것과 연락 방법을 보여 주는 간단한 웹사이트를 자체 주소로 만드세요.
+digital-step-online_store = 온라인으로 판매하세요. 마켓플레이스 앱에 제품을 올리거나 웹사이트에 쇼핑몰을 더하세요.
+digital-step-online_advertising = 페이스북에 소액 유료 광고를 해 보세요. 가까운 고객에게 게시물이 보입니다.
+digital-step-accounting_software = 매출과 비용을 종이 장부 대신 회계 앱에 기록하세요.
+digital-step-digital_inventory = 판매할 때마다 갱신되는 앱으로 재고를 관리하세요.
+digital-step-erp = 구매, 재고, 판매, 회계를 하나의 시스템으로 처리하세요.
+digital-step-crm = 고객별 주문과 통화를 한 앱에 기록해 후속 연락과 재판매에 활용하세요.
+digital-step-ecommerce_integration = 온라인 쇼핑몰을 재고·회계와 연결해 주문이 들어오면 둘 다 자동으로 갱신되게 하세요.
+digital-step-cloud_backoffice = 파일과 장부를 온라인(클라우드)에 두어 어느 사무실에서나 보고, 컴퓨터 한 대가 고장 나도 잃지 않게 하세요.
+digital-step-data_analytics = 매달 매출 수치를 보고 무엇을 들여놓고 무엇을 홍보할지 정하세요.
+digital-step-cybersecurity = 매주 데이터를 백업하고 계정에 2단계 로그인을 켜세요.
 
 account-email = 이메일 주소
 account-password = 비밀번호

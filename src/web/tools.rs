@@ -273,9 +273,10 @@ pub async fn digital(w: Web) -> Response {
         .collect();
     let result = form.get("done").or(form.get("q")).map(|_| {
         let a = reference::assess_digital(&chosen);
+        // Worded as what to do ("Take payment by KHQR…"), not as the question it answers.
         let next = reference::digital_next_steps(&chosen, 2)
             .into_iter()
-            .map(|q| question_text(q, w.lang).to_string())
+            .map(|q| tr.t(&format!("digital-step-{}", q.code.to_ascii_lowercase())))
             .collect();
         DigitalResult {
             level: tr.t1("digital-level-is", "level", level_name(tr, a.level)),
