@@ -1122,6 +1122,17 @@ fn the_wizard_asks_for_a_way_to_be_reached_a_province_and_names_each_field() {
     );
     assert_eq!(none.status, 422);
     assert!(none.text().contains("សូមជ្រើសរើសខេត្តពីបញ្ជី"));
+    // How big, optional, asked with where: a number that is none is said next to its field.
+    assert!(step3.contains(r#"id="employees""#) && step3.contains(r#"id="founded""#));
+    let big = get(
+        &s,
+        "/km/me/new?step=digital&name=ហាង&description=នំ&sector=1079&province=KH-12&employees=lots&founded=1850",
+        &h,
+    );
+    assert_eq!(big.status, 422);
+    let html = big.text();
+    assert!(html.contains(r#"id="employees-error""#), "{html}");
+    assert!(html.contains(r#"id="founded-error""#), "{html}");
     // The last step without phone, Telegram or e-mail: refused, said next to the phone field,
     // nothing published; with a phone it is.
     let answers = [
@@ -1129,6 +1140,8 @@ fn the_wizard_asks_for_a_way_to_be_reached_a_province_and_names_each_field() {
         ("description", "នំបញ្ចុកស្រស់រាល់ព្រឹក"),
         ("sector", "1079"),
         ("province", "KH-12"),
+        ("employees", "១២"),
+        ("founded", "2018"),
         ("person", "យាយហៀង"),
     ];
     let mut pairs = answers.to_vec();
@@ -1156,6 +1169,14 @@ fn the_wizard_asks_for_a_way_to_be_reached_a_province_and_names_each_field() {
     let done = post_form(&s, "/km/me/new", Some(&cookie), &sent);
     assert_eq!(done.status, 303, "{}", done.text());
     assert_eq!(count(), before + 1);
+    assert_eq!(
+        sql_scalar(
+            &s,
+            "SELECT employees * 10000 + founded_year FROM smes ORDER BY created_at DESC LIMIT 1"
+        ),
+        serde_json::json!(12 * 10000 + 2018),
+        "the size typed with Khmer digits is the business's"
+    );
 }
 
 /// Before: a double tap on "Publish" (or back and send again) made two businesses, each in

@@ -64,6 +64,35 @@ pub fn number(s: Option<&str>) -> Result<Option<i64>, ()> {
     }
 }
 
+/// The problems with a business's size as typed (both optional): people working in it, a whole
+/// number up to the domain's bound, and the year it started, from 1900 to this year.
+pub fn size(tr: Tr, employees: Option<&str>, founded: Option<&str>) -> Vec<(&'static str, String)> {
+    use crate::domain::sme::{EARLIEST_FOUNDED_YEAR, MAX_EMPLOYEES};
+    let mut out = Vec::new();
+    match number(employees) {
+        Ok(None) => {}
+        Ok(Some(n)) if (0..=MAX_EMPLOYEES).contains(&n) => {}
+        _ => out.push((
+            "employees",
+            tr.t1("error-employees", "max", MAX_EMPLOYEES.to_string()),
+        )),
+    }
+    let this_year = i64::from(time::OffsetDateTime::now_utc().year());
+    match number(founded) {
+        Ok(None) => {}
+        Ok(Some(y)) if (EARLIEST_FOUNDED_YEAR..=this_year).contains(&y) => {}
+        _ => out.push((
+            "founded",
+            tr.t2(
+                "error-founded",
+                ("first", EARLIEST_FOUNDED_YEAR.to_string()),
+                ("last", this_year.to_string()),
+            ),
+        )),
+    }
+    out
+}
+
 /// Whether `typed` is an optional minus and digits, as [`number`] reads them.
 fn is_integer(typed: Option<&str>) -> bool {
     let cleaned =
@@ -178,6 +207,8 @@ pub fn summary_line(tr: Tr, form: FormKind, id: &str, message: &str) -> String {
         (FormKind::Business, "description") => "wizard-description",
         (FormKind::Business, "sector") => "wizard-sector",
         (FormKind::Business, "province") => "wizard-province",
+        (FormKind::Business, "employees") => "wizard-employees",
+        (FormKind::Business, "founded") => "wizard-founded",
         (FormKind::Business, "capital_min") => "wizard-capital-min",
         (FormKind::Business, "capital_max") => "wizard-capital-max",
         (FormKind::Mandate, "name") => "mandate-name",

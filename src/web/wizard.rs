@@ -28,13 +28,16 @@ use crate::service::{profiles, reference, ServiceError};
 const STEPS: usize = 6;
 
 /// The draft's fields and the step that asks each.
-const FIELDS: [(&str, usize); 15] = [
+const FIELDS: [(&str, usize); 17] = [
     // The business being changed (absent for a new one); carried through every step.
     ("id", 0),
     ("name", 1),
     ("description", 1),
     ("sector", 2),
     ("province", 3),
+    // How big, optional: asked with where, since both are what an investor filters by.
+    ("employees", 3),
+    ("founded", 3),
     ("q", 4),
     ("partnership", 5),
     ("capital_min", 5),
@@ -96,6 +99,8 @@ struct WizardPage {
     sectors: Vec<Group>,
     provinces: Vec<Opt>,
     checks: Vec<Check>,
+    employees: String,
+    founded: String,
     capital_min: String,
     capital_max: String,
     person: String,
@@ -136,8 +141,15 @@ fn problems(w: &Web, draft: &Form, step: usize) -> Vec<(&'static str, String)> {
         2 if IsicClass::parse(draft.get("sector").unwrap_or_default()).is_err() => {
             found.push(("sector", tr.t("error-sector")));
         }
-        3 if ProvinceCode::parse(draft.get("province").unwrap_or_default()).is_err() => {
-            found.push(("province", tr.t("error-province")));
+        3 => {
+            if ProvinceCode::parse(draft.get("province").unwrap_or_default()).is_err() {
+                found.push(("province", tr.t("error-province")));
+            }
+            found.extend(refusals::size(
+                tr,
+                draft.get("employees"),
+                draft.get("founded"),
+            ));
         }
         5 => {
             let (amounts, ..) = refusals::amounts(
@@ -273,6 +285,8 @@ fn page(w: &Web, step: usize, draft: &Form) -> WizardPage {
             })
             .collect(),
         checks,
+        employees: get("employees"),
+        founded: get("founded"),
         capital_min: get("capital_min"),
         capital_max: get("capital_max"),
         person: get("person"),
@@ -399,6 +413,12 @@ pub async fn edit(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
     for t in &p.partnership_types {
         pairs.push(("partnership", t.as_str().to_string()));
     }
+    if let Some(n) = p.employees {
+        pairs.push(("employees", n.to_string()));
+    }
+    if let Some(y) = p.founded_year {
+        pairs.push(("founded", y.to_string()));
+    }
     if let Some(m) = p.capital_sought.min {
         pairs.push(("capital_min", m.to_string()));
     }
@@ -447,6 +467,9 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
         province_code: text("province").unwrap_or_default(),
         capital_sought_min_usd: capital_min,
         capital_sought_max_usd: capital_max,
+        // Refused above when not a whole number; blank is not given.
+        employees: refusals::number(draft.get("employees")).ok().flatten(),
+        founded_year: refusals::number(draft.get("founded")).ok().flatten(),
         partnership_types: draft.parsed("partnership", PartnershipType::parse),
         digital_indicators: draft.parsed("q", DigitalIndicator::parse),
         languages: vec![w.lang.code().to_string()],
@@ -461,8 +484,8 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
     let mut raw = raw;
     let changing = draft.get("id").map(str::to_string);
     if let Some(id) = &changing {
-        // What the wizard does not ask is kept as it is: texts in other languages, staff
-        // count, founding year, secondary sectors, languages.
+        // What the wizard does not ask is kept as it is: texts in other languages, secondary
+        // sectors, languages.
         match owned(&w, id).await {
             Ok(Some(current)) => keep_unasked(&mut raw, &current, w.lang),
             Ok(None) | Err(ServiceError::BadInput(_)) => return w.not_found(),
@@ -501,6 +524,8 @@ fn field_of(field: &str) -> (&'static str, &'static str) {
         "description" => ("description", "error-wizard-text"),
         "sectorCode" => ("sector", "error-sector"),
         "provinceCode" => ("province", "error-province"),
+        "employees" => ("employees", "error-employees"),
+        "foundedYear" => ("founded", "error-founded"),
         "capitalSoughtMinUsd" => ("capital_min", "error-investment"),
         "capitalSoughtMaxUsd" => ("capital_max", "error-investment"),
         "contact.email" => ("email", "error-email-invalid"),
@@ -518,8 +543,6 @@ fn keep_unasked(raw: &mut SmeRaw, current: &Sme, lang: Lang) {
     let p = &current.profile;
     keep_other_languages(&mut raw.name, &p.name, lang);
     keep_other_languages(&mut raw.description, &p.description, lang);
-    raw.employees = p.employees.map(i64::from);
-    raw.founded_year = p.founded_year.map(i64::from);
     raw.secondary_sector_codes = p
         .secondary_sectors
         .iter()
