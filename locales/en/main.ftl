@@ -409,6 +409,7 @@ staff-export-stage = Stage
 staff-export-updated = Last change
 staff-export-curator = Curator
 staff-export-sme = Business (SME)
+staff-export-anonymous = { $name } (anonymous: investors see only its sector and province)
 staff-export-sector = Sector (ISIC)
 staff-export-province = Province
 staff-export-investor = Investor or partner

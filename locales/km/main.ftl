@@ -399,6 +399,7 @@ staff-export-stage = ដំណាក់កាល
 staff-export-updated = ផ្លាស់ប្ដូរចុងក្រោយ
 staff-export-curator = អ្នកទទួលបន្ទុក
 staff-export-sme = អាជីវកម្ម
+staff-export-anonymous = { $name } (អនាមិក៖ វិនិយោគិនឃើញតែវិស័យ និងខេត្តរបស់វា)
 staff-export-sector = វិស័យ (ISIC)
 staff-export-province = ខេត្ត
 staff-export-investor = វិនិយោគិន ឬដៃគូ

@@ -399,6 +399,7 @@ staff-export-stage = 단계
 staff-export-updated = 마지막 변경
 staff-export-curator = 담당자
 staff-export-sme = 기업
+staff-export-anonymous = { $name } (익명: 투자자에게는 업종과 지역만 보입니다)
 staff-export-sector = 업종 (ISIC)
 staff-export-province = 지역
 staff-export-investor = 투자자 또는 파트너

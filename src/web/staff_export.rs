@@ -172,7 +172,12 @@ pub async fn pipeline_csv(w: Web) -> Response {
                 None => tr.t("staff-curator-none"),
                 Some(id) => staff_email(id, &emails),
             },
-            name_of(&w, &m.sme).0,
+            // An anonymous SME's name, which staff see, says it is hidden from investors: a
+            // file is shared further than the page it came from.
+            match p.hidden_as(w.lang) {
+                Some(_) => tr.t1("staff-export-anonymous", "name", name_of(&w, &m.sme).0),
+                None => name_of(&w, &m.sme).0,
+            },
             // The code inside the text, so a spreadsheet keeps its leading zero (0112, not 112).
             format!(
                 "{} {}",
@@ -194,8 +199,10 @@ pub async fn pipeline_csv(w: Web) -> Response {
         Ok(f) => f,
         Err(e) => return w.service_error(ServiceError::Internal(e)),
     };
+    // The language in the name: the same day's English and Khmer files are two files.
     let name = format!(
-        "attachment; filename=\"khkr-pipeline-{}.csv\"",
+        "attachment; filename=\"khkr-pipeline-{}-{}.csv\"",
+        w.lang.code(),
         &when(time::OffsetDateTime::now_utc())[..10]
     );
     let mut r = (StatusCode::OK, file).into_response();
