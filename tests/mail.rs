@@ -389,6 +389,12 @@ fn a_relay_that_refuses_for_now_gets_the_notice_again_and_a_permanent_refusal_is
         "{dashboard}"
     );
     assert!(dashboard.contains("no such mailbox"), "{dashboard}");
+    // The line names the pair and when the letter was written (Cambodia time).
+    assert!(
+        dashboard.contains("Sokha Cashew Processing · Hanbit Beauty Trading — "),
+        "{dashboard}"
+    );
+    assert!(dashboard.contains("written 20"), "{dashboard}");
     // Staff send the given-up letter again (the mailbox was fixed): it goes out, once. The
     // page says where it goes: the account's e-mail, which is not the profile's contact.
     let page = staff_page(&s, &staff, &id);

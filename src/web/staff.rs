@@ -210,18 +210,32 @@ pub async fn dashboard(w: Web) -> Response {
         .map(|(iso, n)| (province_name(tr, iso), *n, filtered("province", iso)))
         .collect();
     provinces.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let unsent = match service::notices::not_sent(&w.app, &w.viewer, UNSENT_SHOWN).await {
-        Ok(n) => n
-            .iter()
-            .map(|n| {
-                (
-                    mail_line(tr, n),
-                    w.href(&format!("/staff/matches/{}", n.match_id)),
-                )
-            })
-            .collect(),
+    let found = match service::notices::not_sent(&w.app, &w.viewer, UNSENT_SHOWN).await {
+        Ok(n) => n,
         Err(e) => return w.service_error(e),
     };
+    // Each letter says which pair it is about and since when, so staff can tell from here
+    // what to follow up (a relay down shows as many lines of one day).
+    let mut unsent = Vec::with_capacity(found.len());
+    for n in &found {
+        let pair = match pipeline::get(&w.app, &w.viewer, &n.match_id.to_string(), w.lang).await {
+            Ok(Some(m)) => tr.t2(
+                "staff-unsent-pair",
+                ("sme", name_of(&w, &m.sme).0),
+                ("investor", name_of(&w, &m.investor).0),
+            ),
+            Ok(None) => n.match_id.to_string(),
+            Err(e) => return w.service_error(e),
+        };
+        let mut line = mail_line(tr, n);
+        line.what = format!("{pair} — {}", line.what);
+        line.status = format!(
+            "{} · {}",
+            tr.t1("staff-unsent-since", "when", when(n.created_at)),
+            line.status
+        );
+        unsent.push((line, w.href(&format!("/staff/matches/{}", n.match_id))));
+    }
     let page = DashboardPage {
         c: w.chrome(tr.t("staff-dashboard-title"), Section::Staff),
         total: tr.t1("staff-dashboard-total", "count", total),
