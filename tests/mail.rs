@@ -518,6 +518,11 @@ fn an_introduction_may_not_name_the_anonymous_sme_or_give_a_contact() {
     // The staff page says how the investor sees the SME, and explains a refusal by the form.
     let page = staff_page(&s, &staff, &id);
     assert!(page.contains("This SME is anonymous"), "{page}");
+    // And in which languages the two letters quoting the message go (the profiles' first).
+    assert!(
+        page.contains("The SME gets its letter in Khmer, the investor in Korean"),
+        "{page}"
+    );
     let csrf = common::web::csrf_of(&page);
     let cookie = format!("khkr_session={staff}");
     let refused = common::web::post_form(

@@ -448,6 +448,7 @@ staff-actions = What to do next
 staff-introduce-label = Introduce them: your message to both
 staff-introduce-hint = Say why they should meet. Both parties read it as soon as they are introduced, so leave out contact details: those are shared only once both accept.
 staff-introduce-anonymous = This SME is anonymous: until both accept, the investor sees it only as “{ $neutral }”. Do not write its name.
+staff-introduce-languages = The SME gets its letter in { $sme }, the investor in { $investor }; both quote your message as you write it, so write it in a language both read, or in both.
 staff-error-reveals-name = The message names this SME, which is anonymous: the investor may learn its name only once both accept. Describe the business instead.
 staff-error-reveals-contact = The message holds contact details of one side: they are shared only once both accept. Leave them out.
 staff-introduce-submit = Introduce them

@@ -438,6 +438,7 @@ staff-actions = 다음 할 일
 staff-introduce-label = 소개하기: 양측에 보내는 메시지
 staff-introduce-hint = 두 곳이 만나야 하는 이유를 적으세요. 소개되는 즉시 양측이 이 메시지를 읽으므로 연락처는 적지 마세요. 연락처는 양측이 모두 수락한 뒤에만 공개됩니다.
 staff-introduce-anonymous = 이 SME는 익명입니다. 양측이 모두 수락하기 전까지 투자자에게는 “{ $neutral }”(으)로만 보입니다. 이름을 적지 마세요.
+staff-introduce-languages = 중소기업은 { $sme }, 투자자는 { $investor }로 된 메일을 받습니다. 두 메일 모두 메시지를 쓴 그대로 인용하므로, 양쪽이 모두 읽을 수 있는 언어나 두 언어로 쓰세요.
 staff-error-reveals-name = 메시지에 익명 SME의 이름이 들어 있습니다. 투자자는 양측이 모두 수락한 뒤에만 이름을 알 수 있습니다. 이름 대신 사업을 설명하세요.
 staff-error-reveals-contact = 메시지에 한쪽의 연락처가 들어 있습니다. 연락처는 양측이 모두 수락한 뒤에만 공개됩니다. 빼 주세요.
 staff-introduce-submit = 소개하기

@@ -76,6 +76,19 @@ pub fn language(languages: &[LanguageCode], fallback: Lang) -> Lang {
         .unwrap_or(fallback)
 }
 
+/// The languages the two owners' letters are written in: each profile's first language the
+/// site speaks, else Khmer for an SME and English for an investor. Staff see them by the
+/// introduction box, since the letters quote their message as they wrote it.
+pub fn letter_languages(
+    sme: &crate::domain::sme::SmeProfile,
+    investor: &crate::domain::investor::InvestorProfile,
+) -> (Lang, Lang) {
+    (
+        language(&sme.languages, Lang::Km),
+        language(&investor.languages, Lang::En),
+    )
+}
+
 /// A match's notices and how each went, in the order they were written (staff only: who was
 /// told what is a pipeline fact of the curation).
 pub async fn of_match(
@@ -165,12 +178,10 @@ pub async fn letter(app: &App, notice: &StoredNotice) -> ServiceResult<Result<Le
         return Ok(Err(NoLetter::Stale));
     }
     let m = Match::of_record(app, record, Lang::En).await?;
+    let (sme_lang, investor_lang) = letter_languages(&m.sme.profile, &m.investor.profile);
     let (account, lang) = match notice.notice.audience {
-        Audience::SmeOwner => (m.sme.owner, language(&m.sme.profile.languages, Lang::Km)),
-        Audience::InvestorOwner => (
-            m.investor.owner,
-            language(&m.investor.profile.languages, Lang::En),
-        ),
+        Audience::SmeOwner => (m.sme.owner, sme_lang),
+        Audience::InvestorOwner => (m.investor.owner, investor_lang),
         Audience::Curator => (m.record.as_ref().and_then(|r| r.curator_id), Lang::En),
     };
     let Some(user) = (match account {

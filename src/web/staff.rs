@@ -45,6 +45,7 @@ use crate::domain::investor::Investor;
 use crate::domain::notice::{Audience, NoticeKind};
 use crate::domain::pipeline::{AuditEntry, Response as Answer, Side, Stage, MESSAGE_MAX_CHARS};
 use crate::domain::sme::Sme;
+use crate::domain::text::Lang;
 use crate::domain::validation;
 use crate::service::matching::{self, MatchView};
 use crate::service::notices::NoLetter;
@@ -732,6 +733,8 @@ struct MatchPage {
     /// How the investor sees an ANONYMOUS SME until both accept (its neutral name), said next
     /// to the message both read.
     anonymous_as: Option<String>,
+    /// In which languages the two letters go, by the introduction box.
+    letter_languages: String,
     introduce_action: String,
     moves: Vec<Opt>,
     move_action: String,
@@ -1020,6 +1023,16 @@ async fn render(w: &Web, id: &str, status: StatusCode, typed: Typed) -> Response
         introduction: facts.introduction.clone(),
         can_introduce: facts.stage == Stage::Shortlisted,
         anonymous_as: m.sme.get().profile.hidden_as(w.lang),
+        letter_languages: {
+            let (sme, investor) =
+                service::notices::letter_languages(&m.sme.get().profile, &m.investor.get().profile);
+            let name = |l: Lang| tr.t(&format!("lang-name-{}", l.code()));
+            tr.t2(
+                "staff-introduce-languages",
+                ("sme", name(sme)),
+                ("investor", name(investor)),
+            )
+        },
         introduce_action: w.href(&format!("{base}/introduce")),
         moves,
         move_action: w.href(&format!("{base}/move")),
