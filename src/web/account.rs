@@ -430,6 +430,18 @@ pub async fn me(w: Web) -> Response {
 
 /// Archives one of the account's businesses or mandates: it leaves search and matching; PRG to
 /// the account.
+/// The name of a published profile of the viewer's own, as its owner sees it (an anonymous
+/// SME's too); `None` for someone else's or none.
+async fn owned_name<K>(w: &Web, id: &str) -> Result<Option<String>, ServiceError>
+where
+    K: profiles::Kind + crate::service::visibility::Profile,
+{
+    Ok(profiles::get::<K>(&w.app, &w.viewer, id)
+        .await?
+        .filter(|p| w.viewer.owns(p.get().owner()))
+        .map(|p| p.display_name(w.lang)))
+}
+
 pub async fn archive(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes) -> Response {
     // Signed out first, as for the password form.
     if w.viewer.user.is_none() {
@@ -441,47 +453,35 @@ pub async fn archive(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
     }
     // Taking a business off the site cannot be undone here: asked once more, by its name.
     if !super::confirmed(&form) {
-        let is_investor = w.viewer.user.as_ref().map(|u| u.role) == Some(Role::Investor);
-        // The owner's own name for it (an anonymous SME's too); someone else's is unknown.
-        let name = if is_investor {
-            profiles::get::<Investor>(&w.app, &w.viewer, &id)
-                .await
-                .map(|p| {
-                    p.filter(|p| w.viewer.owns(p.get().owner))
-                        .map(|p| p.display_name(w.lang))
-                })
-        } else {
-            profiles::get::<Sme>(&w.app, &w.viewer, &id).await.map(|p| {
-                p.filter(|p| w.viewer.owns(p.get().owner))
-                    .map(|p| p.display_name(w.lang))
-            })
+        let (name, keys) = match w.viewer.user.as_ref().map(|u| u.role) {
+            Some(Role::Investor) => (
+                owned_name::<Investor>(&w, &id).await,
+                (
+                    "mandate-archive-confirm-title",
+                    "mandate-archive-confirm-body",
+                    "mandate-archive",
+                ),
+            ),
+            _ => (
+                owned_name::<Sme>(&w, &id).await,
+                (
+                    "me-archive-confirm-title",
+                    "me-archive-confirm-body",
+                    "me-archive",
+                ),
+            ),
         };
+        let (title_key, body_key, confirm_key) = keys;
         return match name {
             Ok(Some(name)) => w.confirm(super::Confirm {
-                title_key: if is_investor {
-                    "mandate-archive-confirm-title"
-                } else {
-                    "me-archive-confirm-title"
-                },
-                body: w.tr.t1(
-                    if is_investor {
-                        "mandate-archive-confirm-body"
-                    } else {
-                        "me-archive-confirm-body"
-                    },
-                    "name",
-                    name,
-                ),
+                title_key,
+                body: w.tr.t1(body_key, "name", name),
                 action: w.href(&format!("/me/archive/{id}")),
                 fields: &[],
-                confirm_key: if is_investor {
-                    "mandate-archive"
-                } else {
-                    "me-archive"
-                },
+                confirm_key,
                 back: w.href("/me"),
             }),
-            Ok(_) => w.not_found(),
+            Ok(None) => w.not_found(),
             Err(e) => w.service_error(e),
         };
     }
