@@ -295,6 +295,27 @@ async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
                 narrowed.as_u64().is_some_and(|n| n >= 2),
                 "{lang}: {narrowed}"
             );
+            // "Nothing has this word" shows only when nothing has it (it once showed all the
+            // time: a class's display beat `hidden`).
+            let none_shown = "const h = document.querySelector('[data-filter-none]'); \
+                              return h ? getComputedStyle(h).display !== 'none' : 'missing';";
+            let shown = b.client.execute(none_shown, vec![]).await.unwrap();
+            assert_eq!(shown, serde_json::json!(false), "{lang}: hint with results");
+            b.fill("#sector-find", "zzqx").await;
+            b.wait_for_js(
+                "the no-match hint",
+                "const h = document.querySelector('[data-filter-none]'); \
+                 return !!h && getComputedStyle(h).display !== 'none';",
+                LIMIT,
+            )
+            .await;
+            b.fill("#sector-find", word).await;
+            b.wait_for_js(
+                "the activities back",
+                "return [...document.querySelectorAll('#sector option')].some(x => x.value === '1079')",
+                LIMIT,
+            )
+            .await;
         }
         b.client
             .find(Locator::Css(css))

@@ -166,7 +166,10 @@ fn an_investor_describes_a_mandate_changes_it_and_withdraws_it() {
         &[("csrf", &csrf)],
     );
     assert_eq!(r.status, 200, "asked first");
-    assert!(r.text().contains("이 투자 조건을 내리시겠습니까?"));
+    let asked = r.text();
+    assert!(asked.contains("이 투자 조건을 내리시겠습니까?"));
+    // The particle the name asks for (스 ends in a vowel), not 은(는).
+    assert!(asked.contains("서울 임팩트 벤처스는 더 이상"), "{asked}");
     let r = post_form(
         &s,
         &format!("/ko/me/archive/{id}"),

@@ -320,12 +320,12 @@ intro-answered-title = 이미 답변한 소개입니다
 intro-answered-body = 답변이 이미 저장되었거나 더 이상 답변을 기다리지 않는 소개입니다. 내 소개에서 현재 상태를 확인하세요.
 confirm-back = 아니요, 돌아가기
 intro-decline-confirm-title = 이 소개를 거절하시겠습니까?
-intro-decline-confirm-body = { $name }와(과)의 소개를 거절합니다. 소개는 양쪽 모두에게 끝나며, 나중에 답을 바꿀 수 없습니다.
+intro-decline-confirm-body = { $name }{ $wa }의 소개를 거절합니다. 소개는 양쪽 모두에게 끝나며, 나중에 답을 바꿀 수 없습니다.
 intro-decline-confirm = 네, 거절합니다
 me-archive-confirm-title = 이 기업을 사이트에서 내리시겠습니까?
-me-archive-confirm-body = { $name }은(는) 더 이상 표시되거나 검색·매칭되지 않으며, 그 소개도 더 이상 수락할 수 없습니다. 직접 다시 올릴 수 없습니다.
+me-archive-confirm-body = { $name }{ $eun } 더 이상 표시되거나 검색·매칭되지 않으며, 그 소개도 더 이상 수락할 수 없습니다. 직접 다시 올릴 수 없습니다.
 mandate-archive-confirm-title = 이 투자 조건을 내리시겠습니까?
-mandate-archive-confirm-body = { $name }은(는) 더 이상 표시되거나 검색·매칭되지 않으며, 그 소개도 더 이상 수락할 수 없습니다. 직접 다시 올릴 수 없습니다.
+mandate-archive-confirm-body = { $name }{ $eun } 더 이상 표시되거나 검색·매칭되지 않으며, 그 소개도 더 이상 수락할 수 없습니다. 직접 다시 올릴 수 없습니다.
 
 ## Investors: mandate form, mandates on the account page, ranked SMEs with weight sliders
 me-mandates = 내 투자 조건

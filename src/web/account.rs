@@ -19,6 +19,7 @@ use crate::domain::account::Role;
 use crate::domain::ids::ProfileId;
 use crate::domain::investor::Investor;
 use crate::domain::sme::Sme;
+use crate::domain::text::ko_particle;
 use crate::service::visibility::Shown;
 use crate::service::{self, accounts, profiles, ServiceError};
 
@@ -475,7 +476,12 @@ pub async fn archive(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
         return match name {
             Ok(Some(name)) => w.confirm(super::Confirm {
                 title_key,
-                body: w.tr.t1(body_key, "name", name),
+                // Korean takes the particle the name's last syllable asks for (은 or 는).
+                body: w.tr.t2(
+                    body_key,
+                    ("eun", ko_particle(&name, "은", "는", false)),
+                    ("name", name),
+                ),
                 action: w.href(&format!("/me/archive/{id}")),
                 fields: &[],
                 confirm_key,

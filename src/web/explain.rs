@@ -30,17 +30,31 @@ pub fn points(x: f64) -> u32 {
 /// up, and the page says the score is their sum. Rounding each alone could miss by a point or
 /// two; here every part is rounded down and the points still missing go to the parts that lost
 /// the most (largest remainder), so no part moves by a whole point or more.
-pub fn parts_in_points(total: f64, parts: &[f64]) -> Vec<u32> {
+///
+/// `caps`, when given, bound each part (a part's points never exceed its weight's shown points,
+/// "5 of 4" being what QA saw with custom weights); a part at its cap passes the point on.
+pub fn parts_in_points(total: f64, parts: &[f64], caps: Option<&[u32]>) -> Vec<u32> {
     let scaled: Vec<f64> = parts.iter().map(|p| (p * 100.0).max(0.0)).collect();
-    let mut out: Vec<u32> = scaled.iter().map(|x| x.floor() as u32).collect();
-    let missing = (points(total) as usize).saturating_sub(out.iter().sum::<u32>() as usize);
+    let cap = |i: usize| caps.and_then(|c| c.get(i).copied()).unwrap_or(u32::MAX);
+    let mut out: Vec<u32> = scaled
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (x.floor() as u32).min(cap(i)))
+        .collect();
+    let mut missing = (points(total) as usize).saturating_sub(out.iter().sum::<u32>() as usize);
     let mut by_remainder: Vec<usize> = (0..scaled.len()).collect();
     by_remainder.sort_by(|&a, &b| {
         let (ra, rb) = (scaled[a] - scaled[a].floor(), scaled[b] - scaled[b].floor());
         rb.total_cmp(&ra).then(a.cmp(&b))
     });
-    for &i in by_remainder.iter().take(missing) {
-        out[i] += 1;
+    for &i in &by_remainder {
+        if missing == 0 {
+            break;
+        }
+        if out[i] < cap(i) {
+            out[i] += 1;
+            missing -= 1;
+        }
     }
     out
 }
@@ -55,9 +69,10 @@ pub fn feature_name(tr: Tr, f: Feature) -> String {
 pub fn score_view(tr: Tr, b: &Breakdown) -> ScoreView {
     let contributions: Vec<f64> = b.factors.iter().map(|f| f.contribution).collect();
     let weights: Vec<f64> = b.factors.iter().map(|f| f.weight).collect();
-    let parts = parts_in_points(b.score, &contributions);
-    // The weights sum to 1, so rounded the same way they sum to 100.
-    let weights = parts_in_points(1.0, &weights);
+    // The weights sum to 1, so rounded the same way they sum to 100; each part is then at most
+    // its weight's points.
+    let weights = parts_in_points(1.0, &weights, None);
+    let parts = parts_in_points(b.score, &contributions, Some(&weights));
     ScoreView {
         score: tr.t1("matches-score", "score", points(b.score)),
         percent: points(b.score),
@@ -88,7 +103,7 @@ mod tests {
         // Seven parts of 0.1046 each: rounded alone, 7 × 10 = 70 against a total of 73.
         let parts = [0.1046; 7];
         let total: f64 = parts.iter().sum();
-        let shown = parts_in_points(total, &parts);
+        let shown = parts_in_points(total, &parts, None);
         assert_eq!(shown.iter().sum::<u32>(), points(total));
         assert_eq!(points(total), 73);
         // No part moves by a whole point: each is its value rounded down or up.
@@ -97,13 +112,27 @@ mod tests {
         let parts = [0.1540, 0.2000, 0.1000, 0.0440, 0.1000, 0.1245, 0.0];
         let total: f64 = parts.iter().sum();
         assert_eq!(
-            parts_in_points(total, &parts).iter().sum::<u32>(),
+            parts_in_points(total, &parts, None).iter().sum::<u32>(),
             points(total)
         );
+        // A part is never above its weight: a full 0.045 of a 0.045 weight shown 4 of 4, not
+        // 5 of 4, when the weight rounds down and the part would round up.
+        let w = [0.305, 0.245, 0.1, 0.1, 0.1, 0.105, 0.045];
+        let caps = parts_in_points(1.0, &w, None);
+        let parts = [0.30, 0.2, 0.1, 0.1, 0.1, 0.1, 0.045];
+        let total: f64 = parts.iter().sum();
+        let shown = parts_in_points(total, &parts, Some(&caps));
+        for (i, (p, c)) in shown.iter().zip(&caps).enumerate() {
+            assert!(p <= c, "part {i}: {p} of {c} ({shown:?} / {caps:?})");
+        }
+        assert_eq!(shown.iter().sum::<u32>(), points(total));
         // Weights sum to 100.
         let w = [0.15, 0.25, 0.10, 0.10, 0.10, 0.25, 0.05];
-        assert_eq!(parts_in_points(1.0, &w), vec![15, 25, 10, 10, 10, 25, 5]);
+        assert_eq!(
+            parts_in_points(1.0, &w, None),
+            vec![15, 25, 10, 10, 10, 25, 5]
+        );
         let odd = [1.0 / 7.0; 7];
-        assert_eq!(parts_in_points(1.0, &odd).iter().sum::<u32>(), 100);
+        assert_eq!(parts_in_points(1.0, &odd, None).iter().sum::<u32>(), 100);
     }
 }

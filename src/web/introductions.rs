@@ -17,6 +17,7 @@ use super::public::pick;
 use super::{see_other, Chrome, Form, Section, Web};
 use crate::domain::contact::Contact;
 use crate::domain::pipeline::{Response as Answer, Stage};
+use crate::domain::text::ko_particle;
 use crate::service::matching::MatchView;
 use crate::service::{pipeline, ServiceError};
 
@@ -266,7 +267,11 @@ pub async fn respond(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
         ));
         return w.confirm(super::Confirm {
             title_key: "intro-decline-confirm-title",
-            body: w.tr.t1("intro-decline-confirm-body", "name", partner),
+            body: w.tr.t2(
+                "intro-decline-confirm-body",
+                ("wa", ko_particle(&partner, "과", "와", false)),
+                ("name", partner),
+            ),
             action: w.href(&format!("/me/introductions/{id}")),
             fields: &[("accept", "false")],
             confirm_key: "intro-decline-confirm",
