@@ -1570,7 +1570,10 @@ fn the_wizard_keeps_the_visibility_refuses_stale_forms_and_counts_lines_as_the_b
 fn both_parties_answer_an_introduction_and_see_contacts_only_after_both_accept() {
     use serde_json::json;
     let s = TestServer::start();
-    let sme = publish_sme(&s, sme_input());
+    // The phone written the Cambodian way: the Korean investor reads and dials it with +855.
+    let mut local = sme_input();
+    local["contact"]["phone"] = json!("012 345 678");
+    let sme = publish_sme(&s, local);
     let inv = common::publish_investor(&s, common::investor_input());
     let (staff, _) = common::operator_account(&s, "STAFF");
     let sme_cookie = format!("khkr_session={}", s.sme_token);
@@ -1612,6 +1615,8 @@ fn both_parties_answer_an_introduction_and_see_contacts_only_after_both_accept()
     let sme_contact = [
         "sokha@sokha-cashew.example",
         "+855 12 345 678",
+        // The number as written too, so a leak in either form is seen.
+        "345 678",
         "@sokha_cashew",
     ];
     let inv_contact = "minji@hanbit-beauty.example";
@@ -1731,6 +1736,7 @@ fn both_parties_answer_an_introduction_and_see_contacts_only_after_both_accept()
     for c in sme_contact {
         assert!(html.contains(c), "{c} once both accepted");
     }
+    assert!(html.contains(r#"href="tel:+85512345678""#), "{html}");
     let html = get(&s, "/km/me/introductions", &as_sme).text();
     assert!(html.contains(inv_contact), "{html}");
     assert!(html.contains("Kim Minji"));

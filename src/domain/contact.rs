@@ -76,6 +76,27 @@ impl Phone {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The number as someone abroad dials it, and as they read it: written in a country's own
+    /// way (a leading 0, no `+`), it gets that country's code instead of the 0 (`012 345 678`
+    /// of a Cambodian business is `+855 12 345 678`; a Korean investor dialling 012… reaches
+    /// nobody). Written with `+` or `00`, or with no country known, it is as written.
+    pub fn international(&self, country_code: Option<&str>) -> (String, String) {
+        let written = self.0.trim();
+        let shown = match country_code {
+            Some(cc) if written.starts_with('0') && !written.starts_with("00") => {
+                format!("+{cc} {}", written[1..].trim_start_matches([' ', '-', '.']))
+            }
+            _ => written.to_string(),
+        };
+        let dial = shown
+            .chars()
+            .enumerate()
+            .filter(|(i, c)| c.is_ascii_digit() || (*i == 0 && *c == '+'))
+            .map(|(_, c)| c)
+            .collect();
+        (shown, dial)
+    }
 }
 
 /// A Telegram username, stored without the leading `@`: 5–32 letters, digits or underscores.
@@ -181,6 +202,30 @@ mod tests {
         ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_local_number_gets_its_country_code_for_dialling_from_abroad() {
+        let p = |s: &str| Phone::parse(s).unwrap();
+        assert_eq!(
+            p("012 345 678").international(Some("855")),
+            ("+855 12 345 678".to_string(), "+85512345678".to_string())
+        );
+        assert_eq!(
+            p("+82 10 1234 5678").international(Some("855")),
+            ("+82 10 1234 5678".to_string(), "+821012345678".to_string())
+        );
+        assert_eq!(
+            p("010-1234-5678").international(None),
+            ("010-1234-5678".to_string(), "01012345678".to_string())
+        );
+        assert_eq!(
+            p("(012) 345-678").international(Some("855")).1,
+            "(012) 345-678"
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+        );
     }
 
     #[test]

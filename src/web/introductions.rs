@@ -79,7 +79,12 @@ fn stage_words(w: &Web, s: Stage) -> String {
     })
 }
 
-pub(super) fn contact_lines(w: &Web, c: &Contact) -> Vec<ContactLine> {
+/// The country code of a Cambodian business's phone numbers written the local way (`012…`).
+pub(super) const SME_COUNTRY_CODE: &str = "855";
+
+/// A profile's contact as lines to read. `country`: the code its locally written phone numbers
+/// belong to (an SME's are Cambodian; an investor's could be either country's, so none).
+pub(super) fn contact_lines(w: &Web, c: &Contact, country: Option<&str>) -> Vec<ContactLine> {
     let tr = w.tr;
     let line = |key: &str, value: String, href: Option<String>| ContactLine {
         label: tr.t(key),
@@ -98,15 +103,11 @@ pub(super) fn contact_lines(w: &Web, c: &Contact) -> Vec<ContactLine> {
         ));
     }
     if let Some(p) = &c.phone {
-        // A tel: URI has no spaces; what people read keeps them.
-        let dial: String = p
-            .as_str()
-            .chars()
-            .filter(|c| c.is_ascii_digit() || *c == '+')
-            .collect();
+        // A tel: URI has no spaces; what people read keeps them. The reader may be abroad.
+        let (shown, dial) = p.international(country);
         out.push(line(
             "intro-contact-phone",
-            p.as_str().to_string(),
+            shown,
             Some(format!("tel:{dial}")),
         ));
     }
@@ -189,7 +190,10 @@ fn item(w: &Web, m: &MatchView) -> Option<IntroItem> {
         theirs: tr.t1("intro-their-answer", "answer", answer_words(tr, theirs)),
         can_answer: facts.stage == Stage::Introduced && mine.is_none(),
         action: w.href(&format!("/me/introductions/{}", m.id)),
-        contact: contact_shown.then(|| contact_lines(w, contact)),
+        contact: contact_shown.then(|| {
+            // The investor reads the SME's contact; the SME the investor's.
+            contact_lines(w, contact, (!sme_side).then_some(SME_COUNTRY_CODE))
+        }),
         contact_waiting: !contact_shown
             && matches!(facts.stage, Stage::Introduced)
             && mine != Some(Answer::Declined),

@@ -823,6 +823,8 @@ trait Party: service::visibility::Profile {
     const KIND: &'static str;
     /// Where its public profile lives.
     const PATH: &'static str;
+    /// The country of its phone numbers written the local way, if known.
+    const PHONE_COUNTRY: Option<&'static str>;
     fn facts(&self, tr: Tr) -> Vec<Fact>;
     fn contact(&self) -> &Contact;
 }
@@ -831,6 +833,7 @@ impl Party for Sme {
     const ID: &'static str = "side-sme";
     const KIND: &'static str = "staff-side-sme";
     const PATH: &'static str = "/smes";
+    const PHONE_COUNTRY: Option<&'static str> = Some(super::introductions::SME_COUNTRY_CODE);
     fn facts(&self, tr: Tr) -> Vec<Fact> {
         sme_facts(tr, self)
     }
@@ -843,6 +846,7 @@ impl Party for Investor {
     const ID: &'static str = "side-investor";
     const KIND: &'static str = "staff-side-investor";
     const PATH: &'static str = "/investors";
+    const PHONE_COUNTRY: Option<&'static str> = None;
     fn facts(&self, tr: Tr) -> Vec<Fact> {
         investor_facts(tr, self)
     }
@@ -865,7 +869,9 @@ fn side_view<T: Party>(w: &Web, shown: &Shown<T>, answer: Option<Answer>) -> Sid
             .t1("staff-answer", "answer", answer_words(w.tr, answer)),
         facts: p.facts(w.tr),
         // Removed by the service for viewers who may not see it.
-        contact: shown.contact_shown().then(|| contact_lines(w, p.contact())),
+        contact: shown
+            .contact_shown()
+            .then(|| contact_lines(w, p.contact(), T::PHONE_COUNTRY)),
     }
 }
 
