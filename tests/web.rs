@@ -663,6 +663,10 @@ fn the_incentive_and_digital_checks_answer_without_javascript() {
         .unwrap_or_default();
     assert_eq!(steps.matches("<li>").count(), 2, "{html}");
     assert!(!steps.contains('?'), "{steps}");
+    // Nothing ticked is not "uses social media…": it is not online yet.
+    let none = get(&s, "/en/digital-check?done=1", &[]).text();
+    assert!(none.contains("Not online yet"), "{none}");
+    assert!(!none.contains("Uses social media"), "{none}");
     assert_eq!(
         html.matches(" checked ").count() + html.matches(" checked>").count(),
         3

@@ -90,6 +90,7 @@ level-basic = Basic
 level-intermediate = Intermediate
 level-advanced = Advanced
 level-basic-explain = Uses social media, chat apps or mobile payments, but no business software yet.
+level-none-explain = Not online yet: no social media, chat orders or mobile payments. The first step below is where most businesses start.
 level-intermediate-explain = Has a website or online shop and at least one business tool such as accounting software.
 level-advanced-explain = Runs its business on connected systems: ERP, customer records, cloud back office.
 

@@ -86,6 +86,7 @@ level-basic = 기초
 level-intermediate = 중급
 level-advanced = 고급
 level-basic-explain = 소셜미디어, 메신저, 모바일 결제는 쓰지만 업무용 소프트웨어는 아직 없습니다.
+level-none-explain = 아직 온라인 활동이 없습니다: 소셜미디어, 메신저 주문, 모바일 결제를 쓰지 않습니다. 대부분의 기업은 아래 첫 단계부터 시작합니다.
 level-intermediate-explain = 웹사이트나 온라인 쇼핑몰이 있고 회계 소프트웨어 같은 업무 도구를 하나 이상 씁니다.
 level-advanced-explain = ERP, 고객 관리, 클라우드 백오피스처럼 연결된 시스템으로 운영합니다.
 

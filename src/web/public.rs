@@ -54,7 +54,12 @@ pub fn level_name(tr: Tr, l: DigitalLevel) -> String {
     tr.t(&format!("level-{}", l.as_str().to_ascii_lowercase()))
 }
 
-pub fn level_explain(tr: Tr, l: DigitalLevel) -> String {
+/// What a level means, for a business with this score: basic with nothing ticked is not
+/// "uses social media, chat apps or mobile payments", it is not online yet.
+pub fn level_explain(tr: Tr, l: DigitalLevel, score: u32) -> String {
+    if score == 0 {
+        return tr.t("level-none-explain");
+    }
     tr.t(&format!(
         "level-{}-explain",
         l.as_str().to_ascii_lowercase()
@@ -584,7 +589,7 @@ pub fn sme_facts(tr: Tr, sme: &Sme) -> Vec<Fact> {
                 level_name(tr, digital.level),
                 tr.t1("profile-digital-score", "score", digital.score)
             ),
-            hint: Some(level_explain(tr, digital.level)),
+            hint: Some(level_explain(tr, digital.level, digital.score)),
         },
     ];
     if !p.partnership_types.is_empty() {

@@ -280,7 +280,7 @@ pub async fn digital(w: Web) -> Response {
             .collect();
         DigitalResult {
             level: tr.t1("digital-level-is", "level", level_name(tr, a.level)),
-            explain: level_explain(tr, a.level),
+            explain: level_explain(tr, a.level, a.score),
             score: tr.t1("digital-score", "score", a.score),
             percent: a.score.min(100),
             next,
