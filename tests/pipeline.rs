@@ -584,28 +584,112 @@ fn an_archived_business_is_not_introduced_nor_connected() {
     let introduce =
         "mutation($id: ID!) { introduce(matchId: $id, message: \"Please meet\") { stage } }";
     let archive = "mutation($id: ID!) { archiveSme(id: $id) { id } }";
-    // Introduced first, then the SME is archived: the investor's yes is refused.
+    // Introduced first, then the SME is archived: the introduction is closed with it, so the
+    // investor's answer, yes or no, is refused (taking_a_business_off_the_site_closes_…).
     let id = shortlist(&m);
     s.as_token(&m.staff).ok(introduce, json!({ "id": id }));
     s.as_sme().ok(archive, json!({ "id": m.sme }));
-    let body = respond(&m, &s.investor_token, &id, true);
-    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
-    assert!(
-        body["errors"][0]["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("archived"),
-        "{body:#}"
-    );
-    let body = respond(&m, &s.investor_token, &id, false);
-    assert_eq!(
-        body["data"]["respondToIntroduction"]["stage"], "DECLINED",
-        "{body:#}"
-    );
+    for yes in [true, false] {
+        let body = respond(&m, &s.investor_token, &id, yes);
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
+        let said = body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(
+            said.contains("archived") || said.contains("CLOSED"),
+            "{body:#}"
+        );
+    }
     // Archived before the introduction: staff cannot introduce it.
     let m2 = market();
     let id = shortlist(&m2);
     m2.s.as_sme().ok(archive, json!({ "id": m2.sme }));
     let body = m2.s.as_token(&m2.staff).gql(introduce, json!({ "id": id }));
     assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
+}
+
+/// A business its owner takes off the site ends the matches that were still waiting on it
+/// (shortlisted, or introduced and not answered by both): they close, logged as WITHDRAWN by the
+/// owner, so the other side no longer waits for an answer that cannot come and staff see why.
+/// A match past that point (contacts already exchanged) is the parties' own and stays.
+#[test]
+fn taking_a_business_off_the_site_closes_what_still_waited_on_it() {
+    let m = market();
+    let s = &m.s;
+    let staff = s.as_token(&m.staff);
+    let pair = |sme: &str, inv: &str| -> String {
+        staff.ok(
+            "mutation($s: ID!, $i: ID!) { shortlistMatch(smeId: $s, investorId: $i) { id } }",
+            json!({ "s": sme, "i": inv }),
+        )["shortlistMatch"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let introduce = |id: &str| {
+        staff.ok(
+            "mutation($id: ID!) { introduce(matchId: $id, message: \"Meet.\") { stage } }",
+            json!({ "id": id }),
+        );
+    };
+    let answer =
+        "mutation($id: ID!) { respondToIntroduction(matchId: $id, accept: true) { stage } }";
+    // Three investors: one introduced (waiting), one shortlisted, one connected.
+    let waiting = pair(&m.sme, &m.investor);
+    introduce(&waiting);
+    let (second_token, _) = s.sign_up("INVESTOR");
+    let second = s
+        .as_token(&second_token)
+        .ok(PUBLISH_INVESTOR, json!({ "input": investor_input() }))["publishInvestor"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let shortlisted = pair(&m.sme, &second);
+    let (third_token, _) = s.sign_up("INVESTOR");
+    let third = s
+        .as_token(&third_token)
+        .ok(PUBLISH_INVESTOR, json!({ "input": investor_input() }))["publishInvestor"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let connected = pair(&m.sme, &third);
+    introduce(&connected);
+    s.as_sme().ok(answer, json!({ "id": connected }));
+    s.as_token(&third_token)
+        .ok(answer, json!({ "id": connected }));
+
+    s.as_sme().ok(
+        "mutation($id: ID!) { archiveSme(id: $id) { id } }",
+        json!({ "id": m.sme }),
+    );
+    let q = "query($id: ID!) { match(id: $id) { stage auditLog { action actor { role } fromStage toStage } } }";
+    let stage = |id: &str| staff.ok(q, json!({ "id": id }))["match"].clone();
+    for id in [&waiting, &shortlisted] {
+        let after = stage(id);
+        assert_eq!(after["stage"], "CLOSED", "{after:#}");
+        let last = after["auditLog"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .clone();
+        assert_eq!(last["action"], "WITHDRAWN", "{after:#}");
+        assert_eq!(last["actor"]["role"], "SME", "{after:#}");
+        assert_eq!(last["toStage"], "CLOSED", "{after:#}");
+    }
+    assert_eq!(stage(&connected)["stage"], "CONNECTED");
+    // The investor who waited sees it closed, and there is nothing left to answer.
+    let mine = s
+        .as_investor()
+        .ok("{ myIntroductions { id stage } }", json!({}));
+    let seen: Vec<&Value> = mine["myIntroductions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["id"] == waiting.as_str())
+        .collect();
+    assert_eq!(seen.len(), 1, "{mine:#}");
+    assert_eq!(seen[0]["stage"], "CLOSED", "{mine:#}");
+    assert_eq!(
+        error_code(&s.as_investor().gql(answer, json!({ "id": waiting }))),
+        "BAD_USER_INPUT"
+    );
 }

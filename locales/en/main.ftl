@@ -500,6 +500,7 @@ staff-log-contacts-revealed = Both accepted: contact details shared
 staff-log-stage-changed = Moved
 staff-log-note = Note
 staff-log-curator-assigned = Curator: { $curator }
+staff-log-withdrawn = Closed: the owner took one side off the site
 staff-error-text-empty = Write a message first
 staff-error-text-long = Shorten the message to at most { $max } characters
 staff-error-text-characters = Remove the special control characters from the message

@@ -487,6 +487,7 @@ staff-log-contacts-revealed = ភាគីទាំងពីរយល់ព្�
 staff-log-stage-changed = បានផ្លាស់ដំណាក់កាល
 staff-log-note = កំណត់ចំណាំ
 staff-log-curator-assigned = អ្នកទទួលបន្ទុក៖ { $curator }
+staff-log-withdrawn = បានបិទ៖ ម្ចាស់បានដកភាគីម្ខាងចេញពីគេហទំព័រ
 staff-error-text-empty = សូមសរសេរសារជាមុនសិន
 staff-error-text-long = សូមកាត់សារឱ្យខ្លី មិនឱ្យលើសពី { $max } តួអក្សរ
 staff-error-text-characters = សូមដកតួអក្សរបញ្ជាពិសេសចេញពីសារ

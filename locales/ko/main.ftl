@@ -487,6 +487,7 @@ staff-log-contacts-revealed = 양쪽 수락: 연락처 공개
 staff-log-stage-changed = 단계 변경
 staff-log-note = 메모
 staff-log-curator-assigned = 담당자: { $curator }
+staff-log-withdrawn = 종료: 소유자가 한쪽을 사이트에서 내렸습니다
 staff-error-text-empty = 먼저 메시지를 입력하세요
 staff-error-text-long = 메시지를 { $max }자 이내로 줄이세요
 staff-error-text-characters = 메시지에서 특수 제어 문자를 지우세요

@@ -212,6 +212,8 @@ pub enum AuditAction {
     Note,
     /// Staff assigned a curator.
     CuratorAssigned,
+    /// The owner took one side off the site: a match not yet answered by both was closed.
+    Withdrawn,
 }
 
 impl AuditAction {
@@ -227,6 +229,7 @@ impl AuditAction {
             "STAGE_CHANGED" => StageChanged,
             "NOTE" => Note,
             "CURATOR_ASSIGNED" => CuratorAssigned,
+            "WITHDRAWN" => Withdrawn,
             _ => return None,
         })
     }

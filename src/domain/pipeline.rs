@@ -329,6 +329,33 @@ impl MatchRecord {
         Ok((r, log))
     }
 
+    /// The owner took one side off the site: a match still before or waiting for the parties'
+    /// answers (shortlisted, introduced) ends CLOSED, since nobody can meet a business that is
+    /// gone; the other side no longer waits for an answer that cannot come. `None` for a match
+    /// past that point (the parties already have each other's contacts) or already ended.
+    pub fn withdrawn(
+        &self,
+        actor: UserId,
+        now: time::OffsetDateTime,
+    ) -> Option<(Self, Vec<AuditEntry>)> {
+        if !matches!(self.stage, Stage::Shortlisted | Stage::Introduced) {
+            return None;
+        }
+        let mut r = self.next(now);
+        r.stage = Stage::Closed;
+        Some((
+            r,
+            vec![entry(
+                "WITHDRAWN",
+                actor,
+                self.stage,
+                Stage::Closed,
+                None,
+                now,
+            )],
+        ))
+    }
+
     /// Staff move a match along (IN_TALKS, DEAL, CLOSED, …).
     pub fn move_to(
         &self,

@@ -212,6 +212,27 @@ pub async fn move_to(
     .await
 }
 
+/// A profile its owner just took off the site: each of its matches still shortlisted or
+/// waiting for answers is closed (`MatchRecord::withdrawn`), as if staff had, with the owner
+/// as the actor; the other party sees it closed instead of waiting for an answer that cannot
+/// come. Called by `profiles::archive` (the viewer is the owner).
+pub(crate) async fn withdraw_profile(
+    app: &App,
+    v: &Viewer,
+    profile: ProfileId,
+) -> ServiceResult<()> {
+    let owner = v.require_user()?.id;
+    for r in app.store.matches_of_owner(owner).await? {
+        if r.sme_id != profile && r.investor_id != profile {
+            continue;
+        }
+        if let Some(changed) = r.withdrawn(owner, OffsetDateTime::now_utc()) {
+            commit(app, v, &r, changed, Some(EventKind::StageChanged), Lang::En).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Staff: adds a note to a match's log.
 pub async fn add_note(
     app: &App,

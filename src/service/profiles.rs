@@ -361,6 +361,8 @@ pub async fn archive<K: Kind>(app: &App, v: &Viewer, id: &str) -> ServiceResult<
         let seq = K::update(app.store.as_ref(), &archived).await?;
         app.searchable(seq).await;
     }
+    // Also on a second call: a match a crash left open between the two writes is closed then.
+    super::pipeline::withdraw_profile(app, v, archived.id()).await?;
     Ok(visibility::profile(v, archived))
 }
 

@@ -120,7 +120,7 @@ const ACTIONS: [&str; 7] = [
     "STAGE_CHANGED",
     "NOTE",
 ];
-const MORE_ACTIONS: [&str; 1] = ["CURATOR_ASSIGNED"];
+const MORE_ACTIONS: [&str; 2] = ["CURATOR_ASSIGNED", "WITHDRAWN"];
 
 fn binds(r: &MatchRecord) -> [Option<String>; 8] {
     [
