@@ -828,7 +828,7 @@ fn an_sme_describes_its_business_step_by_step() {
     ]);
     let done = post_form(&s, "/km/me/new", Some(&cookie), &ok);
     assert_eq!(done.status, 303, "{}", done.text());
-    assert_eq!(done.header("location"), Some("/km/me"));
+    assert_eq!(done.header("location"), Some("/km/me?saved=1"));
     let me = get(&s, "/km/me", &h).text();
     assert!(me.contains(name), "the owner sees its business by name");
     // Published: a stranger finds it, without its name (ANONYMOUS) or its phone.
@@ -1223,7 +1223,7 @@ fn sending_the_last_step_twice_makes_one_business() {
     for _ in 0..2 {
         let done = post_form(&s, "/km/me/new", Some(&cookie), &sent);
         assert_eq!(done.status, 303, "{}", done.text());
-        assert_eq!(done.header("location"), Some("/km/me"));
+        assert_eq!(done.header("location"), Some("/km/me?saved=1"));
     }
     assert_eq!(count(), before + 1, "one business for one form sent twice");
     let me = get(&s, "/km/me", &h).text();

@@ -116,8 +116,12 @@ fn an_investor_describes_a_mandate_changes_it_and_withdraws_it() {
         &mandate(&csrf, "서울 벤처스"),
     );
     assert_eq!(r.status, 303, "{}", r.text());
-    assert_eq!(r.header("location"), Some("/ko/me"));
+    assert_eq!(r.header("location"), Some("/ko/me?saved=1"));
+    // The account page says once that it was saved, and where to read the ranking.
+    let said = get(&s, "/ko/me?saved=1", &h).text();
+    assert!(said.contains("저장했습니다."), "{said}");
     let html = get(&s, "/ko/me", &h).text();
+    assert!(!html.contains("저장했습니다."));
     assert!(html.contains("서울 벤처스"), "{html}");
     assert!(html.contains("제조업"), "its sectors named");
     let id = id_after(&html, "href=\"/ko/me/matches/");

@@ -309,6 +309,9 @@ struct MePage {
     /// The next page of businesses, and the first when this is not it.
     next: Option<String>,
     first: Option<String>,
+    /// Said once after the wizard or the mandate form saved (`?saved=1`): the account page is
+    /// where they land, and a form that just vanished said nothing of how it went.
+    saved: Option<String>,
 }
 
 /// Businesses or mandates per page of the account page.
@@ -425,6 +428,13 @@ pub async fn me(w: Web) -> Response {
         businesses,
         next,
         first,
+        saved: (Form::query(w.query.as_deref()).get("saved") == Some("1")).then(|| {
+            tr.t(if account.role == Role::Investor {
+                "me-saved-mandate"
+            } else {
+                "me-saved-business"
+            })
+        }),
     };
     w.page(StatusCode::OK, &page)
 }

@@ -447,7 +447,7 @@ pub async fn save(w: Web, body: Bytes) -> Response {
         .save_or_check::<Investor>(&form, changing.as_deref(), raw, !errors.is_empty())
         .await;
     match saved {
-        Ok(true) => return see_other(&w.href("/me")),
+        Ok(true) => return see_other(&w.href("/me?saved=1")),
         Ok(false) => {}
         Err(ServiceError::BadInput(e)) => {
             for fe in &e.0 {

@@ -496,7 +496,7 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
         .save_or_check::<Sme>(&draft, changing.as_deref(), raw, !errors.is_empty())
         .await;
     match saved {
-        Ok(true) => return see_other(&w.href("/me")),
+        Ok(true) => return see_other(&w.href("/me?saved=1")),
         Ok(false) => {}
         Err(ServiceError::BadInput(e)) => {
             for fe in &e.0 {
