@@ -64,17 +64,7 @@ fn every_kind_of_page_passes_axe_core_in_three_languages() {
     let hidden = common::publish_sme(&s, anonymous);
     let inv = common::publish_investor(&s, common::investor_input());
     let (staff, _) = common::operator_account(&s, "STAFF");
-    let id = s.as_token(&staff).ok(
-        "mutation($s: ID!, $i: ID!) { shortlistMatch(smeId: $s, investorId: $i) { id } }",
-        json!({ "s": sme, "i": inv }),
-    )["shortlistMatch"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    s.as_token(&staff).ok(
-        "mutation($id: ID!, $m: String!) { introduce(matchId: $id, message: $m) { stage } }",
-        json!({ "id": id, "m": "You both work with cashew." }),
-    );
+    let id = common::introduced(&s, &staff, &sme, &inv, Some("You both work with cashew."));
 
     let public = [
         "/".to_string(),

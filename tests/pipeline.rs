@@ -615,26 +615,10 @@ fn taking_a_business_off_the_site_closes_what_still_waited_on_it() {
     let m = market();
     let s = &m.s;
     let staff = s.as_token(&m.staff);
-    let pair = |sme: &str, inv: &str| -> String {
-        staff.ok(
-            "mutation($s: ID!, $i: ID!) { shortlistMatch(smeId: $s, investorId: $i) { id } }",
-            json!({ "s": sme, "i": inv }),
-        )["shortlistMatch"]["id"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
-    let introduce = |id: &str| {
-        staff.ok(
-            "mutation($id: ID!) { introduce(matchId: $id, message: \"Meet.\") { stage } }",
-            json!({ "id": id }),
-        );
-    };
     let answer =
         "mutation($id: ID!) { respondToIntroduction(matchId: $id, accept: true) { stage } }";
     // Three investors: one introduced (waiting), one shortlisted, one connected.
-    let waiting = pair(&m.sme, &m.investor);
-    introduce(&waiting);
+    let waiting = introduced(s, &m.staff, &m.sme, &m.investor, Some("Meet."));
     let (second_token, _) = s.sign_up("INVESTOR");
     let second = s
         .as_token(&second_token)
@@ -642,7 +626,7 @@ fn taking_a_business_off_the_site_closes_what_still_waited_on_it() {
         .as_str()
         .unwrap()
         .to_string();
-    let shortlisted = pair(&m.sme, &second);
+    let shortlisted = introduced(s, &m.staff, &m.sme, &second, None);
     let (third_token, _) = s.sign_up("INVESTOR");
     let third = s
         .as_token(&third_token)
@@ -650,8 +634,7 @@ fn taking_a_business_off_the_site_closes_what_still_waited_on_it() {
         .as_str()
         .unwrap()
         .to_string();
-    let connected = pair(&m.sme, &third);
-    introduce(&connected);
+    let connected = introduced(s, &m.staff, &m.sme, &third, Some("Meet."));
     s.as_sme().ok(answer, json!({ "id": connected }));
     s.as_token(&third_token)
         .ok(answer, json!({ "id": connected }));

@@ -83,13 +83,7 @@ fn match_lists_show_pipeline_facts_only_to_staff_and_introduced_parties() {
     inv["sectorInterests"] = json!(["10"]);
     let investor = publish_investor(&s, inv);
     let (staff, _) = operator_account(&s, "STAFF");
-    let id = s.as_token(&staff).ok(
-        "mutation($s: ID!, $i: ID!) { shortlistMatch(smeId: $s, investorId: $i) { id } }",
-        json!({ "s": sme, "i": investor }),
-    )["shortlistMatch"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = introduced(&s, &staff, &sme, &investor, None);
     let q = "query($i: ID!, $s: ID!) {
         byInvestor: matchesForInvestor(investorId: $i, first: 100) { sme { id } stage createdAt updatedAt smeResponse introduction }
         bySme: matchesForSme(smeId: $s, first: 100) { investor { id } stage createdAt updatedAt investorResponse introduction }

@@ -561,6 +561,30 @@ pub fn token(n: usize) -> String {
     s
 }
 
+/// Staff (`staff`: a token) shortlist the pair and, with a message, introduce it; the match id.
+pub fn introduced(
+    s: &TestServer,
+    staff: &str,
+    sme: &str,
+    investor: &str,
+    message: Option<&str>,
+) -> String {
+    let id = s.as_token(staff).ok(
+        "mutation($s: ID!, $i: ID!) { shortlistMatch(smeId: $s, investorId: $i) { id } }",
+        json!({ "s": sme, "i": investor }),
+    )["shortlistMatch"]["id"]
+        .as_str()
+        .expect("a match id")
+        .to_string();
+    if let Some(m) = message {
+        s.as_token(staff).ok(
+            "mutation($id: ID!, $m: String!) { introduce(matchId: $id, message: $m) { stage } }",
+            json!({ "id": id, "m": m }),
+        );
+    }
+    id
+}
+
 /// Creates an account with the operator's CLI (`khkr-match user create`) on the server's
 /// database, logs it in, and returns its token and id.
 pub fn operator_account(s: &TestServer, role: &str) -> (String, String) {
