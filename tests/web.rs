@@ -938,17 +938,12 @@ fn an_sme_describes_its_business_step_by_step() {
     let csrf = csrf_of(&me);
     // One tap asks first, by the business's name, and changes nothing.
     let asked = post_form(&s, &archive, Some(&cookie), &[("csrf", csrf.as_str())]);
-    assert_eq!(asked.status, 200);
-    let question = asked.text();
-    assert!(
-        question.contains("ដកអាជីវកម្មនេះចេញពីគេហទំព័រមែនទេ?"),
-        "{question}"
+    asks_first(
+        &asked,
+        "ដកអាជីវកម្មនេះចេញពីគេហទំព័រមែនទេ?",
+        r#"name="confirmed" value="yes""#,
+        "/km/me",
     );
-    assert!(
-        question.contains(r#"name="confirmed" value="yes""#),
-        "{question}"
-    );
-    assert!(question.contains(r#"href="/km/me""#), "go back: {question}");
     assert_eq!(get(&s, &format!("/km/smes/{id}"), &[]).status, 200);
     let gone = post_form(
         &s,
@@ -1180,6 +1175,20 @@ fn the_wizard_asks_for_a_way_to_be_reached_a_province_and_names_each_field() {
         ),
         serde_json::json!(12 * 10000 + 2018),
         "the size typed with Khmer digits is the business's"
+    );
+}
+
+/// A page that asks before what cannot be undone: its question, the action's field carried to
+/// the confirming form, and the way back.
+fn asks_first(page: &common::RawResponse, question: &str, carried: &str, back: &str) {
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains(question), "{html}");
+    assert!(html.contains(carried), "{html}");
+    assert!(html.contains(r#"name="confirmed" value="yes""#), "{html}");
+    assert!(
+        html.contains(&format!(r#"href="{back}""#)),
+        "go back: {html}"
     );
 }
 
@@ -1812,19 +1821,11 @@ fn a_declined_introduction_shows_no_contact_and_no_buttons() {
         Some(&inv_cookie),
         &[("csrf", &csrf), ("accept", "false")],
     );
-    assert_eq!(asked.status, 200);
-    let question = asked.text();
-    assert!(
-        question.contains("Say no to this introduction?"),
-        "{question}"
-    );
-    assert!(
-        question.contains(r#"name="accept" value="false""#),
-        "{question}"
-    );
-    assert!(
-        question.contains(&format!(r#"href="/en/me/introductions?match={id}""#)),
-        "go back: {question}"
+    asks_first(
+        &asked,
+        "Say no to this introduction?",
+        r#"name="accept" value="false""#,
+        &format!("/en/me/introductions?match={id}"),
     );
     let still = get(&s, "/en/me/introductions", &[("Cookie", &inv_cookie)]).text();
     assert!(still.contains("Your answer: not answered yet"), "{still}");
