@@ -14,7 +14,7 @@ use crate::domain::money::UsdRange;
 use crate::domain::profile::PartnershipType;
 use crate::domain::sector::isic;
 use crate::domain::sme::Sme;
-use crate::domain::text::{Lang, LocalizedText};
+use crate::domain::text::{ko_particle, Lang, LocalizedText};
 use crate::service::{self, profiles, reference, search};
 
 /// Results per page.
@@ -502,8 +502,13 @@ pub async fn sme(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
         Some(tr.t("profile-anonymous-note"))
     } else {
         // Before, staff read "this business chose to hide its name" above that very name.
-        p.hidden_as(w.lang)
-            .map(|neutral| tr.t1("profile-anonymous-seen", "neutral", neutral))
+        p.hidden_as(w.lang).map(|neutral| {
+            tr.t2(
+                "profile-anonymous-seen",
+                ("ro", ko_particle(&neutral, "으로", "로", true)),
+                ("neutral", neutral),
+            )
+        })
     };
     let name = match shown.name().and_then(|n| pick(tr, n)) {
         Some(t) => t,

@@ -730,8 +730,8 @@ struct MatchPage {
     sv: ScoreView,
     introduction: Option<String>,
     can_introduce: bool,
-    /// How the investor sees an ANONYMOUS SME until both accept (its neutral name), said next
-    /// to the message both read.
+    /// For an ANONYMOUS SME, the sentence saying how the investor sees it until both accept
+    /// (its neutral name), next to the message both read.
     anonymous_as: Option<String>,
     /// In which languages the two letters go, by the introduction box.
     letter_languages: String,
@@ -1028,7 +1028,16 @@ async fn render(w: &Web, id: &str, status: StatusCode, typed: Typed) -> Response
         sv: score_view(tr, &m.breakdown),
         introduction: facts.introduction.clone(),
         can_introduce: facts.stage == Stage::Shortlisted,
-        anonymous_as: m.sme.get().profile.hidden_as(w.lang),
+        anonymous_as: m.sme.get().profile.hidden_as(w.lang).map(|neutral| {
+            tr.t2(
+                "staff-introduce-anonymous",
+                (
+                    "ro",
+                    crate::domain::text::ko_particle(&neutral, "으로", "로", true),
+                ),
+                ("neutral", neutral),
+            )
+        }),
         letter_languages: {
             let (sme, investor) =
                 service::notices::letter_languages(&m.sme.get().profile, &m.investor.get().profile);
