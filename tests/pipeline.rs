@@ -619,21 +619,20 @@ fn taking_a_business_off_the_site_closes_what_still_waited_on_it() {
         "mutation($id: ID!) { respondToIntroduction(matchId: $id, accept: true) { stage } }";
     // Three investors: one introduced (waiting), one shortlisted, one connected.
     let waiting = introduced(s, &m.staff, &m.sme, &m.investor, Some("Meet."));
-    let (second_token, _) = s.sign_up("INVESTOR");
-    let second = s
-        .as_token(&second_token)
-        .ok(PUBLISH_INVESTOR, json!({ "input": investor_input() }))["publishInvestor"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    // Another investor account and its mandate: (token, investor id).
+    let investor = || {
+        let (token, _) = s.sign_up("INVESTOR");
+        let id = s
+            .as_token(&token)
+            .ok(PUBLISH_INVESTOR, json!({ "input": investor_input() }))["publishInvestor"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        (token, id)
+    };
+    let (_, second) = investor();
     let shortlisted = introduced(s, &m.staff, &m.sme, &second, None);
-    let (third_token, _) = s.sign_up("INVESTOR");
-    let third = s
-        .as_token(&third_token)
-        .ok(PUBLISH_INVESTOR, json!({ "input": investor_input() }))["publishInvestor"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (third_token, third) = investor();
     let connected = introduced(s, &m.staff, &m.sme, &third, Some("Meet."));
     s.as_sme().ok(answer, json!({ "id": connected }));
     s.as_token(&third_token)

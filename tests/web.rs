@@ -1091,11 +1091,7 @@ fn the_wizard_asks_for_a_way_to_be_reached_a_province_and_names_each_field() {
     let s = TestServer::start();
     let cookie = format!("khkr_session={}", s.sme_token);
     let h = [("Cookie", cookie.as_str())];
-    let count = || {
-        sql_scalar(&s, "SELECT COUNT(*) FROM smes")
-            .as_i64()
-            .unwrap()
-    };
+    let count = || smes(&s);
     // Step 1 with nothing typed: each line of the summary names its field.
     let empty = get(&s, "/km/me/new?step=sector&name=&description=", &h);
     assert_eq!(empty.status, 422);
@@ -1178,6 +1174,13 @@ fn the_wizard_asks_for_a_way_to_be_reached_a_province_and_names_each_field() {
     );
 }
 
+/// How many businesses the server's database holds.
+fn smes(s: &TestServer) -> i64 {
+    sql_scalar(s, "SELECT COUNT(*) FROM smes")
+        .as_i64()
+        .expect("a count")
+}
+
 /// A page that asks before what cannot be undone: its question, the action's field carried to
 /// the confirming form, and the way back.
 fn asks_first(page: &common::RawResponse, question: &str, carried: &str, back: &str) {
@@ -1214,11 +1217,7 @@ fn sending_the_last_step_twice_makes_one_business() {
         pairs.push(("step", "contact"));
         get(&s, &format!("/km/me/new?{}", form(&pairs)), &h).text()
     };
-    let count = || {
-        sql_scalar(&s, "SELECT COUNT(*) FROM smes")
-            .as_i64()
-            .unwrap()
-    };
+    let count = || smes(&s);
     let before = count();
     let html = last_step();
     let (csrf, submission) = (csrf_of(&html), submission_of(&html));
@@ -1411,11 +1410,7 @@ fn the_wizard_keeps_the_visibility_refuses_stale_forms_and_counts_lines_as_the_b
     let s = TestServer::start();
     let cookie = format!("khkr_session={}", s.sme_token);
     let h = [("Cookie", cookie.as_str())];
-    let count = || {
-        sql_scalar(&s, "SELECT COUNT(*) FROM smes")
-            .as_i64()
-            .unwrap()
-    };
+    let count = || smes(&s);
     let answers = [
         ("name", "ហាងស្រីពៅ"),
         ("description", "នំ"),

@@ -238,33 +238,36 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
     let sme = p.sme;
     let pct = (value * 100.0).round();
     // "(83% of …)": of the best text match on whose list.
-    let of_best = || match (p.text_from, lang) {
-        (TextFrom::Investor, Lang::En) => {
-            format!("{pct}% of the best text match among SMEs for this investor")
-        }
-        (TextFrom::Sme, Lang::En) => {
-            format!("{pct}% of the best text match among investors for this SME")
-        }
-        (TextFrom::Investor, Lang::Km) => {
-            format!("{pct}% នៃការផ្គូផ្គងអត្ថបទល្អបំផុត ក្នុងចំណោមសហគ្រាស សម្រាប់វិនិយោគិននេះ")
-        }
-        (TextFrom::Sme, Lang::Km) => {
-            format!("{pct}% នៃការផ្គូផ្គងអត្ថបទល្អបំផុត ក្នុងចំណោមវិនិយោគិន សម្រាប់សហគ្រាសនេះ")
-        }
-        (TextFrom::Investor, Lang::Ko) => {
-            format!("이 투자자에게 가장 잘 맞는 중소기업 텍스트 대비 {pct}%")
-        }
-        (TextFrom::Sme, Lang::Ko) => {
-            format!("이 중소기업에게 가장 잘 맞는 투자자 텍스트 대비 {pct}%")
-        }
+    let of_best = || match p.text_from {
+        TextFrom::Investor => t(
+            lang,
+            format!("{pct}% of the best text match among SMEs for this investor"),
+            format!("{pct}% នៃការផ្គូផ្គងអត្ថបទល្អបំផុត ក្នុងចំណោមសហគ្រាស សម្រាប់វិនិយោគិននេះ"),
+            format!("이 투자자에게 가장 잘 맞는 중소기업 텍스트 대비 {pct}%"),
+        ),
+        TextFrom::Sme => t(
+            lang,
+            format!("{pct}% of the best text match among investors for this SME"),
+            format!("{pct}% នៃការផ្គូផ្គងអត្ថបទល្អបំផុត ក្នុងចំណោមវិនិយោគិន សម្រាប់សហគ្រាសនេះ"),
+            format!("이 중소기업에게 가장 잘 맞는 투자자 텍스트 대비 {pct}%"),
+        ),
     };
     match f {
-        Feature::Text if value > 0.0 && !shared_concepts(p).is_empty() => {
+        Feature::Text if value > 0.0 => {
+            // The shared concepts are found once (the texts are scanned for every concept).
             let g = glossary();
             let names: Vec<&str> = named_concepts(&shared_concepts(p))
                 .into_iter()
                 .filter_map(|c| g.concept(c).map(|c| c.name(lang)))
                 .collect();
+            if names.is_empty() {
+                return t(
+                    lang,
+                    format!("The descriptions share key terms ({})", of_best()),
+                    format!("ការពិពណ៌នាមានពាក្យគន្លឹះរួមគ្នា ({})", of_best()),
+                    format!("설명에 공통 핵심어가 있습니다 ({})", of_best()),
+                );
+            }
             let names = names.join(", ");
             t(
                 lang,
@@ -277,12 +280,6 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                 ),
             )
         }
-        Feature::Text if value > 0.0 => t(
-            lang,
-            format!("The descriptions share key terms ({})", of_best()),
-            format!("ការពិពណ៌នាមានពាក្យគន្លឹះរួមគ្នា ({})", of_best()),
-            format!("설명에 공통 핵심어가 있습니다 ({})", of_best()),
-        ),
         Feature::Text => t(
             lang,
             "The descriptions share no key terms".into(),
