@@ -627,10 +627,14 @@ fn the_incentive_and_digital_checks_answer_without_javascript() {
         "the answer keeps the question"
     );
     assert!(html.contains("value=\"500000\""));
-    // Digits as a Khmer keyboard types them (៥០០០០០), and a Korean IME's full-width ones.
+    // Digits as a Khmer keyboard types them (៥០០០០០), and a Korean IME's full-width ones;
+    // the amount in words people use: ៥សែន, 50만 달러, $500k.
     for typed in [
         "%E1%9F%A5%E1%9F%A0%E1%9F%A0%E1%9F%A0%E1%9F%A0%E1%9F%A0",
         "%EF%BC%95%EF%BC%90%EF%BC%90%EF%BC%90%EF%BC%90%EF%BC%90",
+        "%E1%9F%A5%E1%9E%9F%E1%9F%82%E1%9E%93",
+        "50%EB%A7%8C%20%EB%8B%AC%EB%9F%AC",
+        "%24500k",
     ] {
         let r = get(
             &s,
@@ -643,8 +647,16 @@ fn the_incentive_and_digital_checks_answer_without_javascript() {
     assert_eq!(bad.status, 422);
     let html = bad.text();
     assert!(html.contains("Choose an activity from the list"));
-    assert!(html.contains("Enter a whole number of US dollars"));
+    assert!(html.contains("Enter an amount in US dollars, for example 500000"));
     assert!(html.contains("value=\"lots\""), "what was typed is kept");
+    // Won is not read as dollars: the page says which currency it takes.
+    let won = get(
+        &s,
+        "/km/incentives?sector=1030&province=KH-12&investment=5%EC%B2%9C%EB%A7%8C%EC%9B%90",
+        &[],
+    );
+    assert_eq!(won.status, 422);
+    assert!(won.text().contains("មិនមែនជាប្រាក់វ៉ុនកូរ៉េទេ"));
 
     let d = get(
         &s,

@@ -355,3 +355,53 @@ fn a_mandate_form_names_every_problem_in_its_own_words() {
     }
     assert!(!get(&s, "/ko/me", &h).text().contains("서울 벤처스"));
 }
+
+/// A ticket is taken the way an analyst in Seoul writes it (50만, 1억 5천만 달러, $1.5m), and an
+/// amount in won is refused by name rather than read as dollars, which would be about 1,400
+/// times too much.
+#[test]
+fn a_ticket_is_taken_as_analysts_write_it_and_won_is_refused() {
+    use serde_json::json;
+    let s = TestServer::start();
+    let cookie = format!("khkr_session={}", s.investor_token);
+    let h = [("Cookie", cookie.as_str())];
+    let tickets = || {
+        sql_scalar(
+            &s,
+            "SELECT ticket_min_usd || '-' || ticket_max_usd FROM investors \
+             WHERE name_ko = '한강 임팩트'",
+        )
+    };
+    // Each round from a fresh form, as a person would send it.
+    let with_ticket = |lo: &'static str, hi: &'static str| {
+        let html = get(&s, "/ko/me/mandate", &h).text();
+        let (csrf, submission) = (csrf_of(&html), submission_of(&html));
+        let mut sent: Vec<(&str, &str)> = mandate(&csrf, "한강 임팩트")
+            .into_iter()
+            .filter(|(k, _)| !["ticket_min", "ticket_max"].contains(k))
+            .collect();
+        sent.extend([("ticket_min", lo), ("ticket_max", hi)]);
+        sent.push(("submission", &submission));
+        post_form(&s, "/ko/me/mandate", Some(&cookie), &sent)
+    };
+
+    let refused = with_ticket("5천만원", "1억 5천만 달러");
+    assert_eq!(refused.status, 422);
+    let html = refused.text();
+    assert!(html.contains("원화가 아닌 미국 달러로"), "{html}");
+    assert!(html.contains("value=\"5천만원\""), "what was typed is kept");
+    let saved = sql_scalar(
+        &s,
+        "SELECT COUNT(*) FROM investors WHERE name_ko = '한강 임팩트'",
+    );
+    assert_eq!(saved, json!(0), "nothing saved");
+
+    let saved = with_ticket("50만", "1억 5천만 달러");
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    assert_eq!(tickets(), json!("500000-150000000"));
+    // The form shows the amount back as a number, not as typed.
+    let me = get(&s, "/ko/me", &h).text();
+    let id = id_after(&me, "href=\"/ko/me/matches/");
+    let edit = get(&s, &format!("/ko/me/mandate?id={id}"), &h).text();
+    assert!(edit.contains("value=\"500000\""), "{edit}");
+}

@@ -5,6 +5,7 @@
 //! compiled into the binary from `data/` and parsed once on first use.
 
 pub mod account;
+pub mod amount;
 pub mod contact;
 pub mod digital;
 pub mod ids;

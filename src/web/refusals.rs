@@ -9,6 +9,7 @@
 
 use super::i18n::Tr;
 use super::Form;
+use crate::domain::amount::{self, AmountError, Currency};
 use crate::domain::incentives::format_usd;
 use crate::domain::money::MAX_USD;
 use crate::domain::sme::{DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS};
@@ -54,8 +55,8 @@ pub fn name_and_description(tr: Tr, form: &Form) -> Vec<(&'static str, String)> 
     .collect()
 }
 
-/// An amount in US dollars as a person types it (`25,000`, `25 000`, Khmer or full-width
-/// digits); `Err` when it is not a whole number.
+/// A count as a person types it (`1,200`, `1 200`, Khmer or full-width digits): staff, a
+/// year; `Err` when it is not a whole number. Amounts of money read more ways: [`amount`].
 pub fn number(s: Option<&str>) -> Result<Option<i64>, ()> {
     match s.map(|s| crate::domain::text::ascii_digits(s).replace([',', ' '], "")) {
         None => Ok(None),
@@ -93,36 +94,37 @@ pub fn size(tr: Tr, employees: Option<&str>, founded: Option<&str>) -> Vec<(&'st
     out
 }
 
-/// Whether `typed` is an optional minus and digits, as [`number`] reads them.
-fn is_integer(typed: Option<&str>) -> bool {
-    let cleaned =
-        crate::domain::text::ascii_digits(typed.unwrap_or_default()).replace([',', ' '], "");
-    let digits = cleaned.strip_prefix('-').unwrap_or(&cleaned);
-    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+/// The message for an amount that cannot be taken, in the page language.
+pub fn amount_message(tr: Tr, why: AmountError) -> String {
+    match why {
+        AmountError::NotAnAmount => tr.t("error-investment"),
+        AmountError::NotWhole => tr.t("error-amount-whole"),
+        AmountError::OutOfRange => tr.t1("error-amount-range", "max", format_usd(MAX_USD)),
+        AmountError::OtherCurrency(Currency::Won) => tr.t("error-amount-won"),
+        AmountError::OtherCurrency(Currency::Riel) => tr.t("error-amount-riel"),
+    }
 }
 
-/// The problems with a range of amounts typed in fields `min_id` and `max_id` (not a whole
-/// number; below 0 or above the largest amount the service takes; smallest above largest),
-/// each with the field it belongs to, and the amounts as far as they could be read.
+/// An amount of US dollars as typed (`500000`, `500k`, `50만`, `៥សែន`: `domain::amount`), or
+/// the message saying why it cannot be taken.
+pub fn amount(tr: Tr, typed: Option<&str>) -> Result<Option<i64>, String> {
+    amount::parse(typed.unwrap_or_default()).map_err(|why| amount_message(tr, why))
+}
+
+/// The problems with a range of amounts typed in fields `min_id` and `max_id` (not an amount;
+/// not whole dollars; below 0 or above the largest amount the service takes; in won or riel;
+/// smallest above largest), each with the field it belongs to, and the amounts as far as they
+/// could be read.
 pub fn amounts(
     tr: Tr,
     (min_id, min): (&'static str, Option<&str>),
     (max_id, max): (&'static str, Option<&str>),
 ) -> (Vec<(&'static str, String)>, Option<i64>, Option<i64>) {
     let mut problems = Vec::new();
-    let mut read = |id: &'static str, typed: Option<&str>| match number(typed) {
-        Ok(Some(v)) if !(0..=MAX_USD).contains(&v) => {
-            problems.push((id, tr.t1("error-amount-range", "max", format_usd(MAX_USD))));
-            None
-        }
+    let mut read = |id: &'static str, typed: Option<&str>| match amount(tr, typed) {
         Ok(v) => v,
-        // A whole number too long for any integer is out of range, not "not a number".
-        Err(()) if is_integer(typed) => {
-            problems.push((id, tr.t1("error-amount-range", "max", format_usd(MAX_USD))));
-            None
-        }
-        Err(()) => {
-            problems.push((id, tr.t("error-investment")));
+        Err(message) => {
+            problems.push((id, message));
             None
         }
     };
@@ -188,6 +190,25 @@ mod tests {
             problems.iter().all(|p| p.1.contains("2,147,483,647")),
             "{problems:?}"
         );
+        // Written the way analysts and owners write them.
+        let (problems, lo, hi) = amounts(tr, ("lo", Some("5만")), ("hi", Some("$1.5m")));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!((lo, hi), (Some(50_000), Some(1_500_000)));
+    }
+
+    #[test]
+    fn each_amount_problem_has_its_own_message_in_each_language() {
+        for lang in Lang::ALL {
+            let tr = Tr::new(lang);
+            let messages: Vec<String> = ["many", "500.5", "-1", "5천만원", "៥សែនរៀល"]
+                .iter()
+                .map(|typed| amount(tr, Some(typed)).expect_err(typed))
+                .collect();
+            let distinct: std::collections::BTreeSet<&String> = messages.iter().collect();
+            assert_eq!(distinct.len(), messages.len(), "{lang:?}: {messages:?}");
+            // The general message shows the short ways too, so people learn they may use them.
+            assert!(messages[0].contains("500000"), "{}", messages[0]);
+        }
     }
 }
 

@@ -142,15 +142,15 @@ pub async fn incentives(w: Web) -> Response {
     if form.get("sector").is_none() && form.0.is_empty() {
         return w.page(StatusCode::OK, &page);
     }
-    let investment_usd = super::refusals::number(Some(investment.as_str()));
+    let investment_usd = super::refusals::amount(tr, Some(investment.as_str()));
     let mut status = StatusCode::OK;
-    if investment_usd.is_err() {
-        page.investment_error = Some(tr.t("error-investment"));
+    if let Err(message) = &investment_usd {
+        page.investment_error = Some(message.clone());
     }
     let raw = IncentiveInputRaw {
         sector_code: sector.clone(),
         province_code: (!province.is_empty()).then(|| province.clone()),
-        investment_usd: investment_usd.ok().flatten(),
+        investment_usd: investment_usd.as_ref().ok().copied().flatten(),
         export_oriented: Some(exports),
         ..Default::default()
     };

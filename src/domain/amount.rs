@@ -1,0 +1,379 @@
+//! Amounts of US dollars as people type them into a form.
+//!
+//! A Korean analyst writes a ticket as `50만` or `1억 5천만`, an English one as `500k` or
+//! `1.5m`, a Cambodian owner as `៥សែន` or `២លាន`, and all of them may add `$`, `USD` or the
+//! word for dollars. A form that took only `500000` refused them all (issue 11: how people
+//! really type). Read here, so the wizard, the mandate form and the incentives check agree.
+//!
+//! Numbers are read the way those languages count: Korean and Khmer group by units that
+//! multiply everything before them in the group (`1억 5천만` is 1×억 + (5×천)×만), so small
+//! units (십, 백, 천, ពាន់, hundred) multiply their own number and big ones (만, 억,
+//! ម៉ឺន, សែន, លាន, k, m, b …) close a group. Arithmetic is exact (millionths of a dollar in
+//! an `i128`), so `1.5k` is 1500 and `1.2345k` is refused as not a whole number of dollars,
+//! never rounded.
+//!
+//! An amount in won or riel is refused by name: taking `5천만원` as 50,000,000 dollars would be
+//! off by a factor of about 1,400, silently.
+
+use super::money::MAX_USD;
+use super::text::ascii_digits;
+
+/// Why a typed amount cannot be taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AmountError {
+    #[error("not an amount of US dollars")]
+    NotAnAmount,
+    #[error("not a whole number of US dollars")]
+    NotWhole,
+    #[error("below 0 or above {MAX_USD} US dollars")]
+    OutOfRange,
+    #[error("an amount in {0:?}, not in US dollars")]
+    OtherCurrency(Currency),
+}
+
+/// A currency people in this corridor may write by habit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Currency {
+    /// Korean won: 원, ₩, KRW.
+    Won,
+    /// Cambodian riel: រៀល, ៛, KHR.
+    Riel,
+}
+
+/// Millionths of a dollar per dollar: the finest decimal a typed number may carry.
+const SCALE: i128 = 1_000_000;
+const SCALE_DIGITS: usize = 6;
+
+/// Units that multiply their own number only (`5천` in `3만5천`, ពាន់ in `៥ពាន់លាន`).
+const SMALL_UNITS: &[(&str, i128)] = &[
+    ("hundred", 100),
+    ("십", 10),
+    ("백", 100),
+    ("천", 1_000),
+    ("ពាន់", 1_000),
+];
+
+/// Units that close a group: everything read since the last one is multiplied by them. Longer
+/// spellings come before their prefixes (`million` before `m`).
+const BIG_UNITS: &[(&str, i128)] = &[
+    ("thousand", 1_000),
+    ("million", 1_000_000),
+    ("billion", 1_000_000_000),
+    ("mil", 1_000_000),
+    ("mn", 1_000_000),
+    ("bn", 1_000_000_000),
+    ("k", 1_000),
+    ("m", 1_000_000),
+    ("b", 1_000_000_000),
+    ("만", 10_000),
+    ("억", 100_000_000),
+    ("조", 1_000_000_000_000),
+    ("ម៉ឺន", 10_000),
+    ("សែន", 100_000),
+    ("ប៊ីលាន", 1_000_000_000),
+    ("លាន", 1_000_000),
+];
+
+/// Ways of writing "US dollars" before or after the number, lower-cased, spaces removed.
+const DOLLAR_PREFIXES: &[&str] = &["us$", "usd", "$"];
+const DOLLAR_SUFFIXES: &[&str] = &[
+    "us$",
+    "usd",
+    "$",
+    "dollars",
+    "dollar",
+    "달러",
+    "불",
+    "ដុល្លារអាមេរិក",
+    "ដុល្លារ",
+    "ដុល្លា",
+];
+
+/// The amount typed, in whole US dollars; `Ok(None)` when nothing was typed.
+pub fn parse(typed: &str) -> Result<Option<i64>, AmountError> {
+    let text: String = ascii_digits(typed)
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if let Some(c) = other_currency(&text) {
+        return Err(AmountError::OtherCurrency(c));
+    }
+    let mut rest = text.as_str();
+    rest = DOLLAR_PREFIXES
+        .iter()
+        .find_map(|p| rest.strip_prefix(p))
+        .unwrap_or(rest);
+    rest = DOLLAR_SUFFIXES
+        .iter()
+        .find_map(|s| rest.strip_suffix(s))
+        .unwrap_or(rest);
+    let (negative, rest) = match rest.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, rest),
+    };
+    let micro = read_groups(rest)?;
+    if micro % SCALE != 0 {
+        return Err(AmountError::NotWhole);
+    }
+    let dollars = micro / SCALE;
+    if negative && dollars != 0 {
+        return Err(AmountError::OutOfRange);
+    }
+    i64::try_from(dollars)
+        .ok()
+        .filter(|d| *d <= MAX_USD)
+        .map(Some)
+        .ok_or(AmountError::OutOfRange)
+}
+
+fn other_currency(text: &str) -> Option<Currency> {
+    if text.contains('₩') || text.contains("krw") || text.ends_with('원') || text.ends_with("won")
+    {
+        Some(Currency::Won)
+    } else if text.contains('៛')
+        || text.contains("khr")
+        || text.contains("រៀល")
+        || text.ends_with("riel")
+        || text.ends_with("riels")
+    {
+        Some(Currency::Riel)
+    } else {
+        None
+    }
+}
+
+/// Reads terms (a number, then small units, then at most one big unit) to the end, in
+/// millionths of a dollar.
+fn read_groups(mut rest: &str) -> Result<i128, AmountError> {
+    if rest.is_empty() {
+        return Err(AmountError::NotAnAmount);
+    }
+    let mut total: i128 = 0;
+    let mut group: i128 = 0;
+    // Big units must come in decreasing order (`1억 5천만`, not `5만 1억`).
+    let mut last_big = i128::MAX;
+    while !rest.is_empty() {
+        let (number, after) = read_number(rest)?;
+        rest = after;
+        // A Korean or Khmer unit may stand for one of itself (천만 달러, ten million dollars);
+        // a Latin one may not (`k` alone is no amount).
+        let mut value = match number {
+            Some(n) => n,
+            None if starts_with_unit(rest, SMALL_UNITS, false)
+                || starts_with_unit(rest, BIG_UNITS, false) =>
+            {
+                SCALE
+            }
+            None => return Err(AmountError::NotAnAmount),
+        };
+        while let Some((unit, after)) = unit_at(rest, SMALL_UNITS) {
+            value = value.checked_mul(unit).ok_or(AmountError::OutOfRange)?;
+            rest = after;
+        }
+        group = group.checked_add(value).ok_or(AmountError::OutOfRange)?;
+        if let Some((unit, after)) = unit_at(rest, BIG_UNITS) {
+            if unit >= last_big {
+                return Err(AmountError::NotAnAmount);
+            }
+            last_big = unit;
+            let closed = group.checked_mul(unit).ok_or(AmountError::OutOfRange)?;
+            total = total.checked_add(closed).ok_or(AmountError::OutOfRange)?;
+            group = 0;
+            rest = after;
+        }
+    }
+    total.checked_add(group).ok_or(AmountError::OutOfRange)
+}
+
+fn unit_at<'a>(text: &'a str, units: &[(&str, i128)]) -> Option<(i128, &'a str)> {
+    units
+        .iter()
+        .find_map(|(word, value)| text.strip_prefix(word).map(|after| (*value, after)))
+}
+
+/// Whether `text` starts with a unit of `units`, Latin ones counting only when `latin`.
+fn starts_with_unit(text: &str, units: &[(&str, i128)], latin: bool) -> bool {
+    units
+        .iter()
+        .any(|(word, _)| text.starts_with(word) && (latin || !word.is_ascii()))
+}
+
+/// A number at the start of `text`: digits, thousands separated by commas in groups of three,
+/// and a decimal part after a point; in millionths. `None` when `text` starts with no digit.
+fn read_number(text: &str) -> Result<(Option<i128>, &str), AmountError> {
+    let end = text
+        .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+        .unwrap_or(text.len());
+    let (literal, rest) = text.split_at(end);
+    if literal.is_empty() {
+        return Ok((None, rest));
+    }
+    let (whole, fraction) = match literal.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (literal, None),
+    };
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or_default();
+    // `1,5` is a European decimal or a slip; `1,500` is fifteen hundred.
+    let grouped_well = !first.is_empty()
+        && first.chars().all(|c| c.is_ascii_digit())
+        && groups.all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()));
+    let fraction_ok =
+        fraction.is_none_or(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_digit()));
+    if !grouped_well || !fraction_ok {
+        return Err(AmountError::NotAnAmount);
+    }
+    let digits: String = whole.chars().filter(|c| *c != ',').collect();
+    // More digits than any amount has: out of range, not "not a number".
+    if digits.trim_start_matches('0').len() > 24 {
+        return Err(AmountError::OutOfRange);
+    }
+    let whole: i128 = digits.parse().map_err(|_| AmountError::NotAnAmount)?;
+    let mut micro = whole.checked_mul(SCALE).ok_or(AmountError::OutOfRange)?;
+    if let Some(f) = fraction {
+        let f = f.trim_end_matches('0');
+        if f.len() > SCALE_DIGITS {
+            return Err(AmountError::NotWhole);
+        }
+        let padded = format!("{f:0<width$}", width = SCALE_DIGITS);
+        micro += padded
+            .parse::<i128>()
+            .map_err(|_| AmountError::NotAnAmount)?;
+    }
+    Ok((Some(micro), rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(typed: &str) -> i64 {
+        match parse(typed) {
+            Ok(Some(v)) => v,
+            other => panic!("{typed:?} read as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn plain_numbers_read_as_before() {
+        assert_eq!(parse(""), Ok(None));
+        assert_eq!(parse("   "), Ok(None));
+        assert_eq!(ok("500000"), 500_000);
+        assert_eq!(ok("25,000"), 25_000);
+        assert_eq!(ok("25 000"), 25_000);
+        assert_eq!(ok("25\u{a0}000"), 25_000);
+        assert_eq!(ok("៥០០០០"), 50_000);
+        assert_eq!(ok("１２３"), 123);
+        assert_eq!(ok("0"), 0);
+        assert_eq!(ok("500.00"), 500);
+    }
+
+    #[test]
+    fn how_analysts_and_owners_write_tickets() {
+        // Korean: 만 groups of four digits, small units inside a group.
+        assert_eq!(ok("5만"), 50_000);
+        assert_eq!(ok("50만 달러"), 500_000);
+        assert_eq!(ok("5만불"), 50_000);
+        assert_eq!(ok("3만5천"), 35_000);
+        assert_eq!(ok("3만 5000"), 35_000);
+        assert_eq!(ok("5백만"), 5_000_000);
+        assert_eq!(ok("천만 달러"), 10_000_000);
+        assert_eq!(ok("1억 5천만"), 150_000_000);
+        assert_eq!(ok("1억2천3백만"), 123_000_000);
+        assert_eq!(ok("2.5만"), 25_000);
+        assert_eq!(ok("5,000만"), 50_000_000);
+        // English shorthand and words.
+        assert_eq!(ok("20k"), 20_000);
+        assert_eq!(ok("$20K"), 20_000);
+        assert_eq!(ok("1.5m"), 1_500_000);
+        assert_eq!(ok("1.5 million"), 1_500_000);
+        assert_eq!(ok("USD 2 mn"), 2_000_000);
+        assert_eq!(ok("500 thousand dollars"), 500_000);
+        assert_eq!(ok("5 hundred thousand"), 500_000);
+        assert_eq!(ok("1m 500k"), 1_500_000);
+        assert_eq!(ok("1.2b"), 1_200_000_000);
+        // Khmer: ម៉ឺន ten thousand, សែន hundred thousand, លាន million, in Khmer digits too.
+        assert_eq!(ok("៥សែន"), 500_000);
+        assert_eq!(ok("៥ ម៉ឺន ដុល្លារ"), 50_000);
+        assert_eq!(ok("២លាន៥សែន"), 2_500_000);
+        assert_eq!(ok("1 លាន"), 1_000_000);
+        assert_eq!(ok("៣ពាន់"), 3_000);
+        assert_eq!(ok("1ពាន់លាន"), 1_000_000_000);
+    }
+
+    #[test]
+    fn what_is_refused_says_why() {
+        use AmountError::*;
+        for (typed, why) in [
+            ("ច្រើន", NotAnAmount),
+            ("many", NotAnAmount),
+            ("k", NotAnAmount),
+            ("1,5", NotAnAmount),
+            ("1,50,000", NotAnAmount),
+            ("1..5", NotAnAmount),
+            ("5만 1억", NotAnAmount),
+            ("5kk", NotAnAmount),
+            ("5 millions", NotAnAmount),
+            ("$", NotAnAmount),
+            ("500.5", NotWhole),
+            ("1.2345k", NotWhole),
+            ("0.0000001", NotWhole),
+            ("-500", OutOfRange),
+            ("3b", OutOfRange),
+            ("1조", OutOfRange),
+            (&"9".repeat(60), OutOfRange),
+            ("5천만원", OtherCurrency(Currency::Won)),
+            ("₩50,000", OtherCurrency(Currency::Won)),
+            ("50000 KRW", OtherCurrency(Currency::Won)),
+            ("៥សែនរៀល", OtherCurrency(Currency::Riel)),
+            ("200000៛", OtherCurrency(Currency::Riel)),
+        ] {
+            assert_eq!(parse(typed), Err(why), "{typed:?}");
+        }
+        assert_eq!(ok("-0"), 0);
+        assert_eq!(ok(&MAX_USD.to_string()), MAX_USD);
+        assert_eq!(parse(&(MAX_USD + 1).to_string()), Err(OutOfRange));
+    }
+
+    proptest::proptest! {
+        /// Any amount the service takes, written with thousands separators, with a unit that
+        /// divides it, or in Khmer digits, reads back as itself.
+        #[test]
+        fn every_amount_reads_back(n in 0..=MAX_USD) {
+            let grouped = {
+                let digits = n.to_string();
+                let mut out = String::new();
+                for (i, c) in digits.chars().enumerate() {
+                    if i > 0 && (digits.len() - i) % 3 == 0 {
+                        out.push(',');
+                    }
+                    out.push(c);
+                }
+                out
+            };
+            proptest::prop_assert_eq!(parse(&grouped), Ok(Some(n)));
+            let khmer: String = n
+                .to_string()
+                .chars()
+                .map(|c| char::from_u32(0x17E0 + c.to_digit(10).unwrap_or(0)).unwrap_or(c))
+                .collect();
+            proptest::prop_assert_eq!(parse(&khmer), Ok(Some(n)));
+            if n % 10_000 == 0 {
+                proptest::prop_assert_eq!(parse(&format!("{}만", n / 10_000)), Ok(Some(n)));
+            }
+            if n % 1_000 == 0 {
+                proptest::prop_assert_eq!(parse(&format!("{}k", n / 1_000)), Ok(Some(n)));
+            }
+        }
+
+        /// Whatever is typed, reading it ends with an answer, never a panic.
+        #[test]
+        fn anything_typed_gets_an_answer(s in "\\PC{0,40}") {
+            let _ = parse(&s);
+        }
+    }
+}
