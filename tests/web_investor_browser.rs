@@ -56,6 +56,18 @@ async fn drive(s: &TestServer) {
         serde_json::json!([true, false]),
         "the filter keeps only C"
     );
+    // A thing no division's title names: cashew nuts are grown in 01 and shelled in 10.
+    b.fill("#sector-filter", "캐슈넛").await;
+    b.wait_for_js(
+        "the divisions that deal in cashew",
+        "const shown = [...document.querySelectorAll('.tree .check[data-names]')] \
+           .filter(d => !d.hidden && !d.closest('li').hidden) \
+           .map(d => d.querySelector('input').value); \
+         return shown.includes('01') && shown.includes('10') && shown.length < 8;",
+        LIMIT,
+    )
+    .await;
+    b.fill("#sector-filter", "제조").await;
     b.click("#s-C").await;
     b.fill("#name", "서울 벤처스").await;
     b.fill("#description", "캄보디아 캐슈넛 가공 공장에 투자합니다")

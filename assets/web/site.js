@@ -62,6 +62,32 @@
     });
   });
 })();
+// The activity finders' words: the glossary's names, in the three languages, for the things an
+// ISIC class deals in (coffee, កាហ្វេ, 커피 → 0127 growing, 1079 roasting, 5630 coffee shops,
+// 4630 wholesale), which no class title says. One file the browser keeps, fetched when a finder
+// first takes the focus; until it arrives (or without it) the finders match titles only.
+var activityWords = (function () {
+  var pending = null;
+  return function (url, done) {
+    if (!url || !window.fetch) return;
+    if (!pending) {
+      pending = fetch(url, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .catch(function () { return []; });
+    }
+    pending.then(done);
+  };
+})();
+// The classes (a set of codes) whose things' names contain `q`. One Latin letter names nothing
+// (it is in every word); one Hangul syllable may (쌀 "rice", 차 "tea").
+function classesNamed(rows, q) {
+  var found = {};
+  if (!rows || !q || (q.length < 2 && !/[\uac00-\ud7a3]/.test(q))) return found;
+  rows.forEach(function (row) {
+    if (row[0].indexOf(q) >= 0) row[1].split(" ").forEach(function (c) { found[c] = true; });
+  });
+  return found;
+}
 // Mandate form: the sector filter finds a section by its names in every language, and a
 // division by its code and title or by the title of one of its classes (화장품 finds the divisions
 // of cosmetics making and of cosmetics shops). A section found by name shows all its divisions;
@@ -73,15 +99,28 @@
   box.closest(".sector-filter").hidden = false;
   var none = box.parentNode.querySelector("[data-filter-none]");
   var items = document.querySelectorAll(".tree > li[data-names]");
-  box.addEventListener("input", function () {
+  var words = null;
+  box.addEventListener("focus", function () {
+    if (words) return;
+    activityWords(box.getAttribute("data-words"), function (rows) {
+      words = rows;
+      if (box.value.trim()) filter();
+    });
+  });
+  function filter() {
     var q = box.value.trim().toLowerCase();
     var found = 0;
+    // A division is found too when one of its classes deals in a thing named (커피 → 56).
+    var named = {};
+    Object.keys(classesNamed(words, q)).forEach(function (c) { named[c.slice(0, 2)] = true; });
     items.forEach(function (li) {
       var own = li.getAttribute("data-names").split(" | ").slice(0, 4).some(function (n) { return n.indexOf(q) >= 0; });
       var divisions = li.querySelectorAll(".check[data-names]");
       var any = false;
       divisions.forEach(function (d) {
-        var hit = !q || own || d.getAttribute("data-names").indexOf(q) >= 0;
+        var input = d.querySelector("input");
+        var hit = !q || own || d.getAttribute("data-names").indexOf(q) >= 0 ||
+          (input && named[input.value] === true);
         d.hidden = !hit;
         if (hit && q && !own) any = true;
       });
@@ -92,10 +131,12 @@
       if (details && q && any) details.open = true;
     });
     if (none) none.hidden = !q || found > 0;
-  });
+  }
+  box.addEventListener("input", filter);
 })();
 // Wizard and incentive check: a search box narrows the long list of activities (419 classes)
-// to those whose name, code or section contains what is typed. Options are taken out and put
+// to those whose name, code or section contains what is typed, or that deal in a thing so
+// named (activityWords). Options are taken out and put
 // back rather than hidden, since phones' pickers may show hidden options; the chosen one always
 // stays. Without this script the list is whole.
 (function () {
@@ -109,17 +150,28 @@
     // Enter here would send the form with whatever is chosen; it only narrows the list.
     box.addEventListener("keydown", function (e) { if (e.key === "Enter") e.preventDefault(); });
     var none = box.parentNode.querySelector("[data-filter-none]");
-    box.addEventListener("input", function () {
+    var words = null;
+    box.addEventListener("focus", function () {
+      if (words) return;
+      activityWords(box.getAttribute("data-words"), function (rows) {
+        words = rows;
+        if (box.value.trim()) filter();
+      });
+    });
+    box.addEventListener("input", filter);
+    function filter() {
       var q = box.value.trim().toLowerCase();
       var chosen = select.value;
       var found = 0;
+      var named = classesNamed(words, q);
       select.textContent = "";
       all.forEach(function (n) {
         if (n.tagName !== "OPTGROUP") { select.appendChild(n.cloneNode(true)); return; }
         var whole = !q || has(n.label, q);
         var g = n.cloneNode(false);
         Array.prototype.forEach.call(n.children, function (o) {
-          var hit = whole || has(o.textContent, q) || has(o.getAttribute("data-alt") || "", q);
+          var hit = whole || has(o.textContent, q) || has(o.getAttribute("data-alt") || "", q) ||
+            named[o.value] === true;
           if (hit) found += 1;
           if (hit || (chosen && o.value === chosen)) g.appendChild(o.cloneNode(true));
         });
@@ -128,7 +180,7 @@
       select.value = chosen;
       // Nothing found says so (and how to find more), instead of a list gone quiet.
       if (none) none.hidden = !q || found > 0;
-    });
+    }
   });
 })();
 // Staff board: live updates. The server sends an event whenever any match changes (a party

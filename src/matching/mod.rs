@@ -2,6 +2,7 @@
 //! No I/O and no index: `search::matcher` feeds it values from the index's fast fields, and the
 //! API explains the top results with it.
 
+pub mod activities;
 pub mod explain;
 pub mod features;
 pub mod glossary;

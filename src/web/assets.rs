@@ -1,7 +1,9 @@
-//! The web app's own assets (one stylesheet, one small script), embedded in the binary and
-//! served under a path that carries a hash of their content: a new build with a changed file
-//! gets a new path, so the browser may keep each version forever (`immutable`).
+//! The web app's own assets (one stylesheet, one small script, the icon, and the words the
+//! activity finders know), embedded in the binary and served under a path that carries a hash
+//! of their content: a new build with a changed file gets a new path, so the browser may keep
+//! each version forever (`immutable`).
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use axum::extract::Path;
@@ -16,12 +18,18 @@ pub struct WebAsset {
     /// `site.<hash>.css`
     pub name: String,
     pub content_type: &'static str,
-    pub bytes: &'static [u8],
+    pub bytes: Cow<'static, [u8]>,
 }
 
 impl WebAsset {
-    fn new(stem: &str, ext: &str, content_type: &'static str, bytes: &'static [u8]) -> Self {
-        let digest = Sha256::digest(bytes);
+    fn new(
+        stem: &str,
+        ext: &str,
+        content_type: &'static str,
+        bytes: impl Into<Cow<'static, [u8]>>,
+    ) -> Self {
+        let bytes = bytes.into();
+        let digest = Sha256::digest(&bytes);
         let hash: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
         WebAsset {
             name: format!("{stem}.{hash}.{ext}"),
@@ -41,7 +49,7 @@ pub static CSS: LazyLock<WebAsset> = LazyLock::new(|| {
         "site",
         "css",
         "text/css; charset=utf-8",
-        include_bytes!("../../assets/web/site.css"),
+        include_bytes!("../../assets/web/site.css").as_slice(),
     )
 });
 
@@ -50,7 +58,7 @@ pub static JS: LazyLock<WebAsset> = LazyLock::new(|| {
         "site",
         "js",
         "text/javascript; charset=utf-8",
-        include_bytes!("../../assets/web/site.js"),
+        include_bytes!("../../assets/web/site.js").as_slice(),
     )
 });
 
@@ -61,18 +69,33 @@ pub static ICON: LazyLock<WebAsset> = LazyLock::new(|| {
         "icon",
         "svg",
         "image/svg+xml",
-        include_bytes!("../../assets/web/icon.svg"),
+        include_bytes!("../../assets/web/icon.svg").as_slice(),
+    )
+});
+
+/// What the activity finders know beyond the class titles: the glossary's words for the things
+/// a class deals in (`matching::activities`), in all three languages, as
+/// `[["coffee | coffee bean | កាហ្វេ | … | 커피 | 원두", "0127 1079 5630 4630"], …]`. About
+/// 90 KB, so a file of its own that the finder fetches when first used and the browser then
+/// keeps, rather than weight on every page that lists the activities.
+pub static ACTIVITY_WORDS: LazyLock<WebAsset> = LazyLock::new(|| {
+    WebAsset::new(
+        "activity-words",
+        "json",
+        "application/json",
+        super::tools::activity_words_json().into_bytes(),
     )
 });
 
 pub static CSS_PATH: LazyLock<String> = LazyLock::new(|| CSS.path());
 pub static ICON_PATH: LazyLock<String> = LazyLock::new(|| ICON.path());
 pub static JS_PATH: LazyLock<String> = LazyLock::new(|| JS.path());
+pub static ACTIVITY_WORDS_PATH: LazyLock<String> = LazyLock::new(|| ACTIVITY_WORDS.path());
 
 /// `GET /assets/web/{file}`: the current version of an asset; any other name is 404 (an old
 /// hash is not served, so a stale page cannot pair with a new stylesheet unnoticed).
 pub async fn serve(Path(file): Path<String>) -> Response {
-    for asset in [&*CSS, &*JS, &*ICON] {
+    for asset in [&*CSS, &*JS, &*ICON, &*ACTIVITY_WORDS] {
         if asset.name == file {
             return (
                 [
@@ -89,7 +112,7 @@ pub async fn serve(Path(file): Path<String>) -> Response {
                         HeaderValue::from_static("nosniff"),
                     ),
                 ],
-                asset.bytes,
+                asset.bytes.as_ref(),
             )
                 .into_response();
         }

@@ -246,6 +246,8 @@ pub struct Chrome {
     pub css: &'static str,
     pub js: &'static str,
     pub icon: &'static str,
+    /// The activity finders' words (`assets::ACTIVITY_WORDS`).
+    pub words: &'static str,
     pub nav: Vec<NavItem>,
     pub langs: Vec<LangLink>,
     pub signed_in: bool,
@@ -359,6 +361,7 @@ impl Web {
             css: CSS_PATH.as_str(),
             js: JS_PATH.as_str(),
             icon: ICON_PATH.as_str(),
+            words: ACTIVITY_WORDS_PATH.as_str(),
             nav,
             langs,
             signed_in: self.viewer.user.is_some(),
@@ -557,7 +560,7 @@ impl Web {
     }
 }
 
-use assets::{CSS_PATH, ICON_PATH, JS_PATH};
+use assets::{ACTIVITY_WORDS_PATH, CSS_PATH, ICON_PATH, JS_PATH};
 
 #[derive(Template)]
 #[template(path = "message.html")]

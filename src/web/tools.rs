@@ -97,6 +97,26 @@ pub fn sector_groups(tr: super::i18n::Tr, sector: &str) -> Vec<Group> {
     sectors
 }
 
+/// The activity finders' words, as JSON (see `assets::ACTIVITY_WORDS`): each concept of
+/// `matching::activities` with all its forms, lower-cased as the finder compares them, and the
+/// classes that deal in it.
+pub fn activity_words_json() -> String {
+    let glossary = crate::matching::glossary::glossary();
+    let rows: Vec<[String; 2]> = crate::matching::activities::activities()
+        .rows()
+        .filter_map(|(index, classes)| {
+            let concept = glossary.concept(index)?;
+            let forms: Vec<String> = [&concept.en, &concept.km, &concept.ko]
+                .into_iter()
+                .flatten()
+                .map(|f| f.to_lowercase())
+                .collect();
+            Some([forms.join(" | "), classes.join(" ")])
+        })
+        .collect();
+    serde_json::to_string(&rows).unwrap_or_else(|_| "[]".to_string())
+}
+
 fn qip_key(s: QipStatus) -> &'static str {
     match s {
         QipStatus::Eligible => "qip-eligible",
