@@ -5,6 +5,8 @@ use super::features::{
     digital_fit, incentive_fit, incentive_in_sector, location_fit, partnership_fit,
     partnership_mask, sector_fit, ticket_fit, IncentiveFacts, SectorRelation,
 };
+use std::collections::BTreeSet;
+
 use super::glossary::glossary;
 use super::weights::{Feature, Weights};
 use crate::domain::digital::DigitalLevel;
@@ -27,6 +29,18 @@ pub struct Pair<'a> {
     pub text: f64,
     /// Whose text that relevance is of.
     pub text_from: TextFrom,
+    /// The concepts either side mentions, when the caller found them already.
+    pub mentioned: Mentioned<'a>,
+}
+
+/// The glossary concepts a side's texts mention ([`sme_concepts`], [`investor_concepts`]), found
+/// once by a caller that explains one profile against many: a list of 100 matches then scans
+/// the one profile's texts once, not 100 times (up to 15,000 characters each time, which a
+/// hostile mandate made the cost of every ranking that showed it).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Mentioned<'a> {
+    pub sme: Option<&'a BTreeSet<usize>>,
+    pub investor: Option<&'a BTreeSet<usize>>,
 }
 
 /// Whose text the TEXT feature searched with: its value is relative to the best match of that
@@ -212,25 +226,41 @@ fn named_concepts(shared: &[usize]) -> Vec<usize> {
 }
 
 /// The glossary concepts both profiles mention, in glossary order (products and activities
-/// before generic business words and places). The SME's name counts only when it is PUBLIC,
-/// the rule the index and the ranking follow (`search::document::sme_texts`).
+/// before generic business words and places).
 pub fn shared_concepts(p: &Pair<'_>) -> Vec<usize> {
-    let g = glossary();
-    let texts = |t: &'_ LocalizedText| -> Vec<String> {
-        Lang::ALL
-            .into_iter()
-            .filter_map(|l| t.get(l).map(str::to_string))
-            .collect()
+    let found_sme;
+    let ours = match p.mentioned.sme {
+        Some(c) => c,
+        None => {
+            found_sme = sme_concepts(p.sme);
+            &found_sme
+        }
     };
-    let mut sme = texts(&p.sme.description);
-    if p.sme.visibility == Visibility::Public {
-        sme.extend(texts(&p.sme.name));
-    }
-    let mut investor = texts(&p.investor.description);
-    investor.extend(texts(&p.investor.name));
-    let ours = g.concepts_in(sme.iter().map(String::as_str));
-    let theirs = g.concepts_in(investor.iter().map(String::as_str));
-    ours.intersection(&theirs).copied().collect()
+    let found_investor;
+    let theirs = match p.mentioned.investor {
+        Some(c) => c,
+        None => {
+            found_investor = investor_concepts(p.investor);
+            &found_investor
+        }
+    };
+    ours.intersection(theirs).copied().collect()
+}
+
+fn texts_of(t: &LocalizedText) -> impl Iterator<Item = &str> {
+    Lang::ALL.into_iter().filter_map(|l| t.get(l))
+}
+
+/// The concepts an SME's texts mention. Its name counts only when it is PUBLIC, the rule the
+/// index and the ranking follow (`search::document::sme_texts`).
+pub fn sme_concepts(sme: &SmeProfile) -> BTreeSet<usize> {
+    let name = (sme.visibility == Visibility::Public).then_some(&sme.name);
+    glossary().concepts_in(texts_of(&sme.description).chain(name.into_iter().flat_map(texts_of)))
+}
+
+/// The concepts an investor's texts (description and name) mention.
+pub fn investor_concepts(investor: &InvestorProfile) -> BTreeSet<usize> {
+    glossary().concepts_in(texts_of(&investor.description).chain(texts_of(&investor.name)))
 }
 
 fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
@@ -605,6 +635,7 @@ mod tests {
             investor: &inv,
             text: 0.5,
             text_from: TextFrom::Investor,
+            mentioned: Mentioned::default(),
         };
         let w = Weights::default();
         for lang in Lang::ALL {

@@ -14,7 +14,9 @@ use crate::domain::investor::Investor;
 use crate::domain::pipeline::{MatchRecord, Stage};
 use crate::domain::sme::Sme;
 use crate::domain::text::Lang;
-use crate::matching::explain::{explain, Breakdown, Pair, TextFrom};
+use crate::matching::explain::{
+    explain, investor_concepts, sme_concepts, Breakdown, Mentioned, Pair, TextFrom,
+};
 use crate::matching::weights::{Weights, WeightsError};
 use crate::search::features::IncentiveKey;
 use crate::search::matcher::{
@@ -51,7 +53,7 @@ impl Match {
         app: &App,
         sme: Sme,
         investor: Investor,
-        (text, text_from): (f64, TextFrom),
+        (text, text_from, mentioned): (f64, TextFrom, Mentioned<'_>),
         weights: &Weights,
         lang: Lang,
         record: Option<MatchRecord>,
@@ -63,6 +65,7 @@ impl Match {
             investor: &investor.profile,
             text,
             text_from,
+            mentioned,
         };
         let breakdown = explain(&pair, weights, lang);
         Match {
@@ -101,7 +104,11 @@ impl Match {
         investor: Investor,
         lang: Lang,
     ) -> Match {
-        let text = (record.text_relevance, TextFrom::Investor);
+        let text = (
+            record.text_relevance,
+            TextFrom::Investor,
+            Mentioned::default(),
+        );
         Match::explained(
             app,
             sme,
@@ -217,11 +224,17 @@ pub async fn for_sme(
         })
         .await?
     };
+    // The SME's concepts are found once for the whole list (`Mentioned`).
+    let ours = sme_concepts(&sme.profile);
+    let mentioned = Mentioned {
+        sme: Some(&ours),
+        investor: None,
+    };
     let matches = in_rank_order::<Investor>(app, &hits)
         .await?
         .into_iter()
         .map(|(inv, text)| {
-            let text = (text, TextFrom::Sme);
+            let text = (text, TextFrom::Sme, mentioned);
             Match::explained(app, sme.clone(), inv, text, &w, lang, None)
         })
         .collect();
@@ -257,11 +270,17 @@ pub async fn for_investor(
         })
         .await?
     };
+    // The investor's concepts are found once for the whole list (`Mentioned`).
+    let theirs = investor_concepts(&investor.profile);
+    let mentioned = Mentioned {
+        sme: None,
+        investor: Some(&theirs),
+    };
     let matches = in_rank_order::<Sme>(app, &hits)
         .await?
         .into_iter()
         .map(|(sme, text)| {
-            let text = (text, TextFrom::Investor);
+            let text = (text, TextFrom::Investor, mentioned);
             Match::explained(app, sme, investor.clone(), text, &w, lang, None)
         })
         .collect();

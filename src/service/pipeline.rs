@@ -126,7 +126,7 @@ pub async fn shortlist(
     app.store.insert_match(&r, &log).await?;
     app.events
         .publish(&r, EventKind::Shortlisted, sme.owner, investor.owner);
-    let text = (text, TextFrom::Investor);
+    let text = (text, TextFrom::Investor, Default::default());
     let m = Match::explained(app, sme, investor, text, &Default::default(), lang, Some(r));
     Ok(m.view(v))
 }
