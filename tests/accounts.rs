@@ -219,6 +219,26 @@ fn only_owners_and_staff_write_profiles() {
         .as_token(&staff)
         .gql(update, json!({ "id": first, "input": changed }));
     assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    // To anyone else, a profile taken off the site is as unknown as one that never was: the
+    // same code and message, so neither tells that the id belonged to a business.
+    let unknown = "01a2344d-0000-7000-8000-000000000000";
+    for q in [update, archive] {
+        let answers: Vec<(String, String)> = [first.as_str(), unknown]
+            .into_iter()
+            .map(|id| {
+                let body = s
+                    .as_token(&other)
+                    .gql(q, json!({ "id": id, "input": sme_input() }));
+                let message = body["errors"][0]["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .replace(id, "<id>");
+                (error_code(&body).to_string(), message)
+            })
+            .collect();
+        assert_eq!(answers[0].0, "NOT_FOUND", "{answers:?}");
+        assert_eq!(answers[0], answers[1]);
+    }
 }
 
 /// Changing a password (issue 12: password changes are rate-limited like log-ins): the current

@@ -1995,3 +1995,75 @@ fn a_password_is_changed_on_its_page_and_guessing_gets_a_429_page() {
     assert_eq!(refused.status, 429);
     assert!(refused.text().contains("Too many attempts"));
 }
+
+/// Two answers at one moment: both parties saying yes at once, or a double tap on "take it off
+/// the site". One of them used to lose the race and get "Something went wrong" (500), with the
+/// investor's yes lost; now both answers land, and the double tap takes the business off once.
+#[test]
+fn answers_sent_at_the_same_moment_all_land_and_none_is_a_server_error() {
+    use serde_json::json;
+    let s = TestServer::start();
+    let (staff, _) = common::operator_account(&s, "STAFF");
+    let sme_cookie = format!("khkr_session={}", s.sme_token);
+    let inv_cookie = format!("khkr_session={}", s.investor_token);
+
+    for round in 0..4 {
+        let mut input = sme_input();
+        input["name"]["en"] = json!(format!("Race {round} Cashew"));
+        let sme = publish_sme(&s, input);
+        let inv = common::publish_investor(&s, common::investor_input());
+        let id = common::introduced(&s, &staff, &sme, &inv, Some("Meet each other."));
+        let path = format!("/en/me/introductions/{id}");
+        let csrf =
+            |cookie: &str| csrf_of(&get(&s, "/en/me/introductions", &[("Cookie", cookie)]).text());
+        let (sme_csrf, inv_csrf) = (csrf(&sme_cookie), csrf(&inv_cookie));
+        let statuses: Vec<u16> = std::thread::scope(|t| {
+            let sides = [(&sme_cookie, &sme_csrf), (&inv_cookie, &inv_csrf)];
+            let handles: Vec<_> = sides
+                .into_iter()
+                .map(|(cookie, csrf)| {
+                    let path = &path;
+                    let s = &s;
+                    t.spawn(move || {
+                        post_form(s, path, Some(cookie), &[("csrf", csrf), ("accept", "true")])
+                            .status
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(statuses, [303, 303], "round {round}");
+        let stage = s.as_token(&staff).ok(
+            "query($id: ID!) { match(id: $id) { stage } }",
+            json!({ "id": id }),
+        );
+        assert_eq!(stage["match"]["stage"], "CONNECTED", "round {round}");
+
+        // The SME owner taps "Yes, take it off the site" five times at once.
+        let me = get(&s, "/en/me", &[("Cookie", &sme_cookie)]).text();
+        let csrf = csrf_of(&me);
+        let archive = format!("/en/me/archive/{sme}");
+        let statuses: Vec<u16> = std::thread::scope(|t| {
+            let handles: Vec<_> = (0..5)
+                .map(|_| {
+                    let (s, archive, csrf, cookie) = (&s, &archive, &csrf, &sme_cookie);
+                    t.spawn(move || {
+                        post_form(
+                            s,
+                            archive,
+                            Some(cookie),
+                            &[("csrf", csrf), ("confirmed", "yes")],
+                        )
+                        .status
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(
+            statuses.iter().all(|st| [303, 409].contains(st)) && statuses.contains(&303),
+            "round {round}: {statuses:?}"
+        );
+        assert_eq!(get(&s, &format!("/en/smes/{sme}"), &[]).status, 404);
+    }
+}

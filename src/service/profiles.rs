@@ -298,8 +298,15 @@ async fn owned<K: Kind>(app: &App, v: &Viewer, id: &str) -> ServiceResult<K> {
     let current = K::load(app.store.as_ref(), id)
         .await?
         .ok_or_else(|| ServiceError::not_found(K::WHAT, id))?;
-    v.require_owner_or_staff(current.owner(), &format!("{} profile", K::WHAT))?;
-    Ok(current)
+    match v.require_owner_or_staff(current.owner(), &format!("{} profile", K::WHAT)) {
+        Ok(_) => Ok(current),
+        // Someone else's profile taken off the site is as unknown as one that never was, as
+        // every read says: "forbidden" would tell that the id once belonged to a profile.
+        Err(ServiceError::Forbidden(_)) if !is_published(&current) => {
+            Err(ServiceError::not_found(K::WHAT, id))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Replaces a profile's content (every field of the input).

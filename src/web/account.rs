@@ -501,14 +501,22 @@ pub async fn archive(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
             Err(e) => w.service_error(e),
         };
     }
-    let archived = match w.viewer.user.as_ref().map(|u| u.role) {
-        Some(Role::Investor) => profiles::archive::<Investor>(&w.app, &w.viewer, &id)
-            .await
-            .map(drop),
-        _ => profiles::archive::<Sme>(&w.app, &w.viewer, &id)
-            .await
-            .map(drop),
+    let archive = || async {
+        match w.viewer.user.as_ref().map(|u| u.role) {
+            Some(Role::Investor) => profiles::archive::<Investor>(&w.app, &w.viewer, &id)
+                .await
+                .map(drop),
+            _ => profiles::archive::<Sme>(&w.app, &w.viewer, &id)
+                .await
+                .map(drop),
+        }
     };
+    let mut archived = archive().await;
+    // A double tap sends the form twice at once: the second finds the first's change, and
+    // taking off the site what is already off is done, not an error.
+    if matches!(archived, Err(ServiceError::Conflict(_))) {
+        archived = archive().await;
+    }
     match archived {
         Ok(_) => see_other(&w.href("/me")),
         Err(ServiceError::Unauthenticated(_)) => w.login_then(&w.href("/me")),

@@ -282,7 +282,13 @@ pub async fn respond(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
             back,
         });
     }
-    match pipeline::respond(&w.app, &w.viewer, &id, accept, w.lang).await {
+    let mut answered = pipeline::respond(&w.app, &w.viewer, &id, accept, w.lang).await;
+    // Both parties answering at the same moment write one record: the one who lost the race
+    // answers again on the record as it now is, rather than being told to try again.
+    if matches!(answered, Err(ServiceError::Conflict(_))) {
+        answered = pipeline::respond(&w.app, &w.viewer, &id, accept, w.lang).await;
+    }
+    match answered {
         // Back to the list with the answered one first, as the person left it.
         Ok(_) => see_other(&w.href(&format!(
             "/me/introductions{}",

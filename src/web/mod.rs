@@ -482,6 +482,11 @@ impl Web {
                 }
                 r
             }
+            // Changed at the same time from another tab or device: say so, rather than "went
+            // wrong"; pages that can do better (keep the answers, retry) handle it first.
+            service::ServiceError::Conflict(_) => {
+                self.message(StatusCode::CONFLICT, "conflict-title", "conflict-body")
+            }
             // The database cannot write (read-only, full): say so, rather than "went wrong".
             service::ServiceError::Unavailable { .. } => self.message(
                 StatusCode::SERVICE_UNAVAILABLE,
