@@ -176,10 +176,10 @@ impl Investor {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn raw() -> InvestorRaw {
+    pub fn raw() -> InvestorRaw {
         InvestorRaw {
             name: LocalizedTextRaw {
                 ko: Some("한빛 뷰티 유통".into()),

@@ -183,7 +183,7 @@ pub fn is_bidi_control(c: char) -> bool {
 
 /// Characters that show nothing: whitespace, zero-width spaces and joiners, word joiners, the
 /// byte-order mark, soft hyphens, Hangul and Khmer fillers, variation selectors.
-fn is_invisible(c: char) -> bool {
+pub fn is_invisible(c: char) -> bool {
     c.is_whitespace()
         || matches!(
             c,

@@ -150,8 +150,7 @@ pub async fn introduce(
     let investor = app.store.investor(r.investor_id).await?;
     both_on_the_site(sme.as_ref(), investor.as_ref())?;
     if let (Some(sme), Some(investor)) = (&sme, &investor) {
-        let reveals =
-            super::visibility::message_reveals(message, &sme.profile, &investor.profile.contact);
+        let reveals = super::visibility::message_reveals(message, &sme.profile, &investor.profile);
         if let Some(what) = reveals {
             return Err(ServiceError::bad_input(
                 "message",

@@ -310,60 +310,163 @@ pub fn pipeline_facts(
 pub fn message_reveals(
     message: &str,
     sme: &crate::domain::sme::SmeProfile,
-    investor_contact: &Contact,
+    investor: &crate::domain::investor::InvestorProfile,
 ) -> Option<&'static str> {
-    let folded = fold(message);
-    // The digits of each run of digits and the separators phone numbers are written with
-    // ("010-1234-5678", "+855 (0)12 345 678"), so "30 staff, 2015" makes no number.
-    let numbers: Vec<String> = message
-        .split(|c: char| !c.is_ascii_digit() && !" -.()+/".contains(c))
-        .map(|run| run.chars().filter(char::is_ascii_digit).collect())
-        .collect();
-    let says = |s: &str| {
-        let s = fold(s);
-        // Very short strings ("Ly", "KH") occur inside ordinary words.
-        s.chars().count() >= 3 && folded.contains(&s)
-    };
+    let said = Said::of(message);
+    // What both readers see anyway, so saying it tells nothing: the descriptions, the
+    // investor's name, and the SME's when it is public. "Cashew" of a hidden "Sokha Cashew" is
+    // no leak in a text about cashew, nor "hanbit" of hanbit@… when the investor is Hanbit.
+    let mut shown = vec![&sme.description, &investor.description, &investor.name];
+    if sme.visibility == Visibility::Public {
+        shown.push(&sme.name);
+    }
+    let visible = Said::of(
+        &shown
+            .iter()
+            .flat_map(|t| Lang::ALL.into_iter().filter_map(|l| t.get(l)))
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
     if sme.visibility == Visibility::Anonymous {
-        let name = &sme.name;
-        if [&name.en, &name.km, &name.ko]
-            .into_iter()
-            .flatten()
-            .any(|n| says(n))
-        {
-            return Some("the SME's name, which it keeps hidden");
+        let names = Lang::ALL.into_iter().filter_map(|l| sme.name.get(l));
+        for name in names {
+            let telling = Said::of(name)
+                .words
+                .into_iter()
+                .filter(|w| distinctive(w) && !visible.words.contains(w));
+            if said.has_run(name) || telling.into_iter().any(|w| said.words.contains(&w)) {
+                return Some("the SME's name, which it keeps hidden");
+            }
         }
     }
     for (contact, what) in [
         (&sme.contact, "the SME's contact details"),
-        (investor_contact, "the investor's contact details"),
+        (&investor.contact, "the investor's contact details"),
     ] {
-        let phone = contact.phone.as_ref().map(|p| {
-            p.as_str()
-                .chars()
-                .filter(char::is_ascii_digit)
-                .collect::<String>()
+        let person = contact.person.as_deref().is_some_and(|p| {
+            said.has_run(p)
+                || Said::of(p).words.iter().any(|w| {
+                    w.chars().count() >= 4 && !visible.words.contains(w) && said.words.contains(w)
+                })
         });
-        let found = contact.person.as_deref().is_some_and(says)
-            || contact.email.as_ref().is_some_and(|e| says(e.as_str()))
-            || contact.telegram.as_ref().is_some_and(|t| says(t.as_str()))
-            // By its last eight digits, however it is spaced or prefixed (+855, 0).
-            || phone.is_some_and(|p| {
-                p.len() >= 8 && numbers.iter().any(|n| n.contains(&p[p.len() - 8..]))
-            });
-        if found {
+        // An address written out ("sokha at mail dot example") still names its mailbox.
+        let email = contact.email.as_ref().is_some_and(|e| {
+            let local = e.as_str().split('@').next().unwrap_or_default();
+            let local = Said::of(local).skeleton;
+            said.has_run(e.as_str())
+                || (local.chars().count() >= 5
+                    && !GENERIC_MAILBOXES.contains(&local.as_str())
+                    && !visible.has_run(&local)
+                    && said.has_run(&local))
+        });
+        let telegram = contact
+            .telegram
+            .as_ref()
+            .is_some_and(|t| said.has_run(t.as_str()));
+        // By its last eight digits, however it is spaced, prefixed (+855, 0) or written
+        // (Khmer or full-width digits).
+        let phone = contact.phone.as_ref().is_some_and(|p| {
+            let digits: String = p.as_str().chars().filter(char::is_ascii_digit).collect();
+            digits.len() >= 8
+                && said
+                    .numbers
+                    .iter()
+                    .any(|n| n.contains(&digits[digits.len() - 8..]))
+        });
+        if person || email || telegram || phone {
             return Some(what);
         }
     }
     None
 }
 
-/// Text compared without case and with runs of white space as one space.
-fn fold(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+/// Mailboxes that name nobody: a message may say "contact" or "sales".
+const GENERIC_MAILBOXES: &[&str] = &[
+    "admin", "business", "contact", "hello", "office", "sales", "service", "support",
+];
+
+/// Words of a business name that tell nothing about which business it is.
+const COMPANY_WORDS: &[&str] = &[
+    "limited",
+    "ltd",
+    "plc",
+    "inc",
+    "corp",
+    "corporation",
+    "company",
+    "enterprise",
+    "enterprises",
+    "group",
+    "holdings",
+    "international",
+];
+
+/// Whether a word of a hidden name would point at the business: long enough not to occur by
+/// chance, not a legal form, not a word of the glossary (cashew, trading, cosmetics).
+fn distinctive(word: &str) -> bool {
+    word.chars().count() >= 4
+        && !COMPANY_WORDS.contains(&word)
+        && crate::matching::glossary::glossary()
+            .concepts_in([word])
+            .is_empty()
+}
+
+/// A text as the guard compares it: what a reader would read as the same, written however.
+/// Khmer and full-width digits are digits, full-width letters are letters, invisible characters
+/// (zero-width spaces, which Khmer text is full of) are nothing, case does not count, and
+/// spaces, hyphens and punctuation between letters do not either ("Sokha-Cashew",
+/// "SokhaCashew", "ស្វាយចន្ទី សុខា").
+struct Said {
+    /// Letters and digits only, lower-cased.
+    skeleton: String,
+    /// Its words (letters and digits between anything else), lower-cased.
+    words: std::collections::HashSet<String>,
+    /// The digits of each stretch without letters: a phone number however written
+    /// ("010-1234-5678", "012_987_654", "+855 (0)12 345 678"), while "30 staff, 2015" makes two.
+    numbers: Vec<String>,
+}
+
+impl Said {
+    fn of(text: &str) -> Said {
+        let canonical: String = crate::domain::text::ascii_digits(text)
+            .chars()
+            .filter(|c| !(crate::domain::text::is_invisible(*c) && !c.is_whitespace()))
+            .map(|c| match u32::from(c) {
+                // Full-width ASCII (a Korean or Japanese IME's Ｚｏｒｂ).
+                f @ 0xFF01..=0xFF5E => char::from_u32(f - 0xFEE0).unwrap_or(c),
+                _ => c,
+            })
+            .flat_map(char::to_lowercase)
+            .collect();
+        let letter = |c: char| c.is_alphanumeric() || is_khmer_letter(c);
+        let words = canonical
+            .split(|c: char| !letter(c))
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        let numbers = canonical
+            .split(|c: char| c.is_alphabetic() || is_khmer_letter(c))
+            .map(|run| run.chars().filter(char::is_ascii_digit).collect::<String>())
+            .filter(|n| !n.is_empty())
+            .collect();
+        Said {
+            skeleton: canonical.chars().filter(|c| letter(*c)).collect(),
+            words,
+            numbers,
+        }
+    }
+
+    /// Whether `s`, compared as a skeleton, occurs in the text. Very short strings ("Ly", "KH")
+    /// occur inside ordinary words.
+    fn has_run(&self, s: &str) -> bool {
+        let s = Said::of(s).skeleton;
+        s.chars().count() >= 3 && self.skeleton.contains(&s)
+    }
+}
+
+/// Khmer letters, vowel signs and COENG: the parts of Khmer words (not its punctuation, ។ ៕).
+fn is_khmer_letter(c: char) -> bool {
+    matches!(c, '\u{1780}'..='\u{17D3}' | '\u{17DC}'..='\u{17DD}')
 }
 
 #[cfg(test)]
@@ -473,7 +576,11 @@ mod tests {
     fn an_introduction_may_not_say_what_the_rules_still_hide() {
         let anonymous = sme(Visibility::Anonymous, None).profile;
         let public = sme(Visibility::Public, None).profile;
-        let investor = Contact {
+        let mut investor = crate::domain::investor::InvestorProfile::validate(
+            crate::domain::investor::tests::raw(),
+        )
+        .unwrap();
+        investor.contact = Contact {
             person: Some("Kim Minji".into()),
             email: Some(Email::parse("minji@hanbit.example").unwrap()),
             phone: Some(crate::domain::contact::Phone::parse("+82 10 1234 5678").unwrap()),
@@ -513,6 +620,48 @@ mod tests {
             None
         );
         assert_eq!(says("12 345 people; 678 tonnes", &public), None);
+
+        // However it is written (QA's security round): a word of the hidden name that the
+        // description does not say, the name broken by a zero-width space, a hyphen, no space
+        // or full-width letters, the Khmer name with a space; a phone in Khmer or full-width
+        // digits or with other separators; an address written out; the contact's first name.
+        let mut with_phone = public.clone();
+        with_phone.contact.phone =
+            Some(crate::domain::contact::Phone::parse("012 987 654").unwrap());
+        let name = Some("the SME's name, which it keeps hidden");
+        for m in [
+            "Meet Sokha",
+            "Meet Sokha\u{200b} Cashew",
+            "Meet Sokha-Cashew",
+            "Meet SokhaCashew",
+            "Meet Ｓｏｋｈａ Ｃａｓｈｅｗ",
+            "សូមជួប ស្វាយចន្ទី សុខា",
+        ] {
+            assert_eq!(says(m, &anonymous), name, "{m}");
+        }
+        let contact = Some("the SME's contact details");
+        for m in [
+            "call ០១២៩៨៧៦៥៤",
+            "Call 0１２９８７６５４",
+            "Call 012_987_654",
+            "Call 012,987,654",
+            "Ask for Srey",
+        ] {
+            assert_eq!(says(m, &with_phone), contact, "{m}");
+        }
+        assert_eq!(
+            says("mail sokha at example dot com", &anonymous),
+            Some("the SME's name, which it keeps hidden")
+        );
+        assert_eq!(
+            says("write to minji at hanbit dot example", &public),
+            Some("the investor's contact details")
+        );
+        // What both sides read anyway is no leak: the description's words, the investor's
+        // name, a public SME's name, a generic mailbox word.
+        assert_eq!(says("A cashew processing business", &anonymous), None);
+        assert_eq!(says("Meet 한빛 뷰티 유통, a distributor", &anonymous), None);
+        assert_eq!(says("Please contact each other", &public), None);
     }
 
     /// Every role × tie to a match × pipeline fact, shortlisted and introduced.
