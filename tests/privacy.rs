@@ -166,3 +166,74 @@ fn match_lists_show_pipeline_facts_only_to_staff_and_introduced_parties() {
         assert_eq!(m["match"]["stage"], "INTRODUCED", "{m:#}");
     }
 }
+
+/// Leak 3: a profile's public text is searched, highlighted and shown to everyone, so a phone
+/// number or e-mail written there reached investors before any introduction, and an ANONYMOUS
+/// SME's name written into its description undid the anonymity. Refused at the door, named by
+/// the field, with nothing saved or searchable.
+#[test]
+fn a_profile_text_cannot_carry_its_contact_details_or_hidden_name() {
+    let s = TestServer::start();
+    let count = || {
+        sql_scalar(&s, "SELECT COUNT(*) FROM smes")
+            .as_i64()
+            .unwrap_or_default()
+    };
+    let before = count();
+    let mut local = sme_input();
+    local["contact"]["phone"] = json!("012 987 654");
+    for (visibility, name, description, field) in [
+        (
+            "PUBLIC",
+            "Quuxly Foods",
+            "Rice noodles. Call ០១២ ៩៨៧ ៦៥៤ any day.",
+            "input.description",
+        ),
+        (
+            "PUBLIC",
+            "Quuxly Foods",
+            "Rice noodles; write to sokha@sokha-cashew.example",
+            "input.description",
+        ),
+        (
+            "ANONYMOUS",
+            "Quuxly Foods",
+            "Quuxly-Foods makes rice noodles in Kampong Thom.",
+            "input.description",
+        ),
+        (
+            "PUBLIC",
+            "Quuxly Foods 012-987-654",
+            "Rice noodles.",
+            "input.name",
+        ),
+    ] {
+        let mut input = local.clone();
+        input["visibility"] = json!(visibility);
+        input["name"] = json!({ "en": name });
+        input["description"] = json!({ "en": description });
+        let body = s.as_sme().gql(PUBLISH_SME, json!({ "input": input }));
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["fields"][0], field,
+            "{description}: {body:#}"
+        );
+    }
+    assert_eq!(count(), before, "nothing saved");
+    let found = s.ok(
+        "{ searchSmes(query: \"Quuxly\") { edges { node { id } } } }",
+        json!({}),
+    );
+    assert_eq!(
+        found["searchSmes"]["edges"],
+        json!([]),
+        "nothing searchable"
+    );
+    // The same business, told without them, is published.
+    let mut input = local.clone();
+    input["visibility"] = json!("ANONYMOUS");
+    input["name"] = json!({ "en": "Quuxly Foods" });
+    input["description"] = json!({ "en": "Rice noodles made in Kampong Thom since 2015." });
+    publish_sme(&s, input);
+    assert_eq!(count(), before + 1);
+}

@@ -405,3 +405,34 @@ fn a_ticket_is_taken_as_analysts_write_it_and_won_is_refused() {
     let edit = get(&s, &format!("/ko/me/mandate?id={id}"), &h).text();
     assert!(edit.contains("value=\"500000\""), "{edit}");
 }
+
+/// A mandate whose description gives the investor's own e-mail is refused next to the
+/// description, in the page language, saying why (partners see contacts only after both accept),
+/// rather than "fill this in".
+#[test]
+fn a_mandate_description_may_not_carry_the_contact_details() {
+    let s = TestServer::start();
+    let cookie = format!("khkr_session={}", s.investor_token);
+    let h = [("Cookie", cookie.as_str())];
+    let html = get(&s, "/en/me/mandate", &h).text();
+    let (csrf, submission) = (csrf_of(&html), submission_of(&html));
+    let mut sent: Vec<(&str, &str)> = mandate(&csrf, "Seoul Cashew Partners")
+        .into_iter()
+        .filter(|(k, _)| *k != "description")
+        .collect();
+    sent.push((
+        "description",
+        "Cashew processing in Cambodia. Write to MINJI@seoul-vc.example",
+    ));
+    sent.push(("submission", &submission));
+    let r = post_form(&s, "/en/me/mandate", Some(&cookie), &sent);
+    assert_eq!(r.status, 422);
+    let html = r.text();
+    assert!(
+        html.contains("id=\"description-error\">This text holds your phone, e-mail or Telegram"),
+        "{html}"
+    );
+    assert!(!get(&s, "/en/me", &h)
+        .text()
+        .contains("Seoul Cashew Partners"));
+}

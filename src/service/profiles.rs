@@ -75,7 +75,10 @@ impl Kind for Sme {
         &self.profile
     }
     fn validate(raw: SmeRaw, now: OffsetDateTime) -> Result<SmeProfile, ValidationErrors> {
-        SmeProfile::validate(raw, &ValidationContext::at(now))
+        let p = SmeProfile::validate(raw, &ValidationContext::at(now))?;
+        let hidden = p.visibility == crate::domain::profile::Visibility::Anonymous;
+        visibility::own_texts_reveal(&p.description, &p.name, hidden, &p.contact)?;
+        Ok(p)
     }
     fn publish(id: ProfileId, content: SmeProfile, owner: ProfileId, now: OffsetDateTime) -> Self {
         Sme::publish(id, Some(owner), content, now)
@@ -121,7 +124,9 @@ impl Kind for Investor {
         raw: InvestorRaw,
         _now: OffsetDateTime,
     ) -> Result<InvestorProfile, ValidationErrors> {
-        InvestorProfile::validate(raw)
+        let p = InvestorProfile::validate(raw)?;
+        visibility::own_texts_reveal(&p.description, &p.name, false, &p.contact)?;
+        Ok(p)
     }
     fn publish(
         id: ProfileId,

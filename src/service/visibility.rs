@@ -359,10 +359,11 @@ pub fn message_reveals(
                     && !visible.has_run(&local)
                     && said.has_run(&local))
         });
+        // Unless the handle is what both read anyway (@sokha_cashew of a public Sokha Cashew).
         let telegram = contact
             .telegram
             .as_ref()
-            .is_some_and(|t| said.has_run(t.as_str()));
+            .is_some_and(|t| said.has_run(t.as_str()) && !visible.has_run(t.as_str()));
         // By its last eight digits, however it is spaced, prefixed (+855, 0) or written
         // (Khmer or full-width digits).
         let phone = contact.phone.as_ref().is_some_and(|p| {
@@ -378,6 +379,77 @@ pub fn message_reveals(
         }
     }
     None
+}
+
+/// [`own_texts_reveal`]'s messages, stable so that the web forms can say them in the page
+/// language.
+pub const OWN_CONTACT_IN_TEXT: &str = "holds the profile's own contact details: a partner sees \
+     them only once both sides accept an introduction; keep them in the contact fields only";
+pub const HIDDEN_NAME_IN_TEXT: &str = "names the business, which is shown without its name: \
+     remove the name from the description, or show the business by its name";
+
+/// What a profile's own public texts (its description, and its name unless hidden) would
+/// tell that the rules keep back: the profile's phone, e-mail or Telegram, which a partner
+/// reads only once both accept an introduction, or an ANONYMOUS SME's name. Search indexes
+/// and highlights those texts, so a number written there bypassed the double opt-in. Named by
+/// the field to change, for the profile's owner.
+pub fn own_texts_reveal(
+    description: &LocalizedText,
+    name: &LocalizedText,
+    name_hidden: bool,
+    contact: &Contact,
+) -> Result<(), crate::domain::validation::ValidationErrors> {
+    use crate::domain::validation::ValidationErrors;
+    let texts = |t: &LocalizedText| {
+        Lang::ALL
+            .into_iter()
+            .filter_map(|l| t.get(l))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut public = vec![("input.description", Said::of(&texts(description)))];
+    if !name_hidden {
+        public.push(("input.name", Said::of(&texts(name))));
+    }
+    for (field, said) in &public {
+        let phone = contact.phone.as_ref().is_some_and(|p| {
+            let digits: String = p.as_str().chars().filter(char::is_ascii_digit).collect();
+            digits.len() >= 8
+                && said
+                    .numbers
+                    .iter()
+                    .any(|n| n.contains(&digits[digits.len() - 8..]))
+        });
+        // As written, not as a skeleton: a handle is often the business's name (@sokha_cashew
+        // of Sokha Cashew), and saying the name is not giving the handle.
+        let email = contact
+            .email
+            .as_ref()
+            .is_some_and(|e| said.text.contains(&e.as_str().to_lowercase()));
+        let telegram = contact.telegram.as_ref().is_some_and(|t| {
+            let handle = t.as_str().trim_start_matches('@').to_lowercase();
+            said.text.contains(&format!("@{handle}"))
+                || said.text.contains(&format!("t.me/{handle}"))
+        });
+        let written = email || telegram;
+        if phone || written {
+            return Err(ValidationErrors::single(*field, OWN_CONTACT_IN_TEXT));
+        }
+    }
+    if name_hidden {
+        let said = &public[0].1;
+        if Lang::ALL
+            .into_iter()
+            .filter_map(|l| name.get(l))
+            .any(|n| Said::of(n).skeleton.chars().count() >= 4 && said.has_run(n))
+        {
+            return Err(ValidationErrors::single(
+                "input.description",
+                HIDDEN_NAME_IN_TEXT,
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Mailboxes that name nobody: a message may say "contact" or "sales".
@@ -417,6 +489,8 @@ fn distinctive(word: &str) -> bool {
 /// spaces, hyphens and punctuation between letters do not either ("Sokha-Cashew",
 /// "SokhaCashew", "ស្វាយចន្ទី សុខា").
 struct Said {
+    /// The text so read, lower-cased, spaces and punctuation kept.
+    text: String,
     /// Letters and digits only, lower-cased.
     skeleton: String,
     /// Its words (letters and digits between anything else), lower-cased.
@@ -453,6 +527,7 @@ impl Said {
             skeleton: canonical.chars().filter(|c| letter(*c)).collect(),
             words,
             numbers,
+            text: canonical,
         }
     }
 
@@ -662,6 +737,57 @@ mod tests {
         assert_eq!(says("A cashew processing business", &anonymous), None);
         assert_eq!(says("Meet 한빛 뷰티 유통, a distributor", &anonymous), None);
         assert_eq!(says("Please contact each other", &public), None);
+    }
+
+    #[test]
+    fn a_profile_text_may_not_hold_what_the_rules_keep_back() {
+        let mut p = sme(Visibility::Anonymous, None).profile;
+        p.contact.phone = Some(crate::domain::contact::Phone::parse("012 987 654").unwrap());
+        p.contact.telegram = None;
+        let check = |description: &str, p: &crate::domain::sme::SmeProfile| {
+            let mut d = p.description.clone();
+            d.en = Some(description.into());
+            let hidden = p.visibility == Visibility::Anonymous;
+            own_texts_reveal(&d, &p.name, hidden, &p.contact)
+                .err()
+                .map(|e| (e.0[0].field.clone(), e.0[0].message.clone()))
+        };
+        let contact = Some((
+            "input.description".to_string(),
+            OWN_CONTACT_IN_TEXT.to_string(),
+        ));
+        for text in [
+            "Call us on 012 987 654",
+            "ទូរសព្ទ ០១២ ៩៨៧ ៦៥៤",
+            "Write to SOKHA@example.com",
+        ] {
+            assert_eq!(check(text, &p), contact, "{text}");
+        }
+        let name = Some((
+            "input.description".to_string(),
+            HIDDEN_NAME_IN_TEXT.to_string(),
+        ));
+        assert_eq!(check("Sokha-Cashew processes nuts", &p), name);
+        assert_eq!(check("ស្វាយចន្ទី សុខា កែច្នៃ", &p), name);
+        // A public business may say its name; nobody may hide a number in the name either.
+        let mut public = p.clone();
+        public.visibility = Visibility::Public;
+        assert_eq!(check("Sokha Cashew processes nuts", &public), None);
+        public.name.en = Some("Sokha Cashew 012 987 654".into());
+        assert_eq!(
+            check("Cashew processing", &public).map(|e| e.0),
+            Some("input.name".to_string())
+        );
+        // Ordinary numbers and words are not contact details, nor the name a handle is made
+        // of; the handle itself is.
+        assert_eq!(check("30 staff since 2015; 12,000 tonnes a year", &p), None);
+        let mut handle = public.clone();
+        handle.name.en = Some("Sokha Cashew".into());
+        handle.contact.telegram =
+            Some(crate::domain::contact::TelegramHandle::parse("@sokha_cashew").unwrap());
+        assert_eq!(check("Sokha Cashew roasts nuts", &handle), None);
+        assert!(check("Order on t.me/sokha_cashew", &handle).is_some());
+        assert!(check("Telegram: @Sokha_Cashew", &handle).is_some());
     }
 
     /// Every role × tie to a match × pipeline fact, shortlisted and introduced.

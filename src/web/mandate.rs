@@ -452,6 +452,7 @@ pub async fn save(w: Web, body: Bytes) -> Response {
         Err(ServiceError::BadInput(e)) => {
             for fe in &e.0 {
                 let (id, key) = field_of(&fe.field);
+                let key = refusals::own_text_key(&fe.message).unwrap_or(key);
                 fail(&mut errors, id, key);
             }
         }

@@ -94,6 +94,17 @@ pub fn size(tr: Tr, employees: Option<&str>, founded: Option<&str>) -> Vec<(&'st
     out
 }
 
+/// The message key for a profile text the use case refused because it tells what the rules
+/// keep back (`visibility::own_texts_reveal`): more to the point than "fill this in".
+pub fn own_text_key(message: &str) -> Option<&'static str> {
+    use crate::service::visibility::{HIDDEN_NAME_IN_TEXT, OWN_CONTACT_IN_TEXT};
+    match message {
+        OWN_CONTACT_IN_TEXT => Some("error-text-own-contact"),
+        HIDDEN_NAME_IN_TEXT => Some("error-text-hidden-name"),
+        _ => None,
+    }
+}
+
 /// The message for an amount that cannot be taken, in the page language.
 pub fn amount_message(tr: Tr, why: AmountError) -> String {
     match why {

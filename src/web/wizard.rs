@@ -501,6 +501,7 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
         Err(ServiceError::BadInput(e)) => {
             for fe in &e.0 {
                 let (id, key) = field_of(fe.field.trim_start_matches("input."));
+                let key = refusals::own_text_key(&fe.message).unwrap_or(key);
                 if !errors.iter().any(|(known, _)| *known == id) {
                     errors.push((id, w.tr.t(key)));
                 }
