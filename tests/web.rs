@@ -977,6 +977,17 @@ fn an_sme_describes_its_business_step_by_step() {
     // Investors have no business wizard.
     let inv = format!("khkr_session={}", s.investor_token);
     assert_eq!(get(&s, "/km/me/new", &[("Cookie", &inv)]).status, 303);
+    // Another owner's business, or no business, is no page of the wizard either (it was an
+    // empty wizard that only its last step refused).
+    let (other, _) = s.sign_up("SME");
+    let other = format!("khkr_session={other}");
+    let mine = publish_sme(&s, sme_input());
+    for target in [mine.as_str(), "not-an-id"] {
+        let r = get(&s, &format!("/km/me/new?id={target}&step=6"), &[("Cookie", &other)]);
+        assert_eq!(r.status, 404, "{target}");
+    }
+    let own = get(&s, &format!("/km/me/new?id={mine}&step=2"), &h);
+    assert_eq!(own.status, 200);
 }
 
 /// Before: every problem waited for the last step, the summary named it as "fill this in"

@@ -327,6 +327,15 @@ pub async fn new(w: Web) -> Response {
     }
     let mut draft = Form::query(w.query.as_deref());
     let step = step_number(draft.get("step"));
+    // Changing a business that is not the viewer's (or no business at all) is a page that does
+    // not exist, as `/me/edit/{id}` says, not an empty wizard that the last step then refuses.
+    if let Some(id) = draft.get("id").map(str::to_string) {
+        match owned(&w, &id).await {
+            Ok(Some(_)) => {}
+            Ok(None) | Err(ServiceError::BadInput(_)) => return w.not_found(),
+            Err(e) => return w.service_error(e),
+        }
+    }
     // Each step's answers are checked before a later step is shown, so a problem is named on
     // the step that asks it, next to the field, rather than at the end.
     for earlier in 1..step {
