@@ -983,7 +983,11 @@ fn an_sme_describes_its_business_step_by_step() {
     let other = format!("khkr_session={other}");
     let mine = publish_sme(&s, sme_input());
     for target in [mine.as_str(), "not-an-id"] {
-        let r = get(&s, &format!("/km/me/new?id={target}&step=6"), &[("Cookie", &other)]);
+        let r = get(
+            &s,
+            &format!("/km/me/new?id={target}&step=6"),
+            &[("Cookie", &other)],
+        );
         assert_eq!(r.status, 404, "{target}");
     }
     let own = get(&s, &format!("/km/me/new?id={mine}&step=2"), &h);
