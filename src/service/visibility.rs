@@ -504,7 +504,8 @@ impl Said {
     fn of(text: &str) -> Said {
         let canonical: String = crate::domain::text::ascii_digits(text)
             .chars()
-            .filter(|c| !(crate::domain::text::is_invisible(*c) && !c.is_whitespace()))
+            // Invisible characters go; spaces stay (they separate words).
+            .filter(|c| c.is_whitespace() || !crate::domain::text::is_invisible(*c))
             .map(|c| match u32::from(c) {
                 // Full-width ASCII (a Korean or Japanese IME's Ｚｏｒｂ).
                 f @ 0xFF01..=0xFF5E => char::from_u32(f - 0xFEE0).unwrap_or(c),
