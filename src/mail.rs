@@ -359,6 +359,15 @@ pub fn render(letter: &Letter, base: &str) -> (String, String) {
                 format!("{base}/{lang}/staff/matches/{}", letter.match_id),
             )
         }
+        NoticeKind::Withdrawn => (
+            tr.t2(
+                "mail-withdrawn-subject",
+                ("sme", letter.sme.clone()),
+                ("investor", letter.investor.clone()),
+            ),
+            vec![tr.t1("mail-withdrawn-text", "gone", letter.other.clone())],
+            format!("{base}/{lang}/staff/matches/{}", letter.match_id),
+        ),
     };
     let mut body = vec![tr.t("mail-hello")];
     body.extend(paragraphs);
@@ -385,7 +394,7 @@ pub fn render(letter: &Letter, base: &str) -> (String, String) {
         body.push(tr.t("mail-contacts-rule"));
     }
     let footer = match letter.kind {
-        NoticeKind::Answered(..) => "mail-footer-curator",
+        NoticeKind::Answered(..) | NoticeKind::Withdrawn => "mail-footer-curator",
         _ => "mail-footer",
     };
     body.push(format!("-- \n{}", tr.t(footer)));

@@ -669,3 +669,53 @@ fn a_relay_that_needs_tls_or_a_bad_sender_stops_the_start_with_the_reason() {
         assert!(err.contains(says), "{settings:?}: {err}");
     }
 }
+
+/// An owner taking its business off the site closes the matches still waiting on it; the
+/// curator hears of it by e-mail (in English, by the business's name, with the match's link),
+/// since otherwise it shows only on the board. The parties are not mailed.
+#[test]
+fn a_business_taken_off_the_site_tells_the_curator_of_its_closed_match() {
+    let smtp = SmtpServer::start();
+    let s = TestServer::start_with(&args(&mail_args(&smtp)));
+    let (id, staff, staff_email) = shortlisted(&s);
+    introduce(&s, &staff, &id);
+    assert_eq!(smtp.wait_for(2).len(), 2, "the two introductions");
+    let sme = s.as_token(&staff).ok(
+        "query($id: ID!) { match(id: $id) { sme { id } } }",
+        json!({ "id": id }),
+    )["match"]["sme"]["id"]
+        .as_str()
+        .expect("the SME")
+        .to_string();
+    s.as_sme().ok(
+        "mutation($id: ID!) { archiveSme(id: $id) { status } }",
+        json!({ "id": sme }),
+    );
+    let mails = smtp.wait_for(3);
+    let [curator] = to(&mails, &staff_email)[..] else {
+        panic!("one mail to the curator: {mails:#?}")
+    };
+    assert_eq!(
+        curator.subject,
+        "Closed: Sokha Cashew Processing and Hanbit Beauty Trading"
+    );
+    assert!(
+        curator
+            .body
+            .contains("The owner of Sokha Cashew Processing took it off the site"),
+        "{}",
+        curator.body
+    );
+    assert!(curator
+        .body
+        .contains(&format!("{PUBLIC}/en/staff/matches/{id}")));
+    assert_no_contact(curator);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(smtp.mails().len(), 3, "nobody else is mailed");
+    // The staff page lists it among the match's notices, in words.
+    let page = staff_page(&s, &staff, &id);
+    assert!(
+        page.contains("one side was taken off the site (match closed)"),
+        "{page}"
+    );
+}

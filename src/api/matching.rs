@@ -303,6 +303,8 @@ pub enum NoticeKind {
     InvestorAccepted,
     /// The investor side declined its introduction.
     InvestorDeclined,
+    /// The owner of one side took it off the site, which closed the match (for the curator).
+    Withdrawn,
 }
 
 impl From<crate::store::StoredNotice> for MatchNotice {
@@ -323,6 +325,7 @@ impl From<crate::store::StoredNotice> for MatchNotice {
                 K::Answered(Side::Sme, Response::Declined) => NoticeKind::SmeDeclined,
                 K::Answered(Side::Investor, Response::Accepted) => NoticeKind::InvestorAccepted,
                 K::Answered(Side::Investor, Response::Declined) => NoticeKind::InvestorDeclined,
+                K::Withdrawn => NoticeKind::Withdrawn,
             },
             created_at: n.created_at,
             attempts: i32::try_from(n.attempts).unwrap_or(i32::MAX),

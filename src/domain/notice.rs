@@ -8,11 +8,12 @@
 //! change is never committed without its notices, nor the reverse.
 //!
 //! The parties hear of their introduction and of both sides accepting (when contacts are
-//! revealed on the site); the curator hears each answer. A decline is *not* mailed to the
+//! revealed on the site); the curator hears each answer, and that an owner's taking one side
+//! off the site closed the match (it would otherwise only show on the board). A decline is *not* mailed to the
 //! other party: their introductions page shows the match as declined, and a mail saying "the
 //! investor said no" is more than the pipeline's own pages tell them by push.
 
-use super::pipeline::{MatchRecord, Response, Side, Stage};
+use super::pipeline::{AuditEntry, MatchRecord, Response, Side, Stage, WITHDRAWN_ACTION};
 
 /// The reason recorded for a notice given up because its news was no longer true when it
 /// would have gone out (the side had already answered its introduction, the match had moved
@@ -56,6 +57,8 @@ pub enum NoticeKind {
     Connected,
     /// One side answered its introduction (for the curator).
     Answered(Side, Response),
+    /// The owner of one side took it off the site, which closed the match (for the curator).
+    Withdrawn,
 }
 
 impl NoticeKind {
@@ -67,6 +70,7 @@ impl NoticeKind {
             NoticeKind::Answered(Side::Sme, Response::Declined) => "SME_DECLINED",
             NoticeKind::Answered(Side::Investor, Response::Accepted) => "INVESTOR_ACCEPTED",
             NoticeKind::Answered(Side::Investor, Response::Declined) => "INVESTOR_DECLINED",
+            NoticeKind::Withdrawn => "WITHDRAWN",
         }
     }
 
@@ -79,6 +83,7 @@ impl NoticeKind {
             "SME_DECLINED" => answered(Side::Sme, Response::Declined),
             "INVESTOR_ACCEPTED" => answered(Side::Investor, Response::Accepted),
             "INVESTOR_DECLINED" => answered(Side::Investor, Response::Declined),
+            "WITHDRAWN" => Some(NoticeKind::Withdrawn),
             _ => None,
         }
     }
@@ -91,8 +96,9 @@ pub struct Notice {
     pub kind: NoticeKind,
 }
 
-/// The notices a change from `before` to `after` owes (the same match, one stored change).
-pub fn owed(before: &MatchRecord, after: &MatchRecord) -> Vec<Notice> {
+/// The notices a change from `before` to `after` owes (the same match, one stored change, whose
+/// audit entries are `log`: a withdrawal is told apart from staff closing the match by them).
+pub fn owed(before: &MatchRecord, after: &MatchRecord, log: &[AuditEntry]) -> Vec<Notice> {
     let mut out = Vec::new();
     let parties = |kind| {
         [Audience::SmeOwner, Audience::InvestorOwner].map(|audience| Notice { audience, kind })
@@ -121,6 +127,12 @@ pub fn owed(before: &MatchRecord, after: &MatchRecord) -> Vec<Notice> {
                 });
             }
         }
+    }
+    if after.curator_id.is_some() && log.iter().any(|e| e.action == WITHDRAWN_ACTION) {
+        out.push(Notice {
+            audience: Audience::Curator,
+            kind: NoticeKind::Withdrawn,
+        });
     }
     out
 }
@@ -161,34 +173,37 @@ mod tests {
                 },
             ]
         };
-        assert_eq!(owed(&s, &i), parties(NoticeKind::Introduced));
+        assert_eq!(owed(&s, &i, &[]), parties(NoticeKind::Introduced));
 
         let (a, _) = i.respond(Side::Sme, true, staff, now).expect("sme accepts");
         let curator = |side, r| Notice {
             audience: Audience::Curator,
             kind: NoticeKind::Answered(side, r),
         };
-        assert_eq!(owed(&i, &a), vec![curator(Side::Sme, Response::Accepted)]);
+        assert_eq!(
+            owed(&i, &a, &[]),
+            vec![curator(Side::Sme, Response::Accepted)]
+        );
 
         let (c, _) = a
             .respond(Side::Investor, true, staff, now)
             .expect("accepts");
         let mut want = parties(NoticeKind::Connected);
         want.push(curator(Side::Investor, Response::Accepted));
-        assert_eq!(owed(&a, &c), want);
+        assert_eq!(owed(&a, &c, &[]), want);
 
         // A decline goes to the curator only: the other party is not told by mail.
         let (d, _) = a
             .respond(Side::Investor, false, staff, now)
             .expect("declines");
         assert_eq!(
-            owed(&a, &d),
+            owed(&a, &d, &[]),
             vec![curator(Side::Investor, Response::Declined)]
         );
 
         // Later moves, curator changes and notes owe nothing.
         let (t, _) = c.move_to(Stage::InTalks, None, staff, now).expect("talks");
-        assert!(owed(&c, &t).is_empty());
+        assert!(owed(&c, &t, &[]).is_empty());
     }
 
     #[test]
@@ -199,7 +214,7 @@ mod tests {
         s.curator_id = None;
         let (i, _) = s.introduce("hello", staff, now).expect("introduce");
         let (a, _) = i.respond(Side::Sme, false, staff, now).expect("declines");
-        assert!(owed(&i, &a).is_empty());
+        assert!(owed(&i, &a, &[]).is_empty());
     }
 
     #[test]
@@ -221,5 +236,32 @@ mod tests {
             assert_eq!(NoticeKind::parse(k.as_str()), Some(k));
         }
         assert_eq!(NoticeKind::parse("introduced"), None);
+    }
+
+    #[test]
+    fn an_owner_taking_a_side_off_the_site_tells_the_curator() {
+        let staff = ProfileId::from_u128(9);
+        let now = time::OffsetDateTime::UNIX_EPOCH;
+        let (i, _) = shortlisted()
+            .introduce("hello", staff, now)
+            .expect("introduce");
+        let (closed, log) = i
+            .withdrawn(ProfileId::from_u128(5), now)
+            .expect("withdrawn");
+        assert_eq!(
+            owed(&i, &closed, &log),
+            vec![Notice {
+                audience: Audience::Curator,
+                kind: NoticeKind::Withdrawn,
+            }]
+        );
+        // Staff closing it themselves owe nobody a letter, nor does a match without a curator.
+        let (by_staff, log) = i.move_to(Stage::Closed, None, staff, now).expect("close");
+        assert!(owed(&i, &by_staff, &log).is_empty());
+        let mut uncurated = i.clone();
+        uncurated.curator_id = None;
+        let (closed, log) = uncurated.withdrawn(staff, now).expect("withdrawn");
+        assert!(owed(&uncurated, &closed, &log).is_empty());
+        assert_eq!(NoticeKind::parse("WITHDRAWN"), Some(NoticeKind::Withdrawn));
     }
 }

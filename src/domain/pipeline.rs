@@ -131,6 +131,9 @@ pub struct AuditEntry {
     pub at: time::OffsetDateTime,
 }
 
+/// The audit action of a match closed because its owner took one side off the site.
+pub const WITHDRAWN_ACTION: &str = "WITHDRAWN";
+
 /// Longest introduction message or note, in characters.
 pub const MESSAGE_MAX_CHARS: usize = 2_000;
 
@@ -346,7 +349,7 @@ impl MatchRecord {
         Some((
             r,
             vec![entry(
-                "WITHDRAWN",
+                WITHDRAWN_ACTION,
                 actor,
                 self.stage,
                 Stage::Closed,

@@ -172,12 +172,14 @@ pub async fn letter(app: &App, notice: &StoredNotice) -> ServiceResult<Result<Le
     let stale = match notice.notice.kind {
         NoticeKind::Introduced => record.stage != Stage::Introduced || answered,
         NoticeKind::Connected => !record.stage.reveals_contacts(),
-        NoticeKind::Answered(..) => false,
+        NoticeKind::Answered(..) | NoticeKind::Withdrawn => false,
     };
     if stale {
         return Ok(Err(NoLetter::Stale));
     }
     let m = Match::of_record(app, record, Lang::En).await?;
+    // Which side is still on the site, before the match is seen through the recipient's eyes.
+    let sme_on_site = super::profiles::is_published(&m.sme);
     let (sme_lang, investor_lang) = letter_languages(&m.sme.profile, &m.investor.profile);
     let (account, lang) = match notice.notice.audience {
         Audience::SmeOwner => (m.sme.owner, sme_lang),
@@ -214,10 +216,19 @@ pub async fn letter(app: &App, notice: &StoredNotice) -> ServiceResult<Result<Le
             .filter(|m| !m.trim().is_empty()),
         _ => None,
     };
-    let (own, other) = match notice.notice.audience {
-        Audience::SmeOwner => (Some(sme.clone()), investor.clone()),
-        Audience::InvestorOwner => (Some(investor.clone()), sme.clone()),
-        Audience::Curator => (None, String::new()),
+    let (own, other) = match (notice.notice.audience, notice.notice.kind) {
+        (Audience::SmeOwner, _) => (Some(sme.clone()), investor.clone()),
+        (Audience::InvestorOwner, _) => (Some(investor.clone()), sme.clone()),
+        // The side taken off the site, for the curator's letter.
+        (Audience::Curator, NoticeKind::Withdrawn) => {
+            let gone = if sme_on_site {
+                investor.clone()
+            } else {
+                sme.clone()
+            };
+            (None, gone)
+        }
+        (Audience::Curator, _) => (None, String::new()),
     };
     Ok(Ok(Letter {
         to,

@@ -50,7 +50,7 @@ async fn commit(
     lang: Lang,
 ) -> ServiceResult<MatchView> {
     let (r, log) = m;
-    let notices = notice::owed(before, &r);
+    let notices = notice::owed(before, &r, &log);
     app.store.update_match(&r, &log, &notices).await?;
     if !notices.is_empty() {
         app.notices_owed.notify_one();

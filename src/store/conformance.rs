@@ -1475,7 +1475,7 @@ pub async fn notices_are_written_with_their_change_and_claimed_once(store: Arc<d
         MatchRecord::shortlist(ProfileId::new_v7(), sme.id, inv.id, 0.5, staff.id, at_ms(0));
     store.insert_match(&record, &log).await.unwrap();
     let (introduced, intro_log) = record.introduce("Meet", staff.id, at_ms(1_000)).unwrap();
-    let notices = owed(&record, &introduced);
+    let notices = owed(&record, &introduced, &intro_log);
     assert_eq!(notices.len(), 2);
 
     // A refused (stale) change writes none of its notices.

@@ -784,6 +784,7 @@ fn mail_line(tr: Tr, n: &StoredNotice) -> MailLine {
             ),
             ("answer", answer_words(tr, Some(answer))),
         ),
+        NoticeKind::Withdrawn => tr.t("staff-mail-withdrawn"),
     };
     // The sender's own reasons are codes; a relay's answer is shown as it gave it.
     let error = match n.last_error.as_deref() {
