@@ -47,6 +47,7 @@ const SCALE_DIGITS: usize = 6;
 /// Units that multiply their own number only (`5천` in `3만5천`, ពាន់ in `៥ពាន់លាន`).
 const SMALL_UNITS: &[(&str, i128)] = &[
     ("hundred", 100),
+    ("រយ", 100),
     ("십", 10),
     ("백", 100),
     ("천", 1_000),
@@ -91,18 +92,16 @@ const DOLLAR_SUFFIXES: &[&str] = &[
 
 /// The amount typed, in whole US dollars; `Ok(None)` when nothing was typed.
 pub fn parse(typed: &str) -> Result<Option<i64>, AmountError> {
-    let text: String = ascii_digits(typed)
-        .to_lowercase()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let text = without_spaces(&ascii_digits(typed).to_lowercase());
+    // A sentence's full stop ("50,000원.") is not part of the amount.
+    let text = text.trim_end_matches(['.', '。', '!', '។']);
     if text.is_empty() {
         return Ok(None);
     }
     if let Some(c) = other_currency(&text) {
         return Err(AmountError::OtherCurrency(c));
     }
-    let mut rest = text.as_str();
+    let mut rest = text;
     rest = DOLLAR_PREFIXES
         .iter()
         .find_map(|p| rest.strip_prefix(p))
@@ -130,8 +129,34 @@ pub fn parse(typed: &str) -> Result<Option<i64>, AmountError> {
         .ok_or(AmountError::OutOfRange)
 }
 
+/// The text without its spaces, except that a space between two digits becomes a thousands
+/// separator (`25 000` is 25,000, checked like `25,000`), so two numbers typed apart
+/// (`10000 50000`) are refused rather than read as one.
+fn without_spaces(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        if !c.is_whitespace() {
+            out.push(*c);
+            continue;
+        }
+        let before = out.chars().next_back().is_some_and(|p| p.is_ascii_digit());
+        let after = chars[i + 1..]
+            .iter()
+            .find(|n| !n.is_whitespace())
+            .is_some_and(|n| n.is_ascii_digit());
+        if before && after && !out.ends_with(',') {
+            out.push(',');
+        }
+    }
+    out
+}
+
 fn other_currency(text: &str) -> Option<Currency> {
-    if text.contains('₩') || text.contains("krw") || text.ends_with('원') || text.ends_with("won")
+    if text.contains(['₩', '￦'])
+        || text.contains("krw")
+        || text.ends_with('원')
+        || text.ends_with("won")
     {
         Some(Currency::Won)
     } else if text.contains('៛')
@@ -154,8 +179,12 @@ fn read_groups(mut rest: &str) -> Result<i128, AmountError> {
     }
     let mut total: i128 = 0;
     let mut group: i128 = 0;
-    // Big units must come in decreasing order (`1억 5천만`, not `5만 1억`).
+    // Big units must come in decreasing order (`1억 5천만`, not `5만 1억`), and so must small
+    // ones within a group (`3천5백`, not `5천5천`).
     let mut last_big = i128::MAX;
+    let mut last_small = i128::MAX;
+    // After a Latin unit only another Latin term may follow: `5k5` could mean 5,005 or 5,500.
+    let mut after_latin = false;
     while !rest.is_empty() {
         let (number, after) = read_number(rest)?;
         rest = after;
@@ -170,20 +199,34 @@ fn read_groups(mut rest: &str) -> Result<i128, AmountError> {
             }
             None => return Err(AmountError::NotAnAmount),
         };
+        let mut small = 1;
         while let Some((unit, after)) = unit_at(rest, SMALL_UNITS) {
+            small *= unit;
             value = value.checked_mul(unit).ok_or(AmountError::OutOfRange)?;
             rest = after;
         }
-        group = group.checked_add(value).ok_or(AmountError::OutOfRange)?;
-        if let Some((unit, after)) = unit_at(rest, BIG_UNITS) {
-            if unit >= last_big {
+        if small > 1 {
+            if small >= last_small {
                 return Err(AmountError::NotAnAmount);
             }
-            last_big = unit;
-            let closed = group.checked_mul(unit).ok_or(AmountError::OutOfRange)?;
-            total = total.checked_add(closed).ok_or(AmountError::OutOfRange)?;
-            group = 0;
-            rest = after;
+            last_small = small;
+        }
+        group = group.checked_add(value).ok_or(AmountError::OutOfRange)?;
+        match BIG_UNITS.iter().find(|(word, _)| rest.starts_with(word)) {
+            Some((word, unit)) => {
+                if *unit >= last_big {
+                    return Err(AmountError::NotAnAmount);
+                }
+                last_big = *unit;
+                last_small = i128::MAX;
+                after_latin = word.is_ascii();
+                let closed = group.checked_mul(*unit).ok_or(AmountError::OutOfRange)?;
+                total = total.checked_add(closed).ok_or(AmountError::OutOfRange)?;
+                group = 0;
+                rest = &rest[word.len()..];
+            }
+            None if after_latin => return Err(AmountError::NotAnAmount),
+            None => {}
         }
     }
     total.checked_add(group).ok_or(AmountError::OutOfRange)
@@ -303,6 +346,10 @@ mod tests {
         assert_eq!(ok("1 លាន"), 1_000_000);
         assert_eq!(ok("៣ពាន់"), 3_000);
         assert_eq!(ok("1ពាន់លាន"), 1_000_000_000);
+        assert_eq!(ok("៥រយ"), 500);
+        assert_eq!(ok("៣ពាន់៥រយ"), 3_500);
+        assert_eq!(ok("3천5백"), 3_500);
+        assert_eq!(ok("50,000 달러."), 50_000);
     }
 
     #[test]
@@ -318,6 +365,12 @@ mod tests {
             ("5만 1억", NotAnAmount),
             ("5kk", NotAnAmount),
             ("5 millions", NotAnAmount),
+            // Two numbers typed apart are not one (QA: `10000 50000` read as 1,000,050,000).
+            ("10000 50000", NotAnAmount),
+            ("1 5", NotAnAmount),
+            ("5천5천", NotAnAmount),
+            ("5k5", NotAnAmount),
+            ("1m 5", NotAnAmount),
             ("$", NotAnAmount),
             ("500.5", NotWhole),
             ("1.2345k", NotWhole),
@@ -331,6 +384,8 @@ mod tests {
             ("50000 KRW", OtherCurrency(Currency::Won)),
             ("៥សែនរៀល", OtherCurrency(Currency::Riel)),
             ("200000៛", OtherCurrency(Currency::Riel)),
+            ("￦50,000", OtherCurrency(Currency::Won)),
+            ("50,000원.", OtherCurrency(Currency::Won)),
         ] {
             assert_eq!(parse(typed), Err(why), "{typed:?}");
         }
