@@ -133,8 +133,19 @@ fn double_opt_in_reveals_contacts_only_when_both_accept() {
         Value::Null,
         "one acceptance reveals nothing"
     );
+    // One answer per side: the same again (a retry after a lost reply) is the answer given,
+    // unchanged; changing it is refused.
+    let again = respond(&m, &s.sme_token, &id, true);
     assert_eq!(
-        error_code(&respond(&m, &s.sme_token, &id, true)),
+        again["data"]["respondToIntroduction"]["stage"],
+        "INTRODUCED"
+    );
+    assert_eq!(
+        again["data"]["respondToIntroduction"]["smeResponse"],
+        after_sme["data"]["respondToIntroduction"]["smeResponse"]
+    );
+    assert_eq!(
+        error_code(&respond(&m, &s.sme_token, &id, false)),
         "BAD_USER_INPUT",
         "one answer per side"
     );

@@ -2053,6 +2053,14 @@ fn answers_sent_at_the_same_moment_all_land_and_none_is_a_server_error() {
             json!({ "id": id }),
         );
         assert_eq!(stage["match"]["stage"], "CONNECTED", "round {round}");
+        // A third tap on "Yes" is the answer already given, not an error page.
+        let again = post_form(
+            &s,
+            &path,
+            Some(&sme_cookie),
+            &[("csrf", &sme_csrf), ("accept", "true")],
+        );
+        assert_eq!(again.status, 303, "round {round}");
 
         // The SME owner taps "Yes, take it off the site" five times at once.
         let me = get(&s, "/en/me", &[("Cookie", &sme_cookie)]).text();

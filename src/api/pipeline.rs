@@ -53,7 +53,9 @@ impl PipelineMutation {
     }
 
     /// A party (the owner of the SME or of the investor profile) answers its introduction.
-    /// Contacts are revealed to both once both accept.
+    /// Contacts are revealed to both once both accept. Each side answers once: the same answer
+    /// sent again (a retry after a lost reply) returns the match unchanged, another answer is
+    /// BAD_USER_INPUT.
     async fn respond_to_introduction(
         &self,
         ctx: &Context<'_>,

@@ -151,12 +151,13 @@ pub async fn introduce(
     both_on_the_site(sme.as_ref(), investor.as_ref())?;
     if let (Some(sme), Some(investor)) = (&sme, &investor) {
         let reveals = super::visibility::message_reveals(message, &sme.profile, &investor.profile);
-        if let Some(what) = reveals {
+        if let Some(r) = reveals {
             return Err(ServiceError::bad_input(
                 "message",
                 format!(
-                    "it gives {what}: both sides read the message as soon as they are \
-                     introduced, and that is shown to the other side only once both accept"
+                    "it gives {} («{}»): both sides read the message as soon as they are \
+                     introduced, and that is shown to the other side only once both accept",
+                    r.what, r.word
                 ),
             ));
         }
@@ -313,6 +314,20 @@ pub async fn respond(
         }
         (false, false) => return Err(not_found()),
     };
+    // The same answer again (a double tap, a second tab, a resend after a lost reply) is the
+    // answer already given, not an error; a different one is refused below.
+    let given = match side {
+        Side::Sme => r.sme_response,
+        Side::Investor => r.investor_response,
+    };
+    let wanted = if accept {
+        crate::domain::pipeline::Response::Accepted
+    } else {
+        crate::domain::pipeline::Response::Declined
+    };
+    if given == Some(wanted) {
+        return Ok(Match::of_record(app, r, lang).await?.view(v));
+    }
     if accept {
         both_on_the_site(sme.as_ref(), inv.as_ref())?;
     }

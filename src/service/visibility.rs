@@ -311,7 +311,7 @@ pub fn message_reveals(
     message: &str,
     sme: &crate::domain::sme::SmeProfile,
     investor: &crate::domain::investor::InvestorProfile,
-) -> Option<&'static str> {
+) -> Option<Revealed> {
     let said = Said::of(message);
     // What both readers see anyway, so saying it tells nothing: the descriptions, the
     // investor's name, and the SME's when it is public. "Cashew" of a hidden "Sokha Cashew" is
@@ -327,15 +327,25 @@ pub fn message_reveals(
             .collect::<Vec<_>>()
             .join(" "),
     );
+    let found = |what: &'static str, word: &str| {
+        Some(Revealed {
+            what,
+            word: word.to_string(),
+        })
+    };
     if sme.visibility == Visibility::Anonymous {
-        let names = Lang::ALL.into_iter().filter_map(|l| sme.name.get(l));
-        for name in names {
-            let telling = Said::of(name)
-                .words
-                .into_iter()
-                .filter(|w| distinctive(w) && !visible.words.contains(w));
-            if said.has_run(name) || telling.into_iter().any(|w| said.words.contains(&w)) {
-                return Some("the SME's name, which it keeps hidden");
+        for name in Lang::ALL.into_iter().filter_map(|l| sme.name.get(l)) {
+            if said.has_run(name) {
+                return found(HIDDEN_NAME, name);
+            }
+            for w in telling_words(name) {
+                if !COMPANY_WORDS.contains(&w.as_str())
+                    && !is_glossary_word(&w)
+                    && !visible.says(&w)
+                    && said.says(&w)
+                {
+                    return found(HIDDEN_NAME, &w);
+                }
             }
         }
     }
@@ -343,42 +353,116 @@ pub fn message_reveals(
         (&sme.contact, "the SME's contact details"),
         (&investor.contact, "the investor's contact details"),
     ] {
-        let person = contact.person.as_deref().is_some_and(|p| {
-            said.has_run(p)
-                || Said::of(p).words.iter().any(|w| {
-                    w.chars().count() >= 4 && !visible.words.contains(w) && said.words.contains(w)
-                })
-        });
+        if let Some(p) = contact.person.as_deref() {
+            if said.has_run(p) {
+                return found(what, p);
+            }
+            // A first or given name alone (혜진 of 권혜진, Hye-jin of Kwon Hye-jin) still names
+            // the person to write to.
+            for w in telling_words(p) {
+                if !visible.says(&w) && said.says(&w) {
+                    return found(what, &w);
+                }
+            }
+        }
         // An address written out ("sokha at mail dot example") still names its mailbox.
-        let email = contact.email.as_ref().is_some_and(|e| {
-            let local = e.as_str().split('@').next().unwrap_or_default();
-            let local = Said::of(local).skeleton;
-            said.has_run(e.as_str())
+        if let Some(e) = contact.email.as_ref() {
+            let local = Said::of(e.as_str().split('@').next().unwrap_or_default()).skeleton;
+            let whole = Said::of(e.as_str()).skeleton;
+            let given = said.has_run(e.as_str())
+                || said.spelled_out.contains(&whole)
                 || (local.chars().count() >= 5
                     && !GENERIC_MAILBOXES.contains(&local.as_str())
                     && !visible.has_run(&local)
-                    && said.has_run(&local))
-        });
+                    && (said.has_run(&local) || said.spelled_out.contains(&local)));
+            if given {
+                return found(what, e.as_str());
+            }
+        }
         // Unless the handle is what both read anyway (@sokha_cashew of a public Sokha Cashew).
-        let telegram = contact
-            .telegram
-            .as_ref()
-            .is_some_and(|t| said.has_run(t.as_str()) && !visible.has_run(t.as_str()));
+        if let Some(t) = contact.telegram.as_ref() {
+            if said.has_run(t.as_str()) && !visible.has_run(t.as_str()) {
+                return found(what, t.as_str());
+            }
+        }
         // By its last eight digits, however it is spaced, prefixed (+855, 0) or written
         // (Khmer or full-width digits).
-        let phone = contact.phone.as_ref().is_some_and(|p| {
-            let digits: String = p.as_str().chars().filter(char::is_ascii_digit).collect();
-            digits.len() >= 8
-                && said
-                    .numbers
-                    .iter()
-                    .any(|n| n.contains(&digits[digits.len() - 8..]))
-        });
-        if person || email || telegram || phone {
-            return Some(what);
+        if let Some(p) = contact.phone.as_ref() {
+            if said.holds_phone(p.as_str()) {
+                return found(what, p.as_str());
+            }
         }
     }
     None
+}
+
+const HIDDEN_NAME: &str = "the SME's name, which it keeps hidden";
+
+/// What a message would give away too early, and the word that gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revealed {
+    /// "the SME's name, which it keeps hidden", "the investor's contact details", …
+    pub what: &'static str,
+    /// The word or detail found, as the profile writes it (lower-cased for a word of a name).
+    pub word: String,
+}
+
+/// The words of a name that could point at it on their own: its Latin words of four letters or
+/// more, and each with its hyphens dropped (Hye-jin); its Khmer words as the dictionary cuts an
+/// unspaced name (វាសនា of ក្រុមហ៊ុនវាសនា); its Korean words of two syllables or more, and a
+/// three-syllable Korean person name's given name (혜진 of 권혜진).
+fn telling_words(name: &str) -> Vec<String> {
+    let said = Said::of(name);
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |w: String| {
+        if !out.contains(&w) {
+            out.push(w);
+        }
+    };
+    for token in said.text.split_whitespace() {
+        let joined: String = token.chars().filter(|c| is_letter(*c)).collect();
+        if joined.chars().count() >= 4 && joined.chars().all(|c| c.is_ascii_alphanumeric()) {
+            push(joined);
+        }
+    }
+    let mut words: Vec<&String> = said.words.iter().collect();
+    words.sort();
+    for w in words {
+        let hangul = w
+            .chars()
+            .filter(|c| crate::search::korean::is_syllable(*c))
+            .count();
+        if w.chars().any(is_khmer_letter) {
+            let mut from = 0;
+            for at in crate::search::khmer::boundaries(w)
+                .into_iter()
+                .chain([w.len()])
+            {
+                let piece = &w[from..at];
+                if piece.chars().count() >= 4 {
+                    push(piece.to_string());
+                }
+                from = at;
+            }
+        } else if hangul >= 2 {
+            push(w.clone());
+            if hangul == 3 && w.chars().count() == 3 {
+                push(w.chars().skip(1).collect());
+            }
+        } else if w.chars().count() >= 4 {
+            push(w.clone());
+        }
+    }
+    out
+}
+
+/// Whether a word is a glossary form (cashew, trading, ស្វាយចន្ទី): it names a thing, not a
+/// business.
+fn is_glossary_word(word: &str) -> bool {
+    crate::matching::glossary::glossary()
+        .find_named(word)
+        .iter()
+        .any(|m| m.range.len() == word.len())
 }
 
 /// [`own_texts_reveal`]'s messages, stable so that the web forms can say them in the page
@@ -412,14 +496,10 @@ pub fn own_texts_reveal(
         public.push(("input.name", Said::of(&texts(name))));
     }
     for (field, said) in &public {
-        let phone = contact.phone.as_ref().is_some_and(|p| {
-            let digits: String = p.as_str().chars().filter(char::is_ascii_digit).collect();
-            digits.len() >= 8
-                && said
-                    .numbers
-                    .iter()
-                    .any(|n| n.contains(&digits[digits.len() - 8..]))
-        });
+        let phone = contact
+            .phone
+            .as_ref()
+            .is_some_and(|p| said.holds_phone(p.as_str()));
         // As written, not as a skeleton: a handle is often the business's name (@sokha_cashew
         // of Sokha Cashew), and saying the name is not giving the handle.
         let email = contact
@@ -428,8 +508,12 @@ pub fn own_texts_reveal(
             .is_some_and(|e| said.text.contains(&e.as_str().to_lowercase()));
         let telegram = contact.telegram.as_ref().is_some_and(|t| {
             let handle = t.as_str().trim_start_matches('@').to_lowercase();
+            // "@handle", "t.me/handle", and a handle no name would make ("Telegram:
+            // sokha_cashew": an underscore or a digit in it).
             said.text.contains(&format!("@{handle}"))
                 || said.text.contains(&format!("t.me/{handle}"))
+                || (handle.contains(|c: char| c == '_' || c.is_ascii_digit())
+                    && said.text.contains(&handle))
         });
         let written = email || telegram;
         if phone || written {
@@ -473,16 +557,6 @@ const COMPANY_WORDS: &[&str] = &[
     "international",
 ];
 
-/// Whether a word of a hidden name would point at the business: long enough not to occur by
-/// chance, not a legal form, not a word of the glossary (cashew, trading, cosmetics).
-fn distinctive(word: &str) -> bool {
-    word.chars().count() >= 4
-        && !COMPANY_WORDS.contains(&word)
-        && crate::matching::glossary::glossary()
-            .concepts_in([word])
-            .is_empty()
-}
-
 /// A text as the guard compares it: what a reader would read as the same, written however.
 /// Khmer and full-width digits are digits, full-width letters are letters, invisible characters
 /// (zero-width spaces, which Khmer text is full of) are nothing, case does not count, and
@@ -498,6 +572,9 @@ struct Said {
     /// The digits of each stretch without letters: a phone number however written
     /// ("010-1234-5678", "012_987_654", "+855 (0)12 345 678"), while "30 staff, 2015" makes two.
     numbers: Vec<String>,
+    /// The skeleton with the words people spell an address with left out ("sokha at mail dot
+    /// example").
+    spelled_out: String,
 }
 
 impl Said {
@@ -513,21 +590,30 @@ impl Said {
             })
             .flat_map(char::to_lowercase)
             .collect();
-        let letter = |c: char| c.is_alphanumeric() || is_khmer_letter(c);
+        let letter = is_letter;
         let words = canonical
             .split(|c: char| !letter(c))
             .filter(|w| !w.is_empty())
             .map(str::to_string)
             .collect();
+        // ", " and "; " end a number as letters do: a phone is not written with them ("In 2012,
+        // 345,678 kg" is two numbers).
         let numbers = canonical
+            .replace(';', " a ")
+            .replace(", ", " a ")
             .split(|c: char| c.is_alphabetic() || is_khmer_letter(c))
             .map(|run| run.chars().filter(char::is_ascii_digit).collect::<String>())
             .filter(|n| !n.is_empty())
+            .collect();
+        let spelled_out = canonical
+            .split(|c: char| !letter(c))
+            .filter(|w| !["at", "dot"].contains(w))
             .collect();
         Said {
             skeleton: canonical.chars().filter(|c| letter(*c)).collect(),
             words,
             numbers,
+            spelled_out,
             text: canonical,
         }
     }
@@ -538,6 +624,33 @@ impl Said {
         let s = Said::of(s).skeleton;
         s.chars().count() >= 3 && self.skeleton.contains(&s)
     }
+
+    /// Whether the text says a word of a name: Khmer and Korean inside longer runs (no spaces
+    /// in Khmer, particles after Korean: 소카 in 소카님을), a Latin word of five letters or more
+    /// also spelled apart (S o k h a) or run into another (SokhaCashew), a shorter one as a
+    /// word of its own.
+    fn says(&self, word: &str) -> bool {
+        if word.chars().all(|c| c.is_ascii_alphanumeric()) && word.chars().count() < 5 {
+            self.words.contains(word)
+        } else {
+            self.skeleton.contains(word)
+        }
+    }
+
+    /// Whether the text holds a phone number, by its last eight digits.
+    fn holds_phone(&self, phone: &str) -> bool {
+        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+        digits.len() >= 8
+            && self
+                .numbers
+                .iter()
+                .any(|n| n.contains(&digits[digits.len() - 8..]))
+    }
+}
+
+/// A letter or digit of a word, in any script.
+fn is_letter(c: char) -> bool {
+    c.is_alphanumeric() || is_khmer_letter(c)
 }
 
 /// Khmer letters, vowel signs and COENG: the parts of Khmer words (not its punctuation, ។ ៕).
@@ -662,7 +775,9 @@ mod tests {
             phone: Some(crate::domain::contact::Phone::parse("+82 10 1234 5678").unwrap()),
             telegram: None,
         };
-        let says = |m: &str, p: &crate::domain::sme::SmeProfile| message_reveals(m, p, &investor);
+        let says = |m: &str, p: &crate::domain::sme::SmeProfile| {
+            message_reveals(m, p, &investor).map(|r| r.what)
+        };
         assert_eq!(
             says(
                 "Meet  SOKHA cashew, a processor in Kampong Thom",
@@ -733,6 +848,36 @@ mod tests {
             says("write to minji at hanbit dot example", &public),
             Some("the investor's contact details")
         );
+        // QA round 2: Khmer and Korean names inside unspaced text, a name spelled apart or run
+        // into the next word, a Korean given name, an address with "dot" and "at".
+        let mut khmer = anonymous.clone();
+        khmer.name.km = Some("ក្រុមហ៊ុនវាសនាផលិតផលធម្មជាតិ".into());
+        khmer.name.ko = Some("소카 캐슈".into());
+        for m in ["សូមជួបជាមួយ វាសនា", "សូមជួបវាសនា", "소카 대표님을 소개합니다"]
+        {
+            assert_eq!(says(m, &khmer), name, "{m}");
+        }
+        for m in ["Meet S o k h a", "Meet S-o-k-h-a", "Meet SokhaCashew"] {
+            assert_eq!(says(m, &anonymous), name, "{m}");
+        }
+        let mut korean = investor.clone();
+        korean.contact.person = Some("권혜진".into());
+        korean.contact.email = Some(Email::parse("hyejin.kwon@saebit-fb.example").unwrap());
+        let to_korean = |m: &str| message_reveals(m, &public, &korean).map(|r| r.what);
+        for m in [
+            "혜진 님께 연락하세요",
+            "write to hyejin dot kwon at saebit-fb dot example",
+        ] {
+            assert_eq!(to_korean(m), Some("the investor's contact details"), "{m}");
+        }
+        // The word found is named, so staff know what to take out.
+        assert_eq!(
+            message_reveals("Meet Sokha today", &anonymous, &investor).map(|r| r.word),
+            Some("sokha".to_string())
+        );
+        // A list of numbers is not a phone: "In 2012, 345,678 kg" with 012 345 678 on file.
+        assert_eq!(says("In 2012, 345,678 kg of cashew", &with_phone), None);
+
         // What both sides read anyway is no leak: the description's words, the investor's
         // name, a public SME's name, a generic mailbox word.
         assert_eq!(says("A cashew processing business", &anonymous), None);

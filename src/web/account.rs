@@ -512,9 +512,13 @@ pub async fn archive(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
         }
     };
     let mut archived = archive().await;
-    // A double tap sends the form twice at once: the second finds the first's change, and
-    // taking off the site what is already off is done, not an error.
-    if matches!(archived, Err(ServiceError::Conflict(_))) {
+    // A double (or triple) tap sends the form several times at once: each that lost the race
+    // tries again on the profile as it now is, and taking off the site what is already off is
+    // done, not an error.
+    for _ in 0..3 {
+        if !matches!(archived, Err(ServiceError::Conflict(_))) {
+            break;
+        }
         archived = archive().await;
     }
     match archived {

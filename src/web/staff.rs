@@ -1104,10 +1104,16 @@ pub async fn match_page(w: Web, Path((_, id)): Path<(String, String)>) -> Respon
 /// A text the service refused (an introduction message, a note), in plain words.
 fn text_error(tr: Tr, message: &str) -> String {
     // `visibility::message_reveals`, as `pipeline::introduce` words it.
+    // The word found, between « and », so staff know what to take out.
+    let word = message
+        .split_once('«')
+        .and_then(|(_, rest)| rest.split_once('»'))
+        .map_or("", |(w, _)| w)
+        .to_string();
     if message.contains("keeps hidden") {
-        tr.t("staff-error-reveals-name")
+        tr.t1("staff-error-reveals-name", "word", word)
     } else if message.contains("contact details") {
-        tr.t("staff-error-reveals-contact")
+        tr.t1("staff-error-reveals-contact", "word", word)
     } else if message.contains("empty") {
         tr.t("staff-error-text-empty")
     } else if message.contains("too long") {
