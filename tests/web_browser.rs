@@ -331,6 +331,22 @@ async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
                 found.as_u64().is_some_and(|n| n < 12),
                 "{lang}: a few activities, not the whole list: {found}"
             );
+            // A plural finds the thing, and a word does not match inside another ("ice" is
+            // not rice: 0112 Growing of rice stays out).
+            if lang == "en" {
+                for (typed, wanted, not) in [("cashews", "0125", "-"), ("ice", "3530", "0112")] {
+                    b.fill("#sector-find", typed).await;
+                    b.wait_for_js(
+                        "the activities of a thing",
+                        &format!(
+                            "const o = [...document.querySelectorAll('#sector option')].map(x => x.value); \
+                             return o.includes('{wanted}') && !o.includes('{not}');"
+                        ),
+                        LIMIT,
+                    )
+                    .await;
+                }
+            }
             b.fill("#sector-find", word).await;
             b.wait_for_js(
                 "the activities back",

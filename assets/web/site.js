@@ -78,13 +78,27 @@ var activityWords = (function () {
     pending.then(done);
   };
 })();
-// The classes (a set of codes) whose things' names contain `q`. One Latin letter names nothing
-// (it is in every word); one Hangul syllable may (쌀 "rice", 차 "tea").
+// The classes (a set of codes) that deal in a thing named by `q`: a word of one of its names
+// starts with what is typed ("ice" is ice and ice cream, not rice or price), or what is typed
+// holds a whole name ("mobile phone repair", "cashews"). Khmer, written without spaces, matches
+// anywhere in a name. One Latin letter names nothing; one Hangul syllable may (쌀 "rice").
 function classesNamed(rows, q) {
   var found = {};
   if (!rows || !q || (q.length < 2 && !/[\uac00-\ud7a3]/.test(q))) return found;
+  var khmer = /[\u1780-\u17ff]/.test(q);
+  var typed = [q];
+  if (!khmer && /[a-z]{3}s$/.test(q)) {
+    typed.push(q.slice(0, -1));
+    if (/es$/.test(q)) typed.push(q.slice(0, -2));
+  }
+  var padded = typed.map(function (t) { return " " + t + " "; });
   rows.forEach(function (row) {
-    if (row[0].indexOf(q) >= 0) row[1].split(" ").forEach(function (c) { found[c] = true; });
+    var hit = row[0].split(" | ").some(function (name) {
+      if (khmer) return name.indexOf(q) >= 0;
+      if (name.indexOf(q) === 0 || name.indexOf(" " + q) >= 0) return true;
+      return name.length >= 4 && padded.some(function (p) { return p.indexOf(" " + name + " ") >= 0; });
+    });
+    if (hit) row[1].split(" ").forEach(function (c) { found[c] = true; });
   });
   return found;
 }
@@ -146,7 +160,13 @@ function classesNamed(rows, q) {
     if (!select) return;
     box.closest(".option-filter").hidden = false;
     var all = Array.prototype.map.call(select.children, function (n) { return n.cloneNode(true); });
-    var has = function (text, q) { return text.toLowerCase().indexOf(q) >= 0; };
+    // Latin text is matched from the start of a word ("ice" is not in "Growing of rice"),
+    // Khmer and Korean anywhere (Khmer has no spaces between words).
+    var wordsOf = function (t) { return " " + t.toLowerCase().replace(/[^a-z0-9\u0080-\uffff]+/g, " "); };
+    var has = function (text, q) {
+      if (/^[\x00-\x7f]+$/.test(q)) return wordsOf(text).indexOf(wordsOf(q).replace(/ $/, "")) >= 0;
+      return text.toLowerCase().indexOf(q) >= 0;
+    };
     // Enter here would send the form with whatever is chosen; it only narrows the list.
     box.addEventListener("keydown", function (e) { if (e.key === "Enter") e.preventDefault(); });
     var none = box.parentNode.querySelector("[data-filter-none]");
