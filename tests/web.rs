@@ -2090,3 +2090,46 @@ fn answers_sent_at_the_same_moment_all_land_and_none_is_a_server_error() {
         assert_eq!(get(&s, &format!("/en/smes/{sme}"), &[]).status, 404);
     }
 }
+
+/// The activity finders' words: linked from the pages that list activities, under a
+/// content-hash path kept for ever, gzipped for a client that takes it (87 KB is about 29 KB on
+/// a phone), as they are for one that does not; and they find what no ISIC title says.
+#[test]
+fn the_finders_words_are_one_cached_file_gzipped_when_taken() {
+    use std::io::Read;
+    let s = TestServer::start();
+    let page = get(&s, "/km/incentives", &[]).text();
+    let at = page
+        .find("data-words=\"")
+        .expect("the finder links its words")
+        + 12;
+    let path = &page[at..at + page[at..].find('"').expect("end")];
+    assert!(path.starts_with("/assets/web/activity-words.") && path.ends_with(".json"));
+    let plain = get(&s, path, &[]);
+    assert_eq!(plain.status, 200);
+    assert_eq!(plain.header("content-encoding"), None);
+    assert_eq!(
+        plain.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    let zipped = get(&s, path, &[("Accept-Encoding", "br, gzip;q=0.8")]);
+    assert_eq!(zipped.header("content-encoding"), Some("gzip"));
+    assert_eq!(zipped.header("vary"), Some("accept-encoding"));
+    assert!(zipped.body.len() * 2 < plain.body.len());
+    let mut back = Vec::new();
+    flate2::read::GzDecoder::new(zipped.body.as_slice())
+        .read_to_end(&mut back)
+        .expect("gunzip");
+    assert_eq!(back, plain.body);
+    let rows: Vec<(String, String)> = serde_json::from_slice(&plain.body).expect("JSON rows");
+    let coffee = rows
+        .iter()
+        .find(|(names, _)| names.split(" | ").any(|n| n == "커피"))
+        .expect("coffee");
+    assert!(
+        coffee.0.contains("កាហ្វេ") && coffee.1.contains("5630"),
+        "{coffee:?}"
+    );
+    // A page that lists no activities does not link the words.
+    assert!(!get(&s, "/km/", &[]).text().contains("data-words"));
+}

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use axum::extract::Path;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
@@ -19,6 +19,10 @@ pub struct WebAsset {
     pub name: String,
     pub content_type: &'static str,
     pub bytes: Cow<'static, [u8]>,
+    /// The same bytes gzipped, for clients that take it (only where it pays: the finders'
+    /// words). Static content with no secret in it, so compressing it tells nothing (BREACH
+    /// needs a secret and an attacker's text in one compressed answer, as pages have).
+    pub gzipped: Option<Vec<u8>>,
 }
 
 impl WebAsset {
@@ -35,7 +39,20 @@ impl WebAsset {
             name: format!("{stem}.{hash}.{ext}"),
             content_type,
             bytes,
+            gzipped: None,
         }
+    }
+
+    /// This asset, also kept gzipped.
+    fn gzip(mut self) -> Self {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        // Writing to a Vec cannot fail; if it did, the asset is served as it is.
+        self.gzipped = encoder
+            .write_all(&self.bytes)
+            .and_then(|()| encoder.finish())
+            .ok();
+        self
     }
 
     /// The absolute path of this version.
@@ -85,6 +102,7 @@ pub static ACTIVITY_WORDS: LazyLock<WebAsset> = LazyLock::new(|| {
         "application/json",
         super::tools::activity_words_json().into_bytes(),
     )
+    .gzip()
 });
 
 pub static CSS_PATH: LazyLock<String> = LazyLock::new(|| CSS.path());
@@ -94,9 +112,38 @@ pub static ACTIVITY_WORDS_PATH: LazyLock<String> = LazyLock::new(|| ACTIVITY_WOR
 
 /// `GET /assets/web/{file}`: the current version of an asset; any other name is 404 (an old
 /// hash is not served, so a stale page cannot pair with a new stylesheet unnoticed).
-pub async fn serve(Path(file): Path<String>) -> Response {
+pub async fn serve(Path(file): Path<String>, request: HeaderMap) -> Response {
+    let takes_gzip = request
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|e| e.split(';').next().is_some_and(|e| e.trim() == "gzip"))
+        });
     for asset in [&*CSS, &*JS, &*ICON, &*ACTIVITY_WORDS] {
         if asset.name == file {
+            if let (Some(gz), true) = (&asset.gzipped, takes_gzip) {
+                return (
+                    [
+                        (
+                            header::CONTENT_TYPE,
+                            HeaderValue::from_static(asset.content_type),
+                        ),
+                        (header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
+                        (header::VARY, HeaderValue::from_static("accept-encoding")),
+                        (
+                            header::CACHE_CONTROL,
+                            HeaderValue::from_static("public, max-age=31536000, immutable"),
+                        ),
+                        (
+                            header::X_CONTENT_TYPE_OPTIONS,
+                            HeaderValue::from_static("nosniff"),
+                        ),
+                    ],
+                    gz.as_slice(),
+                )
+                    .into_response();
+            }
             return (
                 [
                     (
@@ -123,6 +170,25 @@ pub async fn serve(Path(file): Path<String>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_finders_words_are_kept_gzipped_and_unzip_to_themselves() {
+        use std::io::Read;
+        let words = &*ACTIVITY_WORDS;
+        let gz = words.gzipped.as_ref().expect("gzipped");
+        assert!(
+            gz.len() * 2 < words.bytes.len(),
+            "{} of {}",
+            gz.len(),
+            words.bytes.len()
+        );
+        let mut back = Vec::new();
+        flate2::read::GzDecoder::new(gz.as_slice())
+            .read_to_end(&mut back)
+            .expect("gunzip");
+        assert_eq!(back, words.bytes.as_ref());
+        assert!(CSS.gzipped.is_none(), "pages' own assets stay as they are");
+    }
 
     #[test]
     fn names_carry_the_content_hash() {
