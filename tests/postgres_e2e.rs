@@ -501,9 +501,15 @@ fn outbox_pruning_waits_for_live_replicas_and_a_replica_past_the_horizon_rebuild
     let needed: Vec<String> = needed.iter().map(|e| e.id.to_string()).collect();
     let stalled_ids: Vec<String> = stalled.iter().map(|(_, id)| id.clone()).collect();
     assert_eq!(needed, stalled_ids, "what B needs is kept while B is live");
+    // The gauge is A's own last prune: while a frozen B still holds the prune lock (until its
+    // session ends), A's rounds do not prune, and the gauge keeps its earlier value. Waited
+    // for like the rows above, not read after a fixed sleep (it once read 1 on a loaded CI).
+    let depth_is_five = eventually(Duration::from_secs(30), || {
+        a.get("/metrics").1.contains("\nkhkr_outbox_depth 5\n")
+    });
     let (_, metrics) = a.get("/metrics");
     assert!(
-        metrics.contains("\nkhkr_outbox_depth 5\n"),
+        depth_is_five.is_some(),
         "outbox depth after pruning in /metrics:\n{metrics}"
     );
     signal(&b, "CONT");

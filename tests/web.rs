@@ -2108,6 +2108,8 @@ fn the_finders_words_are_one_cached_file_gzipped_when_taken() {
     let plain = get(&s, path, &[]);
     assert_eq!(plain.status, 200);
     assert_eq!(plain.header("content-encoding"), None);
+    assert_eq!(plain.header("content-type"), Some("application/json"));
+    assert_eq!(plain.header("vary"), Some("accept-encoding"));
     assert_eq!(
         plain.header("cache-control"),
         Some("public, max-age=31536000, immutable")

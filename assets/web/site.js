@@ -78,6 +78,18 @@ var activityWords = (function () {
     pending.then(done);
   };
 })();
+// Fetches the finders' words when `box` first takes the focus, then calls `loaded(rows)` once.
+function whenWordsLoaded(box, loaded) {
+  var done = false;
+  box.addEventListener("focus", function () {
+    if (done) return;
+    activityWords(box.getAttribute("data-words"), function (rows) {
+      if (done) return;
+      done = true;
+      loaded(rows);
+    });
+  });
+}
 // The classes (a set of codes) that deal in a thing named by `q`: a word of one of its names
 // starts with what is typed ("ice" is ice and ice cream, not rice or price), or what is typed
 // holds a whole name ("mobile phone repair", "cashews"). Khmer, written without spaces, matches
@@ -114,12 +126,9 @@ function classesNamed(rows, q) {
   var none = box.parentNode.querySelector("[data-filter-none]");
   var items = document.querySelectorAll(".tree > li[data-names]");
   var words = null;
-  box.addEventListener("focus", function () {
-    if (words) return;
-    activityWords(box.getAttribute("data-words"), function (rows) {
-      words = rows;
-      if (box.value.trim()) filter();
-    });
+  whenWordsLoaded(box, function (rows) {
+    words = rows;
+    if (box.value.trim()) filter();
   });
   function filter() {
     var q = box.value.trim().toLowerCase();
@@ -171,12 +180,9 @@ function classesNamed(rows, q) {
     box.addEventListener("keydown", function (e) { if (e.key === "Enter") e.preventDefault(); });
     var none = box.parentNode.querySelector("[data-filter-none]");
     var words = null;
-    box.addEventListener("focus", function () {
-      if (words) return;
-      activityWords(box.getAttribute("data-words"), function (rows) {
-        words = rows;
-        if (box.value.trim()) filter();
-      });
+    whenWordsLoaded(box, function (rows) {
+      words = rows;
+      if (box.value.trim()) filter();
     });
     box.addEventListener("input", filter);
     function filter() {

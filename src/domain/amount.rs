@@ -98,7 +98,7 @@ pub fn parse(typed: &str) -> Result<Option<i64>, AmountError> {
     if text.is_empty() {
         return Ok(None);
     }
-    if let Some(c) = other_currency(&text) {
+    if let Some(c) = other_currency(text) {
         return Err(AmountError::OtherCurrency(c));
     }
     let mut rest = text;

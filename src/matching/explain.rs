@@ -228,23 +228,16 @@ fn named_concepts(shared: &[usize]) -> Vec<usize> {
 /// The glossary concepts both profiles mention, in glossary order (products and activities
 /// before generic business words and places).
 pub fn shared_concepts(p: &Pair<'_>) -> Vec<usize> {
-    let found_sme;
-    let ours = match p.mentioned.sme {
-        Some(c) => c,
-        None => {
-            found_sme = sme_concepts(p.sme);
-            &found_sme
-        }
-    };
-    let found_investor;
-    let theirs = match p.mentioned.investor {
-        Some(c) => c,
-        None => {
-            found_investor = investor_concepts(p.investor);
-            &found_investor
-        }
-    };
-    ours.intersection(theirs).copied().collect()
+    use std::borrow::Cow;
+    let ours = p
+        .mentioned
+        .sme
+        .map_or_else(|| Cow::Owned(sme_concepts(p.sme)), Cow::Borrowed);
+    let theirs = p
+        .mentioned
+        .investor
+        .map_or_else(|| Cow::Owned(investor_concepts(p.investor)), Cow::Borrowed);
+    ours.intersection(&theirs).copied().collect()
 }
 
 fn texts_of(t: &LocalizedText) -> impl Iterator<Item = &str> {
