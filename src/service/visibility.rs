@@ -341,6 +341,7 @@ pub fn message_reveals(
             for w in telling_words(name) {
                 if !COMPANY_WORDS.contains(&w.as_str())
                     && !is_glossary_word(&w)
+                    && !industry_words().contains(&w)
                     && !visible.says(&w)
                     && said.says(&w)
                 {
@@ -454,6 +455,23 @@ fn telling_words(name: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The words of every ISIC title, in the three languages, as [`telling_words`] cuts them: a
+/// word of a hidden name that names an industry ("natural" of natural gas, "express" of express
+/// services) is not what points at the business, and staff must be able to say it (QA: "a
+/// natural skincare maker" was refused for "Veasna Natural Skincare").
+fn industry_words() -> &'static std::collections::HashSet<String> {
+    static WORDS: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        crate::domain::sector::isic()
+            .all()
+            .iter()
+            .flat_map(|node| Lang::ALL.map(|l| node.name(l).to_string()))
+            .flat_map(|title| telling_words(&title))
+            .collect()
+    })
 }
 
 /// Whether a word is a glossary form (cashew, trading, ស្វាយចន្ទី): it names a thing, not a
@@ -877,6 +895,16 @@ mod tests {
         );
         // A list of numbers is not a phone: "In 2012, 345,678 kg" with 012 345 678 on file.
         assert_eq!(says("In 2012, 345,678 kg of cashew", &with_phone), None);
+
+        // A word of the hidden name that names an industry is an ordinary word to say; the
+        // name's own word is not.
+        let mut veasna = anonymous.clone();
+        veasna.name.en = Some("Veasna Natural Skincare".into());
+        assert_eq!(
+            says("A natural skincare maker from Siem Reap", &veasna),
+            None
+        );
+        assert_eq!(says("Meet Veasna", &veasna), name);
 
         // What both sides read anyway is no leak: the description's words, the investor's
         // name, a public SME's name, a generic mailbox word.
