@@ -656,7 +656,12 @@ fn the_incentive_and_digital_checks_answer_without_javascript() {
         &[],
     );
     assert_eq!(won.status, 422);
-    assert!(won.text().contains("មិនមែនជាប្រាក់វ៉ុនកូរ៉េទេ"));
+    let html = won.text();
+    assert!(html.contains("មិនមែនជាប្រាក់វ៉ុនកូរ៉េទេ"));
+    // The message is tied to its field for a screen reader, as on the other forms.
+    assert!(html.contains("id=\"investment-error\""));
+    assert!(html
+        .contains("aria-describedby=\"investment-error investment-hint\" aria-invalid=\"true\""));
 
     let d = get(
         &s,
@@ -2114,6 +2119,13 @@ fn the_finders_words_are_one_cached_file_gzipped_when_taken() {
         plain.header("cache-control"),
         Some("public, max-age=31536000, immutable")
     );
+    // Refused by weight 0, whatever its case: the plain file.
+    for refused in ["gzip;q=0", "GZIP; q=0.0, br"] {
+        let r = get(&s, path, &[("Accept-Encoding", refused)]);
+        assert_eq!(r.header("content-encoding"), None, "{refused}");
+    }
+    let upper = get(&s, path, &[("Accept-Encoding", "GZIP")]);
+    assert_eq!(upper.header("content-encoding"), Some("gzip"));
     let zipped = get(&s, path, &[("Accept-Encoding", "br, gzip;q=0.8")]);
     assert_eq!(zipped.header("content-encoding"), Some("gzip"));
     assert_eq!(zipped.header("vary"), Some("accept-encoding"));

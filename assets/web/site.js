@@ -90,27 +90,36 @@ function whenWordsLoaded(box, loaded) {
     });
   });
 }
-// The classes (a set of codes) that deal in a thing named by `q`: a word of one of its names
-// starts with what is typed ("ice" is ice and ice cream, not rice or price), or what is typed
-// holds a whole name ("mobile phone repair", "cashews"). Khmer, written without spaces, matches
-// anywhere in a name. One Latin letter names nothing; one Hangul syllable may (쌀 "rice").
+// The classes (a set of codes) that deal in a thing named by `q`. A name that is what is typed,
+// or has it as a word of its own, wins ("tea" is tea, not teak; 차 is tea, not 자동차; ស្រូវ is
+// paddy); failing that, a word of a name that starts with it ("coff" while typing), or a whole
+// name that what is typed holds ("mobile phone repair", "cashews", "pigs"). Khmer, written without
+// spaces, then matches anywhere in a name. One Latin letter names nothing.
 function classesNamed(rows, q) {
   var found = {};
   if (!rows || !q || (q.length < 2 && !/[\uac00-\ud7a3]/.test(q))) return found;
   var khmer = /[\u1780-\u17ff]/.test(q);
   var typed = [q];
-  if (!khmer && /[a-z]{3}s$/.test(q)) {
+  if (!khmer && /[a-z]{2}s$/.test(q)) {
     typed.push(q.slice(0, -1));
     if (/es$/.test(q)) typed.push(q.slice(0, -2));
   }
   var padded = typed.map(function (t) { return " " + t + " "; });
-  rows.forEach(function (row) {
-    var hit = row[0].split(" | ").some(function (name) {
-      if (khmer) return name.indexOf(q) >= 0;
-      if (name.indexOf(q) === 0 || name.indexOf(" " + q) >= 0) return true;
-      return name.length >= 4 && padded.some(function (p) { return p.indexOf(" " + name + " ") >= 0; });
+  var exact = function (name) {
+    var n = " " + name + " ";
+    return padded.some(function (p) { return n.indexOf(p) >= 0 || p.indexOf(n) >= 0 && name.length >= 3; });
+  };
+  var near = function (name) {
+    if (khmer) return name.indexOf(q) >= 0;
+    return name.indexOf(q) === 0 || name.indexOf(" " + q) >= 0;
+  };
+  [exact, near].some(function (test) {
+    rows.forEach(function (row) {
+      if (row[0].split(" | ").some(test)) {
+        row[1].split(" ").forEach(function (c) { found[c] = true; });
+      }
     });
-    if (hit) row[1].split(" ").forEach(function (c) { found[c] = true; });
+    return Object.keys(found).length > 0;
   });
   return found;
 }

@@ -226,6 +226,15 @@ fn read_groups(mut rest: &str) -> Result<i128, AmountError> {
                 rest = &rest[word.len()..];
             }
             None if after_latin => return Err(AmountError::NotAnAmount),
+            // `1억5` and `២លាន៥` are said for 1.5억 and 2.5 million, not 100,000,005: a bare
+            // number of one or two digits after a Korean or Khmer unit is refused, not guessed
+            // (`3만 5000` and `3만500` say what they mean).
+            None if last_big < i128::MAX
+                && small == 1
+                && number.is_some_and(|n| n < 100 * SCALE) =>
+            {
+                return Err(AmountError::NotAnAmount)
+            }
             None => {}
         }
     }
@@ -323,6 +332,7 @@ mod tests {
         assert_eq!(ok("5만불"), 50_000);
         assert_eq!(ok("3만5천"), 35_000);
         assert_eq!(ok("3만 5000"), 35_000);
+        assert_eq!(ok("3만500"), 30_500);
         assert_eq!(ok("5백만"), 5_000_000);
         assert_eq!(ok("천만 달러"), 10_000_000);
         assert_eq!(ok("1억 5천만"), 150_000_000);
@@ -371,6 +381,9 @@ mod tests {
             ("5천5천", NotAnAmount),
             ("5k5", NotAnAmount),
             ("1m 5", NotAnAmount),
+            ("1억5", NotAnAmount),
+            ("២លាន៥", NotAnAmount),
+            ("3만5", NotAnAmount),
             ("$", NotAnAmount),
             ("500.5", NotWhole),
             ("1.2345k", NotWhole),

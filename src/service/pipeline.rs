@@ -226,8 +226,23 @@ pub(crate) async fn withdraw_profile(
         if r.sme_id != profile && r.investor_id != profile {
             continue;
         }
-        if let Some(changed) = r.withdrawn(owner, OffsetDateTime::now_utc()) {
-            commit(app, v, &r, changed, Some(EventKind::StageChanged), Lang::En).await?;
+        // A match changed meanwhile (the other party answering, a second archiving request
+        // closing it first) is read again and closed as it now is, if it still waits.
+        let mut r = r;
+        for tries in 0.. {
+            let Some(changed) = r.withdrawn(owner, OffsetDateTime::now_utc()) else {
+                break;
+            };
+            match commit(app, v, &r, changed, Some(EventKind::StageChanged), Lang::En).await {
+                Ok(_) => break,
+                Err(ServiceError::Conflict(_)) if tries < 3 => {
+                    match app.store.match_record(r.id).await? {
+                        Some(again) => r = again,
+                        None => break,
+                    }
+                }
+                Err(e) => return Err(e),
+            }
         }
     }
     Ok(())

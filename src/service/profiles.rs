@@ -367,12 +367,29 @@ async fn write_revision<K: Kind>(
 
 /// Archives a profile: it leaves listings, search and matching. Archiving twice is harmless.
 pub async fn archive<K: Kind>(app: &App, v: &Viewer, id: &str) -> ServiceResult<Shown<K>> {
-    let current: K = owned(app, v, id).await?;
-    let archived = current.archive(OffsetDateTime::now_utc());
-    if archived.lifecycle().version != current.lifecycle().version {
-        let seq = K::update(app.store.as_ref(), &archived).await?;
-        app.searchable(seq).await;
-    }
+    let mut current: K = owned(app, v, id).await?;
+    // Taking a profile off the site twice at once (a double tap, a retried request) is one
+    // archiving: the request that lost the race reads the profile again and finds it done, or
+    // changed by something else, and archives that. Bounded: a profile rewritten faster than
+    // it can be read is a conflict after all.
+    let mut tries = 0;
+    let archived = loop {
+        let archived = current.archive(OffsetDateTime::now_utc());
+        if archived.lifecycle().version == current.lifecycle().version {
+            break archived;
+        }
+        match K::update(app.store.as_ref(), &archived).await {
+            Ok(seq) => {
+                app.searchable(seq).await;
+                break archived;
+            }
+            Err(crate::store::StoreError::Conflict { .. }) if tries < 3 => {
+                tries += 1;
+                current = owned(app, v, id).await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
     // Also on a second call: a match a crash left open between the two writes is closed then.
     super::pipeline::withdraw_profile(app, v, archived.id()).await?;
     Ok(visibility::profile(v, archived))

@@ -342,6 +342,7 @@ pub fn message_reveals(
                 if !COMPANY_WORDS.contains(&w.as_str())
                     && !is_glossary_word(&w)
                     && !industry_words().contains(&w)
+                    && !inside_industry_text(&w)
                     && !visible.says(&w)
                     && said.says(&w)
                 {
@@ -426,6 +427,19 @@ fn telling_words(name: &str) -> Vec<String> {
             push(joined);
         }
     }
+    // Two words of a Latin name run together (NeakMeas of Neak Meas Express), where one is
+    // short enough to be matched only as a word of its own; longer words are found inside
+    // runs anyway ([`Said::says`]).
+    let latin: Vec<&str> = said
+        .text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    for pair in latin.windows(2) {
+        if pair.iter().any(|w| w.len() < 5) && pair.iter().all(|w| w.len() >= 3) {
+            push(pair.concat());
+        }
+    }
     let mut words: Vec<&String> = said.words.iter().collect();
     words.sort();
     for w in words {
@@ -434,16 +448,27 @@ fn telling_words(name: &str) -> Vec<String> {
             .filter(|c| crate::search::korean::is_syllable(*c))
             .count();
         if w.chars().any(is_khmer_letter) {
+            // Dictionary words of four letters or more, and two short ones together (នាគមាស,
+            // "golden naga", is នាគ and មាស).
             let mut from = 0;
+            let mut pieces = Vec::new();
             for at in crate::search::khmer::boundaries(w)
                 .into_iter()
                 .chain([w.len()])
             {
-                let piece = &w[from..at];
+                pieces.push(&w[from..at]);
+                from = at;
+            }
+            for piece in &pieces {
                 if piece.chars().count() >= 4 {
                     push(piece.to_string());
                 }
-                from = at;
+            }
+            for pair in pieces.windows(2) {
+                let joined = pair.concat();
+                if joined.chars().count() >= 4 {
+                    push(joined);
+                }
             }
         } else if hangul >= 2 {
             push(w.clone());
@@ -472,6 +497,29 @@ fn industry_words() -> &'static std::collections::HashSet<String> {
             .flat_map(|title| telling_words(&title))
             .collect()
     })
+}
+
+/// Whether a Khmer or Korean word is part of how ISIC titles or glossary forms say things
+/// (សេវា in សេវាកម្ម "services", ផលិតផល "product", ស្បែក "skin"): those languages build words
+/// from words, so a title holds them inside longer ones.
+fn inside_industry_text(word: &str) -> bool {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let text = TEXT.get_or_init(|| {
+        let titles = crate::domain::sector::isic()
+            .all()
+            .iter()
+            .flat_map(|node| [Lang::Km, Lang::Ko].map(|l| node.name(l).to_string()));
+        let forms = crate::matching::glossary::glossary()
+            .concepts()
+            .iter()
+            .flat_map(|c| c.km.iter().chain(&c.ko).cloned());
+        titles
+            .chain(forms)
+            .map(|t| Said::of(&t).skeleton)
+            .collect::<Vec<_>>()
+            .join("|")
+    });
+    !word.is_ascii() && text.contains(word)
 }
 
 /// Whether a word is a glossary form (cashew, trading, ស្វាយចន្ទី): it names a thing, not a
@@ -905,6 +953,16 @@ mod tests {
             None
         );
         assert_eq!(says("Meet Veasna", &veasna), name);
+        // QA round 3: two short Khmer words of a name together, a Latin name run together,
+        // and Khmer everyday words of a name (service, product) said in a friendly message.
+        let mut neak = anonymous.clone();
+        neak.name.en = Some("Neak Meas Express".into());
+        neak.name.km = Some("នាគមាសសេវាដឹកជញ្ជូន".into());
+        for m in ["ការដឹកជញ្ជូន នាគមាស", "សូមជួប នាគ មាស", "Meet NeakMeas"]
+        {
+            assert_eq!(says(m, &neak), name, "{m}");
+        }
+        assert_eq!(says("សេវាដឹកជញ្ជូនរហ័ស និងផលិតផលល្អ", &neak), None);
 
         // What both sides read anyway is no leak: the description's words, the investor's
         // name, a public SME's name, a generic mailbox word.

@@ -117,8 +117,15 @@ pub async fn serve(Path(file): Path<String>, request: HeaderMap) -> Response {
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| {
-            v.split(',')
-                .any(|e| e.split(';').next().is_some_and(|e| e.trim() == "gzip"))
+            // `gzip`, any case, unless its weight is 0 (`gzip;q=0` refuses it).
+            v.split(',').any(|e| {
+                let mut parts = e.split(';').map(str::trim);
+                parts.next().is_some_and(|c| c.eq_ignore_ascii_case("gzip"))
+                    && !parts.any(|p| {
+                        p.strip_prefix("q=")
+                            .is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q == 0.0))
+                    })
+            })
         });
     for asset in [&*CSS, &*JS, &*ICON, &*ACTIVITY_WORDS] {
         if asset.name != file {

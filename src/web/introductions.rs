@@ -283,9 +283,13 @@ pub async fn respond(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
         });
     }
     let mut answered = pipeline::respond(&w.app, &w.viewer, &id, accept, w.lang).await;
-    // Both parties answering at the same moment write one record: the one who lost the race
-    // answers again on the record as it now is, rather than being told to try again.
-    if matches!(answered, Err(ServiceError::Conflict(_))) {
+    // Both parties answering at the same moment (and a double tap besides) write one record:
+    // a request that lost the race answers again on the record as it now is, rather than
+    // being told to try again; the same answer found already given is the answer given.
+    for _ in 0..3 {
+        if !matches!(answered, Err(ServiceError::Conflict(_))) {
+            break;
+        }
         answered = pipeline::respond(&w.app, &w.viewer, &id, accept, w.lang).await;
     }
     match answered {
