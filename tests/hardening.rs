@@ -1040,6 +1040,10 @@ fn rankings_idle_within(s: &TestServer, within: Duration) -> Option<Duration> {
 #[test]
 fn running_rankings_stop_when_the_deadline_passes_or_the_client_leaves() {
     const REQUESTS: usize = 12;
+    // Matches explained per ranking: enough work that a request of 20 rankings takes a good
+    // part of the deadline (at 10, once explaining got cheaper, the machine ranked "too fast
+    // for the test").
+    const FIRST: usize = 50;
     // The deadline case needs a short deadline; the leaving-client case a long one, so that
     // what empties the queue is the clients leaving, not the deadline.
     let short = TestServer::start_with(&[
@@ -1067,7 +1071,7 @@ fn running_rankings_stop_when_the_deadline_passes_or_the_client_leaves() {
         let query: String = (0..n)
             .map(|i| {
                 format!(
-                    "m{i}: matchesForInvestor(investorId: \"{investor}\", first: 10) {{ score }} "
+                    "m{i}: matchesForInvestor(investorId: \"{investor}\", first: {FIRST}) {{ score }} "
                 )
             })
             .collect();
@@ -1077,7 +1081,7 @@ fn running_rankings_stop_when_the_deadline_passes_or_the_client_leaves() {
     // One ranking on its own finishes well inside the deadline.
     assert_eq!(
         short.ok(&single, json!({}))["m0"].as_array().unwrap().len(),
-        10
+        FIRST
     );
 
     // 1. The deadline: the requests still running at 1 s answer TIMEOUT, the rankings running
