@@ -1040,9 +1040,10 @@ fn rankings_idle_within(s: &TestServer, within: Duration) -> Option<Duration> {
 #[test]
 fn running_rankings_stop_when_the_deadline_passes_or_the_client_leaves() {
     const REQUESTS: usize = 12;
-    // Matches explained per ranking: enough work that a request of 20 rankings takes a good
-    // part of the deadline (at 10, once explaining got cheaper, the machine ranked "too fast
-    // for the test").
+    // Matches explained per ranking in the deadline case: enough work that a request of 20
+    // rankings takes a good part of the deadline (at 10, once explaining got cheaper, the
+    // machine ranked "too fast for the test"). The leaving-client case keeps 10: it needs the
+    // time to be spent ranking, not reading and explaining what was ranked.
     const FIRST: usize = 50;
     // The deadline case needs a short deadline; the leaving-client case a long one, so that
     // what empties the queue is the clients leaving, not the deadline.
@@ -1060,7 +1061,7 @@ fn running_rankings_stop_when_the_deadline_passes_or_the_client_leaves() {
         "--max-in-flight-per-client",
         "64",
     ]);
-    let rankings = |s: &TestServer, n: usize| -> String {
+    let rankings = |s: &TestServer, n: usize, first: usize| -> String {
         let investor = s.ok(
             "{ investors(first: 1) { edges { node { id } } } }",
             json!({}),
@@ -1071,13 +1072,13 @@ fn running_rankings_stop_when_the_deadline_passes_or_the_client_leaves() {
         let query: String = (0..n)
             .map(|i| {
                 format!(
-                    "m{i}: matchesForInvestor(investorId: \"{investor}\", first: {FIRST}) {{ score }} "
+                    "m{i}: matchesForInvestor(investorId: \"{investor}\", first: {first}) {{ score }} "
                 )
             })
             .collect();
         format!("{{ {query} }}")
     };
-    let (query, single) = (rankings(&short, 20), rankings(&short, 1));
+    let (query, single) = (rankings(&short, 20, FIRST), rankings(&short, 1, FIRST));
     // One ranking on its own finishes well inside the deadline.
     assert_eq!(
         short.ok(&single, json!({}))["m0"].as_array().unwrap().len(),
@@ -1156,7 +1157,7 @@ fn running_rankings_stop_when_the_deadline_passes_or_the_client_leaves() {
 
     // 2. The client leaves: as many connections send the same request and close 300 ms later,
     // long before the 20 s deadline; the queue empties at once and running rankings stop.
-    let query = rankings(&long, 20);
+    let query = rankings(&long, 20, 10);
     let body = json!({ "query": query }).to_string();
     let mut stopped = 0.0;
     for round in 0..5 {
@@ -1230,7 +1231,7 @@ fn running_rankings_stop_when_the_deadline_passes_or_the_client_leaves() {
     );
 
     // The workers are free: an ordinary ranking is answered at once.
-    let single = rankings(&long, 1);
+    let single = rankings(&long, 1, 10);
     let started = Instant::now();
     long.ok(&single, json!({}));
     assert!(started.elapsed() < Duration::from_millis(900));
