@@ -243,3 +243,26 @@ async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
         }),
     )
 }
+
+/// A compiled-in asset under a content-hash path: its type, kept for a year (`immutable`: a new
+/// build's file has a new path), never sniffed as another type. GraphiQL's and the web app's.
+pub fn immutable_asset(content_type: &'static str, body: &'static [u8]) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static(content_type),
+            ),
+            (
+                header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                axum::http::HeaderValue::from_static("nosniff"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}

@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use axum::http::{header, HeaderValue};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -128,24 +128,7 @@ async fn page() -> Response {
 }
 
 async fn serve(asset: &'static Asset) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(asset.content_type),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
-            ),
-            (
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
-        ],
-        asset.bytes,
-    )
-        .into_response()
+    super::immutable_asset(asset.content_type, asset.bytes)
 }
 
 #[cfg(test)]

@@ -131,33 +131,18 @@ pub async fn serve(Path(file): Path<String>, request: HeaderMap) -> Response {
         if asset.name != file {
             continue;
         }
-        let mut headers = vec![
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(asset.content_type),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
-            ),
-            (
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
-        ];
         let mut body = asset.bytes.as_ref();
+        let mut extra = Vec::new();
         if let Some(gz) = &asset.gzipped {
             // Both answers say they depend on it, so a cache keeps them apart.
-            headers.push((header::VARY, HeaderValue::from_static("accept-encoding")));
+            extra.push((header::VARY, HeaderValue::from_static("accept-encoding")));
             if takes_gzip {
-                headers.push((header::CONTENT_ENCODING, HeaderValue::from_static("gzip")));
+                extra.push((header::CONTENT_ENCODING, HeaderValue::from_static("gzip")));
                 body = gz.as_slice();
             }
         }
-        let mut response = body.into_response();
-        for (name, value) in headers {
-            response.headers_mut().insert(name, value);
-        }
+        let mut response = crate::http::immutable_asset(asset.content_type, body);
+        response.headers_mut().extend(extra);
         return response;
     }
     (StatusCode::NOT_FOUND, "no such asset").into_response()
