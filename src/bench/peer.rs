@@ -97,9 +97,7 @@ fn lineage(code: &str) -> [Option<String>; 4] {
 fn all_text(texts: &[&LocalizedText]) -> String {
     texts
         .iter()
-        .flat_map(|t| [&t.en, &t.km, &t.ko])
-        .flatten()
-        .map(String::as_str)
+        .flat_map(|t| t.texts())
         .collect::<Vec<_>>()
         .join(" ")
 }

@@ -192,15 +192,16 @@ fn read_groups(mut rest: &str) -> Result<i128, AmountError> {
         // a Latin one may not (`k` alone is no amount).
         let mut value = match number {
             Some(n) => n,
-            None if starts_with_unit(rest, SMALL_UNITS, false)
-                || starts_with_unit(rest, BIG_UNITS, false) =>
+            None if unit_at(rest, SMALL_UNITS)
+                .or_else(|| unit_at(rest, BIG_UNITS))
+                .is_some_and(|(word, ..)| !word.is_ascii()) =>
             {
                 SCALE
             }
             None => return Err(AmountError::NotAnAmount),
         };
         let mut small = 1;
-        while let Some((unit, after)) = unit_at(rest, SMALL_UNITS) {
+        while let Some((_, unit, after)) = unit_at(rest, SMALL_UNITS) {
             small *= unit;
             value = value.checked_mul(unit).ok_or(AmountError::OutOfRange)?;
             rest = after;
@@ -212,18 +213,18 @@ fn read_groups(mut rest: &str) -> Result<i128, AmountError> {
             last_small = small;
         }
         group = group.checked_add(value).ok_or(AmountError::OutOfRange)?;
-        match BIG_UNITS.iter().find(|(word, _)| rest.starts_with(word)) {
-            Some((word, unit)) => {
-                if *unit >= last_big {
+        match unit_at(rest, BIG_UNITS) {
+            Some((word, unit, after)) => {
+                if unit >= last_big {
                     return Err(AmountError::NotAnAmount);
                 }
-                last_big = *unit;
+                last_big = unit;
                 last_small = i128::MAX;
                 after_latin = word.is_ascii();
-                let closed = group.checked_mul(*unit).ok_or(AmountError::OutOfRange)?;
+                let closed = group.checked_mul(unit).ok_or(AmountError::OutOfRange)?;
                 total = total.checked_add(closed).ok_or(AmountError::OutOfRange)?;
                 group = 0;
-                rest = &rest[word.len()..];
+                rest = after;
             }
             None if after_latin => return Err(AmountError::NotAnAmount),
             // `1억5` and `២លាន៥` are said for 1.5억 and 2.5 million, not 100,000,005: a bare
@@ -241,17 +242,14 @@ fn read_groups(mut rest: &str) -> Result<i128, AmountError> {
     total.checked_add(group).ok_or(AmountError::OutOfRange)
 }
 
-fn unit_at<'a>(text: &'a str, units: &[(&str, i128)]) -> Option<(i128, &'a str)> {
+/// The unit of `units` that `text` starts with: its word, its value and the text after it.
+fn unit_at<'a>(
+    text: &'a str,
+    units: &[(&'static str, i128)],
+) -> Option<(&'static str, i128, &'a str)> {
     units
         .iter()
-        .find_map(|(word, value)| text.strip_prefix(word).map(|after| (*value, after)))
-}
-
-/// Whether `text` starts with a unit of `units`, Latin ones counting only when `latin`.
-fn starts_with_unit(text: &str, units: &[(&str, i128)], latin: bool) -> bool {
-    units
-        .iter()
-        .any(|(word, _)| text.starts_with(word) && (latin || !word.is_ascii()))
+        .find_map(|(word, value)| text.strip_prefix(word).map(|after| (*word, *value, after)))
 }
 
 /// A number at the start of `text`: digits, thousands separated by commas in groups of three,

@@ -71,6 +71,11 @@ impl LocalizedText {
         }
     }
 
+    /// The texts given, in en, km, ko order.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        Lang::ALL.into_iter().filter_map(|l| self.get(l))
+    }
+
     /// The text in `lang`, else the first present in en, km, ko order.
     pub fn best(&self, lang: Lang) -> &str {
         self.get(lang)

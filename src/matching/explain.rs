@@ -240,20 +240,20 @@ pub fn shared_concepts(p: &Pair<'_>) -> Vec<usize> {
     ours.intersection(&theirs).copied().collect()
 }
 
-fn texts_of(t: &LocalizedText) -> impl Iterator<Item = &str> {
-    Lang::ALL.into_iter().filter_map(|l| t.get(l))
-}
-
 /// The concepts an SME's texts mention. Its name counts only when it is PUBLIC, the rule the
 /// index and the ranking follow (`search::document::sme_texts`).
 pub fn sme_concepts(sme: &SmeProfile) -> BTreeSet<usize> {
     let name = (sme.visibility == Visibility::Public).then_some(&sme.name);
-    glossary().concepts_in(texts_of(&sme.description).chain(name.into_iter().flat_map(texts_of)))
+    glossary().concepts_in(
+        sme.description
+            .texts()
+            .chain(name.into_iter().flat_map(LocalizedText::texts)),
+    )
 }
 
 /// The concepts an investor's texts (description and name) mention.
 pub fn investor_concepts(investor: &InvestorProfile) -> BTreeSet<usize> {
-    glossary().concepts_in(texts_of(&investor.description).chain(texts_of(&investor.name)))
+    glossary().concepts_in(investor.description.texts().chain(investor.name.texts()))
 }
 
 fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {

@@ -257,7 +257,7 @@ fn text_query(
         .ok_or_else(|| tantivy::TantivyError::InternalError("analyzer not registered".into()))?;
     let mut tokens: HashSet<String> = HashSet::new();
     for text in texts {
-        for t in [&text.en, &text.km, &text.ko].into_iter().flatten() {
+        for t in text.texts() {
             let mut stream = analyzer.token_stream(t);
             while let Some(tok) = stream.next() {
                 tokens.insert(tok.text.clone());
@@ -285,12 +285,7 @@ fn text_query(
     let g = glossary();
     let concept_field = f.concepts(kind);
     let mut concepts: Vec<(u64, String)> = Vec::new();
-    let all_texts = texts.iter().flat_map(|t| {
-        [&t.en, &t.km, &t.ko]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-    });
+    let all_texts = texts.iter().flat_map(|t| t.texts());
     for c in g.concepts_in(all_texts) {
         let Some(concept) = g.concept(c) else {
             continue;

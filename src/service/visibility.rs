@@ -323,7 +323,7 @@ pub fn message_reveals(
     let visible = Said::of(
         &shown
             .iter()
-            .flat_map(|t| Lang::ALL.into_iter().filter_map(|l| t.get(l)))
+            .flat_map(|t| t.texts())
             .collect::<Vec<_>>()
             .join(" "),
     );
@@ -334,7 +334,7 @@ pub fn message_reveals(
         })
     };
     if sme.visibility == Visibility::Anonymous {
-        for name in Lang::ALL.into_iter().filter_map(|l| sme.name.get(l)) {
+        for name in sme.name.texts() {
             if said.has_run(name) {
                 return found(HIDDEN_NAME, name);
             }
@@ -482,10 +482,11 @@ fn telling_words(name: &str) -> Vec<String> {
     out
 }
 
-/// The words of every ISIC title, in the three languages, as [`telling_words`] cuts them: a
-/// word of a hidden name that names an industry ("natural" of natural gas, "express" of express
-/// services) is not what points at the business, and staff must be able to say it (QA: "a
-/// natural skincare maker" was refused for "Veasna Natural Skincare").
+/// The words of every English ISIC title, as [`telling_words`] cuts them: a word of a hidden
+/// name that names an industry ("natural" of natural gas, "express" of express services) is not
+/// what points at the business, and staff must be able to say it (QA: "a natural skincare
+/// maker" was refused for "Veasna Natural Skincare"). The Khmer and Korean titles' words are
+/// [`inside_industry_text`]'s, which finds them inside longer words too.
 fn industry_words() -> &'static std::collections::HashSet<String> {
     static WORDS: std::sync::OnceLock<std::collections::HashSet<String>> =
         std::sync::OnceLock::new();
@@ -493,8 +494,7 @@ fn industry_words() -> &'static std::collections::HashSet<String> {
         crate::domain::sector::isic()
             .all()
             .iter()
-            .flat_map(|node| Lang::ALL.map(|l| node.name(l).to_string()))
-            .flat_map(|title| telling_words(&title))
+            .flat_map(|node| telling_words(node.name(Lang::En)))
             .collect()
     })
 }
@@ -550,13 +550,7 @@ pub fn own_texts_reveal(
     contact: &Contact,
 ) -> Result<(), crate::domain::validation::ValidationErrors> {
     use crate::domain::validation::ValidationErrors;
-    let texts = |t: &LocalizedText| {
-        Lang::ALL
-            .into_iter()
-            .filter_map(|l| t.get(l))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let texts = |t: &LocalizedText| t.texts().collect::<Vec<_>>().join(" ");
     let mut public = vec![("input.description", Said::of(&texts(description)))];
     if !name_hidden {
         public.push(("input.name", Said::of(&texts(name))));
@@ -588,9 +582,8 @@ pub fn own_texts_reveal(
     }
     if name_hidden {
         let said = &public[0].1;
-        if Lang::ALL
-            .into_iter()
-            .filter_map(|l| name.get(l))
+        if name
+            .texts()
             .any(|n| Said::of(n).skeleton.chars().count() >= 4 && said.has_run(n))
         {
             return Err(ValidationErrors::single(
@@ -656,9 +649,8 @@ impl Said {
             })
             .flat_map(char::to_lowercase)
             .collect();
-        let letter = is_letter;
         let words = canonical
-            .split(|c: char| !letter(c))
+            .split(|c: char| !is_letter(c))
             .filter(|w| !w.is_empty())
             .map(str::to_string)
             .collect();
@@ -672,11 +664,11 @@ impl Said {
             .filter(|n| !n.is_empty())
             .collect();
         let spelled_out = canonical
-            .split(|c: char| !letter(c))
+            .split(|c: char| !is_letter(c))
             .filter(|w| !["at", "dot"].contains(w))
             .collect();
         Said {
-            skeleton: canonical.chars().filter(|c| letter(*c)).collect(),
+            skeleton: canonical.chars().filter(|c| is_letter(*c)).collect(),
             words,
             numbers,
             spelled_out,
