@@ -55,7 +55,8 @@ impl PipelineMutation {
     /// A party (the owner of the SME or of the investor profile) answers its introduction.
     /// Contacts are revealed to both once both accept. Each side answers once: the same answer
     /// sent again (a retry after a lost reply) returns the match unchanged, another answer is
-    /// BAD_USER_INPUT.
+    /// BAD_USER_INPUT. An answer that crosses the other party's is given again on the match as
+    /// it then is, not refused as CONFLICT.
     async fn respond_to_introduction(
         &self,
         ctx: &Context<'_>,

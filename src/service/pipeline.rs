@@ -299,7 +299,28 @@ pub async fn assign_curator(
 }
 
 /// A party (the owner of the SME or of the investor profile) answers its introduction.
+///
+/// Both parties answering at the same moment (a double tap besides) write one record: an
+/// answer that lost the race is given again on the record as it now is, rather than refused
+/// as a conflict; the same answer found already given is the answer given. Bounded, like
+/// `profiles::archive`: a record rewritten faster than it can be read is a conflict after all.
 pub async fn respond(
+    app: &App,
+    v: &Viewer,
+    match_id: &str,
+    accept: bool,
+    lang: Lang,
+) -> ServiceResult<MatchView> {
+    let mut tries = 0;
+    loop {
+        match respond_once(app, v, match_id, accept, lang).await {
+            Err(ServiceError::Conflict(_)) if tries < 3 => tries += 1,
+            answered => return answered,
+        }
+    }
+}
+
+async fn respond_once(
     app: &App,
     v: &Viewer,
     match_id: &str,

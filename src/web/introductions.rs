@@ -282,17 +282,8 @@ pub async fn respond(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
             back,
         });
     }
-    let mut answered = pipeline::respond(&w.app, &w.viewer, &id, accept, w.lang).await;
-    // Both parties answering at the same moment (and a double tap besides) write one record:
-    // a request that lost the race answers again on the record as it now is, rather than
-    // being told to try again; the same answer found already given is the answer given.
-    for _ in 0..3 {
-        if !matches!(answered, Err(ServiceError::Conflict(_))) {
-            break;
-        }
-        answered = pipeline::respond(&w.app, &w.viewer, &id, accept, w.lang).await;
-    }
-    match answered {
+    // An answer that lost a race with the other party's is given again by the use case.
+    match pipeline::respond(&w.app, &w.viewer, &id, accept, w.lang).await {
         // Back to the list with the answered one first, as the person left it.
         Ok(_) => see_other(&w.href(&format!(
             "/me/introductions{}",
