@@ -329,13 +329,15 @@ pub async fn new(w: Web) -> Response {
     let step = step_number(draft.get("step"));
     // Changing a business that is not the viewer's (or no business at all) is a page that does
     // not exist, as `/me/edit/{id}` says, not an empty wizard that the last step then refuses.
-    if let Some(id) = draft.get("id").map(str::to_string) {
-        match owned(&w, &id).await {
-            Ok(Some(_)) => {}
+    // The business read here also gives the contact step its details on file.
+    let current = match draft.get("id").map(str::to_string) {
+        Some(id) => match owned(&w, &id).await {
+            Ok(Some(current)) => Some(current),
             Ok(None) | Err(ServiceError::BadInput(_)) => return w.not_found(),
             Err(e) => return w.service_error(e),
-        }
-    }
+        },
+        None => None,
+    };
     // Each step's answers are checked before a later step is shown, so a problem is named on
     // the step that asks it, next to the field, rather than at the end.
     for earlier in 1..step {
@@ -355,33 +357,29 @@ pub async fn new(w: Web) -> Response {
     let contact_given = ["person", "email", "phone", "telegram"]
         .iter()
         .any(|f| draft.get(f).is_some());
-    if step == STEPS && !contact_given {
-        if let Some(id) = draft.get("id").map(str::to_string) {
-            if let Ok(Some(current)) = owned(&w, &id).await {
-                let c = &current.profile.contact;
-                let pairs = [
-                    ("person", c.person.clone()),
-                    ("email", c.email.as_ref().map(|e| e.as_str().to_string())),
-                    ("phone", c.phone.as_ref().map(|p| p.as_str().to_string())),
-                    (
-                        "telegram",
-                        c.telegram.as_ref().map(|t| t.as_str().to_string()),
-                    ),
-                ];
-                for (k, v) in pairs {
-                    if let Some(v) = v {
-                        draft.0.push((k.to_string(), v));
-                    }
-                }
-                // The visibility on file, unless the answers carry one (it travels, and a
-                // choice made before a detour to an earlier step stands).
-                if draft.get("visibility").is_none() {
-                    draft.0.push((
-                        "visibility".into(),
-                        current.profile.visibility.as_str().to_string(),
-                    ));
-                }
+    if let (STEPS, false, Some(current)) = (step, contact_given, &current) {
+        let c = &current.profile.contact;
+        let pairs = [
+            ("person", c.person.clone()),
+            ("email", c.email.as_ref().map(|e| e.as_str().to_string())),
+            ("phone", c.phone.as_ref().map(|p| p.as_str().to_string())),
+            (
+                "telegram",
+                c.telegram.as_ref().map(|t| t.as_str().to_string()),
+            ),
+        ];
+        for (k, v) in pairs {
+            if let Some(v) = v {
+                draft.0.push((k.to_string(), v));
             }
+        }
+        // The visibility on file, unless the answers carry one (it travels, and a choice made
+        // before a detour to an earlier step stands).
+        if draft.get("visibility").is_none() {
+            draft.0.push((
+                "visibility".into(),
+                current.profile.visibility.as_str().to_string(),
+            ));
         }
     }
     w.page(StatusCode::OK, &page(&w, step, &draft))
