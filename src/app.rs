@@ -55,6 +55,9 @@ pub struct App {
     pub mail_stats: crate::mail::MailStats,
     /// Open WebSockets, bounded by `limits.max_websockets` (and per client).
     pub sockets: crate::ws::Sockets,
+    /// The site's address as people reach it (`--public-url`, checked, no trailing `/`), for
+    /// links that leave the site; `None`: links are paths.
+    pub public_url: Option<String>,
 }
 
 /// Rankings waiting for a worker before more are refused (a ranking takes milliseconds).
@@ -85,6 +88,7 @@ impl App {
         rules: Arc<crate::domain::incentives::Rules>,
         ws_init_timeout: Duration,
         limits: crate::config::Limits,
+        public_url: Option<String>,
     ) -> Arc<Self> {
         let throttle = crate::service::throttle::Throttle::new(limits.throttle(), store.clone());
         Arc::new(App {
@@ -109,6 +113,7 @@ impl App {
             mail_relay: std::sync::atomic::AtomicBool::new(false),
             mail_stats: Default::default(),
             sockets: Default::default(),
+            public_url,
         })
     }
 

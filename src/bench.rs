@@ -24,7 +24,7 @@ use crate::domain::text::Lang;
 use crate::domain::ValidationContext;
 use crate::matching::weights::Weights;
 use crate::search::index::rebuild;
-use crate::search::query::{search, Filter, Kind, SearchRequest};
+use crate::search::query::{search, Filter, Kind, Paging, SearchRequest};
 use crate::store::sqlite::SqliteStore;
 use crate::store::Store;
 
@@ -222,7 +222,7 @@ pub async fn search_bench(n: usize, rounds: usize) -> Result<SearchFigures, Benc
                     text: text.to_string(),
                     filter,
                     first: 20,
-                    after: None,
+                    page: Paging::After(None),
                     lang: Lang::En,
                 };
                 // Warm up caches once, then measure.

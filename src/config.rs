@@ -442,8 +442,8 @@ pub struct Mail {
     )]
     pub mail_from: String,
 
-    /// The site's address as people reach it, for the links in notices (e.g.
-    /// `https://match.example.org`); required with `--smtp-url`.
+    /// The site's address as people reach it, for the links in notices and in the pipeline's
+    /// spreadsheet (e.g. `https://match.example.org`); required with `--smtp-url`.
     #[arg(long, env = "KHKR_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
 

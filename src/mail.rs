@@ -65,7 +65,7 @@ pub enum MailConfigError {
     SmtpUrl(String),
     #[error("--mail-from {value:?}: {reason} (expected `Name <address>` or an address)")]
     From { value: String, reason: String },
-    #[error("--public-url {0:?}: with --smtp-url, the site's address as people reach it, for the links in e-mails (http:// or https://)")]
+    #[error("--public-url {0:?}: the site's address as people reach it (http:// or https://), for the links in e-mails and in the pipeline's spreadsheet; required with --smtp-url")]
     PublicUrl(String),
 }
 
@@ -311,7 +311,8 @@ impl Relay {
 const TLS: &str = "TLS is not built in: give a plain smtp:// relay on this host or network (one \
                    that does TLS onwards itself)";
 
-fn public_url(u: &str) -> Result<String, MailConfigError> {
+/// `--public-url` checked, without its trailing `/`.
+pub fn public_url(u: &str) -> Result<String, MailConfigError> {
     let trimmed = u.trim_end_matches('/');
     let ok = (trimmed.starts_with("http://") || trimmed.starts_with("https://"))
         && trimmed.len() > "https://".len()

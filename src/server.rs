@@ -51,6 +51,12 @@ pub async fn serve(
     // First, so a bad rules file stops the start before anything is opened.
     let rules = load_rules(config.rules.as_deref())?;
     let mailer = crate::mail::Mailer::from_config(&config.mail)?;
+    let public_url = config
+        .mail
+        .public_url
+        .as_deref()
+        .map(crate::mail::public_url)
+        .transpose()?;
     let store = store::open(&config.storage.database_url).await?;
     tracing::info!(
         url = %store::redacted_url(&config.storage.database_url),
@@ -123,6 +129,7 @@ pub async fn serve(
         rules,
         config.ws_init_timeout,
         config.limits.clone(),
+        public_url,
     );
     // Pipeline events reach subscribers on every replica where the backend can carry them.
     if app.events.relay_through(store.clone()).await? {

@@ -635,7 +635,7 @@ fn a_relay_that_cannot_be_reached_is_said_so_to_staff_and_tried_again() {
 }
 
 #[test]
-fn a_relay_that_needs_tls_or_a_bad_sender_stops_the_start_with_the_reason() {
+fn a_relay_that_needs_tls_a_bad_sender_or_a_bad_site_address_stops_the_start_with_the_reason() {
     let relay = ["--smtp-url", "smtp://127.0.0.1:25"];
     let site = ["--public-url", "https://match.example.org"];
     for (settings, says) in [
@@ -645,9 +645,14 @@ fn a_relay_that_needs_tls_or_a_bad_sender_stops_the_start_with_the_reason() {
         ),
         (vec!["--smtp-url", "ftp://relay.example"], "--smtp-url"),
         (vec!["--mail-from", "not an address"], "--mail-from"),
-        (relay.to_vec(), "--public-url \"\": with --smtp-url"),
+        (relay.to_vec(), "required with --smtp-url"),
         (
             [&relay[..], &["--public-url", "match.example.org"]].concat(),
+            "--public-url \"match.example.org\"",
+        ),
+        // Without a relay too: the spreadsheet's links use it.
+        (
+            vec!["--public-url", "match.example.org"],
             "--public-url \"match.example.org\"",
         ),
         (

@@ -334,7 +334,7 @@ proptest! {
             text,
             filter: Default::default(),
             first: 10,
-            after: None,
+            page: khkr_match::search::query::Paging::After(None),
             lang: Lang::Km,
         };
         match khkr_match::search::query::search(index, &searcher, &req) {

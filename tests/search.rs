@@ -10,10 +10,10 @@ use khkr_match::domain::sme::Sme;
 use khkr_match::store::PageRequest;
 use serde_json::{json, Value};
 
-const SEARCH_SMES: &str = "query($q: String, $f: SmeFilter, $first: Int, $after: String, $lang: Lang) {
-    searchSmes(query: $q, filter: $f, first: $first, after: $after, lang: $lang) {
+const SEARCH_SMES: &str = "query($q: String, $f: SmeFilter, $first: Int, $after: String, $last: Int, $before: String, $lang: Lang) {
+    searchSmes(query: $q, filter: $f, first: $first, after: $after, last: $last, before: $before, lang: $lang) {
         totalCount
-        pageInfo { hasNextPage hasPreviousPage endCursor }
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
         edges { cursor score node { id name { en km ko } } highlights { field snippet } }
         facets { sections { value count } provinces { value count } digitalLevels { value count } partnershipTypes { value count } }
     } }";
@@ -277,6 +277,16 @@ fn odd_queries_are_plain_text() {
     assert_eq!(body["errors"][0]["extensions"]["field"], "filter.sector");
     let body = s.gql(SEARCH_SMES, json!({ "after": "page-2" }));
     assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    let body = s.gql(SEARCH_SMES, json!({ "before": "page-2" }));
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "before");
+    // One page is read one way: forward (first, after) or back (last, before).
+    let body = s.gql(SEARCH_SMES, json!({ "first": 5, "last": 5 }));
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "first");
+    let body = s.gql(SEARCH_SMES, json!({ "last": 101 }));
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "last");
 }
 
 /// A mutation returns once its change is searchable, and archived profiles leave the index.
@@ -522,6 +532,32 @@ fn filters_facets_and_paging_agree_with_the_database() {
     assert!(total > 50, "many demo SMEs mention Facebook: {total}");
     assert_eq!(seen.len() as i64, total);
     assert_eq!(seen.iter().collect::<HashSet<_>>().len(), seen.len());
+
+    // And back from the end (last, before): pages of 10 counted from the last result, each
+    // ending just before the one after it, read in reverse give the same order, the first
+    // with no page before it.
+    let mut back: Vec<Vec<String>> = Vec::new();
+    let mut before = Value::Null;
+    loop {
+        let r = s.ok(
+            SEARCH_SMES,
+            json!({ "q": "facebook", "last": 10, "before": before }),
+        )["searchSmes"]
+            .clone();
+        // `last` alone reads the last page: nothing follows it.
+        assert_eq!(r["pageInfo"]["hasNextPage"], !before.is_null(), "{r}");
+        back.push(ids(&r));
+        if r["pageInfo"]["hasPreviousPage"] != json!(true) {
+            break;
+        }
+        before = r["pageInfo"]["startCursor"].clone();
+    }
+    back.reverse();
+    let back: Vec<String> = back.concat();
+    assert_eq!(
+        back, seen,
+        "paging back reads the results in the same order"
+    );
 
     // Investors: a filter on a class finds investors interested in its division or section too.
     let r = s.ok(SEARCH_INVESTORS, json!({ "f": { "sector": "1030" } }))["searchInvestors"].clone();

@@ -2147,3 +2147,59 @@ fn the_finders_words_are_one_cached_file_gzipped_when_taken() {
     // A page that lists no activities does not link the words.
     assert!(!get(&s, "/km/", &[]).text().contains("data-words"));
 }
+
+/// The search pages page both ways: "Next page" and "Previous page" links carry the cursor of
+/// the page's last or first result, and going back from the second page gives the first page
+/// again, without a "Previous page" of its own.
+#[test]
+fn search_pages_go_forward_and_back() {
+    let s = TestServer::start_with(&["--demo"]);
+    let href_of = |html: &str, rel: &str| -> Option<String> {
+        let at = html.find(&format!("rel=\"{rel}\""))?;
+        let start = html[..at].rfind("href=\"")? + "href=\"".len();
+        Some(html[start..start + html[start..].find('"')?].replace("&#38;", "&"))
+    };
+    let hits = |html: &str| -> Vec<String> {
+        html.match_indices("href=\"/en/smes/")
+            .map(|(at, m)| {
+                let rest = &html[at + m.len()..];
+                rest[..rest.find('"').unwrap_or(0)].to_string()
+            })
+            .collect()
+    };
+    let page = |path: &str| {
+        let r = get(&s, path, &[]);
+        assert_eq!(r.status, 200, "{path}");
+        r.text()
+    };
+    let first = page("/en/smes?q=facebook");
+    assert_eq!(hits(&first).len(), 10, "a full first page");
+    assert!(
+        href_of(&first, "prev").is_none(),
+        "nothing before the first page"
+    );
+    let second_path = href_of(&first, "next").expect("a next page");
+    assert!(second_path.contains("after="), "{second_path}");
+    let second = page(&second_path);
+    let third = page(&href_of(&second, "next").expect("a third page"));
+    let back_to_second = page(&href_of(&third, "prev").expect("a previous page"));
+    assert!(
+        href_of(&third, "prev").is_some_and(|p| p.contains("before=") && p.contains("q=facebook")),
+        "the query stays in the link"
+    );
+    assert_eq!(hits(&back_to_second), hits(&second));
+    let back_to_first = page(&href_of(&back_to_second, "prev").expect("a previous page"));
+    assert_eq!(hits(&back_to_first), hits(&first));
+    assert!(
+        href_of(&back_to_first, "prev").is_none(),
+        "back at the start: no previous page"
+    );
+    assert!(
+        second.contains(">Previous page</a>"),
+        "the link says where it goes"
+    );
+    // A bad cursor either way is a clear refusal.
+    let bad = get(&s, "/en/smes?q=rice&before=zzz", &[]);
+    assert_eq!(bad.status, 400);
+    assert!(bad.text().contains("could not be run"));
+}

@@ -808,6 +808,29 @@ fn the_pipeline_downloads_as_a_spreadsheet_under_the_boards_filters() {
     }
 }
 
+/// With `--public-url`, the spreadsheet's last column is a link that opens the match page from
+/// the file, wherever the file went (a path only works inside the site).
+#[test]
+fn the_spreadsheet_links_to_the_match_under_the_public_address() {
+    let s = TestServer::start_with(&["--public-url", "https://match.example.org/"]);
+    let rice = publish_sme(&s, rice_farm());
+    let inv = publish_investor(&s, investor_input());
+    let (cookie, csrf, _) = staff_session(&s);
+    let id = shortlist(&s, &cookie, &csrf, &rice, &inv);
+    let r = get(&s, "/en/staff/pipeline.csv", &[("Cookie", cookie.as_str())]);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let text = String::from_utf8(r.body[3..].to_vec()).unwrap();
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        rows[0].last().unwrap(),
+        &format!("https://match.example.org/en/staff/matches/{id}")
+    );
+}
+
 /// A session that ended while a match page was open (logged out in another tab): the action
 /// sends the person to log in and back to the match page, rather than a 403 for the CSRF field
 /// (without a session the field cannot match); the action is not carried out.

@@ -221,15 +221,15 @@ fn default_page(name: &str) -> Option<u64> {
     }
 }
 
-/// How many times a field's selection runs: its `first` (a literal or a variable), else its
-/// default page size, else once. Values out of range are counted at the largest page (the
-/// resolver refuses them anyway).
+/// How many times a field's selection runs: its `first` or `last` (a literal or a variable),
+/// else its default page size, else once. Values out of range are counted at the largest page
+/// (the resolver refuses them anyway).
 fn multiplier(field: &Field, variables: &Variables) -> u64 {
     use async_graphql::Value;
     let first = field
         .arguments
         .iter()
-        .find(|(name, _)| name.node.as_str() == "first")
+        .find(|(name, _)| matches!(name.node.as_str(), "first" | "last"))
         .map(|(_, value)| {
             value
                 .node

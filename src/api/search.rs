@@ -146,7 +146,8 @@ macro_rules! search_result {
             /// This page's results, highest score first, ties by profile id.
             pub edges: Vec<$edge>,
             /// Whether more results follow, and the cursors of this page's first and last
-            /// results; `hasPreviousPage` is true when `after` was given.
+            /// results. Read forward, `hasPreviousPage` is true when `after` was given; read
+            /// back (`last`, `before`), `hasNextPage` is true when `before` was given.
             pub page_info: PageInfo,
             /// Counts over every match of the search (not only this page), by dimension.
             pub facets: SearchFacets,
@@ -223,6 +224,8 @@ pub struct SearchQuery;
 impl SearchQuery {
     /// Published SMEs matching `query` (Khmer, Korean or English free text; empty browses)
     /// and `filter`, best first, with highlights and facet counts.
+    // One Rust argument per GraphQL argument: that is how the schema gets them.
+    #[allow(clippy::too_many_arguments)]
     async fn search_smes(
         &self,
         ctx: &Context<'_>,
@@ -246,6 +249,17 @@ impl SearchQuery {
                     it. Absent: the first page."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "Paging back: how many results to return, from 0 to 100 (default \
+                    20), those just before `before`; not with `first` or `after`."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Paging back: the `cursor` of a result of the same search; the page \
+                    ends just before it, and `pageInfo.hasPreviousPage` tells whether more \
+                    precede it. With `last` alone, the last page."
+        )]
+        before: Option<String>,
         #[graphql(desc = "Highlights in this language come first (default EN).")] lang: Option<
             Lang,
         >,
@@ -255,6 +269,8 @@ impl SearchQuery {
             filter: filter.unwrap_or_default().into(),
             first,
             after,
+            last,
+            before,
             lang: lang.map(Into::into),
         };
         let page = service::search::<sme::Sme>(app(ctx), viewer(ctx), snapshot(ctx), args).await;
@@ -262,6 +278,8 @@ impl SearchQuery {
     }
 
     /// Published investors and partners matching `query` and `filter`, best first.
+    // One Rust argument per GraphQL argument: that is how the schema gets them.
+    #[allow(clippy::too_many_arguments)]
     async fn search_investors(
         &self,
         ctx: &Context<'_>,
@@ -285,6 +303,17 @@ impl SearchQuery {
                     it. Absent: the first page."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "Paging back: how many results to return, from 0 to 100 (default \
+                    20), those just before `before`; not with `first` or `after`."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Paging back: the `cursor` of a result of the same search; the page \
+                    ends just before it, and `pageInfo.hasPreviousPage` tells whether more \
+                    precede it. With `last` alone, the last page."
+        )]
+        before: Option<String>,
         #[graphql(desc = "Highlights in this language come first (default EN).")] lang: Option<
             Lang,
         >,
@@ -294,6 +323,8 @@ impl SearchQuery {
             filter: filter.unwrap_or_default().into(),
             first,
             after,
+            last,
+            before,
             lang: lang.map(Into::into),
         };
         let page =

@@ -1,5 +1,6 @@
 //! Exact top-k with keyset paging: scores every matching document and keeps the best `limit`
-//! strictly after a cursor, in the order (score descending, id ascending).
+//! strictly after a cursor, in the order (score descending, id ascending), or, paging back,
+//! the `limit` that come just before a cursor.
 //!
 //! The id is a total tie-break (two fast fields holding its 128 bits), so pages neither repeat
 //! nor skip documents, even when many share a score (a browse without text scores all alike).
@@ -34,8 +35,37 @@ pub struct Hit {
     pub address: DocAddress,
 }
 
-/// Heap entry: the greatest is the one that comes last, so the heap's top is the one to evict.
-struct Entry(Hit);
+/// Which side of the cursor a page lies on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Page {
+    /// The first `limit` hits strictly after the cursor (`None`: from the start).
+    After(Option<Rank>),
+    /// The last `limit` hits strictly before the cursor (`None`: up to the end).
+    Before(Option<Rank>),
+}
+
+impl Page {
+    /// Whether a hit at `rank` lies on this page's side of its cursor.
+    fn admits(&self, rank: &Rank) -> bool {
+        match self {
+            Page::After(None) | Page::Before(None) => true,
+            Page::After(Some(c)) => rank.order(c) == Ordering::Greater,
+            Page::Before(Some(c)) => rank.order(c) == Ordering::Less,
+        }
+    }
+
+    /// `Less` means `a` is kept before `b` when the page is full: the hits nearest the cursor.
+    fn keep(&self, a: &Rank, b: &Rank) -> Ordering {
+        match self {
+            Page::After(_) => a.order(b),
+            Page::Before(_) => b.order(a),
+        }
+    }
+}
+
+/// Heap entry: the greatest is the one to evict (the farthest from the cursor), so it sits on
+/// top. Every entry of one heap carries the same page.
+struct Entry(Hit, Page);
 
 impl PartialEq for Entry {
     fn eq(&self, other: &Self) -> bool {
@@ -50,13 +80,13 @@ impl PartialOrd for Entry {
 }
 impl Ord for Entry {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.0.rank.order(&other.0.rank)
+        self.1.keep(&self.0.rank, &other.0.rank)
     }
 }
 
 pub struct KeysetTop {
     pub limit: usize,
-    pub after: Option<Rank>,
+    pub page: Page,
     pub hi_field: &'static str,
     pub lo_field: &'static str,
 }
@@ -66,7 +96,7 @@ pub struct KeysetSegment {
     lo: Column<u64>,
     segment: SegmentOrdinal,
     limit: usize,
-    after: Option<Rank>,
+    page: Page,
     heap: BinaryHeap<Entry>,
 }
 
@@ -84,7 +114,7 @@ impl Collector for KeysetTop {
             lo: reader.fast_fields().u64(self.lo_field)?,
             segment,
             limit: self.limit,
-            after: self.after,
+            page: self.page,
             heap: BinaryHeap::with_capacity(self.limit + 1),
         })
     }
@@ -95,8 +125,12 @@ impl Collector for KeysetTop {
 
     fn merge_fruits(&self, fruits: Vec<Vec<Hit>>) -> tantivy::Result<Vec<Hit>> {
         let mut all: Vec<Hit> = fruits.into_iter().flatten().collect();
-        all.sort_by(|a, b| a.rank.order(&b.rank));
+        all.sort_by(|a, b| self.page.keep(&a.rank, &b.rank));
         all.truncate(self.limit);
+        // Paging back, the nearest came first; a page always reads in the result order.
+        if let Page::Before(_) = self.page {
+            all.reverse();
+        }
         Ok(all)
     }
 }
@@ -111,24 +145,25 @@ impl SegmentCollector for KeysetSegment {
         let key = (u128::from(self.hi.first(doc).unwrap_or(0)) << 64)
             | u128::from(self.lo.first(doc).unwrap_or(0));
         let rank = Rank { score, key };
-        if let Some(after) = &self.after {
-            if rank.order(after) != Ordering::Greater {
-                return;
-            }
+        if !self.page.admits(&rank) {
+            return;
         }
         if self.heap.len() == self.limit {
-            // Full: only a hit better than the current worst gets in.
-            if let Some(worst) = self.heap.peek() {
-                if rank.order(&worst.0.rank) != Ordering::Less {
+            // Full: only a hit nearer the cursor than the current farthest gets in.
+            if let Some(farthest) = self.heap.peek() {
+                if self.page.keep(&rank, &farthest.0.rank) != Ordering::Less {
                     return;
                 }
             }
             self.heap.pop();
         }
-        self.heap.push(Entry(Hit {
-            rank,
-            address: DocAddress::new(self.segment, doc),
-        }));
+        self.heap.push(Entry(
+            Hit {
+                rank,
+                address: DocAddress::new(self.segment, doc),
+            },
+            self.page,
+        ));
     }
 
     fn harvest(self) -> Vec<Hit> {
@@ -148,5 +183,19 @@ mod tests {
         assert_eq!(a.order(&b), Ordering::Less);
         assert_eq!(b.order(&c), Ordering::Less);
         assert_eq!(c.order(&c), Ordering::Equal);
+    }
+
+    #[test]
+    fn a_page_back_keeps_the_hits_just_before_its_cursor() {
+        let at = |score, key| Rank { score, key };
+        let cursor = at(1.0, 2);
+        let back = Page::Before(Some(cursor));
+        assert!(back.admits(&at(2.0, 9)) && back.admits(&at(1.0, 1)));
+        assert!(!back.admits(&cursor) && !back.admits(&at(1.0, 3)));
+        // Of two hits before the cursor, the nearer one (lower in the order) is kept first.
+        assert_eq!(back.keep(&at(1.0, 1), &at(2.0, 9)), Ordering::Less);
+        let forward = Page::After(Some(cursor));
+        assert!(forward.admits(&at(1.0, 3)) && !forward.admits(&at(1.0, 1)));
+        assert_eq!(forward.keep(&at(1.0, 3), &at(0.5, 1)), Ordering::Less);
     }
 }

@@ -18,7 +18,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, TantivyDocument, Term};
 
 use super::analyzer;
-use super::collector::{KeysetTop, Rank};
+use super::collector::{KeysetTop, Page, Rank};
 use super::document::concept_token;
 use super::index::{SearchError, SearchIndex};
 use super::korean;
@@ -83,13 +83,23 @@ impl Cursor {
     }
 }
 
+/// Where a page lies in the result order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Paging {
+    /// The first results strictly after the cursor (`None`: the first page).
+    After(Option<Cursor>),
+    /// The last results strictly before the cursor (`None`: the last page).
+    Before(Option<Cursor>),
+}
+
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
     pub kind: Kind,
     pub text: String,
     pub filter: Filter,
+    /// The page size.
     pub first: usize,
-    pub after: Option<Cursor>,
+    pub page: Paging,
     /// Highlights in this language come first.
     pub lang: Lang,
 }
@@ -129,7 +139,9 @@ pub struct Facets {
 pub struct SearchResults {
     pub total_count: u64,
     pub hits: Vec<SearchHit>,
-    pub has_next_page: bool,
+    /// More results lie beyond the page, on the side it was read towards: after it for
+    /// `Paging::After`, before it for `Paging::Before`.
+    pub more: bool,
     pub facets: Facets,
 }
 
@@ -579,15 +591,27 @@ pub fn search(
     for dim in ["/section", "/province", "/digital", "/partnership"] {
         facets.add_facet(dim);
     }
+    // One more than the page asks tells whether more lie beyond it.
     let top = KeysetTop {
         limit: req.first + 1,
-        after: req.after.map(|c| c.0),
+        page: match req.page {
+            Paging::After(c) => Page::After(c.map(|c| c.0)),
+            Paging::Before(c) => Page::Before(c.map(|c| c.0)),
+        },
         hi_field: "id_hi",
         lo_field: "id_lo",
     };
     let (total, mut hits, facet_counts) = searcher.search(&query, &(Count, top, facets))?;
-    let has_next_page = hits.len() > req.first;
-    hits.truncate(req.first);
+    let more = hits.len() > req.first;
+    if more {
+        // The extra one is the farthest from the cursor: last going forward, first going back.
+        match req.page {
+            Paging::After(_) => hits.truncate(req.first),
+            Paging::Before(_) => {
+                hits.remove(0);
+            }
+        }
+    }
 
     let generators = match &text_query {
         Some(q) => highlight_generators(index, searcher, q.as_ref(), req.kind, req.lang)?,
@@ -624,7 +648,7 @@ pub fn search(
     Ok(SearchResults {
         total_count: total as u64,
         hits: out,
-        has_next_page,
+        more,
         facets: Facets {
             sections: facet_values(&facet_counts, "section"),
             provinces: facet_values(&facet_counts, "province"),

@@ -35,26 +35,31 @@ pub fn parse_id(field: &str, id: &str) -> ServiceResult<ProfileId> {
 
 /// The refusal of an `after` argument that is no cursor of the list it was given to. It quotes
 /// the start of the value only: a megabyte sent is not a megabyte answered.
-pub fn not_a_cursor(after: &str, of: &str) -> ServiceError {
+pub fn not_a_cursor(field: &str, cursor: &str, of: &str) -> ServiceError {
     const QUOTED: usize = 60;
-    let quoted: String = after.chars().take(QUOTED).collect();
-    let more = if after.chars().nth(QUOTED).is_some() {
+    let quoted: String = cursor.chars().take(QUOTED).collect();
+    let more = if cursor.chars().nth(QUOTED).is_some() {
         "…"
     } else {
         ""
     };
     ServiceError::bad_input(
-        "after",
+        field,
         format!("{quoted:?}{more} is not a cursor of this {of}"),
     )
 }
 
 /// Checks a page size argument `first`: `default` when absent, else within 0..=`max`.
 pub fn page_size(first: Option<i32>, default: i32, max: i32) -> ServiceResult<usize> {
-    let n = first.unwrap_or(default);
+    page_size_of("first", first, default, max)
+}
+
+/// `page_size` for a size given under another name (`last`).
+pub fn page_size_of(field: &str, n: Option<i32>, default: i32, max: i32) -> ServiceResult<usize> {
+    let n = n.unwrap_or(default);
     if !(0..=max).contains(&n) {
         return Err(ServiceError::bad_input(
-            "first",
+            field,
             format!("must be between 0 and {max} (got {n})"),
         ));
     }

@@ -489,7 +489,7 @@ pub fn cursor(order: ListOrder, m: &MatchView) -> String {
 
 /// Where a page starts: `after` read as a [`cursor`] of `order`.
 fn position(order: ListOrder, after: Option<&str>) -> ServiceResult<PipelineOrder> {
-    let refused = |c: &str| super::not_a_cursor(c, "list");
+    let refused = |c: &str| super::not_a_cursor("after", c, "list");
     let id = |c: &str, text: &str| ProfileId::parse(text).map_err(|_| refused(c));
     Ok(match (order, after) {
         (ListOrder::Id, after) => PipelineOrder::Id {

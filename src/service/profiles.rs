@@ -436,7 +436,7 @@ pub(crate) async fn published<K: Kind>(app: &App, id: ProfileId) -> ServiceResul
 pub fn page_request(first: Option<i32>, after: Option<&str>) -> ServiceResult<PageRequest> {
     let first = super::page_size(first, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let after = after
-        .map(|c| ProfileId::parse(c).map_err(|_| super::not_a_cursor(c, "list")))
+        .map(|c| ProfileId::parse(c).map_err(|_| super::not_a_cursor("after", c, "list")))
         .transpose()?;
     Ok(PageRequest {
         first: first as u32,

@@ -18,7 +18,7 @@ use crate::domain::sector::IsicCode;
 use crate::domain::text::{check_plain_text, Lang};
 use crate::domain::validation::{Checker, ValidationErrors};
 use crate::search::index::{SearchError, NO_SEARCHABLE_WORD};
-use crate::search::query::{self as sq, Cursor, SearchRequest, MAX_QUERY_CHARS};
+use crate::search::query::{self as sq, Cursor, Paging, SearchRequest, MAX_QUERY_CHARS};
 
 pub use crate::search::query::{Facets, Highlight, Kind as SearchKind};
 
@@ -72,6 +72,10 @@ pub struct SearchArgs {
     pub filter: FilterRaw,
     pub first: Option<i32>,
     pub after: Option<String>,
+    /// Paging back: the page size, instead of `first`.
+    pub last: Option<i32>,
+    /// Paging back: the page ends just before this cursor, instead of starting after `after`.
+    pub before: Option<String>,
     /// Highlights in this language come first.
     pub lang: Option<Lang>,
 }
@@ -87,8 +91,9 @@ pub struct Found<T> {
 /// A page of search results.
 pub struct SearchPage<T> {
     pub total_count: i64,
+    /// More results follow the page (read forward), or it ends before a cursor (read back).
     pub has_next_page: bool,
-    /// The request continued from a cursor.
+    /// The page starts after a cursor (read forward), or more results precede it (read back).
     pub has_previous_page: bool,
     pub facets: Facets,
     pub hits: Vec<Found<T>>,
@@ -111,17 +116,40 @@ fn request(kind: SearchKind, args: SearchArgs) -> ServiceResult<SearchRequest> {
     let text = args.query.unwrap_or_default();
     check_plain_text(&text, MAX_QUERY_CHARS).map_err(|e| ServiceError::bad_input("query", e))?;
     let filter = args.filter.parse()?;
-    let first = super::page_size(args.first, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
-    let after = args
-        .after
-        .map(|c| Cursor::parse(&c).map_err(|_| super::not_a_cursor(&c, "search")))
-        .transpose()?;
+    let cursor = |field: &str, c: Option<String>| {
+        c.map(|c| Cursor::parse(&c).map_err(|_| super::not_a_cursor(field, &c, "search")))
+            .transpose()
+    };
+    let back = args.last.is_some() || args.before.is_some();
+    let (first, page) = if back {
+        if let Some(field) = [
+            ("first", args.first.is_some()),
+            ("after", args.after.is_some()),
+        ]
+        .into_iter()
+        .find_map(|(f, given)| given.then_some(f))
+        {
+            return Err(ServiceError::bad_input(
+                field,
+                "a page is read forward (first, after) or back (last, before), not both ways",
+            ));
+        }
+        (
+            super::page_size_of("last", args.last, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?,
+            Paging::Before(cursor("before", args.before)?),
+        )
+    } else {
+        (
+            super::page_size(args.first, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?,
+            Paging::After(cursor("after", args.after)?),
+        )
+    };
     Ok(SearchRequest {
         kind,
         text,
         filter,
         first,
-        after,
+        page,
         lang: args.lang.unwrap_or(Lang::En),
     })
 }
@@ -134,8 +162,8 @@ pub async fn search<K: Searchable>(
     searcher: Option<tantivy::Searcher>,
     args: SearchArgs,
 ) -> ServiceResult<SearchPage<K>> {
-    let had_cursor = args.after.is_some();
     let req = request(K::SEARCH_KIND, args)?;
+    let page = req.page;
     let index = app.search.clone();
     let searcher = searcher.unwrap_or_else(|| index.searcher());
     let results = tokio::task::spawn_blocking(move || sq::search(&index, &searcher, &req))
@@ -164,10 +192,14 @@ pub async fn search<K: Searchable>(
             })
         })
         .collect();
+    let (has_next_page, has_previous_page) = match page {
+        Paging::After(cursor) => (results.more, cursor.is_some()),
+        Paging::Before(cursor) => (cursor.is_some(), results.more),
+    };
     Ok(SearchPage {
         total_count: results.total_count as i64,
-        has_next_page: results.has_next_page,
-        has_previous_page: had_cursor,
+        has_next_page,
+        has_previous_page,
         facets: results.facets,
         hits,
     })

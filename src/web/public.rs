@@ -199,7 +199,7 @@ struct SearchPage {
     hits: Vec<Hit>,
     facets: Vec<FacetGroup>,
     next: Option<String>,
-    first: Option<String>,
+    previous: Option<String>,
     clear: String,
     error: Option<String>,
     /// Open on arrival only when a filter is in use (on a phone the results come first).
@@ -273,17 +273,31 @@ fn search_args(w: &Web, form: &Form) -> Option<search::SearchArgs> {
     for p in form.all("partnership") {
         filter.partnership_types.push(PartnershipType::parse(p)?);
     }
-    Some(search::SearchArgs {
+    let mut args = search::SearchArgs {
         query: form.get("q").map(str::to_string),
         filter,
-        first: Some(PAGE_SIZE),
-        after: form.get("after").map(str::to_string),
         lang: Some(w.lang),
-    })
+        ..Default::default()
+    };
+    // "Previous page" links carry `before`, every other page link `after` (or no cursor).
+    match form.get("before") {
+        Some(before) => {
+            args.last = Some(PAGE_SIZE);
+            args.before = Some(before.to_string());
+        }
+        None => {
+            args.first = Some(PAGE_SIZE);
+            args.after = form.get("after").map(str::to_string);
+        }
+    }
+    Some(args)
 }
 
-/// The current query string with `set` replaced (and the page cursor dropped).
-fn link(base: &str, form: &Form, set: &[(&str, &str)], after: Option<&str>) -> String {
+/// Which side of a result a page link continues from: ("after", cursor) or ("before", cursor).
+type PageCursor<'a> = (&'static str, &'a str);
+
+/// The current query string with `set` replaced (and the page cursor dropped, or `cursor`).
+fn link(base: &str, form: &Form, set: &[(&str, &str)], cursor: Option<PageCursor>) -> String {
     let mut pairs: Vec<(&str, &str)> = Vec::new();
     for name in std::iter::once("q").chain(FILTERS) {
         if let Some((_, v)) = set.iter().find(|(k, _)| *k == name) {
@@ -292,8 +306,8 @@ fn link(base: &str, form: &Form, set: &[(&str, &str)], after: Option<&str>) -> S
             pairs.push((name, v));
         }
     }
-    if let Some(a) = after {
-        pairs.push(("after", a));
+    if let Some((side, c)) = cursor {
+        pairs.push((side, c));
     }
     format!("{base}{}", query_string(pairs))
 }
@@ -365,7 +379,7 @@ async fn search_page<K: Listed>(w: Web) -> Response {
         hits: vec![],
         facets: vec![],
         next: None,
-        first: None,
+        previous: None,
         clear: link(
             &base,
             &Form(vec![]),
@@ -376,7 +390,22 @@ async fn search_page<K: Listed>(w: Web) -> Response {
         filters_open: FILTERS.iter().any(|f| form.get(f).is_some()),
     };
     let result = match search_args(&w, &form) {
-        Some(args) => search::search::<K>(&w.app, &w.viewer, None, args).await,
+        Some(args) => {
+            let back = args.before.is_some();
+            let mut result = search::search::<K>(&w.app, &w.viewer, None, args.clone()).await;
+            // Back at the start, the first page itself: full even when results were added or
+            // removed since the later page was read.
+            if back && matches!(&result, Ok(found) if !found.has_previous_page) {
+                let args = search::SearchArgs {
+                    first: Some(PAGE_SIZE),
+                    last: None,
+                    before: None,
+                    ..args
+                };
+                result = search::search::<K>(&w.app, &w.viewer, None, args).await;
+            }
+            result
+        }
         None => Err(service::ServiceError::bad_input("filter", "unknown value")),
     };
     let found = match result {
@@ -454,10 +483,13 @@ async fn search_page<K: Listed>(w: Web) -> Response {
         page.next = found
             .hits
             .last()
-            .map(|h| link(&base, &form, &[], Some(&h.cursor)));
+            .map(|h| link(&base, &form, &[], Some(("after", &h.cursor))));
     }
     if found.has_previous_page {
-        page.first = Some(link(&base, &form, &[], None));
+        page.previous = found
+            .hits
+            .first()
+            .map(|h| link(&base, &form, &[], Some(("before", &h.cursor))));
     }
     w.page(StatusCode::OK, &page)
 }

@@ -3,9 +3,9 @@
 //!
 //! A row holds what the board's card shows (names as staff may see them, stage, curator by the
 //! staff account's e-mail, the last change, province), plus what staff read on the match page
-//! (the ISIC class with its code, the score) and the match page's address (a path: the service
-//! does not know the address it is reached at), from the same `service::pipeline::list` and the same
-//! visibility rules. No contact detail is exported: the board shows none, and contacts stay on
+//! (the ISIC class with its code, the score) and the match page's address (under `--public-url`
+//! when it is set, else a path: the service cannot tell the address people reach it at), from
+//! the same `service::pipeline::list` and the same visibility rules. No contact detail is exported: the board shows none, and contacts stay on
 //! the match page, where the rules decide.
 //!
 //! The file opens as text in any spreadsheet: UTF-8 with a byte-order mark (without it Excel
@@ -187,7 +187,11 @@ pub async fn pipeline_csv(w: Web) -> Response {
             province_name(tr, p.province.as_str()),
             name_of(&w, &m.investor).0,
             points(m.breakdown.score).to_string(),
-            w.href(&format!("/staff/matches/{}", m.id)),
+            format!(
+                "{}{}",
+                w.app.public_url.as_deref().unwrap_or(""),
+                w.href(&format!("/staff/matches/{}", m.id))
+            ),
         ]
         .map(|c| cell(&c));
         written = written.and_then(|()| out.write_record(&row));
