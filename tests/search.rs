@@ -267,6 +267,15 @@ fn odd_queries_are_plain_text() {
             "{q:?}: nothing is returned"
         );
     }
+    // A word too long to be indexed is in no profile, so a query holding it finds nothing,
+    // and says why, rather than answering the other words alone.
+    let body = s.gql(
+        SEARCH_SMES,
+        json!({ "q": format!("cashew {}", "z".repeat(101)) }),
+    );
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("more than 100 letters"), "{message}");
     // The same text with a real word in it searches for that word.
     let found = search(&s, "😀 cashew");
     assert_eq!(found["totalCount"], 1, "{found}");

@@ -845,9 +845,26 @@ fn an_sme_describes_its_business_step_by_step() {
     ]);
     let done = post_form(&s, "/km/me/new", Some(&cookie), &ok);
     assert_eq!(done.status, 303, "{}", done.text());
-    assert_eq!(done.header("location"), Some("/km/me?saved=1"));
+    let landing = done.header("location").unwrap_or_default().to_string();
+    assert!(landing.starts_with("/km/me?saved="), "{landing}");
+    // The account page names the new business and links to its matches, whatever page of
+    // the owner's businesses it falls on.
+    let said = get(&s, &landing, &h).text();
+    assert!(
+        said.contains("class=\"saved\"") && said.contains(name),
+        "{said}"
+    );
+    let id = &landing["/km/me?saved=".len()..];
+    assert!(
+        said.contains(&format!("href=\"/km/me/matches/{id}\"")),
+        "{said}"
+    );
     let me = get(&s, "/km/me", &h).text();
     assert!(me.contains(name), "the owner sees its business by name");
+    assert!(!me.contains("class=\"saved\""), "said once");
+    // Someone else's id says nothing.
+    let other = get(&s, "/km/me?saved=01a22ccd-0000-7000-8000-000000000000", &h).text();
+    assert!(!other.contains("class=\"saved\""));
     // Published: a stranger finds it, without its name (ANONYMOUS) or its phone.
     let found = get(
         &s,
@@ -1260,11 +1277,14 @@ fn sending_the_last_step_twice_makes_one_business() {
         ("phone", "012 888 999"),
     ]);
     // Sent, then sent again: the same answer both times, one business.
+    let mut landings = Vec::new();
     for _ in 0..2 {
         let done = post_form(&s, "/km/me/new", Some(&cookie), &sent);
         assert_eq!(done.status, 303, "{}", done.text());
-        assert_eq!(done.header("location"), Some("/km/me?saved=1"));
+        landings.push(done.header("location").unwrap_or_default().to_string());
     }
+    assert!(landings[0].starts_with("/km/me?saved="), "{landings:?}");
+    assert_eq!(landings[0], landings[1], "the same business both times");
     assert_eq!(count(), before + 1, "one business for one form sent twice");
     let me = get(&s, "/km/me", &h).text();
     assert_eq!(me.matches("ហាងនំបញ្ចុកយាយហៀង").count(), 1, "{me}");

@@ -116,10 +116,22 @@ fn an_investor_describes_a_mandate_changes_it_and_withdraws_it() {
         &mandate(&csrf, "서울 벤처스"),
     );
     assert_eq!(r.status, 303, "{}", r.text());
-    assert_eq!(r.header("location"), Some("/ko/me?saved=1"));
+    let landing = r.header("location").unwrap_or_default().to_string();
+    assert!(landing.starts_with("/ko/me?saved="), "{landing}");
     // The account page says once that it was saved, and where to read the ranking.
-    let said = get(&s, "/ko/me?saved=1", &h).text();
+    let said = get(&s, &landing, &h).text();
     assert!(said.contains("저장했습니다."), "{said}");
+    assert!(
+        said.contains("서울 벤처스은") || said.contains("서울 벤처스는"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "href=\"/ko/me/matches/{}\"",
+            &landing["/ko/me?saved=".len()..]
+        )),
+        "{said}"
+    );
     let html = get(&s, "/ko/me", &h).text();
     assert!(!html.contains("저장했습니다."));
     assert!(html.contains("서울 벤처스"), "{html}");
@@ -435,4 +447,77 @@ fn a_mandate_description_may_not_carry_the_contact_details() {
     assert!(!get(&s, "/en/me", &h)
         .text()
         .contains("Seoul Cashew Partners"));
+}
+
+/// The fields a browser would send for `html`'s form as it stands: text and hidden inputs,
+/// ticked checkboxes, textareas and selected options.
+fn fields_as_sent(html: &str) -> Vec<(String, String)> {
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let key = format!(" {name}=\"");
+        let at = tag.find(&key)? + key.len();
+        Some(tag[at..at + tag[at..].find('"')?].replace("&#38;", "&"))
+    };
+    let mut out = Vec::new();
+    for (at, _) in html.match_indices("<input ") {
+        let tag = &html[at..at + html[at..].find('>').unwrap()];
+        let (Some(name), value) = (attr(tag, "name"), attr(tag, "value")) else {
+            continue;
+        };
+        let kind = attr(tag, "type").unwrap_or_default();
+        if kind == "checkbox" && !tag.contains(" checked") {
+            continue;
+        }
+        out.push((name, value.unwrap_or_default()));
+    }
+    for (at, _) in html.match_indices("<textarea ") {
+        let open = at + html[at..].find('>').unwrap();
+        let close = open + html[open..].find("</textarea>").unwrap();
+        let name = attr(&html[at..open], "name").unwrap();
+        out.push((name, html[open + 1..close].to_string()));
+    }
+    for (at, _) in html.match_indices("<select ") {
+        let end = at + html[at..].find("</select>").unwrap();
+        let name = attr(&html[at..end], "name").unwrap();
+        if let Some(sel) = html[at..end].find(" selected") {
+            let option = html[at..at + sel].rfind("<option").unwrap() + at;
+            out.push((name, attr(&html[option..at + sel], "value").unwrap()));
+        }
+    }
+    out
+}
+
+/// A mandate that names ISIC classes (written through the API: the form's tree offers
+/// sections and divisions) keeps them when the form is saved unchanged, ticked in the form
+/// and named there. QA: saving dropped them and the mandate became "every sector".
+#[test]
+fn saving_a_mandate_unchanged_keeps_the_classes_it_names() {
+    let s = TestServer::start();
+    let id = common::publish_investor(&s, common::investor_input());
+    let cookie = format!("khkr_session={}", s.investor_token);
+    let h = [("Cookie", cookie.as_str())];
+    let edit = get(&s, &format!("/ko/me/mandate?id={id}"), &h).text();
+    for class in ["2023", "4772"] {
+        assert!(
+            edit.contains(&format!(
+                "id=\"s-{class}\" name=\"sector\" value=\"{class}\" checked"
+            )),
+            "{class} ticked in {edit}"
+        );
+    }
+    assert!(edit.contains("4772 "), "the class named");
+    let sent = fields_as_sent(&edit);
+    let pairs: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = post_form(&s, "/ko/me/mandate", Some(&cookie), &pairs);
+    assert_eq!(r.status, 303, "{}", r.text());
+    let after = s.as_investor().ok(
+        "query($id: ID!) { investor(id: $id) { sectorInterests ticketMinUsd name { ko } } }",
+        serde_json::json!({ "id": id }),
+    );
+    assert_eq!(
+        after["investor"]["sectorInterests"],
+        serde_json::json!(["2023", "4772"]),
+        "{after}"
+    );
+    assert_eq!(after["investor"]["ticketMinUsd"], 50000);
+    assert_eq!(after["investor"]["name"]["ko"], "한빛뷰티 무역");
 }

@@ -67,6 +67,17 @@ async fn drive(s: &TestServer) {
         LIMIT,
     )
     .await;
+    // Typed with a particle, as in a sentence (QA: 캐슈넛을 found nothing).
+    b.fill("#sector-filter", "캐슈넛을").await;
+    b.wait_for_js(
+        "the divisions that deal in cashew, the particle dropped",
+        "const shown = [...document.querySelectorAll('.tree .check[data-names]')] \
+           .filter(d => !d.hidden && !d.closest('li').hidden) \
+           .map(d => d.querySelector('input').value); \
+         return shown.includes('01') && shown.includes('10') && shown.length < 8;",
+        LIMIT,
+    )
+    .await;
     b.fill("#sector-filter", "제조").await;
     b.click("#s-C").await;
     b.fill("#name", "서울 벤처스").await;

@@ -744,6 +744,18 @@ fn the_pipeline_downloads_as_a_spreadsheet_under_the_boards_filters() {
     for (row, id) in all.iter().zip(&ids) {
         assert_eq!(row.last().unwrap(), &format!("/km/staff/matches/{id}"));
         assert_eq!(row[1], "ក្នុងបញ្ជីជម្រើស", "{row:?}");
+        // A date and time a spreadsheet reads as one (the header says UTC+7).
+        let t = row[2].as_bytes();
+        assert!(
+            t.len() == 16
+                && t.iter().enumerate().all(|(i, c)| match i {
+                    4 | 7 => *c == b'-',
+                    10 => *c == b' ',
+                    13 => *c == b':',
+                    _ => c.is_ascii_digit(),
+                }),
+            "{row:?}"
+        );
     }
     let text = format!("{all:?}");
     // Staff see the anonymous SME's name, as on the board, marked as hidden from investors (a

@@ -90,6 +90,20 @@ function whenWordsLoaded(box, loaded) {
     });
   });
 }
+// A Korean noun without the particle people type after it (캐슈넛을 → 캐슈넛, 화장품의 → 화장품),
+// as the site's search reads it; a finder tries it when what is typed finds nothing, so nouns
+// that end like a particle (오토바이, 아보카도) are found as typed. One syllable is left at least.
+function withoutParticle(q) {
+  var m = /^([\uac00-\ud7a3]{2,})(에서|으로|에게|부터|까지|처럼|을|를|이|가|은|는|의|에|로|와|과|도|만)$/.exec(q);
+  return m ? m[1] : q;
+}
+// Runs a finder's `show(q)` (which answers how many it found) on what is typed, then, if that
+// finds nothing, on it without a Korean particle.
+function findTyped(typed, show) {
+  var q = typed.trim().toLowerCase();
+  var bare = withoutParticle(q);
+  if (show(q) === 0 && bare !== q) show(bare);
+}
 // The classes (a set of codes) that deal in a thing named by `q`. A name that is what is typed,
 // or has it as a word of its own, wins ("tea" is tea, not teak; 차 is tea, not 자동차; ស្រូវ is
 // paddy); failing that, a word of a name that starts with it ("coff" while typing), or a whole
@@ -139,8 +153,8 @@ function classesNamed(rows, q) {
     words = rows;
     if (box.value.trim()) filter();
   });
-  function filter() {
-    var q = box.value.trim().toLowerCase();
+  function filter() { findTyped(box.value, show); }
+  function show(q) {
     var found = 0;
     // A division is found too when one of its classes deals in a thing named (커피 → 56).
     var named = {};
@@ -163,6 +177,7 @@ function classesNamed(rows, q) {
       if (details && q && any) details.open = true;
     });
     if (none) none.hidden = !q || found > 0;
+    return found;
   }
   box.addEventListener("input", filter);
 })();
@@ -194,8 +209,8 @@ function classesNamed(rows, q) {
       if (box.value.trim()) filter();
     });
     box.addEventListener("input", filter);
-    function filter() {
-      var q = box.value.trim().toLowerCase();
+    function filter() { findTyped(box.value, show); }
+    function show(q) {
       var chosen = select.value;
       var found = 0;
       var named = classesNamed(words, q);
@@ -215,6 +230,7 @@ function classesNamed(rows, q) {
       select.value = chosen;
       // Nothing found says so (and how to find more), instead of a list gone quiet.
       if (none) none.hidden = !q || found > 0;
+      return found;
     }
   });
 })();

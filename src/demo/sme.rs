@@ -485,7 +485,7 @@ fn digital_sentence(
     rng: &mut Rng,
     ind: &[D],
     level: DigitalLevel,
-    domain: &str,
+    domain: Option<&str>,
     khmer_fb: bool,
 ) -> Tri3 {
     let has = |d: D| ind.contains(&d);
@@ -502,11 +502,18 @@ fn digital_sentence(
         channels.push(("Telegram".into(), "តេឡេក្រាម".into(), "텔레그램"));
     }
     if has(D::Website) {
-        channels.push((
-            format!("our website {domain}"),
-            format!("គេហទំព័រ {domain}"),
-            "자체 웹사이트",
-        ));
+        channels.push(match domain {
+            Some(domain) => (
+                format!("our website {domain}"),
+                format!("គេហទំព័រ {domain}"),
+                "자체 웹사이트",
+            ),
+            None => (
+                "our own website".into(),
+                "គេហទំព័រផ្ទាល់ខ្លួន".into(),
+                "자체 웹사이트",
+            ),
+        });
     }
     if has(D::OnlineStore) {
         channels.push((
@@ -762,7 +769,15 @@ pub(crate) fn generate(seed: u64, i: u64) -> SmeRaw {
     let cap = cap_max.or(cap_min);
     let khmer_numerals = rng.chance(70);
     let khmer_fb = rng.chance(70);
-    let digital = digital_sentence(&mut rng, &digital_indicators, target, &domain, khmer_fb);
+    // An ANONYMOUS business's address would name it (QA: phka-chhouk-solar.example).
+    let shown_domain = (!anonymous).then_some(domain.as_str());
+    let digital = digital_sentence(
+        &mut rng,
+        &digital_indicators,
+        target,
+        shown_domain,
+        khmer_fb,
+    );
 
     // Middle sentences: 0–2 of history, products, markets, digital, in a fixed reading order.
     let n_middle = rng.weighted([15u32, 40, 45].into_iter());

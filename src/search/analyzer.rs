@@ -124,7 +124,7 @@ impl Default for Options {
 }
 
 /// Longest alphabetic word kept, in bytes: longer ones are hashes, URLs or garbage.
-const MAX_WORD_BYTES: usize = 100;
+pub(crate) const MAX_WORD_BYTES: usize = 100;
 /// Most subscripts, vowels and signs kept in one Khmer syllable; real ones have at most five,
 /// the bound keeps tokens short on garbage input.
 const MAX_CLUSTER_PARTS: usize = 8;

@@ -51,6 +51,11 @@ pub enum SearchError {
     /// everything, so this is the caller's error.
     #[error("the query has no searchable word")]
     NoSearchableWord,
+    /// A word of the query is letters or digits but longer than the analyzer keeps (100
+    /// bytes): no profile holds it, and dropping it silently would answer the other words as
+    /// if it were not there.
+    #[error("a word of the query is too long to be searched")]
+    WordTooLong,
 }
 
 /// Why a query with no searchable word finds nothing, in words a user can act on.
@@ -58,6 +63,10 @@ pub const NO_SEARCHABLE_WORD: &str = "has no word that can be searched: it is ma
      characters the search ignores (punctuation, symbols, emoji, lone combining marks, or words \
      longer than 100 letters); type a word in English, Khmer or Korean, or leave it empty to \
      browse";
+
+/// Why a query with a word too long to search finds nothing.
+pub const WORD_TOO_LONG: &str = "has a word of more than 100 letters, which no profile can \
+     hold (the search keeps words up to 100 letters): shorten it or leave it out";
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SearchError + '_ {
     move |source| SearchError::Io {

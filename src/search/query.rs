@@ -525,6 +525,15 @@ fn build(index: &SearchIndex, req: &SearchRequest) -> Result<Built, SearchError>
     if words.is_empty() && !req.text.trim().is_empty() {
         return Err(SearchError::NoSearchableWord);
     }
+    // Every word must occur; one too long to be indexed occurs nowhere (QA: "rice" followed by
+    // 101 z's answered as "rice").
+    if req.text.split_whitespace().any(|w| {
+        w.len() > analyzer::MAX_WORD_BYTES
+            && w.chars().any(char::is_alphanumeric)
+            && analyse_piece(&mut analyzer, w).is_empty()
+    }) {
+        return Err(SearchError::WordTooLong);
+    }
     let text_fields: Vec<Field> = f
         .text_fields(req.kind)
         .into_iter()

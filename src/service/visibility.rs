@@ -334,21 +334,8 @@ pub fn message_reveals(
         })
     };
     if sme.visibility == Visibility::Anonymous {
-        for name in sme.name.texts() {
-            if said.has_run(name) {
-                return found(HIDDEN_NAME, name);
-            }
-            for w in telling_words(name) {
-                if !COMPANY_WORDS.contains(&w.as_str())
-                    && !is_glossary_word(&w)
-                    && !industry_words().contains(&w)
-                    && !inside_industry_text(&w)
-                    && !visible.says(&w)
-                    && said.says(&w)
-                {
-                    return found(HIDDEN_NAME, &w);
-                }
-            }
+        if let Some(w) = hidden_name_word(&sme.name, &said, Some(&visible)) {
+            return found(HIDDEN_NAME, &w);
         }
     }
     for (contact, what) in [
@@ -522,6 +509,80 @@ fn inside_industry_text(word: &str) -> bool {
     !word.is_ascii() && text.contains(word)
 }
 
+/// The first thing `said` says of a hidden name that could point at the business: the whole
+/// name, or one of its telling words that is not an ordinary word to say ([`is_ordinary`]) and
+/// not something `visible` (what the reader sees anyway) says too.
+fn hidden_name_word(name: &LocalizedText, said: &Said, visible: Option<&Said>) -> Option<String> {
+    for n in name.texts() {
+        if said.has_run(n) {
+            return Some(n.to_string());
+        }
+        for w in telling_words(n) {
+            if !is_ordinary(&w) && !visible.is_some_and(|v| v.says(&w)) && said.says(&w) {
+                return Some(w);
+            }
+        }
+    }
+    None
+}
+
+/// A word of a name that any business may say without naming itself: company words
+/// ("limited"), glossary forms (what it makes or does), the words of industry titles, and
+/// place names (where it is: "Kampot" of Kampot Pepper Farm, ភ្នំពេញ, 메콩).
+fn is_ordinary(word: &str) -> bool {
+    COMPANY_WORDS.contains(&word)
+        || is_glossary_word(word)
+        || industry_words().contains(word)
+        || inside_industry_text(word)
+        || place_words().contains(word)
+}
+
+/// The words of Cambodia's province names in the three languages, as [`telling_words`] cuts
+/// them, and of the country's best-known places and its own names.
+fn place_words() -> &'static std::collections::HashSet<String> {
+    static WORDS: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        let provinces = crate::domain::province::provinces()
+            .iter()
+            .flat_map(|p| [&p.name_en, &p.name_km, &p.name_ko]);
+        let known = PLACES.iter().map(|p| p.to_string());
+        provinces
+            .cloned()
+            .chain(known)
+            .flat_map(|p| telling_words(&p).into_iter().chain([Said::of(&p).skeleton]))
+            .collect()
+    })
+}
+
+/// Places and names of the country that business names take (Mekong Rice Farm, Angkor
+/// Garment), besides the provinces.
+const PLACES: &[&str] = &[
+    "Cambodia",
+    "Kampuchea",
+    "Khmer",
+    "Mekong",
+    "Angkor",
+    "Tonle Sap",
+    "Asia",
+    "Korea",
+    "កម្ពុជា",
+    "ខ្មែរ",
+    "មេគង្គ",
+    "អង្គរ",
+    "ទន្លេសាប",
+    "អាស៊ី",
+    "កូរ៉េ",
+    "캄보디아",
+    "크메르",
+    "메콩",
+    "앙코르",
+    "톤레삽",
+    "아시아",
+    "한국",
+    "코리아",
+];
+
 /// Whether a word is a glossary form (cashew, trading, ស្វាយចន្ទី): it names a thing, not a
 /// business.
 fn is_glossary_word(word: &str) -> bool {
@@ -580,17 +641,14 @@ pub fn own_texts_reveal(
             return Err(ValidationErrors::single(*field, OWN_CONTACT_IN_TEXT));
         }
     }
-    if name_hidden {
-        let said = &public[0].1;
-        if name
-            .texts()
-            .any(|n| Said::of(n).skeleton.chars().count() >= 4 && said.has_run(n))
-        {
-            return Err(ValidationErrors::single(
-                "input.description",
-                HIDDEN_NAME_IN_TEXT,
-            ));
-        }
+    // The same words an introduction message may not say (QA: a description saying
+    // "Snorkelwhistle repairs motorbikes", or a web address made of the name, found the
+    // hidden "Snorkelwhistle Motors" by search, the name in bold in the highlight).
+    if name_hidden && hidden_name_word(name, &public[0].1, None).is_some() {
+        return Err(ValidationErrors::single(
+            "input.description",
+            HIDDEN_NAME_IN_TEXT,
+        ));
     }
     Ok(())
 }
@@ -634,11 +692,14 @@ struct Said {
     /// The skeleton with the words people spell an address with left out ("sokha at mail dot
     /// example").
     spelled_out: String,
+    /// The Latin words as search reads them, stemmed (a search for "bakeries" finds "bakery").
+    stems: std::collections::HashSet<String>,
 }
 
 impl Said {
     fn of(text: &str) -> Said {
-        let canonical: String = crate::domain::text::ascii_digits(text)
+        // Accents fold as search folds them: "Snörkelwhistle" is found by "snorkelwhistle".
+        let canonical: String = latin_folded(&crate::domain::text::ascii_digits(text))
             .chars()
             // Invisible characters go; spaces stay (they separate words).
             .filter(|c| c.is_whitespace() || !crate::domain::text::is_invisible(*c))
@@ -669,6 +730,7 @@ impl Said {
             .collect();
         Said {
             skeleton: canonical.chars().filter(|c| is_letter(*c)).collect(),
+            stems: latin_stems(&canonical).into_iter().collect(),
             words,
             numbers,
             spelled_out,
@@ -688,7 +750,11 @@ impl Said {
     /// also spelled apart (S o k h a) or run into another (SokhaCashew), a shorter one as a
     /// word of its own.
     fn says(&self, word: &str) -> bool {
-        if word.chars().all(|c| c.is_ascii_alphanumeric()) && word.chars().count() < 5 {
+        let latin = word.chars().all(|c| c.is_ascii_alphanumeric());
+        if latin && latin_stems(word).iter().any(|s| self.stems.contains(s)) {
+            return true;
+        }
+        if latin && word.chars().count() < 5 {
             self.words.contains(word)
         } else {
             self.skeleton.contains(word)
@@ -704,6 +770,34 @@ impl Said {
                 .iter()
                 .any(|n| n.contains(&digits[digits.len() - 8..]))
     }
+}
+
+/// `text` with Latin letters' accents folded away, as search folds them.
+fn latin_folded(text: &str) -> String {
+    use tantivy::tokenizer::{AsciiFoldingFilter, RawTokenizer, TextAnalyzer, TokenStream};
+    let mut folding = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(AsciiFoldingFilter)
+        .build();
+    let mut stream = folding.token_stream(text);
+    let mut out = String::with_capacity(text.len());
+    while let Some(token) = stream.next() {
+        out.push_str(&token.text);
+    }
+    out
+}
+
+/// The Latin words of `text` as search indexes them (lower-cased, folded, stemmed in English).
+fn latin_stems(text: &str) -> Vec<String> {
+    use tantivy::tokenizer::TokenStream;
+    let mut analyzer = crate::search::analyzer::analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(token) = stream.next() {
+        if token.text.chars().all(|c| c.is_ascii_alphanumeric()) {
+            out.push(token.text.clone());
+        }
+    }
+    out
 }
 
 /// A letter or digit of a word, in any script.
@@ -993,6 +1087,49 @@ mod tests {
         ));
         assert_eq!(check("Sokha-Cashew processes nuts", &p), name);
         assert_eq!(check("ស្វាយចន្ទី សុខា កែច្នៃ", &p), name);
+        // A telling word of the name alone names it too, however written (QA: search found
+        // the hidden name through each of these, in bold in the highlight).
+        let mut motors = p.clone();
+        motors.name = LocalizedText {
+            en: Some("Snorkelwhistle Motors".into()),
+            ..LocalizedText::default()
+        };
+        for text in [
+            "Snorkelwhistle repairs motorbikes",
+            "SnorkelWhistle's team repairs motorbikes",
+            "Snörkelwhistles repair motorbikes",
+            "Ｓｎｏｒｋｅｌｗｈｉｓｔｌｅ repairs motorbikes",
+            "Snorkel\u{200b}whistle repairs motorbikes",
+            "See snorkelwhistle-motors.example",
+        ] {
+            assert_eq!(check(text, &motors), name, "{text}");
+        }
+        let mut solar = p.clone();
+        solar.name = LocalizedText {
+            en: Some("Phka Chhouk Solar Energy".into()),
+            ..LocalizedText::default()
+        };
+        assert_eq!(check("Our website phka-chhouk-solar.example", &solar), name);
+        assert_eq!(
+            check("Email info at phka chhouk solar dot com", &solar),
+            name
+        );
+        // What the business makes and where it is are not its name.
+        assert_eq!(check("Solar panels installed and repaired", &solar), None);
+        assert_eq!(check("We repair motorbikes and motors", &motors), None);
+        let mut farm = p.clone();
+        farm.name = LocalizedText {
+            en: Some("Kampot Mekong Pepper Farm".into()),
+            km: Some("កសិដ្ឋានម្រេចកំពតភ្នំពេញ".into()),
+            ko: Some("캄보디아 메콩 후추 농장".into()),
+        };
+        for text in [
+            "Pepper grown in Kampot, shipped along the Mekong",
+            "ម្រេចពីខេត្តកំពត ដឹកទៅភ្នំពេញ",
+            "캄보디아 캄폿에서 재배한 후추, 메콩강",
+        ] {
+            assert_eq!(check(text, &farm), None, "{text}");
+        }
         // A public business may say its name; nobody may hide a number in the name either.
         let mut public = p.clone();
         public.visibility = Visibility::Public;

@@ -309,9 +309,10 @@ struct MePage {
     /// The next page of businesses, and the first when this is not it.
     next: Option<String>,
     first: Option<String>,
-    /// Said once after the wizard or the mandate form saved (`?saved=1`): the account page is
-    /// where they land, and a form that just vanished said nothing of how it went.
-    saved: Option<String>,
+    /// Said once after the wizard or the mandate form saved (`?saved=ID`): the account page is
+    /// where they land, and a form that just vanished said nothing of how it went. The message,
+    /// and the link to what was saved's matches.
+    saved: Option<(String, String)>,
 }
 
 /// Businesses or mandates per page of the account page.
@@ -363,8 +364,9 @@ pub async fn me(w: Web) -> Response {
     };
     let tr = w.tr;
     let role = match account.role {
-        Role::Sme => tr.t("account-role-sme"),
-        Role::Investor => tr.t("account-role-investor"),
+        // Not the sign-up form's answers ("캄보디아 기업입니다" completes "저는"): names.
+        Role::Sme => tr.t("me-role-sme"),
+        Role::Investor => tr.t("me-role-investor"),
         Role::Staff => tr.t("staff-role-staff"),
         Role::Admin => tr.t("staff-role-admin"),
     };
@@ -414,6 +416,28 @@ pub async fn me(w: Web) -> Response {
         Ok(b) => b,
         Err(e) => return w.service_error(e),
     };
+    let saved_id = Form::query(w.query.as_deref())
+        .get("saved")
+        .map(str::to_string);
+    let saved = match saved_id {
+        None => None,
+        Some(id) => {
+            let (name, key) = if account.role == Role::Investor {
+                (owned_name::<Investor>(&w, &id).await, "me-saved-mandate")
+            } else {
+                (owned_name::<Sme>(&w, &id).await, "me-saved-business")
+            };
+            // Someone else's id, or one that is gone, says nothing.
+            name.ok().flatten().map(|name| {
+                let said = tr.t2(
+                    key,
+                    ("eun", ko_particle(&name, "은", "는", false)),
+                    ("name", name),
+                );
+                (said, w.href(&format!("/me/matches/{id}")))
+            })
+        }
+    };
     let page = MePage {
         c: w.chrome(tr.t("me-title"), Section::Account),
         signed_in_as: tr.t1(
@@ -428,13 +452,7 @@ pub async fn me(w: Web) -> Response {
         businesses,
         next,
         first,
-        saved: (Form::query(w.query.as_deref()).get("saved") == Some("1")).then(|| {
-            tr.t(if account.role == Role::Investor {
-                "me-saved-mandate"
-            } else {
-                "me-saved-business"
-            })
-        }),
+        saved,
     };
     w.page(StatusCode::OK, &page)
 }

@@ -34,8 +34,10 @@ pub struct IntroItem {
     pub id: String,
     /// The one a link asked for (`?match=`, the link in a notice e-mail): shown first, marked.
     pub focused: bool,
-    /// Which of the viewer's own businesses it is about (an owner may have several).
+    /// Which of the viewer's own businesses or mandates it is about (an owner may have
+    /// several), and what to call it ("For your business:", "For your mandate:").
     pub own: String,
+    pub own_label: String,
     pub own_lang: &'static str,
     pub kind: String,
     pub title: String,
@@ -179,6 +181,11 @@ fn item(w: &Web, m: &MatchView) -> Option<IntroItem> {
         id: m.id.to_string(),
         focused: false,
         own,
+        own_label: tr.t(if sme_side {
+            "intro-for"
+        } else {
+            "intro-for-mandate"
+        }),
         own_lang: own_picked.map_or(w.lang.code(), |t| t.lang),
         kind,
         title,

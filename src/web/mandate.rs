@@ -35,6 +35,11 @@ pub struct SectorChoice {
     /// and each division's code and title.
     pub names: String,
     pub divisions: Vec<Check>,
+    /// Groups and classes the mandate already names under this section (ticked): the tree
+    /// offers sections and divisions only, and a mandate written through the API may name a
+    /// class (4772). Without them here, saving the form unchanged dropped them and the mandate
+    /// became "every sector" (QA).
+    pub finer: Vec<Check>,
     /// Per division (in `divisions`' order), every name the filter box finds it by, lower
     /// case: its code and title and the titles of its classes, in three languages (화장품 finds
     /// 20 by its class 2023 "화장품 제조업", and 47 by 4772).
@@ -144,8 +149,24 @@ fn sector_tree(w: &Web, form: &Form) -> Vec<SectorChoice> {
                     )
                 })
                 .collect();
-            let open = divisions.iter().any(|d| d.checked);
+            let finer: Vec<Check> = chosen
+                .iter()
+                .filter_map(|c| isic().get(c))
+                .filter(|n| matches!(n.level, IsicLevel::Group | IsicLevel::Class))
+                .filter(|n| isic().section_of(&n.code) == Some(code))
+                .map(|n| {
+                    check(
+                        format!("s-{}", n.code),
+                        "sector",
+                        &n.code,
+                        format!("{} {}", n.code, sector_name(w.tr, &n.code)),
+                        form,
+                    )
+                })
+                .collect();
+            let open = divisions.iter().any(|d| d.checked) || !finer.is_empty();
             SectorChoice {
+                finer,
                 section: check(
                     format!("s-{code}"),
                     "sector",
@@ -447,8 +468,10 @@ pub async fn save(w: Web, body: Bytes) -> Response {
         .save_or_check::<Investor>(&form, changing.as_deref(), raw, !errors.is_empty())
         .await;
     match saved {
-        Ok(true) => return see_other(&w.href("/me?saved=1")),
-        Ok(false) => {}
+        // The account page names what was saved and links to its matches: an owner of many
+        // businesses would not find a new one among the first page of them (QA).
+        Ok(Some(id)) => return see_other(&w.href(&format!("/me?saved={id}"))),
+        Ok(None) => {}
         Err(ServiceError::BadInput(e)) => {
             for fe in &e.0 {
                 let (id, key) = field_of(&fe.field);

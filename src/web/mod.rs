@@ -535,22 +535,22 @@ impl Web {
     /// Saves what a profile form describes: a revision of `changing`, else a new profile
     /// ([`Self::publish_new`]). When the form found problems of its own (`problems`), nothing
     /// is saved: the use case is only asked what else it would refuse, so that one round names
-    /// everything. `Ok(true)` when saved.
+    /// everything. The saved profile's id when saved.
     pub async fn save_or_check<K: profiles::Kind>(
         &self,
         form: &Form,
         changing: Option<&str>,
         raw: K::Raw,
         problems: bool,
-    ) -> Result<bool, ServiceError> {
+    ) -> Result<Option<String>, ServiceError> {
         if problems {
-            return profiles::check::<K>(raw).map(|()| false);
+            return profiles::check::<K>(raw).map(|()| None);
         }
-        match changing {
+        let saved = match changing {
             Some(id) => profiles::revise::<K>(&self.app, &self.viewer, id, raw).await?,
             None => self.publish_new::<K>(form, raw).await?,
         };
-        Ok(true)
+        Ok(Some(saved.get().id().to_string()))
     }
 
     /// Checks the CSRF field of a POSTed form: `None` when it is right, else the refusal (a

@@ -112,9 +112,15 @@ const CAMBODIA: time::UtcOffset = match time::UtcOffset::from_hms(7, 0, 0) {
 /// them add seven hours to every "sent at" and "updated"; the offset stays written so the
 /// form is still unambiguous for a reader elsewhere, in every language.
 pub(super) fn when(t: OffsetDateTime) -> String {
+    format!("{} UTC+7", cambodia_time(t))
+}
+
+/// `2026-11-30 22:45`, in Cambodia: what a spreadsheet reads as a date and time (the CSV's
+/// column header says UTC+7 once).
+pub(super) fn cambodia_time(t: OffsetDateTime) -> String {
     let t = t.to_offset(CAMBODIA);
     format!(
-        "{:04}-{:02}-{:02} {:02}:{:02} UTC+7",
+        "{:04}-{:02}-{:02} {:02}:{:02}",
         t.year(),
         u8::from(t.month()),
         t.day(),

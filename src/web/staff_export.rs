@@ -20,8 +20,8 @@ use axum::response::{IntoResponse, Response};
 
 use super::explain::points;
 use super::public::{province_name, sector_name};
+use super::staff::{cambodia_time, stage_name};
 use super::staff::{name_of, refuse_non_staff, staff_email, staff_emails, BoardFilters};
-use super::staff::{stage_name, when};
 use super::{query_string, Web};
 use crate::service::matching::MatchView;
 use crate::service::pipeline::{self, ListOrder, PipelineArgs};
@@ -165,7 +165,7 @@ pub async fn pipeline_csv(w: Web) -> Response {
         let row = [
             m.id.to_string(),
             stage_name(tr, facts.stage),
-            when(facts.updated_at),
+            cambodia_time(facts.updated_at),
             // By the staff account's e-mail, as the board names other curators: "you" would
             // mean whoever downloaded the file, wherever it is shared.
             match facts.curator {
@@ -207,7 +207,7 @@ pub async fn pipeline_csv(w: Web) -> Response {
     let name = format!(
         "attachment; filename=\"khkr-pipeline-{}-{}.csv\"",
         w.lang.code(),
-        &when(time::OffsetDateTime::now_utc())[..10]
+        &cambodia_time(time::OffsetDateTime::now_utc())[..10]
     );
     let mut r = (StatusCode::OK, file).into_response();
     let h = r.headers_mut();

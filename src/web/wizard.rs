@@ -503,8 +503,10 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
         .save_or_check::<Sme>(&draft, changing.as_deref(), raw, !errors.is_empty())
         .await;
     match saved {
-        Ok(true) => return see_other(&w.href("/me?saved=1")),
-        Ok(false) => {}
+        // The account page names what was saved and links to its matches: an owner of many
+        // businesses would not find a new one among the first page of them (QA).
+        Ok(Some(id)) => return see_other(&w.href(&format!("/me?saved={id}"))),
+        Ok(None) => {}
         Err(ServiceError::BadInput(e)) => {
             for fe in &e.0 {
                 let (id, key) = field_of(fe.field.trim_start_matches("input."));
