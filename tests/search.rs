@@ -286,6 +286,27 @@ fn odd_queries_are_plain_text() {
     assert_eq!(body["errors"][0]["extensions"]["field"], "filter.sector");
     let body = s.gql(SEARCH_SMES, json!({ "after": "page-2" }));
     assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    // A cursor belongs to its search: the same words and filters page on, others are told
+    // it is not theirs (it was read as a position in their order).
+    let page = s.ok(SEARCH_SMES, json!({ "q": "cashew", "first": 1 }))["searchSmes"].clone();
+    let cursor = page["pageInfo"]["endCursor"].clone();
+    assert!(cursor.is_string(), "{page}");
+    let same = s.gql(SEARCH_SMES, json!({ "q": "cashew", "after": cursor }));
+    assert!(same.get("errors").is_none(), "{same}");
+    for other in [
+        json!({ "q": "nuts", "after": cursor }),
+        json!({ "q": "cashew", "f": { "sector": "C" }, "after": cursor }),
+        json!({ "q": "cashew", "last": 5, "before": cursor, "f": { "provinces": ["KH-12"] } }),
+    ] {
+        let body = s.gql(SEARCH_SMES, other.clone());
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{other}: {body}");
+        let field = if other.get("before").is_some() {
+            "before"
+        } else {
+            "after"
+        };
+        assert_eq!(body["errors"][0]["extensions"]["field"], field, "{other}");
+    }
     let body = s.gql(SEARCH_SMES, json!({ "before": "page-2" }));
     assert_eq!(error_code(&body), "BAD_USER_INPUT");
     assert_eq!(body["errors"][0]["extensions"]["field"], "before");

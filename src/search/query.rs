@@ -59,27 +59,53 @@ pub struct Filter {
     pub languages: Vec<LanguageCode>,
 }
 
-/// An opaque position after which the next page starts.
+/// An opaque position in one search's results: a page starts after it or ends before it.
+/// It carries its search's [`SearchRequest::tag`], so a cursor of another search (other words,
+/// filters or kind) is refused rather than read as a position in this one's order (QA).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Cursor(Rank);
+pub struct Cursor {
+    rank: Rank,
+    tag: u32,
+}
 
 impl Cursor {
     pub fn encode(&self) -> String {
-        format!("{:08x}-{:032x}", self.0.score.to_bits(), self.0.key)
+        format!(
+            "{:08x}-{:032x}-{:08x}",
+            self.rank.score.to_bits(),
+            self.rank.key,
+            self.tag
+        )
     }
 
+    /// A cursor as [`Self::encode`] writes it: hexadecimal digits only, and a score that
+    /// search can give (finite, not negative).
     pub fn parse(s: &str) -> Result<Self, String> {
         let bad = || format!("{s:?} is not a cursor of this search");
-        let (score, key) = s.split_once('-').ok_or_else(bad)?;
-        if score.len() != 8 || key.len() != 32 {
+        let parts: Vec<&str> = s.split('-').collect();
+        let [score, key, tag] = parts[..] else {
+            return Err(bad());
+        };
+        let hex = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_hexdigit());
+        if !(hex(score, 8) && hex(key, 32) && hex(tag, 8)) {
             return Err(bad());
         }
-        let score = u32::from_str_radix(score, 16).map_err(|_| bad())?;
-        let key = u128::from_str_radix(key, 16).map_err(|_| bad())?;
-        Ok(Cursor(Rank {
-            score: f32::from_bits(score),
-            key,
-        }))
+        let score = f32::from_bits(u32::from_str_radix(score, 16).map_err(|_| bad())?);
+        if !score.is_finite() || score.is_sign_negative() {
+            return Err(bad());
+        }
+        Ok(Cursor {
+            rank: Rank {
+                score,
+                key: u128::from_str_radix(key, 16).map_err(|_| bad())?,
+            },
+            tag: u32::from_str_radix(tag, 16).map_err(|_| bad())?,
+        })
+    }
+
+    /// Whether this cursor was given by `req`'s search.
+    pub fn belongs_to(&self, req: &SearchRequest) -> bool {
+        self.tag == req.tag()
     }
 }
 
@@ -102,6 +128,19 @@ pub struct SearchRequest {
     pub page: Paging,
     /// Highlights in this language come first.
     pub lang: Lang,
+}
+
+impl SearchRequest {
+    /// What decides a search's results and their order, hashed: its kind, its words and its
+    /// filters (not the page, nor the language of the highlights). FNV-1a, so it is the same
+    /// in every process and after a restart.
+    pub fn tag(&self) -> u32 {
+        let words: Vec<&str> = self.text.split_whitespace().collect();
+        let what = format!("{:?}|{}|{:?}", self.kind, words.join(" "), self.filter);
+        what.bytes().fold(0x811c_9dc5_u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -604,13 +643,14 @@ pub fn search(
     let top = KeysetTop {
         limit: req.first + 1,
         page: match req.page {
-            Paging::After(c) => Page::After(c.map(|c| c.0)),
-            Paging::Before(c) => Page::Before(c.map(|c| c.0)),
+            Paging::After(c) => Page::After(c.map(|c| c.rank)),
+            Paging::Before(c) => Page::Before(c.map(|c| c.rank)),
         },
         hi_field: "id_hi",
         lo_field: "id_lo",
     };
     let (total, mut hits, facet_counts) = searcher.search(&query, &(Count, top, facets))?;
+    let tag = req.tag();
     let more = hits.len() > req.first;
     if more {
         // The extra one is the farthest from the cursor: last going forward, first going back.
@@ -650,7 +690,11 @@ pub fn search(
         out.push(SearchHit {
             id,
             score: hit.rank.score,
-            cursor: Cursor(hit.rank).encode(),
+            cursor: Cursor {
+                rank: hit.rank,
+                tag,
+            }
+            .encode(),
             highlights,
         });
     }
@@ -1749,12 +1793,27 @@ mod tests {
 
     #[test]
     fn cursors_round_trip() {
-        let c = Cursor(Rank {
-            score: 3.25,
-            key: u128::MAX - 7,
-        });
+        let c = Cursor {
+            rank: Rank {
+                score: 3.25,
+                key: u128::MAX - 7,
+            },
+            tag: 0xdead_beef,
+        };
         assert_eq!(Cursor::parse(&c.encode()).unwrap(), c);
         assert!(Cursor::parse("page-2").is_err());
-        assert!(Cursor::parse("zzzzzzzz-00000000000000000000000000000000").is_err());
+        let key = "0".repeat(32);
+        assert!(Cursor::parse(&format!("zzzzzzzz-{key}-00000000")).is_err());
+        // Scores no search gives: NaN, infinities, negative; and a sign before the digits.
+        for score in [
+            "7fc00000", "7f800000", "ff800000", "bf800000", "80000000", "+3f80000",
+        ] {
+            assert!(
+                Cursor::parse(&format!("{score}-{key}-00000000")).is_err(),
+                "{score}"
+            );
+        }
+        assert!(Cursor::parse(&format!("3f800000-{key}-+0000000")).is_err());
+        assert!(Cursor::parse(&format!("3f800000-{key}-00000000")).is_ok());
     }
 }

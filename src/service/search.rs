@@ -134,6 +134,11 @@ fn request(kind: SearchKind, args: SearchArgs) -> ServiceResult<SearchRequest> {
             .transpose()
     };
     let back = args.last.is_some() || args.before.is_some();
+    let given = match (&args.after, &args.before) {
+        (Some(a), _) => Some(("after", a.clone())),
+        (None, Some(b)) => Some(("before", b.clone())),
+        (None, None) => None,
+    };
     let (first, page) = if back {
         if let Some(field) = [
             ("first", args.first.is_some()),
@@ -157,14 +162,23 @@ fn request(kind: SearchKind, args: SearchArgs) -> ServiceResult<SearchRequest> {
             Paging::After(cursor("after", args.after)?),
         )
     };
-    Ok(SearchRequest {
+    let req = SearchRequest {
         kind,
         text,
         filter,
         first,
         page,
         lang: args.lang.unwrap_or(Lang::En),
-    })
+    };
+    // A cursor of another search would be read as a position in this one's order.
+    match (&req.page, &given) {
+        (Paging::After(Some(c)) | Paging::Before(Some(c)), Some((field, s)))
+            if !c.belongs_to(&req) =>
+        {
+            Err(super::not_a_cursor(field, s, "search"))
+        }
+        _ => Ok(req),
+    }
 }
 
 /// Searches published profiles of kind `K`. `searcher` is the request's index snapshot, so two
