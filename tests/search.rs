@@ -141,8 +141,8 @@ fn korean_stems_find_inflected_forms() {
     assert_eq!(find("전자결제"), vec![fintech.clone()]);
     let (beauty_id, fintech_id) = (beauty, fintech);
     assert!(find("의류").is_empty());
-    // Queries typed with a particle or a 하다 ending find what their stem finds; a document
-    // holding exactly the typed form comes first.
+    // Queries typed with a particle or a 하다 ending find what their stem finds, in the
+    // stem's order (below: the particle does not rank first the documents that write it).
     assert_eq!(find("화장품을"), vec![beauty_id.clone()]);
     assert_eq!(find("캄보디아에서"), vec![beauty_id.clone()]);
     assert_eq!(find("유통업체와의"), vec![fintech_id.clone()]);
@@ -151,6 +151,22 @@ fn korean_stems_find_inflected_forms() {
     let both = find("유통하다");
     assert_eq!(both.len(), 2, "{both:?}");
     assert!(find("의류를").is_empty());
+    let mut roaster = investor_input();
+    roaster["description"] =
+        json!({ "ko": "커피 원두 로스팅 기업: 캄보디아 커피 농가의 커피 원두를 볶습니다." });
+    let roaster = publish_investor(&s, roaster);
+    let mut tea = investor_input();
+    tea["description"] =
+        json!({ "ko": "밀크티 전문점 체인으로, 커피를 함께 파는 매장을 찾습니다." });
+    let tea = publish_investor(&s, tea);
+    let coffee = find("커피");
+    assert_eq!(
+        coffee,
+        vec![roaster.clone(), tea.clone()],
+        "three mentions first"
+    );
+    assert_eq!(find("커피를"), coffee, "the particle changes nothing (QA)");
+    assert_eq!(find("커피가"), coffee);
 
     // The highlight marks the word, not its last syllable elsewhere (before, 품 of 화장품 lit
     // up inside 정품 and 제품).

@@ -303,7 +303,17 @@ pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Quer
         if full.is_empty() {
             continue;
         }
-        let mut forms = vec![full];
+        // A Korean word with an ending is searched by its stems alone: the stem finds every
+        // document the inflected form finds, and scoring the form as well ranked documents
+        // that happen to write the same particle first (QA: 커피를 put milk-tea shops whose
+        // text says "커피를" above the coffee roasters). So 커피를 ranks as 커피 does.
+        let stems = korean::stems(w);
+        let typed = stems.first().map_or(w, String::as_str);
+        let mut forms = if stems.is_empty() {
+            vec![full.clone()]
+        } else {
+            Vec::new()
+        };
         // Korean stems; the other spelling of Khmer words written two ways (តំលៃ for តម្លៃ,
         // `khmer_variants`), so either finds both while the index keeps text as written.
         let khmer_other = w
@@ -311,11 +321,14 @@ pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Quer
             .all(analyzer::is_khmer_letter_or_sign)
             .then(|| super::khmer_variants::variants().other_spelling(w))
             .flatten();
-        for alternative in korean::stems(w).into_iter().chain(khmer_other.clone()) {
+        for alternative in stems.iter().cloned().chain(khmer_other.clone()) {
             let tokens = analyse_piece(analyzer, &alternative);
             if !tokens.is_empty() && !forms.contains(&tokens) {
                 forms.push(tokens);
             }
+        }
+        if forms.is_empty() {
+            forms.push(full);
         }
         // `w` is a slice of `text`: its byte range by address.
         let start = w.as_ptr() as usize - text.as_ptr() as usize;
@@ -337,7 +350,7 @@ pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Quer
         // The query word as typed (and its stems), not its dictionary words: those are one
         // piece of evidence together, not each alone.
         let word_only = korean::one_syllable_stem(w, korean::Side::Query);
-        let mut whole = analyzer::whole_words_with(w, false);
+        let mut whole = analyzer::whole_words_with(typed, false);
         if let Some(other) = &khmer_other {
             whole.extend(analyzer::whole_words_with(other, false));
         }
