@@ -2223,3 +2223,38 @@ fn search_pages_go_forward_and_back() {
     assert_eq!(bad.status, 400);
     assert!(bad.text().contains("could not be run"));
 }
+
+/// An owner of many businesses pages through them both ways on the account page.
+#[test]
+fn the_account_page_pages_through_many_businesses_both_ways() {
+    let s = TestServer::start();
+    let mut ids = Vec::new();
+    for i in 0..21 {
+        let mut input = sme_input();
+        input["name"] = serde_json::json!({ "en": format!("Shop number {i:02}") });
+        ids.push(publish_sme(&s, input));
+    }
+    let cookie = format!("khkr_session={}", s.sme_token);
+    let h = [("Cookie", cookie.as_str())];
+    let link = |html: &str, rel: &str| -> Option<String> {
+        let at = html.find(&format!("rel=\"{rel}\""))?;
+        let start = html[..at].rfind("href=\"")? + "href=\"".len();
+        Some(html[start..start + html[start..].find('"')?].to_string())
+    };
+    let shops = |html: &str| html.matches("Shop number").count();
+    let first = get(&s, "/en/me", &h).text();
+    assert_eq!(shops(&first), 20, "{first}");
+    assert!(link(&first, "prev").is_none());
+    let second = get(&s, &link(&first, "next").expect("a next page"), &h).text();
+    assert_eq!(shops(&second), 1);
+    assert!(
+        second.contains("Shop number 20"),
+        "the newest on the last page"
+    );
+    assert!(link(&second, "next").is_none());
+    assert!(second.contains(">Previous page</a>"), "{second}");
+    let back = get(&s, &link(&second, "prev").expect("a previous page"), &h).text();
+    assert_eq!(shops(&back), 20);
+    assert!(back.contains("Shop number 00") && back.contains("Shop number 19"));
+    assert!(link(&back, "prev").is_none(), "back at the start");
+}

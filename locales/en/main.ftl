@@ -48,7 +48,6 @@ search-results-count = { $count ->
 search-none = Nothing found. Try fewer or other words, or clear the filters.
 search-next = Next page
 search-previous = Previous page
-search-first = Back to the first page
 search-error = This search could not be run: a filter or page link is not valid. Clear the filters and try again.
 facets-title = Results by
 anonymous-business = (name shown after an introduction)

@@ -44,7 +44,6 @@ search-results-count = លទ្ធផល { $count }
 search-none = រកមិនឃើញទេ។ សាកល្បងពាក្យតិចជាងនេះ ឬពាក្យផ្សេង ឬសម្អាតតម្រង។
 search-next = ទំព័របន្ទាប់
 search-previous = ទំព័រមុន
-search-first = ត្រឡប់ទៅទំព័រទីមួយ
 search-error = មិនអាចស្វែងរកបានទេ៖ តម្រង ឬតំណទំព័រមិនត្រឹមត្រូវ។ សូមសម្អាតតម្រង ហើយសាកម្ដងទៀត។
 facets-title = លទ្ធផលតាម
 anonymous-business = (ឈ្មោះបង្ហាញក្រោយការណែនាំ)

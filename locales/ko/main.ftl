@@ -44,7 +44,6 @@ search-results-count = 결과 { $count }건
 search-none = 찾은 결과가 없습니다. 검색어를 줄이거나 바꾸거나 필터를 지워 보세요.
 search-next = 다음 페이지
 search-previous = 이전 페이지
-search-first = 첫 페이지로
 search-error = 검색할 수 없습니다: 필터나 페이지 링크가 올바르지 않습니다. 필터를 지우고 다시 시도하세요.
 facets-title = 결과 분류
 anonymous-business = (소개 후 이름 공개)

@@ -306,9 +306,9 @@ struct MePage {
     is_staff: bool,
     is_investor: bool,
     businesses: Vec<Business>,
-    /// The next page of businesses, and the first when this is not it.
+    /// The next and the previous page of businesses, where there are such.
     next: Option<String>,
-    first: Option<String>,
+    previous: Option<String>,
     /// Said once after the wizard or the mandate form saved (`?saved=ID`): the account page is
     /// where they land, and a form that just vanished said nothing of how it went. The message,
     /// and the link to what was saved's matches.
@@ -371,26 +371,43 @@ pub async fn me(w: Web) -> Response {
         Role::Admin => tr.t("staff-role-admin"),
     };
     // A page of the account's profiles, oldest first (ids are time-ordered): a chamber may
-    // register many businesses under one account, and the page must stay small.
-    let after = Form::query(w.query.as_deref())
-        .get("after")
-        .and_then(|a| ProfileId::parse(a).ok());
-    let mut owned = match profiles::owned_ids(&w.app, &w.viewer).await {
+    // register many businesses under one account, and the page must stay small. The page
+    // after one id, or the one before it ("Previous page").
+    let query = Form::query(w.query.as_deref());
+    let at = |k: &str| query.get(k).and_then(|a| ProfileId::parse(a).ok());
+    let (after, before) = (at("after"), at("before"));
+    let mut all = match profiles::owned_ids(&w.app, &w.viewer).await {
         Ok(ids) => ids,
         Err(e) => return w.service_error(e),
     };
-    owned.retain(|id| after.is_none_or(|a| *id > a));
-    owned.sort();
-    let more = owned.len() > BUSINESSES_PER_PAGE;
-    owned.truncate(BUSINESSES_PER_PAGE);
-    let next = more.then(|| owned.last()).flatten().map(|last| {
+    all.sort();
+    let owned: Vec<ProfileId> = match before {
+        Some(b) => {
+            let earlier: Vec<ProfileId> = all.iter().copied().filter(|id| *id < b).collect();
+            earlier[earlier.len().saturating_sub(BUSINESSES_PER_PAGE)..].to_vec()
+        }
+        None => all
+            .iter()
+            .copied()
+            .filter(|id| after.is_none_or(|a| *id > a))
+            .take(BUSINESSES_PER_PAGE)
+            .collect(),
+    };
+    let page_link = |side: &str, id: &ProfileId| {
         format!(
             "{}{}",
             w.href("/me"),
-            super::query_string([("after", last.to_string().as_str())])
+            super::query_string([(side, id.to_string().as_str())])
         )
-    });
-    let first = after.map(|_| w.href("/me"));
+    };
+    let next = owned
+        .last()
+        .filter(|last| all.last() != Some(*last))
+        .map(|last| page_link("after", last));
+    let previous = owned
+        .first()
+        .filter(|first| all.first() != Some(*first))
+        .map(|first| page_link("before", first));
     let businesses = match account.role {
         Role::Sme => {
             listed::<Sme>(&w, &owned, |s| {
@@ -451,7 +468,7 @@ pub async fn me(w: Web) -> Response {
         is_investor: account.role == Role::Investor,
         businesses,
         next,
-        first,
+        previous,
         saved,
     };
     w.page(StatusCode::OK, &page)
