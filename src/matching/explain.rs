@@ -315,6 +315,16 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
             let tree = isic();
             let class = tree.label(sme.sector.as_str(), lang);
             match sector_fit(sme.sector.as_str(), &inv.sector_interests).1 {
+                // The very class the investor names: said once, not "X is within X" (QA).
+                SectorRelation::Within(code) if code.as_str() == sme.sector.as_str() => t(
+                    lang,
+                    format!("Sector {class} is one the investor names"),
+                    format!("វិស័យ {class} ជាវិស័យមួយដែលវិនិយោគិនចាប់អារម្មណ៍"),
+                    format!(
+                        "업종 {class}{} 투자자가 관심 업종으로 꼽은 업종입니다",
+                        ko_particle(&class, "은", "는", false)
+                    ),
+                ),
                 SectorRelation::Within(code) => {
                     let code = tree.label(code.as_str(), lang);
                     t(
@@ -663,6 +673,30 @@ mod tests {
             reason(Feature::Ticket, Lang::En),
             "Seeks USD 50,000–200,000; the investor's ticket is USD 100,000–1,000,000"
         );
+        assert_eq!(
+            reason(Feature::Sector, Lang::En),
+            format!(
+                "Sector {} is within the investor's interest {}",
+                isic().label("1030", Lang::En),
+                isic().label("10", Lang::En)
+            )
+        );
+        // The very class the investor names is said once, not "1030 is within 1030".
+        let mut names_it = inv.clone();
+        names_it.sector_interests = vec![crate::domain::sector::IsicCode::parse("1030").unwrap()];
+        let same = Pair {
+            investor: &names_it,
+            ..pair
+        };
+        for lang in Lang::ALL {
+            let said = explain(&same, &w, lang)
+                .factors
+                .into_iter()
+                .find(|x| x.feature == Feature::Sector)
+                .map(|x| x.reason)
+                .unwrap_or_default();
+            assert_eq!(said.matches("1030").count(), 1, "{said}");
+        }
         // The TEXT value is relative to a best match; the reason says on whose list.
         assert!(reason(Feature::Text, Lang::En)
             .ends_with("(50% of the best text match among SMEs for this investor)"));
