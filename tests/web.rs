@@ -2219,6 +2219,17 @@ fn search_pages_go_forward_and_back() {
         "the link says where it goes"
     );
     // A bad cursor either way is a clear refusal.
+    // What was typed is said as such, not as a bad filter.
+    let long = get(&s, &format!("/en/smes?q=rice%20{}", "z".repeat(101)), &[]);
+    assert_eq!(long.status, 400);
+    assert!(
+        long.text().contains("more than 100 letters"),
+        "{}",
+        long.text()
+    );
+    let none = get(&s, "/ko/smes?q=%F0%9F%98%80", &[]);
+    assert_eq!(none.status, 400);
+    assert!(none.text().contains("찾을 수 있는 말이 없습니다"));
     let bad = get(&s, "/en/smes?q=rice&before=zzz", &[]);
     assert_eq!(bad.status, 400);
     assert!(bad.text().contains("could not be run"));

@@ -49,6 +49,8 @@ search-none = Nothing found. Try fewer or other words, or clear the filters.
 search-next = Next page
 search-previous = Previous page
 search-error = This search could not be run: a filter or page link is not valid. Clear the filters and try again.
+search-error-long-word = This search has a word of more than 100 letters, which no profile holds. Shorten it or leave it out.
+search-error-no-word = Nothing in this search can be looked for: it has only punctuation, symbols or emoji. Type a word in Khmer, Korean or English, or leave the box empty to see every profile.
 facets-title = Results by
 anonymous-business = (name shown after an introduction)
 

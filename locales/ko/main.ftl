@@ -45,6 +45,8 @@ search-none = 찾은 결과가 없습니다. 검색어를 줄이거나 바꾸거
 search-next = 다음 페이지
 search-previous = 이전 페이지
 search-error = 검색할 수 없습니다: 필터나 페이지 링크가 올바르지 않습니다. 필터를 지우고 다시 시도하세요.
+search-error-long-word = 검색어에 100자가 넘는 단어가 있습니다. 그런 단어가 든 프로필은 없습니다. 줄이거나 빼 주세요.
+search-error-no-word = 이 검색어에는 찾을 수 있는 말이 없습니다(문장 부호, 기호, 이모지뿐입니다). 크메르어, 한국어 또는 영어 단어를 입력하거나, 비워 두고 모든 프로필을 보세요.
 facets-title = 결과 분류
 anonymous-business = (소개 후 이름 공개)
 

@@ -96,6 +96,14 @@ fn demo_smes_validate_and_cover_the_country() {
             assert!((1..=100).contains(&n), "sme {i} has {n} staff");
         }
         assert!((1..=3).contains(&p.partnership_types.len()));
+        // What an owner's own form would accept: an owner must be able to save the business
+        // unchanged (QA: a stricter rule refused 27 anonymous ones), and the texts keep back
+        // what the rules keep back.
+        if let Err(e) =
+            crate::service::visibility::own_texts_reveal(&p.description, &p.name, anon, &p.contact)
+        {
+            panic!("sme {i}'s own texts are refused: {e}\n{raw:?}");
+        }
     }
     eprintln!("provinces: {by_province:?}");
     eprintln!("sections: {by_section:?}");

@@ -65,8 +65,9 @@ pub const NO_SEARCHABLE_WORD: &str = "has no word that can be searched: it is ma
      browse";
 
 /// Why a query with a word too long to search finds nothing.
-pub const WORD_TOO_LONG: &str = "has a word of more than 100 letters, which no profile can \
-     hold (the search keeps words up to 100 letters): shorten it or leave it out";
+pub const WORD_TOO_LONG: &str = "has a word too long to be searched, which no profile can hold \
+     (the search keeps words up to 100 bytes: 100 Latin letters, fewer accented or full-width \
+     ones): shorten it or leave it out";
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SearchError + '_ {
     move |source| SearchError::Io {

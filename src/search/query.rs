@@ -134,9 +134,32 @@ impl SearchRequest {
     /// What decides a search's results and their order, hashed: its kind, its words and its
     /// filters (not the page, nor the language of the highlights). FNV-1a, so it is the same
     /// in every process and after a restart.
+    /// Written as the search reads it: case aside (RICE is rice), and a list filter as a set
+    /// (two provinces in either order) (QA).
     pub fn tag(&self) -> u32 {
-        let words: Vec<&str> = self.text.split_whitespace().collect();
-        let what = format!("{:?}|{}|{:?}", self.kind, words.join(" "), self.filter);
+        let words: Vec<String> = self
+            .text
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
+        fn set<T: std::fmt::Debug>(items: &[T]) -> String {
+            let mut items: Vec<String> = items.iter().map(|i| format!("{i:?}")).collect();
+            items.sort();
+            items.dedup();
+            items.join(",")
+        }
+        let f = &self.filter;
+        let what = format!(
+            "{:?}|{}|{:?}|{:?}|{}|{}|{}|{}",
+            self.kind,
+            words.join(" "),
+            f.sector,
+            f.usd,
+            set(&f.provinces),
+            set(&f.digital_levels),
+            set(&f.partnership_types),
+            set(&f.languages),
+        );
         what.bytes().fold(0x811c_9dc5_u32, |h, b| {
             (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
         })

@@ -410,9 +410,19 @@ async fn search_page<K: Listed>(w: Web) -> Response {
     };
     let found = match result {
         Ok(found) => found,
-        Err(service::ServiceError::BadInput(_)) => {
-            page.error = Some(tr.t("search-error"));
-            page.filters_open = true;
+        Err(service::ServiceError::BadInput(e)) => {
+            // What was typed, said as such; else a filter or a page link (QA: a word too long
+            // to search was called a bad filter).
+            let typed = |m: &str| e.0.iter().any(|f| f.field == "query" && f.message == m);
+            let key = if typed(crate::search::index::WORD_TOO_LONG) {
+                "search-error-long-word"
+            } else if typed(crate::search::index::NO_SEARCHABLE_WORD) {
+                "search-error-no-word"
+            } else {
+                page.filters_open = true;
+                "search-error"
+            };
+            page.error = Some(tr.t(key));
             return w.page(StatusCode::BAD_REQUEST, &page);
         }
         Err(e) => return w.service_error(e),
