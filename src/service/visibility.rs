@@ -334,7 +334,7 @@ pub fn message_reveals(
         })
     };
     if sme.visibility == Visibility::Anonymous {
-        if let Some(w) = hidden_name_word(&sme.name, &said, Some(&visible)) {
+        if let Some(w) = hidden_name_word(&sme.name, &said, &visible) {
             return found(HIDDEN_NAME, &w);
         }
     }
@@ -512,13 +512,13 @@ fn inside_industry_text(word: &str) -> bool {
 /// The first thing `said` says of a hidden name that could point at the business: the whole
 /// name, or one of its telling words that is not an ordinary word to say ([`is_ordinary`]) and
 /// not something `visible` (what the reader sees anyway) says too.
-fn hidden_name_word(name: &LocalizedText, said: &Said, visible: Option<&Said>) -> Option<String> {
+fn hidden_name_word(name: &LocalizedText, said: &Said, visible: &Said) -> Option<String> {
     for n in name.texts() {
         if said.has_run(n) {
             return Some(n.to_string());
         }
         for w in telling_words(n) {
-            if !is_ordinary(&w) && !visible.is_some_and(|v| v.says(&w)) && said.says(&w) {
+            if !is_ordinary(&w) && !visible.says(&w) && said.says(&w) {
                 return Some(w);
             }
         }
@@ -641,7 +641,7 @@ pub fn own_texts_reveal(
             return Err(ValidationErrors::single(*field, OWN_CONTACT_IN_TEXT));
         }
     }
-    if name_hidden && description_names(name, description) {
+    if name_hidden && description_names(name, &public[0].1) {
         return Err(ValidationErrors::single(
             "input.description",
             HIDDEN_NAME_IN_TEXT,
@@ -661,10 +661,9 @@ pub fn own_texts_reveal(
 /// sugar, golden, Siem Reap, 좋은): that rule refused 27 of the 175 demo descriptions, which
 /// named nothing (QA). A distinctive word of the name alone ("Snorkelwhistle repairs…") still
 /// passes: telling it from an everyday word needs word frequencies the service does not have.
-fn description_names(name: &LocalizedText, description: &LocalizedText) -> bool {
-    let text = description.texts().collect::<Vec<_>>().join(" ");
-    let said = Said::of(&text);
-    let addresses: Vec<Said> = text
+fn description_names(name: &LocalizedText, said: &Said) -> bool {
+    let addresses: Vec<Said> = said
+        .text
         .split_whitespace()
         .filter(|t| looks_like_address(t))
         .map(Said::of)
