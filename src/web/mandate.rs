@@ -40,9 +40,10 @@ pub struct SectorChoice {
     /// class (4772). Without them here, saving the form unchanged dropped them and the mandate
     /// became "every sector" (QA).
     pub finer: Vec<Check>,
-    /// Per division (in `divisions`' order), every name the filter box finds it by, lower
-    /// case: its code and title and the titles of its classes, in three languages (화장품 finds
-    /// 20 by its class 2023 "화장품 제조업", and 47 by 4772).
+    /// Per division (in `divisions`' order), its code and title in three languages, lower
+    /// case. The filter box also finds it by its classes' titles and the things they deal in,
+    /// from the finders' words file (화장품 finds 20 by its class 2023 "화장품 제조업", and 47
+    /// by 4772).
     pub division_names: Vec<String>,
     /// Open when something inside is chosen.
     pub open: bool,
@@ -129,17 +130,10 @@ fn sector_tree(w: &Web, form: &Form) -> Vec<SectorChoice> {
                         .map(|l| format!("{} {}", d.code, d.name(*l).to_lowercase()))
                         .collect();
                     names.extend(own.iter().cloned());
-                    let mut all = own;
-                    let mut stack = vec![d.code.as_str()];
-                    while let Some(parent) = stack.pop() {
-                        for k in isic().children(Some(parent)) {
-                            stack.push(k.code.as_str());
-                            if k.level == IsicLevel::Class {
-                                all.extend(Lang::ALL.iter().map(|l| k.name(*l).to_lowercase()));
-                            }
-                        }
-                    }
-                    division_names.push(all.join(" | "));
+                    // Its classes' titles come from the finders' words file (`site.js`,
+                    // `classesNamed`), not the page: in three languages they made the form
+                    // 174 KB, past the pages' 150 KB.
+                    division_names.push(own.join(" | "));
                     check(
                         format!("s-{}", d.code),
                         "sector",

@@ -102,7 +102,7 @@ pub fn sector_groups(tr: super::i18n::Tr, sector: &str) -> Vec<Group> {
 /// classes that deal in it.
 pub fn activity_words_json() -> String {
     let glossary = crate::matching::glossary::glossary();
-    let rows: Vec<[String; 2]> = crate::matching::activities::activities()
+    let mut rows: Vec<[String; 2]> = crate::matching::activities::activities()
         .rows()
         .filter_map(|(index, classes)| {
             let concept = glossary.concept(index)?;
@@ -114,6 +114,22 @@ pub fn activity_words_json() -> String {
             Some([forms.join(" | "), classes.join(" ")])
         })
         .collect();
+    // Each class by its own title in the three languages, so the mandate form's sector tree
+    // finds a division by its classes' titles without carrying them in the page (in all three
+    // languages they weighed 100 KB of it).
+    let isic = crate::domain::sector::isic();
+    rows.extend(
+        isic.all()
+            .iter()
+            .filter(|n| n.level == crate::domain::sector::IsicLevel::Class)
+            .map(|n| {
+                let titles: Vec<String> = Lang::ALL
+                    .iter()
+                    .map(|l| n.name(*l).to_lowercase())
+                    .collect();
+                [titles.join(" | "), n.code.clone()]
+            }),
+    );
     serde_json::to_string(&rows).unwrap_or_else(|_| "[]".to_string())
 }
 
