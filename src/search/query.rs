@@ -132,10 +132,10 @@ pub struct SearchRequest {
 
 impl SearchRequest {
     /// What decides a search's results and their order, hashed: its kind, its words and its
-    /// filters (not the page, nor the language of the highlights). FNV-1a, so it is the same
-    /// in every process and after a restart.
-    /// Written as the search reads it: case aside (RICE is rice), and a list filter as a set
-    /// (two provinces in either order) (QA).
+    /// filters (not the page, nor the language of the highlights), written as the search reads
+    /// them: case aside (RICE is rice), a list filter as a set (two provinces in either order)
+    /// (QA). [`fnv1a`](super::schema::fnv1a), so it is the same in every process and after a
+    /// restart.
     pub fn tag(&self) -> u32 {
         let words: Vec<String> = self
             .text
@@ -160,9 +160,8 @@ impl SearchRequest {
             set(&f.partnership_types),
             set(&f.languages),
         );
-        what.bytes().fold(0x811c_9dc5_u32, |h, b| {
-            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-        })
+        // Its low 32 bits: a cursor carries eight hex digits of it.
+        super::schema::fnv1a(what.as_bytes()) as u32
     }
 }
 

@@ -215,15 +215,17 @@ pub const KIND_INVESTOR: &str = "investor";
 /// Marks "no preference" in multi-valued filter fields of investors.
 pub const ANY: &str = "*";
 
+/// FNV-1a (64 bits): a hash that is the same in every process and release, for fingerprints
+/// (the glossary's) and tags (a search cursor's search).
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fnv1a(bytes: &[u8]) -> u64 {
-        bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-            (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
-        })
-    }
 
     #[test]
     fn a_changed_glossary_bumps_the_schema_version() {

@@ -129,38 +129,36 @@ fn request(kind: SearchKind, args: SearchArgs) -> ServiceResult<SearchRequest> {
     let text = args.query.unwrap_or_default();
     check_plain_text(&text, MAX_QUERY_CHARS).map_err(|e| ServiceError::bad_input("query", e))?;
     let filter = args.filter.parse()?;
-    let cursor = |field: &str, c: Option<String>| {
-        c.map(|c| Cursor::parse(&c).map_err(|_| super::not_a_cursor(field, &c, "search")))
-            .transpose()
-    };
     let back = args.last.is_some() || args.before.is_some();
-    let given = match (&args.after, &args.before) {
-        (Some(a), _) => Some(("after", a.clone())),
-        (None, Some(b)) => Some(("before", b.clone())),
-        (None, None) => None,
-    };
-    let (first, page) = if back {
-        if let Some(field) = [
+    if back {
+        for (field, given) in [
             ("first", args.first.is_some()),
             ("after", args.after.is_some()),
-        ]
-        .into_iter()
-        .find_map(|(f, given)| given.then_some(f))
-        {
-            return Err(ServiceError::bad_input(
-                field,
-                "a page is read forward (first, after) or back (last, before), not both ways",
-            ));
+        ] {
+            if given {
+                return Err(ServiceError::bad_input(
+                    field,
+                    "a page is read forward (first, after) or back (last, before), not both ways",
+                ));
+            }
         }
-        (
-            super::page_size_of("last", args.last, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?,
-            Paging::Before(cursor("before", args.before)?),
-        )
+    }
+    // The page size and the cursor, under the names of the way the page is read.
+    let (size, cursor_field, raw) = if back {
+        (("last", args.last), "before", args.before)
     } else {
-        (
-            super::page_size(args.first, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?,
-            Paging::After(cursor("after", args.after)?),
-        )
+        (("first", args.first), "after", args.after)
+    };
+    let first = super::page_size_of(size.0, size.1, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
+    let refused = |c: &str| super::not_a_cursor(cursor_field, c, "search");
+    let cursor = raw
+        .as_deref()
+        .map(|c| Cursor::parse(c).map_err(|_| refused(c)))
+        .transpose()?;
+    let page = if back {
+        Paging::Before(cursor)
+    } else {
+        Paging::After(cursor)
     };
     let req = SearchRequest {
         kind,
@@ -171,12 +169,8 @@ fn request(kind: SearchKind, args: SearchArgs) -> ServiceResult<SearchRequest> {
         lang: args.lang.unwrap_or(Lang::En),
     };
     // A cursor of another search would be read as a position in this one's order.
-    match (&req.page, &given) {
-        (Paging::After(Some(c)) | Paging::Before(Some(c)), Some((field, s)))
-            if !c.belongs_to(&req) =>
-        {
-            Err(super::not_a_cursor(field, s, "search"))
-        }
+    match (cursor, raw) {
+        (Some(c), Some(raw)) if !c.belongs_to(&req) => Err(refused(&raw)),
         _ => Ok(req),
     }
 }

@@ -526,14 +526,20 @@ fn hidden_name_word(name: &LocalizedText, said: &Said, visible: &Said) -> Option
     None
 }
 
-/// A word of a name that any business may say without naming itself: company words
-/// ("limited"), glossary forms (what it makes or does), the words of industry titles, and
-/// place names (where it is: "Kampot" of Kampot Pepper Farm, ភ្នំពេញ, 메콩).
+/// A word of a name that any business may say without naming itself: a [plain](is_plain)
+/// one, or a Khmer or Korean word that industry titles and glossary forms hold inside longer
+/// ones ([`inside_industry_text`]).
 fn is_ordinary(word: &str) -> bool {
+    is_plain(word) || inside_industry_text(word)
+}
+
+/// A word that is itself a thing or a place: a company word ("limited"), a glossary form
+/// (what a business makes or does), a word of an English industry title, or a place name
+/// (where it is: "Kampot" of Kampot Pepper Farm, ភ្នំពេញ, 메콩).
+fn is_plain(word: &str) -> bool {
     COMPANY_WORDS.contains(&word)
         || is_glossary_word(word)
         || industry_words().contains(word)
-        || inside_industry_text(word)
         || place_words().contains(word)
 }
 
@@ -668,36 +674,31 @@ fn description_names(name: &LocalizedText, said: &Said) -> bool {
         .filter(|t| looks_like_address(t))
         .map(Said::of)
         .collect();
+    // A thing or a place, or two such run together ("ricemill"). Not a word only found inside
+    // industry texts (សុខា, a given name, is inside សុខាភិបាល "health").
+    let plainish = |w: &str| {
+        is_plain(w)
+            || w.char_indices()
+                .skip(1)
+                .any(|(at, _)| is_plain(&w[..at]) && is_plain(&w[at..]))
+    };
     name.texts().any(|n| {
-        let words = telling_words(n);
-        // A name all of whose words are things or places ("Rice Mill"; two such run together,
-        // "ricemill", too). Words only found inside industry texts do not count as such here
-        // (សុខា, a given name, is inside សុខាភិបាល "health").
-        let plain = |w: &str| {
-            COMPANY_WORDS.contains(&w)
-                || is_glossary_word(w)
-                || industry_words().contains(w)
-                || place_words().contains(w)
-        };
-        let plainish = |w: &str| {
-            plain(w)
-                || w.char_indices()
-                    .skip(1)
-                    .any(|(at, _)| plain(&w[..at]) && plain(&w[at..]))
-        };
-        // Every word of it, short ones too ("AB" of AB Fish is no thing); an unspaced Khmer
-        // or Korean one by its dictionary pieces.
-        let generic = Said::of(n).words.iter().all(|token| {
+        let whole = Said::of(n);
+        // A name all of whose words are things or places ("Rice Mill"): every word of it,
+        // short ones too ("AB" of AB Fish is no thing), an unspaced Khmer or Korean one by its
+        // dictionary pieces.
+        let generic = whole.words.iter().all(|token| {
             plainish(token) || {
                 let pieces = telling_words(token);
                 !token.is_ascii() && !pieces.is_empty() && pieces.iter().all(|p| plainish(p))
             }
         });
-        (!generic && Said::of(n).skeleton.chars().count() >= 4 && said.has_run(n))
-            || addresses.iter().any(|a| {
-                words
-                    .iter()
-                    .any(|w| !is_ordinary(w) && a.skeleton.contains(w.as_str()))
+        let named = !generic
+            && whole.skeleton.chars().count() >= 4
+            && said.skeleton.contains(&whole.skeleton);
+        named
+            || telling_words(n).iter().any(|w| {
+                !is_ordinary(w) && addresses.iter().any(|a| a.skeleton.contains(w.as_str()))
             })
     })
 }
@@ -757,8 +758,10 @@ struct Said {
     /// The skeleton with the words people spell an address with left out ("sokha at mail dot
     /// example").
     spelled_out: String,
-    /// The Latin words as search reads them, stemmed (a search for "bakeries" finds "bakery").
-    stems: std::collections::HashSet<String>,
+    /// The Latin words as search reads them, stemmed (a search for "bakeries" finds "bakery");
+    /// read on the first [`Said::says`] of a Latin word only, since it runs the whole search
+    /// analyzer over the text and most `Said`s (names, titles, `has_run`'s) never need it.
+    stems: std::cell::OnceCell<std::collections::HashSet<String>>,
 }
 
 impl Said {
@@ -795,7 +798,7 @@ impl Said {
             .collect();
         Said {
             skeleton: canonical.chars().filter(|c| is_letter(*c)).collect(),
-            stems: latin_stems(&canonical).into_iter().collect(),
+            stems: std::cell::OnceCell::new(),
             words,
             numbers,
             spelled_out,
@@ -816,7 +819,11 @@ impl Said {
     /// word of its own.
     fn says(&self, word: &str) -> bool {
         let latin = word.chars().all(|c| c.is_ascii_alphanumeric());
-        if latin && latin_stems(word).iter().any(|s| self.stems.contains(s)) {
+        let stems = || {
+            self.stems
+                .get_or_init(|| latin_stems(&self.text).into_iter().collect())
+        };
+        if latin && latin_stems(word).iter().any(|s| stems().contains(s)) {
             return true;
         }
         if latin && word.chars().count() < 5 {

@@ -433,16 +433,13 @@ pub async fn me(w: Web) -> Response {
         Ok(b) => b,
         Err(e) => return w.service_error(e),
     };
-    let saved_id = Form::query(w.query.as_deref())
-        .get("saved")
-        .map(str::to_string);
-    let saved = match saved_id {
+    let saved = match query.get("saved") {
         None => None,
         Some(id) => {
             let (name, key) = if account.role == Role::Investor {
-                (owned_name::<Investor>(&w, &id).await, "me-saved-mandate")
+                (owned_name::<Investor>(&w, id).await, "me-saved-mandate")
             } else {
-                (owned_name::<Sme>(&w, &id).await, "me-saved-business")
+                (owned_name::<Sme>(&w, id).await, "me-saved-business")
             };
             // Someone else's id, or one that is gone, says nothing.
             name.ok().flatten().map(|name| {

@@ -108,6 +108,16 @@ fn check(id: String, name: &'static str, value: &str, label: String, form: &Form
 /// The sector tree: sections, each with its divisions, ticked as in `form`.
 fn sector_tree(w: &Web, form: &Form) -> Vec<SectorChoice> {
     let chosen = form.all("sector");
+    // A division, group or class: its box, named by its code and title.
+    let coded = |code: &str| {
+        check(
+            format!("s-{code}"),
+            "sector",
+            code,
+            format!("{code} {}", sector_name(w.tr, code)),
+            form,
+        )
+    };
     isic()
         .children(None)
         .map(|section| {
@@ -124,7 +134,7 @@ fn sector_tree(w: &Web, form: &Form) -> Vec<SectorChoice> {
                 .filter(|d| d.level == IsicLevel::Division)
                 .map(|d| {
                     // The filter finds a division by its name in any language, with or
-                    // without its code in front ("10 food"), and by its classes' names.
+                    // without its code in front ("10 food").
                     let own: Vec<String> = Lang::ALL
                         .iter()
                         .map(|l| format!("{} {}", d.code, d.name(*l).to_lowercase()))
@@ -134,13 +144,7 @@ fn sector_tree(w: &Web, form: &Form) -> Vec<SectorChoice> {
                     // `classesNamed`), not the page: in three languages they made the form
                     // 174 KB, past the pages' 150 KB.
                     division_names.push(own.join(" | "));
-                    check(
-                        format!("s-{}", d.code),
-                        "sector",
-                        &d.code,
-                        format!("{} {}", d.code, sector_name(w.tr, &d.code)),
-                        form,
-                    )
+                    coded(&d.code)
                 })
                 .collect();
             let finer: Vec<Check> = chosen
@@ -148,15 +152,7 @@ fn sector_tree(w: &Web, form: &Form) -> Vec<SectorChoice> {
                 .filter_map(|c| isic().get(c))
                 .filter(|n| matches!(n.level, IsicLevel::Group | IsicLevel::Class))
                 .filter(|n| isic().section_of(&n.code) == Some(code))
-                .map(|n| {
-                    check(
-                        format!("s-{}", n.code),
-                        "sector",
-                        &n.code,
-                        format!("{} {}", n.code, sector_name(w.tr, &n.code)),
-                        form,
-                    )
-                })
+                .map(|n| coded(&n.code))
                 .collect();
             let open = divisions.iter().any(|d| d.checked) || !finer.is_empty();
             SectorChoice {

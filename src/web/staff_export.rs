@@ -5,8 +5,8 @@
 //! staff account's e-mail, the last change, province), plus what staff read on the match page
 //! (the ISIC class with its code, the score) and the match page's address (under `--public-url`
 //! when it is set, else a path: the service cannot tell the address people reach it at), from
-//! the same `service::pipeline::list` and the same visibility rules. No contact detail is exported: the board shows none, and contacts stay on
-//! the match page, where the rules decide.
+//! the same `service::pipeline::list` and the same visibility rules. No contact detail is
+//! exported: the board shows none, and contacts stay on the match page, where the rules decide.
 //!
 //! The file opens as text in any spreadsheet: UTF-8 with a byte-order mark (without it Excel
 //! reads Khmer and Korean as Latin-1), and a cell that starts like a formula gets a leading `'`,
