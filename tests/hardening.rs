@@ -617,6 +617,39 @@ fn large_documents_are_refused_before_parsing_and_errors_quote_little() {
     assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body:#}");
 }
 
+/// A document that is wrong thousands of times over (3,000 declared variables, none used) is
+/// answered with a bounded list of errors, the last saying how many were left out; before, one
+/// error each, 435 KB in all (QA).
+#[test]
+fn a_response_lists_a_bounded_number_of_errors() {
+    let s = TestServer::start();
+    let vars: String = (0..3000).map(|i| format!("$v{i}:Int ")).collect();
+    let (status, _, body) = post(
+        &s.base,
+        &json!({ "query": format!("query({vars}) {{ __typename }}") }),
+    );
+    assert_eq!(status, 200);
+    let errors = body["errors"].as_array().cloned().unwrap_or_default();
+    assert_eq!(errors.len(), 50, "{}", errors.len());
+    assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{body:#}");
+    let last = &errors[49];
+    assert_eq!(
+        last["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+        "{last}"
+    );
+    assert!(
+        last["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("2951 more errors like this one are not listed")),
+        "{last}"
+    );
+    assert!(
+        body.to_string().len() < 20_000,
+        "{}",
+        body.to_string().len()
+    );
+}
+
 /// Before: web form bodies were read with no deadline: a body that never came held the
 /// address's turn and a server-wide slot for ever (only /graphql had 408).
 #[test]
