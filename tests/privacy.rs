@@ -187,19 +187,26 @@ fn a_profile_text_cannot_carry_its_contact_details_or_hidden_name() {
             "PUBLIC",
             "Quuxly Foods",
             "Rice noodles. Call ០១២ ៩៨៧ ៦៥៤ any day.",
-            "input.description",
+            "input.description.en",
         ),
         (
             "PUBLIC",
             "Quuxly Foods",
             "Rice noodles; write to sokha@sokha-cashew.example",
-            "input.description",
+            "input.description.en",
         ),
         (
             "ANONYMOUS",
             "Quuxly Foods",
             "Quuxly-Foods makes rice noodles in Kampong Thom.",
-            "input.description",
+            "input.description.en",
+        ),
+        // A word of the name that no everyday text has points at the business alone.
+        (
+            "ANONYMOUS",
+            "Quuxly Foods",
+            "Quuxly makes rice noodles in Kampong Thom.",
+            "input.description.en",
         ),
         (
             "PUBLIC",
@@ -218,6 +225,11 @@ fn a_profile_text_cannot_carry_its_contact_details_or_hidden_name() {
             body["errors"][0]["extensions"]["fields"][0], field,
             "{description}: {body:#}"
         );
+        // The owner is told which word is taken for the name.
+        if visibility == "ANONYMOUS" {
+            let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+            assert!(message.to_lowercase().contains("quuxly"), "{message}");
+        }
     }
     assert_eq!(count(), before, "nothing saved");
     let found = s.ok(

@@ -2291,3 +2291,68 @@ fn the_account_page_pages_through_many_businesses_both_ways() {
     assert!(back.contains("Shop number 00") && back.contains("Shop number 19"));
     assert!(link(&back, "prev").is_none(), "back at the start");
 }
+
+/// A business made anonymous on the Khmer page whose English description (which the Khmer
+/// page does not show) says a word of its name: the refusal quotes the word and says the text
+/// is the English one, so the owner knows where to look (QA: a Khmer owner was told only that
+/// "this text" named the business). Nothing changes.
+#[test]
+fn a_refused_text_in_another_language_is_named_with_its_word() {
+    let s = TestServer::start();
+    let cookie = format!("khkr_session={}", s.sme_token);
+    let h = [("Cookie", cookie.as_str())];
+    let mut input = sme_input();
+    input["name"] = serde_json::json!({ "en": "Snorkelwhistle Motor Repair", "km": "ជាងម៉ូតូ" });
+    input["description"] = serde_json::json!({
+        "en": "Snorkelwhistle repairs motorbikes and tuk-tuks in Kampot.",
+        "km": "ជួសជុលម៉ូតូ និងរ៉ឺម៉កនៅកំពត"
+    });
+    let id = publish_sme(&s, input);
+    let page = get(&s, &format!("/km/me/new?id={id}&name=x&step=contact"), &h).text();
+    let csrf = csrf_of(&page);
+    let sent = [
+        ("id", id.as_str()),
+        ("csrf", csrf.as_str()),
+        ("name", "ជាងម៉ូតូ"),
+        ("description", "ជួសជុលម៉ូតូ និងរ៉ឺម៉កនៅកំពត"),
+        ("sector", "4540"),
+        ("province", "KH-7"),
+        ("phone", "012 345 678"),
+        ("visibility", "ANONYMOUS"),
+    ];
+    let refused = post_form(&s, "/km/me/new", Some(&cookie), &sent);
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    let html = refused.text();
+    assert!(html.contains("«snorkelwhistle»"), "the word is quoted");
+    assert!(
+        html.contains("នេះជាអត្ថបទរបស់អ្នកជាភាសាអង់គ្លេស"),
+        "the text is said to be the English one"
+    );
+    let this = s.as_sme().ok(
+        "query($id: ID!) { sme(id: $id) { visibility } }",
+        serde_json::json!({ "id": id }),
+    );
+    assert_eq!(this["sme"]["visibility"], "PUBLIC", "nothing changed");
+    // On the English page, as the message says, the English text is changed and the business
+    // made anonymous; its Khmer texts are kept.
+    let page = get(&s, &format!("/en/me/new?id={id}&name=x&step=contact"), &h).text();
+    let csrf = csrf_of(&page);
+    let sent = [
+        ("id", id.as_str()),
+        ("csrf", csrf.as_str()),
+        ("name", "Snorkelwhistle Motor Repair"),
+        ("description", "Motorbikes and tuk-tuks repaired in Kampot."),
+        ("sector", "4540"),
+        ("province", "KH-7"),
+        ("phone", "012 345 678"),
+        ("visibility", "ANONYMOUS"),
+    ];
+    let saved = post_form(&s, "/en/me/new", Some(&cookie), &sent);
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    let this = s.as_sme().ok(
+        "query($id: ID!) { sme(id: $id) { visibility description { km } } }",
+        serde_json::json!({ "id": id }),
+    );
+    assert_eq!(this["sme"]["visibility"], "ANONYMOUS", "{this}");
+    assert_eq!(this["sme"]["description"]["km"], "ជួសជុលម៉ូតូ និងរ៉ឺម៉កនៅកំពត");
+}

@@ -451,7 +451,7 @@ pub(crate) const ARCHETYPES: &[Archetype] = &[
         services: false,
         nouns: &[
             ("Rice Mill", "រោងម៉ាស៊ីនកិនស្រូវ", "정미소"),
-            ("Rice Milling Co.", "ក្រុមហ៊ុនកិនស្រូវ", "미곡 처리장"),
+            ("Rice Milling", "សហគ្រាសកិនស្រូវ", "미곡 처리장"),
         ],
         does: &[
             ("mills and polishes fragrant rice for export",

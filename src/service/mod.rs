@@ -10,6 +10,7 @@
 //! Errors are [`ServiceError`]s; each front end maps every variant on purpose.
 
 pub mod accounts;
+pub mod common_words;
 pub mod error;
 pub mod incentives;
 pub mod matching;

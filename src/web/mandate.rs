@@ -389,14 +389,6 @@ pub async fn save(w: Web, body: Bytes) -> Response {
     let tr = w.tr;
     let text = |k: &str| form.get(k).map(str::to_string);
     let mut errors: Vec<FieldError> = Vec::new();
-    let fail = |errors: &mut Vec<FieldError>, id: &'static str, key: &str| {
-        if !errors.iter().any(|e| e.id == id) {
-            errors.push(FieldError {
-                id,
-                message: tr.t(key),
-            });
-        }
-    };
     // Everything the form can tell at once: the texts and the ticket as typed.
     for (id, message) in refusals::name_and_description(tr, &form) {
         errors.push(FieldError { id, message });
@@ -465,8 +457,11 @@ pub async fn save(w: Web, body: Bytes) -> Response {
         Err(ServiceError::BadInput(e)) => {
             for fe in &e.0 {
                 let (id, key) = field_of(&fe.field);
-                let key = refusals::own_text_key(&fe.message).unwrap_or(key);
-                fail(&mut errors, id, key);
+                let message = refusals::own_text_message(tr, &fe.field, &fe.message)
+                    .unwrap_or_else(|| tr.t(key));
+                if !errors.iter().any(|e| e.id == id) {
+                    errors.push(FieldError { id, message });
+                }
             }
         }
         // Changed at the same time from another tab or device (or taken off the site).

@@ -13,7 +13,7 @@ use crate::domain::amount::{self, AmountError, Currency};
 use crate::domain::incentives::format_usd;
 use crate::domain::money::MAX_USD;
 use crate::domain::sme::{DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS};
-use crate::domain::text::{check_plain_text, check_visible};
+use crate::domain::text::{check_plain_text, check_visible, Lang};
 
 /// The problem with a text typed in the page language, if any: nothing typed, more than
 /// `max_chars` characters, nothing visible (only spaces, marks or format characters), or
@@ -94,15 +94,31 @@ pub fn size(tr: Tr, employees: Option<&str>, founded: Option<&str>) -> Vec<(&'st
     out
 }
 
-/// The message key for a profile text the use case refused because it tells what the rules
-/// keep back (`visibility::own_texts_reveal`): more to the point than "fill this in".
-pub fn own_text_key(message: &str) -> Option<&'static str> {
-    use crate::service::visibility::{HIDDEN_NAME_IN_TEXT, OWN_CONTACT_IN_TEXT};
-    match message {
-        OWN_CONTACT_IN_TEXT => Some("error-text-own-contact"),
-        HIDDEN_NAME_IN_TEXT => Some("error-text-hidden-name"),
-        _ => None,
-    }
+/// The page-language message for a profile text the use case refused because it tells what
+/// the rules keep back (`visibility::own_texts_reveal`), more to the point than "fill this in".
+/// It quotes the word taken for a hidden name, and says so when the text refused is in another
+/// language than the page's: the form shows one language's text and keeps the others out of
+/// sight (QA: a Khmer owner was told their text named the business, and it was the English one).
+pub fn own_text_message(tr: Tr, field: &str, message: &str) -> Option<String> {
+    use crate::service::visibility::{read_own_text_refusal, OwnTextRefusal};
+    let said = match read_own_text_refusal(message)? {
+        OwnTextRefusal::Contact => tr.t("error-text-own-contact"),
+        OwnTextRefusal::HiddenName(word) => {
+            tr.t1("error-text-hidden-name", "word", word.to_string())
+        }
+    };
+    let other = field
+        .rsplit_once('.')
+        .and_then(|(_, code)| Lang::ALL.into_iter().find(|l| l.code() == code))
+        .filter(|l| *l != tr.lang);
+    Some(match other {
+        Some(l) => tr.t2(
+            "error-text-other-language",
+            ("message", said),
+            ("language", tr.t(&format!("lang-name-{}", l.code()))),
+        ),
+        None => said,
+    })
 }
 
 /// The message for an amount that cannot be taken, in the page language.
@@ -151,7 +167,6 @@ pub fn amounts(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::text::Lang;
 
     #[test]
     fn each_text_problem_has_its_own_message_in_each_language() {

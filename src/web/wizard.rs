@@ -510,9 +510,10 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
         Err(ServiceError::BadInput(e)) => {
             for fe in &e.0 {
                 let (id, key) = field_of(fe.field.trim_start_matches("input."));
-                let key = refusals::own_text_key(&fe.message).unwrap_or(key);
+                let message = refusals::own_text_message(w.tr, &fe.field, &fe.message)
+                    .unwrap_or_else(|| w.tr.t(key));
                 if !errors.iter().any(|(known, _)| *known == id) {
-                    errors.push((id, w.tr.t(key)));
+                    errors.push((id, message));
                 }
             }
         }
@@ -529,6 +530,12 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
 /// The wizard's field for a field the use case names, and the message it gets when the form's
 /// own checks (`problems`) did not name it first.
 fn field_of(field: &str) -> (&'static str, &'static str) {
+    // A description is refused by its language (`description.km`) when it tells what the
+    // rules keep back; the wizard has one description field.
+    let field = match field.split_once('.') {
+        Some(("description", _)) => "description",
+        _ => field,
+    };
     match field {
         "name" => ("name", "error-wizard-text"),
         "description" => ("description", "error-wizard-text"),

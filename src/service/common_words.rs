@@ -1,0 +1,196 @@
+//! Whether a word is everyday text in its language, or could point at one business.
+//!
+//! The description guard ([`super::visibility`]) refuses an ANONYMOUS SME's description that
+//! holds a distinctive word of its hidden name ("Snorkelwhistle repairs motorbikes"), but not
+//! the everyday words names are made of (golden, palm sugar, 좋은, ផ្កាយ). Which is which comes
+//! from how often the word is read in public text:
+//! - English and Korean: wordfreq's lists of words read at least once per million
+//!   (`data/common-words/`, CC BY-SA 4.0; `build.py` there says how they were made);
+//! - Khmer: the word counts the segmenter already uses (`data/khmer_word_counts.tsv`).
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+const ENGLISH: &str = include_str!("../../data/common-words/en.txt");
+const KOREAN: &str = include_str!("../../data/common-words/ko.txt");
+
+fn listed(text: &'static str) -> HashSet<&'static str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}
+
+fn english() -> &'static HashSet<&'static str> {
+    static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    WORDS.get_or_init(|| listed(ENGLISH))
+}
+
+fn korean() -> &'static HashSet<&'static str> {
+    static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    WORDS.get_or_init(|| listed(KOREAN))
+}
+
+fn khmer() -> &'static HashSet<String> {
+    static WORDS: OnceLock<HashSet<String>> = OnceLock::new();
+    WORDS.get_or_init(|| crate::search::khmer::word_counts().into_keys().collect())
+}
+
+/// Whether `word` (lower-cased, as the guard reads text) is everyday text: digits; a Khmer
+/// word whose every dictionary piece is read in public Khmer text; a Latin or Korean word that
+/// is a listed word, or listed words run together (handicraft, 케이뷰티, ricemill). `also`
+/// names further everyday words (glossary forms, places) that the lists may lack.
+///
+/// A Latin piece is three letters or more (with an English plural's `s` taken off), a Korean
+/// one two syllables or more: shorter ones would make nearly any word "run together" (권혜진
+/// is not 권 + 혜진).
+pub fn is_common(word: &str, also: &dyn Fn(&str) -> bool) -> bool {
+    if word.is_empty() || word.chars().all(|c| c.is_ascii_digit()) || also(word) {
+        return true;
+    }
+    if word
+        .chars()
+        .any(crate::search::analyzer::is_khmer_letter_or_sign)
+    {
+        return khmer_pieces(word)
+            .iter()
+            .all(|p| khmer().contains(*p) || also(p));
+    }
+    // Whether word[..at] splits into everyday pieces, for each char boundary `at`.
+    let ends: Vec<usize> = word
+        .char_indices()
+        .map(|(i, _)| i)
+        .skip(1)
+        .chain([word.len()])
+        .collect();
+    // An adjective or a noun with a one-syllable ending or particle (좋은, 행복한, 한빛은):
+    // wordfreq lists Korean stems apart from their endings.
+    if let Some(stem) = word.strip_suffix(KOREAN_ENDINGS) {
+        if stem.chars().all(crate::search::korean::is_syllable)
+            && !stem.is_empty()
+            && (korean().contains(stem) || is_common(stem, also))
+        {
+            return true;
+        }
+    }
+    // reach[at][free]: word[..at] splits into everyday pieces, with `free` Korean syllables
+    // that no piece covers (at most one: 팜 of 팜슈가 "palm sugar", a loanword written
+    // together; never a whole word, so 소카 "Sokha" stays a name).
+    let mut reach = vec![[false; 2]; word.len() + 1];
+    reach[0][0] = true;
+    for from in std::iter::once(0).chain(ends.iter().copied()) {
+        for free in 0..2 {
+            if !reach[from][free] {
+                continue;
+            }
+            for &to in ends.iter().filter(|&&to| to > from) {
+                let piece = &word[from..to];
+                if is_piece(piece, also) {
+                    reach[to][free] = true;
+                } else if free == 0
+                    && piece.chars().count() == 1
+                    && piece.chars().all(crate::search::korean::is_syllable)
+                {
+                    reach[to][1] = true;
+                }
+            }
+        }
+    }
+    // One free syllable and a piece of two or more: three syllables at least.
+    reach[word.len()].contains(&true)
+}
+
+/// One-syllable endings and particles after a Korean stem: adnominal 은/는/ㄴ-forms of
+/// adjectives and verbs (좋은, 맛있는, 행복한, 된, 할), and the particles a name's word may carry.
+const KOREAN_ENDINGS: &[char] = &[
+    '은', '는', '을', '를', '의', '인', '한', '할', '된', '이', '가', '와', '과', '에', '도', '로',
+];
+
+fn is_piece(piece: &str, also: &dyn Fn(&str) -> bool) -> bool {
+    let count = piece.chars().count();
+    if piece.chars().all(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    if piece.chars().all(|c| c.is_ascii_lowercase()) {
+        return count >= 3
+            && (english().contains(piece)
+                || piece
+                    .strip_suffix('s')
+                    .is_some_and(|p| english().contains(p))
+                || also(piece));
+    }
+    if piece.chars().all(crate::search::korean::is_syllable) {
+        return count >= 2 && (korean().contains(piece) || also(piece));
+    }
+    false
+}
+
+/// A Khmer word's pieces as the dictionary cuts it.
+fn khmer_pieces(word: &str) -> Vec<&str> {
+    let mut from = 0;
+    let mut pieces = Vec::new();
+    for at in crate::search::khmer::boundaries(word)
+        .into_iter()
+        .chain([word.len()])
+    {
+        if at > from {
+            pieces.push(&word[from..at]);
+        }
+        from = at;
+    }
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn common(word: &str) -> bool {
+        is_common(word, &|_| false)
+    }
+
+    #[test]
+    fn everyday_words_are_common_and_made_up_names_are_not() {
+        for w in [
+            "golden",
+            "palm",
+            "sugar",
+            "lucky",
+            "bakery",
+            "ricemill",
+            "cafes",
+            "2024",
+            "화장품",
+            "케이뷰티",
+            "커피",
+            "좋은",
+            "행복한",
+            "맛있는",
+            "팜슈가",
+            "ស្ករ",
+            "ត្នោត",
+            "ផ្កាយមាស",
+        ] {
+            assert!(common(w), "{w}");
+        }
+        for w in [
+            "snorkelwhistle",
+            "veasna",
+            "phkachhouk",
+            "썸낭",
+            "스노클휘슬",
+            "zq7",
+        ] {
+            assert!(!common(w), "{w}");
+        }
+        // What the caller adds counts too.
+        assert!(is_common("veasna", &|w| w == "veasna"));
+    }
+
+    #[test]
+    fn the_lists_are_read() {
+        assert!(english().len() > 20_000, "{}", english().len());
+        assert!(korean().len() > 20_000, "{}", korean().len());
+        assert!(khmer().len() > 10_000, "{}", khmer().len());
+    }
+}
