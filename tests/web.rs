@@ -2240,6 +2240,38 @@ fn search_pages_go_forward_and_back() {
         second.contains(">Previous page</a>"),
         "the link says where it goes"
     );
+    // Each page says where it stands, and its list counts on from there.
+    let range = |html: &str| {
+        let at = html.find("id=\"results-count\">").expect("a count") + 19;
+        html[at..at + html[at..].find('<').unwrap_or(0)].to_string()
+    };
+    assert!(
+        range(&first).starts_with("Results 1–10 of "),
+        "{}",
+        range(&first)
+    );
+    assert!(
+        range(&third).starts_with("Results 21–30 of "),
+        "{}",
+        range(&third)
+    );
+    assert!(third.contains("<ol class=\"results\" start=\"21\">"));
+    assert!(range(&back_to_second).starts_with("Results 11–20 of "));
+    assert!(range(&back_to_first).starts_with("Results 1–10 of "));
+    // A place made up in the link is no more than a label, kept within the list.
+    assert!(second_path.contains("from=11"), "{second_path}");
+    let odd = page(&second_path.replace("from=11", "from=999999"));
+    let total: u64 = range(&first)
+        .rsplit(' ')
+        .next()
+        .and_then(|t| t.parse().ok())
+        .expect("a total");
+    assert!(
+        range(&odd).ends_with(&format!("–{total} of {total}")),
+        "{}",
+        range(&odd)
+    );
+    assert_eq!(hits(&odd), hits(&second));
     // A bad cursor either way is a clear refusal.
     // What was typed is said as such, not as a bad filter.
     let long = get(&s, &format!("/en/smes?q=rice%20{}", "z".repeat(101)), &[]);

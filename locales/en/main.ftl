@@ -45,6 +45,7 @@ search-results-count = { $count ->
     [one] One result
    *[other] { $count } results
 }
+search-results-range = Results { $from }–{ $to } of { $total }
 search-none = Nothing found. Try fewer or other words, or clear the filters.
 search-next = Next page
 search-previous = Previous page

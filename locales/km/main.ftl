@@ -41,6 +41,7 @@ filter-partnership = ប្រភេទភាពជាដៃគូ
 filter-any = ទាំងអស់
 filter-clear = សម្អាតតម្រងទាំងអស់
 search-results-count = លទ្ធផល { $count }
+search-results-range = លទ្ធផលទី { $from }–{ $to } ក្នុងចំណោម { $total }
 search-none = រកមិនឃើញទេ។ សាកល្បងពាក្យតិចជាងនេះ ឬពាក្យផ្សេង ឬសម្អាតតម្រង។
 search-next = ទំព័របន្ទាប់
 search-previous = ទំព័រមុន

@@ -41,6 +41,7 @@ filter-partnership = 협력 형태
 filter-any = 전체
 filter-clear = 필터 모두 지우기
 search-results-count = 결과 { $count }건
+search-results-range = 전체 { $total }건 중 { $from }–{ $to }번째
 search-none = 찾은 결과가 없습니다. 검색어를 줄이거나 바꾸거나 필터를 지워 보세요.
 search-next = 다음 페이지
 search-previous = 이전 페이지

@@ -197,6 +197,8 @@ struct SearchPage {
     filters: Vec<Select>,
     count: String,
     hits: Vec<Hit>,
+    /// The first result's place in the whole list, when the page link said it (`from`).
+    start: Option<u64>,
     facets: Vec<FacetGroup>,
     next: Option<String>,
     previous: Option<String>,
@@ -293,8 +295,9 @@ fn search_args(w: &Web, form: &Form) -> Option<search::SearchArgs> {
     Some(args)
 }
 
-/// Which side of a result a page link continues from: ("after", cursor) or ("before", cursor).
-type PageCursor<'a> = (&'static str, &'a str);
+/// Which side of a result a page link continues from, ("after", cursor) or ("before", cursor),
+/// and the place in the list of the first result it leads to, when known.
+type PageCursor<'a> = (&'static str, &'a str, Option<&'a str>);
 
 /// The current query string with `set` replaced (and the page cursor dropped, or `cursor`).
 fn link(base: &str, form: &Form, set: &[(&str, &str)], cursor: Option<PageCursor>) -> String {
@@ -306,8 +309,11 @@ fn link(base: &str, form: &Form, set: &[(&str, &str)], cursor: Option<PageCursor
             pairs.push((name, v));
         }
     }
-    if let Some((side, c)) = cursor {
+    if let Some((side, c, from)) = cursor {
         pairs.push((side, c));
+        if let Some(from) = from {
+            pairs.push(("from", from));
+        }
     }
     format!("{base}{}", query_string(pairs))
 }
@@ -377,6 +383,7 @@ async fn search_page<K: Listed>(w: Web) -> Response {
         filters: selects(tr, &form),
         count: String::new(),
         hits: vec![],
+        start: None,
         facets: vec![],
         next: None,
         previous: None,
@@ -427,7 +434,27 @@ async fn search_page<K: Listed>(w: Web) -> Response {
         }
         Err(e) => return w.service_error(e),
     };
-    page.count = tr.t1("search-results-count", "count", found.total_count);
+    // Where this page stands ("Results 21–40 of 188"): from the page link, since a keyset page
+    // knows its neighbours, not its place; the first page is at 1 whatever the link said.
+    let shown = found.hits.len() as u64;
+    let total = found.total_count as u64;
+    let start = if found.has_previous_page {
+        form.get("from")
+            .and_then(|f| f.parse::<u64>().ok())
+            .map(|f| f.clamp(1, total.saturating_sub(shown) + 1))
+    } else {
+        Some(1)
+    };
+    page.count = match start {
+        Some(from) if total > shown && shown > 0 => tr.t3(
+            "search-results-range",
+            ("from", from.to_string()),
+            ("to", (from + shown - 1).to_string()),
+            ("total", total.to_string()),
+        ),
+        _ => tr.t1("search-results-count", "count", found.total_count),
+    };
+    page.start = start.filter(|s| *s > 1);
     page.hits = found
         .hits
         .iter()
@@ -490,16 +517,26 @@ async fn search_page<K: Listed>(w: Web) -> Response {
         .filter(|g| !g.links.is_empty())
         .collect();
     if found.has_next_page {
-        page.next = found
-            .hits
-            .last()
-            .map(|h| link(&base, &form, &[], Some(("after", &h.cursor))));
+        page.next = found.hits.last().map(|h| {
+            let from = start.map(|s| (s + shown).to_string());
+            link(
+                &base,
+                &form,
+                &[],
+                Some(("after", &h.cursor, from.as_deref())),
+            )
+        });
     }
     if found.has_previous_page {
-        page.previous = found
-            .hits
-            .first()
-            .map(|h| link(&base, &form, &[], Some(("before", &h.cursor))));
+        page.previous = found.hits.first().map(|h| {
+            let from = start.map(|s| s.saturating_sub(PAGE_SIZE as u64).max(1).to_string());
+            link(
+                &base,
+                &form,
+                &[],
+                Some(("before", &h.cursor, from.as_deref())),
+            )
+        });
     }
     w.page(StatusCode::OK, &page)
 }
