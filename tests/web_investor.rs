@@ -441,7 +441,9 @@ fn a_mandate_description_may_not_carry_the_contact_details() {
     assert_eq!(r.status, 422);
     let html = r.text();
     assert!(
-        html.contains("id=\"description-error\">This text holds your phone, e-mail or Telegram"),
+        html.contains(
+            "id=\"description-error\">This text holds a phone number, e-mail or Telegram name (&#34;minji@seoul-vc.example&#34;)"
+        ),
         "{html}"
     );
     assert!(!get(&s, "/en/me", &h)

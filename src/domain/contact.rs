@@ -50,7 +50,10 @@ impl Email {
     }
 }
 
-/// A phone number as people write it (`+855 12 345 678`, `012-345-678`): 8 to 15 digits.
+/// A phone number as people write it (`+855 12 345 678`, `012-345-678`): 8 to 15 digits; 9
+/// to 11 written the country's own way with one leading 0 (Cambodia's 0 + 8 or 9, Korea's
+/// 010-1234-5678), 10 or more written with `+` or `00` (QA: `012 345 67` was taken, a number
+/// nobody answers).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phone(String);
 
@@ -64,11 +67,19 @@ impl Phone {
             .chars()
             .enumerate()
             .all(|(i, c)| c.is_ascii_digit() || " -().".contains(c) || (c == '+' && i == 0));
-        if shape_ok && (8..=15).contains(&digits) {
+        let n: String = s.chars().filter(char::is_ascii_digit).collect();
+        let length_ok = if s.starts_with('+') || n.starts_with("00") {
+            (10..=15).contains(&digits)
+        } else if n.starts_with('0') {
+            (9..=11).contains(&digits)
+        } else {
+            (8..=15).contains(&digits)
+        };
+        if shape_ok && length_ok {
             Ok(Phone(s.to_string()))
         } else {
             Err(format!(
-                "{s:?} is not a phone number (8 to 15 digits, e.g. \"+855 12 345 678\")"
+                "{s:?} is not a phone number (e.g. \"012 345 678\" or \"+855 12 345 678\": 9 to 11 digits with a leading 0, 10 to 15 with +)"
             ))
         }
     }
@@ -239,6 +250,15 @@ mod tests {
         assert!(Phone::parse("012-345-678").is_ok());
         assert!(Phone::parse("12345").is_err());
         assert!(Phone::parse("+855 12 345 678 ext").is_err());
+        // A digit short (QA), or a country code alone.
+        assert!(Phone::parse("012 345 67").is_err());
+        assert!(Phone::parse("+855 12 345").is_err());
+        assert!(Phone::parse("010-1234-5678").is_ok());
+        // As a Korean input method types it.
+        assert_eq!(
+            Phone::parse("０１０－１２３４－５６７８").map(|p| p.as_str().to_string()),
+            Ok("010-1234-5678".to_string())
+        );
         assert_eq!(
             TelegramHandle::parse("@sokha_shop").unwrap().as_str(),
             "sokha_shop"

@@ -152,7 +152,14 @@ pub fn ascii_digits(s: &str) -> String {
             d @ 0x17E0..=0x17E9 => char::from_digit(d - 0x17E0, 10).unwrap_or(c),
             d @ 0xFF10..=0xFF19 => char::from_digit(d - 0xFF10, 10).unwrap_or(c),
             0xFF0C => ',',
-            0x00A0 | 0x202F | 0x2007 => ' ',
+            // The rest of a phone or an amount as a Korean or Japanese IME types it
+            // (０１０－１２３４－５６７８).
+            0xFF0B => '+',
+            0xFF0D => '-',
+            0xFF0E => '.',
+            0xFF08 => '(',
+            0xFF09 => ')',
+            0x00A0 | 0x202F | 0x2007 | 0x3000 => ' ',
             _ => c,
         })
         .collect()

@@ -600,8 +600,9 @@ fn is_glossary_word(word: &str) -> bool {
 
 /// [`own_texts_reveal`]'s messages, stable so that the web forms can say them in the page
 /// language ([`read_own_text_refusal`]).
-pub const OWN_CONTACT_IN_TEXT: &str = "holds the profile's own contact details: a partner sees \
-     them only once both sides accept an introduction; keep them in the contact fields only";
+pub const OWN_CONTACT_IN_TEXT: &str = "holds contact details (a phone number, e-mail or Telegram \
+     name): a partner sees them only once both sides accept an introduction; keep them in the \
+     contact fields only";
 pub const HIDDEN_NAME_IN_TEXT: &str = "names the business, which is shown without its name: \
      remove the name from the description, or show the business by its name";
 
@@ -612,11 +613,16 @@ fn hidden_name_message(word: &str) -> String {
     format!("{HIDDEN_NAME_IN_TEXT} (\u{201c}{word}\u{201d})")
 }
 
-/// Which of [`own_texts_reveal`]'s refusals a message is.
+/// The refusal of a text that holds contact details, quoting what was taken for them.
+fn contact_message(found: &str) -> String {
+    format!("{OWN_CONTACT_IN_TEXT} (\u{201c}{found}\u{201d})")
+}
+
+/// Which of [`own_texts_reveal`]'s refusals a message is, with what it quotes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OwnTextRefusal<'a> {
-    /// The text holds the profile's own contact details.
-    Contact,
+    /// The text holds contact details: these.
+    Contact(&'a str),
     /// The text names the hidden business by this word.
     HiddenName(&'a str),
 }
@@ -624,14 +630,15 @@ pub enum OwnTextRefusal<'a> {
 /// What an [`own_texts_reveal`] message says, for the web forms that say it in the page
 /// language; `None` for any other message.
 pub fn read_own_text_refusal(message: &str) -> Option<OwnTextRefusal<'_>> {
-    if message == OWN_CONTACT_IN_TEXT {
-        return Some(OwnTextRefusal::Contact);
-    }
-    message
-        .strip_prefix(HIDDEN_NAME_IN_TEXT)?
-        .strip_prefix(" (\u{201c}")?
-        .strip_suffix("\u{201d})")
-        .map(OwnTextRefusal::HiddenName)
+    let quoted = |prefix: &str| {
+        message
+            .strip_prefix(prefix)?
+            .strip_prefix(" (\u{201c}")?
+            .strip_suffix("\u{201d})")
+    };
+    quoted(OWN_CONTACT_IN_TEXT)
+        .map(OwnTextRefusal::Contact)
+        .or_else(|| quoted(HIDDEN_NAME_IN_TEXT).map(OwnTextRefusal::HiddenName))
 }
 
 /// What a profile's own public texts (its description, and its name unless hidden) would
@@ -677,9 +684,17 @@ pub fn own_texts_reveal(
                 || (handle.contains(|c: char| c == '_' || c.is_ascii_digit())
                     && said.text.contains(&handle))
         });
-        let written = email || telegram;
-        if phone || written {
-            return Err(ValidationErrors::single(field, OWN_CONTACT_IN_TEXT));
+        let own = match (phone, email, telegram) {
+            (true, _, _) => contact.phone.as_ref().map(|p| p.as_str().to_string()),
+            (_, true, _) => contact.email.as_ref().map(|e| e.as_str().to_string()),
+            (_, _, true) => contact
+                .telegram
+                .as_ref()
+                .map(|t| format!("@{}", t.as_str())),
+            _ => None,
+        };
+        if let Some(found) = own.or_else(|| contact_in_text(&said.text)) {
+            return Err(ValidationErrors::single(field, contact_message(&found)));
         }
     }
     if name_hidden {
@@ -690,6 +705,88 @@ pub fn own_texts_reveal(
         }
     }
     Ok(())
+}
+
+/// Contact details of anyone's in a public text, as written: a phone number, an e-mail
+/// address, a Telegram name (`@name`, `t.me/name`). A partner sees a profile's contact
+/// details only once both sides accept an introduction, and a number that is not the one in
+/// the contact fields bypasses that as well as the profile's own (QA: "ទូរស័ព្ទ 012 345 678"
+/// was published for a business whose contact field held only a Telegram name).
+///
+/// A phone is a run of digits, spaces, `-`, `.`, `(`, `)` and a leading `+` written as
+/// phones are: with `+` or `00` and 10 to 15 digits, or with one leading 0 and 9 to 11
+/// (`012 345 678`, `010-1234-5678`); amounts, years and dates are not ("12,000,000 riel",
+/// "2015-2020", "01.02.2024").
+fn contact_in_text(text: &str) -> Option<String> {
+    for token in text.split_whitespace() {
+        let t = token.trim_matches(|c: char| !c.is_alphanumeric() && c != '@' && c != '_');
+        let lower = t.to_lowercase();
+        if let Some((local, domain)) = t.split_once('@') {
+            let handle = |h: &str| {
+                (5..=32).contains(&h.len())
+                    && h.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && h.starts_with(|c: char| c.is_ascii_alphabetic())
+            };
+            // An e-mail address, or a Telegram name (an `@` with nothing before it).
+            if (!local.is_empty() && domain.contains('.') && looks_like_address(domain))
+                || (local.is_empty() && handle(domain))
+            {
+                return Some(t.to_string());
+            }
+        }
+        if let Some(at) = lower.find("t.me/") {
+            if lower[at + 5..].len() >= 5 {
+                return Some(t.to_string());
+            }
+        }
+    }
+    phone_in_text(text)
+}
+
+/// The first phone number written in `text` (see [`contact_in_text`]): from each start of a
+/// group of digits, the run of phone characters and each of its shorter readings that end with
+/// a group ("2024 012 345 678" holds one, and so does "012 345 678 2024").
+fn phone_in_text(text: &str) -> Option<String> {
+    let text = crate::domain::text::ascii_digits(text);
+    let phoneish = |c: char| c.is_ascii_digit() || " -.()+".contains(c);
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (i, &(start, c)) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|p| chars[p].1);
+        let group_start = (c.is_ascii_digit() || c == '+')
+            && !prev.is_some_and(|p| p.is_ascii_digit() || p == '+' || p.is_alphanumeric());
+        if !group_start {
+            continue;
+        }
+        let run_end = chars[i..]
+            .iter()
+            .find(|(_, c)| !phoneish(*c))
+            .map_or(text.len(), |(at, _)| *at);
+        let run = &text[start..run_end];
+        // Each reading ends where a group of digits does.
+        let ends = run
+            .char_indices()
+            .filter(|(at, c)| {
+                c.is_ascii_digit()
+                    && !run[at + c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit())
+            })
+            .map(|(at, c)| at + c.len_utf8());
+        for end in ends {
+            let reading = &run[..end];
+            let n: String = reading.chars().filter(char::is_ascii_digit).collect();
+            let written_abroad =
+                (reading.starts_with('+') || n.starts_with("00")) && (10..=15).contains(&n.len());
+            let written_at_home =
+                n.starts_with('0') && !n.starts_with("00") && (9..=11).contains(&n.len());
+            // " - " is a range ("01.02.2024 - 05.02.2024"), never inside a phone.
+            if (written_abroad || written_at_home)
+                && !reading.contains("..")
+                && !reading.contains(" - ")
+            {
+                return Some(reading.to_string());
+            }
+        }
+    }
+    None
 }
 
 /// What in an ANONYMOUS SME's description names it, as the owner wrote it in the name:
@@ -743,6 +840,79 @@ fn description_names(name: &LocalizedText, said: &Said) -> Option<String> {
             if in_address || distinctive() {
                 return Some(w);
             }
+        }
+        if let Some(phrase) = name_phrase(&whole, said) {
+            return Some(phrase);
+        }
+    }
+    // Any web address at all: a hidden business's page or site leads to it whatever its name
+    // (QA: an anonymous shop gave its facebook.com page).
+    addresses.first().map(|a| a.text.clone())
+}
+
+/// Words of a name that together point at the business though each is everyday: two words
+/// side by side as the name has them ("Golden Lotus" of a hidden "Golden Lotus Coffee", 한빛
+/// 뷰티), or a Khmer or Korean word of the name written as one that holds two words or more
+/// (ផ្កាឈូកមាស "golden lotus"), said in the description — unless the phrase is itself a thing
+/// or a place (palm sugar, Kampong Speu, a rice mill) or holds a company word or a number.
+/// QA: "At Golden Lotus we sell coffee" passed for "Golden Lotus Coffee".
+fn name_phrase(name: &Said, said: &Said) -> Option<String> {
+    let in_order = |text: &str| -> Vec<String> {
+        text.split(|c: char| !is_letter(c))
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let words = in_order(&name.text);
+    let theirs = in_order(&said.text);
+    let plain_phrase = |parts: &[&str]| {
+        let joined = parts.join(" ");
+        is_plain(&joined)
+            || is_plain(&parts.concat())
+            || parts
+                .iter()
+                .any(|p| COMPANY_WORDS.contains(p) || p.chars().all(|c| c.is_ascii_digit()))
+    };
+    for pair in words.windows(2) {
+        let (a, b) = (pair[0].as_str(), pair[1].as_str());
+        // Two things or places side by side describe (화장품 가게 "cosmetics store", Rice
+        // Mill); a word that is neither makes the pair a name's (Golden Lotus).
+        let describes = is_plain(a) && is_plain(b);
+        if a.chars().count() < 2 || b.chars().count() < 2 || describes || plain_phrase(&[a, b]) {
+            continue;
+        }
+        let latin = a.is_ascii() && b.is_ascii();
+        let said_so = if latin {
+            theirs.windows(2).any(|t| t[0] == a && t[1] == b)
+        } else {
+            // Khmer runs words together and Korean adds particles: by the skeleton.
+            said.skeleton.contains(&format!("{a}{b}"))
+        };
+        if said_so {
+            return Some(format!("{a} {b}"));
+        }
+    }
+    // A Korean word of the name is checked by how common it is ([`description_names`]): it
+    // seldom holds two words without a space, and a loanword often does (팜슈가).
+    for w in words.iter().filter(|w| w.chars().any(is_khmer_letter)) {
+        let mut from = 0;
+        let mut pieces = Vec::new();
+        for at in crate::search::khmer::boundaries(w)
+            .into_iter()
+            .chain([w.len()])
+        {
+            pieces.push(&w[from..at]);
+            from = at;
+        }
+        // As for two words: ហាងគ្រឿងសំអាង "cosmetics shop" describes, ផ្កាឈូកមាស names.
+        let describes = pieces.iter().all(|p| is_plain(p));
+        if pieces.len() >= 2
+            && !describes
+            && !plain_phrase(&[w.as_str()])
+            && !is_ordinary(w)
+            && said.skeleton.contains(w.as_str())
+        {
+            return Some(w.clone());
         }
     }
     None
@@ -1187,7 +1357,7 @@ mod tests {
                 .err()
                 .map(|e| {
                     let refusal = read_own_text_refusal(&e.0[0].message).map(|r| match r {
-                        OwnTextRefusal::Contact => "contact".to_string(),
+                        OwnTextRefusal::Contact(_) => "contact".to_string(),
                         OwnTextRefusal::HiddenName(word) => format!("name {word}"),
                     });
                     (
@@ -1224,10 +1394,14 @@ mod tests {
             "Ｓｎｏｒｋｅｌｗｈｉｓｔｌｅ Ｍｏｔｏｒｓ repairs motorbikes",
             "Snorkel\u{200b}whistle Motors repairs motorbikes",
             "See snorkelwhistle.example",
-            "Write to repairs@snorkelwhistle.com.kh",
         ] {
             assert!(name(text, &motors), "{text}");
         }
+        // A mailbox is contact details before it is a name.
+        assert_eq!(
+            check("Write to repairs@snorkelwhistle.com.kh", &motors),
+            contact
+        );
         let mut solar = p.clone();
         solar.name = LocalizedText {
             en: Some("Phka Chhouk Solar Energy".into()),
@@ -1272,6 +1446,32 @@ mod tests {
         ] {
             assert_eq!(check(text, &farm), None, "{text}");
         }
+        // Everyday words of the name together point at it, unless the phrase is a thing or a
+        // place (QA: "At Golden Lotus we sell coffee" passed for "Golden Lotus Coffee").
+        let mut lotus = p.clone();
+        lotus.name = LocalizedText {
+            en: Some("Golden Lotus Coffee".into()),
+            km: Some("កាហ្វេ ផ្កាឈូកមាស".into()),
+            ko: Some("한빛 뷰티 커피".into()),
+        };
+        assert_eq!(
+            check("At Golden Lotus we sell coffee", &lotus),
+            named("golden lotus")
+        );
+        assert_eq!(
+            check("យើងលក់កាហ្វេនៅហាងផ្កាឈូកមាសរបស់យើង", &lotus),
+            named("ផ្កាឈូកមាស")
+        );
+        assert_eq!(
+            check("한빛 뷰티는 커피를 팝니다", &lotus),
+            named("한빛 뷰티")
+        );
+        assert_eq!(check("Golden coffee beans, lotus tea", &lotus), None);
+        // A hidden business's web address leads to it, whatever its name.
+        assert_eq!(
+            check("Find us on facebook.com/coffee.kampot", &lotus),
+            named("facebook.com/coffee.kampot")
+        );
         let mut mill = p.clone();
         mill.name = LocalizedText {
             en: Some("Rice Mill".into()),
@@ -1293,8 +1493,47 @@ mod tests {
             check("Cashew processing", &public),
             Some(("input.name".to_string(), "contact".to_string()))
         );
+        // Anyone's contact details are, not only the profile's own: another number, an
+        // address, a Telegram name (QA: published for a business whose contact field held a
+        // Telegram name only), and the refusal quotes them.
+        let mut other = public.clone();
+        other.name.en = Some("Sokha Cashew".into());
+        for (text, found) in [
+            ("Call ០១២ ៣៤៥ ៦៧៨ any day", "012 345 678"),
+            ("Tel: 012345678.", "012345678"),
+            ("Korea office 010-1234-5678", "010-1234-5678"),
+            ("Call +855 (0)12 999 888 now", "+855 (0)12 999 888"),
+            ("Since 2024 012 345 678 is our line", "012 345 678"),
+            ("Write to shop@gmail.com", "shop@gmail.com"),
+            ("Message @sreypov_shop", "@sreypov_shop"),
+            ("See t.me/sreypovshop", "t.me/sreypovshop"),
+        ] {
+            let refused = own_texts_reveal(
+                &LocalizedText {
+                    en: Some(text.into()),
+                    ..LocalizedText::default()
+                },
+                &other.name,
+                false,
+                &other.contact,
+            )
+            .unwrap_err();
+            assert_eq!(
+                read_own_text_refusal(&refused.0[0].message),
+                Some(OwnTextRefusal::Contact(&found.to_lowercase())),
+                "{text}"
+            );
+        }
         // Ordinary numbers and words are not contact details, nor the name a handle is made
         // of; the handle itself is.
+        for text in [
+            "30 staff since 2015; 12,000 tonnes a year",
+            "Open 2015-2020, rebuilt 01.02.2024 - 05.02.2024",
+            "Prices 0.5-1.2 USD; 12 000 000 riel a month; 1 500 000 USD sought",
+            "Call center services @ 5 USD an hour",
+        ] {
+            assert_eq!(check(text, &other), None, "{text}");
+        }
         assert_eq!(check("30 staff since 2015; 12,000 tonnes a year", &p), None);
         let mut handle = public.clone();
         handle.name.en = Some("Sokha Cashew".into());

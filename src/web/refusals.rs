@@ -102,7 +102,9 @@ pub fn size(tr: Tr, employees: Option<&str>, founded: Option<&str>) -> Vec<(&'st
 pub fn own_text_message(tr: Tr, field: &str, message: &str) -> Option<String> {
     use crate::service::visibility::{read_own_text_refusal, OwnTextRefusal};
     let said = match read_own_text_refusal(message)? {
-        OwnTextRefusal::Contact => tr.t("error-text-own-contact"),
+        OwnTextRefusal::Contact(found) => {
+            tr.t1("error-text-own-contact", "found", found.to_string())
+        }
         OwnTextRefusal::HiddenName(word) => {
             tr.t1("error-text-hidden-name", "word", word.to_string())
         }
