@@ -462,3 +462,48 @@ fn graphql_http_audit_passes() {
         failures.join("\n")
     );
 }
+
+/// A response's fields come in the order the query selects them (the spec's field
+/// collection): async-graphql resolves root fields concurrently and wrote each as it finished,
+/// so aliased searches came back shuffled (QA).
+#[test]
+fn fields_come_back_in_query_order() {
+    let s = TestServer::start();
+    let words = [
+        "rice", "coffee", "cashew", "silk", "pepper", "solar", "garment", "fish",
+    ];
+    let query: String = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            format!("a{i}: searchSmes(query: \"{w}\") {{ pageInfo {{ hasNextPage }} totalCount }} ")
+        })
+        .collect();
+    let query = format!("{{ {query} p: provinces {{ nationalCode code }} ...F }} fragment F on Query {{ b: digitalQuestionnaire {{ __typename }} }}");
+    for _ in 0..5 {
+        let r = post_accepting(&s, Some(JSON), json!({ "query": query }));
+        assert_eq!(r.status, 200);
+        let body = r.text();
+        let keys: Vec<String> = (0..words.len())
+            .map(|i| format!("\"a{i}\":"))
+            .chain(["\"p\":".to_string(), "\"b\":".to_string()])
+            .collect();
+        let at: Vec<usize> = keys
+            .iter()
+            .map(|k| {
+                body.find(k.as_str())
+                    .unwrap_or_else(|| panic!("{k} in {body}"))
+            })
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{body}");
+        // Inside an object too: pageInfo before totalCount, nationalCode before code.
+        assert!(
+            body.find("\"pageInfo\"") < body.find("\"totalCount\""),
+            "{body}"
+        );
+        assert!(
+            body.find("\"nationalCode\"") < body.find("\"code\""),
+            "{body}"
+        );
+    }
+}

@@ -6,6 +6,7 @@ pub mod account;
 pub mod engine;
 pub mod enums;
 pub mod errors;
+pub mod field_order;
 pub mod incentives;
 pub mod inputs;
 pub mod matching;
@@ -65,6 +66,7 @@ pub fn build_schema(app: Arc<App>) -> ApiSchema {
     .data(app)
     .extension(engine::DepthLimit { max: MAX_DEPTH })
     .extension(engine::TrackExecution)
+    .extension(field_order::FieldOrder)
     .finish()
 }
 
