@@ -2360,6 +2360,17 @@ fn a_refused_text_in_another_language_is_named_with_its_word() {
         html.contains("នេះជាអត្ថបទរបស់អ្នកជាភាសាអង់គ្លេស"),
         "the text is said to be the English one"
     );
+    // The summary's link and the language switcher open this business on the English pages,
+    // where its English text is (they led to an empty new business, QA).
+    let edit_en = format!("/en/me/edit/{id}");
+    assert!(
+        html.contains(&format!("<a href=\"{edit_en}\">")),
+        "the summary links to the English text"
+    );
+    assert!(
+        html.contains(&format!("href=\"{edit_en}\" lang=\"en\" hreflang=\"en\"")),
+        "the switcher too"
+    );
     let this = s.as_sme().ok(
         "query($id: ID!) { sme(id: $id) { visibility } }",
         serde_json::json!({ "id": id }),
@@ -2387,4 +2398,73 @@ fn a_refused_text_in_another_language_is_named_with_its_word() {
     );
     assert_eq!(this["sme"]["visibility"], "ANONYMOUS", "{this}");
     assert_eq!(this["sme"]["description"]["km"], "ជួសជុលម៉ូតូ និងរ៉ឺម៉កនៅកំពត");
+}
+
+/// A step's answers go back with "Back" (a link dropped them, QA), and what a first step's
+/// texts would be refused for at the end is said on that step (QA: a phone number in the
+/// description was refused at the last step only, whose link led to a first step that showed
+/// nothing wrong).
+#[test]
+fn back_keeps_the_step_and_the_first_step_says_what_the_end_would_refuse() {
+    let s = TestServer::start();
+    let cookie = format!("khkr_session={}", s.sme_token);
+    let h = [("Cookie", cookie.as_str())];
+    let answers = [
+        ("name", "ហាងស្រីពៅ"),
+        ("description", "នំ"),
+        ("sector", "1079"),
+        ("province", "KH-12"),
+    ];
+    // Step 5 answered, then Back: step 4 carries them, and step 5 shows them again.
+    let mut pairs = answers.to_vec();
+    pairs.extend([
+        ("step", "contact"),
+        ("back", "digital"),
+        ("partnership", "LOAN"),
+        ("capital_min", "3000"),
+        ("capital_max", "8000"),
+    ]);
+    let digital = get(&s, &format!("/km/me/new?{}", form(&pairs)), &h);
+    assert_eq!(digital.status, 200);
+    let html = digital.text();
+    assert!(html.contains("name=\"q\""), "the digital step");
+    for (k, v) in [
+        ("partnership", "LOAN"),
+        ("capital_min", "3000"),
+        ("capital_max", "8000"),
+    ] {
+        assert!(
+            html.contains(&format!("type=\"hidden\" name=\"{k}\" value=\"{v}\"")),
+            "{k} carried"
+        );
+    }
+    assert!(
+        html.contains("name=\"back\" value=\"province\""),
+        "its own Back button"
+    );
+    let mut forward = answers.to_vec();
+    forward.extend([
+        ("step", "seek"),
+        ("partnership", "LOAN"),
+        ("capital_min", "3000"),
+        ("capital_max", "8000"),
+    ]);
+    let seek = get(&s, &format!("/km/me/new?{}", form(&forward)), &h).text();
+    assert!(seek.contains("value=\"LOAN\" checked") && seek.contains("value=\"3000\""));
+
+    // A phone number in the description is named on step 1, on the way to step 2.
+    let typed = [
+        ("name", "ហាងស្រីពៅ"),
+        ("description", "នំខេក ទូរស័ព្ទ ០១២ ៣៤៥ ៦៧៨"),
+        ("step", "sector"),
+    ];
+    let refused = get(&s, &format!("/km/me/new?{}", form(&typed)), &h);
+    assert_eq!(refused.status, 422);
+    let html = refused.text();
+    assert!(
+        html.contains("id=\"description-error\">"),
+        "next to the field"
+    );
+    assert!(html.contains("«012 345 678»"), "quoting the number");
+    assert!(html.contains("id=\"description\""), "on step 1");
 }

@@ -55,6 +55,45 @@ pub fn name_and_description(tr: Tr, form: &Form) -> Vec<(&'static str, String)> 
     .collect()
 }
 
+/// What the use case would refuse in the name and description typed on this page for what
+/// they tell (contact details, a hidden business's name: `visibility::own_texts_reveal`), said
+/// on the step that asks them, next to the field. QA: the refusal came only at the last step,
+/// whose link led back to a first step that showed nothing wrong.
+pub fn own_texts(tr: Tr, form: &Form, name_hidden: bool) -> Vec<(&'static str, String)> {
+    use crate::domain::text::LocalizedText;
+    let typed = |id: &str| {
+        let text = form.get(id).map(str::to_string);
+        let mut t = LocalizedText::default();
+        match tr.lang {
+            Lang::En => t.en = text,
+            Lang::Km => t.km = text,
+            Lang::Ko => t.ko = text,
+        }
+        t
+    };
+    let checked = crate::service::visibility::own_texts_reveal(
+        &typed("description"),
+        &typed("name"),
+        name_hidden,
+        &crate::domain::contact::Contact::default(),
+    );
+    let Err(refused) = checked else {
+        return Vec::new();
+    };
+    refused
+        .0
+        .iter()
+        .filter_map(|fe| {
+            let id = if fe.field.starts_with("input.name") {
+                "name"
+            } else {
+                "description"
+            };
+            own_text_message(tr, &fe.field, &fe.message).map(|m| (id, m))
+        })
+        .collect()
+}
+
 /// A count as a person types it (`1,200`, `1 200`, Khmer or full-width digits): staff, a
 /// year; `Err` when it is not a whole number. Amounts of money read more ways: [`amount`].
 pub fn number(s: Option<&str>) -> Result<Option<i64>, ()> {

@@ -93,6 +93,8 @@ struct WizardPage {
     step_text: String,
     action: String,
     back: Option<String>,
+    /// The step before this one, for the Back button of steps 2 to 5.
+    back_step: Option<&'static str>,
     hidden: Vec<(String, String)>,
     name: String,
     description: String,
@@ -137,7 +139,13 @@ fn problems(w: &Web, draft: &Form, step: usize) -> Vec<(&'static str, String)> {
     let tr = w.tr;
     let mut found = Vec::new();
     match step {
-        1 => found.extend(refusals::name_and_description(tr, draft)),
+        1 => {
+            found.extend(refusals::name_and_description(tr, draft));
+            if found.is_empty() {
+                let hidden = draft.get("visibility") == Some("ANONYMOUS");
+                found.extend(refusals::own_texts(tr, draft, hidden));
+            }
+        }
         2 if IsicClass::parse(draft.get("sector").unwrap_or_default()).is_err() => {
             found.push(("sector", tr.t("error-sector")));
         }
@@ -186,15 +194,27 @@ const CHECK: &str = "check";
 
 /// Step `step` again, with `errors` next to their fields and in the summary (422).
 fn refused(w: &Web, step: usize, draft: &Form, errors: Vec<(&'static str, String)>) -> Response {
+    refused_linking(w, step, draft, errors, None)
+}
+
+/// [`refused`], with the summary's link for one field going elsewhere than its step: a text
+/// on file in another language is changed on that language's pages.
+fn refused_linking(
+    w: &Web,
+    step: usize,
+    draft: &Form,
+    errors: Vec<(&'static str, String)>,
+    elsewhere: Option<(&'static str, String)>,
+) -> Response {
     let mut p = page(w, step, draft);
     p.errors = errors
         .into_iter()
         .map(|(id, message)| WizardError {
             id,
-            href: if step_of(id) == step {
-                format!("#{id}")
-            } else {
-                link_to(w, draft, id)
+            href: match &elsewhere {
+                Some((field, href)) if *field == id => href.clone(),
+                _ if step_of(id) == step => format!("#{id}"),
+                _ => link_to(w, draft, id),
             },
             message,
         })
@@ -257,8 +277,32 @@ fn page(w: &Web, step: usize, draft: &Form) -> WizardPage {
         _ => vec![],
     };
     let province = get("province");
+    let mut c = w.chrome(tr.t("wizard-title"), Section::Account);
+    // Another language's wizard: a business being changed starts again from its answers on
+    // file in that language (this page's texts are this language's: carried over, they were
+    // filed as the other's, QA); a new one keeps the answers so far, but for the contact
+    // details, which never travel in a URL (the last step's own address has none of them).
+    for l in &mut c.langs {
+        let id = draft
+            .get("id")
+            .and_then(|id| crate::domain::ids::ProfileId::parse(id).ok());
+        l.href = match id {
+            Some(id) => format!("/{}/me/edit/{id}", l.code),
+            None if step == STEPS => {
+                let pairs: Vec<(&str, &str)> = draft
+                    .0
+                    .iter()
+                    .filter(|(k, _)| travels(k))
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .chain([("step", STEP_NAMES[STEPS - 1])])
+                    .collect();
+                format!("/{}/me/new{}", l.code, query_string(pairs))
+            }
+            None => continue,
+        };
+    }
     WizardPage {
-        c: w.chrome(tr.t("wizard-title"), Section::Account),
+        c,
         step,
         step_text: tr.t2(
             "wizard-step",
@@ -267,6 +311,7 @@ fn page(w: &Web, step: usize, draft: &Form) -> WizardPage {
         ),
         action: w.href("/me/new"),
         back,
+        back_step: (step > 1 && step < STEPS).then(|| STEP_NAMES[step - 2]),
         hidden,
         name: get("name"),
         description: get("description"),
@@ -326,7 +371,8 @@ pub async fn new(w: Web) -> Response {
         return r;
     }
     let mut draft = Form::query(w.query.as_deref());
-    let step = step_number(draft.get("step"));
+    // "Back" names the step it goes to; the form's own `step` is the next one.
+    let step = step_number(draft.get("back").or(draft.get("step")));
     // Changing a business that is not the viewer's (or no business at all) is a page that does
     // not exist, as `/me/edit/{id}` says, not an empty wizard that the last step then refuses.
     // The business read here also gives the contact step its details on file.
@@ -502,6 +548,7 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
     let saved = w
         .save_or_check::<Sme>(&draft, changing.as_deref(), raw, !errors.is_empty())
         .await;
+    let mut elsewhere = None;
     match saved {
         // The account page names what was saved and links to its matches: an owner of many
         // businesses would not find a new one among the first page of them (QA).
@@ -512,6 +559,17 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
                 let (id, key) = field_of(fe.field.trim_start_matches("input."));
                 let message = refusals::own_text_message(w.tr, &fe.field, &fe.message)
                     .unwrap_or_else(|| w.tr.t(key));
+                // A text on file in another language: its link opens this business's wizard
+                // in that language, where the text is (QA: it led to a first step showing
+                // the page language's text, with nothing wrong).
+                let other = fe
+                    .field
+                    .rsplit_once('.')
+                    .and_then(|(_, code)| Lang::ALL.into_iter().find(|l| l.code() == code))
+                    .filter(|l| *l != w.lang);
+                if let (Some(l), Some(id_on_file)) = (other, &changing) {
+                    elsewhere = Some((id, format!("/{}/me/edit/{id_on_file}", l.code())));
+                }
                 if !errors.iter().any(|(known, _)| *known == id) {
                     errors.push((id, message));
                 }
@@ -524,7 +582,7 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
         Err(e) => return w.service_error(e),
     }
     // Back to the last step with every problem listed, each linking to the step that asks it.
-    refused(&w, STEPS, &draft, errors)
+    refused_linking(&w, STEPS, &draft, errors, elsewhere)
 }
 
 /// The wizard's field for a field the use case names, and the message it gets when the form's
