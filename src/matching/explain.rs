@@ -509,10 +509,13 @@ fn incentive_reason(facts: &IncentiveFacts, prefs: &[IncentivePreference], lang:
     if facts.negative_list {
         return t(
             lang,
-            "The activity is on the negative list (Sub-Decree 139): no investment incentives"
+            // Said as what it means for the pair: QA read "negative list" as a ban on the
+            // business, which may take investment like any other.
+            "The law's investment incentives do not cover this activity (Sub-Decree 139's \
+             list); investing in it is allowed"
                 .into(),
-            "សកម្មភាពនេះស្ថិតក្នុងបញ្ជីអវិជ្ជមាន (អនុក្រឹត្យលេខ ១៣៩)៖ គ្មានការលើកទឹកចិត្តវិនិយោគ".into(),
-            "네거티브 리스트 업종입니다 (시행령 제139호): 투자 인센티브가 없습니다".into(),
+            "ការលើកទឹកចិត្តវិនិយោគតាមច្បាប់មិនគ្របដណ្ដប់សកម្មភាពនេះទេ (បញ្ជីនៃអនុក្រឹត្យលេខ ១៣៩)៖ ការវិនិយោគលើវានៅតែអនុញ្ញាត".into(),
+            "법이 정한 투자 인센티브는 이 업종에 적용되지 않습니다(시행령 제139호 목록). 투자 자체는 가능합니다".into(),
         );
     }
     let mut parts: Vec<String> = Vec::new();

@@ -12,7 +12,7 @@ use axum::response::Response;
 
 use axum::extract::Path;
 
-use super::public::{province_name, section_name};
+use super::public::{division_name, province_name};
 use super::session;
 use super::{see_other, Chrome, Form, Section, Web};
 use crate::domain::account::Role;
@@ -333,7 +333,7 @@ async fn listed<K: profiles::Kind>(
         let (sectors, province) = facts(&shown);
         let mut meta: Vec<String> = sectors
             .split_whitespace()
-            .map(|c| section_name(tr, c))
+            .map(|c| division_name(tr, c))
             .collect();
         meta.dedup();
         if meta.is_empty() {

@@ -12,7 +12,6 @@ use crate::domain::incentives::format_usd;
 use crate::domain::investor::Investor;
 use crate::domain::money::UsdRange;
 use crate::domain::profile::PartnershipType;
-use crate::domain::sector::isic;
 use crate::domain::sme::Sme;
 use crate::domain::text::{ko_particle, Lang, LocalizedText};
 use crate::service::{self, profiles, reference, search};
@@ -91,12 +90,16 @@ pub fn sector_name(tr: Tr, code: &str) -> String {
     }
 }
 
-/// The section of a code, named in the page language.
-pub fn section_name(tr: Tr, code: &str) -> String {
-    match isic().section_of(code) {
-        Some(section) => sector_name(tr, section),
-        None => code.to_string(),
-    }
+/// The division of a code (its first two digits; a section stays itself), named in the page
+/// language: what a business does in a few words. A section's title can say the opposite of a
+/// business's trade (QA: a clothes shop, 4771, was shown as "… repair of motor vehicles and
+/// motorcycles", section G's title).
+pub fn division_name(tr: Tr, code: &str) -> String {
+    let division = match code.get(..2) {
+        Some(d) if code.len() > 2 && d.chars().all(|c| c.is_ascii_digit()) => d,
+        _ => code,
+    };
+    sector_name(tr, division)
 }
 
 pub fn usd_range(tr: Tr, r: &UsdRange) -> Option<String> {
@@ -329,7 +332,7 @@ impl Listed for Sme {
     const HEADING: &'static str = "search-smes-title";
     fn hit_meta(&self, tr: Tr) -> String {
         [
-            section_name(tr, self.profile.sector.as_str()),
+            division_name(tr, self.profile.sector.as_str()),
             province_name(tr, self.profile.province.as_str()),
             format!(
                 "{}: {}",
@@ -659,7 +662,7 @@ pub fn sme_facts(tr: Tr, sme: &Sme) -> Vec<Fact> {
                 sector_name(tr, p.sector.as_str()),
                 p.sector.as_str()
             ),
-            hint: Some(section_name(tr, p.sector.as_str())),
+            hint: Some(division_name(tr, p.sector.as_str())),
         },
         Fact {
             label: tr.t("profile-province"),
@@ -804,4 +807,19 @@ pub fn investor_facts(tr: Tr, investor: &Investor) -> Vec<Fact> {
         });
     }
     facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_business_is_named_by_its_division_not_its_section() {
+        let tr = Tr::new(Lang::En);
+        let shop = division_name(tr, "4771");
+        assert_eq!(shop, sector_name(tr, "47"));
+        assert!(!shop.contains("repair"), "{shop}");
+        assert_eq!(division_name(tr, "47"), shop);
+        assert_eq!(division_name(tr, "G"), sector_name(tr, "G"));
+    }
 }

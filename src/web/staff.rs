@@ -34,7 +34,7 @@ use super::explain::{score_view, ScoreView};
 use super::i18n::Tr;
 use super::introductions::{answer_words, contact_lines, ContactLine};
 use super::public::{
-    investor_facts, province_name, section_name, sector_name, sme_facts, Fact, Opt, Select,
+    division_name, investor_facts, province_name, sector_name, sme_facts, Fact, Opt, Select,
 };
 use super::{query_string, see_other, Chrome, Form, Section, Web};
 use crate::app::Revocation;
@@ -380,7 +380,7 @@ fn card(w: &Web, m: &MatchView, facts: &PipelineFacts, emails: &HashMap<UserId, 
         ),
         meta: format!(
             "{} · {}",
-            section_name(tr, p.sector.as_str()),
+            division_name(tr, p.sector.as_str()),
             province_name(tr, p.province.as_str())
         ),
         updated: tr.t1("staff-card-updated", "when", when(facts.updated_at)),
