@@ -408,6 +408,11 @@ fn a_ticket_is_taken_as_analysts_write_it_and_won_is_refused() {
     );
     assert_eq!(saved, json!(0), "nothing saved");
 
+    // A bare 억 is won too (QA: 5억 was saved as $500,000,000).
+    let refused = with_ticket("5억", "10억");
+    assert_eq!(refused.status, 422);
+    assert!(refused.text().contains("원화가 아닌 미국 달러로"));
+
     let saved = with_ticket("50만", "1억 5천만 달러");
     assert_eq!(saved.status, 303, "{}", saved.text());
     assert_eq!(tickets(), json!("500000-150000000"));

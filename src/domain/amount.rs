@@ -102,14 +102,16 @@ pub fn parse(typed: &str) -> Result<Option<i64>, AmountError> {
         return Err(AmountError::OtherCurrency(c));
     }
     let mut rest = text;
-    rest = DOLLAR_PREFIXES
-        .iter()
-        .find_map(|p| rest.strip_prefix(p))
-        .unwrap_or(rest);
-    rest = DOLLAR_SUFFIXES
-        .iter()
-        .find_map(|s| rest.strip_suffix(s))
-        .unwrap_or(rest);
+    let prefixed = DOLLAR_PREFIXES.iter().find_map(|p| rest.strip_prefix(p));
+    rest = prefixed.unwrap_or(rest);
+    let suffixed = DOLLAR_SUFFIXES.iter().find_map(|s| rest.strip_suffix(s));
+    rest = suffixed.unwrap_or(rest);
+    // A bare 억 (10⁸) is won to whoever writes it: `5억` is half a billion won (about
+    // $350,000), and read as dollars it was saved as $500,000,000, which no SME then fitted
+    // (QA). Dollars in 억 say so (`5억 달러`).
+    if rest.contains('억') && prefixed.is_none() && suffixed.is_none() {
+        return Err(AmountError::OtherCurrency(Currency::Won));
+    }
     let (negative, rest) = match rest.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, rest),
@@ -333,8 +335,10 @@ mod tests {
         assert_eq!(ok("3만500"), 30_500);
         assert_eq!(ok("5백만"), 5_000_000);
         assert_eq!(ok("천만 달러"), 10_000_000);
-        assert_eq!(ok("1억 5천만"), 150_000_000);
-        assert_eq!(ok("1억2천3백만"), 123_000_000);
+        assert_eq!(ok("1억 5천만 달러"), 150_000_000);
+        assert_eq!(ok("$1억2천3백만"), 123_000_000);
+        // A bare 억 is won (QA: 5억 was saved as $500,000,000).
+        assert_eq!(parse("5억"), Err(AmountError::OtherCurrency(Currency::Won)));
         assert_eq!(ok("2.5만"), 25_000);
         assert_eq!(ok("5,000만"), 50_000_000);
         // English shorthand and words.
@@ -370,7 +374,7 @@ mod tests {
             ("1,5", NotAnAmount),
             ("1,50,000", NotAnAmount),
             ("1..5", NotAnAmount),
-            ("5만 1억", NotAnAmount),
+            ("5만 1억 달러", NotAnAmount),
             ("5kk", NotAnAmount),
             ("5 millions", NotAnAmount),
             // Two numbers typed apart are not one (QA: `10000 50000` read as 1,000,050,000).
@@ -379,7 +383,7 @@ mod tests {
             ("5천5천", NotAnAmount),
             ("5k5", NotAnAmount),
             ("1m 5", NotAnAmount),
-            ("1억5", NotAnAmount),
+            ("1억5 달러", NotAnAmount),
             ("២លាន៥", NotAnAmount),
             ("3만5", NotAnAmount),
             ("$", NotAnAmount),
