@@ -281,6 +281,18 @@ pub struct Limits {
     )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
 
+    /// A secret that lets a scraper read `/metrics` from another machine, sent as
+    /// `Authorization: Bearer SECRET`. Without it, `/metrics` answers clients on this machine
+    /// only (loopback, after `--trusted-proxy`): its counts of introductions, answers, log-ins
+    /// and sign-ups are the business's, not the public's.
+    #[arg(
+        long,
+        env = "KHKR_METRICS_TOKEN",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
+
     /// Seconds open connections get to finish at shutdown before they are dropped.
     #[arg(long, env = "KHKR_SHUTDOWN_DRAIN", default_value = "10", value_name = "SECONDS",
           value_parser = parse_seconds)]
@@ -326,6 +338,7 @@ impl Default for Limits {
             writes_per_second: 30.0,
             cors_origins: Vec::new(),
             trusted_proxies: Vec::new(),
+            metrics_token: None,
         }
     }
 }

@@ -199,8 +199,35 @@ async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
     (StatusCode::OK, "ready".to_string())
 }
 
-/// Prometheus text exposition (see [`metrics`]).
-async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
+/// Whether a request may read `/metrics`: from this machine (the client address, after any
+/// trusted proxy), or with the `--metrics-token` secret. QA: anyone could watch the counts of
+/// introductions, answers and sign-ups as they happened.
+fn may_read_metrics(request: &Request, token: Option<&str>) -> bool {
+    let local = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .is_some_and(|c| c.0.ip().is_loopback());
+    let bearer = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let with_token = match (token, bearer) {
+        (Some(t), Some(b)) => {
+            // Compared in constant time: the secret is not guessed a byte at a time.
+            t.len() == b.len() && t.bytes().zip(b.bytes()).fold(0, |d, (x, y)| d | (x ^ y)) == 0
+        }
+        _ => false,
+    };
+    local || with_token
+}
+
+/// Prometheus text exposition (see [`metrics`]), for [`may_read_metrics`] only; anyone else
+/// gets the 404 of a path that is not there.
+async fn metrics(State(state): State<HttpState>, request: Request) -> Response {
+    if !may_read_metrics(&request, state.app.limits.metrics_token.as_deref()) {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
     let running = state
         .in_flight
         .running(state.app.limits.max_in_flight.max(1));
@@ -242,6 +269,7 @@ async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
             },
         }),
     )
+        .into_response()
 }
 
 /// A compiled-in asset under a content-hash path: its type, kept for a year (`immutable`: a new

@@ -1037,6 +1037,43 @@ fn forwarded_for_counts_clients_behind_a_trusted_proxy_only() {
     );
 }
 
+/// `/metrics` tells the business's activity (introductions, answers, sign-ups): it answers
+/// this machine, or a scraper holding `--metrics-token`, and is not there for anyone else
+/// (QA: open to the world).
+#[test]
+fn metrics_answer_this_machine_or_the_token_only() {
+    let s = TestServer::start_with(&[
+        "--trusted-proxy",
+        "127.0.0.1",
+        "--metrics-token",
+        "s3cret-scrape",
+    ]);
+    let get = |headers: &[(&str, &str)]| {
+        let mut r = ureq::get(&format!("{}/metrics", s.base));
+        for (k, v) in headers {
+            r = r.set(k, v);
+        }
+        match r.call() {
+            Ok(r) => r.status(),
+            Err(ureq::Error::Status(code, _)) => code,
+            Err(e) => panic!("{e}"),
+        }
+    };
+    assert_eq!(get(&[]), 200, "this machine");
+    let outside = ("X-Forwarded-For", "203.0.113.7");
+    assert_eq!(get(&[outside]), 404, "a client out there");
+    assert_eq!(
+        get(&[outside, ("Authorization", "Bearer s3cret-scrape")]),
+        200,
+        "a scraper with the secret"
+    );
+    assert_eq!(
+        get(&[outside, ("Authorization", "Bearer s3cret-scrapf")]),
+        404,
+        "a wrong secret"
+    );
+}
+
 /// A gauge or counter without labels from `/metrics`.
 fn metric(s: &TestServer, name: &str) -> f64 {
     let (_, text) = s.get("/metrics");
