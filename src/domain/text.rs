@@ -184,7 +184,41 @@ pub fn check_plain_text(text: &str, max_chars: usize) -> Result<(), String> {
             c as u32
         ));
     }
+    if let Some(c) = text.chars().find(|c| is_tag_or_noncharacter(*c)) {
+        return Err(format!(
+            "contains U+{:04X}, a character that is not text (a tag or a noncharacter)",
+            c as u32
+        ));
+    }
+    let mut run = 0;
+    for c in text.chars() {
+        run = if is_mark(c) { run + 1 } else { 0 };
+        if run > MAX_MARKS_IN_A_ROW {
+            return Err(format!(
+                "stacks more than {MAX_MARKS_IN_A_ROW} combining marks on one letter, which \
+                 draw over the text around it"
+            ));
+        }
+    }
     Ok(())
+}
+
+/// Combining marks one letter may carry: Khmer writes up to three (a vowel sign, a nasal and
+/// a sign: ុំ៏), Vietnamese typed decomposed two, an emoji keycap two. QA: an investor's name
+/// of "A" and 190 acute accents drew over the site's header (a "Zalgo" name).
+pub const MAX_MARKS_IN_A_ROW: usize = 4;
+
+/// A combining mark (Unicode general category M), variation selectors included.
+fn is_mark(c: char) -> bool {
+    use unicode_properties::{GeneralCategoryGroup as G, UnicodeGeneralCategory};
+    c.general_category_group() == G::Mark
+}
+
+/// Tag characters (U+E0000–E007F, invisible) and Unicode's noncharacters (U+FDD0–FDEF and the
+/// last two code points of every plane), which no text needs.
+fn is_tag_or_noncharacter(c: char) -> bool {
+    let u = u32::from(c);
+    (0xE0000..=0xE007F).contains(&u) || (0xFDD0..=0xFDEF).contains(&u) || (u & 0xFFFE) == 0xFFFE
 }
 
 /// Bidirectional embeddings, overrides and isolates (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI,
@@ -340,7 +374,6 @@ mod tests {
         for blank in [
             "\u{061C}",
             "\u{2800}",
-            "\u{E0041}\u{E0042}",
             "\u{FFF9}\u{FFFA}\u{FFFB}",
             "\u{0301}\u{0301}",
             "\u{17B6}\u{17C6}\u{17D2}",
@@ -356,10 +389,38 @@ mod tests {
             );
         }
         assert!(optional_plain(Some("\u{feff}".into()), 10).is_err());
+        // Tags and noncharacters are no text, even beside a letter.
+        for odd in [
+            "a\u{E0041}\u{E0042}",
+            "a\u{FFFF}",
+            "a\u{FDD0}",
+            "a\u{10FFFE}",
+        ] {
+            let err = LocalizedText::parse(raw(Some(odd), None, None), 10).unwrap_err();
+            assert!(err.contains("not text"), "{odd:?}: {err}");
+        }
         // Visible text with ZWSP between Khmer words, and Korean, still pass untouched.
         assert!(
             LocalizedText::parse(raw(None, Some("ផលិត\u{200b}ស្រាបៀរ"), Some("한국 투자")), 20)
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn refuses_marks_stacked_past_what_a_script_writes() {
+        // QA: "A" and 190 acute accents drew over the site's header.
+        let zalgo = format!("A{}", "\u{0301}".repeat(190));
+        let err = LocalizedText::parse(raw(Some(&zalgo), None, None), 500).unwrap_err();
+        assert!(err.contains("combining marks"), "{err}");
+        let selectors = format!("a{}", "\u{FE0F}".repeat(150));
+        assert!(LocalizedText::parse(raw(Some(&selectors), None, None), 500).is_err());
+        // What scripts write passes: Khmer vowel and signs, Vietnamese decomposed, a keycap.
+        for text in ["ស្ត្រី ក៏ដោយ ឈ្មោះ ផ្ទុំ", "Vie\u{0302}\u{0301}t", "1\u{FE0F}\u{20E3}"]
+        {
+            assert!(
+                LocalizedText::parse(raw(Some(text), None, None), 50).is_ok(),
+                "{text}"
+            );
+        }
     }
 }
