@@ -117,6 +117,24 @@ fn khmer_words_inside_unspaced_sentences() {
     let h = &hit["edges"][0]["highlights"][0];
     assert_eq!(h["field"], "description.km");
     assert!(h["snippet"].as_str().unwrap().contains("<b>"), "{h}");
+
+    // A passage cut out of a longer text says so at each cut; a whole short text does not.
+    let long = format!(
+        "{} We roast rare pepper for export. {}",
+        "Our family farm has grown fruit in the hills for three generations and sells at markets. "
+            .repeat(3),
+        "Visitors are welcome at the farm shop on weekends and holidays all year round. ".repeat(3)
+    );
+    let pepper = publish_sme(&s, sme_with("ម្ទេស", Some(&long), None));
+    let found = s.ok(SEARCH_SMES, json!({ "q": "pepper", "lang": "EN" }))["searchSmes"].clone();
+    assert_eq!(ids(&found), vec![pepper]);
+    let cut = snippets(&found).join(" ");
+    assert!(
+        cut.starts_with('…') && cut.ends_with('…') && cut.contains("<b>pepper</b>"),
+        "{cut}"
+    );
+    let whole = snippets(&s.ok(SEARCH_SMES, json!({ "q": "samsung", "lang": "KM" }))["searchSmes"]);
+    assert!(whole.iter().all(|w| !w.contains('…')), "{whole:?}");
 }
 
 #[test]

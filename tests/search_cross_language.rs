@@ -136,4 +136,19 @@ fn a_korean_investor_finds_a_khmer_only_cashew_processor() {
     assert_eq!(find("cosmetics"), vec![cosmetics]);
     // A word of no concept and no text finds nothing.
     assert!(find("두리안").is_empty());
+
+    // The search page shows the Khmer SME's description, marked Khmer, where a snippet of the
+    // query's words would be: there are none to show (QA: an empty space under its name).
+    let page = common::raw_http(
+        &s.base,
+        "GET",
+        "/ko/smes?q=%EC%BA%90%EC%8A%88%EB%84%9B",
+        &[],
+        None,
+    )
+    .text();
+    assert!(
+        page.contains("<p class=\"snippet\" lang=\"km\">រោងចក្រកែច្នៃគ្រាប់ស្វាយចន្ទីនៅខេត្តកំពង់ធំ។"),
+        "{page}"
+    );
 }

@@ -714,11 +714,28 @@ pub fn search(
             })?;
         let highlights = generators
             .iter()
-            .filter_map(|(label, g)| {
+            .filter_map(|(label, field, g)| {
                 let snippet = g.snippet_from_doc(&doc);
-                (!snippet.is_empty()).then(|| Highlight {
+                if snippet.is_empty() {
+                    return None;
+                }
+                // A passage cut out of a longer text says so at the cut ("…"): QA read one
+                // starting mid-word (ងកាហ្វេ…) as the text itself.
+                let whole = doc
+                    .get_first(*field)
+                    .and_then(|v| tantivy::schema::Value::as_str(&v))
+                    .unwrap_or_default();
+                let fragment = snippet.fragment();
+                let cut_before = !whole.trim_start().starts_with(fragment.trim_start());
+                let cut_after = !whole.trim_end().ends_with(fragment.trim_end());
+                Some(Highlight {
                     field: label.clone(),
-                    snippet: snippet.to_html(),
+                    snippet: format!(
+                        "{}{}{}",
+                        if cut_before { "…" } else { "" },
+                        snippet.to_html().trim(),
+                        if cut_after { "…" } else { "" }
+                    ),
                 })
             })
             .collect();
@@ -753,7 +770,7 @@ fn highlight_generators(
     query: &dyn Query,
     kind: Kind,
     lang: Lang,
-) -> Result<Vec<(String, SnippetGenerator)>, SearchError> {
+) -> Result<Vec<(String, Field, SnippetGenerator)>, SearchError> {
     let mut fields = index.fields.text_fields(kind);
     let suffix = format!(".{}", lang.code());
     fields.sort_by_key(|(_, label)| !label.ends_with(&suffix));
@@ -761,7 +778,7 @@ fn highlight_generators(
     for (field, label) in fields {
         let mut g = SnippetGenerator::create(searcher, query, field)?;
         g.set_max_num_chars(SNIPPET_CHARS);
-        out.push((label, g));
+        out.push((label, field, g));
     }
     Ok(out)
 }

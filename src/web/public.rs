@@ -176,7 +176,29 @@ pub struct Hit {
     pub anonymous: bool,
     /// HTML from the search layer: text escaped, matches in `<b>`.
     pub snippet: Option<String>,
+    /// Without a snippet, the start of the description as text, and its language: a profile
+    /// found through a glossary concept in another language has no words of the query to
+    /// show (QA: an English-only cashew farm, found by 캐슈넛, showed nothing under its name).
+    pub excerpt: Option<(String, &'static str)>,
     pub meta: String,
+}
+
+/// Characters of a description shown in place of a snippet, about a snippet's length.
+const EXCERPT_CHARS: usize = 160;
+
+/// The start of `text`, cut after a word where there is a space near the end, with "…" when
+/// cut.
+fn excerpt(text: &str) -> String {
+    let text = text.trim();
+    let Some((cut, _)) = text.char_indices().nth(EXCERPT_CHARS) else {
+        return text.to_string();
+    };
+    let head = &text[..cut];
+    let at_space = head
+        .rfind(char::is_whitespace)
+        .filter(|at| *at > cut / 2)
+        .unwrap_or(cut);
+    format!("{}…", head[..at_space].trim_end())
 }
 
 pub struct FacetLink {
@@ -325,11 +347,15 @@ trait Listed: search::Searchable + service::visibility::Profile {
     const PATH: &'static str;
     const HEADING: &'static str;
     fn hit_meta(&self, tr: Tr) -> String;
+    fn description(&self) -> &LocalizedText;
 }
 
 impl Listed for Sme {
     const PATH: &'static str = "/smes";
     const HEADING: &'static str = "search-smes-title";
+    fn description(&self) -> &LocalizedText {
+        &self.profile.description
+    }
     fn hit_meta(&self, tr: Tr) -> String {
         [
             division_name(tr, self.profile.sector.as_str()),
@@ -347,6 +373,9 @@ impl Listed for Sme {
 impl Listed for Investor {
     const PATH: &'static str = "/investors";
     const HEADING: &'static str = "search-investors-title";
+    fn description(&self) -> &LocalizedText {
+        &self.profile.description
+    }
     fn hit_meta(&self, tr: Tr) -> String {
         let mut parts = vec![tr.t(&format!(
             "org-{}",
@@ -478,6 +507,12 @@ async fn search_page<K: Listed>(w: Web) -> Response {
                     .find(|h| h.field.starts_with("description"))
                     .or_else(|| hit.highlights.first())
                     .map(|h| h.snippet.clone()),
+                excerpt: hit
+                    .highlights
+                    .is_empty()
+                    .then(|| pick(tr, p.description()))
+                    .flatten()
+                    .map(|t| (excerpt(&t.text), t.lang)),
                 meta: p.hit_meta(tr),
             }
         })
@@ -812,6 +847,18 @@ pub fn investor_facts(tr: Tr, investor: &Investor) -> Vec<Fact> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_excerpt_ends_after_a_word_and_says_it_was_cut() {
+        assert_eq!(excerpt("  Short text. "), "Short text.");
+        let long = "word ".repeat(50);
+        let cut = excerpt(&long);
+        assert!(cut.ends_with("word…"), "{cut}");
+        assert!(cut.chars().count() <= EXCERPT_CHARS + 1);
+        // Khmer without spaces is cut where the length ends.
+        let khmer = "ក".repeat(200);
+        assert_eq!(excerpt(&khmer).chars().count(), EXCERPT_CHARS + 1);
+    }
 
     #[test]
     fn a_business_is_named_by_its_division_not_its_section() {
