@@ -118,6 +118,10 @@ fn a_korean_investor_finds_a_khmer_only_cashew_processor() {
     }
 
     // Search: a Korean or English query finds the Khmer-only SME, and only it.
+    // Typed as a reader would see the same word too (QA): Hangul as jamo, full-width
+    // letters, an accent typed after its letter.
+    let jamo: String = unicode_normalization::UnicodeNormalization::nfd("캐슈넛").collect();
+    assert_ne!(jamo, "캐슈넛");
     for q in [
         "캐슈넛",
         "cashew",
@@ -125,6 +129,9 @@ fn a_korean_investor_finds_a_khmer_only_cashew_processor() {
         "캐슈넛을",
         "cashew nut",
         "캐슈넛 가공",
+        &jamo,
+        "ｃａｓｈｅｗ",
+        "ca\u{0301}shew",
     ] {
         let found = s.ok(SEARCH_SMES, json!({ "q": q }))["searchSmes"].clone();
         assert_eq!(ids(&found), vec![cashew.clone()], "{q}");
