@@ -332,6 +332,15 @@ fn a_mandate_sent_twice_is_one_mandate() {
     let id = id_after(&me, "href=\"/ko/me/matches/");
     let edit = get(&s, &format!("/ko/me/mandate?id={id}"), &h).text();
     assert!(!edit.contains("name=\"submission\""), "{edit}");
+    // A form sent to the address of a mandate it does not name is refused, not taken as a
+    // new mandate (QA).
+    let html = get(&s, "/ko/me/mandate", &h).text();
+    let (csrf, submission) = (csrf_of(&html), submission_of(&html));
+    let mut sent = mandate(&csrf, "다른 주소 파트너스");
+    sent.push(("submission", &submission));
+    let r = post_form(&s, &format!("/ko/me/mandate?id={id}"), Some(&cookie), &sent);
+    assert_eq!(r.status, 404);
+    assert_eq!(count(), before + 1, "nothing made");
 }
 
 /// The mandate form says what to change: the smallest ticket above the largest, an empty

@@ -129,17 +129,44 @@ fn t(lang: Lang, en: String, km: String, ko: String) -> String {
     }
 }
 
-/// A range of whole dollars as people read amounts (50,000–100,000, grouped as the incentive
-/// phrases group them); None when both ends are open (nothing was said).
-fn usd(r: &UsdRange) -> Option<String> {
+/// A range of whole dollars as each language says one, with its currency (50,000–100,000,
+/// grouped as the incentive phrases group them): "USD 10,000 or more", "10,000달러 이상" (QA:
+/// "10,000+달러" and "≤1,000,000달러" read as signs, not words); None when both ends are open
+/// (nothing was said).
+fn usd(r: &UsdRange, lang: Lang) -> Option<String> {
     use crate::domain::incentives::format_usd as thousands;
-    Some(match (r.min, r.max) {
-        (Some(a), Some(b)) if a == b => thousands(a),
-        (Some(a), Some(b)) => format!("{}–{}", thousands(a), thousands(b)),
-        (Some(a), None) => format!("{}+", thousands(a)),
-        (None, Some(b)) => format!("≤{}", thousands(b)),
+    let (en, km, ko) = match (r.min, r.max) {
+        (Some(a), Some(b)) if a == b => {
+            let a = thousands(a);
+            (format!("USD {a}"), format!("{a} ដុល្លារ"), format!("{a}달러"))
+        }
+        (Some(a), Some(b)) => {
+            let (a, b) = (thousands(a), thousands(b));
+            (
+                format!("USD {a}–{b}"),
+                format!("{a}–{b} ដុល្លារ"),
+                format!("{a}~{b}달러"),
+            )
+        }
+        (Some(a), None) => {
+            let a = thousands(a);
+            (
+                format!("USD {a} or more"),
+                format!("ចាប់ពី {a} ដុល្លារ"),
+                format!("{a}달러 이상"),
+            )
+        }
+        (None, Some(b)) => {
+            let b = thousands(b);
+            (
+                format!("up to USD {b}"),
+                format!("រហូតដល់ {b} ដុល្លារ"),
+                format!("{b}달러 이하"),
+            )
+        }
         (None, None) => return None,
-    })
+    };
+    Some(t(lang, en, km, ko))
 }
 
 /// A digital level's name in the reader's language (the words of the site's level pages).
@@ -408,7 +435,7 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
             }
         }
         Feature::Ticket => {
-            let sought = usd(&sme.capital_sought).map_or_else(
+            let sought = usd(&sme.capital_sought, lang).map_or_else(
                 || {
                     t(
                         lang,
@@ -420,13 +447,13 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                 |a| {
                     t(
                         lang,
-                        format!("Seeks USD {a}"),
-                        format!("ស្វែងរកទុន {a} ដុល្លារ"),
-                        format!("필요 자금 {a}달러"),
+                        format!("Seeks {a}"),
+                        format!("ស្វែងរកទុន {a}"),
+                        format!("필요 자금 {a}"),
                     )
                 },
             );
-            let ticket = usd(&inv.ticket).map_or_else(
+            let ticket = usd(&inv.ticket, lang).map_or_else(
                 || {
                     t(
                         lang,
@@ -438,9 +465,9 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                 |b| {
                     t(
                         lang,
-                        format!("the investor's ticket is USD {b}"),
-                        format!("ទំហំវិនិយោគរបស់វិនិយោគិន {b} ដុល្លារ"),
-                        format!("투자자의 투자 규모 {b}달러"),
+                        format!("the investor's ticket is {b}"),
+                        format!("ទំហំវិនិយោគរបស់វិនិយោគិន {b}"),
+                        format!("투자자의 투자 규모 {b}"),
                     )
                 },
             );

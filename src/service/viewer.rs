@@ -106,8 +106,10 @@ impl Viewer {
         if user.role == role {
             Ok(user)
         } else {
+            // The role's code, quoted: "a SME account" and "a INVESTOR account" read wrong
+            // (QA), and the code is what a client compares.
             Err(ServiceError::Forbidden(format!(
-                "this needs a {} account (this one is {})",
+                "this needs an account of role {} (this one is {})",
                 role.as_str(),
                 user.role.as_str()
             )))

@@ -422,6 +422,13 @@ pub async fn save(w: Web, body: Bytes) -> Response {
         contact: form.contact(),
     };
     let changing = form.get("id").map(str::to_string);
+    // The form names the mandate it changes; an address naming another one (or one while the
+    // form names none) is not this form's, and is not taken as a new mandate (QA: a POST to
+    // `?id=` of someone else's mandate quietly made a new one).
+    let addressed = w.query_form().get("id").map(str::to_string);
+    if addressed.is_some() && addressed != changing {
+        return w.not_found();
+    }
     if let Some(id) = &changing {
         // What the form does not ask is kept: texts in other languages, excluded sectors,
         // languages.

@@ -256,6 +256,11 @@ pub struct Chrome {
 }
 
 impl Web {
+    /// The page address's query string, parsed.
+    pub fn query_form(&self) -> Form {
+        Form::query(self.query.as_deref())
+    }
+
     /// `/{lang}{path}`
     pub fn href(&self, path: &str) -> String {
         format!("/{}{path}", self.lang.code())
