@@ -1106,7 +1106,7 @@ fn the_wizard_names_each_problem_on_the_step_that_asks_it() {
     let r = step(&pairs);
     assert_eq!(r.status, 422);
     let html = r.text();
-    assert!(html.contains("id=\"capital_min-error\">ចំនួនទឹកប្រាក់តិចបំផុតធំជាងចំនួនច្រើនបំផុត"));
+    assert!(html.contains("id=\"capital_min-error\">ចំនួនទឹកប្រាក់តិចបំផុត ដែលយល់ថា"));
     assert!(html.contains("value=\"៥០០០០\""), "as typed");
 
     // Sent with a bad amount, a bad e-mail and no sector: all three in one round, the last

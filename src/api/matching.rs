@@ -12,8 +12,9 @@ use super::{app, viewer};
 use crate::service::matching::{self as service, MatchArgs, MatchView};
 use crate::service::pipeline as pipeline_service;
 
-/// Per-query weights, each in [0, 1]; omitted features keep their default. They are normalised
-/// to sum to 1; at least one must be above 0.
+/// Per-query weights, each a number from 0 to 1000 that counts relative to the others (they are
+/// normalised to sum to 1, so 0.5 and 5 weigh alike when the rest scale too); omitted features
+/// keep their default (which sum to 1); at least one must be above 0.
 #[derive(InputObject, Debug, Clone, Copy, Default)]
 pub struct MatchWeightsInput {
     /// Text relevance of one side's texts against the other's.

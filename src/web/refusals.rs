@@ -199,7 +199,16 @@ pub fn amounts(
     let (lo, hi) = (read(min_id, min), read(max_id, max));
     if let (Some(lo), Some(hi)) = (lo, hi) {
         if lo > hi {
-            problems.push((min_id, tr.t("error-range")));
+            // Both as read, in dollars: `5000k` is five million, which a person meaning 5,000
+            // learns only this way (QA).
+            problems.push((
+                min_id,
+                tr.t2(
+                    "error-range",
+                    ("min", format_usd(lo)),
+                    ("max", format_usd(hi)),
+                ),
+            ));
         }
     }
     (problems, lo, hi)
@@ -238,7 +247,15 @@ mod tests {
         let tr = Tr::new(Lang::En);
         let (problems, lo, hi) = amounts(tr, ("lo", Some("៥០០០០")), ("hi", Some("1,000")));
         assert_eq!((lo, hi), (Some(50_000), Some(1_000)));
-        assert_eq!(problems, vec![("lo", tr.t("error-range"))]);
+        assert_eq!(
+            problems,
+            vec![(
+                "lo",
+                "The smallest amount, read as 50,000 US dollars, is above the largest, 1,000 US \
+                 dollars"
+                    .to_string()
+            )]
+        );
         let (problems, lo, _) = amounts(tr, ("lo", Some("a lot")), ("hi", Some("-5")));
         assert_eq!(lo, None);
         assert_eq!(
