@@ -1768,12 +1768,20 @@ fn both_parties_answer_an_introduction_and_see_contacts_only_after_both_accept()
         &[("csrf", &sme_csrf), ("accept", "true")],
     );
     assert_eq!(ok.status, 303);
+    let back = format!("/km/me/introductions?match={id}&answered=1");
     assert_eq!(
         ok.header("location"),
-        Some(format!("/km/me/introductions?match={id}").as_str()),
+        Some(back.as_str()),
         "back to the list, the answered one first"
     );
+    // The card says the answer is saved, there and only then (QA).
+    let landed = get(&s, &back, &as_sme).text();
+    assert!(
+        landed.contains("<p class=\"saved\" role=\"status\">ចម្លើយរបស់អ្នកត្រូវបានរក្សាទុកហើយ។</p>"),
+        "{landed}"
+    );
     let html = get(&s, "/km/me/introductions", &as_sme).text();
+    assert!(!html.contains("class=\"saved\""));
     assert!(html.contains("ចម្លើយរបស់អ្នក៖ យល់ព្រម"), "{html}");
     assert!(!html.contains(&action), "no buttons once answered");
     assert!(
@@ -1811,7 +1819,7 @@ fn both_parties_answer_an_introduction_and_see_contacts_only_after_both_accept()
     assert_eq!(ok.status, 303);
     assert_eq!(
         ok.header("location"),
-        Some(format!("/ko/me/introductions?match={id}").as_str())
+        Some(format!("/ko/me/introductions?match={id}&answered=1").as_str())
     );
     let html = get(&s, "/ko/me/introductions", &as_inv).text();
     assert!(html.contains("양쪽 모두 수락"), "{html}");

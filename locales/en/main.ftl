@@ -320,6 +320,7 @@ intro-stage-declined = Not going ahead: one side said no
 intro-answer-waiting = not answered yet
 intro-answer-accepted = yes
 intro-answer-declined = no
+intro-answer-saved = Your answer is saved.
 intro-your-answer = Your answer: { $answer }
 intro-their-answer = Their answer: { $answer }
 intro-for = For your business:

@@ -316,6 +316,7 @@ intro-stage-declined = មិនបន្តទេ៖ ភាគីម្ខា�
 intro-answer-waiting = មិនទាន់ឆ្លើយ
 intro-answer-accepted = យល់ព្រម
 intro-answer-declined = មិនយល់ព្រម
+intro-answer-saved = ចម្លើយរបស់អ្នកត្រូវបានរក្សាទុកហើយ។
 intro-your-answer = ចម្លើយរបស់អ្នក៖ { $answer }
 intro-their-answer = ចម្លើយរបស់ដៃគូ៖ { $answer }
 intro-for = សម្រាប់អាជីវកម្មរបស់អ្នក៖

@@ -316,6 +316,7 @@ intro-stage-declined = 진행하지 않음: 한쪽이 거절했습니다
 intro-answer-waiting = 아직 답변 없음
 intro-answer-accepted = 수락
 intro-answer-declined = 거절
+intro-answer-saved = 답변이 저장되었습니다.
 intro-your-answer = 내 답변: { $answer }
 intro-their-answer = 상대 답변: { $answer }
 intro-for = 내 기업:

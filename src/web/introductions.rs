@@ -34,6 +34,9 @@ pub struct IntroItem {
     pub id: String,
     /// The one a link asked for (`?match=`, the link in a notice e-mail): shown first, marked.
     pub focused: bool,
+    /// Just answered here (`?answered=1` after the answer's redirect): the card says the
+    /// answer is saved (QA: nothing on the page said so).
+    pub saved: bool,
     /// Which of the viewer's own businesses or mandates it is about (an owner may have
     /// several), and what to call it ("For your business:", "For your mandate:").
     pub own: String,
@@ -180,6 +183,7 @@ fn item(w: &Web, m: &MatchView) -> Option<IntroItem> {
     Some(IntroItem {
         id: m.id.to_string(),
         focused: false,
+        saved: false,
         own,
         own_label: tr.t(if sme_side {
             "intro-for"
@@ -219,12 +223,13 @@ pub async fn list(w: Web) -> Response {
     let mut items: Vec<IntroItem> = found.iter().filter_map(|m| item(&w, m)).collect();
     // A link to one introduction (a notice e-mail's) puts it first: a fragment would not
     // survive the log-in on the way, and on a phone the card may be far down the list.
-    let wanted = Form::query(w.query.as_deref())
-        .get("match")
-        .map(str::to_string);
+    let asked = Form::query(w.query.as_deref());
+    let wanted = asked.get("match").map(str::to_string);
     if let Some(i) = wanted.and_then(|id| items.iter().position(|x| x.id == id)) {
         let mut focused = items.remove(i);
         focused.focused = true;
+        // Said only where the answer shows: an answered card no longer offers to answer.
+        focused.saved = asked.get("answered").is_some() && !focused.can_answer;
         items.insert(0, focused);
     }
     let page = IntroductionsPage {
@@ -294,7 +299,7 @@ pub async fn respond(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
         // Back to the list with the answered one first, as the person left it.
         Ok(_) => see_other(&w.href(&format!(
             "/me/introductions{}",
-            super::query_string([("match", id.as_str())])
+            super::query_string([("match", id.as_str()), ("answered", "1")])
         ))),
         Err(ServiceError::Unauthenticated(_)) => w.login_then(&w.href("/me/introductions")),
         // Someone else's introduction is as unknown as one that does not exist.
