@@ -53,6 +53,9 @@ pub struct App {
     pub mail_relay: std::sync::atomic::AtomicBool,
     /// What this process's sender did (`/metrics`).
     pub mail_stats: crate::mail::MailStats,
+    /// The SMTP relay, once `--smtp-url` is set: password-reset letters go out through it at
+    /// once (notices go through the queue).
+    pub mailer: std::sync::OnceLock<crate::mail::Mailer>,
     /// Open WebSockets, bounded by `limits.max_websockets` (and per client).
     pub sockets: crate::ws::Sockets,
     /// The site's address as people reach it (`--public-url`, checked, no trailing `/`), for
@@ -112,6 +115,7 @@ impl App {
             notices_owed: Arc::new(tokio::sync::Notify::new()),
             mail_relay: std::sync::atomic::AtomicBool::new(false),
             mail_stats: Default::default(),
+            mailer: std::sync::OnceLock::new(),
             sockets: Default::default(),
             public_url,
         })

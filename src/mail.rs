@@ -142,12 +142,56 @@ impl Mailer {
         Some(now + wait)
     }
 
+    /// Sends a password-reset link to `to`, in `lang`, now (not through the notices' queue:
+    /// the link is good for an hour and its token is kept nowhere but in the letter). The
+    /// error says why it did not go, for the log.
+    pub async fn send_password_reset(
+        &self,
+        to: &str,
+        lang: crate::domain::text::Lang,
+        token: &str,
+    ) -> Result<(), String> {
+        let tr = Tr::new(lang);
+        let link = format!(
+            "{}/{}/password/reset?token={token}",
+            self.public_url,
+            lang.code()
+        );
+        let body = [
+            tr.t("mail-hello"),
+            tr.t1(
+                "mail-reset-text",
+                "minutes",
+                crate::service::accounts::RESET_MINUTES,
+            ),
+            link,
+            format!("-- \n{}", tr.t("mail-reset-footer")),
+        ]
+        .join("\n\n")
+            + "\n";
+        let message = self.plain(to, tr.t("mail-reset-subject"), body, "reset")?;
+        match tokio::time::timeout(SEND_DEADLINE, self.transport.send(message)).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err(format!("{UNREACHABLE}: no answer within 2 minutes")),
+        }
+    }
+
     /// The message for `letter`: plain text, base64 (Khmer and Korean pass every relay).
     fn message(&self, letter: &Letter) -> Result<Message, String> {
         let (subject, body) = render(letter, &self.public_url);
-        let to: Mailbox = letter
-            .to
-            .as_str()
+        self.plain(letter.to.as_str(), subject, body, "notice")
+    }
+
+    /// A plain-text letter from the chamber to `to`, its Message-ID marked with `what`.
+    fn plain(
+        &self,
+        to: &str,
+        subject: String,
+        body: String,
+        what: &str,
+    ) -> Result<Message, String> {
+        let to: Mailbox = to
             .parse()
             .map_err(|e: lettre::address::AddressError| format!("recipient: {e}"))?;
         // A Message-ID of the sender's domain (large providers refuse mail without one) and
@@ -158,7 +202,7 @@ impl Mailer {
             .to(to)
             .subject(subject)
             .message_id(Some(format!(
-                "<notice.{}@{domain}>",
+                "<{what}.{}@{domain}>",
                 uuid::Uuid::new_v4().simple()
             )))
             .raw_header(HeaderValue::new(

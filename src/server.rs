@@ -150,6 +150,7 @@ pub async fn serve(
             tracing::info!(mailer = ?m, "e-mail notices sent through the SMTP relay");
             app.mail_relay
                 .store(true, std::sync::atomic::Ordering::Relaxed);
+            let _ = app.mailer.set(m.clone());
             Some(crate::mail::spawn(app.clone(), m, mail_stopped))
         }
         None => {

@@ -724,3 +724,126 @@ fn a_business_taken_off_the_site_tells_the_curator_of_its_closed_match() {
         "{page}"
     );
 }
+
+/// A forgotten password (QA: an owner who forgot it was locked out for good): the log-in page
+/// links to a form that e-mails a link to the account's address; the link sets a new password
+/// once, ends every session, and the log-in page then says so. An address without an account
+/// gets the same answer and no letter; a used link says it no longer works.
+#[test]
+fn a_forgotten_password_is_set_again_through_a_mailed_link() {
+    use common::web::{cookie_pair, csrf_of, get, post_form};
+    let smtp = SmtpServer::start();
+    let s = TestServer::start_with(&args(&mail_args(&smtp)));
+    let email = email_of(&s, &s.sme_token);
+
+    let login = get(&s, "/km/login", &[]);
+    assert!(
+        login.text().contains("href=\"/km/password/forgot\""),
+        "a way there"
+    );
+    let visit = cookie_pair(&login, "khkr_visit").expect("a visitor cookie");
+    let csrf = csrf_of(&login.text());
+    let ask = |address: &str| {
+        post_form(
+            &s,
+            "/km/password/forgot",
+            Some(&visit),
+            &[("csrf", &csrf), ("email", address)],
+        )
+    };
+    // An address with no account: the same answer, no letter.
+    let unknown = ask("nobody-here@test.example");
+    assert_eq!(unknown.status, 200);
+    let known = ask(&email.to_uppercase());
+    assert_eq!(known.status, 200);
+    let said = |r: &common::RawResponse| {
+        let html = r.text();
+        let at = html.find("class=\"saved\"").expect("what happens next");
+        html[at..at + html[at..].find("</p>").unwrap_or(0)].to_string()
+    };
+    assert_eq!(
+        said(&unknown),
+        said(&known),
+        "alike with or without an account"
+    );
+    let mails = smtp.wait_for(1);
+    assert_eq!(mails.len(), 1, "one letter, to the account");
+    assert_eq!(mails[0].to, vec![email.clone()]);
+    assert!(
+        mails[0].subject.contains("ពាក្យសម្ងាត់ថ្មី"),
+        "{}",
+        mails[0].subject
+    );
+    let prefix = format!("{PUBLIC}/km/password/reset?token=");
+    let at = mails[0].body.find(&prefix).expect("a link to the site");
+    let link = mails[0].body[at..]
+        .split_whitespace()
+        .next()
+        .unwrap_or_default();
+    let token = &link[prefix.len()..];
+
+    // Opening the link uses nothing; a weak password is refused and the link still works.
+    let page = get(
+        &s,
+        &format!("/km/password/reset?token={token}"),
+        &[("Cookie", &visit)],
+    );
+    assert_eq!(page.status, 200);
+    let csrf = csrf_of(&page.text());
+    let set = |new: &str| {
+        post_form(
+            &s,
+            "/km/password/reset",
+            Some(&visit),
+            &[("csrf", &csrf), ("token", token), ("new", new)],
+        )
+    };
+    assert_eq!(set("short").status, 422);
+    let done = set("a new horse battery staple");
+    assert_eq!(done.status, 303);
+    assert_eq!(done.header("location"), Some("/km/login?reset=1"));
+    let told = get(&s, "/km/login?reset=1", &[]).text();
+    assert!(told.contains("class=\"saved\""), "the log-in page says so");
+    // The old session is over; the new password logs in, the old one does not.
+    let me = try_gql(&s.base, &s.sme_token, "{ me { email } }", json!({}));
+    assert!(
+        me.is_err() || me.unwrap()["errors"].is_array(),
+        "the old session ended"
+    );
+    let log_in = |password: &str| {
+        s.gql(
+            "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }",
+            json!({ "e": email, "p": password }),
+        )
+    };
+    assert!(log_in("a new horse battery staple")["data"]["logIn"]["token"].is_string());
+    assert_eq!(
+        error_code(&log_in("correct horse battery")),
+        "UNAUTHENTICATED"
+    );
+    // Used once: the link no longer works, and says what to do.
+    let again = set("yet another horse battery");
+    assert_eq!(again.status, 410);
+    assert!(again.text().contains("href=\"/km/password/forgot\""));
+}
+
+/// Without a relay, the site says it cannot send the link, to anyone alike.
+#[test]
+fn without_a_relay_the_site_says_it_cannot_send_the_link() {
+    use common::web::{cookie_pair, csrf_of, get, post_form};
+    let s = TestServer::start();
+    let email = email_of(&s, &s.sme_token);
+    let page = get(&s, "/en/password/forgot", &[]);
+    let visit = cookie_pair(&page, "khkr_visit").expect("a visitor cookie");
+    let csrf = csrf_of(&page.text());
+    for address in [email.as_str(), "nobody-here@test.example"] {
+        let r = post_form(
+            &s,
+            "/en/password/forgot",
+            Some(&visit),
+            &[("csrf", &csrf), ("email", address)],
+        );
+        assert_eq!(r.status, 200);
+        assert!(r.text().contains("cannot send e-mail yet"), "{address}");
+    }
+}

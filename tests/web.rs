@@ -1915,7 +1915,7 @@ fn a_declined_introduction_shows_no_contact_and_no_buttons() {
     assert_eq!(no.status, 303);
     assert_eq!(
         no.header("location"),
-        Some(format!("/en/me/introductions?match={id}").as_str())
+        Some(format!("/en/me/introductions?match={id}&answered=1").as_str())
     );
 
     let sme_cookie = format!("khkr_session={}", s.sme_token);

@@ -296,6 +296,114 @@ pub async fn change_password(
     Ok(session(v, user, token))
 }
 
+/// How long a password-reset link works.
+pub const RESET_MINUTES: i64 = 60;
+
+/// What a password-reset request did, as the person may be told: the same whether or not the
+/// address has an account (an answer that differed would tell who has one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResetRequested {
+    /// A letter with a link goes to the address, if it has an account.
+    Sent,
+    /// This server sends no e-mail (no `--smtp-url`): the chamber's staff can help.
+    CannotSend,
+}
+
+/// Starts a password reset for whoever holds the account of `email` (QA: a forgotten password
+/// locked an owner out for good): a link to set a new password, good for [`RESET_MINUTES`],
+/// e-mailed to that address. Answered alike for addresses with and without an account, and
+/// the letter is sent after the answer, so neither the answer nor its time tells them apart.
+/// Counted per address and per client against the same limits as sign-ups and log-ins, so
+/// nobody can flood a mailbox. Only the token's hash is stored.
+pub async fn request_password_reset(
+    app: &App,
+    v: &Viewer,
+    email: &str,
+    lang: crate::domain::text::Lang,
+) -> ServiceResult<ResetRequested> {
+    let address = Email::parse(email).map_err(|e| ServiceError::bad_input("email", e))?;
+    if let Some(ip) = v.client {
+        let key = format!("reset-ip:{ip}");
+        app.throttle
+            .check(
+                &key,
+                app.throttle.config.signups_per_ip,
+                "password-reset requests",
+            )
+            .await?;
+        app.throttle.count(&key).await?;
+    }
+    let key = format!("reset-account:{}", address.as_str());
+    app.throttle
+        .check(
+            &key,
+            app.throttle.config.login_failures_per_account,
+            "password-reset requests for this address",
+        )
+        .await?;
+    app.throttle.count(&key).await?;
+    let Some(mailer) = app.mailer.get().cloned() else {
+        return Ok(ResetRequested::CannotSend);
+    };
+    if let Some((user, _)) = app.store.user_by_email(address.as_str()).await? {
+        let token = auth::new_token();
+        let now = OffsetDateTime::now_utc();
+        app.store
+            .insert_password_reset(
+                &auth::token_hash(&token),
+                user.id,
+                now,
+                now + Duration::minutes(RESET_MINUTES),
+            )
+            .await?;
+        let to = user.email.as_str().to_string();
+        tokio::spawn(async move {
+            match mailer.send_password_reset(&to, lang, &token).await {
+                Ok(()) => tracing::info!(account = %user.id, "password-reset link sent"),
+                Err(why) => {
+                    tracing::warn!(account = %user.id, error = %why, "password-reset link not sent")
+                }
+            }
+        });
+    }
+    Ok(ResetRequested::Sent)
+}
+
+/// Sets a new password with a reset link's token (once; within [`RESET_MINUTES`]): the
+/// password is checked first, so a weak one does not use the link up. Every log-in session of
+/// the account ends (whoever knew the old password is out), API keys stay, and the account's
+/// failed log-ins are forgotten (its holder has shown they read its mail).
+pub async fn reset_password(app: &App, token: &str, new: &str) -> ServiceResult<()> {
+    if let Some(reason) = crate::domain::account::password_problem(new) {
+        return Err(ServiceError::bad_input("newPassword", reason));
+    }
+    let now = OffsetDateTime::now_utc();
+    let Some(id) = app
+        .store
+        .take_password_reset(&auth::token_hash(token), now)
+        .await?
+    else {
+        return Err(ServiceError::bad_input(
+            "token",
+            "this link is unknown, used or too old: ask for a new one",
+        ));
+    };
+    app.store
+        .set_password_hash(id, &hash(new.to_string()).await?)
+        .await?;
+    app.store
+        .revoke_tokens_of(id, TokenKind::Session, now)
+        .await?;
+    app.revoked(crate::app::Revocation::TokensOf(id));
+    if let Some(user) = app.store.user(id).await? {
+        app.throttle
+            .clear(&login_account_key(user.email.as_str()))
+            .await?;
+    }
+    tracing::info!(account = %id, "password reset by e-mailed link; every session ended");
+    Ok(())
+}
+
 /// The throttle key of failed log-ins on one account (shared with [`change_password`]).
 fn login_account_key(email: &str) -> String {
     format!("login-account:{}", email.trim().to_lowercase())

@@ -70,6 +70,7 @@ macro_rules! store_conformance_tests {
             accounts_have_unique_emails,
             staff_accounts_are_listed_by_email,
             tokens_expire_and_are_revoked,
+            password_resets_are_taken_once_in_time,
             owned_profiles_lists_every_profile,
             pipeline_writes_records_and_audit_together,
             pipeline_listing_filters_and_pages,
@@ -774,6 +775,47 @@ pub async fn tokens_expire_and_are_revoked(store: Arc<dyn Store>) {
     assert!(store.revoke_api_key(key.id, user.id, t0()).await.unwrap());
     assert_eq!(kind_at(key.hash.clone(), t0()).await, None);
     assert!(!store.revoke_api_key(key.id, user.id, t0()).await.unwrap());
+}
+
+/// A password reset works once, until its expiry to the microsecond, and taking one takes
+/// the account's other resets too; of two takers at the same moment one wins.
+pub async fn password_resets_are_taken_once_in_time(store: Arc<dyn Store>) {
+    let user = new_user(&*store, Role::Sme).await;
+    let other = new_user(&*store, Role::Investor).await;
+    let expiry = t0() + Duration::hours(1);
+    for (hash, who) in [
+        ("r1", user.id),
+        ("r2", user.id),
+        ("r3", other.id),
+        ("r4", user.id),
+    ] {
+        store
+            .insert_password_reset(hash, who, t0(), expiry)
+            .await
+            .expect("insert");
+    }
+    assert_eq!(store.take_password_reset("nope", t0()).await.unwrap(), None);
+    // Expired from its expiry on.
+    assert_eq!(store.take_password_reset("r3", expiry).await.unwrap(), None);
+    let last = expiry - Duration::microseconds(1);
+    assert_eq!(
+        store.take_password_reset("r3", last).await.unwrap(),
+        Some(other.id)
+    );
+    assert_eq!(
+        store.take_password_reset("r3", t0()).await.unwrap(),
+        None,
+        "once"
+    );
+    // Two at once: one gets the account; and r2, r4 went with r1.
+    let (a, b) = tokio::join!(
+        store.take_password_reset("r1", t0()),
+        store.take_password_reset("r1", t0())
+    );
+    let won: Vec<_> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
+    assert_eq!(won, vec![user.id]);
+    assert_eq!(store.take_password_reset("r2", t0()).await.unwrap(), None);
+    assert_eq!(store.take_password_reset("r4", t0()).await.unwrap(), None);
 }
 
 pub async fn owned_profiles_lists_every_profile(store: Arc<dyn Store>) {

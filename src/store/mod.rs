@@ -339,6 +339,25 @@ pub trait Accounts: Send + Sync {
     /// The account's API keys that are not revoked, oldest first (hashes included; callers
     /// never show them).
     async fn api_keys(&self, owner: UserId) -> Result<Vec<TokenRecord>, StoreError>;
+    /// Stores a password-reset token by its hash for an existing account, usable until
+    /// `expires_at`.
+    async fn insert_password_reset(
+        &self,
+        hash: &str,
+        user: UserId,
+        created_at: time::OffsetDateTime,
+        expires_at: time::OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Takes a password-reset token: the account it was made for when a token with this hash
+    /// exists, was never taken and `now` is before its expiry; it is then taken, and so is every
+    /// other reset of that account not yet taken (an older link no longer works). Once only:
+    /// of two callers at the same moment, one gets the account. Otherwise `None`: unknown, used
+    /// and expired tokens are indistinguishable.
+    async fn take_password_reset(
+        &self,
+        hash: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<Option<UserId>, StoreError>;
     /// Revokes every live token of `owner` of `kind`; the number revoked by this call.
     async fn revoke_tokens_of(
         &self,

@@ -214,6 +214,55 @@ impl Accounts for PostgresStore {
             .collect()
     }
 
+    async fn insert_password_reset(
+        &self,
+        hash: &str,
+        user: UserId,
+        created_at: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(hash)
+            .bind(user.to_string())
+            .bind(super::codec::micros(created_at))
+            .bind(super::codec::micros(expires_at))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn take_password_reset(
+        &self,
+        hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<UserId>, StoreError> {
+        let now = super::codec::micros(now);
+        let mut tx = self.pool.begin().await?;
+        // Taken by this UPDATE or not at all: two at once cannot both see it untaken.
+        let taken: Option<(String,)> = sqlx::query_as("UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id")
+            .bind(now)
+            .bind(hash)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some((user,)) = taken else {
+            return Ok(None);
+        };
+        sqlx::query(
+            "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(&user)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let id = ProfileId::parse(&user).map_err(|reason| StoreError::Corrupt {
+            entity: "password reset",
+            id: user.clone(),
+            reason,
+        })?;
+        Ok(Some(id))
+    }
+
     async fn revoke_tokens_of(
         &self,
         owner: UserId,

@@ -44,6 +44,8 @@ struct AccountForm {
     role_error: Option<String>,
     other_href: String,
     other_label: String,
+    /// The log-in page after a password reset (`?reset=1`) says the new password is set.
+    reset_done: bool,
 }
 
 impl AccountForm {
@@ -81,6 +83,7 @@ impl AccountForm {
             role_error: None,
             other_href: format!("{}{}", w.href(other), w.next_query()),
             other_label: tr.t(other_key),
+            reset_done: !signup && w.query_form().get("reset").is_some(),
         }
     }
 
@@ -191,7 +194,7 @@ pub async fn login_post(w: Web, body: Bytes) -> Response {
 
 /// The translated message for the password policy's refusal (`domain::account::
 /// password_problem`): too short or too long, or guessable (blank, repeated, common).
-fn password_error_key(message: &str) -> &'static str {
+pub(super) fn password_error_key(message: &str) -> &'static str {
     if message.starts_with("must be at") {
         "error-password-length"
     } else {

@@ -18,6 +18,7 @@ mod explain;
 mod introductions;
 mod mandate;
 mod matches;
+mod password_reset;
 mod public;
 mod refusals;
 mod staff;
@@ -67,6 +68,14 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: Arc<App>) -> Router<S> {
             get(account::login).post(account::login_post),
         )
         .route("/{lang}/logout", post(account::logout))
+        .route(
+            "/{lang}/password/forgot",
+            get(password_reset::forgot).post(password_reset::forgot_post),
+        )
+        .route(
+            "/{lang}/password/reset",
+            get(password_reset::reset).post(password_reset::reset_post),
+        )
         .route("/{lang}/me", get(account::me))
         .route(
             "/{lang}/me/password",

@@ -1,0 +1,135 @@
+//! A forgotten password (`/{lang}/password/forgot`, `/{lang}/password/reset`): a link e-mailed
+//! to the account's address sets a new one (`accounts::request_password_reset`,
+//! `accounts::reset_password`). QA: an owner who forgot it was locked out for good, and would
+//! have signed up again and published the business twice.
+//!
+//! The forgot page answers alike whether or not the address has an account. The reset page's
+//! token travels in the link's address and then in the form's hidden field; the page says
+//! nothing about the token until the form is sent, so a link is not used up by being opened
+//! (mail scanners open links).
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::account::{password_error_key, FieldError};
+use super::{see_other, Chrome, Form, Section, Web};
+use crate::service::accounts::{self, ResetRequested};
+use crate::service::ServiceError;
+
+#[derive(Template)]
+#[template(path = "password_forgot.html")]
+struct ForgotPage {
+    c: Chrome,
+    email: String,
+    email_error: Option<String>,
+    /// After sending: what happens next, in place of the form.
+    done: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "password_reset.html")]
+struct ResetPage {
+    c: Chrome,
+    token: String,
+    errors: Vec<FieldError>,
+    new_error: Option<String>,
+    /// The link no longer works: a way to ask for a new one instead of the form.
+    expired: bool,
+}
+
+/// `GET /{lang}/password/forgot`
+pub async fn forgot(w: Web) -> Response {
+    let page = ForgotPage {
+        c: w.chrome(w.tr.t("forgot-title"), Section::Account),
+        email: String::new(),
+        email_error: None,
+        done: None,
+    };
+    w.page(StatusCode::OK, &page)
+}
+
+/// `POST /{lang}/password/forgot`
+pub async fn forgot_post(w: Web, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    if let Some(refused) = w.refuse_without_csrf(&form) {
+        return refused;
+    }
+    let email = form.get("email").unwrap_or("").trim().to_string();
+    let mut page = ForgotPage {
+        c: w.chrome(w.tr.t("forgot-title"), Section::Account),
+        email: email.clone(),
+        email_error: None,
+        done: None,
+    };
+    match accounts::request_password_reset(&w.app, &w.viewer, &email, w.lang).await {
+        Ok(ResetRequested::Sent) => {
+            page.done = Some(w.tr.t1("forgot-sent", "minutes", accounts::RESET_MINUTES));
+            w.page(StatusCode::OK, &page)
+        }
+        Ok(ResetRequested::CannotSend) => {
+            page.done = Some(w.tr.t("forgot-no-mail"));
+            w.page(StatusCode::OK, &page)
+        }
+        Err(ServiceError::BadInput(_)) => {
+            page.email_error = Some(w.tr.t("error-email-invalid"));
+            w.page(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => w.service_error(e),
+    }
+}
+
+/// `GET /{lang}/password/reset?token=…`
+pub async fn reset(w: Web) -> Response {
+    let token = Form::query(w.query.as_deref())
+        .get("token")
+        .unwrap_or("")
+        .to_string();
+    let page = ResetPage {
+        c: w.chrome(w.tr.t("reset-title"), Section::Account),
+        expired: token.is_empty(),
+        token,
+        errors: vec![],
+        new_error: None,
+    };
+    w.page(StatusCode::OK, &page)
+}
+
+/// `POST /{lang}/password/reset`: the new password, then to the log-in page, which says so.
+pub async fn reset_post(w: Web, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    if let Some(refused) = w.refuse_without_csrf(&form) {
+        return refused;
+    }
+    let token = form.get("token").unwrap_or("").to_string();
+    let new = form.get("new").unwrap_or("");
+    let mut page = ResetPage {
+        c: w.chrome(w.tr.t("reset-title"), Section::Account),
+        token: token.clone(),
+        errors: vec![],
+        new_error: None,
+        expired: false,
+    };
+    match accounts::reset_password(&w.app, &token, new).await {
+        Ok(()) => see_other(&format!("{}?reset=1", w.href("/login"))),
+        Err(ServiceError::BadInput(errors)) => {
+            for e in &errors.0 {
+                if e.field == "token" {
+                    page.expired = true;
+                } else {
+                    let message = w.tr.t(password_error_key(&e.message));
+                    page.new_error = Some(message.clone());
+                    page.errors.push(FieldError { id: "new", message });
+                }
+            }
+            let status = if page.expired {
+                StatusCode::GONE
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            w.page(status, &page)
+        }
+        Err(e) => w.service_error(e),
+    }
+}
