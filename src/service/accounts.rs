@@ -170,11 +170,8 @@ pub async fn sign_up(
     // Counted before the work, so a flood of sign-ups from one address backs off whether or not
     // they succeed.
     if let Some(ip) = v.client {
-        let key = format!("signup-ip:{ip}");
-        app.throttle
-            .check(&key, app.throttle.config.signups_per_ip, "sign-ups")
-            .await?;
-        app.throttle.count(&key).await?;
+        let limit = app.throttle.config.signups_per_ip;
+        attempt(app, &format!("signup-ip:{ip}"), limit, "sign-ups").await?;
     }
     match try_create(app.store.as_ref(), new).await? {
         Created::New(user) => {
@@ -296,6 +293,14 @@ pub async fn change_password(
     Ok(session(v, user, token))
 }
 
+/// Counts one attempt against `key`, refused (`RATE_LIMITED`, saying `what`) once `limit` are
+/// counted: counted before the work, so a flood backs off whether or not its attempts succeed.
+async fn attempt(app: &App, key: &str, limit: u32, what: &str) -> ServiceResult<()> {
+    app.throttle.check(key, limit, what).await?;
+    app.throttle.count(key).await?;
+    Ok(())
+}
+
 /// How long a password-reset link works.
 pub const RESET_MINUTES: i64 = 60;
 
@@ -323,25 +328,22 @@ pub async fn request_password_reset(
 ) -> ServiceResult<ResetRequested> {
     let address = Email::parse(email).map_err(|e| ServiceError::bad_input("email", e))?;
     if let Some(ip) = v.client {
-        let key = format!("reset-ip:{ip}");
-        app.throttle
-            .check(
-                &key,
-                app.throttle.config.signups_per_ip,
-                "password-reset requests",
-            )
-            .await?;
-        app.throttle.count(&key).await?;
-    }
-    let key = format!("reset-account:{}", address.as_str());
-    app.throttle
-        .check(
-            &key,
-            app.throttle.config.login_failures_per_account,
-            "password-reset requests for this address",
+        let limit = app.throttle.config.signups_per_ip;
+        attempt(
+            app,
+            &format!("reset-ip:{ip}"),
+            limit,
+            "password-reset requests",
         )
         .await?;
-    app.throttle.count(&key).await?;
+    }
+    attempt(
+        app,
+        &format!("reset-account:{}", address.as_str()),
+        app.throttle.config.login_failures_per_account,
+        "password-reset requests for this address",
+    )
+    .await?;
     let Some(mailer) = app.mailer.get().cloned() else {
         return Ok(ResetRequested::CannotSend);
     };
