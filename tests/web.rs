@@ -2473,6 +2473,9 @@ fn back_keeps_the_step_and_the_first_step_says_what_the_end_would_refuse() {
         html.contains("id=\"description-error\">"),
         "next to the field"
     );
-    assert!(html.contains("«012 345 678»"), "quoting the number");
+    assert!(
+        html.contains("«០១២ ៣៤៥ ៦៧៨»"),
+        "quoting the number as typed"
+    );
     assert!(html.contains("id=\"description\""), "on step 1");
 }

@@ -656,15 +656,19 @@ pub fn own_texts_reveal(
 ) -> Result<(), crate::domain::validation::ValidationErrors> {
     use crate::domain::validation::ValidationErrors;
     let texts = |t: &LocalizedText| t.texts().collect::<Vec<_>>().join(" ");
-    let descriptions: Vec<(String, Said)> = Lang::ALL
+    let descriptions: Vec<(String, Said, String)> = Lang::ALL
         .into_iter()
         .filter_map(|l| {
             let text = description.get(l)?;
-            Some((format!("input.description.{}", l.code()), Said::of(text)))
+            let field = format!("input.description.{}", l.code());
+            Some((field, Said::of(text), text.to_string()))
         })
         .collect();
-    let name_said = (!name_hidden).then(|| ("input.name".to_string(), Said::of(&texts(name))));
-    for (field, said) in descriptions.iter().chain(&name_said) {
+    let name_said = (!name_hidden).then(|| {
+        let text = texts(name);
+        ("input.name".to_string(), Said::of(&text), text)
+    });
+    for (field, said, typed) in descriptions.iter().chain(&name_said) {
         let phone = contact
             .phone
             .as_ref()
@@ -693,12 +697,13 @@ pub fn own_texts_reveal(
                 .map(|t| format!("@{}", t.as_str())),
             _ => None,
         };
-        if let Some(found) = own.or_else(|| contact_in_text(&said.text)) {
+        // Quoted as typed (Khmer digits stay Khmer), so the owner finds it.
+        if let Some(found) = own.or_else(|| contact_in_text(typed)) {
             return Err(ValidationErrors::single(field, contact_message(&found)));
         }
     }
     if name_hidden {
-        for (field, said) in &descriptions {
+        for (field, said, _) in &descriptions {
             if let Some(word) = description_names(name, said) {
                 return Err(ValidationErrors::single(field, hidden_name_message(&word)));
             }
@@ -712,11 +717,6 @@ pub fn own_texts_reveal(
 /// details only once both sides accept an introduction, and a number that is not the one in
 /// the contact fields bypasses that as well as the profile's own (QA: "ទូរស័ព្ទ 012 345 678"
 /// was published for a business whose contact field held only a Telegram name).
-///
-/// A phone is a run of digits, spaces, `-`, `.`, `(`, `)` and a leading `+` written as
-/// phones are: with `+` or `00` and 10 to 15 digits, or with one leading 0 and 9 to 11
-/// (`012 345 678`, `010-1234-5678`); amounts, years and dates are not ("12,000,000 riel",
-/// "2015-2020", "01.02.2024").
 fn contact_in_text(text: &str) -> Option<String> {
     for token in text.split_whitespace() {
         let t = token.trim_matches(|c: char| !c.is_alphanumeric() && c != '@' && c != '_');
@@ -743,13 +743,52 @@ fn contact_in_text(text: &str) -> Option<String> {
     phone_in_text(text)
 }
 
-/// The first phone number written in `text` (see [`contact_in_text`]): from each start of a
-/// group of digits, the run of phone characters and each of its shorter readings that end with
-/// a group ("2024 012 345 678" holds one, and so does "012 345 678 2024").
+/// Words that say a number is a phone ("Tel: 012345678", "ទូរស័ព្ទ", 전화), and words that say
+/// it is a code of something else (QA: "SKU 0012345678", "HSK 0801.32-1000", "DUNS
+/// 012345678", "ISBN 978-0-12-345678-9" were refused as phones).
+const PHONE_WORDS: &[&str] = &[
+    "tel",
+    "phone",
+    "call",
+    "mobile",
+    "hotline",
+    "whatsapp",
+    "viber",
+    "line",
+    "fax",
+    "ទូរស័ព្ទ",
+    "ទូរសព្ទ",
+    "លេខទូរស័ព្ទ",
+    "전화",
+    "연락처",
+    "휴대폰",
+    "핸드폰",
+    "☎",
+    "📞",
+];
+const CODE_WORDS: &[&str] = &[
+    "sku", "lot", "model", "hs", "hsk", "duns", "isbn", "code", "no", "ref", "serial", "batch",
+    "invoice", "account", "tin", "vat", "id", "reg", "license", "licence", "permit", "item",
+];
+
+/// The first phone number written in `text` (see [`contact_in_text`]), as typed, Khmer digits
+/// and all. A run of digits with spaces, `-`, `.`, `(`, `)` and a leading `+` is a phone when:
+/// - it is written with `+` (or `00`) and 10 to 15 digits, as phones are abroad; or
+/// - it is written the country's own way, one leading 0 and 9 to 11 digits (`012 345 678`,
+///   `010-1234-5678`), in groups of 2 to 4 digits after the first, with one kind of separator
+///   besides spaces, no group a year (19xx, 20xx), and no word before it that names a code
+///   (SKU, HS, lot …); or
+/// - a phone word stands just before it (Tel, ទូរស័ព្ទ, 전화) and it has 8 to 15 digits.
+///
+/// Amounts, years, dates and date ranges are none of these ("12,000,000 riel", "2015-2020",
+/// "01.03.2024–30.05.2024").
 fn phone_in_text(text: &str) -> Option<String> {
-    let text = crate::domain::text::ascii_digits(text);
+    // Khmer and full-width digits read as digits, character for character, so what is found
+    // can be quoted from `text` itself.
+    let digits = crate::domain::text::ascii_digits(text);
+    let chars: Vec<(usize, char)> = digits.char_indices().collect();
+    let typed: Vec<(usize, char)> = text.char_indices().collect();
     let phoneish = |c: char| c.is_ascii_digit() || " -.()+".contains(c);
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     for (i, &(start, c)) in chars.iter().enumerate() {
         let prev = i.checked_sub(1).map(|p| chars[p].1);
         let group_start = (c.is_ascii_digit() || c == '+')
@@ -757,36 +796,78 @@ fn phone_in_text(text: &str) -> Option<String> {
         if !group_start {
             continue;
         }
+        // The word before: a phone word or a code word.
+        let before: String = digits[..start]
+            .trim_end_matches(|c: char| c.is_whitespace() || ":#.-".contains(c))
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        let before = before.trim_matches(|c: char| !c.is_alphanumeric() && c != '☎' && c != '📞');
+        let phone_word = PHONE_WORDS.iter().any(|w| before.ends_with(w));
+        let code_word = CODE_WORDS.contains(&before);
         let run_end = chars[i..]
             .iter()
             .find(|(_, c)| !phoneish(*c))
-            .map_or(text.len(), |(at, _)| *at);
-        let run = &text[start..run_end];
-        // Each reading ends where a group of digits does.
+            .map_or(digits.len(), |(at, _)| *at);
+        let run = &digits[start..run_end];
         let ends = run
             .char_indices()
             .filter(|(at, c)| {
                 c.is_ascii_digit()
                     && !run[at + c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit())
             })
-            .map(|(at, c)| at + c.len_utf8());
-        for end in ends {
+            .map(|(at, c)| at + c.len_utf8())
+            .collect::<Vec<_>>();
+        // The longest reading that is a phone: all of "+855 (0)12 999 888", not its start.
+        for end in ends.into_iter().rev() {
             let reading = &run[..end];
-            let n: String = reading.chars().filter(char::is_ascii_digit).collect();
-            let written_abroad =
-                (reading.starts_with('+') || n.starts_with("00")) && (10..=15).contains(&n.len());
-            let written_at_home =
-                n.starts_with('0') && !n.starts_with("00") && (9..=11).contains(&n.len());
-            // " - " is a range ("01.02.2024 - 05.02.2024"), never inside a phone.
-            if (written_abroad || written_at_home)
-                && !reading.contains("..")
-                && !reading.contains(" - ")
-            {
-                return Some(reading.to_string());
+            if is_phone(reading, phone_word, code_word) {
+                // The same characters as typed: `ascii_digits` maps one character to one.
+                let from = chars.iter().position(|(at, _)| *at == start)?;
+                let count = reading.chars().count();
+                let (a, _) = typed.get(from)?;
+                let b = typed.get(from + count).map_or(text.len(), |(at, _)| *at);
+                return Some(text[*a..b].trim().to_string());
             }
         }
     }
     None
+}
+
+/// Whether one reading of a run of digits is a phone number (see [`phone_in_text`]).
+fn is_phone(reading: &str, phone_word: bool, code_word: bool) -> bool {
+    let n: String = reading.chars().filter(char::is_ascii_digit).collect();
+    let groups: Vec<&str> = reading
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect();
+    let separators: std::collections::BTreeSet<char> =
+        reading.chars().filter(|c| "-./".contains(*c)).collect();
+    let year = groups
+        .iter()
+        .any(|g| g.len() == 4 && (g.starts_with("19") || g.starts_with("20")));
+    // " - " is a range ("01.02.2024 - 05.02.2024"), never inside a phone.
+    if reading.contains("..") || reading.contains(" - ") {
+        return false;
+    }
+    if phone_word {
+        return (8..=15).contains(&n.len());
+    }
+    if code_word {
+        return false;
+    }
+    let abroad = (reading.starts_with('+') || n.starts_with("00")) && (10..=15).contains(&n.len());
+    let at_home = n.starts_with('0')
+        && !n.starts_with("00")
+        && (9..=11).contains(&n.len())
+        && separators.len() <= 1
+        && !year
+        && groups.iter().skip(1).all(|g| (2..=4).contains(&g.len()))
+        && groups
+            .first()
+            .is_some_and(|g| g.len() <= 4 || groups.len() == 1);
+    abroad || at_home
 }
 
 /// What in an ANONYMOUS SME's description names it, as the owner wrote it in the name:
@@ -1499,7 +1580,7 @@ mod tests {
         let mut other = public.clone();
         other.name.en = Some("Sokha Cashew".into());
         for (text, found) in [
-            ("Call ០១២ ៣៤៥ ៦៧៨ any day", "012 345 678"),
+            ("Call ០១២ ៣៤៥ ៦៧៨ any day", "០១២ ៣៤៥ ៦៧៨"),
             ("Tel: 012345678.", "012345678"),
             ("Korea office 010-1234-5678", "010-1234-5678"),
             ("Call +855 (0)12 999 888 now", "+855 (0)12 999 888"),
@@ -1520,7 +1601,7 @@ mod tests {
             .unwrap_err();
             assert_eq!(
                 read_own_text_refusal(&refused.0[0].message),
-                Some(OwnTextRefusal::Contact(&found.to_lowercase())),
+                Some(OwnTextRefusal::Contact(found)),
                 "{text}"
             );
         }
@@ -1531,6 +1612,12 @@ mod tests {
             "Open 2015-2020, rebuilt 01.02.2024 - 05.02.2024",
             "Prices 0.5-1.2 USD; 12 000 000 riel a month; 1 500 000 USD sought",
             "Call center services @ 5 USD an hour",
+            // QA: dates, date ranges and codes of other things are no phones.
+            "Season 01.03.2024–30.05.2024, 기간 2024.03.01-2024.05.31",
+            "From 01-03-2024-30-05-2024; ០១.០៣.២០២៤ - ៣០.០៥.២០២៤",
+            "HSK 0801.32-1000, HS 0801.32.00.00, lot 0801320001",
+            "SKU 0012345678, Model 0123-4567-89, DUNS 012345678",
+            "ISBN 978-0-12-345678-9; open 07:00-17:00; 15% off",
         ] {
             assert_eq!(check(text, &other), None, "{text}");
         }
