@@ -376,6 +376,35 @@ fn count_aliases(document: &ExecutableDocument) -> usize {
 /// one error per repeated directive.
 pub const MAX_DIRECTIVES: usize = 100;
 
+/// The most fragment spreads a document may write. The standard introspection query of
+/// graphql-js writes 13; the cost model counts introspection lists once, so 4,900 spreads of
+/// one fragment inside `__schema { types { fields { args { type …` took 4 s of CPU that no
+/// deadline interrupts, and stalled everyone else (QA round 2).
+pub const MAX_FRAGMENT_SPREADS: usize = 100;
+
+/// Fragment spreads written in the document (each expands again wherever it is written).
+fn count_spreads(document: &ExecutableDocument) -> usize {
+    fn walk(set: &SelectionSet) -> usize {
+        set.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(f) => walk(&f.node.selection_set.node),
+                Selection::InlineFragment(i) => walk(&i.node.selection_set.node),
+                Selection::FragmentSpread(_) => 1,
+            })
+            .fold(0usize, usize::saturating_add)
+    }
+    let operations = document
+        .operations
+        .iter()
+        .map(|(_, op)| walk(&op.node.selection_set.node));
+    let fragments = document
+        .fragments
+        .values()
+        .map(|f| walk(&f.node.selection_set.node));
+    operations.chain(fragments).fold(0, usize::saturating_add)
+}
+
 /// Directives written in the document: on operations, fields, fragment spreads, inline
 /// fragments and fragment definitions.
 fn count_directives(document: &ExecutableDocument) -> usize {
@@ -445,6 +474,12 @@ impl QueryLimits {
                 "Query has {directives} directives; at most {MAX_DIRECTIVES} are allowed."
             ));
         }
+        let spreads = count_spreads(document);
+        if spreads > MAX_FRAGMENT_SPREADS {
+            return Err(format!(
+                "Query has {spreads} fragment spreads; at most {MAX_FRAGMENT_SPREADS} are allowed."
+            ));
+        }
         let cost = cost(document, variables)?;
         if cost > self.max_cost {
             return Err(format!(
@@ -468,6 +503,13 @@ impl QueryLimits {
                         "A mutation runs one root field per request (one write, one logIn); \
                          this one has {roots}."
                     ))
+                }
+                // The walk's backstop (fragments within fragments more than 64 deep), said
+                // as what it is rather than as a count (QA: "9223372036854775807 root fields").
+                _ if roots >= usize::MAX / 2 => {
+                    return Err(
+                        "Query nests fragments within fragments more than 64 levels deep.".into(),
+                    )
                 }
                 _ if roots > self.max_root_fields => {
                     return Err(format!(
