@@ -203,10 +203,17 @@ async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
 /// trusted proxy), or with the `--metrics-token` secret. QA: anyone could watch the counts of
 /// introductions, answers and sign-ups as they happened.
 fn may_read_metrics(request: &Request, token: Option<&str>) -> bool {
-    let local = request
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .is_some_and(|c| c.0.ip().is_loopback());
+    // A request that came through a proxy is not local, whatever address it resolves to: an
+    // `X-Forwarded-For` the server cannot read leaves the proxy's own (loopback) address (QA
+    // round 2: "203.0.113.9:1234" and "unknown" read /metrics).
+    let proxied = ["x-forwarded-for", "forwarded", "x-real-ip"]
+        .iter()
+        .any(|h| request.headers().contains_key(*h));
+    let local = !proxied
+        && request
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .is_some_and(|c| c.0.ip().is_loopback());
     let bearer = request
         .headers()
         .get(header::AUTHORIZATION)

@@ -670,6 +670,12 @@ fn a_response_lists_a_bounded_number_of_errors() {
         "{}",
         body.to_string().len()
     );
+    // The same ones each time, in document order (QA round 2).
+    let (_, _, again) = post(
+        &s.base,
+        &json!({ "query": format!("query({vars}) {{ __typename }}") }),
+    );
+    assert_eq!(again["errors"], body["errors"]);
 }
 
 /// Before: web form bodies were read with no deadline: a body that never came held the
@@ -1084,6 +1090,10 @@ fn metrics_answer_this_machine_or_the_token_only() {
     assert_eq!(get(&[]), 200, "this machine");
     let outside = ("X-Forwarded-For", "203.0.113.7");
     assert_eq!(get(&[outside]), 404, "a client out there");
+    // An address the server cannot read is no local client either (QA round 2).
+    for unreadable in ["203.0.113.9:1234", "unknown", "[2001:db8::1]:443"] {
+        assert_eq!(get(&[("X-Forwarded-For", unreadable)]), 404, "{unreadable}");
+    }
     assert_eq!(
         get(&[outside, ("Authorization", "Bearer s3cret-scrape")]),
         200,

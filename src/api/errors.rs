@@ -163,6 +163,12 @@ fn cap_errors(response: &mut Response) {
     if response.errors.len() <= MAX_ERRORS {
         return;
     }
+    // In document order, so the same request lists the same errors (the engine's validation
+    // reports them in no fixed order: QA round 2).
+    response.errors.sort_by(|a, b| {
+        let at = |e: &async_graphql::ServerError| e.locations.first().map(|p| (p.line, p.column));
+        at(a).cmp(&at(b)).then_with(|| a.message.cmp(&b.message))
+    });
     let kept = MAX_ERRORS - 1;
     let more = response.errors.len() - kept;
     let mut rest = response.errors.split_off(kept);

@@ -83,6 +83,8 @@ const DOLLAR_SUFFIXES: &[&str] = &[
     "$",
     "dollars",
     "dollar",
+    "미국달러",
+    "us달러",
     "달러",
     "불",
     "ដុល្លារអាមេរិក",
@@ -337,8 +339,19 @@ mod tests {
         assert_eq!(ok("천만 달러"), 10_000_000);
         assert_eq!(ok("1억 5천만 달러"), 150_000_000);
         assert_eq!(ok("$1억2천3백만"), 123_000_000);
-        // A bare 억 is won (QA: 5억 was saved as $500,000,000).
+        // A bare 억 is won (QA: 5억 was saved as $500,000,000); dollars in 억 say so, in any of
+        // the ways people write it (QA round 2).
         assert_eq!(parse("5억"), Err(AmountError::OtherCurrency(Currency::Won)));
+        for dollars in [
+            "5억 달러",
+            "5억 미국 달러",
+            "5억 US달러",
+            "$5억",
+            "5억$",
+            "5억 USD",
+        ] {
+            assert_eq!(ok(dollars), 500_000_000, "{dollars}");
+        }
         assert_eq!(ok("2.5만"), 25_000);
         assert_eq!(ok("5,000만"), 50_000_000);
         // English shorthand and words.

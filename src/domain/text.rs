@@ -184,15 +184,29 @@ pub fn check_plain_text(text: &str, max_chars: usize) -> Result<(), String> {
             c as u32
         ));
     }
-    if let Some(c) = text.chars().find(|c| is_tag_or_noncharacter(*c)) {
-        return Err(format!(
-            "contains U+{:04X}, a character that is not text (a tag or a noncharacter)",
-            c as u32
-        ));
+    // Tags are text only in a flag of a region (🏴 and tags: England, Scotland, Wales).
+    let mut in_flag = false;
+    for c in text.chars() {
+        let tag = ('\u{E0020}'..='\u{E007F}').contains(&c);
+        if is_tag_or_noncharacter(c) && !(tag && in_flag) {
+            return Err(format!(
+                "contains U+{:04X}, a character that is not text (a tag or a noncharacter)",
+                c as u32
+            ));
+        }
+        in_flag = c == '\u{1F3F4}' || (in_flag && tag && c != '\u{E007F}');
     }
+    // Marks count across the invisible characters between them: a word joiner every four
+    // marks let 120 of them stack (QA round 2).
     let mut run = 0;
     for c in text.chars() {
-        run = if is_mark(c) { run + 1 } else { 0 };
+        run = if is_mark(c) {
+            run + 1
+        } else if is_invisible(c) && !c.is_whitespace() || is_format(c) {
+            run
+        } else {
+            0
+        };
         if run > MAX_MARKS_IN_A_ROW {
             return Err(format!(
                 "stacks more than {MAX_MARKS_IN_A_ROW} combining marks on one letter, which \
@@ -207,6 +221,12 @@ pub fn check_plain_text(text: &str, max_chars: usize) -> Result<(), String> {
 /// a sign: ុំ៏), Vietnamese typed decomposed two, an emoji keycap two. QA: an investor's name
 /// of "A" and 190 acute accents drew over the site's header (a "Zalgo" name).
 pub const MAX_MARKS_IN_A_ROW: usize = 4;
+
+/// A format character (Unicode general category Cf: joiners, the word joiner, soft hyphen).
+fn is_format(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    c.general_category() == GeneralCategory::Format
+}
 
 /// A combining mark (Unicode general category M), variation selectors included.
 fn is_mark(c: char) -> bool {
@@ -414,6 +434,18 @@ mod tests {
         assert!(err.contains("combining marks"), "{err}");
         let selectors = format!("a{}", "\u{FE0F}".repeat(150));
         assert!(LocalizedText::parse(raw(Some(&selectors), None, None), 500).is_err());
+        // Invisible characters between them do not reset the count (QA round 2).
+        let joined = format!("A{}", "\u{0301}\u{0301}\u{0301}\u{0301}\u{2060}".repeat(30));
+        assert!(LocalizedText::parse(raw(Some(&joined), None, None), 500).is_err());
+        // The flags of England and Scotland are tags after a black flag, and pass.
+        let flags = "\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F} \u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}";
+        assert!(LocalizedText::parse(raw(Some(flags), None, None), 50).is_ok());
+        // Emoji joined by ZWJ pass.
+        assert!(LocalizedText::parse(
+            raw(Some("👩\u{200D}🌾 👨\u{200D}👩\u{200D}👧"), None, None),
+            50
+        )
+        .is_ok());
         // What scripts write passes: Khmer vowel and signs, Vietnamese decomposed, a keycap.
         for text in ["ស្ត្រី ក៏ដោយ ឈ្មោះ ផ្ទុំ", "Vie\u{0302}\u{0301}t", "1\u{FE0F}\u{20E3}"]
         {
