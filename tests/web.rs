@@ -2479,3 +2479,40 @@ fn back_keeps_the_step_and_the_first_step_says_what_the_end_would_refuse() {
     );
     assert!(html.contains("id=\"description\""), "on step 1");
 }
+
+/// A new business's texts are filed in the language they are written in: Khmer typed before
+/// the page was switched to English stays Khmer (QA round 2: filed as English, its Khmer page
+/// said it had no Khmer text), and a Latin brand name is no Khmer.
+#[test]
+fn a_new_business_is_filed_in_the_language_it_is_written_in() {
+    let s = TestServer::start();
+    let cookie = format!("khkr_session={}", s.sme_token);
+    let h = [("Cookie", cookie.as_str())];
+    let page = get(&s, "/en/me/new?step=contact", &h).text();
+    let csrf = csrf_of(&page);
+    let sent = [
+        ("csrf", csrf.as_str()),
+        ("name", "Sreypov Coffee"),
+        ("description", "យើងលីងកាហ្វេពីមណ្ឌលគិរី ហើយលក់នៅភ្នំពេញ"),
+        ("sector", "1079"),
+        ("province", "KH-12"),
+        ("phone", "012 345 678"),
+        ("visibility", "PUBLIC"),
+    ];
+    let saved = post_form(&s, "/en/me/new", Some(&cookie), &sent);
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    let location = saved.header("location").unwrap_or_default().to_string();
+    let id = &location[location.find("saved=").expect("the saved id") + 6..];
+    let this = s.as_sme().ok(
+        "query($id: ID!) { sme(id: $id) { name { en km } description { en km } languages } }",
+        serde_json::json!({ "id": id }),
+    )["sme"]
+        .clone();
+    assert_eq!(
+        this["description"]["km"], "យើងលីងកាហ្វេពីមណ្ឌលគិរី ហើយលក់នៅភ្នំពេញ",
+        "{this}"
+    );
+    assert_eq!(this["description"]["en"], serde_json::Value::Null, "{this}");
+    assert_eq!(this["name"]["en"], "Sreypov Coffee", "{this}");
+    assert_eq!(this["languages"], serde_json::json!(["km"]), "{this}");
+}

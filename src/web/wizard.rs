@@ -513,9 +513,26 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
         ("capital_min", draft.get("capital_min")),
         ("capital_max", draft.get("capital_max")),
     );
+    // A new business's texts are filed in the language they are written in, which need not
+    // be the page's (QA round 2: Khmer typed before switching the page to English was filed as
+    // English, and its page said "not yet written in Khmer"). A business being changed keeps
+    // the page's language: the switcher opens its other languages on their own pages.
+    let changing = draft.get("id").is_some();
+    let filed = |k: &str| {
+        let t = text(k);
+        let lang = match &t {
+            Some(t) if !changing => written_in(t, w.lang),
+            _ => w.lang,
+        };
+        (lang, in_lang(lang, t))
+    };
+    // The business works in its description's language; a Latin brand name before a Khmer
+    // description is no English of the business.
+    let ((_, name), (description_lang, description)) = (filed("name"), filed("description"));
+    let languages = vec![description_lang.code().to_string()];
     let raw = SmeRaw {
-        name: in_lang(w.lang, text("name")),
-        description: in_lang(w.lang, text("description")),
+        name,
+        description,
         sector_code: text("sector").unwrap_or_default(),
         province_code: text("province").unwrap_or_default(),
         capital_sought_min_usd: capital_min,
@@ -525,7 +542,7 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
         founded_year: refusals::number(draft.get("founded")).ok().flatten(),
         partnership_types: draft.parsed("partnership", PartnershipType::parse),
         digital_indicators: draft.parsed("q", DigitalIndicator::parse),
-        languages: vec![w.lang.code().to_string()],
+        languages,
         contact: draft.contact(),
         visibility: Some(if draft.get("visibility") == Some("ANONYMOUS") {
             Visibility::Anonymous
@@ -646,6 +663,27 @@ pub fn in_lang(lang: Lang, value: Option<String>) -> LocalizedTextRaw {
         Lang::Ko => t.ko = value,
     }
     t
+}
+
+/// The language a text is written in, by the script most of its letters are in (Khmer,
+/// Hangul, Latin); `page` when it has none of those letters.
+fn written_in(text: &str, page: Lang) -> Lang {
+    let (mut km, mut ko, mut en) = (0, 0, 0);
+    for c in text.chars() {
+        if ('\u{1780}'..='\u{17FF}').contains(&c) {
+            km += 1;
+        } else if crate::search::korean::is_syllable(c) {
+            ko += 1;
+        } else if c.is_ascii_alphabetic() {
+            en += 1;
+        }
+    }
+    match (km, ko, en) {
+        (0, 0, 0) => page,
+        _ if km >= ko && km >= en => Lang::Km,
+        _ if ko >= en => Lang::Ko,
+        _ => Lang::En,
+    }
 }
 
 /// Forms ask a text in the page language only: the profile's other languages stay as on file.
