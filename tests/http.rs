@@ -507,3 +507,24 @@ fn fields_come_back_in_query_order() {
         );
     }
 }
+
+/// A root field whose resolver fails is `null` beside the fields that answered (nullable), or
+/// makes `data` null (non-null), as the spec's error handling has it (QA round 2: the failed
+/// field was left out of `data`).
+#[test]
+fn a_failed_root_field_is_null_in_data() {
+    let s = TestServer::start();
+    let body = s.gql(
+        "{ c: investor(id: \"not-a-uuid\") { id } b: __typename }",
+        json!({}),
+    );
+    assert_eq!(body["data"], json!({ "c": null, "b": "Query" }), "{body:#}");
+    assert_eq!(body["errors"][0]["path"], json!(["c"]), "{body:#}");
+    // searchSmes is non-null: its failure nulls the whole of data.
+    let body = s.gql(
+        "{ b: __typename s: searchSmes(first: 1000) { totalCount } }",
+        json!({}),
+    );
+    assert_eq!(body["data"], Value::Null, "{body:#}");
+    assert!(body["errors"].is_array());
+}
