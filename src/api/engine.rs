@@ -346,29 +346,38 @@ impl<'a> Counter<'a> {
     }
 }
 
-/// Aliases written in the document (each one can repeat expensive work under a new name).
-fn count_aliases(document: &ExecutableDocument) -> usize {
-    fn walk(set: &SelectionSet) -> usize {
+/// What `of` counts in every selection the document writes, in its operations and fragment
+/// definitions (a fragment counts where it is written, not at each spread).
+fn count_written(document: &ExecutableDocument, of: &dyn Fn(&Selection) -> usize) -> usize {
+    fn walk(set: &SelectionSet, of: &dyn Fn(&Selection) -> usize) -> usize {
         set.items
             .iter()
-            .map(|item| match &item.node {
-                Selection::Field(f) => {
-                    usize::from(f.node.alias.is_some()) + walk(&f.node.selection_set.node)
-                }
-                Selection::InlineFragment(i) => walk(&i.node.selection_set.node),
-                Selection::FragmentSpread(_) => 0,
+            .map(|item| {
+                let inner = match &item.node {
+                    Selection::Field(f) => walk(&f.node.selection_set.node, of),
+                    Selection::InlineFragment(i) => walk(&i.node.selection_set.node, of),
+                    Selection::FragmentSpread(_) => 0,
+                };
+                of(&item.node).saturating_add(inner)
             })
-            .sum()
+            .fold(0usize, usize::saturating_add)
     }
     let operations = document
         .operations
         .iter()
-        .map(|(_, op)| walk(&op.node.selection_set.node));
+        .map(|(_, op)| walk(&op.node.selection_set.node, of));
     let fragments = document
         .fragments
         .values()
-        .map(|f| walk(&f.node.selection_set.node));
-    operations.chain(fragments).sum()
+        .map(|f| walk(&f.node.selection_set.node, of));
+    operations.chain(fragments).fold(0, usize::saturating_add)
+}
+
+/// Aliases written in the document (each one can repeat expensive work under a new name).
+fn count_aliases(document: &ExecutableDocument) -> usize {
+    count_written(document, &|s| {
+        usize::from(matches!(s, Selection::Field(f) if f.node.alias.is_some()))
+    })
 }
 
 /// The most directives a document may carry: real operations use a few (`@include`, `@skip`,
@@ -384,51 +393,27 @@ pub const MAX_FRAGMENT_SPREADS: usize = 100;
 
 /// Fragment spreads written in the document (each expands again wherever it is written).
 fn count_spreads(document: &ExecutableDocument) -> usize {
-    fn walk(set: &SelectionSet) -> usize {
-        set.items
-            .iter()
-            .map(|item| match &item.node {
-                Selection::Field(f) => walk(&f.node.selection_set.node),
-                Selection::InlineFragment(i) => walk(&i.node.selection_set.node),
-                Selection::FragmentSpread(_) => 1,
-            })
-            .fold(0usize, usize::saturating_add)
-    }
-    let operations = document
-        .operations
-        .iter()
-        .map(|(_, op)| walk(&op.node.selection_set.node));
-    let fragments = document
-        .fragments
-        .values()
-        .map(|f| walk(&f.node.selection_set.node));
-    operations.chain(fragments).fold(0, usize::saturating_add)
+    count_written(document, &|s| {
+        usize::from(matches!(s, Selection::FragmentSpread(_)))
+    })
 }
 
 /// Directives written in the document: on operations, fields, fragment spreads, inline
 /// fragments and fragment definitions.
 fn count_directives(document: &ExecutableDocument) -> usize {
-    fn walk(set: &SelectionSet) -> usize {
-        set.items
-            .iter()
-            .map(|item| match &item.node {
-                Selection::Field(f) => f.node.directives.len() + walk(&f.node.selection_set.node),
-                Selection::InlineFragment(i) => {
-                    i.node.directives.len() + walk(&i.node.selection_set.node)
-                }
-                Selection::FragmentSpread(s) => s.node.directives.len(),
-            })
-            .fold(0usize, usize::saturating_add)
-    }
-    let operations = document
+    let on_selections = count_written(document, &|s| match s {
+        Selection::Field(f) => f.node.directives.len(),
+        Selection::InlineFragment(i) => i.node.directives.len(),
+        Selection::FragmentSpread(s) => s.node.directives.len(),
+    });
+    let on_operations = document
         .operations
         .iter()
-        .map(|(_, op)| op.node.directives.len() + walk(&op.node.selection_set.node));
-    let fragments = document
-        .fragments
-        .values()
-        .map(|f| f.node.directives.len() + walk(&f.node.selection_set.node));
-    operations.chain(fragments).fold(0, usize::saturating_add)
+        .map(|(_, op)| op.node.directives.len());
+    let on_fragments = document.fragments.values().map(|f| f.node.directives.len());
+    on_operations
+        .chain(on_fragments)
+        .fold(on_selections, usize::saturating_add)
 }
 
 /// The cost of each operation of `document`: what [`QueryLimits`] bounds. Public for the tests

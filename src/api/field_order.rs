@@ -112,9 +112,9 @@ fn null_failed_root_fields(
         return;
     }
     let mut names = Vec::new();
-    field_names(&[set], doc, &mut names, 0);
+    collect(&[set], doc, &mut names, 0);
     for key in failed {
-        let Some((_, name)) = names.iter().find(|(k, _)| k.as_str() == key) else {
+        let Some((_, name, _)) = names.iter().find(|(k, ..)| k.as_str() == key) else {
             continue;
         };
         let non_null = root
@@ -138,42 +138,16 @@ fn null_failed_root_fields(
     }
 }
 
-/// The response keys of `sets` with the field each names, fragments followed.
-fn field_names(
-    sets: &[&SelectionSet],
-    doc: &ExecutableDocument,
-    out: &mut Vec<(String, String)>,
-    depth: usize,
-) {
-    if depth > 64 {
-        return;
-    }
-    for set in sets {
-        for item in &set.items {
-            match &item.node {
-                Selection::Field(field) => out.push((
-                    field.node.response_key().node.to_string(),
-                    field.node.name.node.to_string(),
-                )),
-                Selection::FragmentSpread(spread) => {
-                    if let Some(f) = doc.fragments.get(&spread.node.fragment_name.node) {
-                        field_names(&[&f.node.selection_set.node], doc, out, depth + 1);
-                    }
-                }
-                Selection::InlineFragment(inline) => {
-                    field_names(&[&inline.node.selection_set.node], doc, out, depth + 1);
-                }
-            }
-        }
-    }
-}
+/// A response key `sets` select, the field it names, and the selection sets under it.
+type Collected<'d> = (&'d Name, &'d Name, Vec<&'d SelectionSet>);
 
-/// The response keys `sets` select, in order, each with the selection sets under it (a key
-/// selected twice merges its sub-selections, as the spec's field collection does).
+/// The response keys `sets` select, in order, each with the field it names and the selection
+/// sets under it (a key selected twice merges its sub-selections, as the spec's field
+/// collection does).
 fn collect<'d>(
     sets: &[&'d SelectionSet],
     doc: &'d ExecutableDocument,
-    out: &mut Vec<(&'d Name, Vec<&'d SelectionSet>)>,
+    out: &mut Vec<Collected<'d>>,
     depth: usize,
 ) {
     // Fragments cannot cycle in a valid document; the bound only guards this walk.
@@ -186,9 +160,9 @@ fn collect<'d>(
                 Selection::Field(field) => {
                     let key = &field.node.response_key().node;
                     let sub = &field.node.selection_set.node;
-                    match out.iter_mut().find(|(k, _)| *k == key) {
-                        Some((_, subs)) => subs.push(sub),
-                        None => out.push((key, vec![sub])),
+                    match out.iter_mut().find(|(k, ..)| *k == key) {
+                        Some((.., subs)) => subs.push(sub),
+                        None => out.push((key, &field.node.name.node, vec![sub])),
                     }
                 }
                 Selection::FragmentSpread(spread) => {
@@ -217,7 +191,7 @@ fn in_query_order(value: &mut Value, sets: &[&SelectionSet], doc: &ExecutableDoc
             let mut keys = Vec::new();
             collect(sets, doc, &mut keys, 0);
             let mut old = std::mem::take(map);
-            for (key, subs) in keys {
+            for (key, _, subs) in keys {
                 if let Some(mut v) = old.shift_remove(key) {
                     in_query_order(&mut v, &subs, doc);
                     map.insert(key.clone(), v);
