@@ -26,6 +26,8 @@ struct ForgotPage {
     email_error: Option<String>,
     /// After sending: what happens next, in place of the form.
     done: Option<String>,
+    /// Whether that is a letter on its way (else: this site sends no e-mail).
+    sent: bool,
 }
 
 #[derive(Template)]
@@ -46,6 +48,7 @@ pub async fn forgot(w: Web) -> Response {
         email: String::new(),
         email_error: None,
         done: None,
+        sent: false,
     };
     w.page(StatusCode::OK, &page)
 }
@@ -62,9 +65,11 @@ pub async fn forgot_post(w: Web, body: Bytes) -> Response {
         email: email.clone(),
         email_error: None,
         done: None,
+        sent: false,
     };
     match accounts::request_password_reset(&w.app, &w.viewer, &email, w.lang).await {
         Ok(ResetRequested::Sent) => {
+            page.sent = true;
             page.done = Some(w.tr.t1("forgot-sent", "minutes", accounts::RESET_MINUTES));
             w.page(StatusCode::OK, &page)
         }
