@@ -206,9 +206,16 @@ fn may_read_metrics(request: &Request, token: Option<&str>) -> bool {
     // A request that came through a proxy is not local, whatever address it resolves to: an
     // `X-Forwarded-For` the server cannot read leaves the proxy's own (loopback) address (QA
     // round 2: "203.0.113.9:1234" and "unknown" read /metrics).
-    let proxied = ["x-forwarded-for", "forwarded", "x-real-ip"]
-        .iter()
-        .any(|h| request.headers().contains_key(*h));
+    let proxied = [
+        "x-forwarded-for",
+        "forwarded",
+        "x-real-ip",
+        "via",
+        "cf-connecting-ip",
+        "true-client-ip",
+    ]
+    .iter()
+    .any(|h| request.headers().contains_key(*h));
     let local = !proxied
         && request
             .extensions()

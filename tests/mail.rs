@@ -735,6 +735,13 @@ fn a_forgotten_password_is_set_again_through_a_mailed_link() {
     let smtp = SmtpServer::start();
     let s = TestServer::start_with(&args(&mail_args(&smtp)));
     let email = email_of(&s, &s.sme_token);
+    let key = s.as_sme().ok(
+        "mutation { createApiKey(name: \"shop till\") { token } }",
+        json!({}),
+    )["createApiKey"]["token"]
+        .as_str()
+        .expect("an API key")
+        .to_string();
 
     let login = get(&s, "/km/login", &[]);
     assert!(
@@ -805,11 +812,12 @@ fn a_forgotten_password_is_set_again_through_a_mailed_link() {
     let told = get(&s, "/km/login?reset=1", &[]).text();
     assert!(told.contains("class=\"saved\""), "the log-in page says so");
     // The old session is over; the new password logs in, the old one does not.
-    let me = try_gql(&s.base, &s.sme_token, "{ me { email } }", json!({}));
-    assert!(
-        me.is_err() || me.unwrap()["errors"].is_array(),
-        "the old session ended"
-    );
+    // The old session and the API key made with the old password are over (QA round 3: the
+    // key still worked).
+    for (what, token) in [("session", &s.sme_token), ("API key", &key)] {
+        let me = s.as_token(token).gql("{ me { email } }", json!({}));
+        assert_eq!(error_code(&me), "UNAUTHENTICATED", "the old {what}: {me:#}");
+    }
     let log_in = |password: &str| {
         s.gql(
             "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }",

@@ -372,8 +372,8 @@ pub async fn request_password_reset(
 }
 
 /// Sets a new password with a reset link's token (once; within [`RESET_MINUTES`]): the
-/// password is checked first, so a weak one does not use the link up. Every log-in session of
-/// the account ends (whoever knew the old password is out), API keys stay, and the account's
+/// password is checked first, so a weak one does not use the link up. Every log-in session and
+/// API key of the account ends (whoever knew the old password is out), and the account's
 /// failed log-ins are forgotten (its holder has shown they read its mail).
 pub async fn reset_password(app: &App, token: &str, new: &str) -> ServiceResult<()> {
     if let Some(reason) = crate::domain::account::password_problem(new) {
@@ -393,9 +393,11 @@ pub async fn reset_password(app: &App, token: &str, new: &str) -> ServiceResult<
     app.store
         .set_password_hash(id, &hash(new.to_string()).await?)
         .await?;
-    app.store
-        .revoke_tokens_of(id, TokenKind::Session, now)
-        .await?;
+    // Sessions and API keys both end: whoever knew the old password may have made a key
+    // with it (QA round 3: a key still worked after the reset).
+    for kind in [TokenKind::Session, TokenKind::ApiKey] {
+        app.store.revoke_tokens_of(id, kind, now).await?;
+    }
     app.revoked(crate::app::Revocation::TokensOf(id));
     if let Some(user) = app.store.user(id).await? {
         app.throttle

@@ -41,11 +41,21 @@ fn khmer() -> &'static HashSet<String> {
 /// is a listed word, or listed words run together (handicraft, 케이뷰티, ricemill). `also`
 /// names further everyday words (glossary forms, places) that the lists may lack.
 ///
-/// A Latin piece is three letters or more (with an English plural's `s` taken off), a Korean
+/// A Latin piece is four letters or more (with an English plural's `s` taken off), a Korean
 /// one two syllables or more: shorter ones would make nearly any word "run together" (권혜진
-/// is not 권 + 혜진).
+/// is not 권 + 혜진, zenora is not zen + ora).
 pub fn is_common(word: &str, also: &dyn Fn(&str) -> bool) -> bool {
     if word.is_empty() || word.chars().all(|c| c.is_ascii_digit()) || also(word) {
+        return true;
+    }
+    // A listed word whole, however short; pieces of a longer one are four letters or more
+    // (QA round 3: "zenora" passed as "zen" + "ora", "kamvia" as "kam" + "via").
+    if word.chars().all(|c| c.is_ascii_lowercase())
+        && (english().contains(word)
+            || word
+                .strip_suffix('s')
+                .is_some_and(|w| english().contains(w)))
+    {
         return true;
     }
     if word
@@ -73,9 +83,10 @@ pub fn is_common(word: &str, also: &dyn Fn(&str) -> bool) -> bool {
             return true;
         }
     }
-    // reach[at][free]: word[..at] splits into everyday pieces, with `free` Korean syllables
-    // that no piece covers (at most one: 팜 of 팜슈가 "palm sugar", a loanword written
-    // together; never a whole word, so 소카 "Sokha" stays a name).
+    // reach[at][free]: word[..at] splits into everyday pieces, `free` of them (at most one)
+    // a short one: a Korean syllable no piece covers (팜 of 팜슈가 "palm sugar", a loanword
+    // written together; never a whole word, so 소카 "Sokha" stays a name), or a listed Latin
+    // word of three letters (tea of milktea; two of them made "zenora" zen + ora).
     let mut reach = vec![[false; 2]; word.len() + 1];
     reach[0][0] = true;
     for from in std::iter::once(0).chain(ends.iter().copied()) {
@@ -87,17 +98,23 @@ pub fn is_common(word: &str, also: &dyn Fn(&str) -> bool) -> bool {
                 let piece = &word[from..to];
                 if is_piece(piece, also) {
                     reach[to][free] = true;
-                } else if free == 0
-                    && piece.chars().count() == 1
-                    && piece.chars().all(crate::search::korean::is_syllable)
-                {
+                } else if free == 0 && is_short_piece(piece) {
                     reach[to][1] = true;
                 }
             }
         }
     }
-    // One free syllable and a piece of two or more: three syllables at least.
     reach[word.len()].contains(&true)
+}
+
+/// A piece a longer word may hold once (see [`is_common`]): one Hangul syllable, or a listed
+/// Latin word of three letters.
+fn is_short_piece(piece: &str) -> bool {
+    let count = piece.chars().count();
+    (count == 1 && piece.chars().all(crate::search::korean::is_syllable))
+        || (count == 3
+            && piece.chars().all(|c| c.is_ascii_lowercase())
+            && english().contains(piece))
 }
 
 /// One-syllable endings and particles after a Korean stem: adnominal 은/는/ㄴ-forms of
@@ -112,7 +129,7 @@ fn is_piece(piece: &str, also: &dyn Fn(&str) -> bool) -> bool {
         return true;
     }
     if piece.chars().all(|c| c.is_ascii_lowercase()) {
-        return count >= 3
+        return count >= 4
             && (english().contains(piece)
                 || piece
                     .strip_suffix('s')
@@ -179,6 +196,8 @@ mod tests {
             "phkachhouk",
             "썸낭",
             "스노클휘슬",
+            "zenora",
+            "kamvia",
             "zq7",
         ] {
             assert!(!common(w), "{w}");

@@ -729,7 +729,9 @@ pub fn own_texts_reveal(
 /// was published for a business whose contact field held only a Telegram name).
 fn contact_in_text(text: &str) -> Option<String> {
     let ascii_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    for token in text.split_whitespace() {
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    for (i, token) in tokens.iter().enumerate() {
+        let next = tokens.get(i + 1).copied().unwrap_or("");
         // What is written against Khmer or Korean text without a space is read apart from it
         // (QA round 2: "តេឡេក្រាម៖@sokha_coffee", "អ៊ីមែលsokha@gmail.com" were published).
         for (at, _) in token.match_indices('@') {
@@ -750,24 +752,37 @@ fn contact_in_text(text: &str) -> Option<String> {
                 return Some(format!("{local}@{domain}"));
             }
             // A Telegram name: 5 to 32 letters, digits or underscores after an `@` that ends
-            // no word. One written as a capitalised word ("@Central Market") is prose.
+            // no word. "@" for "at" before a place's name is prose: an everyday word, then a
+            // capitalised one ("@Central Market"); "@SokhaCoffee" is a name (QA round 3).
             let handle: String = after.chars().take_while(|c| ascii_word(*c)).collect();
+            let prose = super::common_words::is_common(&handle.to_lowercase(), &|_| false)
+                && handle.len() == after.len()
+                && next.starts_with(|c: char| c.is_uppercase());
             let named = (5..=32).contains(&handle.len())
                 && handle.starts_with(|c: char| c.is_ascii_alphabetic())
-                && (handle.contains(|c: char| c == '_' || c.is_ascii_digit())
-                    || handle.chars().all(|c| !c.is_ascii_uppercase()));
+                && !prose;
             if local.is_empty() && named {
                 return Some(format!("@{handle}"));
             }
         }
+        // Links that open a chat with someone: Telegram, WhatsApp, Messenger (QA round 3:
+        // telegram.me/…, t.me/s/…, wa.me/855…, m.me/… were published).
         let lower = token.to_lowercase();
-        if let Some(at) = lower.find("t.me/") {
-            let name: String = lower[at + 5..]
+        for chat in ["t.me/", "telegram.me/", "telegram.dog/", "wa.me/", "m.me/"] {
+            let Some(at) = lower.find(chat) else {
+                continue;
+            };
+            // The whole host: "t.me/" inside "at.me/" is no link.
+            let host_start = lower[..at]
                 .chars()
-                .take_while(|c| ascii_word(*c))
+                .next_back()
+                .is_none_or(|c| !c.is_ascii_alphanumeric() && c != '.');
+            let path: String = token[at + chat.len()..]
+                .chars()
+                .take_while(|c| ascii_word(*c) || *c == '/')
                 .collect();
-            if name.len() >= 5 {
-                return Some(format!("t.me/{name}"));
+            if host_start && path.trim_matches('/').len() >= 2 {
+                return Some(format!("{}{}", &token[at..at + chat.len()], path));
             }
         }
     }
@@ -791,7 +806,6 @@ const PHONE_WORDS: &[&str] = &[
     "ទូរសព្ទ",
     "លេខទូរស័ព្ទ",
     "ទាក់ទង",
-    "លេខ",
     "전화",
     "연락처",
     "휴대폰",
@@ -818,10 +832,21 @@ const CODE_WORDS: &[&str] = &[
 fn phone_in_text(text: &str) -> Option<String> {
     // Khmer and full-width digits read as digits, character for character, so what is found
     // can be quoted from `text` itself.
-    let digits = crate::domain::text::ascii_digits(text);
+    // Invisible characters and thin spaces between the digits are spaces (a Khmer keyboard
+    // puts zero-width spaces between words: QA round 3), one for one, so quoting still lines up.
+    let digits: String = crate::domain::text::ascii_digits(text)
+        .chars()
+        .map(|c| {
+            if c != ' ' && (crate::domain::text::is_invisible(c) || c == '\u{2009}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
     let chars: Vec<(usize, char)> = digits.char_indices().collect();
     let typed: Vec<(usize, char)> = text.char_indices().collect();
-    let phoneish = |c: char| c.is_ascii_digit() || " -.()+".contains(c);
+    let phoneish = |c: char| c.is_ascii_digit() || " -.()+/".contains(c);
     for (i, &(start, c)) in chars.iter().enumerate() {
         let prev = i.checked_sub(1).map(|p| chars[p].1);
         // Digits right after a Khmer or Korean word start a number (ទាក់ទង012345678, QA
@@ -839,8 +864,13 @@ fn phone_in_text(text: &str) -> Option<String> {
             .unwrap_or("")
             .to_lowercase();
         let before = before.trim_matches(|c: char| !c.is_alphanumeric() && c != '☎' && c != '📞');
-        let phone_word = PHONE_WORDS.iter().any(|w| before.ends_with(w));
-        let code_word = CODE_WORDS.contains(&before);
+        // A Latin phone word is a word of its own (not "iPhone": QA round 3); Khmer and Korean
+        // ones may end a longer run of text written without spaces.
+        let phone_word = PHONE_WORDS
+            .iter()
+            .any(|w| before == *w || (!w.is_ascii() && before.ends_with(w)));
+        let code_word =
+            CODE_WORDS.contains(&before) || ["ម៉ូដែល", "កូដ"].iter().any(|w| before.ends_with(w));
         let run_end = chars[i..]
             .iter()
             .find(|(_, c)| !phoneish(*c))
@@ -893,8 +923,17 @@ fn is_phone(reading: &str, phone_word: bool, code_word: bool) -> bool {
     if reading.contains("..") || reading.contains(" - ") {
         return false;
     }
-    if phone_word {
-        return (8..=15).contains(&n.len());
+    // A phone after a phone word is still written as one: a few groups, none a single digit
+    // after the first (shoe sizes after "លេខ" are no phone: QA round 3).
+    // …and ending in a group of three or four, as phones are grouped (0123-4567-89 is a
+    // model number: QA round 3).
+    let ends_like_a_phone = groups.len() == 1 || groups.last().is_some_and(|g| g.len() >= 3);
+    let phone_shaped = groups.len() <= 4
+        && !year
+        && groups.iter().skip(1).all(|g| (2..=4).contains(&g.len()))
+        && ends_like_a_phone;
+    if phone_word && (8..=15).contains(&n.len()) && (phone_shaped || groups.len() == 1) {
+        return true;
     }
     if code_word {
         return false;
@@ -908,6 +947,7 @@ fn is_phone(reading: &str, phone_word: bool, code_word: bool) -> bool {
         // A phone written at home has at most four groups (0 12 345 678); more are a list
         // (sizes 0 3 6 9 12 18 24, rooms 01 02 03 04 05: QA round 2).
         && groups.len() <= 4
+        && ends_like_a_phone
         && groups.iter().skip(1).all(|g| (2..=4).contains(&g.len()))
         && groups
             .first()
@@ -999,8 +1039,18 @@ fn name_phrase(name: &Said, said: &Said) -> Option<String> {
                 .iter()
                 .any(|p| COMPANY_WORDS.contains(p) || p.chars().all(|c| c.is_ascii_digit()))
     };
-    for pair in words.windows(2) {
+    for (i, pair) in words.windows(2).enumerate() {
         let (a, b) = (pair[0].as_str(), pair[1].as_str());
+        // A word of a thing written as two ("dragon fruit" of Red Dragon Fruit Farm) is a
+        // thing on either side of it: "red dragon" is no name there (QA round 3).
+        let in_a_thing = |j: usize| {
+            words
+                .get(j..j + 2)
+                .is_some_and(|w| is_plain(&format!("{} {}", w[0], w[1])))
+        };
+        if (i > 0 && in_a_thing(i - 1)) || in_a_thing(i + 1) {
+            continue;
+        }
         // A thing or a place in the pair makes it a description (화장품 가게 "cosmetics
         // store", Rice Mill, fresh fruit, wild honey: QA round 2 had those refused when only
         // one word had to be neither); two words that are neither make it a name's (Golden
@@ -1554,6 +1604,14 @@ mod tests {
             check("Phka Chhouk installs solar panels", &solar),
             named("phka")
         );
+        // Made-up words are not read as short words run together (QA round 3: "zenora" as
+        // "zen" + "ora").
+        let mut zenora = p.clone();
+        zenora.name = LocalizedText {
+            en: Some("Zenora Foods".into()),
+            ..LocalizedText::default()
+        };
+        assert_eq!(check("Zenora makes snacks", &zenora), named("zenora"));
         let d = LocalizedText {
             km: Some("ម៉ូតូ Snorkelwhistle".into()),
             ..LocalizedText::default()
@@ -1607,6 +1665,7 @@ mod tests {
             ("Fresh Fruit Sokha", "We sell fresh fruit every day"),
             ("Wild Honey Mondulkiri", "Wild honey from the forest"),
             ("Siem Reap Rice Mill", "We mill rice in Siem Reap"),
+            ("Red Dragon Fruit Farm", "We grow red dragon fruit"),
             ("ផ្លែឈើស្រស់ សុខា", "យើងលក់ផ្លែឈើស្រស់រាល់ថ្ងៃ"),
         ] {
             let mut shop = p.clone();
@@ -1664,6 +1723,17 @@ mod tests {
             ("តេឡេក្រាម៖@sokha_coffee", "@sokha_coffee"),
             ("អ៊ីមែលsokha@gmail.com", "sokha@gmail.com"),
             ("Call (012) 345 678", "(012) 345 678"),
+            // QA round 3: zero-width spaces, slashes, capitalised names, chat links.
+            (
+                "ទាក់ទង\u{200b}012\u{200b}345\u{200b}678",
+                "012\u{200b}345\u{200b}678",
+            ),
+            ("Call 012/345/678", "012/345/678"),
+            ("Follow @SokhaCoffee", "@SokhaCoffee"),
+            ("តេឡេក្រាម៖@Sokha1", "@Sokha1"),
+            ("Chat on wa.me/85512345678", "wa.me/85512345678"),
+            ("See telegram.me/sokhashop", "telegram.me/sokhashop"),
+            ("See t.me/s/sokhashop", "t.me/s/sokhashop"),
         ] {
             let refused = own_texts_reveal(
                 &LocalizedText {
@@ -1699,6 +1769,9 @@ mod tests {
             "Guest rooms numbered 01 02 03 04 05 06 07 08",
             "rice in 0 5 10 15 20 25 50 kg bags; models 0 11 12 13 14 15",
             "Find our stall @Central Market",
+            // QA round 3: numbers after "number" and "iPhone" that are no phones.
+            "ស្បែកជើងលេខ ៣៦ ៣៧ ៣៨ ៣៩ ៤០; បន្ទប់លេខ 01 02 03 04 05",
+            "ម៉ូដែលលេខ 0123-4567-89; iPhone 11 12 13 14 15 cases",
         ] {
             assert_eq!(check(text, &other), None, "{text}");
         }

@@ -678,11 +678,21 @@ fn written_in(text: &str, page: Lang) -> Lang {
             en += 1;
         }
     }
-    match (km, ko, en) {
-        (0, 0, 0) => page,
-        _ if km >= ko && km >= en => Lang::Km,
-        _ if ko >= en => Lang::Ko,
-        _ => Lang::En,
+    // Khmer or Korean text names Latin brands and products ("ហាង Pisey Mobile លក់ Samsung
+    // Galaxy", QA round 3): Latin words that are all capitalised are names in it, and so is
+    // Latin that makes up less than four fifths of the letters.
+    let all = km + ko + en;
+    let lower_latin = text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| w.starts_with(|c: char| c.is_ascii_lowercase()));
+    if all == 0 {
+        page
+    } else if km > 0 && km >= ko && (!lower_latin || km * 5 >= all) {
+        Lang::Km
+    } else if ko > 0 && (!lower_latin || ko * 5 >= all) {
+        Lang::Ko
+    } else {
+        Lang::En
     }
 }
 
@@ -724,5 +734,20 @@ pub fn keep_other_languages(
         });
     if unchanged_fallback {
         *page_text = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_is_in_the_script_of_its_words_brands_aside() {
+        // QA round 3: Khmer with Latin brand names was filed as English.
+        let shop = "ហាង Pisey Mobile លក់ Samsung Galaxy Oppo Reno";
+        assert_eq!(written_in(shop, Lang::En), Lang::Km);
+        assert_eq!(written_in("Sreypov Coffee", Lang::Km), Lang::En);
+        assert_eq!(written_in("화장품 유통 K-beauty", Lang::En), Lang::Ko);
+        assert_eq!(written_in("123 456", Lang::Ko), Lang::Ko);
     }
 }
