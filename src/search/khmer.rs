@@ -46,6 +46,20 @@ pub fn boundaries(passage: &str) -> Vec<usize> {
     boundaries_with(passage, costs())
 }
 
+/// The words of `passage` as [`boundaries`] cuts it, in order (the passage itself when it is
+/// one word; none when it is empty).
+pub fn words(passage: &str) -> Vec<&str> {
+    let mut from = 0;
+    let mut out = Vec::new();
+    for at in boundaries(passage).into_iter().chain([passage.len()]) {
+        if at > from {
+            out.push(&passage[from..at]);
+        }
+        from = at;
+    }
+    out
+}
+
 /// [`boundaries`] under the given costs.
 fn boundaries_with(passage: &str, costs: Costs) -> Vec<usize> {
     DICTIONARY.with(|dictionary| {

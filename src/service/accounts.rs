@@ -404,7 +404,7 @@ pub async fn reset_password(app: &App, token: &str, new: &str) -> ServiceResult<
             .clear(&login_account_key(user.email.as_str()))
             .await?;
     }
-    tracing::info!(account = %id, "password reset by e-mailed link; every session ended");
+    tracing::info!(account = %id, "password reset by e-mailed link; every session and API key ended");
     Ok(())
 }
 

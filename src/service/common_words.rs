@@ -50,29 +50,17 @@ pub fn is_common(word: &str, also: &dyn Fn(&str) -> bool) -> bool {
     }
     // A listed word whole, however short; pieces of a longer one are four letters or more
     // (QA round 3: "zenora" passed as "zen" + "ora", "kamvia" as "kam" + "via").
-    if word.chars().all(|c| c.is_ascii_lowercase())
-        && (english().contains(word)
-            || word
-                .strip_suffix('s')
-                .is_some_and(|w| english().contains(w)))
-    {
+    if word.chars().all(|c| c.is_ascii_lowercase()) && listed_english(word) {
         return true;
     }
     if word
         .chars()
         .any(crate::search::analyzer::is_khmer_letter_or_sign)
     {
-        return khmer_pieces(word)
+        return crate::search::khmer::words(word)
             .iter()
             .all(|p| khmer().contains(*p) || also(p));
     }
-    // Whether word[..at] splits into everyday pieces, for each char boundary `at`.
-    let ends: Vec<usize> = word
-        .char_indices()
-        .map(|(i, _)| i)
-        .skip(1)
-        .chain([word.len()])
-        .collect();
     // An adjective or a noun with a one-syllable ending or particle (좋은, 행복한, 한빛은):
     // wordfreq lists Korean stems apart from their endings.
     if let Some(stem) = word.strip_suffix(KOREAN_ENDINGS) {
@@ -87,6 +75,13 @@ pub fn is_common(word: &str, also: &dyn Fn(&str) -> bool) -> bool {
     // a short one: a Korean syllable no piece covers (팜 of 팜슈가 "palm sugar", a loanword
     // written together; never a whole word, so 소카 "Sokha" stays a name), or a listed Latin
     // word of three letters (tea of milktea; two of them made "zenora" zen + ora).
+    // Whether word[..at] splits into everyday pieces, for each char boundary `at`.
+    let ends: Vec<usize> = word
+        .char_indices()
+        .map(|(i, _)| i)
+        .skip(1)
+        .chain([word.len()])
+        .collect();
     let mut reach = vec![[false; 2]; word.len() + 1];
     reach[0][0] = true;
     for from in std::iter::once(0).chain(ends.iter().copied()) {
@@ -129,12 +124,7 @@ fn is_piece(piece: &str, also: &dyn Fn(&str) -> bool) -> bool {
         return true;
     }
     if piece.chars().all(|c| c.is_ascii_lowercase()) {
-        return count >= 4
-            && (english().contains(piece)
-                || piece
-                    .strip_suffix('s')
-                    .is_some_and(|p| english().contains(p))
-                || also(piece));
+        return count >= 4 && (listed_english(piece) || also(piece));
     }
     if piece.chars().all(crate::search::korean::is_syllable) {
         return count >= 2 && (korean().contains(piece) || also(piece));
@@ -142,20 +132,13 @@ fn is_piece(piece: &str, also: &dyn Fn(&str) -> bool) -> bool {
     false
 }
 
-/// A Khmer word's pieces as the dictionary cuts it.
-fn khmer_pieces(word: &str) -> Vec<&str> {
-    let mut from = 0;
-    let mut pieces = Vec::new();
-    for at in crate::search::khmer::boundaries(word)
-        .into_iter()
-        .chain([word.len()])
-    {
-        if at > from {
-            pieces.push(&word[from..at]);
-        }
-        from = at;
-    }
-    pieces
+/// Whether a lower-case Latin word is in the English list, as it is or without an English
+/// plural's `s`.
+fn listed_english(word: &str) -> bool {
+    english().contains(word)
+        || word
+            .strip_suffix('s')
+            .is_some_and(|w| english().contains(w))
 }
 
 #[cfg(test)]

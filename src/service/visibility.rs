@@ -437,15 +437,7 @@ fn telling_words(name: &str) -> Vec<String> {
         if w.chars().any(is_khmer_letter) {
             // Dictionary words of four letters or more, and two short ones together (នាគមាស,
             // "golden naga", is នាគ and មាស).
-            let mut from = 0;
-            let mut pieces = Vec::new();
-            for at in crate::search::khmer::boundaries(w)
-                .into_iter()
-                .chain([w.len()])
-            {
-                pieces.push(&w[from..at]);
-                from = at;
-            }
+            let pieces = crate::search::khmer::words(w);
             for piece in &pieces {
                 if piece.chars().count() >= 4 {
                     push(piece.to_string());
@@ -830,14 +822,13 @@ const CODE_WORDS: &[&str] = &[
 /// Amounts, years, dates and date ranges are none of these ("12,000,000 riel", "2015-2020",
 /// "01.03.2024–30.05.2024").
 fn phone_in_text(text: &str) -> Option<String> {
-    // Khmer and full-width digits read as digits, character for character, so what is found
-    // can be quoted from `text` itself.
-    // Invisible characters and thin spaces between the digits are spaces (a Khmer keyboard
-    // puts zero-width spaces between words: QA round 3), one for one, so quoting still lines up.
+    // Khmer and full-width digits read as digits, and invisible characters and every kind of
+    // space as a space (a Khmer keyboard puts zero-width spaces between words: QA round 3),
+    // character for character, so what is found can be quoted from `text` itself.
     let digits: String = crate::domain::text::ascii_digits(text)
         .chars()
         .map(|c| {
-            if c != ' ' && (crate::domain::text::is_invisible(c) || c == '\u{2009}') {
+            if crate::domain::text::is_invisible(c) {
                 ' '
             } else {
                 c
@@ -888,16 +879,13 @@ fn phone_in_text(text: &str) -> Option<String> {
         for end in ends.into_iter().rev() {
             let reading = &run[..end];
             if is_phone(reading, phone_word, code_word) {
-                // The same characters as typed: `ascii_digits` maps one character to one.
-                let from = chars.iter().position(|(at, _)| *at == start)?;
-                let count = reading.chars().count();
-                // With its opening bracket when it has the closing one ("(012) 345 678").
-                let from = if reading.contains(')') && !reading.contains('(') && from > 0 {
-                    from - 1
-                } else {
-                    from
-                };
-                let count = count + usize::from(typed.get(from).is_some_and(|(_, c)| *c == '('));
+                // The same characters as typed (`digits` maps one character to one), with the
+                // opening bracket when the reading has the closing one ("(012) 345 678").
+                let open = reading.contains(')')
+                    && !reading.contains('(')
+                    && i.checked_sub(1).is_some_and(|p| chars[p].1 == '(');
+                let from = i - usize::from(open);
+                let count = reading.chars().count() + usize::from(open);
                 let (a, _) = typed.get(from)?;
                 let b = typed.get(from + count).map_or(text.len(), |(at, _)| *at);
                 return Some(text[*a..b].trim().to_string());
@@ -939,16 +927,13 @@ fn is_phone(reading: &str, phone_word: bool, code_word: bool) -> bool {
         return false;
     }
     let abroad = (reading.starts_with('+') || n.starts_with("00")) && (10..=15).contains(&n.len());
+    // A phone written at home is phone-shaped too: at most four groups (0 12 345 678); more
+    // are a list (sizes 0 3 6 9 12 18 24, rooms 01 02 03 04 05: QA round 2).
     let at_home = n.starts_with('0')
         && !n.starts_with("00")
         && (9..=11).contains(&n.len())
         && separators.len() <= 1
-        && !year
-        // A phone written at home has at most four groups (0 12 345 678); more are a list
-        // (sizes 0 3 6 9 12 18 24, rooms 01 02 03 04 05: QA round 2).
-        && groups.len() <= 4
-        && ends_like_a_phone
-        && groups.iter().skip(1).all(|g| (2..=4).contains(&g.len()))
+        && phone_shaped
         && groups
             .first()
             .is_some_and(|g| g.len() <= 4 || groups.len() == 1);
@@ -1031,13 +1016,11 @@ fn name_phrase(name: &Said, said: &Said) -> Option<String> {
     };
     let words = in_order(&name.text);
     let theirs = in_order(&said.text);
+    // A company word is a plain one ([`is_plain`]), so the pair that holds one describes.
     let plain_phrase = |parts: &[&str]| {
-        let joined = parts.join(" ");
-        is_plain(&joined)
+        is_plain(&parts.join(" "))
             || is_plain(&parts.concat())
-            || parts
-                .iter()
-                .any(|p| COMPANY_WORDS.contains(p) || p.chars().all(|c| c.is_ascii_digit()))
+            || parts.iter().any(|p| p.chars().all(|c| c.is_ascii_digit()))
     };
     for (i, pair) in words.windows(2).enumerate() {
         let (a, b) = (pair[0].as_str(), pair[1].as_str());
@@ -1073,15 +1056,7 @@ fn name_phrase(name: &Said, said: &Said) -> Option<String> {
     // A Korean word of the name is checked by how common it is ([`description_names`]): it
     // seldom holds two words without a space, and a loanword often does (팜슈가).
     for w in words.iter().filter(|w| w.chars().any(is_khmer_letter)) {
-        let mut from = 0;
-        let mut pieces = Vec::new();
-        for at in crate::search::khmer::boundaries(w)
-            .into_iter()
-            .chain([w.len()])
-        {
-            pieces.push(&w[from..at]);
-            from = at;
-        }
+        let pieces = crate::search::khmer::words(w);
         // As for two words: a thing or a place among the pieces makes it a description
         // (ហាងគ្រឿងសំអាង "cosmetics shop", ផ្លែឈើស្រស់ "fresh fruit"); នាគមាស "golden naga"
         // names.
@@ -1723,6 +1698,8 @@ mod tests {
             ("តេឡេក្រាម៖@sokha_coffee", "@sokha_coffee"),
             ("អ៊ីមែលsokha@gmail.com", "sokha@gmail.com"),
             ("Call (012) 345 678", "(012) 345 678"),
+            // A closing bracket alone: the quote is the whole number, nothing before it.
+            ("Call 012) 345 678", "012) 345 678"),
             // QA round 3: zero-width spaces, slashes, capitalised names, chat links.
             (
                 "ទាក់ទង\u{200b}012\u{200b}345\u{200b}678",

@@ -376,7 +376,7 @@ pub async fn me(w: Web) -> Response {
     // A page of the account's profiles, oldest first (ids are time-ordered): a chamber may
     // register many businesses under one account, and the page must stay small. The page
     // after one id, or the one before it ("Previous page").
-    let query = Form::query(w.query.as_deref());
+    let query = w.query_form();
     let at = |k: &str| query.get(k).and_then(|a| ProfileId::parse(a).ok());
     let (after, before) = (at("after"), at("before"));
     let mut all = match profiles::owned_ids(&w.app, &w.viewer).await {

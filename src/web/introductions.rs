@@ -223,7 +223,7 @@ pub async fn list(w: Web) -> Response {
     let mut items: Vec<IntroItem> = found.iter().filter_map(|m| item(&w, m)).collect();
     // A link to one introduction (a notice e-mail's) puts it first: a fragment would not
     // survive the log-in on the way, and on a phone the card may be far down the list.
-    let asked = Form::query(w.query.as_deref());
+    let asked = w.query_form();
     let wanted = asked.get("match").map(str::to_string);
     if let Some(i) = wanted.and_then(|id| items.iter().position(|x| x.id == id)) {
         let mut focused = items.remove(i);

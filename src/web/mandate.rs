@@ -335,7 +335,7 @@ pub async fn form(w: Web) -> Response {
     if let Some(r) = refuse(&w) {
         return r;
     }
-    let query = Form::query(w.query.as_deref());
+    let query = w.query_form();
     let form = match query.get("id") {
         None => Form(vec![]),
         Some(id) => match owned(&w, id).await {

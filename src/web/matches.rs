@@ -148,7 +148,7 @@ async fn for_sme(w: Web, id: String) -> Response {
         Ok(_) | Err(ServiceError::BadInput(_)) => return w.not_found(),
         Err(e) => return w.service_error(e),
     };
-    let query = Form::query(w.query.as_deref());
+    let query = w.query_form();
     let shown = asked_count(&query);
     let args = matching::MatchArgs {
         first: Some(shown as i32),
@@ -189,7 +189,7 @@ async fn for_investor(w: Web, id: String) -> Response {
         Ok(_) | Err(ServiceError::BadInput(_)) => return w.not_found(),
         Err(e) => return w.service_error(e),
     };
-    let query = Form::query(w.query.as_deref());
+    let query = w.query_form();
     let asked = overrides(&query);
     // Sliders stay where the person put them (the ranking scales them to a sum of 100; the
     // bars below show the scaled weights); untouched ones show the usual weights.

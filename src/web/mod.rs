@@ -300,7 +300,7 @@ impl Web {
     /// this site (in this page's language, which the person may have switched to), else the
     /// account page. Never another site: `//host`, `/\host` and schemes are not paths here.
     pub fn after_login(&self) -> String {
-        Form::query(self.query.as_deref())
+        self.query_form()
             .get("next")
             .and_then(return_path)
             .map(|p| {
@@ -314,10 +314,7 @@ impl Web {
 
     /// `next=…` for the log-in and sign-up forms' addresses, when this page has one to keep.
     pub fn next_query(&self) -> String {
-        match Form::query(self.query.as_deref())
-            .get("next")
-            .and_then(return_path)
-        {
+        match self.query_form().get("next").and_then(return_path) {
             Some(p) => query_string([("next", &*p)]),
             None => String::new(),
         }

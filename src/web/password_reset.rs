@@ -41,16 +41,35 @@ struct ResetPage {
     expired: bool,
 }
 
+impl ForgotPage {
+    /// The form, with `email` in its box.
+    fn new(w: &Web, email: String) -> Self {
+        ForgotPage {
+            c: w.chrome(w.tr.t("forgot-title"), Section::Account),
+            email,
+            email_error: None,
+            done: None,
+            sent: false,
+        }
+    }
+}
+
+impl ResetPage {
+    /// The form for `token`; `expired`: the way to ask for a new link instead.
+    fn new(w: &Web, token: String, expired: bool) -> Self {
+        ResetPage {
+            c: w.chrome(w.tr.t("reset-title"), Section::Account),
+            token,
+            errors: vec![],
+            new_error: None,
+            expired,
+        }
+    }
+}
+
 /// `GET /{lang}/password/forgot`
 pub async fn forgot(w: Web) -> Response {
-    let page = ForgotPage {
-        c: w.chrome(w.tr.t("forgot-title"), Section::Account),
-        email: String::new(),
-        email_error: None,
-        done: None,
-        sent: false,
-    };
-    w.page(StatusCode::OK, &page)
+    w.page(StatusCode::OK, &ForgotPage::new(&w, String::new()))
 }
 
 /// `POST /{lang}/password/forgot`
@@ -60,13 +79,7 @@ pub async fn forgot_post(w: Web, body: Bytes) -> Response {
         return refused;
     }
     let email = form.get("email").unwrap_or("").trim().to_string();
-    let mut page = ForgotPage {
-        c: w.chrome(w.tr.t("forgot-title"), Section::Account),
-        email: email.clone(),
-        email_error: None,
-        done: None,
-        sent: false,
-    };
+    let mut page = ForgotPage::new(&w, email.clone());
     match accounts::request_password_reset(&w.app, &w.viewer, &email, w.lang).await {
         Ok(ResetRequested::Sent) => {
             page.sent = true;
@@ -87,18 +100,9 @@ pub async fn forgot_post(w: Web, body: Bytes) -> Response {
 
 /// `GET /{lang}/password/reset?token=…`
 pub async fn reset(w: Web) -> Response {
-    let token = Form::query(w.query.as_deref())
-        .get("token")
-        .unwrap_or("")
-        .to_string();
-    let page = ResetPage {
-        c: w.chrome(w.tr.t("reset-title"), Section::Account),
-        expired: token.is_empty(),
-        token,
-        errors: vec![],
-        new_error: None,
-    };
-    w.page(StatusCode::OK, &page)
+    let token = w.query_form().get("token").unwrap_or("").to_string();
+    let expired = token.is_empty();
+    w.page(StatusCode::OK, &ResetPage::new(&w, token, expired))
 }
 
 /// `POST /{lang}/password/reset`: the new password, then to the log-in page, which says so.
@@ -109,13 +113,7 @@ pub async fn reset_post(w: Web, body: Bytes) -> Response {
     }
     let token = form.get("token").unwrap_or("").to_string();
     let new = form.get("new").unwrap_or("");
-    let mut page = ResetPage {
-        c: w.chrome(w.tr.t("reset-title"), Section::Account),
-        token: token.clone(),
-        errors: vec![],
-        new_error: None,
-        expired: false,
-    };
+    let mut page = ResetPage::new(&w, token.clone(), false);
     match accounts::reset_password(&w.app, &token, new).await {
         Ok(()) => see_other(&format!("{}?reset=1", w.href("/login"))),
         Err(ServiceError::BadInput(errors)) => {

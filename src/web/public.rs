@@ -398,7 +398,7 @@ pub async fn search_investors(w: Web) -> Response {
 
 async fn search_page<K: Listed>(w: Web) -> Response {
     let tr = w.tr;
-    let form = Form::query(w.query.as_deref());
+    let form = w.query_form();
     let base = w.href(K::PATH);
     let mut page = SearchPage {
         c: w.chrome(

@@ -133,6 +133,12 @@ pub fn size(tr: Tr, employees: Option<&str>, founded: Option<&str>) -> Vec<(&'st
     out
 }
 
+/// The language of a refused profile text, from its field (`input.description.km`); `None`
+/// for a field of no one language.
+pub fn text_lang(field: &str) -> Option<Lang> {
+    super::parse_lang(field.rsplit_once('.')?.1)
+}
+
 /// The page-language message for a profile text the use case refused because it tells what
 /// the rules keep back (`visibility::own_texts_reveal`), more to the point than "fill this in".
 /// It quotes the word taken for a hidden name, and says so when the text refused is in another
@@ -148,10 +154,7 @@ pub fn own_text_message(tr: Tr, field: &str, message: &str) -> Option<String> {
             tr.t1("error-text-hidden-name", "word", word.to_string())
         }
     };
-    let other = field
-        .rsplit_once('.')
-        .and_then(|(_, code)| Lang::ALL.into_iter().find(|l| l.code() == code))
-        .filter(|l| *l != tr.lang);
+    let other = text_lang(field).filter(|l| *l != tr.lang);
     Some(match other {
         Some(l) => tr.t2(
             "error-text-other-language",

@@ -398,7 +398,7 @@ pub(super) struct BoardFilters {
 
 impl BoardFilters {
     pub fn of(w: &Web) -> Self {
-        let form = Form::query(w.query.as_deref());
+        let form = w.query_form();
         let code = |name: &str| {
             form.get(name)
                 .map(|v| v.trim().to_ascii_uppercase())
@@ -431,7 +431,7 @@ pub async fn board(w: Web) -> Response {
         return refused;
     }
     let tr = w.tr;
-    let form = Form::query(w.query.as_deref());
+    let form = w.query_form();
     let filters = BoardFilters::of(&w);
     let keep = filters.pairs();
     let BoardFilters {

@@ -145,7 +145,7 @@ fn qip_key(s: QipStatus) -> &'static str {
 
 pub async fn incentives(w: Web) -> Response {
     let tr = w.tr;
-    let form = Form::query(w.query.as_deref());
+    let form = w.query_form();
     let sector = form.get("sector").unwrap_or("").to_string();
     let province = form.get("province").unwrap_or("").to_string();
     let investment = form.get("investment").unwrap_or("").trim().to_string();
@@ -289,7 +289,7 @@ fn question_text(q: &crate::domain::digital::Question, lang: Lang) -> &'static s
 
 pub async fn digital(w: Web) -> Response {
     let tr = w.tr;
-    let form = Form::query(w.query.as_deref());
+    let form = w.query_form();
     let chosen: Vec<DigitalIndicator> = form
         .all("q")
         .into_iter()

@@ -282,24 +282,28 @@ fn page(w: &Web, step: usize, draft: &Form) -> WizardPage {
     // file in that language (this page's texts are this language's: carried over, they were
     // filed as the other's, QA); a new one keeps the answers so far, but for the contact
     // details, which never travel in a URL (the last step's own address has none of them).
-    for l in &mut c.langs {
-        let id = draft
-            .get("id")
-            .and_then(|id| crate::domain::ids::ProfileId::parse(id).ok());
-        l.href = match id {
-            Some(id) => format!("/{}/me/edit/{id}", l.code),
-            None if step == STEPS => {
-                let pairs: Vec<(&str, &str)> = draft
-                    .0
-                    .iter()
-                    .filter(|(k, _)| travels(k))
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .chain([("step", STEP_NAMES[STEPS - 1])])
-                    .collect();
-                format!("/{}/me/new{}", l.code, query_string(pairs))
-            }
-            None => continue,
-        };
+    let id = draft
+        .get("id")
+        .and_then(|id| crate::domain::ids::ProfileId::parse(id).ok());
+    // What follows `/{lang}` in each language's link; none: the page's own address.
+    let rest = match id {
+        Some(id) => Some(format!("/me/edit/{id}")),
+        None if step == STEPS => {
+            let pairs: Vec<(&str, &str)> = draft
+                .0
+                .iter()
+                .filter(|(k, _)| travels(k))
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .chain([("step", STEP_NAMES[STEPS - 1])])
+                .collect();
+            Some(format!("/me/new{}", query_string(pairs)))
+        }
+        None => None,
+    };
+    if let Some(rest) = rest {
+        for l in &mut c.langs {
+            l.href = format!("/{}{rest}", l.code);
+        }
     }
     WizardPage {
         c,
@@ -370,7 +374,7 @@ pub async fn new(w: Web) -> Response {
     if let Some(r) = refuse(&w) {
         return r;
     }
-    let mut draft = Form::query(w.query.as_deref());
+    let mut draft = w.query_form();
     // "Back" names the step it goes to; the form's own `step` is the next one.
     let step = step_number(draft.get("back").or(draft.get("step")));
     // Changing a business that is not the viewer's (or no business at all) is a page that does
@@ -579,11 +583,7 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
                 // A text on file in another language: its link opens this business's wizard
                 // in that language, where the text is (QA: it led to a first step showing
                 // the page language's text, with nothing wrong).
-                let other = fe
-                    .field
-                    .rsplit_once('.')
-                    .and_then(|(_, code)| Lang::ALL.into_iter().find(|l| l.code() == code))
-                    .filter(|l| *l != w.lang);
+                let other = refusals::text_lang(&fe.field).filter(|l| *l != w.lang);
                 if let (Some(l), Some(id_on_file)) = (other, &changing) {
                     elsewhere = Some((id, format!("/{}/me/edit/{id_on_file}", l.code())));
                 }
