@@ -14,7 +14,7 @@ const SEARCH_SMES: &str = "query($q: String, $f: SmeFilter, $first: Int, $after:
     searchSmes(query: $q, filter: $f, first: $first, after: $after, last: $last, before: $before, lang: $lang) {
         totalCount
         pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-        edges { cursor score node { id name { en km ko } } highlights { field snippet } }
+        edges { cursor score partOfWord node { id name { en km ko } } highlights { field snippet } }
         facets { sections { value count } provinces { value count } digitalLevels { value count } partnershipTypes { value count } }
     } }";
 
@@ -35,6 +35,16 @@ fn ids(result: &Value) -> Vec<String> {
         .unwrap()
         .iter()
         .map(|e| e["node"]["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Whether each result has some query word only inside a longer word, in order.
+fn parts_of_words(result: &Value) -> Vec<bool> {
+    result["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["partOfWord"].as_bool().unwrap())
         .collect()
 }
 
@@ -682,10 +692,12 @@ fn whole_words_rank_first_and_spaces_end_khmer_phrases() {
     publish_sme(&s, sme_with("ហាងយើងនៅជិតSamsungបន្ទាប់", None, None));
 
     assert_eq!(ids(&search(&s, "ស្រូវ")), vec![paddy, scandal]);
+    assert_eq!(parts_of_words(&search(&s, "ស្រូវ")), [false, true]);
     assert_eq!(
         ids(&search(&s, "마트")),
         vec![mart.clone(), smartphone.clone()]
     );
+    assert_eq!(parts_of_words(&search(&s, "마트")), [false, true]);
     // With a particle: what the stem finds, the document holding the word first.
     assert_eq!(ids(&search(&s, "마트를")), vec![mart, smartphone]);
     // ត|ប meet only across the space in "ត្រីងៀត បង្គា", or across "Samsung" in
@@ -709,9 +721,71 @@ fn dictionary_words_of_unspaced_khmer_rank_first() {
     let ducks = publish_sme(&s, sme_with("កសិដ្ឋានចិញ្ចឹមទា មាន់ និងជ្រូក។", None, None));
     let attractive = publish_sme(&s, sme_with("ហាងយើងមានតម្លៃទាបនិងទាក់ទាញ។", None, None));
 
-    assert_eq!(ids(&search(&s, "ស្រូវ")), vec![paddy, scandal]);
+    assert_eq!(
+        ids(&search(&s, "ស្រូវ")),
+        vec![paddy.clone(), scandal.clone()]
+    );
     assert_eq!(ids(&search(&s, "លុយ")), vec![money, aluminium]);
     assert_eq!(ids(&search(&s, "ទា")), vec![ducks, attractive]);
+    assert_eq!(parts_of_words(&search(&s, "ទា")), [false, true]);
+
+    // Whatever the text scores say: a short text saying អាស្រូវ three times outscores a long one
+    // saying ស្រូវ once, and still comes after it, and after every other profile with the word.
+    let scandals = publish_sme(&s, sme_with("អាស្រូវ អាស្រូវ អាស្រូវ", None, None));
+    let long_paddy = publish_sme(
+        &s,
+        sme_with(
+            "សហគមន៍កសិកម្មរបស់យើងនៅខេត្តបាត់ដំបង មានសមាជិកជាងមួយរយគ្រួសារ ដាំដុះបន្លែ \
+             ចិញ្ចឹមមាន់ និងត្រី ហើយទិញស្រូវពីអ្នកភូមិជិតខាង ដើម្បីកិនជាអង្ករលក់នៅផ្សារក្នុងស្រុក។",
+            None,
+            None,
+        ),
+    );
+    let r = search(&s, "ស្រូវ");
+    let found = ids(&r);
+    assert_eq!(found.len(), 4, "{r}");
+    assert_eq!(parts_of_words(&r), [false, false, true, true], "{r}");
+    let whole: std::collections::BTreeSet<_> = found[..2].iter().cloned().collect();
+    assert_eq!(whole, [paddy, long_paddy].into_iter().collect());
+    let part: std::collections::BTreeSet<_> = found[2..].iter().cloned().collect();
+    assert_eq!(part, [scandal, scandals.clone()].into_iter().collect());
+    let score = |i: usize| r["edges"][i]["score"].as_f64().unwrap();
+    let at = |id: &str| found.iter().position(|f| f == id).unwrap();
+    assert!(
+        score(at(&scandals)) > score(1),
+        "the test's premise: the repeated sub-word outscores a whole word ({r})"
+    );
+    // Paging crosses the line: one result a page reads the same order, each once.
+    let mut paged = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let page = s.ok(
+            SEARCH_SMES,
+            json!({ "q": "ស្រូវ", "first": 1, "after": after }),
+        )["searchSmes"]
+            .clone();
+        paged.extend(ids(&page));
+        if page["pageInfo"]["hasNextPage"] != json!(true) {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(paged, found);
+    // The search page draws the line once, above the first of them.
+    let q: String = "ស្រូវ".bytes().map(|b| format!("%{b:02X}")).collect();
+    let (status, html) = s.get(&format!("/km/smes?q={q}"));
+    assert_eq!(status, 200, "{html}");
+    let note = "តែនៅក្នុងពាក្យវែងជាងនេះប៉ុណ្ណោះ";
+    assert_eq!(html.matches(note).count(), 1, "{html}");
+    let at = |id: &str| html.find(&format!("/km/smes/{id}")).unwrap_or(usize::MAX);
+    let line = html.find(note).unwrap_or(0);
+    assert!(found[..2].iter().all(|id| at(id) < line), "{html}");
+    assert!(
+        found[2..]
+            .iter()
+            .all(|id| at(id) > line && at(id) < usize::MAX),
+        "{html}"
+    );
 }
 
 /// A Khmer word written with NIKAHIT before a consonant (តំលៃ, សំភារៈ) or with MO over it

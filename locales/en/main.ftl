@@ -47,6 +47,7 @@ search-results-count = { $count ->
 }
 search-results-range = Results { $from }–{ $to } of { $total }
 search-none = Nothing found. Try fewer or other words, or clear the filters.
+search-part-of-word = The results below hold your words only inside longer words.
 search-next = Next page
 search-previous = Previous page
 search-error = This search could not be run: a filter or page link is not valid. Clear the filters and try again.

@@ -43,6 +43,7 @@ filter-clear = 필터 모두 지우기
 search-results-count = 결과 { $count }건
 search-results-range = 전체 { $total }건 중 { $from }–{ $to }번째
 search-none = 찾은 결과가 없습니다. 검색어를 줄이거나 바꾸거나 필터를 지워 보세요.
+search-part-of-word = 아래 결과에는 검색어가 더 긴 단어의 일부로만 들어 있습니다.
 search-next = 다음 페이지
 search-previous = 이전 페이지
 search-error = 검색할 수 없습니다: 필터나 페이지 링크가 올바르지 않습니다. 필터를 지우고 다시 시도하세요.

@@ -133,6 +133,12 @@ macro_rules! search_result {
             pub node: $node,
             /// Text relevance (BM25); 1 for every result of a browse without text.
             pub score: f64,
+            /// Whether some word of the query was found only inside a longer word of the
+            /// profile (ស្រូវ "paddy" inside អាស្រូវ "scandal", 마트 inside 스마트폰), not as a word
+            /// of it, one of its stems, or a concept it mentions in another language. Such
+            /// results come after all the others, whatever their score: a client may show
+            /// them apart ("also found inside longer words"). False for a browse.
+            pub part_of_word: bool,
             /// Passages of the name and description that matched the query, those in the
             /// requested language first; empty for a browse without text.
             pub highlights: Vec<Highlight>,
@@ -143,7 +149,8 @@ macro_rules! search_result {
         pub struct $result {
             /// How many profiles match, across pages.
             pub total_count: i64,
-            /// This page's results, highest score first, ties by profile id.
+            /// This page's results: those with every word as a word first (see
+            /// `partOfWord`), then highest score first, ties by profile id.
             pub edges: Vec<$edge>,
             /// Whether more results follow, and the cursors of this page's first and last
             /// results. Read forward, `hasPreviousPage` is true when `after` was given; read
@@ -165,6 +172,7 @@ macro_rules! search_result {
                         cursor: hit.cursor,
                         node: hit.node.into(),
                         score: hit.score,
+                        part_of_word: hit.part_of_word,
                         highlights: hit
                             .highlights
                             .into_iter()

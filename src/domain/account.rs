@@ -85,12 +85,31 @@ pub fn check_password(password: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Why `password` cannot be an account's password, if it cannot: guessable (see
-/// [`check_password`]) or outside the length bounds. One rule for sign-ups and password changes.
-pub fn password_problem(password: &str) -> Option<String> {
+/// Whether `password` is the account's e-mail address, or the address's name part (before the
+/// @), with or without trailing digits and symbols: the first thing someone who knows the
+/// address tries (QA: an address was accepted as its own password).
+fn is_own_address(password: &str, email: &str) -> bool {
+    let password = password.trim().to_lowercase();
+    let email = email.trim().to_lowercase();
+    let name = email.split('@').next().unwrap_or_default();
+    !name.is_empty()
+        && [email.as_str(), name].iter().any(|a| {
+            password.strip_prefix(a).is_some_and(|rest| {
+                rest.chars()
+                    .all(|c| c.is_ascii_digit() || c.is_ascii_punctuation())
+            })
+        })
+}
+
+/// Why `password` cannot be the password of the account of `email`, if it cannot: guessable
+/// (see [`check_password`]), the address itself, or outside the length bounds. One rule for
+/// sign-ups, password changes and resets.
+pub fn password_problem(password: &str, email: &str) -> Option<String> {
     let n = password.chars().count();
     if let Err(reason) = check_password(password) {
         Some(reason)
+    } else if is_own_address(password, email) {
+        Some("must not be the account's e-mail address or its name part".into())
     } else if n < PASSWORD_MIN_CHARS {
         Some(format!("must be at least {PASSWORD_MIN_CHARS} characters"))
     } else if n > PASSWORD_MAX_CHARS {
@@ -117,8 +136,8 @@ impl NewAccount {
         self_service: bool,
     ) -> Result<Self, ValidationErrors> {
         let mut c = Checker::new("input");
-        let email = c.check("email", Email::parse(email));
-        if let Some(reason) = password_problem(password) {
+        let address = c.check("email", Email::parse(email));
+        if let Some(reason) = password_problem(password, email) {
             c.fail("password", reason);
         }
         if self_service && role.is_staff() {
@@ -129,7 +148,7 @@ impl NewAccount {
         }
         c.finish(|| NewAccount {
             // Stored lower-case: addresses are matched case-insensitively at log-in.
-            email: Email::parse(&email.expect("checked").as_str().to_ascii_lowercase())
+            email: Email::parse(&address.expect("checked").as_str().to_ascii_lowercase())
                 .expect("still valid"),
             password: password.to_string(),
             role,
@@ -182,6 +201,22 @@ mod tests {
             assert!(check_password(good).is_ok(), "{good:?}");
         }
         assert!(COMMON_PASSWORDS.len() >= 9_000);
+        // The account's own address, or its name part with digits and symbols after it.
+        for bad in [
+            "sokha.coffee@example.com",
+            "Sokha.Coffee@Example.com",
+            "sokha.coffee",
+            "sokha.coffee2024!",
+            "sokha.coffee77-2024",
+        ] {
+            let err =
+                NewAccount::validate("sokha.coffee@example.com", bad, Role::Sme, true).unwrap_err();
+            assert_eq!(err.fields(), vec!["input.password"], "{bad:?}");
+        }
+        // A password that holds the name among other words is the person's choice.
+        assert!(
+            password_problem("sokha.coffee at the market", "sokha.coffee@example.com").is_none()
+        );
     }
 }
 

@@ -1,6 +1,11 @@
 //! Exact top-k with keyset paging: scores every matching document and keeps the best `limit`
-//! strictly after a cursor, in the order (score descending, id ascending), or, paging back,
-//! the `limit` that come just before a cursor.
+//! strictly after a cursor, in the order (whole words before parts of words, score descending,
+//! id ascending), or, paging back, the `limit` that come just before a cursor.
+//!
+//! "Whole words" is a second query ([`KeysetTop::whole_words`]): a hit it does not match found
+//! some query word only inside a longer word (ស្រូវ "paddy" inside អាស្រូវ "scandal", 마트 inside
+//! 스마트폰). Such hits follow every other hit, whatever their scores, so that a page of
+//! results can say where the words themselves end (issue 11).
 //!
 //! The id is a total tie-break (two fast fields holding its 128 bits), so pages neither repeat
 //! nor skip documents, even when many share a score (a browse without text scores all alike).
@@ -10,11 +15,14 @@ use std::collections::BinaryHeap;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::query::{Scorer, Weight};
+use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
 /// A position in the result order.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rank {
+    /// Some query word was found only inside a longer word: after every hit that is not.
+    pub part_of_word: bool,
     pub score: Score,
     pub key: u128,
 }
@@ -22,9 +30,9 @@ pub struct Rank {
 impl Rank {
     /// `Less` means `self` comes first.
     fn order(&self, other: &Rank) -> Ordering {
-        other
-            .score
-            .total_cmp(&self.score)
+        self.part_of_word
+            .cmp(&other.part_of_word)
+            .then(other.score.total_cmp(&self.score))
             .then(self.key.cmp(&other.key))
     }
 }
@@ -89,11 +97,16 @@ pub struct KeysetTop {
     pub page: Page,
     pub hi_field: &'static str,
     pub lo_field: &'static str,
+    /// The hits found with every query word as a word (see the module's comment); `None`: all
+    /// are (a browse, or words that are words wherever they are found).
+    pub whole_words: Option<Box<dyn Weight>>,
 }
 
 pub struct KeysetSegment {
     hi: Column<u64>,
     lo: Column<u64>,
+    /// Walks the whole-word hits alongside the collected ones, which come in document order.
+    whole_words: Option<Box<dyn Scorer>>,
     segment: SegmentOrdinal,
     limit: usize,
     page: Page,
@@ -112,6 +125,10 @@ impl Collector for KeysetTop {
         Ok(KeysetSegment {
             hi: reader.fast_fields().u64(self.hi_field)?,
             lo: reader.fast_fields().u64(self.lo_field)?,
+            whole_words: match &self.whole_words {
+                Some(w) => Some(w.scorer(reader, 1.0)?),
+                None => None,
+            },
             segment,
             limit: self.limit,
             page: self.page,
@@ -144,7 +161,21 @@ impl SegmentCollector for KeysetSegment {
         }
         let key = (u128::from(self.hi.first(doc).unwrap_or(0)) << 64)
             | u128::from(self.lo.first(doc).unwrap_or(0));
-        let rank = Rank { score, key };
+        let part_of_word = match &mut self.whole_words {
+            None => false,
+            Some(whole) => {
+                // Documents are collected in increasing order, so the walk only goes forward.
+                if whole.doc() != TERMINATED && whole.doc() < doc {
+                    whole.seek(doc);
+                }
+                whole.doc() != doc
+            }
+        };
+        let rank = Rank {
+            part_of_word,
+            score,
+            key,
+        };
         if !self.page.admits(&rank) {
             return;
         }
@@ -177,17 +208,31 @@ mod tests {
 
     #[test]
     fn order_is_score_then_key() {
-        let a = Rank { score: 2.0, key: 9 };
-        let b = Rank { score: 1.0, key: 1 };
-        let c = Rank { score: 1.0, key: 2 };
+        let at = |score, key| Rank {
+            part_of_word: false,
+            score,
+            key,
+        };
+        let (a, b, c) = (at(2.0, 9), at(1.0, 1), at(1.0, 2));
         assert_eq!(a.order(&b), Ordering::Less);
         assert_eq!(b.order(&c), Ordering::Less);
         assert_eq!(c.order(&c), Ordering::Equal);
+        // A hit found inside a longer word follows the rest, however high its score.
+        let part = Rank {
+            part_of_word: true,
+            score: 9.0,
+            key: 0,
+        };
+        assert_eq!(c.order(&part), Ordering::Less);
     }
 
     #[test]
     fn a_page_back_keeps_the_hits_just_before_its_cursor() {
-        let at = |score, key| Rank { score, key };
+        let at = |score, key| Rank {
+            part_of_word: false,
+            score,
+            key,
+        };
         let cursor = at(1.0, 2);
         let back = Page::Before(Some(cursor));
         assert!(back.admits(&at(2.0, 9)) && back.admits(&at(1.0, 1)));

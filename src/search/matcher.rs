@@ -117,6 +117,7 @@ impl TopK {
         }
         let s = Scored {
             rank: Rank {
+                part_of_word: false,
                 score: score as f32,
                 key,
             },

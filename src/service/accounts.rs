@@ -256,7 +256,7 @@ pub async fn change_password(
         v,
         "a password is changed from a log-in session, not with an API key",
     )?;
-    if let Some(reason) = crate::domain::account::password_problem(new) {
+    if let Some(reason) = crate::domain::account::password_problem(new, user.email.as_str()) {
         return Err(ServiceError::bad_input("newPassword", reason));
     }
     let key = login_account_key(user.email.as_str());
@@ -371,24 +371,50 @@ pub async fn request_password_reset(
     Ok(ResetRequested::Sent)
 }
 
+/// Whether a reset link's token would still set a password, without using it up (mail
+/// scanners open links too): the reset page says at once that a used or old link no longer
+/// works (QA: it showed the form, and said so only when the new password was sent).
+pub async fn reset_link_works(app: &App, token: &str) -> ServiceResult<bool> {
+    Ok(!token.is_empty()
+        && app
+            .store
+            .password_reset_holder(&auth::token_hash(token), OffsetDateTime::now_utc())
+            .await?
+            .is_some())
+}
+
 /// Sets a new password with a reset link's token (once; within [`RESET_MINUTES`]): the
 /// password is checked first, so a weak one does not use the link up. Every log-in session and
 /// API key of the account ends (whoever knew the old password is out), and the account's
 /// failed log-ins are forgotten (its holder has shown they read its mail).
 pub async fn reset_password(app: &App, token: &str, new: &str) -> ServiceResult<()> {
-    if let Some(reason) = crate::domain::account::password_problem(new) {
+    let token_hash = auth::token_hash(token);
+    let unknown = || {
+        ServiceError::bad_input(
+            "token",
+            "this link is unknown, used or too old: ask for a new one",
+        )
+    };
+    let Some(holder) = app
+        .store
+        .password_reset_holder(&token_hash, OffsetDateTime::now_utc())
+        .await?
+    else {
+        return Err(unknown());
+    };
+    let email = app
+        .store
+        .user(holder)
+        .await?
+        .map(|u| u.email.as_str().to_string())
+        .unwrap_or_default();
+    if let Some(reason) = crate::domain::account::password_problem(new, &email) {
         return Err(ServiceError::bad_input("newPassword", reason));
     }
     let now = OffsetDateTime::now_utc();
-    let Some(id) = app
-        .store
-        .take_password_reset(&auth::token_hash(token), now)
-        .await?
-    else {
-        return Err(ServiceError::bad_input(
-            "token",
-            "this link is unknown, used or too old: ask for a new one",
-        ));
+    // Taken now, once: another use of the same link since the look above finds it gone.
+    let Some(id) = app.store.take_password_reset(&token_hash, now).await? else {
+        return Err(unknown());
     };
     app.store
         .set_password_hash(id, &hash(new.to_string()).await?)

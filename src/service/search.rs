@@ -97,6 +97,8 @@ pub struct SearchArgs {
 pub struct Found<T> {
     pub cursor: String,
     pub score: f64,
+    /// Some query word was found only inside a longer word; such results follow the others.
+    pub part_of_word: bool,
     pub highlights: Vec<Highlight>,
     pub node: Shown<T>,
 }
@@ -210,6 +212,7 @@ pub async fn search<K: Searchable>(
             nodes.remove(&hit.id).map(|node| Found {
                 cursor: hit.cursor,
                 score: f64::from(hit.score),
+                part_of_word: hit.part_of_word,
                 highlights: hit.highlights,
                 node,
             })

@@ -795,13 +795,29 @@ pub async fn password_resets_are_taken_once_in_time(store: Arc<dyn Store>) {
             .expect("insert");
     }
     assert_eq!(store.take_password_reset("nope", t0()).await.unwrap(), None);
+    assert_eq!(
+        store.password_reset_holder("nope", t0()).await.unwrap(),
+        None
+    );
     // Expired from its expiry on.
     assert_eq!(store.take_password_reset("r3", expiry).await.unwrap(), None);
+    assert_eq!(
+        store.password_reset_holder("r3", expiry).await.unwrap(),
+        None
+    );
     let last = expiry - Duration::microseconds(1);
+    // Looking does not take it, however often.
+    for _ in 0..2 {
+        assert_eq!(
+            store.password_reset_holder("r3", last).await.unwrap(),
+            Some(other.id)
+        );
+    }
     assert_eq!(
         store.take_password_reset("r3", last).await.unwrap(),
         Some(other.id)
     );
+    assert_eq!(store.password_reset_holder("r3", t0()).await.unwrap(), None);
     assert_eq!(
         store.take_password_reset("r3", t0()).await.unwrap(),
         None,
@@ -816,6 +832,7 @@ pub async fn password_resets_are_taken_once_in_time(store: Arc<dyn Store>) {
     assert_eq!(won, vec![user.id]);
     assert_eq!(store.take_password_reset("r2", t0()).await.unwrap(), None);
     assert_eq!(store.take_password_reset("r4", t0()).await.unwrap(), None);
+    assert_eq!(store.password_reset_holder("r4", t0()).await.unwrap(), None);
 }
 
 pub async fn owned_profiles_lists_every_profile(store: Arc<dyn Store>) {

@@ -358,6 +358,14 @@ pub trait Accounts: Send + Sync {
         hash: &str,
         now: time::OffsetDateTime,
     ) -> Result<Option<UserId>, StoreError>;
+    /// The account whose password-reset token has this hash, if [`Self::take_password_reset`]
+    /// would take it now, without taking it: the reset page says at once that a used link no
+    /// longer works, and a new password is checked against its account before the link goes.
+    async fn password_reset_holder(
+        &self,
+        hash: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<Option<UserId>, StoreError>;
     /// Revokes every live token of `owner` of `kind`; the number revoked by this call.
     async fn revoke_tokens_of(
         &self,

@@ -255,6 +255,28 @@ impl Accounts for SqliteStore {
         Ok(Some(id))
     }
 
+    async fn password_reset_holder(
+        &self,
+        hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<UserId>, StoreError> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT user_id FROM password_resets WHERE token_hash = ?2 AND used_at IS NULL AND expires_at > ?1",
+        )
+        .bind(super::codec::micros(now))
+        .bind(hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(user,)| {
+            ProfileId::parse(&user).map_err(|reason| StoreError::Corrupt {
+                entity: "password reset",
+                id: user.clone(),
+                reason,
+            })
+        })
+        .transpose()
+    }
+
     async fn revoke_tokens_of(
         &self,
         owner: UserId,

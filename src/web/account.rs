@@ -144,7 +144,7 @@ pub async fn signup_post(w: Web, body: Bytes) -> Response {
         if crate::domain::contact::Email::parse(&email).is_err() {
             page.fail("email", tr.t("error-email-invalid"));
         }
-        if let Some(problem) = crate::domain::account::password_problem(password) {
+        if let Some(problem) = crate::domain::account::password_problem(password, &email) {
             page.fail("password", tr.t(password_error_key(&problem)));
         }
         page.fail("role", tr.t("error-role"));

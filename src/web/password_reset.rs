@@ -4,9 +4,9 @@
 //! have signed up again and published the business twice.
 //!
 //! The forgot page answers alike whether or not the address has an account. The reset page's
-//! token travels in the link's address and then in the form's hidden field; the page says
-//! nothing about the token until the form is sent, so a link is not used up by being opened
-//! (mail scanners open links).
+//! token travels in the link's address and then in the form's hidden field; opening the page
+//! only looks the token up (a used or old link says so at once), so a link is not used up by
+//! being opened (mail scanners open links).
 
 use askama::Template;
 use axum::body::Bytes;
@@ -101,8 +101,11 @@ pub async fn forgot_post(w: Web, body: Bytes) -> Response {
 /// `GET /{lang}/password/reset?token=…`
 pub async fn reset(w: Web) -> Response {
     let token = w.query_form().get("token").unwrap_or("").to_string();
-    let expired = token.is_empty();
-    w.page(StatusCode::OK, &ResetPage::new(&w, token, expired))
+    match accounts::reset_link_works(&w.app, &token).await {
+        Ok(true) => w.page(StatusCode::OK, &ResetPage::new(&w, token, false)),
+        Ok(false) => w.page(StatusCode::GONE, &ResetPage::new(&w, token, true)),
+        Err(e) => w.service_error(e),
+    }
 }
 
 /// `POST /{lang}/password/reset`: the new password, then to the log-in page, which says so.

@@ -181,6 +181,9 @@ pub struct Hit {
     /// show (QA: an English-only cashew farm, found by 캐슈넛, showed nothing under its name).
     pub excerpt: Option<(String, &'static str)>,
     pub meta: String,
+    /// The first result that has some query word only inside a longer word: the list says so
+    /// above it (such results follow all the others).
+    pub first_part_of_word: bool,
 }
 
 /// Characters of a description shown in place of a snippet, about a snippet's length.
@@ -487,10 +490,12 @@ async fn search_page<K: Listed>(w: Web) -> Response {
         _ => tr.t1("search-results-count", "count", found.total_count),
     };
     page.start = start.filter(|s| *s > 1);
+    let first_part = found.hits.iter().position(|h| h.part_of_word);
     page.hits = found
         .hits
         .iter()
-        .map(|hit| {
+        .enumerate()
+        .map(|(i, hit)| {
             let p = hit.node.get();
             let (title, title_lang, anonymous) = match hit.node.name().and_then(|n| pick(tr, n)) {
                 Some(t) => (t.text, t.lang, false),
@@ -514,6 +519,7 @@ async fn search_page<K: Listed>(w: Web) -> Response {
                     .flatten()
                     .map(|t| (excerpt(&t.text), t.lang)),
                 meta: p.hit_meta(tr),
+                first_part_of_word: first_part == Some(i),
             }
         })
         .collect();
