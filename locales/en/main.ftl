@@ -307,6 +307,7 @@ error-text-invisible = Write some letters: this shows nothing on the screen
 error-text-characters = This has characters that cannot be shown; please type it again
 error-amount-range = Enter an amount from 0 to { $max } US dollars
 error-amount-whole = Enter whole US dollars, without cents, for example 1500 or 1.5k
+error-amount-dot = Write the amount without a dot, for example 500000 or 500,000: a dot before three digits could mean thousands or a decimal point
 error-amount-won = Amounts here are in US dollars, not Korean won: please convert it first
 error-amount-riel = Amounts here are in US dollars, not riel: please convert it first
 error-text-own-contact = This text holds a phone number, e-mail or Telegram name ("{ $found }"). A partner sees contact details only after both sides accept an introduction: keep them in the contact fields only

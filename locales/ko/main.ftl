@@ -303,6 +303,7 @@ error-text-invisible = 글자를 입력해 주세요. 화면에 아무것도 보
 error-text-characters = 표시할 수 없는 문자가 있습니다. 다시 입력해 주세요
 error-amount-range = 0에서 { $max } 미국 달러 사이의 금액을 입력하세요
 error-amount-whole = 센트 없이 달러 단위로 입력하세요. 예: 1500, 1.5k
+error-amount-dot = 점 없이 입력하세요. 예: 500000, 500,000 (숫자 세 자리 앞의 점은 천 단위 구분인지 소수점인지 알 수 없습니다)
 error-amount-won = 금액은 원화가 아닌 미국 달러로 입력하세요. 환산해서 입력해 주세요
 error-amount-riel = 금액은 리엘이 아닌 미국 달러로 입력하세요. 환산해서 입력해 주세요
 error-text-own-contact = 이 글에 전화번호, 이메일 또는 텔레그램 아이디(“{ $found }”)가 들어 있습니다. 연락처는 양쪽이 소개를 수락한 뒤에만 상대에게 보입니다. 연락처 칸에만 적어 주세요

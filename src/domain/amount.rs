@@ -25,6 +25,11 @@ pub enum AmountError {
     NotAnAmount,
     #[error("not a whole number of US dollars")]
     NotWhole,
+    /// A dot before exactly three digits and nothing after (`500.000`): thousands to whoever
+    /// writes numbers the European or Vietnamese way, a decimal point to the rest; read either
+    /// way it would be off by a factor of 1,000, silently (QA: saved as $500).
+    #[error("a dot before three digits: a thousands separator or a decimal point")]
+    AmbiguousDot,
     #[error("below 0 or above {MAX_USD} US dollars")]
     OutOfRange,
     #[error("an amount in {0:?}, not in US dollars")]
@@ -118,6 +123,12 @@ pub fn parse(typed: &str) -> Result<Option<i64>, AmountError> {
         Some(r) => (true, r),
         None => (false, rest),
     };
+    if let Some((whole, three)) = rest.split_once('.') {
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if digits(whole.trim_start_matches('-')) && three.len() == 3 && digits(three) {
+            return Err(AmountError::AmbiguousDot);
+        }
+    }
     let micro = read_groups(rest)?;
     if micro % SCALE != 0 {
         return Err(AmountError::NotWhole);
@@ -324,6 +335,8 @@ mod tests {
         assert_eq!(ok("１２３"), 123);
         assert_eq!(ok("0"), 0);
         assert_eq!(ok("500.00"), 500);
+        assert_eq!(ok("1.500k"), 1_500);
+        assert_eq!(ok("1,500.000"), 1_500);
     }
 
     #[test]
@@ -401,6 +414,10 @@ mod tests {
             ("3만5", NotAnAmount),
             ("$", NotAnAmount),
             ("500.5", NotWhole),
+            // Thousands to some, a decimal point to others (QA: 500.000 was saved as $500).
+            ("500.000", AmbiguousDot),
+            ("$1.500", AmbiguousDot),
+            ("៥០០.០០០ ដុល្លារ", AmbiguousDot),
             ("1.2345k", NotWhole),
             ("0.0000001", NotWhole),
             ("-500", OutOfRange),

@@ -170,6 +170,7 @@ pub fn amount_message(tr: Tr, why: AmountError) -> String {
     match why {
         AmountError::NotAnAmount => tr.t("error-investment"),
         AmountError::NotWhole => tr.t("error-amount-whole"),
+        AmountError::AmbiguousDot => tr.t("error-amount-dot"),
         AmountError::OutOfRange => tr.t1("error-amount-range", "max", format_usd(MAX_USD)),
         AmountError::OtherCurrency(Currency::Won) => tr.t("error-amount-won"),
         AmountError::OtherCurrency(Currency::Riel) => tr.t("error-amount-riel"),
@@ -287,7 +288,7 @@ mod tests {
     fn each_amount_problem_has_its_own_message_in_each_language() {
         for lang in Lang::ALL {
             let tr = Tr::new(lang);
-            let messages: Vec<String> = ["many", "500.5", "-1", "5천만원", "៥សែនរៀល"]
+            let messages: Vec<String> = ["many", "500.5", "-1", "5천만원", "៥សែនរៀល", "500.000"]
                 .iter()
                 .map(|typed| amount(tr, Some(typed)).expect_err(typed))
                 .collect();
