@@ -105,8 +105,10 @@ fn every_public_page_exists_in_each_language_with_html_lang_and_a_switcher() {
         "a translated 404"
     );
     assert_eq!(get(&s, "/km/investors/not-an-id", &[]).status, 404);
-    // A bad page cursor is a clear, translated refusal, not a 500.
-    let bad = get(&s, "/en/smes?q=rice&after=zzz", &[]);
+    // A bad page cursor opens the first page, not a 500 (nor an error: see
+    // search_pages_go_forward_and_back); a bad filter is a clear, translated refusal.
+    assert_eq!(get(&s, "/en/smes?q=rice&after=zzz", &[]).status, 200);
+    let bad = get(&s, "/en/smes?q=rice&level=NOPE", &[]);
     assert_eq!(bad.status, 400);
     assert!(bad.text().contains("could not be run"));
 }
@@ -2292,9 +2294,32 @@ fn search_pages_go_forward_and_back() {
     let none = get(&s, "/ko/smes?q=%F0%9F%98%80", &[]);
     assert_eq!(none.status, 400);
     assert!(none.text().contains("찾을 수 있는 말이 없습니다"));
-    let bad = get(&s, "/en/smes?q=rice&before=zzz", &[]);
-    assert_eq!(bad.status, 400);
-    assert!(bad.text().contains("could not be run"));
+    // Its way out empties the search box and keeps the filters, rather than linking to the
+    // same refusal again (QA).
+    let none = get(&s, "/en/smes?q=%F0%9F%98%80&province=KH-12", &[]).text();
+    assert!(
+        none.contains("href=\"/en/smes?q=&#38;province=KH-12\">Empty the search box</a>")
+            || none.contains("href=\"/en/smes?province=KH-12\">Empty the search box</a>"),
+        "{none}"
+    );
+    // A search longer than the box takes is said as such, not as a bad filter (QA).
+    let long = get(&s, &format!("/en/smes?q={}", "x".repeat(600)), &[]);
+    assert_eq!(long.status, 400);
+    assert!(
+        long.text().contains("longer than 500 characters"),
+        "{}",
+        long.text()
+    );
+    // A page link whose cursor this search cannot read (a bookmark from before an upgrade, or
+    // edited) opens the first page (QA: an error page that looked empty on a phone).
+    for bad in [
+        "/en/smes?q=facebook&before=zzz",
+        "/en/smes?q=facebook&after=3f800000-00000000000000000000000000000000-00000000",
+    ] {
+        let r = get(&s, bad, &[]);
+        assert_eq!(r.status, 200, "{bad}");
+        assert_eq!(hits(&r.text()), hits(&first), "{bad}");
+    }
 }
 
 /// An owner of many businesses pages through them both ways on the account page.

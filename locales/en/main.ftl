@@ -47,12 +47,15 @@ search-results-count = { $count ->
 }
 search-results-range = Results { $from }–{ $to } of { $total }
 search-none = Nothing found. Try fewer or other words, or clear the filters.
-search-part-of-word = The results below hold your words only inside longer words.
+search-part-of-word = Below: results where a word you searched for appears only as part of a longer word.
 search-next = Next page
 search-previous = Previous page
 search-error = This search could not be run: a filter or page link is not valid. Clear the filters and try again.
 search-error-long-word = This search has a word of more than 100 letters, which no profile holds. Shorten it or leave it out.
 search-error-no-word = Nothing in this search can be looked for: it has only punctuation, symbols or emoji. Type a word in Khmer, Korean or English, or leave the box empty to see every profile.
+search-clear-query = Empty the search box
+search-error-characters = This search has characters that cannot be searched. Type it again in Khmer, Korean or English.
+search-error-too-long = This search is longer than 500 characters. Shorten it.
 facets-title = Results by
 anonymous-business = (name shown after an introduction)
 
@@ -231,6 +234,7 @@ password-others-out = Every other device signed in to this account will be logge
 password-back = Back to my account
 error-password-current = This is not your current password
 error-password-weak = This password is too easy to guess: choose another one
+error-password-email = The password must not be your e-mail address or the part of it before the @: choose another one
 error-role = Choose what kind of account this is
 error-sector = Choose an activity from the list
 error-province = Choose a province from the list

@@ -49,6 +49,9 @@ search-previous = 이전 페이지
 search-error = 검색할 수 없습니다: 필터나 페이지 링크가 올바르지 않습니다. 필터를 지우고 다시 시도하세요.
 search-error-long-word = 검색어에 100자가 넘는 단어가 있습니다. 그런 단어가 든 프로필은 없습니다. 줄이거나 빼 주세요.
 search-error-no-word = 이 검색어에는 찾을 수 있는 말이 없습니다(문장 부호, 기호, 이모지뿐입니다). 크메르어, 한국어 또는 영어 단어를 입력하거나, 비워 두고 모든 프로필을 보세요.
+search-clear-query = 검색어 지우기
+search-error-characters = 검색할 수 없는 문자가 들어 있습니다. 한국어, 크메르어 또는 영어로 다시 입력하세요.
+search-error-too-long = 검색어가 500자를 넘습니다. 줄여서 다시 검색하세요.
 facets-title = 결과 분류
 anonymous-business = (소개 후 이름 공개)
 
@@ -227,6 +230,7 @@ password-others-out = 이 계정에 로그인한 다른 기기는 모두 로그�
 password-back = 내 계정으로 돌아가기
 error-password-current = 현재 비밀번호가 맞지 않습니다
 error-password-weak = 추측하기 쉬운 비밀번호입니다. 다른 비밀번호를 고르세요
+error-password-email = 비밀번호는 이메일 주소나 @ 앞부분과 같으면 안 됩니다. 다른 비밀번호를 고르세요
 error-role = 계정 유형을 고르세요
 error-sector = 목록에서 활동을 고르세요
 error-province = 목록에서 지역을 고르세요

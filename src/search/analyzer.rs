@@ -430,12 +430,20 @@ pub(crate) fn whole_words_with(text: &str, dictionary: bool) -> Vec<String> {
                 // spells (차 "car/tea", 개 "dog"): no word.
                 Script::Hangul if glued_to_number && run.chars().count() == 1 => {}
                 Script::Hangul if !jamo && run.len() <= MAX_WORD_BYTES * 3 => {
+                    let stems = super::korean::stems(run);
+                    // The words of a compound, of the word as written or of its stem
+                    // (대형마트에서 → 대형마트 → 대형, 마트), are words of the text too.
+                    let parts: Vec<String> = std::iter::once(run)
+                        .chain(stems.iter().map(String::as_str))
+                        .flat_map(super::korean::compound_parts)
+                        .collect();
                     out.push(run.to_string());
-                    out.extend(super::korean::stems(run));
+                    out.extend(stems);
                     out.extend(super::korean::one_syllable_stem(
                         run,
                         super::korean::Side::Index,
                     ));
+                    out.extend(parts);
                 }
                 Script::Khmer | Script::Hangul | Script::Other => {}
             }

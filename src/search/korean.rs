@@ -195,6 +195,77 @@ pub fn stems(word: &str) -> Vec<String> {
     out
 }
 
+/// Korean words read at least once per million words of public text: wordfreq 3.1.1's list
+/// (`data/common-words/ko.txt`, CC BY-SA 4.0; its `build.py` says how it was made).
+const LISTED: &str = include_str!("../../data/common-words/ko.txt");
+
+/// Whether `word` is on wordfreq's Korean list ([`LISTED`]).
+pub fn is_listed(word: &str) -> bool {
+    static WORDS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    WORDS
+        .get_or_init(|| {
+            LISTED
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect()
+        })
+        .contains(word)
+}
+
+/// Most words a compound is cut into ([`compound_parts`]).
+const MAX_COMPOUND_PARTS: usize = 3;
+
+/// The words a Korean compound is written of, when the whole word is two or three listed words
+/// ([`is_listed`]) of two syllables or more run together: 대형마트 → 대형, 마트; 화장품제조 →
+/// 화장품, 제조. Korean writes compounds unspaced, and 마트 in 대형마트 ("hypermarket") is a
+/// word of it, where 마트 in 스마트폰 is not (QA: Korean analysts' 마트 search put the investors
+/// supplying 대형마트 below the line of matches inside longer words). A one-syllable piece is
+/// never a word here: 스마트폰 is not 스마 + 트 + 폰, 전시장 ("exhibition hall") not 전시 + 장,
+/// 재배포 ("redistribution") not 재배 + 포, so 시장 and 재배 stay inside them. Of several cuts,
+/// the one with the fewest words, then the longest first word. Empty when there is none (a
+/// word that is listed whole is not cut either: it is a word already).
+pub fn compound_parts(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    let n = chars.len();
+    // Two pieces of two syllables at least; past twelve syllables it is an unspaced phrase (a
+    // sentence written without spaces), not a compound, and the search of cuts would grow.
+    if !(4..=12).contains(&n) || !chars.iter().all(|c| is_syllable(*c)) || is_listed(word) {
+        return Vec::new();
+    }
+    let piece = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
+    // best[i]: the fewest pieces that cover chars[i..], and where the first of them ends.
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
+    best[n] = Some((0, n));
+    for start in (0..n).rev() {
+        for end in (start + 2..=n).rev() {
+            let Some((count, _)) = best[end] else {
+                continue;
+            };
+            if count + 1 > MAX_COMPOUND_PARTS || !is_listed(&piece(start, end)) {
+                continue;
+            }
+            if best[start].is_none_or(|(c, _)| count + 1 < c) {
+                best[start] = Some((count + 1, end));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < n {
+        let Some((_, end)) = best[at] else {
+            return Vec::new();
+        };
+        out.push(piece(at, end));
+        at = end;
+    }
+    if out.len() < 2 {
+        return Vec::new();
+    }
+    out
+}
+
 /// Where a one-syllable stem is wanted: the two sides of a search take different risks.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Side {
@@ -373,5 +444,21 @@ mod tests {
         }
         // Punctuation around the word does not hide the ending.
         assert_eq!(stems("화장품을,"), ["화장품"]);
+    }
+
+    #[test]
+    fn compounds_are_cut_into_listed_words_of_two_syllables_or_more() {
+        assert_eq!(compound_parts("대형마트"), ["대형", "마트"]);
+        assert_eq!(compound_parts("화장품제조"), ["화장품", "제조"]);
+        // What the tiers of search were built to keep apart stays whole: a one-syllable piece
+        // is no word (스마트폰, 전시장, 재배포), and a listed word is not cut.
+        assert_eq!(compound_parts("고등학교"), ["고등", "학교"]);
+        for whole in ["스마트폰", "전시장", "재배포", "마트", "캄보디아"] {
+            assert!(
+                compound_parts(whole).is_empty(),
+                "{whole}: {:?}",
+                compound_parts(whole)
+            );
+        }
     }
 }

@@ -284,12 +284,15 @@ pub async fn change_password(
     app.store
         .set_password_hash(user.id, &hash(new.to_string()).await?)
         .await?;
+    let now = OffsetDateTime::now_utc();
     app.store
-        .revoke_tokens_of(user.id, TokenKind::Session, OffsetDateTime::now_utc())
+        .revoke_tokens_of(user.id, TokenKind::Session, now)
         .await?;
+    // A reset link still in the mailbox would set another password over this one (QA).
+    app.store.end_password_resets(user.id, now).await?;
     app.revoked(crate::app::Revocation::TokensOf(user.id));
     let (_, token) = issue(app, &user, TokenKind::Session, None).await?;
-    tracing::info!(account = %user.id, "password changed; every other session ended");
+    tracing::info!(account = %user.id, "password changed; every other session and reset link ended");
     Ok(session(v, user, token))
 }
 

@@ -12,7 +12,6 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 const ENGLISH: &str = include_str!("../../data/common-words/en.txt");
-const KOREAN: &str = include_str!("../../data/common-words/ko.txt");
 
 fn listed(text: &'static str) -> HashSet<&'static str> {
     text.lines()
@@ -24,11 +23,6 @@ fn listed(text: &'static str) -> HashSet<&'static str> {
 fn english() -> &'static HashSet<&'static str> {
     static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
     WORDS.get_or_init(|| listed(ENGLISH))
-}
-
-fn korean() -> &'static HashSet<&'static str> {
-    static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    WORDS.get_or_init(|| listed(KOREAN))
 }
 
 fn khmer() -> &'static HashSet<String> {
@@ -66,7 +60,7 @@ pub fn is_common(word: &str, also: &dyn Fn(&str) -> bool) -> bool {
     if let Some(stem) = word.strip_suffix(KOREAN_ENDINGS) {
         if stem.chars().all(crate::search::korean::is_syllable)
             && !stem.is_empty()
-            && (korean().contains(stem) || is_common(stem, also))
+            && (crate::search::korean::is_listed(stem) || is_common(stem, also))
         {
             return true;
         }
@@ -127,7 +121,7 @@ fn is_piece(piece: &str, also: &dyn Fn(&str) -> bool) -> bool {
         return count >= 4 && (listed_english(piece) || also(piece));
     }
     if piece.chars().all(crate::search::korean::is_syllable) {
-        return count >= 2 && (korean().contains(piece) || also(piece));
+        return count >= 2 && (crate::search::korean::is_listed(piece) || also(piece));
     }
     false
 }
@@ -192,7 +186,9 @@ mod tests {
     #[test]
     fn the_lists_are_read() {
         assert!(english().len() > 20_000, "{}", english().len());
-        assert!(korean().len() > 20_000, "{}", korean().len());
+        assert!(
+            crate::search::korean::is_listed("마트") && crate::search::korean::is_listed("화장품")
+        );
         assert!(khmer().len() > 10_000, "{}", khmer().len());
     }
 }

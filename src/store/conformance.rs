@@ -833,6 +833,21 @@ pub async fn password_resets_are_taken_once_in_time(store: Arc<dyn Store>) {
     assert_eq!(store.take_password_reset("r2", t0()).await.unwrap(), None);
     assert_eq!(store.take_password_reset("r4", t0()).await.unwrap(), None);
     assert_eq!(store.password_reset_holder("r4", t0()).await.unwrap(), None);
+    // A changed password ends the links still out, only the account's own.
+    store
+        .insert_password_reset("r5", user.id, t0(), expiry)
+        .await
+        .expect("insert");
+    store
+        .insert_password_reset("r6", other.id, t0(), expiry)
+        .await
+        .expect("insert");
+    assert_eq!(store.end_password_resets(user.id, t0()).await.unwrap(), 1);
+    assert_eq!(store.password_reset_holder("r5", t0()).await.unwrap(), None);
+    assert_eq!(
+        store.password_reset_holder("r6", t0()).await.unwrap(),
+        Some(other.id)
+    );
 }
 
 pub async fn owned_profiles_lists_every_profile(store: Arc<dyn Store>) {

@@ -358,6 +358,13 @@ pub trait Accounts: Send + Sync {
         hash: &str,
         now: time::OffsetDateTime,
     ) -> Result<Option<UserId>, StoreError>;
+    /// Ends every password-reset link of `user` not yet taken (its password was changed: a
+    /// letter still in a mailbox must not set another); how many ended.
+    async fn end_password_resets(
+        &self,
+        user: UserId,
+        now: time::OffsetDateTime,
+    ) -> Result<u64, StoreError>;
     /// The account whose password-reset token has this hash, if [`Self::take_password_reset`]
     /// would take it now, without taking it: the reset page says at once that a used link no
     /// longer works, and a new password is checked against its account before the link goes.

@@ -255,6 +255,21 @@ impl Accounts for SqliteStore {
         Ok(Some(id))
     }
 
+    async fn end_password_resets(
+        &self,
+        user: UserId,
+        now: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE password_resets SET used_at = ?1 WHERE user_id = ?2 AND used_at IS NULL",
+        )
+        .bind(super::codec::micros(now))
+        .bind(user.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     async fn password_reset_holder(
         &self,
         hash: &str,

@@ -197,6 +197,8 @@ pub async fn login_post(w: Web, body: Bytes) -> Response {
 pub(super) fn password_error_key(message: &str) -> &'static str {
     if message.starts_with("must be at") {
         "error-password-length"
+    } else if message.contains("e-mail address") {
+        "error-password-email"
     } else {
         "error-password-weak"
     }

@@ -181,9 +181,6 @@ pub struct Hit {
     /// show (QA: an English-only cashew farm, found by 캐슈넛, showed nothing under its name).
     pub excerpt: Option<(String, &'static str)>,
     pub meta: String,
-    /// The first result that has some query word only inside a longer word: the list says so
-    /// above it (such results follow all the others).
-    pub first_part_of_word: bool,
 }
 
 /// Characters of a description shown in place of a snippet, about a snippet's length.
@@ -225,12 +222,19 @@ struct SearchPage {
     filters: Vec<Select>,
     count: String,
     hits: Vec<Hit>,
+    /// The page's results that have some query word only inside a longer word (ស្រូវ in
+    /// អាស្រូវ): after the others, under a line saying so.
+    part_hits: Vec<Hit>,
+    /// The place of the first of them in the whole list.
+    part_start: u64,
     /// The first result's place in the whole list, when the page link said it (`from`).
     start: Option<u64>,
     facets: Vec<FacetGroup>,
     next: Option<String>,
     previous: Option<String>,
     clear: String,
+    /// What the error's way out says: clear the filters, or the search box.
+    clear_label: String,
     error: Option<String>,
     /// Open on arrival only when a filter is in use (on a phone the results come first).
     filters_open: bool,
@@ -418,6 +422,8 @@ async fn search_page<K: Listed>(w: Web) -> Response {
         filters: selects(tr, &form),
         count: String::new(),
         hits: vec![],
+        part_hits: vec![],
+        part_start: 1,
         start: None,
         facets: vec![],
         next: None,
@@ -428,23 +434,36 @@ async fn search_page<K: Listed>(w: Web) -> Response {
             &[("q", form.get("q").unwrap_or(""))],
             None,
         ),
+        clear_label: tr.t("filter-clear"),
         error: None,
         filters_open: FILTERS.iter().any(|f| form.get(f).is_some()),
     };
     let result = match search_args(&w, &form) {
         Some(args) => {
             let back = args.before.is_some();
-            let mut result = search::search::<K>(&w.app, &w.viewer, None, args.clone()).await;
+            let first_page = search::SearchArgs {
+                first: Some(PAGE_SIZE),
+                last: None,
+                before: None,
+                after: None,
+                ..args.clone()
+            };
+            let mut result = search::search::<K>(&w.app, &w.viewer, None, args).await;
+            // A page link whose cursor this search no longer reads (a bookmark from before an
+            // upgrade, or edited by hand) opens the first page rather than an error (QA: on a
+            // phone the error sat below the filters, and the page looked empty).
+            let stale = |e: &service::ServiceError| {
+                matches!(e, service::ServiceError::BadInput(v)
+                    if v.0.iter().all(|f| f.field == "after" || f.field == "before"))
+            };
             // Back at the start, the first page itself: full even when results were added or
             // removed since the later page was read.
-            if back && matches!(&result, Ok(found) if !found.has_previous_page) {
-                let args = search::SearchArgs {
-                    first: Some(PAGE_SIZE),
-                    last: None,
-                    before: None,
-                    ..args
-                };
-                result = search::search::<K>(&w.app, &w.viewer, None, args).await;
+            let restart = match &result {
+                Ok(found) => back && !found.has_previous_page,
+                Err(e) => stale(e),
+            };
+            if restart {
+                result = search::search::<K>(&w.app, &w.viewer, None, first_page).await;
             }
             result
         }
@@ -453,17 +472,28 @@ async fn search_page<K: Listed>(w: Web) -> Response {
     let found = match result {
         Ok(found) => found,
         Err(service::ServiceError::BadInput(e)) => {
-            // What was typed, said as such; else a filter or a page link (QA: a word too long
-            // to search was called a bad filter).
-            let typed = |m: &str| e.0.iter().any(|f| f.field == "query" && f.message == m);
-            let key = if typed(crate::search::index::WORD_TOO_LONG) {
-                "search-error-long-word"
-            } else if typed(crate::search::index::NO_SEARCHABLE_WORD) {
-                "search-error-no-word"
-            } else {
-                page.filters_open = true;
-                "search-error"
+            // What was typed, said as such; else a filter (QA: a word too long to search was
+            // called a bad filter, and so was a search too long to run).
+            let typed =
+                e.0.iter()
+                    .find(|f| f.field == "query")
+                    .map(|f| f.message.as_str());
+            let key = match typed {
+                Some(crate::search::index::WORD_TOO_LONG) => "search-error-long-word",
+                Some(crate::search::index::NO_SEARCHABLE_WORD) => "search-error-no-word",
+                Some(m) if m.starts_with("too long") => "search-error-too-long",
+                Some(_) => "search-error-characters",
+                None => {
+                    page.filters_open = true;
+                    "search-error"
+                }
             };
+            if typed.is_some() {
+                // The way out is an empty search box with the filters kept, not the same
+                // address again (QA: "Clear all filters" kept the emoji and failed again).
+                page.clear = link(&base, &form, &[("q", "")], None);
+                page.clear_label = tr.t("search-clear-query");
+            }
             page.error = Some(tr.t(key));
             return w.page(StatusCode::BAD_REQUEST, &page);
         }
@@ -490,12 +520,10 @@ async fn search_page<K: Listed>(w: Web) -> Response {
         _ => tr.t1("search-results-count", "count", found.total_count),
     };
     page.start = start.filter(|s| *s > 1);
-    let first_part = found.hits.iter().position(|h| h.part_of_word);
-    page.hits = found
+    let mut hits: Vec<Hit> = found
         .hits
         .iter()
-        .enumerate()
-        .map(|(i, hit)| {
+        .map(|hit| {
             let p = hit.node.get();
             let (title, title_lang, anonymous) = match hit.node.name().and_then(|n| pick(tr, n)) {
                 Some(t) => (t.text, t.lang, false),
@@ -519,10 +547,15 @@ async fn search_page<K: Listed>(w: Web) -> Response {
                     .flatten()
                     .map(|t| (excerpt(&t.text), t.lang)),
                 meta: p.hit_meta(tr),
-                first_part_of_word: first_part == Some(i),
             }
         })
         .collect();
+    // Results with some query word only inside a longer word come last: a list of their own,
+    // under a line that says so, counting on from the first list.
+    let whole = found.hits.iter().take_while(|h| !h.part_of_word).count();
+    page.part_hits = hits.split_off(whole);
+    page.part_start = start.unwrap_or(1) + whole as u64;
+    page.hits = hits;
     let facet_groups = [
         ("sector", "filter-sector", &found.facets.sections),
         ("province", "filter-province", &found.facets.provinces),
