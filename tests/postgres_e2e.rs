@@ -411,10 +411,14 @@ fn replicas_in_step(test: &str, args: &[&str], words: std::ops::Range<usize>) ->
     let b = TestServer::start_on(b_dir.path(), &a.database_url(), args);
     let b_id = replica_id(b_dir.path());
     let acked: Vec<(String, String)> = words.map(|k| publish_word(&a, &token(k))).collect();
-    all_searchable(&b, &acked, Duration::from_secs(5));
+    // Generous deadlines: the file's other tests run their replicas on the same two cores (a
+    // CI run missed 5 s once, with pruning every 10 ms on both servers).
+    all_searchable(&b, &acked, Duration::from_secs(15));
     let head = with_store(&a, |s| async move { s.outbox_head().await.expect("head") });
-    eventually(Duration::from_secs(5), || recorded(&a, &b_id) == Some(head))
-        .expect("B records its position");
+    eventually(Duration::from_secs(15), || {
+        recorded(&a, &b_id) == Some(head)
+    })
+    .expect("B records its position");
     Some(InStep {
         a,
         b,
