@@ -83,6 +83,47 @@ async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, wi
     assert!(marked.as_u64().unwrap() > 0, "{lang}: highlights in <b>");
     shot(b, lang, "search", width).await;
 
+    // A word the demo mostly holds inside longer words (ទា "duck" in ទាក់ទង, ទាប …): the
+    // results that hold it as a word, then a line saying what the rest are, then the rest,
+    // numbered on.
+    if lang == "km" {
+        b.client
+            .goto(&format!("{}/km/smes?q=%E1%9E%91%E1%9E%B6", s.base))
+            .await
+            .unwrap();
+        let lists = b
+            .wait_for_js(
+                "the line above the results inside longer words",
+                "const note = document.querySelector('.part-note'); \
+                 const lists = document.querySelectorAll('ol.results'); \
+                 return note && lists.length === 2 && note.offsetHeight > 0 \
+                   && [lists[0].children.length, Number(lists[1].getAttribute('start'))]",
+                LIMIT,
+            )
+            .await;
+        let [whole, start] = [&lists[0], &lists[1]].map(|v| v.as_u64().unwrap_or(0));
+        assert!(whole > 0 && start == whole + 1, "{lists}");
+        // The screenshot shows the line itself, with a result above and below it.
+        b.client
+            .execute(
+                "document.querySelector('.part-note').scrollIntoView({block: 'center'})",
+                vec![],
+            )
+            .await
+            .unwrap();
+        shot(b, lang, "search-part", width).await;
+        b.client.back().await.unwrap();
+        b.wait_for_js(
+            "the first search again",
+            &format!(
+                "return document.readyState === 'complete' \
+                 && document.querySelector('#q').value === {query:?}"
+            ),
+            LIMIT,
+        )
+        .await;
+    }
+
     // A profile.
     b.click(".results li h3 a").await;
     b.wait_for_js(
