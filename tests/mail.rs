@@ -852,6 +852,10 @@ fn a_forgotten_password_is_set_again_through_a_mailed_link() {
     );
     assert_eq!(reopened.status, 410);
     assert!(reopened.text().contains("href=\"/km/password/forgot\""));
+    assert!(
+        reopened.text().contains("<h1>តំណនេះលែងប្រើបានហើយ</h1>"),
+        "the heading says it, not \"choose a new password\""
+    );
     assert!(!reopened.text().contains("name=\"new\""), "no form");
 
     // A link still in the mailbox when the password is changed on its page no longer works

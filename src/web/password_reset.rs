@@ -57,8 +57,13 @@ impl ForgotPage {
 impl ResetPage {
     /// The form for `token`; `expired`: the way to ask for a new link instead.
     fn new(w: &Web, token: String, expired: bool) -> Self {
+        let title = if expired {
+            "reset-expired-title"
+        } else {
+            "reset-title"
+        };
         ResetPage {
-            c: w.chrome(w.tr.t("reset-title"), Section::Account),
+            c: w.chrome(w.tr.t(title), Section::Account),
             token,
             errors: vec![],
             new_error: None,
@@ -116,18 +121,15 @@ pub async fn reset_post(w: Web, body: Bytes) -> Response {
     }
     let token = form.get("token").unwrap_or("").to_string();
     let new = form.get("new").unwrap_or("");
-    let mut page = ResetPage::new(&w, token.clone(), false);
     match accounts::reset_password(&w.app, &token, new).await {
         Ok(()) => see_other(&format!("{}?reset=1", w.href("/login"))),
         Err(ServiceError::BadInput(errors)) => {
-            for e in &errors.0 {
-                if e.field == "token" {
-                    page.expired = true;
-                } else {
-                    let message = w.tr.t(password_error_key(&e.message));
-                    page.new_error = Some(message.clone());
-                    page.errors.push(FieldError { id: "new", message });
-                }
+            let expired = errors.0.iter().any(|e| e.field == "token");
+            let mut page = ResetPage::new(&w, token, expired);
+            for e in errors.0.iter().filter(|e| e.field != "token") {
+                let message = w.tr.t(password_error_key(&e.message));
+                page.new_error = Some(message.clone());
+                page.errors.push(FieldError { id: "new", message });
             }
             let status = if page.expired {
                 StatusCode::GONE
