@@ -2310,6 +2310,15 @@ fn search_pages_go_forward_and_back() {
         "{}",
         long.text()
     );
+    // A page of results that all hold the word only inside longer words: the line and the
+    // results, and no "Nothing found" above them (QA: ទា's pages 2 to 23 said both).
+    let duck = page("/en/smes?q=%E1%9E%91%E1%9E%B6");
+    let duck2 = page(&href_of(&duck, "next").expect("a second page"));
+    assert!(
+        duck2.contains("appears only as part of a longer word") && !duck2.contains("Nothing found"),
+        "{duck2}"
+    );
+    assert!(!duck2.contains("<ol class=\"results\" start=\"11\">\n</ol>"));
     // A page link whose cursor this search cannot read (a bookmark from before an upgrade, or
     // edited) opens the first page (QA: an error page that looked empty on a phone).
     for bad in [

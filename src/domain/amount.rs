@@ -25,9 +25,10 @@ pub enum AmountError {
     NotAnAmount,
     #[error("not a whole number of US dollars")]
     NotWhole,
-    /// A dot before exactly three digits and nothing after (`500.000`): thousands to whoever
-    /// writes numbers the European or Vietnamese way, a decimal point to the rest; read either
-    /// way it would be off by a factor of 1,000, silently (QA: saved as $500).
+    /// A dot between a digit and exactly three digits (`500.000`, `1.500k`, `1.000.000`):
+    /// thousands to whoever writes numbers the European or Vietnamese way, a decimal point to
+    /// the rest; read either way it would be off by a factor of 1,000, silently (QA: saved as
+    /// $500, and `1.500k` as $1,500).
     #[error("a dot before three digits: a thousands separator or a decimal point")]
     AmbiguousDot,
     #[error("below 0 or above {MAX_USD} US dollars")]
@@ -123,11 +124,8 @@ pub fn parse(typed: &str) -> Result<Option<i64>, AmountError> {
         Some(r) => (true, r),
         None => (false, rest),
     };
-    if let Some((whole, three)) = rest.split_once('.') {
-        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        if digits(whole.trim_start_matches('-')) && three.len() == 3 && digits(three) {
-            return Err(AmountError::AmbiguousDot);
-        }
+    if has_thousands_dot(rest) {
+        return Err(AmountError::AmbiguousDot);
     }
     let micro = read_groups(rest)?;
     if micro % SCALE != 0 {
@@ -142,6 +140,21 @@ pub fn parse(typed: &str) -> Result<Option<i64>, AmountError> {
         .filter(|d| *d <= MAX_USD)
         .map(Some)
         .ok_or(AmountError::OutOfRange)
+}
+
+/// Whether a dot stands between a digit and exactly three digits (not four: `1.2345k` is a
+/// decimal, refused as not whole dollars), with no comma before it (`1,500.000` can only be
+/// commas for thousands and a decimal point).
+fn has_thousands_dot(text: &str) -> bool {
+    let b = text.as_bytes();
+    (1..b.len()).any(|i| {
+        b[i] == b'.'
+            && !b[..i].contains(&b',')
+            && b[i - 1].is_ascii_digit()
+            && b.len() >= i + 4
+            && b[i + 1..i + 4].iter().all(u8::is_ascii_digit)
+            && !b.get(i + 4).is_some_and(u8::is_ascii_digit)
+    })
 }
 
 /// The text without its spaces, except that a space between two digits becomes a thousands
@@ -335,7 +348,6 @@ mod tests {
         assert_eq!(ok("１２３"), 123);
         assert_eq!(ok("0"), 0);
         assert_eq!(ok("500.00"), 500);
-        assert_eq!(ok("1.500k"), 1_500);
         assert_eq!(ok("1,500.000"), 1_500);
     }
 
@@ -418,6 +430,11 @@ mod tests {
             ("500.000", AmbiguousDot),
             ("$1.500", AmbiguousDot),
             ("៥០០.០០០ ដុល្លារ", AmbiguousDot),
+            // With a unit after it too, and in a number of several groups (QA round 2).
+            ("1.500k", AmbiguousDot),
+            ("1.500m", AmbiguousDot),
+            ("500.000k", AmbiguousDot),
+            ("1.000.000", AmbiguousDot),
             ("1.2345k", NotWhole),
             ("0.0000001", NotWhole),
             ("-500", OutOfRange),

@@ -214,10 +214,12 @@ pub fn is_listed(word: &str) -> bool {
         .contains(word)
 }
 
-/// Most words a compound is cut into ([`compound_parts`]).
-const MAX_COMPOUND_PARTS: usize = 3;
+/// Most words a compound is cut into ([`compound_parts`]): two. With three, listed words of
+/// two syllables line up by chance too often (QA: 수산물가공업 "seafood processing" came out as
+/// 수산|물가|공업, so 물가 "price level" was a word of it and 가공 was not).
+const MAX_COMPOUND_PARTS: usize = 2;
 
-/// The words a Korean compound is written of, when the whole word is two or three listed words
+/// The words a Korean compound is written of, when the whole word is two listed words
 /// ([`is_listed`]) of two syllables or more run together: 대형마트 → 대형, 마트; 화장품제조 →
 /// 화장품, 제조. Korean writes compounds unspaced, and 마트 in 대형마트 ("hypermarket") is a
 /// word of it, where 마트 in 스마트폰 is not (QA: Korean analysts' 마트 search put the investors
@@ -453,6 +455,9 @@ mod tests {
         // What the tiers of search were built to keep apart stays whole: a one-syllable piece
         // is no word (스마트폰, 전시장, 재배포), and a listed word is not cut.
         assert_eq!(compound_parts("고등학교"), ["고등", "학교"]);
+        assert_eq!(compound_parts("농산물가공"), ["농산물", "가공"]);
+        // Three listed words by chance are no compound (수산|물가|공업 for 수산물가공업).
+        assert!(compound_parts("수산물가공업").is_empty());
         for whole in ["스마트폰", "전시장", "재배포", "마트", "캄보디아"] {
             assert!(
                 compound_parts(whole).is_empty(),

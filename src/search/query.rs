@@ -633,19 +633,20 @@ fn build(index: &SearchIndex, req: &SearchRequest) -> Result<Built, SearchError>
         .get(analyzer::MULTI)
         .ok_or_else(|| tantivy::TantivyError::InternalError("analyzer not registered".into()))?;
     let words = analyse_words(&mut analyzer, &req.text);
-    // A blank query browses; a query whose every character is dropped by the analyzer is not
-    // blank, and answering it with every profile would be a lie.
-    if words.is_empty() && !req.text.trim().is_empty() {
-        return Err(SearchError::NoSearchableWord);
-    }
     // Every word must occur; one too long to be indexed occurs nowhere (QA: "rice" followed by
-    // 101 z's answered as "rice").
+    // 101 z's answered as "rice"). Said before the next check, which such a word alone would
+    // also fail (QA: 101 a's were called "only punctuation, symbols or emoji").
     if req.text.split_whitespace().any(|w| {
         w.len() > analyzer::MAX_WORD_BYTES
             && w.chars().any(char::is_alphanumeric)
             && analyse_piece(&mut analyzer, w).is_empty()
     }) {
         return Err(SearchError::WordTooLong);
+    }
+    // A blank query browses; a query whose every character is dropped by the analyzer is not
+    // blank, and answering it with every profile would be a lie.
+    if words.is_empty() && !req.text.trim().is_empty() {
+        return Err(SearchError::NoSearchableWord);
     }
     let text_fields: Vec<Field> = f
         .text_fields(req.kind)

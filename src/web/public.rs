@@ -233,8 +233,8 @@ struct SearchPage {
     next: Option<String>,
     previous: Option<String>,
     clear: String,
-    /// What the error's way out says: clear the filters, or the search box.
-    clear_label: String,
+    /// The error's way out, and what it says: clear the filters, or empty the search box.
+    error_exit: (String, String),
     error: Option<String>,
     /// Open on arrival only when a filter is in use (on a phone the results come first).
     filters_open: bool,
@@ -434,7 +434,7 @@ async fn search_page<K: Listed>(w: Web) -> Response {
             &[("q", form.get("q").unwrap_or(""))],
             None,
         ),
-        clear_label: tr.t("filter-clear"),
+        error_exit: (String::new(), tr.t("filter-clear")),
         error: None,
         filters_open: FILTERS.iter().any(|f| form.get(f).is_some()),
     };
@@ -488,12 +488,16 @@ async fn search_page<K: Listed>(w: Web) -> Response {
                     "search-error"
                 }
             };
-            if typed.is_some() {
+            page.error_exit = if typed.is_some() {
                 // The way out is an empty search box with the filters kept, not the same
                 // address again (QA: "Clear all filters" kept the emoji and failed again).
-                page.clear = link(&base, &form, &[("q", "")], None);
-                page.clear_label = tr.t("search-clear-query");
-            }
+                (
+                    link(&base, &form, &[("q", "")], None),
+                    tr.t("search-clear-query"),
+                )
+            } else {
+                (page.clear.clone(), tr.t("filter-clear"))
+            };
             page.error = Some(tr.t(key));
             return w.page(StatusCode::BAD_REQUEST, &page);
         }
