@@ -66,16 +66,20 @@ pub struct Filter {
 pub struct Cursor {
     rank: Rank,
     tag: u32,
+    /// The result's place in the whole list (1 for the first), so that the next page knows
+    /// where it starts (QA: a page's range came from an editable `from=` in its link).
+    pos: u64,
 }
 
 impl Cursor {
     pub fn encode(&self) -> String {
         format!(
-            "{}-{:08x}-{:032x}-{:08x}",
+            "{}-{:08x}-{:032x}-{:08x}-{:x}",
             if self.rank.part_of_word { 'p' } else { 'w' },
             self.rank.score.to_bits(),
             self.rank.key,
-            self.tag
+            self.tag,
+            self.pos
         )
     }
 
@@ -84,9 +88,14 @@ impl Cursor {
     pub fn parse(s: &str) -> Result<Self, String> {
         let bad = || format!("{s:?} is not a cursor of this search");
         let parts: Vec<&str> = s.split('-').collect();
-        let [tier, score, key, tag] = parts[..] else {
+        let [tier, score, key, tag, pos] = parts[..] else {
             return Err(bad());
         };
+        let pos = (1..=16).contains(&pos.len()) && pos.bytes().all(|b| b.is_ascii_hexdigit());
+        let pos = pos
+            .then(|| u64::from_str_radix(parts[4], 16).ok())
+            .flatten()
+            .ok_or_else(bad)?;
         let part_of_word = match tier {
             "w" => false,
             "p" => true,
@@ -107,6 +116,7 @@ impl Cursor {
                 key: u128::from_str_radix(key, 16).map_err(|_| bad())?,
             },
             tag: u32::from_str_radix(tag, 16).map_err(|_| bad())?,
+            pos,
         })
     }
 
@@ -210,6 +220,9 @@ pub struct Facets {
 pub struct SearchResults {
     pub total_count: u64,
     pub hits: Vec<SearchHit>,
+    /// The first hit's place in the whole list (1 for the first), as the page's cursor said
+    /// it, kept within the list.
+    pub start: u64,
     /// More results lie beyond the page, on the side it was read towards: after it for
     /// `Paging::After`, before it for `Paging::Before`.
     pub more: bool,
@@ -753,13 +766,28 @@ pub fn search(
         }
     }
 
+    // Where the page stands in the whole list: from the cursor it was read from, exact at
+    // either end, and never outside the list (a cursor's place can be edited, or results were
+    // added or removed since it was given).
+    let shown = hits.len() as u64;
+    let last_start = (total as u64).saturating_sub(shown) + 1;
+    let start = match req.page {
+        Paging::After(None) => 1,
+        Paging::Before(_) if !more => 1,
+        Paging::After(_) if !more => last_start,
+        Paging::After(Some(c)) => c.pos.saturating_add(1),
+        Paging::Before(Some(c)) => c.pos.saturating_sub(shown),
+        Paging::Before(None) => last_start,
+    }
+    .clamp(1, last_start);
+
     let generators = match &text_query {
         Some(q) => highlight_generators(index, searcher, q.as_ref(), req.kind, req.lang)?,
         None => Vec::new(),
     };
     let f = &index.fields;
     let mut out = Vec::with_capacity(hits.len());
-    for hit in hits {
+    for (pos, hit) in (start..).zip(hits) {
         let doc: TantivyDocument = searcher.doc(hit.address)?;
         let id = doc
             .get_first(f.id)
@@ -802,6 +830,7 @@ pub fn search(
             cursor: Cursor {
                 rank: hit.rank,
                 tag,
+                pos,
             }
             .encode(),
             highlights,
@@ -810,6 +839,7 @@ pub fn search(
     Ok(SearchResults {
         total_count: total as u64,
         hits: out,
+        start,
         more,
         facets: Facets {
             sections: facet_values(&facet_counts, "section"),
@@ -1971,7 +2001,7 @@ mod tests {
 
     #[test]
     fn cursors_round_trip() {
-        for part_of_word in [false, true] {
+        for (part_of_word, pos) in [(false, 1), (true, u64::MAX)] {
             let c = Cursor {
                 rank: Rank {
                     part_of_word,
@@ -1979,25 +2009,34 @@ mod tests {
                     key: u128::MAX - 7,
                 },
                 tag: 0xdead_beef,
+                pos,
             };
             assert_eq!(Cursor::parse(&c.encode()).unwrap(), c);
         }
         assert!(Cursor::parse("page-2").is_err());
         let key = "0".repeat(32);
-        assert!(Cursor::parse(&format!("w-zzzzzzzz-{key}-00000000")).is_err());
+        assert!(Cursor::parse(&format!("w-zzzzzzzz-{key}-00000000-1")).is_err());
         // The tier is `w` or `p`, and there is one (cursors of before the tiers are refused).
-        assert!(Cursor::parse(&format!("x-3f800000-{key}-00000000")).is_err());
+        assert!(Cursor::parse(&format!("x-3f800000-{key}-00000000-1")).is_err());
         assert!(Cursor::parse(&format!("3f800000-{key}-00000000")).is_err());
+        // A place is one to sixteen hexadecimal digits, and there is one.
+        for pos in ["", "+1", "g", &"f".repeat(17)] {
+            assert!(
+                Cursor::parse(&format!("w-3f800000-{key}-00000000-{pos}")).is_err(),
+                "{pos}"
+            );
+        }
+        assert!(Cursor::parse(&format!("w-3f800000-{key}-00000000")).is_err());
         // Scores no search gives: NaN, infinities, negative; and a sign before the digits.
         for score in [
             "7fc00000", "7f800000", "ff800000", "bf800000", "80000000", "+3f80000",
         ] {
             assert!(
-                Cursor::parse(&format!("w-{score}-{key}-00000000")).is_err(),
+                Cursor::parse(&format!("w-{score}-{key}-00000000-1")).is_err(),
                 "{score}"
             );
         }
-        assert!(Cursor::parse(&format!("w-3f800000-{key}-+0000000")).is_err());
-        assert!(Cursor::parse(&format!("p-3f800000-{key}-00000000")).is_ok());
+        assert!(Cursor::parse(&format!("w-3f800000-{key}-+0000000-1")).is_err());
+        assert!(Cursor::parse(&format!("p-3f800000-{key}-00000000-a")).is_ok());
     }
 }

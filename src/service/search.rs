@@ -106,6 +106,9 @@ pub struct Found<T> {
 /// A page of search results.
 pub struct SearchPage<T> {
     pub total_count: i64,
+    /// The first result's place in the whole list (1 for the first), as the page's cursor
+    /// carried it: "Results 21–30 of 188".
+    pub start: u64,
     /// More results follow the page (read forward), or it ends before a cursor (read back).
     pub has_next_page: bool,
     /// The page starts after a cursor (read forward), or more results precede it (read back).
@@ -224,6 +227,7 @@ pub async fn search<K: Searchable>(
     };
     Ok(SearchPage {
         total_count: results.total_count as i64,
+        start: results.start,
         has_next_page,
         has_previous_page,
         facets: results.facets,

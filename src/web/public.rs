@@ -227,7 +227,7 @@ struct SearchPage {
     part_hits: Vec<Hit>,
     /// The place of the first of them in the whole list.
     part_start: u64,
-    /// The first result's place in the whole list, when the page link said it (`from`).
+    /// The first result's place in the whole list, when past the first (the `start` of its list).
     start: Option<u64>,
     facets: Vec<FacetGroup>,
     next: Option<String>,
@@ -327,9 +327,8 @@ fn search_args(w: &Web, form: &Form) -> Option<search::SearchArgs> {
     Some(args)
 }
 
-/// Which side of a result a page link continues from, ("after", cursor) or ("before", cursor),
-/// and the place in the list of the first result it leads to, when known.
-type PageCursor<'a> = (&'static str, &'a str, Option<&'a str>);
+/// Which side of a result a page link continues from: ("after", cursor) or ("before", cursor).
+type PageCursor<'a> = (&'static str, &'a str);
 
 /// The current query string with `set` replaced (and the page cursor dropped, or `cursor`).
 fn link(base: &str, form: &Form, set: &[(&str, &str)], cursor: Option<PageCursor>) -> String {
@@ -341,11 +340,8 @@ fn link(base: &str, form: &Form, set: &[(&str, &str)], cursor: Option<PageCursor
             pairs.push((name, v));
         }
     }
-    if let Some((side, c, from)) = cursor {
+    if let Some((side, c)) = cursor {
         pairs.push((side, c));
-        if let Some(from) = from {
-            pairs.push(("from", from));
-        }
     }
     format!("{base}{}", query_string(pairs))
 }
@@ -503,27 +499,22 @@ async fn search_page<K: Listed>(w: Web) -> Response {
         }
         Err(e) => return w.service_error(e),
     };
-    // Where this page stands ("Results 21–40 of 188"): from the page link, since a keyset page
-    // knows its neighbours, not its place; the first page is at 1 whatever the link said.
+    // Where this page stands ("Results 21–40 of 188"): the cursor it was read from carries its
+    // place (QA: it came from an editable `from=` in the link).
     let shown = found.hits.len() as u64;
     let total = found.total_count as u64;
-    let start = if found.has_previous_page {
-        form.get("from")
-            .and_then(|f| f.parse::<u64>().ok())
-            .map(|f| f.clamp(1, total.saturating_sub(shown) + 1))
-    } else {
-        Some(1)
-    };
-    page.count = match start {
-        Some(from) if total > shown && shown > 0 => tr.t3(
+    let start = found.start;
+    page.count = if total > shown && shown > 0 {
+        tr.t3(
             "search-results-range",
-            ("from", from.to_string()),
-            ("to", (from + shown - 1).to_string()),
+            ("from", start.to_string()),
+            ("to", (start + shown - 1).to_string()),
             ("total", total.to_string()),
-        ),
-        _ => tr.t1("search-results-count", "count", found.total_count),
+        )
+    } else {
+        tr.t1("search-results-count", "count", found.total_count)
     };
-    page.start = start.filter(|s| *s > 1);
+    page.start = Some(start).filter(|s| *s > 1);
     let mut hits: Vec<Hit> = found
         .hits
         .iter()
@@ -558,7 +549,7 @@ async fn search_page<K: Listed>(w: Web) -> Response {
     // under a line that says so, counting on from the first list.
     let whole = found.hits.iter().take_while(|h| !h.part_of_word).count();
     page.part_hits = hits.split_off(whole);
-    page.part_start = start.unwrap_or(1) + whole as u64;
+    page.part_start = start + whole as u64;
     page.hits = hits;
     let facet_groups = [
         ("sector", "filter-sector", &found.facets.sections),
@@ -598,26 +589,16 @@ async fn search_page<K: Listed>(w: Web) -> Response {
         .filter(|g| !g.links.is_empty())
         .collect();
     if found.has_next_page {
-        page.next = found.hits.last().map(|h| {
-            let from = start.map(|s| (s + shown).to_string());
-            link(
-                &base,
-                &form,
-                &[],
-                Some(("after", &h.cursor, from.as_deref())),
-            )
-        });
+        page.next = found
+            .hits
+            .last()
+            .map(|h| link(&base, &form, &[], Some(("after", &h.cursor))));
     }
     if found.has_previous_page {
-        page.previous = found.hits.first().map(|h| {
-            let from = start.map(|s| s.saturating_sub(PAGE_SIZE as u64).max(1).to_string());
-            link(
-                &base,
-                &form,
-                &[],
-                Some(("before", &h.cursor, from.as_deref())),
-            )
-        });
+        page.previous = found
+            .hits
+            .first()
+            .map(|h| link(&base, &form, &[], Some(("before", &h.cursor))));
     }
     w.page(StatusCode::OK, &page)
 }
