@@ -16,7 +16,7 @@ use std::collections::BinaryHeap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::{Scorer, Weight};
-use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
+use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader};
 
 /// A position in the result order.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -164,8 +164,9 @@ impl SegmentCollector for KeysetSegment {
         let part_of_word = match &mut self.whole_words {
             None => false,
             Some(whole) => {
-                // Documents are collected in increasing order, so the walk only goes forward.
-                if whole.doc() != TERMINATED && whole.doc() < doc {
+                // Documents are collected in increasing order, so the walk only goes forward
+                // (an ended walk stands at TERMINATED, past every document).
+                if whole.doc() < doc {
                     whole.seek(doc);
                 }
                 whole.doc() != doc

@@ -204,13 +204,7 @@ pub fn is_listed(word: &str) -> bool {
     static WORDS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
         std::sync::OnceLock::new();
     WORDS
-        .get_or_init(|| {
-            LISTED
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .collect()
-        })
+        .get_or_init(|| super::word_list(LISTED))
         .contains(word)
 }
 

@@ -13,3 +13,12 @@ pub mod korean;
 pub mod matcher;
 pub mod query;
 pub mod schema;
+
+/// The words of a word-list file of `data/` (one a line; blank lines and `#` comments left
+/// out), as its compiled-in text.
+pub(crate) fn word_list(text: &'static str) -> std::collections::HashSet<&'static str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}

@@ -472,6 +472,29 @@ pub(crate) fn word_evidence(words: Field, word: &QueryWord) -> Option<Box<dyn Qu
 
 /// Everything that finds one query word: a form of it in a text field (n-gram phrase or term)
 /// or a concept it names, required; word-level evidence adds to the score only.
+/// What finds a query word only as a word: a stem searched as a whole word only (쌀을 → 쌀),
+/// and the glossary concepts it names. Both [`word_query`] (to find) and
+/// [`whole_words_query`] (to tell words from parts of words) count them.
+fn word_level_terms<'a>(
+    fields: &'a WordFields,
+    word: &'a QueryWord,
+) -> impl Iterator<Item = Box<dyn Query>> + 'a {
+    let scored = |field: Field, text: &String| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::WithFreqs,
+        ))
+    };
+    word.word_only
+        .iter()
+        .map(move |stem| scored(fields.words, stem))
+        .chain(
+            word.concepts
+                .iter()
+                .map(move |id| scored(fields.concepts, id)),
+        )
+}
+
 pub(crate) fn word_query(fields: &WordFields, word: &QueryWord) -> Box<dyn Query> {
     let found: Vec<(Occur, Box<dyn Query>)> = fields
         .text
@@ -479,22 +502,10 @@ pub(crate) fn word_query(fields: &WordFields, word: &QueryWord) -> Box<dyn Query
         .flat_map(|field| {
             word.forms
                 .iter()
-                .map(|tokens| (Occur::Should, word_in_field(*field, tokens)))
+                .map(|tokens| word_in_field(*field, tokens))
         })
-        .chain(word.word_only.iter().map(|stem| {
-            let q: Box<dyn Query> = Box::new(TermQuery::new(
-                Term::from_field_text(fields.words, stem),
-                IndexRecordOption::WithFreqs,
-            ));
-            (Occur::Should, q)
-        }))
-        .chain(word.concepts.iter().map(|id| {
-            let q: Box<dyn Query> = Box::new(TermQuery::new(
-                Term::from_field_text(fields.concepts, id),
-                IndexRecordOption::WithFreqs,
-            ));
-            (Occur::Should, q)
-        }))
+        .chain(word_level_terms(fields, word))
+        .map(|q| (Occur::Should, q))
         .collect();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> =
         vec![(Occur::Must, Box::new(BooleanQuery::new(found)))];
@@ -525,8 +536,7 @@ pub(crate) fn whole_words_query(
             continue;
         };
         let any: Vec<(Occur, Box<dyn Query>)> = std::iter::once(evidence)
-            .chain(word.word_only.iter().map(|stem| term(fields.words, stem)))
-            .chain(word.concepts.iter().map(|id| term(fields.concepts, id)))
+            .chain(word_level_terms(fields, word))
             .map(|q| (Occur::Should, q))
             .collect();
         musts.push((Occur::Must, Box::new(BooleanQuery::new(any))));

@@ -13,16 +13,9 @@ use std::sync::OnceLock;
 
 const ENGLISH: &str = include_str!("../../data/common-words/en.txt");
 
-fn listed(text: &'static str) -> HashSet<&'static str> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect()
-}
-
 fn english() -> &'static HashSet<&'static str> {
     static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    WORDS.get_or_init(|| listed(ENGLISH))
+    WORDS.get_or_init(|| crate::search::word_list(ENGLISH))
 }
 
 fn khmer() -> &'static HashSet<String> {

@@ -255,12 +255,10 @@ impl Accounts for PostgresStore {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        let id = ProfileId::parse(&user).map_err(|reason| StoreError::Corrupt {
-            entity: "password reset",
-            id: user.clone(),
-            reason,
-        })?;
-        Ok(Some(id))
+        Ok(Some(super::sqlite_accounts::parse_id(
+            user,
+            "password reset",
+        )?))
     }
 
     async fn end_password_resets(
@@ -290,14 +288,8 @@ impl Accounts for PostgresStore {
         .bind(hash)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|(user,)| {
-            ProfileId::parse(&user).map_err(|reason| StoreError::Corrupt {
-                entity: "password reset",
-                id: user.clone(),
-                reason,
-            })
-        })
-        .transpose()
+        row.map(|(user,)| super::sqlite_accounts::parse_id(user, "password reset"))
+            .transpose()
     }
 
     async fn revoke_tokens_of(

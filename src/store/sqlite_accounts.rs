@@ -247,12 +247,7 @@ impl Accounts for SqliteStore {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        let id = ProfileId::parse(&user).map_err(|reason| StoreError::Corrupt {
-            entity: "password reset",
-            id: user.clone(),
-            reason,
-        })?;
-        Ok(Some(id))
+        Ok(Some(parse_id(user, "password reset")?))
     }
 
     async fn end_password_resets(
@@ -282,14 +277,8 @@ impl Accounts for SqliteStore {
         .bind(hash)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|(user,)| {
-            ProfileId::parse(&user).map_err(|reason| StoreError::Corrupt {
-                entity: "password reset",
-                id: user.clone(),
-                reason,
-            })
-        })
-        .transpose()
+        row.map(|(user,)| parse_id(user, "password reset"))
+            .transpose()
     }
 
     async fn revoke_tokens_of(
@@ -320,14 +309,15 @@ impl Accounts for SqliteStore {
     }
 }
 
-/// Ids read from single-column rows; a malformed one is `Corrupt`, naming `entity`.
+/// An id read from the database; a malformed one is `Corrupt`, naming `entity`.
+pub(super) fn parse_id(id: String, entity: &'static str) -> Result<ProfileId, StoreError> {
+    ProfileId::parse(&id).map_err(|reason| StoreError::Corrupt { entity, id, reason })
+}
+
+/// Ids read from single-column rows (see [`parse_id`]).
 pub(super) fn parse_ids(
     rows: Vec<(String,)>,
     entity: &'static str,
 ) -> Result<Vec<ProfileId>, StoreError> {
-    rows.into_iter()
-        .map(|(id,)| {
-            ProfileId::parse(&id).map_err(|reason| StoreError::Corrupt { entity, id, reason })
-        })
-        .collect()
+    rows.into_iter().map(|(id,)| parse_id(id, entity)).collect()
 }
