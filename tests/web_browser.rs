@@ -436,6 +436,24 @@ async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
     )
     .await;
     b.fill("#phone", "012 345 678").await;
+    // Back to the previous step and forward again: the phone typed here is still there,
+    // though contact details never travel in a page address (they were lost, QA).
+    b.click("main form + p a").await;
+    b.wait_for_js(
+        "the step before the contact step",
+        "return document.querySelector('#p-distribution') && !document.querySelector('#phone')",
+        LIMIT,
+    )
+    .await;
+    b.click("main form button[type=submit]").await;
+    let kept = b
+        .wait_for_js(
+            "the contact step again",
+            "const p = document.querySelector('#phone'); return p && p.value;",
+            LIMIT,
+        )
+        .await;
+    assert_eq!(kept, serde_json::json!("012 345 678"), "{lang}: the phone kept");
     shot(b, lang, "wizard-6", width).await;
     b.click("main form button[type=submit]").await;
     arrived(b, "/me").await;

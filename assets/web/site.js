@@ -283,3 +283,34 @@ function classesNamed(rows, q) {
     board.setAttribute("data-live", "connected");
   });
 })();
+// The wizard's last step: contact details never travel in a page address, so going back to an
+// earlier step (or to the page in another language) used to lose what was typed here. This
+// tab keeps them, for an hour, until the form is sent; nothing leaves the phone.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-contact-draft]");
+  if (!form) return;
+  var key = "khkr-contact-" + form.getAttribute("data-contact-draft");
+  var fields = ["person", "phone", "telegram", "email"];
+  var hour = 3600 * 1000;
+  function save() {
+    var kept = { at: Date.now() };
+    fields.forEach(function (f) { if (form.elements[f]) kept[f] = form.elements[f].value; });
+    try { window.sessionStorage.setItem(key, JSON.stringify(kept)); } catch (e) { /* storage refused: as before */ }
+  }
+  try {
+    var kept = JSON.parse(window.sessionStorage.getItem(key) || "null");
+    // A page that came back with problems shows what was just sent: that is the newest.
+    var refused = document.querySelector(".error-summary");
+    if (kept && !refused && Date.now() - kept.at < hour) {
+      fields.forEach(function (f) {
+        if (form.elements[f] && typeof kept[f] === "string") form.elements[f].value = kept[f];
+      });
+    }
+  } catch (e) { /* unreadable: start from the page */ }
+  save();
+  form.addEventListener("input", save);
+  form.addEventListener("submit", function () {
+    try { window.sessionStorage.removeItem(key); } catch (e) { /* as above */ }
+  });
+})();

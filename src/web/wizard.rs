@@ -2,7 +2,9 @@
 //!
 //! Steps 1–5 are GET forms that carry the answers so far as hidden fields, so back, reload and
 //! bookmarks are harmless and nothing is stored before the end. The last step (contact details,
-//! which must not travel in URLs, and visibility) POSTs with a CSRF field; the use case
+//! which must not travel in URLs, and visibility) POSTs with a CSRF field; while the owner goes
+//! back to an earlier step, the browser tab keeps what was typed there (`site.js`,
+//! `data-contact-draft`), since no address carries it. The use case
 //! `service::profiles::publish` validates everything, and a refusal names each bad answer with
 //! a link back to its step. Success redirects to the account page (POST-redirect-GET).
 
@@ -113,6 +115,9 @@ struct WizardPage {
     errors: Vec<WizardError>,
     /// The last step's submission field (`session::submission_token`) for a new business.
     submission: Option<String>,
+    /// Which draft the last step's contact details are kept under in the browser while the
+    /// owner goes back to an earlier step (`site.js`): the business's id, or `new`.
+    contact_draft: String,
     min_intermediate: usize,
     min_advanced: usize,
     level_names: String,
@@ -347,6 +352,7 @@ fn page(w: &Web, step: usize, draft: &Form) -> WizardPage {
         // Sent again (a double tap, back and send), the last step makes no second business.
         // A form shown again after a refusal keeps its field: nothing was made with it yet.
         submission: (step == STEPS && draft.get("id").is_none()).then(|| w.submission_field(draft)),
+        contact_draft: draft.get("id").unwrap_or("new").to_string(),
         min_intermediate: crate::domain::digital::INTERMEDIATE_MIN,
         min_advanced: crate::domain::digital::ADVANCED_MIN,
         level_names: super::tools::level_names(tr),
