@@ -453,7 +453,11 @@ async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
             LIMIT,
         )
         .await;
-    assert_eq!(kept, serde_json::json!("012 345 678"), "{lang}: the phone kept");
+    assert_eq!(
+        kept,
+        serde_json::json!("012 345 678"),
+        "{lang}: the phone kept"
+    );
     shot(b, lang, "wizard-6", width).await;
     b.click("main form button[type=submit]").await;
     arrived(b, "/me").await;
