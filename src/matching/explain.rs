@@ -5,9 +5,8 @@ use super::features::{
     digital_fit, incentive_fit, incentive_in_sector, location_fit, partnership_fit,
     partnership_mask, sector_fit, ticket_fit, IncentiveFacts, SectorRelation,
 };
-use std::collections::BTreeSet;
 
-use super::glossary::glossary;
+use super::glossary::{glossary, Mentions};
 use super::weights::{Feature, Weights};
 use crate::domain::digital::DigitalLevel;
 use crate::domain::investor::InvestorProfile;
@@ -39,8 +38,8 @@ pub struct Pair<'a> {
 /// hostile mandate made the cost of every ranking that showed it).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Mentioned<'a> {
-    pub sme: Option<&'a BTreeSet<usize>>,
-    pub investor: Option<&'a BTreeSet<usize>>,
+    pub sme: Option<&'a Mentions>,
+    pub investor: Option<&'a Mentions>,
 }
 
 /// Whose text the TEXT feature searched with: its value is relative to the best match of that
@@ -253,8 +252,10 @@ fn named_concepts(shared: &[usize]) -> Vec<usize> {
 }
 
 /// The glossary concepts both profiles mention, in glossary order (products and activities
-/// before generic business words and places).
-pub fn shared_concepts(p: &Pair<'_>) -> Vec<usize> {
+/// before generic business words and places): first those both name by a form of their own,
+/// then those one of them only implies. "Both mention herbs" must be true of both texts: an
+/// investor who wrote "natural cosmetics" (which implies herbs) did not mention herbs (QA).
+pub fn shared_concepts(p: &Pair<'_>) -> Shared {
     use std::borrow::Cow;
     let ours = p
         .mentioned
@@ -264,14 +265,27 @@ pub fn shared_concepts(p: &Pair<'_>) -> Vec<usize> {
         .mentioned
         .investor
         .map_or_else(|| Cow::Owned(investor_concepts(p.investor)), Cow::Borrowed);
-    ours.intersection(&theirs).copied().collect()
+    let (named, related) = ours
+        .all
+        .intersection(&theirs.all)
+        .partition(|c| ours.named.contains(c) && theirs.named.contains(c));
+    Shared { named, related }
+}
+
+/// [`shared_concepts`]' answer.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Shared {
+    /// Named by both texts.
+    pub named: Vec<usize>,
+    /// Mentioned by both, but only implied by at least one of them.
+    pub related: Vec<usize>,
 }
 
 /// The concepts an SME's texts mention. Its name counts only when it is PUBLIC, the rule the
 /// index and the ranking follow (`search::document::sme_texts`).
-pub fn sme_concepts(sme: &SmeProfile) -> BTreeSet<usize> {
+pub fn sme_concepts(sme: &SmeProfile) -> Mentions {
     let name = (sme.visibility == Visibility::Public).then_some(&sme.name);
-    glossary().concepts_in(
+    glossary().mentions_in(
         sme.description
             .texts()
             .chain(name.into_iter().flat_map(LocalizedText::texts)),
@@ -279,8 +293,8 @@ pub fn sme_concepts(sme: &SmeProfile) -> BTreeSet<usize> {
 }
 
 /// The concepts an investor's texts (description and name) mention.
-pub fn investor_concepts(investor: &InvestorProfile) -> BTreeSet<usize> {
-    glossary().concepts_in(investor.description.texts().chain(investor.name.texts()))
+pub fn investor_concepts(investor: &InvestorProfile) -> Mentions {
+    glossary().mentions_in(investor.description.texts().chain(investor.name.texts()))
 }
 
 fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
@@ -306,16 +320,34 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
         Feature::Text if value > 0.0 => {
             // The shared concepts are found once (the texts are scanned for every concept).
             let g = glossary();
-            let names: Vec<&str> = named_concepts(&shared_concepts(p))
-                .into_iter()
-                .filter_map(|c| g.concept(c).map(|c| c.name(lang)))
-                .collect();
+            let shared = shared_concepts(p);
+            let names_of = |cs: &[usize]| -> Vec<&str> {
+                named_concepts(cs)
+                    .into_iter()
+                    .filter_map(|c| g.concept(c).map(|c| c.name(lang)))
+                    .collect()
+            };
+            let names = names_of(&shared.named);
             if names.is_empty() {
+                let related = names_of(&shared.related);
+                if related.is_empty() {
+                    return t(
+                        lang,
+                        format!("The descriptions share key terms ({})", of_best()),
+                        format!("ការពិពណ៌នាមានពាក្យគន្លឹះរួមគ្នា ({})", of_best()),
+                        format!("설명에 공통 핵심어가 있습니다 ({})", of_best()),
+                    );
+                }
+                let related = related.join(", ");
                 return t(
                     lang,
-                    format!("The descriptions share key terms ({})", of_best()),
-                    format!("ការពិពណ៌នាមានពាក្យគន្លឹះរួមគ្នា ({})", of_best()),
-                    format!("설명에 공통 핵심어가 있습니다 ({})", of_best()),
+                    format!("The descriptions touch on related things: {related} ({})", of_best()),
+                    format!("ការពិពណ៌នាទាំងពីរទាក់ទងនឹង {related} ({})", of_best()),
+                    format!(
+                        "양쪽 설명이 {related}{} 관련됩니다 ({})",
+                        ko_particle(&related, "과", "와", false),
+                        of_best()
+                    ),
                 );
             }
             let names = names.join(", ");
@@ -775,6 +807,47 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("파트너"), "{text}");
+        // "Both mention" holds of both texts: natural cosmetics implies herbs, but an investor
+        // who wrote only "천연 화장품" did not mention herbs (QA), though the herbal soap maker
+        // did.
+        beauty.description = LocalizedText {
+            en: None,
+            km: None,
+            ko: Some("천연 화장품 유통 파트너를 찾습니다".into()),
+        };
+        maker.description = LocalizedText {
+            en: Some("We make herbal soap and natural cosmetics; distribution wanted.".into()),
+            km: None,
+            ko: None,
+        };
+        let shared = Pair {
+            sme: &maker,
+            investor: &beauty,
+            ..pair
+        };
+        let text = explain(&shared, &w, Lang::En).factors[0].reason.clone();
+        assert!(
+            text.starts_with("Both mention natural cosmetics, distribution ("),
+            "{text}"
+        );
+        // Only implied on one side: said as related, not as mentioned by both.
+        maker.description = LocalizedText {
+            en: Some("Herbal remedies from Kampot.".into()),
+            km: None,
+            ko: None,
+        };
+        let shared = Pair {
+            sme: &maker,
+            investor: &beauty,
+            ..pair
+        };
+        let text = explain(&shared, &w, Lang::En).factors[0].reason.clone();
+        assert!(
+            text.starts_with("The descriptions touch on related things: herb ("),
+            "{text}"
+        );
+        let ko = explain(&shared, &w, Lang::Ko).factors[0].reason.clone();
+        assert!(ko.starts_with("양쪽 설명이 허브와 관련됩니다 ("), "{ko}");
         // Sectors by name in the reader's language, with the code forms and filters use.
         assert_eq!(
             reason(Feature::Sector, Lang::En),

@@ -124,6 +124,18 @@ pub struct Mention {
     pub concept: usize,
     /// Bytes of the original text.
     pub range: Range<usize>,
+    /// Implied by the concept named there (a cafe implies coffee), not named by a form of its
+    /// own.
+    pub implied: bool,
+}
+
+/// The concepts a text mentions: all of them, and those it names by a form of their own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Mentions {
+    /// Named or implied: what the index holds and the TEXT feature counts.
+    pub all: BTreeSet<usize>,
+    /// Named by one of their own forms: what a reader can find written in the text.
+    pub named: BTreeSet<usize>,
 }
 
 /// The compiled-in glossary.
@@ -665,7 +677,9 @@ impl Glossary {
         // Linear in the matches, whatever the text: a 5,000-character description that says
         // one word a thousand times once cost every ranking that explained it seconds (two
         // scans over all matches per match).
-        let mut seen: HashSet<(usize, usize, usize)> = HashSet::new();
+        // Where each (concept, place) went in `out`: one mention each, named if any pattern
+        // there names it.
+        let mut seen: HashMap<(usize, usize, usize), usize> = HashMap::new();
         for ((range, pattern), inside) in accepted.iter().zip(inside) {
             if inside {
                 continue;
@@ -673,20 +687,42 @@ impl Glossary {
             let origin = norm.origin[range.start].start..norm.origin[range.end - 1].end;
             for target in &self.patterns[*pattern].1 {
                 if let Target::Concept(c) = target {
-                    let mut stack = vec![*c];
-                    while let Some(c) = stack.pop() {
-                        let m = Mention {
-                            concept: c,
-                            range: origin.clone(),
-                        };
-                        if seen.insert((c, origin.start, origin.end)) {
-                            out.push(m);
-                            if implied {
-                                stack.extend(self.concepts[c].also.iter().copied());
+                    let mut stack = vec![(*c, false)];
+                    while let Some((c, by_another)) = stack.pop() {
+                        match seen.entry((c, origin.start, origin.end)) {
+                            std::collections::hash_map::Entry::Occupied(at) => {
+                                if !by_another {
+                                    out[*at.get()].implied = false;
+                                }
+                            }
+                            std::collections::hash_map::Entry::Vacant(at) => {
+                                at.insert(out.len());
+                                out.push(Mention {
+                                    concept: c,
+                                    range: origin.clone(),
+                                    implied: by_another,
+                                });
+                                if implied {
+                                    stack.extend(
+                                        self.concepts[c].also.iter().map(|&a| (a, true)),
+                                    );
+                                }
                             }
                         }
                     }
                 }
+            }
+        }
+        out
+    }
+
+    /// The concepts mentioned anywhere in `texts`, and those named there by their own forms.
+    pub fn mentions_in<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> Mentions {
+        let mut out = Mentions::default();
+        for m in texts.into_iter().flat_map(|t| self.find(t)) {
+            out.all.insert(m.concept);
+            if !m.implied {
+                out.named.insert(m.concept);
             }
         }
         out
