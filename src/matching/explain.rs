@@ -341,7 +341,10 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                 let related = related.join(", ");
                 return t(
                     lang,
-                    format!("The descriptions touch on related things: {related} ({})", of_best()),
+                    format!(
+                        "The descriptions touch on related things: {related} ({})",
+                        of_best()
+                    ),
                     format!("ការពិពណ៌នាទាំងពីរទាក់ទងនឹង {related} ({})", of_best()),
                     format!(
                         "양쪽 설명이 {related}{} 관련됩니다 ({})",

@@ -703,9 +703,7 @@ impl Glossary {
                                     implied: by_another,
                                 });
                                 if implied {
-                                    stack.extend(
-                                        self.concepts[c].also.iter().map(|&a| (a, true)),
-                                    );
+                                    stack.extend(self.concepts[c].also.iter().map(|&a| (a, true)));
                                 }
                             }
                         }
