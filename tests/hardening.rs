@@ -455,6 +455,31 @@ fn invisible_and_bidi_names_are_refused() {
     assert_eq!(data["publishSme"]["name"]["ko"], "캄보디아 맥주");
 }
 
+/// Before: the phone check read each run of digits whole, to each of its ends (cubic in the
+/// text): a 5,000-character description of "1-1-1-…" held a server thread for minutes, and
+/// two at once froze the server, health checks and all (QA). Now the check reads a few dozen
+/// characters around each number.
+#[test]
+fn descriptions_made_of_digit_runs_are_checked_quickly() {
+    let s = TestServer::start();
+    let publish = "mutation($input: SmeInput!) { publishSme(input: $input) { id } }";
+    for unit in ["1-", "(1)", "1)(", "1 ", "1.", "1/", "១-", "0 ", "+8"] {
+        let text = unit.repeat(5000 / unit.chars().count());
+        let mut input = common::sme_input();
+        input["description"] = json!({ "en": text });
+        let started = Instant::now();
+        let body = s.as_sme().gql(publish, json!({ "input": input }));
+        let took = started.elapsed();
+        // A bound against a hang, not a speed claim: the cubic check took over a minute.
+        assert!(took < Duration::from_secs(10), "{unit:?}: {took:?}");
+        // Published, or refused with a code (a run of digits may read as a phone).
+        assert!(
+            body["errors"].is_null() || error_code(&body) == "BAD_USER_INPUT",
+            "{unit:?}: {body:#}"
+        );
+    }
+}
+
 const LOG_IN: &str =
     "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }";
 

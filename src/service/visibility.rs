@@ -951,8 +951,15 @@ fn phone_in_text(text: &str) -> Option<String> {
         if !group_start {
             continue;
         }
-        // The word before: a phone word or a code word.
-        let before: String = digits[..start]
+        // The word before: a phone word or a code word. Read from the last few dozen
+        // characters only, so that every start does not read back over a long run.
+        let head = &digits[..start];
+        let near = head
+            .char_indices()
+            .rev()
+            .nth(NEAR_CHARS)
+            .map_or(0, |(at, _)| at);
+        let before: String = head[near..]
             .trim_end_matches(|c: char| c.is_whitespace() || ":#.-".contains(c))
             .rsplit(|c: char| c.is_whitespace())
             .next()
@@ -966,21 +973,39 @@ fn phone_in_text(text: &str) -> Option<String> {
             .any(|w| before == *w || (!w.is_ascii() && before.ends_with(w)));
         let code_word =
             CODE_WORDS.contains(&before) || ["ម៉ូដែល", "កូដ"].iter().any(|w| before.ends_with(w));
-        let run_end = chars[i..]
-            .iter()
-            .find(|(_, c)| !phoneish(*c))
-            .map_or(digits.len(), |(at, _)| *at);
+        // The run of phone characters from here, read only as far as a phone can reach (15
+        // digits, a few dozen characters): the check stays linear in the text. Reading every
+        // run whole, to each of its ends, made it cubic (QA: a description of "1-1-1-…", 5,000
+        // characters, held a server thread for minutes).
+        let mut run_end = digits.len();
+        let mut cut = false;
+        let mut seen_digits = 0;
+        for (k, &(at, c)) in chars[i..].iter().enumerate() {
+            if !phoneish(c) {
+                run_end = at;
+                break;
+            }
+            seen_digits += usize::from(c.is_ascii_digit());
+            if seen_digits > MAX_PHONE_DIGITS || k >= NEAR_CHARS {
+                run_end = at;
+                cut = true;
+                break;
+            }
+        }
         let run = &digits[start..run_end];
+        // Where a group of digits ends, by the whole text: a group cut where the run was cut
+        // does not end there.
         let ends = run
             .char_indices()
             .filter(|(at, c)| {
                 c.is_ascii_digit()
-                    && !run[at + c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit())
+                    && !digits[start + at + c.len_utf8()..]
+                        .starts_with(|d: char| d.is_ascii_digit())
             })
             .map(|(at, c)| at + c.len_utf8())
             .collect::<Vec<_>>();
         // The longest reading that is a phone: all of "+855 (0)12 999 888", not its start.
-        let last = ends.last().copied();
+        let last = ends.last().copied().filter(|_| !cut);
         for end in ends.into_iter().rev() {
             let reading = &run[..end];
             if is_phone(reading, phone_word, code_word, Some(end) == last) {
@@ -999,6 +1024,12 @@ fn phone_in_text(text: &str) -> Option<String> {
     }
     None
 }
+
+/// The most digits a phone has (E.164).
+const MAX_PHONE_DIGITS: usize = 15;
+/// How far around a number [`phone_in_text`] reads: the longest phone as written ("+855 (0)12
+/// 999 888", "Tel. 010-1234-5678") is well within it.
+const NEAR_CHARS: usize = 48;
 
 /// Whether one reading of a run of digits is a phone number (see [`phone_in_text`]).
 /// `whole`: the reading is the whole run of digits, not its start.

@@ -67,7 +67,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: Arc<App>) -> Router<S> {
             "/{lang}/login",
             get(account::login).post(account::login_post),
         )
-        .route("/{lang}/logout", post(account::logout))
+        .route("/{lang}/logout", post(account::logout).get(form_page))
         .route(
             "/{lang}/password/forgot",
             get(password_reset::forgot).post(password_reset::forgot_post),
@@ -84,12 +84,15 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: Arc<App>) -> Router<S> {
         .route("/{lang}/me/new", get(wizard::new).post(wizard::publish))
         .route("/{lang}/me/matches/{id}", get(matches::page))
         .route("/{lang}/me/mandate", get(mandate::form).post(mandate::save))
-        .route("/{lang}/me/archive/{id}", post(account::archive))
+        .route(
+            "/{lang}/me/archive/{id}",
+            post(account::archive).get(form_page),
+        )
         .route("/{lang}/me/edit/{id}", get(wizard::edit))
         .route("/{lang}/me/introductions", get(introductions::list))
         .route(
             "/{lang}/me/introductions/{id}",
-            post(introductions::respond),
+            post(introductions::respond).get(form_page),
         )
         .route("/{lang}/staff", get(staff::dashboard))
         .route("/{lang}/staff/pipeline", get(staff::board))
@@ -98,18 +101,30 @@ pub fn routes<S: Clone + Send + Sync + 'static>(app: Arc<App>) -> Router<S> {
             get(staff_export::pipeline_csv),
         )
         .route("/{lang}/staff/events", get(staff::events))
-        .route("/{lang}/staff/shortlist", post(staff::shortlist))
+        .route(
+            "/{lang}/staff/shortlist",
+            post(staff::shortlist).get(form_page),
+        )
         .route("/{lang}/staff/matches/{id}", get(staff::match_page))
         .route(
             "/{lang}/staff/matches/{id}/introduce",
-            post(staff::introduce),
+            post(staff::introduce).get(form_page),
         )
-        .route("/{lang}/staff/matches/{id}/move", post(staff::move_stage))
-        .route("/{lang}/staff/matches/{id}/curator", post(staff::assign))
-        .route("/{lang}/staff/matches/{id}/note", post(staff::note))
+        .route(
+            "/{lang}/staff/matches/{id}/move",
+            post(staff::move_stage).get(form_page),
+        )
+        .route(
+            "/{lang}/staff/matches/{id}/curator",
+            post(staff::assign).get(form_page),
+        )
+        .route(
+            "/{lang}/staff/matches/{id}/note",
+            post(staff::note).get(form_page),
+        )
         .route(
             "/{lang}/staff/matches/{id}/notices/{notice}/again",
-            post(staff::send_again),
+            post(staff::send_again).get(form_page),
         )
         .fallback(not_found)
         .with_state(app)
@@ -755,6 +770,33 @@ fn return_path(p: &str) -> Option<String> {
         return None;
     }
     Some(p.to_string())
+}
+
+/// A form's address opened as a page: a confirm page reloaded or restored with its tab, or
+/// its language switch (the page is the POST's answer, so its links lead to the POST's
+/// address). Changes nothing and goes on to the page the form belongs to, in the language
+/// asked, rather than a blank 405 (QA: "HTTP ERROR 405" on a phone).
+async fn form_page(w: Web, uri: axum::http::Uri) -> Response {
+    let rest = uri
+        .path()
+        .strip_prefix(&format!("/{}", w.lang.code()))
+        .unwrap_or("");
+    let parts: Vec<&str> = rest.trim_matches('/').split('/').collect();
+    // An id goes back into an address only as the id it is.
+    let id = |s: &str| crate::domain::ids::ProfileId::parse(s).ok();
+    let target = match parts.as_slice() {
+        ["me", "introductions", m] => match id(m) {
+            Some(m) => format!("/me/introductions?match={m}"),
+            None => "/me/introductions".into(),
+        },
+        ["staff", "matches", m, ..] => match id(m) {
+            Some(m) => format!("/staff/matches/{m}"),
+            None => "/staff/pipeline".into(),
+        },
+        ["staff", ..] => "/staff".into(),
+        _ => "/me".into(),
+    };
+    see_other(&w.href(&target))
 }
 
 /// A 303 to `location` (after a successful POST).
