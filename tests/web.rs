@@ -13,6 +13,40 @@ use common::{publish_sme, sme_input, sql_scalar, TestServer};
 
 const LANGS: [&str; 3] = ["km", "ko", "en"];
 
+/// A form's address opened as a page (a confirm page reloaded, restored with its tab, or
+/// switched to another language) goes on to the page the form belongs to; it was a blank 405
+/// (QA).
+#[test]
+fn a_forms_address_opened_as_a_page_goes_to_its_page() {
+    let s = TestServer::start();
+    let id = "01a236ce-f4fb-705f-9613-57f529c46d0f";
+    for (path, want) in [
+        (
+            format!("/km/me/introductions/{id}"),
+            format!("/km/me/introductions?match={id}"),
+        ),
+        (
+            "/ko/me/introductions/nonsense".to_string(),
+            "/ko/me/introductions".to_string(),
+        ),
+        (format!("/en/me/archive/{id}"), "/en/me".to_string()),
+        ("/km/logout".to_string(), "/km/me".to_string()),
+        ("/ko/staff/shortlist".to_string(), "/ko/staff".to_string()),
+        (
+            format!("/en/staff/matches/{id}/move"),
+            format!("/en/staff/matches/{id}"),
+        ),
+        (
+            format!("/km/staff/matches/{id}/notices/x/again"),
+            format!("/km/staff/matches/{id}"),
+        ),
+    ] {
+        let r = get(&s, &path, &[]);
+        assert_eq!(r.status, 303, "{path}");
+        assert_eq!(r.header("location"), Some(want.as_str()), "{path}");
+    }
+}
+
 #[test]
 fn root_redirects_by_accept_language() {
     let s = TestServer::start();
