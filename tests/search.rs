@@ -216,6 +216,41 @@ fn korean_stems_find_inflected_forms() {
     );
 }
 
+/// A word written in two scripts is the words it is made of, each required, as spaced (QA:
+/// "zzzz한국" found every profile that mentions Korea, "CCTV설치" more than "CCTV 설치"); a
+/// particle after a Latin word is no word (CCTV를); a glossary form written so stays one word
+/// (K-뷰티, the usual Korean spelling, found 2 of 43).
+#[test]
+fn words_written_in_two_scripts_are_their_words() {
+    let s = TestServer::start();
+    let mut installer = investor_input();
+    installer["description"] = json!({ "ko": "매장 CCTV 설치와 유지보수를 하는 보안 기업입니다." });
+    let installer = publish_investor(&s, installer);
+    let mut cameras = investor_input();
+    cameras["description"] = json!({ "en": "We import CCTV cameras for shops in Korea." });
+    let cameras = publish_investor(&s, cameras);
+    let mut beauty = investor_input();
+    beauty["description"] = json!({ "en": "Distributor of K-beauty products in Phnom Penh." });
+    let beauty = publish_investor(&s, beauty);
+    let find = |q: &str| {
+        let r = s.ok(SEARCH_INVESTORS, json!({ "q": q }))["searchInvestors"].clone();
+        let mut found = ids(&r);
+        found.sort();
+        found
+    };
+    assert_eq!(find("CCTV설치"), find("CCTV 설치"));
+    assert_eq!(find("CCTV설치"), vec![installer.clone()]);
+    assert!(find("zzzz한국").is_empty(), "no profile says zzzz");
+    assert!(find("zzzz캄보디아").is_empty());
+    let mut both = vec![installer, cameras];
+    both.sort();
+    assert_eq!(find("CCTV를"), both, "the particle is no word");
+    assert_eq!(find("CCTV를"), find("CCTV"));
+    assert_eq!(find("K-뷰티"), vec![beauty.clone()]);
+    assert_eq!(find("K뷰티"), vec![beauty.clone()]);
+    assert_eq!(find("K-뷰티를"), vec![beauty]);
+}
+
 #[test]
 fn one_syllable_korean_nouns_with_a_particle_find_the_noun_as_a_word() {
     let s = TestServer::start();

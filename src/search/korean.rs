@@ -169,6 +169,12 @@ fn strip_one(word: &[char]) -> Option<usize> {
     None
 }
 
+/// Whether `s` is one of the particles or endings [`stems`] strips (를, 에서, 하는 …): what
+/// follows a word written in another script (CCTV를, K-뷰티를) without being a word itself.
+pub fn is_ending(s: &str) -> bool {
+    ENDINGS.iter().any(|(e, _)| *e == s) || s == "들"
+}
+
 /// Shorter forms of a query word to search for besides the word itself: its stem, and the
 /// stem without the plural 들 (기업들이 → 기업들, 기업). Empty when the word is not all
 /// Hangul or carries no known ending. Punctuation around the word is ignored.

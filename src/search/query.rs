@@ -30,7 +30,7 @@ use crate::domain::profile::{LanguageCode, PartnershipType};
 use crate::domain::province::ProvinceCode;
 use crate::domain::sector::{isic, IsicCode};
 use crate::domain::text::Lang;
-use crate::matching::glossary::glossary;
+use crate::matching::glossary::{glossary, Mention};
 
 /// Longest query text accepted, in characters: a search box, not a document.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -337,6 +337,10 @@ pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Quer
     // "phnom penh") counts for each of its words.
     let g = glossary();
     let mentions = g.find_named(text);
+    let words: Vec<&str> = words
+        .into_iter()
+        .flat_map(|w| script_runs(text, w, &mentions))
+        .collect();
     let mut out = Vec::new();
     for w in words {
         // A word that shows nothing (Khmer vowel signs or accents with no letter to sit on)
@@ -412,6 +416,63 @@ pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Quer
         });
     }
     out
+}
+
+/// The script of a letter or digit, for [`script_runs`]: Khmer, Hangul, or other (Latin,
+/// digits); `None` for punctuation, which goes with the run before it.
+fn script_class(c: char) -> Option<u8> {
+    if analyzer::is_khmer_letter_or_sign(c) {
+        Some(1)
+    } else if korean::is_syllable(c) || ('\u{1100}'..='\u{11FF}').contains(&c) {
+        Some(2)
+    } else {
+        c.is_alphanumeric().then_some(0)
+    }
+}
+
+/// A query word written in several scripts, as the words it is made of: "CCTV설치" is CCTV and
+/// 설치, as spaced, and each is required. As one word, a glossary concept inside it stood for
+/// the whole word (QA: "zzzz한국" found 835 profiles, for 한국; "CCTV설치" more than "CCTV 설치").
+/// Kept whole when one glossary form is the whole word (K-뷰티); a Korean particle or ending
+/// after another script goes (CCTV를 searches as CCTV), as [`korean::stems`] takes it off a
+/// Korean word. Each piece is a slice of `text`.
+fn script_runs<'t>(text: &'t str, word: &'t str, mentions: &[Mention]) -> Vec<&'t str> {
+    let mut runs: Vec<(usize, usize, u8)> = Vec::new();
+    for (at, c) in word.char_indices() {
+        let end = at + c.len_utf8();
+        match (script_class(c), runs.last_mut()) {
+            (Some(k), Some(last)) if last.2 != k => runs.push((at, end, k)),
+            (_, Some(last)) => last.1 = end,
+            (Some(k), None) => runs.push((at, end, k)),
+            (None, None) => runs.push((at, end, u8::MAX)),
+        }
+    }
+    // Leading punctuation takes the script of what follows.
+    if runs.len() > 1 && runs[0].2 == u8::MAX {
+        runs[1].0 = runs[0].0;
+        runs.remove(0);
+    }
+    if runs.len() < 2 {
+        return vec![word];
+    }
+    // An ending after another script: not a word of its own.
+    let mut word = word;
+    if let [.., before, (start, _, 2)] = runs.as_slice() {
+        let ending = word[*start..].trim_end_matches(|c: char| !c.is_alphanumeric());
+        if before.2 != 2 && korean::is_ending(ending) {
+            word = &word[..*start];
+            runs.pop();
+        }
+    }
+    let from = word.as_ptr() as usize - text.as_ptr() as usize;
+    let whole = from..from + word.trim_end_matches(|c: char| !c.is_alphanumeric()).len();
+    let one_form = mentions
+        .iter()
+        .any(|m| m.range.start <= whole.start && whole.end <= m.range.end);
+    if runs.len() < 2 || one_form {
+        return vec![word];
+    }
+    runs.iter().map(|(a, b, _)| &word[*a..*b]).collect()
 }
 
 fn is_one_hangul_syllable(word: &str) -> bool {
