@@ -249,6 +249,22 @@ fn words_written_in_two_scripts_are_their_words() {
     assert_eq!(find("K-뷰티"), vec![beauty.clone()]);
     assert_eq!(find("K뷰티"), vec![beauty.clone()]);
     assert_eq!(find("K-뷰티를"), vec![beauty]);
+    // A Korean compound written unspaced is its words too (QA: 캐슈넛가공 found every cashew
+    // profile, processed or not).
+    let mut processor = investor_input();
+    processor["description"] = json!({ "ko": "캐슈넛 가공 공장에 투자합니다." });
+    let processor = publish_investor(&s, processor);
+    let mut grower = investor_input();
+    grower["description"] = json!({ "en": "We buy raw cashew nuts from farms." });
+    publish_investor(&s, grower);
+    let mut km = investor_input();
+    km["description"] = json!({ "km": "រោងចក្រកែច្នៃគ្រាប់ស្វាយចន្ទី" });
+    let km = publish_investor(&s, km);
+    let mut both = vec![processor, km];
+    both.sort();
+    assert_eq!(find("캐슈넛 가공"), both);
+    assert_eq!(find("캐슈넛가공"), both);
+    assert_eq!(find("캐슈넛가공을"), both);
 }
 
 #[test]

@@ -214,6 +214,29 @@ pub fn is_listed(word: &str) -> bool {
         .contains(word)
 }
 
+/// Whether `word` is a Korean word for [`compound_parts`]: on wordfreq's list, or a Korean
+/// form of the glossary (캐슈넛, which the list lacks: QA's 캐슈넛가공 found only cashew).
+fn is_word(word: &str) -> bool {
+    is_listed(word) || is_glossary_form(word)
+}
+
+/// Whether `word` is a Korean form of the glossary of two syllables or more (캐슈넛, 가공).
+pub fn is_glossary_form(word: &str) -> bool {
+    static FORMS: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    FORMS
+        .get_or_init(|| {
+            crate::matching::glossary::glossary()
+                .concepts()
+                .iter()
+                .flat_map(|c| c.ko.iter())
+                .filter(|f| f.chars().count() >= 2 && f.chars().all(is_syllable))
+                .cloned()
+                .collect()
+        })
+        .contains(word)
+}
+
 /// Most words a compound is cut into ([`compound_parts`]): two. With three, listed words of
 /// two syllables line up by chance too often (QA: 수산물가공업 "seafood processing" came out as
 /// 수산|물가|공업, so 물가 "price level" was a word of it and 가공 was not).
@@ -245,7 +268,10 @@ pub fn compound_parts(word: &str) -> Vec<String> {
             let Some((count, _)) = best[end] else {
                 continue;
             };
-            if count + 1 > MAX_COMPOUND_PARTS || !is_listed(&piece(start, end)) {
+            // A piece is shorter than the word: a glossary form may be the whole word
+            // (대형마트), which is then still cut into its listed words.
+            let whole = start == 0 && end == n;
+            if count + 1 > MAX_COMPOUND_PARTS || whole || !is_word(&piece(start, end)) {
                 continue;
             }
             if best[start].is_none_or(|(c, _)| count + 1 < c) {
@@ -456,8 +482,11 @@ mod tests {
         // is no word (스마트폰, 전시장, 재배포), and a listed word is not cut.
         assert_eq!(compound_parts("고등학교"), ["고등", "학교"]);
         assert_eq!(compound_parts("농산물가공"), ["농산물", "가공"]);
-        // Three listed words by chance are no compound (수산|물가|공업 for 수산물가공업).
-        assert!(compound_parts("수산물가공업").is_empty());
+        // Three listed words by chance are no compound (수산|물가|공업 for 수산물가공업); its
+        // two glossary words are.
+        assert_eq!(compound_parts("수산물가공업"), ["수산물", "가공업"]);
+        // A glossary form is a word too, though the list lacks it (QA: 캐슈넛가공).
+        assert_eq!(compound_parts("캐슈넛가공"), ["캐슈넛", "가공"]);
         for whole in ["스마트폰", "전시장", "재배포", "마트", "캄보디아"] {
             assert!(
                 compound_parts(whole).is_empty(),

@@ -34,7 +34,8 @@ use crate::domain::text::Lang;
 /// judgments (AI, 출간, 최고경영자, 컨설턴트, 공동벤처, 온라인쇼핑, សាជីវកម្ម, យានយន្ត).
 /// 15: the words of a Korean compound are words of the text (대형마트 holds 마트:
 /// `korean::compound_parts`).
-/// 16: K-뷰티 and K뷰티 as forms of K-beauty (QA: the usual Korean spelling found 2 of 43).
+/// 16: K-뷰티 and K뷰티 as forms of K-beauty (QA: the usual Korean spelling found 2 of 43);
+/// a compound's words may be glossary forms (캐슈넛가공 holds 캐슈넛, 가공).
 pub const SCHEMA_VERSION: u32 = 16;
 
 /// FNV-1a hash of `data/glossary.tsv` as of [`SCHEMA_VERSION`]: concept tokens are derived from
