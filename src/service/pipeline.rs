@@ -331,7 +331,7 @@ async fn respond_once(
     let id = super::parse_id("matchId", match_id)?;
     // Someone else's match is as unknown as no match: no existence oracle.
     let not_found = || ServiceError::not_found("match", id);
-    let r = app.store.match_record(id).await?;
+    let r = record_for(app, v, id).await?;
     let (sme, inv) = sides(app, r.as_ref(), id).await?;
     let r = r.ok_or_else(not_found)?;
     // A pair not introduced yet is none of its parties' business: as unknown as no match.
@@ -388,7 +388,7 @@ async fn respond_once(
 pub async fn get(app: &App, v: &Viewer, id: &str, lang: Lang) -> ServiceResult<Option<MatchView>> {
     v.require_user()?;
     let id = super::parse_id("id", id)?;
-    let record = app.store.match_record(id).await?;
+    let record = record_for(app, v, id).await?;
     let (sme, investor) = sides(app, record.as_ref(), id).await?;
     // Whose business it is is decided before anything is computed: the explanation is most of
     // the work, and computing it for every pair in the pipeline (then answering a stranger
@@ -402,6 +402,26 @@ pub async fn get(app: &App, v: &Viewer, id: &str, lang: Lang) -> ServiceResult<O
     Ok(Some(
         Match::of_parts(app, record, sme, investor, lang).view(v),
     ))
+}
+
+/// The match record `id` as far as the viewer may know of it: staff read it; anyone else finds
+/// it among the records of the profiles they own, or not at all. What a stranger's request
+/// reads then depends on who asks, not on the id: reading the pair and its two profiles for a
+/// real record, and nothing for an unknown one, told strangers which pairs are in the pipeline
+/// by the time taken (QA: 3.3 against 2.7 ms, median of 80, on 45 ids).
+async fn record_for(app: &App, v: &Viewer, id: ProfileId) -> ServiceResult<Option<MatchRecord>> {
+    if v.is_staff() {
+        return Ok(app.store.match_record(id).await?);
+    }
+    let Some(user) = v.user_id() else {
+        return Ok(None);
+    };
+    Ok(app
+        .store
+        .matches_of_owner(user)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id))
 }
 
 /// The two profiles of a match record, read the same way whether the record exists or not
