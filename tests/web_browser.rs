@@ -132,6 +132,17 @@ async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, wi
         LIMIT,
     )
     .await;
+    // The description keeps its line breaks (QA: a pasted post ran into one block).
+    let breaks = b
+        .client
+        .execute(
+            "const p = document.querySelector('p.about'); \
+             return p ? getComputedStyle(p).whiteSpace : 'no description';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(breaks, serde_json::json!("pre-line"), "{lang}");
     shot(b, lang, "profile", width).await;
 
     // Investors and partners, with their facets.
@@ -375,7 +386,13 @@ async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
             // A plural finds the thing, and a word does not match inside another ("ice" is
             // not rice: 0112 Growing of rice stays out).
             if lang == "en" {
-                for (typed, wanted, not) in [("cashews", "0125", "-"), ("ice", "3530", "0112")] {
+                // Full-width letters and a zero-width space read as a reader sees them (QA).
+                for (typed, wanted, not) in [
+                    ("cashews", "0125", "-"),
+                    ("ice", "3530", "0112"),
+                    ("ｃａｓｈｅｗｓ", "0125", "-"),
+                    ("cash\u{200b}ews", "0125", "-"),
+                ] {
                     b.fill("#sector-find", typed).await;
                     b.wait_for_js(
                         "the activities of a thing",

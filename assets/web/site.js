@@ -99,8 +99,12 @@ function withoutParticle(q) {
 }
 // Runs a finder's `show(q)` (which answers how many it found) on what is typed, then, if that
 // finds nothing, on it without a Korean particle.
+// Read as a reader sees it, as the server's search does: full-width letters are letters
+// (ｃｏｓｍｅｔｉｃｓ), and a Khmer keyboard's zero-width spaces are nothing (QA: ស្ករ<ZWSP>ត្នោត
+// found no activity).
 function findTyped(typed, show) {
-  var q = typed.trim().toLowerCase();
+  var read = typed.normalize ? typed.normalize("NFKC") : typed;
+  var q = read.replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, "").trim().toLowerCase();
   var bare = withoutParticle(q);
   if (show(q) === 0 && bare !== q) show(bare);
 }

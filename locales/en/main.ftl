@@ -284,6 +284,7 @@ wizard-name = Name of the business
 wizard-name-hint = As your customers know it.
 wizard-description = What does the business do?
 wizard-description-hint = A few sentences: what you make or sell, for whom, and what you are looking for.
+text-max-chars = At most { $max } characters.
 wizard-sector = Which activity is closest to yours?
 wizard-province = In which province is the business?
 wizard-province-choose = Choose a province

@@ -280,6 +280,7 @@ wizard-name = ឈ្មោះអាជីវកម្ម
 wizard-name-hint = ដូចដែលអតិថិជនស្គាល់។
 wizard-description = តើអាជីវកម្មធ្វើអ្វី?
 wizard-description-hint = ប៉ុន្មានប្រយោគ៖ អ្វីដែលអ្នកផលិត ឬលក់ សម្រាប់នរណា និងអ្វីដែលអ្នកកំពុងស្វែងរក។
+text-max-chars = យ៉ាងច្រើន { $max } តួអក្សរ។
 wizard-sector = តើសកម្មភាពណាដែលជិតនឹងរបស់អ្នកបំផុត?
 wizard-province = តើអាជីវកម្មនៅខេត្តណា?
 wizard-province-choose = ជ្រើសរើសខេត្ត

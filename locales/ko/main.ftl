@@ -280,6 +280,7 @@ wizard-name = 기업 이름
 wizard-name-hint = 고객이 아는 이름으로.
 wizard-description = 어떤 일을 하는 기업입니까?
 wizard-description-hint = 몇 문장으로: 무엇을 만들거나 팔고, 고객은 누구이며, 무엇을 찾는지.
+text-max-chars = 최대 { $max }자까지 쓸 수 있습니다.
 wizard-sector = 가장 가까운 활동은 무엇입니까?
 wizard-province = 기업은 어느 지역에 있습니까?
 wizard-province-choose = 지역 선택

@@ -161,21 +161,22 @@ fn has_thousands_dot(text: &str) -> bool {
 /// separator (`25 000` is 25,000, checked like `25,000`), so two numbers typed apart
 /// (`10000 50000`) are refused rather than read as one.
 fn without_spaces(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
+    // Invisible characters count as spaces (a Khmer keyboard's zero-width space: QA, "10000\u{200b}"
+    // was refused with nothing to see). One pass: a gap between two digits is a thousands
+    // separator.
     let mut out = String::new();
-    for (i, c) in chars.iter().enumerate() {
-        if !c.is_whitespace() {
-            out.push(*c);
+    let mut gap = false;
+    for c in text.chars() {
+        if crate::domain::text::is_invisible(c) {
+            gap = true;
             continue;
         }
-        let before = out.chars().next_back().is_some_and(|p| p.is_ascii_digit());
-        let after = chars[i + 1..]
-            .iter()
-            .find(|n| !n.is_whitespace())
-            .is_some_and(|n| n.is_ascii_digit());
-        if before && after && !out.ends_with(',') {
+        let after_digit = out.chars().next_back().is_some_and(|p| p.is_ascii_digit());
+        if gap && after_digit && c.is_ascii_digit() {
             out.push(',');
         }
+        gap = false;
+        out.push(c);
     }
     out
 }
@@ -347,6 +348,11 @@ mod tests {
         assert_eq!(ok("៥០០០០"), 50_000);
         assert_eq!(ok("１２３"), 123);
         assert_eq!(ok("0"), 0);
+        // A Khmer keyboard's zero-width spaces (QA): after the number, and between groups.
+        assert_eq!(ok("10000\u{200b}"), 10_000);
+        assert_eq!(ok("១០\u{200b}០០០"), 10_000);
+        // Linear in what is typed: a long run of spaces is one gap.
+        assert_eq!(ok(&format!("1{}000", " ".repeat(100_000))), 1_000);
         assert_eq!(ok("500.00"), 500);
         assert_eq!(ok("1,500.000"), 1_500);
     }

@@ -96,12 +96,28 @@ pub fn own_texts(tr: Tr, form: &Form, name_hidden: bool) -> Vec<(&'static str, S
 
 /// A count as a person types it (`1,200`, `1 200`, Khmer or full-width digits): staff, a
 /// year; `Err` when it is not a whole number. Amounts of money read more ways: [`amount`].
+///
+/// Invisible characters go (a Khmer keyboard's zero-width space: QA, "2015\u{200b}" was refused
+/// with nothing to see), and so does a unit word after or before the number ("12 នាក់",
+/// "ឆ្នាំ២០១៥", "12명", "2015년").
 pub fn number(s: Option<&str>) -> Result<Option<i64>, ()> {
-    match s.map(|s| crate::domain::text::ascii_digits(s).replace([',', ' '], "")) {
-        None => Ok(None),
-        Some(s) if s.is_empty() => Ok(None),
-        Some(s) => s.parse().map(Some).map_err(|_| ()),
+    const UNITS: &[&str] = &["នាក់", "ឆ្នាំ", "명", "년", "people", "staff"];
+    let Some(s) = s else {
+        return Ok(None);
+    };
+    let digits: String = crate::domain::text::ascii_digits(s)
+        .chars()
+        .filter(|c| !crate::domain::text::is_invisible(*c) && *c != ',')
+        .collect();
+    let mut digits = digits.as_str();
+    for unit in UNITS {
+        digits = digits.strip_suffix(unit).unwrap_or(digits);
+        digits = digits.strip_prefix(unit).unwrap_or(digits);
     }
+    if digits.is_empty() {
+        return Ok(None);
+    }
+    digits.parse().map(Some).map_err(|_| ())
 }
 
 /// The problems with a business's size as typed (both optional): people working in it, a whole
@@ -244,6 +260,24 @@ mod tests {
             assert_eq!(text(tr, Some("ហាង\u{b}"), 10), Some(messages[4].clone()));
             assert_eq!(text(tr, Some("ហាង        "), 10), Some(messages[2].clone()));
         }
+    }
+
+    #[test]
+    fn counts_read_past_invisible_characters_and_unit_words() {
+        for (typed, read) in [
+            ("12\u{200b}", 12),
+            ("2015\u{200b}", 2015),
+            ("១២ នាក់", 12),
+            ("១២នាក់", 12),
+            ("ឆ្នាំ២០១៥", 2015),
+            ("12명", 12),
+            ("2015년", 2015),
+            ("1,200", 1200),
+        ] {
+            assert_eq!(number(Some(typed)), Ok(Some(read)), "{typed:?}");
+        }
+        assert_eq!(number(Some("\u{200b}")), Ok(None));
+        assert_eq!(number(Some("10-15")), Err(()));
     }
 
     #[test]
