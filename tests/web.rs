@@ -1762,6 +1762,14 @@ fn both_parties_answer_an_introduction_and_see_contacts_only_after_both_accept()
         assert!(!html.contains(c), "{c} before both accept");
     }
     let inv_csrf = csrf_of(&html);
+    // The account pages say that one waits for an answer (QA: nothing told the owner).
+    let me = get(&s, "/km/me", &as_sme).text();
+    assert!(me.contains("ការណែនាំ 1 កំពុងរង់ចាំចម្លើយរបស់អ្នក"), "{me}");
+    let me = get(&s, "/en/me", &as_inv).text();
+    assert!(
+        me.contains("One introduction waits for your answer."),
+        "{me}"
+    );
 
     // Refused without the CSRF field, or with a bad answer; nothing changes.
     let path = format!("/km/me/introductions/{id}");
@@ -1802,6 +1810,10 @@ fn both_parties_answer_an_introduction_and_see_contacts_only_after_both_accept()
         &path,
         Some(&sme_cookie),
         &[("csrf", &sme_csrf), ("accept", "true")],
+    );
+    assert!(
+        !get(&s, "/km/me", &as_sme).text().contains("intro-waiting"),
+        "answered: nothing waits"
     );
     assert_eq!(ok.status, 303);
     let back = format!("/km/me/introductions?match={id}&answered=1");

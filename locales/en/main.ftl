@@ -328,6 +328,10 @@ error-telegram = Enter your Telegram username, like @sokha_shop: 5 to 32 letters
 me-archive = Remove this business from the site
 me-edit = Change the answers
 me-introductions-link = See the introductions from the chamber's staff
+me-introductions-waiting = { $count ->
+    [one] One introduction waits for your answer.
+   *[other] { $count } introductions wait for your answer.
+}
 intro-title = My introductions
 intro-lead = The chamber's staff introduce you to a partner they think fits. Read their message, then say yes or no. Contact details are shared only when both of you say yes.
 intro-none = You have no introductions yet. When the chamber's staff introduce you to a partner, it will appear here.

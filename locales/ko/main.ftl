@@ -324,6 +324,7 @@ error-telegram = @sokha_shop처럼 텔레그램 사용자 이름을 입력하세
 me-archive = 이 기업을 사이트에서 내리기
 me-edit = 답변 바꾸기
 me-introductions-link = 담당자가 보낸 소개 보기
+me-introductions-waiting = 답변을 기다리는 소개가 { $count }건 있습니다.
 intro-title = 내 소개
 intro-lead = 상공회의소 담당자가 잘 맞는 상대를 소개합니다. 메시지를 읽고 수락 또는 거절을 선택하세요. 연락처는 양쪽 모두 수락한 뒤에만 공개됩니다.
 intro-none = 아직 받은 소개가 없습니다. 담당자가 상대를 소개하면 여기에 표시됩니다.

@@ -625,6 +625,26 @@ pub async fn my_introductions(app: &App, v: &Viewer, lang: Lang) -> ServiceResul
     Ok(out)
 }
 
+/// How many introductions wait for the viewer's answer: introduced pairs where a side the
+/// viewer owns has not answered. Read from the records alone, for the account page, which says
+/// so next to its link (QA: the owner could not tell that three were waiting).
+pub async fn awaiting_answer(app: &App, v: &Viewer) -> ServiceResult<usize> {
+    let user = v.require_user()?.id;
+    let owned: std::collections::HashSet<ProfileId> =
+        app.store.owned_profiles(user).await?.into_iter().collect();
+    Ok(app
+        .store
+        .matches_of_owner(user)
+        .await?
+        .iter()
+        .filter(|r| r.stage == Stage::Introduced)
+        .filter(|r| {
+            (owned.contains(&r.sme_id) && r.sme_response.is_none())
+                || (owned.contains(&r.investor_id) && r.investor_response.is_none())
+        })
+        .count())
+}
+
 /// Counts for the staff dashboard: by stage, by the SME's ISIC section, by province.
 pub struct Dashboard {
     pub by_stage: Vec<(String, i64)>,

@@ -318,6 +318,8 @@ struct MePage {
     /// where they land, and a form that just vanished said nothing of how it went. The message,
     /// and the link to what was saved's matches.
     saved: Option<(String, String)>,
+    /// "2 introductions wait for your answer", when some do.
+    waiting: Option<String>,
 }
 
 /// Businesses or mandates per page of the account page.
@@ -457,6 +459,11 @@ pub async fn me(w: Web) -> Response {
             })
         }
     };
+    let waiting = match crate::service::pipeline::awaiting_answer(&w.app, &w.viewer).await {
+        Ok(0) => None,
+        Ok(n) => Some(tr.t1("me-introductions-waiting", "count", n)),
+        Err(e) => return w.service_error(e),
+    };
     let page = MePage {
         c: w.chrome(tr.t("me-title"), Section::Account),
         signed_in_as: tr.t1(
@@ -472,6 +479,7 @@ pub async fn me(w: Web) -> Response {
         next,
         previous,
         saved,
+        waiting,
     };
     w.page(StatusCode::OK, &page)
 }

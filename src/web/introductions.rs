@@ -221,6 +221,9 @@ pub async fn list(w: Web) -> Response {
         Err(e) => return w.service_error(e),
     };
     let mut items: Vec<IntroItem> = found.iter().filter_map(|m| item(&w, m)).collect();
+    // Those waiting for the viewer's answer first, each group newest change first (QA: they
+    // came after the declined and closed ones).
+    items.sort_by_key(|i| !i.can_answer);
     // A link to one introduction (a notice e-mail's) puts it first: a fragment would not
     // survive the log-in on the way, and on a phone the card may be far down the list.
     let asked = w.query_form();
