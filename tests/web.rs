@@ -535,6 +535,41 @@ fn logging_in_comes_back_to_the_page_that_asked_for_it() {
         business.header("location"),
         Some("/km/login?next=%2Fkm%2Fme%2Fedit%2F0193b")
     );
+    // A new business comes back to the last step with the earlier steps' answers (QA: all six
+    // steps were lost), never its contact details.
+    let new = post_form(
+        &s,
+        "/km/me/new",
+        None,
+        &[
+            ("name", "ហាងសុខា"),
+            ("sector", "1079"),
+            ("phone", "012 345 678"),
+            ("email", "sokha@example.com"),
+            ("csrf", "x"),
+        ],
+    );
+    let to = new.header("location").unwrap_or_default().to_string();
+    let next = to
+        .strip_prefix("/km/login?next=")
+        .unwrap_or_else(|| panic!("{to}"));
+    let next = percent_decode(next);
+    assert!(next.starts_with("/km/me/new?"), "{next}");
+    assert!(
+        next.contains("sector=1079") && next.contains("step=contact"),
+        "{next}"
+    );
+    assert!(
+        !next.contains("345") && !next.contains("sokha%40"),
+        "{next}"
+    );
+    // Answers too long to carry on: the new business's first step, as before.
+    let long = "ក".repeat(1_000);
+    let new = post_form(&s, "/km/me/new", None, &[("description", long.as_str())]);
+    assert_eq!(
+        new.header("location"),
+        Some("/km/login?next=%2Fkm%2Fme%2Fnew")
+    );
     // Logging out again (a second tab) is no error.
     let twice = post_form(&s, "/km/logout", Some(&visit), &[("csrf", "stale")]);
     assert_eq!(twice.status, 303);
@@ -2600,4 +2635,27 @@ fn a_new_business_is_filed_in_the_language_it_is_written_in() {
     assert_eq!(this["description"]["en"], serde_json::Value::Null, "{this}");
     assert_eq!(this["name"]["en"], "Sreypov Coffee", "{this}");
     assert_eq!(this["languages"], serde_json::json!(["km"]), "{this}");
+}
+
+/// `%XX` escapes decoded once (the bytes as UTF-8, lossily).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = (b[i] == b'%' && i + 2 < b.len())
+            .then(|| u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).ok()?, 16).ok())
+            .flatten();
+        match hex {
+            Some(v) => {
+                out.push(v);
+                i += 3;
+            }
+            None => {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

@@ -289,7 +289,7 @@ function classesNamed(rows, q) {
 })();
 // The wizard's last step: contact details never travel in a page address, so going back to an
 // earlier step (or to the page in another language) used to lose what was typed here. This
-// tab keeps them, for an hour, until the form is sent; nothing leaves the phone.
+// tab keeps them, for an hour, until the business is saved; nothing leaves the phone.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-contact-draft]");
@@ -314,7 +314,17 @@ function classesNamed(rows, q) {
   } catch (e) { /* unreadable: start from the page */ }
   save();
   form.addEventListener("input", save);
-  form.addEventListener("submit", function () {
-    try { window.sessionStorage.removeItem(key); } catch (e) { /* as above */ }
-  });
+})();
+// Once a business is saved (the account page says so with `saved=`), the contact details the
+// tab kept for the wizard go: they were kept until then, also across a log-in that a session
+// ending on the last step asked for.
+(function () {
+  "use strict";
+  if (!/[?&]saved=/.test(window.location.search)) return;
+  try {
+    for (var i = window.sessionStorage.length - 1; i >= 0; i--) {
+      var k = window.sessionStorage.key(i);
+      if (k && k.indexOf("khkr-contact-") === 0) window.sessionStorage.removeItem(k);
+    }
+  } catch (e) { /* storage refused: nothing was kept */ }
 })();

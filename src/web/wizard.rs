@@ -499,12 +499,27 @@ pub async fn edit(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
 pub async fn publish(w: Web, body: Bytes) -> Response {
     let draft = Form::parse(&body);
     // A session that ended while the form was filled in: log in again and come back to the
-    // business being changed (its id is in the form), else to a new one. What was typed in
-    // this last step is not kept (it is not sent anywhere before the session is checked).
+    // business being changed (its id is in the form), else to this last step of a new one with
+    // the earlier steps' answers (QA: all six steps were lost), as far as an address carries
+    // them. The contact details never go in an address; the tab keeps what was typed of them
+    // (`site.js`).
     if w.viewer.user.is_none() {
         let back = match draft.get("id") {
             Some(id) => format!("/me/edit/{id}"),
-            None => "/me/new".to_string(),
+            None => {
+                let pairs = draft
+                    .0
+                    .iter()
+                    .filter(|(k, _)| travels(k))
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .chain([("step", STEP_NAMES[STEPS - 1])]);
+                let answers = format!("/me/new{}", query_string(pairs));
+                if w.href(&answers).len() <= super::MAX_RETURN_PATH {
+                    answers
+                } else {
+                    "/me/new".to_string()
+                }
+            }
         };
         return w.login_then(&w.href(&back));
     }
