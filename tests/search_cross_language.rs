@@ -159,3 +159,38 @@ fn a_korean_investor_finds_a_khmer_only_cashew_processor() {
         "{page}"
     );
 }
+
+/// A profile that mentions a concept in two languages scores as one that mentions it in one:
+/// the concept is one piece of evidence (QA: a Khmer-only K-beauty shop was 43rd of 43 for
+/// 케이뷰티, at half the score of the shops written in English and Khmer).
+#[test]
+fn a_khmer_only_profile_ranks_with_those_written_in_two_languages() {
+    let s = TestServer::start();
+    let khmer = publish_sme(
+        &s,
+        khmer_only_sme("ហាងគ្រឿងសំអាងកូរ៉េស្រីនាង", "ហាងលក់គ្រឿងសំអាងកូរ៉េ នៅខេត្តកណ្ដាល។", "4772"),
+    );
+    let mut both = khmer_only_sme("ហាងសុភា", "ហាងលក់គ្រឿងសំអាងកូរ៉េ នៅខេត្តកណ្ដាល។", "4772");
+    both["name"] = json!({ "km": "ហាងសុភា", "en": "Sophea Shop" });
+    both["description"] = json!({
+        "km": "ហាងលក់គ្រឿងសំអាងកូរ៉េ នៅខេត្តកណ្ដាល។",
+        "en": "A shop selling Korean cosmetics in Kandal."
+    });
+    both["languages"] = json!(["km", "en"]);
+    let both = publish_sme(&s, both);
+    let found = s.ok(
+        "query($q: String) { searchSmes(query: $q, first: 10) { edges { score node { id } } } }",
+        json!({ "q": "케이뷰티" }),
+    );
+    let score = |id: &str| {
+        found["searchSmes"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .find(|e| e["node"]["id"] == id)
+            .and_then(|e| e["score"].as_f64())
+            .unwrap_or_else(|| panic!("{id} not found: {found:#}"))
+    };
+    let (one, two) = (score(&khmer), score(&both));
+    assert!(two < one * 1.5 && one < two * 1.5, "{one} against {two}");
+}

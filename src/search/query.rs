@@ -9,8 +9,8 @@ use std::ops::Bound;
 
 use tantivy::collector::{Count, FacetCollector, FacetCounts};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery,
+    Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
@@ -607,14 +607,46 @@ fn word_level_terms<'a>(
             IndexRecordOption::WithFreqs,
         ))
     };
+    // A concept is one piece of evidence, scored the same whichever language mentions it: a
+    // profile must mention it in another language than the query word's (the `<lang>:<id>`
+    // tokens, unscored), and scores by the language-free token. Scored by the language tokens,
+    // a profile mentioning the concept in English and Khmer summed two scores, and a rarer
+    // language's token scored higher, so a Khmer-only profile came after those written in two
+    // languages (QA: the Khmer-only K-beauty shop was 43rd of 43 for 케이뷰티, at half their
+    // score).
+    let mut ids: Vec<&str> = word
+        .concepts
+        .iter()
+        .filter_map(|t| t.split_once(':').map(|(_, id)| id))
+        .collect();
+    ids.dedup();
+    let concepts = (!ids.is_empty()).then(|| {
+        let one = |id: &str| -> Box<dyn Query> {
+            let langs: Vec<(Occur, Box<dyn Query>)> = word
+                .concepts
+                .iter()
+                .filter(|t| t.split_once(':').is_some_and(|(_, c)| c == id))
+                .map(|t| (Occur::Should, scored(fields.concepts, t)))
+                .collect();
+            Box::new(BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(
+                        Box::new(BooleanQuery::new(langs)),
+                        0.0,
+                    )),
+                ),
+                (Occur::Must, scored(fields.concepts, &id.to_string())),
+            ]))
+        };
+        Box::new(DisjunctionMaxQuery::new(
+            ids.iter().map(|id| one(id)).collect(),
+        )) as Box<dyn Query>
+    });
     word.word_only
         .iter()
         .map(move |stem| scored(fields.words, stem))
-        .chain(
-            word.concepts
-                .iter()
-                .map(move |id| scored(fields.concepts, id)),
-        )
+        .chain(concepts)
 }
 
 pub(crate) fn word_query(fields: &WordFields, word: &QueryWord) -> Box<dyn Query> {
