@@ -108,9 +108,39 @@ fn demo_data_set_loads_once_with_a_realistic_spread() {
         "every organisation type among the first 100: {types:?}"
     );
 
+    // A session of the demo SME account, by the password this start printed.
+    let log = std::fs::read_to_string(dir.path().join("server.log")).expect("server.log");
+    let (email, password) = log
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            (w.next() == Some("SME")).then(|| (w.next(), w.next()))
+        })
+        .next_back()
+        .and_then(|(e, p)| Some((e?.to_string(), p?.to_string())))
+        .expect("the demo SME account's line");
+    let logged_in = s.ok(
+        "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }",
+        json!({ "e": email, "p": password }),
+    );
+    let token = logged_in["logIn"]["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    assert_eq!(
+        s.as_token(&token).ok("{ me { email } }", json!({}))["me"]["email"],
+        email
+    );
+
     // A second start with --demo on the same database adds nothing.
     s.stop();
     let again = TestServer::start_in(dir.path(), &["--demo"]);
+    // New passwords, and the sessions of the old ones end (QA: they still answered).
+    let old = again.as_token(&token).gql("{ me { email } }", json!({}));
+    assert!(
+        old["data"]["me"].is_null() || common::error_code(&old) == "UNAUTHENTICATED",
+        "{old:#}"
+    );
     let counts = again.ok(
         "{ smes { totalCount } investors { totalCount } }",
         json!({}),

@@ -105,6 +105,13 @@ pub async fn reset_demo_account(
             store
                 .set_password_hash(user.id, &hash(password.to_string()).await?)
                 .await?;
+            // New passwords, and the old ones' sessions, API keys and reset links end with
+            // them (QA: tokens of the run before still answered after a restart).
+            let now = OffsetDateTime::now_utc();
+            for kind in [TokenKind::Session, TokenKind::ApiKey] {
+                store.revoke_tokens_of(user.id, kind, now).await?;
+            }
+            store.end_password_resets(user.id, now).await?;
             Ok(user)
         }
         None => {
