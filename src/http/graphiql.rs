@@ -100,6 +100,8 @@ pub static PAGE: LazyLock<String> = LazyLock::new(|| {
         .replace("{{REACT_DOM_JS}}", REACT_DOM_JS.path)
         .replace("{{GRAPHIQL_JS}}", GRAPHIQL_JS.path)
         .replace("{{GRAPHIQL_CSS}}", GRAPHIQL_CSS.path)
+        // The site's icon: without one, the browser asked for /favicon.ico, a 404 (QA).
+        .replace("{{ICON}}", &crate::web::assets::ICON_PATH)
 });
 
 /// The page and its assets.
