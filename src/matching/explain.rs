@@ -235,14 +235,20 @@ const SAID_BY_EVERYONE: &[&str] = &[
     "fdi",
 ];
 
+/// Whether concept `c` is one that nearly every profile mentions ([`SAID_BY_EVERYONE`]).
+fn said_by_everyone(c: usize) -> bool {
+    glossary()
+        .concept(c)
+        .is_some_and(|k| SAID_BY_EVERYONE.contains(&k.id.as_str()))
+}
+
 /// The shared concepts a TEXT reason names: the particular ones, else the common ones.
 fn named_concepts(shared: &[usize]) -> Vec<usize> {
-    let g = glossary();
-    let common = |c: &usize| {
-        g.concept(*c)
-            .is_some_and(|k| SAID_BY_EVERYONE.contains(&k.id.as_str()))
-    };
-    let particular: Vec<usize> = shared.iter().copied().filter(|c| !common(c)).collect();
+    let particular: Vec<usize> = shared
+        .iter()
+        .copied()
+        .filter(|c| !said_by_everyone(*c))
+        .collect();
     let chosen = if particular.is_empty() {
         shared.to_vec()
     } else {
@@ -354,6 +360,23 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                 );
             }
             let names = names.join(", ");
+            // Only words every profile of the corridor says: said as such, not as a reason
+            // (QA: a rice mill "mentions investment, SME, company, sales" like a cosmetics
+            // mandate).
+            if shared.named.iter().all(|c| said_by_everyone(*c)) {
+                return t(
+                    lang,
+                    format!(
+                        "Only general business words in common: {names} ({})",
+                        of_best()
+                    ),
+                    format!("មានតែពាក្យអាជីវកម្មទូទៅរួមគ្នា៖ {names} ({})", of_best()),
+                    format!(
+                        "공통된 것은 일반적인 사업 용어뿐입니다: {names} ({})",
+                        of_best()
+                    ),
+                );
+            }
             t(
                 lang,
                 format!("Both mention {names} ({})", of_best()),
@@ -851,6 +874,27 @@ mod tests {
         );
         let ko = explain(&shared, &w, Lang::Ko).factors[0].reason.clone();
         assert!(ko.starts_with("양쪽 설명이 허브와 관련됩니다 ("), "{ko}");
+        // Only what every profile says: said as general words, not as a reason (QA).
+        beauty.description = LocalizedText {
+            en: Some("We invest in companies in Cambodia.".into()),
+            km: None,
+            ko: None,
+        };
+        maker.description = LocalizedText {
+            en: Some("Our company mills rice in Cambodia and seeks investment.".into()),
+            km: None,
+            ko: None,
+        };
+        let shared = Pair {
+            sme: &maker,
+            investor: &beauty,
+            ..pair
+        };
+        let text = explain(&shared, &w, Lang::En).factors[0].reason.clone();
+        assert!(
+            text.starts_with("Only general business words in common: "),
+            "{text}"
+        );
         // Sectors by name in the reader's language, with the code forms and filters use.
         assert_eq!(
             reason(Feature::Sector, Lang::En),
