@@ -221,6 +221,7 @@ login-no-account = No account yet? Sign up
 logout-submit = Log out
 error-summary-title = There is a problem
 error-summary-line = { $field }: { $message }
+error-summary-line-question = { $field } { $message }
 error-email-invalid = Enter an e-mail address like name@example.com
 error-email-taken = An account with this e-mail already exists. Log in instead.
 error-password-length = The password must have at least 10 and at most 200 characters

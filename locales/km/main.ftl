@@ -217,6 +217,7 @@ login-no-account = មិនទាន់មានគណនី? ចុះឈ្�
 logout-submit = ចាកចេញ
 error-summary-title = មានបញ្ហា
 error-summary-line = { $field }៖ { $message }
+error-summary-line-question = { $field } { $message }
 error-email-invalid = សូមបញ្ចូលអាសយដ្ឋានអ៊ីមែលដូចជា name@example.com
 error-email-taken = មានគណនីដែលប្រើអ៊ីមែលនេះរួចហើយ។ សូមចូលគណនីជំនួសវិញ។
 error-password-length = ពាក្យសម្ងាត់ត្រូវមានយ៉ាងហោចណាស់ ១០ និងយ៉ាងច្រើន ២០០ តួអក្សរ

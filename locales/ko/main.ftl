@@ -217,6 +217,7 @@ login-no-account = 계정이 없나요? 회원가입
 logout-submit = 로그아웃
 error-summary-title = 문제가 있습니다
 error-summary-line = { $field }: { $message }
+error-summary-line-question = { $field } { $message }
 error-email-invalid = name@example.com 같은 이메일 주소를 입력하세요
 error-email-taken = 이 이메일로 된 계정이 이미 있습니다. 로그인하세요.
 error-password-length = 비밀번호는 10자 이상 200자 이하여야 합니다

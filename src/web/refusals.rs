@@ -263,6 +263,15 @@ mod tests {
     }
 
     #[test]
+    fn a_question_label_takes_no_colon_in_the_summary() {
+        let tr = Tr::new(Lang::Km);
+        let line = summary_line(tr, FormKind::Business, "description", "x");
+        assert!(!line.contains("?៖") && line.ends_with("? x"), "{line}");
+        let line = summary_line(tr, FormKind::Business, "phone", "x");
+        assert!(line.ends_with("៖ x"), "{line}");
+    }
+
+    #[test]
     fn counts_read_past_invisible_characters_and_unit_words() {
         for (typed, read) in [
             ("12\u{200b}", 12),
@@ -369,9 +378,13 @@ pub fn summary_line(tr: Tr, form: FormKind, id: &str, message: &str) -> String {
         (_, "email") => "account-email",
         _ => return message.to_string(),
     };
-    tr.t2(
-        "error-summary-line",
-        ("field", tr.t(key)),
-        ("message", message.to_string()),
-    )
+    let field = tr.t(key);
+    // A label that is a question ("What does the business do?") takes no colon after its
+    // question mark (QA: "តើអាជីវកម្មធ្វើអ្វី?៖").
+    let line = if field.ends_with(['?', '？']) {
+        "error-summary-line-question"
+    } else {
+        "error-summary-line"
+    };
+    tr.t2(line, ("field", field), ("message", message.to_string()))
 }

@@ -29,7 +29,8 @@ use crate::service::{profiles, reference, ServiceError};
 
 const STEPS: usize = 6;
 
-/// The draft's fields and the step that asks each.
+/// The draft's fields and the step that asks each, in the order the form asks them (the
+/// error summary follows it: QA found e-mail listed before phone).
 const FIELDS: [(&str, usize); 17] = [
     // The business being changed (absent for a new one); carried through every step.
     ("id", 0),
@@ -45,9 +46,9 @@ const FIELDS: [(&str, usize); 17] = [
     ("capital_min", 5),
     ("capital_max", 5),
     ("person", 6),
-    ("email", 6),
     ("phone", 6),
     ("telegram", 6),
+    ("email", 6),
     ("visibility", 6),
     // A form too old to send (`profiles::publish_once`): the last step again, with a new one.
     ("submission", 6),
@@ -212,6 +213,8 @@ fn refused_linking(
     elsewhere: Option<(&'static str, String)>,
 ) -> Response {
     let mut p = page(w, step, draft);
+    let mut errors = errors;
+    errors.sort_by_key(|(id, _)| FIELDS.iter().position(|(f, _)| f == id));
     p.errors = errors
         .into_iter()
         .map(|(id, message)| WizardError {
