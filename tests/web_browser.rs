@@ -442,6 +442,22 @@ async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
                 )
                 .await;
             assert!(live.as_str().unwrap().contains("5 / 100"), "{live}");
+            // To another language and back: the box ticked on this step is still ticked (the
+            // language links carried only the earlier steps' answers, QA).
+            let other = if lang == "en" { "km" } else { "en" };
+            for to in [other, lang] {
+                b.click(&format!("nav.langs a[hreflang='{to}']")).await;
+                b.wait_for_js(
+                    "the same step in the other language",
+                    &format!(
+                        "return document.documentElement.lang === '{to}' \
+                         && document.querySelector('{css}') \
+                         && document.querySelector('{css}').checked"
+                    ),
+                    LIMIT,
+                )
+                .await;
+            }
         }
         shot(b, lang, &format!("wizard-{n}"), width).await;
         b.click("main form button[type=submit]").await;

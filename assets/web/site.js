@@ -328,3 +328,21 @@ function classesNamed(rows, q) {
     }
   } catch (e) { /* storage refused: nothing was kept */ }
 })();
+// A new business's wizard, steps 1 to 5: the language links carry what this step holds so far
+// (their addresses carry only the earlier steps' answers: QA, a name and description typed on
+// step 1, or boxes ticked on step 4, were gone in the other language).
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-here]");
+  if (!form || !window.URLSearchParams || !window.FormData) return;
+  document.querySelectorAll("nav.langs a[hreflang]").forEach(function (a) {
+    if (a.getAttribute("aria-current")) return;
+    a.addEventListener("click", function (e) {
+      var params = new URLSearchParams(new FormData(form));
+      params.delete("back");
+      params.set("step", form.getAttribute("data-here"));
+      e.preventDefault();
+      window.location.href = a.pathname + "?" + params.toString();
+    });
+  });
+})();

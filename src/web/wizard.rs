@@ -116,6 +116,9 @@ struct WizardPage {
     errors: Vec<WizardError>,
     /// The last step's submission field (`session::submission_token`) for a new business.
     submission: Option<String>,
+    /// The step's own name, on steps 1 to 5 of a new business: the language links then carry
+    /// what this step holds so far (`site.js`), not only the earlier steps' answers.
+    here: Option<&'static str>,
     /// Which draft the last step's contact details are kept under in the browser while the
     /// owner goes back to an earlier step (`site.js`): the business's id, or `new`.
     contact_draft: String,
@@ -356,6 +359,7 @@ fn page(w: &Web, step: usize, draft: &Form) -> WizardPage {
         // A form shown again after a refusal keeps its field: nothing was made with it yet.
         submission: (step == STEPS && draft.get("id").is_none()).then(|| w.submission_field(draft)),
         contact_draft: draft.get("id").unwrap_or("new").to_string(),
+        here: (step < STEPS && draft.get("id").is_none()).then(|| STEP_NAMES[step - 1]),
         min_intermediate: crate::domain::digital::INTERMEDIATE_MIN,
         min_advanced: crate::domain::digital::ADVANCED_MIN,
         level_names: super::tools::level_names(tr),
