@@ -469,8 +469,10 @@ async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
     )
     .await;
     b.fill("#phone", "012 345 678").await;
+    b.click("#vis-anonymous").await;
     // Back to the previous step and forward again: the phone typed here is still there,
-    // though contact details never travel in a page address (they were lost, QA).
+    // though contact details never travel in a page address (they were lost, QA), and so is
+    // "hide my name" (it was lost, and one tap on Publish showed the name: QA).
     b.click("main form + p a").await;
     b.wait_for_js(
         "the step before the contact step",
@@ -491,6 +493,20 @@ async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
         serde_json::json!("012 345 678"),
         "{lang}: the phone kept"
     );
+    let hidden = b
+        .client
+        .execute(
+            "return document.querySelector('#vis-anonymous').checked",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        hidden,
+        serde_json::json!(true),
+        "{lang}: 'hide my name' kept"
+    );
+    b.click("#vis-public").await;
     shot(b, lang, "wizard-6", width).await;
     b.click("main form button[type=submit]").await;
     arrived(b, "/me").await;

@@ -295,7 +295,9 @@ function classesNamed(rows, q) {
   var form = document.querySelector("form[data-contact-draft]");
   if (!form) return;
   var key = "khkr-contact-" + form.getAttribute("data-contact-draft");
-  var fields = ["person", "phone", "telegram", "email"];
+  // The visibility too: its choice is on this step, and a Back link or a language switch lost
+  // "hide my name", which one tap on Publish then put on the site (QA).
+  var fields = ["person", "phone", "telegram", "email", "visibility"];
   var hour = 3600 * 1000;
   function save() {
     var kept = { at: Date.now() };

@@ -306,6 +306,7 @@ wizard-visibility = Show the business name to everyone?
 wizard-visibility-public = Yes, show the name
 wizard-visibility-anonymous = No, hide the name until an introduction
 wizard-publish = Publish my business
+wizard-save = Save the changes
 wizard-change = Change
 error-wizard-text = Fill this in, in at most a few paragraphs
 error-text-required = Fill this in

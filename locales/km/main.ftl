@@ -302,6 +302,7 @@ wizard-visibility = បង្ហាញឈ្មោះអាជីវកម្ម
 wizard-visibility-public = បាទ/ចាស បង្ហាញឈ្មោះ
 wizard-visibility-anonymous = ទេ លាក់ឈ្មោះរហូតដល់ការណែនាំ
 wizard-publish = ចុះផ្សាយអាជីវកម្មរបស់ខ្ញុំ
+wizard-save = រក្សាទុកការកែប្រែ
 wizard-change = កែប្រែ
 error-wizard-text = សូមបំពេញ យ៉ាងច្រើនប៉ុន្មានកថាខណ្ឌ
 error-text-required = សូមបំពេញចន្លោះនេះ

@@ -302,6 +302,7 @@ wizard-visibility = 기업 이름을 모두에게 보여 줄까요?
 wizard-visibility-public = 예, 이름을 보여 줍니다
 wizard-visibility-anonymous = 아니요, 소개 전까지 이름을 숨깁니다
 wizard-publish = 내 기업 등록하기
+wizard-save = 변경 내용 저장하기
 wizard-change = 변경
 error-wizard-text = 몇 단락 이내로 입력하세요
 error-text-required = 이 칸을 채워 주세요

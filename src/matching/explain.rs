@@ -327,11 +327,18 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
             // The shared concepts are found once (the texts are scanned for every concept).
             let g = glossary();
             let shared = shared_concepts(p);
+            // Each name once: two concepts may share a name in a language (education and
+            // training are both 교육: QA saw "교육, 교육").
             let names_of = |cs: &[usize]| -> Vec<&str> {
-                named_concepts(cs)
-                    .into_iter()
-                    .filter_map(|c| g.concept(c).map(|c| c.name(lang)))
-                    .collect()
+                let mut names: Vec<&str> = Vec::new();
+                for c in named_concepts(cs) {
+                    if let Some(n) = g.concept(c).map(|c| c.name(lang)) {
+                        if !names.contains(&n) {
+                            names.push(n);
+                        }
+                    }
+                }
+                names
             };
             let names = names_of(&shared.named);
             if names.is_empty() {
@@ -874,6 +881,25 @@ mod tests {
         );
         let ko = explain(&shared, &w, Lang::Ko).factors[0].reason.clone();
         assert!(ko.starts_with("양쪽 설명이 허브와 관련됩니다 ("), "{ko}");
+        // A name two concepts share in a language is said once (education and training are
+        // both 교육: QA saw "교육, 교육").
+        beauty.description = LocalizedText {
+            en: Some("We fund education and training.".into()),
+            km: None,
+            ko: None,
+        };
+        maker.description = LocalizedText {
+            en: Some("A school that runs training courses.".into()),
+            km: None,
+            ko: None,
+        };
+        let shared = Pair {
+            sme: &maker,
+            investor: &beauty,
+            ..pair
+        };
+        let ko = explain(&shared, &w, Lang::Ko).factors[0].reason.clone();
+        assert!(ko.starts_with("양쪽 모두 교육을 언급합니다 ("), "{ko}");
         // Only what every profile says: said as general words, not as a reason (QA).
         beauty.description = LocalizedText {
             en: Some("We invest in companies in Cambodia.".into()),
