@@ -563,6 +563,9 @@ fn logging_in_comes_back_to_the_page_that_asked_for_it() {
         !next.contains("345") && !next.contains("sokha%40"),
         "{next}"
     );
+    // The log-in page says the answers are kept (QA: a bare form read as "lost").
+    let login = get(&s, &to, &[]).text();
+    assert!(login.contains("ចម្លើយរបស់អ្នកនៅរក្សាទុក"), "{login}");
     // Answers too long to carry on: the new business's first step, as before.
     let long = "ក".repeat(1_000);
     let new = post_form(&s, "/km/me/new", None, &[("description", long.as_str())]);

@@ -216,6 +216,7 @@ signup-title = Create an account
 signup-submit = Create my account
 signup-have-account = Already have an account? Log in
 login-title = Log in
+login-answers-kept = Your session ended. Log in again to go on: your answers are kept.
 login-submit = Log in
 login-no-account = No account yet? Sign up
 logout-submit = Log out

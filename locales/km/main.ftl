@@ -212,6 +212,7 @@ signup-title = បង្កើតគណនី
 signup-submit = បង្កើតគណនីរបស់ខ្ញុំ
 signup-have-account = មានគណនីរួចហើយ? ចូលគណនី
 login-title = ចូលគណនី
+login-answers-kept = វគ្គរបស់អ្នកបានបញ្ចប់។ សូមចូលម្ដងទៀតដើម្បីបន្ត៖ ចម្លើយរបស់អ្នកនៅរក្សាទុក។
 login-submit = ចូលគណនី
 login-no-account = មិនទាន់មានគណនី? ចុះឈ្មោះ
 logout-submit = ចាកចេញ

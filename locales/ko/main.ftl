@@ -212,6 +212,7 @@ signup-title = 계정 만들기
 signup-submit = 내 계정 만들기
 signup-have-account = 이미 계정이 있나요? 로그인
 login-title = 로그인
+login-answers-kept = 로그인 시간이 끝났습니다. 다시 로그인하면 이어서 할 수 있으며, 입력한 답은 그대로 있습니다.
 login-submit = 로그인
 login-no-account = 계정이 없나요? 회원가입
 logout-submit = 로그아웃

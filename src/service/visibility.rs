@@ -747,12 +747,15 @@ fn contact_in_text(text: &str) -> Option<String> {
             // no word. "@" for "at" before a place's name is prose: an everyday word, then a
             // capitalised one ("@Central Market"); "@SokhaCoffee" is a name (QA round 3).
             let handle: String = after.chars().take_while(|c| ascii_word(*c)).collect();
-            let prose = super::common_words::is_common(&handle.to_lowercase(), &|_| false)
+            // The length first: a handle is 5 to 32 characters, and asking the word lists of
+            // a longer run cost time that grew with its cube (QA: "@treetree…").
+            let shaped = (5..=32).contains(&handle.len())
+                && handle.starts_with(|c: char| c.is_ascii_alphabetic());
+            let prose = shaped
                 && handle.len() == after.len()
-                && next.starts_with(|c: char| c.is_uppercase());
-            let named = (5..=32).contains(&handle.len())
-                && handle.starts_with(|c: char| c.is_ascii_alphabetic())
-                && !prose;
+                && next.starts_with(|c: char| c.is_uppercase())
+                && super::common_words::is_common(&handle.to_lowercase(), &|_| false);
+            let named = shaped && !prose;
             if local.is_empty() && named {
                 return Some(format!("@{handle}"));
             }

@@ -46,6 +46,10 @@ struct AccountForm {
     other_label: String,
     /// The log-in page after a password reset (`?reset=1`) says the new password is set.
     reset_done: bool,
+    /// Sent here from a new business's wizard whose session ended: says the answers wait on
+    /// the other side of the log-in (QA: a bare log-in form read as "lost"). Not from a form
+    /// that changes something on file: that one starts again from the file.
+    answers_kept: bool,
 }
 
 impl AccountForm {
@@ -84,6 +88,9 @@ impl AccountForm {
             other_href: format!("{}{}", w.href(other), w.next_query()),
             other_label: tr.t(other_key),
             reset_done: !signup && w.query_form().get("reset").is_some(),
+            answers_kept: w.query_form().get("next").is_some_and(|n| {
+                n.split('?').next().unwrap_or("").ends_with("/me/new") && n.contains('?')
+            }),
         }
     }
 
