@@ -719,9 +719,23 @@ pub fn own_texts_reveal(
 /// details only once both sides accept an introduction, and a number that is not the one in
 /// the contact fields bypasses that as well as the profile's own (QA: "ទូរស័ព្ទ 012 345 678"
 /// was published for a business whose contact field held only a Telegram name).
-fn contact_in_text(text: &str) -> Option<String> {
+fn contact_in_text(typed: &str) -> Option<String> {
     let ascii_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    // Read as a person reads it (QA round 2): the full-width ＠ and ． a Korean keyboard types,
+    // and a dot or an "at" in brackets ("t[.]me", "sokha(at)gmail.com").
+    let text = typed
+        .replace('＠', "@")
+        .replace('．', ".")
+        .replace("[.]", ".")
+        .replace("(.)", ".")
+        .replace("[at]", "@")
+        .replace("(at)", "@")
+        .replace("[dot]", ".")
+        .replace("(dot)", ".");
     let tokens: Vec<&str> = text.split_whitespace().collect();
+    if let Some(address) = written_out_address(&tokens) {
+        return Some(address);
+    }
     for (i, token) in tokens.iter().enumerate() {
         let next = tokens.get(i + 1).copied().unwrap_or("");
         // What is written against Khmer or Korean text without a space is read apart from it
@@ -763,7 +777,21 @@ fn contact_in_text(text: &str) -> Option<String> {
         // Links that open a chat with someone: Telegram, WhatsApp, Messenger (QA round 3:
         // telegram.me/…, t.me/s/…, wa.me/855…, m.me/… were published).
         let lower = token.to_lowercase();
-        for chat in ["t.me/", "telegram.me/", "telegram.dog/", "wa.me/", "m.me/"] {
+        for chat in [
+            "t.me/",
+            "telegram.me/",
+            "telegram.dog/",
+            "tg://",
+            "wa.me/",
+            "wa.link/",
+            "api.whatsapp.com/",
+            "m.me/",
+            "viber://",
+            "line.me/",
+            "open.kakao.com/",
+            "qr.kakao.com/",
+            "zalo.me/",
+        ] {
             let Some(at) = lower.find(chat) else {
                 continue;
             };
@@ -781,7 +809,56 @@ fn contact_in_text(text: &str) -> Option<String> {
             }
         }
     }
-    chat_name_in_text(&tokens).or_else(|| phone_in_text(text))
+    chat_name_in_text(&tokens).or_else(|| phone_in_text(typed))
+}
+
+/// Top-level domains an e-mail address written out ends with.
+const MAIL_ENDINGS: &[&str] = &[
+    "com", "net", "org", "kh", "kr", "co", "info", "biz", "io", "edu", "gov", "me",
+];
+
+/// An e-mail address written out in words or spaced ("sokha at gmail dot com", "sokha @ gmail .
+/// com", "sokha.shop at gmail.com"), as the address it spells (QA round 2: all were published).
+/// Only the shape name, at, host, dot, a common ending: "we meet at Central Market" is none.
+fn written_out_address(tokens: &[&str]) -> Option<String> {
+    let word = |t: &str| {
+        !t.is_empty()
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+            && t.chars().any(|c| c.is_ascii_alphanumeric())
+    };
+    let at = |t: &str| matches!(t.to_ascii_lowercase().as_str(), "at" | "@");
+    let dot = |t: &str| matches!(t.to_ascii_lowercase().as_str(), "dot" | ".");
+    let ending = |t: &str| {
+        let t = t.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+        MAIL_ENDINGS.contains(&t.to_ascii_lowercase().as_str())
+    };
+    for i in 1..tokens.len() {
+        if !at(tokens[i]) || !word(tokens[i - 1]) {
+            continue;
+        }
+        let name = tokens[i - 1];
+        let rest = &tokens[i + 1..];
+        // host dot ending, or host.ending in one.
+        let host = match rest {
+            [host, d, end, ..] if word(host) && dot(d) && ending(end) => Some(format!(
+                "{host}.{}",
+                end.trim_end_matches(|c: char| !c.is_ascii_alphanumeric())
+            )),
+            [host, ..]
+                if word(host)
+                    && host.contains('.')
+                    && host.rsplit('.').next().is_some_and(ending) =>
+            {
+                Some(host.trim_end_matches('.').to_string())
+            }
+            _ => None,
+        };
+        if let Some(host) = host {
+            return Some(format!("{name}@{host}").to_lowercase());
+        }
+    }
+    None
 }
 
 /// Chat apps whose user names are contact details like a Telegram name, as people write them
@@ -829,6 +906,11 @@ fn chat_name_in_text(tokens: &[&str]) -> Option<String> {
             .split(['/', ',', '&', '('])
             .any(|w| {
                 let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+                // "카톡아이디", "telegramid": the app's name with "ID" after it.
+                let w = w
+                    .strip_suffix("아이디")
+                    .or_else(|| w.strip_suffix("id").filter(|r| CHAT_WORDS.contains(r)))
+                    .unwrap_or(w);
                 CHAT_WORDS.contains(&w)
                     || (!w.is_ascii() && CHAT_WORDS.iter().any(|c| !c.is_ascii() && w.ends_with(c)))
                     || (w == "line" && colon)
@@ -880,7 +962,11 @@ fn chat_name_in_text(tokens: &[&str]) -> Option<String> {
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
             && name.starts_with(|c: char| c.is_ascii_alphabetic())
             && (name.contains(|c: char| c.is_ascii_digit() || c == '_' || c == '.')
-                || (colon && !super::common_words::is_common(&name.to_lowercase(), &|_| false)));
+                // Without a colon, a word in small letters that is no everyday one is a user
+                // name too ("Telegram sokhashop", "카카오톡 hanbitvc": QA round 2); a capitalised
+                // one is the business's own name going on ("…តាមតេឡេក្រាម Phalla …").
+                || ((colon || name.chars().all(|c| c.is_ascii_lowercase()))
+                    && !super::common_words::is_common(&name.to_lowercase(), &|_| false)));
         if user_name {
             return Some(name.to_string());
         }
@@ -938,7 +1024,7 @@ fn phone_in_text(text: &str) -> Option<String> {
             if crate::domain::text::is_invisible(c) {
                 ' '
             } else {
-                c
+                phone_char(c)
             }
         })
         .collect();
@@ -1028,6 +1114,31 @@ fn phone_in_text(text: &str) -> Option<String> {
     None
 }
 
+/// A character of a phone number as [`phone_in_text`] reads it: the digits of other scripts
+/// as digits (Thai, Lao, Myanmar, Arabic-Indic, Devanagari, mathematical and circled ones), and
+/// dashes, underscores, middle dots, stars, tildes and bars as a hyphen (QA round 2:
+/// "012–345–678" as autocorrect writes it, "๐๑๒ ๓๔๕ ๖๗๘", "𝟎𝟏𝟐…", "012·345·678" were published).
+fn phone_char(c: char) -> char {
+    const ZEROS: &[u32] = &[
+        0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x1810, 0x1D7CE,
+        0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6,
+    ];
+    let u = u32::from(c);
+    if let Some(zero) = ZEROS.iter().find(|z| (**z..**z + 10).contains(&u)) {
+        return char::from_digit(u - zero, 10).unwrap_or(c);
+    }
+    match u {
+        0x24EA | 0x24FF => '0',
+        0x2460..=0x2468 => char::from_digit(u - 0x2460 + 1, 10).unwrap_or(c),
+        0x2776..=0x277E => char::from_digit(u - 0x2776 + 1, 10).unwrap_or(c),
+        _ => match c {
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '_' | '·' | '*' | '~' | '\u{30FB}' => '-',
+            '|' => ' ',
+            _ => c,
+        },
+    }
+}
+
 /// The most digits a phone has (E.164).
 const MAX_PHONE_DIGITS: usize = 15;
 /// How far around a number [`phone_in_text`] reads: the longest phone as written ("+855 (0)12
@@ -1071,7 +1182,12 @@ fn is_phone(reading: &str, phone_word: bool, code_word: bool, whole: bool) -> bo
     // the code, then a number as written at home less its 0.
     let by_code = [("855", 11..=12), ("82", 11..=12)]
         .into_iter()
-        .any(|(code, len)| groups.first() == Some(&code) && len.contains(&n.len()) && phone_shaped);
+        .any(|(code, len)| {
+            // Also run together ("85512345678", E.164 without its `+`).
+            len.contains(&n.len())
+                && ((groups.first() == Some(&code) && phone_shaped)
+                    || (groups.len() == 1 && n.starts_with(code)))
+        });
     // A number spelt out one digit at a time ("០ ១ ២ ៣ ៤ ៥ ៦ ៧ ៨", QA), or its 0 apart ("0 12 34
     // 56 78"): written so to pass as something else. The whole run only: a list of sizes or
     // models goes on (0 1 2 … 9 10, 0 11 12 13 14 15).
@@ -1880,6 +1996,24 @@ mod tests {
             ("카톡 아이디 dara2024", "dara2024"),
             ("តេឡេក្រាម៖ sreypov", "sreypov"),
             ("Telegram:sokhashop", "sokhashop"),
+            // QA round 2.
+            ("call 012–345–678", "012–345–678"),
+            ("call 012·345·678", "012·345·678"),
+            ("call 012 | 345 | 678", "012 | 345 | 678"),
+            ("โทร ๐๑๒ ๓๔๕ ๖๗๘", "๐๑๒ ๓๔๕ ๖๗๘"),
+            ("Call 85512345678", "85512345678"),
+            ("Find us on Telegram sokhashop", "sokhashop"),
+            ("Telegram = sokhashop", "sokhashop"),
+            ("카카오톡 hanbitvc", "hanbitvc"),
+            ("카톡아이디: dara2024", "dara2024"),
+            ("Order: ＠sokhashop", "@sokhashop"),
+            ("Write sokha(at)gmail.com", "sokha@gmail.com"),
+            ("Write sokha [at] gmail [dot] com", "sokha@gmail.com"),
+            ("Write sokha.shop at gmail dot com", "sokha.shop@gmail.com"),
+            ("Write sokha @ gmail . com", "sokha@gmail.com"),
+            ("See t[.]me/sokhashop", "t.me/sokhashop"),
+            ("See line.me/ti/p/dara2024", "line.me/ti/p/dara2024"),
+            ("See open.kakao.com/o/sabc123", "open.kakao.com/o/sabc123"),
         ] {
             let refused = own_texts_reveal(
                 &LocalizedText {
@@ -1926,6 +2060,10 @@ mod tests {
             "Shoe sizes 0 1 2 3 4 5 6 7 8 9 10 11",
             "Orders come in through Telegram. Panha Farm ships daily",
             "លក់តាមតេឡេក្រាម Phalla ផ្ញើទំនិញរាល់ថ្ងៃ",
+            // Prose with "at" and "dot" and app names in small letters.
+            "We meet buyers at trade fairs and sell at Central Market.",
+            "Orders on telegram and facebook; we sell at retail dot points",
+            "Price list: 0 5 10 15 20 usd; open 7 days; ISO 9001:2015",
         ] {
             assert_eq!(check(text, &other), None, "{text}");
         }
