@@ -1196,7 +1196,10 @@ fn is_phone(reading: &str, phone_word: bool, code_word: bool, whole: bool) -> bo
         && (9..=11).contains(&n.len())
         && separators.is_empty()
         && (groups.iter().all(|g| g.len() == 1)
-            || (groups.first() == Some(&"0")
+            // Its 0 apart only after a phone word: "0 12 24 36 48 months" is a list (QA
+            // round 2).
+            || (phone_word
+                && groups.first() == Some(&"0")
                 && groups.len() <= 5
                 && groups.iter().skip(1).all(|g| (2..=4).contains(&g.len()))
                 && !year));
@@ -2064,6 +2067,7 @@ mod tests {
             "We meet buyers at trade fairs and sell at Central Market.",
             "Orders on telegram and facebook; we sell at retail dot points",
             "Price list: 0 5 10 15 20 usd; open 7 days; ISO 9001:2015",
+            "Price list: 0 12 24 36 48 usd; ages 0 12 24 36 48 months",
         ] {
             assert_eq!(check(text, &other), None, "{text}");
         }
