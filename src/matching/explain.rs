@@ -816,25 +816,39 @@ mod tests {
         let (cosmetics, usd, korea) = (id("cosmetics"), id("usd"), id("korea"));
         assert_eq!(named_concepts(&[cosmetics, usd, korea]), vec![cosmetics]);
         assert_eq!(named_concepts(&[usd, korea]), vec![usd, korea]);
-        // Korean particles follow the word (화장품을, not 화장품을(를)).
-        let mut beauty = inv.clone();
-        beauty.description = LocalizedText {
+        // The TEXT reason, in `lang`, for an investor and an SME whose texts say only this.
+        let text_reason = |investor: LocalizedText, business: &str, lang: Lang| {
+            let mut i = inv.clone();
+            i.description = investor;
+            let mut m = sme.clone();
+            m.description = LocalizedText {
+                en: Some(business.into()),
+                km: None,
+                ko: None,
+            };
+            let pair = Pair {
+                sme: &m,
+                investor: &i,
+                ..pair
+            };
+            explain(&pair, &w, lang).factors[0].reason.clone()
+        };
+        let ko = |text: &str| LocalizedText {
             en: None,
             km: None,
-            ko: Some("화장품 유통 파트너를 찾습니다".into()),
+            ko: Some(text.into()),
         };
-        let mut maker = sme.clone();
-        maker.description = LocalizedText {
-            en: Some("We make cosmetics and need distribution partners.".into()),
+        let en = |text: &str| LocalizedText {
+            en: Some(text.into()),
             km: None,
             ko: None,
         };
-        let shared = Pair {
-            sme: &maker,
-            investor: &beauty,
-            ..pair
-        };
-        let text = explain(&shared, &w, Lang::Ko).factors[0].reason.clone();
+        // Korean particles follow the word (화장품을, not 화장품을(를)).
+        let text = text_reason(
+            ko("화장품 유통 파트너를 찾습니다"),
+            "We make cosmetics and need distribution partners.",
+            Lang::Ko,
+        );
         assert!(
             text.starts_with("양쪽 모두 화장품, 유통을 언급합니다"),
             "{text}"
@@ -843,80 +857,42 @@ mod tests {
         // "Both mention" holds of both texts: natural cosmetics implies herbs, but an investor
         // who wrote only "천연 화장품" did not mention herbs (QA), though the herbal soap maker
         // did.
-        beauty.description = LocalizedText {
-            en: None,
-            km: None,
-            ko: Some("천연 화장품 유통 파트너를 찾습니다".into()),
-        };
-        maker.description = LocalizedText {
-            en: Some("We make herbal soap and natural cosmetics; distribution wanted.".into()),
-            km: None,
-            ko: None,
-        };
-        let shared = Pair {
-            sme: &maker,
-            investor: &beauty,
-            ..pair
-        };
-        let text = explain(&shared, &w, Lang::En).factors[0].reason.clone();
+        let natural = || ko("천연 화장품 유통 파트너를 찾습니다");
+        let text = text_reason(
+            natural(),
+            "We make herbal soap and natural cosmetics; distribution wanted.",
+            Lang::En,
+        );
         assert!(
             text.starts_with("Both mention natural cosmetics, distribution ("),
             "{text}"
         );
         // Only implied on one side: said as related, not as mentioned by both.
-        maker.description = LocalizedText {
-            en: Some("Herbal remedies from Kampot.".into()),
-            km: None,
-            ko: None,
-        };
-        let shared = Pair {
-            sme: &maker,
-            investor: &beauty,
-            ..pair
-        };
-        let text = explain(&shared, &w, Lang::En).factors[0].reason.clone();
+        let herbal = "Herbal remedies from Kampot.";
+        let text = text_reason(natural(), herbal, Lang::En);
         assert!(
             text.starts_with("The descriptions touch on related things: herb ("),
             "{text}"
         );
-        let ko = explain(&shared, &w, Lang::Ko).factors[0].reason.clone();
-        assert!(ko.starts_with("양쪽 설명이 허브와 관련됩니다 ("), "{ko}");
+        let text = text_reason(natural(), herbal, Lang::Ko);
+        assert!(
+            text.starts_with("양쪽 설명이 허브와 관련됩니다 ("),
+            "{text}"
+        );
         // A name two concepts share in a language is said once (education and training are
         // both 교육: QA saw "교육, 교육").
-        beauty.description = LocalizedText {
-            en: Some("We fund education and training.".into()),
-            km: None,
-            ko: None,
-        };
-        maker.description = LocalizedText {
-            en: Some("A school that runs training courses.".into()),
-            km: None,
-            ko: None,
-        };
-        let shared = Pair {
-            sme: &maker,
-            investor: &beauty,
-            ..pair
-        };
-        let ko = explain(&shared, &w, Lang::Ko).factors[0].reason.clone();
-        assert!(ko.starts_with("양쪽 모두 교육을 언급합니다 ("), "{ko}");
+        let text = text_reason(
+            en("We fund education and training."),
+            "A school that runs training courses.",
+            Lang::Ko,
+        );
+        assert!(text.starts_with("양쪽 모두 교육을 언급합니다 ("), "{text}");
         // Only what every profile says: said as general words, not as a reason (QA).
-        beauty.description = LocalizedText {
-            en: Some("We invest in companies in Cambodia.".into()),
-            km: None,
-            ko: None,
-        };
-        maker.description = LocalizedText {
-            en: Some("Our company mills rice in Cambodia and seeks investment.".into()),
-            km: None,
-            ko: None,
-        };
-        let shared = Pair {
-            sme: &maker,
-            investor: &beauty,
-            ..pair
-        };
-        let text = explain(&shared, &w, Lang::En).factors[0].reason.clone();
+        let text = text_reason(
+            en("We invest in companies in Cambodia."),
+            "Our company mills rice in Cambodia and seeks investment.",
+            Lang::En,
+        );
         assert!(
             text.starts_with("Only general business words in common: "),
             "{text}"
