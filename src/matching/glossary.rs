@@ -726,13 +726,9 @@ impl Glossary {
         out
     }
 
-    /// The concepts mentioned anywhere in `texts`, by index.
+    /// The concepts mentioned anywhere in `texts`, by index ([`Self::mentions_in`]'s `all`).
     pub fn concepts_in<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> BTreeSet<usize> {
-        texts
-            .into_iter()
-            .flat_map(|t| self.find(t))
-            .map(|m| m.concept)
-            .collect()
+        self.mentions_in(texts).all
     }
 }
 

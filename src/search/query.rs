@@ -491,13 +491,18 @@ fn script_runs<'t>(text: &'t str, word: &'t str, mentions: &[Mention]) -> Vec<&'
     }
     let from = word.as_ptr() as usize - text.as_ptr() as usize;
     let whole = from..from + word.trim_end_matches(|c: char| !c.is_alphanumeric()).len();
-    let one_form = mentions
-        .iter()
-        .any(|m| m.range.start <= whole.start && whole.end <= m.range.end);
-    if runs.len() < 2 || one_form {
+    if runs.len() < 2 || one_form(mentions, &whole) {
         return vec![word];
     }
     runs.iter().map(|(a, b, _)| &word[*a..*b]).collect()
+}
+
+/// Whether one glossary mention covers `range` of the query text: a word that is one form
+/// (K-뷰티, 대형마트) stays one word, its concept finding it in the other languages.
+fn one_form(mentions: &[Mention], range: &std::ops::Range<usize>) -> bool {
+    mentions
+        .iter()
+        .any(|m| m.range.start <= range.start && range.end <= m.range.end)
 }
 
 /// A Korean compound written unspaced, as the words it is made of (`korean::compound_parts`):
@@ -525,12 +530,11 @@ fn compound_words<'t>(text: &'t str, word: &'t str, mentions: &[Mention]) -> Vec
         return vec![word];
     }
     let from = word.as_ptr() as usize - text.as_ptr() as usize + lead;
-    let whole = from..from + typed.len();
-    let one_form = mentions
-        .iter()
-        .any(|m| m.range.start <= whole.start && whole.end <= m.range.end);
     let cut = lead + first.len();
-    if one_form || !word[lead..].starts_with(first.as_str()) || !word.is_char_boundary(cut) {
+    if one_form(mentions, &(from..from + typed.len()))
+        || !word[lead..].starts_with(first.as_str())
+        || !word.is_char_boundary(cut)
+    {
         return vec![word];
     }
     vec![&word[..cut], &word[cut..]]
@@ -592,8 +596,6 @@ pub(crate) fn word_evidence(words: Field, word: &QueryWord) -> Option<Box<dyn Qu
     (!any.is_empty()).then(|| Box::new(BooleanQuery::new(any)) as Box<dyn Query>)
 }
 
-/// Everything that finds one query word: a form of it in a text field (n-gram phrase or term)
-/// or a concept it names, required; word-level evidence adds to the score only.
 /// What finds a query word only as a word: a stem searched as a whole word only (쌀을 → 쌀),
 /// and the glossary concepts it names. Both [`word_query`] (to find) and
 /// [`whole_words_query`] (to tell words from parts of words) count them.
@@ -649,6 +651,8 @@ fn word_level_terms<'a>(
         .chain(concepts)
 }
 
+/// Everything that finds one query word: a form of it in a text field (n-gram phrase or term)
+/// or a concept it names, required; word-level evidence adds to the score only.
 pub(crate) fn word_query(fields: &WordFields, word: &QueryWord) -> Box<dyn Query> {
     let found: Vec<(Occur, Box<dyn Query>)> = fields
         .text

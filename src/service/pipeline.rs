@@ -627,11 +627,12 @@ pub async fn my_introductions(app: &App, v: &Viewer, lang: Lang) -> ServiceResul
 
 /// How many introductions wait for the viewer's answer: introduced pairs where a side the
 /// viewer owns has not answered. Read from the records alone, for the account page, which says
-/// so next to its link (QA: the owner could not tell that three were waiting).
-pub async fn awaiting_answer(app: &App, v: &Viewer) -> ServiceResult<usize> {
+/// so next to its link (QA: the owner could not tell that three were waiting). `owned`: the
+/// viewer's profiles, as the page read them already (`profiles::owned_ids`); only the viewer's
+/// own records are counted whatever it holds.
+pub async fn awaiting_answer(app: &App, v: &Viewer, owned: &[ProfileId]) -> ServiceResult<usize> {
     let user = v.require_user()?.id;
-    let owned: std::collections::HashSet<ProfileId> =
-        app.store.owned_profiles(user).await?.into_iter().collect();
+    let owned: std::collections::HashSet<&ProfileId> = owned.iter().collect();
     Ok(app
         .store
         .matches_of_owner(user)

@@ -466,7 +466,7 @@ pub async fn me(w: Web) -> Response {
             })
         }
     };
-    let waiting = match crate::service::pipeline::awaiting_answer(&w.app, &w.viewer).await {
+    let waiting = match crate::service::pipeline::awaiting_answer(&w.app, &w.viewer, &all).await {
         Ok(0) => None,
         Ok(n) => Some(tr.t1("me-introductions-waiting", "count", n)),
         Err(e) => return w.service_error(e),

@@ -187,14 +187,20 @@ fn link_to(w: &Web, draft: &Form, id: &str) -> String {
     if step == STEPS {
         return format!("#{id}");
     }
-    let pairs: Vec<(&str, &str)> = draft
+    let path = answers_path(draft, &[("step", STEP_NAMES[step - 1]), (CHECK, "1")]);
+    format!("{}#{id}", w.href(&path))
+}
+
+/// `/me/new` with the answers that travel ([`travels`]) and `extra` (the step to show): the
+/// address of a new business's step, for links back, the language links and a log-in.
+fn answers_path(draft: &Form, extra: &[(&str, &str)]) -> String {
+    let pairs = draft
         .0
         .iter()
         .filter(|(k, _)| travels(k))
         .map(|(k, v)| (k.as_str(), v.as_str()))
-        .chain([("step", STEP_NAMES[step - 1]), (CHECK, "1")])
-        .collect();
-    format!("{}{}#{id}", w.href("/me/new"), query_string(pairs))
+        .chain(extra.iter().copied());
+    format!("/me/new{}", query_string(pairs))
 }
 
 /// A parameter of the links from the last step's summary back to an earlier step: that step
@@ -242,16 +248,7 @@ fn page(w: &Web, step: usize, draft: &Form) -> WizardPage {
         .filter(|(k, v)| !v.trim().is_empty() && travels(k) && step_of(k) != step)
         .cloned()
         .collect();
-    let back = (step > 1).then(|| {
-        let pairs: Vec<(&str, &str)> = draft
-            .0
-            .iter()
-            .filter(|(k, _)| travels(k))
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .chain(std::iter::once(("step", STEP_NAMES[step - 2])))
-            .collect();
-        format!("{}{}", w.href("/me/new"), query_string(pairs))
-    });
+    let back = (step > 1).then(|| w.href(&answers_path(draft, &[("step", STEP_NAMES[step - 2])])));
     let get = |k: &str| draft.get(k).unwrap_or("").to_string();
     let checks = match step {
         4 => reference::questionnaire()
@@ -299,16 +296,7 @@ fn page(w: &Web, step: usize, draft: &Form) -> WizardPage {
     // What follows `/{lang}` in each language's link; none: the page's own address.
     let rest = match id {
         Some(id) => Some(format!("/me/edit/{id}")),
-        None if step == STEPS => {
-            let pairs: Vec<(&str, &str)> = draft
-                .0
-                .iter()
-                .filter(|(k, _)| travels(k))
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .chain([("step", STEP_NAMES[STEPS - 1])])
-                .collect();
-            Some(format!("/me/new{}", query_string(pairs)))
-        }
+        None if step == STEPS => Some(answers_path(draft, &[("step", STEP_NAMES[STEPS - 1])])),
         None => None,
     };
     if let Some(rest) = rest {
@@ -514,13 +502,7 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
         let back = match draft.get("id") {
             Some(id) => format!("/me/edit/{id}"),
             None => {
-                let pairs = draft
-                    .0
-                    .iter()
-                    .filter(|(k, _)| travels(k))
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .chain([("step", STEP_NAMES[STEPS - 1])]);
-                let answers = format!("/me/new{}", query_string(pairs));
+                let answers = answers_path(&draft, &[("step", STEP_NAMES[STEPS - 1])]);
                 if w.href(&answers).len() <= super::MAX_RETURN_PATH {
                     answers
                 } else {
