@@ -504,6 +504,11 @@ fn descriptions_made_of_digit_runs_are_checked_quickly() {
         "0 ",
         "+8",
         tree.as_str(),
+        // Digit words, read as a phone spelt out: one pass, at most a few dozen digits kept.
+        "one ",
+        "សូន្យ",
+        "공일",
+        "dara1 on Telegram ",
     ] {
         let text = unit.repeat(5000 / unit.chars().count());
         let mut input = common::sme_input();

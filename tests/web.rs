@@ -1275,6 +1275,24 @@ fn the_wizard_asks_for_a_way_to_be_reached_a_province_and_names_each_field() {
     let html = big.text();
     assert!(html.contains(r#"id="employees-error""#), "{html}");
     assert!(html.contains(r#"id="founded-error""#), "{html}");
+    // A year of the Buddhist era, as Cambodian papers date: said so, with the two years of
+    // the common era it can be.
+    let year = i64::from(time::OffsetDateTime::now_utc().year());
+    let be = get(
+        &s,
+        &format!(
+            "/km/me/new?step=digital&name=ហាង&description=នំ&sector=1079&province=KH-12&founded={}",
+            year + 542
+        ),
+        &h,
+    );
+    assert_eq!(be.status, 422);
+    let html = be.text();
+    assert!(html.contains("ពុទ្ធសករាជ"), "{html}");
+    assert!(
+        html.contains(&format!("{}/{}", year - 2, year - 1)),
+        "{html}"
+    );
     // The last step without phone, Telegram or e-mail: refused, said next to the phone field,
     // nothing published; with a phone it is.
     let answers = [

@@ -243,6 +243,7 @@ error-sector = Choose an activity from the list
 error-province = Choose a province from the list
 error-employees = Enter a whole number of people, from 0 to { $max }, or leave it empty
 error-founded = Enter a year from { $first } to { $last }, for example 2015, or leave it empty
+error-founded-buddhist-era = { $year } is a year of the Buddhist era: enter the same year in the common era ({ $common }), or leave it empty
 error-investment = Enter an amount in US dollars, for example 500000, 500k or 1.5m
 error-generic = This value is not accepted
 conflict-title = Changed meanwhile

@@ -239,6 +239,7 @@ error-sector = 목록에서 활동을 고르세요
 error-province = 목록에서 지역을 고르세요
 error-employees = 0부터 { $max }까지의 정수로 인원을 입력하거나 비워 두세요
 error-founded = { $first }년부터 { $last }년 사이의 연도를 입력하거나(예: 2015) 비워 두세요
+error-founded-buddhist-era = { $year }년은 불기(불교력) 연도입니다. 같은 해를 서기로 입력하거나({ $common }) 비워 두세요
 error-investment = 미국 달러 금액을 입력하세요. 예: 500000, 50만 달러, 1억 5천만 달러
 error-generic = 받을 수 없는 값입니다
 conflict-title = 그사이에 변경됨

@@ -44,7 +44,13 @@ impl ValidationContext {
         match year {
             None => Ok(None),
             Some(y) if (earliest..=latest).contains(&y) => Ok(Some(y as i32)),
-            Some(y) => Err(format!("must be between {earliest} and {latest} (got {y})")),
+            Some(y) => match sme::buddhist_era_years(y, latest) {
+                Some((early, late)) => Err(format!(
+                    "must be between {earliest} and {latest} (got {y}, a year of the Buddhist \
+                     era: {early} or {late} in the common era)"
+                )),
+                None => Err(format!("must be between {earliest} and {latest} (got {y})")),
+            },
         }
     }
 }

@@ -20,6 +20,20 @@ pub const MAX_LANGUAGES: usize = 20;
 /// Oldest founding year accepted: older Cambodian firms are rare and the records uncertain.
 pub const EARLIEST_FOUNDED_YEAR: i64 = 1900;
 
+/// The common-era years a Buddhist-era year can be, when `year` can only be one: later than
+/// this year, and 543 or 544 years on from a year that founding accepts. Cambodian documents
+/// date by the Buddhist era (ព.ស. ២៥៦៨), whose year starts in April or May, so one BE year
+/// overlaps two common-era ones (Thailand's reckoning is 543 years on, Cambodia's 544 for
+/// part of the year); the owner is asked which, not guessed for.
+pub fn buddhist_era_years(year: i64, this_year: i64) -> Option<(i64, i64)> {
+    let accepted = EARLIEST_FOUNDED_YEAR..=this_year;
+    let (early, late) = (year - 544, year - 543);
+    if year <= this_year || !(accepted.contains(&early) || accepted.contains(&late)) {
+        return None;
+    }
+    Some((early, late.min(this_year)))
+}
+
 /// An SME profile as a client submits it, before any check.
 #[derive(Debug, Clone, Default)]
 pub struct SmeRaw {
@@ -287,6 +301,32 @@ pub(crate) mod tests {
                 "input.capitalSoughtMinUsd",
                 "input.contact.email",
             ]
+        );
+    }
+
+    #[test]
+    fn a_buddhist_era_year_is_told_apart() {
+        assert_eq!(buddhist_era_years(2568, 2026), Some((2024, 2025)));
+        // Only one of the two is past, for a BE year of this year.
+        assert_eq!(buddhist_era_years(2570, 2026), Some((2026, 2026)));
+        assert_eq!(buddhist_era_years(2015, 2026), None, "a common-era year");
+        assert_eq!(
+            buddhist_era_years(2400, 2026),
+            None,
+            "before 1900 either way"
+        );
+        assert_eq!(
+            buddhist_era_years(2600, 2026),
+            None,
+            "later than this year either way"
+        );
+        let mut r = raw();
+        r.founded_year = Some(2568);
+        let ctx = ValidationContext { current_year: 2026 };
+        let err = SmeProfile::validate(r, &ctx).unwrap_err();
+        assert!(
+            format!("{err:?}").contains("Buddhist era: 2024 or 2025"),
+            "{err:?}"
         );
     }
 

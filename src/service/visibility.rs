@@ -809,7 +809,119 @@ fn contact_in_text(typed: &str) -> Option<String> {
             }
         }
     }
-    chat_name_in_text(&tokens).or_else(|| phone_in_text(typed))
+    chat_name_in_text(&tokens)
+        .or_else(|| phone_in_text(typed))
+        .or_else(|| spelt_out_phone(typed))
+}
+
+/// Digit words, one per digit, that a phone is spelt out with to pass as prose (QA: "zero one
+/// two three four five six seven eight", "សូន្យមួយពីរ…", "공일공 일이삼사…"). The longer of
+/// two words that start alike comes first (ប្រាំមួយ "six" before ប្រាំ "five"). A lone O is
+/// [`letter_as_digit`]'s, which leaves it a letter after a code word ("SKU O12345678").
+const DIGIT_WORDS: &[(&str, char)] = &[
+    ("zero", '0'),
+    ("oh", '0'),
+    ("one", '1'),
+    ("two", '2'),
+    ("three", '3'),
+    ("four", '4'),
+    ("five", '5'),
+    ("six", '6'),
+    ("seven", '7'),
+    ("eight", '8'),
+    ("nine", '9'),
+    ("សូន្យ", '0'),
+    ("មួយ", '1'),
+    ("ពីរ", '2'),
+    ("បី", '3'),
+    ("បួន", '4'),
+    ("ប្រាំមួយ", '6'),
+    ("ប្រាំពីរ", '7'),
+    ("ប្រាំបី", '8'),
+    ("ប្រាំបួន", '9'),
+    ("ប្រាំ", '5'),
+    ("공", '0'),
+    ("영", '0'),
+    ("일", '1'),
+    ("이", '2'),
+    ("삼", '3'),
+    ("사", '4'),
+    ("오", '5'),
+    ("육", '6'),
+    ("칠", '7'),
+    ("팔", '8'),
+    ("구", '9'),
+];
+
+/// A phone number spelt out in digit words, alone or mixed with digits ("zero 1 two …"), read
+/// as the digits it says: a home number (a 0 and 9 to 11 digits) or Cambodia's or Korea's
+/// code and a number (11 or 12 digits). A run of digits alone is [`phone_in_text`]'s.
+/// Latin words count only as words of their own ("one" is not read inside "someone"); Khmer
+/// and Korean ones also inside a run of text, which those scripts write without spaces. One
+/// pass over the text, at most a few dozen digits kept.
+fn spelt_out_phone(text: &str) -> Option<String> {
+    let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
+    let word_at = |pos: usize| -> Option<(usize, char)> {
+        let rest = &text[pos..];
+        DIGIT_WORDS.iter().find_map(|(word, digit)| {
+            let head = rest.get(..word.len())?;
+            if word.is_ascii() {
+                let apart = !latin(text[..pos].chars().next_back())
+                    && !latin(rest[word.len()..].chars().next());
+                (head.eq_ignore_ascii_case(word) && apart).then_some((word.len(), *digit))
+            } else {
+                (head == *word).then_some((word.len(), *digit))
+            }
+        })
+    };
+    let says_a_phone = |digits: &str| {
+        (digits.starts_with('0') && !digits.starts_with("00") && (9..=11).contains(&digits.len()))
+            || (["855", "82"].iter().any(|code| digits.starts_with(code))
+                && (11..=12).contains(&digits.len()))
+    };
+    let mut pos = 0;
+    // The run being read: where it starts and ends in `text`, its digits, its digit words.
+    let mut run: Option<(usize, usize)> = None;
+    let mut digits = String::new();
+    let mut words = 0;
+    while let Some(c) = text[pos..].chars().next() {
+        let mut buf = [0; 4];
+        let digit = phone_char(
+            crate::domain::text::ascii_digits(c.encode_utf8(&mut buf))
+                .chars()
+                .next()
+                .unwrap_or(c),
+        );
+        let read = if digit.is_ascii_digit() {
+            Some((c.len_utf8(), digit, false))
+        } else {
+            word_at(pos).map(|(len, d)| (len, d, true))
+        };
+        if let Some((len, d, word)) = read {
+            let start = run.map_or(pos, |(start, _)| start);
+            run = Some((start, pos + len));
+            if digits.len() <= MAX_PHONE_DIGITS {
+                digits.push(d);
+            }
+            words += usize::from(word);
+            pos += len;
+            continue;
+        }
+        let between =
+            c.is_whitespace() || crate::domain::text::is_invisible(c) || "-.,/()|".contains(c);
+        if !(run.is_some() && between) {
+            if let Some((start, end)) = run.take() {
+                if words > 0 && says_a_phone(&digits) {
+                    return Some(text[start..end].to_string());
+                }
+            }
+            digits.clear();
+            words = 0;
+        }
+        pos += c.len_utf8();
+    }
+    let (start, end) = run?;
+    (words > 0 && says_a_phone(&digits)).then(|| text[start..end].to_string())
 }
 
 /// Top-level domains an e-mail address written out ends with.
@@ -971,6 +1083,51 @@ fn chat_name_in_text(tokens: &[&str]) -> Option<String> {
             return Some(name.to_string());
         }
     }
+    chat_name_before_app(tokens)
+}
+
+/// A chat user name written before its app's name ("dara2024 on Telegram", "sokha_shop
+/// (WeChat)", "카톡 dara2024" said the other way round: QA). Only a name shaped as no word is,
+/// with a digit, `_` or `.` in it and letters that are no everyday word ("iphone12 on
+/// Telegram" is a phone model), since prose puts ordinary words there ("orders on Telegram",
+/// "num banh chok on Telegram").
+fn chat_name_before_app(tokens: &[&str]) -> Option<String> {
+    const LINKS: &[&str] = &["on", "via", "in", "at", "through", "-", "/", "(", "|"];
+    let bare = |t: &str| {
+        t.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
+    for (i, token) in tokens.iter().enumerate() {
+        let app = bare(token);
+        let names_app = CHAT_WORDS.contains(&app.as_str())
+            || (!app.is_ascii() && CHAT_WORDS.iter().any(|c| !c.is_ascii() && app.ends_with(c)));
+        if !names_app {
+            continue;
+        }
+        let mut back = i.checked_sub(1);
+        if back.is_some_and(|k| LINKS.contains(&tokens[k].to_lowercase().as_str())) {
+            back = back.and_then(|k| k.checked_sub(1));
+        }
+        let Some(before) = back.map(|k| tokens[k]) else {
+            continue;
+        };
+        let name = before.trim_matches(['(', ')', '[', ']', '"', '\'', ',', ':', ';', '@']);
+        let letters: String = name
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .collect::<String>()
+            .to_lowercase();
+        let shaped = (3..=32).contains(&name.len())
+            && name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+            && name.contains(|c: char| c.is_ascii_digit() || c == '_' || c == '.')
+            && !name.ends_with('.');
+        if shaped && !super::common_words::is_common(&letters, &|_| false) {
+            return Some(name.to_string());
+        }
+    }
     None
 }
 
@@ -1018,7 +1175,7 @@ fn phone_in_text(text: &str) -> Option<String> {
     // Khmer and full-width digits read as digits, and invisible characters and every kind of
     // space as a space (a Khmer keyboard puts zero-width spaces between words: QA round 3),
     // character for character, so what is found can be quoted from `text` itself.
-    let digits: String = crate::domain::text::ascii_digits(text)
+    let read: Vec<char> = crate::domain::text::ascii_digits(text)
         .chars()
         .map(|c| {
             if crate::domain::text::is_invisible(c) {
@@ -1027,6 +1184,11 @@ fn phone_in_text(text: &str) -> Option<String> {
                 phone_char(c)
             }
         })
+        .collect();
+    let digits: String = read
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| letter_as_digit(&read, i).unwrap_or(c))
         .collect();
     let chars: Vec<(usize, char)> = digits.char_indices().collect();
     let typed: Vec<(usize, char)> = text.char_indices().collect();
@@ -1139,6 +1301,25 @@ fn phone_char(c: char) -> char {
     }
 }
 
+/// A Latin O or o read as 0, and l or I as 1, where it stands for a digit: a letter of no word
+/// (no letter on either side) that touches a digit ("O12 345 678", "0l2 345 678": QA). "No.
+/// 012", "SKU O12" and "I 012" keep their letters.
+fn letter_as_digit(read: &[char], i: usize) -> Option<char> {
+    let digit = match read.get(i)? {
+        'O' | 'o' => '0',
+        'l' | 'I' => '1',
+        _ => return None,
+    };
+    let before = i.checked_sub(1).and_then(|p| read.get(p)).copied();
+    let after = read.get(i + 1).copied();
+    let lone = !before.is_some_and(char::is_alphabetic) && !after.is_some_and(char::is_alphabetic);
+    let touches = [before, after]
+        .into_iter()
+        .flatten()
+        .any(|c| c.is_ascii_digit());
+    (lone && touches).then_some(digit)
+}
+
 /// The most digits a phone has (E.164).
 const MAX_PHONE_DIGITS: usize = 15;
 /// How far around a number [`phone_in_text`] reads: the longest phone as written ("+855 (0)12
@@ -1166,7 +1347,11 @@ fn is_phone(reading: &str, phone_word: bool, code_word: bool, whole: bool) -> bo
     // after the first (shoe sizes after "លេខ" are no phone: QA round 3).
     // …and ending in a group of three or four, as phones are grouped (0123-4567-89 is a
     // model number: QA round 3).
-    let ends_like_a_phone = groups.len() == 1 || groups.last().is_some_and(|g| g.len() >= 3);
+    // …or in pairs after a first group of three, as some write a mobile (012 34 56 78: QA).
+    let in_pairs =
+        groups.len() == 4 && groups[0].len() == 3 && groups.iter().skip(1).all(|g| g.len() == 2);
+    let ends_like_a_phone =
+        groups.len() == 1 || groups.last().is_some_and(|g| g.len() >= 3) || in_pairs;
     let phone_shaped = groups.len() <= 4
         && !year
         && groups.iter().skip(1).all(|g| (2..=4).contains(&g.len()))
@@ -2017,6 +2202,30 @@ mod tests {
             ("See t[.]me/sokhashop", "t.me/sokhashop"),
             ("See line.me/ti/p/dara2024", "line.me/ti/p/dara2024"),
             ("See open.kakao.com/o/sabc123", "open.kakao.com/o/sabc123"),
+            // QA, this session: letters for digits, pairs, digits spelt out as words.
+            ("Call O12 345 678", "O12 345 678"),
+            ("Call 0l2 345 67I", "0l2 345 67I"),
+            ("Find dara2024 on Telegram.", "dara2024"),
+            ("Chat with sokha_shop (WeChat) today", "sokha_shop"),
+            ("sreypov.shop via whatsapp", "sreypov.shop"),
+            ("Call 012 34 56 78", "012 34 56 78"),
+            (
+                "Call zero one two three four five six seven eight today",
+                "zero one two three four five six seven eight",
+            ),
+            ("Call Zero 1 two 3 4 5 six 7 8", "Zero 1 two 3 4 5 six 7 8"),
+            (
+                "ខលមកសូន្យមួយពីរ បីបួនប្រាំ ប្រាំមួយប្រាំពីរប្រាំបី ជារៀងរាល់ថ្ងៃ",
+                "សូន្យមួយពីរ បីបួនប្រាំ ប្រាំមួយប្រាំពីរប្រាំបី",
+            ),
+            (
+                "연락처 공일공-일이삼사-오육칠팔 입니다",
+                "공일공-일이삼사-오육칠팔",
+            ),
+            (
+                "eight five five one two three four five six seven eight",
+                "eight five five one two three four five six seven eight",
+            ),
         ] {
             let refused = own_texts_reveal(
                 &LocalizedText {
@@ -2068,6 +2277,14 @@ mod tests {
             "Orders on telegram and facebook; we sell at retail dot points",
             "Price list: 0 5 10 15 20 usd; open 7 days; ISO 9001:2015",
             "Price list: 0 12 24 36 48 usd; ages 0 12 24 36 48 months",
+            // Letters that are words, digit words in prose, and Korean words made of digit
+            // syllables.
+            "No. 012 of 2024; SKU O12345678; I 012 batch; Room O1",
+            "Someone bought one or two tonnes; zero waste, seven days, one team",
+            "We count one two three four five six seven eight nine ten at school",
+            "영업일 이사 오일 구매, 영구 일일 삼사 회의",
+            "ផលិតមួយថ្ងៃពីរដង បីឆ្នាំ បួនខែ ប្រាំនាក់",
+            "We sell num banh chok on Telegram; iphone12 cases via Telegram; since 2019 on Viber",
         ] {
             assert_eq!(check(text, &other), None, "{text}");
         }

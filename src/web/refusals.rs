@@ -123,7 +123,7 @@ pub fn number(s: Option<&str>) -> Result<Option<i64>, ()> {
 /// The problems with a business's size as typed (both optional): people working in it, a whole
 /// number up to the domain's bound, and the year it started, from 1900 to this year.
 pub fn size(tr: Tr, employees: Option<&str>, founded: Option<&str>) -> Vec<(&'static str, String)> {
-    use crate::domain::sme::{EARLIEST_FOUNDED_YEAR, MAX_EMPLOYEES};
+    use crate::domain::sme::{buddhist_era_years, EARLIEST_FOUNDED_YEAR, MAX_EMPLOYEES};
     let mut out = Vec::new();
     match number(employees) {
         Ok(None) => {}
@@ -134,17 +134,37 @@ pub fn size(tr: Tr, employees: Option<&str>, founded: Option<&str>) -> Vec<(&'st
         )),
     }
     let this_year = i64::from(time::OffsetDateTime::now_utc().year());
+    let range = || {
+        tr.t2(
+            "error-founded",
+            ("first", EARLIEST_FOUNDED_YEAR.to_string()),
+            ("last", this_year.to_string()),
+        )
+    };
     match number(founded) {
         Ok(None) => {}
         Ok(Some(y)) if (EARLIEST_FOUNDED_YEAR..=this_year).contains(&y) => {}
-        _ => out.push((
+        // A year of the Buddhist era, as Cambodian papers date (QA): said so, with the years
+        // it can be, rather than "enter a year from 1900 to 2026" for a year the owner knows.
+        Ok(Some(y)) => out.push((
             "founded",
-            tr.t2(
-                "error-founded",
-                ("first", EARLIEST_FOUNDED_YEAR.to_string()),
-                ("last", this_year.to_string()),
-            ),
+            match buddhist_era_years(y, this_year) {
+                Some((early, late)) => tr.t2(
+                    "error-founded-buddhist-era",
+                    ("year", y.to_string()),
+                    (
+                        "common",
+                        if early == late {
+                            early.to_string()
+                        } else {
+                            format!("{early}/{late}")
+                        },
+                    ),
+                ),
+                None => range(),
+            },
         )),
+        Err(()) => out.push(("founded", range())),
     }
     out
 }
