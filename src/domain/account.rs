@@ -69,7 +69,13 @@ pub fn check_password(password: &str) -> Result<(), String> {
             Err("must not be blank".into())
         };
     }
-    let lower = password.to_lowercase();
+    // As a reader sees it: Khmer and full-width digits are digits (QA: a Khmer keyboard types
+    // ១២៣៤៥៦៧៨៩០, which passed where 1234567890 is refused).
+    let lower = {
+        use unicode_normalization::UnicodeNormalization;
+        let seen: String = password.nfkc().collect();
+        super::text::ascii_digits(&seen).to_lowercase()
+    };
     let mut chars = lower.chars();
     if let Some(first) = chars.next() {
         if chars.all(|c| c == first) {
@@ -79,10 +85,23 @@ pub fn check_password(password: &str) -> Result<(), String> {
     let base = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
     if COMMON_PASSWORDS.contains(lower.as_str())
         || (base.chars().count() >= 4 && COMMON_PASSWORDS.contains(base))
+        || is_guessable_in_khmer_or_korean(base)
     {
         return Err("is one of the most common passwords: choose a less guessable one".into());
     }
     Ok(())
+}
+
+/// The list of common passwords is of Latin ones; these are the first a Khmer or Korean
+/// keyboard types (QA): the word "password", and the alphabet in order (4 letters or more).
+fn is_guessable_in_khmer_or_korean(base: &str) -> bool {
+    const WORDS: &[&str] = &["ពាក្យសម្ងាត់", "ពាក្យសំងាត់", "លេខសម្ងាត់", "비밀번호", "패스워드"];
+    const ALPHABETS: &[&str] = &[
+        "កខគឃងចឆជឈញដឋឌឍណតថទធនបផពភមយរលវសហឡអ",
+        "가나다라마바사아자차카타파하",
+    ];
+    WORDS.contains(&base)
+        || (base.chars().count() >= 4 && ALPHABETS.iter().any(|a| a.contains(base)))
 }
 
 /// Whether `password` is the account's e-mail address, or the address's name part (before the
@@ -191,6 +210,13 @@ mod tests {
             "qwertyuiop",
             "1234567890",
             "",
+            // As a Khmer or Korean keyboard types them (QA).
+            "១២៣៤៥៦៧៨៩០",
+            "ពាក្យសម្ងាត់",
+            "ពាក្យសម្ងាត់១២៣",
+            "កខគឃងចឆជឈញ",
+            "비밀번호1234",
+            "가나다라마바사아",
         ] {
             let err = NewAccount::validate("a@b.co", bad, Role::Sme, true).unwrap_err();
             assert_eq!(err.fields(), vec!["input.password"], "{bad:?}");
@@ -199,6 +225,7 @@ mod tests {
             "correct horse battery",
             "demo-3f9a1c-77b2e0",
             "캄보디아 투자 2026",
+            "ស្ករត្នោតកំពង់ស្ពឺ២០២៦",
         ] {
             assert!(check_password(good).is_ok(), "{good:?}");
         }
