@@ -398,7 +398,17 @@ fn staff_list_the_pipeline_longest_waiting_first() {
         // A time PostgreSQL does not take (year 0); other offsets are read in UTC.
         (
             "LONGEST_WAITING",
-            &format!("0000-01-01T00:00:00Z~{}", ids[0]),
+            &format!("0~0000-01-01T00:00:00Z~{}", ids[0]),
+        ),
+        // Open or finished is 0 or 1; a cursor of the order before finished matches came last
+        // is no cursor of this one.
+        (
+            "LONGEST_WAITING",
+            &format!("2~2026-01-01T00:00:00Z~{}", ids[0]),
+        ),
+        (
+            "LONGEST_WAITING",
+            &format!("2026-01-01T00:00:00Z~{}", ids[0]),
         ),
     ] {
         let r = page(order, Some(after));

@@ -317,8 +317,9 @@ wire_enum!(
     PipelineOrder => crate::service::pipeline::ListOrder {
         /// By the pair's id: stable across pages, but it says nothing about the match.
         Id,
-        /// Unchanged longest first (ties by id): what a curator follows up on. A match changed
-        /// between two pages moves to the end, so it may be listed again.
+        /// Open matches first, then finished ones (DEAL, CLOSED, DECLINED), each unchanged
+        /// longest first (ties by id): what a curator follows up on. A match changed between
+        /// two pages moves to the end of its part, so it may be listed again.
         LongestWaiting,
     }
 );

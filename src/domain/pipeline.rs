@@ -66,6 +66,12 @@ impl Stage {
         }
     }
 
+    /// Nothing more happens to the match: a deal, or closed or declined. Such a match waits for
+    /// nobody, so the longest-waiting listing puts it after every open one.
+    pub fn is_finished(self) -> bool {
+        matches!(self, Stage::Deal | Stage::Closed | Stage::Declined)
+    }
+
     /// Both parties accepted: contact details are revealed to each other from here on.
     pub fn reveals_contacts(self) -> bool {
         matches!(self, Stage::Connected | Stage::InTalks | Stage::Deal)

@@ -483,8 +483,9 @@ pub enum ListOrder {
     /// By the pair's id: stable across pages, but it says nothing about the match.
     #[default]
     Id,
-    /// Unchanged longest first (ties by id): what a curator follows up on. A match changed
-    /// between two pages moves to the end, so it may be listed again.
+    /// Open matches first, then finished ones (a deal, closed, declined), each unchanged
+    /// longest first (ties by id): what a curator follows up on. A match changed between two
+    /// pages moves to the end of its part, so it may be listed again.
     LongestWaiting,
 }
 
@@ -499,7 +500,8 @@ pub fn cursor(order: ListOrder, m: &MatchView) -> String {
     debug_assert!(order == ListOrder::Id || m.pipeline.is_some());
     match (order, &m.pipeline) {
         (ListOrder::LongestWaiting, Some(facts)) => format!(
-            "{}{CURSOR_SEPARATOR}{}",
+            "{}{CURSOR_SEPARATOR}{}{CURSOR_SEPARATOR}{}",
+            u8::from(facts.stage.is_finished()),
             crate::store::timestamp(facts.updated_at),
             m.id
         ),
@@ -517,7 +519,15 @@ fn position(order: ListOrder, after: Option<&str>) -> ServiceResult<PipelineOrde
         },
         (ListOrder::LongestWaiting, None) => PipelineOrder::LongestWaiting { after: None },
         (ListOrder::LongestWaiting, Some(c)) => {
-            let (at, pair) = c.split_once(CURSOR_SEPARATOR).ok_or_else(|| refused(c))?;
+            let (finished, rest) = c.split_once(CURSOR_SEPARATOR).ok_or_else(|| refused(c))?;
+            let finished = match finished {
+                "0" => false,
+                "1" => true,
+                _ => return Err(refused(c)),
+            };
+            let (at, pair) = rest
+                .split_once(CURSOR_SEPARATOR)
+                .ok_or_else(|| refused(c))?;
             // In UTC and within the years both databases take (PostgreSQL refuses year 0 and
             // offsets past ±15:59, SQLite past ±14:00): a hand-made cursor is refused, not
             // answered with a database error or an empty page.
@@ -527,7 +537,7 @@ fn position(order: ListOrder, after: Option<&str>) -> ServiceResult<PipelineOrde
                 .filter(|at| (1..=9999).contains(&at.year()))
                 .ok_or_else(|| refused(c))?;
             PipelineOrder::LongestWaiting {
-                after: Some((at, id(c, pair)?)),
+                after: Some((finished, at, id(c, pair)?)),
             }
         }
     })

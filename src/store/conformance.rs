@@ -1134,8 +1134,22 @@ pub async fn pipeline_lists_longest_waiting_first(store: Arc<dyn Store>) {
         .unwrap();
     store.update_match(&moved, &log, &[]).await.unwrap();
     records[3] = moved;
+    // One that waited long is closed: it waits for nobody now, and comes after every open
+    // one, however long ago it changed.
+    let (closed, log) = records[1]
+        .move_to(Stage::Closed, None, staff.id, at_ms(1))
+        .unwrap();
+    store.update_match(&closed, &log, &[]).await.unwrap();
+    records[1] = closed;
     let mut want = records.clone();
-    want.sort_by(|a, b| a.updated_at.cmp(&b.updated_at).then(a.id.cmp(&b.id)));
+    want.sort_by(|a, b| {
+        (a.stage.is_finished(), a.updated_at, a.id).cmp(&(
+            b.stage.is_finished(),
+            b.updated_at,
+            b.id,
+        ))
+    });
+    assert_eq!(want.last().map(|r| r.stage), Some(Stage::Closed));
     let filters = [
         PipelineFilter::default(),
         PipelineFilter {
@@ -1161,7 +1175,10 @@ pub async fn pipeline_lists_longest_waiting_first(store: Arc<dyn Store>) {
             if !page.has_next_page {
                 break;
             }
-            after = page.items.last().map(|r| (r.updated_at, r.id));
+            after = page
+                .items
+                .last()
+                .map(|r| (r.stage.is_finished(), r.updated_at, r.id));
         }
         assert_eq!(got, want, "{filter:?}: longest unchanged first, each once");
     }

@@ -402,11 +402,13 @@ pub struct PipelineFilter {
 pub enum PipelineOrder {
     /// Ascending id: stable, but it says nothing about the record (a pair's id is a hash).
     Id { after: Option<ProfileId> },
-    /// Unchanged longest first, what a curator follows up on: ascending `updated_at` compared
-    /// as instants (to the millisecond on SQLite, the microsecond on PostgreSQL), ties in
-    /// ascending id order. A page starts after the record with this `updated_at` and id.
+    /// Open matches first (a finished one, [`Stage::is_finished`], waits for nobody: QA, a
+    /// hundred closed matches filled the board's first page), each part unchanged longest
+    /// first, what a curator follows up on: ascending `updated_at` compared as instants (to
+    /// the millisecond on SQLite, the microsecond on PostgreSQL), ties in ascending id order.
+    /// A page starts after the record with this finishedness, `updated_at` and id.
     LongestWaiting {
-        after: Option<(time::OffsetDateTime, ProfileId)>,
+        after: Option<(bool, time::OffsetDateTime, ProfileId)>,
     },
 }
 

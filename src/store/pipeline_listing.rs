@@ -6,6 +6,10 @@ use time::OffsetDateTime;
 
 use super::{PipelineFilter, PipelineOrder};
 
+/// 1 for a finished match ([`Stage::is_finished`](crate::domain::pipeline::Stage::is_finished)),
+/// 0 for an open one: the first key of the longest-waiting order.
+const FINISHED: &str = "(CASE WHEN m.stage IN ('DEAL', 'CLOSED', 'DECLINED') THEN 1 ELSE 0 END)";
+
 /// What differs between the backends' SQL.
 pub(crate) struct Dialect {
     /// `m.updated_at` as a value that orders as an instant.
@@ -74,11 +78,20 @@ pub(crate) fn listing(
             "m.id".to_string(),
         ),
         PipelineOrder::LongestWaiting { after } => (
-            after.map(|_| format!("({}, m.id) > ({}, ?)", d.updated_at, d.time_param)),
+            // The flag as a literal 0 or 1: every argument is bound as text, which would
+            // compare as text with the number (on SQLite, any text is above any number).
+            after.map(|(finished, _, _)| {
+                format!(
+                    "({FINISHED}, {}, m.id) > ({}, {}, ?)",
+                    d.updated_at,
+                    i32::from(finished),
+                    d.time_param
+                )
+            }),
             after
-                .map(|(at, id)| vec![(d.time_text)(at), id.to_string()])
+                .map(|(_, at, id)| vec![(d.time_text)(at), id.to_string()])
                 .unwrap_or_default(),
-            format!("{}, m.id", d.updated_at),
+            format!("{FINISHED}, {}, m.id", d.updated_at),
         ),
     };
     let (page_where, page_args) = match after {
