@@ -172,3 +172,66 @@ fn readme_sample_query_works() {
         .is_some_and(|n| !n.is_empty())));
     assert_eq!(data["investors"]["edges"].as_array().unwrap().len(), 3);
 }
+
+/// Korean queries rank the businesses a word names, as the English word does (QA, this session:
+/// an analyst's fourteen queries, judged by the SME's ISIC class; before, P@10 averaged 0.41 in
+/// Korean against 0.96 in English, since a Korean word reaches the many profiles written only in
+/// Khmer and English through its glossary concept, which scored far below a Korean text's
+/// passing mention: 회계 소프트웨어 "accounting software" outranked every accounting firm). The
+/// judgments are the SME's class, so they come from the demo generator, not from the ranking;
+/// the texts are the project's own demo texts. Prints both languages per query.
+#[test]
+fn korean_queries_rank_the_businesses_a_word_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = TestServer::start_in(dir.path(), &["--demo"]);
+    let queries: [(&str, &str, &[&str]); 14] = [
+        ("회계", "accounting", &["6920"]),
+        ("병원", "hospital", &["8620", "8690"]),
+        ("택배", "courier", &["5320"]),
+        ("운송", "transport", &["4923", "5210", "5320"]),
+        ("음식점", "restaurant", &["5610"]),
+        ("식당", "restaurant", &["5610"]),
+        ("의류", "garment", &["1410", "1312"]),
+        (
+            "식품",
+            "food",
+            &["1020", "1030", "1061", "1071", "1072", "1079", "4630"],
+        ),
+        ("학교", "school", &["8522", "8549"]),
+        ("창고", "warehouse", &["5210"]),
+        (
+            "농업",
+            "agriculture",
+            &["0112", "0113", "0122", "0125", "0128", "0146"],
+        ),
+        ("가구", "furniture", &["3100"]),
+        ("관광", "tourism", &["7911", "5510"]),
+        ("건설", "construction", &["4100", "4330"]),
+    ];
+    let p10 = |q: &str, classes: &[&str]| -> f64 {
+        let r = s.ok(
+            "query($q: String) { searchSmes(query: $q, first: 10) { edges { node { sectorCode } } } }",
+            json!({ "q": q }),
+        );
+        let edges = r["searchSmes"]["edges"].as_array().unwrap().clone();
+        let hits = edges
+            .iter()
+            .filter(|e| classes.contains(&e["node"]["sectorCode"].as_str().unwrap()))
+            .count();
+        hits as f64 / 10.0
+    };
+    let (mut ko_sum, mut en_sum) = (0.0, 0.0);
+    println!("query        P@10 | English query   P@10");
+    for (ko, en, classes) in queries {
+        let (k, e) = (p10(ko, classes), p10(en, classes));
+        println!("{ko:10} {k:6.1} | {en:14} {e:5.1}");
+        ko_sum += k;
+        en_sum += e;
+    }
+    let n = queries.len() as f64;
+    let (ko_mean, en_mean) = (ko_sum / n, en_sum / n);
+    println!("MEAN       {ko_mean:6.2} | {:14} {en_mean:5.2}", "");
+    // Measured 0.94 against 0.97 in English; a floor under it, not the figure.
+    assert!(ko_mean >= 0.85, "Korean P@10 {ko_mean:.2}");
+    assert!(en_mean >= 0.85, "English P@10 {en_mean:.2}");
+}

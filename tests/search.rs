@@ -789,8 +789,8 @@ fn dictionary_words_of_unspaced_khmer_rank_first() {
     assert_eq!(ids(&search(&s, "ទា")), vec![ducks, attractive]);
     assert_eq!(parts_of_words(&search(&s, "ទា")), [false, true]);
 
-    // Whatever the text scores say: a short text saying អាស្រូវ three times outscores a long one
-    // saying ស្រូវ once, and still comes after it, and after every other profile with the word.
+    // Whatever the text scores say: a short text saying អាស្រូវ three times comes after a long
+    // one saying ស្រូវ once, and after every other profile with the word.
     let scandals = publish_sme(&s, sme_with("អាស្រូវ អាស្រូវ អាស្រូវ", None, None));
     let long_paddy = publish_sme(
         &s,
@@ -809,12 +809,9 @@ fn dictionary_words_of_unspaced_khmer_rank_first() {
     assert_eq!(whole, [paddy, long_paddy].into_iter().collect());
     let part: std::collections::BTreeSet<_> = found[2..].iter().cloned().collect();
     assert_eq!(part, [scandal, scandals.clone()].into_iter().collect());
-    let score = |i: usize| r["edges"][i]["score"].as_f64().unwrap();
-    let at = |id: &str| found.iter().position(|f| f == id).unwrap();
-    assert!(
-        score(at(&scandals)) > score(1),
-        "the test's premise: the repeated sub-word outscores a whole word ({r})"
-    );
+    // The text scores no longer disagree here (a whole word now also scores the concept it
+    // names, paddy, which អាស្រូវ does not); that the line holds however high a sub-word hit
+    // scores is `search::collector`'s unit test `order_is_score_then_key`.
     // Paging crosses the line: one result a page reads the same order, each once.
     let mut paged = Vec::new();
     let mut after = Value::Null;

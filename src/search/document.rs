@@ -40,12 +40,17 @@ fn add_texts(
 }
 
 /// Adds the glossary concepts the texts mention to `field`, once each: the bare id (any
-/// language; what the match ranking compares) and `<lang>:<id>` per language that mentions it
-/// (what a query in another language searches, see `search::query`). Implied concepts included.
+/// language; what queries score and the match ranking compares), `<lang>:<id>` per language
+/// that mentions it (what a query in another language searches, see `search::query`), and
+/// `name:<id>` when the name does (the first text, when `named`): a business's name says what
+/// it is about, where a description also mentions what it uses and serves (QA: for 의류, 회계,
+/// 학교 the garment makers, accounting firms and schools came after laundries, shops and
+/// builders that mention clothes, accounting software or schools). Implied concepts included.
 pub(super) fn add_concepts(
     doc: &mut TantivyDocument,
     field: tantivy::schema::Field,
     texts: &[&LocalizedText],
+    named: bool,
 ) {
     let g = glossary();
     let mut any = std::collections::BTreeSet::new();
@@ -63,6 +68,18 @@ pub(super) fn add_concepts(
             doc.add_text(field, &concept.id);
         }
     }
+    if let Some(name) = texts.first().filter(|_| named) {
+        for c in g.concepts_in(name.texts()) {
+            if let Some(concept) = g.concept(c) {
+                doc.add_text(field, name_concept_token(&concept.id));
+            }
+        }
+    }
+}
+
+/// The token of a concept the profile's name mentions (see [`add_concepts`]).
+pub fn name_concept_token(id: &str) -> String {
+    format!("name:{id}")
 }
 
 /// Adds the whole words of the texts to `field`, each once (see `analyzer::whole_words`).
@@ -185,7 +202,7 @@ pub fn sme_document(f: &Fields, sme: &Sme) -> TantivyDocument {
     }
     add_texts(&mut doc, &f.sme_description, description);
     let texts: Vec<&LocalizedText> = name.into_iter().chain([description]).collect();
-    add_concepts(&mut doc, f.sme_concepts, &texts);
+    add_concepts(&mut doc, f.sme_concepts, &texts, name.is_some());
     add_words(&mut doc, f.sme_words, &texts);
     let mut seen = Vec::new();
     for class in std::iter::once(&p.sector).chain(&p.secondary_sectors) {
@@ -223,7 +240,12 @@ pub fn investor_document(f: &Fields, inv: &Investor) -> TantivyDocument {
     let mut doc = base(f, KIND_INVESTOR, inv.id);
     add_texts(&mut doc, &f.investor_name, &p.name);
     add_texts(&mut doc, &f.investor_description, &p.description);
-    add_concepts(&mut doc, f.investor_concepts, &[&p.name, &p.description]);
+    add_concepts(
+        &mut doc,
+        f.investor_concepts,
+        &[&p.name, &p.description],
+        true,
+    );
     add_words(&mut doc, f.investor_words, &[&p.name, &p.description]);
     let mut seen = Vec::new();
     let mut sections = Vec::new();

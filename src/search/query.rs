@@ -36,6 +36,10 @@ use crate::matching::glossary::{glossary, Mention};
 pub const MAX_QUERY_CHARS: usize = 500;
 /// Weight of a whole-word hit against the n-gram phrase that found the word.
 const WHOLE_WORD_BOOST: f32 = 3.0;
+/// How much naming a concept the query word names counts ([`concept_score`]), and naming it in
+/// the business's name on top of that.
+const CONCEPT_BOOST: f32 = 3.0;
+const NAME_CONCEPT_BOOST: f32 = 3.0;
 /// Characters of context in a highlight snippet.
 const SNIPPET_CHARS: usize = 160;
 
@@ -609,10 +613,10 @@ fn word_level_terms<'a>(
             IndexRecordOption::WithFreqs,
         ))
     };
-    // A concept is one piece of evidence, scored the same whichever language mentions it: a
-    // profile must mention it in another language than the query word's (the `<lang>:<id>`
-    // tokens, unscored), and scores by the language-free token. Scored by the language tokens,
-    // a profile mentioning the concept in English and Khmer summed two scores, and a rarer
+    // A concept finds a profile that mentions it in another language than the query word's
+    // (the `<lang>:<id>` tokens, unscored); how strongly it names it is scored apart, the same
+    // whichever language mentions it ([`concept_score`]). Scored by the language tokens, a
+    // profile mentioning the concept in English and Khmer summed two scores, and a rarer
     // language's token scored higher, so a Khmer-only profile came after those written in two
     // languages (QA: the Khmer-only K-beauty shop was 43rd of 43 for 케이뷰티, at half their
     // score).
@@ -630,16 +634,11 @@ fn word_level_terms<'a>(
                 .filter(|t| t.split_once(':').is_some_and(|(_, c)| c == id))
                 .map(|t| (Occur::Should, scored(fields.concepts, t)))
                 .collect();
-            Box::new(BooleanQuery::new(vec![
-                (
-                    Occur::Must,
-                    Box::new(ConstScoreQuery::new(
-                        Box::new(BooleanQuery::new(langs)),
-                        0.0,
-                    )),
-                ),
-                (Occur::Must, scored(fields.concepts, &id.to_string())),
-            ]))
+            // Found here, scored by `concept_score` for every text that names it.
+            Box::new(ConstScoreQuery::new(
+                Box::new(BooleanQuery::new(langs)),
+                0.0,
+            ))
         };
         Box::new(DisjunctionMaxQuery::new(
             ids.iter().map(|id| one(id)).collect(),
@@ -681,6 +680,9 @@ pub(crate) fn word_query(fields: &WordFields, word: &QueryWord) -> Box<dyn Query
             )),
         ));
     }
+    if let Some(concepts) = concept_score(fields, word) {
+        clauses.push((Occur::Should, concepts));
+    }
     if let Some(evidence) = word_evidence(fields.words, word) {
         // Word-level evidence outranks sub-word evidence: 마트 as a word before 마트 inside
         // 스마트폰, ស្រូវ (paddy) as a dictionary word before ស្រូវ inside អាស្រូវ (scandal).
@@ -692,6 +694,50 @@ pub(crate) fn word_query(fields: &WordFields, word: &QueryWord) -> Box<dyn Query
         ));
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// How strongly a hit names the concepts a query word names, in any language, its own too:
+/// the language-free token, and the name's (`search::document::add_concepts`), for the
+/// strongest concept of the word. Boosted as word-level evidence is: a profile that names the
+/// concept in another language is as good a hit as one that writes the query word, and one
+/// whose name names it better than either (QA: for 의류, 회계, 학교 a Korean text's passing
+/// mention outranked every garment maker, accounting firm and school written in Khmer and
+/// English).
+fn concept_score(fields: &WordFields, word: &QueryWord) -> Option<Box<dyn Query>> {
+    let mut ids: Vec<&str> = word
+        .concepts
+        .iter()
+        .filter_map(|t| t.split_once(':').map(|(_, id)| id))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    (!ids.is_empty()).then(|| {
+        let term = |text: &str, boost: f32| -> (Occur, Box<dyn Query>) {
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(fields.concepts, text),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    boost,
+                )),
+            )
+        };
+        let each: Vec<Box<dyn Query>> = ids
+            .iter()
+            .map(|id| {
+                Box::new(BooleanQuery::new(vec![
+                    term(id, CONCEPT_BOOST),
+                    term(
+                        &crate::search::document::name_concept_token(id),
+                        NAME_CONCEPT_BOOST,
+                    ),
+                ])) as Box<dyn Query>
+            })
+            .collect();
+        Box::new(DisjunctionMaxQuery::new(each)) as Box<dyn Query>
+    })
 }
 
 /// The hits that have every query word as a word: the word or a stem of it as a word of the
@@ -1122,7 +1168,7 @@ mod tests {
                         }
                     }
                 }
-                document::add_concepts(&mut doc, concepts, &[text]);
+                document::add_concepts(&mut doc, concepts, &[text], false);
                 writer
                     .add_document(doc)
                     .unwrap_or_else(|e| panic!("add: {e}"));

@@ -37,7 +37,9 @@ use crate::domain::text::Lang;
 /// 16: K-뷰티 and K뷰티 as forms of K-beauty (QA: the usual Korean spelling found 2 of 43);
 /// a compound's words may be glossary forms (캐슈넛가공 holds 캐슈넛, 가공).
 /// 17: "pay" is no form of payment ("it pays attention", QA).
-pub const SCHEMA_VERSION: u32 = 17;
+/// 18: concepts a name mentions have a token of their own (`name:<id>`), and concept fields
+/// keep no length: a profile naming many things no longer scores each of them lower (QA).
+pub const SCHEMA_VERSION: u32 = 18;
 
 /// FNV-1a hash of `data/glossary.tsv` as of [`SCHEMA_VERSION`]: concept tokens are derived from
 /// it, so a test fails when the glossary changes without a version bump (and the old index
@@ -134,8 +136,16 @@ impl Fields {
                 .set_tokenizer("raw")
                 .set_index_option(IndexRecordOption::WithFreqs),
         );
-        let sme_concepts = b.add_text_field("sme_concepts", concepts.clone());
-        let investor_concepts = b.add_text_field("investor_concepts", concepts.clone());
+        // Concepts without a length: BM25's length norm marked down a concept of a profile that
+        // names many (a garment maker's garment below a laundry's "clothes": QA).
+        let concept_options = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_fieldnorms(false)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
+        let sme_concepts = b.add_text_field("sme_concepts", concept_options.clone());
+        let investor_concepts = b.add_text_field("investor_concepts", concept_options);
         let sme_words = b.add_text_field("sme_words", concepts.clone());
         let investor_words = b.add_text_field("investor_words", concepts);
         let fields = Fields {
