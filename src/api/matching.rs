@@ -182,13 +182,14 @@ impl Match {
         .await)
     }
 
-    /// When the pair entered the pipeline (null while SUGGESTED, and for viewers who are
-    /// neither staff nor a party).
+    /// When staff put the pair in the pipeline: staff only (null while SUGGESTED, and for
+    /// everyone else, the parties too: until the introduction the pair is staff business).
     async fn created_at(&self) -> Option<OffsetDateTime> {
-        self.0.pipeline.as_ref().map(|p| p.created_at)
+        self.0.pipeline.as_ref().and_then(|p| p.created_at)
     }
 
-    /// When the pipeline record last changed (null as for `createdAt`).
+    /// When the pipeline record last changed (null while SUGGESTED, and for viewers who are
+    /// neither staff nor a party).
     async fn updated_at(&self) -> Option<OffsetDateTime> {
         self.0.pipeline.as_ref().map(|p| p.updated_at)
     }

@@ -256,7 +256,9 @@ pub struct PipelineFacts {
     pub sme_response: Option<Response>,
     pub investor_response: Option<Response>,
     pub introduction: Option<String>,
-    pub created_at: OffsetDateTime,
+    /// When staff shortlisted the pair: staff only, like the audit log that records it (QA:
+    /// a party read it once introduced, and so how long staff had kept the pair to themselves).
+    pub created_at: Option<OffsetDateTime>,
     pub updated_at: OffsetDateTime,
     /// Staff only.
     pub curator: Option<UserId>,
@@ -292,7 +294,7 @@ pub fn pipeline_facts(
         sme_response: record.sme_response,
         investor_response: record.investor_response,
         introduction: record.introduction.clone(),
-        created_at: record.created_at,
+        created_at: Some(record.created_at).filter(|_| allows(relation, Private::AuditLog)),
         updated_at: record.updated_at,
         curator: record
             .curator_id
