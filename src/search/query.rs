@@ -863,6 +863,9 @@ struct Built {
     highlights: Option<Box<dyn Query>>,
     /// Its hits with every word as a word (`whole_words_query`).
     whole_words: Option<Box<dyn Query>>,
+    /// The glossary concepts its words name, by id: what a hit's highlight shows when the
+    /// words themselves are not in its texts ([`concept_highlight`]).
+    concepts: std::collections::BTreeSet<String>,
 }
 
 /// The full query: words (scored) and filters (not scored).
@@ -926,11 +929,75 @@ fn build(index: &SearchIndex, req: &SearchRequest) -> Result<Built, SearchError>
         (Occur::Must, base),
         (Occur::Must, filter),
     ]));
+    let concepts = words
+        .iter()
+        .flat_map(|w| &w.concepts)
+        .filter_map(|t| t.split_once(':').map(|(_, id)| id.to_string()))
+        .collect();
     Ok(Built {
         query,
         highlights: highlight_query,
         whole_words,
+        concepts,
     })
+}
+
+/// Highlights for a hit whose texts hold none of the query's words, only a glossary concept
+/// they name (a Korean query's hit written in Khmer and English): in each text, the first
+/// place it names one, in `<b>`, with some context, cut with "…" as a snippet is (QA: 73 of 84
+/// results for 캐슈넛 had no highlight, and nothing said why they were found). Named forms
+/// only: an implied concept is not written there to show.
+fn concept_highlights(
+    texts: &[(String, &str)],
+    concepts: &std::collections::BTreeSet<String>,
+) -> Vec<Highlight> {
+    let g = glossary();
+    texts
+        .iter()
+        .filter_map(|(label, text)| {
+            let m = g.find_named(text).into_iter().find(|m| {
+                g.concept(m.concept)
+                    .is_some_and(|c| concepts.contains(&c.id))
+            })?;
+            let context = SNIPPET_CHARS / 2;
+            let start = text[..m.range.start]
+                .char_indices()
+                .rev()
+                .nth(context)
+                .map_or(0, |(at, _)| at);
+            let end = text[m.range.end..]
+                .char_indices()
+                .nth(context)
+                .map_or(text.len(), |(at, _)| m.range.end + at);
+            Some(Highlight {
+                field: label.clone(),
+                snippet: format!(
+                    "{}{}<b>{}</b>{}{}",
+                    if start > 0 { "…" } else { "" },
+                    escape_html(&text[start..m.range.start]),
+                    escape_html(&text[m.range.clone()]),
+                    escape_html(&text[m.range.end..end]),
+                    if end < text.len() { "…" } else { "" },
+                ),
+            })
+        })
+        .collect()
+}
+
+/// Text as HTML text: what a snippet holds outside its `<b>`.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn facet_values(counts: &FacetCounts, dimension: &str) -> Vec<FacetCount> {
@@ -959,6 +1026,7 @@ pub fn search(
         query,
         highlights: text_query,
         whole_words,
+        concepts,
     } = build(index, req)?;
     let mut facets = FacetCollector::for_field("facets");
     for dim in ["/section", "/province", "/digital", "/partnership"] {
@@ -1024,7 +1092,7 @@ pub fn search(
             .ok_or_else(|| {
                 tantivy::TantivyError::InternalError("document without a valid id".into())
             })?;
-        let highlights = generators
+        let mut highlights: Vec<Highlight> = generators
             .iter()
             .filter_map(|(label, field, g)| {
                 let snippet = g.snippet_from_doc(&doc);
@@ -1051,6 +1119,17 @@ pub fn search(
                 })
             })
             .collect();
+        if highlights.is_empty() && !concepts.is_empty() {
+            let texts: Vec<(String, &str)> = generators
+                .iter()
+                .filter_map(|(label, field, _)| {
+                    doc.get_first(*field)
+                        .and_then(|v| tantivy::schema::Value::as_str(&v))
+                        .map(|t| (label.clone(), t))
+                })
+                .collect();
+            highlights = concept_highlights(&texts, &concepts);
+        }
         out.push(SearchHit {
             id,
             score: hit.rank.score,

@@ -176,6 +176,9 @@ pub struct Hit {
     pub anonymous: bool,
     /// HTML from the search layer: text escaped, matches in `<b>`.
     pub snippet: Option<String>,
+    /// The language of the text the snippet is from (an English or Khmer snippet on a Korean
+    /// page is marked so, for screen readers and fonts).
+    pub snippet_lang: Option<&'static str>,
     /// Without a snippet, the start of the description as text, and its language: a profile
     /// found through a glossary concept in another language has no words of the query to
     /// show (QA: an English-only cashew farm, found by 캐슈넛, showed nothing under its name).
@@ -520,6 +523,11 @@ async fn search_page<K: Listed>(w: Web) -> Response {
         .iter()
         .map(|hit| {
             let p = hit.node.get();
+            let shown = hit
+                .highlights
+                .iter()
+                .find(|h| h.field.starts_with("description"))
+                .or_else(|| hit.highlights.first());
             let (title, title_lang, anonymous) = match hit.node.name().and_then(|n| pick(tr, n)) {
                 Some(t) => (t.text, t.lang, false),
                 None => (hit.node.display_name(w.lang), w.lang.code(), true),
@@ -529,12 +537,11 @@ async fn search_page<K: Listed>(w: Web) -> Response {
                 title,
                 title_lang,
                 anonymous,
-                snippet: hit
-                    .highlights
-                    .iter()
-                    .find(|h| h.field.starts_with("description"))
-                    .or_else(|| hit.highlights.first())
-                    .map(|h| h.snippet.clone()),
+                snippet: shown.map(|h| h.snippet.clone()),
+                snippet_lang: shown
+                    .and_then(|h| h.field.rsplit_once('.'))
+                    .and_then(|(_, code)| super::parse_lang(code))
+                    .map(|l| l.code()),
                 excerpt: hit
                     .highlights
                     .is_empty()
