@@ -1337,6 +1337,46 @@ fn the_wizard_asks_for_a_way_to_be_reached_a_province_and_names_each_field() {
         serde_json::json!(12 * 10000 + 2018),
         "the size typed with Khmer digits is the business's"
     );
+
+    // The business's own Telegram name in the description: only the last step, where the
+    // contact is, can tell. Its link back to the first step says it next to the description,
+    // while the description still holds it (QA: that step showed nothing wrong).
+    let own = [
+        ("name", "ហាងនំយាយហៀង"),
+        ("description", "នំបញ្ចុកស្រស់រាល់ព្រឹក ទាក់ទង hieng_cakes"),
+        ("sector", "1079"),
+        ("province", "KH-12"),
+        ("telegram", "hieng_cakes"),
+    ];
+    let mut pairs = own.to_vec();
+    pairs.push(("step", "contact"));
+    let html = get(&s, &format!("/km/me/new?{}", form(&pairs)), &h).text();
+    let mut sent = own.to_vec();
+    let (csrf, submission) = (csrf_of(&html), submission_of(&html));
+    sent.extend([("csrf", csrf.as_str()), ("submission", submission.as_str())]);
+    let refused = post_form(&s, "/km/me/new", Some(&cookie), &sent);
+    assert_eq!(refused.status, 422);
+    let html = refused.text();
+    let link = html
+        .split("href=\"")
+        .map(|rest| {
+            rest.split('"')
+                .next()
+                .unwrap_or_default()
+                .replace("&amp;", "&")
+                .replace("&#38;", "&")
+        })
+        .find(|href| href.contains("said=") && href.ends_with("#description"))
+        .unwrap_or_else(|| panic!("a link back to the description: {html}"));
+    let step1 = get(&s, &link, &h);
+    assert_eq!(step1.status, 422, "{link}");
+    let html = step1.text();
+    assert!(html.contains(r#"id="description-error""#), "{html}");
+    assert!(html.contains("hieng_cakes"), "{html}");
+    // Once the text no longer holds it, nothing is wrong there.
+    let fixed = link.replace("+hieng_cakes", "");
+    assert_ne!(fixed, link);
+    assert_eq!(get(&s, &fixed, &h).status, 200, "{fixed}");
 }
 
 /// How many businesses the server's database holds.

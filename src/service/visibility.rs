@@ -692,13 +692,32 @@ pub fn own_texts_reveal(
                 || (handle.contains(|c: char| c == '_' || c.is_ascii_digit())
                     && said.text.contains(&handle))
         });
+        // Quoted as the text writes it where it can be found there (QA: "096 7778889" was
+        // quoted as the number on file, «096 777 8889», and "sokha_palm" as «@sokha_palm»,
+        // neither of which the owner could find in the text).
+        let as_typed = |on_file: &str| {
+            let lower = typed.to_lowercase();
+            lower
+                .find(&on_file.to_lowercase())
+                .and_then(|at| typed.get(at..at + on_file.len()))
+                .unwrap_or(on_file)
+                .to_string()
+        };
         let own = match (phone, email, telegram) {
-            (true, _, _) => contact.phone.as_ref().map(|p| p.as_str().to_string()),
-            (_, true, _) => contact.email.as_ref().map(|e| e.as_str().to_string()),
-            (_, _, true) => contact
-                .telegram
+            (true, _, _) => contact
+                .phone
                 .as_ref()
-                .map(|t| format!("@{}", t.as_str())),
+                .map(|p| phone_in_text(typed).unwrap_or_else(|| p.as_str().to_string())),
+            (_, true, _) => contact.email.as_ref().map(|e| as_typed(e.as_str())),
+            (_, _, true) => contact.telegram.as_ref().map(|t| {
+                let handle = t.as_str().trim_start_matches('@');
+                let with_at = format!("@{handle}");
+                if typed.to_lowercase().contains(&with_at.to_lowercase()) {
+                    as_typed(&with_at)
+                } else {
+                    as_typed(handle)
+                }
+            }),
             _ => None,
         };
         // Quoted as typed (Khmer digits stay Khmer), so the owner finds it.

@@ -25,6 +25,7 @@ use crate::domain::province::ProvinceCode;
 use crate::domain::sector::IsicClass;
 use crate::domain::sme::{Sme, SmeRaw};
 use crate::domain::text::{Lang, LocalizedTextRaw};
+use crate::service::visibility::{read_own_text_refusal, OwnTextRefusal};
 use crate::service::{profiles, reference, ServiceError};
 
 const STEPS: usize = 6;
@@ -154,6 +155,21 @@ fn problems(w: &Web, draft: &Form, step: usize) -> Vec<(&'static str, String)> {
                 let hidden = draft.get("visibility") == Some("ANONYMOUS");
                 found.extend(refusals::own_texts(tr, draft, hidden));
             }
+            // What the last step found, while the text still holds it.
+            if let Some(said) = draft
+                .get(SAID)
+                .filter(|s| !s.trim().is_empty() && s.chars().count() <= MAX_SAID_CHARS)
+            {
+                let holder = ["description", "name"]
+                    .into_iter()
+                    .find(|f| draft.get(f).is_some_and(|t| t.contains(said)));
+                if let Some(field) = holder.filter(|f| !found.iter().any(|(k, _)| k == f)) {
+                    found.push((
+                        field,
+                        tr.t1("error-text-own-contact", "found", said.to_string()),
+                    ));
+                }
+            }
         }
         2 if IsicClass::parse(draft.get("sector").unwrap_or_default()).is_err() => {
             found.push(("sector", tr.t("error-sector")));
@@ -206,6 +222,12 @@ fn answers_path(draft: &Form, extra: &[(&str, &str)]) -> String {
 /// A parameter of the links from the last step's summary back to an earlier step: that step
 /// shows its own problems next to their fields, as it would have when left.
 const CHECK: &str = "check";
+/// …and, on such a link to the first step, the contact detail the last step found in a text:
+/// the first step cannot find it itself when it is the business's own (the contact fields are
+/// on the last step and never travel), and showed nothing next to the text (QA).
+const SAID: &str = "said";
+/// The longest such detail a link carries: a phone, an address or a chat name is shorter.
+const MAX_SAID_CHARS: usize = 64;
 
 /// Step `step` again, with `errors` next to their fields and in the summary (422).
 fn refused(w: &Web, step: usize, draft: &Form, errors: Vec<(&'static str, String)>) -> Response {
@@ -596,6 +618,16 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
                 let other = refusals::text_lang(&fe.field).filter(|l| *l != w.lang);
                 if let (Some(l), Some(id_on_file)) = (other, &changing) {
                     elsewhere = Some((id, format!("/{}/me/edit/{id_on_file}", l.code())));
+                } else if let (Some(OwnTextRefusal::Contact(found)), None, true) = (
+                    read_own_text_refusal(&fe.message),
+                    &elsewhere,
+                    step_of(id) < STEPS,
+                ) {
+                    // Its step says what was found next to the text (see `SAID`).
+                    let step = STEP_NAMES[step_of(id) - 1];
+                    let said: String = found.chars().take(MAX_SAID_CHARS).collect();
+                    let path = answers_path(&draft, &[("step", step), (CHECK, "1"), (SAID, &said)]);
+                    elsewhere = Some((id, format!("{}#{id}", w.href(&path))));
                 }
                 if !errors.iter().any(|(known, _)| *known == id) {
                     errors.push((id, message));
