@@ -541,6 +541,27 @@ fn filters_facets_and_paging_agree_with_the_database() {
         facet(&all, "partnershipTypes", "TRAINING"),
         count(&db, |s| offers(s, &[PartnershipType::Training]))
     );
+    // A section's count is what filtering by it gives: secondary sectors count, as the filter
+    // reads them (QA: "wholesale and retail (95)" gave 125 results).
+    for section in ["G", "C", "A"] {
+        let filtered = s.ok(
+            SEARCH_SMES,
+            json!({ "f": { "sector": section }, "first": 0 }),
+        )["searchSmes"]["totalCount"]
+            .as_i64()
+            .unwrap();
+        assert_eq!(facet(&all, "sections", section), filtered, "{section}");
+        assert_eq!(
+            filtered,
+            count(&db, |s| any_sector(s, |c| {
+                khkr_match::domain::sector::isic()
+                    .lineage(c)
+                    .iter()
+                    .any(|n| n.code == section)
+            })),
+            "{section}"
+        );
+    }
 
     type Keep = Box<dyn Fn(&Sme) -> bool>;
     let cases: Vec<(Value, Keep)> = vec![

@@ -210,7 +210,17 @@ pub fn sme_document(f: &Fields, sme: &Sme) -> TantivyDocument {
             add_unique(&mut doc, f.sector, &mut seen, &node.code);
         }
     }
-    facet(&mut doc, f, "section", p.sector.section());
+    // Every section the business is in, as the sector filter reads its sectors (QA: the facet
+    // counted main sectors only, and clicking "wholesale and retail (95)" gave 125 results).
+    let mut sections: Vec<&str> = std::iter::once(&p.sector)
+        .chain(&p.secondary_sectors)
+        .map(|s| s.section())
+        .collect();
+    sections.sort_unstable();
+    sections.dedup();
+    for section in sections {
+        facet(&mut doc, f, "section", section);
+    }
     doc.add_text(f.province, p.province.as_str());
     facet(&mut doc, f, "province", p.province.as_str());
     doc.add_text(f.digital, sme.digital.level.as_str());
