@@ -696,3 +696,40 @@ fn taking_a_business_off_the_site_closes_what_still_waited_on_it() {
         "BAD_USER_INPUT"
     );
 }
+
+/// Staff find a match by either side's name, the anonymous SME's hidden one too (staff curate
+/// it), in any case; the hidden name finds nothing for anyone else, who cannot list the
+/// pipeline at all (QA: a business that phoned could be found only in the CSV).
+#[test]
+fn staff_find_a_match_by_either_name() {
+    let m = market();
+    let id = shortlist(&m);
+    let q = "query($n: String) { pipeline(name: $n) { totalCount edges { node { id } } } }";
+    let staff = m.s.as_token(&m.staff);
+    for (name, found) in [
+        ("SOKHA cashew", true),
+        ("hanbit", true),
+        ("한빛뷰티", true),
+        ("  ", true),
+        ("nobody of that name", false),
+        ("%", false),
+    ] {
+        let r = staff.ok(q, json!({ "n": name }))["pipeline"].clone();
+        let ids: Vec<&str> = r["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids == [id.as_str()], found, "{name}: {r}");
+    }
+    let long = "x".repeat(201);
+    assert_eq!(
+        error_code(&staff.gql(q, json!({ "n": long }))),
+        "BAD_USER_INPUT"
+    );
+    assert_eq!(
+        error_code(&m.s.as_investor().gql(q, json!({ "n": "sokha" }))),
+        "FORBIDDEN"
+    );
+}

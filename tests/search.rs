@@ -155,6 +155,8 @@ fn korean_stems_find_inflected_forms() {
         json!({ "ko": "캄보디아에서 한국 화장품을 유통할 현지 파트너를 찾습니다." });
     let beauty = publish_investor(&s, beauty);
     let mut fintech = investor_input();
+    // Its own name: the default one, Hanbit Beauty Trading, names cosmetics (beauty).
+    fintech["name"] = json!({ "en": "Hanbit Pay", "ko": "한빛페이" });
     fintech["description"] = json!({ "ko": "전자결제 시스템을 소상공인에게 보급하는 핀테크 기업으로, 현지 유통업체와 협력합니다." });
     let fintech = publish_investor(&s, fintech);
     let find = |q: &str| {

@@ -1939,20 +1939,23 @@ fn both_parties_answer_an_introduction_and_see_contacts_only_after_both_accept()
     for c in sme_contact {
         assert!(!html.contains(c), "{c} after one acceptance");
     }
-    // Answering twice (a second tab, a resubmit) is a clear refusal, not an error page.
-    assert_eq!(
-        post_form(
-            &s,
-            &path,
-            Some(&sme_cookie),
-            &[
-                ("csrf", &sme_csrf),
-                ("accept", "false"),
-                ("confirmed", "yes")
-            ]
-        )
-        .status,
-        409
+    // Answering twice (a second tab, a resubmit) is a clear refusal, not an error page, with
+    // a link to the introductions it sends the reader back to (QA: it linked home).
+    let twice = post_form(
+        &s,
+        &path,
+        Some(&sme_cookie),
+        &[
+            ("csrf", &sme_csrf),
+            ("accept", "false"),
+            ("confirmed", "yes"),
+        ],
+    );
+    assert_eq!(twice.status, 409);
+    assert!(
+        twice.text().contains("<a href=\"/km/me/introductions\">"),
+        "{}",
+        twice.text()
     );
 
     // The investor accepts too: both now see the other's contact.

@@ -452,7 +452,7 @@ fn a_mandate_description_may_not_carry_the_contact_details() {
     let html = r.text();
     assert!(
         html.contains(
-            "id=\"description-error\">This text holds a phone number, e-mail or Telegram name (&#34;minji@seoul-vc.example&#34;)"
+            "id=\"description-error\">This text holds a phone number, e-mail or Telegram name (&#34;MINJI@seoul-vc.example&#34;)"
         ),
         "{html}"
     );

@@ -31,11 +31,16 @@ async fn drive(s: &TestServer) {
     let b = browser::Browser::start(1280, 800).await;
     b.sign_in(&s.base, &s.investor_token).await;
 
-    // Search in Korean: the cashew processor wrote English and Khmer only.
+    // Search in Korean finds cashew processors that wrote English and Khmer only (the demo
+    // holds 85 cashew businesses, and those naming cashew score alike, so which of them come
+    // first is their ids' order; that this one is found is `tests/search_cross_language.rs`).
     b.goto(&s.base, "/ko/smes?q=%EC%BA%90%EC%8A%88%EB%84%9B")
         .await;
     let text = b.text().await;
-    assert!(text.contains("Sokha Cashew Processing"), "{text}");
+    assert!(
+        text.contains("Cashew Processing") || text.contains("Cashew Nut Factory"),
+        "{text}"
+    );
     b.assert_page_fits("ko", "SME search", 1280).await;
     b.screenshot("web-ko-investor-search-1280").await;
 

@@ -157,7 +157,7 @@ fn the_board_filters_and_the_dashboard_draws_charts_in_each_language() {
             shortlisted.contains("Hanbit Beauty Trading") || shortlisted.contains("한빛뷰티 무역")
         );
         // A GET form with labelled filters.
-        for f in ["curator", "sector", "province"] {
+        for f in ["name", "curator", "sector", "province"] {
             assert!(html.contains(&format!("<label for=\"filter-{f}\">")), "{f}");
         }
         assert!(html.contains(&format!("data-events=\"/{lang}/staff/events\"")));
@@ -173,6 +173,10 @@ fn the_board_filters_and_the_dashboard_draws_charts_in_each_language() {
         ("sector=10", true, false),
         ("province=KH-12", false, true),
         ("province=KH-6&sector=C", true, false),
+        // Either side's name, any case (QA: a business that phoned could not be found).
+        ("name=mekong%20RICE", false, true),
+        ("name=hanbit", true, true),
+        ("name=%25", false, false),
         (&format!("curator={staff_id}") as &str, true, true),
         ("curator=01a22ccd-0000-7000-8000-000000000000", false, false),
     ] {
@@ -184,6 +188,13 @@ fn the_board_filters_and_the_dashboard_draws_charts_in_each_language() {
     assert!(
         filtered.contains("<option value=\"A\" selected>"),
         "the choice is kept"
+    );
+    // A class from elsewhere filters, and shows as chosen, so the next submit keeps it (QA).
+    let class = board("sector=0112");
+    assert!(shows(&class, &m2) && !shows(&class, &m1));
+    assert!(
+        class.contains("<option value=\"0112\" selected>"),
+        "{class}"
     );
     // A later page (after the match waiting longest, by the API's cursor of the same order)
     // shows the other card, yet each column counts its stage on every page, and links back to
@@ -446,6 +457,13 @@ fn actions_need_csrf_answer_with_redirects_and_move_the_match() {
     );
     assert_eq!(again.status, 303, "{}", again.text());
     assert_eq!(stage(&s, &staff_token, &id), "INTRODUCED");
+    // On the board, an introduced match says who has answered (QA: staff opened every card to
+    // find the side still silent).
+    let board = get(&s, "/en/staff/pipeline", &as_staff).text();
+    assert!(
+        board.contains("Business: not answered yet · Investor: not answered yet"),
+        "{board}"
+    );
 
     // A move the domain does not allow from INTRODUCED: named next to the field.
     let r = post_form(

@@ -201,7 +201,8 @@ impl PipelineQuery {
     }
 
     /// Staff: the pipeline in a stable order (by the pair's id unless `order` says otherwise),
-    /// filtered by stage, curator, the SME's sector (ISIC code at any level) and province.
+    /// filtered by stage, curator, the SME's sector (ISIC code at any level), province and
+    /// either side's name.
     #[allow(clippy::too_many_arguments)]
     async fn pipeline(
         &self,
@@ -214,6 +215,10 @@ impl PipelineQuery {
         #[graphql(desc = "Only SMEs in this province (ISO 3166-2:KH).")] province_code: Option<
             String,
         >,
+        #[graphql(
+            desc = "Only matches whose SME or investor name holds this text (any of its languages; Latin letters in any case; at most 200 characters)."
+        )]
+        name: Option<String>,
         #[graphql(desc = "The order (default ID).")] order: Option<PipelineOrder>,
         #[graphql(desc = "Page size: 0 to 100, default 20.")] first: Option<i32>,
         #[graphql(desc = "The `endCursor` of the previous page, in the same order.")] after: Option<
@@ -228,6 +233,7 @@ impl PipelineQuery {
             curator_id: curator_id.map(|c| c.0),
             sector_prefix,
             province_code,
+            name,
             order,
             first,
             after,

@@ -45,6 +45,21 @@ const ENDINGS: &[(&str, After)] = &[
     ("하고있는", After::Any),
     ("하고있습니다", After::Any),
     ("합니다", After::Any),
+    // QA: 가공하거나 in a mandate, 투자하고자, 수출합니까 …
+    ("하였으나", After::Any),
+    ("하시는", After::Any),
+    ("하거나", After::Any),
+    ("하고자", After::Any),
+    ("합니까", After::Any),
+    ("하도록", After::Any),
+    ("하는지", After::Any),
+    ("하세요", After::Any),
+    ("하므로", After::Any),
+    ("하였고", After::Any),
+    ("하겠다", After::Any),
+    ("했으며", After::Any),
+    ("했고", After::Any),
+    ("해요", After::Any),
     ("하였다", After::Any),
     ("하려는", After::Any),
     ("하려고", After::Any),
@@ -451,6 +466,10 @@ mod tests {
             ("배송해서", "배송"),
             ("생산됩니다", "생산"),
             ("유통업체입니다", "유통업체"),
+            ("가공하거나", "가공"),
+            ("투자하고자", "투자"),
+            ("수출합니까", "수출"),
+            ("유통했고", "유통"),
         ] {
             assert_eq!(first(word), Some(stem.into()), "{word}");
         }

@@ -318,6 +318,20 @@ pub(crate) struct QueryWord {
     pub as_written: Option<Vec<(usize, String)>>,
 }
 
+impl QueryWord {
+    /// The ids of the concepts the word names (of its `<lang>:<id>` tokens), each once.
+    fn concept_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self
+            .concepts
+            .iter()
+            .filter_map(|t| t.split_once(':').map(|(_, id)| id))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
 /// The language a word is written in, by its script: Khmer, Hangul, else English.
 fn script_language(word: &str) -> Lang {
     if word.chars().any(|c| ('\u{1780}'..='\u{17FF}').contains(&c)) {
@@ -620,12 +634,7 @@ fn word_level_terms<'a>(
     // language's token scored higher, so a Khmer-only profile came after those written in two
     // languages (QA: the Khmer-only K-beauty shop was 43rd of 43 for 케이뷰티, at half their
     // score).
-    let mut ids: Vec<&str> = word
-        .concepts
-        .iter()
-        .filter_map(|t| t.split_once(':').map(|(_, id)| id))
-        .collect();
-    ids.dedup();
+    let ids = word.concept_ids();
     let concepts = (!ids.is_empty()).then(|| {
         let one = |id: &str| -> Box<dyn Query> {
             let langs: Vec<(Occur, Box<dyn Query>)> = word
@@ -704,13 +713,7 @@ pub(crate) fn word_query(fields: &WordFields, word: &QueryWord) -> Box<dyn Query
 /// mention outranked every garment maker, accounting firm and school written in Khmer and
 /// English).
 fn concept_score(fields: &WordFields, word: &QueryWord) -> Option<Box<dyn Query>> {
-    let mut ids: Vec<&str> = word
-        .concepts
-        .iter()
-        .filter_map(|t| t.split_once(':').map(|(_, id)| id))
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
+    let ids = word.concept_ids();
     (!ids.is_empty()).then(|| {
         let term = |text: &str, boost: f32| -> (Occur, Box<dyn Query>) {
             (
@@ -931,8 +934,8 @@ fn build(index: &SearchIndex, req: &SearchRequest) -> Result<Built, SearchError>
     ]));
     let concepts = words
         .iter()
-        .flat_map(|w| &w.concepts)
-        .filter_map(|t| t.split_once(':').map(|(_, id)| id.to_string()))
+        .flat_map(|w| w.concept_ids())
+        .map(str::to_string)
         .collect();
     Ok(Built {
         query,

@@ -470,6 +470,8 @@ pub struct PipelineArgs {
     pub curator_id: Option<String>,
     pub sector_prefix: Option<String>,
     pub province_code: Option<String>,
+    /// Text either side's name holds (any language; Latin letters in any case).
+    pub name: Option<String>,
     pub order: ListOrder,
     pub first: Option<i32>,
     /// A [`cursor`] of the same order.
@@ -585,7 +587,11 @@ pub async fn counts_by_stage(
     Ok(out)
 }
 
-/// The store's filter for the arguments' stage, curator, sector and province, each checked.
+/// The longest name text the pipeline is filtered by: a name is at most 200 characters.
+const MAX_NAME_FILTER_CHARS: usize = 200;
+
+/// The store's filter for the arguments' stage, curator, sector, province and name, each
+/// checked.
 fn filter_of(args: PipelineArgs) -> ServiceResult<PipelineFilter> {
     let curator = args
         .curator_id
@@ -612,11 +618,27 @@ fn filter_of(args: PipelineArgs) -> ServiceResult<PipelineFilter> {
         .map(|p| ProvinceCode::parse(&p).map_err(|e| ServiceError::bad_input("provinceCode", e)))
         .transpose()?
         .map(|p| p.as_str().to_string());
+    let name = args
+        .name
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .map(|n| {
+            if n.chars().count() > MAX_NAME_FILTER_CHARS {
+                Err(ServiceError::bad_input(
+                    "name",
+                    format!("too long: at most {MAX_NAME_FILTER_CHARS} characters"),
+                ))
+            } else {
+                Ok(n)
+            }
+        })
+        .transpose()?;
     Ok(PipelineFilter {
         stage: args.stage,
         curator,
         sector_prefixes,
         province,
+        name,
     })
 }
 

@@ -2471,28 +2471,20 @@ mod tests {
             Some(("input.name".to_string(), "contact".to_string()))
         );
         public.name.en = Some("Sokha Cashew".into());
-        let split = own_texts_reveal(
-            &LocalizedText {
-                en: Some("Phone: 097 765".into()),
-                km: Some("4321 ជារៀងរាល់ថ្ងៃ".into()),
+        let two = |en: &str, km: &str| {
+            let description = LocalizedText {
+                en: Some(en.into()),
+                km: Some(km.into()),
                 ..LocalizedText::default()
-            },
-            &public.name,
-            false,
-            &public.contact,
+            };
+            own_texts_reveal(&description, &public.name, false, &public.contact)
+        };
+        assert!(
+            two("Phone: 097 765", "4321 ជារៀងរាល់ថ្ងៃ").is_err(),
+            "split between descriptions"
         );
-        assert!(split.is_err(), "split between descriptions");
         // A count at the end of one and a year at the start of another are no phone.
-        let counts = own_texts_reveal(
-            &LocalizedText {
-                en: Some("Our staff: 12".into()),
-                km: Some("2015 ឆ្នាំបង្កើត".into()),
-                ..LocalizedText::default()
-            },
-            &public.name,
-            false,
-            &public.contact,
-        );
+        let counts = two("Our staff: 12", "2015 ឆ្នាំបង្កើត");
         assert!(counts.is_ok(), "{counts:?}");
         // Anyone's contact details are, not only the profile's own: another number, an
         // address, a Telegram name (QA: published for a business whose contact field held a

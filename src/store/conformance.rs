@@ -1028,6 +1028,10 @@ pub async fn pipeline_listing_filters_and_pages(store: Arc<dyn Store>) {
     let division = |s: &Sme| s.profile.sector.as_str()[..2].to_string();
     let d0 = division(&records[0].1);
     let p0 = records[1].1.profile.province.as_str().to_string();
+    let en2 = records
+        .iter()
+        .find_map(|(_, s)| s.profile.name.en.clone())
+        .expect("a demo SME with an English name");
     let filters: Vec<(PipelineFilter, Keep)> = vec![
         (PipelineFilter::default(), Box::new(|_, _| true)),
         (
@@ -1071,6 +1075,32 @@ pub async fn pipeline_listing_filters_and_pages(store: Arc<dyn Store>) {
                 ..Default::default()
             },
             Box::new(|r, _| r.stage == Stage::Deal),
+        ),
+        // A name, in another case than written: the SMEs' English names (the investors'
+        // are other words).
+        (
+            PipelineFilter {
+                name: Some(en2.to_uppercase()),
+                ..Default::default()
+            },
+            Box::new({
+                let en2 = en2.to_lowercase();
+                move |_, s| {
+                    s.profile
+                        .name
+                        .en
+                        .as_deref()
+                        .is_some_and(|n| n.to_lowercase().contains(&en2))
+                }
+            }),
+        ),
+        // `%` and `_` are text, not patterns.
+        (
+            PipelineFilter {
+                name: Some("%_%".into()),
+                ..Default::default()
+            },
+            Box::new(|_, _| false),
         ),
     ];
     for (filter, keep) in filters {

@@ -395,6 +395,9 @@ pub struct PipelineFilter {
     /// caller into its divisions).
     pub sector_prefixes: Vec<String>,
     pub province: Option<String>,
+    /// Text that the SME's or the investor's name holds, in any of its languages, Latin
+    /// letters in any case (an ANONYMOUS SME's name too: only staff list the pipeline).
+    pub name: Option<String>,
 }
 
 /// The order of a pipeline listing, and where a page starts in it (exclusive).

@@ -62,7 +62,34 @@ pub(crate) fn listing(
         conds.push("s.province_code = ?".into());
         args.push(p.clone());
     }
-    let from = "FROM matches m JOIN smes s ON s.id = m.sme_id";
+    if let Some(name) = &f.name {
+        // `%` and `_` typed are themselves; SQLite lower-cases ASCII only, which is what
+        // Latin names need (Khmer and Korean have no case).
+        let escaped: String = name
+            .to_lowercase()
+            .chars()
+            .flat_map(|c| {
+                let escape = matches!(c, '%' | '_' | '\\').then_some('\\');
+                escape.into_iter().chain([c])
+            })
+            .collect();
+        let columns = [
+            "s.name_en",
+            "s.name_km",
+            "s.name_ko",
+            "i.name_en",
+            "i.name_km",
+            "i.name_ko",
+        ];
+        let ors: Vec<String> = columns
+            .iter()
+            .map(|c| format!("LOWER(COALESCE({c}, '')) LIKE ? ESCAPE '\\'"))
+            .collect();
+        conds.push(format!("({})", ors.join(" OR ")));
+        args.extend(columns.iter().map(|_| format!("%{escaped}%")));
+    }
+    let from =
+        "FROM matches m JOIN smes s ON s.id = m.sme_id JOIN investors i ON i.id = m.investor_id";
     // The total counts the whole filtered list, not just what follows the cursor.
     let filtered = if conds.is_empty() {
         d.always.to_string()

@@ -257,10 +257,11 @@ pub async fn respond(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
         Some("true") => true,
         Some("false") => false,
         _ => {
-            return w.message(
+            return w.message_back(
                 StatusCode::BAD_REQUEST,
                 "intro-bad-answer-title",
                 "intro-bad-answer-body",
+                Some((w.href("/me/introductions"), "intro-title")),
             )
         }
     };
@@ -274,10 +275,11 @@ pub async fn respond(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
             Err(e) => return w.service_error(e),
         };
         let Some(partner) = item(&w, &m).filter(|i| i.can_answer).map(|i| i.title) else {
-            return w.message(
+            return w.message_back(
                 StatusCode::CONFLICT,
                 "intro-answered-title",
                 "intro-answered-body",
+                Some((w.href("/me/introductions"), "intro-title")),
             );
         };
         let back = w.href(&format!(
@@ -308,10 +310,11 @@ pub async fn respond(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
         // Someone else's introduction is as unknown as one that does not exist.
         Err(ServiceError::Forbidden(_) | ServiceError::NotFound { .. }) => w.not_found(),
         // Already answered, or no longer waiting for answers (e.g. a second tab).
-        Err(ServiceError::BadInput(_)) => w.message(
+        Err(ServiceError::BadInput(_)) => w.message_back(
             StatusCode::CONFLICT,
             "intro-answered-title",
             "intro-answered-body",
+            Some((w.href("/me/introductions"), "intro-title")),
         ),
         Err(e) => w.service_error(e),
     }

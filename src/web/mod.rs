@@ -440,10 +440,24 @@ impl Web {
 
     /// A page with a heading and one paragraph (not found, forbidden, errors).
     pub fn message(&self, status: StatusCode, title_key: &str, body_key: &str) -> Response {
+        self.message_back(status, title_key, body_key, None)
+    }
+
+    /// [`Web::message`] with a link to the page its text sends the reader back to (`href`,
+    /// the key of its words) instead of the home page (QA: "go back to your introductions"
+    /// above a link to the home page).
+    pub fn message_back(
+        &self,
+        status: StatusCode,
+        title_key: &str,
+        body_key: &str,
+        back: Option<(String, &str)>,
+    ) -> Response {
         let page = MessagePage {
             c: self.chrome(self.tr.t(title_key), Section::Home),
             heading: self.tr.t(title_key),
             body: self.tr.t(body_key),
+            back: back.map(|(href, key)| (href, self.tr.t(key))),
         };
         self.page(status, &page)
     }
@@ -599,6 +613,8 @@ struct MessagePage {
     c: Chrome,
     heading: String,
     body: String,
+    /// Where the text sends the reader, and its words; the home page when `None`.
+    back: Option<(String, String)>,
 }
 
 /// The form field that says an action was confirmed ([`Web::confirm`]).

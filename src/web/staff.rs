@@ -270,6 +270,9 @@ pub struct Card {
     pub curator: String,
     pub meta: String,
     pub updated: String,
+    /// An introduced match: each side's answer, so a curator sees who to chase without
+    /// opening it (QA: the first answer resets "Last change", hiding the side still silent).
+    pub answers: Option<String>,
 }
 
 pub struct Column {
@@ -288,6 +291,8 @@ struct BoardPage {
     c: Chrome,
     action: String,
     filters: Vec<Select>,
+    /// The name filter as typed.
+    name: String,
     clear: String,
     filtered: bool,
     total: String,
@@ -324,6 +329,30 @@ fn sector_options(tr: Tr, current: &str) -> Vec<Opt> {
                 ),
             });
         }
+    }
+    // A group or class in the address (a link from elsewhere, `?sector=0125`): listed under
+    // its division, chosen, or the form showed "Any" and its next submit dropped the filter
+    // (QA).
+    if !current.is_empty()
+        && !out.iter().any(|o| o.selected)
+        && reference::sector(current).is_some()
+    {
+        let division: String = current.chars().take(2).collect();
+        let at = out
+            .iter()
+            .position(|o| o.value == division)
+            .map_or(out.len(), |i| i + 1);
+        out.insert(
+            at,
+            Opt {
+                selected: true,
+                value: current.to_string(),
+                label: format!(
+                    "\u{a0}\u{a0}\u{a0}\u{a0}– {} ({current})",
+                    sector_name(tr, current)
+                ),
+            },
+        );
     }
     out
 }
@@ -384,6 +413,13 @@ fn card(w: &Web, m: &MatchView, facts: &PipelineFacts, emails: &HashMap<UserId, 
             province_name(tr, p.province.as_str())
         ),
         updated: tr.t1("staff-card-updated", "when", when(facts.updated_at)),
+        answers: (facts.stage == Stage::Introduced).then(|| {
+            tr.t2(
+                "staff-card-answers",
+                ("sme", answer_words(tr, facts.sme_response)),
+                ("investor", answer_words(tr, facts.investor_response)),
+            )
+        }),
     }
 }
 
@@ -394,6 +430,9 @@ pub(super) struct BoardFilters {
     pub curator: Option<String>,
     pub sector: Option<String>,
     pub province: Option<String>,
+    /// Text a name of either side holds (QA: a business phoning about its introduction could
+    /// be found only by downloading the CSV).
+    pub name: Option<String>,
 }
 
 impl BoardFilters {
@@ -408,6 +447,10 @@ impl BoardFilters {
             curator: form.get("curator").map(str::to_string),
             sector: code("sector"),
             province: code("province"),
+            name: form
+                .get("name")
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty()),
         }
     }
 
@@ -417,6 +460,7 @@ impl BoardFilters {
             ("curator", &self.curator),
             ("sector", &self.sector),
             ("province", &self.province),
+            ("name", &self.name),
         ]
         .into_iter()
         .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
@@ -438,12 +482,14 @@ pub async fn board(w: Web) -> Response {
         curator,
         sector,
         province,
+        name,
     } = &filters;
     let mut args = PipelineArgs {
         stage: None,
         curator_id: curator.clone(),
         sector_prefix: sector.clone(),
         province_code: province.clone(),
+        name: name.clone(),
         order: ListOrder::LongestWaiting,
         first: Some(BOARD_PAGE),
         after: form.get("after").map(str::to_string),
@@ -586,6 +632,7 @@ pub async fn board(w: Web) -> Response {
         c: w.chrome(tr.t("staff-board-title"), Section::Staff),
         action: base.clone(),
         filters,
+        name: name.clone().unwrap_or_default(),
         clear: base.clone(),
         filtered: !keep.is_empty(),
         total: total_line,

@@ -108,6 +108,7 @@ pub async fn pipeline_csv(w: Web) -> Response {
         curator_id: filters.curator,
         sector_prefix: filters.sector,
         province_code: filters.province,
+        name: filters.name,
         order: ListOrder::Id,
         first: Some(MAX_PAGE_SIZE),
         after: None,
