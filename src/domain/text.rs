@@ -147,22 +147,25 @@ pub fn ko_particle(word: &str, with: &str, without: &str, rieul_as_vowel: bool) 
 /// full-width ones (a Korean or Japanese IME's, １２３) become 0–9, and no-break spaces (typed as
 /// thousands separators, `25 000`) plain spaces. Everything else is left as it is.
 pub fn ascii_digits(s: &str) -> String {
-    s.chars()
-        .map(|c| match u32::from(c) {
-            d @ 0x17E0..=0x17E9 => char::from_digit(d - 0x17E0, 10).unwrap_or(c),
-            d @ 0xFF10..=0xFF19 => char::from_digit(d - 0xFF10, 10).unwrap_or(c),
-            0xFF0C => ',',
-            // The rest of a phone or an amount as a Korean or Japanese IME types it
-            // (０１０－１２３４－５６７８).
-            0xFF0B => '+',
-            0xFF0D => '-',
-            0xFF0E => '.',
-            0xFF08 => '(',
-            0xFF09 => ')',
-            0x00A0 | 0x202F | 0x2007 | 0x3000 => ' ',
-            _ => c,
-        })
-        .collect()
+    s.chars().map(ascii_digit).collect()
+}
+
+/// One character as [`ascii_digits`] reads it.
+pub fn ascii_digit(c: char) -> char {
+    match u32::from(c) {
+        d @ 0x17E0..=0x17E9 => char::from_digit(d - 0x17E0, 10).unwrap_or(c),
+        d @ 0xFF10..=0xFF19 => char::from_digit(d - 0xFF10, 10).unwrap_or(c),
+        0xFF0C => ',',
+        // The rest of a phone or an amount as a Korean or Japanese IME types it
+        // (０１０－１２３４－５６７８).
+        0xFF0B => '+',
+        0xFF0D => '-',
+        0xFF0E => '.',
+        0xFF08 => '(',
+        0xFF09 => ')',
+        0x00A0 | 0x202F | 0x2007 | 0x3000 => ' ',
+        _ => c,
+    }
 }
 
 /// Refuses control characters (other than tab and line breaks) and text over `max_chars`

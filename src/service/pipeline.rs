@@ -22,7 +22,7 @@ use crate::domain::notice;
 use crate::domain::pipeline::{AuditEntry, MatchRecord, Side, Stage};
 use crate::domain::province::ProvinceCode;
 use crate::domain::sector::{isic, IsicCode};
-use crate::domain::sme::Sme;
+use crate::domain::sme::{Sme, NAME_MAX_CHARS};
 use crate::domain::text::Lang;
 use crate::domain::validation::ValidationErrors;
 use crate::events::EventKind;
@@ -587,9 +587,6 @@ pub async fn counts_by_stage(
     Ok(out)
 }
 
-/// The longest name text the pipeline is filtered by: a name is at most 200 characters.
-const MAX_NAME_FILTER_CHARS: usize = 200;
-
 /// The store's filter for the arguments' stage, curator, sector, province and name, each
 /// checked.
 fn filter_of(args: PipelineArgs) -> ServiceResult<PipelineFilter> {
@@ -623,10 +620,11 @@ fn filter_of(args: PipelineArgs) -> ServiceResult<PipelineFilter> {
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty())
         .map(|n| {
-            if n.chars().count() > MAX_NAME_FILTER_CHARS {
+            // No longer than a name can be.
+            if n.chars().count() > NAME_MAX_CHARS {
                 Err(ServiceError::bad_input(
                     "name",
-                    format!("too long: at most {MAX_NAME_FILTER_CHARS} characters"),
+                    format!("too long: at most {NAME_MAX_CHARS} characters"),
                 ))
             } else {
                 Ok(n)

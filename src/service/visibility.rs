@@ -695,28 +695,27 @@ pub fn own_texts_reveal(
         // Quoted as the text writes it where it can be found there (QA: "096 7778889" was
         // quoted as the number on file, «096 777 8889», and "sokha_palm" as «@sokha_palm»,
         // neither of which the owner could find in the text).
+        let lower = typed.to_lowercase();
         let as_typed = |on_file: &str| {
-            let lower = typed.to_lowercase();
             lower
                 .find(&on_file.to_lowercase())
                 .and_then(|at| typed.get(at..at + on_file.len()))
-                .unwrap_or(on_file)
-                .to_string()
+                .map(str::to_string)
         };
         let own = match (phone, email, telegram) {
             (true, _, _) => contact
                 .phone
                 .as_ref()
                 .map(|p| phone_in_text(typed).unwrap_or_else(|| p.as_str().to_string())),
-            (_, true, _) => contact.email.as_ref().map(|e| as_typed(e.as_str())),
+            (_, true, _) => contact
+                .email
+                .as_ref()
+                .map(|e| as_typed(e.as_str()).unwrap_or_else(|| e.as_str().to_string())),
             (_, _, true) => contact.telegram.as_ref().map(|t| {
                 let handle = t.as_str().trim_start_matches('@');
-                let with_at = format!("@{handle}");
-                if typed.to_lowercase().contains(&with_at.to_lowercase()) {
-                    as_typed(&with_at)
-                } else {
-                    as_typed(handle)
-                }
+                as_typed(&format!("@{handle}"))
+                    .or_else(|| as_typed(handle))
+                    .unwrap_or_else(|| handle.to_string())
             }),
             _ => None,
         };
@@ -731,13 +730,7 @@ pub fn own_texts_reveal(
     // start a few dozen characters back (a code word before a number stays with it). What
     // either holds whole was found above, so what is found here spans both; named by the
     // text it starts in.
-    let digit = |c: Option<char>| {
-        c.is_some_and(|c| {
-            let mut buf = [0; 4];
-            crate::domain::text::ascii_digits(crate::domain::text::as_seen(c).encode_utf8(&mut buf))
-                .starts_with(|d: char| d.is_ascii_digit())
-        })
-    };
+    let digit = |c: Option<char>| c.is_some_and(|c| seen_digit(c).is_ascii_digit());
     let name_field = "input.name".to_string();
     let public: Vec<(&String, &str)> = descriptions
         .iter()
@@ -1058,24 +1051,25 @@ const DIGIT_WORDS: &[(&str, char)] = &[
 /// pass over the text, at most a few dozen digits kept.
 fn spelt_out_phone(text: &str) -> Option<String> {
     let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
-    let word_at = |pos: usize| -> Option<(usize, char)> {
+    // A Latin word of its own at `pos`, in any case.
+    let latin_word_at = |pos: usize, word: &str| {
         let rest = &text[pos..];
+        rest.get(..word.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(word))
+            && !latin(text[..pos].chars().next_back())
+            && !latin(rest.get(word.len()..).and_then(|r| r.chars().next()))
+    };
+    let word_at = |pos: usize| -> Option<(usize, char)> {
         DIGIT_WORDS.iter().find_map(|(word, digit)| {
-            let head = rest.get(..word.len())?;
-            if word.is_ascii() {
-                let apart = !latin(text[..pos].chars().next_back())
-                    && !latin(rest[word.len()..].chars().next());
-                (head.eq_ignore_ascii_case(word) && apart).then_some((word.len(), *digit))
+            let found = if word.is_ascii() {
+                latin_word_at(pos, word)
             } else {
-                (head == *word).then_some((word.len(), *digit))
-            }
+                text[pos..].starts_with(word)
+            };
+            found.then_some((word.len(), *digit))
         })
     };
-    let says_a_phone = |digits: &str| {
-        (digits.starts_with('0') && !digits.starts_with("00") && (9..=11).contains(&digits.len()))
-            || (["855", "82"].iter().any(|code| digits.starts_with(code))
-                && (11..=12).contains(&digits.len()))
-    };
+    let says_a_phone = |digits: &str| !digits.starts_with("00") && phone_length(digits);
     let mut pos = 0;
     // The run being read: where it starts and ends in `text`, its digits, its digit words.
     let mut run: Option<(usize, usize)> = None;
@@ -1084,26 +1078,12 @@ fn spelt_out_phone(text: &str) -> Option<String> {
     // "double seven", "triple five" (QA): the next digit so many times.
     let mut times = 1;
     let repeat_at = |pos: usize| -> Option<(usize, usize)> {
-        let rest = &text[pos..];
         [("double", 2), ("triple", 3)]
             .into_iter()
-            .find_map(|(word, n)| {
-                let apart = !latin(text[..pos].chars().next_back())
-                    && !latin(rest.get(word.len()..)?.chars().next());
-                (rest.get(..word.len())?.eq_ignore_ascii_case(word) && apart)
-                    .then_some((word.len(), n))
-            })
+            .find_map(|(word, n)| latin_word_at(pos, word).then_some((word.len(), n)))
     };
     while let Some(c) = text[pos..].chars().next() {
-        let mut buf = [0; 4];
-        let digit = phone_char(
-            crate::domain::text::ascii_digits(
-                crate::domain::text::as_seen(c).encode_utf8(&mut buf),
-            )
-            .chars()
-            .next()
-            .unwrap_or(c),
-        );
+        let digit = phone_char(seen_digit(c));
         if let Some((len, n)) = repeat_at(pos) {
             let start = run.map_or(pos, |(start, _)| start);
             run = Some((start, pos + len));
@@ -1146,6 +1126,21 @@ fn spelt_out_phone(text: &str) -> Option<String> {
     }
     let (start, end) = run?;
     (words > 0 && says_a_phone(&digits)).then(|| text[start..end].to_string())
+}
+
+/// Whether `word` (lower-cased, without punctuation) names a chat app of [`CHAT_WORDS`]: as
+/// listed, with letters and digits that pass for others (QA: "ТеІеgram", read as "TeIegram"),
+/// or ending a run of Khmer or Korean text written without spaces (…តាមតេឡេក្រាម).
+fn is_chat_app(word: &str) -> bool {
+    let folded = look_alike_folded(word);
+    CHAT_WORDS.contains(&word)
+        || CHAT_WORDS
+            .iter()
+            .any(|c| c.is_ascii() && look_alike_folded(c) == folded)
+        || (!word.is_ascii()
+            && CHAT_WORDS
+                .iter()
+                .any(|c| !c.is_ascii() && word.ends_with(c)))
 }
 
 /// A Latin word with the letters and digits that pass for one another in it read as one
@@ -1293,14 +1288,7 @@ fn chat_name_in_text(tokens: &[&str]) -> Option<String> {
                     .or_else(|| w.strip_suffix("ឈ្មោះ"))
                     .or_else(|| w.strip_suffix("id").filter(|r| CHAT_WORDS.contains(r)))
                     .unwrap_or(w);
-                // Letters and digits that pass for others (QA: "ТеІеgram", read as "TeIegram").
-                let folded = look_alike_folded(w);
-                CHAT_WORDS.contains(&w)
-                    || CHAT_WORDS
-                        .iter()
-                        .any(|c| c.is_ascii() && look_alike_folded(c) == folded)
-                    || (!w.is_ascii() && CHAT_WORDS.iter().any(|c| !c.is_ascii() && w.ends_with(c)))
-                    || (w == "line" && colon)
+                is_chat_app(w) || (w == "line" && colon)
             })
     };
     for (i, token) in tokens.iter().enumerate() {
@@ -1379,10 +1367,7 @@ fn chat_name_before_app(tokens: &[&str]) -> Option<String> {
             .to_lowercase()
     };
     for (i, token) in tokens.iter().enumerate() {
-        let app = bare(token);
-        let names_app = CHAT_WORDS.contains(&app.as_str())
-            || (!app.is_ascii() && CHAT_WORDS.iter().any(|c| !c.is_ascii() && app.ends_with(c)));
-        if !names_app {
+        if !is_chat_app(&bare(token)) {
             continue;
         }
         let mut back = i.checked_sub(1);
@@ -1466,9 +1451,9 @@ fn phone_in_text(text: &str) -> Option<String> {
     // Khmer and full-width digits read as digits, and invisible characters and every kind of
     // space as a space (a Khmer keyboard puts zero-width spaces between words: QA round 3),
     // character for character, so what is found can be quoted from `text` itself.
-    let seen: String = text.chars().map(crate::domain::text::as_seen).collect();
-    let read: Vec<char> = crate::domain::text::ascii_digits(&seen)
+    let read: Vec<char> = text
         .chars()
+        .map(seen_digit)
         .map(|c| {
             // A keycap's frame is as good as a space between its digits (QA: 0️⃣1️⃣2️⃣…).
             if crate::domain::text::is_invisible(c) || c == '\u{20E3}' {
@@ -1606,6 +1591,12 @@ fn phone_char(c: char) -> char {
     }
 }
 
+/// A character as the phone checks read it before their own rules: as seen
+/// ([`as_seen`](crate::domain::text::as_seen)), its Khmer or full-width digit as a digit.
+fn seen_digit(c: char) -> char {
+    crate::domain::text::ascii_digit(crate::domain::text::as_seen(c))
+}
+
 /// A Latin O or o read as 0, and l or I as 1, where it stands for a digit: a letter of no word
 /// (no letter on either side) that touches a digit ("O12 345 678", "0l2 345 678": QA). "No.
 /// 012", "SKU O12" and "I 012" keep their letters.
@@ -1623,6 +1614,14 @@ fn letter_as_digit(read: &[char], i: usize) -> Option<char> {
         .flatten()
         .any(|c| c.is_ascii_digit());
     (lone && touches).then_some(digit)
+}
+
+/// Whether `digits` are as many as a phone's: a home number (a 0 and 9 to 11 digits) or
+/// Cambodia's or Korea's code and a number (11 or 12 digits).
+fn phone_length(digits: &str) -> bool {
+    (digits.starts_with('0') && (9..=11).contains(&digits.len()))
+        || (["855", "82"].iter().any(|code| digits.starts_with(code))
+            && (11..=12).contains(&digits.len()))
 }
 
 /// The most digits a phone has (E.164).
@@ -1694,11 +1693,8 @@ fn is_phone(reading: &str, phone_word: bool, code_word: bool, whole: bool) -> bo
     // models goes on (0 1 2 … 9 10, 0 11 12 13 14 15).
     // One digit at a time may have one kind of separator ("0-9-7-7-…") and a country code
     // ("8 5 5 9 7 …": QA).
-    let one_at_a_time = groups.iter().all(|g| g.len() == 1)
-        && separators.len() <= 1
-        && ((n.starts_with('0') && (9..=11).contains(&n.len()))
-            || (["855", "82"].iter().any(|code| n.starts_with(code))
-                && (11..=12).contains(&n.len())));
+    let one_at_a_time =
+        groups.iter().all(|g| g.len() == 1) && separators.len() <= 1 && phone_length(&n);
     let spelt = whole
         && n.starts_with('0')
         && (9..=11).contains(&n.len())

@@ -5,10 +5,21 @@
 use time::OffsetDateTime;
 
 use super::{PipelineFilter, PipelineOrder};
+use crate::domain::pipeline::Stage;
 
-/// 1 for a finished match ([`Stage::is_finished`](crate::domain::pipeline::Stage::is_finished)),
-/// 0 for an open one: the first key of the longest-waiting order.
-const FINISHED: &str = "(CASE WHEN m.stage IN ('DEAL', 'CLOSED', 'DECLINED') THEN 1 ELSE 0 END)";
+/// 1 for a finished match, 0 for an open one: the first key of the longest-waiting order. The
+/// stages are [`Stage::is_finished`]'s, so the SQL cannot drift from the domain's list.
+fn finished_key() -> String {
+    let stages: Vec<String> = Stage::ALL
+        .into_iter()
+        .filter(|s| s.is_finished())
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    format!(
+        "(CASE WHEN m.stage IN ({}) THEN 1 ELSE 0 END)",
+        stages.join(", ")
+    )
+}
 
 /// What differs between the backends' SQL.
 pub(crate) struct Dialect {
@@ -109,7 +120,8 @@ pub(crate) fn listing(
             // compare as text with the number (on SQLite, any text is above any number).
             after.map(|(finished, _, _)| {
                 format!(
-                    "({FINISHED}, {}, m.id) > ({}, {}, ?)",
+                    "({}, {}, m.id) > ({}, {}, ?)",
+                    finished_key(),
                     d.updated_at,
                     i32::from(finished),
                     d.time_param
@@ -118,7 +130,7 @@ pub(crate) fn listing(
             after
                 .map(|(_, at, id)| vec![(d.time_text)(at), id.to_string()])
                 .unwrap_or_default(),
-            format!("{FINISHED}, {}, m.id", d.updated_at),
+            format!("{}, {}, m.id", finished_key(), d.updated_at),
         ),
     };
     let (page_where, page_args) = match after {

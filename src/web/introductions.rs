@@ -65,6 +65,17 @@ struct IntroductionsPage {
     items: Vec<IntroItem>,
 }
 
+/// A page that says why an answer was not taken, with a link back to the introductions its
+/// text sends the reader to (QA: it linked to the home page).
+fn answer_refused(w: &Web, status: StatusCode, title_key: &str, body_key: &str) -> Response {
+    w.message_back(
+        status,
+        title_key,
+        body_key,
+        Some((w.href("/me/introductions"), "intro-title")),
+    )
+}
+
 pub(super) fn answer_words(tr: Tr, a: Option<Answer>) -> String {
     tr.t(match a {
         None => "intro-answer-waiting",
@@ -257,11 +268,11 @@ pub async fn respond(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
         Some("true") => true,
         Some("false") => false,
         _ => {
-            return w.message_back(
+            return answer_refused(
+                &w,
                 StatusCode::BAD_REQUEST,
                 "intro-bad-answer-title",
                 "intro-bad-answer-body",
-                Some((w.href("/me/introductions"), "intro-title")),
             )
         }
     };
@@ -275,11 +286,11 @@ pub async fn respond(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
             Err(e) => return w.service_error(e),
         };
         let Some(partner) = item(&w, &m).filter(|i| i.can_answer).map(|i| i.title) else {
-            return w.message_back(
+            return answer_refused(
+                &w,
                 StatusCode::CONFLICT,
                 "intro-answered-title",
                 "intro-answered-body",
-                Some((w.href("/me/introductions"), "intro-title")),
             );
         };
         let back = w.href(&format!(
@@ -310,11 +321,11 @@ pub async fn respond(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
         // Someone else's introduction is as unknown as one that does not exist.
         Err(ServiceError::Forbidden(_) | ServiceError::NotFound { .. }) => w.not_found(),
         // Already answered, or no longer waiting for answers (e.g. a second tab).
-        Err(ServiceError::BadInput(_)) => w.message_back(
+        Err(ServiceError::BadInput(_)) => answer_refused(
+            &w,
             StatusCode::CONFLICT,
             "intro-answered-title",
             "intro-answered-body",
-            Some((w.href("/me/introductions"), "intro-title")),
         ),
         Err(e) => w.service_error(e),
     }

@@ -197,14 +197,16 @@ fn problems(w: &Web, draft: &Form, step: usize) -> Vec<(&'static str, String)> {
     found
 }
 
-/// A link to the step that asks field `id`, with the answers so far, at the field.
-fn link_to(w: &Web, draft: &Form, id: &str) -> String {
+/// A link to the step that asks field `id`, with the answers so far, at the field, and what
+/// the last step found in it (`said`, see [`SAID`]).
+fn link_to(w: &Web, draft: &Form, id: &str, said: Option<&str>) -> String {
     let step = step_of(id);
     if step == STEPS {
         return format!("#{id}");
     }
-    let path = answers_path(draft, &[("step", STEP_NAMES[step - 1]), (CHECK, "1")]);
-    format!("{}#{id}", w.href(&path))
+    let mut extra = vec![("step", STEP_NAMES[step - 1]), (CHECK, "1")];
+    extra.extend(said.map(|s| (SAID, s)));
+    format!("{}#{id}", w.href(&answers_path(draft, &extra)))
 }
 
 /// `/me/new` with the answers that travel ([`travels`]) and `extra` (the step to show): the
@@ -253,7 +255,7 @@ fn refused_linking(
             href: match &elsewhere {
                 Some((field, href)) if *field == id => href.clone(),
                 _ if step_of(id) == step => format!("#{id}"),
-                _ => link_to(w, draft, id),
+                _ => link_to(w, draft, id, None),
             },
             message,
         })
@@ -624,10 +626,8 @@ pub async fn publish(w: Web, body: Bytes) -> Response {
                     step_of(id) < STEPS,
                 ) {
                     // Its step says what was found next to the text (see `SAID`).
-                    let step = STEP_NAMES[step_of(id) - 1];
                     let said: String = found.chars().take(MAX_SAID_CHARS).collect();
-                    let path = answers_path(&draft, &[("step", step), (CHECK, "1"), (SAID, &said)]);
-                    elsewhere = Some((id, format!("{}#{id}", w.href(&path))));
+                    elsewhere = Some((id, link_to(&w, &draft, id, Some(&said))));
                 }
                 if !errors.iter().any(|(known, _)| *known == id) {
                     errors.push((id, message));
