@@ -87,6 +87,26 @@ async fn drive(s: &TestServer) {
         )
         .await;
     }
+    // Words for a line of business that no class title holds as typed (QA: 식품가공 opened
+    // only 28, food machinery, and 의료 and 핀테크 nothing).
+    for (typed, division, not) in [
+        ("식품가공", "10", "28"),
+        ("의료", "86", "-"),
+        ("핀테크", "66", "-"),
+    ] {
+        b.fill("#sector-filter", typed).await;
+        b.wait_for_js(
+            &format!("division {division}, not {not}, for {typed}"),
+            &format!(
+                "const shown = [...document.querySelectorAll('.tree .check[data-names]')] \
+                   .filter(d => !d.hidden && !d.closest('li').hidden) \
+                   .map(d => d.querySelector('input').value); \
+                 return shown.includes('{division}') && !shown.includes('{not}');"
+            ),
+            LIMIT,
+        )
+        .await;
+    }
     b.fill("#sector-filter", "제조").await;
     b.click("#s-C").await;
     b.fill("#name", "서울 벤처스").await;
