@@ -2462,6 +2462,25 @@ fn search_pages_go_forward_and_back() {
         "{}",
         long.text()
     );
+    // No profile has every word: the page says the results have some of them, on the next
+    // page too (QA: 식품가공 "food processing" found nothing).
+    let food = page("/ko/smes?q=%EC%8B%9D%ED%92%88%EA%B0%80%EA%B3%B5");
+    let note = "검색어가 모두 들어 있는 결과가 없습니다";
+    assert!(
+        food.contains(note) && food.contains("href=\"/ko/smes/"),
+        "{food}"
+    );
+    let food2 = page(&href_of(&food, "next").expect("a second page of 식품가공"));
+    assert!(food2.contains(note), "{food2}");
+    assert!(!page("/ko/smes?q=%EC%8B%9D%ED%92%88").contains(note));
+    // A misspelt word: a link to the search spelt right, on a page that found nothing.
+    let typo = page("/en/smes?q=cashw");
+    assert!(
+        typo.contains("Did you mean: <a href=\"/en/smes?q=cashew\">cashew</a>")
+            && typo.contains("Nothing found"),
+        "{typo}"
+    );
+    assert!(!page("/en/smes?q=cashew").contains("Did you mean"));
     // A page of results that all hold the word only inside longer words: the line and the
     // results, and no "Nothing found" above them (QA: ទា's pages 2 to 23 said both).
     let duck = page("/en/smes?q=%E1%9E%91%E1%9E%B6");

@@ -149,6 +149,17 @@ macro_rules! search_result {
         pub struct $result {
             /// How many profiles match, across pages.
             pub total_count: i64,
+            /// True when no profile (under the filters) has every word of the query: the
+            /// results are then those with at least one of its words, those with more words
+            /// generally first (their scores add up), and a client should say so ("no profile
+            /// has all of these words; these have some"). False for a query of one word, a
+            /// browse, or when some profile has every word.
+            pub some_words: bool,
+            /// When the search finds nothing, or only profiles with some of its words: the
+            /// same search with each word that no profile has replaced by the nearest word of
+            /// the trade glossary ("cashw" → "cashew", 캐슈낫 → 캐슈넛), given only when that
+            /// finds profiles with every word. Offer it as a link; it is not searched here.
+            pub did_you_mean: Option<String>,
             /// This page's results: those with every word as a word first (see
             /// `partOfWord`), then highest score first, ties by profile id.
             pub edges: Vec<$edge>,
@@ -186,6 +197,8 @@ macro_rules! search_result {
                 let facets = page.facets;
                 $result {
                     total_count: page.total_count,
+                    some_words: page.some_words,
+                    did_you_mean: page.did_you_mean,
                     page_info: PageInfo {
                         has_next_page: page.has_next_page,
                         has_previous_page: page.has_previous_page,

@@ -199,7 +199,6 @@ fn costs() -> Costs<'static> {
 }
 
 /// Whether `word` is a word of the dictionary, whole.
-#[cfg(test)]
 pub(crate) fn is_dictionary_word(word: &str) -> bool {
     DICTIONARY.with(|dictionary| {
         let Some(d) = dictionary else {

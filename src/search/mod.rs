@@ -13,6 +13,7 @@ pub mod korean;
 pub mod matcher;
 pub mod query;
 pub mod schema;
+pub mod spelling;
 
 /// The words of a word-list file of `data/` (one a line; blank lines and `#` comments left
 /// out), as its compiled-in text.

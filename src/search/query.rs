@@ -48,6 +48,43 @@ const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with",
 ];
 
+/// Khmer and Korean words that say nothing of a business when a search is answered by some of
+/// its words (`spaced_words`): an unspaced Khmer phrase cut into its dictionary words holds
+/// និង "and" or សម្រាប់ "for", which most profiles have.
+const FUNCTION_WORDS: &[&str] = &[
+    "និង",
+    "នៅ",
+    "ក្នុង",
+    "របស់",
+    "ជា",
+    "មាន",
+    "ដែល",
+    "ពី",
+    "សម្រាប់",
+    "ទៅ",
+    "យើង",
+    "ខ្ញុំ",
+    "គឺ",
+    "ឬ",
+    "នូវ",
+    "ដល់",
+    "ដើម្បី",
+    "លើ",
+    "ទាំង",
+    "នេះ",
+    "នោះ",
+    "ការ",
+    "및",
+    "등",
+    "또는",
+    "그리고",
+    "위한",
+    "위해",
+    "대한",
+    "관련",
+    "통한",
+];
+
 pub use super::schema::Kind;
 
 /// Structured restrictions; an empty list means "no restriction".
@@ -230,6 +267,12 @@ pub struct SearchResults {
     /// More results lie beyond the page, on the side it was read towards: after it for
     /// `Paging::After`, before it for `Paging::Before`.
     pub more: bool,
+    /// No profile has every word of the query (under its filters): the hits are those with
+    /// some of them, those with more first as their scores add up.
+    pub some_words: bool,
+    /// For a search that finds nothing: the same search with misspelt words spelt as the
+    /// glossary spells them, when that finds something (cashw → cashew).
+    pub did_you_mean: Option<String>,
     pub facets: Facets,
 }
 
@@ -747,34 +790,81 @@ fn concept_score(fields: &WordFields, word: &QueryWord) -> Option<Box<dyn Query>
 /// text, its dictionary words all there, a glossary concept it names, or, for a word with no
 /// word-level form (Latin: the text fields hold words already), the word itself. `None` when
 /// every word is of that last kind, or there is none, so that every hit has them all.
+#[cfg(test)]
 pub(crate) fn whole_words_query(
     fields: &WordFields,
     words: &[QueryWord],
 ) -> Option<Box<dyn Query>> {
-    let mut musts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for word in words {
-        let Some(evidence) = word_evidence(fields.words, word) else {
-            continue;
-        };
-        let any: Vec<(Occur, Box<dyn Query>)> = std::iter::once(evidence)
-            .chain(word_level_terms(fields, word))
-            .map(|q| (Occur::Should, q))
-            .collect();
-        musts.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+    whole_words_of(fields, words, Need::Every)
+}
+
+/// How many of a query's words a hit must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Need {
+    /// Every word: what a search asks first.
+    Every,
+    /// At least one, more words scoring higher: what it answers when no profile has every
+    /// word (QA: "식품 가공" and "food processing" found nothing, where the profiles that say
+    /// 가공 or "processing" were what the analyst wanted to see).
+    Some,
+}
+
+impl Need {
+    fn occur(self) -> Occur {
+        match self {
+            Need::Every => Occur::Must,
+            Need::Some => Occur::Should,
+        }
     }
-    (!musts.is_empty()).then(|| Box::new(BooleanQuery::new(musts)) as Box<dyn Query>)
+}
+
+/// [`whole_words_query`] for `need`. With `Need::Some`, a hit is above the line when one of
+/// the words it has is there as a word; a word with no word-level form (Latin) is a word
+/// wherever it is found.
+fn whole_words_of(fields: &WordFields, words: &[QueryWord], need: Need) -> Option<Box<dyn Query>> {
+    let evidence: Vec<(&QueryWord, Option<Box<dyn Query>>)> = words
+        .iter()
+        .map(|word| (word, word_evidence(fields.words, word)))
+        .collect();
+    if evidence.iter().all(|(_, e)| e.is_none()) {
+        return None;
+    }
+    let clauses = evidence
+        .into_iter()
+        .filter_map(|(word, evidence)| match evidence {
+            Some(evidence) => {
+                let any: Vec<(Occur, Box<dyn Query>)> = std::iter::once(evidence)
+                    .chain(word_level_terms(fields, word))
+                    .map(|q| (Occur::Should, q))
+                    .collect();
+                Some((
+                    need.occur(),
+                    Box::new(BooleanQuery::new(any)) as Box<dyn Query>,
+                ))
+            }
+            None => (need == Need::Some).then(|| (Occur::Should, word_query(fields, word))),
+        })
+        .collect();
+    Some(Box::new(BooleanQuery::new(clauses)))
 }
 
 /// The text part of a query: every word required (see [`word_query`]); `None` for no word.
+#[cfg(test)]
 pub(crate) fn text_query(fields: &WordFields, words: &[QueryWord]) -> Option<Box<dyn Query>> {
+    text_query_of(fields, words, Need::Every)
+}
+
+/// [`text_query`] for `need`: with `Need::Some`, any word finds a hit, and its score is the
+/// sum of the words it has.
+fn text_query_of(fields: &WordFields, words: &[QueryWord], need: Need) -> Option<Box<dyn Query>> {
     if words.is_empty() {
         return None;
     }
-    let musts = words
+    let clauses = words
         .iter()
-        .map(|word| (Occur::Must, word_query(fields, word)))
+        .map(|word| (need.occur(), word_query(fields, word)))
         .collect();
-    Some(Box::new(BooleanQuery::new(musts)))
+    Some(Box::new(BooleanQuery::new(clauses)))
 }
 
 fn term(field: Field, value: &str) -> Box<dyn Query> {
@@ -869,17 +959,67 @@ struct Built {
     /// The glossary concepts its words name, by id: what a hit's highlight shows when the
     /// words themselves are not in its texts ([`concept_highlight`]).
     concepts: std::collections::BTreeSet<String>,
+    /// How many words it looks for: a search by some of them needs two at least.
+    words: usize,
+}
+
+/// The query's words, each Khmer run of letters cut into its dictionary words and each Korean
+/// compound into the words it is made of, even where the glossary names the whole (식품가공 →
+/// 식품 가공): what a search by some of the words looks for (QA: a Khmer owner types a phrase
+/// without spaces, លក់កាហ្វេនិងតែ, which as one word is found only where a text has it as
+/// written). Function words (`FUNCTION_WORDS`) go, unless nothing else is left.
+fn spaced_words(text: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        let khmer = word.chars().all(analyzer::is_khmer_letter_or_sign);
+        let parts = if khmer {
+            // Only a cut into words: a misspelt word is cut into its syllables, which are in
+            // every other text (QA: កាហ្វែ for កាហ្វេ found 1,948 of 2,000 profiles).
+            let parts = analyzer::dictionary_words(word);
+            if parts.iter().all(|p| super::khmer::is_dictionary_word(p)) {
+                parts
+            } else {
+                Vec::new()
+            }
+        } else {
+            let stems = korean::stems(word);
+            korean::compound_parts(stems.first().map_or(word, String::as_str))
+        };
+        if parts.len() > 1 {
+            out.extend(parts);
+        } else {
+            out.push(word.to_string());
+        }
+    }
+    let content: Vec<&str> = out
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !FUNCTION_WORDS.contains(w))
+        .collect();
+    if content.is_empty() {
+        out.join(" ")
+    } else {
+        content.join(" ")
+    }
 }
 
 /// The full query: words (scored) and filters (not scored).
-fn build(index: &SearchIndex, req: &SearchRequest) -> Result<Built, SearchError> {
+fn build(index: &SearchIndex, req: &SearchRequest, need: Need) -> Result<Built, SearchError> {
     let f = &index.fields;
     let mut analyzer = index
         .index
         .tokenizers()
         .get(analyzer::MULTI)
         .ok_or_else(|| tantivy::TantivyError::InternalError("analyzer not registered".into()))?;
-    let words = analyse_words(&mut analyzer, &req.text);
+    let spaced;
+    let text = match need {
+        Need::Every => &req.text,
+        Need::Some => {
+            spaced = spaced_words(&req.text);
+            &spaced
+        }
+    };
+    let words = analyse_words(&mut analyzer, text);
     // Every word must occur; one too long to be indexed occurs nowhere (QA: "rice" followed by
     // 101 z's answered as "rice"). Said before the next check, which such a word alone would
     // also fail (QA: 101 a's were called "only punctuation, symbols or emoji").
@@ -912,9 +1052,9 @@ fn build(index: &SearchIndex, req: &SearchRequest) -> Result<Built, SearchError>
             ..w.clone()
         })
         .collect();
-    let highlight_query = text_query(&fields, &highlight_words);
-    let whole_words = whole_words_query(&fields, &words);
-    let text_query = text_query(&fields, &words);
+    let highlight_query = text_query_of(&fields, &highlight_words, need);
+    let whole_words = whole_words_of(&fields, &words, need);
+    let text_query = text_query_of(&fields, &words, need);
     let filters = filter_clauses(f, req.kind, &req.filter)
         .into_iter()
         .map(|q| (Occur::Must, q))
@@ -942,6 +1082,7 @@ fn build(index: &SearchIndex, req: &SearchRequest) -> Result<Built, SearchError>
         highlights: highlight_query,
         whole_words,
         concepts,
+        words: words.len(),
     })
 }
 
@@ -1025,12 +1166,116 @@ pub fn search(
     searcher: &Searcher,
     req: &SearchRequest,
 ) -> Result<SearchResults, SearchError> {
+    let found = search_words(index, searcher, req)?;
+    // A search answered by some of its words may have misspelt the others ("cashw
+    // processing" found every processor).
+    if (found.total_count > 0 && !found.some_words) || req.text.trim().is_empty() {
+        return Ok(found);
+    }
+    Ok(SearchResults {
+        did_you_mean: did_you_mean(index, searcher, req)?,
+        ..found
+    })
+}
+
+/// The most words a search may have for [`did_you_mean`] to look at them.
+const MAX_SPELT_WORDS: usize = 8;
+
+/// A search that finds nothing (or only profiles with some of its words), spelt as it would
+/// find profiles with every word: each word that finds nothing alone (whatever the filters)
+/// replaced by the glossary word nearest it ([`super::spelling::nearest`]), when the whole
+/// then finds something under the filters. `None` when no word is replaced or the replaced
+/// search does no better.
+fn did_you_mean(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    req: &SearchRequest,
+) -> Result<Option<String>, SearchError> {
+    let probe = |text: String, filter: Filter| SearchRequest {
+        text,
+        filter,
+        first: 1,
+        page: Paging::After(None),
+        ..req.clone()
+    };
+    // Each word is searched alone: a long query (500 characters of short words) is not
+    // worth a hundred searches, and nobody misspells a paragraph.
+    if req.text.split_whitespace().count() > MAX_SPELT_WORDS {
+        return Ok(None);
+    }
+    let mut words: Vec<String> = Vec::new();
+    let mut replaced = false;
+    for word in req.text.split_whitespace() {
+        let lower = word.to_lowercase();
+        let nearest = match super::spelling::nearest(&lower) {
+            Some(nearest) => nearest,
+            None => {
+                words.push(word.to_string());
+                continue;
+            }
+        };
+        let alone = match search_words(index, searcher, &probe(lower, Filter::default())) {
+            Ok(found) => found.total_count > 0,
+            // A word that holds nothing to search (a symbol) is nothing to correct.
+            Err(SearchError::NoSearchableWord | SearchError::WordTooLong) => true,
+            Err(e) => return Err(e),
+        };
+        if alone {
+            words.push(word.to_string());
+        } else {
+            words.push(nearest);
+            replaced = true;
+        }
+    }
+    if !replaced {
+        return Ok(None);
+    }
+    let text = words.join(" ");
+    let found = search_words(index, searcher, &probe(text.clone(), req.filter.clone()))?;
+    Ok((found.total_count > 0 && !found.some_words).then_some(text))
+}
+
+/// [`search`] without the spelling suggestion: by every word, else by some of them.
+fn search_words(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    req: &SearchRequest,
+) -> Result<SearchResults, SearchError> {
+    let found = run(index, searcher, req, build(index, req, Need::Every)?)?;
+    // Decided again for every page, by the whole list, so that a page read from a cursor is
+    // of the same list as the page the cursor came from.
+    if found.total_count > 0 || req.text.trim().is_empty() {
+        return Ok(found);
+    }
+    let some = build(index, req, Need::Some)?;
+    if some.words < 2 {
+        return Ok(found);
+    }
+    let some = run(index, searcher, req, some)?;
+    Ok(if some.total_count > 0 {
+        SearchResults {
+            some_words: true,
+            ..some
+        }
+    } else {
+        found
+    })
+}
+
+/// Runs one built query for one page of `req`.
+fn run(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    req: &SearchRequest,
+    built: Built,
+) -> Result<SearchResults, SearchError> {
     let Built {
         query,
         highlights: text_query,
         whole_words,
         concepts,
-    } = build(index, req)?;
+        words: _,
+    } = built;
     let mut facets = FacetCollector::for_field("facets");
     for dim in ["/section", "/province", "/digital", "/partnership"] {
         facets.add_facet(dim);
@@ -1151,6 +1396,8 @@ pub fn search(
         hits: out,
         start,
         more,
+        some_words: false,
+        did_you_mean: None,
         facets: Facets {
             sections: facet_values(&facet_counts, "section"),
             provinces: facet_values(&facet_counts, "province"),

@@ -113,6 +113,11 @@ pub struct SearchPage<T> {
     pub has_next_page: bool,
     /// The page starts after a cursor (read forward), or more results precede it (read back).
     pub has_previous_page: bool,
+    /// No profile has every word of the query: these have some of them.
+    pub some_words: bool,
+    /// The search with misspelt words spelt as the glossary spells them, when this one finds
+    /// nothing (or only some words) and that finds profiles with every word.
+    pub did_you_mean: Option<String>,
     pub facets: Facets,
     pub hits: Vec<Found<T>>,
 }
@@ -230,6 +235,8 @@ pub async fn search<K: Searchable>(
         start: results.start,
         has_next_page,
         has_previous_page,
+        some_words: results.some_words,
+        did_you_mean: results.did_you_mean,
         facets: results.facets,
         hits,
     })

@@ -224,6 +224,11 @@ struct SearchPage {
     q: String,
     filters: Vec<Select>,
     count: String,
+    /// No profile has every word of the search: the results have some of them.
+    some_words: bool,
+    /// The search spelt as the glossary spells its words, and its address, when this one
+    /// finds nothing (or only some words) and that finds more.
+    did_you_mean: Option<(String, String)>,
     hits: Vec<Hit>,
     /// The page's results that have some query word only inside a longer word (ស្រូវ in
     /// អាស្រូវ): after the others, under a line saying so.
@@ -420,6 +425,8 @@ async fn search_page<K: Listed>(w: Web) -> Response {
         q: form.get("q").unwrap_or("").to_string(),
         filters: selects(tr, &form),
         count: String::new(),
+        some_words: false,
+        did_you_mean: None,
         hits: vec![],
         part_hits: vec![],
         part_start: 1,
@@ -518,6 +525,11 @@ async fn search_page<K: Listed>(w: Web) -> Response {
         tr.t1("search-results-count", "count", found.total_count)
     };
     page.start = Some(start).filter(|s| *s > 1);
+    page.some_words = found.some_words;
+    page.did_you_mean = found
+        .did_you_mean
+        .as_ref()
+        .map(|text| (text.clone(), link(&base, &form, &[("q", text)], None)));
     let mut hits: Vec<Hit> = found
         .hits
         .iter()
