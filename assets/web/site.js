@@ -348,3 +348,35 @@ function classesNamed(rows, q) {
     });
   });
 })();
+// Long texts: how many characters are used, under the box, and a word when a paste did not
+// fit: the box's maxlength keeps the text within what the service takes, but it cut a long
+// pasted post without a sign, and its end was lost unseen (QA: a 5,000-character paste).
+(function () {
+  "use strict";
+  document.querySelectorAll("textarea[maxlength][data-cut]").forEach(function (box) {
+    var max = parseInt(box.getAttribute("maxlength"), 10);
+    if (!(max > 0)) return;
+    var count = document.createElement("span");
+    count.className = "char-count";
+    var cut = document.createElement("span");
+    cut.className = "error-message paste-cut";
+    cut.setAttribute("role", "alert");
+    cut.hidden = true;
+    box.parentNode.insertBefore(count, box.nextSibling);
+    box.parentNode.insertBefore(cut, box);
+    function update() {
+      count.textContent = box.value.length.toLocaleString("en") + " / " + max.toLocaleString("en");
+      if (box.value.length < max) cut.hidden = true;
+    }
+    box.addEventListener("paste", function (e) {
+      var text = e.clipboardData ? e.clipboardData.getData("text") : "";
+      var replaced = (box.selectionEnd || 0) - (box.selectionStart || 0);
+      if (box.value.length - replaced + text.length > max) {
+        cut.textContent = box.getAttribute("data-cut");
+        cut.hidden = false;
+      }
+    });
+    box.addEventListener("input", update);
+    update();
+  });
+})();

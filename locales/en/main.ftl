@@ -290,6 +290,7 @@ wizard-name-hint = As your customers know it.
 wizard-description = What does the business do?
 wizard-description-hint = A few sentences: what you make or sell, for whom, and what you are looking for.
 text-max-chars = At most { $max } characters.
+text-cut = The text you pasted is longer than { $max } characters: only its first { $max } are here, the rest was left out. Shorten it, then paste again.
 wizard-sector = Which activity is closest to yours?
 wizard-province = In which province is the business?
 wizard-province-choose = Choose a province

@@ -286,6 +286,7 @@ wizard-name-hint = 고객이 아는 이름으로.
 wizard-description = 어떤 일을 하는 기업입니까?
 wizard-description-hint = 몇 문장으로: 무엇을 만들거나 팔고, 고객은 누구이며, 무엇을 찾는지.
 text-max-chars = 최대 { $max }자까지 쓸 수 있습니다.
+text-cut = 붙여 넣은 글이 { $max }자보다 길어서 앞의 { $max }자만 들어가고 나머지는 빠졌습니다. 글을 줄인 뒤 다시 붙여 넣어 주세요.
 wizard-sector = 가장 가까운 활동은 무엇입니까?
 wizard-province = 기업은 어느 지역에 있습니까?
 wizard-province-choose = 지역 선택
