@@ -1062,3 +1062,62 @@ fn a_misspelt_word_is_offered_its_spelling() {
         );
     }
 }
+
+/// How Khmer owners type (QA, on a phone): an unspaced phrase of several things finds the
+/// profiles that name them all, not every profile naming one; "or" and "and" are no words to
+/// find; a zero-width space, a comma or a slash keeps words apart as a space does; a
+/// misspelt word that its syllables still find elsewhere is offered its spelling above those
+/// results; and a search answered by some words names the words it read.
+#[test]
+fn khmer_phrases_separators_and_misspellings_as_owners_type_them() {
+    const QUERY: &str = "query($q: String) {
+        searchSmes(query: $q, first: 20) {
+            totalCount someWords searchedWords didYouMean edges { node { id } } } }";
+    let s = TestServer::start();
+    let cafe = publish_sme(&s, sme_with("ហាងយើងលក់កាហ្វេនិងតែ។", None, None));
+    // Found through what it names (selling, coffee) in another language.
+    let cafe_en = publish_sme(&s, sme_with("ហាង", Some("We sell coffee and tea."), None));
+    let seller = publish_sme(
+        &s,
+        sme_with("យើងលក់សម្លៀកបំពាក់ និងស្បែកជើង។", Some("We sell clothes."), None),
+    );
+    let mango = publish_sme(&s, sme_with("ចំការស្វាយកែវរមៀត។", None, None));
+    let cashew = publish_sme(&s, sme_with("រោងចក្រកែច្នៃគ្រាប់ស្វាយចន្ទី។", None, None));
+    let run = |q: &str| s.ok(QUERY, json!({ "q": q }))["searchSmes"].clone();
+    let set = |r: &Value| -> HashSet<String> { ids(r).into_iter().collect() };
+    // លក់ "sell" alone is in the clothes seller's texts too.
+    let r = run("លក់កាហ្វេនិងតែ");
+    assert_eq!(
+        set(&r),
+        HashSet::from([cafe.clone(), cafe_en.clone()]),
+        "{r}"
+    );
+    for q in [
+        "កាហ្វេ ឬ តែ",
+        "កាហ្វេ\u{200B}តែ",
+        "កាហ្វេ,តែ",
+        "កាហ្វេ/តែ",
+        "កាហ្វេ និង តែ",
+    ] {
+        assert_eq!(set(&run(q)), set(&run("កាហ្វេ តែ")), "{q}");
+        assert!(set(&run(q)).contains(&cafe), "{q}");
+    }
+    // ស្វាយចន្ទិ (ិ for ី): its n-grams find the mango farm; ស្វាយចន្ទី is offered.
+    let r = run("ស្វាយចន្ទិ");
+    assert_eq!(r["didYouMean"], json!("ស្វាយចន្ទី"), "{r}");
+    assert_eq!(set(&run("ស្វាយចន្ទី")), HashSet::from([cashew.clone()]));
+    // A misspelt word is not cut into the syllables it holds (កា, ហ្វ): nothing, and its
+    // spelling.
+    let r = run("កាហ្វ");
+    assert_eq!(
+        (r["totalCount"].clone(), r["didYouMean"].clone()),
+        (json!(0), json!("កាហ្វេ")),
+        "{r}"
+    );
+    // Some words: the words it read are named.
+    let r = run("ស្បែកជើងស្វាយ");
+    assert_eq!(r["someWords"], json!(true), "{r}");
+    assert_eq!(r["searchedWords"], json!(["ស្បែកជើង", "ស្វាយ"]), "{r}");
+    // (and the cashew processor, ស្វាយ being inside ស្វាយចន្ទី, after them: `partOfWord`).
+    assert!(set(&r).contains(&seller) && set(&r).contains(&mango), "{r}");
+}

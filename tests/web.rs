@@ -2471,7 +2471,7 @@ fn search_pages_go_forward_and_back() {
     // No profile has every word: the page says the results have some of them, on the next
     // page too (QA: 식품가공 "food processing" found nothing).
     let food = page("/ko/smes?q=%EC%8B%9D%ED%92%88%EA%B0%80%EA%B3%B5");
-    let note = "검색어가 모두 들어 있는 결과가 없습니다";
+    let note = "검색어가 모두 들어 있는 결과는 없습니다";
     assert!(
         food.contains(note) && food.contains("href=\"/ko/smes/"),
         "{food}"

@@ -93,6 +93,12 @@ async fn drive(s: &TestServer) {
         ("식품가공", "10", "28"),
         ("의료", "86", "-"),
         ("핀테크", "66", "-"),
+        // Latin letters from the start of a word ("it" is inside every "activities"), and
+        // Korean compounds the names do not hold whole, spaced or not (QA).
+        ("IT", "62", "01"),
+        ("화장품제조업", "20", "-"),
+        ("물류창고", "52", "-"),
+        ("의료 기기", "32", "-"),
     ] {
         b.fill("#sector-filter", typed).await;
         b.wait_for_js(

@@ -102,11 +102,31 @@ function withoutParticle(q) {
 // Read as a reader sees it, as the server's search does: full-width letters are letters
 // (ｃｏｓｍｅｔｉｃｓ), and a Khmer keyboard's zero-width spaces are nothing (QA: ស្ករ<ZWSP>ត្នោត
 // found no activity).
+// A Korean compound no name holds whole (화장품제조업, 물류창고, 의료 기기 typed with a space) is
+// tried without its spaces, then by its longest start that finds something, two syllables at
+// least (QA: the search read them, the finders found nothing).
 function findTyped(typed, show) {
   var read = typed.normalize ? typed.normalize("NFKC") : typed;
   var q = read.replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, "").trim().toLowerCase();
-  var bare = withoutParticle(q);
-  if (show(q) === 0 && bare !== q) show(bare);
+  var tries = [q, withoutParticle(q)];
+  var joined = withoutParticle(q.replace(/\s+/g, ""));
+  if (/^[\uac00-\ud7a3]+$/.test(joined)) {
+    for (var n = joined.length; n >= 2; n--) tries.push(joined.slice(0, n));
+  }
+  var tried = {};
+  for (var i = 0; i < tries.length; i++) {
+    if (tried[tries[i]]) continue;
+    tried[tries[i]] = true;
+    if (show(tries[i]) > 0) return;
+  }
+}
+// Whether `text` holds `q`: Latin text from the start of a word ("ice" is not in "Growing of
+// rice", "it" not in "activities": QA), Khmer and Korean anywhere (Khmer has no spaces between
+// words).
+function holds(text, q) {
+  var wordsOf = function (t) { return " " + t.toLowerCase().replace(/[^a-z0-9\u0080-\uffff]+/g, " "); };
+  if (/^[\x00-\x7f]+$/.test(q)) return wordsOf(text).indexOf(wordsOf(q).replace(/ $/, "")) >= 0;
+  return text.toLowerCase().indexOf(q) >= 0;
 }
 // The classes (a set of codes) that deal in a thing named by `q`. A name that is what is typed,
 // or has it as a word of its own, wins ("tea" is tea, not teak; 차 is tea, not 자동차; ស្រូវ is
@@ -164,12 +184,12 @@ function classesNamed(rows, q) {
     var named = {};
     Object.keys(classesNamed(words, q)).forEach(function (c) { named[c.slice(0, 2)] = true; });
     items.forEach(function (li) {
-      var own = li.getAttribute("data-names").split(" | ").slice(0, 4).some(function (n) { return n.indexOf(q) >= 0; });
+      var own = li.getAttribute("data-names").split(" | ").slice(0, 4).some(function (n) { return holds(n, q); });
       var divisions = li.querySelectorAll(".check[data-names]");
       var any = false;
       divisions.forEach(function (d) {
         var input = d.querySelector("input");
-        var hit = !q || own || d.getAttribute("data-names").indexOf(q) >= 0 ||
+        var hit = !q || own || holds(d.getAttribute("data-names"), q) ||
           (input && named[input.value] === true);
         d.hidden = !hit;
         if (hit && q && !own) any = true;
@@ -197,13 +217,7 @@ function classesNamed(rows, q) {
     if (!select) return;
     box.closest(".option-filter").hidden = false;
     var all = Array.prototype.map.call(select.children, function (n) { return n.cloneNode(true); });
-    // Latin text is matched from the start of a word ("ice" is not in "Growing of rice"),
-    // Khmer and Korean anywhere (Khmer has no spaces between words).
-    var wordsOf = function (t) { return " " + t.toLowerCase().replace(/[^a-z0-9\u0080-\uffff]+/g, " "); };
-    var has = function (text, q) {
-      if (/^[\x00-\x7f]+$/.test(q)) return wordsOf(text).indexOf(wordsOf(q).replace(/ $/, "")) >= 0;
-      return text.toLowerCase().indexOf(q) >= 0;
-    };
+    var has = holds;
     // Enter here would send the form with whatever is chosen; it only narrows the list.
     box.addEventListener("keydown", function (e) { if (e.key === "Enter") e.preventDefault(); });
     var none = box.parentNode.querySelector("[data-filter-none]");

@@ -47,7 +47,7 @@ search-results-count = { $count ->
 }
 search-results-range = Results { $from }–{ $to } of { $total }
 search-none = Nothing found. Try fewer or other words, or clear the filters.
-search-some-words = No profile has all of these words. Below: those with some of them.
+search-some-words = No profile has all of these words: { $words }. Below: those with some of them.
 search-did-you-mean = Did you mean:
 search-part-of-word = Below: results where a word you searched for appears only as part of a longer word.
 search-next = Next page

@@ -155,6 +155,10 @@ macro_rules! search_result {
             /// has all of these words; these have some"). False for a query of one word, a
             /// browse, or when some profile has every word.
             pub some_words: bool,
+            /// With `someWords`, the words the search looked for, as it read them: an
+            /// unspaced Khmer phrase cut into its dictionary words, a Korean compound into its
+            /// words, function words (and, or, និង, ឬ, 및) left out. Empty otherwise.
+            pub searched_words: Vec<String>,
             /// When the search finds nothing, or only profiles with some of its words: the
             /// same search with each word that no profile has replaced by the nearest word of
             /// the trade glossary ("cashw" → "cashew", 캐슈낫 → 캐슈넛), given only when that
@@ -198,6 +202,7 @@ macro_rules! search_result {
                 $result {
                     total_count: page.total_count,
                     some_words: page.some_words,
+                    searched_words: page.searched_words,
                     did_you_mean: page.did_you_mean,
                     page_info: PageInfo {
                         has_next_page: page.has_next_page,

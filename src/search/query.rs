@@ -48,9 +48,11 @@ const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with",
 ];
 
-/// Khmer and Korean words that say nothing of a business when a search is answered by some of
-/// its words (`spaced_words`): an unspaced Khmer phrase cut into its dictionary words holds
-/// និង "and" or សម្រាប់ "for", which most profiles have.
+/// Khmer and Korean words that say nothing of a business, left out of a search as English
+/// ones are (`STOP_WORDS`: QA's កាហ្វេ ឬ តែ "coffee or tea" found 3 profiles, "coffee or tea"
+/// 72), and out of its words when it is answered by some of them (`spaced_words`): an unspaced
+/// Khmer phrase cut into its dictionary words holds និង "and" or សម្រាប់ "for", which most
+/// profiles have.
 const FUNCTION_WORDS: &[&str] = &[
     "និង",
     "នៅ",
@@ -270,6 +272,9 @@ pub struct SearchResults {
     /// No profile has every word of the query (under its filters): the hits are those with
     /// some of them, those with more first as their scores add up.
     pub some_words: bool,
+    /// With `some_words`, the words searched for, as read (an unspaced Khmer phrase cut into
+    /// its words, function words left out): what the page names.
+    pub searched_words: Vec<String>,
     /// For a search that finds nothing: the same search with misspelt words spelt as the
     /// glossary spells them, when that finds something (cashw → cashew).
     pub did_you_mean: Option<String>,
@@ -359,6 +364,12 @@ pub(crate) struct QueryWord {
     /// tokens of the word as written: a text that writes it so ranks first, as it did when
     /// the word was searched whole.
     pub as_written: Option<Vec<(usize, String)>>,
+    /// When the word holds several concepts one after another, written without spaces
+    /// (លក់កាហ្វេនិងតែ "sell coffee and tea"), their ids by place: a text finds it through the
+    /// concepts only when it names one of each place's. Any one of them found 1,028 of 2,000
+    /// profiles for the first, every seller (QA). Empty for a word of one place (a form two
+    /// concepts share is either).
+    pub concepts_in_turn: Vec<Vec<String>>,
 }
 
 impl QueryWord {
@@ -390,12 +401,21 @@ fn script_language(word: &str) -> Lang {
 }
 
 /// The query's words; a word matches where any of its forms or concepts does.
+#[cfg(test)]
 pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<QueryWord> {
+    analyse_words_as(analyzer, text, Need::Every)
+}
+
+/// [`analyse_words`] for `need`: for a search by some of the words, each word also names the
+/// concepts it names alone, not only the longer form it is part of (식품 of "식품 가공" is
+/// food as well as food processing: QA found 19 profiles written in Korean, where 식품 alone
+/// found 188 in every language).
+fn analyse_words_as(analyzer: &mut TextAnalyzer, text: &str, need: Need) -> Vec<QueryWord> {
     let words: Vec<&str> = text.split_whitespace().collect();
     let content: Vec<&str> = words
         .iter()
         .copied()
-        .filter(|w| !STOP_WORDS.contains(&w.to_lowercase().as_str()))
+        .filter(|w| !STOP_WORDS.contains(&w.to_lowercase().as_str()) && !FUNCTION_WORDS.contains(w))
         .collect();
     let words = if content.is_empty() { words } else { content };
     // Concepts are found in the whole text, so that a form of several words ("cashew nut",
@@ -469,8 +489,33 @@ pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Quer
         let range = start..start + w.len();
         let own = script_language(w);
         let mut concepts: Vec<String> = Vec::new();
-        let own_mentions = if cut { g.find_named(w) } else { Vec::new() };
+        let own_mentions = if cut || need == Need::Some {
+            g.find_named(w)
+        } else {
+            Vec::new()
+        };
         let at = |m: &&Mention| m.range.start < range.end && range.start < m.range.end;
+        let mut places: Vec<(std::ops::Range<usize>, Vec<String>)> = Vec::new();
+        for m in mentions
+            .iter()
+            .filter(|m| range.start <= m.range.start && m.range.end <= range.end)
+        {
+            let Some(c) = g.concept(m.concept) else {
+                continue;
+            };
+            match places
+                .iter_mut()
+                .find(|(r, _)| r.start < m.range.end && m.range.start < r.end)
+            {
+                Some((_, ids)) => ids.push(c.id.clone()),
+                None => places.push((m.range.clone(), vec![c.id.clone()])),
+            }
+        }
+        let concepts_in_turn = if !cut && places.len() > 1 {
+            places.into_iter().map(|(_, ids)| ids).collect()
+        } else {
+            Vec::new()
+        };
         for m in mentions.iter().filter(at).chain(&own_mentions) {
             if let Some(c) = g.concept(m.concept) {
                 for lang in Lang::ALL.into_iter().filter(|l| *l != own) {
@@ -499,6 +544,7 @@ pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Quer
             dictionary: analyzer::dictionary_words(w),
             concepts,
             as_written,
+            concepts_in_turn,
         });
     }
     out
@@ -692,6 +738,19 @@ fn word_level_terms<'a>(
                 0.0,
             ))
         };
+        if !word.concepts_in_turn.is_empty() {
+            let every = word
+                .concepts_in_turn
+                .iter()
+                .map(|place| {
+                    let any: Box<dyn Query> = Box::new(DisjunctionMaxQuery::new(
+                        place.iter().map(|id| one(id)).collect(),
+                    ));
+                    (Occur::Must, any)
+                })
+                .collect();
+            return Box::new(BooleanQuery::new(every)) as Box<dyn Query>;
+        }
         Box::new(DisjunctionMaxQuery::new(
             ids.iter().map(|id| one(id)).collect(),
         )) as Box<dyn Query>
@@ -972,7 +1031,12 @@ fn spaced_words(text: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     for word in text.split_whitespace() {
         let khmer = word.chars().all(analyzer::is_khmer_letter_or_sign);
-        let parts = if khmer {
+        // A misspelt word is no phrase: its pieces are syllables that happen to be words (កា,
+        // ហ្វ of កាហ្វ for កាហ្វេ found 1,948 of 2,000 profiles: QA); its spelling is offered
+        // instead (`did_you_mean`).
+        let parts = if super::spelling::nearest(&word.to_lowercase()).is_some() {
+            Vec::new()
+        } else if khmer {
             // Only a cut into words: a misspelt word is cut into its syllables, which are in
             // every other text (QA: កាហ្វែ for កាហ្វេ found 1,948 of 2,000 profiles).
             let parts = analyzer::dictionary_words(word);
@@ -982,8 +1046,15 @@ fn spaced_words(text: &str) -> String {
                 Vec::new()
             }
         } else {
+            // Only into words the glossary knows: 메타버스 is no 메타 + 버스 "bus" (QA: it found
+            // bus-ticket agencies).
             let stems = korean::stems(word);
-            korean::compound_parts(stems.first().map_or(word, String::as_str))
+            let parts = korean::compound_parts(stems.first().map_or(word, String::as_str));
+            if parts.iter().all(|p| korean::is_glossary_form(p)) {
+                parts
+            } else {
+                Vec::new()
+            }
         };
         if parts.len() > 1 {
             out.extend(parts);
@@ -1019,7 +1090,7 @@ fn build(index: &SearchIndex, req: &SearchRequest, need: Need) -> Result<Built, 
             &spaced
         }
     };
-    let words = analyse_words(&mut analyzer, text);
+    let words = analyse_words_as(&mut analyzer, text, need);
     // Every word must occur; one too long to be indexed occurs nowhere (QA: "rice" followed by
     // 101 z's answered as "rice"). Said before the next check, which such a word alone would
     // also fail (QA: 101 a's were called "only punctuation, symbols or emoji").
@@ -1167,13 +1238,14 @@ pub fn search(
     req: &SearchRequest,
 ) -> Result<SearchResults, SearchError> {
     let found = search_words(index, searcher, req)?;
-    // A search answered by some of its words may have misspelt the others ("cashw
-    // processing" found every processor).
-    if (found.total_count > 0 && !found.some_words) || req.text.trim().is_empty() {
+    if req.text.trim().is_empty() {
         return Ok(found);
     }
+    // A search answered by some of its words may have misspelt the others ("cashw
+    // processing" found every processor).
+    let weak = found.total_count == 0 || found.some_words;
     Ok(SearchResults {
-        did_you_mean: did_you_mean(index, searcher, req)?,
+        did_you_mean: did_you_mean(index, searcher, req, weak)?,
         ..found
     })
 }
@@ -1181,15 +1253,18 @@ pub fn search(
 /// The most words a search may have for [`did_you_mean`] to look at them.
 const MAX_SPELT_WORDS: usize = 8;
 
-/// A search that finds nothing (or only profiles with some of its words), spelt as it would
-/// find profiles with every word: each word that finds nothing alone (whatever the filters)
-/// replaced by the glossary word nearest it ([`super::spelling::nearest`]), when the whole
-/// then finds something under the filters. `None` when no word is replaced or the replaced
-/// search does no better.
+/// The search spelt as it would find profiles with every word, when no word of it is a word
+/// of its language and the glossary has one near it ([`super::spelling::nearest`]): each such
+/// word replaced when it finds nothing alone (whatever the filters) and the search is `weak`
+/// (it found nothing, or only profiles with some of its words); a Khmer or Korean one also
+/// when it finds something, since its n-grams find parts of other words (ស្វាយចន្ទិ for
+/// ស្វាយចន្ទី "cashew" found 23 mango farms, and nothing said why: QA). Given only when the
+/// whole then finds profiles with every word under the filters.
 fn did_you_mean(
     index: &SearchIndex,
     searcher: &Searcher,
     req: &SearchRequest,
+    weak: bool,
 ) -> Result<Option<String>, SearchError> {
     let probe = |text: String, filter: Filter| SearchRequest {
         text,
@@ -1214,12 +1289,20 @@ fn did_you_mean(
                 continue;
             }
         };
-        let alone = match search_words(index, searcher, &probe(lower, Filter::default())) {
-            Ok(found) => found.total_count > 0,
-            // A word that holds nothing to search (a symbol) is nothing to correct.
-            Err(SearchError::NoSearchableWord | SearchError::WordTooLong) => true,
-            Err(e) => return Err(e),
-        };
+        let by_ngrams = word
+            .chars()
+            .any(|c| analyzer::is_khmer_letter_or_sign(c) || korean::is_syllable(c));
+        if !weak && !by_ngrams {
+            words.push(word.to_string());
+            continue;
+        }
+        let alone = !by_ngrams
+            && match search_words(index, searcher, &probe(lower, Filter::default())) {
+                Ok(found) => found.total_count > 0,
+                // A word that holds nothing to search (a symbol) is nothing to correct.
+                Err(SearchError::NoSearchableWord | SearchError::WordTooLong) => true,
+                Err(e) => return Err(e),
+            };
         if alone {
             words.push(word.to_string());
         } else {
@@ -1255,6 +1338,11 @@ fn search_words(
     Ok(if some.total_count > 0 {
         SearchResults {
             some_words: true,
+            searched_words: spaced_words(&req.text)
+                .split_whitespace()
+                .filter(|w| !STOP_WORDS.contains(&w.to_lowercase().as_str()))
+                .map(str::to_string)
+                .collect(),
             ..some
         }
     } else {
@@ -1397,6 +1485,7 @@ fn run(
         start,
         more,
         some_words: false,
+        searched_words: Vec::new(),
         did_you_mean: None,
         facets: Facets {
             sections: facet_values(&facet_counts, "section"),

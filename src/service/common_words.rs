@@ -11,11 +11,8 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-const ENGLISH: &str = include_str!("../../data/common-words/en.txt");
-
 fn english() -> &'static HashSet<&'static str> {
-    static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    WORDS.get_or_init(|| crate::search::word_list(ENGLISH))
+    crate::search::english_words()
 }
 
 fn khmer() -> &'static HashSet<String> {

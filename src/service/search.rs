@@ -115,6 +115,8 @@ pub struct SearchPage<T> {
     pub has_previous_page: bool,
     /// No profile has every word of the query: these have some of them.
     pub some_words: bool,
+    /// With `some_words`, the words searched for, as the search read them.
+    pub searched_words: Vec<String>,
     /// The search with misspelt words spelt as the glossary spells them, when this one finds
     /// nothing (or only some words) and that finds profiles with every word.
     pub did_you_mean: Option<String>,
@@ -236,6 +238,7 @@ pub async fn search<K: Searchable>(
         has_next_page,
         has_previous_page,
         some_words: results.some_words,
+        searched_words: results.searched_words,
         did_you_mean: results.did_you_mean,
         facets: results.facets,
         hits,
@@ -259,7 +262,23 @@ fn as_read(query: &str) -> String {
         after_latin = c.is_ascii_alphabetic() || (after_latin && is_combining_mark(c));
         out.push(c);
     }
-    out.nfc().collect()
+    // Words apart, however they are kept apart: a Khmer keyboard's zero-width space, a
+    // comma, a slash (QA: កាហ្វេ​តែ, កាហ្វេ,តែ and កាហ្វេ/តែ found 159 profiles, កាហ្វេ តែ 87); not
+    // a comma or slash between digits (1,000; 24/7).
+    let read: Vec<char> = out.nfc().collect();
+    read.iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let digits_around = i > 0
+                && read[i - 1].is_ascii_digit()
+                && read.get(i + 1).is_some_and(char::is_ascii_digit);
+            match c {
+                '\u{200B}' | '、' | '，' | ';' | '|' => ' ',
+                ',' | '/' if !digits_around => ' ',
+                _ => c,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -272,6 +291,8 @@ mod tests {
         assert_eq!(as_read(&jamo), "커피");
         assert_eq!(as_read("ｃｏｆｆｅｅ"), "coffee");
         assert_eq!(as_read("c\u{301}a\u{301}shew Café"), "cashew Cafe");
+        assert_eq!(as_read("កាហ្វេ\u{200B}តែ,ស្ករ/ទឹកដោះគោ"), "កាហ្វេ តែ ស្ករ ទឹកដោះគោ");
+        assert_eq!(as_read("1,000 24/7"), "1,000 24/7");
         for same in ["ស្រូវ ស្ត្រី ផ្ទុំ", "화장품 유통", "rice mill"]
         {
             assert_eq!(as_read(same), same);

@@ -224,8 +224,9 @@ struct SearchPage {
     q: String,
     filters: Vec<Select>,
     count: String,
-    /// No profile has every word of the search: the results have some of them.
-    some_words: bool,
+    /// No profile has every word of the search: the results have some of them, and the note
+    /// that says so, naming the words.
+    some_words: Option<String>,
     /// The search spelt as the glossary spells its words, and its address, when this one
     /// finds nothing (or only some words) and that finds more.
     did_you_mean: Option<(String, String)>,
@@ -425,7 +426,7 @@ async fn search_page<K: Listed>(w: Web) -> Response {
         q: form.get("q").unwrap_or("").to_string(),
         filters: selects(tr, &form),
         count: String::new(),
-        some_words: false,
+        some_words: None,
         did_you_mean: None,
         hits: vec![],
         part_hits: vec![],
@@ -525,7 +526,17 @@ async fn search_page<K: Listed>(w: Web) -> Response {
         tr.t1("search-results-count", "count", found.total_count)
     };
     page.start = Some(start).filter(|s| *s > 1);
-    page.some_words = found.some_words;
+    page.some_words = found.some_words.then(|| {
+        let quoted: Vec<String> = found
+            .searched_words
+            .iter()
+            .map(|w| match tr.lang {
+                Lang::Km => format!("«{w}»"),
+                _ => format!("“{w}”"),
+            })
+            .collect();
+        tr.t1("search-some-words", "words", quoted.join(" "))
+    });
     page.did_you_mean = found
         .did_you_mean
         .as_ref()
