@@ -119,6 +119,10 @@ fn a_full_index_disk_loses_no_acknowledged_write_and_catches_up_when_space_retur
     let before = token(1);
     publish_sme(&s, sme_named(&before));
     assert_eq!(search_count(&s, &before), 1);
+    // A PUBLIC SME, made ANONYMOUS while the index cannot apply it (below).
+    let hiding = token(2);
+    let hidden = publish_sme(&s, sme_named(&hiding));
+    assert_eq!(search_count(&s, &hiding), 1);
 
     let filler = dir.join("index").join("filler");
     let filled = fill(&filler);
@@ -173,6 +177,14 @@ fn a_full_index_disk_loses_no_acknowledged_write_and_catches_up_when_space_retur
         0,
         "not searchable while full"
     );
+    // The index still holds the name of the SME that is ANONYMOUS now: no search finds it by
+    // that name, though the index's copy has it until it catches up.
+    let mut anonymous = sme_named(&hiding);
+    anonymous["visibility"] = json!("ANONYMOUS");
+    let q = "mutation($id: ID!, $input: SmeInput!) { updateSme(id: $id, input: $input) { id } }";
+    s.as_sme()
+        .ok(q, json!({ "id": hidden, "input": anonymous }));
+    assert_eq!(search_count(&s, &hiding), 0, "found by the name it hides");
 
     // No busy loop while it cannot commit: the retries back off.
     let cpu = cpu_seconds(s.pid());
@@ -193,6 +205,7 @@ fn a_full_index_disk_loses_no_acknowledged_write_and_catches_up_when_space_retur
             "{word} not searchable after recovery"
         );
     }
+    assert_eq!(search_count(&s, &hiding), 0);
     assert_eq!(metric(&s, "khkr_index_failing"), Some(0.0));
     assert!(metric(&s, "khkr_index_failures_total").unwrap() >= 1.0);
 

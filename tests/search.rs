@@ -1038,6 +1038,9 @@ fn a_misspelt_word_is_offered_its_spelling() {
         ("cashw export", "cashew export"),
         // Answered by its other word, the misspelt one is still offered.
         ("cashw processing", "cashew processing"),
+        // Brackets around the word stay where they were typed (a comma parts words, as a
+        // space does).
+        ("(cashw),", "(cashew)"),
     ] {
         let r = run(typed, Value::Null);
         assert_eq!(r["didYouMean"], json!(meant), "{typed}: {r}");

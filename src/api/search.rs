@@ -161,8 +161,11 @@ macro_rules! search_result {
             pub searched_words: Vec<String>,
             /// When the search finds nothing, or only profiles with some of its words: the
             /// same search with each word that no profile has replaced by the nearest word of
-            /// the trade glossary ("cashw" → "cashew", 캐슈낫 → 캐슈넛), given only when that
-            /// finds profiles with every word. Offer it as a link; it is not searched here.
+            /// the trade glossary ("cashw" → "cashew", 캐스넛 → 캐슈넛); a Khmer or Korean word
+            /// that is no word also when its letters are found inside other words (ស្វាយចន្ទិ →
+            /// ស្វាយចន្ទី). Given only when that finds profiles with every word. Plain text, the
+            /// rest of the query as typed: escape it as any text. Offer it as a link; it is
+            /// not searched here.
             pub did_you_mean: Option<String>,
             /// This page's results: those with every word as a word first (see
             /// `partOfWord`), then highest score first, ties by profile id.

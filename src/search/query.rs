@@ -240,6 +240,11 @@ pub struct SearchHit {
     /// Some query word was found only inside a longer word (see [`whole_words_query`]); such
     /// hits follow every other.
     pub part_of_word: bool,
+    /// The indexed copy holds the profile's name: found while it was PUBLIC. Between a change to
+    /// ANONYMOUS in the database and the index applying it, a search may find the profile by
+    /// the name it now hides (QA: 25–65 ms per change); the reader drops such a hit
+    /// (`service::search`).
+    pub name_indexed: bool,
     pub cursor: String,
     pub highlights: Vec<Highlight>,
 }
@@ -1250,6 +1255,11 @@ pub fn search(
     })
 }
 
+/// A Khmer sign or other combining mark: part of the word it follows, not punctuation.
+fn is_mark(c: char) -> bool {
+    analyzer::is_khmer_letter_or_sign(c) || unicode_normalization::char::is_combining_mark(c)
+}
+
 /// The most words a search may have for [`did_you_mean`] to look at them.
 const MAX_SPELT_WORDS: usize = 8;
 
@@ -1280,12 +1290,15 @@ fn did_you_mean(
     }
     let mut words: Vec<String> = Vec::new();
     let mut replaced = false;
-    for word in req.text.split_whitespace() {
+    for typed in req.text.split_whitespace() {
+        // The word without the punctuation around it ("cashw," "(cashw)": QA), which the
+        // suggestion keeps.
+        let word = typed.trim_matches(|c: char| !c.is_alphanumeric() && !is_mark(c));
         let lower = word.to_lowercase();
         let nearest = match super::spelling::nearest(&lower) {
-            Some(nearest) => nearest,
-            None => {
-                words.push(word.to_string());
+            Some(nearest) if !word.is_empty() => typed.replacen(word, &nearest, 1),
+            _ => {
+                words.push(typed.to_string());
                 continue;
             }
         };
@@ -1293,7 +1306,7 @@ fn did_you_mean(
             .chars()
             .any(|c| analyzer::is_khmer_letter_or_sign(c) || korean::is_syllable(c));
         if !weak && !by_ngrams {
-            words.push(word.to_string());
+            words.push(typed.to_string());
             continue;
         }
         let alone = !by_ngrams
@@ -1304,7 +1317,7 @@ fn did_you_mean(
                 Err(e) => return Err(e),
             };
         if alone {
-            words.push(word.to_string());
+            words.push(typed.to_string());
         } else {
             words.push(nearest);
             replaced = true;
@@ -1466,10 +1479,16 @@ fn run(
                 .collect();
             highlights = concept_highlights(&texts, &concepts);
         }
+        let name_indexed = f
+            .sme_name
+            .iter()
+            .chain(&f.investor_name)
+            .any(|field| doc.get_first(*field).is_some());
         out.push(SearchHit {
             id,
             score: hit.rank.score,
             part_of_word: hit.rank.part_of_word,
+            name_indexed,
             cursor: Cursor {
                 rank: hit.rank,
                 tag,

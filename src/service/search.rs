@@ -214,12 +214,22 @@ pub async fn search<K: Searchable>(
         .into_iter()
         .map(|n| (n.get().id(), n))
         .collect();
+    // A profile whose name this viewer may not see, found in an index that still holds the
+    // name (it was made ANONYMOUS since: the index applies a change a moment after the
+    // database), is dropped, and not counted: the count would tell that the hidden name holds
+    // the words. Only this page's are known; the others are counted until the index catches up.
+    let mut stale = 0;
     let hits = results
         .hits
         .into_iter()
         .filter_map(|hit| {
             // A profile archived between the search and the read is dropped.
-            nodes.remove(&hit.id).map(|node| Found {
+            let node = nodes.remove(&hit.id)?;
+            if hit.name_indexed && node.name().is_none() {
+                stale += 1;
+                return None;
+            }
+            Some(node).map(|node| Found {
                 cursor: hit.cursor,
                 score: f64::from(hit.score),
                 part_of_word: hit.part_of_word,
@@ -233,7 +243,7 @@ pub async fn search<K: Searchable>(
         Paging::Before(cursor) => (cursor.is_some(), results.more),
     };
     Ok(SearchPage {
-        total_count: results.total_count as i64,
+        total_count: (results.total_count as i64 - stale).max(0),
         start: results.start,
         has_next_page,
         has_previous_page,
