@@ -105,9 +105,12 @@ function withoutParticle(q) {
 // A Korean compound no name holds whole (화장품제조업, 물류창고, 의료 기기 typed with a space) is
 // tried without its spaces, then by its longest start that finds something, two syllables at
 // least (QA: the search read them, the finders found nothing).
+// A Khmer vowel sign typed before the subscript it follows (កាហេ្វ for កាហ្វេ: it looks the
+// same) is read after it, as the site's search reads it (QA: the finder found nothing).
 function findTyped(typed, show) {
   var read = typed.normalize ? typed.normalize("NFKC") : typed;
-  var q = read.replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, "").trim().toLowerCase();
+  var q = read.replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, "").trim().toLowerCase()
+    .replace(/([\u17b6-\u17c5])(\u17d2[\u1780-\u17a2])/g, "$2$1");
   var tries = [q, withoutParticle(q)];
   var joined = withoutParticle(q.replace(/\s+/g, ""));
   if (/^[\uac00-\ud7a3]+$/.test(joined)) {
@@ -228,8 +231,14 @@ function classesNamed(rows, q) {
     });
     box.addEventListener("input", filter);
     function filter() { findTyped(box.value, show); }
+    // The activity this script chose because it was the only one found: not the owner's
+    // choice, so a further letter typed may find others instead.
+    var auto = null;
+    select.addEventListener("change", function () { auto = null; });
     function show(q) {
       var chosen = select.value;
+      if (auto !== null && chosen === auto) chosen = "";
+      auto = null;
       var found = 0;
       var named = classesNamed(words, q);
       select.textContent = "";
@@ -246,6 +255,15 @@ function classesNamed(rows, q) {
         if (g.children.length) select.appendChild(g);
       });
       select.value = chosen;
+      // One activity found is chosen, so the page shows what was found (QA: after typing
+      // ហាងកាហ្វេ the list still said "choose an activity", and Continue refused).
+      if (!chosen && found === 1) {
+        var only = select.querySelector("optgroup option");
+        if (only) {
+          select.value = only.value;
+          auto = only.value;
+        }
+      }
       // Nothing found says so (and how to find more), instead of a list gone quiet.
       if (none) none.hidden = !q || found > 0;
       return found;
