@@ -1124,3 +1124,35 @@ fn khmer_phrases_separators_and_misspellings_as_owners_type_them() {
     // (and the cashew processor, ស្វាយ being inside ស្វាយចន្ទី, after them: `partOfWord`).
     assert!(set(&r).contains(&seller) && set(&r).contains(&mango), "{r}");
 }
+
+/// A cursor is of one list: read after profiles changed and the search now answers by every
+/// word instead of some of them (or the other way), it is refused on `after`, not read as a
+/// place in the other list's order (QA: it gave the other list's page, with a previous page
+/// that was not there).
+#[test]
+fn a_cursor_of_the_some_words_list_is_not_read_in_the_every_word_list() {
+    const QUERY: &str = "query($q: String, $after: String) {
+        searchSmes(query: $q, first: 1, after: $after) {
+            someWords pageInfo { endCursor } edges { node { id } } } }";
+    let s = TestServer::start();
+    publish_sme(&s, sme_with("ផ្គត់ផ្គង់", Some("Cashew nuts."), None));
+    publish_sme(&s, sme_with("ផ្គត់ផ្គង់", Some("Cashew kernels."), None));
+    let q = "cashew zyxwvut";
+    let first = s.ok(QUERY, json!({ "q": q }))["searchSmes"].clone();
+    assert_eq!(first["someWords"], json!(true), "{first}");
+    let cursor = first["pageInfo"]["endCursor"].clone();
+    // Still the same list: the next page.
+    let next = s.ok(QUERY, json!({ "q": q, "after": cursor }))["searchSmes"].clone();
+    assert_eq!(ids(&next).len(), 1, "{next}");
+    // A profile with every word: the search now answers by every word.
+    publish_sme(&s, sme_with("ផ្គត់ផ្គង់", Some("Cashew zyxwvut."), None));
+    let refused = s.gql(QUERY, json!({ "q": q, "after": cursor }));
+    assert_eq!(error_code(&refused), "BAD_USER_INPUT", "{refused}");
+    assert_eq!(
+        refused["errors"][0]["extensions"]["field"],
+        json!("after"),
+        "{refused}"
+    );
+    let now = s.ok(QUERY, json!({ "q": q }))["searchSmes"].clone();
+    assert_eq!(now["someWords"], json!(false), "{now}");
+}

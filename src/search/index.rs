@@ -56,6 +56,11 @@ pub enum SearchError {
     /// if it were not there.
     #[error("a word of the query is too long to be searched")]
     WordTooLong,
+    /// The page's cursor is of the same search's other list (by every word, or by some of
+    /// them): profiles changed since, and the search now answers the other way; its scores are
+    /// of another order.
+    #[error("the cursor is of this search's other list")]
+    CursorOfOtherList,
 }
 
 /// Why a query with no searchable word finds nothing, in words a user can act on.

@@ -163,11 +163,16 @@ impl Cursor {
         })
     }
 
-    /// Whether this cursor was given by `req`'s search.
+    /// Whether this cursor was given by `req`'s search (by every word or by some).
     pub fn belongs_to(&self, req: &SearchRequest) -> bool {
-        self.tag == req.tag()
+        self.tag == req.tag() || self.tag == req.tag() ^ SOME_WORDS_TAG
     }
 }
+
+/// What a cursor's tag is told apart by when its search was answered by some words
+/// (`Need::Some`): the two lists' scores are not of one order (QA: a cursor of one, read after
+/// profiles changed and the search answered the other way, gave a page of the other).
+const SOME_WORDS_TAG: u32 = 0x5a5a_5a5a;
 
 /// Where a page lies in the result order.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -1025,6 +1030,8 @@ struct Built {
     concepts: std::collections::BTreeSet<String>,
     /// How many words it looks for: a search by some of them needs two at least.
     words: usize,
+    /// By every word or by some.
+    need: Need,
 }
 
 /// The query's words, each Khmer run of letters cut into its dictionary words and each Korean
@@ -1159,6 +1166,7 @@ fn build(index: &SearchIndex, req: &SearchRequest, need: Need) -> Result<Built, 
         whole_words,
         concepts,
         words: words.len(),
+        need,
     })
 }
 
@@ -1338,14 +1346,26 @@ fn search_words(
     req: &SearchRequest,
 ) -> Result<SearchResults, SearchError> {
     let found = run(index, searcher, req, build(index, req, Need::Every)?)?;
-    // Decided again for every page, by the whole list, so that a page read from a cursor is
-    // of the same list as the page the cursor came from.
+    // Decided again for every page, by the whole list; a cursor of the other list is refused
+    // (`SOME_WORDS_TAG`).
+    let cursor_tag = match req.page {
+        Paging::After(Some(c)) | Paging::Before(Some(c)) => Some(c.tag),
+        _ => None,
+    };
     if found.total_count > 0 || req.text.trim().is_empty() {
+        if cursor_tag.is_some_and(|t| t != req.tag()) {
+            return Err(SearchError::CursorOfOtherList);
+        }
         return Ok(found);
     }
     let some = build(index, req, Need::Some)?;
     if some.words < 2 {
         return Ok(found);
+    }
+    if cursor_tag.is_some_and(|t| t != req.tag() ^ SOME_WORDS_TAG) {
+        // Nothing has every word now, and the cursor is of that list: a page by some words
+        // would be no continuation of it.
+        return Err(SearchError::CursorOfOtherList);
     }
     let some = run(index, searcher, req, some)?;
     Ok(if some.total_count > 0 {
@@ -1376,6 +1396,7 @@ fn run(
         whole_words,
         concepts,
         words: _,
+        need,
     } = built;
     let mut facets = FacetCollector::for_field("facets");
     for dim in ["/section", "/province", "/digital", "/partnership"] {
@@ -1399,7 +1420,10 @@ fn run(
             },
         };
     let (total, mut hits, facet_counts) = searcher.search(&query, &(Count, top, facets))?;
-    let tag = req.tag();
+    let tag = match need {
+        Need::Every => req.tag(),
+        Need::Some => req.tag() ^ SOME_WORDS_TAG,
+    };
     let more = hits.len() > req.first;
     if more {
         // The extra one is the farthest from the cursor: last going forward, first going back.

@@ -206,6 +206,15 @@ pub async fn search<K: Searchable>(
         .map_err(|e| match e {
             SearchError::NoSearchableWord => ServiceError::bad_input("query", NO_SEARCHABLE_WORD),
             SearchError::WordTooLong => ServiceError::bad_input("query", WORD_TOO_LONG),
+            SearchError::CursorOfOtherList => ServiceError::bad_input(
+                match page {
+                    Paging::Before(_) => "before",
+                    Paging::After(_) => "after",
+                },
+                "this cursor is of this search's list as it was before profiles changed (it \
+                 was answered by every word, now by some of them, or the other way): read the \
+                 first page again",
+            ),
             e => ServiceError::Internal(e.to_string()),
         })?;
     let ids: Vec<ProfileId> = results.hits.iter().map(|h| h.id).collect();
