@@ -1109,6 +1109,10 @@ fn khmer_phrases_separators_and_misspellings_as_owners_type_them() {
     let r = run("ស្វាយចន្ទិ");
     assert_eq!(r["didYouMean"], json!("ស្វាយចន្ទី"), "{r}");
     assert_eq!(set(&run("ស្វាយចន្ទី")), HashSet::from([cashew.clone()]));
+    // A slip inside an unspaced phrase is respelt in its piece; a phrase of real words is
+    // offered nothing (QA: លក់កាហ្វេ "sell coffee" was offered លីងកាហ្វេ "roast coffee").
+    assert_eq!(run("លក់កាហ្វែនិងតែ")["didYouMean"], json!("លក់កាហ្វេនិងតែ"));
+    assert_eq!(run("លក់កាហ្វេ")["didYouMean"], Value::Null);
     // A misspelt word is not cut into the syllables it holds (កា, ហ្វ): nothing, and its
     // spelling.
     let r = run("កាហ្វ");

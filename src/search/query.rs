@@ -1303,7 +1303,7 @@ fn did_you_mean(
         // suggestion keeps.
         let word = typed.trim_matches(|c: char| !c.is_alphanumeric() && !is_mark(c));
         let lower = word.to_lowercase();
-        let nearest = match super::spelling::nearest(&lower) {
+        let nearest = match super::spelling::respelt(&lower, weak) {
             Some(nearest) if !word.is_empty() => typed.replacen(word, &nearest, 1),
             _ => {
                 words.push(typed.to_string());
@@ -1374,7 +1374,13 @@ fn search_words(
             searched_words: spaced_words(&req.text)
                 .split_whitespace()
                 .filter(|w| !STOP_WORDS.contains(&w.to_lowercase().as_str()))
-                .map(str::to_string)
+                // As searched: a Korean word without its particle (캐슈넛과 is 캐슈넛: QA).
+                .map(|w| {
+                    korean::stems(w)
+                        .into_iter()
+                        .next()
+                        .unwrap_or_else(|| w.to_string())
+                })
                 .collect(),
             ..some
         }

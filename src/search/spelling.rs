@@ -193,6 +193,66 @@ pub fn nearest(word: &str) -> Option<String> {
     best.map(|(_, _, c)| c.form.clone())
 }
 
+/// [`nearest`] for a word that may be several written together: an unspaced Khmer phrase
+/// (លក់កាហ្វែនិងតែ: its misspelt piece respelt, លក់កាហ្វេនិងតែ) or a Korean compound of two
+/// (캐스넛가공 → 캐슈넛가공). A Khmer phrase whose every piece is a dictionary word is spelt
+/// right, and offered nothing unless the search found nothing (`weak`): លក់កាហ្វេ "sell coffee"
+/// is no misspelt លីងកាហ្វេ "roast coffee" (QA), while កាហ្វ, cut by the dictionary into the
+/// syllables កា and ហ្វ, is កាហ្វេ. One misspelt piece is respelt, the first.
+pub fn respelt(word: &str, weak: bool) -> Option<String> {
+    match script_of(word) {
+        Some(Script::Khmer) => {
+            let pieces = super::analyzer::dictionary_words(word);
+            if pieces.len() < 2 {
+                return nearest(word);
+            }
+            let Some(bad) = pieces
+                .iter()
+                .position(|p| !super::khmer::is_dictionary_word(p))
+            else {
+                return if weak { nearest(word) } else { None };
+            };
+            // The longest run of pieces around the misspelt one (three at most) that is near a
+            // glossary word: the slip of កាហ្វែ falls in its second piece, ហ្វែ, of កា + ហ្វែ,
+            // and a piece alone is near too many short words.
+            for len in (1..=3.min(pieces.len())).rev() {
+                let first = bad.saturating_sub(len - 1);
+                for start in first..=bad {
+                    if start + len > pieces.len() {
+                        break;
+                    }
+                    if let Some(fixed) = nearest(&pieces[start..start + len].concat()) {
+                        return Some(format!(
+                            "{}{fixed}{}",
+                            pieces[..start].concat(),
+                            pieces[start + len..].concat()
+                        ));
+                    }
+                }
+            }
+            None
+        }
+        Some(Script::Hangul) => nearest(word).or_else(|| {
+            let stems = korean::stems(word);
+            let word = stems.first().map_or(word, String::as_str);
+            let chars: Vec<char> = word.chars().collect();
+            let known = |w: &str| korean::is_listed(w) || korean::is_glossary_form(w);
+            (2..chars.len().saturating_sub(1)).find_map(|cut| {
+                let a: String = chars[..cut].iter().collect();
+                let b: String = chars[cut..].iter().collect();
+                if known(&b) {
+                    nearest(&a).map(|a| a + &b)
+                } else if known(&a) {
+                    nearest(&b).map(|b| a + &b)
+                } else {
+                    None
+                }
+            })
+        }),
+        _ => nearest(word),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,6 +347,20 @@ mod tests {
             "{right} of {in_glossary}"
         );
         assert!(ratio(suggested, other) <= 0.08, "{suggested} of {other}");
+    }
+
+    #[test]
+    fn a_phrase_written_unspaced_is_respelt_in_its_misspelt_piece() {
+        // QA's cases: a slip inside an unspaced phrase or compound.
+        assert_eq!(respelt("លក់កាហ្វែនិងតែ", false).as_deref(), Some("លក់កាហ្វេនិងតែ"));
+        assert_eq!(respelt("캐스넛가공", true).as_deref(), Some("캐슈넛가공"));
+        assert_eq!(respelt("화장퓸제조", true).as_deref(), Some("화장품제조"));
+        // A phrase of real words is spelt right; a misspelt word the dictionary cuts into
+        // syllables is respelt when the search found nothing.
+        assert_eq!(respelt("លក់កាហ្វេ", false), None);
+        assert_eq!(respelt("កាហ្វេតែ", false), None);
+        assert_eq!(respelt("កាហ្វ", true).as_deref(), Some("កាហ្វេ"));
+        assert_eq!(respelt("កាហ្វ", false), None);
     }
 
     #[test]
