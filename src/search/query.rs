@@ -410,6 +410,12 @@ fn script_language(word: &str) -> Lang {
     }
 }
 
+/// Capitals that also spell an everyday English word once lower-cased, as the index reads
+/// text, and the glossary concept they stand for in a query: "IT" is information technology,
+/// not "it" (QA: "IT" found 1,436 of 2,000 profiles by "it" and "its"); "US" the United
+/// States, not "us". Such a word finds the profiles that name the concept, in any language.
+const ACRONYMS: &[(&str, &str)] = &[("IT", "it_services"), ("US", "usa")];
+
 /// The query's words; a word matches where any of its forms or concepts does.
 #[cfg(test)]
 pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<QueryWord> {
@@ -458,6 +464,22 @@ fn analyse_words_as(analyzer: &mut TextAnalyzer, text: &str, need: Need) -> Vec<
             _ => None,
         };
         last_cut = cut_from;
+        if let Some(c) = ACRONYMS
+            .iter()
+            .find(|(a, _)| w == *a)
+            .and_then(|(_, id)| g.concept(g.index_of(id)?))
+        {
+            out.push(QueryWord {
+                forms: Vec::new(),
+                whole: Vec::new(),
+                dictionary: Vec::new(),
+                word_only: None,
+                concepts: Lang::ALL.iter().map(|l| concept_token(*l, &c.id)).collect(),
+                as_written: None,
+                concepts_in_turn: Vec::new(),
+            });
+            continue;
+        }
         // A word that shows nothing (Khmer vowel signs or accents with no letter to sit on)
         // searches for nothing, though the analyzer would keep its stray marks.
         if crate::domain::text::check_visible(w).is_err() {
