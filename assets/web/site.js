@@ -220,7 +220,6 @@ function classesNamed(rows, q) {
     if (!select) return;
     box.closest(".option-filter").hidden = false;
     var all = Array.prototype.map.call(select.children, function (n) { return n.cloneNode(true); });
-    var has = holds;
     // Enter here would send the form with whatever is chosen; it only narrows the list.
     box.addEventListener("keydown", function (e) { if (e.key === "Enter") e.preventDefault(); });
     var none = box.parentNode.querySelector("[data-filter-none]");
@@ -244,10 +243,10 @@ function classesNamed(rows, q) {
       select.textContent = "";
       all.forEach(function (n) {
         if (n.tagName !== "OPTGROUP") { select.appendChild(n.cloneNode(true)); return; }
-        var whole = !q || has(n.label, q);
+        var whole = !q || holds(n.label, q);
         var g = n.cloneNode(false);
         Array.prototype.forEach.call(n.children, function (o) {
-          var hit = whole || has(o.textContent, q) || has(o.getAttribute("data-alt") || "", q) ||
+          var hit = whole || holds(o.textContent, q) || holds(o.getAttribute("data-alt") || "", q) ||
             named[o.value] === true;
           if (hit) found += 1;
           if (hit || (chosen && o.value === chosen)) g.appendChild(o.cloneNode(true));

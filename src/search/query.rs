@@ -1071,8 +1071,8 @@ fn spaced_words(text: &str) -> String {
         let parts = if super::spelling::nearest(&word.to_lowercase()).is_some() {
             Vec::new()
         } else if khmer {
-            // Only a cut into words: a misspelt word is cut into its syllables, which are in
-            // every other text (QA: កាហ្វែ for កាហ្វេ found 1,948 of 2,000 profiles).
+            // Only a cut into dictionary words: a piece that is none is a slip (ហ្វែ of
+            // កាហ្វែ), and the syllables around it are in every other text.
             let parts = analyzer::dictionary_words(word);
             if parts.iter().all(|p| super::khmer::is_dictionary_word(p)) {
                 parts
@@ -1108,22 +1108,20 @@ fn spaced_words(text: &str) -> String {
     }
 }
 
-/// The full query: words (scored) and filters (not scored).
-fn build(index: &SearchIndex, req: &SearchRequest, need: Need) -> Result<Built, SearchError> {
+/// The full query: words (scored) and filters (not scored). `text` is `req.text` as read for
+/// `need` (`spaced_words` for `Need::Some`).
+fn build(
+    index: &SearchIndex,
+    req: &SearchRequest,
+    text: &str,
+    need: Need,
+) -> Result<Built, SearchError> {
     let f = &index.fields;
     let mut analyzer = index
         .index
         .tokenizers()
         .get(analyzer::MULTI)
         .ok_or_else(|| tantivy::TantivyError::InternalError("analyzer not registered".into()))?;
-    let spaced;
-    let text = match need {
-        Need::Every => &req.text,
-        Need::Some => {
-            spaced = spaced_words(&req.text);
-            &spaced
-        }
-    };
     let words = analyse_words_as(&mut analyzer, text, need);
     // Every word must occur; one too long to be indexed occurs nowhere (QA: "rice" followed by
     // 101 z's answered as "rice"). Said before the next check, which such a word alone would
@@ -1367,7 +1365,12 @@ fn search_words(
     searcher: &Searcher,
     req: &SearchRequest,
 ) -> Result<SearchResults, SearchError> {
-    let found = run(index, searcher, req, build(index, req, Need::Every)?)?;
+    let found = run(
+        index,
+        searcher,
+        req,
+        build(index, req, &req.text, Need::Every)?,
+    )?;
     // Decided again for every page, by the whole list; a cursor of the other list is refused
     // (`SOME_WORDS_TAG`).
     let cursor_tag = match req.page {
@@ -1380,7 +1383,8 @@ fn search_words(
         }
         return Ok(found);
     }
-    let some = build(index, req, Need::Some)?;
+    let spaced = spaced_words(&req.text);
+    let some = build(index, req, &spaced, Need::Some)?;
     if some.words < 2 {
         return Ok(found);
     }
@@ -1393,7 +1397,7 @@ fn search_words(
     Ok(if some.total_count > 0 {
         SearchResults {
             some_words: true,
-            searched_words: spaced_words(&req.text)
+            searched_words: spaced
                 .split_whitespace()
                 .filter(|w| !STOP_WORDS.contains(&w.to_lowercase().as_str()))
                 // As searched: a Korean word without its particle (캐슈넛과 is 캐슈넛: QA).

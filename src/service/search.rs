@@ -238,7 +238,7 @@ pub async fn search<K: Searchable>(
                 stale += 1;
                 return None;
             }
-            Some(node).map(|node| Found {
+            Some(Found {
                 cursor: hit.cursor,
                 score: f64::from(hit.score),
                 part_of_word: hit.part_of_word,
