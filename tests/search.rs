@@ -272,6 +272,14 @@ fn words_written_in_two_scripts_are_their_words() {
     assert_eq!(find("캐슈넛 가공"), both);
     assert_eq!(find("캐슈넛가공"), both);
     assert_eq!(find("캐슈넛가공을"), both);
+    // And of three words (QA: 캐슈넛가공수출 was read whole, as any of its concepts, and found
+    // every cashew profile).
+    let mut exporter = investor_input();
+    exporter["description"] = json!({ "ko": "캐슈넛을 가공하여 한국으로 수출합니다." });
+    let exporter = publish_investor(&s, exporter);
+    assert_eq!(find("캐슈넛 가공 수출"), vec![exporter.clone()]);
+    assert_eq!(find("캐슈넛가공수출"), vec![exporter.clone()]);
+    assert_eq!(find("캐슈넛가공수출을"), vec![exporter]);
 }
 
 #[test]

@@ -210,3 +210,21 @@ fn a_khmer_only_profile_ranks_with_those_written_in_two_languages() {
     let (one, two) = (score(&khmer), score(&both));
     assert!(two < one * 1.5 && one < two * 1.5, "{one} against {two}");
 }
+
+/// An English adjective finds what its Korean word names (QA, an SME owner searching investors:
+/// `medical` found none while 의료 found five; `educational` the same with 교육).
+#[test]
+fn an_english_adjective_finds_the_korean_noun() {
+    let s = TestServer::start();
+    let clinic = publish_sme(&s, khmer_only_sme("គ្លីនិកសុខា", "គ្លីនិកសុខាភិបាលនៅភ្នំពេញ", "8620"));
+    let mut korean = sme_input();
+    korean["name"] = json!({ "ko": "미래 학원" });
+    korean["description"] = json!({ "ko": "프놈펜의 어린이 교육 기관입니다." });
+    korean["languages"] = json!(["ko"]);
+    let school = publish_sme(&s, korean);
+    let find = |q: &str| ids(&s.ok(SEARCH_SMES, json!({ "q": q }))["searchSmes"]);
+    assert_eq!(find("medical"), vec![clinic.clone()]);
+    assert_eq!(find("의료"), vec![clinic]);
+    assert_eq!(find("educational"), vec![school.clone()]);
+    assert_eq!(find("교육"), vec![school]);
+}

@@ -545,7 +545,6 @@ pub(crate) fn khmer_syllable_texts(run: &str) -> Vec<String> {
 
 /// A run of Khmer letters in the analyzer's normalised spelling, the spelling the dictionary
 /// segmenter is handed (`search::khmer`), with where each syllable starts in it and in `run`.
-#[cfg(test)]
 pub(crate) fn khmer_spelling(run: &str) -> (String, Vec<(usize, usize)>) {
     let mut scratch = Scratch::default();
     read_khmer_syllables(run, &mut scratch);

@@ -267,6 +267,22 @@ const MAX_COMPOUND_PARTS: usize = 2;
 /// the one with the fewest words, then the longest first word. Empty when there is none (a
 /// word that is listed whole is not cut either: it is a word already).
 pub fn compound_parts(word: &str) -> Vec<String> {
+    compound_cut(word, MAX_COMPOUND_PARTS, is_word)
+}
+
+/// Most glossary forms a compound is cut into by [`glossary_parts`]: glossary forms are
+/// business words, so three of them in a row are seldom there by chance.
+const MAX_GLOSSARY_PARTS: usize = 3;
+
+/// The glossary forms a Korean compound is written of, up to [`MAX_GLOSSARY_PARTS`] of them, by
+/// the rules of [`compound_parts`]: what a search by some of the words reads a compound as (QA:
+/// 캐슈넛가공수출 "cashew processing export" was read whole, as any of its concepts).
+pub fn glossary_parts(word: &str) -> Vec<String> {
+    compound_cut(word, MAX_GLOSSARY_PARTS, is_glossary_form)
+}
+
+/// `word` cut into at most `max_parts` pieces of two syllables or more, each `is_piece`.
+fn compound_cut(word: &str, max_parts: usize, is_piece: fn(&str) -> bool) -> Vec<String> {
     let chars: Vec<char> = word.chars().collect();
     let n = chars.len();
     // Two pieces of two syllables at least; past twelve syllables it is an unspaced phrase (a
@@ -286,7 +302,7 @@ pub fn compound_parts(word: &str) -> Vec<String> {
             // A piece is shorter than the word: a glossary form may be the whole word
             // (대형마트), which is then still cut into its listed words.
             let whole = start == 0 && end == n;
-            if count + 1 > MAX_COMPOUND_PARTS || whole || !is_word(&piece(start, end)) {
+            if count + 1 > max_parts || whole || !is_piece(&piece(start, end)) {
                 continue;
             }
             if best[start].is_none_or(|(c, _)| count + 1 < c) {
@@ -501,6 +517,9 @@ mod tests {
         // is no word (스마트폰, 전시장, 재배포), and a listed word is not cut.
         assert_eq!(compound_parts("고등학교"), ["고등", "학교"]);
         assert_eq!(compound_parts("농산물가공"), ["농산물", "가공"]);
+        assert_eq!(glossary_parts("캐슈넛가공수출"), ["캐슈넛", "가공", "수출"]);
+        assert_eq!(glossary_parts("식품가공"), ["식품", "가공"]);
+        assert!(glossary_parts("메타버스").is_empty());
         // Three listed words by chance are no compound (수산|물가|공업 for 수산물가공업); its
         // two glossary words are.
         assert_eq!(compound_parts("수산물가공업"), ["수산물", "가공업"]);

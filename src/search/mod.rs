@@ -13,6 +13,7 @@ pub mod korean;
 pub mod matcher;
 pub mod query;
 pub mod schema;
+pub mod snippet;
 pub mod spelling;
 
 /// English words read at least once per million words of public text: wordfreq's list

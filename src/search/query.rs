@@ -644,7 +644,7 @@ fn one_form(mentions: &[Mention], range: &std::ops::Range<usize>) -> bool {
         .any(|m| m.range.start <= range.start && range.end <= m.range.end)
 }
 
-/// A Korean compound written unspaced, as the words it is made of (`korean::compound_parts`):
+/// A Korean compound written unspaced, as the words it is made of (`korean::glossary_parts`):
 /// "캐슈넛가공" searches as "캐슈넛 가공" (QA: it found every cashew profile, 84 against 58,
 /// since a concept is found in a word only from its start). Kept whole when a glossary form is
 /// the whole word (대형마트 "hypermarket": the concept finds it in the other languages).
@@ -658,25 +658,30 @@ fn compound_words<'t>(text: &'t str, word: &'t str, mentions: &[Mention]) -> Vec
         .first()
         .map_or(&word[lead..], String::as_str)
         .trim_end_matches(|c: char| !c.is_alphanumeric());
-    let parts = korean::compound_parts(typed);
-    // Both words named by the glossary (cashew, processing): words that people space or not.
-    // Not every pair of listed words: 고등교육 searched as 고등 and 교육 anywhere put texts that
-    // do not say it among a rare word's few results (UDHR Korean nouns, P@10 0.95 → 0.94).
-    let [first, second] = parts.as_slice() else {
-        return vec![word];
-    };
-    if !korean::is_glossary_form(first) || !korean::is_glossary_form(second) {
-        return vec![word];
-    }
+    // Words named by the glossary (cashew, processing, export): words that people space or
+    // not. Not every pair of listed words: 고등교육 searched as 고등 and 교육 anywhere put texts
+    // that do not say it among a rare word's few results (UDHR Korean nouns, P@10 0.95 → 0.94).
+    let parts = korean::glossary_parts(typed);
     let from = word.as_ptr() as usize - text.as_ptr() as usize + lead;
-    let cut = lead + first.len();
-    if one_form(mentions, &(from..from + typed.len()))
-        || !word[lead..].starts_with(first.as_str())
-        || !word.is_char_boundary(cut)
+    if parts.len() < 2
+        || one_form(mentions, &(from..from + typed.len()))
+        || !word[lead..].starts_with(&parts[..parts.len() - 1].concat())
     {
         return vec![word];
     }
-    vec![&word[..cut], &word[cut..]]
+    // The first part keeps what went before the word, the last what came after (its particle).
+    let mut out = Vec::with_capacity(parts.len());
+    let mut at = 0;
+    for (i, part) in parts.iter().enumerate() {
+        let end = if i + 1 == parts.len() {
+            word.len()
+        } else {
+            lead + at + part.len()
+        };
+        out.push(&word[if i == 0 { 0 } else { lead + at }..end]);
+        at += part.len();
+    }
+    out
 }
 
 fn is_one_hangul_syllable(word: &str) -> bool {
@@ -1083,12 +1088,7 @@ fn spaced_words(text: &str) -> String {
             // Only into words the glossary knows: 메타버스 is no 메타 + 버스 "bus" (QA: it found
             // bus-ticket agencies).
             let stems = korean::stems(word);
-            let parts = korean::compound_parts(stems.first().map_or(word, String::as_str));
-            if parts.iter().all(|p| korean::is_glossary_form(p)) {
-                parts
-            } else {
-                Vec::new()
-            }
+            korean::glossary_parts(stems.first().map_or(word, String::as_str))
         };
         if parts.len() > 1 {
             out.extend(parts);
@@ -1207,45 +1207,12 @@ fn concept_highlights(
                 g.concept(m.concept)
                     .is_some_and(|c| concepts.contains(&c.id))
             })?;
-            let context = SNIPPET_CHARS / 2;
-            let start = text[..m.range.start]
-                .char_indices()
-                .rev()
-                .nth(context)
-                .map_or(0, |(at, _)| at);
-            let end = text[m.range.end..]
-                .char_indices()
-                .nth(context)
-                .map_or(text.len(), |(at, _)| m.range.end + at);
             Some(Highlight {
                 field: label.clone(),
-                snippet: format!(
-                    "{}{}<b>{}</b>{}{}",
-                    if start > 0 { "…" } else { "" },
-                    escape_html(&text[start..m.range.start]),
-                    escape_html(&text[m.range.clone()]),
-                    escape_html(&text[m.range.end..end]),
-                    if end < text.len() { "…" } else { "" },
-                ),
+                snippet: super::snippet::around_html(text, m.range, SNIPPET_CHARS / 2),
             })
         })
         .collect()
-}
-
-/// Text as HTML text: what a snippet holds outside its `<b>`.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 fn facet_values(counts: &FacetCounts, dimension: &str) -> Vec<FacetCount> {
@@ -1504,23 +1471,15 @@ fn run(
                 if snippet.is_empty() {
                     return None;
                 }
-                // A passage cut out of a longer text says so at the cut ("…"): QA read one
-                // starting mid-word (ងកាហ្វេ…) as the text itself.
+                // The generator read the field's text trimmed (one value per field).
                 let whole = doc
                     .get_first(*field)
                     .and_then(|v| tantivy::schema::Value::as_str(&v))
-                    .unwrap_or_default();
-                let fragment = snippet.fragment();
-                let cut_before = !whole.trim_start().starts_with(fragment.trim_start());
-                let cut_after = !whole.trim_end().ends_with(fragment.trim_end());
+                    .unwrap_or_default()
+                    .trim();
                 Some(Highlight {
                     field: label.clone(),
-                    snippet: format!(
-                        "{}{}{}",
-                        if cut_before { "…" } else { "" },
-                        snippet.to_html().trim(),
-                        if cut_after { "…" } else { "" }
-                    ),
+                    snippet: super::snippet::passage_html(whole, &snippet),
                 })
             })
             .collect();

@@ -1,0 +1,284 @@
+//! Highlight passages that begin and end on a word.
+//!
+//! tantivy cuts a passage where its first and last matching tokens start and end. Latin tokens
+//! are words, but a Khmer or Korean token is a syllable n-gram, so a passage could begin in the
+//! middle of a word (QA, a Khmer owner: "ងកាហ្វេ…", the tail of លក់ដូរ). A passage is widened to
+//! the edges of the words it cuts: for Khmer, the words of the dictionary segmenter
+//! ([`super::khmer`]); for other scripts, the letters between spaces and punctuation.
+
+use std::ops::Range;
+
+use tantivy::snippet::{collapse_overlapped_ranges, Snippet};
+
+use super::analyzer::{is_khmer_letter_or_sign, khmer_spelling};
+
+/// Most characters a passage is widened by at either end. A longer "word" (an unspaced Korean
+/// sentence, Khmer letters the dictionary has no word for) keeps tantivy's cut, with its "…".
+const MAX_WIDEN_CHARS: usize = 24;
+
+/// Most bytes of a Khmer run on either side of a cut that are segmented to find the word there:
+/// enough for the dictionary's cut near the middle to be the one the whole run would get.
+const KHMER_CONTEXT_BYTES: usize = 300;
+
+/// `snippet` of `text` (the field's text, trimmed, as the generator read it) as HTML: its
+/// passage widened to whole words, the matches in `<b>`, and "…" where text was left out.
+pub(crate) fn passage_html(text: &str, snippet: &Snippet) -> String {
+    if text.get(snippet.fragment_range()) != Some(snippet.fragment()) {
+        // Not the text the snippet was made from: nothing to widen against.
+        return snippet.to_html();
+    }
+    widened_html(text, snippet.fragment_range(), snippet.highlighted())
+}
+
+/// `lit` of `text` in `<b>`, with about `context` characters on either side, widened to words:
+/// a passage made without tantivy (a glossary concept's place in a text).
+pub(crate) fn around_html(text: &str, lit: Range<usize>, context: usize) -> String {
+    let start = text[..lit.start]
+        .char_indices()
+        .rev()
+        .nth(context)
+        .map_or(0, |(at, _)| at);
+    let end = text[lit.end..]
+        .char_indices()
+        .nth(context)
+        .map_or(text.len(), |(at, _)| lit.end + at);
+    let lit = lit.start - start..lit.end - start;
+    widened_html(text, start..end, std::slice::from_ref(&lit))
+}
+
+/// The passage `range` of `text`, with `lit` (offsets in the passage) lit, widened to words.
+fn widened_html(text: &str, range: Range<usize>, lit: &[Range<usize>]) -> String {
+    let start = word_start(text, range.start);
+    let end = word_end(text, range.end);
+    let mut html = String::with_capacity(end - start + 16);
+    if !text[..start].trim().is_empty() {
+        html.push('…');
+    }
+    let mut from = start;
+    for lit in collapse_overlapped_ranges(lit) {
+        let lit = lit.start + range.start..lit.end + range.start;
+        if lit.start < from || lit.end > end {
+            continue;
+        }
+        html.push_str(&escape_html(&text[from..lit.start]));
+        html.push_str("<b>");
+        html.push_str(&escape_html(&text[lit.clone()]));
+        html.push_str("</b>");
+        from = lit.end;
+    }
+    html.push_str(&escape_html(&text[from..end]));
+    if !text[end..].trim().is_empty() {
+        html.push('…');
+    }
+    html.trim().to_string()
+}
+
+/// Text as HTML text: what a passage holds outside its `<b>`.
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where the word that `at` cuts begins (`at` itself when it cuts none).
+fn word_start(text: &str, at: usize) -> usize {
+    let (Some(before), Some(after)) = (text[..at].chars().next_back(), text[at..].chars().next())
+    else {
+        return at;
+    };
+    if is_khmer_letter_or_sign(before) && is_khmer_letter_or_sign(after) {
+        let (run, cuts) = khmer_cuts_around(text, at);
+        return cuts
+            .into_iter()
+            .chain([run.start])
+            .filter(|c| *c <= at)
+            .max()
+            .filter(|c| text[*c..at].chars().count() <= MAX_WIDEN_CHARS)
+            .unwrap_or(at);
+    }
+    if !in_word(before) || !in_word(after) {
+        return at;
+    }
+    text[..at]
+        .char_indices()
+        .rev()
+        .take(MAX_WIDEN_CHARS + 1)
+        .find(|(_, c)| !in_word(*c))
+        .map_or_else(
+            || {
+                if text[..at].chars().count() <= MAX_WIDEN_CHARS {
+                    0
+                } else {
+                    at
+                }
+            },
+            |(i, c)| i + c.len_utf8(),
+        )
+}
+
+/// Where the word that `at` cuts ends (`at` itself when it cuts none).
+fn word_end(text: &str, at: usize) -> usize {
+    let (Some(before), Some(after)) = (text[..at].chars().next_back(), text[at..].chars().next())
+    else {
+        return at;
+    };
+    if is_khmer_letter_or_sign(before) && is_khmer_letter_or_sign(after) {
+        let (run, cuts) = khmer_cuts_around(text, at);
+        return cuts
+            .into_iter()
+            .chain([run.end])
+            .filter(|c| *c >= at)
+            .min()
+            .filter(|c| text[at..*c].chars().count() <= MAX_WIDEN_CHARS)
+            .unwrap_or(at);
+    }
+    if !in_word(before) || !in_word(after) {
+        return at;
+    }
+    let rest = &text[at..];
+    rest.char_indices()
+        .take(MAX_WIDEN_CHARS + 1)
+        .find(|(_, c)| !in_word(*c))
+        .map_or_else(
+            || {
+                if rest.chars().count() <= MAX_WIDEN_CHARS {
+                    text.len()
+                } else {
+                    at
+                }
+            },
+            |(i, _)| at + i,
+        )
+}
+
+/// A letter, digit or mark of a word written with spaces between words.
+fn in_word(c: char) -> bool {
+    c.is_alphanumeric() || is_khmer_letter_or_sign(c) || (!c.is_whitespace() && is_mark(c))
+}
+
+/// A combining mark (accents, Hangul tone marks): part of the letter before it.
+fn is_mark(c: char) -> bool {
+    matches!(u32::from(c), 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// The run of Khmer letters around `at` (at most [`KHMER_CONTEXT_BYTES`] on either side, from
+/// a syllable's start), and the dictionary's word boundaries inside it, in `text`'s offsets.
+fn khmer_cuts_around(text: &str, at: usize) -> (Range<usize>, Vec<usize>) {
+    let mut start = at;
+    for (i, c) in text[..at].char_indices().rev() {
+        if !is_khmer_letter_or_sign(c) || at - i > KHMER_CONTEXT_BYTES {
+            break;
+        }
+        start = i;
+    }
+    // A window that does not reach the run's start begins on a syllable.
+    while start < at
+        && text[..start]
+            .chars()
+            .next_back()
+            .is_some_and(is_khmer_letter_or_sign)
+        && !super::analyzer::khmer_syllable_starts_at(text, start)
+    {
+        start += text[start..].chars().next().map_or(1, char::len_utf8);
+    }
+    let mut end = at;
+    for (i, c) in text[at..].char_indices() {
+        if !is_khmer_letter_or_sign(c) || i > KHMER_CONTEXT_BYTES {
+            break;
+        }
+        end = at + i + c.len_utf8();
+    }
+    let (spelt, syllables) = khmer_spelling(&text[start..end]);
+    let cuts = super::khmer::boundaries(&spelt)
+        .into_iter()
+        .filter_map(|cut| {
+            syllables
+                .iter()
+                .find(|(in_spelt, _)| *in_spelt == cut)
+                .map(|(_, in_run)| start + in_run)
+        })
+        .collect();
+    (start..end, cuts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The passage tantivy would cut from `from` to `to` of `text` with `lit` lit, as HTML.
+    fn widened(text: &str, passage: &str, lit: &str) -> String {
+        let from = text.find(passage).expect("passage in text");
+        let at = passage.find(lit).expect("lit in passage");
+        let lit = at..at + lit.len();
+        widened_html(text, from..from + passage.len(), std::slice::from_ref(&lit))
+    }
+
+    #[test]
+    fn tantivys_own_passage_is_widened() {
+        use tantivy::tokenizer::TokenStream as _;
+
+        // The real generator, with the analyzer's own terms for កាហ្វេ, and room for little
+        // more than the word: its passage starts inside ហាងលក់.
+        let text = "យើងជាហាងលក់កាហ្វេល្អ ហើយយើងមានភេសជ្ជៈជាច្រើនប្រភេទទៀតនៅភ្នំពេញ";
+        let mut analyzer = crate::search::analyzer::analyzer();
+        let mut terms = std::collections::BTreeMap::new();
+        {
+            let mut stream = analyzer.token_stream("កាហ្វេ");
+            while let Some(token) = stream.next() {
+                terms.insert(token.text.clone(), 1.0);
+            }
+        }
+        let field = tantivy::schema::Schema::builder().add_text_field("t", tantivy::schema::TEXT);
+        let generator = tantivy::snippet::SnippetGenerator::new(terms, analyzer, field, 12);
+        let snippet = generator.snippet(text);
+        assert!(!snippet.is_empty());
+        let html = passage_html(text, &snippet);
+        let shown = html.replace("<b>", "").replace("</b>", "");
+        let shown = shown.trim_matches('…');
+        let at = text.find(shown).expect("the passage is the text's");
+        let words = crate::search::khmer::words("យើងជាហាងលក់កាហ្វេល្អ");
+        let mut edges = vec![0];
+        for w in words {
+            edges.push(edges.last().copied().unwrap_or(0) + w.len());
+        }
+        // The test is of something: tantivy's own passage began inside a word.
+        assert!(
+            !edges.contains(&snippet.fragment_range().start),
+            "{}",
+            snippet.fragment()
+        );
+        assert!(edges.contains(&at), "{html} begins inside a word");
+        assert!(html.contains("<b>"), "{html}");
+    }
+
+    #[test]
+    fn a_khmer_passage_begins_and_ends_on_words() {
+        // ហាងលក់កាហ្វេ "coffee shop": tantivy's passage began at ង, inside ហាង.
+        let text = "យើងជាហាងលក់កាហ្វេល្អ នៅភ្នំពេញ";
+        assert_eq!(widened(text, "ងលក់កាហ្វេល្", "កាហ្វេ"), "…ហាងលក់<b>កាហ្វេ</b>ល្អ…");
+    }
+
+    #[test]
+    fn a_korean_or_latin_passage_begins_and_ends_on_words() {
+        let text = "저희는 화장품제조 전문 기업입니다";
+        assert_eq!(widened(text, "장품제", "품"), "…화장<b>품</b>제조…");
+        let text = "we export cashew nuts";
+        assert_eq!(widened(text, "ort cash", "cash"), "…export <b>cash</b>ew…");
+    }
+
+    #[test]
+    fn a_passage_on_words_already_is_kept() {
+        let text = "ផលិត កាហ្វេ ល្អ";
+        assert_eq!(widened(text, "កាហ្វេ", "កាហ្វេ"), "…<b>កាហ្វេ</b>…");
+        assert_eq!(widened(text, text, "ល្អ"), "ផលិត កាហ្វេ <b>ល្អ</b>");
+    }
+}
