@@ -61,6 +61,9 @@ pub struct App {
     /// The site's address as people reach it (`--public-url`, checked, no trailing `/`), for
     /// links that leave the site; `None`: links are paths.
     pub public_url: Option<String>,
+    /// Accounts `--max-profiles-per-account` does not bind: the demo's own (`--demo`), which
+    /// own every demo business and mandate, so that trying the wizard on the demo works.
+    pub uncapped: std::sync::OnceLock<Vec<UserId>>,
 }
 
 /// Rankings waiting for a worker before more are refused (a ranking takes milliseconds).
@@ -118,6 +121,7 @@ impl App {
             mailer: std::sync::OnceLock::new(),
             sockets: Default::default(),
             public_url,
+            uncapped: std::sync::OnceLock::new(),
         })
     }
 

@@ -258,6 +258,19 @@ pub struct Limits {
     )]
     pub writes_per_second: f64,
 
+    /// Profiles (businesses and mandates together) one SME or investor account may have on
+    /// the site at once; publishing one more is refused with FORBIDDEN (`extensions.reason`
+    /// `PROFILE_LIMIT`) until one is taken off. An owner has a business or a few; without a
+    /// bound, one account published 173 profiles of 15,000 characters each (QA, an attacker).
+    /// 0 turns it off.
+    #[arg(
+        long,
+        env = "KHKR_MAX_PROFILES_PER_ACCOUNT",
+        default_value = "20",
+        value_name = "N"
+    )]
+    pub max_profiles_per_account: usize,
+
     /// Browser origins allowed to call the API from other sites (CORS), e.g.
     /// `https://app.example.org`; comma-separated in the variable. None by default: no CORS
     /// headers are sent, so browsers on other origins cannot read answers.
@@ -336,6 +349,7 @@ impl Default for Limits {
             signups_per_ip: 20,
             write_burst: 300,
             writes_per_second: 30.0,
+            max_profiles_per_account: 20,
             cors_origins: Vec::new(),
             trusted_proxies: Vec::new(),
             metrics_token: None,

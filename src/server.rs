@@ -136,6 +136,10 @@ pub async fn serve(
         tracing::info!("pipeline events relayed between replicas");
     }
     if let Some(accounts) = &demo {
+        let owners = crate::seed::DemoOwners::of(accounts);
+        let _ = app
+            .uncapped
+            .set(owners.sme.into_iter().chain(owners.investor).collect());
         crate::seed::demo_matches(&app, accounts).await?;
         crate::seed::print_accounts(accounts);
     }

@@ -235,3 +235,33 @@ fn korean_queries_rank_the_businesses_a_word_names() {
     assert!(ko_mean >= 0.85, "Korean P@10 {ko_mean:.2}");
     assert!(en_mean >= 0.85, "English P@10 {en_mean:.2}");
 }
+
+/// The demo's own accounts own all its 2,000 businesses and 300 mandates, so the per-account
+/// cap does not bind them (trying the wizard on the demo must work); any other account is
+/// bound as usual.
+#[test]
+fn the_demo_accounts_are_not_bound_by_the_profile_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = TestServer::start_in(dir.path(), &["--demo", "--max-profiles-per-account", "1"]);
+    let log = std::fs::read_to_string(dir.path().join("server.log")).expect("server log");
+    let password = log
+        .lines()
+        .find(|l| l.contains(" sme@demo.khkr.example "))
+        .and_then(|l| l.split_whitespace().last())
+        .expect("the demo SME account's password in the log");
+    let token = s.ok(
+        "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }",
+        json!({ "e": "sme@demo.khkr.example", "p": password }),
+    )["logIn"]["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    const PUBLISH: &str = "mutation($input: SmeInput!) { publishSme(input: $input) { id } }";
+    let demo = s
+        .as_token(&token)
+        .gql(PUBLISH, json!({ "input": sme_input() }));
+    assert!(demo["errors"].is_null(), "{demo}");
+    publish_sme(&s, sme_input());
+    let other = s.as_sme().gql(PUBLISH, json!({ "input": sme_input() }));
+    assert_eq!(error_code(&other), "FORBIDDEN", "{other}");
+}

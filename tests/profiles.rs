@@ -297,3 +297,78 @@ fn contact_details_and_anonymous_names_do_not_leak() {
         "the handle is stored without its @"
     );
 }
+
+/// One account keeps a bounded number of profiles on the site (QA, an attacker: one account
+/// published 173). Over GraphQL the next one is FORBIDDEN with reason PROFILE_LIMIT; on the
+/// pages, a 403 page that says how to make room; taking one off makes room; the other role's
+/// account counts its own.
+#[test]
+fn one_account_keeps_a_bounded_number_of_profiles_on_the_site() {
+    let s = TestServer::start_with(&["--max-profiles-per-account", "2"]);
+    const PUBLISH: &str = "mutation($input: SmeInput!) { publishSme(input: $input) { id } }";
+    let first = publish_sme(&s, sme_input());
+    publish_sme(&s, sme_input());
+    let refused = s.as_sme().gql(PUBLISH, json!({ "input": sme_input() }));
+    assert_eq!(error_code(&refused), "FORBIDDEN", "{refused}");
+    let ext = &refused["errors"][0]["extensions"];
+    assert_eq!(
+        (ext["reason"].clone(), ext["limit"].clone()),
+        (json!("PROFILE_LIMIT"), json!(2)),
+        "{refused}"
+    );
+    assert!(refused["errors"][0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("take one off the site")));
+    let owned = "SELECT COUNT(*) FROM smes";
+    assert_eq!(sql_scalar(&s, owned), json!(2), "nothing was written");
+
+    // The same on the wizard's last step: a page saying why, in the page's language.
+    let cookie = format!("khkr_session={}", s.sme_token);
+    let answers = [
+        ("name", "ហាងនំបញ្ចុកយាយហៀង"),
+        ("description", "នំបញ្ចុកស្រស់រាល់ព្រឹក"),
+        ("sector", "1079"),
+        ("province", "KH-12"),
+        ("partnership", "DISTRIBUTION"),
+        ("phone", "012 345 678"),
+        ("step", "contact"),
+    ];
+    let last_step = || {
+        common::web::get(
+            &s,
+            &format!("/km/me/new?{}", common::web::form(&answers)),
+            &[("Cookie", cookie.as_str())],
+        )
+        .text()
+    };
+    let html = last_step();
+    let (csrf, submission) = (
+        common::web::csrf_of(&html),
+        common::web::submission_of(&html),
+    );
+    let mut sent = answers[..6].to_vec();
+    sent.extend([("csrf", csrf.as_str()), ("submission", submission.as_str())]);
+    let page = common::web::post_form(&s, "/km/me/new", Some(&cookie), &sent);
+    assert_eq!(page.status, 403, "{}", page.text());
+    assert!(
+        page.text().contains("អាជីវកម្មច្រើនពេកក្នុងគណនីមួយ"),
+        "{}",
+        page.text()
+    );
+    assert_eq!(sql_scalar(&s, owned), json!(2));
+
+    // Taken off the site, one makes room, and the same form now publishes.
+    s.as_sme().ok(
+        "mutation($id: ID!) { archiveSme(id: $id) { status } }",
+        json!({ "id": first }),
+    );
+    let page = common::web::post_form(&s, "/km/me/new", Some(&cookie), &sent);
+    assert_eq!(page.status, 303, "{}", page.text());
+    assert_eq!(sql_scalar(&s, owned), json!(3));
+    let refused = s.as_sme().gql(PUBLISH, json!({ "input": sme_input() }));
+    assert_eq!(error_code(&refused), "FORBIDDEN", "{refused}");
+
+    // The investor account has its own two.
+    publish_investor(&s, investor_input());
+    publish_investor(&s, investor_input());
+}

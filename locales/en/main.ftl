@@ -254,6 +254,8 @@ forbidden-title = This form has expired
 forbidden-body = For your safety we did not accept it. Go back, reload the page and send it again.
 server-error-title = Something went wrong
 server-error-body = Please try again in a moment.
+profile-limit-title = Too many businesses on one account
+profile-limit-body = This account already has as many businesses and mandates on the site as one account can have, so this one was not added. To add it, first remove one you no longer need: open "My account". If you manage many businesses, please ask the chamber of commerce.
 store-unavailable-title = Changes cannot be saved right now
 store-unavailable-body = Nothing was changed. You can still browse and search; please try saving again later.
 

@@ -250,6 +250,8 @@ forbidden-title = 양식이 만료되었습니다
 forbidden-body = 안전을 위해 받지 않았습니다. 뒤로 가서 페이지를 새로 고친 뒤 다시 보내 주세요.
 server-error-title = 문제가 생겼습니다
 server-error-body = 잠시 후 다시 시도해 주세요.
+profile-limit-title = 한 계정에 올린 프로필이 너무 많습니다
+profile-limit-body = 이 계정은 한 계정이 사이트에 올릴 수 있는 만큼의 기업과 투자 조건을 이미 올렸으므로 이번 것은 추가되지 않았습니다. 추가하려면 먼저 더 이상 필요 없는 것을 하나 내려 주세요: "내 계정"을 여세요. 여러 기업을 관리한다면 상공회의소에 문의해 주세요.
 store-unavailable-title = 지금은 변경 사항을 저장할 수 없습니다
 store-unavailable-body = 아무것도 바뀌지 않았습니다. 둘러보기와 검색은 계속할 수 있습니다. 잠시 후 다시 저장해 주세요.
 

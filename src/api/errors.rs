@@ -9,6 +9,7 @@
 //! | `NotFound`   | `NOT_FOUND`             | what was looked up                         |
 //! | `Unauthenticated` | `UNAUTHENTICATED`  | no (valid) bearer token, or a failed log-in |
 //! | `Forbidden`  | `FORBIDDEN`             | signed in, but not allowed (wrong role or not the owner) |
+//! | `ProfileLimit` | `FORBIDDEN`           | the account has as many profiles on the site as one may: `extensions.reason` `PROFILE_LIMIT`, `extensions.limit` how many |
 //! | `Conflict`   | `CONFLICT`              | the profile changed concurrently: reload and retry |
 //! | `RateLimited` | `RATE_LIMITED`         | too many attempts; `extensions.retryAfter` is the seconds to wait (over HTTP also `Retry-After`, and 429 when nothing ran) |
 //! | `Busy`       | `RATE_LIMITED`          | the server is saturated (a queue of rankings or password hashes is full): as above, with `extensions.reason` `SERVER_BUSY` |
@@ -52,6 +53,14 @@ impl ErrorExtensions for ApiError {
                 .extend_with(|_, ext| ext.set("code", "UNAUTHENTICATED")),
             ApiError::Forbidden(msg) => async_graphql::Error::new(msg.as_str())
                 .extend_with(|_, ext| ext.set("code", "FORBIDDEN")),
+            ApiError::ProfileLimit { limit } => {
+                let limit = *limit;
+                async_graphql::Error::new(self.to_string()).extend_with(move |_, ext| {
+                    ext.set("code", "FORBIDDEN");
+                    ext.set("reason", "PROFILE_LIMIT");
+                    ext.set("limit", limit);
+                })
+            }
             ApiError::RateLimited {
                 message,
                 retry_after_secs,

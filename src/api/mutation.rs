@@ -16,7 +16,8 @@ pub struct ProfileMutation;
 #[Object]
 impl ProfileMutation {
     /// Publishes a new SME profile owned by the signed-in SME account; returns once it is
-    /// searchable.
+    /// searchable. FORBIDDEN with `extensions.reason` PROFILE_LIMIT when the account already
+    /// has as many profiles on the site as one may (`extensions.limit`).
     async fn publish_sme(
         &self,
         ctx: &Context<'_>,
@@ -49,7 +50,8 @@ impl ProfileMutation {
     }
 
     /// Publishes a new investor or partner profile owned by the signed-in INVESTOR account;
-    /// returns once it is searchable.
+    /// returns once it is searchable. FORBIDDEN with `extensions.reason` PROFILE_LIMIT as for
+    /// `publishSme`.
     async fn publish_investor(
         &self,
         ctx: &Context<'_>,

@@ -22,6 +22,10 @@ pub enum ServiceError {
     /// Signed in, but not allowed (wrong role, not the owner, not a party).
     #[error("{0}")]
     Forbidden(String),
+    /// The account has as many profiles on the site as one may (`limit`,
+    /// `--max-profiles-per-account`): one must be taken off before another is published.
+    #[error("this account has {limit} profiles on the site, the most one account may have: take one off the site to publish another")]
+    ProfileLimit { limit: usize },
     /// The record changed concurrently: reload and retry.
     #[error("{0}")]
     Conflict(String),

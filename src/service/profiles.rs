@@ -290,10 +290,31 @@ async fn publish_as<K: Kind>(
 ) -> ServiceResult<Shown<K>> {
     let owner = v.require_role(K::ROLE)?.id;
     let now = OffsetDateTime::now_utc();
-    let value = K::publish(id, K::validate(raw, now)?, owner, now);
+    let content = K::validate(raw, now)?;
+    let limit = app.limits.max_profiles_per_account;
+    let uncapped = app.uncapped.get().is_some_and(|ids| ids.contains(&owner));
+    if limit > 0 && !uncapped && published_of(app, owner, limit).await? >= limit {
+        return Err(ServiceError::ProfileLimit { limit });
+    }
+    let value = K::publish(id, content, owner, now);
     let seq = K::insert(app.store.as_ref(), &value).await?;
     app.searchable(seq).await;
     Ok(visibility::profile(v, value))
+}
+
+/// How many profiles of either kind `owner` has on the site, counted exactly only when it owns
+/// `limit` or more (archived ones included): below that, what it owns is the answer's bound.
+/// Two publishes at once may both pass; the per-client limit on requests in flight keeps that
+/// to a few over.
+async fn published_of(app: &App, owner: UserId, limit: usize) -> ServiceResult<usize> {
+    let owned = app.store.owned_profiles(owner).await?;
+    if owned.len() < limit {
+        return Ok(owned.len());
+    }
+    let smes = app.store.smes_by_ids(&owned).await?;
+    let investors = app.store.investors_by_ids(&owned).await?;
+    Ok(smes.iter().filter(|p| is_published(*p)).count()
+        + investors.iter().filter(|p| is_published(*p)).count())
 }
 
 /// The profile to change: it must exist and the viewer must own it (or be staff).

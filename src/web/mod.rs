@@ -527,6 +527,12 @@ impl Web {
             service::ServiceError::Conflict(_) => {
                 self.message(StatusCode::CONFLICT, "conflict-title", "conflict-body")
             }
+            // One business too many for one account: say so, and how to make room.
+            service::ServiceError::ProfileLimit { .. } => self.message(
+                StatusCode::FORBIDDEN,
+                "profile-limit-title",
+                "profile-limit-body",
+            ),
             // The database cannot write (read-only, full): say so, rather than "went wrong".
             service::ServiceError::Unavailable { .. } => self.message(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -54,6 +54,10 @@ fn spawn(dir: &Path, url: &str, args: &[&str]) -> (Child, String) {
         .arg(dir.join("index"))
         .args(args)
         .env_remove("KHKR_DEMO")
+        // Suites publish from one account of each role, dozens of profiles each (paging,
+        // subscriptions, search): the per-account cap is off unless a test's own arguments set
+        // it (`--max-profiles-per-account`, which wins over the variable; tests/profiles.rs).
+        .env("KHKR_MAX_PROFILES_PER_ACCOUNT", "0")
         .env("KHKR_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(log)
