@@ -113,6 +113,34 @@ async fn drive(s: &TestServer) {
         )
         .await;
     }
+    // A section with some divisions shown counts those (QA: "중분류 12개" over two shown).
+    b.fill("#sector-filter", "의료").await;
+    b.wait_for_js(
+        "section Q's count of the divisions shown",
+        "const li = document.getElementById('s-Q').closest('li'); \
+         const shown = [...li.querySelectorAll('.check[data-names]')].filter(d => !d.hidden).length; \
+         const all = li.querySelectorAll('.check[data-names]').length; \
+         return shown < all && li.querySelector('summary').textContent === `중분류 ${all}개 중 ${shown}개`;",
+        LIMIT,
+    )
+    .await;
+    // Emptied as a person does (WebDriver's clear sends no input event).
+    b.client
+        .execute(
+            "const f = document.getElementById('sector-filter'); f.value = ''; \
+             f.dispatchEvent(new Event('input')); return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.wait_for_js(
+        "section Q's count of all its divisions again",
+        "const li = document.getElementById('s-Q').closest('li'); \
+         const all = li.querySelectorAll('.check[data-names]').length; \
+         return li.querySelector('summary').textContent === `중분류 ${all}개`;",
+        LIMIT,
+    )
+    .await;
     b.fill("#sector-filter", "제조").await;
     b.click("#s-C").await;
     b.fill("#name", "서울 벤처스").await;

@@ -190,13 +190,23 @@ function classesNamed(rows, q) {
       var own = li.getAttribute("data-names").split(" | ").slice(0, 4).some(function (n) { return holds(n, q); });
       var divisions = li.querySelectorAll(".check[data-names]");
       var any = false;
+      var hits = 0;
       divisions.forEach(function (d) {
         var input = d.querySelector("input");
         var hit = !q || own || holds(d.getAttribute("data-names"), q) ||
           (input && named[input.value] === true);
         d.hidden = !hit;
+        if (hit) hits += 1;
         if (hit && q && !own) any = true;
       });
+      // The count says how many are shown when some are not (QA: "중분류 12개" over 2 shown).
+      var summary = li.querySelector("summary[data-found]");
+      if (summary) {
+        if (!summary.hasAttribute("data-all")) summary.setAttribute("data-all", summary.textContent);
+        summary.textContent = hits < divisions.length ?
+          summary.getAttribute("data-found").replace("#", String(hits)) :
+          summary.getAttribute("data-all");
+      }
       var shown = !q || own || any;
       li.hidden = !shown;
       if (shown) found += 1;

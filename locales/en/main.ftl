@@ -404,6 +404,7 @@ mandate-sectors-hint = Tick whole sections or open one to choose its divisions. 
 mandate-sectors-filter = Find a sector by name or by a thing it deals in (Korean, Khmer or English)
 mandate-sectors-none = No sector has this word in its name. Try a shorter or more general word, or clear the box to see every sector.
 mandate-divisions = { $count } divisions
+mandate-divisions-found = { $found } of { $count } divisions
 mandate-ticket = Ticket size (US dollars)
 mandate-ticket-hint = In US dollars, for example 50000, 50k or 1.5m. Leave blank when you have no limit.
 mandate-ticket-min = At least

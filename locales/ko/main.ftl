@@ -397,6 +397,7 @@ mandate-sectors-hint = 대분류 전체를 고르거나 펼쳐서 중분류를 �
 mandate-sectors-filter = 업종 이름이나 다루는 품목으로 찾기 (한국어·크메르어·영어)
 mandate-sectors-none = 이름에 이 단어가 들어간 업종이 없습니다. 더 짧거나 일반적인 단어로 찾거나, 상자를 비워 모든 업종을 보세요.
 mandate-divisions = 중분류 { $count }개
+mandate-divisions-found = 중분류 { $count }개 중 { $found }개
 mandate-ticket = 투자 규모 (미국 달러)
 mandate-ticket-hint = 미국 달러로 입력하세요. 예: 50000, 5만 달러, 1억 5천만 달러. 한도가 없으면 비워 두세요.
 mandate-ticket-min = 최소

@@ -45,6 +45,8 @@ pub struct SectorChoice {
     /// from the finders' words file (화장품 finds 20 by its class 2023 "화장품 제조업", and 47
     /// by 4772).
     pub division_names: Vec<String>,
+    /// "# of N divisions", for the filter box to say how many it shows (`#` is the count).
+    pub found_label: String,
     /// Open when something inside is chosen.
     pub open: bool,
 }
@@ -166,6 +168,11 @@ fn sector_tree(w: &Web, form: &Form) -> Vec<SectorChoice> {
                 ),
                 names: names.join(" | "),
                 open: open || chosen.contains(&code),
+                found_label: w.tr.t2(
+                    "mandate-divisions-found",
+                    ("found", "#".to_string()),
+                    ("count", divisions.len().to_string()),
+                ),
                 divisions,
                 division_names,
             }
