@@ -90,6 +90,38 @@ fn the_page_and_its_assets_are_served_with_the_right_headers() {
     );
 }
 
+/// A browser opening /graphql is sent to the explorer (QA: an analyst read a JSON error); a
+/// GET with a query, or from a client that asks for JSON, is GraphQL as before.
+#[test]
+fn a_browser_opening_the_endpoint_is_sent_to_the_explorer() {
+    let s = TestServer::start();
+    let html = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    let r = raw_http(&s.base, "GET", "/graphql", &[("Accept", html)], None);
+    assert_eq!(
+        (r.status, r.header("location")),
+        (303, Some("/graphiql")),
+        "{}",
+        r.text()
+    );
+    let r = raw_http(
+        &s.base,
+        "GET",
+        "/graphql?query=%7B__typename%7D",
+        &[("Accept", html)],
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = raw_http(
+        &s.base,
+        "GET",
+        "/graphql",
+        &[("Accept", "application/json")],
+        None,
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.text().contains("no `query`"), "{}", r.text());
+}
+
 #[test]
 fn graphiql_renders_offline_with_the_sample_query_and_the_docs() {
     if let Some(why) = browser::unavailable() {

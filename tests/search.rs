@@ -279,7 +279,19 @@ fn words_written_in_two_scripts_are_their_words() {
     let exporter = publish_investor(&s, exporter);
     assert_eq!(find("캐슈넛 가공 수출"), vec![exporter.clone()]);
     assert_eq!(find("캐슈넛가공수출"), vec![exporter.clone()]);
-    assert_eq!(find("캐슈넛가공수출을"), vec![exporter]);
+    assert_eq!(find("캐슈넛가공수출을"), vec![exporter.clone()]);
+    // A concept and a word that names none, unspaced: both asked for (QA: 결제시스템 found
+    // what 결제 alone finds, and 쌀수출 what 쌀 does).
+    let mut system = investor_input();
+    system["description"] = json!({ "ko": "결제 시스템을 개발합니다." });
+    let system = publish_investor(&s, system);
+    let mut payments = investor_input();
+    payments["description"] = json!({ "ko": "모바일 결제 서비스에 투자합니다." });
+    publish_investor(&s, payments);
+    assert_eq!(find("결제 시스템"), vec![system.clone()]);
+    assert_eq!(find("결제시스템"), vec![system.clone()]);
+    assert_eq!(find("결제시스템을"), vec![system]);
+    assert_eq!(find("캐슈넛수출"), vec![exporter]);
 }
 
 #[test]
@@ -1086,7 +1098,8 @@ fn khmer_phrases_separators_and_misspellings_as_owners_type_them() {
             totalCount someWords searchedWords didYouMean edges { node { id } } } }";
     let s = TestServer::start();
     let cafe = publish_sme(&s, sme_with("ហាងយើងលក់កាហ្វេនិងតែ។", None, None));
-    // Found through what it names (selling, coffee) in another language.
+    // Found through what it names (selling, coffee) in another language; តែ is no glossary
+    // form of tea (it is also "but", "only"), so a search that asks for តែ finds Khmer texts.
     let cafe_en = publish_sme(&s, sme_with("ហាង", Some("We sell coffee and tea."), None));
     let seller = publish_sme(
         &s,
@@ -1096,12 +1109,14 @@ fn khmer_phrases_separators_and_misspellings_as_owners_type_them() {
     let cashew = publish_sme(&s, sme_with("រោងចក្រកែច្នៃគ្រាប់ស្វាយចន្ទី។", None, None));
     let run = |q: &str| s.ok(QUERY, json!({ "q": q }))["searchSmes"].clone();
     let set = |r: &Value| -> HashSet<String> { ids(r).into_iter().collect() };
-    // លក់ "sell" alone is in the clothes seller's texts too.
+    // លក់ "sell" alone is in the clothes seller's texts too; each word is asked for, as when
+    // spaced, and និង "and" goes.
     let r = run("លក់កាហ្វេនិងតែ");
+    assert_eq!(set(&r), HashSet::from([cafe.clone()]), "{r}");
+    assert_eq!(set(&r), set(&run("លក់ កាហ្វេ និង តែ")));
     assert_eq!(
-        set(&r),
-        HashSet::from([cafe.clone(), cafe_en.clone()]),
-        "{r}"
+        set(&run("លក់កាហ្វេ")),
+        HashSet::from([cafe.clone(), cafe_en.clone()])
     );
     for q in [
         "កាហ្វេ ឬ តែ",
@@ -1113,6 +1128,27 @@ fn khmer_phrases_separators_and_misspellings_as_owners_type_them() {
         assert_eq!(set(&run(q)), set(&run("កាហ្វេ តែ")), "{q}");
         assert!(set(&run(q)).contains(&cafe), "{q}");
     }
+    // A word for "a company" asks for nothing more: every profile is one (QA: 화장품 회사
+    // found 109 of 197, 캐슈넛 가공 업체 only the names ending in "Co., Ltd.").
+    for q in [
+        "ក្រុមហ៊ុន កាហ្វេ",
+        "ក្រុមហ៊ុនកាហ្វេ",
+        "coffee company",
+        "커피 회사",
+        "커피 업체를",
+        "coffee businesses",
+    ] {
+        assert_eq!(set(&run(q)), set(&run("កាហ្វេ")), "{q}");
+    }
+    assert!(
+        !set(&run("company")).contains(&cafe),
+        "a word alone is searched"
+    );
+    // An unspaced word that names a concept in part asks for the rest too (QA: លក់តែ "sell
+    // tea" found 914 profiles as "sell", motorbike shops first).
+    assert_eq!(set(&run("លក់តែ")), set(&run("លក់ តែ")));
+    assert!(!set(&run("លក់តែ")).contains(&seller));
+    assert!(set(&run("លក់តែ")).contains(&cafe));
     // ស្វាយចន្ទិ (ិ for ី): its n-grams find the mango farm; ស្វាយចន្ទី is offered.
     let r = run("ស្វាយចន្ទិ");
     assert_eq!(r["didYouMean"], json!("ស្វាយចន្ទី"), "{r}");

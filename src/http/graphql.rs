@@ -183,6 +183,22 @@ pub async fn method_not_allowed(method: Method) -> Refusal {
 /// `GET /graphql?query=...`: queries only (a GET must not change anything).
 pub(super) async fn get(state: HttpState, request: Request) -> Response {
     let (parts, _) = request.into_parts();
+    // A browser opening the address (QA: an analyst met `{"errors":[… no `query`]}`): the
+    // explorer is where a person reads the API.
+    let browser = parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let asks = Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
+        .is_ok_and(|Query(params)| params.iter().any(|(name, _)| name == "query"));
+    if browser && !asks {
+        return (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, super::graphiql::GRAPHIQL_PATH)],
+        )
+            .into_response();
+    }
     let prepared = (|| {
         let media = accepted(&parts.headers)?;
         let Query(params) =

@@ -87,6 +87,38 @@ const FUNCTION_WORDS: &[&str] = &[
     "통한",
 ];
 
+/// Words for "a company" in a directory where every profile is one: left out as function
+/// words are (QA: 화장품 found 197 profiles, 화장품 회사 109, and 캐슈넛 가공 업체 only the 22
+/// whose name ends in "Co., Ltd."). Compared in lower case, a Korean word by its stem.
+const COMPANY_WORDS: &[&str] = &[
+    "company",
+    "companies",
+    "firm",
+    "firms",
+    "business",
+    "businesses",
+    "enterprise",
+    "enterprises",
+    "회사",
+    "업체",
+    "기업",
+    "ក្រុមហ៊ុន",
+    "សហគ្រាស",
+    "អាជីវកម្ម",
+];
+
+/// Whether a query word is left out of a search that has other words: an English stop word,
+/// a Khmer or Korean function word, or a word for "a company".
+fn says_nothing(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    STOP_WORDS.contains(&lower.as_str())
+        || FUNCTION_WORDS.contains(&word)
+        || COMPANY_WORDS.contains(&lower.as_str())
+        || korean::stems(word)
+            .first()
+            .is_some_and(|stem| COMPANY_WORDS.contains(&stem.trim_end_matches('들')))
+}
+
 pub use super::schema::Kind;
 
 /// Structured restrictions; an empty list means "no restriction".
@@ -428,11 +460,7 @@ pub(crate) fn analyse_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Quer
 /// found 188 in every language).
 fn analyse_words_as(analyzer: &mut TextAnalyzer, text: &str, need: Need) -> Vec<QueryWord> {
     let words: Vec<&str> = text.split_whitespace().collect();
-    let content: Vec<&str> = words
-        .iter()
-        .copied()
-        .filter(|w| !STOP_WORDS.contains(&w.to_lowercase().as_str()) && !FUNCTION_WORDS.contains(w))
-        .collect();
+    let content: Vec<&str> = words.iter().copied().filter(|w| !says_nothing(w)).collect();
     let words = if content.is_empty() { words } else { content };
     // Concepts are found in the whole text, so that a form of several words ("cashew nut",
     // "phnom penh") counts for each of its words.
@@ -446,6 +474,7 @@ fn analyse_words_as(analyzer: &mut TextAnalyzer, text: &str, need: Need) -> Vec<
             let pieces: Vec<&str> = script_runs(text, w, &mentions)
                 .into_iter()
                 .flat_map(|p| compound_words(text, p, &mentions))
+                .flat_map(|p| mention_words(text, p, &mentions))
                 .collect();
             let cut = (pieces.len() > 1).then_some(w);
             pieces.into_iter().map(move |p| (p, cut))
@@ -682,6 +711,101 @@ fn compound_words<'t>(text: &'t str, word: &'t str, mentions: &[Mention]) -> Vec
         at += part.len();
     }
     out
+}
+
+/// An unspaced Khmer or Korean word that names a glossary concept in part and has other words
+/// beside it, as those pieces: លក់តែ "sell tea" searches as លក់ តែ, 결제시스템 as 결제 시스템,
+/// 쌀수출 as 쌀 수출. As one word, the concept it names stood for the whole of it, and the rest
+/// asked for nothing (QA: លក់តែ found 914 profiles, motorbike shops first, as "sell"; spaced,
+/// 121; 결제시스템 found what 결제 alone finds). Cut only where every piece the concepts leave
+/// is a word (a Khmer dictionary word or several, a Korean listed word or glossary form of two
+/// syllables or more; not a particle), and not a word that is one itself (អាស្រូវ "scandal"
+/// holds ស្រូវ "paddy"). Function words among the pieces go (`says_nothing`). Each piece is a
+/// slice of `text`; the last keeps a Korean particle.
+fn mention_words<'t>(text: &'t str, word: &'t str, mentions: &[Mention]) -> Vec<&'t str> {
+    let lead = word.len()
+        - word
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .len();
+    let body = &word[lead..];
+    let khmer = !body.is_empty() && body.chars().all(analyzer::is_khmer_letter_or_sign);
+    let stems = korean::stems(body);
+    let typed = stems
+        .first()
+        .map_or(body, String::as_str)
+        .trim_end_matches(|c: char| !c.is_alphanumeric());
+    let hangul = !typed.is_empty() && typed.chars().all(korean::is_syllable);
+    if !(khmer || hangul) || !body.starts_with(typed) {
+        return vec![word];
+    }
+    let real_word = if khmer {
+        super::khmer::is_dictionary_word(typed)
+    } else {
+        korean::is_listed(typed) || korean::is_glossary_form(typed)
+    };
+    let from = word.as_ptr() as usize - text.as_ptr() as usize + lead;
+    let whole = from..from + typed.len();
+    if real_word || one_form(mentions, &whole) {
+        return vec![word];
+    }
+    // The places concepts are named at, in the word's own offsets, overlapping ones merged.
+    let mut places: Vec<std::ops::Range<usize>> = mentions
+        .iter()
+        .filter(|m| whole.start <= m.range.start && m.range.end <= whole.end)
+        .map(|m| m.range.start - from..m.range.end - from)
+        .collect();
+    places.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+    for r in places {
+        match merged.last_mut() {
+            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    if merged.is_empty() {
+        return vec![word];
+    }
+    let mut cuts: Vec<usize> = merged.iter().flat_map(|r| [r.start, r.end]).collect();
+    cuts.push(0);
+    cuts.push(typed.len());
+    cuts.sort_unstable();
+    cuts.dedup();
+    let is_word = |piece: &str| {
+        if khmer {
+            analyzer::dictionary_words(piece)
+                .iter()
+                .all(|p| super::khmer::is_dictionary_word(p))
+        } else {
+            piece.chars().count() >= 2
+                && (korean::is_listed(piece) || korean::is_glossary_form(piece))
+        }
+    };
+    let uncovered_are_words = cuts.windows(2).all(|w| {
+        merged.iter().any(|r| r.start <= w[0] && w[1] <= r.end) || is_word(&typed[w[0]..w[1]])
+    });
+    if cuts.len() < 3 || !uncovered_are_words {
+        return vec![word];
+    }
+    let last = cuts.len() - 2;
+    let pieces: Vec<&str> = cuts
+        .windows(2)
+        .enumerate()
+        .map(|(i, w)| {
+            let start = if i == 0 { 0 } else { lead + w[0] };
+            let end = if i == last { word.len() } else { lead + w[1] };
+            &word[start..end]
+        })
+        .collect();
+    let content: Vec<&str> = pieces
+        .iter()
+        .copied()
+        .filter(|p| !says_nothing(p))
+        .collect();
+    if content.is_empty() {
+        pieces
+    } else {
+        content
+    }
 }
 
 fn is_one_hangul_syllable(word: &str) -> bool {
@@ -1065,7 +1189,7 @@ struct Built {
 /// compound into the words it is made of, even where the glossary names the whole (식품가공 →
 /// 식품 가공): what a search by some of the words looks for (QA: a Khmer owner types a phrase
 /// without spaces, លក់កាហ្វេនិងតែ, which as one word is found only where a text has it as
-/// written). Function words (`FUNCTION_WORDS`) go, unless nothing else is left.
+/// written). Function words and words for "a company" go (`says_nothing`), unless nothing else is left.
 fn spaced_words(text: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     for word in text.split_whitespace() {
@@ -1099,7 +1223,7 @@ fn spaced_words(text: &str) -> String {
     let content: Vec<&str> = out
         .iter()
         .map(String::as_str)
-        .filter(|w| !FUNCTION_WORDS.contains(w))
+        .filter(|w| !says_nothing(w))
         .collect();
     if content.is_empty() {
         out.join(" ")
@@ -1366,7 +1490,7 @@ fn search_words(
             some_words: true,
             searched_words: spaced
                 .split_whitespace()
-                .filter(|w| !STOP_WORDS.contains(&w.to_lowercase().as_str()))
+                .filter(|w| !says_nothing(w))
                 // As searched: a Korean word without its particle (캐슈넛과 is 캐슈넛: QA).
                 .map(|w| {
                     korean::stems(w)

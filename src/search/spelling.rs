@@ -74,7 +74,9 @@ fn is_a_word(word: &str, script: Script) -> bool {
             let listed = super::english_words();
             listed.contains(word) || word.strip_suffix('s').is_some_and(|w| listed.contains(w))
         }
-        Script::Hangul => korean::is_listed(word),
+        // A compound of listed words is a word too: 식품가공업 "food processing business" was
+        // offered 식품공업 "food industry" (QA).
+        Script::Hangul => korean::is_listed(word) || !korean::compound_parts(word).is_empty(),
         Script::Khmer => super::khmer::is_dictionary_word(word),
     }
 }
@@ -235,6 +237,11 @@ pub fn respelt(word: &str, weak: bool) -> Option<String> {
         Some(Script::Hangul) => nearest(word).or_else(|| {
             let stems = korean::stems(word);
             let word = stems.first().map_or(word, String::as_str);
+            // Spelt right as a whole: no piece of it is to be respelt (전자상거래 is no
+            // 건재상 + 거래: QA).
+            if is_a_word(word, Script::Hangul) || korean::is_glossary_form(word) {
+                return None;
+            }
             let chars: Vec<char> = word.chars().collect();
             let known = |w: &str| korean::is_listed(w) || korean::is_glossary_form(w);
             (2..chars.len().saturating_sub(1)).find_map(|cut| {
@@ -256,6 +263,17 @@ pub fn respelt(word: &str, weak: bool) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_korean_compound_of_words_is_spelt_right() {
+        for word in ["전자상거래", "식품가공업", "식품가공업체", "건재상거래"]
+        {
+            assert_eq!(respelt(word, false), None, "{word}");
+            assert_eq!(respelt(word, true), None, "{word}");
+        }
+        // A slip in one of its words is still a slip.
+        assert_eq!(respelt("캐스넛가공", false).as_deref(), Some("캐슈넛가공"));
+    }
 
     #[test]
     fn a_misspelt_trade_word_is_offered_its_glossary_spelling() {
