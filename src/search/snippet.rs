@@ -48,15 +48,31 @@ pub(crate) fn around_html(text: &str, lit: Range<usize>, context: usize) -> Stri
 
 /// The passage `range` of `text`, with `lit` (offsets in the passage) lit, widened to words.
 fn widened_html(text: &str, range: Range<usize>, lit: &[Range<usize>]) -> String {
-    let start = word_start(text, range.start);
+    let mut start = word_start(text, range.start);
+    // Not from the punctuation that ended the sentence before (QA: "…, Sophea Dental").
+    if start > 0 {
+        let first_lit = lit
+            .iter()
+            .map(|r| r.start + range.start)
+            .min()
+            .unwrap_or(range.end);
+        let rest = text[start..].trim_start_matches(|c: char| {
+            c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '។' | '៕')
+        });
+        start = (text.len() - rest.len()).min(first_lit).max(start);
+    }
     let end = word_end(text, range.end);
     let mut html = String::with_capacity(end - start + 16);
     if !text[..start].trim().is_empty() {
         html.push('…');
     }
     let mut from = start;
-    for lit in collapse_overlapped_ranges(lit) {
-        let lit = lit.start + range.start..lit.end + range.start;
+    let lit: Vec<Range<usize>> = lit
+        .iter()
+        .map(|r| on_khmer_words(text, r.start + range.start..r.end + range.start))
+        .filter(|r| r.start < r.end)
+        .collect();
+    for lit in collapse_overlapped_ranges(&lit) {
         if lit.start < from || lit.end > end {
             continue;
         }
@@ -71,6 +87,44 @@ fn widened_html(text: &str, range: Range<usize>, lit: &[Range<usize>]) -> String
         html.push('…');
     }
     html.trim().to_string()
+}
+
+/// A match in Khmer text moved onto the dictionary's words (QA, a Khmer owner: "ហា<b>ងតែ</b>",
+/// "<b>ស្វាយច</b>ន្ទី"): the analyzer reads syllables, and a final consonant (ង of ហាង) reads as
+/// the start of the next one, so a match began or ended inside a word. An edge inside a word
+/// goes to the word's edge: outwards when the match is all inside that word, else inwards, off
+/// the piece of a word it only grazes. Matches in other scripts are left as they are (전자
+/// inside 전자기기 is what matched, and shows so).
+fn on_khmer_words(text: &str, lit: Range<usize>) -> Range<usize> {
+    let khmer_at = |at: usize| {
+        text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(is_khmer_letter_or_sign)
+            && text[at..]
+                .chars()
+                .next()
+                .is_some_and(is_khmer_letter_or_sign)
+    };
+    let mut start = lit.start;
+    if khmer_at(start) {
+        let (word_from, word_to) = (word_start(text, start), word_end(text, start));
+        start = if word_to < lit.end {
+            word_to
+        } else {
+            word_from
+        };
+    }
+    let mut end = lit.end;
+    if khmer_at(end) {
+        let (word_from, word_to) = (word_start(text, end), word_end(text, end));
+        end = if word_from > start {
+            word_from
+        } else {
+            word_to
+        };
+    }
+    start..end.max(start)
 }
 
 /// Text as HTML text: what a passage holds outside its `<b>`.
@@ -105,14 +159,14 @@ fn word_start(text: &str, at: usize) -> usize {
             .filter(|c| text[*c..at].chars().count() <= MAX_WIDEN_CHARS)
             .unwrap_or(at);
     }
-    if !in_word(before) || !in_word(after) {
+    if !in_word_at(text, at - before.len_utf8()) || !in_word_at(text, at) {
         return at;
     }
     text[..at]
         .char_indices()
         .rev()
         .take(MAX_WIDEN_CHARS + 1)
-        .find(|(_, c)| !in_word(*c))
+        .find(|(i, _)| !in_word_at(text, *i))
         .map_or_else(
             || {
                 if text[..at].chars().count() <= MAX_WIDEN_CHARS {
@@ -141,13 +195,13 @@ fn word_end(text: &str, at: usize) -> usize {
             .filter(|c| text[at..*c].chars().count() <= MAX_WIDEN_CHARS)
             .unwrap_or(at);
     }
-    if !in_word(before) || !in_word(after) {
+    if !in_word_at(text, at - before.len_utf8()) || !in_word_at(text, at) {
         return at;
     }
     let rest = &text[at..];
     rest.char_indices()
         .take(MAX_WIDEN_CHARS + 1)
-        .find(|(_, c)| !in_word(*c))
+        .find(|(i, _)| !in_word_at(text, at + i))
         .map_or_else(
             || {
                 if rest.chars().count() <= MAX_WIDEN_CHARS {
@@ -158,6 +212,25 @@ fn word_end(text: &str, at: usize) -> usize {
             },
             |(i, _)| at + i,
         )
+}
+
+/// Whether the character at byte `at` of `text` is part of a word: a letter, digit or mark,
+/// or a comma, point, hyphen or apostrophe between two letters or digits (QA: a passage ended
+/// "USD 40,…" for 40,000, and "province-…").
+fn in_word_at(text: &str, at: usize) -> bool {
+    let Some(c) = text[at..].chars().next() else {
+        return false;
+    };
+    in_word(c)
+        || (matches!(c, ',' | '.' | '-' | '\'' | '’')
+            && text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+            && text[at + c.len_utf8()..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric))
 }
 
 /// A letter, digit or mark of a word written with spaces between words.
@@ -268,11 +341,36 @@ mod tests {
     }
 
     #[test]
+    fn a_khmer_match_is_lit_on_whole_words() {
+        // QA's cases: a final consonant lit with the next word, and half of a word lit.
+        let text = "ហាងតែទឹកដោះគោ";
+        assert_eq!(widened(text, text, "ងតែ"), "ហាង<b>តែ</b>ទឹកដោះគោ");
+        let text = "រោងចក្រកែច្នៃគ្រាប់ស្វាយចន្ទីល្អ";
+        assert_eq!(widened(text, text, "ស្វាយច"), "រោងចក្រកែច្នៃគ្រាប់<b>ស្វាយចន្ទី</b>ល្អ");
+        assert_eq!(widened(text, text, "យចន្ទី"), "រោងចក្រកែច្នៃគ្រាប់<b>ស្វាយចន្ទី</b>ល្អ");
+        // Korean is lit as it matched.
+        let text = "전자기기 판매";
+        assert_eq!(widened(text, text, "전자"), "<b>전자</b>기기 판매");
+    }
+
+    #[test]
     fn a_korean_or_latin_passage_begins_and_ends_on_words() {
         let text = "저희는 화장품제조 전문 기업입니다";
         assert_eq!(widened(text, "장품제", "품"), "…화장<b>품</b>제조…");
         let text = "we export cashew nuts";
         assert_eq!(widened(text, "ort cash", "cash"), "…export <b>cash</b>ew…");
+        // A number or a hyphenated word is one word; a passage does not begin on a comma.
+        let text = "It is raising around USD 40,000 in Kandal province-wide now";
+        assert_eq!(
+            widened(text, "raising around USD 40", "raising"),
+            "…<b>raising</b> around USD 40,000…"
+        );
+        assert_eq!(
+            widened(text, "Kandal province", "Kandal"),
+            "…<b>Kandal</b> province-wide…"
+        );
+        let text = "Best in town, Sophea Dental Clinic";
+        assert_eq!(widened(text, ", Sophea", "Sophea"), "…<b>Sophea</b>…");
     }
 
     #[test]
