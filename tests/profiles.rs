@@ -341,34 +341,60 @@ fn one_account_keeps_a_bounded_number_of_profiles_on_the_site() {
         )
         .text()
     };
+    // The form itself says so before it is filled in, and so does the account page.
+    let first_step = common::web::get(&s, "/km/me/new", &[("Cookie", cookie.as_str())]);
+    assert_eq!(first_step.status, 403, "{}", first_step.text());
+    assert!(first_step.text().contains("អាជីវកម្មច្រើនពេកក្នុងគណនីមួយ"));
+    assert!(
+        first_step.text().contains("href=\"/km/me\""),
+        "a link to the account page"
+    );
+    let me = common::web::get(&s, "/km/me", &[("Cookie", cookie.as_str())]).text();
+    assert!(me.contains("id=\"at-limit\""), "{me}");
+    assert!(
+        !me.contains("href=\"/km/me/new\""),
+        "no button to add one: {me}"
+    );
+    // A form shown before the cap was reached, sent now: refused with the same page.
+    s.as_sme().ok(
+        "mutation($id: ID!) { archiveSme(id: $id) { status } }",
+        json!({ "id": first }),
+    );
     let html = last_step();
     let (csrf, submission) = (
         common::web::csrf_of(&html),
         common::web::submission_of(&html),
     );
+    let third = publish_sme(&s, sme_input());
     let mut sent = answers[..6].to_vec();
     sent.extend([("csrf", csrf.as_str()), ("submission", submission.as_str())]);
     let page = common::web::post_form(&s, "/km/me/new", Some(&cookie), &sent);
     assert_eq!(page.status, 403, "{}", page.text());
     assert!(
-        page.text().contains("អាជីវកម្មច្រើនពេកក្នុងគណនីមួយ"),
+        page.text().contains("អាជីវកម្មច្រើនពេកក្នុងគណនីមួយ") && page.text().contains(" 2 "),
         "{}",
         page.text()
     );
-    assert_eq!(sql_scalar(&s, owned), json!(2));
+    assert_eq!(sql_scalar(&s, owned), json!(3));
 
     // Taken off the site, one makes room, and the same form now publishes.
     s.as_sme().ok(
         "mutation($id: ID!) { archiveSme(id: $id) { status } }",
-        json!({ "id": first }),
+        json!({ "id": third }),
     );
     let page = common::web::post_form(&s, "/km/me/new", Some(&cookie), &sent);
     assert_eq!(page.status, 303, "{}", page.text());
-    assert_eq!(sql_scalar(&s, owned), json!(3));
+    assert_eq!(sql_scalar(&s, owned), json!(4));
     let refused = s.as_sme().gql(PUBLISH, json!({ "input": sme_input() }));
     assert_eq!(error_code(&refused), "FORBIDDEN", "{refused}");
 
-    // The investor account has its own two.
+    // The investor account has its own two, and then its mandate form says so.
     publish_investor(&s, investor_input());
+    let investor = format!("khkr_session={}", s.investor_token);
+    let form = common::web::get(&s, "/ko/me/mandate", &[("Cookie", investor.as_str())]);
+    assert_eq!(form.status, 200);
     publish_investor(&s, investor_input());
+    let form = common::web::get(&s, "/ko/me/mandate", &[("Cookie", investor.as_str())]);
+    assert_eq!(form.status, 403, "{}", form.text());
+    assert!(form.text().contains("2개"), "{}", form.text());
 }

@@ -255,7 +255,8 @@ forbidden-body = For your safety we did not accept it. Go back, reload the page 
 server-error-title = Something went wrong
 server-error-body = Please try again in a moment.
 profile-limit-title = Too many businesses on one account
-profile-limit-body = This account already has as many businesses and mandates on the site as one account can have, so this one was not added. To add it, first remove one you no longer need: open "My account". If you manage many businesses, please ask the chamber of commerce.
+profile-limit-body = This account already has { $limit } businesses and mandates on the site, the most one account can have, so a new one cannot be added. To add one, first remove one you no longer need from the site: its button is under it in "My account". If you manage many businesses, please ask the chamber of commerce.
+me-at-limit = You have { $limit } on the site, the most one account can have. To add another, first remove one you no longer need (the button under it).
 store-unavailable-title = Changes cannot be saved right now
 store-unavailable-body = Nothing was changed. You can still browse and search; please try saving again later.
 

@@ -291,15 +291,33 @@ async fn publish_as<K: Kind>(
     let owner = v.require_role(K::ROLE)?.id;
     let now = OffsetDateTime::now_utc();
     let content = K::validate(raw, now)?;
-    let limit = app.limits.max_profiles_per_account;
-    let uncapped = app.uncapped.get().is_some_and(|ids| ids.contains(&owner));
-    if limit > 0 && !uncapped && published_of(app, owner, limit).await? >= limit {
+    if let Some(limit) = limit_reached(app, owner).await? {
         return Err(ServiceError::ProfileLimit { limit });
     }
     let value = K::publish(id, content, owner, now);
     let seq = K::insert(app.store.as_ref(), &value).await?;
     app.searchable(seq).await;
     Ok(visibility::profile(v, value))
+}
+
+/// The cap on profiles on the site (`--max-profiles-per-account`) when the viewer's account has
+/// reached it: publishing one more would be refused. `None` for anyone else, and when the cap
+/// is off or does not bind the account (the demo's own). The pages say so before a form is
+/// filled in (QA: a Khmer owner filled in all six steps to be refused at the last).
+pub async fn profile_limit_reached(app: &App, v: &Viewer) -> ServiceResult<Option<usize>> {
+    match v.require_user() {
+        Ok(u) if matches!(u.role, Role::Sme | Role::Investor) => limit_reached(app, u.id).await,
+        _ => Ok(None),
+    }
+}
+
+async fn limit_reached(app: &App, owner: UserId) -> ServiceResult<Option<usize>> {
+    let limit = app.limits.max_profiles_per_account;
+    let uncapped = app.uncapped.get().is_some_and(|ids| ids.contains(&owner));
+    if limit == 0 || uncapped {
+        return Ok(None);
+    }
+    Ok((published_of(app, owner, limit).await? >= limit).then_some(limit))
 }
 
 /// How many profiles of either kind `owner` has on the site, counted exactly only when it owns

@@ -327,6 +327,9 @@ struct MePage {
     saved: Option<(String, String)>,
     /// "2 introductions wait for your answer", when some do.
     waiting: Option<String>,
+    /// Said instead of the button that adds one more, when the account has as many on the
+    /// site as one may (`--max-profiles-per-account`).
+    at_limit: Option<String>,
 }
 
 /// Businesses or mandates per page of the account page.
@@ -471,7 +474,12 @@ pub async fn me(w: Web) -> Response {
         Ok(n) => Some(tr.t1("me-introductions-waiting", "count", n)),
         Err(e) => return w.service_error(e),
     };
+    let at_limit = match profiles::profile_limit_reached(&w.app, &w.viewer).await {
+        Ok(limit) => limit.map(|n| tr.t1("me-at-limit", "limit", n)),
+        Err(e) => return w.service_error(e),
+    };
     let page = MePage {
+        at_limit,
         c: w.chrome(tr.t("me-title"), Section::Account),
         signed_in_as: tr.t1(
             "me-signed-in-as",

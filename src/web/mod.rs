@@ -443,6 +443,18 @@ impl Web {
         self.message_back(status, title_key, body_key, None)
     }
 
+    /// The page that says the account has as many businesses or mandates on the site as one
+    /// may (`limit`), with a link to the account page, where one can be taken off.
+    pub fn profile_limit(&self, limit: usize) -> Response {
+        let page = MessagePage {
+            c: self.chrome(self.tr.t("profile-limit-title"), Section::Account),
+            heading: self.tr.t("profile-limit-title"),
+            body: self.tr.t1("profile-limit-body", "limit", limit),
+            back: Some((self.href("/me"), self.tr.t("nav-me"))),
+        };
+        self.page(StatusCode::FORBIDDEN, &page)
+    }
+
     /// [`Web::message`] with a link to the page its text sends the reader back to (`href`,
     /// the key of its words) instead of the home page (QA: "go back to your introductions"
     /// above a link to the home page).
@@ -528,11 +540,7 @@ impl Web {
                 self.message(StatusCode::CONFLICT, "conflict-title", "conflict-body")
             }
             // One business too many for one account: say so, and how to make room.
-            service::ServiceError::ProfileLimit { .. } => self.message(
-                StatusCode::FORBIDDEN,
-                "profile-limit-title",
-                "profile-limit-body",
-            ),
+            service::ServiceError::ProfileLimit { limit } => self.profile_limit(limit),
             // The database cannot write (read-only, full): say so, rather than "went wrong".
             service::ServiceError::Unavailable { .. } => self.message(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -413,6 +413,14 @@ pub async fn new(w: Web) -> Response {
         },
         None => None,
     };
+    // A new business the account has no room for: said now, not after six steps (QA).
+    if current.is_none() {
+        match crate::service::profiles::profile_limit_reached(&w.app, &w.viewer).await {
+            Ok(Some(limit)) => return w.profile_limit(limit),
+            Ok(None) => {}
+            Err(e) => return w.service_error(e),
+        }
+    }
     // Each step's answers are checked before a later step is shown, so a problem is named on
     // the step that asks it, next to the field, rather than at the end.
     for earlier in 1..step {
