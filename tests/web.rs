@@ -2750,3 +2750,23 @@ fn percent_decode(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// The languages an SME speaks are named in the page's language, not as codes (QA: "ភាសាខ្មែរ,
+/// vi" on about 500 of the demo's Khmer pages).
+#[test]
+fn the_languages_spoken_are_named_in_the_page_language() {
+    let s = TestServer::start();
+    let mut input = sme_input();
+    input["languages"] = serde_json::json!(["km", "vi", "zh", "xx"]);
+    let id = publish_sme(&s, input);
+    let page = get(&s, &format!("/km/smes/{id}"), &[]).text();
+    for name in ["ភាសាខ្មែរ", "ភាសាវៀតណាម", "ភាសាចិន"]
+    {
+        assert!(page.contains(name), "{name}: {page}");
+    }
+    let page = get(&s, &format!("/ko/smes/{id}"), &[]).text();
+    assert!(
+        page.contains("베트남어") && page.contains("중국어"),
+        "{page}"
+    );
+}
