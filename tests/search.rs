@@ -1153,6 +1153,9 @@ fn khmer_phrases_separators_and_misspellings_as_owners_type_them() {
     let r = run("ស្វាយចន្ទិ");
     assert_eq!(r["didYouMean"], json!("ស្វាយចន្ទី"), "{r}");
     assert_eq!(set(&run("ស្វាយចន្ទី")), HashSet::from([cashew.clone()]));
+    // An unfinished word is offered whole (QA: រោងចក found drying sheds as រោង + ចក).
+    assert_eq!(run("ស្វាយចន្ទ")["didYouMean"], json!("ស្វាយចន្ទី"));
+    assert_eq!(run("រោងចក")["didYouMean"], json!("រោងចក្រ"));
     // A slip inside an unspaced phrase is respelt in its piece; a phrase of real words is
     // offered nothing (QA: លក់កាហ្វេ "sell coffee" was offered លីងកាហ្វេ "roast coffee").
     assert_eq!(run("លក់កាហ្វែនិងតែ")["didYouMean"], json!("លក់កាហ្វេនិងតែ"));

@@ -195,6 +195,28 @@ pub fn nearest(word: &str) -> Option<String> {
     best.map(|(_, _, c)| c.form.clone())
 }
 
+/// The glossary's Khmer word that `word` is the unfinished start of: its last syllable lacks
+/// a vowel or a subscript (QA: រោងចក for រោងចក្រ "factory" was cut into រោង + ចក and found
+/// drying sheds; ស្វាយចន្ទ for ស្វាយចន្ទី "cashew" found mango farms). Only when what is
+/// missing starts no syllable of its own, and `word` is no dictionary word; the shortest such
+/// form.
+fn completed(word: &str) -> Option<String> {
+    if super::khmer::is_dictionary_word(word) {
+        return None;
+    }
+    candidates(Script::Khmer)
+        .iter()
+        .filter(|c| c.form.len() > word.len() && c.form.starts_with(word))
+        .filter(|c| {
+            let rest = &c.form[word.len()..];
+            rest.char_indices()
+                .all(|(i, _)| !super::analyzer::khmer_syllable_starts_at(&c.form, word.len() + i))
+                && !rest.contains(' ')
+        })
+        .min_by_key(|c| c.form.len())
+        .map(|c| c.form.clone())
+}
+
 /// [`nearest`] for a word that may be several written together: an unspaced Khmer phrase
 /// (លក់កាហ្វែនិងតែ: its misspelt piece respelt, លក់កាហ្វេនិងតែ) or a Korean compound of two
 /// (캐스넛가공 → 캐슈넛가공). A Khmer phrase whose every piece is a dictionary word is spelt
@@ -204,6 +226,9 @@ pub fn nearest(word: &str) -> Option<String> {
 pub fn respelt(word: &str, weak: bool) -> Option<String> {
     match script_of(word) {
         Some(Script::Khmer) => {
+            if let Some(whole) = completed(word) {
+                return Some(whole);
+            }
             let pieces = super::analyzer::dictionary_words(word);
             if pieces.len() < 2 {
                 return nearest(word);
@@ -263,6 +288,15 @@ pub fn respelt(word: &str, weak: bool) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unfinished_khmer_word_is_offered_whole() {
+        assert_eq!(respelt("រោងចក", false).as_deref(), Some("រោងចក្រ"));
+        assert_eq!(respelt("ស្វាយចន្ទ", false).as_deref(), Some("ស្វាយចន្ទី"));
+        // A word already, or a start that lacks a whole syllable: nothing to finish.
+        assert_eq!(respelt("រោង", false), None);
+        assert_eq!(respelt("ស្វាយ", false), None);
+    }
 
     #[test]
     fn a_korean_compound_of_words_is_spelt_right() {
@@ -373,12 +407,12 @@ mod tests {
         assert_eq!(respelt("លក់កាហ្វែនិងតែ", false).as_deref(), Some("លក់កាហ្វេនិងតែ"));
         assert_eq!(respelt("캐스넛가공", true).as_deref(), Some("캐슈넛가공"));
         assert_eq!(respelt("화장퓸제조", true).as_deref(), Some("화장품제조"));
-        // A phrase of real words is spelt right; a misspelt word the dictionary cuts into
-        // syllables is respelt when the search found nothing.
+        // A phrase of real words is spelt right; a word the dictionary cuts into syllables is
+        // respelt, as an unfinished word (`completed`) even when the search found something.
         assert_eq!(respelt("លក់កាហ្វេ", false), None);
         assert_eq!(respelt("កាហ្វេតែ", false), None);
         assert_eq!(respelt("កាហ្វ", true).as_deref(), Some("កាហ្វេ"));
-        assert_eq!(respelt("កាហ្វ", false), None);
+        assert_eq!(respelt("កាហ្វ", false).as_deref(), Some("កាហ្វេ"));
     }
 
     #[test]
