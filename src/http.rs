@@ -142,7 +142,7 @@ async fn graphql_ws(
     // The peer's address, for the per-address limits (log-in failures, sign-ups, writes), as
     // on the HTTP path.
     let client = limits::peer(&extensions).map(|a| a.ip());
-    crate::ws::upgrade(upgrade, state.app, state.schema, client)
+    crate::ws::upgrade(upgrade, state.app, state.schema, client, state.in_flight)
 }
 
 /// 200 when the database answers, 503 otherwise (for load balancers and orchestrators).

@@ -190,6 +190,7 @@ pub fn upgrade(
     app: Arc<App>,
     schema: ApiSchema,
     client: Option<std::net::IpAddr>,
+    in_flight: crate::http::limits::InFlight,
 ) -> axum::response::Response {
     use axum::http::{header, StatusCode};
     let slot = match app.sockets.take(
@@ -222,7 +223,9 @@ pub fn upgrade(
         .on_upgrade(move |mut socket| async move {
             let _slot = slot;
             if agreed {
-                Connection::new(app, schema, client).run(socket).await;
+                Connection::new(app, schema, client, in_flight)
+                    .run(socket)
+                    .await;
             } else {
                 let reason = Close::new(
                     close::SUBPROTOCOL_NOT_ACCEPTABLE,
@@ -365,6 +368,11 @@ struct Connection {
     /// The peer's address: every operation's viewer carries it, so the per-address limits
     /// hold on a socket as they do over HTTP.
     client: Option<std::net::IpAddr>,
+    /// The bounds on requests in flight, which each query and mutation on the socket takes its
+    /// share of as a request does (QA, an attacker: sixteen heavy searches on one socket ran
+    /// at once, outside the four an address may run, and `{__typename}` from elsewhere took
+    /// 4.8 s).
+    in_flight: crate::http::limits::InFlight,
     init_received: bool,
     session: Option<Session>,
     running: HashMap<String, Running>,
@@ -385,12 +393,18 @@ enum Event {
 }
 
 impl Connection {
-    fn new(app: Arc<App>, schema: ApiSchema, client: Option<std::net::IpAddr>) -> Self {
+    fn new(
+        app: Arc<App>,
+        schema: ApiSchema,
+        client: Option<std::net::IpAddr>,
+        in_flight: crate::http::limits::InFlight,
+    ) -> Self {
         let (outbox_tx, outbox) = mpsc::channel(OUTBOX);
         Connection {
             app,
             schema,
             client,
+            in_flight,
             init_received: false,
             session: None,
             running: HashMap::new(),
@@ -613,8 +627,21 @@ impl Connection {
             let request = request.data(self.app.search.searcher());
             let deadline = self.app.limits.request_timeout;
             let max_bytes = self.app.limits.max_response_bytes;
+            let (in_flight, client) = (self.in_flight.clone(), self.client);
             self.tasks.spawn(async move {
-                let outcome = single(&schema, request, deadline, max_bytes).await;
+                // The address's turn first, as over HTTP: its other operations and requests
+                // wait, nobody else's do.
+                let outcome = match in_flight.slot(client).await {
+                    Some(slot) => {
+                        let outcome = single(&schema, request, deadline, max_bytes).await;
+                        drop(slot);
+                        outcome
+                    }
+                    None => Outcome::Error(vec![coded_error(
+                        "the server is at its limit of requests in flight; retry shortly",
+                        "SERVICE_UNAVAILABLE",
+                    )]),
+                };
                 Finished {
                     id: task_id,
                     generation,

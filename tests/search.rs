@@ -1229,3 +1229,39 @@ fn it_in_capitals_is_information_technology() {
         "lower case is the word"
     );
 }
+
+/// A search of more than 32 words is refused with a clear error, over GraphQL and on the
+/// pages (QA, an attacker: 20 aliased searches of 150 short words each held a core for two
+/// seconds within the cost bound).
+#[test]
+fn a_search_of_more_than_32_words_is_refused() {
+    let s = TestServer::start();
+    let q = "query($q: String) { searchSmes(query: $q) { totalCount } }";
+    let words = |n: usize| vec!["커피"; n].join(" ");
+    let ok = s.gql(q, json!({ "q": words(32) }));
+    assert!(ok["errors"].is_null(), "{ok}");
+    let refused = s.gql(q, json!({ "q": words(33) }));
+    assert_eq!(error_code(&refused), "BAD_USER_INPUT", "{refused}");
+    assert_eq!(refused["errors"][0]["extensions"]["field"], "query");
+    // Separators a keyboard types count as spaces.
+    let refused = s.gql(q, json!({ "q": vec!["커피"; 33].join(",") }));
+    assert_eq!(error_code(&refused), "BAD_USER_INPUT", "{refused}");
+    let page = common::raw_http(
+        &s.base,
+        "GET",
+        &format!(
+            "/en/smes?q={}",
+            words(33)
+                .replace(' ', "+")
+                .replace("커피", "%EC%BB%A4%ED%94%BC")
+        ),
+        &[],
+        None,
+    );
+    assert_eq!(page.status, 400);
+    assert!(
+        page.text().contains("more than 32 words"),
+        "{}",
+        page.text()
+    );
+}

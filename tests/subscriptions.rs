@@ -798,3 +798,64 @@ fn per_address_limits_hold_over_the_socket() {
     assert_eq!(codes, ["", "", "RATE_LIMITED"], "{codes:?}");
     alive(&mut signed);
 }
+
+/// A query or mutation on a socket takes its share of the bounds on requests in flight, as a
+/// request does (QA, an attacker: sixteen heavy searches on one socket ran at once, outside the
+/// four an address may run, and a `{__typename}` from elsewhere waited 4.8 s). Here the one slot
+/// of `--max-in-flight 1` is held by a request whose body never comes: the socket's query is
+/// refused as the request would be, and runs once the slot is free.
+#[test]
+fn operations_on_a_socket_count_as_requests_in_flight() {
+    use std::io::Write;
+    let s = TestServer::start_with(&["--max-in-flight", "1"]);
+    let mut ws = signed_in(&s, &s.investor_token);
+    let addr = s.base.trim_start_matches("http://").to_string();
+    let mut held = std::net::TcpStream::connect(&addr).unwrap();
+    held.write_all(
+        format!(
+            "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Content-Length: 100\r\n\r\n{{"
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    // The slot is taken once a plain request is turned away.
+    let typename = |ws: &mut Ws, id: &str| {
+        subscribe(ws, id, "{ __typename }");
+        next(ws)
+    };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let r = raw_http(&s.base, "GET", "/graphql?query=%7B__typename%7D", &[], None);
+        if r.status == 503 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the slow request never took the slot"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let refused = typename(&mut ws, "while-full");
+    assert_eq!(refused["type"], "error", "{refused}");
+    assert_eq!(
+        refused["payload"][0]["extensions"]["code"], "SERVICE_UNAVAILABLE",
+        "{refused}"
+    );
+    drop(held);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut n = 0;
+    loop {
+        n += 1;
+        let answer = typename(&mut ws, &format!("after-{n}"));
+        if answer["type"] == "next" {
+            assert_eq!(answer["payload"]["data"]["__typename"], "Query");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the slot was never freed: {answer}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -58,6 +58,7 @@ search-error-no-word = Nothing in this search can be looked for: it has only pun
 search-clear-query = Empty the search box
 search-error-characters = This search has characters that cannot be searched. Type it again in Khmer, Korean or English.
 search-error-too-long = This search is longer than 500 characters. Shorten it.
+search-error-too-many-words = This search has more than 32 words. Search with a few words for what you are looking for.
 facets-title = Results by
 anonymous-business = (name shown after an introduction)
 

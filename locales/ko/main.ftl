@@ -54,6 +54,7 @@ search-error-no-word = 이 검색어에는 찾을 수 있는 말이 없습니다
 search-clear-query = 검색어 지우기
 search-error-characters = 검색할 수 없는 문자가 들어 있습니다. 한국어, 크메르어 또는 영어로 다시 입력하세요.
 search-error-too-long = 검색어가 500자를 넘습니다. 줄여서 다시 검색하세요.
+search-error-too-many-words = 검색어가 32단어를 넘습니다. 찾는 것을 몇 단어로 검색하세요.
 facets-title = 결과 분류
 anonymous-business = (소개 후 이름 공개)
 

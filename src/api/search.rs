@@ -259,7 +259,8 @@ impl SearchQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "Free text in Khmer, Korean or English, at most 500 characters; never \
+            desc = "Free text in Khmer, Korean or English, at most 500 characters and 32 \
+                    words; never \
                     query syntax. Every word must occur in a name or description (common \
                     English words such as \"the\" and \"of\" are not required). \
                     Empty or absent: browse every published profile."
@@ -313,7 +314,8 @@ impl SearchQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "Free text in Khmer, Korean or English, at most 500 characters; never \
+            desc = "Free text in Khmer, Korean or English, at most 500 characters and 32 \
+                    words; never \
                     query syntax. Every word must occur in a name or description (common \
                     English words such as \"the\" and \"of\" are not required). \
                     Empty or absent: browse every published profile."

@@ -213,6 +213,29 @@ impl InFlight {
     }
 }
 
+/// A running operation's share of the in-flight bounds when it is no request of its own (an
+/// operation on a WebSocket): its address's turn and a slot of the whole, freed when dropped.
+pub struct Slot {
+    _turn: Option<ClientTurn>,
+    _all: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl InFlight {
+    /// Waits for `ip`'s turn, as a request does, then takes a slot of the whole; `None` when
+    /// the server is at its limit (a request would get 503).
+    pub async fn slot(&self, ip: Option<IpAddr>) -> Option<Slot> {
+        let turn = match ip {
+            Some(ip) => self.per_client.turn(ip).await,
+            None => None,
+        };
+        let all = self.all.clone().try_acquire_owned().ok()?;
+        Some(Slot {
+            _turn: turn,
+            _all: all,
+        })
+    }
+}
+
 /// One semaphore per address with requests running or waiting; an address leaves the map when
 /// its last request ends, so the map holds only the addresses active now.
 struct PerClient {

@@ -34,6 +34,13 @@ use crate::matching::glossary::{glossary, Mention};
 
 /// Longest query text accepted, in characters: a search box, not a document.
 pub const MAX_QUERY_CHARS: usize = 500;
+/// Words of a search (after separators are read as spaces): each is searched in every text
+/// field, with its stems and concepts, so the cost grows with their number (QA, an attacker:
+/// 20 aliased searches of 150 short Korean words took two seconds of CPU and passed the cost
+/// bound). Nobody searches with a paragraph.
+pub const MAX_QUERY_WORDS: usize = 32;
+/// The refusal of a search of more than [`MAX_QUERY_WORDS`] words (the pages know it by this).
+pub const TOO_MANY_WORDS: &str = "too many words: a search takes at most 32";
 /// Weight of a whole-word hit against the n-gram phrase that found the word.
 const WHOLE_WORD_BOOST: f32 = 3.0;
 /// How much naming a concept the query word names counts ([`concept_score`]), and naming it in

@@ -141,6 +141,9 @@ fn request(kind: SearchKind, args: SearchArgs) -> ServiceResult<SearchRequest> {
     let text = args.query.unwrap_or_default();
     check_plain_text(&text, MAX_QUERY_CHARS).map_err(|e| ServiceError::bad_input("query", e))?;
     let text = as_read(&text);
+    if text.split_whitespace().count() > sq::MAX_QUERY_WORDS {
+        return Err(ServiceError::bad_input("query", sq::TOO_MANY_WORDS));
+    }
     let filter = args.filter.parse()?;
     let back = args.last.is_some() || args.before.is_some();
     if back {

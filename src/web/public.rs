@@ -488,6 +488,7 @@ async fn search_page<K: Listed>(w: Web) -> Response {
             let key = match typed {
                 Some(crate::search::index::WORD_TOO_LONG) => "search-error-long-word",
                 Some(crate::search::index::NO_SEARCHABLE_WORD) => "search-error-no-word",
+                Some(crate::search::query::TOO_MANY_WORDS) => "search-error-too-many-words",
                 Some(m) if m.starts_with("too long") => "search-error-too-long",
                 Some(_) => "search-error-characters",
                 None => {
