@@ -64,6 +64,9 @@ pub struct App {
     /// Accounts `--max-profiles-per-account` does not bind: the demo's own (`--demo`), which
     /// own every demo business and mandate, so that trying the wizard on the demo works.
     pub uncapped: std::sync::OnceLock<Vec<UserId>>,
+    /// Held while a new profile's account is counted against `--max-profiles-per-account` and
+    /// the profile written (`service::profiles`), so that publishes at once are counted in turn.
+    pub publishing: tokio::sync::Mutex<()>,
 }
 
 /// Rankings waiting for a worker before more are refused (a ranking takes milliseconds).
@@ -122,6 +125,7 @@ impl App {
             sockets: Default::default(),
             public_url,
             uncapped: std::sync::OnceLock::new(),
+            publishing: tokio::sync::Mutex::new(()),
         })
     }
 

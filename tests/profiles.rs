@@ -398,3 +398,30 @@ fn one_account_keeps_a_bounded_number_of_profiles_on_the_site() {
     assert_eq!(form.status, 403, "{}", form.text());
     assert!(form.text().contains("2개"), "{}", form.text());
 }
+
+/// Publishes sent at the same moment are counted in turn: the cap holds exactly (QA, an
+/// attacker: 100 parallel publishes from 100 addresses left one account with 97 profiles under
+/// a cap of 20). One address may run many requests at once here, as many addresses would.
+#[test]
+fn publishes_at_once_do_not_pass_the_cap_together() {
+    let s = TestServer::start_with(&[
+        "--max-profiles-per-account",
+        "5",
+        "--max-in-flight-per-client",
+        "64",
+    ]);
+    const PUBLISH: &str = "mutation($input: SmeInput!) { publishSme(input: $input) { id } }";
+    let answers: Vec<Value> = std::thread::scope(|scope| {
+        let sends: Vec<_> = (0..40)
+            .map(|_| scope.spawn(|| s.as_sme().gql(PUBLISH, json!({ "input": sme_input() }))))
+            .collect();
+        sends.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    let published = answers.iter().filter(|a| a["errors"].is_null()).count();
+    let refused = answers
+        .iter()
+        .filter(|a| a["errors"][0]["extensions"]["reason"] == "PROFILE_LIMIT")
+        .count();
+    assert_eq!((published, refused), (5, 35), "{answers:?}");
+    assert_eq!(sql_scalar(&s, "SELECT COUNT(*) FROM smes"), json!(5));
+}
