@@ -1265,3 +1265,24 @@ fn a_search_of_more_than_32_words_is_refused() {
         page.text()
     );
 }
+
+/// A Korean compound of words that finds nothing written together is offered spaced, when
+/// spaced it finds something (QA: 단체관광 "group tour" found nothing and said nothing, while
+/// 단체 관광 found eight).
+#[test]
+fn a_korean_compound_that_finds_nothing_is_offered_spaced() {
+    let s = TestServer::start();
+    let mut tours = investor_input();
+    tours["description"] = json!({ "ko": "한국인 단체 관광을 하는 여행사에 투자합니다." });
+    publish_investor(&s, tours);
+    let q = "query($q: String) { searchInvestors(query: $q) { totalCount didYouMean } }";
+    let r = s.ok(q, json!({ "q": "단체관광" }))["searchInvestors"].clone();
+    assert_eq!(r["didYouMean"], json!("단체 관광"), "{r}");
+    let r = s.ok(q, json!({ "q": "단체관광을" }))["searchInvestors"].clone();
+    assert_eq!(r["didYouMean"], json!("단체 관광을"), "{r}");
+    let r = s.ok(q, json!({ "q": "단체 관광" }))["searchInvestors"].clone();
+    assert_eq!(r["totalCount"], json!(1), "{r}");
+    // Spaced, it would find nothing either: nothing offered.
+    let r = s.ok(q, json!({ "q": "메타버스" }))["searchInvestors"].clone();
+    assert_eq!(r["didYouMean"], Value::Null, "{r}");
+}

@@ -228,3 +228,25 @@ fn an_english_adjective_finds_the_korean_noun() {
     assert_eq!(find("educational"), vec![school.clone()]);
     assert_eq!(find("교육"), vec![school]);
 }
+
+/// A hit found through a concept its text only implies is highlighted at the form that implies
+/// it (QA, a Khmer owner: កាហ្វេ "coffee" found 21 investors through "cafés" and showed none
+/// of them a highlight).
+#[test]
+fn a_hit_found_through_an_implied_concept_shows_where() {
+    let s = TestServer::start();
+    let mut investor = investor_input();
+    investor["description"] = json!({ "en": "We fund a chain of cafés across Phnom Penh." });
+    publish_investor(&s, investor);
+    let found = s.ok(
+        "query($q: String) { searchInvestors(query: $q) { totalCount edges { highlights { snippet } } } }",
+        json!({ "q": "កាហ្វេ" }),
+    )["searchInvestors"]
+        .clone();
+    assert_eq!(found["totalCount"], json!(1), "{found:#}");
+    let snippet = found["edges"][0]["highlights"][0]["snippet"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(snippet.contains("<b>cafés</b>"), "{found:#}");
+}

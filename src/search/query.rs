@@ -1324,8 +1324,9 @@ fn build(
 /// Highlights for a hit whose texts hold none of the query's words, only a glossary concept
 /// they name (a Korean query's hit written in Khmer and English): in each text, the first
 /// place it names one, in `<b>`, with some context, cut with "…" as a snippet is (QA: 73 of 84
-/// results for 캐슈넛 had no highlight, and nothing said why they were found). Named forms
-/// only: an implied concept is not written there to show.
+/// results for 캐슈넛 had no highlight, and nothing said why they were found). A concept only
+/// implied there is shown at the form that implies it ("cafés" for coffee: QA, a Khmer owner's
+/// កាហ្វេ found 21 investors, none with a highlight).
 fn concept_highlights(
     texts: &[(String, &str)],
     concepts: &std::collections::BTreeSet<String>,
@@ -1334,10 +1335,15 @@ fn concept_highlights(
     texts
         .iter()
         .filter_map(|(label, text)| {
-            let m = g.find_named(text).into_iter().find(|m| {
+            let asked = |m: &Mention| {
                 g.concept(m.concept)
                     .is_some_and(|c| concepts.contains(&c.id))
-            })?;
+            };
+            let m = g
+                .find_named(text)
+                .into_iter()
+                .find(asked)
+                .or_else(|| g.find(text).into_iter().find(|m| m.implied && asked(m)))?;
             Some(Highlight {
                 field: label.clone(),
                 snippet: super::snippet::around_html(text, m.range, SNIPPET_CHARS / 2),
@@ -1386,6 +1392,26 @@ fn is_mark(c: char) -> bool {
     analyzer::is_khmer_letter_or_sign(c) || unicode_normalization::char::is_combining_mark(c)
 }
 
+/// A Korean word written as a compound of listed words, spaced (단체관광 → 단체 관광), its
+/// particle kept on the last; `None` for anything else.
+fn spaced_compound(word: &str) -> Option<String> {
+    if !word.chars().all(korean::is_syllable) {
+        return None;
+    }
+    let stems = korean::stems(word);
+    let stem = stems.first().map_or(word, String::as_str);
+    let parts = korean::compound_parts(stem);
+    let (last, before) = parts.split_last()?;
+    if before.is_empty() || !word.starts_with(stem) {
+        return None;
+    }
+    Some(format!(
+        "{} {last}{}",
+        before.join(" "),
+        &word[stem.len()..]
+    ))
+}
+
 /// The most words a search may have for [`did_you_mean`] to look at them.
 const MAX_SPELT_WORDS: usize = 8;
 
@@ -1424,7 +1450,15 @@ fn did_you_mean(
         let nearest = match super::spelling::respelt(&lower, weak) {
             Some(nearest) if !word.is_empty() => typed.replacen(word, &nearest, 1),
             _ => {
-                words.push(typed.to_string());
+                // A Korean compound that finds nothing, offered spaced when spaced it finds
+                // something (QA: 단체관광 "group tour" found nothing, 단체 관광 eight).
+                match spaced_compound(word).filter(|_| weak) {
+                    Some(spaced) => {
+                        words.push(typed.replacen(word, &spaced, 1));
+                        replaced = true;
+                    }
+                    None => words.push(typed.to_string()),
+                }
                 continue;
             }
         };
