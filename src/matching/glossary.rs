@@ -777,6 +777,9 @@ mod tests {
         // Mango inside cashew, fish inside "quarter", Latin words inside longer words.
         assert_eq!(ids("ស្វាយចន្ទី"), ["cashew"]);
         assert!(!ids("ត្រីមាសទីមួយ").contains(&"fish"));
+        // Modifying a motorbike is no processing (QA: 식품가공업체 found garages).
+        assert!(!ids("ជួសជុល និងកែច្នៃម៉ូតូអគ្គិសនី").contains(&"processing"));
+        assert!(ids("កែច្នៃគ្រាប់ស្វាយចន្ទី").contains(&"processing"));
         assert!(!ids("price list").contains(&"rice"));
         assert!(!ids("스마트폰").contains(&"minimart"));
         assert!(!ids("전시장").contains(&"market"));
