@@ -1136,6 +1136,8 @@ fn khmer_phrases_separators_and_misspellings_as_owners_type_them() {
         "coffee company",
         "커피 회사",
         "커피 업체를",
+        "커피 파는 회사",
+        "커피 만드는 업체",
         "coffee businesses",
     ] {
         assert_eq!(set(&run(q)), set(&run("កាហ្វេ")), "{q}");
