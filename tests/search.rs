@@ -1114,6 +1114,11 @@ fn khmer_phrases_separators_and_misspellings_as_owners_type_them() {
     let r = run("លក់កាហ្វេនិងតែ");
     assert_eq!(set(&r), HashSet::from([cafe.clone()]), "{r}");
     assert_eq!(set(&r), set(&run("លក់ កាហ្វេ និង តែ")));
+    // The words no concept covers are words of their own too (QA: និងតែ was searched as
+    // written, and កាហ្វេនិងតែ found 4 profiles where កាហ្វេ និង តែ finds 86).
+    let tea_too = publish_sme(&s, sme_with("កាហ្វេខ្មៅ ហើយមានតែទឹកដោះគោផង", None, None));
+    assert_eq!(set(&run("កាហ្វេនិងតែ")), set(&run("កាហ្វេ និង តែ")));
+    assert!(set(&run("កាហ្វេនិងតែ")).contains(&tea_too));
     assert_eq!(
         set(&run("លក់កាហ្វេ")),
         HashSet::from([cafe.clone(), cafe_en.clone()])
@@ -1137,6 +1142,7 @@ fn khmer_phrases_separators_and_misspellings_as_owners_type_them() {
         "커피 회사",
         "커피 업체를",
         "커피 파는 회사",
+        "커피회사",
         "커피 만드는 업체",
         "coffee businesses",
     ] {
@@ -1156,7 +1162,14 @@ fn khmer_phrases_separators_and_misspellings_as_owners_type_them() {
     assert_eq!(r["didYouMean"], json!("ស្វាយចន្ទី"), "{r}");
     assert_eq!(set(&run("ស្វាយចន្ទី")), HashSet::from([cashew.clone()]));
     // An unfinished word is offered whole (QA: រោងចក found drying sheds as រោង + ចក).
-    assert_eq!(run("ស្វាយចន្ទ")["didYouMean"], json!("ស្វាយចន្ទី"));
+    let r = run("ស្វាយចន្ទ");
+    assert_eq!(r["didYouMean"], json!("ស្វាយចន្ទី"), "{r}");
+    // Not "by some of its words" (ស្វាយ "mango"): one unfinished word is no phrase.
+    assert_eq!(
+        (r["someWords"].clone(), r["totalCount"].clone()),
+        (json!(false), json!(0)),
+        "{r}"
+    );
     assert_eq!(run("រោងចក")["didYouMean"], json!("រោងចក្រ"));
     // A slip inside an unspaced phrase is respelt in its piece; a phrase of real words is
     // offered nothing (QA: លក់កាហ្វេ "sell coffee" was offered លីងកាហ្វេ "roast coffee").

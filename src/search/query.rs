@@ -498,6 +498,14 @@ fn analyse_words_as(analyzer: &mut TextAnalyzer, text: &str, need: Need) -> Vec<
                 .flat_map(|p| mention_words(text, p, &mentions))
                 .collect();
             let cut = (pieces.len() > 1).then_some(w);
+            // A piece cut from a compound says nothing of a business either (화장품회사 is
+            // 화장품: QA round 2 found it as 화장품 회사 was before).
+            let content: Vec<&str> = pieces
+                .iter()
+                .copied()
+                .filter(|p| !says_nothing(p))
+                .collect();
+            let pieces = if content.is_empty() { pieces } else { content };
             pieces.into_iter().map(move |p| (p, cut))
         })
         .collect();
@@ -741,7 +749,7 @@ fn compound_words<'t>(text: &'t str, word: &'t str, mentions: &[Mention]) -> Vec
 /// 121; 결제시스템 found what 결제 alone finds). Cut only where every piece the concepts leave
 /// is a word (a Khmer dictionary word or several, a Korean listed word or glossary form of two
 /// syllables or more; not a particle), and not a word that is one itself (អាស្រូវ "scandal"
-/// holds ស្រូវ "paddy"). Function words among the pieces go (`says_nothing`). Each piece is a
+/// holds ស្រូវ "paddy") or a misspelt one. Function words among the pieces go (`says_nothing`). Each piece is a
 /// slice of `text`; the last keeps a Korean particle.
 fn mention_words<'t>(text: &'t str, word: &'t str, mentions: &[Mention]) -> Vec<&'t str> {
     let lead = word.len()
@@ -759,8 +767,10 @@ fn mention_words<'t>(text: &'t str, word: &'t str, mentions: &[Mention]) -> Vec<
     if !(khmer || hangul) || !body.starts_with(typed) {
         return vec![word];
     }
+    // A misspelt or unfinished Khmer word is no phrase either (ស្វាយចន្ទ is no ស្វាយ "mango" +
+    // ចន្ទ "moon"): its spelling is offered instead (`did_you_mean`).
     let real_word = if khmer {
-        super::khmer::is_dictionary_word(typed)
+        super::khmer::is_dictionary_word(typed) || super::spelling::respelt(typed, false).is_some()
     } else {
         korean::is_listed(typed) || korean::is_glossary_form(typed)
     };
@@ -806,6 +816,34 @@ fn mention_words<'t>(text: &'t str, word: &'t str, mentions: &[Mention]) -> Vec<
     });
     if cuts.len() < 3 || !uncovered_are_words {
         return vec![word];
+    }
+    // A Khmer piece no concept covers is its dictionary words, each a word of the search as
+    // when spaced (QA: the piece និងតែ of កាហ្វេនិងតែ was searched as written, and found 4
+    // profiles where កាហ្វេ និង តែ finds 86).
+    if khmer {
+        let uncovered: Vec<(usize, usize)> = cuts
+            .windows(2)
+            .filter(|w| !merged.iter().any(|r| r.start <= w[0] && w[1] <= r.end))
+            .map(|w| (w[0], w[1]))
+            .collect();
+        for (a, b) in uncovered {
+            // The pieces are in the analyzer's spelling: cut only where they are the text's.
+            let mut at = a;
+            let mut inside = Vec::new();
+            let spelt_as_typed = analyzer::dictionary_words(&typed[a..b])
+                .iter()
+                .all(|piece| {
+                    let here = typed[at..b].starts_with(piece.as_str());
+                    at += piece.len();
+                    inside.push(at);
+                    here
+                });
+            if spelt_as_typed {
+                cuts.extend(inside.into_iter().filter(|at| *at < b));
+            }
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
     }
     let last = cuts.len() - 2;
     let pieces: Vec<&str> = cuts
@@ -1218,7 +1256,11 @@ fn spaced_words(text: &str) -> String {
         // A misspelt word is no phrase: its pieces are syllables that happen to be words (កា,
         // ហ្វ of កាហ្វ for កាហ្វេ found 1,948 of 2,000 profiles: QA); its spelling is offered
         // instead (`did_you_mean`).
-        let parts = if super::spelling::nearest(&word.to_lowercase()).is_some() {
+        // So is an unfinished word (ស្វាយចន្ទ for ស្វាយចន្ទី: QA round 2 found its ស្វាយ "mango"
+        // farms "by some of the words" of a one-word search).
+        let parts = if super::spelling::nearest(&word.to_lowercase()).is_some()
+            || (khmer && super::spelling::respelt(word, false).is_some())
+        {
             Vec::new()
         } else if khmer {
             // Only a cut into dictionary words: a piece that is none is a slip (ហ្វែ of
@@ -1633,6 +1675,13 @@ fn run(
         None => Vec::new(),
     };
     let f = &index.fields;
+    // The words searched, as typed and as cut into words, for the highlights to keep whole.
+    let typed_words: Vec<String> = req
+        .text
+        .split_whitespace()
+        .chain(spaced_words(&req.text).split_whitespace())
+        .map(str::to_lowercase)
+        .collect();
     let mut out = Vec::with_capacity(hits.len());
     for (pos, hit) in (start..).zip(hits) {
         let doc: TantivyDocument = searcher.doc(hit.address)?;
@@ -1658,7 +1707,7 @@ fn run(
                     .trim();
                 Some(Highlight {
                     field: label.clone(),
-                    snippet: super::snippet::passage_html(whole, &snippet),
+                    snippet: super::snippet::passage_html(whole, &snippet, &typed_words),
                 })
             })
             .collect();

@@ -22,12 +22,12 @@ const KHMER_CONTEXT_BYTES: usize = 300;
 
 /// `snippet` of `text` (the field's text, trimmed, as the generator read it) as HTML: its
 /// passage widened to whole words, the matches in `<b>`, and "…" where text was left out.
-pub(crate) fn passage_html(text: &str, snippet: &Snippet) -> String {
+pub(crate) fn passage_html(text: &str, snippet: &Snippet, words: &[String]) -> String {
     if text.get(snippet.fragment_range()) != Some(snippet.fragment()) {
         // Not the text the snippet was made from: nothing to widen against.
         return snippet.to_html();
     }
-    widened_html(text, snippet.fragment_range(), snippet.highlighted())
+    widened_html(text, snippet.fragment_range(), snippet.highlighted(), words)
 }
 
 /// `lit` of `text` in `<b>`, with about `context` characters on either side, widened to words:
@@ -43,12 +43,15 @@ pub(crate) fn around_html(text: &str, lit: Range<usize>, context: usize) -> Stri
         .nth(context)
         .map_or(text.len(), |(at, _)| lit.end + at);
     let lit = lit.start - start..lit.end - start;
-    widened_html(text, start..end, std::slice::from_ref(&lit))
+    widened_html(text, start..end, std::slice::from_ref(&lit), &[])
 }
 
 /// The passage `range` of `text`, with `lit` (offsets in the passage) lit, widened to words.
-fn widened_html(text: &str, range: Range<usize>, lit: &[Range<usize>]) -> String {
-    let mut start = word_start(text, range.start);
+fn widened_html(text: &str, range: Range<usize>, lit: &[Range<usize>], words: &[String]) -> String {
+    let mut start = occurrence_around(text, range.start, words).map_or_else(
+        || word_start(text, range.start),
+        |o| o.start.min(range.start),
+    );
     // Not from the punctuation that ended the sentence before (QA: "…, Sophea Dental").
     if start > 0 {
         let first_lit = lit
@@ -61,7 +64,8 @@ fn widened_html(text: &str, range: Range<usize>, lit: &[Range<usize>]) -> String
         });
         start = (text.len() - rest.len()).min(first_lit).max(start);
     }
-    let end = word_end(text, range.end);
+    let end = occurrence_around(text, range.end, words)
+        .map_or_else(|| word_end(text, range.end), |o| o.end.max(range.end));
     let mut html = String::with_capacity(end - start + 16);
     if !text[..start].trim().is_empty() {
         html.push('…');
@@ -69,7 +73,7 @@ fn widened_html(text: &str, range: Range<usize>, lit: &[Range<usize>]) -> String
     let mut from = start;
     let lit: Vec<Range<usize>> = lit
         .iter()
-        .map(|r| on_khmer_words(text, r.start + range.start..r.end + range.start))
+        .map(|r| on_khmer_words(text, r.start + range.start..r.end + range.start, words))
         .filter(|r| r.start < r.end)
         .collect();
     for lit in collapse_overlapped_ranges(&lit) {
@@ -91,11 +95,14 @@ fn widened_html(text: &str, range: Range<usize>, lit: &[Range<usize>]) -> String
 
 /// A match in Khmer text moved onto the dictionary's words (QA, a Khmer owner: "ហា<b>ងតែ</b>",
 /// "<b>ស្វាយច</b>ន្ទី"): the analyzer reads syllables, and a final consonant (ង of ហាង) reads as
-/// the start of the next one, so a match began or ended inside a word. An edge inside a word
-/// goes to the word's edge: outwards when the match is all inside that word, else inwards, off
-/// the piece of a word it only grazes. Matches in other scripts are left as they are (전자
-/// inside 전자기기 is what matched, and shows so).
-fn on_khmer_words(text: &str, lit: Range<usize>) -> Range<usize> {
+/// the start of the next one, so a match began or ended inside a word. An edge inside an
+/// occurrence of a query word goes to that occurrence's edge; an edge inside a dictionary word
+/// goes inwards, off the piece of a word the match only grazes, or outwards to the word's edge
+/// when that word is, or is part of, a query word. Any other word a match only grazes keeps the
+/// match as it is: widened, a stray syllable lit the whole of ការិយាល័យ "office" for
+/// ហាងកាហ្វេ, and ទឹកកក "ice" for ទឹកដោះគោ "milk" (QA round 2). Matches in other scripts are
+/// left as they are (전자 inside 전자기기 is what matched, and shows so).
+fn on_khmer_words(text: &str, lit: Range<usize>, words: &[String]) -> Range<usize> {
     let khmer_at = |at: usize| {
         text[..at]
             .chars()
@@ -106,25 +113,65 @@ fn on_khmer_words(text: &str, lit: Range<usize>) -> Range<usize> {
                 .next()
                 .is_some_and(is_khmer_letter_or_sign)
     };
+    let asked = |word: &str| {
+        words
+            .iter()
+            .any(|w| !w.is_empty() && (w.contains(word) || word.contains(w.as_str())))
+    };
     let mut start = lit.start;
-    if khmer_at(start) {
+    if let Some(o) = occurrence_around(text, start, words) {
+        start = o.start;
+    } else if khmer_at(start) {
         let (word_from, word_to) = (word_start(text, start), word_end(text, start));
-        start = if word_to < lit.end {
-            word_to
-        } else {
-            word_from
-        };
+        if word_to < lit.end {
+            start = word_to;
+        } else if asked(&text[word_from..word_to]) {
+            start = word_from;
+        }
     }
     let mut end = lit.end;
-    if khmer_at(end) {
+    if let Some(o) = occurrence_around(text, end, words) {
+        end = o.end;
+    } else if khmer_at(end) {
         let (word_from, word_to) = (word_start(text, end), word_end(text, end));
-        end = if word_from > start {
-            word_from
-        } else {
-            word_to
-        };
+        if word_from > start {
+            end = word_from;
+        } else if asked(&text[word_from..word_to]) {
+            end = word_to;
+        }
     }
     start..end.max(start)
+}
+
+/// The occurrence of a query word in `text` that `at` falls strictly inside, if any: a passage
+/// or a match is not cut there whatever the dictionary says (QA: អនឡាញ "online", which the
+/// dictionary lacks, was shown as "…អន<b>ឡាញ</b>").
+fn occurrence_around(text: &str, at: usize, words: &[String]) -> Option<Range<usize>> {
+    words
+        .iter()
+        .filter(|w| w.chars().count() >= 2)
+        .find_map(|w| {
+            let from = floor_char_boundary(text, at.saturating_sub(w.len()));
+            let to = ceil_char_boundary(text, (at + w.len()).min(text.len()));
+            text[from..to]
+                .match_indices(w.as_str())
+                .map(|(i, _)| from + i..from + i + w.len())
+                .find(|o| o.start < at && at < o.end)
+        })
+}
+
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_char_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }
 
 /// Text as HTML text: what a passage holds outside its `<b>`.
@@ -223,14 +270,11 @@ fn in_word_at(text: &str, at: usize) -> bool {
     };
     in_word(c)
         || (matches!(c, ',' | '.' | '-' | '\'' | '’')
-            && text[..at]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric)
+            && text[..at].chars().next_back().is_some_and(in_word)
             && text[at + c.len_utf8()..]
                 .chars()
                 .next()
-                .is_some_and(char::is_alphanumeric))
+                .is_some_and(in_word))
 }
 
 /// A letter, digit or mark of a word written with spaces between words.
@@ -289,10 +333,20 @@ mod tests {
 
     /// The passage tantivy would cut from `from` to `to` of `text` with `lit` lit, as HTML.
     fn widened(text: &str, passage: &str, lit: &str) -> String {
+        widened_for(text, passage, lit, lit)
+    }
+
+    /// [`widened`] for a search of `query`.
+    fn widened_for(text: &str, passage: &str, lit: &str, query: &str) -> String {
         let from = text.find(passage).expect("passage in text");
         let at = passage.find(lit).expect("lit in passage");
         let lit = at..at + lit.len();
-        widened_html(text, from..from + passage.len(), std::slice::from_ref(&lit))
+        widened_html(
+            text,
+            from..from + passage.len(),
+            std::slice::from_ref(&lit),
+            &[query.to_string()],
+        )
     }
 
     #[test]
@@ -314,7 +368,7 @@ mod tests {
         let generator = tantivy::snippet::SnippetGenerator::new(terms, analyzer, field, 12);
         let snippet = generator.snippet(text);
         assert!(!snippet.is_empty());
-        let html = passage_html(text, &snippet);
+        let html = passage_html(text, &snippet, &["កាហ្វេ".to_string()]);
         let shown = html.replace("<b>", "").replace("</b>", "");
         let shown = shown.trim_matches('…');
         let at = text.find(shown).expect("the passage is the text's");
@@ -348,6 +402,22 @@ mod tests {
         let text = "រោងចក្រកែច្នៃគ្រាប់ស្វាយចន្ទីល្អ";
         assert_eq!(widened(text, text, "ស្វាយច"), "រោងចក្រកែច្នៃគ្រាប់<b>ស្វាយចន្ទី</b>ល្អ");
         assert_eq!(widened(text, text, "យចន្ទី"), "រោងចក្រកែច្នៃគ្រាប់<b>ស្វាយចន្ទី</b>ល្អ");
+        // A stray syllable inside a word that is no query word stays as it matched: widened,
+        // it lit whole words nobody searched for (QA round 2: ការិយាល័យ "office" for
+        // ហាងកាហ្វេ, ទឹកកក "ice" for ទឹកដោះគោ "milk").
+        assert_eq!(
+            widened_for("និងការិយាល័យ", "និងការិយាល័យ", "កា", "ហាងកាហ្វេ"),
+            "និង<b>កា</b>រិយាល័យ"
+        );
+        assert_eq!(
+            widened_for("ទឹកកកនិងទឹកដោះគោ", "ទឹកកកនិងទឹកដោះគោ", "ទឹក", "ទឹកដោះគោ"),
+            "<b>ទឹក</b>កកនិងទឹកដោះគោ"
+        );
+        // A query word the dictionary lacks is not cut (QA round 2: "…អន<b>ឡាញ</b>").
+        assert_eq!(
+            widened_for("យើងលក់អនឡាញ នៅខេត្តបាត់ដំបង", "ឡាញ នៅខេត្ត", "ឡាញ", "អនឡាញ"),
+            "…<b>អនឡាញ</b> នៅខេត្តបាត់ដំបង"
+        );
         // Korean is lit as it matched.
         let text = "전자기기 판매";
         assert_eq!(widened(text, text, "전자"), "<b>전자</b>기기 판매");
