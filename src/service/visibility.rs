@@ -828,7 +828,15 @@ fn contact_in_text(typed: &str) -> Option<String> {
     if let Some(address) = written_out_address(&tokens) {
         return Some(address);
     }
-    for token in squeezed.split_whitespace() {
+    // Each word as written too: squeezed, a link after a full stop ran into the sentence
+    // before it ("pepper.t.me/sokha"), and "t.me/" inside it is no host (QA round 3: "Fresh
+    // pepper. t.me/sokhapepper" and every other link after a full stop were published).
+    let by_sentence = squeeze_sentences(&text, &['@', '.', '/']);
+    for token in squeezed
+        .split_whitespace()
+        .chain(by_sentence.split_whitespace())
+        .chain(text.split_whitespace())
+    {
         if let Some(found) = address_or_link(token) {
             return Some(found);
         }
@@ -1069,12 +1077,25 @@ fn address_or_link(token: &str) -> Option<String> {
 
 /// `text` with the spaces around each of `marks` left out ("t . me / x" as "t.me/x").
 fn squeeze_around(text: &str, marks: &[char]) -> String {
+    squeeze(text, marks, false)
+}
+
+/// [`squeeze_around`], but a full stop written against the word before it ends a sentence:
+/// the space after it stays ("Fresh pepper. facebook . com / x" keeps its link apart from the
+/// sentence before: QA round 3).
+fn squeeze_sentences(text: &str, marks: &[char]) -> String {
+    squeeze(text, marks, true)
+}
+
+fn squeeze(text: &str, marks: &[char], sentences: bool) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     let mut after_mark = false;
+    let mut space_before = true;
     for c in text.chars() {
         if c.is_whitespace() {
             pending_space = !after_mark;
+            space_before = true;
             continue;
         }
         let mark = marks.contains(&c);
@@ -1082,7 +1103,8 @@ fn squeeze_around(text: &str, marks: &[char]) -> String {
             out.push(' ');
         }
         pending_space = false;
-        after_mark = mark;
+        after_mark = mark && !(sentences && c == '.' && !space_before);
+        space_before = false;
         out.push(c);
     }
     out
@@ -1378,6 +1400,9 @@ const CHAT_WORDS: &[&str] = &[
     // zorblax.owner on Gmail" were published).
     "facebook",
     "fb",
+    "ig",
+    "threads",
+    "youtube",
     "messenger",
     "instagram",
     "insta",
@@ -1710,7 +1735,17 @@ fn phone_char(c: char) -> char {
         // Khmer's "lek attak" digits (QA round 3: "៰៹៷ ៷៶៵ ៴៳៲៱"), and the Chinese numerals a
         // Korean or Chinese keyboard types (QA round 3: "〇九七 七六五 四三二一").
         0x17F0..=0x17F9 => char::from_digit(u - 0x17F0, 10).unwrap_or(c),
-        0x3007 | 0x96F6 => '0',
+        // And their formal forms (零玖柒: QA round 3), a white circle for 〇.
+        0x3007 | 0x96F6 | 0x25CB => '0',
+        0x58F9 => '1',
+        0x8D30 | 0x8CB3 => '2',
+        0x53C1 | 0x53C3 => '3',
+        0x8086 => '4',
+        0x4F0D => '5',
+        0x9646 | 0x9678 => '6',
+        0x67D2 => '7',
+        0x634C => '8',
+        0x7396 => '9',
         0x4E00 => '1',
         0x4E8C => '2',
         0x4E09 => '3',
@@ -2794,6 +2829,14 @@ mod tests {
         // QA round 3: the phone, the mailbox and pages that messages reach, said other ways.
         for text in [
             "Call 〇九七 七六五 四三二一 today",
+            "Call ○九七 七六五 四三二一",
+            "Call 零玖柒 柒陆伍 肆叁贰壹",
+            "Fresh pepper. t.me/sokhapepper",
+            "Fresh pepper. facebook.com/zorblaxpepper",
+            "좋은 후추입니다. t.me/sokhapepper",
+            "Fresh pepper.\nm.me/zorblaxpepper",
+            "We grow black pepper. facebook . com / zorblaxpepper",
+            "IG: zorblaxpepper",
             "전화 零九七 七六五 四三二一",
             "លេខ ៰៹៷ ៷៶៵ ៴៳៲៱",
             "Call O-9-7-7-6-5-4-3-2-l",
