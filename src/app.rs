@@ -46,6 +46,10 @@ pub struct App {
     /// Match rankings (each scans every candidate on the blocking pool): a bounded queue of
     /// their own, so a flood of rankings is refused rather than starving everything else.
     pub rankings: crate::service::queue::WorkQueue,
+    /// Searches, the same way: as many at once as cores, so that searches from many addresses
+    /// wait their turn instead of sharing the cores hundreds of ways (QA, an attacker: 16
+    /// addresses of 20 aliased searches each held `/healthz` for 16 s).
+    pub searches: crate::service::queue::WorkQueue,
     /// Raised when a change wrote notices, so this process's sender (`mail`) looks at once
     /// rather than at its next poll.
     pub notices_owed: Arc<tokio::sync::Notify>,
@@ -71,6 +75,9 @@ pub struct App {
 
 /// Rankings waiting for a worker before more are refused (a ranking takes milliseconds).
 const RANKINGS_WAITING: usize = 256;
+/// Searches waiting for a worker before more are refused (a search takes milliseconds; a
+/// request of twenty aliased searches is twenty of them).
+const SEARCHES_WAITING: usize = 1024;
 
 /// A token (or some of an account's tokens) stopped being valid.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +123,11 @@ impl App {
                 "ranking",
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
                 RANKINGS_WAITING,
+            ),
+            searches: crate::service::queue::WorkQueue::new(
+                "search",
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+                SEARCHES_WAITING,
             ),
             limits,
             notices_owed: Arc::new(tokio::sync::Notify::new()),

@@ -266,6 +266,8 @@ async fn metrics(State(state): State<HttpState>, request: Request) -> Response {
             pool: state.app.store.pool_usage(),
             rankings_waiting: state.app.rankings.waiting(),
             rankings_running: state.app.rankings.running(),
+            searches_waiting: state.app.searches.waiting(),
+            searches_running: state.app.searches.running(),
             websockets: state.app.sockets.open(),
             rankings_cancelled: state.app.rankings.cancelled(),
             index_failures: state.app.indexer.failures(),

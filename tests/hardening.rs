@@ -968,6 +968,8 @@ fn metrics_are_exposed_for_prometheus() {
         "khkr_db_pool_connections ",
         "khkr_db_pool_max ",
         "khkr_rankings_waiting 0",
+        "khkr_searches_waiting 0",
+        "khkr_searches_running 0",
     ] {
         assert!(text.contains(gauge), "{gauge}: {text}");
     }

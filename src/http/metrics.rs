@@ -205,6 +205,18 @@ impl Metrics {
                 Some(g.rankings_running as u64),
             ),
             (
+                "khkr_searches_waiting",
+                "Searches waiting for a worker.",
+                "gauge",
+                Some(g.searches_waiting as u64),
+            ),
+            (
+                "khkr_searches_running",
+                "Searches running on a worker.",
+                "gauge",
+                Some(g.searches_running as u64),
+            ),
+            (
                 "khkr_rankings_cancelled_total",
                 "Match rankings stopped early because their request ended (deadline, client gone).",
                 "counter",
@@ -250,6 +262,8 @@ pub struct Gauges {
     pub pool: Option<crate::store::PoolUsage>,
     pub rankings_waiting: usize,
     pub rankings_running: usize,
+    pub searches_waiting: usize,
+    pub searches_running: usize,
     /// Open WebSockets (bounded by `--max-websockets`).
     pub websockets: usize,
     pub rankings_cancelled: u64,
@@ -289,6 +303,8 @@ mod tests {
             }),
             rankings_waiting: 0,
             rankings_running: 1,
+            searches_waiting: 5,
+            searches_running: 2,
             websockets: 7,
             rankings_cancelled: 2,
             index_failures: 0,
@@ -311,6 +327,7 @@ mod tests {
         ));
         assert!(text.contains("khkr_rate_limited_total 1"));
         assert!(text.contains("khkr_rankings_running 1"));
+        assert!(text.contains("khkr_searches_waiting 5"));
         assert!(text.contains("khkr_rankings_cancelled_total 2"));
         assert!(text.contains("khkr_index_lag 2"));
         assert!(text.contains("khkr_http_requests_in_flight 3"));

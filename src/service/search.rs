@@ -203,9 +203,10 @@ pub async fn search<K: Searchable>(
     let page = req.page;
     let index = app.search.clone();
     let searcher = searcher.unwrap_or_else(|| index.searcher());
-    let results = tokio::task::spawn_blocking(move || sq::search(&index, &searcher, &req))
-        .await
-        .map_err(|e| ServiceError::Internal(format!("search task failed: {e}")))?
+    let results = app
+        .searches
+        .run(move |_| sq::search(&index, &searcher, &req))
+        .await?
         .map_err(|e| match e {
             SearchError::NoSearchableWord => ServiceError::bad_input("query", NO_SEARCHABLE_WORD),
             SearchError::WordTooLong => ServiceError::bad_input("query", WORD_TOO_LONG),
