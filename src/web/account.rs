@@ -475,7 +475,14 @@ pub async fn me(w: Web) -> Response {
         Err(e) => return w.service_error(e),
     };
     let at_limit = match profiles::profile_limit_reached(&w.app, &w.viewer).await {
-        Ok(limit) => limit.map(|n| tr.t1("me-at-limit", "limit", n)),
+        Ok(limit) => limit.map(|n| {
+            let key = if account.role == Role::Investor {
+                "me-at-limit-mandates"
+            } else {
+                "me-at-limit"
+            };
+            tr.t1(key, "limit", n)
+        }),
         Err(e) => return w.service_error(e),
     };
     let page = MePage {

@@ -805,7 +805,8 @@ pub fn sme_facts(tr: Tr, sme: &Sme) -> Vec<Fact> {
                 // The region's and the world's common ones by name (QA: "ភាសាខ្មែរ, vi" on
                 // 500 of the demo's Khmer pages); any other as its code.
                 code @ ("zh" | "vi" | "th" | "fr" | "ja" | "lo" | "ms" | "id" | "de" | "es"
-                | "ru" | "hi" | "my" | "tl") => tr.t(&format!("lang-spoken-{code}")),
+                | "ru" | "hi" | "my" | "tl" | "ar" | "pt" | "it" | "tr" | "bn" | "ne"
+                | "ur" | "ta" | "mn" | "pl" | "uk" | "nl") => tr.t(&format!("lang-spoken-{code}")),
                 other => other.to_string(),
             })),
             hint: None,
