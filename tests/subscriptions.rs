@@ -806,25 +806,33 @@ fn per_address_limits_hold_over_the_socket() {
 /// refused as the request would be, and runs once the slot is free.
 #[test]
 fn operations_on_a_socket_count_as_requests_in_flight() {
-    use std::io::Write;
+    use std::io::{Read, Write};
     let s = TestServer::start_with(&["--max-in-flight", "1"]);
     let mut ws = signed_in(&s, &s.investor_token);
     let addr = s.base.trim_start_matches("http://").to_string();
-    let mut held = std::net::TcpStream::connect(&addr).unwrap();
-    held.write_all(
-        format!(
-            "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-             Content-Length: 100\r\n\r\n{{"
+    // A request that takes the slot and holds it: its body never comes.
+    let hold = || {
+        let mut held = std::net::TcpStream::connect(&addr).unwrap();
+        held.write_all(
+            format!(
+                "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+                 Content-Length: 100\r\n\r\n{{"
+            )
+            .as_bytes(),
         )
-        .as_bytes(),
-    )
-    .unwrap();
-    // The slot is taken once a plain request is turned away.
+        .unwrap();
+        held.set_read_timeout(Some(Duration::from_millis(50)))
+            .unwrap();
+        held
+    };
+    let mut held = hold();
     let typename = |ws: &mut Ws, id: &str| {
         subscribe(ws, id, "{ __typename }");
         next(ws)
     };
-    let deadline = Instant::now() + Duration::from_secs(5);
+    // The slot is taken once a plain request is turned away. A probe that came first took the
+    // slot itself and turned the holder away (it got an answer): then it holds again.
+    let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let r = raw_http(&s.base, "GET", "/graphql?query=%7B__typename%7D", &[], None);
         if r.status == 503 {
@@ -832,8 +840,13 @@ fn operations_on_a_socket_count_as_requests_in_flight() {
         }
         assert!(
             Instant::now() < deadline,
-            "the slow request never took the slot"
+            "the slow request never took the slot: {} {}",
+            r.status,
+            r.text()
         );
+        if held.read(&mut [0u8; 64]).is_ok() {
+            held = hold();
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
     let refused = typename(&mut ws, "while-full");
@@ -843,7 +856,7 @@ fn operations_on_a_socket_count_as_requests_in_flight() {
         "{refused}"
     );
     drop(held);
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + Duration::from_secs(30);
     let mut n = 0;
     loop {
         n += 1;

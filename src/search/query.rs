@@ -749,8 +749,9 @@ fn compound_words<'t>(text: &'t str, word: &'t str, mentions: &[Mention]) -> Vec
 /// 121; 결제시스템 found what 결제 alone finds). Cut only where every piece the concepts leave
 /// is a word (a Khmer dictionary word or several, a Korean listed word or glossary form of two
 /// syllables or more; not a particle), and not a word that is one itself (អាស្រូវ "scandal"
-/// holds ស្រូវ "paddy") or a misspelt one. Function words among the pieces go (`says_nothing`). Each piece is a
-/// slice of `text`; the last keeps a Korean particle.
+/// holds ស្រូវ "paddy") or a misspelt one. A Khmer piece no concept covers is cut into its
+/// dictionary words too, and function words among the pieces go (`says_nothing`). Each piece
+/// is a slice of `text`; the last keeps a Korean particle.
 fn mention_words<'t>(text: &'t str, word: &'t str, mentions: &[Mention]) -> Vec<&'t str> {
     let lead = word.len()
         - word
@@ -1248,7 +1249,8 @@ struct Built {
 /// compound into the words it is made of, even where the glossary names the whole (식품가공 →
 /// 식품 가공): what a search by some of the words looks for (QA: a Khmer owner types a phrase
 /// without spaces, លក់កាហ្វេនិងតែ, which as one word is found only where a text has it as
-/// written). Function words and words for "a company" go (`says_nothing`), unless nothing else is left.
+/// written). Words that say nothing of a business go (`says_nothing`), unless nothing else is
+/// left.
 fn spaced_words(text: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     for word in text.split_whitespace() {

@@ -122,7 +122,7 @@ fn on_khmer_words(text: &str, lit: Range<usize>, words: &[String]) -> Range<usiz
     if let Some(o) = occurrence_around(text, start, words) {
         start = o.start;
     } else if khmer_at(start) {
-        let (word_from, word_to) = (word_start(text, start), word_end(text, start));
+        let (word_from, word_to) = word_around(text, start);
         if word_to < lit.end {
             start = word_to;
         } else if asked(&text[word_from..word_to]) {
@@ -133,7 +133,7 @@ fn on_khmer_words(text: &str, lit: Range<usize>, words: &[String]) -> Range<usiz
     if let Some(o) = occurrence_around(text, end, words) {
         end = o.end;
     } else if khmer_at(end) {
-        let (word_from, word_to) = (word_start(text, end), word_end(text, end));
+        let (word_from, word_to) = word_around(text, end);
         if word_from > start {
             end = word_from;
         } else if asked(&text[word_from..word_to]) {
@@ -192,73 +192,64 @@ pub(crate) fn escape_html(text: &str) -> String {
 
 /// Where the word that `at` cuts begins (`at` itself when it cuts none).
 fn word_start(text: &str, at: usize) -> usize {
-    let (Some(before), Some(after)) = (text[..at].chars().next_back(), text[at..].chars().next())
-    else {
-        return at;
-    };
-    if is_khmer_letter_or_sign(before) && is_khmer_letter_or_sign(after) {
-        let (run, cuts) = khmer_cuts_around(text, at);
-        return cuts
-            .into_iter()
-            .chain([run.start])
-            .filter(|c| *c <= at)
-            .max()
-            .filter(|c| text[*c..at].chars().count() <= MAX_WIDEN_CHARS)
-            .unwrap_or(at);
-    }
-    if !in_word_at(text, at - before.len_utf8()) || !in_word_at(text, at) {
-        return at;
-    }
-    text[..at]
-        .char_indices()
-        .rev()
-        .take(MAX_WIDEN_CHARS + 1)
-        .find(|(i, _)| !in_word_at(text, *i))
-        .map_or_else(
-            || {
-                if text[..at].chars().count() <= MAX_WIDEN_CHARS {
-                    0
-                } else {
-                    at
-                }
-            },
-            |(i, c)| i + c.len_utf8(),
-        )
+    word_around(text, at).0
 }
 
 /// Where the word that `at` cuts ends (`at` itself when it cuts none).
 fn word_end(text: &str, at: usize) -> usize {
+    word_around(text, at).1
+}
+
+/// Where the word that `at` cuts begins and ends: in Khmer by the dictionary's cut, elsewhere
+/// by the letters around it; either edge `at` itself when it cuts no word, or when the word
+/// reaches more than [`MAX_WIDEN_CHARS`] away on that side.
+fn word_around(text: &str, at: usize) -> (usize, usize) {
     let (Some(before), Some(after)) = (text[..at].chars().next_back(), text[at..].chars().next())
     else {
-        return at;
+        return (at, at);
+    };
+    let near = |edge: usize| {
+        let (a, b) = (edge.min(at), edge.max(at));
+        text[a..b].chars().count() <= MAX_WIDEN_CHARS
     };
     if is_khmer_letter_or_sign(before) && is_khmer_letter_or_sign(after) {
         let (run, cuts) = khmer_cuts_around(text, at);
-        return cuts
-            .into_iter()
+        let start = cuts
+            .iter()
+            .copied()
+            .chain([run.start])
+            .filter(|c| *c <= at)
+            .max();
+        let end = cuts
+            .iter()
+            .copied()
             .chain([run.end])
             .filter(|c| *c >= at)
-            .min()
-            .filter(|c| text[at..*c].chars().count() <= MAX_WIDEN_CHARS)
-            .unwrap_or(at);
+            .min();
+        return (
+            start.filter(|c| near(*c)).unwrap_or(at),
+            end.filter(|c| near(*c)).unwrap_or(at),
+        );
     }
     if !in_word_at(text, at - before.len_utf8()) || !in_word_at(text, at) {
-        return at;
+        return (at, at);
     }
-    let rest = &text[at..];
-    rest.char_indices()
+    // The first character that is no part of the word on each side, within reach.
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .take(MAX_WIDEN_CHARS + 1)
+        .find(|(i, _)| !in_word_at(text, *i))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[at..]
+        .char_indices()
         .take(MAX_WIDEN_CHARS + 1)
         .find(|(i, _)| !in_word_at(text, at + i))
-        .map_or_else(
-            || {
-                if rest.chars().count() <= MAX_WIDEN_CHARS {
-                    text.len()
-                } else {
-                    at
-                }
-            },
-            |(i, _)| at + i,
-        )
+        .map_or(text.len(), |(i, _)| at + i);
+    (
+        Some(start).filter(|c| near(*c)).unwrap_or(at),
+        Some(end).filter(|c| near(*c)).unwrap_or(at),
+    )
 }
 
 /// Whether the character at byte `at` of `text` is part of a word: a letter, digit or mark,
