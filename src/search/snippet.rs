@@ -113,11 +113,9 @@ fn on_khmer_words(text: &str, lit: Range<usize>, words: &[String]) -> Range<usiz
                 .next()
                 .is_some_and(is_khmer_letter_or_sign)
     };
-    let asked = |word: &str| {
-        words
-            .iter()
-            .any(|w| !w.is_empty() && (w.contains(word) || word.contains(w.as_str())))
-    };
+    // A word of a query word, not a longer word holding one: ទា "duck" inside ឥណទាន "credit"
+    // stays lit as the part it is (the page says such hits hold the word only inside another).
+    let asked = |word: &str| words.iter().any(|w| !w.is_empty() && w.contains(word));
     let mut start = lit.start;
     if let Some(o) = occurrence_around(text, start, words) {
         start = o.start;
@@ -391,8 +389,14 @@ mod tests {
         let text = "ហាងតែទឹកដោះគោ";
         assert_eq!(widened(text, text, "ងតែ"), "ហាង<b>តែ</b>ទឹកដោះគោ");
         let text = "រោងចក្រកែច្នៃគ្រាប់ស្វាយចន្ទីល្អ";
-        assert_eq!(widened(text, text, "ស្វាយច"), "រោងចក្រកែច្នៃគ្រាប់<b>ស្វាយចន្ទី</b>ល្អ");
-        assert_eq!(widened(text, text, "យចន្ទី"), "រោងចក្រកែច្នៃគ្រាប់<b>ស្វាយចន្ទី</b>ល្អ");
+        assert_eq!(
+            widened_for(text, text, "ស្វាយច", "ស្វាយចន្ទី"),
+            "រោងចក្រកែច្នៃគ្រាប់<b>ស្វាយចន្ទី</b>ល្អ"
+        );
+        assert_eq!(
+            widened_for(text, text, "យចន្ទី", "ស្វាយចន្ទី"),
+            "រោងចក្រកែច្នៃគ្រាប់<b>ស្វាយចន្ទី</b>ល្អ"
+        );
         // A stray syllable inside a word that is no query word stays as it matched: widened,
         // it lit whole words nobody searched for (QA round 2: ការិយាល័យ "office" for
         // ហាងកាហ្វេ, ទឹកកក "ice" for ទឹកដោះគោ "milk").
@@ -403,6 +407,11 @@ mod tests {
         assert_eq!(
             widened_for("ទឹកកកនិងទឹកដោះគោ", "ទឹកកកនិងទឹកដោះគោ", "ទឹក", "ទឹកដោះគោ"),
             "<b>ទឹក</b>កកនិងទឹកដោះគោ"
+        );
+        // A query word inside a longer word stays lit as a part of it.
+        assert_eq!(
+            widened_for("សេវាឥណទានពិសេស", "សេវាឥណទានពិសេស", "ទា", "ទា"),
+            "សេវាឥណ<b>ទា</b>នពិសេស"
         );
         // A query word the dictionary lacks is not cut (QA round 2: "…អន<b>ឡាញ</b>").
         assert_eq!(
