@@ -638,7 +638,7 @@ impl Connection {
                         outcome
                     }
                     None => Outcome::Error(vec![coded_error(
-                        "the server is at its limit of requests in flight; retry shortly",
+                        crate::http::limits::FULL,
                         "SERVICE_UNAVAILABLE",
                     )]),
                 };

@@ -213,6 +213,9 @@ impl InFlight {
     }
 }
 
+/// What a request or an operation turned away by `--max-in-flight` is told.
+pub const FULL: &str = "the server is at its limit of requests in flight; retry shortly";
+
 /// A running operation's share of the in-flight bounds when it is no request of its own (an
 /// operation on a WebSocket): its address's turn and a slot of the whole, freed when dropped.
 pub struct Slot {
@@ -433,7 +436,7 @@ pub async fn in_flight(State(slots): State<InFlight>, request: Request, next: Ne
     }
     let answer = match slots.all.try_acquire() {
         Ok(_permit) => next.run(request).await,
-        Err(_) => busy("the server is at its limit of requests in flight; retry shortly"),
+        Err(_) => busy(FULL),
     };
     if let Some(ip) = ip {
         if answer.extensions().get::<Refused>().is_some() {

@@ -727,19 +727,27 @@ fn compound_words<'t>(text: &'t str, word: &'t str, mentions: &[Mention]) -> Vec
     {
         return vec![word];
     }
-    // The first part keeps what went before the word, the last what came after (its particle).
-    let mut out = Vec::with_capacity(parts.len());
-    let mut at = 0;
-    for (i, part) in parts.iter().enumerate() {
-        let end = if i + 1 == parts.len() {
-            word.len()
-        } else {
-            lead + at + part.len()
-        };
-        out.push(&word[if i == 0 { 0 } else { lead + at }..end]);
-        at += part.len();
-    }
-    out
+    let cuts: Vec<usize> = std::iter::once(0)
+        .chain(parts.iter().scan(0, |at, part| {
+            *at += part.len();
+            Some(*at)
+        }))
+        .collect();
+    pieces_at(word, lead, &cuts)
+}
+
+/// `word` cut at `cuts` (offsets after its `lead`, from 0 to the typed word's end, in order):
+/// the first piece keeps what went before the word, the last what came after (its particle).
+fn pieces_at<'t>(word: &'t str, lead: usize, cuts: &[usize]) -> Vec<&'t str> {
+    let last = cuts.len().saturating_sub(2);
+    cuts.windows(2)
+        .enumerate()
+        .map(|(i, w)| {
+            let start = if i == 0 { 0 } else { lead + w[0] };
+            let end = if i == last { word.len() } else { lead + w[1] };
+            &word[start..end]
+        })
+        .collect()
 }
 
 /// An unspaced Khmer or Korean word that names a glossary concept in part and has other words
@@ -846,16 +854,7 @@ fn mention_words<'t>(text: &'t str, word: &'t str, mentions: &[Mention]) -> Vec<
         cuts.sort_unstable();
         cuts.dedup();
     }
-    let last = cuts.len() - 2;
-    let pieces: Vec<&str> = cuts
-        .windows(2)
-        .enumerate()
-        .map(|(i, w)| {
-            let start = if i == 0 { 0 } else { lead + w[0] };
-            let end = if i == last { word.len() } else { lead + w[1] };
-            &word[start..end]
-        })
-        .collect();
+    let pieces = pieces_at(word, lead, &cuts);
     let content: Vec<&str> = pieces
         .iter()
         .copied()
@@ -1555,11 +1554,21 @@ fn search_words(
     searcher: &Searcher,
     req: &SearchRequest,
 ) -> Result<SearchResults, SearchError> {
+    // Read once for both lists: the words a some-words search looks for, and what the
+    // highlights keep whole.
+    let spaced = spaced_words(&req.text);
+    let lit: Vec<String> = req
+        .text
+        .split_whitespace()
+        .chain(spaced.split_whitespace())
+        .map(str::to_lowercase)
+        .collect();
     let found = run(
         index,
         searcher,
         req,
         build(index, req, &req.text, Need::Every)?,
+        &lit,
     )?;
     // Decided again for every page, by the whole list; a cursor of the other list is refused
     // (`SOME_WORDS_TAG`).
@@ -1573,7 +1582,6 @@ fn search_words(
         }
         return Ok(found);
     }
-    let spaced = spaced_words(&req.text);
     let some = build(index, req, &spaced, Need::Some)?;
     if some.words < 2 {
         return Ok(found);
@@ -1583,7 +1591,7 @@ fn search_words(
         // would be no continuation of it.
         return Err(SearchError::CursorOfOtherList);
     }
-    let some = run(index, searcher, req, some)?;
+    let some = run(index, searcher, req, some, &lit)?;
     Ok(if some.total_count > 0 {
         SearchResults {
             some_words: true,
@@ -1605,12 +1613,14 @@ fn search_words(
     })
 }
 
-/// Runs one built query for one page of `req`.
+/// Runs one built query for one page of `req`; `lit` are the words searched, as typed and
+/// as cut into words, which its highlights keep whole.
 fn run(
     index: &SearchIndex,
     searcher: &Searcher,
     req: &SearchRequest,
     built: Built,
+    lit: &[String],
 ) -> Result<SearchResults, SearchError> {
     let Built {
         query,
@@ -1677,13 +1687,6 @@ fn run(
         None => Vec::new(),
     };
     let f = &index.fields;
-    // The words searched, as typed and as cut into words, for the highlights to keep whole.
-    let typed_words: Vec<String> = req
-        .text
-        .split_whitespace()
-        .chain(spaced_words(&req.text).split_whitespace())
-        .map(str::to_lowercase)
-        .collect();
     let mut out = Vec::with_capacity(hits.len());
     for (pos, hit) in (start..).zip(hits) {
         let doc: TantivyDocument = searcher.doc(hit.address)?;
@@ -1709,7 +1712,7 @@ fn run(
                     .trim();
                 Some(Highlight {
                     field: label.clone(),
-                    snippet: super::snippet::passage_html(whole, &snippet, &typed_words),
+                    snippet: super::snippet::passage_html(whole, &snippet, lit),
                 })
             })
             .collect();

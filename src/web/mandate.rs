@@ -345,10 +345,8 @@ pub async fn form(w: Web) -> Response {
     let query = w.query_form();
     if query.get("id").is_none() {
         // A new mandate the account has no room for: said now, not after the form (QA).
-        match crate::service::profiles::profile_limit_reached(&w.app, &w.viewer).await {
-            Ok(Some(limit)) => return w.profile_limit(limit),
-            Ok(None) => {}
-            Err(e) => return w.service_error(e),
+        if let Some(full) = w.refuse_when_full().await {
+            return full;
         }
     }
     let form = match query.get("id") {

@@ -443,6 +443,16 @@ impl Web {
         self.message_back(status, title_key, body_key, None)
     }
 
+    /// The limit page when the viewer's account has no room for one more profile: what the
+    /// forms for a new business or mandate answer at once, not after they are filled in (QA).
+    pub async fn refuse_when_full(&self) -> Option<Response> {
+        match service::profiles::profile_limit_reached(&self.app, &self.viewer).await {
+            Ok(Some(limit)) => Some(self.profile_limit(limit)),
+            Ok(None) => None,
+            Err(e) => Some(self.service_error(e)),
+        }
+    }
+
     /// The page that says the account has as many businesses or mandates on the site as one
     /// may (`limit`), with a link to the account page, where one can be taken off.
     pub fn profile_limit(&self, limit: usize) -> Response {

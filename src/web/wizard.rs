@@ -415,10 +415,8 @@ pub async fn new(w: Web) -> Response {
     };
     // A new business the account has no room for: said now, not after six steps (QA).
     if current.is_none() {
-        match crate::service::profiles::profile_limit_reached(&w.app, &w.viewer).await {
-            Ok(Some(limit)) => return w.profile_limit(limit),
-            Ok(None) => {}
-            Err(e) => return w.service_error(e),
+        if let Some(full) = w.refuse_when_full().await {
+            return full;
         }
     }
     // Each step's answers are checked before a later step is shown, so a problem is named on
