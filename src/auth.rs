@@ -152,6 +152,77 @@ pub fn token_hash(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// What a device proof is MACed with besides its nonce (versioned, so a later format cannot be
+/// mistaken for this one).
+const DEVICE_LABEL: &[u8] = b"khkr-match device v1";
+/// Hex digits of a proof's nonce and of its MAC, and the dot between.
+const DEVICE_PROOF_LEN: usize = 32 + 1 + 64;
+
+/// A device proof (OWASP's "device cookie"): handed to a client at a successful log-in, it lets
+/// that client's later log-ins on the same account skip the account-wide back-off that anyone
+/// who knows the e-mail can trigger. `nonce.mac`, the MAC an HMAC-SHA-256 keyed by the account's
+/// stored password hash: nothing new to store or share between replicas (the hash is in the
+/// database every replica reads), and a new password (changed or reset) ends every proof
+/// made under the old one. A copy of the database could forge proofs, but it holds the hashes
+/// themselves anyway.
+pub fn device_proof(password_hash: &str, nonce: &str) -> String {
+    use hmac::Mac;
+    let mac: String = device_mac(password_hash, nonce)
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{nonce}.{mac}")
+}
+
+/// A proof with a fresh nonce.
+pub fn new_device_proof(password_hash: &str) -> String {
+    device_proof(password_hash, &uuid::Uuid::new_v4().simple().to_string())
+}
+
+/// A proof of the same shape that no account made (what a sign-up answer carries for an e-mail
+/// that has an account, so the answer tells nothing).
+pub fn decoy_device_proof() -> String {
+    let mac = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    format!("{}.{mac}", uuid::Uuid::new_v4().simple())
+}
+
+/// The nonce of `proof` when it was made for the account with this password hash (compared in
+/// constant time); `None` for anything else, including input of another length.
+pub fn device_nonce<'a>(password_hash: &str, proof: &'a str) -> Option<&'a str> {
+    if proof.len() != DEVICE_PROOF_LEN {
+        return None;
+    }
+    let (nonce, mac) = proof.split_once('.')?;
+    if nonce.len() != 32 || !nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..mac.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(mac.get(i..i + 2)?, 16).ok())
+        .collect();
+    use hmac::Mac;
+    device_mac(password_hash, nonce)
+        .verify_slice(&bytes?)
+        .ok()
+        .map(|()| nonce)
+}
+
+fn device_mac(password_hash: &str, nonce: &str) -> hmac::Hmac<Sha256> {
+    use hmac::Mac;
+    // HMAC accepts keys of any length.
+    let mut m = <hmac::Hmac<Sha256> as Mac>::new_from_slice(password_hash.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    m.update(DEVICE_LABEL);
+    m.update(nonce.as_bytes());
+    m
+}
+
 /// A password humans can type from a printout, for demo accounts (not for real ones).
 pub fn demo_password() -> String {
     let raw = uuid::Uuid::new_v4().simple().to_string();
@@ -173,6 +244,35 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(token_hash(&a).len(), 64);
         assert_eq!(token_hash(&a), token_hash(&a));
+    }
+
+    #[test]
+    fn device_proofs_verify_only_for_their_account_and_password() {
+        let (a, b) = (
+            "$argon2id$v=19$m=19456,t=2,p=1$aaaa$bbbb",
+            "$argon2id$other",
+        );
+        let proof = new_device_proof(a);
+        assert_eq!(proof.len(), DEVICE_PROOF_LEN);
+        let nonce = device_nonce(a, &proof).expect("its own account's proof");
+        assert_eq!(proof, device_proof(a, nonce));
+        // Another account, or the same one after a new password: no proof.
+        assert_eq!(device_nonce(b, &proof), None);
+        // Edited, cut, padded or made up: no proof, and no panic on odd input.
+        let mut edited = proof.clone().into_bytes();
+        edited[40] = if edited[40] == b'0' { b'1' } else { b'0' };
+        for bad in [
+            String::from_utf8(edited).unwrap(),
+            proof[..96].to_string(),
+            format!("{proof}0"),
+            decoy_device_proof(),
+            "x".repeat(DEVICE_PROOF_LEN),
+            format!("{}.{}", "é".repeat(16), "0".repeat(64)),
+            String::new(),
+        ] {
+            assert_eq!(device_nonce(a, &bad), None, "{bad:?}");
+        }
+        assert_eq!(decoy_device_proof().len(), DEVICE_PROOF_LEN);
     }
 
     #[tokio::test]

@@ -584,6 +584,110 @@ fn password_guessing_backs_off() {
     assert!(codes.iter().any(|c| c == "RATE_LIMITED"), "{codes:?}");
 }
 
+/// Before (QA, attacker): whoever knew an account's e-mail could keep it out, with one wrong
+/// guess per back-off window, for up to 15 minutes; the right password waited too. Now a
+/// client that signed in before sends the `device` proof it was given, and its log-in counts
+/// only its own failures: the guesser, without one, still waits.
+#[test]
+fn a_client_that_signed_in_before_is_not_held_back_by_a_guesser() {
+    let s = TestServer::start_with(&[
+        "--login-failures-per-account",
+        "3",
+        "--login-failures-per-ip",
+        "1000",
+    ]);
+    const LOG_IN_DEVICE: &str = "mutation($e: String!, $p: String!, $d: String) { \
+        logIn(email: $e, password: $p, device: $d) { token device } }";
+    let email = format!("owner-{}@test.example", uuid::Uuid::new_v4().simple());
+    let signed_up = s.ok(
+        "mutation($input: SignUpInput!) { signUp(input: $input) { token device } }",
+        json!({ "input": { "email": email, "password": "correct horse battery", "role": "SME" } }),
+    );
+    let from_sign_up = signed_up["signUp"]["device"].as_str().unwrap().to_string();
+    let log_in = |p: &str, d: Option<&str>| {
+        post(
+            &s.base,
+            &json!({ "query": LOG_IN_DEVICE, "variables": { "e": email, "p": p, "d": d } }),
+        )
+        .2
+    };
+    // Another account's proof (signed up first: a hash takes time, and the back-offs below are
+    // of a second or two).
+    let other = s.ok(
+        "mutation($input: SignUpInput!) { signUp(input: $input) { device } }",
+        json!({ "input": {
+            "email": format!("other-{}@test.example", uuid::Uuid::new_v4().simple()),
+            "password": "another horse battery",
+            "role": "SME",
+        } }),
+    )["signUp"]["device"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // The proof of a sign-up is good for the log-ins after it, and a log-in keeps the same one.
+    let body = log_in("correct horse battery", Some(&from_sign_up));
+    let device = body["data"]["logIn"]["device"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(device, from_sign_up, "{body:#}");
+    // A guesser without a proof puts the account in back-off...
+    for i in 0..5 {
+        let body = log_in(&format!("wrong guess {i}"), None);
+        let code = error_code(&body);
+        assert!(
+            code == "UNAUTHENTICATED" || code == "RATE_LIMITED",
+            "{body:#}"
+        );
+    }
+    let body = log_in("correct horse battery", None);
+    assert_eq!(error_code(&body), "RATE_LIMITED", "{body:#}");
+    // ... and so does a made-up proof, and another account's.
+    let made_up = format!("{}.{}", "0".repeat(32), "0".repeat(64));
+    for proof in [made_up.as_str(), other.as_str(), "x"] {
+        let body = log_in("correct horse battery", Some(proof));
+        assert_eq!(error_code(&body), "RATE_LIMITED", "{proof}: {body:#}");
+    }
+    // The owner's client is let in at once.
+    let body = log_in("correct horse battery", Some(&device));
+    assert!(body["data"]["logIn"]["token"].is_string(), "{body:#}");
+    // Its own failures still back off, on its own key.
+    for i in 0..3 {
+        let body = log_in(&format!("typo {i}"), Some(&device));
+        assert_eq!(error_code(&body), "UNAUTHENTICATED", "{body:#}");
+    }
+    let body = log_in("correct horse battery", Some(&device));
+    assert_eq!(error_code(&body), "RATE_LIMITED", "{body:#}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("this device"),
+        "{body:#}"
+    );
+    std::thread::sleep(Duration::from_millis(1100));
+    let body = log_in("correct horse battery", Some(&device));
+    let token = body["data"]["logIn"]["token"].as_str().unwrap().to_string();
+    // A new password ends the proofs made under the old one; the change gives a new one.
+    let changed = s.as_token(&token).ok(
+        "mutation { changePassword(currentPassword: \"correct horse battery\", \
+            newPassword: \"a brand new horse\") { device } }",
+        json!({}),
+    );
+    let renewed = changed["changePassword"]["device"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(renewed, device);
+    for i in 0..5 {
+        log_in(&format!("wrong again {i}"), None);
+    }
+    let body = log_in("a brand new horse", Some(&device));
+    assert_eq!(error_code(&body), "RATE_LIMITED", "an old proof: {body:#}");
+    let body = log_in("a brand new horse", Some(&renewed));
+    assert!(body["data"]["logIn"]["token"].is_string(), "{body:#}");
+}
+
 /// Before: `aaaaaaaaaa`, `password12` and ten spaces were accepted as passwords.
 #[test]
 fn weak_passwords_are_refused() {

@@ -2213,6 +2213,42 @@ fn a_password_is_changed_on_its_page_and_guessing_gets_a_429_page() {
     );
     assert_eq!(refused.status, 429);
     assert!(refused.text().contains("Too many attempts"));
+    // Not for this browser, though, which signed in before (QA, attacker: a guesser kept the
+    // owner out too): the device cookie of the password change lets it in. The one the
+    // sign-up left was made under the old password and is no longer good.
+    let device = cookie_pair(&done, "khkr_device").expect("a device cookie");
+    let old_device = cookie_pair(&signed, "khkr_device").expect("one from the sign-up too");
+    assert_ne!(device, old_device);
+    let log_in_with = |cookie: &str| {
+        post_form(
+            &s,
+            "/en/login",
+            Some(&format!("{visit}; {cookie}")),
+            &[
+                ("csrf", &csrf),
+                ("email", &email),
+                ("password", "a brand new secret"),
+            ],
+        )
+    };
+    assert_eq!(log_in_with(&old_device).status, 429);
+    let back_in = log_in_with(&device);
+    assert_eq!(back_in.status, 303);
+    assert!(cookie_pair(&back_in, "khkr_session").is_some());
+    // Logging out leaves it: it vouches for the browser, not for a session.
+    let session = cookie_pair(&back_in, "khkr_session").unwrap();
+    let signed_in = format!("{visit}; {session}; {device}");
+    let csrf = csrf_of(&get(&s, "/en/me", &[("Cookie", &signed_in)]).text());
+    let out = post_form(&s, "/en/logout", Some(&signed_in), &[("csrf", &csrf)]);
+    assert_eq!(out.status, 303);
+    assert!(
+        cookie_pair(&out, "khkr_session").is_some(),
+        "the session goes"
+    );
+    assert!(
+        cookie_pair(&out, "khkr_device").is_none(),
+        "the device stays"
+    );
 }
 
 /// Two answers at one moment: both parties saying yes at once, or a double tap on "take it off

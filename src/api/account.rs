@@ -25,6 +25,10 @@ pub struct AuthPayload {
     pub token: String,
     /// The account signed in.
     pub user: User,
+    /// Keep this and send it as `logIn`'s `device` from this client from now on: a log-in that
+    /// carries it is not held back by failed log-ins that others make on the account, only by
+    /// this client's own. A new password ends it; the next log-in gives a new one.
+    pub device: String,
 }
 
 impl From<accounts::Session> for AuthPayload {
@@ -32,6 +36,7 @@ impl From<accounts::Session> for AuthPayload {
         AuthPayload {
             token: s.token,
             user: User(s.account),
+            device: s.device,
         }
     }
 }
@@ -111,8 +116,12 @@ impl AccountMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The account's e-mail.")] email: String,
         #[graphql(desc = "The account's password.")] password: String,
+        #[graphql(
+            desc = "The `device` an earlier `logIn` or `signUp` gave this client: with it, failed log-ins that others make on the account do not hold this one back."
+        )]
+        device: Option<String>,
     ) -> async_graphql::Result<AuthPayload> {
-        let s = accounts::log_in(app(ctx), viewer(ctx), &email, &password).await;
+        let s = accounts::log_in(app(ctx), viewer(ctx), &email, &password, device.as_deref()).await;
         gql(s.map(Into::into))
     }
 

@@ -21,6 +21,10 @@ pub struct Session {
     /// Send as `Authorization: Bearer <token>`.
     pub token: String,
     pub account: AccountView,
+    /// Proof that this client signed in to the account (`auth::device_proof`): sent back with a
+    /// later log-in, that log-in is not held back by failures others made on the account. Given
+    /// by sign-up, log-in and a password change.
+    pub device: String,
 }
 
 /// A new API key; its token is shown once.
@@ -49,7 +53,7 @@ async fn hash(password: String) -> ServiceResult<String> {
 /// Creates an account of any role (the caller decides who may create which role).
 pub async fn create_account(store: &dyn Store, new: NewAccount) -> ServiceResult<User> {
     match try_create(store, new).await? {
-        Created::New(user) => Ok(user),
+        Created::New(user, _) => Ok(user),
         Created::Taken(_) => Err(ServiceError::bad_input(
             "input.email",
             "an account with this e-mail already exists",
@@ -59,7 +63,8 @@ pub async fn create_account(store: &dyn Store, new: NewAccount) -> ServiceResult
 
 /// What an account creation found.
 enum Created {
-    New(User),
+    /// The account, and its password hash.
+    New(User, String),
     /// The e-mail has an account already; what would have been created (never stored).
     Taken(User),
 }
@@ -75,7 +80,7 @@ async fn try_create(store: &dyn Store, new: NewAccount) -> ServiceResult<Created
         created_at: OffsetDateTime::now_utc(),
     };
     match store.create_user(&user, &hash).await {
-        Ok(()) => Ok(Created::New(user)),
+        Ok(()) => Ok(Created::New(user, hash)),
         Err(StoreError::Conflict { .. }) => Ok(Created::Taken(user)),
         Err(e) => Err(e.into()),
     }
@@ -150,10 +155,11 @@ async fn issue(
     Ok((id, token))
 }
 
-fn session(v: &Viewer, user: User, token: String) -> Session {
+fn session(v: &Viewer, user: User, token: String, device: String) -> Session {
     Session {
         token,
         account: visibility::account(v, user, true),
+        device,
     }
 }
 
@@ -181,13 +187,14 @@ pub async fn sign_up(
         attempt(app, &format!("signup-ip:{ip}"), limit, "sign-ups").await?;
     }
     match try_create(app.store.as_ref(), new).await? {
-        Created::New(user) => {
+        Created::New(user, hash) => {
             let (_, token) = issue(app, &user, TokenKind::Session, None).await?;
-            Ok(session(v, user, token))
+            Ok(session(v, user, token, auth::new_device_proof(&hash)))
         }
         Created::Taken(decoy) => {
             tracing::info!("sign-up for an e-mail that has an account: answered with a decoy");
-            Ok(session(v, decoy, auth::new_token()))
+            let device = auth::decoy_device_proof();
+            Ok(session(v, decoy, auth::new_token(), device))
         }
     }
 }
@@ -197,11 +204,23 @@ static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| auth::hash_password(&auth::new_token()).unwrap_or_default());
 
 /// Signs in; a wrong e-mail or password gets the same UNAUTHENTICATED answer.
-pub async fn log_in(app: &App, v: &Viewer, email: &str, password: &str) -> ServiceResult<Session> {
+///
+/// `device` is the proof an earlier log-in (or the sign-up) gave this client
+/// ([`Session::device`]). With it, the client's failures count on a key of its own instead of
+/// the account's, so that whoever knows an e-mail can hold back every client but those that
+/// have signed in before (QA: one wrong guess per window kept an account out for up to 15
+/// minutes). Without it, or with a proof of another account or of an older password, the log-in
+/// is an unknown client's and waits as before.
+pub async fn log_in(
+    app: &App,
+    v: &Viewer,
+    email: &str,
+    password: &str,
+    device: Option<&str>,
+) -> ServiceResult<Session> {
     // Guessing is slowed per address and per account (see `throttle`), checked before the
     // costly hash so a blocked guesser costs almost nothing.
     let ip_key = v.client.map(|ip| format!("login-ip:{ip}"));
-    let account_key = login_account_key(email);
     let config = app.throttle.config;
     if let Some(key) = &ip_key {
         app.throttle
@@ -212,14 +231,31 @@ pub async fn log_in(app: &App, v: &Viewer, email: &str, password: &str) -> Servi
             )
             .await?;
     }
+    // With a proof, the account is read before its back-off is checked, since which key
+    // applies depends on whether its hash verifies the proof (one indexed read; the costly
+    // hash still comes after). Without one, a blocked guesser is refused before any read.
+    let read_first = match device {
+        Some(_) => Some(app.store.user_by_email(email.trim()).await?),
+        None => None,
+    };
+    let known = match (&read_first, device) {
+        (Some(Some((_, hash))), Some(proof)) => auth::device_nonce(hash, proof).map(str::to_string),
+        _ => None,
+    };
+    let (key, what) = match &known {
+        Some(nonce) => (
+            format!("login-device:{nonce}"),
+            "failed log-ins from this device",
+        ),
+        None => (login_account_key(email), "failed log-ins on this account"),
+    };
     app.throttle
-        .check(
-            &account_key,
-            config.login_failures_per_account,
-            "failed log-ins on this account",
-        )
+        .check(&key, config.login_failures_per_account, what)
         .await?;
-    let found = app.store.user_by_email(email.trim()).await?;
+    let found = match read_first {
+        Some(found) => found,
+        None => app.store.user_by_email(email.trim()).await?,
+    };
     // Verify against a dummy hash when the account is unknown, so timing does not tell which
     // e-mails have accounts.
     let (user, hash) = match found {
@@ -227,18 +263,24 @@ pub async fn log_in(app: &App, v: &Viewer, email: &str, password: &str) -> Servi
         None => (None, DUMMY_HASH.to_string()),
     };
     let password = password.to_string();
-    let ok = blocking(move || auth::verify_password(&password, &hash)).await?;
+    let checked = hash.clone();
+    let ok = blocking(move || auth::verify_password(&password, &checked)).await?;
     match (user, ok) {
         (Some(user), true) => {
-            app.throttle.clear(&account_key).await?;
+            app.throttle.clear(&key).await?;
             let (_, token) = issue(app, &user, TokenKind::Session, None).await?;
-            Ok(session(v, user, token))
+            // The same nonce again for a known client, so its key stays its own.
+            let device = match &known {
+                Some(nonce) => auth::device_proof(&hash, nonce),
+                None => auth::new_device_proof(&hash),
+            };
+            Ok(session(v, user, token, device))
         }
         _ => {
             if let Some(key) = &ip_key {
                 app.throttle.count(key).await?;
             }
-            app.throttle.count(&account_key).await?;
+            app.throttle.count(&key).await?;
             Err(ServiceError::Unauthenticated(
                 "wrong e-mail or password".into(),
             ))
@@ -288,9 +330,8 @@ pub async fn change_password(
         ));
     }
     app.throttle.clear(&key).await?;
-    app.store
-        .set_password_hash(user.id, &hash(new.to_string()).await?)
-        .await?;
+    let new_hash = hash(new.to_string()).await?;
+    app.store.set_password_hash(user.id, &new_hash).await?;
     let now = OffsetDateTime::now_utc();
     app.store
         .revoke_tokens_of(user.id, TokenKind::Session, now)
@@ -300,7 +341,9 @@ pub async fn change_password(
     app.revoked(crate::app::Revocation::TokensOf(user.id));
     let (_, token) = issue(app, &user, TokenKind::Session, None).await?;
     tracing::info!(account = %user.id, "password changed; every other session and reset link ended");
-    Ok(session(v, user, token))
+    // Proofs made under the old password end with it (they were MACed by its hash): this
+    // client gets one under the new.
+    Ok(session(v, user, token, auth::new_device_proof(&new_hash)))
 }
 
 /// Counts one attempt against `key`, refused (`RATE_LIMITED`, saying `what`) once `limit` are

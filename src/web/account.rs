@@ -122,10 +122,11 @@ pub async fn login(w: Web) -> Response {
 
 /// Signed in: a new session cookie and a redirect to the page that sent the person to log in,
 /// else the account page.
-fn signed_in(w: &Web, token: &str) -> Response {
+fn signed_in(w: &Web, s: &accounts::Session) -> Response {
     let mut r = see_other(&w.after_login());
-    r.headers_mut()
-        .append(header::SET_COOKIE, session::session_cookie(token, w.tls));
+    let h = r.headers_mut();
+    h.append(header::SET_COOKIE, session::session_cookie(&s.token, w.tls));
+    h.append(header::SET_COOKIE, session::device_cookie(&s.device, w.tls));
     r
 }
 
@@ -158,7 +159,7 @@ pub async fn signup_post(w: Web, body: Bytes) -> Response {
         return w.page(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     match accounts::sign_up(&w.app, &w.viewer, &email, password, role).await {
-        Ok(s) => signed_in(&w, &s.token),
+        Ok(s) => signed_in(&w, &s),
         Err(ServiceError::BadInput(errors)) => {
             for e in &errors.0 {
                 if e.field.ends_with("email") {
@@ -187,8 +188,8 @@ pub async fn login_post(w: Web, body: Bytes) -> Response {
     }
     let email = form.get("email").unwrap_or("").trim().to_string();
     let password = form.get("password").unwrap_or("");
-    match accounts::log_in(&w.app, &w.viewer, &email, password).await {
-        Ok(s) => signed_in(&w, &s.token),
+    match accounts::log_in(&w.app, &w.viewer, &email, password, w.device.as_deref()).await {
+        Ok(s) => signed_in(&w, &s),
         Err(ServiceError::Unauthenticated(_)) => {
             let mut page = AccountForm::new(&w, false);
             page.email = email;
@@ -262,7 +263,7 @@ pub async fn password_post(w: Web, body: Bytes) -> Response {
     let current = form.get("current").unwrap_or("");
     let new = form.get("new").unwrap_or("");
     match accounts::change_password(&w.app, &w.viewer, current, new).await {
-        Ok(s) => signed_in(&w, &s.token),
+        Ok(s) => signed_in(&w, &s),
         Err(ServiceError::BadInput(errors)) => {
             let mut page = PasswordForm::new(&w);
             for e in &errors.0 {

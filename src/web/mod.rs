@@ -183,6 +183,8 @@ pub struct Web {
     /// A visitor's nonce to set (none of our cookies came with the request).
     new_visit: Option<String>,
     pub tls: bool,
+    /// The device proof an earlier log-in left in this browser (`khkr_device`), for the next.
+    pub device: Option<String>,
 }
 
 impl FromRequestParts<Arc<App>> for Web {
@@ -232,6 +234,7 @@ impl FromRequestParts<Arc<App>> for Web {
             secret,
             new_visit,
             tls,
+            device: session::cookie(headers, session::DEVICE_COOKIE),
         })
     }
 }

@@ -26,6 +26,9 @@ use crate::domain::account::SESSION_DAYS;
 
 pub const SESSION_COOKIE: &str = "khkr_session";
 pub const VISIT_COOKIE: &str = "khkr_visit";
+/// The device proof of the last account that signed in here (`auth::device_proof`); it stays
+/// after logging out, since it vouches for this browser at the next log-in.
+pub const DEVICE_COOKIE: &str = "khkr_device";
 /// The name of the hidden form field.
 pub const CSRF_FIELD: &str = "csrf";
 const CSRF_LABEL: &[u8] = b"khkr-match web csrf v1";
@@ -79,6 +82,11 @@ pub fn clear_session_cookie(secure: bool) -> HeaderValue {
 /// `Set-Cookie` for a visitor's CSRF nonce (a year: it protects forms, it identifies no one).
 pub fn visit_cookie(nonce: &str, secure: bool) -> HeaderValue {
     set_cookie(VISIT_COOKIE, nonce, 365 * 24 * 3600, secure)
+}
+
+/// `Set-Cookie` for a device proof (a year; a new password ends it anyway).
+pub fn device_cookie(proof: &str, secure: bool) -> HeaderValue {
+    set_cookie(DEVICE_COOKIE, proof, 365 * 24 * 3600, secure)
 }
 
 /// A new random nonce for `khkr_visit`.
