@@ -875,57 +875,251 @@ fn contact_in_text(typed: &str) -> Option<String> {
     chat_name_in_text(&tokens)
         .or_else(|| phone_in_text(typed))
         .or_else(|| spelt_out_phone(typed))
-        .or_else(|| spelt_out_phone(&tens_as_digit_words(typed)))
+        .or_else(|| said_in_numbers(typed))
         .or_else(|| phone_split_by_words(typed))
 }
 
-/// Number words of two digits said as the digit words [`spelt_out_phone`] reads ("ninety-seven"
-/// as "nine seven", "ninety" as "nine zero", "twelve" as "one two"), so that a phone said in
-/// tens is read too (QA round 3: "Ninety-seven, seventy-six, fifty-four, thirty-two, ten" was
-/// published). English only: Khmer and Korean say tens with the digit words already read.
-fn tens_as_digit_words(text: &str) -> String {
-    const TENS: &[(&str, &str)] = &[
-        ("twenty", "two"),
-        ("thirty", "three"),
-        ("forty", "four"),
-        ("fifty", "five"),
-        ("sixty", "six"),
-        ("seventy", "seven"),
-        ("eighty", "eight"),
-        ("ninety", "nine"),
-    ];
-    const TEENS: &[(&str, &str)] = &[
-        ("ten", "one zero"),
-        ("eleven", "one one"),
-        ("twelve", "one two"),
-        ("thirteen", "one three"),
-        ("fourteen", "one four"),
-        ("fifteen", "one five"),
-        ("sixteen", "one six"),
-        ("seventeen", "one seven"),
-        ("eighteen", "one eight"),
-        ("nineteen", "one nine"),
-    ];
-    const UNITS: &[&str] = &[
-        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-    ];
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let mut out: Vec<String> = Vec::with_capacity(words.len());
-    for word in words {
-        let bare = word
-            .trim_matches(|c: char| !c.is_ascii_alphabetic() && c != '-')
-            .to_ascii_lowercase();
-        let (tens, unit) = bare.split_once('-').unwrap_or((bare.as_str(), ""));
-        if let Some((_, digit)) = TENS.iter().find(|(t, _)| *t == tens) {
-            let unit = if UNITS.contains(&unit) { unit } else { "zero" };
-            out.push(format!("{digit} {unit}"));
-        } else if let Some((_, digits)) = TEENS.iter().find(|(t, _)| *t == bare) {
-            out.push((*digits).to_string());
-        } else {
-            out.push(word.to_string());
+/// A word of a number said in words, as [`numbers_as_digit_words`] reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NumberWord {
+    /// A digit (one … nine, ប្រាំពីរ, 칠).
+    Unit(u8),
+    /// A multiple of ten said as one word (ninety, កៅសិប; ten and ដប់ as 1).
+    Tens(u8),
+    /// Eleven to nineteen (English): the tens and the unit at once.
+    Teen(u8),
+    /// Korean 십, "ten" after its digit (구십 "ninety").
+    Ten,
+    /// hundred, រយ, 백.
+    Hundred,
+    /// "and" inside an English number ("seven hundred and five").
+    And,
+}
+
+/// The number words of [`numbers_as_digit_words`]: Latin ones as words of their own, Khmer and
+/// Korean ones anywhere in a run (those scripts write numbers without spaces), the longer of two
+/// that start alike first.
+const NUMBER_WORDS: &[(&str, NumberWord)] = &[
+    ("zero", NumberWord::Unit(0)),
+    ("one", NumberWord::Unit(1)),
+    ("two", NumberWord::Unit(2)),
+    ("three", NumberWord::Unit(3)),
+    ("four", NumberWord::Unit(4)),
+    ("five", NumberWord::Unit(5)),
+    ("six", NumberWord::Unit(6)),
+    ("seven", NumberWord::Unit(7)),
+    ("eight", NumberWord::Unit(8)),
+    ("nine", NumberWord::Unit(9)),
+    ("ten", NumberWord::Tens(1)),
+    ("eleven", NumberWord::Teen(1)),
+    ("twelve", NumberWord::Teen(2)),
+    ("thirteen", NumberWord::Teen(3)),
+    ("fourteen", NumberWord::Teen(4)),
+    ("fifteen", NumberWord::Teen(5)),
+    ("sixteen", NumberWord::Teen(6)),
+    ("seventeen", NumberWord::Teen(7)),
+    ("eighteen", NumberWord::Teen(8)),
+    ("nineteen", NumberWord::Teen(9)),
+    ("twenty", NumberWord::Tens(2)),
+    ("thirty", NumberWord::Tens(3)),
+    ("forty", NumberWord::Tens(4)),
+    ("fifty", NumberWord::Tens(5)),
+    ("sixty", NumberWord::Tens(6)),
+    ("seventy", NumberWord::Tens(7)),
+    ("eighty", NumberWord::Tens(8)),
+    ("ninety", NumberWord::Tens(9)),
+    ("hundred", NumberWord::Hundred),
+    ("and", NumberWord::And),
+    ("សូន្យ", NumberWord::Unit(0)),
+    ("មួយ", NumberWord::Unit(1)),
+    ("ពីរ", NumberWord::Unit(2)),
+    ("បី", NumberWord::Unit(3)),
+    ("បួន", NumberWord::Unit(4)),
+    ("ប្រាំមួយ", NumberWord::Unit(6)),
+    ("ប្រាំពីរ", NumberWord::Unit(7)),
+    ("ប្រាំបី", NumberWord::Unit(8)),
+    ("ប្រាំបួន", NumberWord::Unit(9)),
+    ("ប្រាំ", NumberWord::Unit(5)),
+    ("ដប់", NumberWord::Tens(1)),
+    ("ម្ភៃ", NumberWord::Tens(2)),
+    ("សាមសិប", NumberWord::Tens(3)),
+    ("សែសិប", NumberWord::Tens(4)),
+    ("ហាសិប", NumberWord::Tens(5)),
+    ("ហុកសិប", NumberWord::Tens(6)),
+    ("ចិតសិប", NumberWord::Tens(7)),
+    ("ប៉ែតសិប", NumberWord::Tens(8)),
+    ("កៅសិប", NumberWord::Tens(9)),
+    ("រយ", NumberWord::Hundred),
+    ("공", NumberWord::Unit(0)),
+    ("영", NumberWord::Unit(0)),
+    ("일", NumberWord::Unit(1)),
+    ("이", NumberWord::Unit(2)),
+    ("삼", NumberWord::Unit(3)),
+    ("사", NumberWord::Unit(4)),
+    ("오", NumberWord::Unit(5)),
+    ("육", NumberWord::Unit(6)),
+    ("칠", NumberWord::Unit(7)),
+    ("팔", NumberWord::Unit(8)),
+    ("구", NumberWord::Unit(9)),
+    ("십", NumberWord::Ten),
+    ("백", NumberWord::Hundred),
+];
+
+const DIGIT_NAMES: [&str; 10] = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+];
+
+/// Numbers said in words of tens and hundreds, in the three languages, said again as the digit
+/// words [`spelt_out_phone`] reads, one per digit: "ninety-seven" and "ninety seven" as "nine
+/// seven", "ninety" as "nine zero", "twelve" as "one two", "seven hundred and sixty-five" as
+/// "seven six five", កៅសិបប្រាំពីរ and 구십칠 as "nine seven", ប្រាំពីររយហុកសិបប្រាំ and 칠백육십오 as
+/// "seven six five" (QA rounds 3 and 4: a phone said in tens or hundreds was published). Digits
+/// said one by one (공일공, "zero nine seven") are left as they are. Only the words of a number
+/// change, so the rest of the text, and what [`spelt_out_phone`] quotes of it, is the same.
+fn numbers_as_digit_words(text: &str) -> InDigitWords {
+    // The number words of the text, with where each is.
+    let mut found: Vec<(usize, usize, NumberWord)> = Vec::new();
+    let mut pos = 0;
+    while let Some(c) = text[pos..].chars().next() {
+        if c.is_ascii_alphabetic() {
+            let len = text[pos..]
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(text.len() - pos);
+            let word = text[pos..pos + len].to_ascii_lowercase();
+            if let Some((_, w)) = NUMBER_WORDS.iter().find(|(n, _)| *n == word) {
+                found.push((pos, pos + len, *w));
+            }
+            pos += len;
+            continue;
+        }
+        let here = NUMBER_WORDS
+            .iter()
+            .find(|(n, _)| !n.is_ascii() && text[pos..].starts_with(n));
+        match here {
+            Some((n, w)) => {
+                found.push((pos, pos + n.len(), *w));
+                pos += n.len();
+            }
+            None => pos += c.len_utf8(),
         }
     }
-    out.join(" ")
+    // Words of one number follow one another with nothing, spaces or a hyphen between.
+    let joined = |a: usize, b: usize| {
+        text[a..b]
+            .chars()
+            .all(|c| c == ' ' || c == '-' || crate::domain::text::is_invisible(c))
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut replaced = Vec::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < found.len() {
+        let Some((used, digits)) = number_at(&found[i..], &joined) else {
+            i += 1;
+            continue;
+        };
+        let (start, end) = (found[i].0, found[i + used - 1].1);
+        out.push_str(&text[copied..start]);
+        let said: Vec<&str> = digits.iter().map(|d| DIGIT_NAMES[*d as usize]).collect();
+        let at = out.len();
+        out.push(' ');
+        out.push_str(&said.join(" "));
+        out.push(' ');
+        replaced.push((at, out.len(), start, end));
+        copied = end;
+        i += used;
+    }
+    out.push_str(&text[copied..]);
+    InDigitWords {
+        text: out,
+        replaced,
+    }
+}
+
+/// A text with its numbers said digit by digit ([`numbers_as_digit_words`]), and what was
+/// replaced: (start, end) in the new text, then in the old.
+struct InDigitWords {
+    text: String,
+    replaced: Vec<(usize, usize, usize, usize)>,
+}
+
+impl InDigitWords {
+    /// Where a place in the new text was in the old one: a place inside a replaced number is
+    /// its start (`end` false) or its end (`end` true).
+    fn old_place(&self, at: usize, end: bool) -> usize {
+        let mut shift: isize = 0;
+        for &(new_start, new_end, old_start, old_end) in &self.replaced {
+            if at < new_start || (end && at == new_start) {
+                break;
+            }
+            if at < new_end || (end && at == new_end) {
+                return if end { old_end } else { old_start };
+            }
+            shift = old_end as isize - new_end as isize;
+        }
+        at.saturating_add_signed(shift)
+    }
+}
+
+/// A phone said in tens or hundreds ([`numbers_as_digit_words`]), quoted as the owner wrote it
+/// (the refusal shows the words of the text, not the digit words they were read as).
+fn said_in_numbers(typed: &str) -> Option<String> {
+    let said = numbers_as_digit_words(typed);
+    if said.replaced.is_empty() {
+        return None;
+    }
+    let (start, end) = spelt_out_phone_at(&said.text)?;
+    let (start, end) = (said.old_place(start, false), said.old_place(end, true));
+    typed.get(start..end).map(str::to_string)
+}
+
+/// The number said by the words at the start of `words` that hold a tens or hundreds word: how
+/// many words it takes and its digits (a hundred and what follows as three, tens as two).
+/// `None` when they start no such number (a digit said alone, or a word out of place).
+fn number_at(
+    words: &[(usize, usize, NumberWord)],
+    joined: &dyn Fn(usize, usize) -> bool,
+) -> Option<(usize, Vec<u8>)> {
+    use NumberWord::*;
+    let at = |i: usize| -> Option<NumberWord> {
+        let w = words.get(i)?;
+        (i == 0 || joined(words[i - 1].1, w.0)).then_some(w.2)
+    };
+    let mut i = 0;
+    let mut hundreds = None;
+    // [digit] hundred [and]
+    match (at(0), at(1)) {
+        (Some(Unit(d)), Some(Hundred)) => {
+            hundreds = Some(d);
+            i = 2;
+        }
+        (Some(Hundred), _) => {
+            hundreds = Some(1);
+            i = 1;
+        }
+        _ => {}
+    }
+    if hundreds.is_some() && at(i) == Some(And) {
+        i += 1;
+    }
+    // The tens and the unit: ninety [seven], seventeen, [구]십[칠], or a unit after a hundred.
+    let tens = match (at(i), at(i + 1), at(i + 2)) {
+        (Some(Tens(t)), Some(Unit(u)), _) if u > 0 => Some((t, u, 2)),
+        (Some(Tens(t)), _, _) => Some((t, 0, 1)),
+        (Some(Teen(u)), _, _) => Some((1, u, 1)),
+        (Some(Unit(t)), Some(Ten), Some(Unit(u))) if t > 0 && u > 0 => Some((t, u, 3)),
+        (Some(Unit(t)), Some(Ten), _) if t > 0 => Some((t, 0, 2)),
+        (Some(Ten), Some(Unit(u)), _) if u > 0 => Some((1, u, 2)),
+        (Some(Ten), _, _) => Some((1, 0, 1)),
+        (Some(Unit(u)), _, _) if hundreds.is_some() => Some((0, u, 1)),
+        _ => None,
+    };
+    match (hundreds, tens) {
+        (None, None) => None,
+        (Some(h), None) => Some((i, vec![h, 0, 0])),
+        (Some(h), Some((t, u, n))) => Some((i + n, vec![h, t, u])),
+        (None, Some((t, u, n))) => Some((i + n, vec![t, u])),
+    }
 }
 
 /// A phone number whose groups of digits are parted by a few words ("097 followed by 765 and
@@ -1170,6 +1364,11 @@ const DIGIT_WORDS: &[(&str, char)] = &[
 /// and Korean ones also inside a run of text, which those scripts write without spaces. One
 /// pass over the text, at most a few dozen digits kept.
 fn spelt_out_phone(text: &str) -> Option<String> {
+    spelt_out_phone_at(text).map(|(start, end)| text[start..end].to_string())
+}
+
+/// Where in `text` [`spelt_out_phone`] finds a phone.
+fn spelt_out_phone_at(text: &str) -> Option<(usize, usize)> {
     let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
     // A Latin word of its own at `pos`, in any case.
     let latin_word_at = |pos: usize, word: &str| {
@@ -1235,7 +1434,7 @@ fn spelt_out_phone(text: &str) -> Option<String> {
         if !(run.is_some() && between) {
             if let Some((start, end)) = run.take() {
                 if words > 0 && says_a_phone(&digits) {
-                    return Some(text[start..end].to_string());
+                    return Some((start, end));
                 }
             }
             digits.clear();
@@ -1245,7 +1444,7 @@ fn spelt_out_phone(text: &str) -> Option<String> {
         pos += c.len_utf8();
     }
     let (start, end) = run?;
-    (words > 0 && says_a_phone(&digits)).then(|| text[start..end].to_string())
+    (words > 0 && says_a_phone(&digits)).then_some((start, end))
 }
 
 /// Whether `word` (lower-cased, without punctuation) names a chat app of [`CHAT_WORDS`]: as
@@ -2843,6 +3042,11 @@ mod tests {
             "Our phone is 097 followed by 765 and 4321",
             "Call zero ninety-seven, seventy-six five, forty-three twenty-one",
             "Zero ninety-seven seventy-six five forty-three twenty-one",
+            // QA round 4: hundreds, tens without their hyphen, Khmer and Korean tens.
+            "Call zero ninety-seven, seven hundred and sixty-five, forty-three twenty-one",
+            "Call zero ninety seven seven hundred sixty five forty three twenty one",
+            "ទូរស័ព្ទ សូន្យ កៅសិបប្រាំពីរ ប្រាំពីររយហុកសិបប្រាំ សែសិបបី ម្ភៃមួយ",
+            "전화 공 구십칠 칠백육십오 사십삼 이십일",
             "Write to zorblax.owner at gmail",
             "Write to zorblax.owner on Gmail.",
             "E-mail: zorblax.owner (Gmail)",
@@ -2909,6 +3113,9 @@ mod tests {
             "Opened in 2015 with 30 workers and 2000 customers in 25 provinces",
             "From 09 to 17 every day; 20 rooms and 12 staff",
             "Twenty-five years, forty workers, ninety tonnes; seventy percent export",
+            "Seven hundred and five workers, ninety-seven machines, forty-three trucks",
+            "កម្មករប្រាំពីររយនាក់ ម៉ាស៊ីនកៅសិបប្រាំពីរ ឡានសែសិបបី",
+            "직원 칠백 명, 기계 구십칠 대, 백화점 납품 이십 년, 일이 많은 회사",
             "Grade I - 2 stars; room O-12 on floor 3",
         ] {
             assert_eq!(check(text, &other), None, "{text}");
@@ -2921,6 +3128,48 @@ mod tests {
         assert_eq!(check("Sokha Cashew roasts nuts", &handle), None);
         assert!(check("Order on t.me/sokha_cashew", &handle).is_some());
         assert!(check("Telegram: @Sokha_Cashew", &handle).is_some());
+    }
+
+    #[test]
+    fn a_phone_said_in_numbers_is_quoted_as_written() {
+        for (text, quoted) in [
+            (
+                "Call zero ninety-seven, seven hundred and sixty-five, forty-three twenty-one today",
+                "zero ninety-seven, seven hundred and sixty-five, forty-three twenty-one",
+            ),
+            (
+                "ទូរស័ព្ទ សូន្យ កៅសិបប្រាំពីរ ប្រាំពីររយហុកសិបប្រាំ សែសិបបី ម្ភៃមួយ ណា",
+                "សូន្យ កៅសិបប្រាំពីរ ប្រាំពីររយហុកសិបប្រាំ សែសិបបី ម្ភៃមួយ",
+            ),
+            ("전화 공 구십칠 칠백육십오 사십삼 이십일 입니다", "공 구십칠 칠백육십오 사십삼 이십일"),
+        ] {
+            assert_eq!(said_in_numbers(text).as_deref(), Some(quoted), "{text}");
+        }
+        assert_eq!(said_in_numbers("zero nine seven seven six"), None);
+    }
+
+    #[test]
+    fn numbers_in_words_are_said_digit_by_digit() {
+        for (text, said) in [
+            ("ninety-seven", " nine seven "),
+            ("ninety seven", " nine seven "),
+            ("Ninety", " nine zero "),
+            ("twelve ten", " one two   one zero "),
+            ("seven hundred and sixty-five", " seven six five "),
+            ("seven hundred five", " seven zero five "),
+            ("a hundred", "a  one zero zero "),
+            ("zero nine seven", "zero nine seven"),
+            ("កៅសិបប្រាំពីរ", " nine seven "),
+            ("ប្រាំពីររយហុកសិបប្រាំ", " seven six five "),
+            ("ដប់ប្រាំ", " one five "),
+            ("구십칠", " nine seven "),
+            ("칠백육십오", " seven six five "),
+            ("십", " one zero "),
+            ("공일공", "공일공"),
+            ("someone tenfold", "someone tenfold"),
+        ] {
+            assert_eq!(numbers_as_digit_words(text).text, said, "{text}");
+        }
     }
 
     /// Every role × tie to a match × pipeline fact, shortlisted and introduced.
