@@ -920,6 +920,15 @@ mod tests {
             .filter_map(|m| g.concept(m.concept).map(|c| c.id.as_str()))
             .collect();
         assert_eq!(named, ["cafe"]);
+        // A firm that builds payment systems is fintech (QA: 핀테크 and "fintech" found no
+        // profile on the demo); a shop that takes e-payments is not.
+        for text in [
+            "builds booking and payment systems integrated with KHQR",
+            "KHQR과 연동되는 예약·결제 시스템을 만드는",
+        ] {
+            assert!(ids(text).contains(&"fintech"), "{text}: {:?}", ids(text));
+        }
+        assert!(!ids("we accept QR payments and e-wallets").contains(&"fintech"));
     }
 
     proptest::proptest! {
