@@ -238,3 +238,56 @@ fn reasons_come_in_the_requested_language_and_private_fields_stay_hidden() {
     assert_eq!(km["investor"]["contact"], Value::Null);
     assert!(!km.to_string().contains("Secret"));
 }
+
+/// Before (QA, a Korean analyst): a mandate that named 프놈펜 gave every SME whose text said
+/// Phnom Penh TEXT points on top of LOCATION's, and the reason read "Both mention Phnom Penh".
+/// A place is where a profile is, which LOCATION scores from its province.
+#[test]
+fn a_place_both_texts_name_is_no_shared_text() {
+    let s = TestServer::start();
+    let placed = publish_sme(
+        &s,
+        sme(
+            "1030",
+            "KH-12",
+            &["EQUITY"],
+            "Cashew processing workshop in Phnom Penh",
+        ),
+    );
+    let unplaced = publish_sme(
+        &s,
+        sme("1030", "KH-12", &["EQUITY"], "Cashew processing workshop"),
+    );
+    let mut investor = investor_input();
+    investor["description"] = json!({ "ko": "프놈펜의 캐슈넛 가공 기업에 투자합니다" });
+    investor["sectorInterests"] = json!(["10"]);
+    investor["preferredProvinces"] = json!(["KH-12"]);
+    let investor = publish_investor(&s, investor);
+    let all = s.ok(FOR_INVESTOR, json!({ "id": investor, "first": 10 }))["matchesForInvestor"]
+        .as_array()
+        .unwrap()
+        .clone();
+    check_explanations(&all);
+    let text_of = |id: &str| {
+        let m = all
+            .iter()
+            .find(|m| m["sme"]["id"] == id)
+            .unwrap_or_else(|| panic!("{id} ranked: {all:#?}"));
+        m["explanation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["feature"] == "TEXT")
+            .cloned()
+            .unwrap()
+    };
+    let (a, b) = (text_of(&placed), text_of(&unplaced));
+    assert_eq!(a["value"], b["value"], "{a:#}\n{b:#}");
+    assert!(
+        a["value"].as_f64().unwrap() > 0.0,
+        "cashew is shared: {a:#}"
+    );
+    let reason = a["reason"].as_str().unwrap();
+    assert!(reason.contains("cashew"), "{reason}");
+    assert!(!reason.contains("Phnom Penh"), "{reason}");
+}

@@ -271,9 +271,11 @@ pub fn shared_concepts(p: &Pair<'_>) -> Shared {
         .mentioned
         .investor
         .map_or_else(|| Cow::Owned(investor_concepts(p.investor)), Cow::Borrowed);
+    // Places are LOCATION's (see `search::matcher::text_query`), so no TEXT reason names them.
     let (named, related) = ours
         .all
         .intersection(&theirs.all)
+        .filter(|c| !glossary().concept(**c).is_some_and(|k| k.is_place()))
         .partition(|c| ours.named.contains(c) && theirs.named.contains(c));
     Shared { named, related }
 }

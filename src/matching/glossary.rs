@@ -54,9 +54,17 @@ pub struct Concept {
     pub source: String,
     /// Concepts this one implies, by index (a cafe implies coffee).
     pub also: Vec<usize>,
+    /// The business domain its group of the data file names ("Food and drink processing").
+    pub domain: String,
 }
 
 impl Concept {
+    /// A place (a province, a city, a country): where a profile is, which matching scores as
+    /// LOCATION from its province, not as something its text shares with another.
+    pub fn is_place(&self) -> bool {
+        self.domain == "Places"
+    }
+
     /// The name to show a reader of `lang`: the first form in that language, else English, else
     /// the id.
     pub fn name(&self, lang: Lang) -> &str {
@@ -430,7 +438,14 @@ impl Glossary {
         let mut by_id = HashMap::new();
         let mut header_seen = false;
         let mut whole_words: HashSet<String> = HashSet::new();
+        let mut domain = String::new();
         for (n, line) in data.lines().enumerate() {
+            if let Some(name) = line
+                .strip_prefix("# --- ")
+                .and_then(|l| l.strip_suffix(" ---"))
+            {
+                domain = name.to_string();
+            }
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }
@@ -488,6 +503,7 @@ impl Glossary {
                 ko,
                 source,
                 also: Vec::new(),
+                domain: domain.clone(),
             });
         }
         for (i, ids) in also_ids.iter().enumerate() {
