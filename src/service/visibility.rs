@@ -1133,8 +1133,15 @@ fn phone_split_by_words(text: &str) -> Option<String> {
         let read: String = t.chars().map(seen_digit).collect();
         (read.len() >= 2 && read.chars().all(|c| c.is_ascii_digit())).then_some(read)
     };
-    let filler =
-        |t: &str| t.chars().count() <= 12 && !t.chars().any(|c| seen_digit(c).is_ascii_digit());
+    // Only words that join the parts of one thing said in turn ("and", "followed by", និង,
+    // 그리고): groups with other words between are counts of things (QA round 4: "Seedlings: 012
+    // rows, 345 plants each, 678 in the nursery" was refused as a phone).
+    let filler = |t: &str| {
+        let word = t
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        word.is_empty() || PHONE_JOINERS.contains(&word.as_str())
+    };
     for start in 0..tokens.len() {
         let Some(first) = group(tokens[start]) else {
             continue;
@@ -1161,6 +1168,43 @@ fn phone_split_by_words(text: &str) -> Option<String> {
     }
     None
 }
+
+/// Words that join the groups of a phone said in parts ([`phone_split_by_words`]).
+const PHONE_JOINERS: &[&str] = &[
+    "and",
+    "then",
+    "followed",
+    "by",
+    "plus",
+    "next",
+    "after",
+    "that",
+    "dash",
+    "hyphen",
+    "space",
+    "comma",
+    "also",
+    "finally",
+    "last",
+    "lastly",
+    "និង",
+    "ហើយ",
+    "បន្ទាប់",
+    "បន្ទាប់មក",
+    "តាមដោយ",
+    "រួច",
+    "រួចហើយ",
+    "그리고",
+    "다음",
+    "다음에",
+    "그다음",
+    "그다음에",
+    "이어서",
+    "및",
+    "하고",
+    "끝으로",
+    "마지막으로",
+];
 
 /// Hosts of web mail, whose addresses people write without the ending ("sokha@naver": QA).
 const MAIL_HOSTS: &[&str] = &[
@@ -3040,6 +3084,8 @@ mod tests {
             "លេខ ៰៹៷ ៷៶៵ ៴៳៲៱",
             "Call O-9-7-7-6-5-4-3-2-l",
             "Our phone is 097 followed by 765 and 4321",
+            "លេខទូរស័ព្ទ 097 បន្ទាប់មក 765 និង 4321",
+            "번호는 097 그리고 765 다음에 4321",
             "Call zero ninety-seven, seventy-six five, forty-three twenty-one",
             "Zero ninety-seven seventy-six five forty-three twenty-one",
             // QA round 4: hundreds, tens without their hyphen, Khmer and Korean tens.
@@ -3113,6 +3159,8 @@ mod tests {
             "Opened in 2015 with 30 workers and 2000 customers in 25 provinces",
             "From 09 to 17 every day; 20 rooms and 12 staff",
             "Twenty-five years, forty workers, ninety tonnes; seventy percent export",
+            "Seedlings: 012 rows, 345 plants each, 678 in the nursery",
+            "Stock: 012 boxes of pepper, 345 bags of rice, 678 jars of honey",
             "Seven hundred and five workers, ninety-seven machines, forty-three trucks",
             "កម្មករប្រាំពីររយនាក់ ម៉ាស៊ីនកៅសិបប្រាំពីរ ឡានសែសិបបី",
             "직원 칠백 명, 기계 구십칠 대, 백화점 납품 이십 년, 일이 많은 회사",
