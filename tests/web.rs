@@ -2806,3 +2806,48 @@ fn the_languages_spoken_are_named_in_the_page_language() {
         "{page}"
     );
 }
+
+/// Before (QA): the same business could be published twice from the wizard, nothing saying it
+/// was on the site already. Now the first step of a new business names the account's
+/// businesses, each with the link that changes it.
+#[test]
+fn a_new_business_first_names_the_ones_already_on_the_site() {
+    let s = TestServer::start();
+    let (token, _) = s.sign_up("SME");
+    let cookie = format!("khkr_session={token}");
+    let first = get(&s, "/km/me/new", &[("Cookie", &cookie)]);
+    assert_eq!(first.status, 200);
+    assert!(!first.text().contains("id=\"already\""), "nothing yet");
+    let mut input = sme_input();
+    input["name"] = serde_json::json!({ "km": "ហាងកាហ្វេសុខា" });
+    let id = s.as_token(&token).ok(
+        "mutation($input: SmeInput!) { publishSme(input: $input) { id } }",
+        serde_json::json!({ "input": input }),
+    )["publishSme"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let html = get(&s, "/km/me/new", &[("Cookie", &cookie)]).text();
+    assert!(html.contains("id=\"already\""), "{html}");
+    assert!(html.contains("អ្នកមានអាជីវកម្មទាំងនេះនៅលើគេហទំព័ររួចហើយ"));
+    assert!(
+        html.contains("<span lang=\"km\">ហាងកាហ្វេសុខា</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("href=\"/km/me/edit/{id}\"")),
+        "{html}"
+    );
+    // Only where a new business starts: not on its later steps, nor when changing one.
+    let later = get(&s, "/km/me/new?step=sector&name=x", &[("Cookie", &cookie)]).text();
+    assert!(!later.contains("id=\"already\""));
+    let editing = get(&s, &format!("/km/me/edit/{id}"), &[("Cookie", &cookie)]);
+    assert!(!editing.text().contains("id=\"already\""));
+    // Taken off the site, it is no longer named.
+    s.as_token(&token).ok(
+        "mutation($id: ID!) { archiveSme(id: $id) { id } }",
+        serde_json::json!({ "id": id }),
+    );
+    let html = get(&s, "/km/me/new", &[("Cookie", &cookie)]).text();
+    assert!(!html.contains("id=\"already\""));
+}

@@ -126,6 +126,10 @@ struct WizardPage {
     min_intermediate: usize,
     min_advanced: usize,
     level_names: String,
+    /// The account's businesses on the site (name, its language, where to change it), named on
+    /// the first step of a new one: QA published the same business twice, with no word that it
+    /// was there already.
+    already: Vec<(String, &'static str, String)>,
 }
 
 impl WizardPage {
@@ -375,6 +379,7 @@ fn page(w: &Web, step: usize, draft: &Form) -> WizardPage {
         min_intermediate: crate::domain::digital::INTERMEDIATE_MIN,
         min_advanced: crate::domain::digital::ADVANCED_MIN,
         level_names: super::tools::level_names(tr),
+        already: Vec::new(),
     }
 }
 
@@ -463,7 +468,28 @@ pub async fn new(w: Web) -> Response {
             ));
         }
     }
-    w.page(StatusCode::OK, &page(&w, step, &draft))
+    let mut shown = page(&w, step, &draft);
+    if current.is_none() && step == 1 {
+        shown.already = match already(&w).await {
+            Ok(found) => found,
+            Err(e) => return w.service_error(e),
+        };
+    }
+    w.page(StatusCode::OK, &shown)
+}
+
+/// The viewer's businesses on the site, each with its name and where it is changed.
+async fn already(w: &Web) -> Result<Vec<(String, &'static str, String)>, ServiceError> {
+    let owned = profiles::owned_ids(&w.app, &w.viewer).await?;
+    let mine = profiles::published_by_ids::<Sme>(&w.app, &w.viewer, &owned).await?;
+    Ok(mine
+        .iter()
+        .map(|shown| {
+            let (name, lang) = super::matches::title(w.tr, w.lang, shown);
+            let edit = w.href(&format!("/me/edit/{}", shown.get().id));
+            (name, lang, edit)
+        })
+        .collect())
 }
 
 /// One of the viewer's own businesses (as its owner sees it), or `None`.
