@@ -940,10 +940,14 @@ mod tests {
         // profile on the demo); a shop that takes e-payments is not.
         for text in [
             "builds booking and payment systems integrated with KHQR",
-            "KHQR과 연동되는 예약·결제 시스템을 만드는",
+            "전자지급결제대행(PG) 서비스를 제공합니다",
         ] {
             assert!(ids(text).contains(&"fintech"), "{text}: {:?}", ids(text));
         }
+        // Not 결제 시스템: as a form of its own, a search for 결제시스템 would no longer be cut
+        // into 결제 and 시스템 (`search::query::mention_words`) and would miss the Korean texts
+        // that space it.
+        assert!(!ids("결제 시스템을 개발합니다").contains(&"fintech"));
         assert!(!ids("we accept QR payments and e-wallets").contains(&"fintech"));
     }
 
