@@ -2829,7 +2829,10 @@ fn a_new_business_first_names_the_ones_already_on_the_site() {
         .to_string();
     let html = get(&s, "/km/me/new", &[("Cookie", &cookie)]).text();
     assert!(html.contains("id=\"already\""), "{html}");
-    assert!(html.contains("អ្នកមានអាជីវកម្មទាំងនេះនៅលើគេហទំព័ររួចហើយ"));
+    assert!(
+        html.contains("អ្នកមានអាជីវកម្មនេះនៅលើគេហទំព័ររួចហើយ"),
+        "one business is named as one (QA round 2)"
+    );
     assert!(
         html.contains("<span lang=\"km\">ហាងកាហ្វេសុខា</span>"),
         "{html}"

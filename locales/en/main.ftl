@@ -318,7 +318,10 @@ wizard-back = Back
 wizard-start = Add a business
 wizard-name = Name of the business
 wizard-name-hint = As your customers know it.
-wizard-already = You already have these businesses on the site. To change one, open it here instead of adding it again:
+wizard-already = { $count ->
+    [1] You already have this business on the site. To change it, open it here instead of adding it again:
+   *[other] You already have these businesses on the site. To change one, open it here instead of adding it again:
+}
 wizard-already-change = Change it
 wizard-description = What does the business do?
 wizard-description-hint = A few sentences: what you make or sell, for whom, and what you are looking for.

@@ -314,7 +314,10 @@ wizard-back = 뒤로
 wizard-start = 기업 추가하기
 wizard-name = 기업 이름
 wizard-name-hint = 고객이 아는 이름으로.
-wizard-already = 이미 사이트에 올린 사업체가 있습니다. 바꾸려면 다시 추가하지 말고 여기에서 여세요:
+wizard-already = { $count ->
+    [1] 이미 사이트에 올린 사업체가 있습니다. 바꾸려면 다시 추가하지 말고 여기에서 여세요:
+   *[other] 이미 사이트에 올린 사업체들이 있습니다. 바꾸려면 다시 추가하지 말고 여기에서 여세요:
+}
 wizard-already-change = 바꾸기
 wizard-description = 어떤 일을 하는 기업입니까?
 wizard-description-hint = 몇 문장으로: 무엇을 만들거나 팔고, 고객은 누구이며, 무엇을 찾는지.

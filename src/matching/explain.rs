@@ -233,6 +233,10 @@ const SAID_BY_EVERYONE: &[&str] = &[
     "customer",
     "sales",
     "fdi",
+    // The firm's own words (QA round 2: "Both mention limited company, office" read from "Co.,
+    // Ltd." and 현지 사무소).
+    "limited_company",
+    "office",
 ];
 
 /// Whether concept `c` is one that nearly every profile mentions ([`SAID_BY_EVERYONE`]).
