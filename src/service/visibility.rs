@@ -874,7 +874,10 @@ fn contact_in_text(typed: &str) -> Option<String> {
     }
     chat_name_in_text(&tokens)
         .or_else(|| phone_in_text(typed))
-        .or_else(|| spelt_out_phone(typed))
+        .or_else(|| {
+            let (start, end) = spelt_out_phone_at(&joiners_blanked(typed))?;
+            typed.get(start..end).map(str::to_string)
+        })
         .or_else(|| said_in_numbers(typed))
         .or_else(|| phone_split_by_words(typed))
 }
@@ -894,6 +897,10 @@ enum NumberWord {
     Hundred,
     /// "and" inside an English number ("seven hundred and five").
     And,
+    /// "a" or "an" before a hundred or a thousand.
+    A,
+    /// thousand, ពាន់, 천.
+    Thousand,
 }
 
 /// The number words of [`numbers_as_digit_words`]: Latin ones as words of their own, Khmer and
@@ -929,6 +936,9 @@ const NUMBER_WORDS: &[(&str, NumberWord)] = &[
     ("eighty", NumberWord::Tens(8)),
     ("ninety", NumberWord::Tens(9)),
     ("hundred", NumberWord::Hundred),
+    ("thousand", NumberWord::Thousand),
+    ("a", NumberWord::A),
+    ("an", NumberWord::A),
     ("and", NumberWord::And),
     ("សូន្យ", NumberWord::Unit(0)),
     ("មួយ", NumberWord::Unit(1)),
@@ -942,6 +952,16 @@ const NUMBER_WORDS: &[(&str, NumberWord)] = &[
     ("ប្រាំ", NumberWord::Unit(5)),
     ("ដប់", NumberWord::Tens(1)),
     ("ម្ភៃ", NumberWord::Tens(2)),
+    ("ម៉្ភៃ", NumberWord::Tens(2)),
+    ("សេសិប", NumberWord::Tens(4)),
+    // Tens written in two words (QA round 4: កៅ សិប).
+    ("សាម សិប", NumberWord::Tens(3)),
+    ("សែ សិប", NumberWord::Tens(4)),
+    ("ហា សិប", NumberWord::Tens(5)),
+    ("ហុក សិប", NumberWord::Tens(6)),
+    ("ចិត សិប", NumberWord::Tens(7)),
+    ("ប៉ែត សិប", NumberWord::Tens(8)),
+    ("កៅ សិប", NumberWord::Tens(9)),
     ("សាមសិប", NumberWord::Tens(3)),
     ("សែសិប", NumberWord::Tens(4)),
     ("ហាសិប", NumberWord::Tens(5)),
@@ -950,6 +970,7 @@ const NUMBER_WORDS: &[(&str, NumberWord)] = &[
     ("ប៉ែតសិប", NumberWord::Tens(8)),
     ("កៅសិប", NumberWord::Tens(9)),
     ("រយ", NumberWord::Hundred),
+    ("ពាន់", NumberWord::Thousand),
     ("공", NumberWord::Unit(0)),
     ("영", NumberWord::Unit(0)),
     ("일", NumberWord::Unit(1)),
@@ -963,6 +984,7 @@ const NUMBER_WORDS: &[(&str, NumberWord)] = &[
     ("구", NumberWord::Unit(9)),
     ("십", NumberWord::Ten),
     ("백", NumberWord::Hundred),
+    ("천", NumberWord::Thousand),
 ];
 
 const DIGIT_NAMES: [&str; 10] = [
@@ -970,12 +992,12 @@ const DIGIT_NAMES: [&str; 10] = [
 ];
 
 /// Numbers said in words of tens and hundreds, in the three languages, said again as the digit
-/// words [`spelt_out_phone`] reads, one per digit: "ninety-seven" and "ninety seven" as "nine
+/// words [`spelt_out_phone_at`] reads, one per digit: "ninety-seven" and "ninety seven" as "nine
 /// seven", "ninety" as "nine zero", "twelve" as "one two", "seven hundred and sixty-five" as
 /// "seven six five", កៅសិបប្រាំពីរ and 구십칠 as "nine seven", ប្រាំពីររយហុកសិបប្រាំ and 칠백육십오 as
 /// "seven six five" (QA rounds 3 and 4: a phone said in tens or hundreds was published). Digits
 /// said one by one (공일공, "zero nine seven") are left as they are. Only the words of a number
-/// change, so the rest of the text, and what [`spelt_out_phone`] quotes of it, is the same.
+/// change, so the rest of the text, and what [`spelt_out_phone_at`] quotes of it, is the same.
 fn numbers_as_digit_words(text: &str) -> InDigitWords {
     // The number words of the text, with where each is.
     let mut found: Vec<(usize, usize, NumberWord)> = Vec::new();
@@ -1007,7 +1029,7 @@ fn numbers_as_digit_words(text: &str) -> InDigitWords {
     let joined = |a: usize, b: usize| {
         text[a..b]
             .chars()
-            .all(|c| c == ' ' || c == '-' || crate::domain::text::is_invisible(c))
+            .all(|c| c == ' ' || is_dash(c) || crate::domain::text::is_invisible(c))
     };
     let mut out = String::with_capacity(text.len() + 16);
     let mut replaced = Vec::new();
@@ -1064,13 +1086,46 @@ impl InDigitWords {
 /// A phone said in tens or hundreds ([`numbers_as_digit_words`]), quoted as the owner wrote it
 /// (the refusal shows the words of the text, not the digit words they were read as).
 fn said_in_numbers(typed: &str) -> Option<String> {
-    let said = numbers_as_digit_words(typed);
+    // Read with the joining words left out, at the same places, so a place in one is a place
+    // in the other.
+    let said = numbers_as_digit_words(&joiners_blanked(typed));
     if said.replaced.is_empty() {
         return None;
     }
     let (start, end) = spelt_out_phone_at(&said.text)?;
     let (start, end) = (said.old_place(start, false), said.old_place(end, true));
     typed.get(start..end).map(str::to_string)
+}
+
+/// Whether `c` is a hyphen or a dash (QA round 4: "ninety–seven" with an en dash passed).
+fn is_dash(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}')
+}
+
+/// `text` with its joining words ([`PHONE_JOINERS`]: and, then, followed by, និង, 그리고 …)
+/// blanked out by as many spaces as they have bytes, so that the digits and digit words of a
+/// phone said in parts read as one run, at the same places (QA round 4: "zero nine seven
+/// followed by seven six five and four three two one" was published).
+fn joiners_blanked(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest.len() - rest.trim_start().len();
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let token = &rest[..end];
+        let word = token
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        if !word.is_empty() && PHONE_JOINERS.contains(&word.as_str()) {
+            out.extend(std::iter::repeat_n(' ', token.len()));
+        } else {
+            out.push_str(token);
+        }
+        rest = &rest[end..];
+    }
+    out
 }
 
 /// The number said by the words at the start of `words` that hold a tens or hundreds word: how
@@ -1085,21 +1140,27 @@ fn number_at(
         let w = words.get(i)?;
         (i == 0 || joined(words[i - 1].1, w.0)).then_some(w.2)
     };
+    // [digit or "a"] thousand, then [digit or "a"] hundred, then [and].
     let mut i = 0;
-    let mut hundreds = None;
-    // [digit] hundred [and]
-    match (at(0), at(1)) {
-        (Some(Unit(d)), Some(Hundred)) => {
-            hundreds = Some(d);
-            i = 2;
+    let times = |of: NumberWord, i: &mut usize| match (at(*i), at(*i + 1)) {
+        (Some(Unit(d)), Some(w)) if w == of => {
+            *i += 2;
+            Some(d)
         }
-        (Some(Hundred), _) => {
-            hundreds = Some(1);
-            i = 1;
+        (Some(A), Some(w)) if w == of => {
+            *i += 2;
+            Some(1)
         }
-        _ => {}
-    }
-    if hundreds.is_some() && at(i) == Some(And) {
+        (Some(w), _) if w == of => {
+            *i += 1;
+            Some(1)
+        }
+        _ => None,
+    };
+    let thousands = times(Thousand, &mut i);
+    let hundreds = times(Hundred, &mut i);
+    let big = thousands.is_some() || hundreds.is_some();
+    if big && at(i) == Some(And) {
         i += 1;
     }
     // The tens and the unit: ninety [seven], seventeen, [구]십[칠], or a unit after a hundred.
@@ -1111,15 +1172,22 @@ fn number_at(
         (Some(Unit(t)), Some(Ten), _) if t > 0 => Some((t, 0, 2)),
         (Some(Ten), Some(Unit(u)), _) if u > 0 => Some((1, u, 2)),
         (Some(Ten), _, _) => Some((1, 0, 1)),
-        (Some(Unit(u)), _, _) if hundreds.is_some() => Some((0, u, 1)),
+        (Some(Unit(u)), _, _) if big => Some((0, u, 1)),
         _ => None,
     };
-    match (hundreds, tens) {
-        (None, None) => None,
-        (Some(h), None) => Some((i, vec![h, 0, 0])),
-        (Some(h), Some((t, u, n))) => Some((i + n, vec![h, t, u])),
-        (None, Some((t, u, n))) => Some((i + n, vec![t, u])),
+    let (used, t, u) = match tens {
+        Some((t, u, n)) => (i + n, t, u),
+        None if big => (i, 0, 0),
+        None => return None,
+    };
+    let mut digits = Vec::with_capacity(4);
+    if let Some(th) = thousands {
+        digits.extend([th, hundreds.unwrap_or(0)]);
+    } else if let Some(h) = hundreds {
+        digits.push(h);
     }
+    digits.extend([t, u]);
+    Some((used, digits))
 }
 
 /// A phone number whose groups of digits are parted by a few words ("097 followed by 765 and
@@ -1150,8 +1218,8 @@ fn phone_split_by_words(text: &str) -> Option<String> {
         let mut i = start + 1;
         let mut groups = 1;
         while i < tokens.len() && digits.len() <= MAX_PHONE_DIGITS {
-            let between = tokens[i..].iter().take(4).take_while(|t| filler(t)).count();
-            let Some(next) = (1..=3)
+            let between = tokens[i..].iter().take(5).take_while(|t| filler(t)).count();
+            let Some(next) = (1..=4)
                 .contains(&between)
                 .then(|| tokens.get(i + between).and_then(|t| group(t)))
                 .flatten()
@@ -1407,11 +1475,6 @@ const DIGIT_WORDS: &[(&str, char)] = &[
 /// Latin words count only as words of their own ("one" is not read inside "someone"); Khmer
 /// and Korean ones also inside a run of text, which those scripts write without spaces. One
 /// pass over the text, at most a few dozen digits kept.
-fn spelt_out_phone(text: &str) -> Option<String> {
-    spelt_out_phone_at(text).map(|(start, end)| text[start..end].to_string())
-}
-
-/// Where in `text` [`spelt_out_phone`] finds a phone.
 fn spelt_out_phone_at(text: &str) -> Option<(usize, usize)> {
     let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
     // A Latin word of its own at `pos`, in any case.
@@ -1473,8 +1536,10 @@ fn spelt_out_phone_at(text: &str) -> Option<(usize, usize)> {
             pos += len;
             continue;
         }
-        let between =
-            c.is_whitespace() || crate::domain::text::is_invisible(c) || "-.,/()|".contains(c);
+        let between = c.is_whitespace()
+            || crate::domain::text::is_invisible(c)
+            || is_dash(c)
+            || "-.,;/()|".contains(c);
         if !(run.is_some() && between) {
             if let Some((start, end)) = run.take() {
                 if words > 0 && says_a_phone(&digits) {
@@ -3093,6 +3158,22 @@ mod tests {
             "Call zero ninety seven seven hundred sixty five forty three twenty one",
             "ទូរស័ព្ទ សូន្យ កៅសិបប្រាំពីរ ប្រាំពីររយហុកសិបប្រាំ សែសិបបី ម្ភៃមួយ",
             "전화 공 구십칠 칠백육십오 사십삼 이십일",
+            // QA round 4, second pass: joining words, other dashes, "a hundred", thousands,
+            // other Khmer spellings, semicolons.
+            "zero nine seven followed by seven six five and four three two one",
+            "zero ninety-seven then seven hundred sixty-five then forty-three twenty-one",
+            "097 then seven six five then 4321",
+            "097 - and then - 765 - and then - 4321",
+            "សូន្យ ប្រាំបួន ប្រាំពីរ បន្ទាប់មក ប្រាំពីរ ប្រាំមួយ ប្រាំ និង បួន បី ពីរ មួយ",
+            "공구칠 다음에 칠육오 그리고 사삼이일",
+            "zero nine seven; seven six five; four three two one",
+            "zero ninety–seven, seven hundred and sixty–five, forty–three twenty–one",
+            "zero ninety-seven, a hundred and sixty-five, forty-three twenty-one",
+            "zero ninety-seven, seven hundred sixty-five, four thousand three hundred twenty-one",
+            "សូន្យ កៅសិបប្រាំពីរ ប្រាំពីររយហុកសិបប្រាំ បួនពាន់បីរយម្ភៃមួយ",
+            "공 구십칠 칠백육십오 사천삼백이십일",
+            "សូន្យ កៅសិបប្រាំពីរ ប្រាំពីររយហុកសិបប្រាំ សេសិបបី ម៉្ភៃមួយ",
+            "សូន្យ កៅ សិប ប្រាំពីរ ប្រាំពីរ រយ ហុក សិប ប្រាំ សែ សិប បី ម្ភៃ មួយ",
             "Write to zorblax.owner at gmail",
             "Write to zorblax.owner on Gmail.",
             "E-mail: zorblax.owner (Gmail)",
@@ -3161,6 +3242,10 @@ mod tests {
             "Twenty-five years, forty workers, ninety tonnes; seventy percent export",
             "Seedlings: 012 rows, 345 plants each, 678 in the nursery",
             "Stock: 012 boxes of pepper, 345 bags of rice, 678 jars of honey",
+            "Two thousand trees and a hundred workers; one and two and three tonnes a day",
+            "We have been roasting coffee since two thousand and nine, with three thousand customers",
+            "천연 화장품, 추천 제품, 이천 공장, 사천 요리; 직원 천 명",
+            "ដំណាំពីរពាន់ដើម និងកម្មករមួយរយនាក់",
             "Seven hundred and five workers, ninety-seven machines, forty-three trucks",
             "កម្មករប្រាំពីររយនាក់ ម៉ាស៊ីនកៅសិបប្រាំពីរ ឡានសែសិបបី",
             "직원 칠백 명, 기계 구십칠 대, 백화점 납품 이십 년, 일이 많은 회사",
@@ -3205,7 +3290,9 @@ mod tests {
             ("twelve ten", " one two   one zero "),
             ("seven hundred and sixty-five", " seven six five "),
             ("seven hundred five", " seven zero five "),
-            ("a hundred", "a  one zero zero "),
+            ("a hundred", " one zero zero "),
+            ("two thousand and nine", " two zero zero nine "),
+            ("ninety–seven", " nine seven "),
             ("zero nine seven", "zero nine seven"),
             ("កៅសិបប្រាំពីរ", " nine seven "),
             ("ប្រាំពីររយហុកសិបប្រាំ", " seven six five "),
