@@ -1786,8 +1786,10 @@ fn chat_name_in_text(tokens: &[&str]) -> Option<String> {
         // prose goes on with the business's own name ("…តាមតេឡេក្រាម Phalla …").
         // "is", "=", an arrow say it as a colon does ("Telegram is sokha", "Telegram→sokha":
         // QA).
-        let said_is =
-            |t: &str| ["is", "=", "->", "→", "=>", ">"].contains(&t.to_lowercase().as_str());
+        // "as" and "under" too ("find us on Telegram as sok_rice": QA round 4).
+        let said_is = |t: &str| {
+            ["is", "as", "under", "=", "->", "→", "=>", ">"].contains(&t.to_lowercase().as_str())
+        };
         let colon = app.ends_with([':', '：', '៖', '→'])
             || tokens.get(i + 1).is_some_and(|t| {
                 t.starts_with([':', '：', '៖']) || t.ends_with([':', '：', '៖']) || said_is(t)
@@ -1800,7 +1802,7 @@ fn chat_name_in_text(tokens: &[&str]) -> Option<String> {
                 let t = t
                     .trim_matches(|c: char| !c.is_alphanumeric())
                     .to_lowercase();
-                t.is_empty() || ["id", "아이디", "name", "is"].contains(&t.as_str())
+                t.is_empty() || ["id", "아이디", "name", "is", "as", "under"].contains(&t.as_str())
             });
         let Some(next) = rest.next() else {
             continue;
@@ -3161,6 +3163,8 @@ mod tests {
             // QA round 4, second pass: joining words, other dashes, "a hundred", thousands,
             // other Khmer spellings, semicolons.
             "zero nine seven followed by seven six five and four three two one",
+            "find us on telegram as sok_rice",
+            "Message us on Telegram under sokrice",
             "zero ninety-seven then seven hundred sixty-five then forty-three twenty-one",
             "097 then seven six five then 4321",
             "097 - and then - 765 - and then - 4321",
@@ -3243,6 +3247,7 @@ mod tests {
             "Seedlings: 012 rows, 345 plants each, 678 in the nursery",
             "Stock: 012 boxes of pepper, 345 bags of rice, 678 jars of honey",
             "Two thousand trees and a hundred workers; one and two and three tonnes a day",
+            "We sell on Telegram as well as Facebook; Telegram as our main channel",
             "We have been roasting coffee since two thousand and nine, with three thousand customers",
             "천연 화장품, 추천 제품, 이천 공장, 사천 요리; 직원 천 명",
             "ដំណាំពីរពាន់ដើម និងកម្មករមួយរយនាក់",
