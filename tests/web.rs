@@ -2854,3 +2854,32 @@ fn a_new_business_first_names_the_ones_already_on_the_site() {
     let html = get(&s, "/km/me/new", &[("Cookie", &cookie)]).text();
     assert!(!html.contains("id=\"already\""));
 }
+
+/// Before (QA round 2): staff opening an owner's matches address got "not found". Staff rank a
+/// profile's counterparts on its own page, so they are sent there.
+#[test]
+fn staff_opening_an_owners_matches_address_go_to_the_profile_page() {
+    let s = TestServer::start();
+    let (staff, _) = common::operator_account(&s, "STAFF");
+    let cookie = format!("khkr_session={staff}");
+    let investor = common::publish_investor(&s, common::investor_input());
+    let sme = publish_sme(&s, sme_input());
+    for (id, page) in [(&investor, "investors"), (&sme, "smes")] {
+        let r = get(&s, &format!("/ko/me/matches/{id}"), &[("Cookie", &cookie)]);
+        assert_eq!(r.status, 303, "{id}");
+        assert_eq!(
+            r.header("location"),
+            Some(format!("/ko/{page}/{id}").as_str())
+        );
+    }
+    let unknown = get(
+        &s,
+        "/ko/me/matches/01a23b9f-dfb4-7058-98ab-48024eef3128",
+        &[("Cookie", &cookie)],
+    );
+    assert_eq!(unknown.status, 404);
+    assert_eq!(
+        get(&s, "/ko/me/matches/not-an-id", &[("Cookie", &cookie)]).status,
+        404
+    );
+}

@@ -137,7 +137,27 @@ pub async fn page(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
     match user.role {
         Role::Sme => for_sme(w, id).await,
         Role::Investor => for_investor(w, id).await,
-        _ => w.not_found(),
+        _ => to_profile_page(w, id).await,
+    }
+}
+
+/// Staff rank a profile's counterparts on the profile's own page (its staff part): an address
+/// of an owner's matches page sends them there, rather than to "not found" (QA round 2: staff
+/// opening an investor's `/me/matches/<id>` got a 404).
+async fn to_profile_page(w: Web, id: String) -> Response {
+    let page = match profiles::get::<Investor>(&w.app, &w.viewer, &id).await {
+        Ok(Some(_)) => Some(format!("/investors/{id}")),
+        Ok(None) => match profiles::get::<Sme>(&w.app, &w.viewer, &id).await {
+            Ok(Some(_)) => Some(format!("/smes/{id}")),
+            Ok(None) | Err(ServiceError::BadInput(_)) => None,
+            Err(e) => return w.service_error(e),
+        },
+        Err(ServiceError::BadInput(_)) => None,
+        Err(e) => return w.service_error(e),
+    };
+    match page {
+        Some(page) => super::see_other(&w.href(&page)),
+        None => w.not_found(),
     }
 }
 
