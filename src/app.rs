@@ -107,6 +107,8 @@ impl App {
         public_url: Option<String>,
     ) -> Arc<Self> {
         let throttle = crate::service::throttle::Throttle::new(limits.throttle(), store.clone());
+        // Rankings and searches each run as many at once as there are cores.
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Arc::new(App {
             store,
             search,
@@ -119,16 +121,8 @@ impl App {
             shutting_down: watch::channel(false).0,
             ws_init_timeout,
             throttle,
-            rankings: crate::service::queue::WorkQueue::new(
-                "ranking",
-                std::thread::available_parallelism().map_or(2, |n| n.get()),
-                RANKINGS_WAITING,
-            ),
-            searches: crate::service::queue::WorkQueue::new(
-                "search",
-                std::thread::available_parallelism().map_or(2, |n| n.get()),
-                SEARCHES_WAITING,
-            ),
+            rankings: crate::service::queue::WorkQueue::new("ranking", cores, RANKINGS_WAITING),
+            searches: crate::service::queue::WorkQueue::new("search", cores, SEARCHES_WAITING),
             limits,
             notices_owed: Arc::new(tokio::sync::Notify::new()),
             mail_relay: std::sync::atomic::AtomicBool::new(false),

@@ -875,10 +875,13 @@ fn contact_in_text(typed: &str) -> Option<String> {
     chat_name_in_text(&tokens)
         .or_else(|| phone_in_text(typed))
         .or_else(|| {
-            let (start, end) = spelt_out_phone_at(&joiners_blanked(typed))?;
+            // Read with the joining words left out, at the same places, so a place in one is
+            // a place in the other.
+            let blanked = joiners_blanked(typed);
+            let (start, end) =
+                spelt_out_phone_at(&blanked).or_else(|| said_in_numbers(&blanked))?;
             typed.get(start..end).map(str::to_string)
         })
-        .or_else(|| said_in_numbers(typed))
         .or_else(|| phone_split_by_words(typed))
 }
 
@@ -903,20 +906,10 @@ enum NumberWord {
     Thousand,
 }
 
-/// The number words of [`numbers_as_digit_words`]: Latin ones as words of their own, Khmer and
-/// Korean ones anywhere in a run (those scripts write numbers without spaces), the longer of two
-/// that start alike first.
+/// The number words of [`numbers_as_digit_words`] besides the digits ([`DIGIT_WORDS`]): Latin
+/// ones as words of their own, Khmer and Korean ones anywhere in a run (those scripts write
+/// numbers without spaces), the longer of two that start alike first.
 const NUMBER_WORDS: &[(&str, NumberWord)] = &[
-    ("zero", NumberWord::Unit(0)),
-    ("one", NumberWord::Unit(1)),
-    ("two", NumberWord::Unit(2)),
-    ("three", NumberWord::Unit(3)),
-    ("four", NumberWord::Unit(4)),
-    ("five", NumberWord::Unit(5)),
-    ("six", NumberWord::Unit(6)),
-    ("seven", NumberWord::Unit(7)),
-    ("eight", NumberWord::Unit(8)),
-    ("nine", NumberWord::Unit(9)),
     ("ten", NumberWord::Tens(1)),
     ("eleven", NumberWord::Teen(1)),
     ("twelve", NumberWord::Teen(2)),
@@ -940,16 +933,6 @@ const NUMBER_WORDS: &[(&str, NumberWord)] = &[
     ("a", NumberWord::A),
     ("an", NumberWord::A),
     ("and", NumberWord::And),
-    ("សូន្យ", NumberWord::Unit(0)),
-    ("មួយ", NumberWord::Unit(1)),
-    ("ពីរ", NumberWord::Unit(2)),
-    ("បី", NumberWord::Unit(3)),
-    ("បួន", NumberWord::Unit(4)),
-    ("ប្រាំមួយ", NumberWord::Unit(6)),
-    ("ប្រាំពីរ", NumberWord::Unit(7)),
-    ("ប្រាំបី", NumberWord::Unit(8)),
-    ("ប្រាំបួន", NumberWord::Unit(9)),
-    ("ប្រាំ", NumberWord::Unit(5)),
     ("ដប់", NumberWord::Tens(1)),
     ("ម្ភៃ", NumberWord::Tens(2)),
     ("ម៉្ភៃ", NumberWord::Tens(2)),
@@ -971,21 +954,21 @@ const NUMBER_WORDS: &[(&str, NumberWord)] = &[
     ("កៅសិប", NumberWord::Tens(9)),
     ("រយ", NumberWord::Hundred),
     ("ពាន់", NumberWord::Thousand),
-    ("공", NumberWord::Unit(0)),
-    ("영", NumberWord::Unit(0)),
-    ("일", NumberWord::Unit(1)),
-    ("이", NumberWord::Unit(2)),
-    ("삼", NumberWord::Unit(3)),
-    ("사", NumberWord::Unit(4)),
-    ("오", NumberWord::Unit(5)),
-    ("육", NumberWord::Unit(6)),
-    ("칠", NumberWord::Unit(7)),
-    ("팔", NumberWord::Unit(8)),
-    ("구", NumberWord::Unit(9)),
     ("십", NumberWord::Ten),
     ("백", NumberWord::Hundred),
     ("천", NumberWord::Thousand),
 ];
+
+/// Every word [`numbers_as_digit_words`] reads: [`NUMBER_WORDS`], then the digits of
+/// [`DIGIT_WORDS`] but "oh", which is read as a digit only one by one
+/// ([`spelt_out_phone_at`]), never inside a number.
+fn number_words() -> impl Iterator<Item = (&'static str, NumberWord)> {
+    let digits = DIGIT_WORDS
+        .iter()
+        .filter(|(word, _)| *word != "oh")
+        .filter_map(|(word, d)| Some((*word, NumberWord::Unit(d.to_digit(10)? as u8))));
+    NUMBER_WORDS.iter().copied().chain(digits)
+}
 
 const DIGIT_NAMES: [&str; 10] = [
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
@@ -1008,18 +991,16 @@ fn numbers_as_digit_words(text: &str) -> InDigitWords {
                 .find(|c: char| !c.is_ascii_alphabetic())
                 .unwrap_or(text.len() - pos);
             let word = text[pos..pos + len].to_ascii_lowercase();
-            if let Some((_, w)) = NUMBER_WORDS.iter().find(|(n, _)| *n == word) {
-                found.push((pos, pos + len, *w));
+            if let Some((_, w)) = number_words().find(|(n, _)| *n == word) {
+                found.push((pos, pos + len, w));
             }
             pos += len;
             continue;
         }
-        let here = NUMBER_WORDS
-            .iter()
-            .find(|(n, _)| !n.is_ascii() && text[pos..].starts_with(n));
+        let here = number_words().find(|(n, _)| !n.is_ascii() && text[pos..].starts_with(n));
         match here {
             Some((n, w)) => {
-                found.push((pos, pos + n.len(), *w));
+                found.push((pos, pos + n.len(), w));
                 pos += n.len();
             }
             None => pos += c.len_utf8(),
@@ -1083,18 +1064,16 @@ impl InDigitWords {
     }
 }
 
-/// A phone said in tens or hundreds ([`numbers_as_digit_words`]), quoted as the owner wrote it
-/// (the refusal shows the words of the text, not the digit words they were read as).
-fn said_in_numbers(typed: &str) -> Option<String> {
-    // Read with the joining words left out, at the same places, so a place in one is a place
-    // in the other.
-    let said = numbers_as_digit_words(&joiners_blanked(typed));
+/// Where in `text` a phone is said in tens or hundreds ([`numbers_as_digit_words`]): the places
+/// of the words as written, so that the refusal quotes them, not the digit words they were
+/// read as.
+fn said_in_numbers(text: &str) -> Option<(usize, usize)> {
+    let said = numbers_as_digit_words(text);
     if said.replaced.is_empty() {
         return None;
     }
     let (start, end) = spelt_out_phone_at(&said.text)?;
-    let (start, end) = (said.old_place(start, false), said.old_place(end, true));
-    typed.get(start..end).map(str::to_string)
+    Some((said.old_place(start, false), said.old_place(end, true)))
 }
 
 /// Whether `c` is a hyphen or a dash (QA round 4: "ninety–seven" with an en dash passed).
@@ -1115,10 +1094,7 @@ fn joiners_blanked(text: &str) -> String {
         rest = &rest[start..];
         let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
         let token = &rest[..end];
-        let word = token
-            .trim_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase();
-        if !word.is_empty() && PHONE_JOINERS.contains(&word.as_str()) {
+        if is_joiner(token) {
             out.extend(std::iter::repeat_n(' ', token.len()));
         } else {
             out.push_str(token);
@@ -1204,12 +1180,7 @@ fn phone_split_by_words(text: &str) -> Option<String> {
     // Only words that join the parts of one thing said in turn ("and", "followed by", និង,
     // 그리고): groups with other words between are counts of things (QA round 4: "Seedlings: 012
     // rows, 345 plants each, 678 in the nursery" was refused as a phone).
-    let filler = |t: &str| {
-        let word = t
-            .trim_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase();
-        word.is_empty() || PHONE_JOINERS.contains(&word.as_str())
-    };
+    let filler = |t: &str| !t.chars().any(char::is_alphanumeric) || is_joiner(t);
     for start in 0..tokens.len() {
         let Some(first) = group(tokens[start]) else {
             continue;
@@ -1235,6 +1206,15 @@ fn phone_split_by_words(text: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether `token` (a word between spaces, with any punctuation around it) is one of the
+/// [`PHONE_JOINERS`].
+fn is_joiner(token: &str) -> bool {
+    let word = token
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    PHONE_JOINERS.contains(&word.as_str())
 }
 
 /// Words that join the groups of a phone said in parts ([`phone_split_by_words`]).
@@ -1539,7 +1519,7 @@ fn spelt_out_phone_at(text: &str) -> Option<(usize, usize)> {
         let between = c.is_whitespace()
             || crate::domain::text::is_invisible(c)
             || is_dash(c)
-            || "-.,;/()|".contains(c);
+            || ".,;/()|".contains(c);
         if !(run.is_some() && between) {
             if let Some((start, end)) = run.take() {
                 if words > 0 && says_a_phone(&digits) {
@@ -3281,7 +3261,8 @@ mod tests {
             ),
             ("전화 공 구십칠 칠백육십오 사십삼 이십일 입니다", "공 구십칠 칠백육십오 사십삼 이십일"),
         ] {
-            assert_eq!(said_in_numbers(text).as_deref(), Some(quoted), "{text}");
+            let found = said_in_numbers(text).map(|(start, end)| &text[start..end]);
+            assert_eq!(found, Some(quoted), "{text}");
         }
         assert_eq!(said_in_numbers("zero nine seven seven six"), None);
     }
