@@ -148,8 +148,34 @@ pub fn new_token() -> String {
 
 /// What is stored of a token.
 pub fn token_hash(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The 32 bytes that 64 hex digits spell (a SHA-256, or an HMAC-SHA-256), else `None`.
+pub(crate) fn sha256_from_hex(s: &str) -> Option<Vec<u8>> {
+    if s.len() != 64 {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// An HMAC-SHA-256 keyed by `key` that has taken `label` first: each use has a label of its
+/// own, so that one use's MAC is never another's.
+pub(crate) fn labelled_mac(key: &[u8], label: &[u8]) -> hmac::Hmac<Sha256> {
+    use hmac::Mac;
+    // HMAC accepts keys of any length.
+    let mut m = <hmac::Hmac<Sha256> as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    m.update(label);
+    m
 }
 
 /// What a device proof is MACed with besides its nonce (versioned, so a later format cannot be
@@ -167,12 +193,7 @@ const DEVICE_PROOF_LEN: usize = 32 + 1 + 64;
 /// themselves anyway.
 pub fn device_proof(password_hash: &str, nonce: &str) -> String {
     use hmac::Mac;
-    let mac: String = device_mac(password_hash, nonce)
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let mac = hex(&device_mac(password_hash, nonce).finalize().into_bytes());
     format!("{nonce}.{mac}")
 }
 
@@ -202,23 +223,16 @@ pub fn device_nonce<'a>(password_hash: &str, proof: &'a str) -> Option<&'a str> 
     if nonce.len() != 32 || !nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
-    let bytes: Option<Vec<u8>> = (0..mac.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(mac.get(i..i + 2)?, 16).ok())
-        .collect();
     use hmac::Mac;
     device_mac(password_hash, nonce)
-        .verify_slice(&bytes?)
+        .verify_slice(&sha256_from_hex(mac)?)
         .ok()
         .map(|()| nonce)
 }
 
 fn device_mac(password_hash: &str, nonce: &str) -> hmac::Hmac<Sha256> {
     use hmac::Mac;
-    // HMAC accepts keys of any length.
-    let mut m = <hmac::Hmac<Sha256> as Mac>::new_from_slice(password_hash.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
-    m.update(DEVICE_LABEL);
+    let mut m = labelled_mac(password_hash.as_bytes(), DEVICE_LABEL);
     m.update(nonce.as_bytes());
     m
 }

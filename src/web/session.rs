@@ -95,26 +95,17 @@ pub fn new_nonce() -> String {
 }
 
 fn mac(secret: &str) -> Hmac<Sha256> {
-    // HMAC accepts keys of any length.
-    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
-    m.update(CSRF_LABEL);
-    m
+    crate::auth::labelled_mac(secret.as_bytes(), CSRF_LABEL)
 }
 
 /// The CSRF field value for forms shown to the holder of `secret`.
 pub fn csrf_token(secret: &str) -> String {
-    mac(secret)
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::auth::hex(&mac(secret).finalize().into_bytes())
 }
 
 /// Whether `given` is the CSRF field for `secret` (compared in constant time).
 pub fn csrf_ok(secret: &str, given: &str) -> bool {
-    let Some(bytes) = decode_hex(given) else {
+    let Some(bytes) = crate::auth::sha256_from_hex(given) else {
         return false;
     };
     mac(secret).verify_slice(&bytes).is_ok()
@@ -123,16 +114,6 @@ pub fn csrf_ok(secret: &str, given: &str) -> bool {
 /// A new submission nonce for a form that creates a profile.
 pub fn submission_nonce() -> String {
     uuid::Uuid::now_v7().to_string()
-}
-
-fn decode_hex(s: &str) -> Option<Vec<u8>> {
-    if s.len() != 64 {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 #[cfg(test)]
