@@ -374,6 +374,13 @@ fn word(text: &str, start: usize, sink: &mut Sink) -> usize {
             _ if c == '\'' || c == '\u{2019}' => {
                 char_at(text, at + c.len_utf8()).is_some_and(|n| classify(n) == Class::Word)
             }
+            // "40,000" is the number 40000, as people type it in a search box: the comma that
+            // groups thousands is skipped, so either spelling finds the other (QA: `40000`
+            // found nothing where profiles wrote 40,000, which read as 40 and 000).
+            _ if c == ',' && groups_thousands(text, start, at) => {
+                at += 1;
+                continue;
+            }
             _ => false,
         };
         if !keep {
@@ -389,6 +396,29 @@ fn word(text: &str, start: usize, sink: &mut Sink) -> usize {
         sink.position += 1;
     }
     at
+}
+
+/// Whether the comma at `comma` groups the thousands of a number that starts at `start`: every
+/// character of the word so far is a digit, 1–3 of them before the first comma, and exactly
+/// three digits follow it, then something that is not a digit ("1,500,000", "៤០,០០០"; not
+/// "1,2", "12,3456" or "a1,000"). A decimal point is not joined: "4.500" is 4.5 or 4500
+/// depending on the writer.
+fn groups_thousands(text: &str, start: usize, comma: usize) -> bool {
+    let is_digit = |c: char| c.is_ascii_digit() || ascii_digit(c).is_some();
+    let digits = |group: &str| group.chars().all(is_digit).then(|| group.chars().count());
+    let Some(before) = text.get(start..comma) else {
+        return false;
+    };
+    let mut groups = before.split(',');
+    let first_ok = groups
+        .next()
+        .and_then(digits)
+        .is_some_and(|n| (1..=3).contains(&n));
+    if !first_ok || !groups.all(|g| digits(g) == Some(3)) {
+        return false;
+    }
+    let mut after = text[comma + 1..].chars();
+    (0..3).all(|_| after.next().is_some_and(is_digit)) && !after.next().is_some_and(is_digit)
 }
 
 /// The whole words of a text, one token each, for word-level evidence (`search::query` boosts
@@ -1101,6 +1131,25 @@ mod tests {
         assert!(got.iter().all(|t| !t.contains('។')), "{got:?}");
         // ។ ends the run: no bigram across it.
         assert!(!got.iter().any(|t| t == "នល្អ"), "{got:?}");
+    }
+
+    #[test]
+    fn a_comma_that_groups_thousands_is_part_of_the_number() {
+        let got =
+            texts("$40,000 and 1,500,000 or ៤០,០០០; not 1,2 nor 12,3456 nor 1234,567 nor a1,000");
+        for joined in ["40000", "1500000"] {
+            assert_eq!(
+                got.iter().filter(|t| *t == joined).count(),
+                1 + usize::from(joined == "40000"),
+                "{got:?}"
+            );
+        }
+        for apart in ["1", "2", "12", "3456", "1234", "567", "a1", "000"] {
+            assert!(got.iter().any(|t| t == apart), "{apart} in {got:?}");
+        }
+        let one = tokens("40,000");
+        assert_eq!(one.len(), 1, "{one:?}");
+        assert_eq!((one[0].offset_from, one[0].offset_to), (0, 6));
     }
 
     #[test]
