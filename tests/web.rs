@@ -410,7 +410,17 @@ fn sign_up_log_in_and_log_out_with_a_session_cookie() {
     let csrf = csrf_of(&me.text());
     let out = post_form(&s, "/km/logout", Some(&second_session), &[("csrf", &csrf)]);
     assert_eq!(out.status, 303);
-    assert_eq!(out.header("location"), Some("/km/"));
+    assert_eq!(out.header("location"), Some("/km/?signed-out=1"));
+    // The home page says it worked, once signed out; not to someone signed in again.
+    let home = get(&s, "/km/?signed-out=1", &[]).text();
+    assert!(
+        home.contains("role=\"status\"><p>អ្នកបានចាកចេញពីគណនីហើយ។"),
+        "{home}"
+    );
+    let other = format!("khkr_session={}", s.sme_token);
+    let signed_in = get(&s, "/km/?signed-out=1", &[("Cookie", &other)]).text();
+    assert!(!signed_in.contains("អ្នកបានចាកចេញ"), "{signed_in}");
+    assert!(!get(&s, "/km/", &[]).text().contains("អ្នកបានចាកចេញ"));
     assert!(set_cookies(&out)
         .iter()
         .any(|c| c.starts_with("khkr_session=") && c.contains("Max-Age=0")));
@@ -576,7 +586,7 @@ fn logging_in_comes_back_to_the_page_that_asked_for_it() {
     // Logging out again (a second tab) is no error.
     let twice = post_form(&s, "/km/logout", Some(&visit), &[("csrf", "stale")]);
     assert_eq!(twice.status, 303);
-    assert_eq!(twice.header("location"), Some("/km/"));
+    assert_eq!(twice.header("location"), Some("/km/?signed-out=1"));
 
     // An address too long to carry on (a 5,000-character query) still asks to log in.
     let long = format!("/km/me/introductions?x={}", "a".repeat(5_000));
@@ -857,6 +867,15 @@ fn an_sme_sees_its_matches_explained_in_its_language() {
         "seven bars per match"
     );
 
+    // In Khmer too, with every number in the digits the rest of the page uses.
+    let km = get(&s, &format!("/km/me/matches/{id}"), &[("Cookie", &cookie)]).text();
+    assert!(km.contains("ភាពសមស្រប"), "{km}");
+    assert_one_kind_of_digits(&km);
+    assert!(
+        !km.contains("ISIC"),
+        "no classification jargon for a shop owner"
+    );
+
     // Not the owner: as unknown as a page that does not exist. Not signed in: log in first.
     let other = format!("khkr_session={}", s.investor_token);
     assert_eq!(
@@ -869,6 +888,57 @@ fn an_sme_sees_its_matches_explained_in_its_language() {
         anon.header("location"),
         Some(format!("/ko/login?next=%2Fko%2Fme%2Fmatches%2F{id}").as_str())
     );
+}
+
+/// Khmer pages write numbers in Latin digits, CLDR's default numbering for Khmer (`latn`; the
+/// Khmer digits are its "native" system), the law's citations too (QA: "ជំហាន 1 នៃ 6" beside
+/// "១០ តួអក្សរ", "ច្បាប់ ២០២១ … 3 ឆ្នាំ"). The only Khmer digits a page writes are in examples of
+/// what may be typed (៥សែន for 500,000).
+#[track_caller]
+fn assert_one_kind_of_digits(html: &str) {
+    let typed_examples = ["៥សែន", "៥ម៉ឺន"];
+    let mut rest = html.to_string();
+    for example in typed_examples {
+        rest = rest.replace(example, "");
+    }
+    let chars: Vec<char> = rest.chars().collect();
+    let khmer: Vec<String> = (0..chars.len())
+        .filter(|&i| ('០'..='៩').contains(&chars[i]))
+        .map(|i| {
+            chars[i.saturating_sub(30)..(i + 10).min(chars.len())]
+                .iter()
+                .collect()
+        })
+        .collect();
+    assert!(khmer.is_empty(), "Khmer digits on a Khmer page: {khmer:?}");
+}
+
+#[test]
+fn khmer_pages_write_their_numbers_in_one_kind_of_digits() {
+    let s = TestServer::start();
+    for page in [
+        "/km/signup",
+        "/km/incentives?sector=1030&province=KH-12&investment=500000&exports=1",
+        "/km/incentives?sector=4711&province=KH-12&investment=20000",
+        "/km/digital-check?q=SOCIAL_MEDIA&q=WEBSITE&done=1",
+        "/km/me/new",
+    ] {
+        let cookie = format!("khkr_session={}", s.sme_token);
+        let signed_in = [("Cookie", cookie.as_str())];
+        let r = get(
+            &s,
+            page,
+            if page.contains("/me/") {
+                &signed_in[..]
+            } else {
+                &[]
+            },
+        );
+        assert_eq!(r.status, 200, "{page}");
+        let html = r.text();
+        assert!(html.contains("lang=\"km\""), "{page}");
+        assert_one_kind_of_digits(&html);
+    }
 }
 
 /// The wizard: one topic per step, answers carried forward, contact details only in the final
@@ -1082,8 +1152,13 @@ fn an_sme_describes_its_business_step_by_step() {
         &[("csrf", csrf.as_str()), ("confirmed", "yes")],
     );
     assert_eq!(gone.status, 303);
-    assert_eq!(gone.header("location"), Some("/km/me"));
-    assert!(!get(&s, "/km/me", &h).text().contains("/km/me/edit/"));
+    assert_eq!(gone.header("location"), Some("/km/me?archived=1"));
+    let after = get(&s, "/km/me?archived=1", &h).text();
+    assert!(!after.contains("/km/me/edit/"));
+    assert!(
+        after.contains("role=\"status\"><p>បានដកអាជីវកម្មចេញពីគេហទំព័រហើយ"),
+        "the account page says it is done: {after}"
+    );
     assert_eq!(get(&s, &format!("/km/smes/{id}"), &[]).status, 404);
     // Someone else's business cannot be changed or archived.
     let inv = format!("khkr_session={}", s.investor_token);

@@ -193,7 +193,10 @@ fn an_investor_describes_a_mandate_changes_it_and_withdraws_it() {
         &[("csrf", &csrf), ("confirmed", "yes")],
     );
     assert_eq!(r.status, 303);
-    assert!(!get(&s, "/ko/me", &h).text().contains("서울 임팩트 벤처스"));
+    assert_eq!(r.header("location"), Some("/ko/me?archived=1"));
+    let after = get(&s, "/ko/me?archived=1", &h).text();
+    assert!(!after.contains("서울 임팩트 벤처스"));
+    assert!(after.contains("투자 조건을 내렸습니다"), "{after}");
 }
 
 #[test]

@@ -257,7 +257,7 @@ pub fn rule_text(lang: super::text::Lang) -> String {
              ADVANCED needs that and at least {ADVANCED_MIN} advanced ones; otherwise BASIC."
         ),
         Lang::Km => format!(
-            "ពិន្ទុគឺជាផលបូកពិន្ទុនៃសូចនាករដែលឆ្លើយថា «បាទ/ចាស» (សរុប ១០០)។ \
+            "ពិន្ទុគឺជាផលបូកពិន្ទុនៃសូចនាករដែលឆ្លើយថា «បាទ/ចាស» (សរុប 100)។ \
              កម្រិតមធ្យមត្រូវការសូចនាករកម្រិតមធ្យមយ៉ាងតិច {INTERMEDIATE_MIN}។ \
              កម្រិតខ្ពស់ត្រូវការលក្ខខណ្ឌនោះ និងសូចនាករកម្រិតខ្ពស់យ៉ាងតិច {ADVANCED_MIN}។ \
              ក្រៅពីនេះ ជាកម្រិតមូលដ្ឋាន។"

@@ -318,13 +318,14 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
         TextFrom::Investor => t(
             lang,
             format!("{pct}% of the best text match among SMEs for this investor"),
-            format!("{pct}% នៃការផ្គូផ្គងអត្ថបទល្អបំផុត ក្នុងចំណោមសហគ្រាស សម្រាប់វិនិយោគិននេះ"),
+            // Plain words for a shop owner (QA: "the best text match" read as jargon).
+            format!("ធៀបនឹងសហគ្រាសដែលត្រូវគ្នាជាងគេ៖ {pct}%"),
             format!("이 투자자에게 가장 잘 맞는 중소기업 텍스트 대비 {pct}%"),
         ),
         TextFrom::Sme => t(
             lang,
             format!("{pct}% of the best text match among investors for this SME"),
-            format!("{pct}% នៃការផ្គូផ្គងអត្ថបទល្អបំផុត ក្នុងចំណោមវិនិយោគិន សម្រាប់សហគ្រាសនេះ"),
+            format!("ធៀបនឹងវិនិយោគិនដែលត្រូវគ្នាជាងគេ៖ {pct}%"),
             format!("이 중소기업에게 가장 잘 맞는 투자자 텍스트 대비 {pct}%"),
         ),
     };
@@ -440,9 +441,9 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                     t(
                         lang,
                         format!("Sector {class} is in the same ISIC {l} as the interest {code}"),
-                        format!(
-                            "វិស័យ {class} ស្ថិតក្នុង{l}ដូចគ្នានឹង {code} តាមចំណាត់ថ្នាក់សកម្មភាពសេដ្ឋកិច្ចអន្តរជាតិ (ISIC)"
-                        ),
+                        // No classification named for a shop owner (QA: "ISIC" on the Khmer
+                        // matches page); the level says how close the two sectors are.
+                        format!("វិស័យ {class} ស្ថិតក្នុង{l}ដូចគ្នានឹង {code}"),
                         format!(
                             "업종 {class}{} 관심 업종 {code}{} 같은 국제표준산업분류(ISIC) {l}입니다",
                             ko_particle(&class, "은", "는", false),
@@ -612,7 +613,7 @@ fn incentive_reason(facts: &IncentiveFacts, prefs: &[IncentivePreference], lang:
             "The law's investment incentives do not cover this activity (Sub-Decree 139's \
              list); investing in it is allowed"
                 .into(),
-            "ការលើកទឹកចិត្តវិនិយោគតាមច្បាប់មិនគ្របដណ្ដប់សកម្មភាពនេះទេ (បញ្ជីនៃអនុក្រឹត្យលេខ ១៣៩)៖ ការវិនិយោគលើវានៅតែអនុញ្ញាត".into(),
+            "ការលើកទឹកចិត្តវិនិយោគតាមច្បាប់មិនគ្របដណ្ដប់សកម្មភាពនេះទេ (បញ្ជីនៃអនុក្រឹត្យលេខ 139)៖ ការវិនិយោគលើវានៅតែអនុញ្ញាត".into(),
             "법이 정한 투자 인센티브는 이 업종에 적용되지 않습니다(시행령 제139호 목록). 투자 자체는 가능합니다".into(),
         );
     }
@@ -630,7 +631,7 @@ fn incentive_reason(facts: &IncentiveFacts, prefs: &[IncentivePreference], lang:
         parts.push(t(
             lang,
             format!("the SME scheme (Sub-Decree 124) could give {y} years of income-tax exemption"),
-            format!("គម្រោងសហគ្រាសធុនតូច និងមធ្យម (អនុក្រឹត្យលេខ ១២៤) អាចផ្ដល់ការលើកលែងពន្ធ {y} ឆ្នាំ"),
+            format!("គម្រោងសហគ្រាសធុនតូច និងមធ្យម (អនុក្រឹត្យលេខ 124) អាចផ្ដល់ការលើកលែងពន្ធ {y} ឆ្នាំ"),
             format!("중소기업 제도(시행령 제124호)로 {y}년 면세 가능"),
         ));
     } else {
@@ -680,7 +681,7 @@ fn incentive_reason(facts: &IncentiveFacts, prefs: &[IncentivePreference], lang:
     let prefix = t(
         lang,
         "Law on Investment 2021 (indicative): ".into(),
-        "ច្បាប់ស្ដីពីវិនិយោគ ២០២១ (ប្រហាក់ប្រហែល)៖ ".into(),
+        "ច្បាប់ស្ដីពីវិនិយោគ 2021 (ប្រហាក់ប្រហែល)៖ ".into(),
         "2021 투자법 (참고용): ".into(),
     );
     format!("{prefix}{}{summary}", parts.join("; "))

@@ -291,7 +291,8 @@ pub async fn logout(w: Web, body: Bytes) -> Response {
             return w.service_error(e);
         }
     }
-    let mut r = see_other(&w.href("/"));
+    // The home page says so (QA: on a shared phone nothing told the owner it had worked).
+    let mut r = see_other(&w.href("/?signed-out=1"));
     r.headers_mut()
         .append(header::SET_COOKIE, session::clear_session_cookie(w.tls));
     r
@@ -326,6 +327,9 @@ struct MePage {
     /// where they land, and a form that just vanished said nothing of how it went. The message,
     /// and the link to what was saved's matches.
     saved: Option<(String, String)>,
+    /// Said once after a business or mandate was taken off the site (`?archived=1`): the
+    /// confirmation page vanished and the list just had one fewer row (QA).
+    archived: Option<String>,
     /// "2 introductions wait for your answer", when some do.
     waiting: Option<String>,
     /// Said instead of the button that adds one more, when the account has as many on the
@@ -470,6 +474,13 @@ pub async fn me(w: Web) -> Response {
             })
         }
     };
+    let archived = query.get("archived").map(|_| {
+        tr.t(if account.role == Role::Investor {
+            "me-archived-mandate"
+        } else {
+            "me-archived-business"
+        })
+    });
     let waiting = match crate::service::pipeline::awaiting_answer(&w.app, &w.viewer, &all).await {
         Ok(0) => None,
         Ok(n) => Some(tr.t1("me-introductions-waiting", "count", n)),
@@ -502,6 +513,7 @@ pub async fn me(w: Web) -> Response {
         next,
         previous,
         saved,
+        archived,
         waiting,
     };
     w.page(StatusCode::OK, &page)
@@ -579,7 +591,7 @@ pub async fn archive(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes)
             .map(drop),
     };
     match archived {
-        Ok(_) => see_other(&w.href("/me")),
+        Ok(_) => see_other(&w.href("/me?archived=1")),
         Err(ServiceError::Unauthenticated(_)) => w.login_then(&w.href("/me")),
         Err(ServiceError::Forbidden(_)) => w.not_found(),
         Err(e) => w.service_error(e),

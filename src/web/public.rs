@@ -125,6 +125,8 @@ struct HomePage {
     smes: String,
     investors: String,
     search_action: String,
+    /// "You have logged out", once, after logging out (`?signed-out=1`), unless signed in again.
+    signed_out: Option<String>,
 }
 
 pub async fn home(w: Web) -> Response {
@@ -149,6 +151,8 @@ pub async fn home(w: Web) -> Response {
         smes: tr.t1("home-count-smes", "count", smes),
         investors: tr.t1("home-count-investors", "count", investors),
         search_action: w.href("/smes"),
+        signed_out: (w.viewer.user.is_none() && w.query_form().get("signed-out").is_some())
+            .then(|| tr.t("home-signed-out")),
     };
     w.page(StatusCode::OK, &page)
 }

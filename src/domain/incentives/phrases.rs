@@ -228,7 +228,7 @@ pub fn sme_not_priority(lang: Lang, code: &str) -> String {
             "ISIC {code} is not a priority sector of the SME scheme (Sub-Decree 124): no SME income-tax exemption."
         ),
         Lang::Km => format!(
-            "ISIC {code} មិនមែនជាវិស័យអាទិភាពនៃគ្រោងការណ៍សហគ្រាសធុនតូច និងមធ្យម (អនុក្រឹត្យលេខ ១២៤) ទេ៖ គ្មានការលើកលែងពន្ធលើប្រាក់ចំណូលសម្រាប់សហគ្រាសធុនតូច និងមធ្យមទេ។"
+            "ISIC {code} មិនមែនជាវិស័យអាទិភាពនៃគ្រោងការណ៍សហគ្រាសធុនតូច និងមធ្យម (អនុក្រឹត្យលេខ 124) ទេ៖ គ្មានការលើកលែងពន្ធលើប្រាក់ចំណូលសម្រាប់សហគ្រាសធុនតូច និងមធ្យមទេ។"
         ),
         Lang::Ko => format!(
             "ISIC {code}은(는) 중소기업 우대 제도(시행령 제124호)의 우선 분야가 아니므로 중소기업 소득세 면제를 받을 수 없습니다."
@@ -291,7 +291,7 @@ pub fn sme_fits(
             "SME scheme (Sub-Decree 124): a {size} enterprise ({staff} staff) in a priority sector ({activity}) gets {base} years of income-tax exemption, or {extended} years with {conditions}."
         ),
         Lang::Km => format!(
-            "គ្រោងការណ៍សហគ្រាសធុនតូច និងមធ្យម (អនុក្រឹត្យលេខ ១២៤)៖ សហគ្រាស{size} (បុគ្គលិក {staff} នាក់) ក្នុងវិស័យអាទិភាព ({activity}) ទទួលបានការលើកលែងពន្ធលើប្រាក់ចំណូលរយៈពេល {base} ឆ្នាំ ឬ {extended} ឆ្នាំ ប្រសិនបើ{conditions}។"
+            "គ្រោងការណ៍សហគ្រាសធុនតូច និងមធ្យម (អនុក្រឹត្យលេខ 124)៖ សហគ្រាស{size} (បុគ្គលិក {staff} នាក់) ក្នុងវិស័យអាទិភាព ({activity}) ទទួលបានការលើកលែងពន្ធលើប្រាក់ចំណូលរយៈពេល {base} ឆ្នាំ ឬ {extended} ឆ្នាំ ប្រសិនបើ{conditions}។"
         ),
         Lang::Ko => format!(
             "중소기업 우대 제도(시행령 제124호): 우선 분야({activity})의 {size}기업(직원 {staff}명)은 {base}년간 소득세가 면제되며, {conditions} 시 {extended}년으로 늘어납니다."
@@ -314,7 +314,7 @@ pub fn sme_extended(
             "SME scheme (Sub-Decree 124): a {size} enterprise ({staff} staff) in a priority sector ({activity}) using {actual_pct}% local raw materials (at least {share_pct}% needed) gets {extended} years of income-tax exemption."
         ),
         Lang::Km => format!(
-            "គ្រោងការណ៍សហគ្រាសធុនតូច និងមធ្យម (អនុក្រឹត្យលេខ ១២៤)៖ សហគ្រាស{size} (បុគ្គលិក {staff} នាក់) ក្នុងវិស័យអាទិភាព ({activity}) ដែលប្រើវត្ថុធាតុដើមក្នុងស្រុក {actual_pct}% (តម្រូវយ៉ាងតិច {share_pct}%) ទទួលបានការលើកលែងពន្ធលើប្រាក់ចំណូលរយៈពេល {extended} ឆ្នាំ។"
+            "គ្រោងការណ៍សហគ្រាសធុនតូច និងមធ្យម (អនុក្រឹត្យលេខ 124)៖ សហគ្រាស{size} (បុគ្គលិក {staff} នាក់) ក្នុងវិស័យអាទិភាព ({activity}) ដែលប្រើវត្ថុធាតុដើមក្នុងស្រុក {actual_pct}% (តម្រូវយ៉ាងតិច {share_pct}%) ទទួលបានការលើកលែងពន្ធលើប្រាក់ចំណូលរយៈពេល {extended} ឆ្នាំ។"
         ),
         Lang::Ko => format!(
             "중소기업 우대 제도(시행령 제124호): 우선 분야({activity})의 {size}기업(직원 {staff}명)은 현지 원자재 사용 비율이 {actual_pct}%(기준 {share_pct}% 이상)이므로 {extended}년간 소득세가 면제됩니다."
@@ -335,7 +335,7 @@ pub fn sme_staff_unknown(
             "SME scheme (Sub-Decree 124): a small or medium enterprise ({lo}–{hi} staff) in this priority sector ({activity}) would get {base} years of income-tax exemption, or {extended} years with {conditions}; give the number of staff to check."
         ),
         Lang::Km => format!(
-            "គ្រោងការណ៍សហគ្រាសធុនតូច និងមធ្យម (អនុក្រឹត្យលេខ ១២៤)៖ សហគ្រាសធុនតូច ឬមធ្យម (បុគ្គលិក {lo}–{hi} នាក់) ក្នុងវិស័យអាទិភាពនេះ ({activity}) នឹងទទួលបានការលើកលែងពន្ធលើប្រាក់ចំណូលរយៈពេល {base} ឆ្នាំ ឬ {extended} ឆ្នាំ ប្រសិនបើ{conditions}។ សូមបញ្ជាក់ចំនួនបុគ្គលិក ដើម្បីពិនិត្យ។"
+            "គ្រោងការណ៍សហគ្រាសធុនតូច និងមធ្យម (អនុក្រឹត្យលេខ 124)៖ សហគ្រាសធុនតូច ឬមធ្យម (បុគ្គលិក {lo}–{hi} នាក់) ក្នុងវិស័យអាទិភាពនេះ ({activity}) នឹងទទួលបានការលើកលែងពន្ធលើប្រាក់ចំណូលរយៈពេល {base} ឆ្នាំ ឬ {extended} ឆ្នាំ ប្រសិនបើ{conditions}។ សូមបញ្ជាក់ចំនួនបុគ្គលិក ដើម្បីពិនិត្យ។"
         ),
         Lang::Ko => format!(
             "중소기업 우대 제도(시행령 제124호): 이 우선 분야({activity})의 중소기업(직원 {lo}–{hi}명)은 {base}년간 소득세가 면제되며, {conditions} 시 {extended}년으로 늘어납니다. 확인하려면 직원 수를 입력하십시오."
@@ -349,7 +349,7 @@ pub fn sme_wrong_size(lang: Lang, staff: u32, (lo, hi): (u32, u32)) -> String {
             "SME scheme (Sub-Decree 124): with {staff} staff the business is not a small or medium enterprise under the scheme ({lo}–{hi} staff)."
         ),
         Lang::Km => format!(
-            "គ្រោងការណ៍សហគ្រាសធុនតូច និងមធ្យម (អនុក្រឹត្យលេខ ១២៤)៖ ដោយមានបុគ្គលិក {staff} នាក់ អាជីវកម្មនេះមិនមែនជាសហគ្រាសធុនតូច ឬមធ្យមតាមគ្រោងការណ៍នេះទេ (បុគ្គលិក {lo}–{hi} នាក់)។"
+            "គ្រោងការណ៍សហគ្រាសធុនតូច និងមធ្យម (អនុក្រឹត្យលេខ 124)៖ ដោយមានបុគ្គលិក {staff} នាក់ អាជីវកម្មនេះមិនមែនជាសហគ្រាសធុនតូច ឬមធ្យមតាមគ្រោងការណ៍នេះទេ (បុគ្គលិក {lo}–{hi} នាក់)។"
         ),
         Lang::Ko => format!(
             "중소기업 우대 제도(시행령 제124호): 직원 {staff}명으로는 이 제도의 중소기업(직원 {lo}–{hi}명)에 해당하지 않습니다."
