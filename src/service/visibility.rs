@@ -1707,6 +1707,9 @@ const CHAT_WORDS: &[&str] = &[
     "អ៊ីនស្តាក្រាម",
     "តិកតុក",
     "gmail",
+    // Gmail's other names (the attacker's third round: "googlemail: …", "G-mail: …").
+    "googlemail",
+    "g-mail",
     "yahoo",
     "hotmail",
     "outlook",
@@ -1740,7 +1743,9 @@ fn chat_name_in_text(tokens: &[&str]) -> Option<String> {
                     .or_else(|| w.strip_suffix("ឈ្មោះ"))
                     .or_else(|| w.strip_suffix("id").filter(|r| CHAT_WORDS.contains(r)))
                     .unwrap_or(w);
-                is_chat_app(w) || (w == "line" && colon)
+                // "Line:" and "mail:" (as in "Google mail: …") name an app only with their
+                // colon: "line" and "mail" are everyday words.
+                is_chat_app(w) || (matches!(w, "line" | "mail") && colon)
             })
     };
     for (i, token) in tokens.iter().enumerate() {
@@ -2150,7 +2155,15 @@ fn is_phone(reading: &str, phone_word: bool, code_word: bool, whole: bool) -> bo
             && groups.iter().skip(1).all(|g| (2..=4).contains(&g.len()))
             && ends_like_a_phone)
             || prefix_and_rest);
-    if phone_word && (8..=15).contains(&n.len()) && (phone_shaped || groups.len() == 1) {
+    // …or wholly in pairs, its 0 first ("Tel 09 77 65 43 21", and "O9 77 65 43 2l" with
+    // letters for digits: the attacker's third round). Rooms and sizes in pairs count up
+    // ("លេខ 01 02 03 04 05") and stay a list.
+    let all_pairs = groups.len() == 5
+        && groups.iter().all(|g| g.len() == 2)
+        && n.starts_with('0')
+        && !groups.windows(2).all(|w| w[0] < w[1]);
+    if phone_word && (8..=15).contains(&n.len()) && (phone_shaped || groups.len() == 1 || all_pairs)
+    {
         return true;
     }
     if code_word {
@@ -3058,6 +3071,14 @@ mod tests {
             ("Write sokha%40gmail.com", "sokha@gmail.com"),
             ("Write sokha@naver", "sokha@naver"),
             ("Write sokha at gmail dotcom", "sokha@gmail.com"),
+            // The attacker's third round (left by the last note): other names of one mail host.
+            ("Write sokha at googlemail dot com", "sokha@googlemail.com"),
+            ("googlemail: sokha.shop", "sokha.shop"),
+            ("G-mail: sokha.shop", "sokha.shop"),
+            ("Google mail: sokha.shop", "sokha.shop"),
+            ("Gmail sokha.shop", "sokha.shop"),
+            ("Tel 09 77 65 43 21", "09 77 65 43 21"),
+            ("Tel O9 77 65 43 2l", "O9 77 65 43 2l"),
             ("이메일 sokha 골뱅이 naver 점 com", "sokha@naver.com"),
             ("អ៊ីមែល sokha នៅ gmail ចុច com", "sokha@gmail.com"),
             ("Join t.me/+AbCdEfGh123", "t.me/+AbCdEfGh123"),
@@ -3192,6 +3213,7 @@ mod tests {
             "Find our stall @Central Market",
             // QA round 3: numbers after "number" and "iPhone" that are no phones.
             "ស្បែកជើងលេខ ៣៦ ៣៧ ៣៨ ៣៩ ៤០; បន្ទប់លេខ 01 02 03 04 05",
+            "Call us for sizes 02 04 06 08 10",
             "ម៉ូដែលលេខ 0123-4567-89; iPhone 11 12 13 14 15 cases",
             // App names in prose, and a production line with its number.
             "Order on Telegram or Facebook; our Telegram channel has prices",
