@@ -67,6 +67,11 @@ impl Tr {
         Tr { lang }
     }
 
+    /// Whether there is a string for `key` (in English, so in every language: see the tests).
+    pub fn has(&self, key: &str) -> bool {
+        of(Lang::En).has_message(key)
+    }
+
     /// The string for `key`.
     pub fn t(&self, key: &str) -> String {
         self.format(key, None)

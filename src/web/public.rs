@@ -806,11 +806,11 @@ pub fn sme_facts(tr: Tr, sme: &Sme) -> Vec<Fact> {
             label: tr.t("profile-languages"),
             value: join(p.languages.iter().map(|l| match l.as_str() {
                 code @ ("en" | "km" | "ko") => tr.t(&format!("lang-name-{code}")),
-                // The region's and the world's common ones by name (QA: "ភាសាខ្មែរ, vi" on
-                // 500 of the demo's Khmer pages); any other as its code.
-                code @ ("zh" | "vi" | "th" | "fr" | "ja" | "lo" | "ms" | "id" | "de" | "es"
-                | "ru" | "hi" | "my" | "tl" | "ar" | "pt" | "it" | "tr" | "bn" | "ne"
-                | "ur" | "ta" | "mn" | "pl" | "uk" | "nl") => tr.t(&format!("lang-spoken-{code}")),
+                // The region's and the world's common ones by name, those the UI strings name
+                // (QA: "ភាសាខ្មែរ, vi" on 500 of the demo's Khmer pages); any other as its code.
+                code if tr.has(&format!("lang-spoken-{code}")) => {
+                    tr.t(&format!("lang-spoken-{code}"))
+                }
                 other => other.to_string(),
             })),
             hint: None,
