@@ -1181,10 +1181,22 @@ fn phone_split_by_words(text: &str) -> Option<String> {
     // 그리고): groups with other words between are counts of things (QA round 4: "Seedlings: 012
     // rows, 345 plants each, 678 in the nursery" was refused as a phone).
     let filler = |t: &str| !t.chars().any(char::is_alphanumeric) || is_joiner(t);
+    // A code word before the first group names what the numbers are, as it does for
+    // `phone_in_text` (QA: "Models 012 and 345 and 678 are in stock" was refused).
+    let names_codes = |t: &str| {
+        let t = t
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        let one = t.strip_suffix('s').unwrap_or(&t);
+        CODE_WORDS.contains(&one) || ["ម៉ូដែល", "កូដ"].iter().any(|w| t.ends_with(w))
+    };
     for start in 0..tokens.len() {
         let Some(first) = group(tokens[start]) else {
             continue;
         };
+        if start > 0 && names_codes(tokens[start - 1]) {
+            continue;
+        }
         let mut digits = first;
         let mut i = start + 1;
         let mut groups = 1;
@@ -3214,6 +3226,8 @@ mod tests {
             // QA round 3: numbers after "number" and "iPhone" that are no phones.
             "ស្បែកជើងលេខ ៣៦ ៣៧ ៣៨ ៣៩ ៤០; បន្ទប់លេខ 01 02 03 04 05",
             "Call us for sizes 02 04 06 08 10",
+            "Models 012 and 345 and 678 are in stock",
+            "ម៉ូដែល 012 និង 345 និង 678 មានក្នុងស្តុក",
             "ម៉ូដែលលេខ 0123-4567-89; iPhone 11 12 13 14 15 cases",
             // App names in prose, and a production line with its number.
             "Order on Telegram or Facebook; our Telegram channel has prices",
