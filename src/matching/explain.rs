@@ -460,11 +460,14 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                         ko_particle(&class, "은", "는", false)
                     ),
                 ),
+                // Half the points (`OPEN_SECTOR`), and said so: "open to every sector" beside
+                // 13 of 25 points read as a contradiction (QA).
                 SectorRelation::Open => t(
                     lang,
-                    "The investor is open to every sector".into(),
-                    "វិនិយោគិនបើកចំហចំពោះគ្រប់វិស័យ".into(),
-                    "투자자는 모든 업종에 열려 있습니다".into(),
+                    "The investor names no sector: counted at half, neither a fit nor a misfit"
+                        .into(),
+                    "វិនិយោគិនមិនបានជ្រើសវិស័យ៖ រាប់បញ្ចូលពាក់កណ្ដាល".into(),
+                    "투자자가 관심 업종을 정하지 않아 절반만 반영합니다".into(),
                 ),
             }
         }

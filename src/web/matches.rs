@@ -116,16 +116,23 @@ fn slider_param(f: Feature) -> String {
     format!("w-{}", f.as_str().to_ascii_lowercase())
 }
 
-/// The weights a query asks for: a value per feature given, in points (0–100, any scale is
-/// normalised by the ranking). `Err` when a value is not a number.
+/// The weights a query asks for, in points (0–100, any scale is normalised by the ranking).
+/// A feature the address leaves out has the points its slider shows, its default in points,
+/// not the API's default fraction, which next to points would weigh almost nothing (QA:
+/// `?w-text=7` alone gave text 89 of 100 points while the sliders showed 7 of 100).
+/// `Err` when a value is not a number.
 fn overrides(query: &Form) -> Result<Option<WeightOverrides>, ()> {
+    let defaults = Weights::default();
     let mut o: WeightOverrides = [None; 7];
     let mut any = false;
     for (i, f) in Feature::ALL.iter().enumerate() {
-        if let Some(v) = query.get(&slider_param(*f)) {
-            o[i] = Some(v.trim().parse::<f64>().map_err(|_| ())?);
-            any = true;
-        }
+        o[i] = Some(match query.get(&slider_param(*f)) {
+            Some(v) => {
+                any = true;
+                v.trim().parse::<f64>().map_err(|_| ())?
+            }
+            None => f64::from(points(defaults.get(*f))),
+        });
     }
     Ok(any.then_some(o))
 }
@@ -302,7 +309,8 @@ mod tests {
         let o = overrides(&q).unwrap().unwrap();
         assert_eq!(o[Feature::Sector as usize], Some(80.0));
         assert_eq!(o[Feature::Text as usize], Some(0.0));
-        assert_eq!(o[Feature::Digital as usize], None);
+        // Left out: the points its slider shows, on the same scale as the given ones.
+        assert_eq!(o[Feature::Digital as usize], Some(10.0));
         assert_eq!(overrides(&Form::query(None)), Ok(None));
         assert!(overrides(&Form::query(Some("w-sector=lots"))).is_err());
     }
