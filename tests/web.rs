@@ -711,6 +711,10 @@ fn the_incentive_and_digital_checks_answer_without_javascript() {
         "the answer keeps the question"
     );
     assert!(html.contains("value=\"500000\""));
+    // The answer is where the browser lands, as with the digital check (QA: on a phone it was
+    // a screen and a half below the button, so the button seemed to do nothing).
+    assert!(html.contains("#result\""), "{html}");
+    assert!(html.contains("id=\"result\""));
     // Digits as a Khmer keyboard types them (៥០០០០០), and a Korean IME's full-width ones;
     // the amount in words people use: ៥សែន, 50만 달러, $500k.
     for typed in [
