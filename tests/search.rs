@@ -1145,6 +1145,12 @@ fn khmer_phrases_separators_and_misspellings_as_owners_type_them() {
         "커피회사",
         "커피 만드는 업체",
         "coffee businesses",
+        // A search typed as a sentence: its words of asking ask for nothing (QA).
+        "커피 회사를 찾습니다",
+        "커피를 파는 회사를 찾고 있습니다",
+        "looking for a coffee company",
+        "we need coffee",
+        "ខ្ញុំចង់រកក្រុមហ៊ុនកាហ្វេ",
     ] {
         assert_eq!(set(&run(q)), set(&run("កាហ្វេ")), "{q}");
     }
@@ -1243,6 +1249,57 @@ fn it_in_capitals_is_information_technology() {
         ids(&search(&s, "it")).contains(&bakery),
         "lower case is the word"
     );
+}
+
+/// An amount is found however it is written: with its thousands grouped or not, and said with
+/// Korean or Khmer units (QA: 40000 found nothing where texts wrote 40,000; 5만 found staff
+/// counts of 5 and "5만 달러" firms seeking 1만 5천 달러).
+#[test]
+fn an_amount_is_found_however_it_is_written() {
+    let s = TestServer::start();
+    let korean = publish_sme(
+        &s,
+        sme_with(
+            "ផ្គត់ផ្គង់",
+            None,
+            Some("캐슈넛 가공 설비에 약 5만 달러가 필요합니다."),
+        ),
+    );
+    let english = publish_sme(
+        &s,
+        sme_with("ផ្គត់ផ្គង់", Some("We seek USD 50,000 for a cashew dryer."), None),
+    );
+    let khmer = publish_sme(&s, sme_with("យើងត្រូវការទុន ៥ម៉ឺនដុល្លារ។", None, None));
+    let staff = publish_sme(
+        &s,
+        sme_with(
+            "ផ្គត់ផ្គង់",
+            None,
+            Some("직원 5명이 캐슈넛을 만 개씩 포장합니다."),
+        ),
+    );
+    let fifteen = publish_sme(
+        &s,
+        sme_with("ផ្គត់ផ្គង់", None, Some("1만 5천 달러의 운영 자금을 찾습니다.")),
+    );
+    let all = HashSet::from([korean.clone(), english.clone(), khmer.clone()]);
+    for q in [
+        "50000",
+        "50,000",
+        "$50,000",
+        "5만",
+        "5만 달러",
+        "៥ម៉ឺន",
+        "៥០,០០០",
+    ] {
+        let found: HashSet<String> = ids(&search(&s, q)).into_iter().collect();
+        assert_eq!(found, all, "{q}");
+        assert!(!found.contains(&staff) && !found.contains(&fifteen), "{q}");
+    }
+    // The number is lit whole, however it is written.
+    let lit = snippets(&search(&s, "50000"));
+    assert!(lit.iter().any(|l| l.contains("<b>50,000</b>")), "{lit:?}");
+    assert!(lit.iter().any(|l| l.contains("<b>5만</b>")), "{lit:?}");
 }
 
 /// A search of more than 32 words is refused with a clear error, over GraphQL and on the

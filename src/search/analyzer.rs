@@ -392,10 +392,110 @@ fn word(text: &str, start: usize, sink: &mut Sink) -> usize {
     token.offset_to = at;
     if token.text.len() > MAX_WORD_BYTES {
         sink.discard_last();
-    } else {
-        sink.position += 1;
+        return at;
     }
+    // A number said with Korean or Khmer units (5만, ៥សែន, 1억5천만) is also the number itself, at
+    // the same position, so 50000 and 50,000 find "5만 달러" and the other way round (QA: 5만
+    // found staff counts of 5). The units still go on to their own script's tokens.
+    let digits = !token.text.is_empty() && token.text.bytes().all(|b| b.is_ascii_digit());
+    // Not the 5 of 1억5천만: its number is the whole, read from the 1.
+    let inside = text[..start]
+        .chars()
+        .next_back()
+        .is_some_and(|c| KOREAN_UNITS.contains(&c));
+    if let Some((value, end)) = (digits && !inside)
+        .then(|| units_after(text, start, at))
+        .flatten()
+    {
+        let number = sink.open(position, start..end);
+        number.text.push_str(&value.to_string());
+    }
+    sink.position += 1;
     at
+}
+
+/// Units that multiply a number before them, as Korean and Khmer write amounts.
+const KOREAN_UNITS: &[char] = &['십', '백', '천', '만', '억'];
+const KHMER_UNITS: &[&str] = &["ម៉ឺន", "សែន", "លាន", "ពាន់", "រយ"];
+
+/// The number that the digits `start..digits_end` of `text` and the units right after them say
+/// ("5만" 50000, "៥សែន" 500000, "1억5천만" 150000000), and where the units end; `None` when no
+/// unit follows. A Khmer unit counts only as a whole word (រយ is no unit in រយៈពេល).
+fn units_after(text: &str, start: usize, digits_end: usize) -> Option<(i64, usize)> {
+    let is_digit = |c: char| c.is_ascii_digit() || ascii_digit(c).is_some();
+    let unit_at = |at: usize| -> Option<usize> {
+        let rest = text.get(at..)?;
+        if let Some(c) = rest.chars().next().filter(|c| KOREAN_UNITS.contains(c)) {
+            return Some(c.len_utf8());
+        }
+        KHMER_UNITS.iter().find_map(|u| {
+            let after = rest.strip_prefix(u)?.chars().next();
+            let whole = !after.is_some_and(|c| ('\u{17B6}'..='\u{17D3}').contains(&c));
+            whole.then_some(u.len())
+        })
+    };
+    let mut end = digits_end;
+    let mut units = 0;
+    loop {
+        if let Some(len) = unit_at(end) {
+            end += len;
+            units += 1;
+            continue;
+        }
+        // More digits and their unit ("1억5천만"), only once a unit has been read.
+        let rest = text.get(end..).unwrap_or("");
+        let more: usize = rest
+            .chars()
+            .take_while(|c| is_digit(*c))
+            .map(char::len_utf8)
+            .sum();
+        match (units > 0 && more > 0)
+            .then(|| unit_at(end + more))
+            .flatten()
+        {
+            Some(len) => {
+                end += more + len;
+                units += 1;
+            }
+            None => break,
+        }
+    }
+    if units == 0 {
+        return None;
+    }
+    // Read as `domain::amount` reads a typed amount, which takes a group's digits apart from
+    // the unit before them (1억 5천만).
+    let mut said = String::new();
+    let mut after_unit = false;
+    for c in text.get(start..end)?.chars() {
+        if after_unit && is_digit(c) {
+            said.push(' ');
+        }
+        after_unit = !is_digit(c);
+        said.push(c);
+    }
+    // A number is a number here, whatever its currency: the form reads a bare 억 as won and
+    // refuses it, so it is read as dollars are written ($1억), for its value alone.
+    let value = crate::domain::amount::parse(&format!("${said}"))
+        .ok()
+        .flatten()?;
+    Some((value, end))
+}
+
+/// A query word that is a number said with Korean or Khmer units, optionally followed by the
+/// word for dollars ("5만", "5만달러", "៥សែន"), as the number itself: what the index holds
+/// for it next to its digits (see [`word`]), and what 50,000 is too.
+pub fn number_said_with_units(word: &str) -> Option<i64> {
+    let digits_end: usize = word
+        .char_indices()
+        .take_while(|(_, c)| c.is_ascii_digit() || ascii_digit(*c).is_some())
+        .map(|(_, c)| c.len_utf8())
+        .sum();
+    if digits_end == 0 {
+        return None;
+    }
+    let (value, end) = units_after(word, 0, digits_end)?;
+    matches!(&word[end..], "" | "달러" | "불" | "ដុល្លារ").then_some(value)
 }
 
 /// Whether the comma at `comma` groups the thousands of a number that starts at `start`: every
@@ -1150,6 +1250,29 @@ mod tests {
         let one = tokens("40,000");
         assert_eq!(one.len(), 1, "{one:?}");
         assert_eq!((one[0].offset_from, one[0].offset_to), (0, 6));
+    }
+
+    #[test]
+    fn a_number_said_with_units_is_also_the_number() {
+        let got = texts("약 5만 달러; ៥សែនរៀល; 1억5천만; ៣រយៈពេល; 5명");
+        for number in ["5", "50000", "500000", "150000000", "3"] {
+            assert!(got.iter().any(|t| t == number), "{number} in {got:?}");
+        }
+        assert!(!got.iter().any(|t| t == "300"), "រយៈ is no unit: {got:?}");
+        // The units stay words of their own script.
+        assert!(got.iter().any(|t| t == "만"), "{got:?}");
+        // At the number's position, over the digits and their units.
+        let all = tokens("5만 달러");
+        let n = all.iter().find(|t| t.text == "50000").expect("the number");
+        let five = all.iter().find(|t| t.text == "5").expect("the digits");
+        assert_eq!(
+            (n.position, n.offset_from),
+            (five.position, five.offset_from)
+        );
+        assert_eq!(&"5만 달러"[n.offset_from..n.offset_to], "5만");
+        assert_eq!(number_said_with_units("5만달러"), Some(50_000));
+        assert_eq!(number_said_with_units("5명"), None);
+        assert_eq!(number_said_with_units("만원"), None);
     }
 
     #[test]

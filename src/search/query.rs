@@ -128,12 +128,64 @@ const COMPANY_WORDS: &[&str] = &[
     "전문",
 ];
 
+/// The words of asking, as people type a search as a sentence: "looking for …", "…을 찾습니다",
+/// "ខ្ញុំចង់រក …". They say what the searcher does, not what a profile holds, so a search that
+/// requires them finds nothing with all its words (QA: 캐슈넛을 가공하는 공장을 찾습니다 was
+/// answered "no result has all these words: 찾습니다", with 니다 lit in every snippet).
+const ASKING_WORDS: &[&str] = &[
+    "looking",
+    "seeking",
+    "search",
+    "searching",
+    "find",
+    "finding",
+    "want",
+    "wants",
+    "need",
+    "needs",
+    "we",
+    "i",
+    "our",
+    "my",
+    "is",
+    "are",
+    "who",
+    "that",
+    "which",
+    "찾습니다",
+    "찾고",
+    "찾는",
+    "찾는다",
+    "찾아요",
+    "찾다",
+    "찾고있습니다",
+    "찾고자",
+    "있습니다",
+    "원합니다",
+    "원하는",
+    "원해요",
+    "구합니다",
+    "구하는",
+    "구해요",
+    "희망합니다",
+    "희망하는",
+    "싶습니다",
+    "싶은",
+    "싶어요",
+    "입니다",
+    "ស្វែងរក",
+    "រក",
+    "ចង់",
+    "ត្រូវការ",
+];
+
 /// Whether a query word is left out of a search that has other words: an English stop word,
-/// a Khmer or Korean function word, or a word for "a company".
+/// a Khmer or Korean function word, a word of asking, or a word for "a company".
 fn says_nothing(word: &str) -> bool {
     let lower = word.to_lowercase();
     STOP_WORDS.contains(&lower.as_str())
         || FUNCTION_WORDS.contains(&word)
+        || ASKING_WORDS.contains(&lower.as_str())
         || COMPANY_WORDS.contains(&lower.as_str())
         || korean::stems(word)
             .first()

@@ -17,6 +17,7 @@ use crate::domain::province::ProvinceCode;
 use crate::domain::sector::IsicCode;
 use crate::domain::text::{check_plain_text, Lang};
 use crate::domain::validation::{Checker, ValidationErrors};
+use crate::search::analyzer;
 use crate::search::index::{SearchError, NO_SEARCHABLE_WORD, WORD_TOO_LONG};
 use crate::search::query::{self as sq, Cursor, Paging, SearchRequest, MAX_QUERY_CHARS};
 
@@ -287,21 +288,38 @@ fn as_read(query: &str) -> String {
     }
     // Words apart, however they are kept apart: a Khmer keyboard's zero-width space, a
     // comma, a slash (QA: កាហ្វេ​តែ, កាហ្វេ,តែ and កាហ្វេ/តែ found 159 profiles, កាហ្វេ តែ 87); not
-    // a comma or slash between digits (1,000; 24/7).
+    // a comma or slash between digits (1,000; ៤០,០០០; 24/7).
     let read: Vec<char> = out.nfc().collect();
-    read.iter()
+    let digit = |c: &char| c.is_ascii_digit() || ('០'..='៩').contains(c);
+    let spaced: String = read
+        .iter()
         .enumerate()
         .map(|(i, &c)| {
-            let digits_around = i > 0
-                && read[i - 1].is_ascii_digit()
-                && read.get(i + 1).is_some_and(char::is_ascii_digit);
+            let digits_around = i > 0 && digit(&read[i - 1]) && read.get(i + 1).is_some_and(digit);
             match c {
                 '\u{200B}' | '、' | '，' | ';' | '|' => ' ',
                 ',' | '/' if !digits_around => ' ',
                 _ => c,
             }
         })
-        .collect()
+        .collect();
+    // An amount said with units is searched as its number (5만 → 50000, ៥សែន → 500000), which
+    // finds it written either way (`search::analyzer::number_said_with_units`; QA: 5만 found
+    // staff counts of 5, and "5만 달러" firms seeking 1만 5천 달러).
+    if !spaced
+        .split_whitespace()
+        .any(|w| analyzer::number_said_with_units(w).is_some())
+    {
+        return spaced;
+    }
+    spaced
+        .split_whitespace()
+        .map(|w| match analyzer::number_said_with_units(w) {
+            Some(n) => n.to_string(),
+            None => w.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -316,6 +334,13 @@ mod tests {
         assert_eq!(as_read("c\u{301}a\u{301}shew Café"), "cashew Cafe");
         assert_eq!(as_read("កាហ្វេ\u{200B}តែ,ស្ករ/ទឹកដោះគោ"), "កាហ្វេ តែ ស្ករ ទឹកដោះគោ");
         assert_eq!(as_read("1,000 24/7"), "1,000 24/7");
+        assert_eq!(as_read("៤០,០០០"), "៤០,០០០");
+        // Amounts said with units, as their number (QA: 5만 found staff counts of 5).
+        assert_eq!(as_read("5만 달러"), "50000 달러");
+        assert_eq!(as_read("5만달러 캐슈"), "50000 캐슈");
+        assert_eq!(as_read("៥សែន"), "500000");
+        assert_eq!(as_read("1억5천만"), "150000000");
+        assert_eq!(as_read("5명 만두"), "5명 만두");
         for same in ["ស្រូវ ស្ត្រី ផ្ទុំ", "화장품 유통", "rice mill"]
         {
             assert_eq!(as_read(same), same);
