@@ -211,6 +211,16 @@ async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, wi
     wizard(b, lang, width).await;
     b.click("main form.logout button").await;
     arrived(b, &format!("/{lang}/")).await;
+    // Back, on a phone a family shares: not the account page from the back/forward cache
+    // (QA), but the log-in it now asks for.
+    b.client.back().await.unwrap();
+    arrived(b, "/login").await;
+    let body = b
+        .client
+        .execute("return document.body.innerText", vec![])
+        .await
+        .unwrap();
+    assert!(!body.as_str().unwrap().contains(&email), "{lang}: {body}");
     b.client
         .goto(&format!("{}/{lang}/login", s.base))
         .await

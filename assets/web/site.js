@@ -421,3 +421,23 @@ function classesNamed(rows, q) {
     update();
   });
 })();
+// After logging out, the browser's Back showed the account page again from its back/forward
+// cache (QA, on a phone a family shares; the server's Clear-Site-Data did not reach that
+// cache in Chromium). A page drawn for a signed-in viewer and shown again from that cache
+// stays hidden while it asks the server whether the session still holds, and reloads when
+// not, so the server asks to log in. Still signed in: shown as it was, typed values and all.
+(function () {
+  "use strict";
+  if (!document.body.hasAttribute("data-signed-in") || !window.fetch) return;
+  window.addEventListener("pageshow", function (e) {
+    if (!e.persisted) return;
+    var root = document.documentElement;
+    root.style.visibility = "hidden";
+    fetch(window.location.href, { method: "HEAD", redirect: "manual", credentials: "same-origin", cache: "no-store" })
+      .then(function (r) {
+        if (r.type === "opaqueredirect" || r.status >= 300) window.location.reload();
+        else root.style.visibility = "";
+      })
+      .catch(function () { root.style.visibility = ""; });
+  });
+})();

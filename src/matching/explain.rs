@@ -579,7 +579,8 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                 t(
                     lang,
                     format!("{name}: the investor takes any province"),
-                    format!("{name}: វិនិយោគិនទទួលគ្រប់ខេត្ត"),
+                    // Khmer's own colon (QA: an ASCII one inside a Khmer sentence).
+                    format!("{name}៖ វិនិយោគិនទទួលគ្រប់ខេត្ត"),
                     format!("{name}: 투자자는 모든 지역을 고려합니다"),
                 )
             } else if value > 0.0 {
@@ -674,12 +675,28 @@ fn incentive_reason(facts: &IncentiveFacts, prefs: &[IncentivePreference], lang:
         )
     } else {
         let n = prefs.len();
-        t(
+        let mut summary = t(
             lang,
             format!(" — meets {met} of the {n} incentives the investor looks for"),
             format!(" — បំពេញ {met} ក្នុងចំណោម {n} ការលើកទឹកចិត្តដែលវិនិយោគិនស្វែងរក"),
             format!(" — 투자자가 원하는 인센티브 {n}개 중 {met}개 충족"),
-        )
+        );
+        // A tax holiday shorter than the longest counts in part: said, or "meets 2 of 2" beside
+        // 8 of 10 points reads as a mistake (QA, both the analyst and the owner).
+        let years = facts.holiday_years();
+        let longest = super::features::MAX_HOLIDAY_YEARS;
+        if prefs.contains(&IncentivePreference::QipTaxHoliday)
+            && years > 0
+            && f64::from(years) < longest
+        {
+            summary.push_str(&t(
+                lang,
+                format!(" (a {years}-year tax holiday counts as {years} of the longest {longest})"),
+                format!(" (ការលើកលែងពន្ធ {years} ឆ្នាំ រាប់ជា {years} ក្នុងចំណោមរយៈពេលវែងបំផុត {longest} ឆ្នាំ)"),
+                format!(" (면세 {years}년은 최장 {longest}년 중 {years}년으로 반영)"),
+            ));
+        }
+        summary
     };
     let prefix = t(
         lang,
@@ -724,6 +741,41 @@ mod tests {
             },
         })
         .unwrap()
+    }
+
+    #[test]
+    fn a_shorter_tax_holiday_says_it_counts_in_part() {
+        let facts = IncentiveFacts {
+            negative_list: false,
+            qip_eligible: true,
+            tax_holiday_years: 6,
+            sme_scheme_years: 0,
+            ckfta_export_fit: true,
+            sez_location: false,
+            import_duty_exemption: true,
+        };
+        let prefs = [
+            IncentivePreference::QipTaxHoliday,
+            IncentivePreference::KoreaFtaExport,
+        ];
+        let value = super::super::features::incentive_fit(&facts, &prefs);
+        assert!(value < 1.0, "{value}");
+        let en = incentive_reason(&facts, &prefs, Lang::En);
+        assert!(en.contains("meets 2 of the 2"), "{en}");
+        assert!(
+            en.ends_with("(a 6-year tax holiday counts as 6 of the longest 9)"),
+            "{en}"
+        );
+        let ko = incentive_reason(&facts, &prefs, Lang::Ko);
+        assert!(ko.contains("최장 9년 중 6년"), "{ko}");
+        // The longest holiday, or no wish for one, says nothing more.
+        let longest = IncentiveFacts {
+            tax_holiday_years: 9,
+            ..facts
+        };
+        assert!(!incentive_reason(&longest, &prefs, Lang::En).contains("counts as"));
+        let fta_only = [IncentivePreference::KoreaFtaExport];
+        assert!(!incentive_reason(&facts, &fta_only, Lang::En).contains("counts as"));
     }
 
     #[test]

@@ -295,6 +295,15 @@ pub async fn logout(w: Web, body: Bytes) -> Response {
     let mut r = see_other(&w.href("/?signed-out=1"));
     r.headers_mut()
         .append(header::SET_COOKIE, session::clear_session_cookie(w.tls));
+    // On a phone the family shares, the browser's Back showed the account page again from its
+    // cache after logging out (QA), and the tab kept the contact details the wizard was given.
+    // The browser is told to drop both: its cached pages of this site and this site's storage.
+    // Not its cookies: the device proof stays (`auth::device`). Chromium keeps its
+    // back/forward cache regardless; `site.js` asks the server again there.
+    r.headers_mut().insert(
+        header::HeaderName::from_static("clear-site-data"),
+        header::HeaderValue::from_static("\"cache\", \"storage\""),
+    );
     r
 }
 

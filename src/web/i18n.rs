@@ -67,6 +67,15 @@ impl Tr {
         Tr { lang }
     }
 
+    /// "Label: value", with the page language's colon (Khmer writes ៖: QA saw an ASCII colon
+    /// inside Khmer text).
+    pub fn labelled(&self, label: &str, value: &str) -> String {
+        match self.lang {
+            Lang::Km => format!("{label}៖ {value}"),
+            Lang::En | Lang::Ko => format!("{label}: {value}"),
+        }
+    }
+
     /// Whether there is a string for `key` (in English, so in every language: see the tests).
     pub fn has(&self, key: &str) -> bool {
         of(Lang::En).has_message(key)

@@ -104,6 +104,10 @@ pub fn division_name(tr: Tr, code: &str) -> String {
 
 pub fn usd_range(tr: Tr, r: &UsdRange) -> Option<String> {
     match (r.min, r.max) {
+        // One amount, said once (QA: "ពី 500,000 ដល់ 500,000").
+        (Some(min), Some(max)) if min == max => {
+            Some(tr.t1("usd-amount", "amount", format_usd(min)))
+        }
         (Some(min), Some(max)) => Some(tr.t2(
             "usd-range-between",
             ("min", format_usd(min)),
@@ -376,10 +380,9 @@ impl Listed for Sme {
         [
             division_name(tr, self.profile.sector.as_str()),
             province_name(tr, self.profile.province.as_str()),
-            format!(
-                "{}: {}",
-                tr.t("profile-digital"),
-                level_name(tr, self.digital.level)
+            tr.labelled(
+                &tr.t("profile-digital"),
+                &level_name(tr, self.digital.level),
             ),
         ]
         .join(" · ")

@@ -50,11 +50,15 @@ struct IncentivesPage {
     sectors: Vec<Group>,
     provinces: Vec<Opt>,
     investment: String,
+    /// People working in the business, as typed: the scheme for small and medium businesses
+    /// (Sub-Decree 124) depends on it (QA: the answer asked for it and the form had no field).
+    employees: String,
     exports: bool,
     errors: Vec<(String, String)>,
     sector_error: Option<String>,
     province_error: Option<String>,
     investment_error: Option<String>,
+    employees_error: Option<String>,
     outcome: Option<Outcome>,
 }
 
@@ -149,6 +153,7 @@ pub async fn incentives(w: Web) -> Response {
     let sector = form.get("sector").unwrap_or("").to_string();
     let province = form.get("province").unwrap_or("").to_string();
     let investment = form.get("investment").unwrap_or("").trim().to_string();
+    let employees = form.get("employees").unwrap_or("").trim().to_string();
     let exports = form.get("exports").is_some();
 
     let sectors = sector_groups(tr, &sector);
@@ -168,11 +173,13 @@ pub async fn incentives(w: Web) -> Response {
         sectors,
         provinces,
         investment: investment.clone(),
+        employees: employees.clone(),
         exports,
         errors: vec![],
         sector_error: None,
         province_error: None,
         investment_error: None,
+        employees_error: None,
         outcome: None,
     };
     if form.get("sector").is_none() && form.0.is_empty() {
@@ -183,16 +190,26 @@ pub async fn incentives(w: Web) -> Response {
     if let Err(message) = &investment_usd {
         page.investment_error = Some(message.clone());
     }
+    // Read as the wizard reads it (១២ នាក់, 12명), with the wizard's message when it is no
+    // whole number of people.
+    let employees_problem = super::refusals::size(tr, Some(employees.as_str()), None)
+        .into_iter()
+        .next();
+    page.employees_error = employees_problem.as_ref().map(|(_, m)| m.clone());
     let raw = IncentiveInputRaw {
         sector_code: sector.clone(),
         province_code: (!province.is_empty()).then(|| province.clone()),
         investment_usd: investment_usd.as_ref().ok().copied().flatten(),
+        employees: super::refusals::number(Some(employees.as_str()))
+            .ok()
+            .flatten()
+            .filter(|_| employees_problem.is_none()),
         export_oriented: Some(exports),
         ..Default::default()
     };
     // Assessed even when the amount is unreadable, so every bad field is named at once.
     match service::incentives::assess(&w.app, raw, w.lang) {
-        Ok(a) if investment_usd.is_ok() => {
+        Ok(a) if investment_usd.is_ok() && page.employees_error.is_none() => {
             let mut highlights = Vec::new();
             if let Some(y) = a.tax_holiday_years {
                 highlights.push(tr.t1("incentives-tax-holiday", "years", y));
@@ -216,6 +233,14 @@ pub async fn incentives(w: Web) -> Response {
                 match e.field.as_str() {
                     "input.sectorCode" => page.sector_error = Some(tr.t("error-sector")),
                     "input.provinceCode" => page.province_error = Some(tr.t("error-province")),
+                    "input.employees" if page.employees_error.is_none() => {
+                        page.employees_error = Some(tr.t1(
+                            "error-employees",
+                            "max",
+                            crate::domain::sme::MAX_EMPLOYEES.to_string(),
+                        ))
+                    }
+                    "input.employees" => {}
                     _ => page.investment_error = Some(tr.t("error-investment")),
                 }
             }
@@ -226,6 +251,7 @@ pub async fn incentives(w: Web) -> Response {
         ("sector", &page.sector_error),
         ("province", &page.province_error),
         ("investment", &page.investment_error),
+        ("employees", &page.employees_error),
     ] {
         if let Some(e) = e {
             page.errors.push((id.to_string(), e.clone()));
