@@ -351,6 +351,19 @@ async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
         .expect("paste");
     assert_eq!(cut_seen, serde_json::json!([true, true, "alert"]), "{lang}");
     b.fill("#description", "ផលិតនំបញ្ចុក 커피 coffee").await;
+    // A pull-to-refresh keeps what the first step was given (QA round 5: the step with the
+    // longest text was the one a reload emptied).
+    b.client.refresh().await.unwrap();
+    b.wait_for_js(
+        "the first step's answers after a reload",
+        &format!(
+            "const n = document.getElementById('name'); \
+             const d = document.getElementById('description'); \
+             return n && d && n.value === {name:?} && d.value === 'ផលិតនំបញ្ចុក 커피 coffee';"
+        ),
+        LIMIT,
+    )
+    .await;
     shot(b, lang, "wizard-1", width).await;
     b.click("main form button[type=submit]").await;
     for (n, css, value) in [(2, "#sector", "1079"), (3, "#province", "KH-11")] {

@@ -338,11 +338,16 @@ function classesNamed(rows, q) {
   var key = "khkr-contact-" + form.getAttribute("data-contact-draft");
   // The visibility too: its choice is on this step, and a Back link or a language switch lost
   // "hide my name", which one tap on Publish then put on the site (QA).
-  var fields = ["person", "phone", "telegram", "email", "visibility"];
+  // And the first step's name and description, under a key of their own: a pull-to-refresh
+  // lost up to 5,000 characters there (QA round 5), while the contact step kept its fields.
+  var fields = ["person", "phone", "telegram", "email", "visibility", "name", "description"];
   var hour = 3600 * 1000;
+  // Only the fields this step asks: the last step carries the first step's answers as hidden
+  // fields, which the address they came in holds, newer than anything kept here.
+  function asked(f) { return form.elements[f] && form.elements[f].type !== "hidden"; }
   function save() {
     var kept = { at: Date.now() };
-    fields.forEach(function (f) { if (form.elements[f]) kept[f] = form.elements[f].value; });
+    fields.forEach(function (f) { if (asked(f)) kept[f] = form.elements[f].value; });
     try { window.sessionStorage.setItem(key, JSON.stringify(kept)); } catch (e) { /* storage refused: as before */ }
   }
   try {
@@ -351,7 +356,7 @@ function classesNamed(rows, q) {
     var refused = document.querySelector(".error-summary");
     if (kept && !refused && Date.now() - kept.at < hour) {
       fields.forEach(function (f) {
-        if (form.elements[f] && typeof kept[f] === "string") form.elements[f].value = kept[f];
+        if (asked(f) && typeof kept[f] === "string") form.elements[f].value = kept[f];
       });
     }
   } catch (e) { /* unreadable: start from the page */ }
