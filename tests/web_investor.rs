@@ -536,3 +536,25 @@ fn saving_a_mandate_unchanged_keeps_the_classes_it_names() {
     assert_eq!(after["investor"]["ticketMinUsd"], 50000);
     assert_eq!(after["investor"]["name"]["ko"], "한빛뷰티 무역");
 }
+
+/// A mandate described only in symbols, punctuation or emoji is refused with the reason, as a
+/// search of the same text is (QA: "😀🙏🥜" was saved and ranked a stone quarry first).
+#[test]
+fn a_mandate_without_words_is_refused_with_the_reason() {
+    let s = TestServer::start();
+    let cookie = format!("khkr_session={}", s.investor_token);
+    let h = [("Cookie", cookie.as_str())];
+    let csrf = csrf_of(&get(&s, "/ko/me/mandate", &h).text());
+    let mut fields = mandate(&csrf, "이모지 투자");
+    for (k, v) in fields.iter_mut() {
+        if *k == "description" {
+            *v = "😀🙏🥜 !!!";
+        }
+    }
+    let r = post_form(&s, "/ko/me/mandate", Some(&cookie), &fields);
+    assert_eq!(r.status, 422);
+    let html = r.text();
+    assert!(html.contains("글자로 적어 주세요"), "{html}");
+    // Nothing was saved.
+    assert!(!get(&s, "/ko/me", &h).text().contains("이모지 투자"));
+}

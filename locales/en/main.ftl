@@ -358,6 +358,7 @@ error-wizard-text = Fill this in, in at most a few paragraphs
 error-text-required = Fill this in
 error-text-too-long = At most { $max } characters, please: this has { $count }
 error-text-invisible = Write some letters: this shows nothing on the screen
+error-text-no-words = Write this in words: it has only symbols, punctuation or emoji
 error-text-characters = This has characters that cannot be shown; please type it again
 error-amount-range = Enter an amount from 0 to { $max } US dollars
 error-amount-whole = Enter whole US dollars, without cents, for example 1500 or 1.5k

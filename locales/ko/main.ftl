@@ -354,6 +354,7 @@ error-wizard-text = 몇 단락 이내로 입력하세요
 error-text-required = 이 칸을 채워 주세요
 error-text-too-long = 최대 { $max }자까지 쓸 수 있습니다. 지금 { $count }자입니다
 error-text-invisible = 글자를 입력해 주세요. 화면에 아무것도 보이지 않습니다
+error-text-no-words = 글자로 적어 주세요. 기호, 문장 부호, 이모지뿐입니다
 error-text-characters = 표시할 수 없는 문자가 있습니다. 다시 입력해 주세요
 error-amount-range = 0에서 { $max } 미국 달러 사이의 금액을 입력하세요
 error-amount-whole = 센트 없이 달러 단위로 입력하세요. 예: 1500, 1.5k

@@ -66,7 +66,7 @@ impl InvestorProfile {
         let name = c.check("name", LocalizedText::parse_line(raw.name, NAME_MAX_CHARS));
         let description = c.check(
             "description",
-            LocalizedText::parse(raw.description, DESCRIPTION_MAX_CHARS),
+            LocalizedText::parse_description(raw.description, DESCRIPTION_MAX_CHARS),
         );
         let interests = c.check_list(
             "sectorInterests",

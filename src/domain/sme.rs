@@ -118,7 +118,7 @@ impl SmeProfile {
         let name = c.check("name", LocalizedText::parse_line(raw.name, NAME_MAX_CHARS));
         let description = c.check(
             "description",
-            LocalizedText::parse(raw.description, DESCRIPTION_MAX_CHARS),
+            LocalizedText::parse_description(raw.description, DESCRIPTION_MAX_CHARS),
         );
         let sector = c.check("sectorCode", IsicClass::parse(&raw.sector_code));
         let secondary = c.check_list(

@@ -46,6 +46,19 @@ impl LocalizedText {
         Self::parse_as(raw, max_chars, Lines::Many)
     }
 
+    /// A profile's description: like [`parse`](Self::parse), and each language's text says
+    /// something in words ([`check_words`]). A lone symbol is text (₭ in a price list), but a
+    /// description of nothing else describes nothing.
+    pub fn parse_description(raw: LocalizedTextRaw, max_chars: usize) -> Result<Self, String> {
+        let text = Self::parse(raw, max_chars)?;
+        for lang in Lang::ALL {
+            if let Some(t) = text.get(lang) {
+                check_words(t).map_err(|e| format!("{}: {e}", lang.code()))?;
+            }
+        }
+        Ok(text)
+    }
+
     /// A name: like [`parse`](Self::parse), on one line. A name is a line of a list, a
     /// letter's subject, a spreadsheet cell, so a line break or tab inside it is refused; the
     /// whitespace around it (a cell pasted with its newline) is dropped.
@@ -354,6 +367,16 @@ pub fn check_visible(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A name or description says something in words: at least one letter or digit of any script,
+/// not only symbols, punctuation or emoji (QA: a mandate described as "😀🙏🥜" was saved, and
+/// ranked a stone quarry first, while a search of the same text is refused as having no word).
+pub fn check_words(text: &str) -> Result<(), String> {
+    if !text.chars().any(char::is_alphanumeric) {
+        return Err("has no words: only symbols, punctuation or emoji".into());
+    }
+    Ok(())
+}
+
 /// An optional short free-text field (a person's name, say): absent when blank.
 pub fn optional_plain(text: Option<String>, max_chars: usize) -> Result<Option<String>, String> {
     match text {
@@ -453,6 +476,21 @@ mod tests {
         let err = LocalizedText::parse(raw(Some("a\u{0}b"), None, None), 10).unwrap_err();
         assert!(err.contains("U+0000"), "{err}");
         assert!(LocalizedText::parse(raw(Some("line\nbreak"), None, None), 20).is_ok());
+    }
+
+    #[test]
+    fn a_description_says_something_in_words() {
+        for none in ["😀🙏🥜", "!!!???...", "★ ★ ★", "\u{17D4}\u{17D5}"] {
+            let err =
+                LocalizedText::parse_description(raw(Some(none), None, None), 50).unwrap_err();
+            assert!(err.contains("no words"), "{none}: {err}");
+        }
+        for some in ["7-Eleven", "😀 ស្ករ", "커피!", "2024"] {
+            assert!(
+                LocalizedText::parse_description(raw(Some(some), None, None), 50).is_ok(),
+                "{some}"
+            );
+        }
     }
 
     #[test]

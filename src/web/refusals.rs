@@ -51,7 +51,16 @@ pub fn name_and_description(tr: Tr, form: &Form) -> Vec<(&'static str, String)> 
     ]
     .into_iter()
     .filter(|(id, _)| form.get("id").is_none() || form.get(id).is_some())
-    .filter_map(|(id, max)| text(tr, form.get(id), max).map(|m| (id, m)))
+    .filter_map(|(id, max)| {
+        let typed = form.get(id);
+        let problem = text(tr, typed, max).or_else(|| {
+            // A description says something in words, as the use case asks
+            // (`LocalizedText::parse_description`); a name may be a symbol.
+            let words = crate::domain::text::check_words(typed.unwrap_or_default());
+            (id == "description" && words.is_err()).then(|| tr.t("error-text-no-words"))
+        });
+        problem.map(|m| (id, m))
+    })
     .collect()
 }
 
