@@ -918,6 +918,12 @@ fn an_sme_sees_its_matches_explained_in_its_language() {
         !km.contains("ISIC"),
         "no classification jargon for a shop owner"
     );
+    assert!(
+        !km.contains("(1030)"),
+        "the activity by its name, not its code"
+    );
+    // In Korean the code stays beside the name, for analysts who compare codes.
+    assert!(html.contains("(1030)"), "{html}");
 
     // Not the owner: as unknown as a page that does not exist. Not signed in: log in first.
     let other = format!("khkr_session={}", s.investor_token);

@@ -412,7 +412,13 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
             // Named, not only coded: a shop owner reads "Manufacture of food products (10)",
             // which a bare "10" does not tell.
             let tree = isic();
-            let class = tree.label(sme.sector.as_str(), lang);
+            // Khmer reasons are read by shop owners, to whom "(1072)" is a code that says
+            // nothing (QA); their names say it. Korean and English readers compare codes.
+            let label = |code: &str| match (lang, tree.get(code)) {
+                (Lang::Km, Some(node)) => node.name(lang).to_string(),
+                _ => tree.label(code, lang),
+            };
+            let class = label(sme.sector.as_str());
             match sector_fit(sme.sector.as_str(), &inv.sector_interests).1 {
                 // The very class the investor names: said once, not "X is within X" (QA).
                 SectorRelation::Within(code) if code.as_str() == sme.sector.as_str() => t(
@@ -425,7 +431,7 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                     ),
                 ),
                 SectorRelation::Within(code) => {
-                    let code = tree.label(code.as_str(), lang);
+                    let code = label(code.as_str());
                     t(
                         lang,
                         format!("Sector {class} is within the investor's interest {code}"),
@@ -437,7 +443,7 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                     )
                 }
                 SectorRelation::Shares(level, code) => {
-                    let (code, l) = (tree.label(code.as_str(), lang), level_name(level, lang));
+                    let (code, l) = (label(code.as_str()), level_name(level, lang));
                     t(
                         lang,
                         format!("Sector {class} is in the same ISIC {l} as the interest {code}"),
@@ -852,7 +858,14 @@ mod tests {
                 .find(|x| x.feature == Feature::Sector)
                 .map(|x| x.reason)
                 .unwrap_or_default();
-            assert_eq!(said.matches("1030").count(), 1, "{said}");
+            // Khmer names it without its code, for shop owners (QA).
+            let codes = if lang == Lang::Km { 0 } else { 1 };
+            assert_eq!(said.matches("1030").count(), codes, "{said}");
+            assert_eq!(
+                said.matches("ការកែច្នៃ និងការរក្សាទុកផ្លែឈើ").count(),
+                usize::from(lang == Lang::Km),
+                "{said}"
+            );
         }
         // The TEXT value is relative to a best match; the reason says on whose list.
         assert!(reason(Feature::Text, Lang::En)
@@ -965,7 +978,9 @@ mod tests {
             "Sector Processing and preserving of fruit and vegetables (1030) is within the \
              investor's interest Manufacture of food products (10)"
         );
-        assert!(reason(Feature::Sector, Lang::Km).contains("ផលិតកម្មម្ហូបអាហារ (10)"));
+        // Khmer by name alone, for shop owners (QA: codes said nothing to them).
+        let km = reason(Feature::Sector, Lang::Km);
+        assert!(km.contains("ផលិតកម្មម្ហូបអាហារ") && !km.contains("(10)"), "{km}");
         assert!(reason(Feature::Sector, Lang::Ko).contains("식료품 제조업 (10)"));
         assert!(reason(Feature::Digital, Lang::Km).contains("មូលដ្ឋាន"));
         assert!(reason(Feature::Digital, Lang::Ko).contains("기초"));
