@@ -1302,6 +1302,31 @@ fn an_amount_is_found_however_it_is_written() {
     assert!(lit.iter().any(|l| l.contains("<b>5만</b>")), "{lit:?}");
 }
 
+/// Rice noodles are a kind of noodle, and instant noodles another: 쌀국수 finds the rice noodle
+/// soup shop, not the marts that sell instant noodles, while 국수 finds both (QA: marts with
+/// "Korean instant noodles" ranked 2nd to 5th for 쌀국수).
+#[test]
+fn rice_noodles_are_not_every_noodle() {
+    let s = TestServer::start();
+    let soup = publish_sme(&s, sme_with("ហាងលក់គុយទាវ និងនំបញ្ចុករៀងរាល់ព្រឹក។", None, None));
+    let mart = publish_sme(
+        &s,
+        sme_with(
+            "ផ្គត់ផ្គង់",
+            Some("A mini mart selling Korean instant noodles and rice."),
+            None,
+        ),
+    );
+    let found = |q: &str| -> HashSet<String> { ids(&search(&s, q)).into_iter().collect() };
+    for q in ["쌀국수", "នំបញ្ចុក"] {
+        assert_eq!(found(q), HashSet::from([soup.clone()]), "{q}");
+    }
+    // In English a text that holds both words is found as written too, after the concept.
+    assert_eq!(ids(&search(&s, "rice noodles")).first(), Some(&soup));
+    assert_eq!(found("국수"), HashSet::from([soup.clone(), mart.clone()]));
+    assert_eq!(found("라면"), HashSet::from([mart]));
+}
+
 /// A search of more than 32 words is refused with a clear error, over GraphQL and on the
 /// pages (QA, an attacker: 20 aliased searches of 150 short words each held a core for two
 /// seconds within the cost bound).
