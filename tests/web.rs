@@ -770,6 +770,10 @@ fn the_incentive_and_digital_checks_answer_without_javascript() {
         many.contains("href=\"#employees\""),
         "in the summary: {many}"
     );
+    assert!(
+        many.contains("from 0 to 100,000"),
+        "grouped as other numbers: {many}"
+    );
     let bad = get(&s, "/en/incentives?sector=&investment=lots", &[]);
     assert_eq!(bad.status, 422);
     let html = bad.text();

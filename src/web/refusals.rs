@@ -139,7 +139,8 @@ pub fn size(tr: Tr, employees: Option<&str>, founded: Option<&str>) -> Vec<(&'st
         Ok(Some(n)) if (0..=MAX_EMPLOYEES).contains(&n) => {}
         _ => out.push((
             "employees",
-            tr.t1("error-employees", "max", MAX_EMPLOYEES.to_string()),
+            // Grouped as every other number on the pages (QA: "from 0 to 100000").
+            tr.t1("error-employees", "max", format_usd(MAX_EMPLOYEES)),
         )),
     }
     let this_year = i64::from(time::OffsetDateTime::now_utc().year());

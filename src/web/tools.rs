@@ -237,7 +237,7 @@ pub async fn incentives(w: Web) -> Response {
                         page.employees_error = Some(tr.t1(
                             "error-employees",
                             "max",
-                            crate::domain::sme::MAX_EMPLOYEES.to_string(),
+                            format_usd(crate::domain::sme::MAX_EMPLOYEES),
                         ))
                     }
                     "input.employees" => {}
