@@ -414,6 +414,9 @@ fn word(text: &str, start: usize, sink: &mut Sink) -> usize {
     at
 }
 
+/// The most units one number is read with (see [`units_after`]).
+const MAX_UNITS: usize = 8;
+
 /// Units that multiply a number before them, as Korean and Khmer write amounts.
 const KOREAN_UNITS: &[char] = &['십', '백', '천', '만', '억'];
 const KHMER_UNITS: &[&str] = &["ម៉ឺន", "សែន", "លាន", "ពាន់", "រយ"];
@@ -436,7 +439,9 @@ fn units_after(text: &str, start: usize, digits_end: usize) -> Option<(i64, usiz
     };
     let mut end = digits_end;
     let mut units = 0;
-    loop {
+    // No amount says more units than this (1억 2천 3백 5십만 has five); the bound keeps a run
+    // of them ("៥សែន៥សែន…", 5,000 characters) linear, each of its numbers read a few units on.
+    while units < MAX_UNITS {
         if let Some(len) = unit_at(end) {
             end += len;
             units += 1;
@@ -1393,6 +1398,14 @@ mod tests {
         text.push(' ');
         text.push('ក');
         text.push_str(&"\u{17B6}".repeat(5_000));
+        // Runs of numbers with units and of thousands, as an attacker writes them: each number
+        // is read a bounded way on (`MAX_UNITS`), each comma against its own word.
+        text.push(' ');
+        text.push_str(&"៥សែន".repeat(2_000));
+        text.push(' ');
+        text.push_str(&"5만".repeat(2_000));
+        text.push(' ');
+        text.push_str(&"1,000".repeat(2_000));
         let started = std::time::Instant::now();
         let got = tokens(&text);
         let elapsed = started.elapsed();
