@@ -901,6 +901,9 @@ fn an_sme_sees_its_matches_explained_in_its_language() {
         "the investor by its Korean name"
     );
     assert!(html.contains("적합도 100점 만점에"), "the score in Korean");
+    // What happens next, and where to follow it (QA: an owner found no next step here).
+    assert!(html.contains("다음 단계: 상공회의소 직원이"), "{html}");
+    assert!(html.contains("href=\"/ko/me/introductions\""), "{html}");
     for feature in ["업종", "디지털 수준", "투자 인센티브", "협력 형태", "지역"]
     {
         assert!(

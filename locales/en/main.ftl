@@ -460,6 +460,7 @@ mandate-contact-hint = Shown to an SME only after you both accept an introductio
 mandate-save = Save the mandate
 matches-investor-title = SMEs for { $name }
 matches-investor-intro = Ranked over every published Cambodian SME. Each score is the sum of the parts below: a longer bar is a better fit.
+matches-next = What happens next: the chamber's staff choose matches and introduce both sides; contact details are shared only when both accept.
 matches-investor-none = No SME fits yet.
 matches-weights = What matters most
 matches-weights-hint = Move a slider to give a part more or less weight; the ranking follows. Each part counts by its share of all the sliders together: the points beside the factors below add up to 100.

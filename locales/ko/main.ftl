@@ -453,6 +453,7 @@ mandate-contact-hint = 상공회의소 담당자의 소개를 양쪽 모두 수�
 mandate-save = 투자 조건 저장
 matches-investor-title = { $name }에 맞는 중소기업
 matches-investor-intro = 등록된 모든 캄보디아 중소기업 가운데 순위를 매겼습니다. 점수는 아래 항목의 합이며, 막대가 길수록 잘 맞습니다.
+matches-next = 다음 단계: 상공회의소 직원이 매칭을 골라 양측을 소개합니다. 연락처는 양측이 모두 수락해야 공유됩니다.
 matches-investor-none = 아직 맞는 중소기업이 없습니다.
 matches-weights = 중요하게 볼 항목
 matches-weights-hint = 막대를 움직여 항목의 비중을 바꾸면 순위가 바로 바뀝니다. 각 항목은 모든 막대 합에서 차지하는 몫만큼 반영되며, 아래 요인 옆의 점수는 합이 100입니다.
