@@ -201,12 +201,7 @@ async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, wi
     shot(b, lang, "signup", width).await;
     b.click("main form button[type=submit]").await;
     arrived(b, "/me").await;
-    let body = b
-        .client
-        .execute("return document.body.innerText", vec![])
-        .await
-        .unwrap();
-    assert!(body.as_str().unwrap().contains(&email), "{lang}: signed in");
+    assert!(b.text().await.contains(&email), "{lang}: signed in");
     shot(b, lang, "me", width).await;
     wizard(b, lang, width).await;
     b.click("main form.logout button").await;
@@ -215,12 +210,8 @@ async fn visit(s: &TestServer, b: &browser::Browser, lang: &str, query: &str, wi
     // (QA), but the log-in it now asks for.
     b.client.back().await.unwrap();
     arrived(b, "/login").await;
-    let body = b
-        .client
-        .execute("return document.body.innerText", vec![])
-        .await
-        .unwrap();
-    assert!(!body.as_str().unwrap().contains(&email), "{lang}: {body}");
+    let body = b.text().await;
+    assert!(!body.contains(&email), "{lang}: {body}");
     b.client
         .goto(&format!("{}/{lang}/login", s.base))
         .await
@@ -581,13 +572,8 @@ async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
     shot(b, lang, "wizard-6", width).await;
     b.click("main form button[type=submit]").await;
     arrived(b, "/me").await;
-    let body = b
-        .client
-        .execute("return document.body.innerText", vec![])
-        .await
-        .unwrap();
     assert!(
-        body.as_str().unwrap().contains(&name),
+        b.text().await.contains(&name),
         "{lang}: the business is listed"
     );
     shot(b, lang, "me-business", width).await;

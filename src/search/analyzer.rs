@@ -425,7 +425,6 @@ const KHMER_UNITS: &[&str] = &["ម៉ឺន", "សែន", "លាន", "ពា
 /// ("5만" 50000, "៥សែន" 500000, "1억5천만" 150000000), and where the units end; `None` when no
 /// unit follows. A Khmer unit counts only as a whole word (រយ is no unit in រយៈពេល).
 fn units_after(text: &str, start: usize, digits_end: usize) -> Option<(i64, usize)> {
-    let is_digit = |c: char| c.is_ascii_digit() || ascii_digit(c).is_some();
     let unit_at = |at: usize| -> Option<usize> {
         let rest = text.get(at..)?;
         if let Some(c) = rest.chars().next().filter(|c| KOREAN_UNITS.contains(c)) {
@@ -492,9 +491,9 @@ fn units_after(text: &str, start: usize, digits_end: usize) -> Option<(i64, usiz
 /// for it next to its digits (see [`word`]), and what 50,000 is too.
 pub fn number_said_with_units(word: &str) -> Option<i64> {
     let digits_end: usize = word
-        .char_indices()
-        .take_while(|(_, c)| c.is_ascii_digit() || ascii_digit(*c).is_some())
-        .map(|(_, c)| c.len_utf8())
+        .chars()
+        .take_while(|c| is_digit(*c))
+        .map(char::len_utf8)
         .sum();
     if digits_end == 0 {
         return None;
@@ -509,7 +508,6 @@ pub fn number_said_with_units(word: &str) -> Option<i64> {
 /// "1,2", "12,3456" or "a1,000"). A decimal point is not joined: "4.500" is 4.5 or 4500
 /// depending on the writer.
 fn groups_thousands(text: &str, start: usize, comma: usize) -> bool {
-    let is_digit = |c: char| c.is_ascii_digit() || ascii_digit(c).is_some();
     let digits = |group: &str| group.chars().all(is_digit).then(|| group.chars().count());
     let Some(before) = text.get(start..comma) else {
         return false;
@@ -720,6 +718,11 @@ fn khmer_dictionary_words(scratch: &Scratch, out: &mut Vec<String>) {
     if words.len() > 1 {
         out.extend(words.into_iter().filter(|w| !w.is_empty()));
     }
+}
+
+/// Whether `c` is a digit as the analyzer reads one: ASCII or Khmer (see [`ascii_digit`]).
+pub(crate) fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ascii_digit(c).is_some()
 }
 
 /// Khmer digits as ASCII digits, so either spelling of a number finds the other.

@@ -290,12 +290,13 @@ fn as_read(query: &str) -> String {
     // comma, a slash (QA: កាហ្វេ​តែ, កាហ្វេ,តែ and កាហ្វេ/តែ found 159 profiles, កាហ្វេ តែ 87); not
     // a comma or slash between digits (1,000; ៤០,០០០; 24/7).
     let read: Vec<char> = out.nfc().collect();
-    let digit = |c: &char| c.is_ascii_digit() || ('០'..='៩').contains(c);
     let spaced: String = read
         .iter()
         .enumerate()
         .map(|(i, &c)| {
-            let digits_around = i > 0 && digit(&read[i - 1]) && read.get(i + 1).is_some_and(digit);
+            let digits_around = i > 0
+                && analyzer::is_digit(read[i - 1])
+                && read.get(i + 1).is_some_and(|c| analyzer::is_digit(*c));
             match c {
                 '\u{200B}' | '、' | '，' | ';' | '|' => ' ',
                 ',' | '/' if !digits_around => ' ',
@@ -306,18 +307,17 @@ fn as_read(query: &str) -> String {
     // An amount said with units is searched as its number (5만 → 50000, ៥សែន → 500000), which
     // finds it written either way (`search::analyzer::number_said_with_units`; QA: 5만 found
     // staff counts of 5, and "5만 달러" firms seeking 1만 5천 달러).
-    if !spaced
+    // Each word read once; a query with no such word keeps its spacing as typed.
+    let numbers: Vec<(&str, Option<i64>)> = spaced
         .split_whitespace()
-        .any(|w| analyzer::number_said_with_units(w).is_some())
-    {
+        .map(|w| (w, analyzer::number_said_with_units(w)))
+        .collect();
+    if numbers.iter().all(|(_, n)| n.is_none()) {
         return spaced;
     }
-    spaced
-        .split_whitespace()
-        .map(|w| match analyzer::number_said_with_units(w) {
-            Some(n) => n.to_string(),
-            None => w.to_string(),
-        })
+    numbers
+        .iter()
+        .map(|(w, n)| n.map_or_else(|| w.to_string(), |n| n.to_string()))
         .collect::<Vec<_>>()
         .join(" ")
 }

@@ -1187,8 +1187,7 @@ fn phone_split_by_words(text: &str) -> Option<String> {
         let t = t
             .trim_matches(|c: char| !c.is_alphanumeric())
             .to_lowercase();
-        let one = t.strip_suffix('s').unwrap_or(&t);
-        CODE_WORDS.contains(&one) || ["ម៉ូដែល", "កូដ"].iter().any(|w| t.ends_with(w))
+        is_code_word(t.strip_suffix('s').unwrap_or(&t))
     };
     for start in 0..tokens.len() {
         let Some(first) = group(tokens[start]) else {
@@ -1902,6 +1901,13 @@ const PHONE_WORDS: &[&str] = &[
     "☎",
     "📞",
 ];
+
+/// Whether `word` (in lower case) names a code, so that a number after it is no phone: one of
+/// [`CODE_WORDS`], or a Khmer run ending in "model" or "code".
+fn is_code_word(word: &str) -> bool {
+    CODE_WORDS.contains(&word) || ["ម៉ូដែល", "កូដ"].iter().any(|w| word.ends_with(w))
+}
+
 const CODE_WORDS: &[&str] = &[
     "sku", "lot", "model", "hs", "hsk", "duns", "isbn", "code", "no", "ref", "serial", "batch",
     "invoice", "account", "tin", "vat", "id", "reg", "license", "licence", "permit", "item",
@@ -1971,8 +1977,7 @@ fn phone_in_text(text: &str) -> Option<String> {
         let phone_word = PHONE_WORDS
             .iter()
             .any(|w| before == *w || (!w.is_ascii() && before.ends_with(w)));
-        let code_word =
-            CODE_WORDS.contains(&before) || ["ម៉ូដែល", "កូដ"].iter().any(|w| before.ends_with(w));
+        let code_word = is_code_word(before);
         // The run of phone characters from here, read only as far as a phone can reach (15
         // digits, a few dozen characters): the check stays linear in the text. Reading every
         // run whole, to each of its ends, made it cubic (QA: a description of "1-1-1-…", 5,000

@@ -44,10 +44,6 @@ struct MatchesPage {
     c: Chrome,
     heading: String,
     intro: String,
-    /// What happens next, and where: the page ranks, the chamber's staff introduce (QA: an
-    /// owner found no next step on it).
-    next: String,
-    introductions: String,
     none: String,
     /// Empty for SMEs (they rank with the defaults).
     sliders: Vec<Slider>,
@@ -203,8 +199,6 @@ async fn for_sme(w: Web, id: String) -> Response {
         c: w.chrome(heading.clone(), Section::Account),
         heading,
         intro: tr.t("matches-intro"),
-        next: tr.t("matches-next"),
-        introductions: w.href("/me/introductions"),
         none: tr.t("matches-none"),
         sliders: vec![],
         action: String::new(),
@@ -284,8 +278,6 @@ async fn for_investor(w: Web, id: String) -> Response {
         c: w.chrome(heading.clone(), Section::Account),
         heading,
         intro: tr.t("matches-investor-intro"),
-        next: tr.t("matches-next"),
-        introductions: w.href("/me/introductions"),
         none: tr.t("matches-investor-none"),
         sliders,
         action: w.href(&format!("/me/matches/{id}")),

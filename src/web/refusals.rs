@@ -129,19 +129,24 @@ pub fn number(s: Option<&str>) -> Result<Option<i64>, ()> {
     digits.parse().map(Some).map_err(|_| ())
 }
 
-/// The problems with a business's size as typed (both optional): people working in it, a whole
-/// number up to the domain's bound, and the year it started, from 1900 to this year.
+/// People working in a business as typed (optional, ១២ នាក់, 12명): a whole number up to the
+/// domain's bound, or the message saying so.
+pub fn employees(tr: Tr, typed: Option<&str>) -> Result<Option<i64>, String> {
+    use crate::domain::sme::MAX_EMPLOYEES;
+    match number(typed) {
+        Ok(n) if n.is_none_or(|n| (0..=MAX_EMPLOYEES).contains(&n)) => Ok(n),
+        // Grouped as every other number on the pages (QA: "from 0 to 100000").
+        _ => Err(tr.t1("error-employees", "max", format_usd(MAX_EMPLOYEES))),
+    }
+}
+
+/// The problems with a business's size as typed (both optional): people working in it
+/// ([`employees`]), and the year it started, from 1900 to this year.
 pub fn size(tr: Tr, employees: Option<&str>, founded: Option<&str>) -> Vec<(&'static str, String)> {
-    use crate::domain::sme::{buddhist_era_years, EARLIEST_FOUNDED_YEAR, MAX_EMPLOYEES};
+    use crate::domain::sme::{buddhist_era_years, EARLIEST_FOUNDED_YEAR};
     let mut out = Vec::new();
-    match number(employees) {
-        Ok(None) => {}
-        Ok(Some(n)) if (0..=MAX_EMPLOYEES).contains(&n) => {}
-        _ => out.push((
-            "employees",
-            // Grouped as every other number on the pages (QA: "from 0 to 100000").
-            tr.t1("error-employees", "max", format_usd(MAX_EMPLOYEES)),
-        )),
+    if let Err(message) = self::employees(tr, employees) {
+        out.push(("employees", message));
     }
     let this_year = i64::from(time::OffsetDateTime::now_utc().year());
     let range = || {

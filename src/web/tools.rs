@@ -192,18 +192,13 @@ pub async fn incentives(w: Web) -> Response {
     }
     // Read as the wizard reads it (១២ នាក់, 12명), with the wizard's message when it is no
     // whole number of people.
-    let employees_problem = super::refusals::size(tr, Some(employees.as_str()), None)
-        .into_iter()
-        .next();
-    page.employees_error = employees_problem.as_ref().map(|(_, m)| m.clone());
+    let employees_read = super::refusals::employees(tr, Some(employees.as_str()));
+    page.employees_error = employees_read.as_ref().err().cloned();
     let raw = IncentiveInputRaw {
         sector_code: sector.clone(),
         province_code: (!province.is_empty()).then(|| province.clone()),
         investment_usd: investment_usd.as_ref().ok().copied().flatten(),
-        employees: super::refusals::number(Some(employees.as_str()))
-            .ok()
-            .flatten()
-            .filter(|_| employees_problem.is_none()),
+        employees: employees_read.ok().flatten(),
         export_oriented: Some(exports),
         ..Default::default()
     };
@@ -233,13 +228,7 @@ pub async fn incentives(w: Web) -> Response {
                 match e.field.as_str() {
                     "input.sectorCode" => page.sector_error = Some(tr.t("error-sector")),
                     "input.provinceCode" => page.province_error = Some(tr.t("error-province")),
-                    "input.employees" if page.employees_error.is_none() => {
-                        page.employees_error = Some(tr.t1(
-                            "error-employees",
-                            "max",
-                            format_usd(crate::domain::sme::MAX_EMPLOYEES),
-                        ))
-                    }
+                    // Read above within the domain's bound: named there if at all.
                     "input.employees" => {}
                     _ => page.investment_error = Some(tr.t("error-investment")),
                 }
