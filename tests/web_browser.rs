@@ -437,6 +437,36 @@ async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
                     LIMIT,
                 )
                 .await;
+                // A word is found as a word, not inside another: អាវ "shirt" is in
+                // ផលិតកម្មអាវុធ "making weapons" only as letters (QA), so 2520 stays out.
+                b.fill("#sector-find", "អាវ").await;
+                b.wait_for_js(
+                    "shirts, not weapons",
+                    "const o = [...document.querySelectorAll('#sector option')].map(x => x.value); \
+                     return o.includes('1410') && !o.includes('2520');",
+                    LIMIT,
+                )
+                .await;
+                // The Khmer list names activities without their codes (QA), and a code
+                // typed still finds its activity.
+                let labels = b
+                    .client
+                    .execute(
+                        "return [...document.querySelectorAll('#sector optgroup option')] \
+                           .filter(o => /^[0-9]/.test(o.textContent)).length;",
+                        vec![],
+                    )
+                    .await
+                    .expect("labels");
+                assert_eq!(labels, serde_json::json!(0), "codes in the Khmer list");
+                b.fill("#sector-find", "1079").await;
+                b.wait_for_js(
+                    "an activity by its code",
+                    "const o = [...document.querySelectorAll('#sector optgroup option')].map(x => x.value); \
+                     return o.length === 1 && o[0] === '1079';",
+                    LIMIT,
+                )
+                .await;
                 b.fill("#sector-find", "ជួសជុលម៉ូតូ").await;
                 b.wait_for_js(
                     "the one activity chosen",

@@ -126,11 +126,39 @@ function findTyped(typed, show) {
 // Whether `text` holds `q`: Latin text from the start of a word ("ice" is not in "Growing of
 // rice", "it" not in "activities": QA), Khmer and Korean anywhere (Khmer has no spaces between
 // words).
-function holds(text, q) {
+// Khmer, written without spaces, holds it strictly where it is whole words (`loose` false) and
+// loosely anywhere: a finder tries strictly first, then loosely when that finds nothing (QA: អាវ
+// "shirt" found ផលិតកម្មអាវុធ "making weapons").
+function holds(text, q, loose) {
   var wordsOf = function (t) { return " " + t.toLowerCase().replace(/[^a-z0-9\u0080-\uffff]+/g, " "); };
   if (/^[\x00-\x7f]+$/.test(q)) return wordsOf(text).indexOf(wordsOf(q).replace(/ $/, "")) >= 0;
-  return text.toLowerCase().indexOf(q) >= 0;
+  var t = text.toLowerCase();
+  if (loose || !/[\u1780-\u17ff]/.test(q)) return t.indexOf(q) >= 0;
+  var ends = khmerWordEnds(t);
+  for (var i = t.indexOf(q); i >= 0; i = t.indexOf(q, i + 1)) {
+    if (!ends || ends[i] && ends[i + q.length]) return true;
+  }
+  return false;
 }
+// Where the words of `text` begin and end, by the browser's word breaker (ICU's Khmer
+// dictionary, as the server's segmenter); null where the browser has none, and then anywhere
+// counts. Kept per text, since a finder asks of the same 419 names at each letter typed.
+var khmerWordEnds = (function () {
+  var seen = {};
+  var breaker = window.Intl && Intl.Segmenter ? new Intl.Segmenter("km", { granularity: "word" }) : null;
+  return function (text) {
+    if (!breaker) return null;
+    if (!seen[text]) {
+      var ends = {};
+      Array.from(breaker.segment(text)).forEach(function (s) {
+        ends[s.index] = true;
+        ends[s.index + s.segment.length] = true;
+      });
+      seen[text] = ends;
+    }
+    return seen[text];
+  };
+})();
 // The classes (a set of codes) that deal in a thing named by `q`. A name that is what is typed,
 // or has it as a word of its own, wins ("tea" is tea, not teak; 차 is tea, not 자동차; ស្រូវ is
 // paddy); failing that, a word of a name that starts with it ("coff" while typing), or a whole
@@ -181,19 +209,20 @@ function classesNamed(rows, q) {
     if (box.value.trim()) filter();
   });
   function filter() { findTyped(box.value, show); }
-  function show(q) {
+  function show(q) { return pass(q, false) || pass(q, true); }
+  function pass(q, loose) {
     var found = 0;
     // A division is found too when one of its classes deals in a thing named (커피 → 56).
     var named = {};
     Object.keys(classesNamed(words, q)).forEach(function (c) { named[c.slice(0, 2)] = true; });
     items.forEach(function (li) {
-      var own = li.getAttribute("data-names").split(" | ").slice(0, 4).some(function (n) { return holds(n, q); });
+      var own = li.getAttribute("data-names").split(" | ").slice(0, 4).some(function (n) { return holds(n, q, loose); });
       var divisions = li.querySelectorAll(".check[data-names]");
       var any = false;
       var hits = 0;
       divisions.forEach(function (d) {
         var input = d.querySelector("input");
-        var hit = !q || own || holds(d.getAttribute("data-names"), q) ||
+        var hit = !q || own || holds(d.getAttribute("data-names"), q, loose) ||
           (input && named[input.value] === true);
         d.hidden = !hit;
         if (hit) hits += 1;
@@ -244,7 +273,8 @@ function classesNamed(rows, q) {
     // choice, so a further letter typed may find others instead.
     var auto = null;
     select.addEventListener("change", function () { auto = null; });
-    function show(q) {
+    function show(q) { return pass(q, false) || pass(q, true); }
+    function pass(q, loose) {
       var chosen = select.value;
       if (auto !== null && chosen === auto) chosen = "";
       auto = null;
@@ -253,10 +283,11 @@ function classesNamed(rows, q) {
       select.textContent = "";
       all.forEach(function (n) {
         if (n.tagName !== "OPTGROUP") { select.appendChild(n.cloneNode(true)); return; }
-        var whole = !q || holds(n.label, q);
+        var whole = !q || holds(n.label, q, loose);
         var g = n.cloneNode(false);
         Array.prototype.forEach.call(n.children, function (o) {
-          var hit = whole || holds(o.textContent, q) || holds(o.getAttribute("data-alt") || "", q) ||
+          var hit = whole || holds(o.textContent, q, loose) || /^\d+$/.test(q) && o.value.indexOf(q) === 0 ||
+            holds(o.getAttribute("data-alt") || "", q, loose) ||
             named[o.value] === true;
           if (hit) found += 1;
           if (hit || (chosen && o.value === chosen)) g.appendChild(o.cloneNode(true));

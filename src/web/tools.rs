@@ -24,7 +24,7 @@ pub struct Group {
 /// An activity of the sector list.
 pub struct SectorOpt {
     pub value: String,
-    /// Code and name in the page language.
+    /// Name in the page language, after its code but on Khmer pages.
     pub label: String,
     pub selected: bool,
     /// Its name in the other two languages, lower-cased, for the finder: an owner on the Khmer
@@ -83,9 +83,18 @@ pub fn sector_groups(tr: super::i18n::Tr, sector: &str) -> Vec<Group> {
                         .filter(|l| **l != tr.lang)
                         .map(|l| k.name(*l).to_lowercase())
                         .collect();
+                    let name = super::public::sector_name(tr, &k.code);
                     options.push(SectorOpt {
                         selected: k.code == sector,
-                        label: format!("{} {}", k.code, super::public::sector_name(tr, &k.code)),
+                        // Khmer pages name the activity alone (QA: a shop owner read "1079" as
+                        // part of the name, and the codes say nothing to her), as their reasons
+                        // do; Korean and English keep the code for analysts and staff. The
+                        // finder still finds an activity by its code.
+                        label: if tr.lang == Lang::Km {
+                            name
+                        } else {
+                            format!("{} {name}", k.code)
+                        },
                         value: k.code.clone(),
                         alt: alt.join(" | "),
                     });
