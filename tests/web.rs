@@ -2695,18 +2695,29 @@ fn the_account_page_pages_through_many_businesses_both_ways() {
     let shops = |html: &str| html.matches("Shop number").count();
     let first = get(&s, "/en/me", &h).text();
     assert_eq!(shops(&first), 20, "{first}");
+    // Newest first: the business just added is where its owner looks (QA: it was on the last
+    // page).
+    let (newest, next_newest) = (
+        first
+            .find("Shop number 20")
+            .expect("the newest on the first page"),
+        first
+            .find("Shop number 19")
+            .expect("the next on the first page"),
+    );
+    assert!(newest < next_newest, "newest first");
     assert!(link(&first, "prev").is_none());
     let second = get(&s, &link(&first, "next").expect("a next page"), &h).text();
     assert_eq!(shops(&second), 1);
     assert!(
-        second.contains("Shop number 20"),
-        "the newest on the last page"
+        second.contains("Shop number 00"),
+        "the oldest on the last page"
     );
     assert!(link(&second, "next").is_none());
     assert!(second.contains(">Previous page</a>"), "{second}");
     let back = get(&s, &link(&second, "prev").expect("a previous page"), &h).text();
     assert_eq!(shops(&back), 20);
-    assert!(back.contains("Shop number 00") && back.contains("Shop number 19"));
+    assert!(back.contains("Shop number 20") && back.contains("Shop number 01"));
     assert!(link(&back, "prev").is_none(), "back at the start");
 }
 

@@ -358,7 +358,10 @@ async fn listed<K: profiles::Kind>(
 ) -> Result<Vec<Business>, ServiceError> {
     let tr = w.tr;
     let mut out = Vec::new();
-    for shown in profiles::published_by_ids::<K>(&w.app, &w.viewer, owned).await? {
+    // In the order asked for: the store reads them in its own.
+    let mut found = profiles::published_by_ids::<K>(&w.app, &w.viewer, owned).await?;
+    found.sort_by_key(|s| owned.iter().position(|id| *id == s.get().id()));
+    for shown in found {
         let id = shown.get().id();
         let (title, title_lang) = super::matches::title(tr, w.lang, &shown);
         let (sectors, province) = facts(&shown);
@@ -401,9 +404,10 @@ pub async fn me(w: Web) -> Response {
         Role::Staff => tr.t("staff-role-staff"),
         Role::Admin => tr.t("staff-role-admin"),
     };
-    // A page of the account's profiles, oldest first (ids are time-ordered): a chamber may
-    // register many businesses under one account, and the page must stay small. The page
-    // after one id, or the one before it ("Previous page").
+    // A page of the account's profiles, newest first (ids are time-ordered), so the business
+    // just added is at the top (QA: it was on the last page): a chamber may register many
+    // businesses under one account, and the page must stay small. The page after one id (older
+    // ones), or the one before it ("Previous page", newer ones).
     let query = w.query_form();
     let at = |k: &str| query.get(k).and_then(|a| ProfileId::parse(a).ok());
     let (after, before) = (at("after"), at("before"));
@@ -411,16 +415,16 @@ pub async fn me(w: Web) -> Response {
         Ok(ids) => ids,
         Err(e) => return w.service_error(e),
     };
-    all.sort();
+    all.sort_unstable_by(|a, b| b.cmp(a));
     let owned: Vec<ProfileId> = match before {
         Some(b) => {
-            let earlier: Vec<ProfileId> = all.iter().copied().filter(|id| *id < b).collect();
-            earlier[earlier.len().saturating_sub(BUSINESSES_PER_PAGE)..].to_vec()
+            let newer: Vec<ProfileId> = all.iter().copied().filter(|id| *id > b).collect();
+            newer[newer.len().saturating_sub(BUSINESSES_PER_PAGE)..].to_vec()
         }
         None => all
             .iter()
             .copied()
-            .filter(|id| after.is_none_or(|a| *id > a))
+            .filter(|id| after.is_none_or(|a| *id < a))
             .take(BUSINESSES_PER_PAGE)
             .collect(),
     };
