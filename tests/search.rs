@@ -1141,19 +1141,35 @@ fn khmer_phrases_separators_and_misspellings_as_owners_type_them() {
         "coffee company",
         "커피 회사",
         "커피 업체를",
-        "커피 파는 회사",
         "커피회사",
-        "커피 만드는 업체",
         "coffee businesses",
         // A search typed as a sentence: its words of asking ask for nothing (QA).
         "커피 회사를 찾습니다",
-        "커피를 파는 회사를 찾고 있습니다",
+        "커피 업체가 있는 곳을 찾습니다",
+        // "Possible", "that works", "a place" (QA: 결제 가능한 가게 required 가능).
+        "커피 가능한 곳",
+        "커피 되는 곳",
         "looking for a coffee company",
         "we need coffee",
         "ខ្ញុំចង់រកក្រុមហ៊ុនកាហ្វេ",
     ] {
         assert_eq!(set(&run(q)), set(&run("កាហ្វេ")), "{q}");
     }
+    // 팔다 and 만들다 say what a business does, as 판매 and 제조 (QA: 화장품을 만드는 회사
+    // found shops first when 만드는 was left out): the coffee sellers, in any language.
+    for q in [
+        "커피 파는 회사",
+        "커피를 파는 회사를 찾고 있습니다",
+        "커피 팝니다",
+    ] {
+        assert_eq!(set(&run(q)), set(&run("커피 판매")), "{q}");
+        assert_eq!(
+            set(&run(q)),
+            HashSet::from([cafe.clone(), cafe_en.clone()]),
+            "{q}"
+        );
+    }
+    assert_eq!(set(&run("커피 만드는 업체")), set(&run("커피 제조")));
     assert!(
         !set(&run("company")).contains(&cafe),
         "a word alone is searched"

@@ -308,16 +308,22 @@ fn as_read(query: &str) -> String {
     // finds it written either way (`search::analyzer::number_said_with_units`; QA: 5만 found
     // staff counts of 5, and "5만 달러" firms seeking 1만 5천 달러).
     // Each word read once; a query with no such word keeps its spacing as typed.
-    let numbers: Vec<(&str, Option<i64>)> = spaced
+    // A Korean verb said in everyday words is read as the noun of its trade (만드는 → 제조;
+    // `search::query::plain_word`).
+    let read: Vec<(&str, Option<String>)> = spaced
         .split_whitespace()
-        .map(|w| (w, analyzer::number_said_with_units(w)))
+        .map(|w| {
+            let as_noun = analyzer::number_said_with_units(w)
+                .map(|n| n.to_string())
+                .or_else(|| sq::plain_word(w).map(str::to_string));
+            (w, as_noun)
+        })
         .collect();
-    if numbers.iter().all(|(_, n)| n.is_none()) {
+    if read.iter().all(|(_, n)| n.is_none()) {
         return spaced;
     }
-    numbers
-        .iter()
-        .map(|(w, n)| n.map_or_else(|| w.to_string(), |n| n.to_string()))
+    read.into_iter()
+        .map(|(w, n)| n.unwrap_or_else(|| w.to_string()))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -341,6 +347,9 @@ mod tests {
         assert_eq!(as_read("៥សែន"), "500000");
         assert_eq!(as_read("1억5천만"), "150000000");
         assert_eq!(as_read("5명 만두"), "5명 만두");
+        // Verbs of a trade, as its noun (QA: 만드는 was left out, and shops came first).
+        assert_eq!(as_read("화장품을 만드는 회사"), "화장품을 제조 회사");
+        assert_eq!(as_read("커피를 볶는 곳"), "커피를 로스팅 곳");
         for same in ["ស្រូវ ស្ត្រី ផ្ទុំ", "화장품 유통", "rice mill"]
         {
             assert_eq!(as_read(same), same);
