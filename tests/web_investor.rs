@@ -558,3 +558,18 @@ fn a_mandate_without_words_is_refused_with_the_reason() {
     // Nothing was saved.
     assert!(!get(&s, "/ko/me", &h).text().contains("이모지 투자"));
 }
+
+/// The account page names each division of a mandate's classes once, wherever the classes
+/// stand in its list (QA: a logistics mandate of 5210, 4923 and 5224 named division 52 twice).
+#[test]
+fn the_account_page_names_each_division_once() {
+    let s = TestServer::start();
+    let mut input = common::investor_input();
+    input["sectorInterests"] = serde_json::json!(["5210", "4923", "5224"]);
+    common::publish_investor(&s, input);
+    let cookie = format!("khkr_session={}", s.investor_token);
+    let me = get(&s, "/en/me", &[("Cookie", cookie.as_str())]).text();
+    let warehousing = "Warehousing and support activities for transportation";
+    assert_eq!(me.matches(warehousing).count(), 1, "{me}");
+    assert!(me.contains("Land transport"), "{me}");
+}

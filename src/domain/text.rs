@@ -138,6 +138,24 @@ fn clean(
 /// 제조업 (10) → 은). A word that ends in another script gives both, as Korean writes them
 /// when it cannot tell: 을(를). With `rieul_as_vowel`, ㄹ counts as a vowel (으로/로).
 pub fn ko_particle(word: &str, with: &str, without: &str, rieul_as_vowel: bool) -> String {
+    // A number that ends a word of no Hangul (ISIC 4772; a Korean name's trailing code is
+    // skipped below) is read aloud: its last sound is its last digit's (일, 이, 삼 …), or
+    // 십, 백, 천, 만 after a zero, all consonants (QA: "ISIC 4772은(는)").
+    let hangul = word.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+    let last_digit = word
+        .trim_end()
+        .chars()
+        .next_back()
+        .and_then(|c| c.to_digit(10));
+    if let (false, Some(d)) = (hangul, last_digit) {
+        let consonant = matches!(d, 0 | 1 | 3 | 6 | 7 | 8);
+        let rieul = matches!(d, 1 | 7 | 8);
+        return if !consonant || (rieul_as_vowel && rieul) {
+            without.to_string()
+        } else {
+            with.to_string()
+        };
+    }
     let last = word
         .trim_end_matches(|c: char| c.is_ascii_digit() || " ()".contains(c))
         .chars()
@@ -468,6 +486,12 @@ mod tests {
         assert_eq!(ko_particle("식료품 제조업 (10)", "은", "는", false), "은");
         assert_eq!(ko_particle("기초", "은", "는", false), "는");
         assert_eq!(ko_particle("cashew", "을", "를", false), "을(를)");
+        // A code is read aloud (사천칠백칠십이, 천칠십구, 십).
+        assert_eq!(ko_particle("ISIC 4772", "은", "는", false), "는");
+        assert_eq!(ko_particle("1079", "은", "는", false), "는");
+        assert_eq!(ko_particle("1073", "은", "는", false), "은");
+        assert_eq!(ko_particle("10", "은", "는", false), "은");
+        assert_eq!(ko_particle("생산 원자재", "을", "를", false), "를");
         assert_eq!(ko_particle("서울", "으로", "로", true), "로");
     }
 

@@ -365,11 +365,14 @@ async fn listed<K: profiles::Kind>(
         let id = shown.get().id();
         let (title, title_lang) = super::matches::title(tr, w.lang, &shown);
         let (sectors, province) = facts(&shown);
-        let mut meta: Vec<String> = sectors
-            .split_whitespace()
-            .map(|c| division_name(tr, c))
-            .collect();
-        meta.dedup();
+        // Each division once, wherever its classes stand in the list (QA: 5210 and 5224 with
+        // 4923 between named the same division twice).
+        let mut meta: Vec<String> = Vec::new();
+        for name in sectors.split_whitespace().map(|c| division_name(tr, c)) {
+            if !meta.contains(&name) {
+                meta.push(name);
+            }
+        }
         if meta.is_empty() {
             meta.push(tr.t("mandate-any-sector"));
         }

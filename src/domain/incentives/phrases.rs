@@ -6,7 +6,17 @@
 //! US-dollar sums.
 
 use super::vocab::{CustomsItem, CustomsScope, RegistrationBody, SmeSize};
-use crate::domain::text::Lang;
+use crate::domain::text::{ko_particle, Lang};
+
+/// 은 or 는 after an ISIC code, as the code is read aloud (4772 사천칠백칠십이 → 는).
+fn topic(code: &str) -> String {
+    ko_particle(code, "은", "는", false)
+}
+
+/// 을 or 를 after a list of things (생산 원자재 → 를; QA saw 원자재을(를)).
+fn object(list: &str) -> String {
+    ko_particle(list, "을", "를", false)
+}
 
 /// `2000000` -> `"2,000,000"`.
 pub fn usd(n: i64) -> String {
@@ -61,7 +71,7 @@ pub fn negative(lang: Lang, code: &str, activity: &str) -> String {
             "ISIC {code} ស្ថិតក្នុង «{activity}» នៃបញ្ជីអវិជ្ជមាន៖ មិនអាចក្លាយជាគម្រោងវិនិយោគមានលក្ខណៈសម្បត្តិគ្រប់គ្រាន់ (QIP) ហើយមិនទទួលបានការលើកទឹកចិត្តវិនិយោគទេ។"
         ),
         Lang::Ko => format!(
-            "ISIC {code}은(는) 네거티브 리스트의 「{activity}」에 해당하여 적격투자사업(QIP)이 될 수 없으며 투자 인센티브를 받지 못합니다."
+            "ISIC {code}{} 네거티브 리스트의 「{activity}」에 해당하여 적격투자사업(QIP)이 될 수 없으며 투자 인센티브를 받지 못합니다.", topic(code)
         ),
     }
 }
@@ -76,7 +86,7 @@ pub fn eligible(lang: Lang, code: &str, activity: &str, group: u8, inv: i64, min
             "ISIC {code} ({activity}) ស្ថិតក្នុងក្រុមលើកលែងពន្ធទី {group} ហើយទុនវិនិយោគ {inv} ដុល្លារអាមេរិក បានដល់ទុនអប្បបរមា {min} ដុល្លារអាមេរិក៖ គម្រោងនេះអាចក្លាយជាគម្រោងវិនិយោគមានលក្ខណៈសម្បត្តិគ្រប់គ្រាន់ (QIP)។"
         ),
         Lang::Ko => format!(
-            "ISIC {code}({activity})은(는) 세금 면제 그룹 {group}에 속하고 투자금 {inv}달러가 최소 투자금액 {min}달러 이상이므로 적격투자사업(QIP)이 될 수 있습니다."
+            "ISIC {code}({activity}){} 세금 면제 그룹 {group}에 속하고 투자금 {inv}달러가 최소 투자금액 {min}달러 이상이므로 적격투자사업(QIP)이 될 수 있습니다.", topic(code)
         ),
     }
 }
@@ -139,7 +149,7 @@ pub fn below_minimum(
             "ISIC {code} ({activity}) ស្ថិតក្នុងក្រុមលើកលែងពន្ធទី {group} ប៉ុន្តែ {inv} ដុល្លារអាមេរិក ទាបជាងទុនវិនិយោគអប្បបរមា {min} ដុល្លារអាមេរិក៖ មិនមែនជា QIP ក្នុងទំហំនេះទេ។ គម្រោងដែលមានទុនវិនិយោគយ៉ាងតិច {min} ដុល្លារអាមេរិក នឹងមានសិទ្ធិទទួលការលើកលែងពន្ធលើប្រាក់ចំណូលរយៈពេល {years} ឆ្នាំ។"
         ),
         Lang::Ko => format!(
-            "ISIC {code}({activity})은(는) 세금 면제 그룹 {group}에 속하지만, {inv}달러는 최소 투자금액 {min}달러에 못 미쳐 이 규모로는 QIP가 될 수 없습니다. {min}달러 이상의 사업이라면 {years}년간 소득세 면제를 받을 수 있습니다."
+            "ISIC {code}({activity}){} 세금 면제 그룹 {group}에 속하지만, {inv}달러는 최소 투자금액 {min}달러에 못 미쳐 이 규모로는 QIP가 될 수 없습니다. {min}달러 이상의 사업이라면 {years}년간 소득세 면제를 받을 수 있습니다.", topic(code)
         ),
     }
 }
@@ -161,7 +171,7 @@ pub fn investment_unknown(
             "ISIC {code} ({activity}) ស្ថិតក្នុងក្រុមលើកលែងពន្ធទី {group}៖ គម្រោងដែលមានទុនវិនិយោគយ៉ាងតិច {min} ដុល្លារអាមេរិក នឹងមានសិទ្ធិទទួលការលើកលែងពន្ធលើប្រាក់ចំណូលរយៈពេល {years} ឆ្នាំ។ សូមបញ្ជាក់ទំហំទុនវិនិយោគ ដើម្បីពិនិត្យ។"
         ),
         Lang::Ko => format!(
-            "ISIC {code}({activity})은(는) 세금 면제 그룹 {group}에 속합니다. {min}달러 이상의 사업이라면 {years}년간 소득세 면제를 받을 수 있으니, 확인하려면 투자금액을 입력하십시오."
+            "ISIC {code}({activity}){} 세금 면제 그룹 {group}에 속합니다. {min}달러 이상의 사업이라면 {years}년간 소득세 면제를 받을 수 있으니, 확인하려면 투자금액을 입력하십시오.", topic(code)
         ),
     }
 }
@@ -175,7 +185,7 @@ pub fn ask_cdc(lang: Lang, code: &str) -> String {
             "ISIC {code} មិនស្ថិតក្នុងក្រុមលើកលែងពន្ធណាមួយ ហើយក៏មិននៅក្នុងបញ្ជីអវិជ្ជមានដែរ៖ អាចមានសិទ្ធិ សូមសាកសួរក្រុមប្រឹក្សាអភិវឌ្ឍន៍កម្ពុជា (ក.អ.ក)។ ទីនេះមិនបញ្ជាក់ចំនួនឆ្នាំលើកលែងពន្ធទេ។"
         ),
         Lang::Ko => format!(
-            "ISIC {code}은(는) 어느 세금 면제 그룹에도, 네거티브 리스트에도 속하지 않습니다. 대상이 될 수 있으니 캄보디아개발위원회(CDC)에 문의하십시오. 여기서는 면제 기간을 제시하지 않습니다."
+            "ISIC {code}{} 어느 세금 면제 그룹에도, 네거티브 리스트에도 속하지 않습니다. 대상이 될 수 있으니 캄보디아개발위원회(CDC)에 문의하십시오. 여기서는 면제 기간을 제시하지 않습니다.", topic(code)
         ),
     }
 }
@@ -214,10 +224,10 @@ pub fn customs(lang: Lang, scope: CustomsScope, items: &[CustomsItem]) -> String
             "ក្នុងនាមជា QIP តម្រង់ទិសទីផ្សារក្នុងស្រុក ការនាំចូល{list} ត្រូវបានលើកលែងពន្ធគយ អាករពិសេស និងអាករលើតម្លៃបន្ថែម (QIP តម្រង់ទិសនាំចេញ ទទួលបានបន្ថែមលើវត្ថុធាតុដើមសម្រាប់ផលិតកម្ម)។"
         ),
         (Lang::Ko, CustomsScope::ExportOriented) => format!(
-            "수출 지향 QIP로서 {list}을(를) 관세, 특별소비세, 부가가치세 없이 수입할 수 있습니다."
+            "수출 지향 QIP로서 {list}{} 관세, 특별소비세, 부가가치세 없이 수입할 수 있습니다.", object(&list)
         ),
         (Lang::Ko, CustomsScope::DomesticOriented) => format!(
-            "내수 지향 QIP로서 {list}을(를) 관세, 특별소비세, 부가가치세 없이 수입할 수 있습니다(수출 지향 QIP는 생산 원자재도 포함)."
+            "내수 지향 QIP로서 {list}{} 관세, 특별소비세, 부가가치세 없이 수입할 수 있습니다(수출 지향 QIP는 생산 원자재도 포함).", object(&list)
         ),
     }
 }
@@ -231,7 +241,7 @@ pub fn sme_not_priority(lang: Lang, code: &str) -> String {
             "ISIC {code} មិនមែនជាវិស័យអាទិភាពនៃគ្រោងការណ៍សហគ្រាសធុនតូច និងមធ្យម (អនុក្រឹត្យលេខ 124) ទេ៖ គ្មានការលើកលែងពន្ធលើប្រាក់ចំណូលសម្រាប់សហគ្រាសធុនតូច និងមធ្យមទេ។"
         ),
         Lang::Ko => format!(
-            "ISIC {code}은(는) 중소기업 우대 제도(시행령 제124호)의 우선 분야가 아니므로 중소기업 소득세 면제를 받을 수 없습니다."
+            "ISIC {code}{} 중소기업 우대 제도(시행령 제124호)의 우선 분야가 아니므로 중소기업 소득세 면제를 받을 수 없습니다.", topic(code)
         ),
     }
 }
