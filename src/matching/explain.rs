@@ -615,8 +615,19 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
 }
 
 fn incentive_reason(facts: &IncentiveFacts, prefs: &[IncentivePreference], lang: Lang) -> String {
+    // With no preference every SME counts at half (`features::NEUTRAL`), whatever the law
+    // gives it: said, or half the points beside "the incentives do not cover this activity"
+    // reads as a mistake (QA).
+    let no_preference = || {
+        t(
+            lang,
+            " — the investor names no incentive preference: counted at half for every SME".into(),
+            " — វិនិយោគិនមិនបានបញ្ជាក់ការលើកទឹកចិត្តដែលចង់បាន៖ រាប់បញ្ចូលពាក់កណ្ដាលសម្រាប់គ្រប់សហគ្រាស".into(),
+            " — 투자자가 원하는 인센티브를 밝히지 않아 모든 중소기업에 절반만 반영합니다".into(),
+        )
+    };
     if facts.negative_list {
-        return t(
+        let covered = t(
             lang,
             // Said as what it means for the pair: QA read "negative list" as a ban on the
             // business, which may take investment like any other.
@@ -626,6 +637,11 @@ fn incentive_reason(facts: &IncentiveFacts, prefs: &[IncentivePreference], lang:
             "ការលើកទឹកចិត្តវិនិយោគតាមច្បាប់មិនគ្របដណ្ដប់សកម្មភាពនេះទេ (បញ្ជីនៃអនុក្រឹត្យលេខ 139)៖ ការវិនិយោគលើវានៅតែអនុញ្ញាត".into(),
             "법이 정한 투자 인센티브는 이 업종에 적용되지 않습니다(시행령 제139호 목록). 투자 자체는 가능합니다".into(),
         );
+        return if prefs.is_empty() {
+            format!("{covered}{}", no_preference())
+        } else {
+            covered
+        };
     }
     let mut parts: Vec<String> = Vec::new();
     if facts.tax_holiday_years > 0 {
@@ -673,12 +689,7 @@ fn incentive_reason(facts: &IncentiveFacts, prefs: &[IncentivePreference], lang:
         .filter(|p| super::features::incentive_value(facts, **p) > 0.0)
         .count();
     let summary = if prefs.is_empty() {
-        t(
-            lang,
-            " — the investor names no incentive preference".into(),
-            " — វិនិយោគិនមិនបានបញ្ជាក់ការលើកទឹកចិត្តដែលចង់បាន".into(),
-            " — 투자자가 원하는 인센티브를 밝히지 않았습니다".into(),
-        )
+        no_preference()
     } else {
         let n = prefs.len();
         let mut summary = t(
@@ -782,6 +793,21 @@ mod tests {
         assert!(!incentive_reason(&longest, &prefs, Lang::En).contains("counts as"));
         let fta_only = [IncentivePreference::KoreaFtaExport];
         assert!(!incentive_reason(&facts, &fta_only, Lang::En).contains("counts as"));
+        // No preference counts at half for every SME, and says so, on the negative list too
+        // (QA: half the points beside "the incentives do not cover this activity").
+        let excluded = IncentiveFacts {
+            negative_list: true,
+            ..facts
+        };
+        for f in [facts, excluded] {
+            assert!(incentive_reason(&f, &[], Lang::En).contains("counted at half"));
+            assert!(incentive_reason(&f, &[], Lang::Ko).contains("절반만 반영"));
+        }
+        assert_eq!(
+            super::super::features::incentive_fit(&excluded, &[]),
+            super::super::features::NEUTRAL
+        );
+        assert!(!incentive_reason(&excluded, &fta_only, Lang::En).contains("half"));
     }
 
     #[test]
