@@ -3025,3 +3025,27 @@ fn staff_opening_an_owners_matches_address_go_to_the_profile_page() {
         404
     );
 }
+
+/// A profile written only in Khmer, read on the Korean pages: its card and its page say what
+/// it names in Korean, as the glossary's words and labelled so (QA: a Korean analyst could
+/// not tell what a Khmer-only shop sells). The Khmer pages, which show the text itself, add
+/// nothing.
+#[test]
+fn a_text_in_another_language_says_what_it_names_in_the_page_language() {
+    let s = TestServer::start();
+    let mut input = sme_input();
+    input["name"] = serde_json::json!({ "km": "ហាងស្រីនាង" });
+    input["description"] =
+        serde_json::json!({ "km": "ហាងលក់គ្រឿងសំអាងកូរ៉េ និងថែរក្សាស្បែក នៅខេត្តសៀមរាប។" });
+    let id = publish_sme(&s, input);
+    let label = "이 글이 언급하는 것";
+    let found = get(&s, "/ko/smes?q=%ED%99%94%EC%9E%A5%ED%92%88", &[]).text();
+    assert!(found.contains(&id), "found by 화장품: {found}");
+    let card = &found[found.find(&id).expect("the card")..];
+    let card = &card[..card.find("</li>").expect("the card's end")];
+    assert!(card.contains(label) && card.contains("시엠립"), "{card}");
+    let page = get(&s, &format!("/ko/smes/{id}"), &[]).text();
+    assert!(page.contains(label) && page.contains("시엠립"), "{page}");
+    let khmer = get(&s, &format!("/km/smes/{id}"), &[]).text();
+    assert!(!khmer.contains("class=\"muted gist\""), "{khmer}");
+}

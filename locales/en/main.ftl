@@ -76,6 +76,7 @@ profile-anonymous-note = This business chose to hide its name. It is shown once 
 profile-anonymous-seen = This business keeps its name hidden: until both sides accept an introduction, investors see it only as “{ $neutral }”.
 profile-contact-note = Contact details are shared by chamber staff once both sides accept an introduction.
 profile-shown-in = Shown in { $language }: not written in this page's language yet.
+profile-gist = What it names, in the site's glossary words (not a translation): { $words }
 profile-org-type = Kind of organisation
 profile-interests = Sectors of interest
 profile-interests-any = Any sector

@@ -72,6 +72,7 @@ profile-anonymous-note = 이 기업은 이름을 숨겼습니다. 양측이 소�
 profile-anonymous-seen = 이 기업은 이름을 숨기고 있습니다. 양측이 소개를 수락하기 전까지 투자자에게는 “{ $neutral }”{ $ro }만 보입니다.
 profile-contact-note = 연락처는 양측이 소개를 수락한 뒤 상공회의소 담당자가 전달합니다.
 profile-shown-in = { $language }로 표시: 이 페이지 언어로는 아직 작성되지 않았습니다.
+profile-gist = 이 글이 언급하는 것 (사이트 용어집의 단어, 번역 아님): { $words }
 profile-org-type = 기관 유형
 profile-interests = 관심 업종
 profile-interests-any = 모든 업종

@@ -246,6 +246,31 @@ fn said_by_everyone(c: usize) -> bool {
         .is_some_and(|k| SAID_BY_EVERYONE.contains(&k.id.as_str()))
 }
 
+/// What a text is about, in `lang`'s words: the glossary concepts it names by a form of their
+/// own, in the order it first names them, each name once, without the words nearly every
+/// profile says, at most `max`. For a reader who cannot read the text's language (QA: a Korean
+/// analyst could not tell what a Khmer-only shop sells): a list of words, not a translation.
+pub fn gist(text: &str, lang: Lang, max: usize) -> Vec<&'static str> {
+    let g = glossary();
+    let mut mentions = g.find_named(text);
+    mentions.sort_by_key(|m| m.range.start);
+    let mut out: Vec<&'static str> = Vec::new();
+    for m in mentions {
+        if out.len() == max {
+            break;
+        }
+        if said_by_everyone(m.concept) {
+            continue;
+        }
+        if let Some(name) = g.concept(m.concept).map(|c| c.name(lang)) {
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
 /// The shared concepts a TEXT reason names: the particular ones, else the common ones.
 fn named_concepts(shared: &[usize]) -> Vec<usize> {
     let particular: Vec<usize> = shared
@@ -808,6 +833,19 @@ mod tests {
             super::super::features::NEUTRAL
         );
         assert!(!incentive_reason(&excluded, &fta_only, Lang::En).contains("half"));
+    }
+
+    #[test]
+    fn a_gist_names_what_a_text_names_in_the_readers_words() {
+        // A Khmer-only shop of Korean cosmetics, for a Korean reader (QA); "company" and
+        // "investment" are said by everyone.
+        let text = "ក្រុមហ៊ុនលក់គ្រឿងសំអាងកូរ៉េ នៅខេត្តសៀមរាប ត្រូវការវិនិយោគ";
+        let ko = gist(text, Lang::Ko, 8);
+        assert!(ko.contains(&"화장품") || ko.contains(&"케이뷰티"), "{ko:?}");
+        assert!(ko.contains(&"시엠립"), "{ko:?}");
+        assert!(!ko.contains(&"회사") && !ko.contains(&"투자"), "{ko:?}");
+        assert_eq!(gist(text, Lang::Ko, 1).len(), 1);
+        assert!(gist("ខ្ញុំ", Lang::Ko, 8).is_empty());
     }
 
     #[test]

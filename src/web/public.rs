@@ -49,6 +49,20 @@ pub fn pick(tr: Tr, t: &LocalizedText) -> Option<Text> {
     })
 }
 
+/// Glossary words a gist names at most: a line under the text, not a second description.
+const GIST_WORDS: usize = 8;
+
+/// For a text shown in another language than the page's (`lang`), a line naming what it is
+/// about in the page language (`matching::explain::gist`), labelled as glossary words and not
+/// a translation. None in the page language, or when the text names nothing the glossary knows.
+pub fn gist_line(tr: Tr, text: &str, lang: &str) -> Option<String> {
+    if lang == tr.lang.code() {
+        return None;
+    }
+    let words = crate::matching::explain::gist(text, tr.lang, GIST_WORDS);
+    (!words.is_empty()).then(|| tr.t1("profile-gist", "words", words.join(", ")))
+}
+
 pub fn level_name(tr: Tr, l: DigitalLevel) -> String {
     tr.t(&format!("level-{}", l.as_str().to_ascii_lowercase()))
 }
@@ -191,6 +205,9 @@ pub struct Hit {
     /// found through a glossary concept in another language has no words of the query to
     /// show (QA: an English-only cashew farm, found by 캐슈넛, showed nothing under its name).
     pub excerpt: Option<(String, &'static str)>,
+    /// When the text shown is in another language: what it names, in the page language
+    /// (`gist_line`; QA: a Korean analyst could not tell what a Khmer-only shop sells).
+    pub gist: Option<String>,
     pub meta: String,
 }
 
@@ -563,22 +580,33 @@ async fn search_page<K: Listed>(w: Web) -> Response {
                 Some(t) => (t.text, t.lang, false),
                 None => (hit.node.display_name(w.lang), w.lang.code(), true),
             };
+            let snippet_lang = shown
+                .and_then(|h| h.field.rsplit_once('.'))
+                .and_then(|(_, code)| super::parse_lang(code));
+            let excerpt_text = hit
+                .highlights
+                .is_empty()
+                .then(|| pick(tr, p.description()))
+                .flatten();
+            // The description in the language the card shows it in.
+            let shown_in = snippet_lang.or_else(|| {
+                excerpt_text
+                    .as_ref()
+                    .and_then(|t| super::parse_lang(t.lang))
+            });
+            let gist = shown_in.and_then(|l| {
+                let text = p.description().get(l)?;
+                gist_line(tr, text, l.code())
+            });
             Hit {
                 href: w.href(&format!("{}/{}", K::PATH, p.id())),
                 title,
                 title_lang,
                 anonymous,
                 snippet: shown.map(|h| h.snippet.clone()),
-                snippet_lang: shown
-                    .and_then(|h| h.field.rsplit_once('.'))
-                    .and_then(|(_, code)| super::parse_lang(code))
-                    .map(|l| l.code()),
-                excerpt: hit
-                    .highlights
-                    .is_empty()
-                    .then(|| pick(tr, p.description()))
-                    .flatten()
-                    .map(|t| (excerpt(&t.text), t.lang)),
+                snippet_lang: snippet_lang.map(|l| l.code()),
+                excerpt: excerpt_text.map(|t| (excerpt(&t.text), t.lang)),
+                gist,
                 meta: p.hit_meta(tr),
             }
         })
@@ -661,8 +689,16 @@ struct ProfilePage {
     kind: String,
     facts: Vec<Fact>,
     about: Option<Text>,
+    /// When `about` is in another language: what it names, in the page language.
+    about_gist: Option<String>,
     /// Staff only: the profile's ranked matches with a shortlist button each.
     staff: Option<super::staff::Ranked>,
+}
+
+/// [`gist_line`] of the description as [`pick`] shows it.
+fn about_gist(tr: Tr, description: &LocalizedText) -> Option<String> {
+    let shown = pick(tr, description)?;
+    gist_line(tr, &shown.text, shown.lang)
 }
 
 fn join(items: impl IntoIterator<Item = String>) -> String {
@@ -705,6 +741,7 @@ pub async fn sme(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
     let page = ProfilePage {
         c: w.chrome(name.text.clone(), Section::Smes),
         kind: tr.t("search-smes-title"),
+        about_gist: about_gist(tr, &p.description),
         about: pick(tr, &p.description),
         name,
         anonymous,
@@ -738,6 +775,7 @@ pub async fn investor(w: Web, Path((_, id)): Path<(String, String)>) -> Response
     let page = ProfilePage {
         c: w.chrome(name.text.clone(), Section::Investors),
         kind: tr.t("search-investors-title"),
+        about_gist: about_gist(tr, &p.description),
         about: pick(tr, &p.description),
         name,
         anonymous: None,
