@@ -499,7 +499,14 @@ pub fn number_said_with_units(word: &str) -> Option<i64> {
         return None;
     }
     let (value, end) = units_after(word, 0, digits_end)?;
-    matches!(&word[end..], "" | "달러" | "불" | "ដុល្លារ").then_some(value)
+    is_currency_word(&word[end..]).then_some(value)
+}
+
+/// A currency's word after an amount, or nothing (5만달러, 10억원, ៥សែនរៀល): a query reads the
+/// amount as its number whatever the currency, as the index does (QA: 10억원 found staff
+/// counts of 10, and 10억 원 found 한국어학원 and 과수원 by 원).
+pub fn is_currency_word(word: &str) -> bool {
+    matches!(word, "" | "달러" | "불" | "원" | "리엘" | "ដុល្លារ" | "រៀល")
 }
 
 /// Whether the comma at `comma` groups the thousands of a number that starts at `start`: every
@@ -1281,6 +1288,9 @@ mod tests {
         assert_eq!(number_said_with_units("5만달러"), Some(50_000));
         assert_eq!(number_said_with_units("5명"), None);
         assert_eq!(number_said_with_units("만원"), None);
+        assert_eq!(number_said_with_units("10억원"), Some(1_000_000_000));
+        assert_eq!(number_said_with_units("៥សែនរៀល"), Some(500_000));
+        assert_eq!(number_said_with_units("5원룸"), None);
     }
 
     #[test]

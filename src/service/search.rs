@@ -322,10 +322,21 @@ fn as_read(query: &str) -> String {
     if read.iter().all(|(_, n)| n.is_none()) {
         return spaced;
     }
-    read.into_iter()
-        .map(|(w, n)| n.unwrap_or_else(|| w.to_string()))
-        .collect::<Vec<_>>()
-        .join(" ")
+    // A currency's word after an amount goes with it (10억 원 as 10억원): alone, 원 is found
+    // inside 학원 and 과수원 (QA).
+    let mut out: Vec<String> = Vec::new();
+    let mut after_amount = false;
+    for (w, n) in read {
+        if after_amount && !w.is_empty() && analyzer::is_currency_word(w) {
+            after_amount = false;
+            continue;
+        }
+        after_amount = n
+            .as_deref()
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()));
+        out.push(n.unwrap_or_else(|| w.to_string()));
+    }
+    out.join(" ")
 }
 
 #[cfg(test)]
@@ -342,7 +353,10 @@ mod tests {
         assert_eq!(as_read("1,000 24/7"), "1,000 24/7");
         assert_eq!(as_read("៤០,០០០"), "៤០,០០០");
         // Amounts said with units, as their number (QA: 5만 found staff counts of 5).
-        assert_eq!(as_read("5만 달러"), "50000 달러");
+        assert_eq!(as_read("5만 달러"), "50000");
+        assert_eq!(as_read("10억 원"), "1000000000");
+        assert_eq!(as_read("10억원 투자"), "1000000000 투자");
+        assert_eq!(as_read("원 5만"), "원 50000");
         assert_eq!(as_read("5만달러 캐슈"), "50000 캐슈");
         assert_eq!(as_read("៥សែន"), "500000");
         assert_eq!(as_read("1억5천만"), "150000000");
