@@ -144,6 +144,21 @@ fn fragment_bomb_is_refused_in_milliseconds() {
     let (_, _, body) = post(&s.base, &json!({ "query": introspection }));
     assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body:#}");
     assert!(started.elapsed() < Duration::from_millis(500));
+    // Introspection runs without yielding, so it is bounded before it runs: `__schema` once
+    // per operation, a type's members expanded once per path (QA: 30 aliases of `__schema`,
+    // each 7 levels deep, took 5 s each and every other visitor waited up to 40 s).
+    let deep = "name fields { name type { name ofType { name ofType { name ofType { name } } } } }";
+    let aliased: String = (0..30)
+        .map(|i| format!("a{i}: __schema {{ types {{ {deep} }} }} "))
+        .collect();
+    let nested =
+        "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }";
+    for query in [format!("{{ {aliased} }}"), nested.to_string()] {
+        let started = Instant::now();
+        let (_, _, body) = post(&s.base, &json!({ "query": query }));
+        assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body:#}");
+        assert!(started.elapsed() < Duration::from_millis(500));
+    }
     // Fragments within fragments past the walk's depth say so (QA: "9223372036854775807 root
     // fields").
     let chain: String = (0..70)

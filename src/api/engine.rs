@@ -395,6 +395,109 @@ pub const MAX_DIRECTIVES: usize = 100;
 /// deadline interrupts, and stalled everyone else (QA round 2).
 pub const MAX_FRAGMENT_SPREADS: usize = 100;
 
+/// Introspection lists that expand a type into its members. The standard introspection query
+/// expands each type once (`types { fields { args … } inputFields … }`); one nested in another
+/// (`fields { type { fields { type { fields …` ) multiplies by the members of every member,
+/// and introspection runs without yielding, so no deadline stops it.
+const MEMBER_LISTS: [&str; 5] = [
+    "fields",
+    "inputFields",
+    "enumValues",
+    "interfaces",
+    "possibleTypes",
+];
+
+/// Where an introspection walk is: at an operation's root, inside `__schema` or `__type`
+/// (with or without a type's members already expanded), or in an ordinary field.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Place {
+    Root,
+    Introspection { members: bool },
+    Data,
+}
+
+/// Bounds what introspection can be asked to build (QA: 30 aliases of `__schema`, each 7
+/// levels deep, held both cores for 5 s and every other visitor waited up to 40 s; the cost
+/// model counts introspection lists once): each operation selects `__schema` at most once,
+/// and a type's members are expanded at most once along any path. The standard introspection
+/// query of graphql-js, GraphiQL's, passes both.
+struct IntrospectionWalk<'a> {
+    document: &'a ExecutableDocument,
+    /// Per (fragment, place): the `__schema` selections it holds, or why it is refused.
+    memo: HashMap<(&'a Name, Place), Result<usize, String>>,
+}
+
+impl<'a> IntrospectionWalk<'a> {
+    /// The `__schema` selections of `set` at `place`, fragments expanded (each once per place),
+    /// or why it is refused. Fragment cycles were refused by [`cost`] already.
+    fn walk(&mut self, set: &'a SelectionSet, place: Place) -> Result<usize, String> {
+        let mut schemas = 0usize;
+        for item in &set.items {
+            let found = match &item.node {
+                Selection::Field(field) => {
+                    let name = field.node.name.node.as_str();
+                    let inner = match place {
+                        Place::Root if name == "__schema" || name == "__type" => {
+                            Place::Introspection { members: false }
+                        }
+                        Place::Root | Place::Data => Place::Data,
+                        Place::Introspection { members } => {
+                            let expands = MEMBER_LISTS.contains(&name);
+                            if members && expands {
+                                return Err(format!(
+                                    "Introspection expands `{name}` inside another type's                                      members; a type's members are listed once per path (the                                      standard introspection query does so)."
+                                ));
+                            }
+                            Place::Introspection {
+                                members: members || expands,
+                            }
+                        }
+                    };
+                    let own = usize::from(place == Place::Root && name == "__schema");
+                    own + self.walk(&field.node.selection_set.node, inner)?
+                }
+                Selection::InlineFragment(inline) => {
+                    self.walk(&inline.node.selection_set.node, place)?
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = &spread.node.fragment_name.node;
+                    if let Some(known) = self.memo.get(&(name, place)) {
+                        known.clone()?
+                    } else if let Some(definition) = self.document.fragments.get(name) {
+                        let result = self.walk(&definition.node.selection_set.node, place);
+                        self.memo.insert((name, place), result.clone());
+                        result?
+                    } else {
+                        0
+                    }
+                }
+            };
+            schemas = schemas.saturating_add(found);
+        }
+        Ok(schemas)
+    }
+}
+
+/// Why `document`'s introspection is refused ([`IntrospectionWalk`]), if it is.
+fn introspection_problem(document: &ExecutableDocument) -> Option<String> {
+    let mut walk = IntrospectionWalk {
+        document,
+        memo: HashMap::new(),
+    };
+    for (_, op) in document.operations.iter() {
+        match walk.walk(&op.node.selection_set.node, Place::Root) {
+            Err(why) => return Some(why),
+            Ok(n) if n > 1 => {
+                return Some(format!(
+                    "Operation selects __schema {n} times; once answers it (each is the whole                      schema)."
+                ))
+            }
+            Ok(_) => {}
+        }
+    }
+    None
+}
+
 /// Fragment spreads written in the document (each expands again wherever it is written).
 fn count_spreads(document: &ExecutableDocument) -> usize {
     count_written(document, &|s| {
@@ -477,6 +580,9 @@ impl QueryLimits {
                  spread, ranking, search and writes count more).",
                 self.max_cost
             ));
+        }
+        if let Some(why) = introspection_problem(document) {
+            return Err(why);
         }
         let mut counter = Counter {
             document,
@@ -641,6 +747,55 @@ mod tests {
             refused.message
         );
         assert!(document_too_large("{ __typename }", limits.max_document_bytes).is_none());
+    }
+
+    #[test]
+    fn introspection_is_asked_once_and_expands_a_type_once() {
+        let problem = |q: &str| introspection_problem(&parse_query(q).unwrap());
+        // GraphiQL's query (graphql-js 16's getIntrospectionQuery, in its shape).
+        let standard = "query IntrospectionQuery { __schema { queryType { name } \
+            mutationType { name } subscriptionType { name } types { ...FullType } \
+            directives { name description locations args { ...InputValue } } } } \
+            fragment FullType on __Type { kind name description \
+            fields(includeDeprecated: true) { name description args { ...InputValue } \
+            type { ...TypeRef } isDeprecated deprecationReason } \
+            inputFields { ...InputValue } interfaces { ...TypeRef } \
+            enumValues(includeDeprecated: true) { name description isDeprecated \
+            deprecationReason } possibleTypes { ...TypeRef } } \
+            fragment InputValue on __InputValue { name description type { ...TypeRef } \
+            defaultValue } \
+            fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name \
+            ofType { kind name ofType { kind name ofType { kind name ofType { kind name \
+            ofType { kind name ofType { kind name } } } } } } } } }";
+        assert_eq!(problem(standard), None);
+        assert_eq!(
+            problem("{ __type(name: \"Sme\") { fields { name type { name } } } __typename }"),
+            None
+        );
+        // QA: 30 aliases of __schema; and fields within fields.
+        let many: String = (0..30)
+            .map(|i| format!("a{i}: __schema {{ types {{ name }} }} "))
+            .collect();
+        assert!(problem(&format!("{{ {many} }}")).is_some_and(|w| w.contains("30 times")));
+        assert!(problem(
+            "{ ...A ...B } fragment A on Query { __schema { description } } \
+             fragment B on Query { __schema { description } }"
+        )
+        .is_some());
+        assert!(
+            problem("{ __schema { types { fields { type { fields { name } } } } } }")
+                .is_some_and(|w| w.contains("`fields`"))
+        );
+        assert!(problem(
+            "{ __type(name: \"Sme\") { fields { type { ...T } } } } \
+             fragment T on __Type { interfaces { name } }"
+        )
+        .is_some());
+        // A data field named like a member list is data.
+        assert_eq!(
+            problem("{ smes { nodes { id } } __schema { description } }"),
+            None
+        );
     }
 
     #[test]
