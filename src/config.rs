@@ -99,6 +99,11 @@ pub struct Limits {
     )]
     pub max_root_fields: usize,
 
+    /// The most searches and rankings (`searchSmes`, `searchInvestors`, `matchesForSme`,
+    /// `matchesForInvestor`) one GraphQL operation runs.
+    #[arg(long, env = "KHKR_MAX_SEARCHES", default_value = "5", value_name = "N")]
+    pub max_searches: usize,
+
     /// The longest GraphQL document (the `query` text, not its variables) in bytes; a longer
     /// one is refused with code QUERY_TOO_LARGE before it is parsed.
     #[arg(
@@ -331,6 +336,7 @@ impl Default for Limits {
             max_query_cost: 10_000,
             max_aliases: 30,
             max_root_fields: 20,
+            max_searches: 5,
             max_document_bytes: 32 * 1024,
             request_timeout: Duration::from_secs(10),
             max_response_bytes: 4 * 1024 * 1024,

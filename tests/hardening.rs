@@ -191,6 +191,24 @@ fn aliases_root_fields_and_batched_mutations_are_capped() {
         .collect();
     let (_, _, body) = post(&s.base, &json!({ "query": format!("{{ {lists} }}") }));
     assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body:#}");
+    // Searches: a few per request (QA: 20 aliased searches of 32 words, within the cost
+    // bound, slowed every other visitor's search to 5 s); five run.
+    let searches = |n: usize| -> String {
+        let words = "qwertyui ".repeat(32);
+        (0..n)
+            .map(|i| format!("s{i}: searchSmes(query: \"{words}\", first: 1) {{ totalCount }} "))
+            .collect()
+    };
+    let (_, _, body) = post(
+        &s.base,
+        &json!({ "query": format!("{{ {} }}", searches(20)) }),
+    );
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body:#}");
+    let (_, _, body) = post(
+        &s.base,
+        &json!({ "query": format!("{{ {} }}", searches(5)) }),
+    );
+    assert!(body.get("errors").is_none(), "{body:#}");
     // Thousands of repeated directives: refused at once (before, the engine built one
     // "duplicate directive" error each, 49,999 of them, before the response cap refused it).
     let directives = "@include(if: true) ".repeat(1_500);
@@ -1347,6 +1365,8 @@ fn running_rankings_stop_when_the_deadline_passes_or_the_client_leaves() {
         "1",
         "--max-in-flight-per-client",
         "64",
+        "--max-searches",
+        "20",
     ]);
     let long = TestServer::start_with(&[
         "--demo",
@@ -1354,6 +1374,8 @@ fn running_rankings_stop_when_the_deadline_passes_or_the_client_leaves() {
         "20",
         "--max-in-flight-per-client",
         "64",
+        "--max-searches",
+        "20",
     ]);
     let rankings = |s: &TestServer, n: usize, first: usize| -> String {
         let investor = s.ok(

@@ -122,6 +122,8 @@ pub struct QueryLimits {
     pub max_aliases: usize,
     /// The most root fields of a query (a mutation always runs one).
     pub max_root_fields: usize,
+    /// The most searches and rankings of an operation ([`SEARCHES`]).
+    pub max_searches: usize,
     /// The longest document in bytes (see [`document_too_large`]).
     pub max_document_bytes: usize,
 }
@@ -327,6 +329,16 @@ impl<'a> Counter<'a> {
     /// Root fields of a selection set, fragments at the root included (aliases of `__typename`
     /// and other meta fields are free).
     fn root_fields(&mut self, set: &'a SelectionSet, depth: usize) -> usize {
+        self.root_fields_where(set, depth, &|name| !is_meta(name))
+    }
+
+    /// Root fields of a selection set whose name `counts`, fragments at the root included.
+    fn root_fields_where(
+        &mut self,
+        set: &'a SelectionSet,
+        depth: usize,
+        counts: &dyn Fn(&str) -> bool,
+    ) -> usize {
         // Cycles are refused by `cost` first; the depth bound is only a backstop.
         if depth > 64 {
             return usize::MAX / 2;
@@ -334,16 +346,16 @@ impl<'a> Counter<'a> {
         set.items
             .iter()
             .map(|item| match &item.node {
-                Selection::Field(field) => usize::from(!is_meta(field.node.name.node.as_str())),
+                Selection::Field(field) => usize::from(counts(field.node.name.node.as_str())),
                 Selection::InlineFragment(inline) => {
-                    self.root_fields(&inline.node.selection_set.node, depth + 1)
+                    self.root_fields_where(&inline.node.selection_set.node, depth + 1, counts)
                 }
                 Selection::FragmentSpread(spread) => self
                     .document
                     .fragments
                     .get(&spread.node.fragment_name.node)
                     .map_or(0, |f| {
-                        self.root_fields(&f.node.selection_set.node, depth + 1)
+                        self.root_fields_where(&f.node.selection_set.node, depth + 1, counts)
                     }),
             })
             .fold(0usize, usize::saturating_add)
@@ -394,6 +406,17 @@ pub const MAX_DIRECTIVES: usize = 100;
 /// one fragment inside `__schema { types { fields { args { type …` took 4 s of CPU that no
 /// deadline interrupts, and stalled everyone else (QA round 2).
 pub const MAX_FRAGMENT_SPREADS: usize = 100;
+
+/// Root fields that search the index or rank every profile, of which an operation runs at most
+/// [`QueryLimits::max_searches`] (QA: 20 aliased searches of 32 words each took 1.5 s, within
+/// the cost bound, and four such requests at a time, within the per-client bound, slowed every
+/// other visitor's search from 0.03 s to 5 s). A page needs one or two.
+const SEARCHES: [&str; 4] = [
+    "searchSmes",
+    "searchInvestors",
+    "matchesForSme",
+    "matchesForInvestor",
+];
 
 /// Introspection lists that expand a type into its members. The standard introspection query
 /// expands each type once (`types { fields { args … } inputFields … }`); one nested in another
@@ -591,6 +614,16 @@ impl QueryLimits {
             in_progress: Vec::new(),
         };
         for (_, op) in document.operations.iter() {
+            let searches = counter.root_fields_where(&op.node.selection_set.node, 0, &|name| {
+                SEARCHES.contains(&name)
+            });
+            if searches > self.max_searches && searches < usize::MAX / 2 {
+                return Err(format!(
+                    "Operation runs {searches} searches or rankings; at most {} are allowed \
+                     in one request.",
+                    self.max_searches
+                ));
+            }
             let roots = counter.root_fields(&op.node.selection_set.node, 0);
             match op.node.ty {
                 OperationType::Mutation if roots > 1 => {
@@ -730,6 +763,7 @@ mod tests {
             max_cost: 10_000,
             max_aliases: 2,
             max_root_fields: 3,
+            max_searches: 5,
             max_document_bytes: 1000,
         };
         let check = |q: &str| limits.check(&parse_query(q).unwrap(), &v);

@@ -61,6 +61,7 @@ pub fn build_schema(app: Arc<App>) -> ApiSchema {
         max_cost: app.limits.max_query_cost,
         max_aliases: app.limits.max_aliases,
         max_root_fields: app.limits.max_root_fields,
+        max_searches: app.limits.max_searches,
         max_document_bytes: app.limits.max_document_bytes,
     })
     .data(app)
