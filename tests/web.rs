@@ -2133,6 +2133,12 @@ fn both_parties_answer_an_introduction_and_see_contacts_only_after_both_accept()
     assert!(!html.contains("class=\"focused\""));
     assert!(html.contains("សម្រាប់អាជីវកម្មរបស់អ្នក៖ <span lang=\"km\">ហាងកាហ្វេស្រីមុំ</span>"));
     assert!(html.contains("សម្រាប់អាជីវកម្មរបស់អ្នក៖ <span lang=\"km\">រោងចក្រកែច្នៃគ្រាប់ស្វាយចន្ទីសុខា</span>"));
+    // The second card waits for answers: no contact on it, though the first card (the same
+    // investor, both accepted) shows it (QA: the pending card showed it too).
+    let second_card = &html[card(&html, &id2)..card(&html, &id)];
+    assert!(!second_card.contains(inv_contact), "{second_card}");
+    assert!(second_card.contains("ពេលអ្នកទាំងពីរយល់ព្រម"), "{second_card}");
+    assert!(html[card(&html, &id)..].contains(inv_contact));
     let html = get(&s, &format!("/km/me/introductions?match={id}"), &as_sme).text();
     assert!(
         card(&html, &id) < card(&html, &id2),

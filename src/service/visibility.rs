@@ -264,6 +264,18 @@ pub struct PipelineFacts {
     pub curator: Option<UserId>,
 }
 
+impl PipelineFacts {
+    /// Whether both sides accepted this introduction: where an introduction's card shows the
+    /// counterpart's contact. A party whose account an earlier introduction already connected
+    /// to the counterpart may see that contact elsewhere, but a card still waiting for answers
+    /// says the contact comes when both say yes, and keeps to it (QA: a pending card showed
+    /// it, since another of the owner's businesses had a deal with the same investor).
+    pub fn both_accepted(&self) -> bool {
+        self.sme_response == Some(Response::Accepted)
+            && self.investor_response == Some(Response::Accepted)
+    }
+}
+
 /// The viewer's relation to a pipeline match, as far as the rules let it count: a party is
 /// one from the introduction on. Until then (shortlisted, or closed without an introduction)
 /// the pair is staff business, and its parties are strangers to it: telling them would say

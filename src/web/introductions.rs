@@ -151,7 +151,7 @@ fn item(w: &Web, m: &MatchView) -> Option<IntroItem> {
     } else {
         (facts.investor_response, facts.sme_response)
     };
-    let (kind, name, lang, href, contact_shown, contact) = if sme_side {
+    let (kind, name, lang, href, visible, contact) = if sme_side {
         let inv = &m.investor;
         let picked = inv.name().and_then(|n| pick(tr, n));
         (
@@ -174,6 +174,7 @@ fn item(w: &Web, m: &MatchView) -> Option<IntroItem> {
             &sme.get().profile.contact,
         )
     };
+    let contact_shown = visible && facts.both_accepted();
     let title = match name {
         Some(n) => n,
         None if sme_side => m.investor.display_name(w.lang),
