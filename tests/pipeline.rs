@@ -219,10 +219,21 @@ fn double_opt_in_reveals_contacts_only_when_both_accept() {
         "mutation($id: ID!) { addMatchNote(matchId: $id, note: \"Due diligence call on Friday\") { id } }",
         json!({ "id": id }),
     );
+    // Assigning a curator is staff bookkeeping, as a note is: the last change a party reads
+    // stays (QA: a party saw when staff reassigned its match).
+    let changed = |s: &TestServer| {
+        s.as_sme().ok(
+            "query($id: ID!) { match(id: $id) { updatedAt } }",
+            json!({ "id": id }),
+        )["match"]["updatedAt"]
+            .clone()
+    };
+    let before = changed(&s);
     s.as_token(&m.staff).ok(
         "mutation($id: ID!, $c: ID!) { assignCurator(matchId: $id, curatorId: $c) { id } }",
         json!({ "id": id, "c": m.staff_id }),
     );
+    assert_eq!(changed(&s), before);
     s.as_token(&m.staff)
         .ok(mv, json!({ "id": id, "st": "DEAL" }));
 

@@ -409,7 +409,14 @@ impl MatchRecord {
         actor: UserId,
         now: time::OffsetDateTime,
     ) -> (Self, AuditEntry) {
-        let mut r = self.next(now);
+        // Staff bookkeeping, like a note: the match is no further along, so its last change
+        // (what the parties read as `updatedAt`, and the board's "longest wait" order) stays
+        // (QA: a party saw when staff reassigned its match, and the board lost a pair that
+        // was still waiting for answers). The version still moves, for concurrent writers.
+        let mut r = MatchRecord {
+            version: self.version + 1,
+            ..self.clone()
+        };
         r.curator_id = Some(curator);
         (
             r,
