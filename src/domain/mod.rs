@@ -18,6 +18,7 @@ pub mod profile;
 pub mod province;
 pub mod sector;
 pub mod sme;
+pub mod sound;
 pub mod text;
 pub mod validation;
 

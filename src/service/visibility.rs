@@ -363,7 +363,7 @@ pub fn message_reveals(
             // A first or given name alone (혜진 of 권혜진, Hye-jin of Kwon Hye-jin) still names
             // the person to write to.
             for w in telling_words(p) {
-                if !visible.says(&w) && said.says(&w) {
+                if !visible.says(&w) && says_or_sounds(&said, &w) {
                     return found(what, &w);
                 }
             }
@@ -524,12 +524,20 @@ fn hidden_name_word(name: &LocalizedText, said: &Said, visible: &Said) -> Option
             return Some(n.to_string());
         }
         for w in telling_words(n) {
-            if !is_ordinary(&w) && !visible.says(&w) && said.says(&w) {
+            if !is_ordinary(&w) && !visible.says(&w) && says_or_sounds(said, &w) {
                 return Some(w);
             }
         }
     }
     None
+}
+
+/// Whether `said` has `word`, or writes a Latin word of a name in Hangul as it sounds (솜낭
+/// for Somnang, 준호 for Jun-ho: QA found both passed; `domain::sound`).
+fn says_or_sounds(said: &Said, word: &str) -> bool {
+    said.says(word)
+        || (word.chars().all(|c| c.is_ascii_alphabetic())
+            && crate::domain::sound::said_in_hangul(&said.text, word))
 }
 
 /// A word of a name that any business may say without naming itself: a [plain](is_plain)
@@ -2775,6 +2783,21 @@ mod tests {
         assert_eq!(
             message_reveals("Meet Sokha today", &anonymous, &investor).map(|r| r.word),
             Some("sokha".to_string())
+        );
+        // A name written in Hangul as it sounds (QA: 솜낭 for Somnang, 준호 for Jun-ho passed).
+        assert_eq!(says("소카 캐슈 공장을 소개합니다", &anonymous), name);
+        let mut junho = investor.clone();
+        junho.contact.person = Some("Lee Jun-ho".into());
+        for m in ["준호 님을 소개합니다", "이준호 대표"] {
+            assert_eq!(
+                message_reveals(m, &public, &junho).map(|r| r.what),
+                Some("the investor's contact details"),
+                "{m}"
+            );
+        }
+        assert_eq!(
+            message_reveals("캐슈넛 가공 협력을 소개합니다", &public, &junho),
+            None
         );
         // A list of numbers is not a phone: "In 2012, 345,678 kg" with 012 345 678 on file.
         assert_eq!(says("In 2012, 345,678 kg of cashew", &with_phone), None);

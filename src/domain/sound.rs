@@ -1,0 +1,136 @@
+//! How a name sounds, across Latin letters and Hangul: enough to tell that 솜낭 is Somnang and
+//! 준호 is Jun-ho, so that a message may not name a hidden business or a contact person by
+//! writing the name in Korean letters (QA: "솜낭 건설을 소개합니다" passed where "Somnang" was
+//! refused).
+//!
+//! Hangul is read by the Revised Romanization of Korean (initials, vowels and finals, each
+//! syllable alone), then both sides are folded to a coarse key: the consonant pairs Korean
+//! does not tell apart in borrowed names (b/p/v/f, d/t, g/k, j/ch, r/l), the digraphs of
+//! Khmer romanization (kh, ph, th), vowel spellings (eo, eu, ae, ou, ee, y) and doubled
+//! letters. It is a key for comparing, not a transliteration to show.
+
+/// Revised Romanization of the initial consonants, in Unicode order (ㄱ ㄲ ㄴ …).
+const INITIALS: [&str; 19] = [
+    "g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p",
+    "h",
+];
+
+/// Revised Romanization of the vowels, in Unicode order (ㅏ ㅐ ㅑ …).
+const VOWELS: [&str; 21] = [
+    "a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we",
+    "wi", "yu", "eu", "ui", "i",
+];
+
+/// Revised Romanization of the finals, in Unicode order (none, ㄱ ㄲ ㄳ …).
+const FINALS: [&str; 28] = [
+    "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p", "p",
+    "t", "t", "ng", "t", "t", "k", "t", "p", "t",
+];
+
+/// A Hangul syllable's Revised Romanization, or `None` for any other character.
+pub fn syllable_romanized(c: char) -> Option<String> {
+    let code = u32::from(c).checked_sub(0xAC00).filter(|n| *n < 11_172)?;
+    let (initial, vowel, last) = (code / 588, (code % 588) / 28, code % 28);
+    Some(format!(
+        "{}{}{}",
+        INITIALS[initial as usize], VOWELS[vowel as usize], FINALS[last as usize]
+    ))
+}
+
+/// The coarse sound key of Latin letters (others are skipped): see the module comment.
+pub fn key(latin: &str) -> String {
+    let lower: String = latin
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    // Longer spellings first, so that "ch" is one sound before "h" is looked at alone.
+    let mut folded = lower;
+    for (from, to) in [
+        ("kh", "k"),
+        ("ph", "p"),
+        ("th", "t"),
+        ("sh", "s"),
+        ("ch", "J"),
+        ("eo", "o"),
+        ("eu", "u"),
+        ("ae", "e"),
+        ("oe", "e"),
+        ("ou", "u"),
+        ("oo", "u"),
+        ("ee", "i"),
+        ("ea", "e"),
+    ] {
+        folded = folded.replace(from, to);
+    }
+    let mut out = String::new();
+    for c in folded.chars() {
+        let c = match c {
+            'b' | 'v' | 'f' => 'p',
+            'd' => 't',
+            'g' | 'q' | 'c' => 'k',
+            'j' | 'J' | 'z' => 'j',
+            'r' => 'l',
+            'y' => 'i',
+            'w' => continue,
+            c => c,
+        };
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The sound keys of every run of two Hangul syllables or more inside `text` (each start and
+/// end), so that a name is found with a particle after it (솜낭을) or inside a longer word
+/// (이준호, 솜낭건설).
+pub fn hangul_keys(text: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    for run in text.split(|c: char| syllable_romanized(c).is_none()) {
+        let syllables: Vec<String> = run.chars().filter_map(syllable_romanized).collect();
+        for start in 0..syllables.len() {
+            for end in start + 2..=syllables.len() {
+                keys.push(key(&syllables[start..end].concat()));
+            }
+        }
+    }
+    keys
+}
+
+/// Whether `text` writes the Latin `word` in Hangul, as it sounds (a key of four letters at
+/// least, so that short words do not match by chance).
+pub fn said_in_hangul(text: &str, word: &str) -> bool {
+    let wanted = key(word);
+    wanted.len() >= 4 && hangul_keys(text).contains(&wanted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hangul_is_romanized_by_the_revised_romanization() {
+        let r = |s: &str| -> String { s.chars().filter_map(syllable_romanized).collect() };
+        assert_eq!(r("솜낭"), "somnang");
+        assert_eq!(r("준호"), "junho");
+        assert_eq!(r("한울"), "hanul");
+        assert_eq!(r("쏨낭"), "ssomnang");
+        assert_eq!(syllable_romanized('a'), None);
+    }
+
+    #[test]
+    fn names_are_heard_in_hangul() {
+        assert!(said_in_hangul("솜낭 건설을 소개합니다", "Somnang"));
+        assert!(said_in_hangul("쏨낭건설", "somnang"));
+        assert!(said_in_hangul("준호 님을 소개합니다", "Jun-ho"));
+        assert!(said_in_hangul("이준호", "junho"));
+        assert!(said_in_hangul("소카 캐슈", "Sokha"));
+        assert!(said_in_hangul("반낙 태양광", "Vannak"));
+        assert!(said_in_hangul("첸다 세탁소", "Chenda"));
+        // Not by chance: other words, and keys too short to tell.
+        assert!(!said_in_hangul("건설 회사를 소개합니다", "Somnang"));
+        assert!(!said_in_hangul("다", "Da"));
+        assert!(!said_in_hangul("캐슈넛 가공", "Sokha"));
+    }
+}
