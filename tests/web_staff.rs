@@ -175,6 +175,11 @@ fn the_board_filters_and_the_dashboard_draws_charts_in_each_language() {
         ("province=KH-6&sector=C", true, false),
         // Either side's name, any case (QA: a business that phoned could not be found).
         ("name=mekong%20RICE", false, true),
+        // Its words, however they are kept apart (QA: two spaces, a hyphen, punctuation or a
+        // zero-width space found nothing).
+        ("name=rice%20%20farm", false, true),
+        ("name=Mekong-Rice.", false, true),
+        ("name=mekong%E2%80%8Brice", false, true),
         ("name=hanbit", true, true),
         ("name=%25", false, false),
         (&format!("curator={staff_id}") as &str, true, true),

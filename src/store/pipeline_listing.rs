@@ -74,16 +74,11 @@ pub(crate) fn listing(
         args.push(p.clone());
     }
     if let Some(name) = &f.name {
-        // `%` and `_` typed are themselves; SQLite lower-cases ASCII only, which is what
-        // Latin names need (Khmer and Korean have no case).
-        let escaped: String = name
-            .to_lowercase()
-            .chars()
-            .flat_map(|c| {
-                let escape = matches!(c, '%' | '_' | '\\').then_some('\\');
-                escape.into_iter().chain([c])
-            })
-            .collect();
+        // Each word typed is asked for on its own, anywhere in either side's names, so spaces,
+        // a Khmer keyboard's zero-width spaces, hyphens and punctuation typed or not typed do
+        // not matter (QA: "kim young su" for Kim Young-su, "Co Ltd" for "Co., Ltd." and
+        // ថាមពល<ZWSP>ព្រះអាទិត្យ found nothing). `%` and `_` typed are themselves; SQLite
+        // lower-cases ASCII only, which is what Latin names need (Khmer and Korean have no case).
         let columns = [
             "s.name_en",
             "s.name_km",
@@ -92,12 +87,26 @@ pub(crate) fn listing(
             "i.name_km",
             "i.name_ko",
         ];
-        let ors: Vec<String> = columns
-            .iter()
-            .map(|c| format!("LOWER(COALESCE({c}, '')) LIKE ? ESCAPE '\\'"))
-            .collect();
-        conds.push(format!("({})", ors.join(" OR ")));
-        args.extend(columns.iter().map(|_| format!("%{escaped}%")));
+        // Only symbols typed ("%"): searched as typed, and found in no name.
+        let mut words = name_words(name);
+        if words.is_empty() {
+            words.push(name.to_lowercase());
+        }
+        for word in words {
+            let escaped: String = word
+                .chars()
+                .flat_map(|c| {
+                    let escape = matches!(c, '%' | '_' | '\\').then_some('\\');
+                    escape.into_iter().chain([c])
+                })
+                .collect();
+            let ors: Vec<String> = columns
+                .iter()
+                .map(|c| format!("LOWER(COALESCE({c}, '')) LIKE ? ESCAPE '\\'"))
+                .collect();
+            conds.push(format!("({})", ors.join(" OR ")));
+            args.extend(columns.iter().map(|_| format!("%{escaped}%")));
+        }
     }
     let from =
         "FROM matches m JOIN smes s ON s.id = m.sme_id JOIN investors i ON i.id = m.investor_id";
@@ -145,5 +154,36 @@ pub(crate) fn listing(
         page_args,
         count,
         count_args,
+    }
+}
+
+/// The most words of a name filter asked for (a name has a few; each is a condition).
+const NAME_WORDS: usize = 8;
+
+/// The words of a name filter, lower-cased: runs of letters, digits and marks (a Khmer
+/// vowel sign or subscript is part of its word), at most [`NAME_WORDS`].
+fn name_words(typed: &str) -> Vec<String> {
+    use unicode_normalization::char::is_combining_mark;
+    typed
+        .to_lowercase()
+        .split(|c: char| !(c.is_alphanumeric() || is_combining_mark(c)))
+        .filter(|w| !w.is_empty())
+        .take(NAME_WORDS)
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::name_words;
+
+    #[test]
+    fn a_name_filter_is_read_as_words() {
+        assert_eq!(name_words("Kim Young-su"), ["kim", "young", "su"]);
+        assert_eq!(name_words("  sophal  fruit "), ["sophal", "fruit"]);
+        assert_eq!(name_words("Co., Ltd."), ["co", "ltd"]);
+        assert_eq!(name_words("ថាមពល\u{200b}ព្រះអាទិត្យ"), ["ថាមពល", "ព្រះអាទិត្យ"]);
+        assert_eq!(name_words("100%_x"), ["100", "x"]);
+        assert_eq!(name_words(&"a ".repeat(50)).len(), 8);
     }
 }
