@@ -228,12 +228,12 @@ fn double_opt_in_reveals_contacts_only_when_both_accept() {
         )["match"]["updatedAt"]
             .clone()
     };
-    let before = changed(&s);
+    let before = changed(s);
     s.as_token(&m.staff).ok(
         "mutation($id: ID!, $c: ID!) { assignCurator(matchId: $id, curatorId: $c) { id } }",
         json!({ "id": id, "c": m.staff_id }),
     );
-    assert_eq!(changed(&s), before);
+    assert_eq!(changed(s), before);
     s.as_token(&m.staff)
         .ok(mv, json!({ "id": id, "st": "DEAL" }));
 
