@@ -756,6 +756,13 @@ fn api_keys_are_created_from_sessions_only() {
         .to_string();
     let body = s.as_token(&key).gql(create, json!({}));
     assert_eq!(error_code(&body), "FORBIDDEN", "{body:#}");
+    // Nor may a key sign its owner out of every session (QA: a leaked key could keep logging
+    // the owner out while it kept working itself).
+    let body = s
+        .as_token(&key)
+        .gql("mutation { logOut(everywhere: true) }", json!({}));
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body:#}");
+    s.as_sme().ok("{ me { id } }", json!({}));
     // The key still works for everything else.
     s.as_token(&key).ok("{ me { id } }", json!({}));
 }

@@ -145,7 +145,7 @@ impl AccountMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "End every log-in session of the account, not only this one.",
+            desc = "End every log-in session of the account, not only this one. From a log-in session only: FORBIDDEN with an API key.",
             default = false
         )]
         everywhere: bool,

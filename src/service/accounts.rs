@@ -496,6 +496,12 @@ fn login_account_key(email: &str) -> String {
 /// [`revoke_all_api_keys`]); the number of sessions ended.
 pub async fn log_out_everywhere(app: &App, v: &Viewer) -> ServiceResult<u64> {
     let user = v.require_user()?.clone();
+    // As the other account actions: a leaked key must not sign its owner out of every
+    // session, again and again, while it keeps working itself (QA).
+    require_session(
+        v,
+        "logging out everywhere is done from a log-in session, not with an API key",
+    )?;
     let n = app
         .store
         .revoke_tokens_of(user.id, TokenKind::Session, OffsetDateTime::now_utc())
