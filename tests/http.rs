@@ -527,3 +527,17 @@ fn a_failed_root_field_is_null_in_data() {
     assert_eq!(body["data"], Value::Null, "{body:#}");
     assert!(body["errors"].is_array());
 }
+
+/// Every root field skipped: `data` is an empty object, as the spec has it (QA: the engine
+/// answered `data: null` with no error).
+#[test]
+fn every_field_skipped_is_an_empty_object() {
+    let s = TestServer::start();
+    for query in [
+        "{ __typename @skip(if: true) }",
+        "{ provinces @include(if: false) { code } }",
+    ] {
+        let body = s.gql(query, json!({}));
+        assert_eq!(body, json!({ "data": {} }), "{query}: {body:#}");
+    }
+}

@@ -55,6 +55,11 @@ impl Extension for FieldOrderRequest {
         next: NextExecute<'_>,
     ) -> Response {
         let mut response = next.run(ctx, operation_name).await;
+        // Every root field skipped (`{ __typename @skip(if: true) }`): the engine answers
+        // `data: null`, the spec an empty object (QA, an attacker's conformance check).
+        if response.errors.is_empty() && response.data == Value::Null {
+            response.data = Value::Object(Default::default());
+        }
         let document = self.document.lock().ok().and_then(|mut d| d.take());
         if let Some(doc) = document {
             if let Some((set, ty)) = operation(&doc, operation_name) {
