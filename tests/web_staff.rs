@@ -512,7 +512,7 @@ fn actions_need_csrf_answer_with_redirects_and_move_the_match() {
         &[("csrf", &csrf)],
     );
     assert_eq!(r.status, 422);
-    assert!(r.text().contains("id=\"note-error\">Write a message first"));
+    assert!(r.text().contains("id=\"note-error\">Write a note first"));
     // A colleague is chosen from every staff account, by e-mail.
     let html = get(&s, &page, &as_staff).text();
     assert!(html.contains("<label for=\"curator\">Curator</label>"));
@@ -934,4 +934,32 @@ fn an_action_after_the_session_ended_logs_in_and_comes_back_to_the_match() {
         staff_page.contains("<input type=\"hidden\" name=\"on\" value=\"sme\">"),
         "the profile page's shortlist forms say where they sit"
     );
+}
+
+/// Staff page through a profile's ranking ten at a time, as an owner does on its matches page
+/// (QA: only the top 10 ever showed, so the 11th could never be shortlisted from the site).
+#[test]
+fn staff_see_more_of_a_profiles_ranking() {
+    let s = TestServer::start();
+    let sme = publish_sme(&s, sme_input());
+    for n in 0..12 {
+        let mut input = investor_input();
+        input["name"] = json!({ "en": format!("Ranked Partner {n:02}") });
+        publish_investor(&s, input);
+    }
+    let (staff, _) = common::operator_account(&s, "STAFF");
+    let cookie = session(&staff);
+    let h = [("Cookie", cookie.as_str())];
+    let first = get(&s, &format!("/en/smes/{sme}"), &h).text();
+    assert_eq!(first.matches("Ranked Partner").count(), 10, "{first}");
+    let at = first
+        .find("class=\"button secondary\" href=\"")
+        .expect("a show-more link")
+        + "class=\"button secondary\" href=\"".len();
+    let more = first[at..at + first[at..].find('"').unwrap()].replace("&amp;", "&");
+    assert!(more.contains("n=20") && more.ends_with("#m-11"), "{more}");
+    let all = get(&s, &more, &h).text();
+    assert_eq!(all.matches("Ranked Partner").count(), 12, "{all}");
+    assert!(all.contains("id=\"m-11\""));
+    assert!(!all.contains("n=30"), "no more past the end");
 }

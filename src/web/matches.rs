@@ -60,7 +60,7 @@ const PAGE: usize = 10;
 
 /// How many matches the address asks for (`n`): a multiple of [`PAGE`] up to the most a
 /// ranking gives, else the first page.
-fn asked_count(query: &Form) -> usize {
+pub(super) fn asked_count(query: &Form) -> usize {
     let most = matching::MAX_MATCHES as usize;
     query
         .get("n")
@@ -71,7 +71,13 @@ fn asked_count(query: &Form) -> usize {
 
 /// The link to the same ranking with [`PAGE`] more, landing on the first new one; `None` when
 /// the ranking gave fewer than asked (there are no more) or the most it gives.
-fn more_link(w: &Web, path: &str, query: &Form, shown: usize, found: usize) -> Option<String> {
+pub(super) fn more_link(
+    w: &Web,
+    path: &str,
+    query: &Form,
+    shown: usize,
+    found: usize,
+) -> Option<String> {
     if found < shown || shown >= matching::MAX_MATCHES as usize {
         return None;
     }

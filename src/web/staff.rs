@@ -56,8 +56,6 @@ use crate::store::StoredNotice;
 
 /// Matches per board page (the service's largest page).
 const BOARD_PAGE: i32 = 100;
-/// Ranked matches shown on a profile page.
-const RANKED: i32 = 10;
 /// How long one live-update stream stays open; the browser's `EventSource` reconnects by itself
 /// (checking the session again), so a connection is never held indefinitely.
 const STREAM_LIFETIME: Duration = Duration::from_secs(15 * 60);
@@ -1154,8 +1152,10 @@ pub async fn match_page(w: Web, Path((_, id)): Path<(String, String)>) -> Respon
     render(&w, &id, StatusCode::OK, Typed::default()).await
 }
 
-/// A text the service refused (an introduction message, a note), in plain words.
-fn text_error(tr: Tr, message: &str) -> String {
+/// A text the service refused (an introduction message, a note), in plain words; `what` names
+/// it in the keys (`text` for a message, `note` for a note: QA read "Write a message first"
+/// under the note box).
+fn text_error(tr: Tr, message: &str, what: &str) -> String {
     // `visibility::message_reveals`, as `pipeline::introduce` words it.
     // The word found, between « and », so staff know what to take out.
     let word = message
@@ -1168,11 +1168,15 @@ fn text_error(tr: Tr, message: &str) -> String {
     } else if message.contains("contact details") {
         tr.t1("staff-error-reveals-contact", "word", word)
     } else if message.contains("empty") {
-        tr.t("staff-error-text-empty")
+        tr.t(&format!("staff-error-{what}-empty"))
     } else if message.contains("too long") {
-        tr.t1("staff-error-text-long", "max", MESSAGE_MAX_CHARS as i64)
+        tr.t1(
+            &format!("staff-error-{what}-long"),
+            "max",
+            MESSAGE_MAX_CHARS as i64,
+        )
     } else {
-        tr.t("staff-error-text-characters")
+        tr.t(&format!("staff-error-{what}-characters"))
     }
 }
 
@@ -1236,7 +1240,7 @@ pub async fn introduce(w: Web, Path((_, id)): Path<(String, String)>, body: Byte
                 // The match left SHORTLISTED meanwhile (another tab, another curator).
                 typed.general = Some(tr.t("staff-error-conflict"));
             } else {
-                typed.message_error = Some(text_error(tr, &e.message));
+                typed.message_error = Some(text_error(tr, &e.message, "text"));
             }
         }
     })
@@ -1268,7 +1272,7 @@ pub async fn move_stage(w: Web, Path((_, id)): Path<(String, String)>, body: Byt
             if e.field.ends_with("stage") {
                 typed.stage_refused = true;
             } else {
-                typed.move_error = Some(text_error(tr, &e.message));
+                typed.move_error = Some(text_error(tr, &e.message, "text"));
             }
         }
     })
@@ -1310,7 +1314,7 @@ pub async fn note(w: Web, Path((_, id)): Path<(String, String)>, body: Bytes) ->
     let tr = w.tr;
     finish(&w, &id, result, typed, |errors, typed| {
         for e in &errors.0 {
-            typed.note_error = Some(text_error(tr, &e.message));
+            typed.note_error = Some(text_error(tr, &e.message, "note"));
         }
     })
     .await
@@ -1360,10 +1364,13 @@ pub struct Ranked {
     /// the session ended logs in and comes back to that page.
     pub on: &'static str,
     pub items: Vec<RankedItem>,
+    /// The same page with the next ten too, while there may be more.
+    pub more: Option<String>,
 }
 
-fn ranked(w: &Web, found: Vec<MatchView>, of_sme: bool) -> Ranked {
+fn ranked(w: &Web, found: Vec<MatchView>, of_sme: bool, shown: usize, path: &str) -> Ranked {
     let tr = w.tr;
+    let more = super::matches::more_link(w, path, &w.query_form(), shown, found.len());
     let items = found
         .into_iter()
         .map(|m| {
@@ -1399,6 +1406,7 @@ fn ranked(w: &Web, found: Vec<MatchView>, of_sme: bool) -> Ranked {
         action: w.href("/staff/shortlist"),
         on: if of_sme { "sme" } else { "investor" },
         items,
+        more,
     }
 }
 
@@ -1408,16 +1416,24 @@ pub async fn ranked_for_sme(w: &Web, id: &str) -> Result<Option<Ranked>, Service
     if !w.viewer.is_staff() {
         return Ok(None);
     }
-    let args = matching::MatchArgs {
-        first: Some(RANKED),
-        weights: None,
-        lang: Some(w.lang),
-    };
+    let (args, shown) = ranked_args(w);
     match matching::for_sme(&w.app, &w.viewer, id, args).await {
-        Ok(found) => Ok(Some(ranked(w, found, true))),
+        Ok(found) => Ok(Some(ranked(w, found, true, shown, &format!("/smes/{id}")))),
         Err(ServiceError::NotFound { .. }) => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// The ranking a profile page asks for: ten, or as many more as its "show more" links asked
+/// (`n`, as on an owner's matches page; QA: staff could never shortlist the 11th).
+fn ranked_args(w: &Web) -> (matching::MatchArgs, usize) {
+    let shown = super::matches::asked_count(&w.query_form());
+    let args = matching::MatchArgs {
+        first: i32::try_from(shown).ok(),
+        weights: None,
+        lang: Some(w.lang),
+    };
+    (args, shown)
 }
 
 /// For staff on an investor's page: the SMEs that fit it best (see [`ranked_for_sme`]).
@@ -1425,13 +1441,15 @@ pub async fn ranked_for_investor(w: &Web, id: &str) -> Result<Option<Ranked>, Se
     if !w.viewer.is_staff() {
         return Ok(None);
     }
-    let args = matching::MatchArgs {
-        first: Some(RANKED),
-        weights: None,
-        lang: Some(w.lang),
-    };
+    let (args, shown) = ranked_args(w);
     match matching::for_investor(&w.app, &w.viewer, id, None, args).await {
-        Ok(found) => Ok(Some(ranked(w, found, false))),
+        Ok(found) => Ok(Some(ranked(
+            w,
+            found,
+            false,
+            shown,
+            &format!("/investors/{id}"),
+        ))),
         Err(ServiceError::NotFound { .. }) => Ok(None),
         Err(e) => Err(e),
     }
