@@ -468,7 +468,7 @@ impl<'a> IntrospectionWalk<'a> {
                             let expands = MEMBER_LISTS.contains(&name);
                             if members && expands {
                                 return Err(format!(
-                                    "Introspection expands `{name}` inside another type's                                      members; a type's members are listed once per path (the                                      standard introspection query does so)."
+                                    "Introspection expands `{name}` inside another type's members; a type's members are listed once per path (the standard introspection query does so)."
                                 ));
                             }
                             Place::Introspection {
@@ -510,11 +510,9 @@ fn introspection_problem(document: &ExecutableDocument) -> Option<String> {
     for (_, op) in document.operations.iter() {
         match walk.walk(&op.node.selection_set.node, Place::Root) {
             Err(why) => return Some(why),
-            Ok(n) if n > 1 => {
-                return Some(format!(
-                    "Operation selects __schema {n} times; once answers it (each is the whole                      schema)."
-                ))
-            }
+            Ok(n) if n > 1 => return Some(format!(
+                "Operation selects __schema {n} times; once answers it (each is the whole schema)."
+            )),
             Ok(_) => {}
         }
     }
