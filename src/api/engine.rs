@@ -510,9 +510,11 @@ fn introspection_problem(document: &ExecutableDocument) -> Option<String> {
     for (_, op) in document.operations.iter() {
         match walk.walk(&op.node.selection_set.node, Place::Root) {
             Err(why) => return Some(why),
-            Ok(n) if n > 1 => return Some(format!(
+            Ok(n) if n > 1 => {
+                return Some(format!(
                 "Operation selects __schema {n} times; once answers it (each is the whole schema)."
-            )),
+            ))
+            }
             Ok(_) => {}
         }
     }
@@ -808,7 +810,12 @@ mod tests {
         let many: String = (0..30)
             .map(|i| format!("a{i}: __schema {{ types {{ name }} }} "))
             .collect();
-        assert!(problem(&format!("{{ {many} }}")).is_some_and(|w| w.contains("30 times")));
+        assert_eq!(
+            problem(&format!("{{ {many} }}")).as_deref(),
+            Some(
+                "Operation selects __schema 30 times; once answers it (each is the whole schema)."
+            )
+        );
         assert!(problem(
             "{ ...A ...B } fragment A on Query { __schema { description } } \
              fragment B on Query { __schema { description } }"
