@@ -413,10 +413,7 @@ impl MatchRecord {
         // (what the parties read as `updatedAt`, and the board's "longest wait" order) stays
         // (QA: a party saw when staff reassigned its match, and the board lost a pair that
         // was still waiting for answers). The version still moves, for concurrent writers.
-        let mut r = MatchRecord {
-            version: self.version + 1,
-            ..self.clone()
-        };
+        let mut r = self.next(self.updated_at);
         r.curator_id = Some(curator);
         (
             r,

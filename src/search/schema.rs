@@ -61,9 +61,9 @@ use crate::domain::text::Lang;
 /// the payment system).
 pub const SCHEMA_VERSION: u32 = 31;
 
-/// FNV-1a hash of `data/glossary.tsv` and `data/districts.csv` as of [`SCHEMA_VERSION`]: concept tokens are derived from
-/// it, so a test fails when the glossary changes without a version bump (and the old index
-/// would silently keep the old concepts).
+/// FNV-1a hash of `data/glossary.tsv` and `data/districts.csv` as of [`SCHEMA_VERSION`]:
+/// concept tokens are derived from them, so a test fails when either changes without a version
+/// bump (and the old index would silently keep the old concepts).
 pub const GLOSSARY_FINGERPRINT: u64 = 15_399_571_842_944_487_576;
 
 /// Handles to every field, resolved once.

@@ -310,31 +310,31 @@ fn as_read(query: &str) -> String {
     // Each word read once; a query with no such word keeps its spacing as typed.
     // A Korean verb said in everyday words is read as the noun of its trade (만드는 → 제조;
     // `search::query::plain_word`).
-    let read: Vec<(&str, Option<String>)> = spaced
+    let read: Vec<(&str, Option<i64>, Option<&str>)> = spaced
         .split_whitespace()
-        .map(|w| {
-            let as_noun = analyzer::number_said_with_units(w)
-                .map(|n| n.to_string())
-                .or_else(|| sq::plain_word(w).map(str::to_string));
-            (w, as_noun)
-        })
+        .map(|w| (w, analyzer::number_said_with_units(w), sq::plain_word(w)))
         .collect();
-    if read.iter().all(|(_, n)| n.is_none()) {
+    if read
+        .iter()
+        .all(|(_, n, noun)| n.is_none() && noun.is_none())
+    {
         return spaced;
     }
     // A currency's word after an amount goes with it (10억 원 as 10억원): alone, 원 is found
     // inside 학원 and 과수원 (QA).
     let mut out: Vec<String> = Vec::new();
     let mut after_amount = false;
-    for (w, n) in read {
-        if after_amount && !w.is_empty() && analyzer::is_currency_word(w) {
+    for (w, number, noun) in read {
+        if after_amount && analyzer::is_currency_word(w) {
             after_amount = false;
             continue;
         }
-        after_amount = n
-            .as_deref()
-            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()));
-        out.push(n.unwrap_or_else(|| w.to_string()));
+        after_amount = number.is_some();
+        out.push(match (number, noun) {
+            (Some(n), _) => n.to_string(),
+            (None, Some(noun)) => noun.to_string(),
+            (None, None) => w.to_string(),
+        });
     }
     out.join(" ")
 }

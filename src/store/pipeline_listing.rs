@@ -87,6 +87,15 @@ pub(crate) fn listing(
             "i.name_km",
             "i.name_ko",
         ];
+        // One word in any of the names: the same condition for every word.
+        let any_name = format!(
+            "({})",
+            columns
+                .iter()
+                .map(|c| format!("LOWER(COALESCE({c}, '')) LIKE ? ESCAPE '\\'"))
+                .collect::<Vec<_>>()
+                .join(" OR ")
+        );
         // Only symbols typed ("%"): searched as typed, and found in no name.
         let mut words = name_words(name);
         if words.is_empty() {
@@ -100,11 +109,7 @@ pub(crate) fn listing(
                     escape.into_iter().chain([c])
                 })
                 .collect();
-            let ors: Vec<String> = columns
-                .iter()
-                .map(|c| format!("LOWER(COALESCE({c}, '')) LIKE ? ESCAPE '\\'"))
-                .collect();
-            conds.push(format!("({})", ors.join(" OR ")));
+            conds.push(any_name.clone());
             args.extend(columns.iter().map(|_| format!("%{escaped}%")));
         }
     }

@@ -695,10 +695,9 @@ struct ProfilePage {
     staff: Option<super::staff::Ranked>,
 }
 
-/// [`gist_line`] of the description as [`pick`] shows it.
-fn about_gist(tr: Tr, description: &LocalizedText) -> Option<String> {
-    let shown = pick(tr, description)?;
-    gist_line(tr, &shown.text, shown.lang)
+/// [`gist_line`] of the description as the page shows it (`about`, from [`pick`]).
+fn about_gist(tr: Tr, about: Option<&Text>) -> Option<String> {
+    about.and_then(|a| gist_line(tr, &a.text, a.lang))
 }
 
 fn join(items: impl IntoIterator<Item = String>) -> String {
@@ -738,11 +737,12 @@ pub async fn sme(w: Web, Path((_, id)): Path<(String, String)>) -> Response {
         Ok(r) => r,
         Err(e) => return w.service_error(e),
     };
+    let about = pick(tr, &p.description);
     let page = ProfilePage {
         c: w.chrome(name.text.clone(), Section::Smes),
         kind: tr.t("search-smes-title"),
-        about_gist: about_gist(tr, &p.description),
-        about: pick(tr, &p.description),
+        about_gist: about_gist(tr, about.as_ref()),
+        about,
         name,
         anonymous,
         facts,
@@ -772,11 +772,12 @@ pub async fn investor(w: Web, Path((_, id)): Path<(String, String)>) -> Response
         Ok(r) => r,
         Err(e) => return w.service_error(e),
     };
+    let about = pick(tr, &p.description);
     let page = ProfilePage {
         c: w.chrome(name.text.clone(), Section::Investors),
         kind: tr.t("search-investors-title"),
-        about_gist: about_gist(tr, &p.description),
-        about: pick(tr, &p.description),
+        about_gist: about_gist(tr, about.as_ref()),
+        about,
         name,
         anonymous: None,
         facts,
