@@ -228,6 +228,14 @@ fn the_board_filters_and_the_dashboard_draws_charts_in_each_language() {
         ),
         "the stage's whole count"
     );
+    // On a phone the columns stack: the stages as links at the top jump to each, with the
+    // same counts (QA: at 360 px the last column was a long scroll away).
+    assert!(
+        later.contains(
+            "<li><a href=\"#stage-shortlisted\">Shortlisted <span class=\"count\">2</span></a></li>"
+        ),
+        "the jump to a stage"
+    );
     assert!(later.contains("<a href=\"/en/staff/pipeline\" rel=\"first\">First matches</a>"));
     // Where the page starts, as the board's own "next" link carries it (`from`); without it,
     // or with one that cannot be this page's start, only the total.
@@ -721,8 +729,9 @@ fn a_column_says_how_many_of_its_matches_are_on_other_pages() {
 }
 
 /// Chamber staff keep their lists in spreadsheets: the board downloads as a CSV file, under the
-/// board's filters, in the page language, with what the board shows and no contact detail, and
-/// a name that starts like a formula stays text in the sheet.
+/// board's filters, in the page language, with what the board shows (its columns' order, each
+/// side's answer to an introduction) and no contact detail, and a name that starts like a
+/// formula stays text in the sheet.
 #[test]
 fn the_pipeline_downloads_as_a_spreadsheet_under_the_boards_filters() {
     let s = TestServer::start();
@@ -740,6 +749,17 @@ fn the_pipeline_downloads_as_a_spreadsheet_under_the_boards_filters() {
         // SQLite orders times to the millisecond: each later than the one before.
         std::thread::sleep(Duration::from_millis(3));
     }
+    // The pair shortlisted first is introduced and its business says yes: it moves to the
+    // board's second column, after the two still shortlisted, with the answers in its row.
+    let token = cookie.trim_start_matches("khkr_session=");
+    s.as_token(token).ok(
+        "mutation($id: ID!) { introduce(matchId: $id, message: \"Please meet.\") { stage } }",
+        json!({ "id": ids[0] }),
+    );
+    s.as_sme().ok(
+        "mutation($id: ID!) { respondToIntroduction(matchId: $id, accept: true) { stage } }",
+        json!({ "id": ids[0] }),
+    );
     let as_staff = [("Cookie", cookie.as_str())];
     let rows_of = |path: &str| -> Vec<Vec<String>> {
         let r = get(&s, path, &as_staff);
@@ -761,12 +781,22 @@ fn the_pipeline_downloads_as_a_spreadsheet_under_the_boards_filters() {
 
     let all = rows_of("/km/staff/pipeline.csv");
     assert_eq!(all.len(), 3, "{all:?}");
-    // Longest wait first, as on the board; the first column is the match, the last its page.
+    // By the board's columns, longest wait first in each, as on the board; the first column is
+    // the match, the last its page.
     let listed: Vec<&str> = all.iter().map(|r| r[0].as_str()).collect();
-    assert_eq!(listed, ids.iter().map(String::as_str).collect::<Vec<_>>());
-    for (row, id) in all.iter().zip(&ids) {
+    assert_eq!(listed, [&ids[1], &ids[2], &ids[0]]);
+    let introduced = &all[2];
+    assert_eq!(introduced[1], "បានណែនាំ", "{introduced:?}");
+    assert_eq!(
+        (introduced[8].as_str(), introduced[9].as_str()),
+        ("យល់ព្រម", "មិនទាន់ឆ្លើយ"),
+        "{introduced:?}"
+    );
+    for (row, id) in all.iter().zip([&ids[1], &ids[2]]) {
         assert_eq!(row.last().unwrap(), &format!("/km/staff/matches/{id}"));
         assert_eq!(row[1], "ក្នុងបញ្ជីជម្រើស", "{row:?}");
+        // Nobody has been asked yet.
+        assert_eq!((row[8].as_str(), row[9].as_str()), ("", ""), "{row:?}");
         // A date and time a spreadsheet reads as one (the header says UTC+7).
         let t = row[2].as_bytes();
         assert!(

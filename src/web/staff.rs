@@ -64,7 +64,7 @@ const STREAM_RETRY: Duration = Duration::from_secs(5);
 
 /// The columns of the board, in the order a match moves (SUGGESTED pairs are not in the
 /// pipeline: they are the ranked matches on profile pages).
-const BOARD_STAGES: [Stage; 7] = [
+pub(super) const BOARD_STAGES: [Stage; 7] = [
     Stage::Shortlisted,
     Stage::Introduced,
     Stage::Connected,

@@ -19,8 +19,9 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::explain::points;
+use super::introductions::answer_words;
 use super::public::{province_name, sector_name};
-use super::staff::{cambodia_time, stage_name};
+use super::staff::{cambodia_time, stage_name, BOARD_STAGES};
 use super::staff::{name_of, refuse_non_staff, staff_email, staff_emails, BoardFilters};
 use super::{query_string, Web};
 use crate::service::matching::MatchView;
@@ -58,9 +59,10 @@ enum Refused {
     TooMany,
 }
 
-/// Every match under the filters, longest wait first. Read in the pair-id order, which a change
-/// during the reading cannot reorder (the wait order would move a match changed meanwhile to
-/// the end and list it twice), then sorted.
+/// Every match under the filters, as the board shows them: by the board's columns, longest wait
+/// first in each (QA: the file listed every stage mixed, by wait alone). Read in the pair-id
+/// order, which a change during the reading cannot reorder (the wait order would move a match
+/// changed meanwhile to the end and list it twice), then sorted.
 async fn matches(w: &Web, mut args: PipelineArgs) -> Result<Vec<MatchView>, Refused> {
     args.order = ListOrder::Id;
     let mut all: Vec<MatchView> = Vec::new();
@@ -81,8 +83,13 @@ async fn matches(w: &Web, mut args: PipelineArgs) -> Result<Vec<MatchView>, Refu
             None => break,
         }
     }
-    let waited = |m: &MatchView| m.pipeline.as_ref().map(|f| f.updated_at);
-    all.sort_by(|a, b| waited(a).cmp(&waited(b)).then_with(|| a.id.cmp(&b.id)));
+    let place = |m: &MatchView| {
+        m.pipeline.as_ref().map(|f| {
+            let column = BOARD_STAGES.iter().position(|s| *s == f.stage);
+            (column.unwrap_or(BOARD_STAGES.len()), f.updated_at)
+        })
+    };
+    all.sort_by(|a, b| place(a).cmp(&place(b)).then_with(|| a.id.cmp(&b.id)));
     Ok(all)
 }
 
@@ -155,6 +162,8 @@ pub async fn pipeline_csv(w: Web) -> Response {
         "staff-export-sector",
         "staff-export-province",
         "staff-export-investor",
+        "staff-export-sme-answer",
+        "staff-export-investor-answer",
         "staff-export-score",
         "staff-export-link-column",
     ]
@@ -163,6 +172,18 @@ pub async fn pipeline_csv(w: Web) -> Response {
     for m in &found {
         let Some(facts) = &m.pipeline else { continue };
         let p = &m.sme.get().profile;
+        // Each side's answer once the pair was introduced (who to chase, as the board's card
+        // says); a pair staff have kept to themselves has no answers to wait for.
+        let introduced = facts.introduction.is_some()
+            || facts.sme_response.is_some()
+            || facts.investor_response.is_some();
+        let answer = |a| {
+            if introduced {
+                answer_words(tr, a)
+            } else {
+                String::new()
+            }
+        };
         let row = [
             m.id.to_string(),
             stage_name(tr, facts.stage),
@@ -187,6 +208,8 @@ pub async fn pipeline_csv(w: Web) -> Response {
             ),
             province_name(tr, p.province.as_str()),
             name_of(&w, &m.investor).0,
+            answer(facts.sme_response),
+            answer(facts.investor_response),
             points(m.breakdown.score).to_string(),
             format!(
                 "{}{}",
