@@ -913,7 +913,7 @@ fn mutation_root(request: &mut Request) -> Option<String> {
 fn operation_kind(request: &mut Request) -> Option<(OperationType, String)> {
     let name = request.operation_name.clone();
     let doc = request.parsed_query().ok()?;
-    let op = crate::http::graphql::chosen_operation(&doc.operations, name.as_deref())?;
+    let op = crate::api::engine::chosen_operation(&doc.operations, name.as_deref())?;
     Some((op.node.ty, crate::http::graphql::root_field(&op.node)))
 }
 

@@ -288,3 +288,95 @@ fn malformed_graphql_gets_stable_codes() {
     let body = s.gql("{ smes { noSuchField } }", json!({}));
     assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{body:#}");
 }
+
+/// The engine's validator never looked at `__typename` (QA: "repeated @skip accepted"): a
+/// repeated or malformed `@skip`, an unknown directive or argument and an undefined variable
+/// all ran there, and a variable used only there was refused as unused. Now a valid document
+/// runs, an invalid one gets the code the same mistake gets on any other field, and the depth
+/// limit still holds for a document that only the old "unused" refusal had stopped.
+#[test]
+fn typename_is_validated_like_any_other_field() {
+    let s = TestServer::start();
+    let skipped = "query($v: Boolean!) { __typename @skip(if: $v) }";
+    let body = s.gql(skipped, json!({ "v": true }));
+    assert_eq!(body, json!({ "data": {} }), "{body:#}");
+    let body = s.gql(skipped, json!({ "v": false }));
+    assert_eq!(
+        body,
+        json!({ "data": { "__typename": "Query" } }),
+        "{body:#}"
+    );
+    let through_a_fragment = "query Q($v: Boolean = true) { smes(first: 1) { totalCount } ...F } \
+                              fragment F on Query { t: __typename @include(if: $v) }";
+    let body = s.gql(through_a_fragment, json!({}));
+    assert_eq!(body["data"]["t"], "Query", "{body:#}");
+
+    for (query, code) in [
+        (
+            "{ __typename @skip(if: false) @skip(if: false) }",
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+        ("{ __typename @skip }", "GRAPHQL_VALIDATION_FAILED"),
+        ("{ __typename @nosuch }", "GRAPHQL_VALIDATION_FAILED"),
+        ("{ __typename(x: 1) }", "GRAPHQL_VALIDATION_FAILED"),
+        ("{ __typename { a } }", "GRAPHQL_VALIDATION_FAILED"),
+        ("{ __typename @skip(if: $v) }", "GRAPHQL_VALIDATION_FAILED"),
+        ("{ __typename @skip(if: \"yes\") }", "BAD_USER_INPUT"),
+    ] {
+        let body = s.gql(query, json!({}));
+        assert_eq!(error_code(&body), code, "{query}: {body:#}");
+        assert!(body.get("data").is_none(), "a request error: {body:#}");
+    }
+
+    // Too deep, with a variable only `__typename` uses: still refused for its depth.
+    let mut of_type = String::from("{ name }");
+    for _ in 0..12 {
+        of_type = format!("{{ kind ofType {of_type} }}");
+    }
+    let deep = format!(
+        "query($v: Boolean!) {{ __typename @skip(if: $v) smes {{ totalCount }} \
+         __type(name: \"Sme\") {{ fields {{ type {of_type} }} }} }}"
+    );
+    let body = s.gql(&deep, json!({ "v": true }));
+    assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{body:#}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("nested too deep")),
+        "{body:#}"
+    );
+}
+
+/// The engine decided `@skip` and `@include` from the variables sent alone, so a variable left
+/// out read as false whatever its default: `$details: Boolean = true` dropped the field it was
+/// meant to keep. A default now counts as the spec's coercion says; a value sent wins.
+#[test]
+fn a_variables_default_decides_skip_and_include() {
+    let s = TestServer::start();
+    let include =
+        "query($details: Boolean = true) { smes(first: 1) { totalCount @include(if: $details) } }";
+    let body = s.gql(include, json!({}));
+    assert_eq!(
+        body,
+        json!({ "data": { "smes": { "totalCount": 0 } } }),
+        "{body:#}"
+    );
+    let body = s.gql(include, json!({ "details": false }));
+    assert!(body["data"]["smes"].get("totalCount").is_none(), "{body:#}");
+    let skip = "query($brief: Boolean = true) { smes(first: 1) { totalCount pageInfo @skip(if: $brief) { hasNextPage } } }";
+    let body = s.gql(skip, json!({}));
+    assert_eq!(
+        body,
+        json!({ "data": { "smes": { "totalCount": 0 } } }),
+        "{body:#}"
+    );
+    // Of the operation the request runs, not of another in the same document.
+    let two = "query A($v: Boolean = false) { smes(first: 1) { totalCount @include(if: $v) } } \
+               query B($v: Boolean = true) { smes(first: 1) { totalCount @include(if: $v) } }";
+    let body: Value = ureq::post(&format!("{}/graphql", s.base))
+        .send_json(json!({ "query": two, "operationName": "B" }))
+        .expect("200")
+        .into_json()
+        .expect("JSON");
+    assert_eq!(body["data"]["smes"]["totalCount"], 0, "{body:#}");
+}

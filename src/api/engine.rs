@@ -113,6 +113,20 @@ fn is_introspection_only(document: &ExecutableDocument) -> bool {
     })
 }
 
+/// The operation a request runs: its only one, or the one it names (None when it names none
+/// of several, or one it lacks: the engine says so in GraphQL terms).
+pub fn chosen_operation<'a>(
+    operations: &'a DocumentOperations,
+    name: Option<&str>,
+) -> Option<&'a async_graphql::Positioned<async_graphql::parser::types::OperationDefinition>> {
+    match (operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
+        (DocumentOperations::Multiple(_), None) => None,
+    }
+}
+
 /// Bounds on one GraphQL document (see the module comment and [`cost`]).
 #[derive(Debug, Clone, Copy)]
 pub struct QueryLimits {

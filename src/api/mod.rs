@@ -15,7 +15,9 @@ pub mod pipeline;
 mod query;
 pub mod search;
 pub mod subscription;
+mod typename;
 pub mod types;
+mod variable_defaults;
 
 use std::sync::Arc;
 
@@ -57,6 +59,10 @@ pub fn build_schema(app: Arc<App>) -> ApiSchema {
         Mutation::default(),
         subscription::Subscription,
     )
+    // First: the variables every later step reads, with their defaults (see the module).
+    .extension(variable_defaults::VariableDefaults {
+        max_document_bytes: app.limits.max_document_bytes,
+    })
     .extension(engine::QueryLimits {
         max_cost: app.limits.max_query_cost,
         max_aliases: app.limits.max_aliases,
@@ -66,6 +72,8 @@ pub fn build_schema(app: Arc<App>) -> ApiSchema {
     })
     .data(app)
     .extension(engine::DepthLimit { max: MAX_DEPTH })
+    // After the depth limit, which judges the result it gives back (see the module).
+    .extension(typename::TypenameRules)
     .extension(engine::TrackExecution)
     .extension(field_order::FieldOrder)
     .finish()

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::parser::types::{DocumentOperations, OperationDefinition, OperationType};
+use async_graphql::parser::types::{OperationDefinition, OperationType};
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -394,7 +394,8 @@ async fn execute(
         return answer;
     }
     if let Ok(document) = request.parsed_query() {
-        let operation = chosen_operation(&document.operations, operation_name.as_deref());
+        let operation =
+            crate::api::engine::chosen_operation(&document.operations, operation_name.as_deref());
         if let Some(op) = operation {
             // Only a root field the schema has names a series: any other name is one label,
             // so junk queries cannot crowd real operations out of the bounded series.
@@ -536,20 +537,6 @@ fn first_error_extension(response: &async_graphql::Response, key: &str) -> Optio
     match response.errors.first()?.extensions.as_ref()?.get(key) {
         Some(async_graphql::Value::String(s)) => Some(s.clone()),
         _ => None,
-    }
-}
-
-/// The operation a request runs: its only one, or the one it names (None when it names none
-/// of several, or one it lacks: the engine says so in GraphQL terms).
-pub(crate) fn chosen_operation<'a>(
-    operations: &'a DocumentOperations,
-    name: Option<&str>,
-) -> Option<&'a async_graphql::Positioned<OperationDefinition>> {
-    match (operations, name) {
-        (DocumentOperations::Single(op), _) => Some(op),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
-        (DocumentOperations::Multiple(_), None) => None,
     }
 }
 
