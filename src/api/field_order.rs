@@ -12,9 +12,7 @@ use std::sync::{Arc, Mutex};
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
 };
-use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
-};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::{Name, Response, ServerResult, Value, Variables};
 
 /// Installs [`FieldOrderRequest`] for each request.
@@ -84,14 +82,7 @@ fn operation<'d>(
     doc: &'d ExecutableDocument,
     name: Option<&str>,
 ) -> Option<(&'d SelectionSet, OperationType)> {
-    let op = match &doc.operations {
-        DocumentOperations::Single(op) => op,
-        DocumentOperations::Multiple(ops) => match name {
-            Some(n) => ops.get(n),
-            None if ops.len() == 1 => ops.values().next(),
-            None => None,
-        }?,
-    };
+    let op = super::engine::chosen_operation(&doc.operations, name)?;
     Some((&op.node.selection_set.node, op.node.ty))
 }
 
