@@ -1152,8 +1152,19 @@ fn khmer_phrases_separators_and_misspellings_as_owners_type_them() {
         "looking for a coffee company",
         "we need coffee",
         "ខ្ញុំចង់រកក្រុមហ៊ុនកាហ្វេ",
+        // Cambodia, where every profile is (QA: 캄보디아에서 캐슈넛을 가공하는 회사 found
+        // nothing with all its words, and its "some words" list a fish-sauce maker 2nd).
+        "캄보디아에서 커피를 파는 회사",
+        "캄보디아 커피 업체",
+        "cambodian coffee company",
+        "កាហ្វេ កម្ពុជា",
     ] {
-        assert_eq!(set(&run(q)), set(&run("កាហ្វេ")), "{q}");
+        let want = if q.contains("파는") {
+            "커피 판매"
+        } else {
+            "កាហ្វេ"
+        };
+        assert_eq!(set(&run(q)), set(&run(want)), "{q}");
     }
     // 팔다 and 만들다 say what a business does, as 판매 and 제조 (QA: 화장품을 만드는 회사
     // found shops first when 만드는 was left out): the coffee sellers, in any language.
@@ -1398,4 +1409,44 @@ fn a_korean_compound_that_finds_nothing_is_offered_spaced() {
     // Spaced, it would find nothing either: nothing offered.
     let r = s.ok(q, json!({ "q": "메타버스" }))["searchInvestors"].clone();
     assert_eq!(r["didYouMean"], Value::Null, "{r}");
+}
+
+/// The words of a longer glossary form find what they find in another order, and the form
+/// written unspaced as its spaced form does (QA: 유기농 쌀 "organic rice", one form, found 2
+/// profiles, 쌀 유기농 34 and 유기농쌀 none): a text that names the form, and one that names
+/// its words apart in another language, are found by each way of typing it.
+#[test]
+fn a_forms_words_find_the_same_in_any_order_spaced_or_not() {
+    const QUERY: &str = "query($q: String) {
+        searchSmes(query: $q, first: 20) { totalCount edges { node { id } } } }";
+    let s = TestServer::start();
+    let form_km = publish_sme(&s, sme_with("យើងដាំអង្ករសរីរាង្គ។", None, None));
+    let apart_en = publish_sme(
+        &s,
+        sme_with(
+            "កសិដ្ឋាន",
+            Some("We grow rice without chemicals, certified organic."),
+            None,
+        ),
+    );
+    let form_ko = publish_sme(&s, sme_with("កសិដ្ឋាន", None, Some("유기농 쌀을 재배합니다.")));
+    let rice_only = publish_sme(&s, sme_with("កសិដ្ឋាន", Some("We grow rice."), None));
+    let run = |q: &str| -> HashSet<String> {
+        ids(&s.ok(QUERY, json!({ "q": q }))["searchSmes"])
+            .into_iter()
+            .collect()
+    };
+    let want = HashSet::from([form_km, apart_en, form_ko]);
+    for q in [
+        "유기농 쌀",
+        "쌀 유기농",
+        "유기농쌀",
+        "유기농쌀을",
+        "organic rice",
+        "rice organic",
+    ] {
+        let found = run(q);
+        assert_eq!(found, want, "{q}");
+        assert!(!found.contains(&rice_only), "{q}");
+    }
 }
