@@ -161,6 +161,19 @@ pub struct Limits {
     )]
     pub max_connections: usize,
 
+    /// Open HTTP connections of one client address (IPv6 per /64); one more is answered 429
+    /// with Retry-After and closed. A browser opens about six; an office behind one address,
+    /// a few dozen. Without it one address held every connection with idle sockets and the
+    /// site answered 503 to everyone else (QA). Connections from a `--trusted-proxy` are not
+    /// counted (every client behind it shares its address). 0 turns it off.
+    #[arg(
+        long,
+        env = "KHKR_MAX_CONNECTIONS_PER_CLIENT",
+        default_value = "128",
+        value_name = "N"
+    )]
+    pub max_connections_per_client: usize,
+
     /// Open WebSockets (GraphQL subscriptions) at most; one more upgrade is answered 503 with
     /// Retry-After. A socket leaves `--max-connections` once upgraded, so this bounds them.
     #[arg(
@@ -344,6 +357,7 @@ impl Default for Limits {
             body_read_timeout: Duration::from_secs(10),
             header_read_timeout: Duration::from_secs(10),
             max_connections: 1024,
+            max_connections_per_client: 128,
             max_websockets: 1024,
             max_websockets_per_client: 16,
             max_in_flight: 256,

@@ -184,6 +184,7 @@ pub async fn serve(
     let limits = crate::http::limits::ServeLimits {
         header_read_timeout: config.limits.header_read_timeout,
         max_connections: config.limits.max_connections,
+        max_connections_per_client: config.limits.max_connections_per_client,
         shutdown_drain: config.limits.shutdown_drain,
         trusted_proxies: Arc::new(config.limits.trusted_proxies.clone()),
     };

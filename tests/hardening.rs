@@ -364,10 +364,16 @@ fn slowloris_heads_and_idle_connections_are_closed() {
 }
 
 /// /healthz answers quickly with 200 idle connections open, and connections over
-/// `--max-connections` get 503 with Retry-After instead of hanging.
+/// `--max-connections` get 503 with Retry-After instead of hanging. (All from one address, so
+/// the per-address bound is off here; the next test is about it.)
 #[test]
 fn idle_connections_do_not_starve_health_checks() {
-    let s = TestServer::start_with(&["--max-connections", "210"]);
+    let s = TestServer::start_with(&[
+        "--max-connections",
+        "210",
+        "--max-connections-per-client",
+        "0",
+    ]);
     let idle: Vec<TcpStream> = (0..200)
         .map(|_| TcpStream::connect(addr(&s)).unwrap())
         .collect();
@@ -404,6 +410,51 @@ fn idle_connections_do_not_starve_health_checks() {
     drop(more);
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(s.get("/healthz").0, 200);
+}
+
+/// Before: one address opened 1,100 idle connections and every other visitor got 503 until it
+/// closed them (attacker QA). Now an address holds at most `--max-connections-per-client`;
+/// one more is answered 429 with Retry-After and a JSON code at once, and another address is
+/// served as usual; once the address closes some, it may open that many again.
+#[test]
+fn one_address_cannot_take_every_connection() {
+    let s = TestServer::start_with(&[
+        "--max-connections",
+        "40",
+        "--max-connections-per-client",
+        "20",
+    ]);
+    let a = addr(&s);
+    let mut idle: Vec<TcpStream> = (0..20).map(|_| connect_from([127, 0, 0, 1], &a)).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut over = connect_from([127, 0, 0, 1], &a);
+    let (answer, closed) = read_until_closed(&mut over, Duration::from_secs(2));
+    assert!(answer.starts_with("HTTP/1.1 429"), "{answer}");
+    let lower = answer.to_ascii_lowercase();
+    assert!(lower.contains("retry-after: 1"), "{answer}");
+    assert!(answer.contains(r#""code":"RATE_LIMITED""#), "{answer}");
+    assert!(closed);
+    // Another address: served, while the first still holds its twenty.
+    let mut other = connect_from([127, 0, 0, 2], &a);
+    write!(
+        other,
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let (answer, _) = read_until_closed(&mut other, Duration::from_secs(2));
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // Closing some gives the address its share back.
+    idle.truncate(10);
+    std::thread::sleep(Duration::from_millis(300));
+    let mut again = connect_from([127, 0, 0, 1], &a);
+    write!(
+        again,
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let (answer, _) = read_until_closed(&mut again, Duration::from_secs(2));
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    drop(idle);
 }
 
 /// Requests past `--max-in-flight` are refused with 503 + Retry-After at once, not queued.

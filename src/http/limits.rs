@@ -5,7 +5,10 @@
 //!   A connection must send a complete request head within `--header-read-timeout`, counted
 //!   from the moment the server waits for it, so the same bound closes slowloris heads and idle
 //!   keep-alive connections. At most `--max-connections` are open; one more is answered 503
-//!   with `Retry-After` and closed. At shutdown every connection is told to finish its current
+//!   with `Retry-After` and closed; at most `--max-connections-per-client` of one address
+//!   (IPv6 per /64), one more answered 429 and closed, so one address cannot take them all
+//!   (QA: 1,100 idle sockets from one address made the site answer 503 to everyone else for
+//!   as long as it kept them open). At shutdown every connection is told to finish its current
 //!   request, and the drain is bounded by `--shutdown-drain`.
 //! - [`in_flight`]: at most `--max-in-flight-per-client` requests of one address run at once;
 //!   its further requests wait their turn (FIFO) without holding anything else, so one client
@@ -50,6 +53,8 @@ use super::graphql::Refusal;
 pub struct ServeLimits {
     pub header_read_timeout: Duration,
     pub max_connections: usize,
+    /// Per client address (IPv6 per /64); 0: no bound. Trusted proxies are not counted.
+    pub max_connections_per_client: usize,
     pub shutdown_drain: Duration,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<Vec<IpAddr>>,
@@ -93,6 +98,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let per_peer = Arc::new(PerPeer {
+        max: limits.max_connections_per_client,
+        open: Mutex::new(HashMap::new()),
+    });
     let (closing, closing_rx) = watch::channel(false);
     let mut connections = JoinSet::new();
     tokio::pin!(shutdown);
@@ -111,8 +120,21 @@ pub async fn serve(
                         continue;
                     }
                 };
+                // The address's own bound first: one address over it is refused without taking
+                // a slot of the others.
+                let peer_slot = if limits.trusted_proxies.contains(&peer.ip()) {
+                    None
+                } else {
+                    match per_peer.take(peer.ip()) {
+                        Ok(held) => held,
+                        Err(()) => {
+                            connections.spawn(refuse_connection(stream, ConnectionRefused::ThisClient));
+                            continue;
+                        }
+                    }
+                };
                 let Ok(slot) = slots.clone().try_acquire_owned() else {
-                    connections.spawn(refuse_connection(stream));
+                    connections.spawn(refuse_connection(stream, ConnectionRefused::Everyone));
                     continue;
                 };
                 let router = router.clone();
@@ -120,7 +142,7 @@ pub async fn serve(
                 let trusted = limits.trusted_proxies.clone();
                 let header_read_timeout = limits.header_read_timeout;
                 connections.spawn(async move {
-                    let _slot = slot;
+                    let _slot = (slot, peer_slot);
                     let service = hyper::service::service_fn(move |mut request: Request<hyper::body::Incoming>| {
                         let client = client_addr(peer, request.headers(), &trusted);
                         request.extensions_mut().insert(ConnectInfo(client));
@@ -172,11 +194,80 @@ fn log_end(result: Result<(), hyper::Error>) {
     }
 }
 
-/// Answers a connection over the limit with 503 and closes it, without reading its request.
-async fn refuse_connection(mut stream: TcpStream) {
-    let body = r#"{"errors":[{"message":"too many open connections; retry shortly","extensions":{"code":"SERVICE_UNAVAILABLE"}}]}"#;
+/// Open connections per client address, for `--max-connections-per-client`.
+struct PerPeer {
+    max: usize,
+    open: Mutex<HashMap<IpAddr, usize>>,
+}
+
+/// One open connection of an address; counted until dropped (with its connection, or at its
+/// upgrade to a WebSocket, which has bounds of its own).
+struct PeerSlot {
+    peers: Arc<PerPeer>,
+    key: IpAddr,
+}
+
+impl PerPeer {
+    /// A slot for a connection from `ip`: `Ok(None)` when the bound is off, `Err` when the
+    /// address has its share open already.
+    fn take(self: &Arc<Self>, ip: IpAddr) -> Result<Option<PeerSlot>, ()> {
+        if self.max == 0 {
+            return Ok(None);
+        }
+        let key = key(ip);
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let n = open.entry(key).or_insert(0);
+        if *n >= self.max {
+            return Err(());
+        }
+        *n += 1;
+        Ok(Some(PeerSlot {
+            peers: self.clone(),
+            key,
+        }))
+    }
+}
+
+impl Drop for PeerSlot {
+    fn drop(&mut self) {
+        let mut open = self.peers.open.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = open.get_mut(&self.key) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                open.remove(&self.key);
+            }
+        }
+    }
+}
+
+/// Why a connection is refused before its request is read.
+#[derive(Debug, Clone, Copy)]
+enum ConnectionRefused {
+    /// `--max-connections`: the server is full.
+    Everyone,
+    /// `--max-connections-per-client`: this address has its share open.
+    ThisClient,
+}
+
+/// Answers a connection over a bound (503 when the server is full, 429 when its address has
+/// its share) and closes it, without reading its request.
+async fn refuse_connection(mut stream: TcpStream, why: ConnectionRefused) {
+    let (status, code, message) = match why {
+        ConnectionRefused::Everyone => (
+            "503 Service Unavailable",
+            "SERVICE_UNAVAILABLE",
+            "too many open connections; retry shortly",
+        ),
+        ConnectionRefused::ThisClient => (
+            "429 Too Many Requests",
+            "RATE_LIMITED",
+            "too many open connections from this address; close some and retry",
+        ),
+    };
+    let body =
+        format!(r#"{{"errors":[{{"message":"{message}","extensions":{{"code":"{code}"}}}}]}}"#);
     let answer = format!(
-        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json; charset=utf-8\r\n\
+        "HTTP/1.1 {status}\r\ncontent-type: application/json; charset=utf-8\r\n\
          retry-after: {RETRY_AFTER_SECS}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
     );
