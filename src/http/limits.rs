@@ -47,6 +47,7 @@ use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
 use super::graphql::Refusal;
+pub(crate) use crate::service::throttle::address_key as key;
 
 /// What [`serve`] needs of the configuration.
 #[derive(Debug, Clone)]
@@ -485,19 +486,6 @@ impl Refusals {
             .get(&ip)
             .map_or(0.0, |e| self.now_count(*e, now));
         state.counts.insert(ip, (count + 1.0, now));
-    }
-}
-
-/// The address a refusal (or an open WebSocket) counts against: IPv4 as it is, IPv6 by its
-/// /64.
-pub(crate) fn key(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V4(_) => ip,
-        IpAddr::V6(v6) => {
-            let mut octets = v6.octets();
-            octets[8..].fill(0);
-            IpAddr::from(octets)
-        }
     }
 }
 

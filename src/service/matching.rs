@@ -178,12 +178,16 @@ fn page_size(first: Option<i32>) -> ServiceResult<usize> {
 
 /// Runs a ranking on the blocking pool (it scans every candidate), in the rankings' queue; it
 /// stops early when this future is dropped (the request's deadline, its client gone).
-pub(crate) async fn ranked<F>(app: &App, f: F) -> ServiceResult<Vec<MatchHit>>
+pub(crate) async fn ranked<F>(
+    app: &App,
+    client: Option<std::net::IpAddr>,
+    f: F,
+) -> ServiceResult<Vec<MatchHit>>
 where
     F: FnOnce(&Cancel) -> Result<Vec<MatchHit>, crate::search::index::SearchError> + Send + 'static,
 {
     app.rankings
-        .run(f)
+        .run(client, f)
         .await?
         .map_err(|e| ServiceError::Internal(e.to_string()))
 }
@@ -212,7 +216,7 @@ pub async fn for_sme(
     let searcher = app.search.searcher();
     let hits = {
         let (index, cache, sme) = (app.search.clone(), app.features.clone(), sme.clone());
-        ranked(app, move |cancel| {
+        ranked(app, v.client, move |cancel| {
             let req = InvestorsForSme {
                 sme: &sme.profile,
                 digital: sme.digital.level,
@@ -258,7 +262,7 @@ pub async fn for_investor(
     let searcher = app.search.searcher();
     let hits = {
         let (index, cache, investor) = (app.search.clone(), app.features.clone(), investor.clone());
-        ranked(app, move |cancel| {
+        ranked(app, v.client, move |cancel| {
             let req = SmesForInvestor {
                 investor: &investor.profile,
                 weights: w,
@@ -322,12 +326,13 @@ async fn views(app: &App, v: &Viewer, mut matches: Vec<Match>) -> ServiceResult<
 /// The TEXT feature of a pair exactly as the ranking of the investor's matches computes it.
 pub(crate) async fn text_relevance(
     app: &App,
+    client: Option<std::net::IpAddr>,
     sme: &Sme,
     investor: &Investor,
 ) -> ServiceResult<f64> {
     let (index, cache) = (app.search.clone(), app.features.clone());
     let (profile, sme_id) = (investor.profile.clone(), sme.id);
-    let hits = ranked(app, move |cancel| {
+    let hits = ranked(app, client, move |cancel| {
         let searcher = index.searcher();
         let req = SmesForInvestor {
             investor: &profile,

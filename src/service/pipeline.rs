@@ -114,7 +114,7 @@ pub async fn shortlist(
             ),
         ));
     }
-    let text = text_relevance(app, &sme, &investor).await?;
+    let text = text_relevance(app, v.client, &sme, &investor).await?;
     let (r, log) = MatchRecord::shortlist(
         id,
         sme_id,

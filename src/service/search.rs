@@ -206,7 +206,7 @@ pub async fn search<K: Searchable>(
     let searcher = searcher.unwrap_or_else(|| index.searcher());
     let results = app
         .searches
-        .run(move |_| sq::search(&index, &searcher, &req))
+        .run(v.client, move |_| sq::search(&index, &searcher, &req))
         .await?
         .map_err(|e| match e {
             SearchError::NoSearchableWord => ServiceError::bad_input("query", NO_SEARCHABLE_WORD),

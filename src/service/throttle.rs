@@ -13,6 +13,7 @@
 //! the shared one, and would let a client that alternates replicas count apart. Behind a
 //! reverse proxy every client has the proxy's address unless `--trusted-proxies` names it.
 
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,6 +22,19 @@ use time::OffsetDateTime;
 
 use super::error::{ServiceError, ServiceResult};
 use crate::store::{Attempts, Store};
+
+/// The address a refusal, an open connection or WebSocket, or queued work counts against: IPv4 as it is, IPv6 by its
+/// /64.
+pub fn address_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => {
+            let mut octets = v6.octets();
+            octets[8..].fill(0);
+            IpAddr::from(octets)
+        }
+    }
+}
 
 /// Attempts are forgotten this long after the last one.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
