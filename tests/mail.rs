@@ -905,3 +905,67 @@ fn without_a_relay_the_site_says_it_cannot_send_the_link() {
         assert!(r.text().contains("cannot send e-mail yet"), "{address}");
     }
 }
+
+/// Before: past its limit a reset request for an address was refused with 429, doubling, so
+/// anyone asking for someone else's address once per back-off (from rotating addresses) kept
+/// its owner from ever resetting (attacker QA). Now every request is answered alike; past the
+/// limit no new letter goes, and the owner, asking too, finds a working link in the letters
+/// already sent.
+#[test]
+fn asking_for_someone_elses_reset_again_and_again_does_not_lock_its_owner_out() {
+    use common::web::{cookie_pair, csrf_of, get, post_form};
+    let smtp = SmtpServer::start();
+    let mut a = mail_args(&smtp);
+    a.extend(["--login-failures-per-account".to_string(), "2".to_string()]);
+    let s = TestServer::start_with(&args(&a));
+    let email = email_of(&s, &s.sme_token);
+    let page = get(&s, "/en/password/forgot", &[]);
+    let visit = cookie_pair(&page, "khkr_visit").expect("a visitor cookie");
+    let csrf = csrf_of(&page.text());
+    let ask = || {
+        post_form(
+            &s,
+            "/en/password/forgot",
+            Some(&visit),
+            &[("csrf", &csrf), ("email", &email)],
+        )
+    };
+    let first = ask();
+    assert_eq!(first.status, 200);
+    let said = |r: &common::RawResponse| {
+        let html = r.text();
+        let at = html.find("class=\"saved\"").expect("what happens next");
+        html[at..at + html[at..].find("</p>").unwrap_or(0)].to_string()
+    };
+    // The attacker's further requests, past the limit: answered as the first, no refusal.
+    for _ in 0..6 {
+        let r = ask();
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(said(&r), said(&first));
+    }
+    let mails = smtp.wait_for(2);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let sent = smtp.mails().len();
+    assert!(
+        (2..=3).contains(&sent),
+        "{sent} letters: the mailbox is spared"
+    );
+    // The owner asks too: answered alike, and the newest letter's link works.
+    let owner = ask();
+    assert_eq!(owner.status, 200);
+    assert_eq!(said(&owner), said(&first));
+    let prefix = format!("{PUBLIC}/en/password/reset?token=");
+    let newest = smtp
+        .mails()
+        .last()
+        .map(|m| m.body.clone())
+        .unwrap_or_default();
+    let at = newest.find(&prefix).expect("a link");
+    let token =
+        newest[at..].split_whitespace().next().unwrap_or_default()[prefix.len()..].to_string();
+    assert_eq!(
+        get(&s, &format!("/en/password/reset?token={token}"), &[]).status,
+        200,
+        "the link in the mailbox works: {mails:?}"
+    );
+}

@@ -371,8 +371,9 @@ pub enum ResetRequested {
 /// locked an owner out for good): a link to set a new password, good for [`RESET_MINUTES`],
 /// e-mailed to that address. Answered alike for addresses with and without an account, and
 /// the letter is sent after the answer, so neither the answer nor its time tells them apart.
-/// Counted per address and per client against the same limits as sign-ups and log-ins, so
-/// nobody can flood a mailbox. Only the token's hash is stored.
+/// Counted per client against the limit of sign-ups (refused past it) and per address against
+/// that of log-ins (past it, answered alike but no new letter), so nobody can flood a mailbox
+/// or keep an owner out. Only the token's hash is stored.
 pub async fn request_password_reset(
     app: &App,
     v: &Viewer,
@@ -390,16 +391,35 @@ pub async fn request_password_reset(
         )
         .await?;
     }
-    attempt(
-        app,
-        &format!("reset-account:{}", address.as_str()),
-        app.throttle.config.login_failures_per_account,
-        "password-reset requests for this address",
-    )
-    .await?;
+    // Per account, a request over the limit sends no letter but is answered as any other: a
+    // refusal let anyone keep an account's owner from resetting for good, one request per
+    // back-off from rotating addresses (QA). The mailbox is still spared a flood, and the
+    // owner finds the last letter sent, at most the longest back-off (15 min) old, its link
+    // good for an hour.
+    let account_key = format!("reset-account:{}", address.as_str());
+    let quiet = match app
+        .throttle
+        .check(
+            &account_key,
+            app.throttle.config.login_failures_per_account,
+            "password-reset requests for this address",
+        )
+        .await
+    {
+        Ok(()) => {
+            app.throttle.count(&account_key).await?;
+            false
+        }
+        Err(ServiceError::RateLimited { .. }) => true,
+        Err(e) => return Err(e),
+    };
     let Some(mailer) = app.mailer.get().cloned() else {
         return Ok(ResetRequested::CannotSend);
     };
+    if quiet {
+        tracing::info!("password-reset request over its address's limit: no new letter");
+        return Ok(ResetRequested::Sent);
+    }
     if let Some((user, _)) = app.store.user_by_email(address.as_str()).await? {
         let token = auth::new_token();
         let now = OffsetDateTime::now_utc();
