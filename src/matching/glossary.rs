@@ -817,9 +817,57 @@ mod tests {
         );
     }
 
+    /// Readings QA met that were wrong, each as its text said it.
+    #[test]
+    fn words_read_wrongly_before_are_read_as_meant() {
+        // 양식 "form" is no fish farm; 양식장 and 수산양식 are.
+        assert!(!ids("세금 신고 양식을 자동으로 만듭니다").contains(&"aquaculture"));
+        assert!(ids("새우 양식장을 운영합니다").contains(&"aquaculture"));
+        // A fund's tickets are its sizes, not ticket sales.
+        assert!(!ids("Tickets range from USD 50,000 to 500,000.").contains(&"ticketing"));
+        // Cassava dried into chips for starch is no snack.
+        assert!(!ids("We dry cassava into chips for starch factories.").contains(&"snack"));
+        // Women entrepreneurs are no startups.
+        assert!(!ids("group loans for women entrepreneurs").contains(&"startup"));
+        // A language named is no language school: labels written in Korean.
+        let labels = ids("ស្លាកសញ្ញាជាភាសាកូរ៉េ");
+        assert!(!labels.contains(&"language_school") && !labels.contains(&"education"));
+        // KHQR and QR payments are their own concept (a payment), not Bakong.
+        let qr = ids("We accept KHQR and QR결제");
+        assert!(
+            qr.contains(&"qr_payment") && qr.contains(&"epayment"),
+            "{qr:?}"
+        );
+        assert!(!qr.contains(&"bakong"), "{qr:?}");
+        assert!(ids("K푸드 수입").contains(&"korean_food"));
+    }
+
+    /// The site names a province one way in each language (`data/provinces.csv`); its concept's
+    /// name says it the same way, so a profile's page does not spell one province two ways
+    /// (QA: 스퉁트렝 beside 스뚱뜨렝).
+    #[test]
+    fn a_provinces_concept_is_named_as_the_site_names_it() {
+        let g = glossary();
+        for p in crate::domain::province::provinces() {
+            let found: Vec<&Concept> = g
+                .find(&p.name_ko)
+                .into_iter()
+                .filter_map(|m| g.concept(m.concept))
+                .filter(|c| c.is_place())
+                .collect();
+            assert!(!found.is_empty(), "{} names no place", p.name_ko);
+            assert!(
+                found.iter().any(|c| c.name(Lang::Ko) == p.name_ko),
+                "{}: {:?}",
+                p.name_ko,
+                found.iter().map(|c| c.name(Lang::Ko)).collect::<Vec<_>>()
+            );
+        }
+    }
+
     #[test]
     fn a_district_name_is_a_place_not_the_concepts_inside_it() {
-        // Prasat Bakong (Siem Reap) is no payment system; Bakong and KHQR still are.
+        // Prasat Bakong (Siem Reap) is no payment system; Bakong still is.
         assert!(!ids("Laundry in Prasat Bakong, Siem Reap").contains(&"bakong"));
         assert!(!ids("ហាងបោកអ៊ុតនៅស្រុកប្រាសាទបាគង").contains(&"bakong"));
         assert!(ids("We accept Bakong and KHQR payments").contains(&"bakong"));
