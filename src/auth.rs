@@ -25,20 +25,27 @@ pub fn hash_password(password: &str) -> Result<String, HashError> {
     let salt = SaltString::encode_b64(uuid::Uuid::new_v4().as_bytes())
         .map_err(|e| HashError(e.to_string()))?;
     Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
+        .hash_password(
+            crate::domain::account::password_as_typed(password).as_bytes(),
+            &salt,
+        )
         .map(|h| h.to_string())
         .map_err(|e| HashError(e.to_string()))
 }
 
-/// False for a wrong password and for a hash that cannot be read.
+/// False for a wrong password and for a hash that cannot be read. A password hashed before
+/// `domain::account::password_as_typed` existed is checked as it was typed too, so nobody's password stops working.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let check = |p: &str| {
+        Argon2::default()
+            .verify_password(p.as_bytes(), &parsed)
+            .is_ok()
+    };
+    let typed = crate::domain::account::password_as_typed(password);
+    check(&typed) || (typed != password && check(password))
 }
 
 /// The hashing queue is full: too many log-ins and sign-ups at once; retry shortly.
@@ -246,6 +253,23 @@ pub fn demo_password() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_password_is_the_same_from_any_keyboard_and_old_hashes_still_work() {
+        let hash = hash_password("ប្រហុក\u{200B}ឆ្ងាញ់ណាស់៨៨").unwrap();
+        for typed in ["ប្រហុកឆ្ងាញ់ណាស់88", "ប្រហុក\u{200B}ឆ្ងាញ់ណាស់៨៨", "ប្រហុកឆ្ងាញ់ណាស់៨8"]
+        {
+            assert!(verify_password(typed, &hash), "{typed}");
+        }
+        assert!(!verify_password("ប្រហុកឆ្ងាញ់ណាស់89", &hash));
+        // A hash made from the password as typed, as before: still accepted.
+        let salt = SaltString::encode_b64(uuid::Uuid::new_v4().as_bytes()).unwrap();
+        let old = Argon2::default()
+            .hash_password("ពាក្យ\u{200B}សម្ងាត់៨៨".as_bytes(), &salt)
+            .unwrap()
+            .to_string();
+        assert!(verify_password("ពាក្យ\u{200B}សម្ងាត់៨៨", &old));
+    }
 
     #[test]
     fn passwords_and_tokens() {

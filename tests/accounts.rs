@@ -364,3 +364,36 @@ fn a_password_is_changed_from_a_session_that_knows_it() {
         "one counter for log-in and password checks"
     );
 }
+
+/// A password is what its keys mean (Khmer owner QA): signed up with Khmer digits and a
+/// zero-width space from a Khmer keyboard, it logs in with the phone's number keys and without
+/// the invisible space, on the server; a wrong digit still fails.
+#[test]
+fn a_password_typed_on_another_keyboard_is_the_same_password() {
+    let s = TestServer::start();
+    s.ok(
+        "mutation($input: SignUpInput!) { signUp(input: $input) { token } }",
+        json!({ "input": {
+            "email": "sokunthea@prahok.example",
+            "password": "ប្រហុក\u{200B}ឆ្ងាញ់ណាស់៨៨",
+            "role": "SME"
+        } }),
+    );
+    let login = "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }";
+    for typed in ["ប្រហុកឆ្ងាញ់ណាស់88", "ប្រហុក\u{200B}ឆ្ងាញ់ណាស់៨៨"]
+    {
+        let body = s.gql(
+            login,
+            json!({ "e": "sokunthea@prahok.example", "p": typed }),
+        );
+        assert!(
+            body["data"]["logIn"]["token"].is_string(),
+            "{typed}: {body}"
+        );
+    }
+    let body = s.gql(
+        login,
+        json!({ "e": "sokunthea@prahok.example", "p": "ប្រហុកឆ្ងាញ់ណាស់89" }),
+    );
+    assert!(body["errors"].is_array(), "{body}");
+}

@@ -59,6 +59,35 @@ static COMMON_PASSWORDS: std::sync::LazyLock<std::collections::HashSet<&'static 
             .collect()
     });
 
+/// A password as its keys mean it, whichever keyboard typed it: Khmer and full-width digits as
+/// the digits they are, and an IME's full-width symbols and spaces as theirs
+/// (`text::ascii_digit`), invisible characters (zero-width spaces, which
+/// Khmer keyboards put between words, joiners, a byte-order mark) left out, and composed as
+/// Unicode NFC (a vowel typed as one character or as two). What is hashed and checked, and what
+/// the length bound counts. QA: an owner signed up with "…៨៨" from the Khmer keyboard and
+/// could not log in with "…88" from the phone's number keys, nor with the same words without
+/// the zero-width spaces; a hidden field shows neither difference.
+pub fn password_as_typed(password: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    password
+        .chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+            )
+        })
+        .map(|c| {
+            if c.is_ascii() {
+                c
+            } else {
+                super::text::ascii_digit(c)
+            }
+        })
+        .nfc()
+        .collect()
+}
+
 /// Whether `password` is guessable whatever its length: blank, one repeated character, or a
 /// common password (with or without trailing digits and symbols). Length is checked apart.
 pub fn check_password(password: &str) -> Result<(), String> {
@@ -126,7 +155,8 @@ fn is_own_address(password: &str, email: &str) -> bool {
 /// (see [`check_password`]), the address itself, or outside the length bounds. One rule for
 /// sign-ups, password changes and resets.
 pub fn password_problem(password: &str, email: &str) -> Option<String> {
-    let n = password.chars().count();
+    // As it is hashed: zero-width spaces are no characters of it.
+    let n = password_as_typed(password).chars().count();
     if let Err(reason) = check_password(password) {
         Some(reason)
     } else if is_own_address(password, email) {
