@@ -128,6 +128,19 @@ fn t(lang: Lang, en: String, km: String, ko: String) -> String {
     }
 }
 
+/// Clauses of one reason, joined as each language writes them: English with semicolons, Khmer
+/// with its full stop (។), Korean with commas, or full stops between sentences that end in 다.
+/// Semicolons read as machine text in Khmer and Korean (QA, the owner and the analyst both).
+fn clauses(lang: Lang, parts: &[String]) -> String {
+    let separator = match lang {
+        Lang::En => "; ",
+        Lang::Km => "។ ",
+        Lang::Ko if parts.iter().all(|p| p.ends_with('다')) => ". ",
+        Lang::Ko => ", ",
+    };
+    parts.join(separator)
+}
+
 /// A range of whole dollars as each language says one, with its currency (50,000–100,000,
 /// grouped as the incentive phrases group them): "USD 10,000 or more", "10,000달러 이상" (QA:
 /// "10,000+달러" and "≤1,000,000달러" read as signs, not words); None when both ends are open
@@ -508,17 +521,17 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                 t(
                     lang,
                     format!("Digital level {level}; the investor has no preference"),
-                    format!("កម្រិតឌីជីថល {level}; វិនិយោគិនគ្មានចំណូលចិត្ត"),
-                    format!("디지털 수준 {level}; 투자자 선호 없음"),
+                    format!("កម្រិតឌីជីថល {level}។ វិនិយោគិនគ្មានចំណូលចិត្ត"),
+                    format!("디지털 수준 {level}, 투자자 선호 없음"),
                 )
             } else {
                 let wanted = levels(&inv.preferred_digital_levels, lang);
                 t(
                     lang,
                     format!("Digital level {level}; the investor looks for {wanted}"),
-                    format!("កម្រិតឌីជីថល {level}; វិនិយោគិនស្វែងរក {wanted}"),
+                    format!("កម្រិតឌីជីថល {level}។ វិនិយោគិនស្វែងរក {wanted}"),
                     format!(
-                        "디지털 수준 {level}; 투자자는 {wanted}{} 찾습니다",
+                        "디지털 수준 {level}, 투자자는 {wanted}{} 찾습니다",
                         ko_particle(&wanted, "을", "를", false)
                     ),
                 )
@@ -577,7 +590,7 @@ fn reason(f: Feature, value: f64, p: &Pair<'_>, lang: Lang) -> String {
                     )
                 },
             );
-            format!("{sought}; {ticket}")
+            clauses(lang, &[sought, ticket])
         }
         Feature::Partnership => {
             let sought = partnership_mask(&sme.partnership_types);
@@ -746,7 +759,7 @@ fn incentive_reason(facts: &IncentiveFacts, prefs: &[IncentivePreference], lang:
         "ច្បាប់ស្ដីពីវិនិយោគ 2021 (ប្រហាក់ប្រហែល)៖ ".into(),
         "2021 투자법 (참고용): ".into(),
     );
-    format!("{prefix}{}{summary}", parts.join("; "))
+    format!("{prefix}{}{summary}", clauses(lang, &parts))
 }
 
 #[cfg(test)]
