@@ -321,7 +321,7 @@ async fn wizard(b: &browser::Browser, lang: &str, width: u32) {
     b.wait_for_js(
         "the description's character count",
         "const c = document.querySelector('#description ~ .char-count'); \
-         return c && c.textContent === '22 / 5,000';",
+         return c && c.textContent === '22 / 5000';",
         LIMIT,
     )
     .await;

@@ -442,7 +442,8 @@ function classesNamed(rows, q) {
     box.parentNode.insertBefore(count, box.nextSibling);
     box.parentNode.insertBefore(cut, box);
     function update() {
-      count.textContent = box.value.length.toLocaleString("en") + " / " + max.toLocaleString("en");
+      // Written as the hint above writes the bound (5000, not 5,000: QA, a Khmer owner).
+      count.textContent = box.value.length + " / " + max;
       if (box.value.length < max) cut.hidden = true;
     }
     box.addEventListener("paste", function (e) {

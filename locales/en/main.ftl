@@ -301,6 +301,7 @@ me-businesses = My businesses
 me-no-business = You have not published a business yet. Add one: it takes six short steps.
 me-matches-link = See matching Korean partners
 me-saved-business = Saved. { $name } is on the site: investors can find it.
+me-saved-business-hidden = Saved. { $name } is on the site without its name: investors find it by its sector and province, and see the name only when you both accept an introduction.
 me-saved-mandate = Saved. { $name } is on the site.
 me-archived-business = Removed from the site: the business is no longer shown, found or matched.
 me-archived-mandate = Withdrawn: the mandate is no longer shown, found or matched.

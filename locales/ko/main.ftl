@@ -297,6 +297,7 @@ me-businesses = 내 기업
 me-no-business = 아직 등록한 기업이 없습니다. 짧은 여섯 단계로 추가하세요.
 me-matches-link = 맞는 한국 파트너 보기
 me-saved-business = 저장했습니다. { $name }{ $eun } 이제 사이트에 있어 투자자가 찾을 수 있습니다.
+me-saved-business-hidden = 저장했습니다. { $name }{ $eun } 이름 없이 사이트에 있습니다. 투자자는 업종과 지역으로 찾으며, 소개를 양쪽이 모두 수락해야 이름을 봅니다.
 me-saved-mandate = 저장했습니다. { $name }{ $eun } 이제 사이트에 있습니다.
 me-archived-business = 기업을 사이트에서 내렸습니다. 더 이상 표시되거나 검색·매칭되지 않습니다.
 me-archived-mandate = 투자 조건을 내렸습니다. 더 이상 표시되거나 검색·매칭되지 않습니다.

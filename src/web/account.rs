@@ -477,7 +477,19 @@ pub async fn me(w: Web) -> Response {
             let (name, key) = if account.role == Role::Investor {
                 (owned_name::<Investor>(&w, id).await, "me-saved-mandate")
             } else {
-                (owned_name::<Sme>(&w, id).await, "me-saved-business")
+                // An anonymous business says how investors see it (QA: the owner hid its name
+                // and was told "investors can find it", with nothing to say it was hidden).
+                let hidden = profiles::get::<Sme>(&w.app, &w.viewer, id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .and_then(|p| p.get().profile.hidden_as(w.lang));
+                let key = if hidden.is_some() {
+                    "me-saved-business-hidden"
+                } else {
+                    "me-saved-business"
+                };
+                (owned_name::<Sme>(&w, id).await, key)
             };
             // Someone else's id, or one that is gone, says nothing.
             name.ok().flatten().map(|name| {
