@@ -840,6 +840,9 @@ mod tests {
         );
         assert!(!qr.contains(&"bakong"), "{qr:?}");
         assert!(ids("K푸드 수입").contains(&"korean_food"));
+        // A firm's or a lender's books are its accounts, not books to read.
+        assert!(!ids("SMEs with transparent books and healthy loan books").contains(&"books"));
+        assert!(ids("a bookshop selling books").contains(&"books"));
     }
 
     /// The site names a province one way in each language (`data/provinces.csv`); its concept's
