@@ -75,6 +75,17 @@ enum UserCommand {
         #[command(flatten)]
         storage: StorageConfig,
     },
+    /// Set a new password for an account whose holder forgot theirs, where the site sends no
+    /// e-mail: `user set-password --email E --password P`. Signs the account out everywhere.
+    SetPassword {
+        #[arg(long)]
+        email: String,
+        /// At least 10 characters; the same policy as on the site.
+        #[arg(long)]
+        password: String,
+        #[command(flatten)]
+        storage: StorageConfig,
+    },
 }
 
 #[derive(Subcommand)]
@@ -214,6 +225,11 @@ fn main() -> anyhow::Result<()> {
             role,
             storage,
         }) => runtime()?.block_on(create_user(email, password, role, storage)),
+        Command::User(UserCommand::SetPassword {
+            email,
+            password,
+            storage,
+        }) => runtime()?.block_on(set_password(email, password, storage)),
         Command::Reindex(config) => runtime()?.block_on(reindex(config)),
         Command::Serve(config) => runtime()?.block_on(async {
             khkr_match::server::serve(&config, khkr_match::server::shutdown_signal())
@@ -274,6 +290,20 @@ async fn reindex(config: IndexConfig) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The database of `storage`, opened for a one-off command.
+async fn open_store(
+    storage: &StorageConfig,
+) -> anyhow::Result<std::sync::Arc<dyn khkr_match::store::Store>> {
+    khkr_match::store::open(&storage.database_url)
+        .await
+        .with_context(|| {
+            format!(
+                "opening {}",
+                khkr_match::store::redacted_url(&storage.database_url)
+            )
+        })
+}
+
 async fn create_user(
     email: String,
     password: String,
@@ -283,14 +313,7 @@ async fn create_user(
     use khkr_match::domain::account::Role;
     let role = Role::parse(&role)
         .with_context(|| format!("unknown role {role:?}: use SME, INVESTOR, STAFF or ADMIN"))?;
-    let store = khkr_match::store::open(&storage.database_url)
-        .await
-        .with_context(|| {
-            format!(
-                "opening {}",
-                khkr_match::store::redacted_url(&storage.database_url)
-            )
-        })?;
+    let store = open_store(&storage).await?;
     let created =
         khkr_match::service::accounts::create_by_operator(store.as_ref(), &email, &password, role)
             .await;
@@ -299,6 +322,25 @@ async fn create_user(
     println!(
         "created {} account {} ({})",
         user.role.as_str(),
+        user.email.as_str(),
+        user.id
+    );
+    Ok(())
+}
+
+async fn set_password(
+    email: String,
+    password: String,
+    storage: StorageConfig,
+) -> anyhow::Result<()> {
+    let store = open_store(&storage).await?;
+    let set =
+        khkr_match::service::accounts::set_password_by_operator(store.as_ref(), &email, &password)
+            .await;
+    store.close().await;
+    let user = set.map_err(|e| anyhow::anyhow!("setting the password of {email}: {e}"))?;
+    println!(
+        "set a new password for {} ({}); it is signed out everywhere",
         user.email.as_str(),
         user.id
     );

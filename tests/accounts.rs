@@ -397,3 +397,52 @@ fn a_password_typed_on_another_keyboard_is_the_same_password() {
     );
     assert!(body["errors"].is_array(), "{body}");
 }
+
+/// On a site that sends no e-mail, the page tells someone who forgot their password to ask the
+/// chamber's staff (Khmer owner QA: nobody could then do anything). The operator sets a new
+/// one with `user set-password`: the policy holds, the old sessions end, the new password
+/// logs in.
+#[test]
+fn the_operator_sets_a_forgotten_password() {
+    let s = TestServer::start();
+    let (email, old_session, _) = common::operator_account_with_email(&s, "SME");
+    let run = |password: &str| {
+        std::process::Command::new(common::bin())
+            .args(["user", "set-password", "--email", &email.to_uppercase()])
+            .args(["--password", password, "--database-url", &s.database_url()])
+            .output()
+            .expect("run user set-password")
+    };
+    let weak = run("password12");
+    assert!(!weak.status.success());
+    assert!(
+        String::from_utf8_lossy(&weak.stderr).contains("common"),
+        "{}",
+        String::from_utf8_lossy(&weak.stderr)
+    );
+    let unknown = std::process::Command::new(common::bin())
+        .args(["user", "set-password", "--email", "nobody@nowhere.example"])
+        .args([
+            "--password",
+            "a brand new password",
+            "--database-url",
+            &s.database_url(),
+        ])
+        .output()
+        .expect("run user set-password");
+    assert!(!unknown.status.success());
+    let set = run("a brand new password");
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    assert_eq!(
+        error_code(&s.as_token(&old_session).gql("{ me { email } }", json!({}))),
+        "UNAUTHENTICATED",
+        "the old session ended"
+    );
+    let login = "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }";
+    let body = s.gql(login, json!({ "e": email, "p": "a brand new password" }));
+    assert!(body["data"]["logIn"]["token"].is_string(), "{body}");
+}
