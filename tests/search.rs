@@ -1149,6 +1149,9 @@ fn khmer_phrases_separators_and_misspellings_as_owners_type_them() {
         // "Possible", "that works", "a place" (QA: 결제 가능한 가게 required 가능).
         "커피 가능한 곳",
         "커피 되는 곳",
+        // "Has brought in", "takes" (QA: 전자결제 도입한 소매점 fell to "some words").
+        "커피 도입한 곳",
+        "커피 받는 곳",
         "looking for a coffee company",
         "we need coffee",
         "ខ្ញុំចង់រកក្រុមហ៊ុនកាហ្វេ",
