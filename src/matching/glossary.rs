@@ -843,6 +843,12 @@ mod tests {
         // A firm's or a lender's books are its accounts, not books to read.
         assert!(!ids("SMEs with transparent books and healthy loan books").contains(&"books"));
         assert!(ids("a bookshop selling books").contains(&"books"));
+        // As a Khmer owner writes dried fruit and fruit jelly (QA: 말린 과일 and 젤리 missed her).
+        let fruit = ids("ផលិតផ្លែឈើក្រៀម និងចាហួយផ្លែឈើ");
+        assert!(
+            fruit.contains(&"dried_fruit") && fruit.contains(&"jelly"),
+            "{fruit:?}"
+        );
     }
 
     /// The site names a province one way in each language (`data/provinces.csv`); its concept's
