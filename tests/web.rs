@@ -139,6 +139,12 @@ fn every_public_page_exists_in_each_language_with_html_lang_and_a_switcher() {
         "a translated 404"
     );
     assert_eq!(get(&s, "/km/investors/not-an-id", &[]).status, 404);
+    // A made-up address of 5,000 letters is not repeated in the language links (attacker QA:
+    // its 404 page was 16.8 KB).
+    let long = get(&s, &format!("/en/smes/{}", "a".repeat(5000)), &[]);
+    assert_eq!(long.status, 404);
+    assert!(long.body.len() < 12_000, "{} bytes", long.body.len());
+    assert!(long.text().contains("href=\"/km/\""), "the links go home");
     // A bad page cursor opens the first page, not a 500 (nor an error: see
     // search_pages_go_forward_and_back); a bad filter is a clear, translated refusal.
     assert_eq!(get(&s, "/en/smes?q=rice&after=zzz", &[]).status, 200);

@@ -169,6 +169,9 @@ async fn root(headers: HeaderMap) -> Response {
     r
 }
 
+/// The longest path after `/{lang}` that the language links repeat.
+const MAX_SWITCHED_PATH: usize = 512;
+
 /// What every page request knows: the language, the viewer, the CSRF secret.
 pub struct Web {
     pub app: Arc<App>,
@@ -365,7 +368,10 @@ impl Web {
             .as_deref()
             .map(|q| format!("?{q}"))
             .unwrap_or_default();
-        let rest = if self.rest.is_empty() {
+        // No page's path is long (ids are UUIDs; a wizard's state is in its query): a long one
+        // is a made-up address, and its page's language links go home rather than repeat it
+        // three times (attacker QA: 5,000 letters of path came back as a 16.8 KB 404).
+        let rest = if self.rest.is_empty() || self.rest.len() > MAX_SWITCHED_PATH {
             "/"
         } else {
             &self.rest
