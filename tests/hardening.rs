@@ -324,6 +324,18 @@ fn oversized_bodies_are_refused_with_413() {
         Err(ureq::Error::Transport(_)) => {}
         other => panic!("expected 413, got {:?}", other.map(|r| r.status())),
     }
+    // A malformed chunk is a bad request, not a large one (attacker QA: it was answered 413,
+    // "over 2097152 bytes").
+    let mut stream = TcpStream::connect(addr(&s)).unwrap();
+    write!(
+        stream,
+        "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\n\r\nzz\r\n"
+    )
+    .unwrap();
+    let (answer, _) = read_until_closed(&mut stream, Duration::from_secs(5));
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("\"code\":\"BAD_REQUEST\""), "{answer}");
     // Under the bound, fine.
     s.ok("{ __typename }", json!({}));
 }

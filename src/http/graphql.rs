@@ -313,15 +313,35 @@ pub(crate) async fn read_body(
             "REQUEST_TIMEOUT",
             format!("the request body did not arrive within {timeout:?}"),
         )),
-        // The only failures here are an oversized body or a broken connection; a client that
-        // went away reads no answer, so the size is the one worth explaining.
+        // An oversized body, or one the connection could not read: a malformed chunk, or cut
+        // off. The latter is the client's malformed request, 400 (attacker QA: a bad chunk
+        // size was answered 413, "over 2097152 bytes"); a client that went away reads nothing.
+        Ok(Err(e)) if unreadable(&e) => Err(Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "the request body could not be read: it is malformed (a bad chunk) or was cut off"
+                .to_string(),
+        )),
         Ok(Err(_)) => Err(Refusal::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "PAYLOAD_TOO_LARGE",
-            format!("the request body is over {max_bytes} bytes or was cut off"),
+            format!("the request body is over {max_bytes} bytes"),
         )),
         Ok(Ok(bytes)) => Ok(bytes),
     }
+}
+
+/// Whether reading a body failed in the connection (hyper's error, somewhere in the chain),
+/// not at the size limit.
+fn unreadable(e: &axum::Error) -> bool {
+    let mut at: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = at {
+        if err.is::<hyper::Error>() {
+            return true;
+        }
+        at = err.source();
+    }
+    false
 }
 
 /// Checks the shape of a GraphQL request (`query` a string; `operationName` a string or null;
