@@ -446,3 +446,31 @@ fn the_operator_sets_a_forgotten_password() {
     let body = s.gql(login, json!({ "e": email, "p": "a brand new password" }));
     assert!(body["data"]["logIn"]["token"].is_string(), "{body}");
 }
+
+/// An account keeps its newest 50 log-in sessions (attacker QA: a script logging in 57 times a
+/// second stored all 1,145): past that, the oldest ends, the newest all work.
+#[test]
+fn an_account_keeps_its_newest_sessions() {
+    let s = TestServer::start();
+    let (email, first, _) = common::operator_account_with_email(&s, "SME");
+    let login = "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }";
+    let mut tokens = vec![first];
+    for _ in 0..50 {
+        let data = s.ok(login, json!({ "e": email, "p": common::OPERATOR_PASSWORD }));
+        tokens.push(
+            data["logIn"]["token"]
+                .as_str()
+                .expect("a token")
+                .to_string(),
+        );
+    }
+    let me = |t: &str| s.as_token(t).gql("{ me { email } }", json!({}));
+    assert_eq!(
+        error_code(&me(&tokens[0])),
+        "UNAUTHENTICATED",
+        "the oldest ended"
+    );
+    for t in &tokens[1..] {
+        assert!(me(t)["data"]["me"]["email"].is_string());
+    }
+}

@@ -70,6 +70,7 @@ macro_rules! store_conformance_tests {
             accounts_have_unique_emails,
             staff_accounts_are_listed_by_email,
             tokens_expire_and_are_revoked,
+            sessions_beyond_the_newest_are_pruned,
             password_resets_are_taken_once_in_time,
             owned_profiles_lists_every_profile,
             pipeline_writes_records_and_audit_together,
@@ -689,6 +690,54 @@ fn token(
         expires_at,
     };
     (secret, record)
+}
+
+/// An account keeps its newest sessions; the one just made and its API keys always stay, and
+/// nobody else's are touched.
+pub async fn sessions_beyond_the_newest_are_pruned(store: Arc<dyn Store>) {
+    let user = new_user(&*store, Role::Sme).await;
+    let other = new_user(&*store, Role::Sme).await;
+    let far = t0() + Duration::days(30);
+    let mut sessions = Vec::new();
+    for i in 0..6 {
+        let (_, mut s) = token(user.id, TokenKind::Session, Some(far));
+        s.created_at = t0() + Duration::seconds(i);
+        store.insert_token(&s).await.unwrap();
+        sessions.push(s.hash);
+    }
+    let (_, key) = token(user.id, TokenKind::ApiKey, None);
+    store.insert_token(&key).await.unwrap();
+    let (_, theirs) = token(other.id, TokenKind::Session, Some(far));
+    store.insert_token(&theirs).await.unwrap();
+    // Keep 2 besides the oldest, named as just made: 3 of 6 go.
+    let gone = store
+        .prune_sessions(user.id, 2, &sessions[0])
+        .await
+        .unwrap();
+    assert_eq!(gone, 3);
+    let alive = |h: String| {
+        let store = store.clone();
+        async move { store.token_user(&h, t0()).await.unwrap().is_some() }
+    };
+    let kept: Vec<bool> = futures_util_join(sessions.iter().cloned().map(alive)).await;
+    assert_eq!(kept, [true, false, false, false, true, true]);
+    assert!(store.token_user(&key.hash, t0()).await.unwrap().is_some());
+    assert!(store
+        .token_user(&theirs.hash, t0())
+        .await
+        .unwrap()
+        .is_some());
+}
+
+/// Awaits each future in turn (a few store reads).
+async fn futures_util_join<F: std::future::Future<Output = bool>>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<bool> {
+    let mut out = Vec::new();
+    for f in futures {
+        out.push(f.await);
+    }
+    out
 }
 
 pub async fn tokens_expire_and_are_revoked(store: Arc<dyn Store>) {

@@ -373,6 +373,14 @@ pub trait Accounts: Send + Sync {
         hash: &str,
         now: time::OffsetDateTime,
     ) -> Result<Option<UserId>, StoreError>;
+    /// Deletes `owner`'s log-in sessions (live, revoked or expired) but the `keep` newest and
+    /// the one whose hash is `except`; the number deleted. API keys are untouched.
+    async fn prune_sessions(
+        &self,
+        owner: UserId,
+        keep: usize,
+        except: &str,
+    ) -> Result<u64, StoreError>;
     /// Revokes every live token of `owner` of `kind`; the number revoked by this call.
     async fn revoke_tokens_of(
         &self,

@@ -298,6 +298,28 @@ impl Accounts for SqliteStore {
         Ok(done.rows_affected())
     }
 
+    async fn prune_sessions(
+        &self,
+        owner: UserId,
+        keep: usize,
+        except: &str,
+    ) -> Result<u64, StoreError> {
+        // Newest by `created_at` as stored text: within one second the order may be off by a
+        // fraction, which only decides which of two equally old sessions goes.
+        let done = sqlx::query(
+            "DELETE FROM tokens WHERE user_id = ?1 AND kind = ?2 AND token_hash <> ?3
+             AND token_hash NOT IN (SELECT token_hash FROM tokens WHERE user_id = ?1 AND kind = ?2
+                                    ORDER BY created_at DESC LIMIT ?4)",
+        )
+        .bind(owner.to_string())
+        .bind(TokenKind::Session.as_str())
+        .bind(except)
+        .bind(i64::try_from(keep).unwrap_or(i64::MAX))
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     async fn owned_profiles(&self, user: UserId) -> Result<Vec<ProfileId>, StoreError> {
         let rows: Vec<(String,)> = sqlx::query_as(
             "SELECT id FROM smes WHERE owner_id = ?1 UNION ALL SELECT id FROM investors WHERE owner_id = ?1",
