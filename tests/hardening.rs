@@ -448,26 +448,22 @@ fn one_address_cannot_take_every_connection() {
     assert!(lower.contains("retry-after: 1"), "{answer}");
     assert!(answer.contains(r#""code":"RATE_LIMITED""#), "{answer}");
     assert!(closed);
+    let served_from = |from: [u8; 4]| {
+        let mut stream = connect_from(from, &a);
+        write!(
+            stream,
+            "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let (answer, _) = read_until_closed(&mut stream, Duration::from_secs(8));
+        assert!(answer.starts_with("HTTP/1.1 200"), "{from:?}: {answer}");
+    };
     // Another address: served, while the first still holds its twenty.
-    let mut other = connect_from([127, 0, 0, 2], &a);
-    write!(
-        other,
-        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let (answer, _) = read_until_closed(&mut other, Duration::from_secs(8));
-    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    served_from([127, 0, 0, 2]);
     // Closing some gives the address its share back.
     idle.truncate(10);
     std::thread::sleep(Duration::from_millis(300));
-    let mut again = connect_from([127, 0, 0, 1], &a);
-    write!(
-        again,
-        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let (answer, _) = read_until_closed(&mut again, Duration::from_secs(8));
-    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    served_from([127, 0, 0, 1]);
     drop(idle);
 }
 

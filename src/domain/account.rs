@@ -62,7 +62,7 @@ static COMMON_PASSWORDS: std::sync::LazyLock<std::collections::HashSet<&'static 
 /// A password as its keys mean it, whichever keyboard typed it: Khmer and full-width digits as
 /// the digits they are, and an IME's full-width symbols and spaces as theirs
 /// (`text::ascii_digit`), invisible characters (zero-width spaces, which
-/// Khmer keyboards put between words, joiners, a byte-order mark) left out, and composed as
+/// Khmer keyboards put between words, joiners, a byte-order mark, soft hyphens) left out, and composed as
 /// Unicode NFC (a vowel typed as one character or as two). What is hashed and checked, and what
 /// the length bound counts. QA: an owner signed up with "…៨៨" from the Khmer keyboard and
 /// could not log in with "…88" from the phone's number keys, nor with the same words without
@@ -74,7 +74,7 @@ pub fn password_as_typed(password: &str) -> String {
         .filter(|c| {
             !matches!(
                 c,
-                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
             )
         })
         .map(|c| {
@@ -155,8 +155,11 @@ fn is_own_address(password: &str, email: &str) -> bool {
 /// (see [`check_password`]), the address itself, or outside the length bounds. One rule for
 /// sign-ups, password changes and resets.
 pub fn password_problem(password: &str, email: &str) -> Option<String> {
-    // As it is hashed: zero-width spaces are no characters of it.
-    let n = password_as_typed(password).chars().count();
+    // Judged as it is hashed: zero-width spaces are no characters of it (attacker QA:
+    // "pass\u{200B}word123" passed as uncommon and then logged in as password123).
+    let typed = password_as_typed(password);
+    let password = typed.as_str();
+    let n = password.chars().count();
     if let Err(reason) = check_password(password) {
         Some(reason)
     } else if is_own_address(password, email) {
@@ -228,6 +231,22 @@ mod tests {
         );
         assert!(NewAccount::validate("a@b.co", "long enough pw", Role::Staff, false).is_ok());
         assert_eq!(Role::parse("staff"), Some(Role::Staff));
+    }
+
+    #[test]
+    fn a_password_is_judged_as_it_is_hashed() {
+        // Invisible characters do not make a common password uncommon, a repeated one varied,
+        // or a short one long (attacker QA).
+        let repeated = "a\u{200B}".repeat(10);
+        for p in [
+            "pass\u{200B}word123",
+            "1234\u{200B}567890",
+            repeated.as_str(),
+            "\u{AD}\u{AD}\u{AD}Xk9#mQ2",
+        ] {
+            assert!(password_problem(p, "x@y.example").is_some(), "{p:?}");
+        }
+        assert_eq!(password_as_typed("ab\u{AD}c៩"), "abc9");
     }
 
     #[test]

@@ -86,10 +86,16 @@ pub fn key(latin: &str) -> String {
 /// compared whole, so a message of 2,000 syllables costs 2,000 × this, not its square.
 const MOST_SYLLABLES: usize = 6;
 
+/// Syllables that end a Korean word as its particle (솜낭을, 소카가, 소영 님께). Not 이, 도 or
+/// 만, which end Khmer names in Hangul too (보레이, 스레이).
+const PARTICLES: &[char] = &['은', '는', '가', '을', '를', '와', '과', '의', '에', '께'];
+
 /// Whether `text` writes the Latin `word` in Hangul, as it sounds: some run of two to
-/// [`MOST_SYLLABLES`] syllables of it (with a particle after it, 솜낭을, or inside a longer
-/// word, 이준호, 솜낭건설) has its key, of four letters at least so that short words do not
-/// match by chance.
+/// [`MOST_SYLLABLES`] syllables of one of its words has its key, of four letters at least so
+/// that short words do not match by chance. The run starts the word, or follows its first
+/// syllable (a surname: 이준호), and does not take in the word's final particle (솜낭을 is
+/// 솜낭). So a name inside another word is not heard there (staff QA: 상공회의소가, 장소가 and
+/// 사무소가 were refused as "sokha", for 소 and the particle 가).
 pub fn said_in_hangul(text: &str, word: &str) -> bool {
     let wanted = key(word);
     if wanted.len() < 4 {
@@ -97,8 +103,12 @@ pub fn said_in_hangul(text: &str, word: &str) -> bool {
     }
     text.split(|c: char| syllable_romanized(c).is_none())
         .any(|run| {
-            let syllables: Vec<String> = run.chars().filter_map(syllable_romanized).collect();
-            (0..syllables.len()).any(|start| {
+            let mut chars: Vec<char> = run.chars().collect();
+            if chars.len() >= 2 && chars.last().is_some_and(|c| PARTICLES.contains(c)) {
+                chars.pop();
+            }
+            let syllables: Vec<String> = chars.into_iter().filter_map(syllable_romanized).collect();
+            (0..syllables.len().min(2)).any(|start| {
                 (start + 2..=syllables.len().min(start + MOST_SYLLABLES))
                     .any(|end| key(&syllables[start..end].concat()) == wanted)
             })
@@ -132,6 +142,17 @@ mod tests {
         assert!(!said_in_hangul("건설 회사를 소개합니다", "Somnang"));
         assert!(!said_in_hangul("다", "Da"));
         assert!(!said_in_hangul("캐슈넛 가공", "Sokha"));
+        // A name's sounds inside other words, before a particle (staff QA).
+        for said in [
+            "상공회의소가 첫 미팅을 주선하겠습니다.",
+            "미팅 장소가 정해지면 알려드리겠습니다.",
+            "사무소가 프놈펜에 있습니다.",
+        ] {
+            assert!(!said_in_hangul(said, "Sokha"), "{said}");
+        }
+        assert!(said_in_hangul("소카가 운영합니다", "Sokha"));
+        assert!(said_in_hangul("솜낭을 소개합니다", "Somnang"));
+        assert!(said_in_hangul("보레이 대표", "Borey"));
         // A long message is read in time linear in its length (QA's 2,001-syllable message).
         let long = "가".repeat(20_000);
         let started = std::time::Instant::now();

@@ -849,6 +849,9 @@ mod tests {
             fruit.contains(&"dried_fruit") && fruit.contains(&"jelly"),
             "{fruit:?}"
         );
+        // Child welfare is no children's clothing (QA: foundations came up for កាត់ដេរ "sewing").
+        assert!(!ids("아동복지 NGO입니다").contains(&"baby_clothes"));
+        assert!(ids("아동복 매장").contains(&"baby_clothes"));
     }
 
     /// The site names a province one way in each language (`data/provinces.csv`); its concept's

@@ -70,6 +70,8 @@ const FUNCTION_WORDS: &[&str] = &[
     "ដែល",
     "ពី",
     "សម្រាប់",
+    // Its other common spelling (QA: សំរាប់ នាំចេញ found 194 where សម្រាប់ នាំចេញ found 294).
+    "សំរាប់",
     "ទៅ",
     "យើង",
     "ខ្ញុំ",
