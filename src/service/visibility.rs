@@ -396,6 +396,12 @@ pub fn message_reveals(
             }
         }
     }
+    // Anyone else's number, address or Telegram name too, as in a profile's own texts (staff
+    // QA: "Please call Kunthea on 097 455 7535" went out, the phone of another business, an
+    // anonymous one). Both sides are told how to reach each other once both accept.
+    if let Some(other) = contact_in_text(message) {
+        return found("contact details", &other);
+    }
     None
 }
 
@@ -2687,6 +2693,14 @@ mod tests {
         let says = |m: &str, p: &crate::domain::sme::SmeProfile| {
             message_reveals(m, p, &investor).map(|r| r.what)
         };
+        // Nobody's number, address or Telegram name, a third party's included (staff QA).
+        for m in [
+            "Please call Kunthea on 097 455 7535.",
+            "Write to office@another.example",
+            "Chamber office: 023 880 795",
+        ] {
+            assert_eq!(says(m, &public), Some("contact details"), "{m}");
+        }
         assert_eq!(
             says(
                 "Meet  SOKHA cashew, a processor in Kampong Thom",
