@@ -1646,8 +1646,9 @@ fn did_you_mean(
         // suggestion keeps.
         let word = typed.trim_matches(|c: char| !c.is_alphanumeric() && !is_mark(c));
         let lower = word.to_lowercase();
-        let nearest = match super::spelling::respelt(&lower, weak) {
-            Some(nearest) if !word.is_empty() => typed.replacen(word, &nearest, 1),
+        let respelt = super::spelling::respelt(&lower, weak);
+        let nearest = match &respelt {
+            Some(nearest) if !word.is_empty() => typed.replacen(word, nearest, 1),
             _ => {
                 // A Korean compound that finds nothing, offered spaced when spaced it finds
                 // something (QA: 단체관광 "group tour" found nothing, 단체 관광 eight).
@@ -1667,6 +1668,24 @@ fn did_you_mean(
         if !weak && !by_ngrams {
             words.push(typed.to_string());
             continue;
+        }
+        // A Khmer or Korean spelling that finds ten times what the respelt word finds is the
+        // spelling profiles use, no slip (QA: អនឡាញ "online", in 362 profiles, was offered
+        // អនឡាន, which found two bakeries). A slip's n-grams find less than that spread: a
+        // misspelt ស្វាយចន្ទិ finds mango farms, fewer than ស្វាយចន្ទី's cashew profiles.
+        if !weak && by_ngrams {
+            let count = |text: String| -> Result<u64, SearchError> {
+                match search_words(index, searcher, &probe(text, Filter::default())) {
+                    Ok(found) => Ok(found.total_count),
+                    Err(SearchError::NoSearchableWord | SearchError::WordTooLong) => Ok(0),
+                    Err(e) => Err(e),
+                }
+            };
+            let other = respelt.clone().unwrap_or_default();
+            if count(other)?.saturating_mul(10) < count(lower.clone())? {
+                words.push(typed.to_string());
+                continue;
+            }
         }
         let alone = !by_ngrams
             && match search_words(index, searcher, &probe(lower, Filter::default())) {
