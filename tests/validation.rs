@@ -328,6 +328,13 @@ fn typename_is_validated_like_any_other_field() {
         assert!(body.get("data").is_none(), "a request error: {body:#}");
     }
 
+    // A value sent that is no Boolean: refused as on any other field, not read as false.
+    let body = s.gql(
+        "query($v: Boolean = true) { a: __typename @include(if: $v) }",
+        json!({ "v": "yes" }),
+    );
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
+
     // Too deep, with a variable only `__typename` uses: still refused for its depth.
     let mut of_type = String::from("{ name }");
     for _ in 0..12 {

@@ -396,6 +396,8 @@ fn actions_need_csrf_answer_with_redirects_and_move_the_match() {
     assert!(html.contains("Sokha Cashew Processing") && html.contains("Hanbit Beauty Trading"));
     assert!(html.contains("class=\"factors\""), "the explanation");
     assert!(html.contains("Put on the shortlist"), "the audit log");
+    // Nobody has been asked yet: no answers to wait for (QA read them as someone to chase).
+    assert!(!html.contains("Their answer"), "{html}");
     assert!(html.contains(&format!("action=\"{page}/introduce\"")));
     assert!(html.contains("<label for=\"message\">"));
 
@@ -457,6 +459,7 @@ fn actions_need_csrf_answer_with_redirects_and_move_the_match() {
     assert_eq!(stage(&s, &staff_token, &id), "INTRODUCED");
     let html = get(&s, &page, &as_staff).text();
     assert!(html.contains(message));
+    assert!(html.contains("Their answer: not answered yet"), "{html}");
     assert!(
         !html.contains(&format!("action=\"{page}/introduce\"")),
         "introduced once"

@@ -63,7 +63,7 @@ impl Extension for TypenameRequest {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
-        let findings = check(&document);
+        let findings = check(&document, variables);
         if let Ok(mut slot) = self.found.lock() {
             *slot = Some(findings);
         }
@@ -113,7 +113,7 @@ struct Scope<'a> {
     spreads: Vec<&'a Name>,
 }
 
-fn check(document: &ExecutableDocument) -> Findings {
+fn check(document: &ExecutableDocument, variables: &Variables) -> Findings {
     let mut errors = Vec::new();
     let mut fragments: HashMap<&Name, Scope<'_>> = HashMap::new();
     for (name, fragment) in &document.fragments {
@@ -142,6 +142,15 @@ fn check(document: &ExecutableDocument) -> Findings {
             match definition(&operation.node, var) {
                 Some((defined_at, ty)) => {
                     used.insert(defined_at);
+                    // A value sent that is no Boolean, as the engine refuses it on any other
+                    // field (attacker QA: "yes", [true] and null read as false here).
+                    let sent = variables.get(var);
+                    if sent.is_some_and(|v| !matches!(v, async_graphql::Value::Boolean(_))) {
+                        errors.push(error(
+                            vec![at],
+                            "Invalid value for argument \"if\", expected type \"Boolean!\"".into(),
+                        ));
+                    }
                     if !ty.is_boolean() {
                         errors.push(error(
                             vec![defined_at, at],
@@ -345,7 +354,10 @@ mod tests {
     use super::*;
 
     fn findings(query: &str) -> Findings {
-        check(&async_graphql::parser::parse_query(query).expect("parses"))
+        check(
+            &async_graphql::parser::parse_query(query).expect("parses"),
+            &Variables::default(),
+        )
     }
 
     fn messages(query: &str) -> Vec<String> {
@@ -416,6 +428,24 @@ mod tests {
         for (q, said) in cases {
             assert_eq!(messages(q), [said.to_string()], "{q}");
         }
+    }
+
+    #[test]
+    fn a_value_that_is_no_boolean_is_refused() {
+        let q = "query($v: Boolean = true) { a: __typename @include(if: $v) }";
+        let document = async_graphql::parser::parse_query(q).unwrap();
+        for sent in [
+            serde_json::json!({ "v": "yes" }),
+            serde_json::json!({ "v": [true] }),
+            serde_json::json!({ "v": null }),
+        ] {
+            let variables = Variables::from_json(sent.clone());
+            let f = check(&document, &variables);
+            assert_eq!(f.errors.len(), 1, "{sent}");
+            assert!(f.errors[0].message.starts_with("Invalid value"), "{sent}");
+        }
+        let fine = Variables::from_json(serde_json::json!({ "v": false }));
+        assert!(check(&document, &fine).errors.is_empty());
     }
 
     #[test]

@@ -739,7 +739,8 @@ pub struct SideView {
     pub name: String,
     pub name_lang: &'static str,
     pub href: String,
-    pub answer: String,
+    /// The side's answer, once the pair was introduced.
+    pub answer: Option<String>,
     pub facts: Vec<Fact>,
     /// Present when the service let staff see it (it does: staff curate the introductions).
     pub contact: Option<Vec<ContactLine>>,
@@ -907,7 +908,7 @@ impl Party for Investor {
     }
 }
 
-fn side_view<T: Party>(w: &Web, shown: &Shown<T>, answer: Option<Answer>) -> SideView {
+fn side_view<T: Party>(w: &Web, shown: &Shown<T>, answer: Option<Option<Answer>>) -> SideView {
     let (name, name_lang) = name_of(w, shown);
     let p = shown.get();
     SideView {
@@ -916,9 +917,7 @@ fn side_view<T: Party>(w: &Web, shown: &Shown<T>, answer: Option<Answer>) -> Sid
         name,
         name_lang,
         href: w.href(&format!("{}/{}", T::PATH, p.id())),
-        answer: w
-            .tr
-            .t1("staff-answer", "answer", answer_words(w.tr, answer)),
+        answer: answer.map(|a| w.tr.t1("staff-answer", "answer", answer_words(w.tr, a))),
         facts: p.facts(w.tr),
         // Removed by the service for viewers who may not see it.
         contact: shown
@@ -1024,8 +1023,11 @@ async fn render(w: &Web, id: &str, status: StatusCode, typed: Typed) -> Response
     }
     let (sme_name, _) = name_of(w, &m.sme);
     let (inv_name, _) = name_of(w, &m.investor);
-    let sme = side_view(w, &m.sme, facts.sme_response);
-    let investor = side_view(w, &m.investor, facts.investor_response);
+    // Answers from the introduction on: a pair staff keep to themselves has asked nobody (QA:
+    // "not answered yet" under both sides of a shortlisted pair read as someone to chase).
+    let asked = !matches!(facts.stage, Stage::Suggested | Stage::Shortlisted);
+    let sme = side_view(w, &m.sme, asked.then_some(facts.sme_response));
+    let investor = side_view(w, &m.investor, asked.then_some(facts.investor_response));
     let moves = facts
         .stage
         .staff_moves()
