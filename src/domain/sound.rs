@@ -52,6 +52,9 @@ pub fn key(latin: &str) -> String {
         ("th", "t"),
         ("sh", "s"),
         ("ch", "J"),
+        // "Young" as Korean names spell 영 in Latin (So-young, Young-su); the Revised
+        // Romanization says "yeong" (staff QA: 소영 and 영수 passed).
+        ("you", "yo"),
         ("eo", "o"),
         ("eu", "u"),
         ("ae", "e"),
@@ -153,6 +156,8 @@ mod tests {
         assert!(said_in_hangul("소카가 운영합니다", "Sokha"));
         assert!(said_in_hangul("솜낭을 소개합니다", "Somnang"));
         assert!(said_in_hangul("보레이 대표", "Borey"));
+        assert!(said_in_hangul("소영 님께 연락드리세요", "So-young"));
+        assert!(said_in_hangul("영수 님께", "Young-su"));
         // A long message is read in time linear in its length (QA's 2,001-syllable message).
         let long = "가".repeat(20_000);
         let started = std::time::Instant::now();
