@@ -473,6 +473,20 @@ fn actions_need_csrf_answer_with_redirects_and_move_the_match() {
     );
     assert_eq!(again.status, 303, "{}", again.text());
     assert_eq!(stage(&s, &staff_token, &id), "INTRODUCED");
+    // Another message later, from a page left open: the match is no longer on the shortlist,
+    // and the page says so rather than "try once more" (QA: trying again could never work).
+    let later = post_form(
+        &s,
+        &format!("{page}/introduce"),
+        Some(&cookie),
+        &[("csrf", &csrf), ("message", "A second, different message.")],
+    );
+    assert_eq!(later.status, 422, "{}", later.text());
+    assert!(
+        later.text().contains("no longer on the shortlist"),
+        "{}",
+        later.text()
+    );
     // On the board, an introduced match says who has answered (QA: staff opened every card to
     // find the side still silent).
     let board = get(&s, "/en/staff/pipeline", &as_staff).text();

@@ -612,6 +612,7 @@ staff-error-stage-choose = Choose a stage from the list
 staff-error-stage = This match cannot move there. From where it is now it can go to: { $allowed }
 staff-error-stage-final = This match is finished: it cannot move any more
 staff-error-conflict = Someone changed this match at the same time. Look at it again below, then try once more.
+staff-error-not-shortlisted = This match is no longer on the shortlist: it was introduced or closed already. The page below shows where it stands.
 staff-error-curator = Only a chamber staff account can be the curator
 staff-ranked-investors = Ranked investors and partners (staff)
 staff-ranked-smes = Ranked Cambodian businesses (staff)

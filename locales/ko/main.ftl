@@ -596,6 +596,7 @@ staff-error-stage-choose = 목록에서 단계를 고르세요
 staff-error-stage = 이 매칭은 그 단계로 옮길 수 없습니다. 지금 단계에서 옮길 수 있는 곳: { $allowed }
 staff-error-stage-final = 끝난 매칭입니다. 더 이상 옮길 수 없습니다
 staff-error-conflict = 다른 사람이 같은 때에 이 매칭을 바꿨습니다. 아래 내용을 다시 확인한 뒤 한 번 더 시도하세요.
+staff-error-not-shortlisted = 이 매칭은 더 이상 후보 목록에 없습니다. 이미 소개되었거나 종료되었습니다. 아래 페이지에서 현재 상태를 확인하세요.
 staff-error-curator = 상공회의소 직원 계정만 담당자가 될 수 있습니다
 staff-ranked-investors = 순위별 투자자·파트너 (직원용)
 staff-ranked-smes = 순위별 캄보디아 기업 (직원용)

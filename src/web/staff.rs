@@ -1239,8 +1239,10 @@ pub async fn introduce(w: Web, Path((_, id)): Path<(String, String)>, body: Byte
     finish(&w, &id, result, typed, |errors, typed| {
         for e in &errors.0 {
             if e.field.ends_with("stage") {
-                // The match left SHORTLISTED meanwhile (another tab, another curator).
-                typed.general = Some(tr.t("staff-error-conflict"));
+                // The match left SHORTLISTED before this form was sent (another tab, another
+                // curator, or this one's earlier introduction): trying once more cannot work,
+                // so the page says where it stands instead (staff QA).
+                typed.general = Some(tr.t("staff-error-not-shortlisted"));
             } else {
                 typed.message_error = Some(text_error(tr, &e.message, "text"));
             }
