@@ -49,7 +49,8 @@ struct Findings {
     errors: Vec<ServerError>,
     /// Where each variable is defined that a `__typename` directive of its operation uses.
     used: HashSet<Pos>,
-    /// The document's depth as the engine measures it (fields, fragments inlined).
+    /// The document's depth as the engine measures it (fields, fragments inlined), when
+    /// `used` holds anything (else 0: see [`check`]).
     depth: usize,
 }
 
@@ -174,10 +175,13 @@ fn check(document: &ExecutableDocument, variables: &Variables) -> Findings {
             }
         }
     }
+    // The depth is given back only where the engine's refusal is taken back, which needs a
+    // variable used here: no other document pays for the walk.
+    let depth = if used.is_empty() { 0 } else { depth(document) };
     Findings {
         errors,
         used,
-        depth: depth(document),
+        depth,
     }
 }
 

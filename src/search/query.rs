@@ -1646,9 +1646,11 @@ fn did_you_mean(
         // suggestion keeps.
         let word = typed.trim_matches(|c: char| !c.is_alphanumeric() && !is_mark(c));
         let lower = word.to_lowercase();
-        let respelt = super::spelling::respelt(&lower, weak);
-        let nearest = match &respelt {
-            Some(nearest) if !word.is_empty() => typed.replacen(word, nearest, 1),
+        let (respelt, nearest) = match super::spelling::respelt(&lower, weak) {
+            Some(respelt) if !word.is_empty() => {
+                let nearest = typed.replacen(word, &respelt, 1);
+                (respelt, nearest)
+            }
             _ => {
                 // A Korean compound that finds nothing, offered spaced when spaced it finds
                 // something (QA: 단체관광 "group tour" found nothing, 단체 관광 eight).
@@ -1669,31 +1671,29 @@ fn did_you_mean(
             words.push(typed.to_string());
             continue;
         }
-        // A Khmer or Korean spelling that finds ten times what the respelt word finds is the
-        // spelling profiles use, no slip (QA: អនឡាញ "online", in 362 profiles, was offered
-        // អនឡាន, which found two bakeries). A slip's n-grams find less than that spread: a
-        // misspelt ស្វាយចន្ទិ finds mango farms, fewer than ស្វាយចន្ទី's cashew profiles.
-        if !weak && by_ngrams {
-            let count = |text: String| -> Result<u64, SearchError> {
-                match search_words(index, searcher, &probe(text, Filter::default())) {
-                    Ok(found) => Ok(found.total_count),
-                    Err(SearchError::NoSearchableWord | SearchError::WordTooLong) => Ok(0),
-                    Err(e) => Err(e),
-                }
-            };
-            let other = respelt.clone().unwrap_or_default();
-            if count(other)?.saturating_mul(10) < count(lower.clone())? {
-                words.push(typed.to_string());
-                continue;
+        // How many profiles a word finds alone, under no filter; `None` for a word that holds
+        // nothing to search (a symbol), which is nothing to correct.
+        let found_alone = |text: String| -> Result<Option<u64>, SearchError> {
+            match search_words(index, searcher, &probe(text, Filter::default())) {
+                Ok(found) => Ok(Some(found.total_count)),
+                Err(SearchError::NoSearchableWord | SearchError::WordTooLong) => Ok(None),
+                Err(e) => Err(e),
             }
-        }
-        let alone = !by_ngrams
-            && match search_words(index, searcher, &probe(lower, Filter::default())) {
-                Ok(found) => found.total_count > 0,
-                // A word that holds nothing to search (a symbol) is nothing to correct.
-                Err(SearchError::NoSearchableWord | SearchError::WordTooLong) => true,
-                Err(e) => return Err(e),
-            };
+        };
+        let alone = if by_ngrams {
+            // Here the search found something (`!weak`) only through n-grams or the word
+            // itself. A Khmer or Korean spelling that finds ten times what the respelt word
+            // finds is the spelling profiles use, no slip (QA: អនឡាញ "online", in 362
+            // profiles, was offered អនឡាន, which found two bakeries). A slip's n-grams find
+            // less than that spread: a misspelt ស្វាយចន្ទិ finds mango farms, fewer than
+            // ស្វាយចន្ទី's cashew profiles.
+            !weak && {
+                let respelt_finds = found_alone(respelt)?.unwrap_or(0);
+                respelt_finds.saturating_mul(10) < found_alone(lower)?.unwrap_or(0)
+            }
+        } else {
+            found_alone(lower)?.is_none_or(|n| n > 0)
+        };
         if alone {
             words.push(typed.to_string());
         } else {

@@ -174,11 +174,12 @@ async fn issue(
     name: Option<String>,
 ) -> ServiceResult<(ProfileId, String)> {
     let token = auth::new_token();
+    let hash = auth::token_hash(&token);
     let now = OffsetDateTime::now_utc();
     let id = ProfileId::new_v7();
     app.store
         .insert_token(&TokenRecord {
-            hash: auth::token_hash(&token),
+            hash: hash.clone(),
             id,
             user_id: user.id,
             kind,
@@ -192,7 +193,7 @@ async fn issue(
         // times a second stored every session, 1,145 in 20 s): a device signed in long ago
         // whose session goes signs in again.
         app.store
-            .prune_sessions(user.id, MAX_SESSIONS, &auth::token_hash(&token))
+            .prune_sessions(user.id, MAX_SESSIONS, &hash)
             .await?;
     }
     Ok((id, token))
@@ -521,13 +522,9 @@ pub async fn reset_password(app: &App, token: &str, new: &str) -> ServiceResult<
     else {
         return Err(unknown());
     };
-    let email = app
-        .store
-        .user(holder)
-        .await?
-        .map(|u| u.email.as_str().to_string())
-        .unwrap_or_default();
-    if let Some(reason) = crate::domain::account::password_problem(new, &email) {
+    let user = app.store.user(holder).await?;
+    let email = user.as_ref().map_or("", |u| u.email.as_str());
+    if let Some(reason) = crate::domain::account::password_problem(new, email) {
         return Err(ServiceError::bad_input("newPassword", reason));
     }
     let now = OffsetDateTime::now_utc();
@@ -535,20 +532,12 @@ pub async fn reset_password(app: &App, token: &str, new: &str) -> ServiceResult<
     let Some(id) = app.store.take_password_reset(&token_hash, now).await? else {
         return Err(unknown());
     };
-    app.store
-        .set_password_hash(id, &hash(new.to_string()).await?)
-        .await?;
     // Sessions and API keys both end: whoever knew the old password may have made a key
     // with it (QA round 3: a key still worked after the reset).
-    for kind in [TokenKind::Session, TokenKind::ApiKey] {
-        app.store.revoke_tokens_of(id, kind, now).await?;
+    if let Some(user) = user.filter(|u| u.id == id) {
+        replace_password(app.store.as_ref(), &user, new).await?;
     }
     app.revoked(crate::app::Revocation::TokensOf(id));
-    if let Some(user) = app.store.user(id).await? {
-        app.throttle
-            .clear(&login_account_key(user.email.as_str()))
-            .await?;
-    }
     tracing::info!(account = %id, "password reset by e-mailed link; every session and API key ended");
     Ok(())
 }

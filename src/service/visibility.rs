@@ -265,6 +265,12 @@ pub struct PipelineFacts {
 }
 
 impl PipelineFacts {
+    /// Whether staff introduced the two sides (`MatchRecord::introduced`): each side's answer
+    /// is asked for from then on.
+    pub fn introduced(&self) -> bool {
+        self.introduction.is_some()
+    }
+
     /// Whether both sides accepted this introduction: where an introduction's card shows the
     /// counterpart's contact. A party whose account an earlier introduction already connected
     /// to the counterpart may see that contact elsewhere, but a card still waiting for answers

@@ -479,17 +479,15 @@ pub async fn me(w: Web) -> Response {
             } else {
                 // An anonymous business says how investors see it (QA: the owner hid its name
                 // and was told "investors can find it", with nothing to say it was hidden).
-                let hidden = profiles::get::<Sme>(&w.app, &w.viewer, id)
-                    .await
-                    .ok()
-                    .flatten()
-                    .and_then(|p| p.get().profile.hidden_as(w.lang));
-                let key = if hidden.is_some() {
+                let business = own_profile::<Sme>(&w, id).await;
+                let hidden = matches!(&business, Ok(Some(p))
+                    if p.get().profile.hidden_as(w.lang).is_some());
+                let key = if hidden {
                     "me-saved-business-hidden"
                 } else {
                     "me-saved-business"
                 };
-                (owned_name::<Sme>(&w, id).await, key)
+                (business.map(|p| p.map(|p| p.display_name(w.lang))), key)
             };
             // Someone else's id, or one that is gone, says nothing.
             name.ok().flatten().map(|name| {
@@ -547,15 +545,24 @@ pub async fn me(w: Web) -> Response {
     w.page(StatusCode::OK, &page)
 }
 
+/// A published profile of the viewer's own; `None` for someone else's or none.
+async fn own_profile<K>(w: &Web, id: &str) -> Result<Option<Shown<K>>, ServiceError>
+where
+    K: profiles::Kind + crate::service::visibility::Profile,
+{
+    Ok(profiles::get::<K>(&w.app, &w.viewer, id)
+        .await?
+        .filter(|p| w.viewer.owns(p.get().owner())))
+}
+
 /// The name of a published profile of the viewer's own, as its owner sees it (an anonymous
 /// SME's too); `None` for someone else's or none.
 async fn owned_name<K>(w: &Web, id: &str) -> Result<Option<String>, ServiceError>
 where
     K: profiles::Kind + crate::service::visibility::Profile,
 {
-    Ok(profiles::get::<K>(&w.app, &w.viewer, id)
+    Ok(own_profile::<K>(w, id)
         .await?
-        .filter(|p| w.viewer.owns(p.get().owner()))
         .map(|p| p.display_name(w.lang)))
 }
 

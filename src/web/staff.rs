@@ -1025,7 +1025,7 @@ async fn render(w: &Web, id: &str, status: StatusCode, typed: Typed) -> Response
     let (inv_name, _) = name_of(w, &m.investor);
     // Answers from the introduction on: a pair staff keep to themselves has asked nobody (QA:
     // "not answered yet" under both sides of a shortlisted pair read as someone to chase).
-    let asked = !matches!(facts.stage, Stage::Suggested | Stage::Shortlisted);
+    let asked = facts.introduced();
     let sme = side_view(w, &m.sme, asked.then_some(facts.sme_response));
     let investor = side_view(w, &m.investor, asked.then_some(facts.investor_response));
     let moves = facts

@@ -174,11 +174,8 @@ pub async fn pipeline_csv(w: Web) -> Response {
         let p = &m.sme.get().profile;
         // Each side's answer once the pair was introduced (who to chase, as the board's card
         // says); a pair staff have kept to themselves has no answers to wait for.
-        let introduced = facts.introduction.is_some()
-            || facts.sme_response.is_some()
-            || facts.investor_response.is_some();
         let answer = |a| {
-            if introduced {
+            if facts.introduced() {
                 answer_words(tr, a)
             } else {
                 String::new()
